@@ -1,0 +1,93 @@
+/**
+ * The canonical customer record. Webhooks (REST-shaped payloads) and the sync (GraphQL nodes)
+ * both map into this one shape, so the same customer always yields the identical item.
+ *
+ * Only fields present in both the 2026-10 webhook payload and the non-deprecated 2026-10
+ * GraphQL `Customer` type are kept. `currency` is in the webhook but not on `Customer`, so it
+ * is left out rather than filled by one path only.
+ */
+export const customerStates = ['ENABLED', 'DISABLED', 'INVITED', 'DECLINED'] as const;
+export type CustomerState = (typeof customerStates)[number];
+
+export interface CustomerAddress {
+  readonly id: string | null;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly name: string | null;
+  readonly company: string | null;
+  readonly address1: string | null;
+  readonly address2: string | null;
+  readonly city: string | null;
+  readonly province: string | null;
+  readonly provinceCode: string | null;
+  readonly country: string | null;
+  readonly countryCode: string | null;
+  readonly zip: string | null;
+  readonly phone: string | null;
+}
+
+/** What Shopify says about a customer, whichever API it came through. */
+export interface CustomerSnapshot {
+  /** Numeric id as a decimal string: Shopify ids are 64-bit and must never pass through a JS number. */
+  readonly shopifyId: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly state: CustomerState;
+  readonly verifiedEmail: boolean;
+  readonly taxExempt: boolean;
+  readonly taxExemptions: readonly string[];
+  readonly note: string | null;
+  readonly defaultAddress: CustomerAddress | null;
+  /** UTC ISO-8601 with milliseconds, so string order is time order. */
+  readonly createdAt: string;
+  readonly shopifyUpdatedAt: string;
+}
+
+/** Which store a snapshot belongs to. */
+export interface CustomerOwner {
+  readonly organizationId: string;
+  readonly integrationId: string;
+  readonly shopDomain: string;
+}
+
+export type CustomerRecord = CustomerSnapshot &
+  CustomerOwner & {
+    readonly shopifyGid: string;
+    readonly source: 'SHOPIFY';
+  };
+
+export type CustomerStatus = 'ACTIVE' | 'INACTIVE' | 'REDACTED';
+
+/** A stored item: the record plus its lifecycle. A tombstone may lack the snapshot fields. */
+export type StoredCustomer = Partial<CustomerRecord> &
+  CustomerOwner & {
+    readonly shopifyId: string;
+    readonly status: CustomerStatus;
+    readonly deletedAt?: string;
+    readonly deleteReason?: 'webhook' | 'reconciled';
+    readonly redactedAt?: string;
+  };
+
+export const customerGid = (shopifyId: string): string => `gid://shopify/Customer/${shopifyId}`;
+
+export const toCustomerRecord = (snapshot: CustomerSnapshot, owner: CustomerOwner): CustomerRecord => ({
+  organizationId: owner.organizationId,
+  integrationId: owner.integrationId,
+  shopDomain: owner.shopDomain,
+  ...snapshot,
+  shopifyGid: customerGid(snapshot.shopifyId),
+  source: 'SHOPIFY',
+});
+
+/** Normalises any ISO-8601 timestamp with an offset (Shopify REST uses local offsets) to UTC with ms. */
+export const toUtcIso = (timestamp: string): string => {
+  const millis = Date.parse(timestamp);
+  if (Number.isNaN(millis)) throw new RangeError(`Not a timestamp: ${timestamp}`);
+  return new Date(millis).toISOString();
+};
+
+/** Empty strings and absent values are the same fact in the two APIs. */
+export const blankToNull = (value: string | null | undefined): string | null =>
+  value === undefined || value === null || value === '' ? null : value;

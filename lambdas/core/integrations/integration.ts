@@ -1,0 +1,43 @@
+/**
+ * A connected store. Credentials are stored only as ciphertext (see TokenCipher in ports.ts);
+ * nothing in this type is ever returned by the API without going through `publicView`.
+ */
+export type IntegrationStatus = 'ACTIVE' | 'INACTIVE' | 'NEEDS_ATTENTION';
+
+export interface WebhookHealth {
+  readonly checkedAt: string;
+  readonly healthy: boolean;
+  readonly repaired: readonly string[];
+  readonly error?: string;
+}
+
+export interface Integration {
+  readonly integrationId: string;
+  readonly organizationId: string;
+  /** Lower-case `name.myshopify.com`. */
+  readonly shopDomain: string;
+  readonly status: IntegrationStatus;
+  /** Ciphertext of the Admin API access token. */
+  readonly encryptedAccessToken: string;
+  /** Ciphertext of a per-integration webhook secret (custom apps); overrides the app secret. */
+  readonly encryptedWebhookSecret?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Why the integration is not ACTIVE (e.g. Shopify answered 401, app uninstalled). */
+  readonly statusReason?: string;
+  readonly uninstalledAt?: string;
+  /** Start time of the last sync that completed: the next incremental sync reads from here. */
+  readonly lastSuccessfulSyncAt?: string;
+  readonly lastSyncRunId?: string;
+  readonly webhookHealth?: WebhookHealth;
+}
+
+/** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */
+export const ACTIVE_PARTITION = 'ACTIVE';
+/** Sort value for integrations never synced, so they are always due. */
+export const NEVER_SYNCED = '0000-00-00T00:00:00.000Z';
+
+export const publicIntegrationView = (integration: Integration) => {
+  const { encryptedAccessToken: _token, encryptedWebhookSecret: _secret, ...visible } = integration;
+  return { ...visible, hasCustomWebhookSecret: integration.encryptedWebhookSecret !== undefined };
+};

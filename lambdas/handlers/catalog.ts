@@ -1,0 +1,28 @@
+/**
+ * Every Lambda and every HTTP route, in one place. The CDK constructs and the local runtime both
+ * read this table, so a route added here is deployed and served locally without extra wiring.
+ */
+export const lambdaCatalog = {
+  webhook: { entry: 'lambdas/handlers/webhook.ts', description: 'Verifies and ingests Shopify webhooks' },
+  api: { entry: 'lambdas/handlers/api.ts', description: 'IAM-authorised integrations, sync and read API' },
+  fanOut: { entry: 'lambdas/handlers/fan-out.ts', description: 'Hourly: enqueues one sync per due integration' },
+  syncWorker: { entry: 'lambdas/handlers/sync-worker.ts', description: 'Runs incremental syncs from the queue' },
+  healthCheck: { entry: 'lambdas/handlers/health-check.ts', description: 'Daily: repairs webhook subscriptions' },
+} as const;
+
+export type LambdaId = keyof typeof lambdaCatalog;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ApiRoute {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/integrations/{integrationId}`. */
+  readonly path: string;
+  readonly lambda: LambdaId;
+  /** Shopify's calls are authenticated by HMAC inside the handler; everything else by IAM (SigV4). */
+  readonly auth: 'HMAC' | 'IAM';
+}
+
+export const apiRoutes: readonly ApiRoute[] = [
+  { method: 'POST', path: '/webhooks/shopify', lambda: 'webhook', auth: 'HMAC' },
+];
