@@ -1,0 +1,128 @@
+/**
+ * DynamoDB implementation of the customer write rules (core/customers/customer-writes.ts).
+ *
+ * Stable API (the webhook and the sync both call it):
+ *   const store = createCustomerStore(doc, tableName)
+ *   store.upsert(record)                                  → 'written' | 'stale' | 'redacted'
+ *   store.markDeleted({ organizationId, shopifyId, integrationId, shopDomain },
+ *                     deletedAt, 'webhook' | 'reconciled') → 'written' | 'unchanged' | 'redacted'
+ *   store.get(organizationId, shopifyId)                  → StoredCustomer | undefined
+ *   store.upsertMany(records, { concurrency })            → { written, stale, redacted }
+ *
+ * Every write is one conditional UpdateItem, so concurrent webhooks and syncs need no locks: the
+ * condition is the merge rule, and a failed condition is the normal "stale" outcome.
+ */
+import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type CustomerRecord, type StoredCustomer, toUtcIso } from '../../core/customers/customer-record.js';
+import type {
+  CustomerKey,
+  CustomerStore,
+  DeleteOutcome,
+  DeleteReason,
+  UpsertManyResult,
+  UpsertOutcome,
+} from '../../core/customers/customer-writes.js';
+import { isConditionFailure } from './conditions.js';
+
+const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
+
+/** The stored item that made a condition fail (ALL_OLD), in marshalled or plain form. */
+const wasRedacted = (error: ConditionalCheckFailedException): boolean =>
+  (error.Item as Record<string, unknown> | undefined)?.['redactedAt'] !== undefined;
+
+export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: string): CustomerStore => {
+  const upsert = async (record: CustomerRecord): Promise<UpsertOutcome> => {
+    const fields = Object.entries(record).filter(
+      ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
+    );
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'shopifyUpdatedAt' };
+    const values: Record<string, unknown> = { ':active': 'ACTIVE', ':updatedAt': record.shopifyUpdatedAt };
+    const sets = fields.map(([name, value], index) => {
+      names[`#f${index}`] = name;
+      values[`:f${index}`] = value;
+      return `#f${index} = :f${index}`;
+    });
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
+          // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
+          // the first write or by a delete, so a late update can never resurrect a customer.
+          UpdateExpression: `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
+          ConditionExpression:
+            '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'stale';
+      throw error;
+    }
+  };
+
+  const markDeleted = async (
+    key: CustomerKey,
+    deletedAt: string,
+    reason: DeleteReason,
+  ): Promise<DeleteOutcome> => {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { organizationId: key.organizationId, shopifyId: key.shopifyId },
+          // The earliest deletion wins, so repeated or reconciled deletes converge on one value.
+          UpdateExpression:
+            'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
+            'integrationId = if_not_exists(integrationId, :integrationId), ' +
+            'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+          ConditionExpression:
+            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':inactive': 'INACTIVE',
+            ':deletedAt': toUtcIso(deletedAt),
+            ':reason': reason,
+            ':integrationId': key.integrationId,
+            ':shopDomain': key.shopDomain,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'unchanged';
+      throw error;
+    }
+  };
+
+  const get = async (organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
+    );
+    return Item as StoredCustomer | undefined;
+  };
+
+  const upsertMany = async (
+    records: readonly CustomerRecord[],
+    { concurrency = 8 }: { concurrency?: number } = {},
+  ): Promise<UpsertManyResult> => {
+    const counts = { written: 0, stale: 0, redacted: 0 };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < records.length) {
+        const record = records[next++]!;
+        counts[await upsert(record)] += 1;
+      }
+    };
+    const workers = Math.max(1, Math.min(concurrency, records.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return counts;
+  };
+
+  return { upsert, markDeleted, get, upsertMany };
+};

@@ -1,0 +1,53 @@
+/**
+ * Where webhook HMAC secrets come from: the app's client secret in Secrets Manager
+ * (APP_SECRET_ARN), overridden by an integration's own KMS-encrypted secret when it has one.
+ * Both are cached per container so the 5 s delivery deadline never waits on Secrets Manager or
+ * KMS after the first call; the per-integration cache is keyed on the ciphertext, so rotating a
+ * secret takes effect at once.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { Integration } from '../../core/integrations/integration.js';
+import type { WebhookSecrets } from '../../core/webhooks/authenticate.js';
+import type { TokenCipher } from './token-cipher.js';
+
+export interface WebhookSecretsOptions {
+  readonly appSecretArn: string;
+  readonly cipher: TokenCipher;
+  readonly secretsClient?: SecretsManagerClient;
+  /** How long the app secret is reused before Secrets Manager is asked again. */
+  readonly maxAgeSeconds?: number;
+}
+
+export const createWebhookSecrets = ({
+  appSecretArn,
+  cipher,
+  secretsClient = new SecretsManagerClient({}),
+  maxAgeSeconds = 300,
+}: WebhookSecretsOptions): WebhookSecrets => {
+  const provider = new SecretsProvider({ awsSdkV3Client: secretsClient });
+  const decrypted = new Map<string, Promise<string>>();
+
+  return {
+    async appSecret() {
+      const secret = await provider.get(appSecretArn, { maxAge: maxAgeSeconds });
+      if (typeof secret !== 'string' || secret.length === 0) {
+        throw new Error('The app secret (APP_SECRET_ARN) must be a non-empty SecretString');
+      }
+      return secret;
+    },
+    async integrationSecret(integration: Integration) {
+      const ciphertext = integration.encryptedWebhookSecret;
+      if (ciphertext === undefined) return undefined;
+      const cacheKey = `${integration.integrationId}\u0000${ciphertext}`;
+      let secret = decrypted.get(cacheKey);
+      if (!secret) {
+        secret = cipher.decrypt(ciphertext, { integrationId: integration.integrationId });
+        // A failed decrypt is not cached: the next delivery tries again.
+        secret.catch(() => decrypted.delete(cacheKey));
+        decrypted.set(cacheKey, secret);
+      }
+      return secret;
+    },
+  };
+};

@@ -1,0 +1,78 @@
+/**
+ * Who sent this delivery, and may it be processed? The order matters:
+ * shop header → integration → that integration's secret (else the app secret) → HMAC over the
+ * raw bytes → only then the remaining headers. So a signature made with one store's secret can
+ * never be accepted for another store, and nothing unsigned is ever parsed.
+ *
+ * A correctly signed delivery for a shop we do not serve (unknown, uninstalled, inactive) is
+ * answered 2xx and ignored: a 4xx would make Shopify retry for 4 hours and then drop the
+ * subscription, with nothing to gain.
+ */
+import { InvalidSignatureError, ValidationError } from '../errors.js';
+import type { Integration } from '../integrations/integration.js';
+import {
+  type RawWebhookRequest,
+  type WebhookDelivery,
+  lowerCaseHeaders,
+  parseDeliveryHeaders,
+  readRawBody,
+  shopDomainSchema,
+} from './delivery.js';
+import { isValidSignature } from './verify-signature.js';
+
+export interface WebhookSecrets {
+  /** The app's client secret: signs every delivery of subscriptions the app created. */
+  appSecret(): Promise<string>;
+  /** The integration's own webhook secret (custom apps), if it has one. */
+  integrationSecret(integration: Integration): Promise<string | undefined>;
+}
+
+export interface IntegrationLookup {
+  /** All integrations of a (lower-case) shop domain, preferred first (ACTIVE, then oldest). */
+  findByShopDomain(shopDomain: string): Promise<Integration[]>;
+}
+
+export type IgnoreReason = 'unknown-shop' | 'inactive-integration';
+
+export type Authentication =
+  | { readonly kind: 'accepted'; readonly delivery: WebhookDelivery; readonly integration: Integration }
+  | { readonly kind: 'ignored'; readonly reason: IgnoreReason; readonly delivery: WebhookDelivery };
+
+export interface AuthenticateDeps {
+  readonly integrations: IntegrationLookup;
+  readonly secrets: WebhookSecrets;
+  readonly maxBodyBytes?: number;
+}
+
+export const authenticateDelivery = async (
+  request: RawWebhookRequest,
+  { integrations, secrets, maxBodyBytes }: AuthenticateDeps,
+): Promise<Authentication> => {
+  const body = readRawBody(request, maxBodyBytes);
+  const headers = lowerCaseHeaders(request.headers);
+  const signature = headers['x-shopify-hmac-sha256'];
+  if (!signature) throw new InvalidSignatureError('Missing X-Shopify-Hmac-Sha256 header');
+
+  const shop = shopDomainSchema.safeParse(headers['x-shopify-shop-domain']);
+  const candidates = shop.success ? await integrations.findByShopDomain(shop.data) : [];
+
+  let signer: Integration | undefined;
+  if (candidates.length === 0) {
+    if (!isValidSignature(body, signature, await secrets.appSecret())) throw new InvalidSignatureError();
+  } else {
+    for (const candidate of candidates) {
+      const secret = (await secrets.integrationSecret(candidate)) ?? (await secrets.appSecret());
+      if (isValidSignature(body, signature, secret)) {
+        signer = candidate;
+        break;
+      }
+    }
+    if (!signer) throw new InvalidSignatureError();
+  }
+
+  if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
+  const delivery = parseDeliveryHeaders(headers, body);
+  if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
+  if (signer.status !== 'ACTIVE') return { kind: 'ignored', reason: 'inactive-integration', delivery };
+  return { kind: 'accepted', delivery, integration: signer };
+};

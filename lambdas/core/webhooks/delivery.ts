@@ -1,0 +1,99 @@
+/**
+ * A webhook delivery as Shopify sends it: raw body bytes plus X-Shopify-* headers. Everything
+ * here is parsed with zod at the boundary; header names are matched case-insensitively.
+ */
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '../errors.js';
+
+/** Customer payloads are a few KiB; anything near this is not a Shopify webhook. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface RawWebhookRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+}
+
+export interface WebhookDelivery {
+  readonly shopDomain: string;
+  readonly topic: string;
+  readonly webhookId: string;
+  /** When Shopify emitted the event (X-Shopify-Triggered-At), UTC ISO. */
+  readonly triggeredAt: string;
+  readonly apiVersion?: string;
+  readonly eventId?: string;
+  readonly body: Uint8Array;
+}
+
+export const lowerCaseHeaders = (
+  headers: Readonly<Record<string, string | undefined>>,
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([name, value]) => [name.toLowerCase(), value]),
+  );
+
+/** Decodes the body, refusing oversized ones before any HMAC work (413). */
+export const readRawBody = (request: RawWebhookRequest, limitBytes = MAX_BODY_BYTES): Buffer => {
+  const body = request.body ?? '';
+  // A lower bound of the decoded size first, so a huge body is never decoded: base64 carries
+  // 3 bytes per 4 chars (minus padding), and UTF-8 needs at least one byte per UTF-16 unit.
+  const atLeast = request.isBase64Encoded ? Math.floor((body.length * 3) / 4) - 2 : body.length;
+  if (atLeast > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  const bytes = request.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  if (bytes.length > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  return bytes;
+};
+
+export const shopDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain');
+
+const deliveryHeadersSchema = z.object({
+  'x-shopify-shop-domain': shopDomainSchema,
+  'x-shopify-topic': z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+(\/[a-z_]+)+$/, 'must look like resource/event'),
+  'x-shopify-webhook-id': z.string().trim().min(1).max(128),
+  'x-shopify-triggered-at': z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp')
+    .transform((value) => new Date(Date.parse(value)).toISOString()),
+  'x-shopify-api-version': z.string().max(32).optional(),
+  'x-shopify-event-id': z.string().max(128).optional(),
+});
+
+/** Called only after the signature checked out: a signed delivery missing a header is a 400. */
+export const parseDeliveryHeaders = (headers: Record<string, string>, body: Uint8Array): WebhookDelivery => {
+  const result = deliveryHeadersSchema.safeParse(headers);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new ValidationError(`Invalid webhook headers: ${problems}`);
+  }
+  const h = result.data;
+  return {
+    shopDomain: h['x-shopify-shop-domain'],
+    topic: h['x-shopify-topic'],
+    webhookId: h['x-shopify-webhook-id'],
+    triggeredAt: h['x-shopify-triggered-at'],
+    ...(h['x-shopify-api-version'] !== undefined && { apiVersion: h['x-shopify-api-version'] }),
+    ...(h['x-shopify-event-id'] !== undefined && { eventId: h['x-shopify-event-id'] }),
+    body,
+  };
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export const bodyText = (delivery: WebhookDelivery): string => {
+  try {
+    return utf8.decode(delivery.body);
+  } catch {
+    throw new ValidationError('Body is not valid UTF-8');
+  }
+};

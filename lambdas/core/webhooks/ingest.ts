@@ -1,0 +1,54 @@
+/**
+ * Applies an authenticated delivery exactly once per webhook id. Shopify redelivers the same
+ * webhook id on retries; the dedupe port makes a redelivery return the first answer without a
+ * second write. Correctness never depends on it (every write is conditional and order-free),
+ * it saves work and keeps the outcome counts honest.
+ */
+import { DomainError } from '../errors.js';
+import type { Integration } from '../integrations/integration.js';
+import type { WebhookDelivery } from './delivery.js';
+import type { IngestResult, TopicRegistry } from './topic-registry.js';
+
+export type WebhookOutcome =
+  | IngestResult
+  | { readonly outcome: 'duplicate'; readonly first: IngestResult['outcome']; readonly shopifyId?: string };
+
+/** The same webhook id is being processed right now; Shopify's retry will find it done. */
+export class DeliveryInProgressError extends DomainError {
+  constructor() {
+    super('DELIVERY_IN_PROGRESS', 409, 'This webhook delivery is already being processed; retry later');
+  }
+}
+
+export interface DeliveryDedupe {
+  /**
+   * Runs `work` once per key. A later call with the same key returns the first result with
+   * `duplicate: true`; a call while the first is still running throws DeliveryInProgressError.
+   * A `work` that throws leaves no trace, so Shopify's retry runs it again.
+   */
+  once(key: string, work: () => Promise<IngestResult>): Promise<{ result: IngestResult; duplicate: boolean }>;
+}
+
+export interface IngestDeps {
+  readonly topics: TopicRegistry;
+  readonly dedupe: DeliveryDedupe;
+}
+
+export const ingest = async (
+  delivery: WebhookDelivery,
+  integration: Integration,
+  { topics, dedupe }: IngestDeps,
+): Promise<WebhookOutcome> => {
+  const handle = topics.handlerFor(delivery.topic);
+  if (!handle) return { outcome: 'ignored', reason: 'unhandled-topic' };
+  // Scoped by integration: a webhook id is only ever meaningful within the store that sent it.
+  const { result, duplicate } = await dedupe.once(`${integration.integrationId}/${delivery.webhookId}`, () =>
+    handle(delivery, integration),
+  );
+  if (!duplicate) return result;
+  return {
+    outcome: 'duplicate',
+    first: result.outcome,
+    ...(result.shopifyId && { shopifyId: result.shopifyId }),
+  };
+};
