@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { CustomerOwner } from '../customers/customer-record.js';
+
+/** The store a synced record belongs to; every resource of an integration shares it. */
+export type RecordOwner = CustomerOwner;
+
+/** Result of the conditional write of one record (customer-store `upsert`). */
+export type WriteOutcome = 'written' | 'stale' | 'redacted';
+
+/** Where a resource's records go: a conditional, newest-wins write (see customer-store.ts). */
+export interface RecordWriter<TRecord> {
+  upsertMany(records: readonly TRecord[], options: { concurrency: number }): Promise<readonly WriteOutcome[]>;
+}
+
+/**
+ * Everything the generic sync engine needs to mirror one Shopify resource. Adding orders or
+ * products means adding a definition like `customers.ts`, not copying the pipeline.
+ *
+ * The document must take `$first: Int!`, `$after: String`, `$query: String`, sort ascending by
+ * update time, and return a connection with `nodes` and `pageInfo { hasNextPage endCursor }`
+ * under `connectionField`.
+ */
+export interface ResourceDefinition<TNode, TRecord> {
+  readonly name: string;
+  readonly document: string;
+  readonly connectionField: string;
+  readonly nodeSchema: z.ZodType<TNode>;
+  /** Numeric id (string) and UTC ISO update time of a parsed node. */
+  identify(node: TNode): { readonly id: string; readonly updatedAt: string };
+  toRecord(node: TNode, owner: RecordOwner): TRecord;
+  /** Search filter for "updated at or after" (Shopify search syntax). */
+  updatedSince(isoTimestamp: string): string;
+  /** First page size before Shopify has told us what a node costs. */
+  readonly initialPageSize: number;
+}

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
+import type { Logger, ShopifyGraphql } from './ports.js';
+import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
+
+/** Shopify's cap on the requested cost of a single query. */
+export const MAX_QUERY_COST = 1000;
+/** Shopify's cap on `first`. */
+export const MAX_PAGE_SIZE = 250;
+/** Shopify stops cursor pagination after this many objects per query. */
+export const MAX_OBJECTS_PER_QUERY = 25_000;
+
+export interface ResourceSyncInput<TNode, TRecord> {
+  readonly definition: ResourceDefinition<TNode, TRecord>;
+  readonly graphql: ShopifyGraphql;
+  readonly writer: RecordWriter<TRecord>;
+  readonly owner: RecordOwner;
+  readonly progress: SyncProgress;
+  /** Persists the checkpoint; called after each page's writes, never before. */
+  readonly saveProgress: (progress: SyncProgress) => Promise<void>;
+  /** True when the invocation should stop after the current page (Lambda time running out). */
+  readonly shouldPause: () => boolean;
+  readonly writeConcurrency?: number;
+  readonly maxObjectsPerQuery?: number;
+  readonly logger: Logger;
+}
+
+export type ResourceSyncResult =
+  | { readonly outcome: 'completed'; readonly progress: SyncProgress }
+  | { readonly outcome: 'paused'; readonly progress: SyncProgress };
+
+export class SliceCannotAdvanceError extends Error {
+  constructor(limit: number, at: string) {
+    super(`More than ${limit} records share updatedAt ${at}; the time-sliced cursor cannot advance`);
+    this.name = 'SliceCannotAdvanceError';
+  }
+}
+
+const connectionSchema = z.object({
+  nodes: z.array(z.unknown()),
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+});
+
+/** Page size whose requested cost fits both Shopify's per-query cap and the shop's bucket. */
+export const adaptPageSize = (costPerNode: number, bucketMaximum: number): number => {
+  const budget = Math.min(MAX_QUERY_COST, bucketMaximum);
+  return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(budget / Math.max(costPerNode, Number.EPSILON))));
+};
+
+/**
+ * Mirrors one resource of one store: cursor pages sorted by update time, each page mapped and
+ * written with the conditional (newest-wins) write, then checkpointed. Returns `paused` when
+ * asked to stop so the caller can continue in a fresh invocation from the saved checkpoint.
+ */
+export async function syncResource<TNode, TRecord>(
+  input: ResourceSyncInput<TNode, TRecord>,
+): Promise<ResourceSyncResult> {
+  const { definition, graphql, writer, owner, logger } = input;
+  const limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
+  const dataSchema = z.object({ [definition.connectionField]: connectionSchema });
+  let { counters, checkpoint } = input.progress;
+  let pagesThisInvocation = 0;
+
+  for (;;) {
+    // Stop only after progress: an invocation that cannot finish one page must not loop forever.
+    if (pagesThisInvocation > 0 && input.shouldPause())
+      return { outcome: 'paused', progress: { counters, checkpoint } };
+
+    if (checkpoint.sliceObjects >= limit) checkpoint = nextSlice(checkpoint, limit);
+    const first = Math.min(checkpoint.pageSize, limit - checkpoint.sliceObjects);
+    const variables = {
+      first,
+      after: checkpoint.cursor,
+      query: checkpoint.sliceFrom === null ? null : definition.updatedSince(checkpoint.sliceFrom),
+    };
+    const expectedCost =
+      checkpoint.costPerNode === null ? undefined : Math.ceil(checkpoint.costPerNode * first);
+    const result = await graphql.query(definition.document, variables, dataSchema, { expectedCost });
+    const connection = (result.data as Record<string, z.infer<typeof connectionSchema>>)[
+      definition.connectionField
+    ]!;
+
+    const page = mapPage(definition, connection.nodes, checkpoint, owner, logger);
+    const outcomes = page.records.length
+      ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
+      : [];
+
+    counters = tally(addCallStats(counters, result.stats), connection.nodes.length, page.invalid, outcomes);
+    const costPerNode = result.cost
+      ? result.cost.requestedQueryCost / Math.max(1, first)
+      : checkpoint.costPerNode;
+    checkpoint = {
+      ...checkpoint,
+      cursor: connection.pageInfo.endCursor,
+      sliceObjects: checkpoint.sliceObjects + connection.nodes.length,
+      lastSeenUpdatedAt: page.lastSeenUpdatedAt,
+      boundaryIds: page.boundaryIds,
+      costPerNode,
+      pageSize:
+        costPerNode !== null && result.cost
+          ? adaptPageSize(costPerNode, result.cost.throttleStatus.maximumAvailable)
+          : checkpoint.pageSize,
+    };
+    pagesThisInvocation += 1;
+
+    // A short page with hasNextPage=false ends the slice and, being the newest, the whole run.
+    const done = !connection.pageInfo.hasNextPage;
+    await input.saveProgress({ counters, checkpoint });
+    if (done) return { outcome: 'completed', progress: { counters, checkpoint } };
+  }
+}
+
+/** Restarts the query at the last update time seen, because Shopify will not page further. */
+const nextSlice = (checkpoint: SyncCheckpoint, limit: number): SyncCheckpoint => {
+  const from = checkpoint.lastSeenUpdatedAt;
+  if (from === null || from === checkpoint.sliceFrom)
+    throw new SliceCannotAdvanceError(limit, from ?? '(none)');
+  return { ...checkpoint, sliceFrom: from, cursor: null, sliceObjects: 0 };
+};
+
+interface MappedPage<TRecord> {
+  readonly records: TRecord[];
+  readonly invalid: number;
+  readonly lastSeenUpdatedAt: string | null;
+  readonly boundaryIds: string[];
+}
+
+function mapPage<TNode, TRecord>(
+  definition: ResourceDefinition<TNode, TRecord>,
+  nodes: readonly unknown[],
+  checkpoint: SyncCheckpoint,
+  owner: RecordOwner,
+  logger: Logger,
+): MappedPage<TRecord> {
+  const records: TRecord[] = [];
+  let invalid = 0;
+  let lastSeen = checkpoint.lastSeenUpdatedAt;
+  let boundary = new Set(checkpoint.boundaryIds);
+  for (const raw of nodes) {
+    const parsed = definition.nodeSchema.safeParse(raw);
+    if (!parsed.success) {
+      invalid += 1;
+      // Ids and field paths only: never the customer's data.
+      logger.warn('Skipping a node that failed validation', {
+        resource: definition.name,
+        gid: typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined,
+        issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.code}`),
+      });
+      continue;
+    }
+    const { id, updatedAt } = definition.identify(parsed.data);
+    if (lastSeen !== null && updatedAt === lastSeen && boundary.has(id)) continue; // already written before the slice restart
+    if (lastSeen === null || updatedAt > lastSeen) {
+      lastSeen = updatedAt;
+      boundary = new Set([id]);
+    } else if (updatedAt === lastSeen) {
+      boundary.add(id);
+    }
+    records.push(definition.toRecord(parsed.data, owner));
+  }
+  return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
+}
+
+const tally = (
+  counters: SyncCounters,
+  seen: number,
+  invalid: number,
+  outcomes: readonly string[],
+): SyncCounters => ({
+  ...counters,
+  pages: counters.pages + 1,
+  customersSeen: counters.customersSeen + seen,
+  invalid: counters.invalid + invalid,
+  written: counters.written + outcomes.filter((o) => o === 'written').length,
+  staleSkipped: counters.staleSkipped + outcomes.filter((o) => o === 'stale').length,
+  redactedSkipped: counters.redactedSkipped + outcomes.filter((o) => o === 'redacted').length,
+});

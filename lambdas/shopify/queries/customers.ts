@@ -1,0 +1,48 @@
+/**
+ * Customers ordered by `updatedAt`, filtered by the search syntax (`updated_at:>='…'`). Selects
+ * only non-deprecated 2026-10 fields that feed the canonical record (see customer-record.ts).
+ */
+export const customersPageQuery = /* GraphQL */ `
+  query CustomersPage($first: Int!, $after: String, $query: String) {
+    customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        id
+        firstName
+        lastName
+        defaultEmailAddress {
+          emailAddress
+        }
+        defaultPhoneNumber {
+          phoneNumber
+        }
+        state
+        verifiedEmail
+        taxExempt
+        taxExemptions
+        note
+        createdAt
+        updatedAt
+        defaultAddress {
+          id
+          firstName
+          lastName
+          name
+          company
+          address1
+          address2
+          city
+          province
+          provinceCode
+          country
+          countryCodeV2
+          zip
+          phone
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;

@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import {
+  buildClientSchema,
+  type IntrospectionQuery,
+  NoDeprecatedCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+
+const QUERIES_DIR = join(process.cwd(), 'lambdas/shopify/queries');
+const SCHEMA_FILE = join(process.cwd(), 'node_modules/@shopify/dev-mcp/dist/data/admin_2026-10.json.gz');
+
+const schema = buildClientSchema(
+  (JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString('utf8')) as { data: IntrospectionQuery }).data,
+);
+
+/** Every exported string of every module under lambdas/shopify/queries that is a GraphQL operation. */
+async function collectDocuments(): Promise<{ name: string; source: string }[]> {
+  const files = readdirSync(QUERIES_DIR, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('.d.ts'),
+  );
+  const documents: { name: string; source: string }[] = [];
+  for (const file of files) {
+    const module = (await import(pathToFileURL(join(QUERIES_DIR, file)).href)) as Record<string, unknown>;
+    for (const [exportName, value] of Object.entries(module)) {
+      if (typeof value === 'string' && /^\s*(query|mutation|subscription|fragment)\b/.test(value)) {
+        documents.push({ name: `${file}#${exportName}`, source: value });
+      }
+    }
+  }
+  return documents;
+}
+
+const documents = await collectDocuments();
+
+describe('GraphQL documents against the Admin API 2026-10 schema', () => {
+  it('finds the documents to check', () => {
+    expect(documents.map((d) => d.name)).toContain('customers.ts#customersPageQuery');
+  });
+
+  it.each(documents)('$name is valid and uses no deprecated field, argument or enum value', ({ source }) => {
+    const errors = validate(schema, parse(source), [...specifiedRules, NoDeprecatedCustomRule]);
+    expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it('the deprecation rule catches a deprecated field (guards the guard)', () => {
+    const errors = validate(schema, parse('query { customers(first: 1) { nodes { email } } }'), [
+      NoDeprecatedCustomRule,
+    ]);
+    expect(errors.map((e) => e.message).join()).toMatch(/Customer\.email is deprecated/);
+  });
+});

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
+import {
+  ShopifyAuthError,
+  ShopifyGraphqlError,
+  ShopifyResponseError,
+  ShopifyShopUnavailableError,
+  ShopifyUnavailableError,
+} from '../../../lambdas/adapters/shopify/errors.js';
+
+const TOKEN = 'shpat_secret_token_value';
+const dataSchema = z.object({ shop: z.object({ name: z.string() }) });
+
+const cost = (requested: number, available: number, restoreRate = 50, maximum = 2000) => ({
+  cost: {
+    requestedQueryCost: requested,
+    actualQueryCost: requested,
+    throttleStatus: { maximumAvailable: maximum, currentlyAvailable: available, restoreRate },
+  },
+});
+const ok = (extensions = cost(10, 1990)) => Response.json({ data: { shop: { name: 'Demo' } }, extensions });
+const throttled = (requested: number, available: number) =>
+  Response.json({
+    errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+    extensions: { cost: { ...cost(requested, available).cost, actualQueryCost: null } },
+  });
+
+type Step = Response | Error | ((init: RequestInit) => Promise<Response>);
+
+/** A scripted Shopify: answers each call with the next step and records what it was sent. */
+function scriptedShopify(steps: Step[]) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    const step = steps.shift();
+    if (!step) throw new Error('script exhausted');
+    if (step instanceof Error) throw step;
+    if (typeof step === 'function') return step(init ?? {});
+    return step;
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
+
+function clientFor(
+  steps: Step[],
+  overrides: Partial<ConstructorParameters<typeof ShopifyAdminClient>[0]> = {},
+) {
+  let now = 1_000_000;
+  const sleeps: number[] = [];
+  const shopify = scriptedShopify(steps);
+  const client = new ShopifyAdminClient({
+    shopDomain: 'demo.myshopify.com',
+    accessToken: TOKEN,
+    apiVersion: '2026-10',
+    urlTemplate: 'http://127.0.0.1:9/{shop}/admin/api/{version}/graphql.json',
+    fetch: shopify.fetch,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    random: () => 0.5,
+    ...overrides,
+  });
+  return { client, sleeps, calls: shopify.calls, advance: (ms: number) => (now += ms) };
+}
+
+describe('ShopifyAdminClient', () => {
+  it('posts the document to the templated URL with the token only in the header', async () => {
+    const { client, calls } = clientFor([ok()]);
+    const result = await client.query('{ shop { name } }', { a: 1 }, dataSchema);
+    expect(result.data).toEqual({ shop: { name: 'Demo' } });
+    expect(calls[0]!.url).toBe('http://127.0.0.1:9/demo.myshopify.com/admin/api/2026-10/graphql.json');
+    expect((calls[0]!.init.headers as Record<string, string>)['x-shopify-access-token']).toBe(TOKEN);
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({
+      query: '{ shop { name } }',
+      variables: { a: 1 },
+    });
+    expect(result.stats.costUsed).toBe(10);
+  });
+
+  it('waits only as long as the bucket needs to hold the next request', async () => {
+    // 100 points left, refilling at 50/s: a 400-point request needs (400 - 100) / 50 = 6 s.
+    const { client, sleeps } = clientFor([ok(cost(10, 100)), ok(cost(400, 0))]);
+    await client.query('q', {}, dataSchema);
+    const second = await client.query('q', {}, dataSchema, { expectedCost: 400 });
+    expect(sleeps).toEqual([6000]);
+    expect(second.stats).toMatchObject({ throttleWaits: 1, throttleWaitMs: 6000, throttledResponses: 0 });
+  });
+
+  it('does not wait when the bucket has refilled in the meantime', async () => {
+    const { client, sleeps, advance } = clientFor([ok(cost(10, 100)), ok()]);
+    await client.query('q', {}, dataSchema);
+    advance(10_000); // 100 + 10 s × 50/s = 600 ≥ 400
+    await client.query('q', {}, dataSchema, { expectedCost: 400 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('scales to a large bucket: a 1000-point request on a 1000/s shop waits at most a second', async () => {
+    const { client, sleeps } = clientFor([ok(cost(10, 0, 1000, 20_000)), ok()]);
+    await client.query('q', {}, dataSchema);
+    await client.query('q', {}, dataSchema, { expectedCost: 1000 });
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('on THROTTLED waits for the refill of the requested cost and retries', async () => {
+    const { client, sleeps, calls } = clientFor([throttled(500, 300), ok()]);
+    const result = await client.query('q', {}, dataSchema);
+    expect(calls).toHaveLength(2);
+    expect(sleeps).toEqual([Math.ceil(((501 - 300) / 50) * 1000)]);
+    expect(result.stats).toMatchObject({ throttledResponses: 1, throttleWaits: 1 });
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const { client, sleeps } = clientFor([
+      new Response('slow down', { status: 429, headers: { 'retry-after': '2' } }),
+      ok(),
+    ]);
+    const result = await client.query('q', {}, dataSchema);
+    expect(sleeps).toEqual([2000]);
+    expect(result.stats).toMatchObject({ retries: 1, throttleWaits: 1, throttleWaitMs: 2000 });
+  });
+
+  it('retries 5xx, connection resets and truncated bodies with jittered exponential backoff', async () => {
+    const reset = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    const { client, sleeps } = clientFor([
+      new Response('oops', { status: 502 }),
+      reset,
+      new Response('{"data": {"shop": {"na', { status: 200 }),
+      ok(),
+    ]);
+    const result = await client.query('q', {}, dataSchema);
+    expect(result.data.shop.name).toBe('Demo');
+    // random() = 0.5 → half of 500, 1000, 2000 ms.
+    expect(sleeps).toEqual([250, 500, 1000]);
+    expect(result.stats.retries).toBe(3);
+  });
+
+  it('gives up after the bounded number of attempts with a typed error', async () => {
+    const { client, calls } = clientFor(
+      Array.from({ length: 10 }, () => new Response('down', { status: 503 })),
+      { maxAttempts: 3 },
+    );
+    await expect(client.query('q', {}, dataSchema)).rejects.toBeInstanceOf(ShopifyUnavailableError);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('times out a hung request and retries it', async () => {
+    const hang = (init: RequestInit) =>
+      new Promise<Response>((_, reject) =>
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+      );
+    const { client, calls } = clientFor([hang, ok()], { requestTimeoutMs: 20 });
+    const result = await client.query('q', {}, dataSchema);
+    expect(calls).toHaveLength(2);
+    expect(result.stats.retries).toBe(1);
+  });
+
+  it.each([401, 403])(
+    'turns HTTP %i into a permanent ShopifyAuthError without retrying or leaking the token',
+    async (status) => {
+      const { client, calls } = clientFor([new Response('nope', { status }), ok()]);
+      const error = await client.query('q', {}, dataSchema).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ShopifyAuthError);
+      expect(calls).toHaveLength(1);
+      expect(
+        JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack }),
+      ).not.toContain(TOKEN);
+    },
+  );
+
+  it('treats a frozen or closed shop as needing attention', async () => {
+    const { client } = clientFor([new Response('', { status: 402 })]);
+    await expect(client.query('q', {}, dataSchema)).rejects.toBeInstanceOf(ShopifyShopUnavailableError);
+  });
+
+  it('surfaces other GraphQL errors as a typed error', async () => {
+    const { client } = clientFor([
+      Response.json({
+        errors: [{ message: 'Field does not exist', extensions: { code: 'undefinedField' } }],
+      }),
+    ]);
+    const error = await client.query('q', {}, dataSchema).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopifyGraphqlError);
+    expect((error as ShopifyGraphqlError).codes).toEqual(['undefinedField']);
+  });
+
+  it('rejects data of an unexpected shape', async () => {
+    const { client } = clientFor([Response.json({ data: { shop: { name: 42 } } })]);
+    await expect(client.query('q', {}, dataSchema)).rejects.toBeInstanceOf(ShopifyResponseError);
+  });
+});
