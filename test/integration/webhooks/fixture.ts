@@ -1,0 +1,99 @@
+/** A webhook handler wired to DynamoDB Local, two stores (A uses the app secret, B its own), and a write counter. */
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll } from 'vitest';
+import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createDeliveryDedupe } from '../../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import type { CustomerStore, CustomerWrites } from '../../../lambdas/core/customers/customer-writes.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
+import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';
+import { useTestTables } from '../../support/dynamo.js';
+import { localTokenCipher } from '../../support/webhook-delivery.js';
+
+export const APP_SECRET = `app-secret-${randomUUID()}`;
+export const B_SECRET = `b-own-secret-${randomUUID()}`;
+
+const integration = (
+  id: string,
+  org: string,
+  shop: string,
+  extra: Partial<Integration> = {},
+): Integration => ({
+  integrationId: id,
+  organizationId: org,
+  shopDomain: shop,
+  status: 'ACTIVE',
+  encryptedAccessToken: 'not-used-here',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+export function useWebhookFixture() {
+  const tables = useTestTables();
+  const cipher = localTokenCipher();
+  const f = {
+    tables,
+    shopA: 'shop-a.myshopify.com',
+    shopB: 'shop-b.myshopify.com',
+    shopInactive: 'shop-gone.myshopify.com',
+    writes: 0,
+  } as {
+    tables: typeof tables;
+    shopA: string;
+    shopB: string;
+    shopInactive: string;
+    writes: number;
+    store: CustomerStore;
+    handle: ReturnType<typeof createWebhookHandler>;
+    customerItems(): Promise<Record<string, unknown>[]>;
+  };
+
+  beforeAll(async () => {
+    const integrations = createIntegrationStore(tables.doc, tables.names.Integrations);
+    await integrations.put(integration('int-a', 'org-a', f.shopA));
+    await integrations.put(
+      integration('int-b', 'org-b', f.shopB, {
+        encryptedWebhookSecret: await cipher.encrypt(B_SECRET, { integrationId: 'int-b' }),
+      }),
+    );
+    await integrations.put(
+      integration('int-gone', 'org-c', f.shopInactive, { status: 'INACTIVE', statusReason: 'uninstalled' }),
+    );
+    f.store = createCustomerStore(tables.doc, tables.names.Customers);
+    const counted: CustomerWrites = {
+      upsert: async (record) => {
+        f.writes += 1;
+        return f.store.upsert(record);
+      },
+      markDeleted: async (...args) => {
+        f.writes += 1;
+        return f.store.markDeleted(...args);
+      },
+    };
+    const secrets: WebhookSecrets = {
+      appSecret: async () => APP_SECRET,
+      integrationSecret: async (i) =>
+        i.encryptedWebhookSecret === undefined
+          ? undefined
+          : cipher.decrypt(i.encryptedWebhookSecret, { integrationId: i.integrationId }),
+    };
+    f.handle = createWebhookHandler({
+      integrations,
+      secrets,
+      customers: counted,
+      dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+    });
+    f.customerItems = async () =>
+      (await tables.doc.send(new ScanCommand({ TableName: tables.names.Customers, ConsistentRead: true })))
+        .Items ?? [];
+  });
+  return f;
+}
+
+/** A customer id above 2^53, unique per call, as Shopify's are. */
+let sequence = 0;
+export const newCustomerId = (): string =>
+  (7000000000000000000n + BigInt(Date.now() % 1e9) * 1000n + BigInt(sequence++)).toString();
