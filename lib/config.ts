@@ -1,0 +1,139 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
+ * command line) and are validated once, before any construct is created, so a typo fails the
+ * synth with the key's name instead of deploying something subtly wrong.
+ */
+
+const SHOPIFY_ADMIN_URL_TEMPLATE = 'https://{shop}/admin/api/{version}/graphql.json';
+
+const retentionPeriods = Object.values(RetentionDays).filter(
+  (value): value is number => typeof value === 'number',
+);
+
+/** `-c key=value` always yields strings; accept the numbers and booleans they spell. */
+const fromCliNumber = (value: unknown): unknown =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+const fromCliBoolean = (value: unknown): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+const integer = (message: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    fromCliNumber,
+    z
+      .number({ error: message })
+      .int({ error: message })
+      .min(min, { error: message })
+      .max(max, { error: message }),
+  );
+
+/**
+ * EventBridge schedule expressions: `rate(1 hour)` (singular unit only for 1) or a six-field
+ * `cron(...)` where exactly one of day-of-month and day-of-week is `?`. Checked here because
+ * CloudFormation would only reject them halfway through a deployment.
+ */
+export const isScheduleExpression = (expression: string): boolean => {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const value = Number(rate[1]);
+    const singular = !rate[2]!.endsWith('s');
+    return value >= 1 && singular === (value === 1);
+  }
+  const cron = /^cron\(([^()]+)\)$/.exec(expression);
+  if (!cron) return false;
+  const fields = cron[1]!.trim().split(/\s+/);
+  if (fields.length !== 6) return false;
+  const [, , dayOfMonth, , dayOfWeek] = fields;
+  return (dayOfMonth === '?') !== (dayOfWeek === '?');
+};
+
+const scheduleExpression = z
+  .string({ error: 'expected a schedule expression' })
+  .refine(isScheduleExpression, {
+    error: 'expected an EventBridge schedule expression such as "rate(1 hour)" or "cron(0 * * * ? *)"',
+  });
+
+export const configSchema = z
+  .object({
+    /** Names the stack (`ShopifySync-<stage>`), so several deployments can share an account. */
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, {
+        error: 'expected 1-20 lower-case letters, digits or hyphens, starting with a letter',
+      })
+      .default('dev'),
+    shopifyApiVersion: z
+      .string()
+      .regex(/^\d{4}-(01|04|07|10)$/, {
+        error: 'expected a Shopify API version YYYY-MM (a quarterly release, e.g. 2026-10)',
+      })
+      .default('2026-10'),
+    shopifyAdminUrlTemplate: z
+      .string()
+      .refine((t) => t.startsWith('https://') && t.includes('{shop}') && t.includes('{version}'), {
+        error: 'expected an https URL template containing {shop} and {version}',
+      })
+      .default(SHOPIFY_ADMIN_URL_TEMPLATE),
+    syncSchedule: scheduleExpression.default('rate(1 hour)'),
+    healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
+    minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),
+    syncOverlapMinutes: integer('expected a non-negative integer', 0).default(5),
+    alarmEmail: z.email({ error: 'expected an email address' }).optional(),
+    removalPolicy: z
+      .enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' })
+      .default('retain'),
+    // Lambda's own limit is 900 s; the worker hands the rest of a long sync to a continuation message.
+    workerTimeoutSeconds: integer('expected an integer between 30 and 900', 30, 900).default(300),
+    workerReservedConcurrency: integer('expected a positive integer', 1).optional(),
+    // Lambda's SQS event source accepts 2..1000.
+    workerMaxConcurrency: integer('expected an integer between 2 and 1000', 2, 1000).default(5),
+    logRetentionDays: z
+      .preprocess(
+        fromCliNumber,
+        z.number().refine((days) => retentionPeriods.includes(days), {
+          error: `expected one of CloudWatch's retention periods: ${retentionPeriods.join(', ')}`,
+        }),
+      )
+      .default(RetentionDays.THREE_MONTHS),
+    logLevel: z
+      .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'expected DEBUG, INFO, WARN or ERROR' })
+      .default('INFO'),
+    tracing: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
+    apiThrottleRateLimit: integer('expected a positive integer', 1).default(100),
+    apiThrottleBurstLimit: integer('expected a positive integer', 1).default(200),
+  })
+  .superRefine((config, ctx) => {
+    // Only meaningful once the interval itself is valid (its own issue is already reported).
+    if (config.minSyncIntervalMinutes >= 1 && config.syncOverlapMinutes >= config.minSyncIntervalMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['syncOverlapMinutes'],
+        message: `expected less than minSyncIntervalMinutes (${config.minSyncIntervalMinutes})`,
+      });
+    }
+  });
+
+export type ShopifySyncConfig = z.output<typeof configSchema>;
+
+export const configKeys = Object.keys(configSchema.shape) as readonly (keyof ShopifySyncConfig)[];
+
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+}
+
+/** Validates raw settings; the error lists every bad key, one per line. */
+export const parseConfig = (raw: Record<string, unknown>): ShopifySyncConfig => {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `Invalid context "${issue.path.join('.')}": ${issue.message}`,
+  );
+  throw new InvalidConfigError([...new Set(lines)].join('\n'));
+};
+
+/** Reads every known key from CDK context; keys that are absent take their defaults. */
+export const configFromContext = (node: Node): ShopifySyncConfig =>
+  parseConfig(Object.fromEntries(configKeys.map((key) => [key, node.tryGetContext(key)])));

@@ -1,0 +1,142 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type ApiRoute, type LambdaId, apiRoutes } from '../../lambdas/handlers/catalog.js';
+import type { LambdaFactory, LambdaSizing } from './lambda-function.js';
+
+export interface IngestApiProps {
+  readonly lambdas: LambdaFactory;
+  /** Defaults to the catalog's routes; a parameter so the construct can be tested on its own. */
+  readonly routes?: readonly ApiRoute[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly accessLogRetention: RetentionDays;
+  readonly accessLogRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The Lambdas that may sit behind a route, and their sizes. HTTP API gives an integration at
+ * most 30 s; Shopify gives a webhook delivery 5 s before it counts a failure.
+ */
+const httpLambdas: Partial<Record<LambdaId, LambdaSizing>> = {
+  webhook: { memorySize: 512, timeout: Duration.seconds(10) },
+  api: { memorySize: 512, timeout: Duration.seconds(29) },
+};
+
+const STAGE_NAME = '$default';
+
+/**
+ * The public HTTP API: Shopify's webhook deliveries (authenticated by HMAC inside the handler)
+ * and the IAM-authorised integrations/sync/read API, routed as `apiRoutes` in the catalog says.
+ */
+export class IngestApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  /** Base URL of the API, ending without a slash. */
+  readonly url: string;
+  /** Where Shopify delivers webhooks (WEBHOOK_CALLBACK_URL). */
+  readonly webhookCallbackUrl: string;
+  readonly functions: Partial<Record<LambdaId, NodejsFunction>>;
+  readonly routes: readonly ApiRoute[];
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    this.routes = props.routes ?? apiRoutes;
+
+    const webhookRoute = this.routes.find((route) => route.lambda === 'webhook');
+    if (!webhookRoute || webhookRoute.auth !== 'HMAC' || webhookRoute.method !== 'POST') {
+      throw new Error('The route catalog must send Shopify webhooks (POST, HMAC) to the webhook Lambda');
+    }
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'Shopify webhooks and the IAM-authorised integrations API',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention,
+      removalPolicy: props.accessLogRemovalPolicy,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: STAGE_NAME,
+      autoDeploy: true,
+      throttle: props.throttle,
+      // Per-route metrics: the webhook route's 5xx is what makes Shopify drop a subscription.
+      detailedMetricsEnabled: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Request metadata only: ids, route, status, latency, and the SigV4 caller. No bodies.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            sourceIp: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            caller: '$context.identity.userArn',
+          }),
+        ),
+      },
+    });
+    this.url = this.api.apiEndpoint;
+    this.webhookCallbackUrl = `${this.api.apiEndpoint}${webhookRoute.path}`;
+
+    const functions: Partial<Record<LambdaId, NodejsFunction>> = {};
+    const integrations = new Map<LambdaId, HttpLambdaIntegration>();
+    // One function and one integration per Lambda, however many routes it serves.
+    const integrationFor = (lambdaId: LambdaId): HttpLambdaIntegration => {
+      const existing = integrations.get(lambdaId);
+      if (existing) return existing;
+      const sizing = httpLambdas[lambdaId];
+      if (!sizing) throw new Error(`A route targets the "${lambdaId}" Lambda, which is not an HTTP Lambda`);
+      const fn = props.lambdas.create(this, lambdaId, sizing);
+      functions[lambdaId] = fn;
+      const integration = new HttpLambdaIntegration(`${lambdaId}Integration`, fn);
+      integrations.set(lambdaId, integration);
+      return integration;
+    };
+    const iamAuthorizer = new HttpIamAuthorizer();
+
+    for (const route of this.routes) {
+      const integration = integrationFor(route.lambda);
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: route.auth === 'IAM' ? iamAuthorizer : undefined,
+      }) as [HttpRoute];
+      if (route.auth === 'HMAC') {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            "Shopify cannot sign requests for API Gateway authorizers; the handler verifies every delivery's HMAC-SHA256 (X-Shopify-Hmac-Sha256) with the app secret before reading it.",
+        });
+      }
+    }
+    this.functions = functions;
+  }
+
+  /** 5xx answers on one route, e.g. Shopify's webhook deliveries. */
+  metricRouteServerErrors(route: ApiRoute): Metric {
+    return new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensionsMap: { ApiId: this.api.apiId, Stage: STAGE_NAME, Route: `${route.method} ${route.path}` },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ShopifySyncConfig } from '../config.js';
+import type { LambdaFactory } from './lambda-function.js';
+
+export interface SyncPipelineProps {
+  readonly lambdas: LambdaFactory;
+  readonly config: Pick<
+    ShopifySyncConfig,
+    | 'syncSchedule'
+    | 'healthCheckSchedule'
+    | 'workerTimeoutSeconds'
+    | 'workerReservedConcurrency'
+    | 'workerMaxConcurrency'
+  >;
+}
+
+/** Receives after which a sync message is parked in the DLQ: rides out a few Shopify/Lambda blips. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Scheduled syncing: an EventBridge rule wakes the fan-out, which enqueues one message per due
+ * integration; the worker consumes them. A daily rule runs the webhook health check. Rules are
+ * account-internal: nothing here has an endpoint reachable from the internet.
+ */
+export class SyncPipeline extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly fanOut: NodejsFunction;
+  readonly syncWorker: NodejsFunction;
+  readonly healthCheck: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: SyncPipelineProps) {
+    super(scope, id);
+    const { lambdas, config } = props;
+    const workerTimeout = Duration.seconds(config.workerTimeoutSeconds);
+
+    this.deadLetterQueue = new Queue(this, 'SyncDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new Queue(this, 'SyncQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's guidance for Lambda consumers: at least six times the function timeout, so a message
+      // is not redelivered while the first attempt (plus the poller's retries) may still run.
+      visibilityTimeout: Duration.seconds(config.workerTimeoutSeconds * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.fanOut = lambdas.create(this, 'fanOut', { memorySize: 512, timeout: Duration.minutes(5) });
+    new Rule(this, 'SyncSchedule', {
+      description: 'Starts a sync round: the fan-out enqueues every due integration',
+      schedule: Schedule.expression(config.syncSchedule),
+      // A missed round is harmless (the next one catches up), a very late one is just noise.
+      targets: [new LambdaFunction(this.fanOut, { retryAttempts: 2, maxEventAge: Duration.minutes(30) })],
+    });
+
+    this.syncWorker = lambdas.create(this, 'syncWorker', {
+      memorySize: 1024,
+      // Long syncs hand over to a continuation message before this deadline.
+      timeout: workerTimeout,
+      reservedConcurrentExecutions: config.workerReservedConcurrency,
+    });
+    this.syncWorker.addEventSource(
+      new SqsEventSource(this.queue, {
+        // One message is one sync that uses the whole time budget; a batch would start later
+        // messages with less of it.
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: config.workerMaxConcurrency,
+      }),
+    );
+
+    this.healthCheck = lambdas.create(this, 'healthCheck', {
+      memorySize: 512,
+      timeout: Duration.minutes(15),
+    });
+    new Rule(this, 'HealthCheckSchedule', {
+      description: 'Verifies and repairs every integration’s webhook subscriptions',
+      schedule: Schedule.expression(config.healthCheckSchedule),
+      targets: [new LambdaFunction(this.healthCheck, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+  }
+}

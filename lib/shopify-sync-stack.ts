@@ -1,0 +1,131 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { tableEnvVar, type TableId } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import type { LambdaId } from '../lambdas/handlers/catalog.js';
+import type { ShopifySyncConfig } from './config.js';
+import { IngestApi } from './constructs/ingest-api.js';
+import { LambdaFactory } from './constructs/lambda-function.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Storage } from './constructs/storage.js';
+import { SyncPipeline } from './constructs/sync-pipeline.js';
+
+export interface ShopifySyncStackProps extends StackProps {
+  readonly config: ShopifySyncConfig;
+}
+
+/** The whole service: storage, the HTTP API, the scheduled sync pipeline, and their alarms. */
+export class ShopifySyncStack extends Stack {
+  readonly storage: Storage;
+  readonly ingestApi: IngestApi;
+  readonly syncPipeline: SyncPipeline;
+  readonly monitoring: Monitoring;
+  readonly lambdas: LambdaFactory;
+
+  constructor(scope: Construct, id: string, props: ShopifySyncStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const dataRemovalPolicy =
+      config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
+    const { tables, tokenKey, appSecret } = storage;
+
+    // Every Lambda gets the same environment contract as the local runtime (see COMMON env list).
+    const lambdas = new LambdaFactory({
+      environment: {
+        ...tableEnvironment(tables),
+        SHOPIFY_API_VERSION: config.shopifyApiVersion,
+        SHOPIFY_ADMIN_URL_TEMPLATE: config.shopifyAdminUrlTemplate,
+        APP_SECRET_ARN: appSecret.secretArn,
+        TOKEN_KEY_ID: tokenKey.keyArn,
+        MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
+        SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
+        POWERTOOLS_SERVICE_NAME: 'shopify-sync',
+      },
+      logRetention: config.logRetentionDays,
+      logLevel: config.logLevel,
+      logRemovalPolicy: dataRemovalPolicy,
+      tracing: config.tracing,
+    });
+
+    const syncPipeline = new SyncPipeline(this, 'SyncPipeline', { lambdas, config });
+    lambdas.addEnvironment('SYNC_QUEUE_URL', syncPipeline.queue.queueUrl);
+
+    const ingestApi = new IngestApi(this, 'IngestApi', {
+      lambdas,
+      throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      accessLogRetention: config.logRetentionDays,
+      accessLogRemovalPolicy: dataRemovalPolicy,
+    });
+    lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
+
+    // Least privilege: what each Lambda may touch, in one table.
+    const { queue } = syncPipeline;
+    const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
+      webhook: (fn) => {
+        tables.Integrations.grantReadData(fn);
+        tables.Customers.grantReadWriteData(fn);
+        tables.Idempotency.grantReadWriteData(fn);
+        appSecret.grantRead(fn);
+        tokenKey.grantDecrypt(fn); // per-integration webhook secrets
+      },
+      api: (fn) => {
+        tables.Integrations.grantReadWriteData(fn);
+        tables.Customers.grantReadWriteData(fn);
+        tables.SyncRuns.grantReadWriteData(fn);
+        queue.grantSendMessages(fn);
+        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
+      },
+      fanOut: (fn) => {
+        tables.Integrations.grantReadData(fn);
+        queue.grantSendMessages(fn);
+      },
+      syncWorker: (fn) => {
+        tables.Customers.grantReadWriteData(fn);
+        tables.Integrations.grantReadWriteData(fn);
+        tables.SyncRuns.grantReadWriteData(fn);
+        tokenKey.grantDecrypt(fn);
+        queue.grantSendMessages(fn); // continuations of long syncs
+      },
+      healthCheck: (fn) => {
+        tables.Integrations.grantReadWriteData(fn);
+        tokenKey.grantDecrypt(fn);
+      },
+    };
+    for (const [lambdaId, fn] of lambdas.functions) capabilities[lambdaId](fn);
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      functions: lambdas.functions,
+      deadLetterQueue: syncPipeline.deadLetterQueue,
+      syncWorker: syncPipeline.syncWorker,
+      webhookServerErrors: ingestApi.routes
+        .filter((route) => route.auth === 'HMAC')
+        .map((route) => ingestApi.metricRouteServerErrors(route)),
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: ingestApi.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'WebhookCallbackUrl', {
+      value: ingestApi.webhookCallbackUrl,
+      description: 'Where Shopify delivers webhooks',
+    });
+    new CfnOutput(this, 'AppSecretArn', {
+      value: appSecret.secretArn,
+      description:
+        'Store the Shopify app client secret here after deploy (aws secretsmanager put-secret-value)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+
+    this.storage = storage;
+    this.ingestApi = ingestApi;
+    this.syncPipeline = syncPipeline;
+    this.monitoring = monitoring;
+    this.lambdas = lambdas;
+  }
+}
+
+const tableEnvironment = (tables: Readonly<Record<TableId, { tableName: string }>>): Record<string, string> =>
+  Object.fromEntries(
+    (Object.keys(tableEnvVar) as TableId[]).map((id) => [tableEnvVar[id], tables[id].tableName]),
+  );
