@@ -1,0 +1,225 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { type SimCustomer, customerInputSchema } from './customer.js';
+import { faultSettingsSchema } from './faults.js';
+import { readBody, sendJson } from './http-io.js';
+import { CustomerNotFoundError, type CreateShopOptions, type SimulatedShop } from './shop.js';
+import { deliverySettingsSchema } from './webhooks.js';
+
+export const controlPrefix = '/_simulator';
+
+const planSchema = z
+  .object({ restoreRate: z.number().positive(), maximumAvailable: z.number().positive() })
+  .strict();
+
+export const createShopSchema = z
+  .object({
+    shopDomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'shopDomain must look like name.myshopify.com'),
+    accessToken: z.string().min(1),
+    appSecret: z.string().min(1).optional(),
+    plan: planSchema.optional(),
+    seedCustomers: z.number().int().min(0).max(100_000).optional(),
+    seed: z.number().int().optional(),
+    maxPaginatedObjects: z.number().int().positive().optional(),
+    name: z.string().optional(),
+    ianaTimezone: z.string().optional(),
+    currencyCode: z.string().length(3).optional(),
+  })
+  .strict();
+
+const accessTokenSchema = z.object({ accessToken: z.string().min(1).nullable() }).strict();
+
+export interface ControlApiDeps {
+  readonly createShop: (options: CreateShopOptions) => SimulatedShop;
+  readonly shops: (domain: string) => SimulatedShop | undefined;
+  readonly adminUrl: (domain: string) => string;
+}
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Customers over the control API carry ISO timestamps; ids stay decimal strings. */
+const customerJson = (customer: SimCustomer) => ({
+  ...customer,
+  createdAt: new Date(customer.createdAt).toISOString(),
+  updatedAt: new Date(customer.updatedAt).toISOString(),
+});
+
+const parseJson = async <T>(request: IncomingMessage, schema: z.ZodType<T>): Promise<T> => {
+  const raw = await readBody(request);
+  let value: unknown;
+  try {
+    value = raw.trim() === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new ControlError(400, 'Body is not valid JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ControlError(400, 'Invalid request body', z.treeifyError(parsed.error));
+  return parsed.data;
+};
+
+type Handler = (request: IncomingMessage, params: string[], deps: ControlApiDeps) => Promise<unknown>;
+
+const withShop = (
+  handler: (shop: SimulatedShop, request: IncomingMessage, params: string[]) => Promise<unknown> | unknown,
+): Handler => {
+  return async (request, params, deps) => {
+    const shop = deps.shops(params[0] ?? '');
+    if (!shop) throw new ControlError(404, `No shop ${params[0]}`);
+    return handler(shop, request, params.slice(1));
+  };
+};
+
+const routes: [method: string, pattern: RegExp, handler: Handler][] = [
+  ['GET', /^\/health$/, async () => ({ ok: true })],
+  [
+    'POST',
+    /^\/shops$/,
+    async (request, _params, deps) => {
+      const options = await parseJson(request, createShopSchema);
+      const shop = deps.createShop(options);
+      return {
+        shopDomain: shop.domain,
+        adminUrl: deps.adminUrl(shop.domain),
+        customers: shop.customers().length,
+      };
+    },
+  ],
+  ['GET', /^\/shops\/([^/]+)\/customers$/, withShop((shop) => shop.customers().map(customerJson))],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/customers$/,
+    withShop(async (shop, request) =>
+      customerJson(shop.createCustomer(await parseJson(request, customerInputSchema))),
+    ),
+  ],
+  [
+    'PATCH',
+    /^\/shops\/([^/]+)\/customers\/([^/]+)$/,
+    withShop(async (shop, request, [id = '']) =>
+      customerJson(shop.updateCustomer(id, await parseJson(request, customerInputSchema))),
+    ),
+  ],
+  [
+    'DELETE',
+    /^\/shops\/([^/]+)\/customers\/([^/]+)$/,
+    withShop((shop, _r, [id = '']) => ({ deleted: shop.deleteCustomer(id).id })),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/faults$/,
+    withShop(async (shop, request) => {
+      shop.setFaults(await parseJson(request, faultSettingsSchema));
+      return { ok: true };
+    }),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/delivery$/,
+    withShop(async (shop, request) => {
+      shop.setDelivery(await parseJson(request, deliverySettingsSchema));
+      return { ok: true };
+    }),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/plan$/,
+    withShop(async (shop, request) => {
+      shop.setPlan(await parseJson(request, planSchema));
+      return shop.throttleStatus();
+    }),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/access-token$/,
+    withShop(async (shop, request) => {
+      shop.setAccessToken((await parseJson(request, accessTokenSchema)).accessToken);
+      return { ok: true };
+    }),
+  ],
+  [
+    'GET',
+    /^\/shops\/([^/]+)\/deliveries$/,
+    withShop((shop) => ({
+      pending: shop.pendingDeliveries().length,
+      dropped: shop.droppedDeliveries().length,
+      attempts: shop.deliveryAttempts(),
+    })),
+  ],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/deliveries\/flush$/,
+    withShop(async (shop) => {
+      await shop.flushDeliveries();
+      return { ok: true };
+    }),
+  ],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/deliveries\/redeliver$/,
+    withShop(async (shop) => ({ redelivered: await shop.redeliver() })),
+  ],
+  ['POST', /^\/shops\/([^/]+)\/deliveries\/take$/, withShop((shop) => shop.takeDeliveries())],
+  ['GET', /^\/shops\/([^/]+)\/deprecations$/, withShop((shop) => shop.deprecationsUsed())],
+  ['GET', /^\/shops\/([^/]+)\/requests$/, withShop((shop) => shop.requests())],
+  ['GET', /^\/shops\/([^/]+)\/webhook-subscriptions$/, withShop((shop) => shop.webhookSubscriptions())],
+  [
+    'DELETE',
+    /^\/shops\/([^/]+)\/webhook-subscriptions\/([^/]+)$/,
+    withShop((shop, _r, [id = '']) => {
+      const gid = /^\d+$/.test(id) ? `gid://shopify/WebhookSubscription/${id}` : id;
+      if (!shop.deleteWebhookSubscription(gid)) throw new ControlError(404, `No webhook subscription ${gid}`);
+      return { deleted: gid };
+    }),
+  ],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/uninstall$/,
+    withShop((shop) => {
+      shop.uninstall();
+      return { ok: true };
+    }),
+  ],
+];
+
+/** JSON control API under /_simulator, for the local runtime and curl. Local use only: no auth. */
+export async function handleControl(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  deps: ControlApiDeps,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  const subPath = path.slice(controlPrefix.length) || '/';
+  try {
+    for (const [routeMethod, pattern, handler] of routes) {
+      const match = pattern.exec(subPath);
+      if (!match || routeMethod !== method) continue;
+      const params = match.slice(1).map((part) => decodeURIComponent(part));
+      return sendJson(response, 200, await handler(request, params, deps));
+    }
+    throw new ControlError(404, `No control route ${method} ${subPath}`);
+  } catch (error) {
+    if (error instanceof ControlError) {
+      return sendJson(response, error.status, {
+        error: error.message,
+        ...(error.issues ? { issues: error.issues } : {}),
+      });
+    }
+    if (error instanceof CustomerNotFoundError) return sendJson(response, 404, { error: error.message });
+    if (error instanceof z.ZodError)
+      return sendJson(response, 400, { error: 'Invalid input', issues: z.treeifyError(error) });
+    if (error instanceof Error && /already exists/.test(error.message))
+      return sendJson(response, 409, { error: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,306 @@
+import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
+import { type Keyed, paginate, type PageArgs } from './connection.js';
+import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from './customer.js';
+import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
+import type { SimulatedShop } from './shop.js';
+import { graphqlDateTime } from './time-format.js';
+import { webhookFormats, type WebhookSubscription } from './webhooks.js';
+
+type Args = Record<string, unknown>;
+type View = Record<string, unknown>;
+
+/**
+ * Reads fields from plain view objects (calling functions with the field's arguments). A field the
+ * simulator does not model fails loudly instead of returning a misleading null.
+ */
+export const simulatorFieldResolver: GraphQLFieldResolver<unknown, unknown> = (
+  source,
+  args,
+  context,
+  info,
+) => {
+  if (source === null || typeof source !== 'object') return null;
+  const value = (source as View)[info.fieldName];
+  if (value === undefined) {
+    throw new GraphQLError(
+      `${info.parentType.name}.${info.fieldName} is not implemented by the Shopify simulator`,
+      {
+        extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
+      },
+    );
+  }
+  return typeof value === 'function' ? (value as (a: unknown, c: unknown) => unknown)(args, context) : value;
+};
+
+const addressView = (address: SimAddress): View => ({
+  __typename: 'MailingAddress',
+  id: `gid://shopify/MailingAddress/${address.id}?model_name=CustomerAddress`,
+  firstName: address.firstName,
+  lastName: address.lastName,
+  name: [address.firstName, address.lastName].filter(Boolean).join(' ') || null,
+  company: address.company,
+  address1: address.address1,
+  address2: address.address2,
+  city: address.city,
+  province: address.province,
+  provinceCode: address.provinceCode,
+  country: address.country,
+  countryCodeV2: address.countryCode,
+  zip: address.zip,
+  phone: address.phone,
+  formattedArea: [address.city, address.provinceCode, address.country].filter(Boolean).join(', ') || null,
+  coordinatesValidated: false,
+  latitude: null,
+  longitude: null,
+  timeZone: null,
+  validationResultSummary: null,
+});
+
+const customerView = (customer: SimCustomer): View => {
+  const displayName =
+    [customer.firstName, customer.lastName].filter(Boolean).join(' ') ||
+    customer.email ||
+    customer.phone ||
+    '';
+  return {
+    __typename: 'Customer',
+    id: customerGid(customer.id),
+    legacyResourceId: customer.id,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    displayName,
+    defaultEmailAddress: customer.email
+      ? {
+          emailAddress: customer.email,
+          validFormat: true,
+          marketingState: 'NOT_SUBSCRIBED',
+          marketingOptInLevel: null,
+          marketingUpdatedAt: null,
+        }
+      : null,
+    defaultPhoneNumber: customer.phone ? { phoneNumber: customer.phone } : null,
+    email: customer.email,
+    phone: customer.phone,
+    state: customer.state,
+    verifiedEmail: customer.verifiedEmail,
+    validEmailAddress: customer.email !== null,
+    taxExempt: customer.taxExempt,
+    taxExemptions: customer.taxExemptions,
+    note: customer.note,
+    tags: customer.tags,
+    numberOfOrders: String(customer.numberOfOrders),
+    multipassIdentifier: customer.multipassIdentifier,
+    createdAt: graphqlDateTime(customer.createdAt),
+    updatedAt: graphqlDateTime(customer.updatedAt),
+    defaultAddress: customer.defaultAddress ? addressView(customer.defaultAddress) : null,
+    addresses: customer.defaultAddress ? [addressView(customer.defaultAddress)] : [],
+    canDelete: customer.numberOfOrders === 0,
+    dataSaleOptOut: false,
+    locale: 'en',
+    lifetimeDuration: 'about 1 year',
+  };
+};
+
+const subscriptionView = (subscription: WebhookSubscription): View => ({
+  __typename: 'WebhookSubscription',
+  id: subscription.id,
+  legacyResourceId: subscription.legacyResourceId,
+  topic: subscription.topic,
+  uri: subscription.uri,
+  callbackUrl: subscription.uri,
+  endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.uri },
+  format: subscription.format,
+  apiVersion: { handle: subscription.apiVersion, displayName: subscription.apiVersion, supported: true },
+  createdAt: graphqlDateTime(subscription.createdAt),
+  updatedAt: graphqlDateTime(subscription.updatedAt),
+  filter: null,
+  includeFields: [],
+  metafieldNamespaces: [],
+  metafields: [],
+  name: null,
+});
+
+const searchTerms = (query: unknown) => {
+  try {
+    return parseCustomerSearch(typeof query === 'string' ? query : null);
+  } catch (error) {
+    if (error instanceof UnsupportedSearchError) {
+      throw new GraphQLError(error.message, { extensions: { code: 'UNSUPPORTED_SEARCH_IN_SIMULATOR' } });
+    }
+    throw error;
+  }
+};
+
+const customerSortValue = (customer: SimCustomer, sortKey: string): bigint => {
+  switch (sortKey) {
+    case 'ID':
+      return BigInt(customer.id);
+    case 'UPDATED_AT':
+      return BigInt(customer.updatedAt);
+    case 'CREATED_AT':
+      return BigInt(customer.createdAt);
+    default:
+      throw new GraphQLError(`sortKey ${sortKey} is not implemented by the Shopify simulator`, {
+        extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
+      });
+  }
+};
+
+const userError = (field: string[] | null, message: string) => ({ field, message });
+
+/** Root fields of QueryRoot and Mutation for one shop, as graphql-js rootValue functions. */
+export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
+  const customerConnection = (args: Args) => {
+    const terms = searchTerms(args['query']);
+    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
+    const entries: Keyed<SimCustomer>[] = shop
+      .customers()
+      .filter((customer) => matchesSearch(customer, terms))
+      .map((customer) => ({
+        item: customer,
+        key: { value: customerSortValue(customer, sortKey), id: BigInt(customer.id) },
+      }));
+    const page = paginate(
+      entries,
+      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+      shop.maxPaginatedObjects,
+    );
+    return {
+      nodes: page.nodes.map(customerView),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: customerView(edge.node) })),
+      pageInfo: page.pageInfo,
+    };
+  };
+
+  const subscriptionConnection = (args: Args) => {
+    const topics = Array.isArray(args['topics']) ? (args['topics'] as string[]) : null;
+    const uri =
+      typeof args['uri'] === 'string'
+        ? args['uri']
+        : typeof args['callbackUrl'] === 'string'
+          ? args['callbackUrl']
+          : null;
+    const entries = shop
+      .webhookSubscriptions()
+      .filter((s) => (!topics || topics.includes(s.topic)) && (!uri || s.uri === uri))
+      .map((s) => ({ item: s, key: { value: BigInt(s.createdAt), id: BigInt(s.legacyResourceId) } }));
+    const page = paginate(
+      entries,
+      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+      shop.maxPaginatedObjects,
+    );
+    return {
+      nodes: page.nodes.map(subscriptionView),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: subscriptionView(edge.node) })),
+      pageInfo: page.pageInfo,
+    };
+  };
+
+  const nodeById = (id: unknown): View | null => {
+    if (typeof id !== 'string') return null;
+    if (id.startsWith('gid://shopify/Customer/')) {
+      const customer = shop.customer(id);
+      return customer ? customerView(customer) : null;
+    }
+    const subscription = shop.webhookSubscriptions().find((s) => s.id === id);
+    return subscription ? subscriptionView(subscription) : null;
+  };
+
+  return {
+    customers: customerConnection,
+    customer: (args: Args) => {
+      const id = typeof args['id'] === 'string' ? customerIdFrom(args['id']) : null;
+      const customer = id === null ? undefined : shop.customer(id);
+      return customer ? customerView(customer) : null;
+    },
+    customersCount: (args: Args) => {
+      const terms = searchTerms(args['query']);
+      const count = shop.customers().filter((customer) => matchesSearch(customer, terms)).length;
+      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
+      return limit !== null && count > limit
+        ? { count: limit, precision: 'AT_LEAST' }
+        : { count, precision: 'EXACT' };
+    },
+    node: (args: Args) => nodeById(args['id']),
+    nodes: (args: Args) => (Array.isArray(args['ids']) ? args['ids'].map(nodeById) : []),
+    shop: () => ({
+      __typename: 'Shop',
+      id: `gid://shopify/Shop/${shop.numericId}`,
+      name: shop.name,
+      myshopifyDomain: shop.domain,
+      email: `owner@${shop.domain}`,
+      contactEmail: `owner@${shop.domain}`,
+      currencyCode: shop.currencyCode,
+      ianaTimezone: shop.ianaTimezone,
+      url: `https://${shop.domain}`,
+      plan: {
+        publicDisplayName: 'Basic',
+        displayName: 'Basic',
+        partnerDevelopment: false,
+        shopifyPlus: false,
+      },
+    }),
+    webhookSubscriptions: subscriptionConnection,
+    webhookSubscription: (args: Args) => {
+      const subscription = shop.webhookSubscriptions().find((s) => s.id === args['id']);
+      return subscription ? subscriptionView(subscription) : null;
+    },
+    webhookSubscriptionCreate: (args: Args) => {
+      const topic = String(args['topic']);
+      const input = (args['webhookSubscription'] ?? {}) as Record<string, unknown>;
+      const uri = typeof input['uri'] === 'string' ? input['uri'].trim() : '';
+      const format = (input['format'] as (typeof webhookFormats)[number] | undefined) ?? 'JSON';
+      if (!uri)
+        return {
+          webhookSubscription: null,
+          userErrors: [userError(['webhookSubscription', 'uri'], "Address can't be blank")],
+        };
+      if (!isDeliverableUri(uri)) {
+        return {
+          webhookSubscription: null,
+          userErrors: [userError(['webhookSubscription', 'uri'], 'Address is invalid')],
+        };
+      }
+      if (format !== 'JSON') {
+        return {
+          webhookSubscription: null,
+          userErrors: [
+            userError(['webhookSubscription', 'format'], 'The Shopify simulator only delivers JSON webhooks'),
+          ],
+        };
+      }
+      if (shop.webhookSubscriptions().some((s) => s.topic === topic && s.uri === uri)) {
+        return {
+          webhookSubscription: null,
+          userErrors: [
+            userError(['webhookSubscription', 'uri'], 'Address for this topic has already been taken'),
+          ],
+        };
+      }
+      return {
+        webhookSubscription: subscriptionView(shop.addWebhookSubscription(topic, uri, format, apiVersion)),
+        userErrors: [],
+      };
+    },
+    webhookSubscriptionDelete: (args: Args) => {
+      const id = String(args['id']);
+      return shop.deleteWebhookSubscription(id)
+        ? { deletedWebhookSubscriptionId: id, userErrors: [] }
+        : {
+            deletedWebhookSubscriptionId: null,
+            userErrors: [userError(['id'], 'Webhook subscription does not exist')],
+          };
+    },
+  };
+}
+
+/** HTTP(S) endpoints (plain HTTP allowed so local receivers work), Pub/Sub and EventBridge addresses. */
+function isDeliverableUri(uri: string): boolean {
+  if (uri.startsWith('pubsub://') || uri.startsWith('arn:aws:events:')) return true;
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import type { SimAddress, SimCustomer } from './customer.js';
+import { customerGid } from './customer.js';
+import { JsonInteger, type JsonText, toJsonText } from './json-text.js';
+import { restDateTime } from './time-format.js';
+
+export interface PayloadShop {
+  readonly ianaTimezone: string;
+  readonly currencyCode: string;
+}
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+const addressPayload = (address: SimAddress, customerId: string): JsonText => ({
+  id: new JsonInteger(address.id),
+  customer_id: new JsonInteger(customerId),
+  first_name: address.firstName,
+  last_name: address.lastName,
+  company: address.company,
+  address1: address.address1,
+  address2: address.address2,
+  city: address.city,
+  province: address.province,
+  country: address.country,
+  zip: address.zip,
+  phone: address.phone,
+  name: [address.firstName, address.lastName].filter(Boolean).join(' '),
+  province_code: address.provinceCode,
+  country_code: address.countryCode,
+  country_name: address.countryCode
+    ? (countryNames.of(address.countryCode) ?? address.country)
+    : address.country,
+  default: true,
+});
+
+/**
+ * The customers/create and customers/update body of API versions 2025-01 and later: REST-shaped,
+ * with no tags, marketing consent, orders_count or total_spent. Ids are raw 64-bit number literals.
+ */
+export function customerPayload(customer: SimCustomer, shop: PayloadShop): string {
+  const address = customer.defaultAddress;
+  return toJsonText({
+    id: new JsonInteger(customer.id),
+    email: customer.email,
+    created_at: restDateTime(customer.createdAt, shop.ianaTimezone),
+    updated_at: restDateTime(customer.updatedAt, shop.ianaTimezone),
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    state: customer.state.toLowerCase(),
+    note: customer.note,
+    verified_email: customer.verifiedEmail,
+    multipass_identifier: customer.multipassIdentifier,
+    tax_exempt: customer.taxExempt,
+    phone: customer.phone,
+    currency: shop.currencyCode,
+    addresses: address ? [addressPayload(address, customer.id)] : [],
+    tax_exemptions: [...customer.taxExemptions],
+    admin_graphql_api_id: customerGid(customer.id),
+    default_address: address ? addressPayload(address, customer.id) : undefined,
+  });
+}
+
+/** The customers/delete body since 2025-10: only these three fields. */
+export function customerDeletePayload(customer: SimCustomer): string {
+  return toJsonText({
+    id: new JsonInteger(customer.id),
+    tax_exemptions: [...customer.taxExemptions],
+    admin_graphql_api_id: customerGid(customer.id),
+  });
+}
