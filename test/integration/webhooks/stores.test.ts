@@ -1,0 +1,146 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { type CustomerRecord, customerGid } from '../../../lambdas/core/customers/customer-record.js';
+import type { CustomerStore } from '../../../lambdas/core/customers/customer-writes.js';
+import { NotFoundError } from '../../../lambdas/core/errors.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { useTestTables } from '../../support/dynamo.js';
+
+const tables = useTestTables();
+let customers: CustomerStore;
+beforeAll(() => {
+  customers = createCustomerStore(tables.doc, tables.names.Customers);
+});
+
+const owner = { organizationId: 'org-s', integrationId: 'int-s', shopDomain: 's.myshopify.com' };
+const record = (shopifyId: string, shopifyUpdatedAt: string, firstName = 'Ada'): CustomerRecord => ({
+  ...owner,
+  shopifyId,
+  shopifyGid: customerGid(shopifyId),
+  source: 'SHOPIFY',
+  firstName,
+  lastName: null,
+  email: null,
+  phone: null,
+  state: 'ENABLED',
+  verifiedEmail: false,
+  taxExempt: false,
+  taxExemptions: [],
+  note: null,
+  defaultAddress: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  shopifyUpdatedAt,
+});
+
+describe('customer store', () => {
+  it('upsertMany writes with bounded concurrency and counts stale records', async () => {
+    const records = Array.from({ length: 20 }, (_, i) => record(`10${i}`, '2026-02-01T00:00:00.000Z'));
+    expect(await customers.upsertMany(records, { concurrency: 4 })).toEqual({
+      written: 20,
+      stale: 0,
+      redacted: 0,
+    });
+    const older = records.slice(0, 5).map((r) => ({ ...r, shopifyUpdatedAt: '2026-01-15T00:00:00.000Z' }));
+    expect(await customers.upsertMany(older, { concurrency: 4 })).toEqual({
+      written: 0,
+      stale: 5,
+      redacted: 0,
+    });
+    expect(await customers.upsertMany([])).toEqual({ written: 0, stale: 0, redacted: 0 });
+  });
+
+  it('an equal updatedAt rewrites (idempotent replay of the same state)', async () => {
+    await customers.upsert(record('201', '2026-02-01T00:00:00.000Z'));
+    expect(await customers.upsert(record('201', '2026-02-01T00:00:00.000Z'))).toBe('written');
+  });
+
+  it('keeps the earliest deletion whatever order deletes arrive in', async () => {
+    const key = { ...owner, shopifyId: '301' };
+    expect(await customers.markDeleted(key, '2026-03-02T00:00:00Z', 'reconciled')).toBe('written');
+    expect(await customers.markDeleted(key, '2026-03-01T00:00:00+01:00', 'webhook')).toBe('written');
+    expect(await customers.markDeleted(key, '2026-03-05T00:00:00Z', 'reconciled')).toBe('unchanged');
+    expect(await customers.get(owner.organizationId, '301')).toMatchObject({
+      status: 'INACTIVE',
+      deletedAt: '2026-02-28T23:00:00.000Z',
+      deleteReason: 'webhook',
+    });
+  });
+
+  it('never writes a redacted customer again, by upsert or delete', async () => {
+    await customers.upsert(record('401', '2026-02-01T00:00:00.000Z'));
+    await tables.doc.send(
+      new UpdateCommand({
+        TableName: tables.names.Customers,
+        Key: { organizationId: owner.organizationId, shopifyId: '401' },
+        UpdateExpression: 'SET #s = :r, redactedAt = :at REMOVE firstName',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': 'REDACTED', ':at': '2026-02-02T00:00:00.000Z' },
+      }),
+    );
+    expect(await customers.upsert(record('401', '2026-09-01T00:00:00.000Z', 'Back'))).toBe('redacted');
+    expect(
+      await customers.markDeleted({ ...owner, shopifyId: '401' }, '2026-09-01T00:00:00Z', 'webhook'),
+    ).toBe('redacted');
+    const item = await customers.get(owner.organizationId, '401');
+    expect(item).toMatchObject({ status: 'REDACTED' });
+    expect(item?.firstName).toBeUndefined();
+  });
+});
+
+describe('integration store', () => {
+  const integration = (id: string, extra: Partial<Integration> = {}): Integration => ({
+    integrationId: id,
+    organizationId: 'org-i',
+    shopDomain: 'Mixed-Case.myshopify.com',
+    status: 'ACTIVE',
+    encryptedAccessToken: 'ciphertext',
+    createdAt: '2026-01-02T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    ...extra,
+  });
+  const raw = async (integrationId: string) =>
+    (await tables.doc.send(new GetCommand({ TableName: tables.names.Integrations, Key: { integrationId } })))
+      .Item;
+
+  it('maintains the sparse index attributes and hides them from readers', async () => {
+    const store = createIntegrationStore(tables.doc, tables.names.Integrations);
+    await store.put(integration('i-1'));
+    expect(await raw('i-1')).toMatchObject({
+      activePartition: 'ACTIVE',
+      syncDueKey: '0000-00-00T00:00:00.000Z',
+    });
+    expect(await store.get('i-1')).toEqual({ ...integration('i-1'), shopDomain: 'mixed-case.myshopify.com' });
+
+    await store.put(
+      integration('i-1', { status: 'INACTIVE', lastSuccessfulSyncAt: '2026-03-01T00:00:00.000Z' }),
+    );
+    const inactive = await raw('i-1');
+    expect(inactive?.activePartition).toBeUndefined();
+    expect(inactive?.syncDueKey).toBe('2026-03-01T00:00:00.000Z');
+
+    await store.setStatus('i-1', 'ACTIVE');
+    expect(await raw('i-1')).toMatchObject({ status: 'ACTIVE', activePartition: 'ACTIVE' });
+    await store.setStatus('i-1', 'NEEDS_ATTENTION', 'Shopify answered 401');
+    const attention = await raw('i-1');
+    expect(attention).toMatchObject({ status: 'NEEDS_ATTENTION', statusReason: 'Shopify answered 401' });
+    expect(attention?.activePartition).toBeUndefined();
+    await expect(store.setStatus('missing', 'ACTIVE')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('finds integrations by shop domain in any case, active first', async () => {
+    const store = createIntegrationStore(tables.doc, tables.names.Integrations);
+    await store.put(
+      integration('i-old', {
+        shopDomain: 'dup.myshopify.com',
+        status: 'INACTIVE',
+        createdAt: '2025-01-01T00:00:00.000Z',
+      }),
+    );
+    await store.put(integration('i-new', { shopDomain: 'dup.myshopify.com' }));
+    const found = await store.findByShopDomain('DUP.myshopify.com');
+    expect(found.map((i) => i.integrationId)).toEqual(['i-new', 'i-old']);
+    expect(await store.findByShopDomain('nobody.myshopify.com')).toEqual([]);
+  });
+});
