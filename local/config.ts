@@ -1,0 +1,47 @@
+/**
+ * The numbers the local runtime shares with the deployed stack. They mirror lib/config.ts
+ * defaults and the sync-pipeline construct; change them together.
+ */
+export const localDefaults = {
+  /** Physical table names are `local-Customers`, `local-Integrations`, ... */
+  tablePrefix: 'local-',
+  apiPort: 3000,
+  shopifyApiVersion: '2026-10',
+  minSyncIntervalMinutes: 30,
+  syncOverlapMinutes: 5,
+  syncQueueName: 'local-sync',
+  syncDeadLetterQueueName: 'local-sync-dlq',
+  /** EventBridge `rate(1 hour)` and `rate(1 day)`. */
+  syncScheduleSeconds: 3600,
+  healthCheckScheduleSeconds: 86_400,
+} as const;
+
+/** Lambda timeouts (lib/config.ts `workerTimeoutSeconds`; API GW caps synchronous integrations at 30 s). */
+export const lambdaTimeoutSeconds = {
+  webhook: 10,
+  api: 29,
+  fanOut: 60,
+  syncWorker: 300,
+  healthCheck: 300,
+} as const;
+
+export interface SyncQueueSettings {
+  /** After this many receives a message goes to the dead-letter queue instead. */
+  readonly maxReceiveCount: number;
+  /** AWS recommends at least 6× the consumer's timeout so a slow batch is never delivered twice. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly batchSize: number;
+  /** The event source mapping's maximum concurrency (lib/config.ts `workerMaxConcurrency`). */
+  readonly maxConcurrency: number;
+  readonly workerTimeoutSeconds: number;
+}
+
+export const syncQueueSettings = (
+  workerTimeoutSeconds: number = lambdaTimeoutSeconds.syncWorker,
+): SyncQueueSettings => ({
+  maxReceiveCount: 5,
+  visibilityTimeoutSeconds: 6 * workerTimeoutSeconds,
+  batchSize: 10,
+  maxConcurrency: 5,
+  workerTimeoutSeconds,
+});
