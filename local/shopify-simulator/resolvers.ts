@@ -4,7 +4,7 @@ import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from '
 import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
 import type { SimulatedShop } from './shop.js';
 import { graphqlDateTime } from './time-format.js';
-import { webhookFormats, type WebhookSubscription } from './webhooks.js';
+import type { webhookFormats, WebhookSubscription } from './webhooks.js';
 
 type Args = Record<string, unknown>;
 type View = Record<string, unknown>;
