@@ -15,7 +15,7 @@ describe('webhook signature', () => {
     const good = independent('s3cret', body);
     expect(isValidSignature(body, good, 'other')).toBe(false);
     const changed = Buffer.from(body);
-    changed[changed.length - 2] ^= 1;
+    changed[0] = changed[0]! ^ 1;
     expect(isValidSignature(changed, good, 's3cret')).toBe(false);
     expect(isValidSignature(body, good.slice(0, 20), 's3cret')).toBe(false);
     expect(isValidSignature(body, '', 's3cret')).toBe(false);
