@@ -30,6 +30,12 @@ export interface Integration {
   readonly lastSuccessfulSyncAt?: string;
   readonly lastSyncRunId?: string;
   readonly webhookHealth?: WebhookHealth;
+  /** `gid://shopify/Shop/…`, recorded when the token was verified (compliance payloads name it). */
+  readonly shopifyShopId?: string;
+  /** shop/redact or a purge erased the store's data and credentials; the item stays as a record. */
+  readonly redactedAt?: string;
+  /** Last completed deletion reconcile (id-set comparison with Shopify). */
+  readonly lastReconciledAt?: string;
 }
 
 /** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */

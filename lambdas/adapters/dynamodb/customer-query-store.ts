@@ -1,0 +1,198 @@
+/**
+ * Reads of the Customers table by key and index only (never a Scan): the read API's listings,
+ * and the per-store work of counts, reconcile and purge over the `byIntegration` index.
+ *
+ *   const queries = createCustomerQueryStore(doc, tableName)
+ *   queries.listCustomers({ organizationId, status?, updatedSince?, limit, startAfter? })
+ *   queries.getCustomer(organizationId, shopifyId)
+ *   queries.countByStatus(integrationId) / countActive(integrationId)
+ *   queries.activeUpdatedBefore(integrationId, cutoff) / allKeys(integrationId)   (async pages)
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { StoredCustomer } from '../../core/customers/customer-record.js';
+import type {
+  CustomerInventory,
+  CustomerStatusCounts,
+  StoredCustomerRef,
+} from '../../core/integrations/ports.js';
+import type {
+  CustomerPage,
+  CustomerQueries,
+  ListCustomersRequest,
+  ListingKey,
+} from '../../core/read-api/customer-listing.js';
+
+type Key = Record<string, unknown>;
+
+/** Items read per Query while filling a listing page: a selective status filter needs headroom. */
+const LISTING_READ_BATCH = 500;
+/** Queries per listing request before a short page is returned with a cursor (bounds latency and cost). */
+const LISTING_MAX_QUERIES = 10;
+
+export type CustomerQueryStore = CustomerQueries &
+  CustomerInventory & { get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined> };
+
+export const createCustomerQueryStore = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): CustomerQueryStore => {
+  async function* pages(input: QueryCommandInput): AsyncGenerator<Key[]> {
+    let startKey: Key | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      if ((page.Items?.length ?? 0) > 0) yield page.Items!;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  const keyOf = (item: Key, byUpdatedAt: boolean): ListingKey => ({
+    organizationId: String(item['organizationId']),
+    shopifyId: String(item['shopifyId']),
+    ...(byUpdatedAt && { shopifyUpdatedAt: String(item['shopifyUpdatedAt']) }),
+  });
+
+  const listCustomers = async (request: ListCustomersRequest): Promise<CustomerPage> => {
+    const byUpdatedAt = request.updatedSince !== undefined;
+    const names: Record<string, string> = { '#org': 'organizationId' };
+    const values: Record<string, unknown> = { ':org': request.organizationId };
+    let keyCondition = '#org = :org';
+    if (byUpdatedAt) {
+      names['#updatedAt'] = 'shopifyUpdatedAt';
+      values[':since'] = request.updatedSince;
+      keyCondition += ' AND #updatedAt >= :since';
+    }
+    if (request.status) {
+      names['#status'] = 'status';
+      values[':status'] = request.status;
+    }
+    const items: StoredCustomer[] = [];
+    let startKey: Key | undefined = request.startAfter ? { ...request.startAfter } : undefined;
+    for (let queries = 0; queries < LISTING_MAX_QUERIES; queries += 1) {
+      const remaining = request.limit - items.length;
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...(byUpdatedAt && { IndexName: 'byOrganizationUpdatedAt' }),
+          KeyConditionExpression: keyCondition,
+          ...(request.status && { FilterExpression: '#status = :status' }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // Without a filter every item read is returned, so read exactly what is missing.
+          Limit: request.status ? Math.max(remaining, LISTING_READ_BATCH) : remaining,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const found = (page.Items ?? []) as StoredCustomer[];
+      if (found.length >= remaining) {
+        const taken = found.slice(0, remaining);
+        items.push(...taken);
+        // The page ends at the last item returned, wherever DynamoDB stopped reading.
+        const more = found.length > remaining || page.LastEvaluatedKey !== undefined;
+        return { items, ...(more && { lastKey: keyOf(taken.at(-1) as unknown as Key, byUpdatedAt) }) };
+      }
+      items.push(...found);
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) return { items };
+    }
+    return { items, lastKey: keyOf(startKey!, byUpdatedAt) };
+  };
+
+  const getCustomer = async (
+    organizationId: string,
+    shopifyId: string,
+  ): Promise<StoredCustomer | undefined> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
+    );
+    return Item as StoredCustomer | undefined;
+  };
+
+  const byIntegration = (integrationId: string): QueryCommandInput => ({
+    TableName: tableName,
+    IndexName: 'byIntegration',
+    KeyConditionExpression: 'integrationId = :integrationId',
+    ExpressionAttributeValues: { ':integrationId': integrationId },
+  });
+
+  const countByStatus = async (integrationId: string): Promise<CustomerStatusCounts> => {
+    // One pass projecting `status` costs the same read units as one Select COUNT pass, and a
+    // third of three filtered COUNT passes.
+    const counts = { ACTIVE: 0, INACTIVE: 0, REDACTED: 0 };
+    for await (const page of pages({
+      ...byIntegration(integrationId),
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    })) {
+      for (const item of page) {
+        const status = item['status'] as keyof typeof counts;
+        if (status in counts) counts[status] += 1;
+      }
+    }
+    return counts;
+  };
+
+  const countActive = async (integrationId: string): Promise<number> => {
+    let count = 0;
+    let startKey: Key | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          ...byIntegration(integrationId),
+          Select: 'COUNT',
+          FilterExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':integrationId': integrationId, ':active': 'ACTIVE' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  };
+
+  const toRef = (item: Key): StoredCustomerRef => ({
+    organizationId: String(item['organizationId']),
+    shopifyId: String(item['shopifyId']),
+    ...(typeof item['shopifyUpdatedAt'] === 'string' && { shopifyUpdatedAt: item['shopifyUpdatedAt'] }),
+  });
+
+  async function* activeUpdatedBefore(
+    integrationId: string,
+    cutoff: string,
+  ): AsyncGenerator<StoredCustomerRef[]> {
+    for await (const page of pages({
+      ...byIntegration(integrationId),
+      FilterExpression: '#status = :active AND #updatedAt < :cutoff',
+      ProjectionExpression: 'organizationId, shopifyId, #updatedAt',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'shopifyUpdatedAt' },
+      ExpressionAttributeValues: { ':integrationId': integrationId, ':active': 'ACTIVE', ':cutoff': cutoff },
+    })) {
+      yield page.map(toRef);
+    }
+  }
+
+  async function* allKeys(integrationId: string): AsyncGenerator<StoredCustomerRef[]> {
+    for await (const page of pages({
+      ...byIntegration(integrationId),
+      ProjectionExpression: 'organizationId, shopifyId',
+    })) {
+      yield page.map(toRef);
+    }
+  }
+
+  return {
+    listCustomers,
+    getCustomer,
+    get: getCustomer,
+    countByStatus,
+    countActive,
+    activeUpdatedBefore,
+    allKeys,
+  };
+};

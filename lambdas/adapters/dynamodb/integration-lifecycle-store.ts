@@ -1,0 +1,201 @@
+/**
+ * Lifecycle records of integrations that the plain repository (integration-store.ts) does not
+ * cover: shop ownership claims, per-organization listing, the active listing, and targeted
+ * updates of lifecycle fields. Status changes (and with them the sparse index attributes) stay
+ * with integration-store's setStatus.
+ *
+ * Two kinds of helper items share the Integrations table. Neither carries `shopDomain`,
+ * `organizationId` or `activePartition`, so neither appears in any index:
+ * - `shop-claim#<domain>`: which organization owns a shop. A conditional write makes
+ *   connecting race-safe: two organizations connecting one shop at once get one winner and one 409.
+ * - `pending-purges`: a string set of integration ids whose purge continues later.
+ */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../core/errors.js';
+import {
+  ACTIVE_PARTITION,
+  type Integration,
+  type WebhookHealth,
+} from '../../core/integrations/integration.js';
+import type { IntegrationLifecycleRecords } from '../../core/integrations/ports.js';
+import { isConditionFailure } from './conditions.js';
+
+const claimKey = (shopDomain: string) => ({ integrationId: `shop-claim#${shopDomain.toLowerCase()}` });
+const PENDING_PURGES_KEY = { integrationId: 'pending-purges' };
+
+const fromItem = (item: Record<string, unknown>): Integration => {
+  const { activePartition: _partition, syncDueKey: _due, ...integration } = item;
+  return integration as unknown as Integration;
+};
+
+export const createIntegrationLifecycleStore = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): IntegrationLifecycleRecords => {
+  /** Updates an existing integration only: a lifecycle write must never create a partial item. */
+  const updateExisting = async (
+    integrationId: string,
+    expression: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ) => {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(organizationId)',
+          ExpressionAttributeValues: values,
+          ...(names && { ExpressionAttributeNames: names }),
+        }),
+      );
+    } catch (error) {
+      // The integration is gone: there is nothing left to record on.
+      if (!isConditionFailure(error)) throw error;
+    }
+  };
+
+  return {
+    async claimShop(shopDomain, organizationId, proposedIntegrationId) {
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: claimKey(shopDomain),
+            UpdateExpression:
+              'SET ownerOrganizationId = :org, ownerIntegrationId = if_not_exists(ownerIntegrationId, :id), ' +
+              'claimedAt = if_not_exists(claimedAt, :now)',
+            ConditionExpression: 'attribute_not_exists(ownerOrganizationId) OR ownerOrganizationId = :org',
+            ExpressionAttributeValues: {
+              ':org': organizationId,
+              ':id': proposedIntegrationId,
+              ':now': new Date().toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return String(Attributes?.['ownerIntegrationId']);
+      } catch (error) {
+        if (isConditionFailure(error))
+          throw new ConflictError('This shop is already connected by another organization');
+        throw error;
+      }
+    },
+
+    async releaseShopClaim(shopDomain, integrationId) {
+      try {
+        await doc.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: claimKey(shopDomain),
+            ConditionExpression: 'ownerIntegrationId = :id',
+            ExpressionAttributeValues: { ':id': integrationId },
+          }),
+        );
+      } catch (error) {
+        // Already released, or claimed since by a newer integration: leave that one alone.
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async listByOrganization(organizationId) {
+      const found: Integration[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'byOrganization',
+            KeyConditionExpression: 'organizationId = :org',
+            ExpressionAttributeValues: { ':org': organizationId },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        found.push(...(page.Items ?? []).map(fromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found;
+    },
+
+    async *listActive() {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'activeBySyncDue',
+            KeyConditionExpression: 'activePartition = :active',
+            ExpressionAttributeValues: { ':active': ACTIVE_PARTITION },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        // The index is eventually consistent: re-check the status it was selected for.
+        const active = (page.Items ?? [])
+          .map(fromItem)
+          .filter((integration) => integration.status === 'ACTIVE');
+        if (active.length > 0) yield active;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    },
+
+    async recordWebhookHealth(integrationId, health: WebhookHealth) {
+      await updateExisting(integrationId, 'SET webhookHealth = :health', { ':health': health });
+    },
+
+    async recordUninstalled(integrationId, uninstalledAt) {
+      // The first uninstall time is kept when Shopify redelivers.
+      await updateExisting(integrationId, 'SET uninstalledAt = if_not_exists(uninstalledAt, :at)', {
+        ':at': uninstalledAt,
+      });
+    },
+
+    async eraseCredentials(integrationId, redactedAt) {
+      await updateExisting(
+        integrationId,
+        'SET redactedAt = if_not_exists(redactedAt, :at) REMOVE encryptedAccessToken, encryptedWebhookSecret',
+        { ':at': redactedAt },
+      );
+    },
+
+    async recordReconcile(integrationId, reconciledAt) {
+      await updateExisting(integrationId, 'SET lastReconciledAt = :at', { ':at': reconciledAt });
+    },
+
+    async addPendingPurge(integrationId) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: PENDING_PURGES_KEY,
+          UpdateExpression: 'ADD integrationIds :ids',
+          ExpressionAttributeValues: { ':ids': new Set([integrationId]) },
+        }),
+      );
+    },
+
+    async removePendingPurge(integrationId) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: PENDING_PURGES_KEY,
+          UpdateExpression: 'DELETE integrationIds :ids',
+          ExpressionAttributeValues: { ':ids': new Set([integrationId]) },
+        }),
+      );
+    },
+
+    async pendingPurges() {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: PENDING_PURGES_KEY, ConsistentRead: true }),
+      );
+      const ids = Item?.['integrationIds'];
+      return ids instanceof Set ? [...(ids as Set<string>)] : [];
+    },
+  };
+};

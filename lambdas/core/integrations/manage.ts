@@ -1,0 +1,164 @@
+/**
+ * Reading and disconnecting integrations. Disconnecting keeps the mirrored data (the default,
+ * so an accidental click loses nothing); `purge` also deletes every customer item of the store
+ * and erases its credentials, after which the shop may be connected by another organization.
+ */
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../sync/ports.js';
+import { type Integration, publicIntegrationView } from './integration.js';
+import type {
+  CustomerErasure,
+  CustomerInventory,
+  CustomerStatusCounts,
+  IntegrationLifecycleRecords,
+  IntegrationRepository,
+} from './ports.js';
+import { type OpenShopDeps, openShop } from './open-shop.js';
+import { removeWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
+
+export const requireIntegration = async (
+  integrations: IntegrationRepository,
+  integrationId: string,
+): Promise<Integration> => {
+  const integration = await integrations.get(integrationId);
+  if (!integration) throw new NotFoundError(`Integration ${integrationId}`);
+  return integration;
+};
+
+export interface IntegrationDetails extends ReturnType<typeof publicIntegrationView> {
+  readonly customerCounts: CustomerStatusCounts;
+}
+
+export const describeIntegration = async (
+  integrationId: string,
+  deps: { integrations: IntegrationRepository; customers: CustomerInventory },
+): Promise<IntegrationDetails> => {
+  const integration = await requireIntegration(deps.integrations, integrationId);
+  return {
+    ...publicIntegrationView(integration),
+    customerCounts: await deps.customers.countByStatus(integrationId),
+  };
+};
+
+export const listOrganizationIntegrations = async (
+  organizationId: string,
+  records: IntegrationLifecycleRecords,
+): Promise<ReturnType<typeof publicIntegrationView>[]> =>
+  (await records.listByOrganization(organizationId)).map(publicIntegrationView);
+
+export interface PurgeDeps {
+  readonly records: IntegrationLifecycleRecords;
+  readonly customers: CustomerInventory;
+  readonly erasure: CustomerErasure;
+  readonly logger: Logger;
+}
+
+export interface PurgeResult {
+  readonly deletedCustomers: number;
+  /** False when the deadline stopped the purge; calling again continues (it is idempotent). */
+  readonly complete: boolean;
+}
+
+/**
+ * Erases the credentials, deletes every customer item of the store, then releases the shop.
+ * Bounded by `deadline` (epoch ms): an unfinished purge is recorded as pending and the daily
+ * health check resumes it; each pass re-reads the index, so it only meets what is left.
+ */
+export const purgeIntegrationData = async (
+  integration: Integration,
+  deps: PurgeDeps,
+  { at, deadline = Number.POSITIVE_INFINITY }: { at: string; deadline?: number },
+): Promise<PurgeResult> => {
+  const integrationId = integration.integrationId;
+  await deps.records.eraseCredentials(integrationId, at);
+  let deletedCustomers = 0;
+  for await (const page of deps.customers.allKeys(integrationId)) {
+    deletedCustomers += await deps.erasure.deleteMany(page);
+    if (Date.now() >= deadline) {
+      await deps.records.addPendingPurge(integrationId);
+      deps.logger.warn('Purge paused at its deadline; the daily health check resumes it', {
+        integrationId,
+        deletedCustomers,
+      });
+      return { deletedCustomers, complete: false };
+    }
+  }
+  await deps.records.releaseShopClaim(integration.shopDomain, integrationId);
+  await deps.records.removePendingPurge(integrationId);
+  deps.logger.info('Integration data purged', { integrationId, deletedCustomers });
+  return { deletedCustomers, complete: true };
+};
+
+/** Finishes purges left pending by earlier invocations (called by the daily health check). */
+export const resumePendingPurges = async (
+  deps: PurgeDeps & { readonly integrations: IntegrationRepository },
+  { deadline = Number.POSITIVE_INFINITY }: { deadline?: number } = {},
+): Promise<{ readonly resumed: number; readonly completed: number }> => {
+  let resumed = 0;
+  let completed = 0;
+  for (const integrationId of await deps.records.pendingPurges()) {
+    if (Date.now() >= deadline) break;
+    const integration = await deps.integrations.get(integrationId);
+    if (!integration) {
+      await deps.records.removePendingPurge(integrationId);
+      continue;
+    }
+    resumed += 1;
+    const at = integration.redactedAt ?? new Date().toISOString();
+    if ((await purgeIntegrationData(integration, deps, { at, deadline })).complete) completed += 1;
+  }
+  return { resumed, completed };
+};
+
+export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
+  readonly integrations: IntegrationRepository;
+  readonly now?: () => Date;
+}
+
+export interface DisconnectResult {
+  readonly integration: ReturnType<typeof publicIntegrationView>;
+  readonly webhookSubscriptionsRemoved: number;
+  readonly webhookCleanupError?: string;
+  readonly purge?: PurgeResult;
+}
+
+export const disconnectIntegration = async (
+  integrationId: string,
+  { purge, deadline }: { purge: boolean; deadline?: number },
+  deps: DisconnectDeps,
+): Promise<DisconnectResult> => {
+  const integration = await requireIntegration(deps.integrations, integrationId);
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  // Deactivate first: from here on no fan-out selects it and webhooks are ignored, whatever fails next.
+  await deps.integrations.setStatus(
+    integrationId,
+    'INACTIVE',
+    purge ? 'disconnected-and-purged' : 'disconnected',
+  );
+
+  let webhookSubscriptionsRemoved = 0;
+  let webhookCleanupError: string | undefined;
+  try {
+    webhookSubscriptionsRemoved = await removeWebhookSubscriptions(await openShop(integration, deps));
+  } catch (error) {
+    // A revoked token or an uninstalled app: Shopify has already dropped the subscriptions.
+    webhookCleanupError = safeMessage(error);
+  }
+  const purgeResult = purge
+    ? await purgeIntegrationData(integration, deps, { at, ...(deadline !== undefined && { deadline }) })
+    : undefined;
+  deps.logger.info('Integration disconnected', {
+    integrationId,
+    purge,
+    webhookSubscriptionsRemoved,
+    webhookCleanupFailed: webhookCleanupError !== undefined,
+    deletedCustomers: purgeResult?.deletedCustomers,
+  });
+  const after = await requireIntegration(deps.integrations, integrationId);
+  return {
+    integration: publicIntegrationView(after),
+    webhookSubscriptionsRemoved,
+    ...(webhookCleanupError !== undefined && { webhookCleanupError }),
+    ...(purgeResult && { purge: purgeResult }),
+  };
+};

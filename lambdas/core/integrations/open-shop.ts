@@ -1,0 +1,23 @@
+import type { ShopifyGraphql } from '../sync/ports.js';
+import { IntegrationNotActiveError } from '../sync/errors.js';
+import type { Integration } from './integration.js';
+import type { ShopifyConnector, TokenCipher } from './ports.js';
+
+export interface OpenShopDeps {
+  readonly cipher: TokenCipher;
+  readonly shopify: ShopifyConnector;
+}
+
+/** The Admin API of a stored integration; the plaintext token lives only inside the client. */
+export const openShop = async (
+  integration: Integration,
+  { cipher, shopify }: OpenShopDeps,
+): Promise<ShopifyGraphql> => {
+  // Redacted integrations keep their item as a record but no longer have credentials.
+  if (!integration.encryptedAccessToken)
+    throw new IntegrationNotActiveError(integration.status, 'credentials erased');
+  const token = await cipher.decrypt(integration.encryptedAccessToken, {
+    integrationId: integration.integrationId,
+  });
+  return shopify(integration.shopDomain, token);
+};

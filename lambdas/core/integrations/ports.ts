@@ -1,0 +1,114 @@
+/**
+ * What the integration lifecycle needs from the outside world, as narrow ports. Adapters in
+ * lambdas/adapters implement them (DynamoDB, KMS, the Shopify client); tests swap them freely.
+ */
+import type { ShopifyGraphql } from '../sync/ports.js';
+import type { Integration, WebhookHealth } from './integration.js';
+
+export interface CipherContext {
+  readonly integrationId: string;
+}
+
+/** Credentials at rest: ciphertext bound to its integration (adapters/secrets/token-cipher.ts). */
+export interface TokenCipher {
+  encrypt(plaintext: string, context: CipherContext): Promise<string>;
+  decrypt(ciphertext: string, context: CipherContext): Promise<string>;
+}
+
+/** Opens the Admin GraphQL API of one store with a plaintext token that never leaves the client. */
+export type ShopifyConnector = (shopDomain: string, accessToken: string) => ShopifyGraphql;
+
+export interface IntegrationRepository {
+  get(integrationId: string): Promise<Integration | undefined>;
+  findByShopDomain(shopDomain: string): Promise<Integration[]>;
+  put(integration: Integration): Promise<void>;
+  setStatus(integrationId: string, status: Integration['status'], reason?: string): Promise<void>;
+}
+
+export interface IntegrationLifecycleRecords {
+  /**
+   * Makes `organizationId` the one owner of `shopDomain`, race-safely. Returns the integration id
+   * of that ownership (the existing one on a reconnect, else `proposedIntegrationId`).
+   * Throws ConflictError if another organization owns the shop.
+   */
+  claimShop(shopDomain: string, organizationId: string, proposedIntegrationId: string): Promise<string>;
+  /** Lets another organization connect the shop again (only after its data was purged). */
+  releaseShopClaim(shopDomain: string, integrationId: string): Promise<void>;
+  listByOrganization(organizationId: string): Promise<Integration[]>;
+  /** Active integrations only (the sparse index the fan-out uses), page by page. */
+  listActive(): AsyncIterable<Integration[]>;
+  recordWebhookHealth(integrationId: string, health: WebhookHealth): Promise<void>;
+  recordUninstalled(integrationId: string, uninstalledAt: string): Promise<void>;
+  /** Removes the encrypted token and webhook secret and stamps `redactedAt`. */
+  eraseCredentials(integrationId: string, redactedAt: string): Promise<void>;
+  recordReconcile(integrationId: string, reconciledAt: string): Promise<void>;
+  /**
+   * Purges that did not finish within one invocation. The daily health check finishes them, so
+   * a shop/redact of any size completes well inside Shopify's 30-day deadline.
+   */
+  addPendingPurge(integrationId: string): Promise<void>;
+  removePendingPurge(integrationId: string): Promise<void>;
+  pendingPurges(): Promise<string[]>;
+}
+
+export interface CustomerDataExport {
+  readonly dataRequestId: string;
+  readonly shopDomain: string;
+  readonly shopifyShopId: string;
+  readonly customerShopifyId: string;
+  readonly requestedAt: string;
+  readonly exportedAt: string;
+  /** Every stored item of that customer, one per organization that mirrors the shop. */
+  readonly records: readonly Record<string, unknown>[];
+}
+
+/** Auditable exports for customers/data_request. */
+export interface DataExports {
+  /** Idempotent: a redelivered request keeps the first export. Returns where it is stored. */
+  save(dataExport: CustomerDataExport): Promise<{ readonly exportKey: string; readonly created: boolean }>;
+  get(shopDomain: string, dataRequestId: string): Promise<CustomerDataExport | undefined>;
+}
+
+export interface CustomerStatusCounts {
+  readonly ACTIVE: number;
+  readonly INACTIVE: number;
+  readonly REDACTED: number;
+}
+
+export interface StoredCustomerRef {
+  readonly organizationId: string;
+  readonly shopifyId: string;
+  readonly shopifyUpdatedAt?: string;
+}
+
+/** Per-store reads over the `byIntegration` index: never a Scan, never another tenant's items. */
+export interface CustomerInventory {
+  countByStatus(integrationId: string): Promise<CustomerStatusCounts>;
+  countActive(integrationId: string): Promise<number>;
+  /** ACTIVE customers whose stored `shopifyUpdatedAt` is strictly before `cutoff`. */
+  activeUpdatedBefore(integrationId: string, cutoff: string): AsyncIterable<StoredCustomerRef[]>;
+  /** Every item of the store, whatever its status, page by page. */
+  allKeys(integrationId: string): AsyncIterable<StoredCustomerRef[]>;
+}
+
+export interface CustomerErasure {
+  /**
+   * Replaces the item with a tombstone holding ids and lifecycle only. Idempotent: the first
+   * `redactedAt` is kept. Creates the tombstone even for a customer never stored, so no later
+   * sync or webhook can bring the personal data in.
+   */
+  redact(tombstone: {
+    readonly organizationId: string;
+    readonly integrationId: string;
+    readonly shopDomain: string;
+    readonly shopifyId: string;
+    readonly redactedAt: string;
+  }): Promise<'redacted' | 'already-redacted'>;
+  /** Deletes items by key (BatchWriteItem, unprocessed items retried). Returns how many. */
+  deleteMany(keys: readonly StoredCustomerRef[]): Promise<number>;
+}
+
+/** Starts a sync run (queued run record + queue message) through the sync pipeline. */
+export interface SyncStarter {
+  startInitialSync(integration: Integration): Promise<{ readonly runId: string }>;
+}

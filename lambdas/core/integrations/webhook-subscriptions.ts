@@ -1,0 +1,89 @@
+/**
+ * The webhook subscriptions each store must have, and how to get there from what Shopify lists.
+ * Shopify silently deletes an API-created subscription after 8 failed deliveries in a row, so
+ * this runs at connect time, daily, and on demand. Compliance topics (customers/redact,
+ * shop/redact, customers/data_request) are app-level subscriptions in shopify.app.toml and cannot
+ * be created through the API, so they are not managed here.
+ */
+import type { ShopifyGraphql } from '../sync/ports.js';
+import type { WebhookHealth } from './integration.js';
+import {
+  type WebhookSubscriptionSummary,
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  listWebhookSubscriptions,
+} from './shop-admin.js';
+
+export const MANAGED_WEBHOOK_TOPICS = [
+  'CUSTOMERS_CREATE',
+  'CUSTOMERS_UPDATE',
+  'CUSTOMERS_DELETE',
+  'APP_UNINSTALLED',
+] as const;
+
+export type SubscriptionAction =
+  | { readonly kind: 'create'; readonly topic: string }
+  | { readonly kind: 'fix-uri'; readonly topic: string; readonly id: string }
+  | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string };
+
+/**
+ * One subscription per managed topic, pointing at `uri`. A subscription already at `uri` is
+ * kept; a wrong address is replaced (create first, then delete, so the topic is never without
+ * a subscription); extra subscriptions of the same topic would deliver twice, so they go.
+ */
+export const planSubscriptionRepair = (
+  existing: readonly WebhookSubscriptionSummary[],
+  uri: string,
+  topics: readonly string[] = MANAGED_WEBHOOK_TOPICS,
+): SubscriptionAction[] => {
+  const actions: SubscriptionAction[] = [];
+  for (const topic of topics) {
+    const subscriptions = existing.filter((subscription) => subscription.topic === topic);
+    const keep = subscriptions.find((subscription) => subscription.uri === uri) ?? subscriptions[0];
+    if (!keep) {
+      actions.push({ kind: 'create', topic });
+      continue;
+    }
+    if (keep.uri !== uri) actions.push({ kind: 'fix-uri', topic, id: keep.id });
+    for (const extra of subscriptions) {
+      if (extra !== keep) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
+    }
+  }
+  return actions;
+};
+
+const describe = (action: SubscriptionAction): string => `${action.topic}:${action.kind}`;
+
+/** Brings the store's subscriptions to the plan and says what it changed; never throws. */
+export const ensureWebhookSubscriptions = async (
+  shopify: ShopifyGraphql,
+  uri: string,
+  checkedAt: string,
+): Promise<WebhookHealth> => {
+  const repaired: string[] = [];
+  try {
+    const existing = await listWebhookSubscriptions(shopify, MANAGED_WEBHOOK_TOPICS);
+    for (const action of planSubscriptionRepair(existing, uri)) {
+      if (action.kind === 'create') await createWebhookSubscription(shopify, action.topic, uri);
+      else if (action.kind === 'fix-uri') {
+        await createWebhookSubscription(shopify, action.topic, uri);
+        await deleteWebhookSubscription(shopify, action.id);
+      } else await deleteWebhookSubscription(shopify, action.id);
+      repaired.push(describe(action));
+    }
+    return { checkedAt, healthy: true, repaired };
+  } catch (error) {
+    return { checkedAt, healthy: false, repaired, error: safeMessage(error) };
+  }
+};
+
+/** Removes every subscription of the managed topics (disconnect). Returns how many. */
+export const removeWebhookSubscriptions = async (shopify: ShopifyGraphql): Promise<number> => {
+  const existing = await listWebhookSubscriptions(shopify, MANAGED_WEBHOOK_TOPICS);
+  for (const subscription of existing) await deleteWebhookSubscription(shopify, subscription.id);
+  return existing.length;
+};
+
+/** Error texts here come from our own typed errors and Shopify's userErrors, never from headers. */
+export const safeMessage = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error';

@@ -1,0 +1,42 @@
+/**
+ * Payloads of the mandatory privacy webhooks (subscribed in shopify.app.toml, not via the API)
+ * and of app/uninstalled. Parse with `parseShopifyJson` so `shop_id` and `customer.id` stay exact
+ * decimal strings. Order ids are not stored by this service, so their lists are accepted as-is.
+ */
+import { z } from 'zod';
+
+const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
+const shopDomain = z.string().trim().toLowerCase().min(1);
+const anyIds = z.array(z.union([z.string(), z.number()])).nullish();
+
+const complianceCustomer = z.looseObject({
+  id: shopifyId,
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+});
+
+export const customersRedactPayloadSchema = z.looseObject({
+  shop_id: shopifyId,
+  shop_domain: shopDomain,
+  customer: complianceCustomer,
+  orders_to_redact: anyIds,
+});
+export type CustomersRedactPayload = z.output<typeof customersRedactPayloadSchema>;
+
+export const shopRedactPayloadSchema = z.looseObject({
+  shop_id: shopifyId,
+  shop_domain: shopDomain,
+});
+export type ShopRedactPayload = z.output<typeof shopRedactPayloadSchema>;
+
+export const customersDataRequestPayloadSchema = z.looseObject({
+  shop_id: shopifyId,
+  shop_domain: shopDomain,
+  orders_requested: anyIds,
+  customer: complianceCustomer,
+  data_request: z.looseObject({ id: shopifyId }),
+});
+export type CustomersDataRequestPayload = z.output<typeof customersDataRequestPayloadSchema>;
+
+/** app/uninstalled carries the shop resource; only its presence matters, not its fields. */
+export const appUninstalledPayloadSchema = z.looseObject({});
