@@ -10,7 +10,7 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type LambdaId, lambdaCatalog } from '../../lambdas/handlers/catalog.js';
@@ -121,6 +121,7 @@ class CatalogFunction extends Construct {
         // Bundle the SDK instead of using the runtime's copy, so the deployed code runs exactly the
         // client versions the tests ran against (package-lock), not whatever Lambda ships that week.
         bundleAwsSDK: true,
+        logLevel: LogLevel.WARNING,
       },
     });
 

@@ -1,0 +1,149 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import {
+  configFromContext,
+  InvalidConfigError,
+  isScheduleExpression,
+  parseConfig,
+} from '../../lib/config.js';
+
+const errorOf = (raw: Record<string, unknown>): string => {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+};
+
+describe('deployment config', () => {
+  it('fills every setting with its documented default when the context is empty', () => {
+    expect(parseConfig({})).toEqual({
+      stage: 'dev',
+      shopifyApiVersion: '2026-10',
+      shopifyAdminUrlTemplate: 'https://{shop}/admin/api/{version}/graphql.json',
+      syncSchedule: 'rate(1 hour)',
+      healthCheckSchedule: 'rate(1 day)',
+      minSyncIntervalMinutes: 30,
+      syncOverlapMinutes: 5,
+      removalPolicy: 'retain',
+      workerTimeoutSeconds: 300,
+      workerMaxConcurrency: 5,
+      logRetentionDays: 90,
+      logLevel: 'INFO',
+      tracing: false,
+      apiThrottleRateLimit: 100,
+      apiThrottleBurstLimit: 200,
+    });
+  });
+
+  it('accepts the strings that `cdk -c key=value` passes for numbers and booleans', () => {
+    const config = parseConfig({
+      minSyncIntervalMinutes: '15',
+      workerReservedConcurrency: '20',
+      tracing: 'true',
+      logRetentionDays: '30',
+    });
+    expect(config).toMatchObject({
+      minSyncIntervalMinutes: 15,
+      workerReservedConcurrency: 20,
+      tracing: true,
+      logRetentionDays: 30,
+    });
+  });
+
+  it('reads the settings from CDK context', () => {
+    const app = new App({
+      context: { stage: 'prod', alarmEmail: 'ops@example.com', removalPolicy: 'destroy' },
+    });
+    expect(configFromContext(app.node)).toMatchObject({
+      stage: 'prod',
+      alarmEmail: 'ops@example.com',
+      removalPolicy: 'destroy',
+    });
+  });
+
+  it.each([
+    [{ minSyncIntervalMinutes: 0 }, 'Invalid context "minSyncIntervalMinutes": expected a positive integer'],
+    [
+      { minSyncIntervalMinutes: 'often' },
+      'Invalid context "minSyncIntervalMinutes": expected a positive integer',
+    ],
+    [
+      { minSyncIntervalMinutes: 2.5 },
+      'Invalid context "minSyncIntervalMinutes": expected a positive integer',
+    ],
+    [{ syncOverlapMinutes: -1 }, 'Invalid context "syncOverlapMinutes": expected a non-negative integer'],
+    [{ shopifyApiVersion: '2026-11' }, 'Invalid context "shopifyApiVersion"'],
+    [{ shopifyApiVersion: 'latest' }, 'Invalid context "shopifyApiVersion"'],
+    [
+      { shopifyAdminUrlTemplate: 'https://{shop}/admin/graphql.json' },
+      'Invalid context "shopifyAdminUrlTemplate"',
+    ],
+    [
+      { shopifyAdminUrlTemplate: 'http://{shop}/admin/api/{version}/graphql.json' },
+      'Invalid context "shopifyAdminUrlTemplate"',
+    ],
+    [{ syncSchedule: 'hourly' }, 'Invalid context "syncSchedule"'],
+    [{ healthCheckSchedule: 'rate(1 days)' }, 'Invalid context "healthCheckSchedule"'],
+    [{ alarmEmail: 'ops-at-example.com' }, 'Invalid context "alarmEmail": expected an email address'],
+    [{ removalPolicy: 'snapshot' }, 'Invalid context "removalPolicy": expected "retain" or "destroy"'],
+    [
+      { workerTimeoutSeconds: 901 },
+      'Invalid context "workerTimeoutSeconds": expected an integer between 30 and 900',
+    ],
+    [
+      { workerReservedConcurrency: 0 },
+      'Invalid context "workerReservedConcurrency": expected a positive integer',
+    ],
+    [
+      { workerMaxConcurrency: 1 },
+      'Invalid context "workerMaxConcurrency": expected an integer between 2 and 1000',
+    ],
+    [
+      { logRetentionDays: 10 },
+      'Invalid context "logRetentionDays": expected one of CloudWatch\'s retention periods',
+    ],
+    [{ logLevel: 'TRACE' }, 'Invalid context "logLevel"'],
+    [{ tracing: 'yes' }, 'Invalid context "tracing": expected true or false'],
+    [{ stage: 'Prod' }, 'Invalid context "stage"'],
+  ])('rejects %j with a message naming the key', (raw, expected) => {
+    expect(errorOf(raw)).toContain(expected);
+  });
+
+  it('rejects an overlap as long as the sync interval, which would re-read everything every time', () => {
+    expect(errorOf({ minSyncIntervalMinutes: 10, syncOverlapMinutes: 10 })).toBe(
+      'Invalid context "syncOverlapMinutes": expected less than minSyncIntervalMinutes (10)',
+    );
+  });
+
+  it('lists every invalid key, one per line, and nothing about the valid ones', () => {
+    const lines = errorOf({ minSyncIntervalMinutes: 0, alarmEmail: 'nope', stage: 'ok' }).split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Invalid context "minSyncIntervalMinutes"/);
+    expect(lines[1]).toMatch(/^Invalid context "alarmEmail"/);
+  });
+});
+
+describe('schedule expressions', () => {
+  it.each([
+    'rate(1 hour)',
+    'rate(30 minutes)',
+    'rate(1 day)',
+    'rate(2 days)',
+    'cron(0 * * * ? *)',
+    'cron(15 3 ? * MON-FRI *)',
+  ])('accepts %s', (expression) => expect(isScheduleExpression(expression)).toBe(true));
+
+  it.each([
+    'rate(1 hours)', // EventBridge wants the singular for 1
+    'rate(2 hour)',
+    'rate(0 minutes)',
+    'rate(1 week)',
+    'cron(0 * * * *)', // five fields: Unix cron, not EventBridge
+    'cron(0 * * * * *)', // neither day field is `?`
+    'cron(0 * ? * ? *)', // both are
+    'every hour',
+  ])('rejects %s', (expression) => expect(isScheduleExpression(expression)).toBe(false));
+});

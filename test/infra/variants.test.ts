@@ -1,0 +1,132 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiRoute, apiRoutes } from '../../lambdas/handlers/catalog.js';
+import { IngestApi } from '../../lib/constructs/ingest-api.js';
+import { LambdaFactory } from '../../lib/constructs/lambda-function.js';
+import { ofType, type Resources, synthesize, type Synthesized, unacknowledgedNagFindings } from './synth.js';
+
+describe('a stack configured away from the defaults', () => {
+  let synth: Synthesized;
+  let resources: Resources;
+
+  beforeAll(() => {
+    synth = synthesize({
+      stage: 'staging',
+      alarmEmail: 'ops@example.com',
+      removalPolicy: 'destroy',
+      tracing: 'true',
+      workerReservedConcurrency: '10',
+      workerMaxConcurrency: 8,
+      workerTimeoutSeconds: 600,
+      syncSchedule: 'cron(0/30 * * * ? *)',
+      logRetentionDays: 30,
+    });
+    resources = synth.resources;
+  });
+  afterAll(() => synth?.cleanup());
+
+  const worker = () => resources[synth.logicalId(synth.stack.syncPipeline.syncWorker)]!.Properties!;
+
+  it('subscribes the alarm email to the alarm topic', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: synth.logicalId(synth.stack.monitoring.alarmTopic) },
+    });
+  });
+
+  it('with removalPolicy "destroy", deletes the tables, the token key and the app secret with the stack', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret']) {
+      for (const [id, resource] of ofType(resources, type))
+        expect([id, resource.DeletionPolicy]).toEqual([id, 'Delete']);
+    }
+    for (const [, table] of ofType(resources, 'AWS::DynamoDB::Table')) {
+      expect(table.Properties!.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+
+  it('applies the worker timeout, reserved and maximum concurrency, and scales the queue visibility with them', () => {
+    expect(worker()).toMatchObject({ Timeout: 600, ReservedConcurrentExecutions: 10 });
+    expect(resources[synth.logicalId(synth.stack.syncPipeline.queue)]!.Properties!.VisibilityTimeout).toBe(
+      3600,
+    );
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 8 },
+    });
+  });
+
+  it('uses the configured sync schedule and log retention', () => {
+    synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0/30 * * * ? *)' });
+    for (const [, logGroup] of ofType(resources, 'AWS::Logs::LogGroup')) {
+      expect(logGroup.Properties!.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('turns on active tracing everywhere and stays clean under cdk-nag', () => {
+    for (const [, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+      expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    expect(unacknowledgedNagFindings(synth.app)).toEqual([]);
+  });
+});
+
+describe('the ingest API on its own', () => {
+  const lambdas = () =>
+    new LambdaFactory({
+      environment: {},
+      logRetention: RetentionDays.ONE_WEEK,
+      logLevel: 'INFO',
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      tracing: false,
+    });
+  const build = (routes: readonly ApiRoute[]) => {
+    const app = new App();
+    const stack = new Stack(app, 'ApiOnly');
+    const api = new IngestApi(stack, 'IngestApi', {
+      lambdas: lambdas(),
+      routes,
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      accessLogRetention: RetentionDays.ONE_WEEK,
+      accessLogRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+    return { app, stack, api };
+  };
+
+  it('puts IAM routes behind the IAM authorizer, sharing one function per Lambda', () => {
+    const { app, stack, api } = build([
+      ...apiRoutes,
+      { method: 'GET', path: '/integrations', lambda: 'api', auth: 'IAM' },
+      { method: 'POST', path: '/integrations/{integrationId}/sync', lambda: 'api', auth: 'IAM' },
+    ]);
+    const template = Template.fromStack(stack);
+    const routes = ofType(template.toJSON().Resources as Resources, 'AWS::ApiGatewayV2::Route').map(
+      ([, route]) => [route.Properties!.RouteKey, route.Properties!.AuthorizationType],
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        ['POST /webhooks/shopify', 'NONE'],
+        ['GET /integrations', 'AWS_IAM'],
+        ['POST /integrations/{integrationId}/sync', 'AWS_IAM'],
+      ]),
+    );
+    expect(Object.keys(api.functions).sort()).toEqual(['api', 'webhook']);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+    // The IAM routes need no acknowledgement; only the HMAC route carries one.
+    expect(unacknowledgedNagFindings(app)).toEqual([]);
+  });
+
+  it('refuses a route to a Lambda that is not an HTTP Lambda', () => {
+    expect(() =>
+      build([...apiRoutes, { method: 'POST', path: '/sync', lambda: 'syncWorker', auth: 'IAM' }]),
+    ).toThrow('A route targets the "syncWorker" Lambda, which is not an HTTP Lambda');
+  });
+
+  it('refuses a catalog without the HMAC webhook route, since Shopify could not deliver anywhere', () => {
+    expect(() => build([{ method: 'GET', path: '/customers', lambda: 'api', auth: 'IAM' }])).toThrow(
+      /must send Shopify webhooks/,
+    );
+  });
+});
