@@ -19,7 +19,9 @@ simulator.createShop({ shopDomain, accessToken, seedCustomers, seed: 42 });
 
 console.log(`Shopify simulator on ${simulator.baseUrl}`);
 console.log(`  SHOPIFY_ADMIN_URL_TEMPLATE=${simulator.adminUrlTemplate}`);
-console.log(`  demo shop ${shopDomain} (${seedCustomers} customers), access token: ${accessToken}`);
+// A token supplied through the environment is the caller's secret: never echo it.
+const tokenHint = process.env['SHOPIFY_SIMULATOR_TOKEN'] ? '(from SHOPIFY_SIMULATOR_TOKEN)' : accessToken;
+console.log(`  demo shop ${shopDomain} (${seedCustomers} customers), access token: ${tokenHint}`);
 console.log(
   `  control API: ${simulator.controlUrl} (e.g. GET ${simulator.controlUrl}/shops/${shopDomain}/customers)`,
 );

@@ -176,8 +176,13 @@ export class SimulatedShop {
       multipassIdentifier: null,
       createdAt: now,
       updatedAt: now,
+      // Shopify names a new address after its customer unless told otherwise.
       defaultAddress: parsed.defaultAddress
-        ? toAddress(this.allocateAddressId(), parsed.defaultAddress)
+        ? toAddress(this.allocateAddressId(), {
+            firstName: parsed.firstName ?? null,
+            lastName: parsed.lastName ?? null,
+            ...parsed.defaultAddress,
+          })
         : null,
     };
     this.customerMap.set(customer.id, customer);
