@@ -1,4 +1,75 @@
-// Placeholder so the CDK app can bundle while this handler is being built; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('api handler not implemented yet');
+/**
+ * The IAM-authorised HTTP API (API Gateway HTTP API v2 → this Lambda). Routes are registered by
+ * concern (`registerXRoutes(app, deps)` in handlers/routes/); errors go through http-response.ts,
+ * the one place that maps domain errors to answers.
+ */
+import { HttpError, Router } from '@aws-lambda-powertools/event-handler/http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
+import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
+import { logger as defaultLogger } from '../adapters/observability.js';
+import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { syncConfigFromEnv } from '../core/sync/config.js';
+import type { Logger } from '../core/sync/ports.js';
+import { errorResponse, isExpectedError } from './http-response.js';
+import { json } from './routes/json.js';
+import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
+
+export interface ApiDeps {
+  readonly sync: SyncRouteDeps;
+  readonly logger?: Logger;
+}
+
+const fromProxyResult = (result: APIGatewayProxyStructuredResultV2): Response =>
+  new Response(result.body ?? null, {
+    status: result.statusCode ?? 500,
+    headers: result.headers as Record<string, string> | undefined,
+  });
+
+export const createApiHandler = (deps: ApiDeps) => {
+  const logger = deps.logger ?? defaultLogger;
+  const app = new Router();
+  registerSyncRoutes(app, deps.sync);
+
+  // One handler for everything thrown: domain errors carry their status; anything else is a
+  // fault, logged here and answered with a body that reveals nothing.
+  app.errorHandler(Error, async (error) => {
+    if (isExpectedError(error)) return fromProxyResult(errorResponse(error));
+    if (error instanceof HttpError) {
+      return json(error.statusCode, { error: { code: error.errorType, message: error.message } });
+    }
+    logger.error('Unhandled API error', { error: error.name });
+    return fromProxyResult(errorResponse(error));
+  });
+
+  return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    app.resolve(event, context);
 };
+
+let lazy: ReturnType<typeof createApiHandler> | undefined;
+
+const fromEnv = () => {
+  const queueUrl = process.env.SYNC_QUEUE_URL;
+  if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
+  const tables = tableNamesFromEnv();
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  return createApiHandler({
+    sync: {
+      integrations: createIntegrationStore(doc, tables.Integrations),
+      runs: createSyncRunStore(doc, tables.SyncRuns),
+      state: createSyncStateStore(doc, tables.Integrations),
+      queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
+      config: syncConfigFromEnv(process.env),
+    },
+  });
+};
+
+export const handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => (lazy ??= fromEnv())(event, context);

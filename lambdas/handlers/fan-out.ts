@@ -1,4 +1,58 @@
-// Placeholder so the CDK app can bundle while this handler is being built; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('fan-out handler not implemented yet');
+/**
+ * EventBridge schedule → one SQS message per due integration. Invoked by EventBridge directly:
+ * no route reaches it from the internet.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createDueIntegrations } from '../adapters/dynamodb/sync-state-store.js';
+import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { syncConfigFromEnv } from '../core/sync/config.js';
+import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
+import type { Logger, SyncQueue } from '../core/sync/ports.js';
+
+export interface FanOutDeps {
+  readonly due: DueIntegrations;
+  readonly queue: SyncQueue;
+  readonly minSyncIntervalMinutes: number;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+  readonly metrics?: typeof defaultMetrics;
+}
+
+export const createFanOutHandler = (deps: FanOutDeps) => {
+  const logger = deps.logger ?? defaultLogger;
+  const metrics = deps.metrics ?? defaultMetrics;
+  return async (): Promise<FanOutSummary> => {
+    const summary = await fanOut({
+      due: deps.due,
+      queue: deps.queue,
+      now: (deps.now ?? Date.now)(),
+      minSyncIntervalMinutes: deps.minSyncIntervalMinutes,
+      logger,
+    });
+    metrics.addMetric('SyncsEnqueued', MetricUnit.Count, summary.enqueued);
+    metrics.addMetric('SyncsNotEnqueued', MetricUnit.Count, summary.failed);
+    metrics.publishStoredMetrics();
+    logger.info('Fan-out finished', { ...summary });
+    return summary;
+  };
 };
+
+let lazy: ReturnType<typeof createFanOutHandler> | undefined;
+
+const fromEnv = () => {
+  const queueUrl = process.env.SYNC_QUEUE_URL;
+  if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  return createFanOutHandler({
+    due: createDueIntegrations(doc, tableNamesFromEnv().Integrations),
+    queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
+    minSyncIntervalMinutes: syncConfigFromEnv(process.env).minSyncIntervalMinutes,
+  });
+};
+
+export const handler = (): Promise<FanOutSummary> => (lazy ??= fromEnv())();

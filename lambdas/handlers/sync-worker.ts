@@ -1,4 +1,116 @@
-// Placeholder so the CDK app can bundle while this handler is being built; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('sync-worker handler not implemented yet');
+/**
+ * SQS → one incremental sync per message (see core/sync/run-sync.ts). Partial batch responses:
+ * only the failed messages return to the queue; after maxReceiveCount they land in the DLQ.
+ * Configure the event source with ReportBatchItemFailures and a small batch size (syncs are long).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
+import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
+import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { customersResource } from '../core/resources/customers.js';
+import { syncConfigFromEnv } from '../core/sync/config.js';
+import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
+import { syncMessageSchema } from '../core/sync/sync-run.js';
+
+export type SyncWorkerDeps = Omit<SyncDeps<unknown, unknown>, 'now' | 'logger'> & {
+  readonly now?: () => number;
+  readonly logger?: SyncDeps<unknown, unknown>['logger'];
+  readonly metrics?: typeof defaultMetrics;
+  /** Pause (and continue in a new invocation) when less than this much time is left. */
+  readonly pauseMarginMs?: number;
 };
+
+export class InvalidSyncMessageError extends Error {
+  override readonly name = 'InvalidSyncMessageError';
+}
+
+const metricOf: Record<SyncOutcome['outcome'], string> = {
+  succeeded: 'SyncSucceeded',
+  paused: 'SyncPaused',
+  failed: 'SyncFailed',
+  skipped: 'SyncSkipped',
+  duplicate: 'SyncDuplicateMessage',
+  ignored: 'SyncIgnored',
+};
+
+export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
+  const logger = deps.logger ?? defaultLogger;
+  const metrics = deps.metrics ?? defaultMetrics;
+  const pauseMarginMs = deps.pauseMarginMs ?? 60_000;
+  const syncDeps: SyncDeps<unknown, unknown> = { ...deps, now: deps.now ?? Date.now, logger };
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const processor = new BatchProcessor(EventType.SQS);
+    const processRecord = async (record: SQSRecord): Promise<void> => {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        body = undefined;
+      }
+      const message = syncMessageSchema.safeParse(body);
+      // Kept for the DLQ (after the usual retries) so an operator can see what sent it.
+      if (!message.success) throw new InvalidSyncMessageError(`Malformed sync message ${record.messageId}`);
+      const outcome = await runSync(
+        {
+          message: message.data,
+          messageId: record.messageId,
+          sentAt: Number(record.attributes.SentTimestamp) || Date.now(),
+          receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+          shouldPause: () => context.getRemainingTimeInMillis() < pauseMarginMs,
+        },
+        syncDeps,
+      );
+      metrics.addMetric(metricOf[outcome.outcome], MetricUnit.Count, 1);
+    };
+    try {
+      return await processPartialResponse(event, processRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+};
+
+let lazy: ReturnType<typeof createSyncWorkerHandler> | undefined;
+
+const fromEnv = () => {
+  const env = process.env;
+  const tables = tableNamesFromEnv(env);
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const queueUrl = env.SYNC_QUEUE_URL;
+  const keyId = env.TOKEN_KEY_ID;
+  if (!queueUrl || !keyId) throw new Error('SYNC_QUEUE_URL and TOKEN_KEY_ID must be set');
+  const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
+  const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
+  return createSyncWorkerHandler({
+    integrations: createIntegrationStore(doc, tables.Integrations),
+    runs: createSyncRunStore(doc, tables.SyncRuns),
+    state: createSyncStateStore(doc, tables.Integrations),
+    queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
+    tokens: createKmsTokenCipher({ keyId }),
+    graphqlFor: (integration, accessToken) =>
+      new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
+    resource: {
+      definition: customersResource,
+      writer: createCustomerStore(doc, tables.Customers),
+    } as SyncDeps<unknown, unknown>['resource'],
+    config: syncConfigFromEnv(env),
+  });
+};
+
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  (lazy ??= fromEnv())(event, context);

@@ -4,12 +4,16 @@ import type { CustomerOwner } from '../customers/customer-record.js';
 /** The store a synced record belongs to; every resource of an integration shares it. */
 export type RecordOwner = CustomerOwner;
 
-/** Result of the conditional write of one record (customer-store `upsert`). */
-export type WriteOutcome = 'written' | 'stale' | 'redacted';
+/** How many records of a batch landed, were older than the stored version, or were redacted. */
+export interface WriteCounts {
+  readonly written: number;
+  readonly stale: number;
+  readonly redacted: number;
+}
 
-/** Where a resource's records go: a conditional, newest-wins write (see customer-store.ts). */
+/** Where a resource's records go: the same conditional, newest-wins write as the webhooks. */
 export interface RecordWriter<TRecord> {
-  upsertMany(records: readonly TRecord[], options: { concurrency: number }): Promise<readonly WriteOutcome[]>;
+  upsertMany(records: readonly TRecord[], options: { concurrency: number }): Promise<WriteCounts>;
 }
 
 /**

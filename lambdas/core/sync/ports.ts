@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { Integration } from '../integrations/integration.js';
+import type { SyncProgress } from './progress.js';
+import type { RunStatus, SkipReason, SyncMessage, SyncRun } from './sync-run.js';
 
 /** What one GraphQL call cost and how long it waited: the sync run records these. */
 export interface GraphqlCallStats {
@@ -47,10 +50,10 @@ export interface ShopifyGraphql {
 }
 
 export interface Logger {
-  debug(message: string, extra?: Record<string, unknown>): void;
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -62,3 +65,69 @@ export const emptyCallStats: GraphqlCallStats = {
   throttledResponses: 0,
   retries: 0,
 };
+
+// ---- Persistence and messaging ports of the sync (DynamoDB / SQS adapters implement them) ----
+
+export interface SyncRunPage {
+  readonly items: readonly SyncRun[];
+  /** Opaque; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+export interface SyncRunRepository {
+  /** Creates the run if absent; returns the stored run either way (redeliveries find theirs). */
+  createIfAbsent(run: SyncRun): Promise<SyncRun>;
+  get(integrationId: string, runId: string): Promise<SyncRun | undefined>;
+  list(integrationId: string, options: { limit: number; cursor?: string }): Promise<SyncRunPage>;
+  /** status=running, startedAt kept from the first invocation, invocations + 1. */
+  markRunning(integrationId: string, runId: string, now: string): Promise<SyncRun>;
+  saveProgress(integrationId: string, runId: string, progress: SyncProgress): Promise<void>;
+  /** Records a failed attempt that SQS will retry; the run stays `running`. */
+  recordError(integrationId: string, runId: string, message: string): Promise<void>;
+  /** Moves a non-terminal run to a terminal status; a terminal run is left as it is. */
+  finish(
+    integrationId: string,
+    runId: string,
+    outcome: {
+      readonly status: Extract<RunStatus, 'succeeded' | 'failed' | 'skipped'>;
+      readonly finishedAt: string;
+      readonly progress?: SyncProgress;
+      readonly lastError?: string;
+      readonly skipReason?: SkipReason;
+    },
+  ): Promise<void>;
+}
+
+export type LeaseResult =
+  { readonly acquired: true } | { readonly acquired: false; readonly holderRunId?: string };
+
+/** Sync bookkeeping on the integration item: the one-run-at-a-time lease and the watermark. */
+export interface SyncStateRepository {
+  /** Takes or extends the lease for `runId` until `expiresAt`; fails while another live run holds it. */
+  acquireLease(integrationId: string, runId: string, now: string, expiresAt: string): Promise<LeaseResult>;
+  releaseLease(integrationId: string, runId: string): Promise<void>;
+  /** The run holding an unexpired lease, if any. */
+  leaseHolder(integrationId: string, now: string): Promise<string | undefined>;
+  /** Advances lastSuccessfulSyncAt (never backwards) and releases the lease; false if the lease was lost. */
+  completeSync(integrationId: string, runId: string, startedAt: string): Promise<boolean>;
+  /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
+  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
+}
+
+export interface IntegrationReader {
+  get(integrationId: string): Promise<Integration | undefined>;
+}
+
+export interface SendResult {
+  readonly sent: number;
+  /** Messages still refused after the adapter's bounded retries. */
+  readonly failed: readonly { readonly message: SyncMessage; readonly reason: string }[];
+}
+
+export interface SyncQueue {
+  send(messages: readonly SyncMessage[]): Promise<SendResult>;
+}
+
+export interface TokenDecrypter {
+  decrypt(ciphertext: string, context: { integrationId: string }): Promise<string>;
+}

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
+import type {
+  RecordOwner,
+  RecordWriter,
+  ResourceDefinition,
+  WriteCounts,
+} from '../resources/resource-definition.js';
 import type { Logger, ShopifyGraphql } from './ports.js';
 import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
 
@@ -83,7 +88,7 @@ export async function syncResource<TNode, TRecord>(
     const page = mapPage(definition, connection.nodes, checkpoint, owner, logger);
     const outcomes = page.records.length
       ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
-      : [];
+      : noWrites;
 
     counters = tally(addCallStats(counters, result.stats), connection.nodes.length, page.invalid, outcomes);
     const costPerNode = result.cost
@@ -161,17 +166,14 @@ function mapPage<TNode, TRecord>(
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }
 
-const tally = (
-  counters: SyncCounters,
-  seen: number,
-  invalid: number,
-  outcomes: readonly string[],
-): SyncCounters => ({
+const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
+
+const tally = (counters: SyncCounters, seen: number, invalid: number, writes: WriteCounts): SyncCounters => ({
   ...counters,
   pages: counters.pages + 1,
   customersSeen: counters.customersSeen + seen,
   invalid: counters.invalid + invalid,
-  written: counters.written + outcomes.filter((o) => o === 'written').length,
-  staleSkipped: counters.staleSkipped + outcomes.filter((o) => o === 'stale').length,
-  redactedSkipped: counters.redactedSkipped + outcomes.filter((o) => o === 'redacted').length,
+  written: counters.written + writes.written,
+  staleSkipped: counters.staleSkipped + writes.stale,
+  redactedSkipped: counters.redactedSkipped + writes.redacted,
 });

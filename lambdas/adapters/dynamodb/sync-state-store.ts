@@ -1,0 +1,146 @@
+/**
+ * Sync bookkeeping on the Integrations table item, kept apart from integration-store.ts (which
+ * owns the integration's own fields): the one-run-at-a-time lease, the watermark, and the
+ * needs-attention flag. Every write is one conditional UpdateItem.
+ *
+ * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
+ * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
+ */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
+import type { DueIntegrations } from '../../core/sync/fan-out.js';
+import type { LeaseResult, SyncStateRepository } from '../../core/sync/ports.js';
+import { isConditionFailure } from './conditions.js';
+
+export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: string): SyncStateRepository => {
+  const leaseOf = async (integrationId: string) => {
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { integrationId },
+        ProjectionExpression: 'syncLease',
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.syncLease as { runId: string; expiresAt: string } | undefined;
+  };
+
+  const releaseLease = async (integrationId: string, runId: string): Promise<void> => {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId },
+          UpdateExpression: 'REMOVE syncLease',
+          ConditionExpression: 'syncLease.runId = :runId',
+          ExpressionAttributeValues: { ':runId': runId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // not ours (any more): nothing to release
+    }
+  };
+
+  return {
+    async acquireLease(integrationId, runId, now, expiresAt): Promise<LeaseResult> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId },
+            UpdateExpression: 'SET syncLease = :lease',
+            ConditionExpression:
+              'attribute_exists(integrationId) AND ' +
+              '(attribute_not_exists(syncLease) OR syncLease.expiresAt < :now OR syncLease.runId = :runId)',
+            ExpressionAttributeValues: {
+              ':lease': { runId, expiresAt, renewedAt: now },
+              ':now': now,
+              ':runId': runId,
+            },
+          }),
+        );
+        return { acquired: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { acquired: false, holderRunId: (await leaseOf(integrationId))?.runId };
+      }
+    },
+
+    releaseLease,
+
+    async leaseHolder(integrationId, now) {
+      const lease = await leaseOf(integrationId);
+      return lease && lease.expiresAt >= now ? lease.runId : undefined;
+    },
+
+    async completeSync(integrationId, runId, startedAt) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId },
+            UpdateExpression:
+              'SET lastSuccessfulSyncAt = :startedAt, syncDueKey = :startedAt, lastSyncRunId = :runId REMOVE syncLease',
+            // The watermark never moves backwards, even if runs finish out of order.
+            ConditionExpression:
+              'syncLease.runId = :runId AND (attribute_not_exists(lastSuccessfulSyncAt) OR lastSuccessfulSyncAt < :startedAt)',
+            ExpressionAttributeValues: { ':startedAt': startedAt, ':runId': runId },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        await releaseLease(integrationId, runId);
+        return false;
+      }
+    },
+
+    async markNeedsAttention(integrationId, reason, now) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId },
+            UpdateExpression:
+              'SET #status = :attention, statusReason = :reason, updatedAt = :now REMOVE activePartition, syncLease',
+            // Only an ACTIVE integration is flagged: an uninstall (INACTIVE) is the stronger fact.
+            ConditionExpression: '#status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':attention': 'NEEDS_ATTENTION',
+              ':active': 'ACTIVE',
+              ':reason': reason,
+              ':now': now,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+  };
+};
+
+/**
+ * Reads the sparse `activeBySyncDue` index: only ACTIVE integrations are in it, sorted by the
+ * start of their last successful sync, so `syncDueKey < cutoff` is exactly the due set.
+ */
+export const createDueIntegrations = (doc: DynamoDBDocumentClient, tableName: string): DueIntegrations => ({
+  async *pages(cutoff) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'activeBySyncDue',
+          KeyConditionExpression: 'activePartition = :active AND syncDueKey < :cutoff',
+          ExpressionAttributeValues: { ':active': ACTIVE_PARTITION, ':cutoff': cutoff },
+          ProjectionExpression: 'integrationId',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield page.Items ?? [];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  },
+});

@@ -1,0 +1,269 @@
+import type { Integration } from '../integrations/integration.js';
+import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
+import { isAttentionError, LeaseBusyError } from './errors.js';
+import type {
+  IntegrationReader,
+  Logger,
+  ShopifyGraphql,
+  SyncQueue,
+  SyncRunRepository,
+  SyncStateRepository,
+  TokenDecrypter,
+} from './ports.js';
+import { incrementalFrom, initialCheckpoint, type SyncProgress, zeroCounters } from './progress.js';
+import { syncResource } from './sync-engine.js';
+import {
+  isTerminal,
+  type RunTrigger,
+  runIdForMessage,
+  type SkipReason,
+  type SyncMessage,
+  type SyncRun,
+} from './sync-run.js';
+
+export interface SyncConfig {
+  readonly minSyncIntervalMinutes: number;
+  readonly overlapMinutes: number;
+  /** Heartbeat-extended after every page; a crashed worker's lease lapses after this long. */
+  readonly leaseTtlMs: number;
+  /** Must match the queue's maxReceiveCount: the last attempt marks the run failed before the DLQ. */
+  readonly maxReceives: number;
+  readonly runRetentionDays: number;
+  readonly writeConcurrency: number;
+  readonly maxObjectsPerQuery?: number;
+}
+
+export const defaultSyncConfig: SyncConfig = {
+  minSyncIntervalMinutes: 30,
+  overlapMinutes: 5,
+  leaseTtlMs: 5 * 60_000,
+  maxReceives: 5,
+  runRetentionDays: 90,
+  writeConcurrency: 16,
+};
+
+export interface SyncDeps<TNode, TRecord> {
+  readonly integrations: IntegrationReader;
+  readonly runs: SyncRunRepository;
+  readonly state: SyncStateRepository;
+  readonly queue: SyncQueue;
+  readonly tokens: TokenDecrypter;
+  readonly graphqlFor: (integration: Integration, accessToken: string) => ShopifyGraphql;
+  readonly resource: {
+    readonly definition: ResourceDefinition<TNode, TRecord>;
+    readonly writer: RecordWriter<TRecord>;
+  };
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly config: SyncConfig;
+}
+
+/** One delivery of a queue message, as the worker sees it. */
+export interface SyncDelivery {
+  readonly message: SyncMessage;
+  readonly messageId: string;
+  readonly sentAt: number;
+  /** SQS ApproximateReceiveCount: 1 on the first delivery. */
+  readonly receiveCount: number;
+  /** True when the invocation has too little time left for another page. */
+  readonly shouldPause: () => boolean;
+}
+
+export type SyncOutcome =
+  | { readonly outcome: 'succeeded' | 'paused' | 'failed'; readonly runId: string }
+  | { readonly outcome: 'skipped'; readonly runId: string; readonly reason: SkipReason }
+  | { readonly outcome: 'duplicate'; readonly runId: string }
+  | { readonly outcome: 'ignored'; readonly reason: 'INTEGRATION_NOT_FOUND' };
+
+const iso = (millis: number) => new Date(millis).toISOString();
+
+/** Error text for the run history: the message only, bounded, never a stack or a payload. */
+export const errorSummary = (error: unknown): string =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : 'Unknown error').slice(0, 500);
+
+/**
+ * Runs (or continues) one incremental sync of one integration for one queue delivery.
+ *
+ * One run at a time per store: the run holds a lease on the integration item. A fresh trigger
+ * (schedule, manual, initial) that finds the lease taken is a duplicate and is recorded as
+ * `skipped`; a continuation or redelivery of a run that already started throws LeaseBusyError
+ * so SQS retries it after the visibility timeout (the holder may be its own crashed attempt
+ * whose lease is about to lapse).
+ *
+ * Returns normally for every outcome that must not be retried (including a store that refused
+ * our token: it is flagged NEEDS_ATTENTION, no retry storm); throws for transient failures so
+ * the message is redelivered and resumes from the last checkpoint.
+ */
+export async function runSync<TNode, TRecord>(
+  delivery: SyncDelivery,
+  deps: SyncDeps<TNode, TRecord>,
+): Promise<SyncOutcome> {
+  const { message } = delivery;
+  const { runs, state, logger, config } = deps;
+  const integration = await deps.integrations.get(message.integrationId);
+  if (!integration) {
+    logger.warn('Sync message for an unknown integration dropped', { integrationId: message.integrationId });
+    return { outcome: 'ignored', reason: 'INTEGRATION_NOT_FOUND' };
+  }
+  const { integrationId } = integration;
+  const runId = message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+  const now = deps.now();
+  const run = await runs.createIfAbsent({
+    integrationId,
+    runId,
+    trigger: runTriggerOf(message, integration),
+    status: 'queued',
+    queuedAt: iso(delivery.sentAt),
+    expiresAt: Math.floor(now / 1000) + config.runRetentionDays * 86_400,
+  });
+  if (isTerminal(run.status)) return { outcome: 'duplicate', runId };
+
+  const skip = async (reason: SkipReason): Promise<SyncOutcome> => {
+    await runs.finish(integrationId, runId, {
+      status: 'skipped',
+      finishedAt: iso(deps.now()),
+      skipReason: reason,
+    });
+    logger.info('Sync skipped', { integrationId, runId, reason });
+    return { outcome: 'skipped', runId, reason };
+  };
+  const started = run.status === 'running';
+
+  if (integration.status !== 'ACTIVE') {
+    if (started) await state.releaseLease(integrationId, runId);
+    return skip('INTEGRATION_NOT_ACTIVE');
+  }
+  // The fan-out filters on the due index; this catches a backlog of duplicate schedule messages.
+  if (
+    !started &&
+    run.trigger === 'schedule' &&
+    recentlySynced(integration, now, config.minSyncIntervalMinutes)
+  ) {
+    return skip('RECENTLY_SYNCED');
+  }
+
+  const lease = await state.acquireLease(integrationId, runId, iso(now), iso(now + config.leaseTtlMs));
+  if (!lease.acquired) {
+    if (!started) return skip('ANOTHER_SYNC_RUNNING');
+    const busy = new LeaseBusyError(integrationId, lease.holderRunId);
+    if (delivery.receiveCount < config.maxReceives) throw busy;
+    await runs.finish(integrationId, runId, {
+      status: 'failed',
+      finishedAt: iso(now),
+      lastError: errorSummary(busy),
+    });
+    return { outcome: 'failed', runId };
+  }
+
+  const current = await runs.markRunning(integrationId, runId, iso(now));
+  const startedAt = current.startedAt ?? iso(now);
+  const { definition, writer } = deps.resource;
+  const progress: SyncProgress = {
+    counters: { ...zeroCounters, ...pickCounters(current) },
+    checkpoint:
+      current.checkpoint ??
+      initialCheckpoint(
+        definition.name,
+        incrementalFrom(integration.lastSuccessfulSyncAt, config.overlapMinutes),
+        definition.initialPageSize,
+      ),
+  };
+
+  try {
+    const accessToken = await deps.tokens.decrypt(integration.encryptedAccessToken, { integrationId });
+    const result = await syncResource({
+      definition,
+      writer,
+      graphql: deps.graphqlFor(integration, accessToken),
+      owner: {
+        organizationId: integration.organizationId,
+        integrationId,
+        shopDomain: integration.shopDomain,
+      },
+      progress,
+      writeConcurrency: config.writeConcurrency,
+      maxObjectsPerQuery: config.maxObjectsPerQuery,
+      shouldPause: delivery.shouldPause,
+      logger,
+      saveProgress: async (next) => {
+        await runs.saveProgress(integrationId, runId, next);
+        // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+        const t = deps.now();
+        const renewed = await state.acquireLease(integrationId, runId, iso(t), iso(t + config.leaseTtlMs));
+        if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
+      },
+    });
+
+    if (result.outcome === 'paused') {
+      const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
+      // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
+      if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
+      logger.info('Sync paused for a continuation', {
+        integrationId,
+        runId,
+        pages: result.progress.counters.pages,
+      });
+      return { outcome: 'paused', runId };
+    }
+
+    await runs.finish(integrationId, runId, {
+      status: 'succeeded',
+      finishedAt: iso(deps.now()),
+      progress: result.progress,
+    });
+    const advanced = await state.completeSync(integrationId, runId, startedAt);
+    if (!advanced)
+      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
+    logger.info('Sync succeeded', { integrationId, runId, ...result.progress.counters });
+    return { outcome: 'succeeded', runId };
+  } catch (error) {
+    const summary = errorSummary(error);
+    if (isAttentionError(error)) {
+      await state.markNeedsAttention(integrationId, error.reason, iso(deps.now()));
+      await runs.finish(integrationId, runId, {
+        status: 'failed',
+        finishedAt: iso(deps.now()),
+        lastError: summary,
+      });
+      logger.warn('Integration needs attention; sync stopped', {
+        integrationId,
+        runId,
+        reason: error.reason,
+      });
+      return { outcome: 'failed', runId };
+    }
+    if (error instanceof LeaseBusyError) throw error; // another run took over: retry later or expire
+    if (delivery.receiveCount >= config.maxReceives) {
+      await runs.finish(integrationId, runId, {
+        status: 'failed',
+        finishedAt: iso(deps.now()),
+        lastError: summary,
+      });
+      await state.releaseLease(integrationId, runId);
+    } else {
+      await runs.recordError(integrationId, runId, summary);
+    }
+    logger.error('Sync attempt failed; SQS will redeliver', {
+      integrationId,
+      runId,
+      receiveCount: delivery.receiveCount,
+      error: summary,
+    });
+    throw error;
+  }
+}
+
+const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {
+  if (message.trigger === 'continuation') return 'schedule'; // only reached if the run record vanished (TTL)
+  if (message.trigger === 'schedule' && !integration.lastSuccessfulSyncAt) return 'initial';
+  return message.trigger;
+};
+
+export const recentlySynced = (integration: Integration, now: number, minIntervalMinutes: number): boolean =>
+  integration.lastSuccessfulSyncAt !== undefined &&
+  now - Date.parse(integration.lastSuccessfulSyncAt) < minIntervalMinutes * 60_000;
+
+const pickCounters = (run: SyncRun) =>
+  Object.fromEntries(
+    Object.keys(zeroCounters).map((key) => [key, run[key as keyof typeof zeroCounters] ?? 0]),
+  );

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { SyncCheckpoint, SyncCounters } from './progress.js';
+
+/** `initial`: the first sync of a store (no watermark yet). Continuations keep their run's trigger. */
+export const runTriggers = ['schedule', 'manual', 'initial'] as const;
+export type RunTrigger = (typeof runTriggers)[number];
+
+export const messageTriggers = [...runTriggers, 'continuation'] as const;
+export type MessageTrigger = (typeof messageTriggers)[number];
+
+export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const isTerminal = (status: RunStatus): boolean =>
+  status === 'succeeded' || status === 'failed' || status === 'skipped';
+
+/** Why a run did nothing: visible in the history so operators can tell duplicates from faults. */
+export type SkipReason =
+  'RECENTLY_SYNCED' | 'ANOTHER_SYNC_RUNNING' | 'INTEGRATION_NOT_ACTIVE' | 'INTEGRATION_NOT_FOUND';
+
+export interface SyncRun extends Partial<SyncCounters> {
+  readonly integrationId: string;
+  readonly runId: string;
+  readonly trigger: RunTrigger;
+  readonly status: RunStatus;
+  readonly queuedAt: string;
+  /** Start of the first invocation; becomes the watermark when the run succeeds. */
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Invocations so far (continuations and redeliveries included). */
+  readonly invocations?: number;
+  readonly checkpoint?: SyncCheckpoint;
+  readonly skipReason?: SkipReason;
+  /** Message only: never a token, a payload or a stack. */
+  readonly lastError?: string;
+  /** Epoch seconds: DynamoDB TTL. */
+  readonly expiresAt: number;
+}
+
+/** The queue message between the fan-out / API and the worker (SQS body, JSON). */
+export const syncMessageSchema = z.object({
+  integrationId: z.string().min(1).max(128),
+  trigger: z.enum(messageTriggers),
+  runId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'runId')
+    .optional(),
+});
+export type SyncMessage = z.infer<typeof syncMessageSchema>;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+const encodeTime = (millis: number): string => {
+  let out = '';
+  let rest = Math.floor(millis);
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+};
+
+const encodeBytes = (bytes: Uint8Array): string => {
+  let bits = 0n;
+  for (const byte of bytes.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte);
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    out = CROCKFORD[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
+  return out;
+};
+
+/** A ULID: sorts by creation time, so the newest runs come first in a descending Query. */
+export const newRunId = (nowMillis: number): string => encodeTime(nowMillis) + encodeBytes(randomBytes(10));
+
+/**
+ * The run id of a queue message that carries none (scheduled triggers): derived from the message
+ * id, so a redelivery after a crash finds the same run and resumes its checkpoint.
+ */
+export const runIdForMessage = (sentAtMillis: number, messageId: string): string =>
+  encodeTime(sentAtMillis) + encodeBytes(createHash('sha256').update(messageId).digest());
