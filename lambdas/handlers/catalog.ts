@@ -25,4 +25,7 @@ export interface ApiRoute {
 
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/webhooks/shopify', lambda: 'webhook', auth: 'HMAC' },
+  { method: 'POST', path: '/integrations/{integrationId}/sync', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/integrations/{integrationId}/sync-runs', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/integrations/{integrationId}/sync-runs/{runId}', lambda: 'api', auth: 'IAM' },
 ];
