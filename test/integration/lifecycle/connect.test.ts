@@ -302,7 +302,7 @@ describe('app/uninstalled', () => {
       for await (const page of createDueIntegrations(world.doc, tables.names.Integrations).pages(
         '9999-12-31T00:00:00.000Z',
       )) {
-        ids.push(...page.map((item) => String(item['integrationId'])));
+        ids.push(...page.map((item) => String((item as { integrationId: unknown }).integrationId)));
       }
       return ids;
     };
