@@ -5,7 +5,10 @@
 export const localDefaults = {
   /** Physical table names are `local-Customers`, `local-Integrations`, ... */
   tablePrefix: 'local-',
+  /** Fixed ports for `npm start`, so printed curl commands keep working across restarts. */
   apiPort: 3000,
+  shopifySimulatorPort: 3001,
+  awsPort: 3002,
   shopifyApiVersion: '2026-10',
   minSyncIntervalMinutes: 30,
   syncOverlapMinutes: 5,

@@ -1,0 +1,283 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
+import {
+  type TableNames,
+  tableEnvVar,
+  type TableId,
+  tableNamesWithPrefix,
+} from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
+import { type AwsEndpoint, startAwsJsonEndpoint } from './aws/json-protocol.js';
+import { createLocalKms, type LocalKms } from './aws/kms-endpoint.js';
+import { localRegion } from './aws/local-identity.js';
+import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
+import { createLocalSqs } from './aws/sqs-endpoint.js';
+import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type HttpApi, startHttpApi } from './http-api.js';
+import type { LambdaHandler } from './lambda-invoke.js';
+import type { Clock, LocalQueue } from './queue.js';
+import { type Scheduler, startScheduler } from './scheduler.js';
+import { SqsEventSource } from './sqs-event-source.js';
+import { type DemoShop, type ShopifyBackend, startShopifyBackend } from './shopify-backend.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each Lambda has its own event type
+type AnyHandler = LambdaHandler<any, unknown>;
+
+export interface LocalRuntimeOptions {
+  /** Local HTTP API port; 0 picks a free one (tests). Default 3000. */
+  readonly apiPort?: number;
+  /** Port of the local AWS JSON endpoint (SQS, Secrets Manager, KMS); default: a free one. */
+  readonly awsPort?: number;
+  /** An existing DynamoDB endpoint (e.g. the test run's DynamoDB Local); otherwise one is started. */
+  readonly dynamoEndpoint?: string;
+  readonly tablePrefix?: string;
+  /** A Shopify-compatible server's admin URL template; when set, no simulator is started. */
+  readonly shopifyAdminUrlTemplate?: string;
+  readonly shopifySimulatorPort?: number;
+  /** The Shopify app's client secret (the simulator signs webhooks with it); a fixed demo value by default. */
+  readonly shopifyAppSecret?: string;
+  /** The demo store seeded into the simulator; `false` seeds none. */
+  readonly demoShop?: Partial<DemoShop> | false;
+  /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
+  readonly syncEverySeconds?: number;
+  readonly healthCheckEverySeconds?: number;
+  /** Handlers to use instead of the catalog's entries (tests). */
+  readonly handlers?: Partial<Record<LambdaId, AnyHandler>>;
+  /** Routes to serve instead of the catalog's `apiRoutes` (tests). */
+  readonly routes?: readonly ApiRoute[];
+  readonly syncQueue?: Partial<SyncQueueSettings> & {
+    readonly clock?: Clock;
+    readonly pollIntervalMs?: number;
+  };
+  /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
+  readonly startWorker?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly apiUrl: string;
+  readonly awsEndpoint: AwsEndpoint;
+  readonly dynamoEndpoint: string;
+  readonly tableNames: TableNames;
+  /** The environment every handler runs with (also applied to `process.env`). */
+  readonly lambdaEnv: Readonly<Record<string, string>>;
+  readonly routeKeys: readonly string[];
+  readonly syncQueue: LocalQueue;
+  readonly deadLetterQueue: LocalQueue;
+  readonly syncWorker: SqsEventSource;
+  readonly scheduler: Scheduler;
+  readonly shopify: ShopifyBackend;
+  readonly secrets: LocalSecretsManager;
+  readonly kms: LocalKms;
+  /** Moves every dead-lettered sync back onto the sync queue; returns how many. */
+  redriveDeadLetters(): number;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function loadHandler(id: LambdaId, overrides: LocalRuntimeOptions['handlers']): Promise<AnyHandler> {
+  const override = overrides?.[id];
+  if (override) return override;
+  const entry = lambdaCatalog[id].entry;
+  const module = (await import(pathToFileURL(path.join(repoRoot, entry)).href)) as { handler?: unknown };
+  if (typeof module.handler !== 'function')
+    throw new Error(`${entry} does not export a \`handler\` function`);
+  return module.handler as AnyHandler;
+}
+
+const functionName = (id: LambdaId) => `local-${id}`;
+
+/**
+ * Starts the whole system in this process: DynamoDB (Local), the Shopify simulator, local SQS /
+ * Secrets Manager / KMS endpoints, the sync queue with its worker, the scheduler and the HTTP API,
+ * all driving the real Lambda handlers through the standard AWS SDK endpoint variables.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? console.log;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    // DynamoDB
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo = await startDynamoDbLocal();
+      cleanups.push(() => dynamo.stop());
+      dynamoEndpoint = dynamo.endpoint;
+    }
+    const tableNames = tableNamesWithPrefix(options.tablePrefix ?? localDefaults.tablePrefix);
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamoEndpoint,
+      region: localRegion,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await createTables(dynamoClient, tableNames);
+    dynamoClient.destroy();
+
+    // AWS JSON endpoints (one port for SQS, Secrets Manager and KMS)
+    let awsUrl = '';
+    const sqs = createLocalSqs(() => awsUrl);
+    const secrets = createLocalSecretsManager();
+    const kms = createLocalKms();
+    const awsEndpoint = await startAwsJsonEndpoint([sqs.service, secrets.service, kms.service], {
+      port: options.awsPort ?? 0,
+    });
+    cleanups.push(() => awsEndpoint.stop());
+    awsUrl = awsEndpoint.url;
+
+    const queueSettings = {
+      ...syncQueueSettings(options.syncQueue?.workerTimeoutSeconds),
+      ...options.syncQueue,
+    };
+    const clock = options.syncQueue?.clock;
+    const deadLetterQueue = sqs.createQueue({
+      name: localDefaults.syncDeadLetterQueueName,
+      ...(clock && { clock }),
+    });
+    const syncQueue = sqs.createQueue({
+      name: localDefaults.syncQueueName,
+      visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
+      deadLetter: { queue: deadLetterQueue, maxReceiveCount: queueSettings.maxReceiveCount },
+      ...(clock && { clock }),
+    });
+
+    // Shopify
+    const demoShop = options.demoShop;
+    const shopify = await startShopifyBackend({
+      ...(options.shopifyAdminUrlTemplate !== undefined && {
+        adminUrlTemplate: options.shopifyAdminUrlTemplate,
+      }),
+      ...(options.shopifySimulatorPort !== undefined && { port: options.shopifySimulatorPort }),
+      ...(options.shopifyAppSecret !== undefined && { appSecret: options.shopifyAppSecret }),
+      demoShop: demoShop === false ? false : (demoShop ?? {}),
+    });
+    cleanups.push(() => shopify.stop());
+    const appSecretArn = secrets.putSecret(
+      'shopify-sync/app-secret',
+      shopify.demoShop?.appSecret ?? 'local-app-secret',
+    );
+    const tokenKeyId = kms.createKey('alias/shopify-sync-tokens');
+
+    // The HTTP API binds first: handlers must find their callback URL in the environment at import.
+    const httpApi: HttpApi = await startHttpApi([], { port: options.apiPort ?? localDefaults.apiPort, log });
+    cleanups.push(() => httpApi.stop());
+
+    const lambdaEnv: Record<string, string> = {
+      ...Object.fromEntries(
+        Object.entries(tableNames).map(([id, name]) => [tableEnvVar[id as TableId], name]),
+      ),
+      SYNC_QUEUE_URL: syncQueue.url,
+      SHOPIFY_API_VERSION: localDefaults.shopifyApiVersion,
+      SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
+      APP_SECRET_ARN: appSecretArn,
+      TOKEN_KEY_ID: tokenKeyId,
+      MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
+      SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
+      WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
+      POWERTOOLS_SERVICE_NAME: 'shopify-sync',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      // The standard SDK v3 variables: handlers build ordinary clients and land here.
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_SQS: awsEndpoint.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsEndpoint.url,
+      AWS_ENDPOINT_URL_KMS: awsEndpoint.url,
+      AWS_REGION: localRegion,
+      AWS_DEFAULT_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+    const previousEnv = Object.fromEntries(Object.keys(lambdaEnv).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, lambdaEnv);
+    cleanups.unshift(() => {
+      // Runs last: leave the process as we found it.
+      for (const [key, value] of Object.entries(previousEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
+
+    // Handlers, imported only now that the environment is in place.
+    const handlers = new Map<LambdaId, AnyHandler>();
+    for (const id of Object.keys(lambdaCatalog) as LambdaId[])
+      handlers.set(id, await loadHandler(id, options.handlers));
+    const handlerOf = (id: LambdaId) => handlers.get(id) as AnyHandler;
+
+    httpApi.setRoutes(
+      (options.routes ?? apiRoutes).map((route) => ({
+        route,
+        handler: handlerOf(route.lambda) as LambdaHandler<APIGatewayProxyEventV2, unknown>,
+        functionName: functionName(route.lambda),
+        timeoutMs: lambdaTimeoutSeconds[route.lambda] * 1000,
+      })),
+    );
+
+    const syncWorker = new SqsEventSource({
+      queue: syncQueue,
+      handler: handlerOf('syncWorker') as LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+      functionName: functionName('syncWorker'),
+      timeoutMs: queueSettings.workerTimeoutSeconds * 1000,
+      batchSize: queueSettings.batchSize,
+      maxConcurrency: queueSettings.maxConcurrency,
+      ...(options.syncQueue?.pollIntervalMs !== undefined && {
+        pollIntervalMs: options.syncQueue.pollIntervalMs,
+      }),
+      log,
+    });
+    if (options.startWorker ?? true) syncWorker.start();
+    cleanups.push(async () => {
+      await syncWorker.stop();
+      const left = syncQueue.counts();
+      const pending = left.visible + left.inFlight + left.delayed;
+      if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queue were dropped`);
+    });
+
+    const scheduler = startScheduler(
+      [
+        {
+          name: 'sync-schedule',
+          everySeconds: options.syncEverySeconds ?? localDefaults.syncScheduleSeconds,
+          handler: handlerOf('fanOut') as LambdaHandler<ScheduledEvent, unknown>,
+          functionName: functionName('fanOut'),
+          timeoutMs: lambdaTimeoutSeconds.fanOut * 1000,
+        },
+        {
+          name: 'health-check-schedule',
+          everySeconds: options.healthCheckEverySeconds ?? localDefaults.healthCheckScheduleSeconds,
+          handler: handlerOf('healthCheck') as LambdaHandler<ScheduledEvent, unknown>,
+          functionName: functionName('healthCheck'),
+          timeoutMs: lambdaTimeoutSeconds.healthCheck * 1000,
+        },
+      ],
+      log,
+    );
+    cleanups.push(() => scheduler.stop());
+
+    return {
+      apiUrl: httpApi.url,
+      awsEndpoint,
+      dynamoEndpoint,
+      tableNames,
+      lambdaEnv,
+      routeKeys: httpApi.routeKeys,
+      syncQueue,
+      deadLetterQueue,
+      syncWorker,
+      scheduler,
+      shopify,
+      secrets,
+      kms,
+      redriveDeadLetters: () => deadLetterQueue.redriveTo(syncQueue),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import { type ShopifySimulator, startShopifySimulator } from './shopify-simulator/index.js';
+
+/** The demo store the local runtime seeds, with credentials printed for curl. */
+export interface DemoShop {
+  readonly shopDomain: string;
+  readonly accessToken: string;
+  /** The app's client secret: signs the simulator's webhooks, held in the local APP_SECRET_ARN secret. */
+  readonly appSecret: string;
+  readonly customers: number;
+}
+
+export const defaultDemoShop: DemoShop = {
+  shopDomain: 'demo-store.myshopify.com',
+  // Fixed, documented values: they only ever unlock the in-process simulator.
+  accessToken: 'shpat_00000000000000000000000000demo',
+  appSecret: 'shpss_00000000000000000000000000demo',
+  customers: 250,
+};
+
+export interface ShopifyBackend {
+  /** Admin GraphQL URL template handed to the handlers (`{shop}`, `{version}`). */
+  readonly adminUrlTemplate: string;
+  /** Set when the runtime started the simulator. */
+  readonly simulatorUrl?: string;
+  readonly demoShop?: DemoShop;
+  /** The Shopify app's client secret, stored in the local APP_SECRET_ARN secret. */
+  readonly appSecret: string;
+  /** The simulator itself, for tests and tooling that drive it (undefined for an external server). */
+  readonly simulator?: ShopifySimulator;
+  stop(): Promise<void>;
+}
+
+/** Starts the Shopify simulator with the demo store, or points at an external Shopify-compatible server. */
+export async function startShopifyBackend(options: {
+  adminUrlTemplate?: string;
+  port?: number;
+  demoShop: Partial<DemoShop> | false;
+  /** The app secret when no demo shop is seeded. */
+  appSecret?: string;
+}): Promise<ShopifyBackend> {
+  if (options.adminUrlTemplate) {
+    // An external server signs with its own app's secret: pass it as `appSecret` (SHOPIFY_APP_SECRET).
+    const appSecret = options.appSecret ?? defaultDemoShop.appSecret;
+    return { adminUrlTemplate: options.adminUrlTemplate, appSecret, stop: async () => undefined };
+  }
+  // One app secret signs every shop's webhooks, as with a real Shopify app.
+  const appSecret =
+    options.appSecret ?? (options.demoShop || undefined)?.appSecret ?? defaultDemoShop.appSecret;
+  const demoShop =
+    options.demoShop === false ? undefined : { ...defaultDemoShop, ...options.demoShop, appSecret };
+  const simulator = await startShopifySimulator({
+    ...(options.port !== undefined && { port: options.port }),
+    appSecret,
+  });
+  if (demoShop) {
+    simulator.createShop({
+      shopDomain: demoShop.shopDomain,
+      accessToken: demoShop.accessToken,
+      seedCustomers: demoShop.customers,
+    });
+  }
+  return {
+    adminUrlTemplate: simulator.adminUrlTemplate,
+    simulatorUrl: simulator.baseUrl,
+    appSecret: simulator.appSecret,
+    ...(demoShop && { demoShop }),
+    simulator,
+    stop: () => simulator.stop(),
+  };
+}

@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { apiRoutes } from '../lambdas/handlers/catalog.js';
+import { localDefaults } from './config.js';
+import { JavaMissingError } from './dynamodb-local.js';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.js';
+
+/**
+ * `npm start`: the whole system in one process, on its embedded defaults. Settings come from the
+ * environment (and `--schedule-every N`); see README "Local runtime".
+ */
+const port = z.coerce.number().int().min(0).max(65_535);
+const settingsSchema = z.object({
+  API_PORT: port.default(localDefaults.apiPort),
+  AWS_LOCAL_PORT: port.default(localDefaults.awsPort),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  SHOPIFY_SIMULATOR_PORT: port.default(localDefaults.shopifySimulatorPort),
+  SHOPIFY_ADMIN_URL_TEMPLATE: z
+    .string()
+    .refine((t) => t.includes('{shop}') && t.includes('{version}'), 'must contain {shop} and {version}')
+    .optional(),
+  SHOPIFY_APP_SECRET: z.string().min(1).optional(),
+  SCHEDULE_EVERY_SECONDS: z.coerce.number().int().min(1).optional(),
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/)
+    .default(localDefaults.tablePrefix),
+});
+
+class InvalidSettingsError extends Error {
+  override readonly name = 'InvalidSettingsError';
+}
+
+function readSettings(): LocalRuntimeOptions {
+  const { values } = parseArgs({ options: { 'schedule-every': { type: 'string' } }, strict: true });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
+  const parsed = settingsSchema.safeParse({
+    ...env,
+    ...(values['schedule-every'] && { SCHEDULE_EVERY_SECONDS: values['schedule-every'] }),
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+      .join('\n');
+    throw new InvalidSettingsError(`Invalid local runtime settings:\n${problems}`);
+  }
+  const settings = parsed.data;
+  return {
+    apiPort: settings.API_PORT,
+    tablePrefix: settings.TABLE_PREFIX,
+    awsPort: settings.AWS_LOCAL_PORT,
+    ...(settings.DYNAMODB_ENDPOINT && { dynamoEndpoint: settings.DYNAMODB_ENDPOINT }),
+    ...(settings.SHOPIFY_SIMULATOR_PORT !== undefined && {
+      shopifySimulatorPort: settings.SHOPIFY_SIMULATOR_PORT,
+    }),
+    ...(settings.SHOPIFY_ADMIN_URL_TEMPLATE && {
+      shopifyAdminUrlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
+    }),
+    ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
+    ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
+  };
+}
+
+const every = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`);
+
+function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
+  const env = runtime.lambdaEnv;
+  const shop = runtime.shopify.demoShop;
+  const version = localDefaults.shopifyApiVersion;
+  const lines = [
+    '',
+    'shopify-sync local runtime',
+    '',
+    `  HTTP API            ${runtime.apiUrl}`,
+    ...apiRoutes.map(
+      (r) =>
+        `    ${`${r.method} ${r.path}`.padEnd(42)}→ ${r.lambda}${r.auth === 'IAM' ? '  (IAM in AWS; no SigV4 check locally)' : '  (Shopify HMAC)'}`,
+    ),
+    `  DynamoDB            ${runtime.dynamoEndpoint}${options.dynamoEndpoint ? '' : '  (DynamoDB Local, in memory)'}`,
+    ...Object.values(runtime.tableNames).map((name) => `    ${name}`),
+    `  SQS / Secrets Manager / KMS  ${runtime.awsEndpoint.url}`,
+    `    sync queue        ${runtime.syncQueue.url}  (maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
+    `    dead letters      ${runtime.deadLetterQueue.url}`,
+    `    app secret        ${env.APP_SECRET_ARN}`,
+    `    token key         ${env.TOKEN_KEY_ID}`,
+    `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,
+    ...(shop
+      ? [
+          `    demo store        ${shop.shopDomain}  (${shop.customers} customers)`,
+          `    access token      ${shop.accessToken}`,
+          `    app secret        ${shop.appSecret}  (signs webhooks)`,
+        ]
+      : []),
+    `  Schedules           fan-out every ${every(options.syncEverySeconds ?? localDefaults.syncScheduleSeconds)}, health check every ${every(localDefaults.healthCheckScheduleSeconds)}`,
+    '',
+    'Handler environment (use it to run scripts against this runtime):',
+    ...Object.entries(env)
+      .filter(([key]) => !key.startsWith('AWS_') || key.startsWith('AWS_ENDPOINT_URL'))
+      .map(([key, value]) => `  ${key}=${value}`),
+  ];
+  if (shop && runtime.shopify.simulatorUrl) {
+    lines.push(
+      '',
+      'Try:',
+      `  curl -s ${runtime.shopify.simulatorUrl}/${shop.shopDomain}/admin/api/${version}/graphql.json \\`,
+      `    -H 'X-Shopify-Access-Token: ${shop.accessToken}' -H 'Content-Type: application/json' \\`,
+      `    -d '{"query":"{ customers(first: 3) { nodes { id displayName updatedAt } } }"}'`,
+    );
+  }
+  lines.push('', 'Ctrl-C stops everything.', '');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = readSettings();
+  const runtime = await startLocalRuntime(options);
+  console.log(banner(runtime, options));
+
+  let stoppingSince: number | undefined;
+  const shutdown = (signal: string) => {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C reaches us twice (from the terminal and relayed by tsx): only a later one means "now".
+      if (Date.now() - stoppingSince < 1000) return;
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    console.log(
+      `\n${signal}: stopping the scheduler, draining the worker, stopping servers and DynamoDB Local...`,
+    );
+    runtime.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // Expected failures (no Java, a port in use, bad settings) read best as one line; others need the stack.
+  const expected =
+    error instanceof JavaMissingError ||
+    error instanceof InvalidSettingsError ||
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(expected ? (error as Error).message : error);
+  process.exit(1);
+});
