@@ -1,0 +1,229 @@
+/**
+ * Wiring for the sync integration tests: the real worker handler, DynamoDB Local stores and the
+ * Shopify simulator over HTTP. Only the queue is in-memory (a SyncQueue that delivers to the
+ * handler with SQS's at-least-once semantics: failed records come back with receiveCount + 1).
+ */
+import { randomUUID } from 'node:crypto';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
+import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
+import {
+  ShopifyAdminClient,
+  type ShopifyAdminClientOptions,
+} from '../../../lambdas/adapters/shopify/admin-client.js';
+import { toCustomerRecord, type CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhook.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { type SendResult, silentLogger, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
+import { defaultSyncConfig, type SyncConfig, type SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
+import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
+import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
+import {
+  customerPayloadSchema,
+  parseShopifyJson,
+  parseWith,
+} from '../../../lambdas/shopify/webhook-payloads.js';
+import type {
+  CreateShopOptions,
+  ShopifySimulator,
+  SimulatedShop,
+  SimCustomer,
+} from '../../../local/shopify-simulator/index.js';
+import { customerPayload } from '../../../local/shopify-simulator/webhook-payload.js';
+import type { TestTables } from '../../support/dynamo.js';
+
+export interface QueuedMessage {
+  readonly messageId: string;
+  readonly message: SyncMessage;
+  readonly sentAt: number;
+  receiveCount: number;
+}
+
+/** An in-memory SyncQueue: what the fan-out, the API and continuations sent. */
+export class CapturingQueue implements SyncQueue {
+  readonly pending: QueuedMessage[] = [];
+  readonly sent: SyncMessage[] = [];
+  async send(messages: readonly SyncMessage[]): Promise<SendResult> {
+    for (const message of messages) {
+      this.sent.push(message);
+      this.pending.push({ messageId: randomUUID(), message, sentAt: Date.now(), receiveCount: 0 });
+    }
+    return { sent: messages.length, failed: [] };
+  }
+}
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+export const metricsOff = new Metrics({ namespace: 'Test', serviceName: 'test' });
+
+export const fakeContext = (remainingMs: () => number = () => 900_000): Context =>
+  ({
+    getRemainingTimeInMillis: remainingMs,
+    functionName: 'sync-worker',
+    awsRequestId: randomUUID(),
+  }) as unknown as Context;
+
+export const sqsEvent = (entries: readonly QueuedMessage[]): SQSEvent => ({
+  Records: entries.map((entry) => ({
+    messageId: entry.messageId,
+    receiptHandle: randomUUID(),
+    body: JSON.stringify(entry.message),
+    attributes: {
+      ApproximateReceiveCount: String(entry.receiveCount),
+      SentTimestamp: String(entry.sentAt),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(entry.sentAt),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:sync',
+    awsRegion: 'local',
+  })),
+});
+
+/** Test cipher: the "ciphertext" is the token with a prefix (KMS is covered by the secrets tests). */
+export const testTokens = { decrypt: async (ciphertext: string) => ciphertext.replace(/^enc:/, '') };
+
+export function syncHarness(tables: TestTables, simulator: () => ShopifySimulator) {
+  const stores = () => ({
+    integrations: createIntegrationStore(tables.doc, tables.names.Integrations),
+    customers: createCustomerStore(tables.doc, tables.names.Customers),
+    runs: createSyncRunStore(tables.doc, tables.names.SyncRuns),
+    state: createSyncStateStore(tables.doc, tables.names.Integrations),
+  });
+
+  /** A simulated shop and its ACTIVE integration. */
+  const connect = async (
+    shop: Omit<CreateShopOptions, 'accessToken'>,
+    integration: Partial<Integration> = {},
+  ) => {
+    const accessToken = `shpat_${randomUUID()}`;
+    const simulated = simulator().createShop({ ...shop, accessToken });
+    const now = new Date().toISOString();
+    const record: Integration = {
+      integrationId: `int-${randomUUID().slice(0, 8)}`,
+      organizationId: `org-${randomUUID().slice(0, 8)}`,
+      shopDomain: shop.shopDomain,
+      status: 'ACTIVE',
+      encryptedAccessToken: `enc:${accessToken}`,
+      createdAt: now,
+      updatedAt: now,
+      ...integration,
+    };
+    await stores().integrations.put(record);
+    return { shop: simulated, integration: record };
+  };
+
+  const worker = (
+    queue: SyncQueue,
+    options: {
+      config?: Partial<SyncConfig>;
+      client?: Partial<ShopifyAdminClientOptions>;
+      pauseMarginMs?: number;
+    } = {},
+  ) => {
+    const s = stores();
+    return createSyncWorkerHandler({
+      integrations: s.integrations,
+      runs: s.runs,
+      state: s.state,
+      queue,
+      tokens: testTokens,
+      graphqlFor: (integration, accessToken) =>
+        new ShopifyAdminClient({
+          shopDomain: integration.shopDomain,
+          accessToken,
+          apiVersion: '2026-10',
+          urlTemplate: simulator().adminUrlTemplate,
+          backoffBaseMs: 20,
+          backoffMaxMs: 200,
+          requestTimeoutMs: 5_000,
+          ...options.client,
+        }),
+      resource: { definition: customersResource, writer: s.customers } as SyncDeps<
+        unknown,
+        unknown
+      >['resource'],
+      config: { ...defaultSyncConfig, ...options.config },
+      logger: silentLogger,
+      metrics: metricsOff,
+      pauseMarginMs: options.pauseMarginMs,
+    });
+  };
+
+  /**
+   * Delivers queued messages one per invocation until the queue is empty, like SQS with a
+   * zero visibility timeout: a reported failure comes back with its receive count increased.
+   */
+  const drain = async (
+    handler: ReturnType<typeof worker>,
+    queue: CapturingQueue,
+    options: { context?: () => Context; maxInvocations?: number; maxReceives?: number } = {},
+  ) => {
+    const outcomes: { entry: QueuedMessage; response: SQSBatchResponse }[] = [];
+    const deadLetters: QueuedMessage[] = [];
+    for (let i = 0; queue.pending.length > 0; i++) {
+      if (i >= (options.maxInvocations ?? 500)) throw new Error('queue did not drain');
+      const entry = queue.pending.shift()!;
+      entry.receiveCount += 1;
+      const response = await handler(sqsEvent([entry]), options.context?.() ?? fakeContext());
+      outcomes.push({ entry, response });
+      if (response.batchItemFailures.length > 0) {
+        if (entry.receiveCount >= (options.maxReceives ?? 5)) deadLetters.push(entry);
+        else queue.pending.push(entry);
+      }
+    }
+    return { outcomes, deadLetters };
+  };
+
+  /** Every item stored for an organization. */
+  const storedCustomers = async (organizationId: string) => {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await tables.doc.send(
+        new QueryCommand({
+          TableName: tables.names.Customers,
+          KeyConditionExpression: 'organizationId = :org',
+          ExpressionAttributeValues: { ':org': organizationId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  };
+
+  /** What the webhook path would store for this customer: the oracle the sync must match. */
+  const webhookRecord = (
+    customer: SimCustomer,
+    shop: SimulatedShop,
+    integration: Integration,
+  ): CustomerRecord =>
+    toCustomerRecord(
+      snapshotFromWebhook(
+        parseWith(customerPayloadSchema, parseShopifyJson(customerPayload(customer, shop)), 'customer'),
+      ),
+      integration,
+    );
+
+  /** The mirror holds exactly the shop's customers, each as the webhook path would have stored it. */
+  const expectedMirror = (shop: SimulatedShop, integration: Integration) =>
+    shop
+      .customers()
+      .map((c) => ({ ...webhookRecord(c, shop, integration), status: 'ACTIVE' }))
+      .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+
+  const mirror = async (integration: Integration) =>
+    (await storedCustomers(integration.organizationId)).sort((a, b) =>
+      String(a.shopifyId).localeCompare(String(b.shopifyId)),
+    );
+
+  return { stores, connect, worker, drain, storedCustomers, webhookRecord, expectedMirror, mirror };
+}
