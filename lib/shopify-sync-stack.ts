@@ -42,6 +42,7 @@ export class ShopifySyncStack extends Stack {
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
         POWERTOOLS_SERVICE_NAME: 'shopify-sync',
+        POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
       },
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
@@ -64,7 +65,9 @@ export class ShopifySyncStack extends Stack {
     const { queue } = syncPipeline;
     const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
       webhook: (fn) => {
-        tables.Integrations.grantReadData(fn);
+        // Writes too: app/uninstalled deactivates, shop/redact erases credentials, and
+        // customers/data_request exports are kept as items in the Integrations table.
+        tables.Integrations.grantReadWriteData(fn);
         tables.Customers.grantReadWriteData(fn);
         tables.Idempotency.grantReadWriteData(fn);
         appSecret.grantRead(fn);
@@ -90,6 +93,7 @@ export class ShopifySyncStack extends Stack {
       },
       healthCheck: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
+        tables.Customers.grantReadWriteData(fn); // resumes shop/redact purges paused at their deadline
         tokenKey.grantDecrypt(fn);
       },
     };

@@ -306,11 +306,11 @@ const can = (id: LambdaId, action: string, logicalId: string) =>
 
 describe('least privilege', () => {
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
-    webhook: { Integrations: 'read', Customers: 'write', Idempotency: 'write' },
+    webhook: { Integrations: 'write', Customers: 'write', Idempotency: 'write' },
     api: { Integrations: 'write', Customers: 'write', SyncRuns: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { Customers: 'write', Integrations: 'write', SyncRuns: 'write' },
-    healthCheck: { Integrations: 'write' },
+    healthCheck: { Integrations: 'write', Customers: 'write' },
   };
 
   it('each Lambda reaches exactly the tables its job needs, with the access it needs', () => {
