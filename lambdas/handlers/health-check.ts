@@ -1,4 +1,55 @@
-// Placeholder so the CDK app can bundle while this handler is being built; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('health-check handler not implemented yet');
+/**
+ * Daily (EventBridge schedule): repairs every active store's webhook subscriptions, then
+ * finishes any purge (shop/redact, DELETE ?purge=true) that did not fit in its request.
+ * Metrics: StoresChecked, StoresRepaired, StoresUnhealthy, PurgesCompleted. Logs name the
+ * repaired stores by id and domain, and the actions taken.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage.js';
+import type { IntegrationRepository } from '../core/integrations/ports.js';
+import { type HealthCheckDeps, runWebhookHealthCheck } from '../core/integrations/webhook-health-check.js';
+import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';
+
+export type HealthCheckHandlerDeps = HealthCheckDeps &
+  PurgeDeps & { readonly integrations: IntegrationRepository; readonly metrics?: typeof defaultMetrics };
+
+/** Time kept back from the Lambda timeout so the summary is always logged and metrics flushed. */
+const SAFETY_MARGIN_MS = 30_000;
+
+export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
+  const metrics = deps.metrics ?? defaultMetrics;
+  return async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+    const deadline =
+      Date.now() + (context ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS : 10 * 60_000);
+    const summary = await runWebhookHealthCheck(deps);
+    for (const repaired of summary.repaired) deps.logger.info('Store webhooks repaired', { ...repaired });
+    const purges = await resumePendingPurges(deps, { deadline });
+    metrics.addMetric('StoresChecked', MetricUnit.Count, summary.checked);
+    metrics.addMetric('StoresRepaired', MetricUnit.Count, summary.repaired.length);
+    metrics.addMetric('StoresUnhealthy', MetricUnit.Count, summary.failed.length);
+    metrics.addMetric('PurgesCompleted', MetricUnit.Count, purges.completed);
+    metrics.publishStoredMetrics();
+    return { ...summary, purges };
+  };
 };
+
+let fromEnv: ReturnType<typeof createHealthCheckHandler> | undefined;
+
+const handlerFromEnv = () => {
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const noQueue = {
+    send: () => Promise.reject(new Error('The health check never starts syncs')),
+  };
+  return createHealthCheckHandler({
+    ...lifecycleDepsFromEnv(doc, tableNamesFromEnv(), noQueue),
+    logger: defaultLogger,
+  });
+};
+
+export const handler = async (event: unknown, context: Context) =>
+  (fromEnv ??= handlerFromEnv())(event, context);

@@ -1,0 +1,64 @@
+/**
+ * Builds the integration-lifecycle adapters from the Lambda environment, once per cold start.
+ * Shared by the API (integration and customer routes) and the daily health check, so both run
+ * with identical wiring. No local-only paths: local emulators are reached through the SDK's
+ * AWS_ENDPOINT_URL_* variables.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createCustomerErasureStore } from '../adapters/dynamodb/customer-erasure-store.js';
+import { createCustomerQueryStore } from '../adapters/dynamodb/customer-query-store.js';
+import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
+import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
+import type { TableNames } from '../adapters/dynamodb/table-definitions.js';
+import { logger } from '../adapters/observability.js';
+import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
+import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { createSyncStarter } from '../core/integrations/initial-sync.js';
+import type { ShopifyConnector } from '../core/integrations/ports.js';
+import type { SyncQueue } from '../core/sync/ports.js';
+import { syncConfigFromEnv } from '../core/sync/config.js';
+import type { IntegrationRouteDeps } from './routes/integrations.js';
+
+const required = (env: NodeJS.ProcessEnv, name: string): string => {
+  const value = env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+};
+
+export const shopifyConnectorFromEnv = (env: NodeJS.ProcessEnv): ShopifyConnector => {
+  const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
+  const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
+  return (shopDomain, accessToken) =>
+    new ShopifyAdminClient({ shopDomain, accessToken, apiVersion, urlTemplate });
+};
+
+export const lifecycleDepsFromEnv = (
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  queue: SyncQueue,
+  env: NodeJS.ProcessEnv = process.env,
+): IntegrationRouteDeps & { readonly customers: ReturnType<typeof createCustomerQueryStore> } => {
+  const integrations = createIntegrationStore(doc, tables.Integrations);
+  const config = syncConfigFromEnv(env);
+  return {
+    integrations,
+    records: createIntegrationLifecycleStore(doc, tables.Integrations),
+    customers: createCustomerQueryStore(doc, tables.Customers),
+    erasure: createCustomerErasureStore(doc, tables.Customers),
+    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: new KMSClient({}) }),
+    shopify: shopifyConnectorFromEnv(env),
+    sync: createSyncStarter({
+      integrations,
+      runs: createSyncRunStore(doc, tables.SyncRuns),
+      state: createSyncStateStore(doc, tables.Integrations),
+      queue,
+      now: Date.now,
+      runRetentionDays: config.runRetentionDays,
+    }),
+    webhookUri: required(env, 'WEBHOOK_CALLBACK_URL'),
+    logger,
+  };
+};
