@@ -17,11 +17,17 @@ import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import type { Logger } from '../core/sync/ports.js';
 import { errorResponse, isExpectedError } from './http-response.js';
+import type { CustomerQueries } from '../core/read-api/customer-listing.js';
+import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';
+import { registerCustomerRoutes } from './routes/customers.js';
+import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
 import { json } from './routes/json.js';
 import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
 
 export interface ApiDeps {
   readonly sync: SyncRouteDeps;
+  readonly integrations?: IntegrationRouteDeps;
+  readonly customers?: CustomerQueries;
   readonly logger?: Logger;
 }
 
@@ -35,6 +41,8 @@ export const createApiHandler = (deps: ApiDeps) => {
   const logger = deps.logger ?? defaultLogger;
   const app = new Router();
   registerSyncRoutes(app, deps.sync);
+  if (deps.integrations) registerIntegrationRoutes(app, deps.integrations);
+  if (deps.customers) registerCustomerRoutes(app, deps.customers);
 
   // One handler for everything thrown: domain errors carry their status; anything else is a
   // fault, logged here and answered with a body that reveals nothing.
@@ -58,14 +66,18 @@ const fromEnv = () => {
   if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
   const tables = tableNamesFromEnv();
   const doc = createDocumentClient(new DynamoDBClient({}));
+  const queue = createSqsSyncQueue({ client: new SQSClient({}), queueUrl });
+  const lifecycle = lifecycleDepsFromEnv(doc, tables, queue);
   return createApiHandler({
     sync: {
       integrations: createIntegrationStore(doc, tables.Integrations),
       runs: createSyncRunStore(doc, tables.SyncRuns),
       state: createSyncStateStore(doc, tables.Integrations),
-      queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
+      queue,
       config: syncConfigFromEnv(process.env),
     },
+    integrations: lifecycle,
+    customers: lifecycle.customers,
   });
 };
 

@@ -28,4 +28,11 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/integrations/{integrationId}/sync', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/integrations/{integrationId}/sync-runs', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/integrations/{integrationId}/sync-runs/{runId}', lambda: 'api', auth: 'IAM' },
+  { method: 'POST', path: '/integrations', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
+  { method: 'DELETE', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
+  { method: 'POST', path: '/integrations/{integrationId}/webhooks/check', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/organizations/{organizationId}/customers', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/organizations/{organizationId}/customers/{shopifyId}', lambda: 'api', auth: 'IAM' },
 ];
