@@ -1,6 +1,7 @@
 /**
- * The numbers the local runtime shares with the deployed stack. They mirror lib/config.ts
- * defaults and the sync-pipeline construct; change them together.
+ * The numbers the local runtime shares with the deployed stack. They mirror lib/config.ts defaults
+ * and lib/constructs (kept apart so `npm start` never loads aws-cdk-lib);
+ * test/integration/local-runtime/config-parity.test.ts fails when they drift.
  */
 export const localDefaults = {
   /** Physical table names are `local-Customers`, `local-Integrations`, ... */
@@ -19,13 +20,13 @@ export const localDefaults = {
   healthCheckScheduleSeconds: 86_400,
 } as const;
 
-/** Lambda timeouts (lib/config.ts `workerTimeoutSeconds`; API GW caps synchronous integrations at 30 s). */
+/** Lambda timeouts, as in lib/constructs (API Gateway caps synchronous integrations at 30 s). */
 export const lambdaTimeoutSeconds = {
   webhook: 10,
   api: 29,
-  fanOut: 60,
+  fanOut: 300,
   syncWorker: 300,
-  healthCheck: 300,
+  healthCheck: 900,
 } as const;
 
 export interface SyncQueueSettings {
@@ -44,7 +45,8 @@ export const syncQueueSettings = (
 ): SyncQueueSettings => ({
   maxReceiveCount: 5,
   visibilityTimeoutSeconds: 6 * workerTimeoutSeconds,
-  batchSize: 10,
+  // One message is one sync that uses the worker's whole time budget.
+  batchSize: 1,
   maxConcurrency: 5,
   workerTimeoutSeconds,
 });

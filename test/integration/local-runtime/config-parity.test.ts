@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lib/config.js';
+import { MAX_RECEIVE_COUNT } from '../../../lib/constructs/sync-pipeline.js';
+import { lambdaTimeoutSeconds, localDefaults, syncQueueSettings } from '../../../local/config.js';
+
+const rateSeconds = (expression: string): number => {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!match) throw new Error(`not a rate expression: ${expression}`);
+  return Number(match[1]) * { minute: 60, hour: 3600, day: 86_400 }[match[2] as 'minute' | 'hour' | 'day'];
+};
+
+describe('local runtime settings match the deployed defaults', () => {
+  it('uses the stack default queue, worker, schedule and sync-window numbers', () => {
+    const deployed = parseConfig({});
+    const local = syncQueueSettings();
+
+    expect(local.maxReceiveCount).toBe(MAX_RECEIVE_COUNT);
+    expect(local.workerTimeoutSeconds).toBe(deployed.workerTimeoutSeconds);
+    expect(lambdaTimeoutSeconds.syncWorker).toBe(deployed.workerTimeoutSeconds);
+    expect(local.visibilityTimeoutSeconds).toBe(6 * deployed.workerTimeoutSeconds);
+    expect(local.maxConcurrency).toBe(deployed.workerMaxConcurrency);
+    expect(localDefaults.syncScheduleSeconds).toBe(rateSeconds(deployed.syncSchedule));
+    expect(localDefaults.healthCheckScheduleSeconds).toBe(rateSeconds(deployed.healthCheckSchedule));
+    expect(localDefaults.minSyncIntervalMinutes).toBe(deployed.minSyncIntervalMinutes);
+    expect(localDefaults.syncOverlapMinutes).toBe(deployed.syncOverlapMinutes);
+    expect(localDefaults.shopifyApiVersion).toBe(deployed.shopifyApiVersion);
+  });
+});
