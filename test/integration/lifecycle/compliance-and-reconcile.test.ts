@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
+import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
+import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { useTestTables } from '../../support/dynamo.js';
+import { captureOutput, startWorld, type World } from './world.js';
+
+const tables = useTestTables();
+let world: World;
+const output = captureOutput();
+let seed = 500;
+
+/** A connected shop whose customers reached DynamoDB through the real webhook path. */
+const connectedShopWithCustomers = async (name: string, organizationId: string, count: number) => {
+  const shopDomain = `${name}.myshopify.com`;
+  const token = `shpat_${name}_token`;
+  world.simulator.createShop({ shopDomain, accessToken: token, seed: ++seed });
+  const { integration } = await connectIntegration(
+    { organizationId, shopDomain, accessToken: token },
+    world.lifecycle,
+  );
+  const shop = world.simulator.shop(shopDomain);
+  shop.setDelivery({ capture: true });
+  const customers = Array.from({ length: count }, (_, n) =>
+    shop.createCustomer({
+      firstName: `${name}${n}`,
+      email: `${name}${n}@example.com`,
+      phone: `+1415555${String(1000 + n)}`,
+    }),
+  );
+  await world.deliverCaptured(shopDomain);
+  return { shopDomain, shop, integration, customers, token };
+};
+
+/** Shopify sends ids as bare 64-bit JSON numbers; JSON.stringify of a JS number would round them. */
+const withExactIds = (value: unknown): string => JSON.stringify(value).replace(/"#(\d+)"/g, '$1');
+
+const stored = (organizationId: string, shopifyId: string) =>
+  world.customerStore.get(organizationId, shopifyId);
+
+beforeAll(async () => {
+  world = await startWorld(tables);
+});
+afterAll(async () => {
+  await world.stop();
+  output.restore();
+});
+
+describe('customers/redact', () => {
+  it('turns the customer into an id-only tombstone that neither a later webhook nor a sync can refill', async () => {
+    const { shopDomain, shop, customers } = await connectedShopWithCustomers('redact', 'org-r', 2);
+    const [target, bystander] = customers;
+    const payload = withExactIds({
+      shop_id: `#${shop.numericId}`,
+      shop_domain: shopDomain,
+      customer: { id: `#${target!.id}`, email: target!.email, phone: target!.phone },
+      orders_to_redact: [],
+    });
+
+    const first = await world.deliver(shopDomain, 'customers/redact', payload);
+    const again = await world.deliver(shopDomain, 'customers/redact', payload);
+
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    const tombstone = await stored('org-r', target!.id);
+    expect(tombstone).toEqual({
+      organizationId: 'org-r',
+      shopifyId: target!.id,
+      integrationId: expect.any(String),
+      shopDomain,
+      shopifyGid: `gid://shopify/Customer/${target!.id}`,
+      source: 'SHOPIFY',
+      status: 'REDACTED',
+      redactedAt: expect.any(String),
+    });
+    const redactedAt = tombstone!.redactedAt;
+
+    shop.updateCustomer(target!.id, { firstName: 'Back', email: 'back@example.com' });
+    await world.deliverCaptured(shopDomain);
+    const syncOutcome = await world.customerStore.upsert(
+      toCustomerRecord(
+        {
+          shopifyId: target!.id,
+          firstName: 'Sync',
+          lastName: null,
+          email: 'sync@example.com',
+          phone: null,
+          state: 'ENABLED',
+          verifiedEmail: true,
+          taxExempt: false,
+          taxExemptions: [],
+          note: null,
+          defaultAddress: null,
+          createdAt: '2030-01-01T00:00:00.000Z',
+          shopifyUpdatedAt: '2030-01-01T00:00:00.000Z',
+        },
+        { organizationId: 'org-r', integrationId: tombstone!.integrationId, shopDomain },
+      ),
+    );
+
+    expect(syncOutcome).toBe('redacted');
+    expect(await stored('org-r', target!.id)).toEqual({ ...tombstone, redactedAt });
+    expect((await stored('org-r', bystander!.id))?.firstName).toBe('redact1');
+    const logged = output.lines.join('');
+    expect(logged).not.toContain(target!.email!);
+    expect(logged).not.toContain(target!.phone!);
+  });
+});
+
+describe('shop/redact', () => {
+  it('purges every customer and the credentials of that shop and leaves other shops untouched', async () => {
+    const gone = await connectedShopWithCustomers('gone', 'org-s', 40);
+    const kept = await connectedShopWithCustomers('kept', 'org-s', 5);
+    const payload = withExactIds({ shop_id: `#${gone.shop.numericId}`, shop_domain: gone.shopDomain });
+
+    const response = await world.deliver(gone.shopDomain, 'shop/redact', payload);
+
+    expect(response.status).toBe(200);
+    expect(await world.lifecycle.customers.countByStatus(gone.integration.integrationId)).toEqual({
+      ACTIVE: 0,
+      INACTIVE: 0,
+      REDACTED: 0,
+    });
+    for (const customer of gone.customers) expect(await stored('org-s', customer.id)).toBeUndefined();
+    const integration = await world.lifecycle.integrations.get(gone.integration.integrationId);
+    expect(integration).toMatchObject({
+      status: 'INACTIVE',
+      statusReason: 'shop-redacted',
+      redactedAt: expect.any(String),
+    });
+    expect(integration).not.toHaveProperty('encryptedAccessToken');
+    expect(await world.lifecycle.records.pendingPurges()).not.toContain(gone.integration.integrationId);
+    expect(await world.lifecycle.customers.countByStatus(kept.integration.integrationId)).toEqual({
+      ACTIVE: 5,
+      INACTIVE: 0,
+      REDACTED: 0,
+    });
+  });
+
+  it('a purge that runs out of time is recorded as pending and finished by a later pass', async () => {
+    const big = await connectedShopWithCustomers('big', 'org-p', 60);
+    const { purgeIntegrationData, resumePendingPurges } =
+      await import('../../../lambdas/core/integrations/manage.js');
+    const integration = (await world.lifecycle.integrations.get(big.integration.integrationId))!;
+
+    const first = await purgeIntegrationData(integration, world.lifecycle, {
+      at: new Date().toISOString(),
+      deadline: 0,
+    });
+
+    expect(first.complete).toBe(false);
+    expect(await world.lifecycle.records.pendingPurges()).toContain(integration.integrationId);
+    const resumed = await resumePendingPurges(world.lifecycle);
+    expect(resumed).toEqual({ resumed: 1, completed: 1 });
+    expect(await world.lifecycle.records.pendingPurges()).toEqual([]);
+    expect((await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE).toBe(0);
+  });
+});
+
+describe('customers/data_request', () => {
+  it('stores a complete, auditable export of what is stored about the customer, once', async () => {
+    const { shopDomain, shop, customers } = await connectedShopWithCustomers('export', 'org-x', 2);
+    const target = customers[0]!;
+    const body = withExactIds({
+      shop_id: `#${shop.numericId}`,
+      shop_domain: shopDomain,
+      orders_requested: [],
+      customer: { id: `#${target.id}`, email: target.email, phone: target.phone },
+      data_request: { id: '#9000000001' },
+    });
+
+    const first = await world.deliver(shopDomain, 'customers/data_request', body);
+    const second = await world.deliver(shopDomain, 'customers/data_request', body);
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const saved = await createDataExportStore(world.doc, tables.names.Integrations).get(
+      shopDomain,
+      '9000000001',
+    );
+    expect(saved).toMatchObject({
+      dataRequestId: '9000000001',
+      shopDomain,
+      shopifyShopId: shop.numericId,
+      customerShopifyId: target.id,
+    });
+    expect(saved!.records).toEqual([await stored('org-x', target.id)]);
+    expect(saved!.records[0]).toMatchObject({ email: target.email, firstName: target.firstName });
+    // The export item stays out of the integration indexes.
+    expect(await world.lifecycle.integrations.findByShopDomain(shopDomain)).toHaveLength(1);
+    expect(output.lines.join('')).toContain('data-request#export.myshopify.com#9000000001');
+  });
+});
+
+describe('deletion reconcile', () => {
+  it('marks exactly the customers deleted while webhooks were dropped, and changes nothing else', async () => {
+    const { shopDomain, shop, integration, customers } = await connectedShopWithCustomers(
+      'recon',
+      'org-q',
+      12,
+    );
+    const deleted = customers.slice(3, 6);
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries(); // the deletes never arrive
+    // Stored but changed just now: too recent to judge against Shopify's lagging search index.
+    const now = new Date(Date.now() + 60 * 60_000);
+    const recentGhost = '9999999999001';
+    await world.customerStore.upsert(
+      toCustomerRecord(
+        {
+          shopifyId: recentGhost,
+          firstName: null,
+          lastName: null,
+          email: null,
+          phone: null,
+          state: 'ENABLED',
+          verifiedEmail: false,
+          taxExempt: false,
+          taxExemptions: [],
+          note: null,
+          defaultAddress: null,
+          createdAt: new Date(now.getTime() - 60_000).toISOString(),
+          shopifyUpdatedAt: new Date(now.getTime() - 60_000).toISOString(),
+        },
+        { organizationId: 'org-q', integrationId: integration.integrationId, shopDomain },
+      ),
+    );
+    const before = new Map(
+      await Promise.all(customers.map(async (c) => [c.id, await stored('org-q', c.id)] as const)),
+    );
+    const current = (await world.lifecycle.integrations.get(integration.integrationId))!;
+
+    const result = await runDeletionReconcile(current, {
+      ...world.lifecycle,
+      writes: world.customerStore,
+      overlapMinutes: 5,
+      now: () => now,
+    });
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 9 });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    for (const customer of customers) {
+      const after = await stored('org-q', customer.id);
+      if (deleted.includes(customer)) {
+        expect(after).toEqual({
+          ...before.get(customer.id),
+          status: 'INACTIVE',
+          deleteReason: 'reconciled',
+          deletedAt: now.toISOString(),
+        });
+      } else {
+        expect(after).toEqual(before.get(customer.id));
+      }
+    }
+    expect((await stored('org-q', recentGhost))?.status).toBe('ACTIVE');
+    expect((await world.lifecycle.integrations.get(integration.integrationId))?.lastReconciledAt).toBe(
+      now.toISOString(),
+    );
+  });
+
+  it('skips the id comparison when the counts agree and the last reconcile is recent', async () => {
+    const { integration } = await connectedShopWithCustomers('calm', 'org-calm', 4);
+    await world.lifecycle.records.recordReconcile(integration.integrationId, new Date().toISOString());
+    const current = (await world.lifecycle.integrations.get(integration.integrationId))!;
+
+    const result = await runDeletionReconcile(current, {
+      ...world.lifecycle,
+      writes: world.customerStore,
+      overlapMinutes: 5,
+    });
+
+    expect(result).toEqual({ outcome: 'skipped', shopifyCount: 4, storedActive: 4 });
+  });
+});
