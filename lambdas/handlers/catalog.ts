@@ -5,9 +5,18 @@
 export const lambdaCatalog = {
   webhook: { entry: 'lambdas/handlers/webhook.ts', description: 'Verifies and ingests Shopify webhooks' },
   api: { entry: 'lambdas/handlers/api.ts', description: 'IAM-authorised integrations, sync and read API' },
-  fanOut: { entry: 'lambdas/handlers/fan-out.ts', description: 'Hourly: enqueues one sync per due integration' },
-  syncWorker: { entry: 'lambdas/handlers/sync-worker.ts', description: 'Runs incremental syncs from the queue' },
-  healthCheck: { entry: 'lambdas/handlers/health-check.ts', description: 'Daily: repairs webhook subscriptions' },
+  fanOut: {
+    entry: 'lambdas/handlers/fan-out.ts',
+    description: 'Hourly: enqueues one sync per due integration',
+  },
+  syncWorker: {
+    entry: 'lambdas/handlers/sync-worker.ts',
+    description: 'Runs incremental syncs from the queue',
+  },
+  healthCheck: {
+    entry: 'lambdas/handlers/health-check.ts',
+    description: 'Daily: repairs webhook subscriptions',
+  },
 } as const;
 
 export type LambdaId = keyof typeof lambdaCatalog;
@@ -34,5 +43,10 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/integrations/{integrationId}/webhooks/check', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/customers', lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/organizations/{organizationId}/customers/{shopifyId}', lambda: 'api', auth: 'IAM' },
+  {
+    method: 'GET',
+    path: '/organizations/{organizationId}/customers/{shopifyId}',
+    lambda: 'api',
+    auth: 'IAM',
+  },
 ];

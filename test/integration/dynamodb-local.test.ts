@@ -9,7 +9,9 @@ const tables = useTestTables();
 describe('DynamoDB Local harness', () => {
   it('creates every table with the keys and indexes of the shared definitions', async () => {
     for (const definition of tableDefinitions) {
-      const { Table } = await tables.client.send(new DescribeTableCommand({ TableName: tables.names[definition.id] }));
+      const { Table } = await tables.client.send(
+        new DescribeTableCommand({ TableName: tables.names[definition.id] }),
+      );
       expect(Table?.KeySchema?.[0]).toEqual({ AttributeName: definition.partitionKey.name, KeyType: 'HASH' });
       expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
         definition.globalSecondaryIndexes.map((i) => i.indexName).sort(),
@@ -23,10 +25,16 @@ describe('DynamoDB Local harness', () => {
     await tables.doc.send(new PutCommand({ TableName, Item: item }));
     await expect(
       tables.doc.send(
-        new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(organizationId)' }),
+        new PutCommand({
+          TableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(organizationId)',
+        }),
       ),
     ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
-    const { Item } = await tables.doc.send(new GetCommand({ TableName, Key: { organizationId: 'org-1', shopifyId: '1' } }));
+    const { Item } = await tables.doc.send(
+      new GetCommand({ TableName, Key: { organizationId: 'org-1', shopifyId: '1' } }),
+    );
     expect(Item).toEqual(item);
   });
 });

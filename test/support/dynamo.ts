@@ -29,7 +29,9 @@ export function useTestTables(): TestTables {
   beforeAll(async () => {
     tables.endpoint = inject('dynamoEndpoint');
     tables.client = localDynamoClient(tables.endpoint);
-    tables.doc = DynamoDBDocumentClient.from(tables.client, { marshallOptions: { removeUndefinedValues: true } });
+    tables.doc = DynamoDBDocumentClient.from(tables.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     tables.names = tableNamesWithPrefix(`t${randomUUID().slice(0, 8)}-`);
     await createTables(tables.client, tables.names);
   });

@@ -10,9 +10,16 @@ import { type TableDefinition, type TableNames, tableDefinitions } from './table
 
 const attributeDefinitions = (table: TableDefinition) => {
   const seen = new Map<string, string>();
-  const keys = [table.partitionKey, table.sortKey, ...table.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   for (const key of keys) if (key) seen.set(key.name, key.type);
-  return [...seen].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType: AttributeType as 'S' | 'N' }));
+  return [...seen].map(([AttributeName, AttributeType]) => ({
+    AttributeName,
+    AttributeType: AttributeType as 'S' | 'N',
+  }));
 };
 
 const keySchema = (pk: { name: string }, sk?: { name: string }) => [
@@ -39,8 +46,8 @@ export const createTableInput = (table: TableDefinition, tableName: string): Cre
 
 /** Creates every table (idempotently) under the given names: used by the local runtime and the tests. */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  for (const table of tableDefinitions) {
-    const tableName = names[table.id];
+  for (const table of tableDefinitions as readonly TableDefinition[]) {
+    const tableName = names[table.id as keyof TableNames];
     try {
       await client.send(new CreateTableCommand(createTableInput(table, tableName)));
     } catch (error) {
@@ -61,6 +68,8 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
 
 export async function deleteTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await Promise.all(
-    Object.values(names).map((TableName) => client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)),
+    Object.values(names).map((TableName) =>
+      client.send(new DeleteTableCommand({ TableName })).catch(() => undefined),
+    ),
   );
 }

@@ -14,7 +14,8 @@ export interface IndexDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   /** Omitted means ALL. */
-  readonly projection?: { readonly type: 'KEYS_ONLY' } | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
+  readonly projection?:
+    { readonly type: 'KEYS_ONLY' } | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
 }
 
 export interface TableDefinition {
