@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lambdas/core/errors.js';
+import { connectRequestSchema } from '../../../lambdas/core/integrations/connect-request.js';
+import { planSubscriptionRepair } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
+import { decodeCursor, encodeCursor } from '../../../lambdas/core/read-api/customer-listing.js';
+import { isReconcileDue } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+
+const uri = 'https://hooks.example.test/webhooks/shopify';
+
+describe('planSubscriptionRepair', () => {
+  it('plans nothing when every managed topic has one subscription at the right address', () => {
+    const existing = ['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'APP_UNINSTALLED'].map(
+      (topic, i) => ({ id: `s${i}`, topic, uri }),
+    );
+    expect(planSubscriptionRepair(existing, uri)).toEqual([]);
+  });
+
+  it('creates missing topics, re-points a wrong address and drops duplicates', () => {
+    const existing = [
+      { id: 'a', topic: 'CUSTOMERS_CREATE', uri: 'https://old.example.test' },
+      { id: 'b', topic: 'CUSTOMERS_UPDATE', uri },
+      { id: 'c', topic: 'CUSTOMERS_UPDATE', uri: 'https://old.example.test' },
+      { id: 'd', topic: 'ORDERS_CREATE', uri: 'https://elsewhere.example.test' },
+    ];
+    expect(planSubscriptionRepair(existing, uri)).toEqual([
+      { kind: 'fix-uri', topic: 'CUSTOMERS_CREATE', id: 'a' },
+      { kind: 'delete-duplicate', topic: 'CUSTOMERS_UPDATE', id: 'c' },
+      { kind: 'create', topic: 'CUSTOMERS_DELETE' },
+      { kind: 'create', topic: 'APP_UNINSTALLED' },
+    ]);
+  });
+});
+
+describe('connect request', () => {
+  it('lower-cases and trims the shop domain before checking it', () => {
+    const parsed = connectRequestSchema.parse({
+      organizationId: 'o',
+      shopDomain: ' Shop-1.MyShopify.com ',
+      accessToken: 't',
+    });
+    expect(parsed.shopDomain).toBe('shop-1.myshopify.com');
+  });
+});
+
+describe('isReconcileDue', () => {
+  const now = new Date('2026-05-02T12:00:00Z');
+  it('is due on a count mismatch, when never reconciled, or a day after the last one', () => {
+    expect(
+      isReconcileDue({ shopifyCount: 9, storedActive: 10, lastReconciledAt: '2026-05-02T11:00:00Z', now }),
+    ).toBe(true);
+    expect(isReconcileDue({ shopifyCount: 10, storedActive: 10, lastReconciledAt: undefined, now })).toBe(
+      true,
+    );
+    expect(
+      isReconcileDue({ shopifyCount: 10, storedActive: 10, lastReconciledAt: '2026-05-01T12:00:00Z', now }),
+    ).toBe(true);
+    expect(
+      isReconcileDue({ shopifyCount: 10, storedActive: 10, lastReconciledAt: '2026-05-01T12:00:01Z', now }),
+    ).toBe(false);
+  });
+});
+
+describe('listing cursor', () => {
+  const key = {
+    organizationId: 'org-1',
+    shopifyId: '7000000000000000123',
+    shopifyUpdatedAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('round-trips the key of the mode and organization it was made for', () => {
+    expect(decodeCursor(encodeCursor('byUpdatedAt', key), 'byUpdatedAt', 'org-1')).toEqual(key);
+  });
+
+  it('refuses a cursor for another organization, another mode, or with extra fields', () => {
+    const cursor = encodeCursor('byUpdatedAt', key);
+    expect(() => decodeCursor(cursor, 'byUpdatedAt', 'org-2')).toThrow(ValidationError);
+    expect(() => decodeCursor(cursor, 'byShopifyId', 'org-1')).toThrow(ValidationError);
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, mode: 'byShopifyId', key: { ...key, shopifyUpdatedAt: undefined, extra: 'x' } }),
+    ).toString('base64url');
+    expect(() => decodeCursor(forged, 'byShopifyId', 'org-1')).toThrow(ValidationError);
+  });
+});
