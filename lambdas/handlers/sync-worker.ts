@@ -53,6 +53,14 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
     const processRecord = async (record: SQSRecord): Promise<void> => {
+      try {
+        await syncRecord(record);
+      } catch (error) {
+        metrics.addMetric('SyncAttemptFailed', MetricUnit.Count, 1);
+        throw error;
+      }
+    };
+    const syncRecord = async (record: SQSRecord): Promise<void> => {
       let body: unknown;
       try {
         body = JSON.parse(record.body);

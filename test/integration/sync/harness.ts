@@ -19,6 +19,7 @@ import { toCustomerRecord, type CustomerRecord } from '../../../lambdas/core/cus
 import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhook.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
 import { type SendResult, silentLogger, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
 import { defaultSyncConfig, type SyncConfig, type SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
@@ -125,6 +126,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       config?: Partial<SyncConfig>;
       client?: Partial<ShopifyAdminClientOptions>;
       pauseMarginMs?: number;
+      /** Wraps the customer store, e.g. to inject a crash after N pages. */
+      writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
     } = {},
   ) => {
     const s = stores();
@@ -145,10 +148,10 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
           requestTimeoutMs: 5_000,
           ...options.client,
         }),
-      resource: { definition: customersResource, writer: s.customers } as SyncDeps<
-        unknown,
-        unknown
-      >['resource'],
+      resource: {
+        definition: customersResource,
+        writer: options.writer ? options.writer(s.customers) : s.customers,
+      } as SyncDeps<unknown, unknown>['resource'],
       config: { ...defaultSyncConfig, ...options.config },
       logger: silentLogger,
       metrics: metricsOff,
