@@ -1,13 +1,14 @@
 /**
  * Builds the integration-lifecycle adapters from the Lambda environment, once per cold start.
- * Shared by the API (integration and customer routes) and the daily health check, so both run
- * with identical wiring. No local-only paths: local emulators are reached through the SDK's
+ * Shared by the API (integration and customer routes), the daily health check and the webhook
+ * handler (compliance topics), so all run with identical wiring. No local-only paths: local emulators are reached through the SDK's
  * AWS_ENDPOINT_URL_* variables.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCustomerErasureStore } from '../adapters/dynamodb/customer-erasure-store.js';
 import { createCustomerQueryStore } from '../adapters/dynamodb/customer-query-store.js';
+import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
@@ -16,6 +17,8 @@ import type { TableNames } from '../adapters/dynamodb/table-definitions.js';
 import { logger } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { complianceTopics } from '../core/compliance/compliance-topics.js';
+import type { CustomerStore } from '../core/customers/customer-writes.js';
 import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { ShopifyConnector } from '../core/integrations/ports.js';
 import type { SyncQueue } from '../core/sync/ports.js';
@@ -61,4 +64,21 @@ export const lifecycleDepsFromEnv = (
     webhookUri: required(env, 'WEBHOOK_CALLBACK_URL'),
     logger,
   };
+};
+
+/** app/uninstalled and the privacy topics, for the webhook handler's topic registry. */
+export const complianceTopicsFromEnv = (
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  customerStore: { get: CustomerStore['get'] },
+) => {
+  const queries = createCustomerQueryStore(doc, tables.Customers);
+  return complianceTopics({
+    integrations: createIntegrationStore(doc, tables.Integrations),
+    records: createIntegrationLifecycleStore(doc, tables.Integrations),
+    customers: { ...queries, get: customerStore.get },
+    erasure: createCustomerErasureStore(doc, tables.Customers),
+    exports: createDataExportStore(doc, tables.Integrations),
+    logger,
+  });
 };
