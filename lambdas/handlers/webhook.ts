@@ -23,6 +23,7 @@ import { customerTopics } from '../core/webhooks/customer-topics.js';
 import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
+import { complianceTopicsFromEnv } from './lifecycle-wiring.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
@@ -107,9 +108,11 @@ const handlerFromEnv = () => {
   const tables = tableNamesFromEnv(env);
   const dynamo = new DynamoDBClient({});
   const doc = createDocumentClient(dynamo);
+  const customers = createCustomerStore(doc, tables.Customers);
   return createWebhookHandler({
     integrations: createIntegrationStore(doc, tables.Integrations),
-    customers: createCustomerStore(doc, tables.Customers),
+    customers,
+    topics: createTopicRegistry(customerTopics(customers), complianceTopicsFromEnv(doc, tables, customers)),
     secrets: createWebhookSecrets({
       appSecretArn: required('APP_SECRET_ARN'),
       cipher: createKmsTokenCipher({ keyId: required('TOKEN_KEY_ID') }),
