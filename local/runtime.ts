@@ -182,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
+      POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       // The standard SDK v3 variables: handlers build ordinary clients and land here.
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,

@@ -66,15 +66,14 @@ const every = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h`
 function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
   const env = runtime.lambdaEnv;
   const shop = runtime.shopify.demoShop;
-  const version = localDefaults.shopifyApiVersion;
+  const pathWidth = Math.max(...apiRoutes.map((r) => r.path.length));
   const lines = [
     '',
     'shopify-sync local runtime',
     '',
-    `  HTTP API            ${runtime.apiUrl}`,
+    `  HTTP API            ${runtime.apiUrl}  (IAM routes: no SigV4 check locally)`,
     ...apiRoutes.map(
-      (r) =>
-        `    ${`${r.method} ${r.path}`.padEnd(42)}→ ${r.lambda}${r.auth === 'IAM' ? '  (IAM in AWS; no SigV4 check locally)' : '  (Shopify HMAC)'}`,
+      (r) => `    ${r.method.padEnd(7)}${r.path.padEnd(pathWidth)}  ${r.lambda.padEnd(8)}${r.auth}`,
     ),
     `  DynamoDB            ${runtime.dynamoEndpoint}${options.dynamoEndpoint ? '' : '  (DynamoDB Local, in memory)'}`,
     ...Object.values(runtime.tableNames).map((name) => `    ${name}`),
@@ -98,13 +97,26 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
       .filter(([key]) => !key.startsWith('AWS_') || key.startsWith('AWS_ENDPOINT_URL'))
       .map(([key, value]) => `  ${key}=${value}`),
   ];
-  if (shop && runtime.shopify.simulatorUrl) {
+  const simulator = runtime.shopify.simulator;
+  if (shop && simulator) {
+    const api = runtime.apiUrl;
     lines.push(
       '',
-      'Try:',
-      `  curl -s ${runtime.shopify.simulatorUrl}/${shop.shopDomain}/admin/api/${version}/graphql.json \\`,
+      'Try (IAM routes take no signature locally):',
+      '  # 1. Query the demo store like Shopify (note extensions.cost.throttleStatus)',
+      `  curl -s ${simulator.adminUrl(shop.shopDomain)} \\`,
       `    -H 'X-Shopify-Access-Token: ${shop.accessToken}' -H 'Content-Type: application/json' \\`,
       `    -d '{"query":"{ customers(first: 3) { nodes { id displayName updatedAt } } }"}'`,
+      '  # 2. Connect it: registers webhooks and queues the initial sync',
+      `  curl -s -X POST ${api}/integrations -H 'Content-Type: application/json' \\`,
+      `    -d '{"organizationId":"org-demo","shopDomain":"${shop.shopDomain}","accessToken":"${shop.accessToken}"}'`,
+      '  # 3. Read the mirrored customers',
+      `  curl -s '${api}/organizations/org-demo/customers?limit=2'`,
+      '  # 4. Change a customer in the store: the signed customers/update webhook updates the mirror',
+      `  curl -s ${simulator.controlUrl}/shops/${shop.shopDomain}/customers   # pick an id`,
+      `  curl -s -X PATCH ${simulator.controlUrl}/shops/${shop.shopDomain}/customers/<id> \\`,
+      `    -H 'Content-Type: application/json' -d '{"firstName":"Ada"}'`,
+      `  curl -s ${api}/organizations/org-demo/customers/<id>`,
     );
   }
   lines.push('', 'Ctrl-C stops everything.', '');
