@@ -1,0 +1,144 @@
+/**
+ * P1 (throttle efficiency), P2 (pipeline throughput) and P5 (memory) all run the real sync
+ * pipeline against the simulator in this process; the sync itself runs in a child process for
+ * P2 and P5 so its CPU and peak RSS are its own.
+ */
+import type { ShopifySimulator } from '../../local/shopify-simulator/index.js';
+import { standardPlan } from '../../local/shopify-simulator/index.js';
+import { runSyncJob } from '../support/child.js';
+import { progress } from '../support/environment.js';
+import { type Figure, fixed, rate } from '../support/figure.js';
+import { runWorkload, type SyncJobResult } from '../workers/sync-process.js';
+
+export interface SyncBenchContext {
+  readonly simulator: ShopifySimulator;
+  readonly dynamoEndpoint: string;
+  readonly quick: boolean;
+}
+
+const unthrottled = { restoreRate: 10_000_000, maximumAvailable: 10_000_000 };
+let shopSequence = 0;
+
+const newShop = (context: SyncBenchContext, customers: number, plan = unthrottled) => {
+  const shopDomain = `bench-${++shopSequence}-${customers}.myshopify.com`;
+  const accessToken = `shpat_bench_${shopSequence}`;
+  const shop = context.simulator.createShop({
+    shopDomain,
+    accessToken,
+    seedCustomers: customers,
+    seed: 7,
+    plan,
+  });
+  return {
+    shop,
+    job: {
+      dynamoEndpoint: context.dynamoEndpoint,
+      adminUrlTemplate: context.simulator.adminUrlTemplate,
+      shopDomain,
+      accessToken,
+    },
+  };
+};
+
+/** Empties the shop's bucket so a short run measures steady-state pacing, not the initial burst. */
+const drainBucket = (shop: ReturnType<typeof newShop>['shop']) => {
+  shop.setPlan({ restoreRate: standardPlan.restoreRate, maximumAvailable: 1 });
+  shop.setPlan(standardPlan);
+};
+
+export async function throttleEfficiency(context: SyncBenchContext): Promise<Figure> {
+  const customers = context.quick ? 300 : 1500;
+  const results: Record<'pipeline' | 'naive', SyncJobResult> = {} as never;
+  for (const workload of ['sync', 'naive'] as const) {
+    const { shop, job } = newShop(context, customers, standardPlan);
+    progress(
+      `P1 ${workload === 'sync' ? 'pipeline' : 'naive client'}: ${customers} customers at 100 pts/s (~${Math.round((customers * 3.6) / 100)} s)`,
+    );
+    // In this process: the bucket is drained right before the timed part starts.
+    const result = await runWorkload({ ...job, workload, pageSize: 249 }, () => drainBucket(shop));
+    results[workload === 'sync' ? 'pipeline' : 'naive'] = result;
+  }
+  const efficiency = (r: SyncJobResult) => rate(r.costUsed, r.elapsedMs) / standardPlan.restoreRate;
+  const pipeline = efficiency(results.pipeline);
+  const naive = efficiency(results.naive);
+  return {
+    id: 'P1',
+    title: 'throttle efficiency (Standard: 100 pts/s)',
+    measured: `${fixed(pipeline, 3)} of restore rate, ${results.pipeline.throttled} THROTTLED (${customers} customers, ${fixed(results.pipeline.elapsedMs / 1000, 1)} s)`,
+    baseline: `naive: ${fixed(naive, 3)}, ${results.naive.throttled} THROTTLED (${fixed(results.naive.elapsedMs / 1000, 1)} s)`,
+    target: '>= 0.95, <= 1 THROTTLED',
+    pass: pipeline >= 0.95 && results.pipeline.throttled <= 1,
+    data: {
+      customers,
+      pipeline: results.pipeline,
+      naive: results.naive,
+      pipelineEfficiency: pipeline,
+      naiveEfficiency: naive,
+    },
+  };
+}
+
+export interface ThroughputResult {
+  readonly figure: Figure;
+  /** The pipeline run, reused as P5's smaller size. */
+  readonly sync: SyncJobResult;
+}
+
+export async function pipelineThroughput(context: SyncBenchContext): Promise<ThroughputResult> {
+  const customers = context.quick ? 1000 : 10_000;
+  const sequentialLimit = context.quick ? 300 : 2000;
+  const { job } = newShop(context, customers);
+  progress(`P2 pipeline: sync of ${customers} customers, unthrottled`);
+  const sync = await runSyncJob({ ...job, workload: 'sync' });
+  progress(`P2 ceiling: bare conditional PutItems of the same ${customers} records, concurrency 16`);
+  const ceiling = await runSyncJob({ ...job, workload: 'ceiling' });
+  progress(`P2 sequential: seed-like loop, first ${sequentialLimit} records`);
+  const sequential = await runSyncJob({ ...job, workload: 'sequential', limit: sequentialLimit });
+  const [syncRate, ceilingRate, sequentialRate] = [sync, ceiling, sequential].map((r) =>
+    rate(r.customers, r.elapsedMs),
+  ) as [number, number, number];
+  const ofCeiling = syncRate / ceilingRate;
+  const overSequential = syncRate / sequentialRate;
+  return {
+    sync,
+    figure: {
+      id: 'P2',
+      title: 'pipeline throughput (unthrottled)',
+      measured: `${fixed(syncRate)} customers/s (${customers}); ${fixed(ofCeiling, 2)} of ceiling, ${fixed(overSequential, 1)}x sequential`,
+      baseline: `ceiling ${fixed(ceilingRate)}/s; sequential ${fixed(sequentialRate)}/s`,
+      target: '>= 0.8 of ceiling, >= 5x sequential',
+      pass: ofCeiling >= 0.8 && overSequential >= 5,
+      data: {
+        customers,
+        sync,
+        ceiling,
+        sequential,
+        syncRate,
+        ceilingRate,
+        sequentialRate,
+        ofCeiling,
+        overSequential,
+      },
+    },
+  };
+}
+
+export async function syncMemory(context: SyncBenchContext, small: SyncJobResult): Promise<Figure> {
+  const customers = context.quick ? 5000 : 50_000;
+  const { job } = newShop(context, customers);
+  progress(
+    `P5 memory: sync of ${customers} customers in a child process (~${Math.round(customers / Math.max(1, rate(small.customers, small.elapsedMs)))} s)`,
+  );
+  const large = await runSyncJob({ ...job, workload: 'sync' });
+  const growth = large.maxRssKiB / small.maxRssKiB - 1;
+  const mib = (kib: number) => fixed(kib / 1024, 0);
+  return {
+    id: 'P5',
+    title: 'peak RSS of a sync',
+    measured: `${mib(small.maxRssKiB)} MiB at ${small.customers} -> ${mib(large.maxRssKiB)} MiB at ${large.customers}: ${fixed(growth * 100, 1)}%`,
+    baseline: '-',
+    target: 'growth <= 10%',
+    pass: growth <= 0.1 && large.customers === customers,
+    data: { small, large, growth },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,...]
+ *
+ * Measures every figure in one run on this machine, each next to its baseline from the same run,
+ * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
+ */
+import './support/quiet.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startShopifySimulator } from '../local/shopify-simulator/index.js';
+import { webhookFuzz } from './figures/fuzz.js';
+import { webhookLoad } from './figures/load.js';
+import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
+import { webhookPath } from './figures/webhook-latency.js';
+import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
+import type { Figure } from './support/figure.js';
+import { renderTable } from './support/table.js';
+import { benchRuntime } from './support/runtime.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    fuzz: { type: 'string' },
+    'fuzz-seed': { type: 'string', default: '1' },
+    only: { type: 'string' },
+  },
+  // `--fuzz` alone means the full 10,000 requests.
+  args: process.argv
+    .slice(2)
+    .map((arg, i, all) => (arg === '--fuzz' && (all[i + 1] ?? '--').startsWith('--') ? '--fuzz=10000' : arg)),
+});
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quick = values.quick;
+const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
+const wanted = (id: string) => !only || only.has(id);
+const fuzzRequests =
+  values.fuzz !== undefined ? Number(values.fuzz) : only?.has('Fuzz') ? (quick ? 1000 : 10_000) : 0;
+
+const started = Date.now();
+const machine = machineInfo();
+progress(
+  `bench${quick ? ' --quick' : ''} on ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+);
+const dynamo = await useDynamoDbLocal();
+const simulator = await startShopifySimulator();
+const figures: Figure[] = [];
+try {
+  const context = { simulator, dynamoEndpoint: dynamo.endpoint, quick };
+  if (wanted('P1')) figures.push(await throttleEfficiency(context));
+  if (wanted('P2') || wanted('P5')) {
+    const throughput = await pipelineThroughput(context);
+    if (wanted('P2')) figures.push(throughput.figure);
+    if (wanted('P5')) figures.push(await syncMemory(context, throughput.sync));
+  }
+  if (wanted('P4')) figures.push(await webhookPath(root, dynamo.endpoint, quick));
+  if (wanted('Load') || fuzzRequests > 0) {
+    const bench = await benchRuntime(dynamo.endpoint);
+    try {
+      if (wanted('Load')) figures.push(await webhookLoad(bench));
+      if (fuzzRequests > 0) figures.push(await webhookFuzz(bench, fuzzRequests, Number(values['fuzz-seed'])));
+    } finally {
+      await bench.stop();
+    }
+  }
+} finally {
+  await simulator.stop();
+  await dynamo.stop();
+}
+
+const elapsedSeconds = Math.round((Date.now() - started) / 1000);
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ machine, quick, elapsedSeconds, figures }, null, 2)}\n`);
+} else {
+  process.stdout.write(renderTable(figures, machine, elapsedSeconds, quick));
+}
+progress(`done in ${elapsedSeconds} s`);

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SyncJob, SyncJobResult } from '../workers/sync-process.js';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs a TypeScript file of bench/ in a fresh Node process (tsx loader) and parses its last stdout line. */
+export function runBenchProcess<T>(
+  relativeFile: string,
+  argument: unknown,
+  env: Record<string, string> = {},
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(benchDir, relativeFile), JSON.stringify(argument)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...env },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    // Only the tail matters: the result is the last line (a measured handler may log above it).
+    child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-200_000)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const last = stdout.trim().split('\n').at(-1);
+      if (code !== 0 || !last) return reject(new Error(`${relativeFile} exited ${code}:\n${stderr}`));
+      try {
+        resolve(JSON.parse(last) as T);
+      } catch {
+        reject(new Error(`${relativeFile} printed no JSON result:\n${stdout.slice(-2000)}\n${stderr}`));
+      }
+    });
+  });
+}
+
+export const runSyncJob = (job: SyncJob): Promise<SyncJobResult> =>
+  runBenchProcess<SyncJobResult>('workers/sync-process.ts', job);

@@ -1,0 +1,82 @@
+/**
+ * What every benchmark and chaos run stands on: DynamoDB Local, fresh tables, and a description
+ * of the machine the figures were measured on.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTables, deleteTables } from '../../lambdas/adapters/dynamodb/create-tables.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
+import { type TableNames, tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/table-definitions.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+
+export interface BenchTables {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly names: TableNames;
+  drop(): Promise<void>;
+}
+
+export const localDynamoClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+
+/** A fresh set of tables (own prefix) on the given DynamoDB Local. */
+export async function createBenchTables(endpoint: string, label = 'bench'): Promise<BenchTables> {
+  const client = localDynamoClient(endpoint);
+  const names = tableNamesWithPrefix(`${label}${randomUUID().slice(0, 8)}-`);
+  await createTables(client, names);
+  return {
+    endpoint,
+    client,
+    doc: createDocumentClient(client),
+    names,
+    async drop() {
+      await deleteTables(client, names);
+      client.destroy();
+    },
+  };
+}
+
+/** Uses DYNAMODB_ENDPOINT when given (a running DynamoDB Local), else starts one. */
+export async function useDynamoDbLocal(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const given = process.env['DYNAMODB_ENDPOINT'];
+  if (given) return { endpoint: given, stop: async () => undefined };
+  const dynamo: DynamoDbLocal = await startDynamoDbLocal();
+  return { endpoint: dynamo.endpoint, stop: () => dynamo.stop() };
+}
+
+export interface MachineInfo {
+  readonly date: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+}
+
+export const machineInfo = (): MachineInfo => ({
+  date: new Date().toISOString(),
+  cpus: os.availableParallelism(),
+  cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+  memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+});
+
+/** Progress goes to stderr so stdout stays the table (or the JSON). */
+export const progress = (line: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+export const percentile = (sorted: readonly number[], p: number): number => {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+};

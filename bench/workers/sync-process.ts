@@ -1,0 +1,274 @@
+/**
+ * One measured workload in its own process, so its peak RSS and CPU are its own and the simulator
+ * (in the parent) does not share its event loop. Reads a JSON job from argv[2], prints one JSON
+ * result line on stdout.
+ *
+ * Workloads:
+ *   sync        the real pipeline: runSync + ShopifyAdminClient + DynamoDB adapters
+ *   naive       back-to-back requests, fixed 1 s wait on THROTTLED, same writes
+ *   ceiling     fetch everything first (untimed), then bare conditional PutItems at `concurrency`
+ *   sequential  fetch first (untimed), then a seed-like loop awaiting each conditional PutItem
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
+import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
+import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state-store.js';
+import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
+import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
+import type { GraphqlCustomer } from '../../lambdas/core/customers/from-graphql.js';
+import { customersResource } from '../../lambdas/core/resources/customers.js';
+import { silentLogger } from '../../lambdas/core/sync/ports.js';
+import { defaultSyncConfig, runSync } from '../../lambdas/core/sync/run-sync.js';
+import { type BenchTables, createBenchTables } from '../support/environment.js';
+
+export const syncJobSchema = z.object({
+  workload: z.enum(['sync', 'naive', 'ceiling', 'sequential']),
+  dynamoEndpoint: z.string(),
+  adminUrlTemplate: z.string(),
+  shopDomain: z.string(),
+  accessToken: z.string(),
+  apiVersion: z.string().default('2026-10'),
+  concurrency: z.number().int().positive().default(defaultSyncConfig.writeConcurrency),
+  /** naive: the page size it always asks for. */
+  pageSize: z.number().int().positive().default(250),
+  /** ceiling / sequential: write at most this many records (timed part). */
+  limit: z.number().int().positive().optional(),
+});
+export type SyncJob = z.input<typeof syncJobSchema>;
+
+export interface SyncJobResult {
+  readonly workload: SyncJob['workload'];
+  readonly customers: number;
+  readonly elapsedMs: number;
+  readonly costUsed: number;
+  readonly throttled: number;
+  readonly requests: number;
+  readonly maxRssKiB: number;
+}
+
+const connectionSchema = z.object({
+  customers: z.object({
+    nodes: z.array(z.unknown()),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+
+/** Runs one workload; `onStart` is called just before the timed part (e.g. to drain the bucket). */
+export async function runWorkload(input: SyncJob, onStart: () => void = () => {}): Promise<SyncJobResult> {
+  const job = syncJobSchema.parse(input);
+  const tables = await createBenchTables(job.dynamoEndpoint, 'p');
+  const { names } = tables;
+  const organizationId = `org-${randomUUID()}`;
+  const integrationId = `int-${randomUUID()}`;
+  const owner = { organizationId, integrationId, shopDomain: job.shopDomain };
+  const customers = createCustomerStore(tables.doc, names.Customers);
+  const client = () =>
+    new ShopifyAdminClient({
+      shopDomain: job.shopDomain,
+      accessToken: job.accessToken,
+      apiVersion: job.apiVersion,
+      urlTemplate: job.adminUrlTemplate,
+    });
+
+  let result: Omit<SyncJobResult, 'maxRssKiB' | 'workload'>;
+  if (job.workload === 'sync') {
+    const integrations = createIntegrationStore(tables.doc, names.Integrations);
+    const now = new Date().toISOString();
+    await integrations.put({
+      integrationId,
+      organizationId,
+      shopDomain: job.shopDomain,
+      status: 'ACTIVE',
+      encryptedAccessToken: 'bench-token',
+      createdAt: now,
+      updatedAt: now,
+    });
+    let requests = 0;
+    const runs = createSyncRunStore(tables.doc, names.SyncRuns);
+    onStart();
+    const started = performance.now();
+    const outcome = await runSync(
+      {
+        message: { integrationId, trigger: 'manual' },
+        messageId: randomUUID(),
+        sentAt: Date.now(),
+        receiveCount: 1,
+        shouldPause: () => false,
+      },
+      {
+        integrations,
+        runs,
+        state: createSyncStateStore(tables.doc, names.Integrations),
+        queue: { send: async (messages) => ({ sent: messages.length, failed: [] }) },
+        // KMS is not part of the measured path: the token is handed over as is.
+        tokens: { decrypt: async () => job.accessToken },
+        graphqlFor: () => {
+          const inner = client();
+          return {
+            query: (...args: Parameters<ShopifyAdminClient['query']>) => {
+              requests += 1;
+              return inner.query(...args);
+            },
+          } as ShopifyAdminClient;
+        },
+        resource: { definition: customersResource, writer: customers },
+        now: Date.now,
+        logger: silentLogger,
+        config: { ...defaultSyncConfig, writeConcurrency: job.concurrency },
+      },
+    );
+    const elapsedMs = performance.now() - started;
+    if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
+    const run = await runs.get(integrationId, outcome.runId);
+    result = {
+      customers: run?.customersSeen ?? 0,
+      elapsedMs,
+      costUsed: run?.shopifyCostUsed ?? 0,
+      throttled: run?.throttledResponses ?? 0,
+      requests,
+    };
+  } else if (job.workload === 'naive') {
+    result = await naiveSync(job, owner, customers, onStart);
+  } else {
+    const records = await fetchAll(client(), owner);
+    const batch = records.slice(0, job.limit ?? records.length);
+    onStart();
+    const started = performance.now();
+    await putAll(tables.doc, names.Customers, batch, job.workload === 'ceiling' ? job.concurrency : 1);
+    result = {
+      customers: batch.length,
+      elapsedMs: performance.now() - started,
+      costUsed: 0,
+      throttled: 0,
+      requests: 0,
+    };
+  }
+  await tables.drop();
+  return { workload: job.workload, ...result, maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+export type Owner = { organizationId: string; integrationId: string; shopDomain: string };
+
+const toRecords = (nodes: readonly unknown[], owner: Owner): CustomerRecord[] =>
+  nodes.map((node) =>
+    customersResource.toRecord(customersResource.nodeSchema.parse(node) as GraphqlCustomer, owner),
+  );
+
+/**
+ * What a first attempt usually looks like: ask for the maximum page, send the next request as
+ * soon as the last one returns, and on THROTTLED sleep a fixed second and try again.
+ */
+async function naiveSync(
+  job: z.infer<typeof syncJobSchema>,
+  owner: Owner,
+  customers: ReturnType<typeof createCustomerStore>,
+  onStart: () => void,
+): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload'>> {
+  const url = job.adminUrlTemplate.replace('{shop}', job.shopDomain).replace('{version}', job.apiVersion);
+  let after: string | null = null;
+  let count = 0;
+  let costUsed = 0;
+  let throttled = 0;
+  let requests = 0;
+  onStart();
+  const started = performance.now();
+  for (;;) {
+    requests += 1;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': job.accessToken },
+      body: JSON.stringify({
+        query: customersResource.document,
+        variables: { first: job.pageSize, after, query: null },
+      }),
+    });
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors?: { extensions?: { code?: string } }[];
+      extensions?: { cost?: { actualQueryCost?: number | null } };
+    };
+    costUsed += body.extensions?.cost?.actualQueryCost ?? 0;
+    if (body.errors?.some((e) => e.extensions?.code === 'THROTTLED')) {
+      throttled += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      continue;
+    }
+    if (body.errors?.length) throw new Error(`naive client: ${JSON.stringify(body.errors).slice(0, 300)}`);
+    const page = connectionSchema.parse(body.data).customers;
+    await customers.upsertMany(toRecords(page.nodes, owner), { concurrency: job.concurrency });
+    count += page.nodes.length;
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  return { customers: count, elapsedMs: performance.now() - started, costUsed, throttled, requests };
+}
+
+/** Every customer of the shop as canonical records, through the Admin API (slices past 20k). */
+export async function fetchAll(client: ShopifyAdminClient, owner: Owner): Promise<CustomerRecord[]> {
+  const records: CustomerRecord[] = [];
+  let after: string | null = null;
+  let query: string | null = null;
+  let inSlice = 0;
+  let lastUpdatedAt: string | null = null;
+  const seen = new Set<string>();
+  for (;;) {
+    const { data }: { data: z.infer<typeof connectionSchema> } = await client.query(
+      customersResource.document,
+      { first: 200, after, query },
+      connectionSchema,
+    );
+    for (const record of toRecords(data.customers.nodes, owner)) {
+      if (seen.has(record.shopifyId)) continue;
+      seen.add(record.shopifyId);
+      records.push(record);
+      lastUpdatedAt = record.shopifyUpdatedAt;
+    }
+    inSlice += data.customers.nodes.length;
+    if (!data.customers.pageInfo.hasNextPage) return records;
+    // Past 20k objects restart the query from the last update time (Shopify's 25k cursor cap).
+    if (inSlice >= 20_000 && lastUpdatedAt) {
+      query = customersResource.updatedSince(lastUpdatedAt);
+      after = null;
+      inSlice = 0;
+    } else {
+      after = data.customers.pageInfo.endCursor;
+    }
+  }
+}
+
+/** The same condition the store uses (newest wins), without the store's expression building. */
+async function putAll(
+  doc: BenchTables['doc'],
+  tableName: string,
+  records: readonly CustomerRecord[],
+  concurrency: number,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < records.length) {
+      const record = records[next++]!;
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...record, status: 'ACTIVE' },
+          ConditionExpression: 'attribute_not_exists(shopifyUpdatedAt) OR shopifyUpdatedAt <= :u',
+          ExpressionAttributeValues: { ':u': record.shopifyUpdatedAt },
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runWorkload(JSON.parse(process.argv[2] ?? '{}') as SyncJob)
+    .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,146 @@
+/**
+ * P4: latency of the webhook handler invoked in process (signature, parse, dedupe, conditional
+ * write against DynamoDB Local) next to a bare handler that only parses the body and PutItems it.
+ * Runs in its own process with the deployed log level, so logging is part of the measured cost.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
+import { createDeliveryDedupe } from '../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
+import { createBenchTables, percentile } from '../support/environment.js';
+
+export interface LatencyJob {
+  readonly dynamoEndpoint: string;
+  readonly invocations: number;
+  readonly warmup: number;
+}
+
+export interface LatencyStats {
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly count: number;
+}
+
+export interface LatencyResult {
+  readonly webhook: LatencyStats;
+  readonly bare: LatencyStats;
+  readonly statuses: Record<string, number>;
+}
+
+const stats = (samples: number[]): LatencyStats => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    count: sorted.length,
+  };
+};
+
+async function measure(job: LatencyJob): Promise<LatencyResult> {
+  const tables = await createBenchTables(job.dynamoEndpoint, 'lat');
+  const appSecret = `bench-secret-${randomUUID()}`;
+  const shop = 'latency.myshopify.com';
+  const integrations = createIntegrationStore(tables.doc, tables.names.Integrations);
+  const now = new Date().toISOString();
+  await integrations.put({
+    integrationId: 'int-latency',
+    organizationId: 'org-latency',
+    shopDomain: shop,
+    status: 'ACTIVE',
+    encryptedAccessToken: 'unused',
+    createdAt: now,
+    updatedAt: now,
+  });
+  const webhook = createWebhookHandler({
+    integrations,
+    secrets: { appSecret: async () => appSecret, integrationSecret: async () => undefined },
+    customers: createCustomerStore(tables.doc, tables.names.Customers),
+    dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+  });
+  const bare = async (event: APIGatewayProxyEventV2) => {
+    const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };
+    await tables.doc.send(
+      new PutCommand({
+        TableName: tables.names.Customers,
+        Item: {
+          organizationId: 'org-bare',
+          shopifyId: body.admin_graphql_api_id,
+          updatedAt: body.updated_at,
+          body: event.body,
+        },
+      }),
+    );
+    return { statusCode: 200 };
+  };
+
+  let sequence = 0;
+  const delivery = (): APIGatewayProxyEventV2 => {
+    sequence += 1;
+    const id = 7_100_000_000_000_000_000n + BigInt(sequence % 500);
+    const updatedAt = new Date(Date.parse('2026-01-01T00:00:00Z') + sequence * 1000).toISOString();
+    const body = `{"id":${id},"email":"c${sequence}@example.com","created_at":"2025-12-01T00:00:00Z","updated_at":"${updatedAt}","first_name":"Ada","last_name":"Lovelace","state":"enabled","note":null,"verified_email":true,"multipass_identifier":null,"tax_exempt":false,"phone":null,"currency":"USD","addresses":[],"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${id}","default_address":null}`;
+    return {
+      version: '2.0',
+      routeKey: 'POST /webhooks/shopify',
+      rawPath: '/webhooks/shopify',
+      rawQueryString: '',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-hmac-sha256': createHmac('sha256', appSecret).update(body).digest('base64'),
+        'x-shopify-shop-domain': shop,
+        'x-shopify-topic': 'customers/update',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': new Date().toISOString(),
+        'x-shopify-api-version': '2026-10',
+      },
+      requestContext: {} as APIGatewayProxyEventV2['requestContext'],
+      body,
+      isBase64Encoded: false,
+    };
+  };
+
+  const statuses: Record<string, number> = {};
+  const run = async (
+    handler: (event: APIGatewayProxyEventV2) => Promise<{ statusCode?: number }>,
+    count: number,
+    record: boolean,
+  ) => {
+    const samples: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const event = delivery();
+      const started = performance.now();
+      const response = await handler(event);
+      samples.push(performance.now() - started);
+      if (record) statuses[String(response.statusCode)] = (statuses[String(response.statusCode)] ?? 0) + 1;
+    }
+    return samples;
+  };
+  // Interleaved warm-up, then alternate blocks so drift in DynamoDB Local hits both equally.
+  await run(webhook, job.warmup, false);
+  await run(bare, job.warmup, false);
+  const webhookSamples: number[] = [];
+  const bareSamples: number[] = [];
+  const block = 100;
+  for (let done = 0; done < job.invocations; done += block) {
+    webhookSamples.push(...(await run(webhook, block, true)));
+    bareSamples.push(...(await run(bare, block, false)));
+  }
+  await tables.drop();
+  return { webhook: stats(webhookSamples), bare: stats(bareSamples), statuses };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  measure(JSON.parse(process.argv[2] ?? '{}') as LatencyJob)
+    .then((result) => process.stdout.write(`\n${JSON.stringify(result)}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}
