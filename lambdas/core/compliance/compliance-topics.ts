@@ -18,7 +18,7 @@ import type {
   IntegrationRepository,
 } from '../integrations/ports.js';
 import type { Logger } from '../sync/ports.js';
-import type { TopicHandler, TopicHandlers } from '../webhooks/topic-registry.js';
+import { type TopicHandler, type TopicHandlers, evenWhenInactive } from '../webhooks/topic-registry.js';
 import { bodyText, type WebhookDelivery } from '../webhooks/delivery.js';
 import { parseShopifyJson, parseWith } from '../../shopify/webhook-payloads.js';
 import {
@@ -130,9 +130,9 @@ export const complianceTopics = (deps: ComplianceDeps): TopicHandlers => {
   };
 
   return {
-    'app/uninstalled': appUninstalled,
-    'customers/redact': customersRedact,
-    'shop/redact': shopRedact,
-    'customers/data_request': customersDataRequest,
+    'app/uninstalled': evenWhenInactive(appUninstalled),
+    'customers/redact': evenWhenInactive(customersRedact),
+    'shop/redact': evenWhenInactive(shopRedact),
+    'customers/data_request': evenWhenInactive(customersDataRequest),
   };
 };

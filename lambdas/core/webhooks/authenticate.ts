@@ -4,9 +4,9 @@
  * raw bytes → only then the remaining headers. So a signature made with one store's secret can
  * never be accepted for another store, and nothing unsigned is ever parsed.
  *
- * A correctly signed delivery for a shop we do not serve (unknown, uninstalled, inactive) is
- * answered 2xx and ignored: a 4xx would make Shopify retry for 4 hours and then drop the
- * subscription, with nothing to gain.
+ * A correctly signed delivery for a shop we do not know is answered 2xx and ignored: a 4xx would
+ * make Shopify retry for 4 hours and then drop the subscription, with nothing to gain. Inactive
+ * integrations are accepted here; whether a topic still applies to them is the registry's call.
  */
 import { InvalidSignatureError, ValidationError } from '../errors.js';
 import type { Integration } from '../integrations/integration.js';
@@ -32,7 +32,7 @@ export interface IntegrationLookup {
   findByShopDomain(shopDomain: string): Promise<Integration[]>;
 }
 
-export type IgnoreReason = 'unknown-shop' | 'inactive-integration';
+export type IgnoreReason = 'unknown-shop';
 
 export type Authentication =
   | { readonly kind: 'accepted'; readonly delivery: WebhookDelivery; readonly integration: Integration }
@@ -73,6 +73,5 @@ export const authenticateDelivery = async (
   if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
   const delivery = parseDeliveryHeaders(headers, body);
   if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
-  if (signer.status !== 'ACTIVE') return { kind: 'ignored', reason: 'inactive-integration', delivery };
   return { kind: 'accepted', delivery, integration: signer };
 };

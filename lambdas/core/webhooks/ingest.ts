@@ -41,6 +41,9 @@ export const ingest = async (
 ): Promise<WebhookOutcome> => {
   const handle = topics.handlerFor(delivery.topic);
   if (!handle) return { outcome: 'ignored', reason: 'unhandled-topic' };
+  if (integration.status !== 'ACTIVE' && !topics.servesInactiveIntegrations(delivery.topic)) {
+    return { outcome: 'ignored', reason: 'inactive-integration' };
+  }
   // Scoped by integration: a webhook id is only ever meaningful within the store that sent it.
   const { result, duplicate } = await dedupe.once(`${integration.integrationId}/${delivery.webhookId}`, () =>
     handle(delivery, integration),

@@ -138,6 +138,38 @@ describe('shop/redact', () => {
     });
   });
 
+  it('still purges when it arrives after app/uninstalled, while customer topics for the uninstalled store are ignored', async () => {
+    const left = await connectedShopWithCustomers('left', 'org-u', 4);
+    const uninstalled = await world.deliver(
+      left.shopDomain,
+      'app/uninstalled',
+      withExactIds({ id: `#${left.shop.numericId}` }),
+    );
+    expect(uninstalled.status).toBe(200);
+    expect(await world.lifecycle.integrations.get(left.integration.integrationId)).toMatchObject({
+      status: 'INACTIVE',
+    });
+
+    left.shop.updateCustomer(left.customers[0]!.id, { firstName: 'AfterUninstall' });
+    const late = await world.deliverCaptured(left.shopDomain);
+    expect(late.map((r) => JSON.parse(String(r.body)))).toEqual([
+      expect.objectContaining({ outcome: 'ignored', reason: 'inactive-integration' }),
+    ]);
+    expect((await stored('org-u', left.customers[0]!.id))?.firstName).toBe('left0');
+
+    const redact = await world.deliver(
+      left.shopDomain,
+      'shop/redact',
+      withExactIds({ shop_id: `#${left.shop.numericId}`, shop_domain: left.shopDomain }),
+    );
+
+    expect(redact.status).toBe(200);
+    for (const customer of left.customers) expect(await stored('org-u', customer.id)).toBeUndefined();
+    expect(await world.lifecycle.integrations.get(left.integration.integrationId)).not.toHaveProperty(
+      'encryptedAccessToken',
+    );
+  });
+
   it('a purge that runs out of time is recorded as pending and finished by a later pass', async () => {
     const big = await connectedShopWithCustomers('big', 'org-p', 60);
     const { purgeIntegrationData, resumePendingPurges } =
