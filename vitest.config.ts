@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only contend with DynamoDB Local's JVM.
     maxWorkers: 2,
+    // Handlers log structured JSON on every rejection; show it only where a test failed.
+    silent: 'passed-only',
   },
 });
