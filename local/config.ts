@@ -10,6 +10,8 @@ export const localDefaults = {
   apiPort: 3000,
   shopifySimulatorPort: 3001,
   awsPort: 3002,
+  /** DynamoDB Local's customary port. */
+  dynamoPort: 8000,
   shopifyApiVersion: '2026-10',
   minSyncIntervalMinutes: 30,
   syncOverlapMinutes: 5,

@@ -137,6 +137,14 @@ export function toApiGatewayEvent(
       queryStringParameters[name] === undefined ? value : `${queryStringParameters[name]},${value}`;
   }
 
+  // API Gateway adds these before the Lambda sees the request.
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${request.sourceIp}`
+    : request.sourceIp;
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-amzn-trace-id'] ??=
+    `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+
   const requestId = randomUUID();
   const isText = isTextContentType(headers['content-type']);
   const hasBody = request.body.length > 0;

@@ -34,6 +34,8 @@ export interface LocalRuntimeOptions {
   readonly awsPort?: number;
   /** An existing DynamoDB endpoint (e.g. the test run's DynamoDB Local); otherwise one is started. */
   readonly dynamoEndpoint?: string;
+  /** Port for the DynamoDB Local this runtime starts; default: a free one. */
+  readonly dynamoPort?: number;
   readonly tablePrefix?: string;
   /** A Shopify-compatible server's admin URL template; when set, no simulator is started. */
   readonly shopifyAdminUrlTemplate?: string;
@@ -108,7 +110,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // DynamoDB
     let dynamoEndpoint = options.dynamoEndpoint;
     if (!dynamoEndpoint) {
-      const dynamo = await startDynamoDbLocal();
+      const dynamo = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {});
       cleanups.push(() => dynamo.stop());
       dynamoEndpoint = dynamo.endpoint;
     }

@@ -14,6 +14,7 @@ const settingsSchema = z.object({
   API_PORT: port.default(localDefaults.apiPort),
   AWS_LOCAL_PORT: port.default(localDefaults.awsPort),
   DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_LOCAL_PORT: port.default(localDefaults.dynamoPort),
   SHOPIFY_SIMULATOR_PORT: port.default(localDefaults.shopifySimulatorPort),
   SHOPIFY_ADMIN_URL_TEMPLATE: z
     .string()
@@ -49,7 +50,9 @@ function readSettings(): LocalRuntimeOptions {
     apiPort: settings.API_PORT,
     tablePrefix: settings.TABLE_PREFIX,
     awsPort: settings.AWS_LOCAL_PORT,
-    ...(settings.DYNAMODB_ENDPOINT && { dynamoEndpoint: settings.DYNAMODB_ENDPOINT }),
+    ...(settings.DYNAMODB_ENDPOINT
+      ? { dynamoEndpoint: settings.DYNAMODB_ENDPOINT }
+      : { dynamoPort: settings.DYNAMODB_LOCAL_PORT }),
     ...(settings.SHOPIFY_SIMULATOR_PORT !== undefined && {
       shopifySimulatorPort: settings.SHOPIFY_SIMULATOR_PORT,
     }),

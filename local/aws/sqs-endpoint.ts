@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LocalQueue, MessageTooLongError, type QueueOptions } from '../queue.js';
 import { type AwsJsonService, AwsServiceError, type JsonObject, parseInput } from './json-protocol.js';
@@ -44,6 +45,11 @@ const receiveMessageInput = queueUrlInput.extend({
   VisibilityTimeout: z.number().int().min(0).max(43_200).optional(),
 });
 const receiptInput = queueUrlInput.extend({ ReceiptHandle: z.string().min(1) });
+const messageMoveInput = z.object({
+  SourceArn: z.string().min(1),
+  DestinationArn: z.string().min(1).optional(),
+  MaxNumberOfMessagesPerSecond: z.number().int().min(1).max(500).optional(),
+});
 const changeVisibilityInput = receiptInput.extend({ VisibilityTimeout: z.number().int().min(0).max(43_200) });
 
 type MessageFields = z.infer<z.ZodObject<typeof messageFields>>;
@@ -237,6 +243,34 @@ export function createLocalSqs(endpointUrl: () => string): LocalSqs {
         );
       }
       return {};
+    },
+    /** The DLQ redrive API: moves every message back (to its source queue unless told otherwise). */
+    StartMessageMoveTask: (raw) => {
+      const input = parseInput(messageMoveInput, raw);
+      const all = [...queues.values()];
+      const deadLetterQueue = all.find((queue) => queue.arn === input.SourceArn);
+      const source = all.find((queue) => queue.deadLetter?.queue === deadLetterQueue);
+      if (!deadLetterQueue || !source) {
+        throw new AwsServiceError(
+          'InvalidParameterValue',
+          'Source queue must be configured as a Dead Letter Queue.',
+        );
+      }
+      const destination = input.DestinationArn
+        ? all.find((queue) => queue.arn === input.DestinationArn)
+        : source;
+      if (!destination)
+        throw new AwsServiceError(
+          'ResourceNotFoundException',
+          "The resource that you specified for the DestinationArn parameter doesn't exist.",
+          404,
+        );
+      deadLetterQueue.redriveTo(destination);
+      return {
+        TaskHandle: Buffer.from(
+          JSON.stringify({ sourceArn: input.SourceArn, taskId: randomUUID() }),
+        ).toString('base64'),
+      };
     },
     PurgeQueue: (raw) => {
       byUrl(parseInput(queueUrlInput, raw).QueueUrl).purge();

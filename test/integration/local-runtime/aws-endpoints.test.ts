@@ -21,6 +21,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
+  StartMessageMoveTaskCommand,
   TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ import type { LocalQueue } from '../../../local/queue.js';
 
 let endpoint: AwsEndpoint;
 let queue: LocalQueue;
+let deadLetters: LocalQueue;
 let keyArn: string;
 let secretArn: string;
 const clientConfig = () => ({
@@ -48,8 +50,8 @@ beforeAll(async () => {
   const kms = createLocalKms();
   endpoint = await startAwsJsonEndpoint([sqs.service, secrets.service, kms.service]);
   url = endpoint.url;
-  const dlq = sqs.createQueue({ name: 'jobs-dlq' });
-  queue = sqs.createQueue({ name: 'jobs', deadLetter: { queue: dlq, maxReceiveCount: 5 } });
+  deadLetters = sqs.createQueue({ name: 'jobs-dlq' });
+  queue = sqs.createQueue({ name: 'jobs', deadLetter: { queue: deadLetters, maxReceiveCount: 5 } });
   keyArn = kms.createKey('alias/tokens');
   secretArn = secrets.putSecret('app-secret', 'shpss_test');
 });
@@ -181,6 +183,20 @@ describe('local SQS with the real SQSClient', () => {
     await expect(
       sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint.url}/000000000000/nope`, MessageBody: 'x' })),
     ).rejects.toBeInstanceOf(QueueDoesNotExist);
+  });
+
+  it('redrives the dead-letter queue back to its source with StartMessageMoveTask', async () => {
+    const sqs = new SQSClient(clientConfig());
+    deadLetters.send({ body: 'parked' });
+    const before = queue.counts().visible;
+
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: deadLetters.arn }));
+
+    expect(deadLetters.peek()).toEqual([]);
+    expect(queue.counts().visible).toBe(before + 1);
+    await expect(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: queue.arn }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+    });
   });
 
   it('fails the next call of an operation with an injected fault, then recovers', async () => {

@@ -138,7 +138,12 @@ describe('local HTTP API (API Gateway HTTP API, payload 2.0)', () => {
         stage: '$default',
       },
     });
-    expect(event.headers).toMatchObject({ 'x-shopify-topic': 'customers/update', 'x-repeated': 'one,two' });
+    expect(event.headers).toMatchObject({
+      'x-shopify-topic': 'customers/update',
+      'x-repeated': 'one,two',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+    });
     expect(event.headers.cookie).toBeUndefined();
     expect(Buffer.from(event.body!, 'base64').equals(body)).toBe(true);
     expect(event.pathParameters).toBeUndefined();
