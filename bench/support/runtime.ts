@@ -30,14 +30,16 @@ let current: Promise<BenchRuntime> | undefined;
 export function benchRuntime(
   dynamoEndpoint: string,
   handlers?: Partial<Record<LambdaId, NonNullable<LocalRuntimeOptions['handlers']>[LambdaId]>>,
+  syncQueue?: LocalRuntimeOptions['syncQueue'],
 ): Promise<BenchRuntime> {
-  current ??= start(dynamoEndpoint, handlers);
+  current ??= start(dynamoEndpoint, handlers, syncQueue);
   return current;
 }
 
 async function start(
   dynamoEndpoint: string,
   handlers: LocalRuntimeOptions['handlers'],
+  syncQueue: LocalRuntimeOptions['syncQueue'],
 ): Promise<BenchRuntime> {
   const runtime = await startLocalRuntime({
     dynamoEndpoint,
@@ -47,10 +49,11 @@ async function start(
     // simulator's signing secret differ (reported), and every delivery would fail its HMAC.
     demoShop: { customers: 0, shopDomain: 'bench-demo.myshopify.com' },
     // Nothing runs on its own: the benchmarks and the chaos run trigger each piece themselves.
-    syncEverySeconds: 10_000_000,
-    healthCheckEverySeconds: 10_000_000,
+    syncEverySeconds: 1_000_000,
+    healthCheckEverySeconds: 1_000_000,
     startWorker: false,
     ...(handlers && { handlers }),
+    ...(syncQueue && { syncQueue }),
     log: () => {},
   });
   const simulator = runtime.shopify.simulator;

@@ -1,0 +1,91 @@
+/**
+ * npm run chaos [-- --seeds N] [--seed S] [--mutations M] [--first F] [--json]
+ *
+ * Seeded convergence runs (see chaos/run-seed.ts). Exits non-zero if any seed leaves a mismatch,
+ * and prints the command that replays each failing seed.
+ */
+import './support/quiet.js';
+import { parseArgs } from 'node:util';
+import { chaosRuntime, type ChaosSeedReport, mismatchCount, runChaosSeed } from './chaos/run-seed.js';
+import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '5' },
+    seed: { type: 'string' },
+    first: { type: 'string', default: '1' },
+    mutations: { type: 'string', default: '1000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const mutations = Number(values.mutations);
+const seeds =
+  values.seed !== undefined
+    ? [Number(values.seed)]
+    : Array.from({ length: Number(values.seeds) }, (_, i) => Number(values.first) + i);
+const replay = (seed: number) =>
+  `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}`;
+
+const machine = machineInfo();
+progress(
+  `chaos: ${seeds.length} seed(s), ${mutations} mutations each, on ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}`,
+);
+const started = Date.now();
+const dynamo = await useDynamoDbLocal();
+const bench = await chaosRuntime(dynamo.endpoint);
+const reports: ChaosSeedReport[] = [];
+const failed: number[] = [];
+try {
+  for (const seed of seeds) {
+    let report: ChaosSeedReport;
+    try {
+      report = await runChaosSeed(bench, { seed, mutations, log: progress });
+    } catch (error) {
+      failed.push(seed);
+      progress(
+        `seed ${seed}: ERROR ${error instanceof Error ? error.message : String(error)}\n  replay: ${replay(seed)}`,
+      );
+      continue;
+    }
+    reports.push(report);
+    const { mirror } = report;
+    const mismatches = mismatchCount(report);
+    if (mismatches > 0) failed.push(seed);
+    progress(
+      `seed ${seed}: ${mismatches === 0 ? 'converged' : `${mismatches} MISMATCHES ${JSON.stringify(mirror.byClass)}`} ` +
+        `(${mirror.expectedActive} live, ${mirror.expectedDeleted} deleted; deliveries ${JSON.stringify(report.deliveries)}; ` +
+        `sabotage ${JSON.stringify(report.injected)}; runs ${JSON.stringify(report.syncRuns)}; ${report.reconcile}; ` +
+        `${(report.elapsedMs / 1000).toFixed(1)} s)`,
+    );
+    if (mismatches > 0) {
+      progress(`  first mismatches: ${JSON.stringify(mirror.mismatches.slice(0, 5))}`);
+      progress(`  replay: ${replay(seed)}`);
+    }
+  }
+} finally {
+  await bench.stop();
+  await dynamo.stop();
+}
+
+const totals = { lost: 0, stale: 0, resurrected: 0, falselyDeleted: 0 };
+for (const report of reports)
+  for (const [name, count] of Object.entries(report.mirror.byClass))
+    totals[name as keyof typeof totals] += count;
+const summary = {
+  machine,
+  seeds: seeds.length,
+  mutationsPerSeed: mutations,
+  failedSeeds: failed,
+  mismatches: totals,
+  elapsedSeconds: Math.round((Date.now() - started) / 1000),
+};
+if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, reports }, null, 2)}\n`);
+else
+  process.stdout.write(
+    `chaos: ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
+      `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted}; ` +
+      `${summary.elapsedSeconds} s\n` +
+      failed.map((seed) => `  replay: ${replay(seed)}\n`).join(''),
+  );
+process.exitCode = failed.length === 0 ? 0 : 1;
