@@ -20,13 +20,14 @@ export interface HttpApiRoute {
   readonly timeoutMs: number;
 }
 
+type Segment =
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'param'; readonly name: string }
+  | { readonly kind: 'greedy'; readonly name: string };
+
 interface CompiledRoute extends HttpApiRoute {
   readonly routeKey: string;
-  readonly segments: readonly {
-    readonly literal?: string;
-    readonly param?: string;
-    readonly greedy?: boolean;
-  }[];
+  readonly segments: readonly Segment[];
 }
 
 const compile = (entry: HttpApiRoute): CompiledRoute => ({
@@ -35,17 +36,47 @@ const compile = (entry: HttpApiRoute): CompiledRoute => ({
   segments: entry.route.path
     .split('/')
     .filter(Boolean)
-    .map((segment) => {
+    .map((segment): Segment => {
       const param = /^\{([^}+]+)(\+?)\}$/.exec(segment);
-      return param ? { param: param[1], greedy: param[2] === '+' } : { literal: segment };
+      if (!param?.[1]) return { kind: 'literal', value: segment };
+      return { kind: param[2] === '+' ? 'greedy' : 'param', name: param[1] };
     }),
 });
 
 /** API Gateway prefers the most specific route: more literal segments first, greedy paths last. */
 const specificity = (route: CompiledRoute) =>
-  route.segments.filter((s) => s.literal !== undefined).length * 1000 -
-  (route.segments.some((s) => s.greedy) ? 500 : 0) +
+  route.segments.filter((s) => s.kind === 'literal').length * 1000 -
+  (route.segments.some((s) => s.kind === 'greedy') ? 500 : 0) +
   route.segments.length;
+
+const safeDecode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Path parameters when `parts` fit the route's segments; undefined when they do not. */
+const matchSegments = (
+  segments: readonly Segment[],
+  parts: readonly string[],
+): Record<string, string> | undefined => {
+  const pathParameters: Record<string, string> = {};
+  for (const [index, segment] of segments.entries()) {
+    const part = parts[index];
+    if (part === undefined) return undefined;
+    if (segment.kind === 'literal') {
+      if (segment.value !== part) return undefined;
+      continue;
+    }
+    const value = safeDecode(segment.kind === 'greedy' ? parts.slice(index).join('/') : part);
+    if (value === undefined) return undefined;
+    pathParameters[segment.name] = value;
+    if (segment.kind === 'greedy') return pathParameters;
+  }
+  return parts.length === segments.length ? pathParameters : undefined;
+};
 
 export const matchRoute = (
   routes: readonly CompiledRoute[],
@@ -55,23 +86,8 @@ export const matchRoute = (
   const parts = path.split('/').filter(Boolean);
   for (const route of routes) {
     if (route.route.method !== method) continue;
-    const pathParameters: Record<string, string> = {};
-    let matched = true;
-    for (const [index, segment] of route.segments.entries()) {
-      const part = parts[index];
-      if (segment.greedy) {
-        if (part === undefined) matched = false;
-        else pathParameters[segment.param!] = decodeURIComponent(parts.slice(index).join('/'));
-        break;
-      }
-      if (part === undefined) matched = false;
-      else if (segment.literal !== undefined) matched = segment.literal === part;
-      else pathParameters[segment.param!] = decodeURIComponent(part);
-      if (!matched) break;
-    }
-    if (matched && !route.segments.some((s) => s.greedy) && parts.length !== route.segments.length)
-      matched = false;
-    if (matched) return { route, pathParameters };
+    const pathParameters = matchSegments(route.segments, parts);
+    if (pathParameters) return { route, pathParameters };
   }
   return undefined;
 };
@@ -79,7 +95,7 @@ export const matchRoute = (
 /** HTTP APIs pass text bodies as-is and base64-encode everything else. */
 export const isTextContentType = (contentType: string | undefined): boolean => {
   if (!contentType) return false;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   return (
     type.startsWith('text/') ||
     /^application\/([\w.+-]+\+)?(json|xml)$/.test(type) ||

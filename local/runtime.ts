@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import {
@@ -22,7 +23,6 @@ import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { type DemoShop, type ShopifyBackend, startShopifyBackend } from './shopify-backend.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each Lambda has its own event type
 type AnyHandler = LambdaHandler<any, unknown>;
