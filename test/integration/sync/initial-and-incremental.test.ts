@@ -22,7 +22,7 @@ describe('initial and incremental sync', () => {
       plan: fastPlan,
     });
     const queue = new CapturingQueue();
-    const worker = harness.worker(queue);
+    const worker = harness.worker(queue, { config: { writeConcurrency: 32 } });
 
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
     const before = Date.now();
@@ -65,7 +65,8 @@ describe('initial and incremental sync', () => {
     expect(incremental!.checkpoint).toMatchObject({ sliceFrom: from });
     expect(updated.length + 1).toBe(incremental!.customersSeen);
     expect(created.id).toBeDefined();
-  });
+    // DynamoDB Local on a shared 2-core machine: 5,000 conditional writes need headroom.
+  }, 180_000);
 
   it('syncs a store larger than the pagination cap by restarting the query at the last updatedAt seen', async () => {
     const { shop, integration } = await harness.connect({
