@@ -24,6 +24,8 @@ import type { ShopifyConnector } from '../core/integrations/ports.js';
 import type { SyncQueue } from '../core/sync/ports.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import type { IntegrationRouteDeps } from './routes/integrations.js';
+import type { Integration } from '../core/integrations/integration.js';
+import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {
   const value = env[name];
@@ -81,4 +83,31 @@ export const complianceTopicsFromEnv = (
     exports: createDataExportStore(doc, tables.Integrations),
     logger,
   });
+};
+
+/** The sync worker's post-sync step: finds deletes that webhooks missed (core/reconcile). */
+export const deletionReconcileFromEnv = (
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  customerStore: Pick<CustomerStore, 'markDeleted'>,
+  env: NodeJS.ProcessEnv = process.env,
+) => {
+  const deps: ReconcileDeps = {
+    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: new KMSClient({}) }),
+    shopify: shopifyConnectorFromEnv(env),
+    customers: createCustomerQueryStore(doc, tables.Customers),
+    writes: customerStore,
+    records: createIntegrationLifecycleStore(doc, tables.Integrations),
+    logger,
+    overlapMinutes: syncConfigFromEnv(env).overlapMinutes,
+  };
+  return async (integration: Integration, { deadline }: { readonly deadline: number }) => {
+    const result = await runDeletionReconcile(integration, deps, { deadline });
+    logger.info('Deletion reconcile', {
+      integrationId: integration.integrationId,
+      outcome: result.outcome,
+      ...(result.outcome === 'reconciled' && { markedInactive: result.markedInactive.length }),
+    });
+    return result;
+  };
 };

@@ -22,6 +22,7 @@ import { customersResource } from '../core/resources/customers.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
+import { deletionReconcileFromEnv } from './lifecycle-wiring.js';
 
 export type SyncWorkerDeps = Omit<SyncDeps<unknown, unknown>, 'now' | 'logger'> & {
   readonly now?: () => number;
@@ -77,6 +78,7 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
           sentAt: Number(record.attributes.SentTimestamp) || Date.now(),
           receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
           shouldPause: () => context.getRemainingTimeInMillis() < pauseMarginMs,
+          deadline: Date.now() + context.getRemainingTimeInMillis() - pauseMarginMs,
         },
         syncDeps,
       );
@@ -104,6 +106,7 @@ const fromEnv = () => {
   if (!queueUrl || !keyId) throw new Error('SYNC_QUEUE_URL and TOKEN_KEY_ID must be set');
   const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
   const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
+  const customers = createCustomerStore(doc, tables.Customers);
   return createSyncWorkerHandler({
     integrations: createIntegrationStore(doc, tables.Integrations),
     runs: createSyncRunStore(doc, tables.SyncRuns),
@@ -114,9 +117,10 @@ const fromEnv = () => {
       new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
     resource: {
       definition: customersResource,
-      writer: createCustomerStore(doc, tables.Customers),
+      writer: customers,
     } as SyncDeps<unknown, unknown>['resource'],
     config: syncConfigFromEnv(env),
+    afterSync: deletionReconcileFromEnv(doc, tables, customers, env),
   });
 };
 

@@ -56,6 +56,11 @@ export interface SyncDeps<TNode, TRecord> {
   readonly now: () => number;
   readonly logger: Logger;
   readonly config: SyncConfig;
+  /**
+   * Runs after a sync completed and advanced the watermark, e.g. the deletion reconcile: an
+   * incremental sync cannot see deletes. Its failure is logged and never fails the sync.
+   */
+  readonly afterSync?: (integration: Integration, options: { readonly deadline: number }) => Promise<unknown>;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -67,6 +72,8 @@ export interface SyncDelivery {
   readonly receiveCount: number;
   /** True when the invocation has too little time left for another page. */
   readonly shouldPause: () => boolean;
+  /** Epoch ms by which post-sync work must stop (the invocation's end minus a margin). */
+  readonly deadline?: number;
 }
 
 export type SyncOutcome =
@@ -215,6 +222,17 @@ export async function runSync<TNode, TRecord>(
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     logger.info('Sync succeeded', { integrationId, runId, ...result.progress.counters });
+    if (deps.afterSync) {
+      try {
+        await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
+      } catch (error) {
+        logger.warn('Post-sync step failed; the next sync tries again', {
+          integrationId,
+          runId,
+          error: errorSummary(error),
+        });
+      }
+    }
     return { outcome: 'succeeded', runId };
   } catch (error) {
     const summary = errorSummary(error);

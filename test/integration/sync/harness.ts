@@ -128,6 +128,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       pauseMarginMs?: number;
       /** Wraps the customer store, e.g. to inject a crash after N pages. */
       writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
+      afterSync?: SyncDeps<unknown, unknown>['afterSync'];
     } = {},
   ) => {
     const s = stores();
@@ -156,6 +157,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       logger: silentLogger,
       metrics: metricsOff,
       pauseMarginMs: options.pauseMarginMs,
+      afterSync: options.afterSync,
     });
   };
 

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
+import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
+import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { silentLogger } from '../../../lambdas/core/sync/ports.js';
+import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
+import { useTestTables } from '../../support/dynamo.js';
+import { CapturingQueue, syncHarness, testTokens } from './harness.js';
+
+const tables = useTestTables();
+let simulator: ShopifySimulator;
+beforeAll(async () => {
+  simulator = await startShopifySimulator();
+});
+afterAll(() => simulator.stop());
+const harness = syncHarness(tables, () => simulator);
+
+describe('deletion reconcile after a sync', () => {
+  it('a completed sync marks exactly the customers deleted while webhooks were dropped', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'reconcile-after-sync.myshopify.com',
+      seedCustomers: 30,
+      plan: { restoreRate: 10_000, maximumAvailable: 20_000 },
+    });
+    const reconciled: string[][] = [];
+    const afterSync = async (current: Integration, { deadline }: { deadline: number }) => {
+      const result = await runDeletionReconcile(
+        current,
+        {
+          cipher: { ...testTokens, encrypt: async (plain: string) => `enc:${plain}` },
+          shopify: (shopDomain, accessToken) =>
+            new ShopifyAdminClient({
+              shopDomain,
+              accessToken,
+              apiVersion: '2026-10',
+              urlTemplate: simulator.adminUrlTemplate,
+            }),
+          customers: createCustomerQueryStore(tables.doc, tables.names.Customers),
+          writes: harness.stores().customers,
+          records: createIntegrationLifecycleStore(tables.doc, tables.names.Integrations),
+          logger: silentLogger,
+          overlapMinutes: 0,
+        },
+        { deadline },
+      );
+      if (result.outcome === 'reconciled') reconciled.push([...result.markedInactive]);
+      return result;
+    };
+    const queue = new CapturingQueue();
+    const worker = harness.worker(queue, { afterSync });
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(worker, queue);
+    expect(reconciled).toEqual([[]]); // first reconcile is due (never ran) and finds nothing missing
+
+    // Deleted in Shopify; the webhooks never arrive (nothing is delivered in this test).
+    const gone = shop.customers().slice(3, 6);
+    for (const customer of gone) shop.deleteCustomer(customer.id);
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
+    await harness.drain(worker, queue);
+
+    expect(reconciled[1]?.sort()).toEqual(gone.map((c) => c.id).sort());
+    const stored = await harness.mirror(integration);
+    const inactive = stored.filter((item) => item.status === 'INACTIVE').map((item) => item.shopifyId);
+    expect(inactive.sort()).toEqual(gone.map((c) => c.id).sort());
+    expect(stored.filter((item) => item.status === 'ACTIVE')).toHaveLength(27);
+    expect(stored.find((item) => item.shopifyId === gone[0]!.id)).toMatchObject({
+      deleteReason: 'reconciled',
+      deletedAt: expect.any(String),
+    });
+  });
+});
