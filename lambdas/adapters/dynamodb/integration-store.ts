@@ -6,19 +6,14 @@
  *   store.get(integrationId)              → Integration | undefined
  *   store.findByShopDomain(shopDomain)    → Integration[] (GSI byShopDomain, domain lower-cased;
  *                                           ACTIVE first, then oldest first)
- *   store.put(integration)                → void (whole item; maintains the index attributes)
+ *   store.put(integration)                → void (the integration's profile; maintains the index
+ *                                           attributes and never touches state other writers own)
  *   store.setStatus(id, status, reason)   → void (NotFoundError if absent)
  *
  * The sparse `activeBySyncDue` index is maintained here and nowhere else: `activePartition` is
  * present only while ACTIVE, `syncDueKey` always mirrors lastSuccessfulSyncAt (or NEVER_SYNCED).
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ACTIVE_PARTITION,
   type Integration,
@@ -36,6 +31,26 @@ export interface IntegrationStore {
 }
 
 const INDEX_ATTRIBUTES = ['activePartition', 'syncDueKey'] as const;
+
+/** Written by the sync (lease, watermark) and lifecycle records: `put` only initialises them. */
+const OWNED_ELSEWHERE = new Set([
+  'syncDueKey',
+  'lastSuccessfulSyncAt',
+  'lastSyncRunId',
+  'syncLease',
+  'lastReconciledAt',
+  'webhookHealth',
+]);
+
+/** Attributes `put` removes when the new profile lacks them (e.g. a reconnect clears uninstalledAt). */
+const PROFILE_ATTRIBUTES = [
+  'activePartition',
+  'statusReason',
+  'uninstalledAt',
+  'redactedAt',
+  'encryptedWebhookSecret',
+  'encryptedAccessToken',
+] as const;
 
 const toItem = (integration: Integration) => ({
   ...integration,
@@ -79,7 +94,40 @@ export const createIntegrationStore = (doc: DynamoDBDocumentClient, tableName: s
   },
 
   async put(integration) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: toItem(integration) }));
+    // Not a whole-item Put: a reconnect racing a running sync would drop its lease or move the
+    // watermark back. Profile attributes are set (or removed when absent); attributes owned by
+    // the sync and the lifecycle records are only initialised.
+    const item = toItem(integration) as Record<string, unknown>;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    let n = 0;
+    const attribute = (name: string) => {
+      const alias = `#a${n++}`;
+      names[alias] = name;
+      return alias;
+    };
+    for (const [name, value] of Object.entries(item)) {
+      if (name === 'integrationId' || value === undefined) continue;
+      const alias = attribute(name);
+      values[`:${alias.slice(1)}`] = value;
+      sets.push(
+        OWNED_ELSEWHERE.has(name)
+          ? `${alias} = if_not_exists(${alias}, :${alias.slice(1)})`
+          : `${alias} = :${alias.slice(1)}`,
+      );
+    }
+    for (const name of PROFILE_ATTRIBUTES) if (item[name] === undefined) removes.push(attribute(name));
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { integrationId: integration.integrationId },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   },
 
   async setStatus(integrationId, status, reason) {

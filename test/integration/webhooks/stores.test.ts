@@ -113,12 +113,10 @@ describe('integration store', () => {
     });
     expect(await store.get('i-1')).toEqual({ ...integration('i-1'), shopDomain: 'mixed-case.myshopify.com' });
 
-    await store.put(
-      integration('i-1', { status: 'INACTIVE', lastSuccessfulSyncAt: '2026-03-01T00:00:00.000Z' }),
-    );
+    await store.put(integration('i-1', { status: 'INACTIVE', statusReason: 'app-uninstalled' }));
     const inactive = await raw('i-1');
     expect(inactive?.activePartition).toBeUndefined();
-    expect(inactive?.syncDueKey).toBe('2026-03-01T00:00:00.000Z');
+    expect(inactive?.statusReason).toBe('app-uninstalled');
 
     await store.setStatus('i-1', 'ACTIVE');
     expect(await raw('i-1')).toMatchObject({ status: 'ACTIVE', activePartition: 'ACTIVE' });
@@ -127,6 +125,34 @@ describe('integration store', () => {
     expect(attention).toMatchObject({ status: 'NEEDS_ATTENTION', statusReason: 'Shopify answered 401' });
     expect(attention?.activePartition).toBeUndefined();
     await expect(store.setStatus('missing', 'ACTIVE')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('a reconnect (put) never drops a running sync lease, moves the watermark, or keeps a stale reason', async () => {
+    const store = createIntegrationStore(tables.doc, tables.names.Integrations);
+    await store.put(integration('i-2', { status: 'INACTIVE', statusReason: 'app-uninstalled' }));
+    await tables.doc.send(
+      new UpdateCommand({
+        TableName: tables.names.Integrations,
+        Key: { integrationId: 'i-2' },
+        UpdateExpression: 'SET syncLease = :lease, lastSuccessfulSyncAt = :at, syncDueKey = :at',
+        ExpressionAttributeValues: {
+          ':lease': { runId: 'run-1', expiresAt: '2099-01-01T00:00:00.000Z' },
+          ':at': '2026-05-01T00:00:00.000Z',
+        },
+      }),
+    );
+
+    // The caller read the item before the sync advanced the watermark.
+    await store.put(integration('i-2', { lastSuccessfulSyncAt: '2026-04-01T00:00:00.000Z' }));
+
+    expect(await raw('i-2')).toMatchObject({
+      status: 'ACTIVE',
+      activePartition: 'ACTIVE',
+      syncLease: { runId: 'run-1' },
+      lastSuccessfulSyncAt: '2026-05-01T00:00:00.000Z',
+      syncDueKey: '2026-05-01T00:00:00.000Z',
+    });
+    expect(await raw('i-2')).not.toHaveProperty('statusReason');
   });
 
   it('finds integrations by shop domain in any case, active first', async () => {
