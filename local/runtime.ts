@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
   readonly syncEverySeconds?: number;
   readonly healthCheckEverySeconds?: number;
+  /** Extra or overriding Lambda environment variables (e.g. `POWERTOOLS_LOG_LEVEL`). */
+  readonly lambdaEnv?: Readonly<Record<string, string>>;
   /** Handlers to use instead of the catalog's entries (tests). */
   readonly handlers?: Partial<Record<LambdaId, AnyHandler>>;
   /** Routes to serve instead of the catalog's `apiRoutes` (tests). */
@@ -195,6 +197,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_DEFAULT_REGION: localRegion,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
+      ...options.lambdaEnv,
     };
     const previousEnv = Object.fromEntries(Object.keys(lambdaEnv).map((key) => [key, process.env[key]]));
     Object.assign(process.env, lambdaEnv);

@@ -21,6 +21,8 @@ const settingsSchema = z.object({
     .refine((t) => t.includes('{shop}') && t.includes('{version}'), 'must contain {shop} and {version}')
     .optional(),
   SHOPIFY_APP_SECRET: z.string().min(1).optional(),
+  // Metrics go to CloudWatch as EMF log lines; locally they would only bury the logs.
+  POWERTOOLS_METRICS_DISABLED: z.enum(['true', 'false']).default('true'),
   SCHEDULE_EVERY_SECONDS: z.coerce.number().int().min(1).optional(),
   TABLE_PREFIX: z
     .string()
@@ -48,6 +50,7 @@ function readSettings(): LocalRuntimeOptions {
   const settings = parsed.data;
   return {
     apiPort: settings.API_PORT,
+    lambdaEnv: { POWERTOOLS_METRICS_DISABLED: settings.POWERTOOLS_METRICS_DISABLED },
     tablePrefix: settings.TABLE_PREFIX,
     awsPort: settings.AWS_LOCAL_PORT,
     ...(settings.DYNAMODB_ENDPOINT
