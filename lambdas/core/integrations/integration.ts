@@ -18,7 +18,8 @@ export interface Integration {
   readonly shopDomain: string;
   readonly status: IntegrationStatus;
   /** Ciphertext of the Admin API access token. */
-  readonly encryptedAccessToken: string;
+  /** Absent once erased (shop/redact, purge). */
+  readonly encryptedAccessToken?: string;
   /** Ciphertext of a per-integration webhook secret (custom apps); overrides the app secret. */
   readonly encryptedWebhookSecret?: string;
   readonly createdAt: string;

@@ -136,7 +136,9 @@ export async function runSync<TNode, TRecord>(
   };
   const started = run.status === 'running';
 
-  if (integration.status !== 'ACTIVE') {
+  const { encryptedAccessToken } = integration;
+  // Erased credentials (shop/redact, purge) leave nothing to sync with, whatever the status says.
+  if (integration.status !== 'ACTIVE' || !encryptedAccessToken) {
     if (started) await state.releaseLease(integrationId, runId);
     return skip('INTEGRATION_NOT_ACTIVE');
   }
@@ -177,7 +179,7 @@ export async function runSync<TNode, TRecord>(
   };
 
   try {
-    const accessToken = await deps.tokens.decrypt(integration.encryptedAccessToken, { integrationId });
+    const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
     const result = await syncResource({
       definition,
       writer,

@@ -80,7 +80,7 @@ describe('sync and webhook mappings', () => {
           const created = inputs.map((input) => shop.createCustomer(input));
           const client = new ShopifyAdminClient({
             shopDomain: shop.domain,
-            accessToken: integration.encryptedAccessToken.replace(/^enc:/, ''),
+            accessToken: integration.encryptedAccessToken!.replace(/^enc:/, ''),
             apiVersion: '2026-10',
             urlTemplate: simulator.adminUrlTemplate,
           });
