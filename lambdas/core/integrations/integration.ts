@@ -17,8 +17,7 @@ export interface Integration {
   /** Lower-case `name.myshopify.com`. */
   readonly shopDomain: string;
   readonly status: IntegrationStatus;
-  /** Ciphertext of the Admin API access token. */
-  /** Absent once erased (shop/redact, purge). */
+  /** Ciphertext of the Admin API access token; absent once erased (shop/redact, purge). */
   readonly encryptedAccessToken?: string;
   /** Ciphertext of a per-integration webhook secret (custom apps); overrides the app secret. */
   readonly encryptedWebhookSecret?: string;
