@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface DynamoDbLocal {
@@ -68,10 +69,13 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
       path.join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
       '-sharedDb',
+      // No network here, and no data about users' machines leaves them.
+      '-disableTelemetry',
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // It writes a metadata file into its working directory: keep that out of the checkout.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
