@@ -100,12 +100,24 @@ const functionName = (id: LambdaId) => `local-${id}`;
  * Starts the whole system in this process: DynamoDB (Local), the Shopify simulator, local SQS /
  * Secrets Manager / KMS endpoints, the sync queue with its worker, the scheduler and the HTTP API,
  * all driving the real Lambda handlers through the standard AWS SDK endpoint variables.
+ *
+ * Real handlers build their clients once per module load (a cold start), so run one runtime with
+ * real handlers per process; further runtimes in the same process should pass `handlers`.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? console.log;
   const cleanups: (() => Promise<void> | void)[] = [];
+  // Every step runs even if an earlier one fails: a leaked DynamoDB Local JVM outlives us.
   const stopAll = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, 'Some local services did not stop cleanly');
   };
 
   try {
@@ -283,7 +295,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stop: stopAll,
     };
   } catch (error) {
-    await stopAll();
+    // The start failure is the error worth reporting; a cleanup failure on top would hide it.
+    await stopAll().catch(() => undefined);
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiRoute, apiRoutes } from '../../../lambdas/handlers/catalog.js';
+import { freePort } from '../../../local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 
 const testRoutes: ApiRoute[] = [
@@ -257,6 +258,24 @@ describe('local AWS wiring through the standard SDK endpoint variables', () => {
 });
 
 describe('catalog wiring and shutdown', () => {
+  it('a start that fails (API port taken) stops whatever it had already started', async () => {
+    const awsPort = await freePort();
+    const taken = Number(new URL(runtime.apiUrl).port);
+
+    await expect(
+      startLocalRuntime({
+        apiPort: taken,
+        awsPort,
+        dynamoEndpoint: inject('dynamoEndpoint'),
+        tablePrefix: `rt${randomUUID().slice(0, 8)}-`,
+        shopifyAdminUrlTemplate: 'http://127.0.0.1:9/{shop}/admin/api/{version}/graphql.json',
+        handlers,
+        log: () => undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(fetch(`http://127.0.0.1:${awsPort}/`, { method: 'POST' })).rejects.toThrow();
+  });
+
   it('serves exactly the catalog routes by default and, once stopped, closes every port and restores the environment', async () => {
     const plain = await startLocalRuntime({
       apiPort: 0,
