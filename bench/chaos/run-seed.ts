@@ -19,7 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createCustomerQueryStore } from '../../lambdas/adapters/dynamodb/customer-query-store.js';
 import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
@@ -185,11 +185,35 @@ export const chaosSyncWorker = () => {
   };
 };
 
+/**
+ * The real webhook handler, counting invocations in flight: Shopify gives up on a delivery after
+ * 5 s, but the handler keeps going, so "Shopify has finished sending" does not mean "the mirror
+ * has finished writing". The final phase waits for both, as a later scheduled run would.
+ */
+let webhooksInFlight = 0;
+const countedWebhook = async (event: APIGatewayProxyEventV2, context: Context) => {
+  const { handler } = await import('../../lambdas/handlers/webhook.js');
+  webhooksInFlight += 1;
+  try {
+    return await handler(event, context);
+  } finally {
+    webhooksInFlight -= 1;
+  }
+};
+
+const webhooksIdle = async (timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (webhooksInFlight > 0) {
+    if (Date.now() > deadline) throw new Error(`${webhooksInFlight} webhook invocations still running`);
+    await sleep(50);
+  }
+};
+
 /** The runtime chaos runs on: the real handlers, with the sync worker above and a fast retry queue. */
 export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
   benchRuntime(
     dynamoEndpoint,
-    { syncWorker: chaosSyncWorker() },
+    { syncWorker: chaosSyncWorker(), webhook: countedWebhook },
     {
       // A failed delivery comes back after 1 s instead of 30 min; receive counts and DLQ as deployed.
       visibilityTimeoutSeconds: 1,
@@ -327,6 +351,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
 
   // Let Shopify finish sending (drops stay dropped: only the sync and the reconcile can fix them).
   await shop.flushDeliveries();
+  await webhooksIdle(120_000);
   await queueIdle(bench, 120_000);
 
   // The scheduled work: a sync that succeeds (workers may still be killed; SQS retries), then
