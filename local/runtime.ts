@@ -211,6 +211,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'local',
       ...options.lambdaEnv,
     };
+    // The app TOML's compliance URI: privacy webhooks go to the same signed endpoint.
+    if (shopify.demoShop && shopify.simulator) {
+      shopify.simulator.shop(shopify.demoShop.shopDomain)?.setComplianceUri(lambdaEnv.WEBHOOK_CALLBACK_URL!);
+    }
     const previousEnv = Object.fromEntries(Object.keys(lambdaEnv).map((key) => [key, process.env[key]]));
     Object.assign(process.env, lambdaEnv);
     cleanups.unshift(() => {

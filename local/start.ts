@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
 import { localDefaults } from './config.js';
+import { connectDemoStore, DEMO_ORGANIZATION } from './demo-connect.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.js';
 
@@ -34,8 +35,11 @@ class InvalidSettingsError extends Error {
   override readonly name = 'InvalidSettingsError';
 }
 
-function readSettings(): LocalRuntimeOptions {
-  const { values } = parseArgs({ options: { 'schedule-every': { type: 'string' } }, strict: true });
+function readSettings(): LocalRuntimeOptions & { connectDemo: boolean } {
+  const { values } = parseArgs({
+    options: { 'schedule-every': { type: 'string' }, 'no-connect': { type: 'boolean' } },
+    strict: true,
+  });
   const env = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
   const parsed = settingsSchema.safeParse({
     ...env,
@@ -49,6 +53,7 @@ function readSettings(): LocalRuntimeOptions {
   }
   const settings = parsed.data;
   return {
+    connectDemo: !values['no-connect'],
     apiPort: settings.API_PORT,
     lambdaEnv: { POWERTOOLS_METRICS_DISABLED: settings.POWERTOOLS_METRICS_DISABLED },
     tablePrefix: settings.TABLE_PREFIX,
@@ -113,7 +118,7 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
       `  curl -s ${simulator.adminUrl(shop.shopDomain)} \\`,
       `    -H 'X-Shopify-Access-Token: ${shop.accessToken}' -H 'Content-Type: application/json' \\`,
       `    -d '{"query":"{ customers(first: 3) { nodes { id displayName updatedAt } } }"}'`,
-      '  # 2. Connect it: registers webhooks and queues the initial sync',
+      `  # 2. Connect it (done at start-up unless --no-connect; again = reconnect, 200): webhooks + initial sync`,
       `  curl -s -X POST ${api}/integrations -H 'Content-Type: application/json' \\`,
       `    -d '{"organizationId":"org-demo","shopDomain":"${shop.shopDomain}","accessToken":"${shop.accessToken}"}'`,
       '  # 3. Read the mirrored customers',
@@ -133,6 +138,24 @@ async function main(): Promise<void> {
   const options = readSettings();
   const runtime = await startLocalRuntime(options);
   console.log(banner(runtime, options));
+  const shop = runtime.shopify.demoShop;
+  if (options.connectDemo && shop) {
+    console.log(`Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /integrations...`);
+    connectDemoStore(runtime.apiUrl, shop, {
+      onProgress: (run) =>
+        console.log(
+          `  initial sync ${run.status}: ${run.pages ?? 0} pages, ${run.customersSeen ?? 0}/${shop.customers} customers seen, ${run.written ?? 0} written`,
+        ),
+    }).then(
+      ({ run }) =>
+        console.log(
+          run.status === 'succeeded'
+            ? `Demo store mirrored. Try: curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/customers?limit=2'`
+            : `Initial sync ended ${run.status}${run.lastError ? `: ${run.lastError}` : ''}`,
+        ),
+      (error: unknown) => console.error(`Connecting the demo store failed: ${(error as Error).message}`),
+    );
+  }
 
   let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {

@@ -30,6 +30,13 @@ export const createShopSchema = z
   .strict();
 
 const accessTokenSchema = z.object({ accessToken: z.string().min(1).nullable() }).strict();
+const complianceUriSchema = z.object({ uri: z.url() }).strict();
+const complianceRequestSchema = z.object({ customerId: z.string().regex(/^\d+$/).optional() }).strict();
+const complianceTopicOf = {
+  'customers-redact': 'customers/redact',
+  'customers-data-request': 'customers/data_request',
+  'shop-redact': 'shop/redact',
+} as const;
 
 export interface ControlApiDeps {
   readonly createShop: (options: CreateShopOptions) => SimulatedShop;
@@ -179,6 +186,31 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
       const gid = /^\d+$/.test(id) ? `gid://shopify/WebhookSubscription/${id}` : id;
       if (!shop.deleteWebhookSubscription(gid)) throw new ControlError(404, `No webhook subscription ${gid}`);
       return { deleted: gid };
+    }),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/compliance-uri$/,
+    withShop(async (shop, request) => {
+      shop.setComplianceUri((await parseJson(request, complianceUriSchema)).uri);
+      return { ok: true };
+    }),
+  ],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/compliance\/(customers-redact|customers-data-request|shop-redact)$/,
+    withShop(async (shop, request, [kind = '']) => {
+      const topic = complianceTopicOf[kind as keyof typeof complianceTopicOf];
+      const { customerId } = await parseJson(request, complianceRequestSchema);
+      if (topic !== 'shop/redact' && customerId === undefined)
+        throw new ControlError(400, `${topic} needs a customerId`);
+      try {
+        shop.requestCompliance(topic, topic === 'shop/redact' ? undefined : customerId);
+      } catch (error) {
+        throw new ControlError(409, (error as Error).message);
+      }
+      await shop.flushDeliveries();
+      return { sent: topic };
     }),
   ],
   [

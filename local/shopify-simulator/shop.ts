@@ -13,7 +13,12 @@ import { type FaultSettings, FaultPlan } from './faults.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
 import { defaultApiVersion } from './schema.js';
-import { customerDeletePayload, customerPayload } from './webhook-payload.js';
+import {
+  type ComplianceTopic,
+  compliancePayload,
+  customerDeletePayload,
+  customerPayload,
+} from './webhook-payload.js';
 import {
   type DeliveryAttempt,
   type DeliverySettings,
@@ -100,6 +105,8 @@ export class SimulatedShop {
   private nextCustomerId: bigint;
   private nextAddressId: bigint;
   private nextSubscriptionId = 1_000_000_001n;
+  private nextDataRequestId = 1;
+  private complianceUri: string | undefined;
   private latestUpdatedAt = 0;
 
   constructor(
@@ -270,6 +277,45 @@ export class SimulatedShop {
     );
     this.subscriptionMap.clear();
     this.token = null;
+  }
+
+  // ---- privacy compliance (subscribed in the app's TOML, not through the API) -----------------
+
+  /** The app TOML's `compliance_topics` URI; the privacy requests below are sent there. */
+  setComplianceUri(uri: string): void {
+    this.complianceUri = uri;
+  }
+
+  /**
+   * A merchant or customer asks for erasure / data: Shopify sends the privacy webhook. The
+   * customer may already be deleted from the store (as with a real redact, days later), so the
+   * id is all that is required.
+   */
+  requestCompliance(topic: ComplianceTopic, customerId?: string): void {
+    if (!this.complianceUri) throw new Error(`No compliance URI set for ${this.domain}`);
+    const customer = customerId === undefined ? undefined : this.customerMap.get(customerId);
+    const body = compliancePayload(topic, {
+      shopNumericId: this.numericId,
+      shopDomain: this.domain,
+      ...(customerId !== undefined && {
+        customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+      }),
+      dataRequestId: String(this.nextDataRequestId++),
+    });
+    this.outbox.enqueue(
+      signedDelivery(
+        {
+          topic,
+          shopDomain: this.domain,
+          apiVersion: defaultApiVersion,
+          url: this.complianceUri,
+          body,
+          eventId: randomUUID(),
+          appSecret: this.appSecret,
+        },
+        this.clock,
+      ),
+    );
   }
 
   // ---- delivery, faults, observations ---------------------------------------------------------

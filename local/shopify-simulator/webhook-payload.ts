@@ -67,3 +67,36 @@ export function customerDeletePayload(customer: SimCustomer): string {
     admin_graphql_api_id: customerGid(customer.id),
   });
 }
+
+/** The three mandatory privacy topics; Shopify sends them to the URI in the app's TOML. */
+export const complianceTopics = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+export type ComplianceTopic = (typeof complianceTopics)[number];
+
+export interface ComplianceSubject {
+  readonly shopNumericId: string;
+  readonly shopDomain: string;
+  /** Absent for shop/redact. */
+  readonly customer?: { readonly id: string; readonly email: string | null; readonly phone: string | null };
+  readonly dataRequestId?: string;
+}
+
+/** Shopify's documented privacy payloads, with exact 64-bit ids. */
+export function compliancePayload(topic: ComplianceTopic, subject: ComplianceSubject): string {
+  const shop = { shop_id: new JsonInteger(subject.shopNumericId), shop_domain: subject.shopDomain };
+  if (topic === 'shop/redact') return toJsonText(shop);
+  const customer = subject.customer;
+  if (!customer) throw new Error(`${topic} needs a customer`);
+  const customerJson = {
+    id: new JsonInteger(customer.id),
+    email: customer.email,
+    phone: customer.phone,
+  };
+  if (topic === 'customers/redact')
+    return toJsonText({ ...shop, customer: customerJson, orders_to_redact: [] });
+  return toJsonText({
+    ...shop,
+    orders_requested: [],
+    customer: customerJson,
+    data_request: { id: new JsonInteger(subject.dataRequestId ?? '1') },
+  });
+}

@@ -18,7 +18,11 @@ export interface SyncStarterDeps {
 export const createSyncStarter = (deps: SyncStarterDeps): SyncStarter => ({
   async startInitialSync(integration) {
     const answer = await requestManualSync(
-      { integrationId: integration.integrationId, force: true },
+      {
+        integrationId: integration.integrationId,
+        force: true,
+        trigger: integration.lastSuccessfulSyncAt ? 'manual' : 'initial',
+      },
       { ...deps, config: { minSyncIntervalMinutes: 0, runRetentionDays: deps.runRetentionDays } },
     );
     if (answer.status !== 'queued') throw new Error('A forced sync request was not queued');

@@ -22,7 +22,12 @@ export type ManualSyncAnswer =
  * - otherwise a `queued` run is recorded and enqueued → `queued` (202) with its runId
  */
 export async function requestManualSync(
-  request: { readonly integrationId: string; readonly force: boolean },
+  request: {
+    readonly integrationId: string;
+    readonly force: boolean;
+    /** 'initial' for the first sync after a connect; the run history tells them apart. */
+    readonly trigger?: 'manual' | 'initial';
+  },
   deps: {
     readonly integrations: IntegrationReader;
     readonly runs: SyncRunRepository;
@@ -49,17 +54,16 @@ export async function requestManualSync(
     };
   }
   const runId = newRunId(now);
+  const trigger = request.trigger ?? 'manual';
   await deps.runs.createIfAbsent({
     integrationId: integration.integrationId,
     runId,
-    trigger: 'manual',
+    trigger,
     status: 'queued',
     queuedAt: new Date(now).toISOString(),
     expiresAt: Math.floor(now / 1000) + deps.config.runRetentionDays * 86_400,
   });
-  const sent = await deps.queue.send([
-    { integrationId: integration.integrationId, trigger: 'manual', runId },
-  ]);
+  const sent = await deps.queue.send([{ integrationId: integration.integrationId, trigger, runId }]);
   if (sent.failed.length > 0) {
     await deps.runs.finish(integration.integrationId, runId, {
       status: 'failed',

@@ -95,7 +95,7 @@ describe('connecting a store', () => {
     );
     expect(world.queued).toContainEqual({
       integrationId: result.integration.integrationId,
-      trigger: 'manual',
+      trigger: 'initial',
       runId: result.runId,
     });
     expect(item?.['webhookHealth']).toMatchObject({ healthy: true });

@@ -174,6 +174,39 @@ describe('deliveries', () => {
     expect(shop.customers()).toEqual([]);
   });
 
+  it('sends the privacy topics to the compliance URI of the app TOML, signed, over the control API', async () => {
+    const shop = await subscribedShop([]);
+    const customer = shop.createCustomer({ firstName: 'Private', email: 'private@example.com' });
+    const control = (path: string, method: string, body: unknown) =>
+      fetch(`${simulator.controlUrl}/shops/${shop.domain}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    expect((await control('/compliance/customers-redact', 'POST', { customerId: customer.id })).status).toBe(
+      409,
+    );
+    expect((await control('/compliance-uri', 'PUT', { uri: receiver.url })).status).toBe(200);
+    expect((await control('/compliance/customers-redact', 'POST', {})).status).toBe(400);
+    expect((await control('/compliance/customers-redact', 'POST', { customerId: customer.id })).status).toBe(
+      200,
+    );
+    expect((await control('/compliance/shop-redact', 'POST', {})).status).toBe(200);
+
+    expect(receiver.received).toHaveLength(2);
+    const [redact, shopRedact] = receiver.received;
+    expect(header(redact!.headers['x-shopify-topic'])).toBe('customers/redact');
+    expect(header(redact!.headers['x-shopify-hmac-sha256'])).toBe(hmacOf(redact!.rawBody));
+    expect(redact!.rawBody.toString('utf8')).toBe(
+      `{"shop_id":${shop.numericId},"shop_domain":"${shop.domain}","customer":{"id":${customer.id},"email":"private@example.com","phone":null},"orders_to_redact":[]}`,
+    );
+    expect(header(shopRedact!.headers['x-shopify-topic'])).toBe('shop/redact');
+    expect(shopRedact!.rawBody.toString('utf8')).toBe(
+      `{"shop_id":${shop.numericId},"shop_domain":"${shop.domain}"}`,
+    );
+  });
+
   it('gives every mutation an updatedAt strictly later than any before it', async () => {
     const shop = await subscribedShop([]);
     const first = shop.createCustomer({ firstName: 'Tick' });
