@@ -367,7 +367,18 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
       (run) => run.status === 'succeeded' && Date.parse(run.queuedAt) >= sentAt - 5,
     );
   }
-  if (!finalSync) throw new Error(`seed ${seed}: no sync succeeded after the history`);
+  if (!finalSync) {
+    const latest = await runs.list(integration.integrationId, { limit: 12 });
+    const summary = latest.items.map((run) =>
+      [run.status, run.trigger, run.skipReason, run.invocations, run.lastError?.slice(0, 80)]
+        .filter(Boolean)
+        .join(' '),
+    );
+    throw new Error(
+      `seed ${seed}: no sync succeeded after the history; DLQ ${bench.runtime.deadLetterQueue.counts().visible}; ` +
+        `latest runs: ${JSON.stringify(summary)}`,
+    );
+  }
 
   const reconcile = await runDeletionReconcile(
     (await createIntegrationStore(bench.doc, bench.runtime.tableNames.Integrations).get(
