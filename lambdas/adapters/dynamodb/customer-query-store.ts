@@ -13,6 +13,7 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredCustomer } from '../../core/customers/customer-record.js';
 import type {
@@ -42,12 +43,9 @@ export const createCustomerQueryStore = (
   tableName: string,
 ): CustomerQueryStore => {
   async function* pages(input: QueryCommandInput): AsyncGenerator<Key[]> {
-    let startKey: Key | undefined;
-    do {
-      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    for await (const page of paginateQuery({ client: doc }, input)) {
       if ((page.Items?.length ?? 0) > 0) yield page.Items!;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   const keyOf = (item: Key, byUpdatedAt: boolean): ListingKey => ({
@@ -138,21 +136,17 @@ export const createCustomerQueryStore = (
 
   const countActive = async (integrationId: string): Promise<number> => {
     let count = 0;
-    let startKey: Key | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          ...byIntegration(integrationId),
-          Select: 'COUNT',
-          FilterExpression: '#status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':integrationId': integrationId, ':active': 'ACTIVE' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const counted = paginateQuery(
+      { client: doc },
+      {
+        ...byIntegration(integrationId),
+        Select: 'COUNT',
+        FilterExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':integrationId': integrationId, ':active': 'ACTIVE' },
+      },
+    );
+    for await (const page of counted) count += page.Count ?? 0;
     return count;
   };
 

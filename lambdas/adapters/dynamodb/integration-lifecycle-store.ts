@@ -14,8 +14,8 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   UpdateCommand,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors.js';
 import {
@@ -107,42 +107,36 @@ export const createIntegrationLifecycleStore = (
 
     async listByOrganization(organizationId) {
       const found: Integration[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'byOrganization',
-            KeyConditionExpression: 'organizationId = :org',
-            ExpressionAttributeValues: { ':org': organizationId },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        found.push(...(page.Items ?? []).map(fromItem));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: tableName,
+          IndexName: 'byOrganization',
+          KeyConditionExpression: 'organizationId = :org',
+          ExpressionAttributeValues: { ':org': organizationId },
+        },
+      );
+      for await (const page of pages) found.push(...(page.Items ?? []).map(fromItem));
       return found;
     },
 
     async *listActive() {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'activeBySyncDue',
-            KeyConditionExpression: 'activePartition = :active',
-            ExpressionAttributeValues: { ':active': ACTIVE_PARTITION },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: tableName,
+          IndexName: 'activeBySyncDue',
+          KeyConditionExpression: 'activePartition = :active',
+          ExpressionAttributeValues: { ':active': ACTIVE_PARTITION },
+        },
+      );
+      for await (const page of pages) {
         // The index is eventually consistent: re-check the status it was selected for.
         const active = (page.Items ?? [])
           .map(fromItem)
           .filter((integration) => integration.status === 'ACTIVE');
         if (active.length > 0) yield active;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     },
 
     async recordWebhookHealth(integrationId, health: WebhookHealth) {

@@ -13,7 +13,12 @@
  * The sparse `activeBySyncDue` index is maintained here and nowhere else: `activePartition` is
  * present only while ACTIVE, `syncDueKey` always mirrors lastSuccessfulSyncAt (or NEVER_SYNCED).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import {
   ACTIVE_PARTITION,
   type Integration,
@@ -76,20 +81,16 @@ export const createIntegrationStore = (doc: DynamoDBDocumentClient, tableName: s
 
   async findByShopDomain(shopDomain) {
     const found: Integration[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byShopDomain',
-          KeyConditionExpression: 'shopDomain = :shopDomain',
-          ExpressionAttributeValues: { ':shopDomain': shopDomain.toLowerCase() },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(fromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: doc },
+      {
+        TableName: tableName,
+        IndexName: 'byShopDomain',
+        KeyConditionExpression: 'shopDomain = :shopDomain',
+        ExpressionAttributeValues: { ':shopDomain': shopDomain.toLowerCase() },
+      },
+    );
+    for await (const page of pages) found.push(...(page.Items ?? []).map(fromItem));
     return found.sort(byPreference);
   },
 

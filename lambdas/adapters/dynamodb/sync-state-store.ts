@@ -6,7 +6,12 @@
  * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
  * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
 import type { LeaseResult, SyncStateRepository } from '../../core/sync/ports.js';
@@ -127,20 +132,16 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
  */
 export const createDueIntegrations = (doc: DynamoDBDocumentClient, tableName: string): DueIntegrations => ({
   async *pages(cutoff) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'activeBySyncDue',
-          KeyConditionExpression: 'activePartition = :active AND syncDueKey < :cutoff',
-          ExpressionAttributeValues: { ':active': ACTIVE_PARTITION, ':cutoff': cutoff },
-          ProjectionExpression: 'integrationId',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: doc },
+      {
+        TableName: tableName,
+        IndexName: 'activeBySyncDue',
+        KeyConditionExpression: 'activePartition = :active AND syncDueKey < :cutoff',
+        ExpressionAttributeValues: { ':active': ACTIVE_PARTITION, ':cutoff': cutoff },
+        ProjectionExpression: 'integrationId',
+      },
+    );
+    for await (const page of pages) yield page.Items ?? [];
   },
 });
