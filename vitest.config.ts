@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Handlers log structured JSON on every rejection; show it only where a test failed.
     silent: 'passed-only',
+    // EMF metric lines go straight to stdout (past vitest's console capture); no test reads them.
+    env: { POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });
