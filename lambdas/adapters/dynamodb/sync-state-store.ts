@@ -6,12 +6,7 @@
  * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
  * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
 import type { LeaseResult, SyncStateRepository } from '../../core/sync/ports.js';
@@ -62,6 +57,24 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
               ':now': now,
               ':runId': runId,
             },
+          }),
+        );
+        return { acquired: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { acquired: false, holderRunId: (await leaseOf(integrationId))?.runId };
+      }
+    },
+
+    async renewLease(integrationId, runId, expiresAt): Promise<LeaseResult> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId },
+            UpdateExpression: 'SET syncLease.expiresAt = :expiresAt',
+            ConditionExpression: 'syncLease.runId = :runId',
+            ExpressionAttributeValues: { ':expiresAt': expiresAt, ':runId': runId },
           }),
         );
         return { acquired: true };

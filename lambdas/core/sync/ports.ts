@@ -105,6 +105,11 @@ export type LeaseResult =
 export interface SyncStateRepository {
   /** Takes or extends the lease for `runId` until `expiresAt`; fails while another live run holds it. */
   acquireLease(integrationId: string, runId: string, now: string, expiresAt: string): Promise<LeaseResult>;
+  /**
+   * Extends a lease `runId` still holds. Never re-creates a released one: SQS may deliver a run's
+   * message twice at once, and the copy that finishes first releases the lease for good.
+   */
+  renewLease(integrationId: string, runId: string, expiresAt: string): Promise<LeaseResult>;
   releaseLease(integrationId: string, runId: string): Promise<void>;
   /** The run holding an unexpired lease, if any. */
   leaseHolder(integrationId: string, now: string): Promise<string | undefined>;

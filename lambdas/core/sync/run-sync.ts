@@ -123,7 +123,11 @@ export async function runSync<TNode, TRecord>(
     queuedAt: iso(delivery.sentAt),
     expiresAt: Math.floor(now / 1000) + config.runRetentionDays * 86_400,
   });
-  if (isTerminal(run.status)) return { outcome: 'duplicate', runId };
+  if (isTerminal(run.status)) {
+    // A concurrent copy of this run may still hold the lease; a finished run never keeps it.
+    await state.releaseLease(integrationId, runId);
+    return { outcome: 'duplicate', runId };
+  }
 
   const skip = async (reason: SkipReason): Promise<SyncOutcome> => {
     await runs.finish(integrationId, runId, {
@@ -198,7 +202,7 @@ export async function runSync<TNode, TRecord>(
         await runs.saveProgress(integrationId, runId, next);
         // Heartbeat: a run that lost its lease stops instead of racing the new holder.
         const t = deps.now();
-        const renewed = await state.acquireLease(integrationId, runId, iso(t), iso(t + config.leaseTtlMs));
+        const renewed = await state.renewLease(integrationId, runId, iso(t + config.leaseTtlMs));
         if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
       },
     });

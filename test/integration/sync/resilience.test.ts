@@ -1,3 +1,4 @@
+import { newRunId } from '../../../lambdas/core/sync/sync-run.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
@@ -166,6 +167,45 @@ describe('one sync at a time per store', () => {
       ),
     );
     expect(results.filter((r) => r.acquired)).toHaveLength(1);
+  });
+});
+
+describe('a run delivered twice at once (SQS at-least-once)', () => {
+  it('a finished run never keeps the store locked, and a heartbeat never re-takes a released lease', async () => {
+    const { shop, integration } = await connect(120);
+    const { state, runs } = harness.stores();
+    const { integrationId } = integration;
+    const runId = newRunId(Date.now());
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 300_000).toISOString();
+    await runs.createIfAbsent({
+      integrationId,
+      runId,
+      trigger: 'manual',
+      status: 'queued',
+      queuedAt: now,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    // One copy finished the run; the other, still running, had renewed the lease afterwards.
+    await state.acquireLease(integrationId, runId, now, later);
+    await runs.finish(integrationId, runId, { status: 'succeeded', finishedAt: now });
+
+    const queue = new CapturingQueue();
+    const worker = harness.worker(queue);
+    await queue.send([{ integrationId, trigger: 'continuation', runId }]);
+    await harness.drain(worker, queue);
+    expect(await state.leaseHolder(integrationId, new Date().toISOString())).toBeUndefined();
+
+    // The next trigger is not locked out for the lease's lifetime.
+    await queue.send([{ integrationId, trigger: 'manual' }]);
+    await harness.drain(worker, queue);
+    expect(await latestRun(integrationId)).toMatchObject({ status: 'succeeded', customersSeen: 120 });
+    expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
+
+    await state.acquireLease(integrationId, 'OTHER', now, later);
+    await state.releaseLease(integrationId, 'OTHER');
+    expect(await state.renewLease(integrationId, 'OTHER', later)).toMatchObject({ acquired: false });
+    expect(await state.leaseHolder(integrationId, new Date().toISOString())).toBeUndefined();
   });
 });
 
