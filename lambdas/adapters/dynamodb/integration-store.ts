@@ -13,12 +13,7 @@
  * The sparse `activeBySyncDue` index is maintained here and nowhere else: `activePartition` is
  * present only while ACTIVE, `syncDueKey` always mirrors lastSuccessfulSyncAt (or NEVER_SYNCED).
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import {
   ACTIVE_PARTITION,
   type Integration,
