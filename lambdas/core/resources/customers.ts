@@ -6,7 +6,14 @@ import {
   numericIdOfGid,
   snapshotFromGraphql,
 } from '../customers/from-graphql.js';
+import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
 import type { ResourceDefinition } from './resource-definition.js';
+
+/**
+ * customers(first:) is a connection (2); each node is the Customer object (1) plus the
+ * defaultEmailAddress, defaultPhoneNumber and defaultAddress objects (1 each); scalars are free.
+ */
+const customersPageCost: PageCost = { perQuery: 2, perNode: 4 };
 
 export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerRecord> = {
   name: 'customers',
@@ -17,5 +24,7 @@ export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerReco
   toRecord: (node, owner) => toCustomerRecord(snapshotFromGraphql(node), owner),
   // Quoted: the timestamp contains colons, which the search syntax would otherwise split on.
   updatedSince: (iso) => `updated_at:>='${iso}'`,
-  initialPageSize: 50,
+  pageCost: customersPageCost,
+  // Every Shopify plan's bucket holds at least one maximum-cost query; later pages also fit the bucket reported.
+  initialPageSize: largestPageWithin(customersPageCost, MAX_QUERY_COST),
 };

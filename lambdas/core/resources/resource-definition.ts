@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CustomerOwner } from '../customers/customer-record.js';
+import type { PageCost } from './query-cost.js';
 
 /** The store a synced record belongs to; every resource of an integration shares it. */
 export type RecordOwner = CustomerOwner;
@@ -34,6 +35,11 @@ export interface ResourceDefinition<TNode, TRecord> {
   toRecord(node: TNode, owner: RecordOwner): TRecord;
   /** Search filter for "updated at or after" (Shopify search syntax). */
   updatedSince(isoTimestamp: string): string;
-  /** First page size before Shopify has told us what a node costs. */
+  /**
+   * The document's requested cost, declared from Shopify's cost rules (a test holds it to what
+   * the simulator prices), so the first request is sized and paced before Shopify reports a cost.
+   */
+  readonly pageCost: PageCost;
+  /** First page size: the largest whose requested cost fits Shopify's single-query cap. */
   readonly initialPageSize: number;
 }

@@ -5,13 +5,11 @@ import type {
   ResourceDefinition,
   WriteCounts,
 } from '../resources/resource-definition.js';
-import type { Logger, ShopifyGraphql } from './ports.js';
+import { MAX_PAGE_SIZE, MAX_QUERY_COST, requestedCostOf } from '../resources/query-cost.js';
+import type { GraphqlResult, Logger, ShopifyGraphql } from './ports.js';
 import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
 
-/** Shopify's cap on the requested cost of a single query. */
-export const MAX_QUERY_COST = 1000;
-/** Shopify's cap on `first`. */
-export const MAX_PAGE_SIZE = 250;
+export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
 /** Shopify stops cursor pagination after this many objects per query. */
 export const MAX_OBJECTS_PER_QUERY = 25_000;
 
@@ -23,7 +21,10 @@ export interface ResourceSyncInput<TNode, TRecord> {
   readonly progress: SyncProgress;
   /** Persists the checkpoint; called after each page's writes, never before. */
   readonly saveProgress: (progress: SyncProgress) => Promise<void>;
-  /** True when the invocation should stop after the current page (Lambda time running out). */
+  /**
+   * True when the invocation should stop after the current page (Lambda time running out). Also
+   * asked before fetching ahead, so a run about to pause does not spend points on a page it drops.
+   */
   readonly shouldPause: () => boolean;
   readonly writeConcurrency?: number;
   readonly maxObjectsPerQuery?: number;
@@ -52,10 +53,27 @@ export const adaptPageSize = (costPerNode: number, bucketMaximum: number): numbe
   return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(budget / Math.max(costPerNode, Number.EPSILON))));
 };
 
+type Connection = z.infer<typeof connectionSchema>;
+
+/** One fetched page and the checkpoint it was requested from (after any slice restart). */
+interface FetchedPage {
+  readonly from: SyncCheckpoint;
+  readonly first: number;
+  readonly result: GraphqlResult<unknown>;
+  readonly connection: Connection;
+}
+
 /**
  * Mirrors one resource of one store: cursor pages sorted by update time, each page mapped and
  * written with the conditional (newest-wins) write, then checkpointed. Returns `paused` when
  * asked to stop so the caller can continue in a fresh invocation from the saved checkpoint.
+ *
+ * The next page is fetched while the current one is written: a fetch needs only the previous
+ * page's cursor, and the GraphQL calls stay one at a time, so the client's bucket pacing holds.
+ * A checkpoint is still saved only after its own page's writes, and a failed fetch ahead
+ * surfaces only after the page before it is written and saved. A fetch ahead that is no longer
+ * wanted (pause, failed write or save) is dropped: its points are spent, its page is re-read by
+ * whoever resumes from the checkpoint.
  */
 export async function syncResource<TNode, TRecord>(
   input: ResourceSyncInput<TNode, TRecord>,
@@ -64,54 +82,63 @@ export async function syncResource<TNode, TRecord>(
   const limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
   const dataSchema = z.object({ [definition.connectionField]: connectionSchema });
   let { counters, checkpoint } = input.progress;
-  let pagesThisInvocation = 0;
 
-  for (;;) {
-    // Stop only after progress: an invocation that cannot finish one page must not loop forever.
-    if (pagesThisInvocation > 0 && input.shouldPause())
-      return { outcome: 'paused', progress: { counters, checkpoint } };
-
-    if (checkpoint.sliceObjects >= limit) checkpoint = nextSlice(checkpoint, limit);
-    const first = Math.min(checkpoint.pageSize, limit - checkpoint.sliceObjects);
+  const fetchPage = async (after: SyncCheckpoint): Promise<FetchedPage> => {
+    const from = after.sliceObjects >= limit ? nextSlice(after, limit) : after;
+    const first = Math.min(from.pageSize, limit - from.sliceObjects);
     const variables = {
       first,
-      after: checkpoint.cursor,
-      query: checkpoint.sliceFrom === null ? null : definition.updatedSince(checkpoint.sliceFrom),
+      after: from.cursor,
+      query: from.sliceFrom === null ? null : definition.updatedSince(from.sliceFrom),
     };
+    // Until Shopify reports a cost, the declared one lets the client wait for the bucket first.
     const expectedCost =
-      checkpoint.costPerNode === null ? undefined : Math.ceil(checkpoint.costPerNode * first);
+      from.costPerNode === null
+        ? requestedCostOf(definition.pageCost, first)
+        : Math.ceil(from.costPerNode * first);
     const result = await graphql.query(definition.document, variables, dataSchema, { expectedCost });
-    const connection = (result.data as Record<string, z.infer<typeof connectionSchema>>)[
-      definition.connectionField
-    ]!;
+    const connection = (result.data as Record<string, Connection>)[definition.connectionField]!;
+    return { from, first, result, connection };
+  };
+  // The rejection of a fetch ahead is observed when (if) it is awaited; a dropped one must not
+  // become an unhandled rejection.
+  const startFetch = (after: SyncCheckpoint): Promise<FetchedPage> => {
+    const fetching = fetchPage(after);
+    fetching.catch(() => {});
+    return fetching;
+  };
 
-    const page = mapPage(definition, connection.nodes, checkpoint, owner, logger);
-    const outcomes = page.records.length
-      ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
-      : noWrites;
-
-    counters = tally(addCallStats(counters, result.stats), connection.nodes.length, page.invalid, outcomes);
-    const costPerNode = result.cost
-      ? result.cost.requestedQueryCost / Math.max(1, first)
-      : checkpoint.costPerNode;
-    checkpoint = {
-      ...checkpoint,
+  // The first page is always fetched: an invocation that cannot finish one page must not loop forever.
+  let fetching = startFetch(checkpoint);
+  for (;;) {
+    const { from, first, result, connection } = await fetching;
+    const page = mapPage(definition, connection.nodes, from, owner, logger);
+    const costPerNode = result.cost ? result.cost.requestedQueryCost / Math.max(1, first) : from.costPerNode;
+    const written: SyncCheckpoint = {
+      ...from,
       cursor: connection.pageInfo.endCursor,
-      sliceObjects: checkpoint.sliceObjects + connection.nodes.length,
+      sliceObjects: from.sliceObjects + connection.nodes.length,
       lastSeenUpdatedAt: page.lastSeenUpdatedAt,
       boundaryIds: page.boundaryIds,
       costPerNode,
       pageSize:
         costPerNode !== null && result.cost
           ? adaptPageSize(costPerNode, result.cost.throttleStatus.maximumAvailable)
-          : checkpoint.pageSize,
+          : from.pageSize,
     };
-    pagesThisInvocation += 1;
-
     // A short page with hasNextPage=false ends the slice and, being the newest, the whole run.
     const done = !connection.pageInfo.hasNextPage;
+    const ahead = done || input.shouldPause() ? undefined : startFetch(written);
+
+    const outcomes = page.records.length
+      ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
+      : noWrites;
+    counters = tally(addCallStats(counters, result.stats), connection.nodes.length, page.invalid, outcomes);
+    checkpoint = written;
     await input.saveProgress({ counters, checkpoint });
     if (done) return { outcome: 'completed', progress: { counters, checkpoint } };
+    if (input.shouldPause()) return { outcome: 'paused', progress: { counters, checkpoint } };
+    fetching = ahead ?? startFetch(checkpoint);
   }
 }
 

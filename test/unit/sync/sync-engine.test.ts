@@ -245,3 +245,195 @@ describe('run ids', () => {
     expect(newRunId(Date.now())).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 });
+
+/** Settles on demand: lets a test hold a page's fetch or writes in flight. */
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+/** Lets every pending promise chain run, so an in-flight step reaches its next await. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A store served in pages of `pageSize` whose fetches and writes are recorded in one log, with
+ * hooks to hold or fail the fetch of a page (1-based) or the writes of a page.
+ */
+function recordingSync(total: number, pageSize: number) {
+  const nodes = Array.from({ length: total }, (_, i) =>
+    node(i + 1, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString()),
+  );
+  const log: string[] = [];
+  const written: string[] = [];
+  const saved: SyncProgress[] = [];
+  const expectedCosts: (number | undefined)[] = [];
+  const fetchHooks = new Map<number, () => Promise<void>>();
+  const writeHooks = new Map<number, () => Promise<void>>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let fetches = 0;
+  let writes = 0;
+
+  const graphql: ShopifyGraphql = {
+    async query<T>(
+      _doc: string,
+      variables: Record<string, unknown>,
+      schema: z.ZodType<T>,
+      options?: { expectedCost?: number },
+    ): Promise<GraphqlResult<T>> {
+      const { first, after } = variables as { first: number; after: string | null };
+      const pageNo = ++fetches;
+      log.push(`fetch ${pageNo}`);
+      expectedCosts.push(options?.expectedCost);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        await fetchHooks.get(pageNo)?.();
+      } finally {
+        inFlight -= 1;
+      }
+      const startAt = after ? Number(after) : 0;
+      const page = nodes.slice(startAt, startAt + first);
+      return {
+        data: schema.parse({
+          customers: {
+            nodes: page,
+            pageInfo: { hasNextPage: startAt + first < total, endCursor: String(startAt + page.length) },
+          },
+        }),
+        cost: {
+          requestedQueryCost: 2 + 4 * first,
+          actualQueryCost: 2 + 4 * page.length,
+          throttleStatus: { maximumAvailable: 4 * pageSize + 2, currentlyAvailable: 0, restoreRate: 100 },
+        },
+        stats: { ...emptyCallStats, costUsed: 2 + 4 * page.length },
+      };
+    },
+  };
+  const writer = {
+    async upsertMany(records: readonly CustomerRecord[]) {
+      const pageNo = ++writes;
+      await settle(); // writes take time: the fetch ahead runs meanwhile
+      await writeHooks.get(pageNo)?.();
+      written.push(...records.map((r) => r.shopifyId));
+      log.push(`written ${pageNo}`);
+      return { written: records.length, stale: 0, redacted: 0 };
+    },
+  };
+  const input = (progress: SyncProgress, shouldPause: () => boolean = () => false) => ({
+    definition: customersResource,
+    graphql,
+    writer,
+    owner,
+    progress,
+    logger: silentLogger,
+    shouldPause,
+    saveProgress: async (p: SyncProgress) => {
+      // The checkpoint never runs ahead of the writes: everything before its cursor is stored.
+      expect(written).toHaveLength(p.checkpoint.sliceObjects);
+      saved.push(p);
+      log.push(`saved ${p.checkpoint.cursor}`);
+    },
+  });
+  return {
+    nodes,
+    log,
+    written,
+    saved,
+    expectedCosts,
+    fetchHooks,
+    writeHooks,
+    input,
+    maxInFlight: () => maxInFlight,
+  };
+}
+
+describe('syncResource fetching ahead', () => {
+  it('fetches the next page while writing the current one, and checkpoints a page only after its writes', async () => {
+    const sync = recordingSync(30, 10);
+    const result = await syncResource(sync.input(start(10)));
+
+    expect(result.outcome).toBe('completed');
+    expect(sync.log).toEqual([
+      'fetch 1',
+      'fetch 2', // while page 1 is written
+      'written 1',
+      'saved 10',
+      'fetch 3',
+      'written 2',
+      'saved 20',
+      'written 3', // the last page: nothing left to fetch
+      'saved 30',
+    ]);
+    expect(sync.written).toEqual(sync.nodes.map((n) => n.id.split('/').pop()));
+    expect(sync.maxInFlight()).toBe(1); // one GraphQL call at a time: the client's pacing still holds
+  });
+
+  it('asks the client to wait for each fetch’s cost, the declared one before Shopify reports any', async () => {
+    const sync = recordingSync(289, 20); // an 82-point bucket: 20 customers a page
+    await syncResource(sync.input(start(customersResource.initialPageSize)));
+    // The declared 2 + 4 × 249; then 20 × 4.008 (the observed average) and 20 × 4.1: never past the bucket.
+    expect(sync.expectedCosts).toEqual([998, 81, 82]);
+  });
+
+  it('a write failing while the next page is being fetched loses nothing: the redelivery resumes from the last checkpoint', async () => {
+    const sync = recordingSync(40, 10);
+    const fetch3 = deferred<void>();
+    sync.fetchHooks.set(3, () => fetch3.promise);
+    sync.writeHooks.set(2, async () => {
+      throw new Error('worker killed');
+    });
+
+    await expect(syncResource(sync.input(start(10)))).rejects.toThrow('worker killed');
+    expect(sync.log.slice(-2)).toEqual(['saved 10', 'fetch 3']); // page 3 was in flight
+    fetch3.reject(new Error('connection reset')); // the dropped fetch fails later: no unhandled rejection
+    await settle();
+
+    sync.writeHooks.clear();
+    sync.fetchHooks.clear();
+    const resumed = await syncResource(sync.input(sync.saved.at(-1)!));
+    expect(resumed.outcome).toBe('completed');
+    const ids = sync.nodes.map((n) => n.id.split('/').pop());
+    expect(new Set(sync.written)).toEqual(new Set(ids)); // every customer stored
+    expect(sync.written.slice(0, 10)).toEqual(ids.slice(0, 10)); // page 1 once: it was checkpointed
+  });
+
+  it('a failed fetch ahead surfaces only after the page being written is stored and checkpointed', async () => {
+    const sync = recordingSync(30, 10);
+    sync.fetchHooks.set(2, async () => {
+      throw new Error('Shopify unavailable');
+    });
+    await expect(syncResource(sync.input(start(10)))).rejects.toThrow('Shopify unavailable');
+    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'written 1', 'saved 10']);
+    expect(sync.saved.map((p) => p.checkpoint.cursor)).toEqual(['10']);
+  });
+
+  it('pausing with a fetch in flight returns the last checkpoint at once and drops that page', async () => {
+    const sync = recordingSync(30, 10);
+    const fetch2 = deferred<void>();
+    sync.fetchHooks.set(2, () => fetch2.promise);
+    const paused = await syncResource(sync.input(start(10), () => sync.saved.length > 0));
+
+    expect(paused.outcome).toBe('paused');
+    expect(paused.progress).toEqual(sync.saved[0]);
+    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'written 1', 'saved 10']); // not waiting for page 2
+    fetch2.resolve();
+    await settle();
+    expect(sync.written).toHaveLength(10); // the dropped page was never written
+
+    const resumed = await syncResource(sync.input(paused.progress));
+    expect(resumed.outcome).toBe('completed');
+    expect(sync.written).toEqual(sync.nodes.map((n) => n.id.split('/').pop())); // each exactly once
+  });
+
+  it('does not fetch ahead when the invocation is already due to pause', async () => {
+    const sync = recordingSync(30, 10);
+    const paused = await syncResource(sync.input(start(10), () => true));
+    expect(paused.outcome).toBe('paused');
+    expect(sync.log).toEqual(['fetch 1', 'written 1', 'saved 10']);
+  });
+});

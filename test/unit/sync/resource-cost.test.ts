@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import {
+  largestPageWithin,
+  MAX_QUERY_COST,
+  requestedCostOf,
+} from '../../../lambdas/core/resources/query-cost.js';
+import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
+
+let simulator: ShopifySimulator;
+beforeAll(async () => {
+  simulator = await startShopifySimulator();
+  simulator.createShop({ shopDomain: 'cost.myshopify.com', accessToken: 'token', seedCustomers: 3 });
+});
+afterAll(() => simulator.stop());
+
+describe('customers page cost', () => {
+  it.each([1, 50, 249])(
+    'the declared requested cost of %i customers is what Shopify (the simulator) prices',
+    async (first) => {
+      const client = new ShopifyAdminClient({
+        shopDomain: 'cost.myshopify.com',
+        accessToken: 'token',
+        apiVersion: '2026-10',
+        urlTemplate: simulator.adminUrlTemplate,
+      });
+      const result = await client.query(
+        customersResource.document,
+        { first, after: null, query: null },
+        z.unknown(),
+      );
+      expect(result.cost?.requestedQueryCost).toBe(requestedCostOf(customersResource.pageCost, first));
+    },
+  );
+
+  it('starts with the largest page that fits the single-query cap', () => {
+    const first = customersResource.initialPageSize;
+    expect(requestedCostOf(customersResource.pageCost, first)).toBeLessThanOrEqual(MAX_QUERY_COST);
+    expect(requestedCostOf(customersResource.pageCost, first + 1)).toBeGreaterThan(MAX_QUERY_COST);
+  });
+
+  it('never sizes a page past what a budget holds, nor past 250 or below 1', () => {
+    const cost = { perQuery: 2, perNode: 4 };
+    expect(largestPageWithin(cost, 1000)).toBe(249);
+    expect(largestPageWithin(cost, 100)).toBe(24); // 98 points
+    expect(largestPageWithin({ perQuery: 2, perNode: 1 }, 1000)).toBe(250);
+    expect(largestPageWithin(cost, 3)).toBe(1);
+  });
+});
