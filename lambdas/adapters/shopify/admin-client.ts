@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  BucketEstimate,
   GraphqlCallStats,
   GraphqlCost,
   GraphqlQueryOptions,
@@ -71,6 +72,12 @@ const envelopeSchema = z.object({
     .optional(),
 });
 
+/**
+ * Held back from the projected bucket: covers timer and rounding slack between our clock and
+ * Shopify's, so a request sized to the estimate is not refused as THROTTLED.
+ */
+const ESTIMATE_MARGIN_SECONDS = 0.05;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -117,6 +124,21 @@ export class ShopifyAdminClient implements ShopifyGraphql {
     const { status, at } = this.#bucket;
     const refilled = status.currentlyAvailable + (status.restoreRate * Math.max(0, this.#now() - at)) / 1000;
     return { ...status, currentlyAvailable: Math.min(status.maximumAvailable, refilled) };
+  }
+
+  /**
+   * What the next request can spend without waiting. Conservative: the status is timestamped when
+   * its response arrived (Shopify took it earlier, so it has restored more than we count), and a
+   * margin is held back.
+   */
+  availableNow(): BucketEstimate | undefined {
+    const status = this.throttleStatus;
+    if (!status) return undefined;
+    const margin = status.restoreRate * ESTIMATE_MARGIN_SECONDS;
+    return {
+      available: Math.max(0, Math.floor(status.currentlyAvailable - margin)),
+      maximum: status.maximumAvailable,
+    };
   }
 
   async query<T>(

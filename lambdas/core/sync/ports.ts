@@ -39,6 +39,13 @@ export interface GraphqlQueryOptions {
   readonly expectedCost?: number;
 }
 
+/** Points the store's bucket can pay for now, as the client estimates them. */
+export interface BucketEstimate {
+  /** Conservative: never more than the bucket holds when the next request reaches Shopify. */
+  readonly available: number;
+  readonly maximum: number;
+}
+
 /** The Shopify Admin GraphQL API of one store (adapters/shopify/admin-client.ts). */
 export interface ShopifyGraphql {
   query<T>(
@@ -47,6 +54,11 @@ export interface ShopifyGraphql {
     dataSchema: z.ZodType<T>,
     options?: GraphqlQueryOptions,
   ): Promise<GraphqlResult<T>>;
+  /**
+   * The bucket as last reported, projected to now; undefined before the first response. Optional:
+   * without it callers fall back to the throttle status of the last result.
+   */
+  availableNow?(): BucketEstimate | undefined;
 }
 
 export interface Logger {

@@ -5,8 +5,8 @@ import type {
   ResourceDefinition,
   WriteCounts,
 } from '../resources/resource-definition.js';
-import { MAX_PAGE_SIZE, MAX_QUERY_COST, requestedCostOf } from '../resources/query-cost.js';
-import type { GraphqlResult, Logger, ShopifyGraphql } from './ports.js';
+import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
+import type { BucketEstimate, GraphqlResult, Logger, ShopifyGraphql } from './ports.js';
 import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
 
 export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
@@ -48,9 +48,36 @@ const connectionSchema = z.object({
 });
 
 /** Page size whose requested cost fits both Shopify's per-query cap and the shop's bucket. */
-export const adaptPageSize = (costPerNode: number, bucketMaximum: number): number => {
-  const budget = Math.min(MAX_QUERY_COST, bucketMaximum);
+export const adaptPageSize = (costPerNode: number, bucketMaximum: number, perQuery = 0): number => {
+  const budget = Math.min(MAX_QUERY_COST, bucketMaximum) - perQuery;
   return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(budget / Math.max(costPerNode, Number.EPSILON))));
+};
+
+/**
+ * Below this share of the largest page a request is not worth a round trip: the client waits
+ * for the points of a page this size instead.
+ */
+export const MIN_PAGE_SHARE = 0.1;
+
+/**
+ * The page to request now: as many nodes as the bucket can pay for at once (up to `largestPage`
+ * and never more than the bucket can ever hold), or, when even the smallest sensible page does
+ * not fit, that page, which the client then waits for. Spending what is there, instead of
+ * waiting for a full page, loses nothing: points restored meanwhile stay in the bucket for the
+ * next page; and the last page never waits for points its few remaining nodes will not use.
+ * Without an estimate (no response yet) the largest page goes out.
+ */
+export const affordablePageSize = (
+  cost: PageCost,
+  largestPage: number,
+  bucket: BucketEstimate | undefined,
+): number => {
+  if (!bucket) return largestPage;
+  const perNode = Math.max(cost.perNode, Number.EPSILON);
+  const nodesWithin = (points: number) => Math.floor((points - cost.perQuery) / perNode);
+  const maxPage = Math.max(1, Math.min(largestPage, nodesWithin(bucket.maximum)));
+  const minPage = Math.max(1, Math.floor(maxPage * MIN_PAGE_SHARE));
+  return Math.min(maxPage, Math.max(minPage, nodesWithin(bucket.available)));
 };
 
 type Connection = z.infer<typeof connectionSchema>;
@@ -82,20 +109,25 @@ export async function syncResource<TNode, TRecord>(
   const limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
   const dataSchema = z.object({ [definition.connectionField]: connectionSchema });
   let { counters, checkpoint } = input.progress;
+  // The bucket as the last result reported it, for a client that offers no estimate of its own.
+  let lastReported: BucketEstimate | undefined;
 
   const fetchPage = async (after: SyncCheckpoint): Promise<FetchedPage> => {
     const from = after.sliceObjects >= limit ? nextSlice(after, limit) : after;
-    const first = Math.min(from.pageSize, limit - from.sliceObjects);
+    // Until Shopify reports a cost, the declared one sizes the page and lets the client wait first.
+    const cost: PageCost =
+      from.costPerNode === null
+        ? definition.pageCost
+        : { perQuery: definition.pageCost.perQuery, perNode: from.costPerNode };
+    // Sized when issued (a fetch ahead too), from the estimate of that moment.
+    const bucket = graphql.availableNow ? graphql.availableNow() : lastReported;
+    const first = Math.min(affordablePageSize(cost, from.pageSize, bucket), limit - from.sliceObjects);
     const variables = {
       first,
       after: from.cursor,
       query: from.sliceFrom === null ? null : definition.updatedSince(from.sliceFrom),
     };
-    // Until Shopify reports a cost, the declared one lets the client wait for the bucket first.
-    const expectedCost =
-      from.costPerNode === null
-        ? requestedCostOf(definition.pageCost, first)
-        : Math.ceil(from.costPerNode * first);
+    const expectedCost = Math.ceil(requestedCostOf(cost, first));
     const result = await graphql.query(definition.document, variables, dataSchema, { expectedCost });
     const connection = (result.data as Record<string, Connection>)[definition.connectionField]!;
     return { from, first, result, connection };
@@ -113,7 +145,14 @@ export async function syncResource<TNode, TRecord>(
   for (;;) {
     const { from, first, result, connection } = await fetching;
     const page = mapPage(definition, connection.nodes, from, owner, logger);
-    const costPerNode = result.cost ? result.cost.requestedQueryCost / Math.max(1, first) : from.costPerNode;
+    // Per node, the query's own cost taken out: small pages would otherwise overstate it.
+    const costPerNode = result.cost
+      ? Math.max(0, result.cost.requestedQueryCost - definition.pageCost.perQuery) / Math.max(1, first)
+      : from.costPerNode;
+    if (result.cost) {
+      const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
+      lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
+    }
     const written: SyncCheckpoint = {
       ...from,
       cursor: connection.pageInfo.endCursor,
@@ -123,7 +162,11 @@ export async function syncResource<TNode, TRecord>(
       costPerNode,
       pageSize:
         costPerNode !== null && result.cost
-          ? adaptPageSize(costPerNode, result.cost.throttleStatus.maximumAvailable)
+          ? adaptPageSize(
+              costPerNode,
+              result.cost.throttleStatus.maximumAvailable,
+              definition.pageCost.perQuery,
+            )
           : from.pageSize,
     };
     // A short page with hasNextPage=false ends the slice and, being the newest, the whole run.

@@ -89,6 +89,18 @@ describe('ShopifyAdminClient', () => {
     expect(second.stats).toMatchObject({ throttleWaits: 1, throttleWaitMs: 6000, throttledResponses: 0 });
   });
 
+  it('estimates the bucket available now: none before a response, then refilled, capped, with a margin held back', async () => {
+    const { client, advance } = clientFor([ok(cost(10, 100, 50, 400))]);
+    expect(client.availableNow()).toBeUndefined();
+    await client.query('q', {}, dataSchema);
+    // 100 reported, 50/s restore: 2.5 points held back (50 ms of restore).
+    expect(client.availableNow()).toEqual({ available: 97, maximum: 400 });
+    advance(2000); // + 100
+    expect(client.availableNow()).toEqual({ available: 197, maximum: 400 });
+    advance(60_000); // far past full: never more than the bucket holds
+    expect(client.availableNow()).toEqual({ available: 397, maximum: 400 });
+  });
+
   it('does not wait when the bucket has refilled in the meantime', async () => {
     const { client, sleeps, advance } = clientFor([ok(cost(10, 100)), ok()]);
     await client.query('q', {}, dataSchema);

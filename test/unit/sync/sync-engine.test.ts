@@ -113,8 +113,8 @@ describe('syncResource', () => {
       shouldPause: () => false,
     });
     expect(result.outcome).toBe('completed');
-    // 50 → 202 points (4.04/node) → 247 → 990 points (4.008/node) → 249 = 998 points: always ≤ 1000.
-    expect(calls.map((c) => c.first)).toEqual([50, 247, 249, 249]);
+    // 50 → 202 points, 4 a node once the query's 2 are taken out → 249 = 998 points: always ≤ 1000.
+    expect(calls.map((c) => c.first)).toEqual([50, 249, 249, 249]);
     expect(written.map((r) => r.shopifyId)).toEqual(nodes.map((n) => n.id.split('/').pop()));
     expect(saved).toHaveLength(calls.length); // a checkpoint after every page
     expect(result.progress.counters).toMatchObject({ pages: calls.length, customersSeen: 600, written: 600 });
@@ -308,7 +308,12 @@ function recordingSync(total: number, pageSize: number) {
         cost: {
           requestedQueryCost: 2 + 4 * first,
           actualQueryCost: 2 + 4 * page.length,
-          throttleStatus: { maximumAvailable: 4 * pageSize + 2, currentlyAvailable: 0, restoreRate: 100 },
+          // A full bucket: this fake does not model spending it (see pacedShopify below).
+          throttleStatus: {
+            maximumAvailable: 4 * pageSize + 2,
+            currentlyAvailable: 4 * pageSize + 2,
+            restoreRate: 100,
+          },
         },
         stats: { ...emptyCallStats, costUsed: 2 + 4 * page.length },
       };
@@ -376,8 +381,8 @@ describe('syncResource fetching ahead', () => {
   it('asks the client to wait for each fetch’s cost, the declared one before Shopify reports any', async () => {
     const sync = recordingSync(289, 20); // an 82-point bucket: 20 customers a page
     await syncResource(sync.input(start(customersResource.initialPageSize)));
-    // The declared 2 + 4 × 249; then 20 × 4.008 (the observed average) and 20 × 4.1: never past the bucket.
-    expect(sync.expectedCosts).toEqual([998, 81, 82]);
+    // The declared 2 + 4 × 249; then 2 + 20 × 4 (the observed cost a node): never past the bucket.
+    expect(sync.expectedCosts).toEqual([998, 82, 82]);
   });
 
   it('a write failing while the next page is being fetched loses nothing: the redelivery resumes from the last checkpoint', async () => {
