@@ -113,6 +113,8 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
               requests += 1;
               return inner.query(...args);
             },
+            // The production client's bucket estimate: the engine sizes pages from it.
+            availableNow: () => inner.availableNow(),
           } as ShopifyAdminClient;
         },
         resource: { definition: customersResource, writer: customers },
