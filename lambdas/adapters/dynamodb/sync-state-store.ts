@@ -6,13 +6,33 @@
  * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
  * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
 import type { LeaseResult, SyncStateRepository } from '../../core/sync/ports.js';
 import { isConditionFailure } from './conditions.js';
 
 export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: string): SyncStateRepository => {
+  /** One conditional UpdateItem on the integration's item; false when its condition does not hold. */
+  const updateIf = async (
+    integrationId: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<boolean> => {
+    try {
+      await doc.send(new UpdateCommand({ TableName: tableName, Key: { integrationId }, ...update }));
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  };
+
   const leaseOf = async (integrationId: string) => {
     const { Item } = await doc.send(
       new GetCommand({
@@ -25,63 +45,41 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
     return Item?.syncLease as { runId: string; expiresAt: string } | undefined;
   };
 
+  const leaseResult = async (integrationId: string, acquired: boolean): Promise<LeaseResult> =>
+    acquired ? { acquired } : { acquired, holderRunId: (await leaseOf(integrationId))?.runId };
+
+  // A lease that is not ours (any more) has nothing to release.
   const releaseLease = async (integrationId: string, runId: string): Promise<void> => {
-    try {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: 'REMOVE syncLease',
-          ConditionExpression: 'syncLease.runId = :runId',
-          ExpressionAttributeValues: { ':runId': runId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error; // not ours (any more): nothing to release
-    }
+    await updateIf(integrationId, {
+      UpdateExpression: 'REMOVE syncLease',
+      ConditionExpression: 'syncLease.runId = :runId',
+      ExpressionAttributeValues: { ':runId': runId },
+    });
   };
 
   return {
-    async acquireLease(integrationId, runId, now, expiresAt): Promise<LeaseResult> {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { integrationId },
-            UpdateExpression: 'SET syncLease = :lease',
-            ConditionExpression:
-              'attribute_exists(integrationId) AND ' +
-              '(attribute_not_exists(syncLease) OR syncLease.expiresAt < :now OR syncLease.runId = :runId)',
-            ExpressionAttributeValues: {
-              ':lease': { runId, expiresAt, renewedAt: now },
-              ':now': now,
-              ':runId': runId,
-            },
-          }),
-        );
-        return { acquired: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return { acquired: false, holderRunId: (await leaseOf(integrationId))?.runId };
-      }
+    async acquireLease(integrationId, runId, now, expiresAt) {
+      const acquired = await updateIf(integrationId, {
+        UpdateExpression: 'SET syncLease = :lease',
+        ConditionExpression:
+          'attribute_exists(integrationId) AND ' +
+          '(attribute_not_exists(syncLease) OR syncLease.expiresAt < :now OR syncLease.runId = :runId)',
+        ExpressionAttributeValues: {
+          ':lease': { runId, expiresAt, renewedAt: now },
+          ':now': now,
+          ':runId': runId,
+        },
+      });
+      return leaseResult(integrationId, acquired);
     },
 
-    async renewLease(integrationId, runId, expiresAt): Promise<LeaseResult> {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { integrationId },
-            UpdateExpression: 'SET syncLease.expiresAt = :expiresAt',
-            ConditionExpression: 'syncLease.runId = :runId',
-            ExpressionAttributeValues: { ':expiresAt': expiresAt, ':runId': runId },
-          }),
-        );
-        return { acquired: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return { acquired: false, holderRunId: (await leaseOf(integrationId))?.runId };
-      }
+    async renewLease(integrationId, runId, expiresAt) {
+      const renewed = await updateIf(integrationId, {
+        UpdateExpression: 'SET syncLease.expiresAt = :expiresAt',
+        ConditionExpression: 'syncLease.runId = :runId',
+        ExpressionAttributeValues: { ':expiresAt': expiresAt, ':runId': runId },
+      });
+      return leaseResult(integrationId, renewed);
     },
 
     releaseLease,
@@ -92,49 +90,32 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
     },
 
     async completeSync(integrationId, runId, startedAt) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { integrationId },
-            UpdateExpression:
-              'SET lastSuccessfulSyncAt = :startedAt, syncDueKey = :startedAt, lastSyncRunId = :runId REMOVE syncLease',
-            // The watermark never moves backwards, even if runs finish out of order.
-            ConditionExpression:
-              'syncLease.runId = :runId AND (attribute_not_exists(lastSuccessfulSyncAt) OR lastSuccessfulSyncAt < :startedAt)',
-            ExpressionAttributeValues: { ':startedAt': startedAt, ':runId': runId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        await releaseLease(integrationId, runId);
-        return false;
-      }
+      const advanced = await updateIf(integrationId, {
+        UpdateExpression:
+          'SET lastSuccessfulSyncAt = :startedAt, syncDueKey = :startedAt, lastSyncRunId = :runId REMOVE syncLease',
+        // The watermark never moves backwards, even if runs finish out of order.
+        ConditionExpression:
+          'syncLease.runId = :runId AND (attribute_not_exists(lastSuccessfulSyncAt) OR lastSuccessfulSyncAt < :startedAt)',
+        ExpressionAttributeValues: { ':startedAt': startedAt, ':runId': runId },
+      });
+      if (!advanced) await releaseLease(integrationId, runId);
+      return advanced;
     },
 
     async markNeedsAttention(integrationId, reason, now) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { integrationId },
-            UpdateExpression:
-              'SET #status = :attention, statusReason = :reason, updatedAt = :now REMOVE activePartition, syncLease',
-            // Only an ACTIVE integration is flagged: an uninstall (INACTIVE) is the stronger fact.
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':attention': 'NEEDS_ATTENTION',
-              ':active': 'ACTIVE',
-              ':reason': reason,
-              ':now': now,
-            },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await updateIf(integrationId, {
+        UpdateExpression:
+          'SET #status = :attention, statusReason = :reason, updatedAt = :now REMOVE activePartition, syncLease',
+        // Only an ACTIVE integration is flagged: an uninstall (INACTIVE) is the stronger fact.
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':attention': 'NEEDS_ATTENTION',
+          ':active': 'ACTIVE',
+          ':reason': reason,
+          ':now': now,
+        },
+      });
     },
   };
 };
