@@ -6,25 +6,11 @@ import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lam
 import { emptyCallStats, silentLogger } from '../../../lambdas/core/sync/ports.js';
 import { initialCheckpoint, type SyncProgress, zeroCounters } from '../../../lambdas/core/sync/progress.js';
 import { affordablePageSize, syncResource } from '../../../lambdas/core/sync/sync-engine.js';
+import { customerNode, owner } from './fixtures.js';
 
-const owner = { organizationId: 'org', integrationId: 'int', shopDomain: 's.myshopify.com' };
 const customersCost = customersResource.pageCost; // 2 + 4 a node
 
-const node = (id: number) => ({
-  id: `gid://shopify/Customer/${id}`,
-  firstName: 'A',
-  lastName: null,
-  defaultEmailAddress: null,
-  defaultPhoneNumber: null,
-  state: 'ENABLED',
-  verifiedEmail: true,
-  taxExempt: false,
-  taxExemptions: [],
-  note: '',
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, id)).toISOString(),
-  defaultAddress: null,
-});
+const node = (id: number) => customerNode(id, new Date(Date.UTC(2026, 0, 1, 0, 0, 0, id)).toISOString());
 
 describe('affordablePageSize', () => {
   it('sizes a page to the points the bucket holds now', () => {

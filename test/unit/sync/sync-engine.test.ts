@@ -12,24 +12,9 @@ import {
   syncResource,
 } from '../../../lambdas/core/sync/sync-engine.js';
 import { newRunId, runIdForMessage } from '../../../lambdas/core/sync/sync-run.js';
+import { customerNode, owner } from './fixtures.js';
 
-const owner = { organizationId: 'org', integrationId: 'int', shopDomain: 's.myshopify.com' };
-
-const node = (id: number, updatedAt: string) => ({
-  id: `gid://shopify/Customer/${id}`,
-  firstName: 'A',
-  lastName: null,
-  defaultEmailAddress: null,
-  defaultPhoneNumber: null,
-  state: 'ENABLED',
-  verifiedEmail: true,
-  taxExempt: false,
-  taxExemptions: [],
-  note: '',
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt,
-  defaultAddress: null,
-});
+const node = customerNode;
 
 /** A store of nodes sorted by updatedAt that serves `updated_at:>=` slices and cursor pages, capped like Shopify. */
 function fakeShopify(nodes: ReturnType<typeof node>[], cap = 25_000) {
