@@ -1,4 +1,4 @@
-import { fuzzFailures, fuzzWebhooks } from '../fuzz/webhook-fuzz.js';
+import { fuzzFailures, fuzzTargetOf, fuzzWebhooks } from '../fuzz/webhook-fuzz.js';
 import { progress } from '../support/environment.js';
 import { type Figure, fixed, rate } from '../support/figure.js';
 import type { BenchRuntime } from '../support/runtime.js';
@@ -7,17 +7,11 @@ export async function webhookFuzz(bench: BenchRuntime, requests: number, seed: n
   const shopDomain = `fuzz-${seed}.myshopify.com`;
   await bench.connect(shopDomain, 'shpat_fuzz');
   progress(`Fuzz: ${requests} generated requests (seed ${seed}) at ${bench.webhookUrl}`);
-  const report = await fuzzWebhooks(
-    {
-      url: bench.webhookUrl,
-      shopDomain,
-      appSecret: bench.simulator.appSecret,
-      doc: bench.doc,
-      customersTable: bench.runtime.tableNames.Customers,
-      idempotencyTable: bench.runtime.tableNames.Idempotency,
-    },
-    { requests, seed, onProgress: (done) => progress(`Fuzz: ${done}/${requests}`) },
-  );
+  const report = await fuzzWebhooks(fuzzTargetOf(bench, shopDomain), {
+    requests,
+    seed,
+    onProgress: (done) => progress(`Fuzz: ${done}/${requests}`),
+  });
   const failures = fuzzFailures(report);
   const fivexx = Object.entries(report.byStatus)
     .filter(([status]) => Number(status) >= 500)

@@ -11,6 +11,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Random } from '../support/random.js';
+import type { BenchRuntime } from '../support/runtime.js';
 
 export interface FuzzTarget {
   readonly url: string;
@@ -21,6 +22,16 @@ export interface FuzzTarget {
   readonly customersTable: string;
   readonly idempotencyTable: string;
 }
+
+/** The local runtime's webhook route and tables, for a shop already connected on it. */
+export const fuzzTargetOf = (bench: BenchRuntime, shopDomain: string): FuzzTarget => ({
+  url: bench.webhookUrl,
+  shopDomain,
+  appSecret: bench.simulator.appSecret,
+  doc: bench.doc,
+  customersTable: bench.runtime.tableNames.Customers,
+  idempotencyTable: bench.runtime.tableNames.Idempotency,
+});
 
 export interface FuzzOptions {
   readonly requests: number;

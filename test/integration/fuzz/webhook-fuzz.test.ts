@@ -5,7 +5,7 @@
 // First: silences the handlers' logger and metrics before they are imported.
 import '../../../bench/support/quiet.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fuzzWebhooks } from '../../../bench/fuzz/webhook-fuzz.js';
+import { fuzzTargetOf, fuzzWebhooks } from '../../../bench/fuzz/webhook-fuzz.js';
 import { benchRuntime, type BenchRuntime } from '../../../bench/support/runtime.js';
 
 let bench: BenchRuntime;
@@ -20,17 +20,7 @@ describe('webhook endpoint under fuzzing', () => {
   it('answers 1,000 generated requests without a 5xx, rejects with a message, writes nothing for rejections, and stays healthy', async () => {
     const shopDomain = 'fuzz-test.myshopify.com';
     await bench.connect(shopDomain, 'shpat_fuzz_test');
-    const report = await fuzzWebhooks(
-      {
-        url: bench.webhookUrl,
-        shopDomain,
-        appSecret: bench.simulator.appSecret,
-        doc: bench.doc,
-        customersTable: bench.runtime.tableNames.Customers,
-        idempotencyTable: bench.runtime.tableNames.Idempotency,
-      },
-      { requests: 1000, seed: 7 },
-    );
+    const report = await fuzzWebhooks(fuzzTargetOf(bench, shopDomain), { requests: 1000, seed: 7 });
     const serverErrors = Object.entries(report.byStatus).filter(([status]) => Number(status) >= 500);
     expect(serverErrors).toEqual([]);
     expect(report.violations).toEqual([]);
