@@ -12,7 +12,8 @@ import { createIntegrationStore } from '../adapters/dynamodb/integration-store.j
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { logger as defaultLogger } from '../adapters/observability.js';
+import { logger as defaultLogger, errorFields, lambdaHandler, traced } from '../adapters/observability.js';
+import { withLogKeys } from '../core/log-scope.js';
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import type { Logger } from '../core/sync/ports.js';
@@ -51,12 +52,20 @@ export const createApiHandler = (deps: ApiDeps) => {
     if (error instanceof HttpError) {
       return json(error.statusCode, { error: { code: error.errorType, message: error.message } });
     }
-    logger.error('Unhandled API error', { error: error.name });
+    logger.error('Unhandled API error', errorFields(error));
     return fromProxyResult(errorResponse(error));
   });
 
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-    app.resolve(event, context);
+    withLogKeys(
+      logger,
+      {
+        route: event.routeKey,
+        integrationId: event.pathParameters?.integrationId,
+        organizationId: event.pathParameters?.organizationId,
+      },
+      () => app.resolve(event, context),
+    );
 };
 
 let lazy: ReturnType<typeof createApiHandler> | undefined;
@@ -65,8 +74,8 @@ const fromEnv = () => {
   const queueUrl = process.env.SYNC_QUEUE_URL;
   if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
   const tables = tableNamesFromEnv();
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const queue = createSqsSyncQueue({ client: new SQSClient({}), queueUrl });
+  const doc = createDocumentClient(traced(new DynamoDBClient({})));
+  const queue = createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl });
   const lifecycle = lifecycleDepsFromEnv(doc, tables, queue);
   return createApiHandler({
     sync: {
@@ -81,7 +90,7 @@ const fromEnv = () => {
   });
 };
 
-export const handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => (lazy ??= fromEnv())(event, context);
+export const handler = lambdaHandler(
+  (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    (lazy ??= fromEnv())(event, context),
+);

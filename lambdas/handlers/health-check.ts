@@ -9,7 +9,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
 import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import {
+  logger as defaultLogger,
+  lambdaHandler,
+  metrics as defaultMetrics,
+  traced,
+} from '../adapters/observability.js';
 import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage.js';
 import type { IntegrationRepository } from '../core/integrations/ports.js';
 import { type HealthCheckDeps, runWebhookHealthCheck } from '../core/integrations/webhook-health-check.js';
@@ -41,7 +46,7 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
 let fromEnv: ReturnType<typeof createHealthCheckHandler> | undefined;
 
 const handlerFromEnv = () => {
-  const doc = createDocumentClient(new DynamoDBClient({}));
+  const doc = createDocumentClient(traced(new DynamoDBClient({})));
   const noQueue = {
     send: () => Promise.reject(new Error('The health check never starts syncs')),
   };
@@ -51,5 +56,6 @@ const handlerFromEnv = () => {
   });
 };
 
-export const handler = async (event: unknown, context: Context) =>
-  (fromEnv ??= handlerFromEnv())(event, context);
+export const handler = lambdaHandler(async (event: unknown, context: Context) =>
+  (fromEnv ??= handlerFromEnv())(event, context),
+);

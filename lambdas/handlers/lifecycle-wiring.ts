@@ -14,7 +14,11 @@ import { createIntegrationStore } from '../adapters/dynamodb/integration-store.j
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import type { TableNames } from '../adapters/dynamodb/table-definitions.js';
-import { logger } from '../adapters/observability.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
+import { logger, traced, tracedGraphql } from '../adapters/observability.js';
+import type { BackendEvents } from '../core/events/backend-events.js';
+import { operationsSettingsFromEnv } from './operations-env.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
@@ -37,8 +41,18 @@ export const shopifyConnectorFromEnv = (env: NodeJS.ProcessEnv): ShopifyConnecto
   const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
   const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
   return (shopDomain, accessToken) =>
-    new ShopifyAdminClient({ shopDomain, accessToken, apiVersion, urlTemplate });
+    tracedGraphql(
+      new ShopifyAdminClient({ shopDomain, accessToken, apiVersion, urlTemplate }),
+      'admin query',
+    );
 };
+
+/** Backend events on the configured EventBridge bus (EVENT_BUS_NAME). */
+export const backendEventsFromEnv = (env: NodeJS.ProcessEnv = process.env): BackendEvents =>
+  createEventBridgeEvents({
+    client: traced(new EventBridgeClient({})),
+    eventBusName: operationsSettingsFromEnv(env).eventBusName,
+  });
 
 export const lifecycleDepsFromEnv = (
   doc: DynamoDBDocumentClient,
@@ -53,7 +67,7 @@ export const lifecycleDepsFromEnv = (
     records: createIntegrationLifecycleStore(doc, tables.Integrations),
     customers: createCustomerQueryStore(doc, tables.Customers),
     erasure: createCustomerErasureStore(doc, tables.Customers),
-    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: new KMSClient({}) }),
+    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: traced(new KMSClient({})) }),
     shopify: shopifyConnectorFromEnv(env),
     sync: createSyncStarter({
       integrations,
@@ -65,6 +79,7 @@ export const lifecycleDepsFromEnv = (
     }),
     webhookUri: required(env, 'WEBHOOK_CALLBACK_URL'),
     logger,
+    events: backendEventsFromEnv(env),
   };
 };
 
@@ -93,7 +108,7 @@ export const deletionReconcileFromEnv = (
   env: NodeJS.ProcessEnv = process.env,
 ) => {
   const deps: ReconcileDeps = {
-    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: new KMSClient({}) }),
+    cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: traced(new KMSClient({})) }),
     shopify: shopifyConnectorFromEnv(env),
     customers: createCustomerQueryStore(doc, tables.Customers),
     writes: customerStore,

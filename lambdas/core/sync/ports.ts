@@ -66,6 +66,9 @@ export interface Logger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
+  /** Keys added to every following line until removed (Powertools Logger has both). */
+  appendKeys?(keys: Record<string, unknown>): void;
+  removeKeys?(keys: string[]): void;
 }
 
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -106,6 +109,7 @@ export interface SyncRunRepository {
       readonly progress?: SyncProgress;
       readonly lastError?: string;
       readonly skipReason?: SkipReason;
+      readonly healedBySync?: number;
     },
   ): Promise<void>;
 }
@@ -127,8 +131,13 @@ export interface SyncStateRepository {
   leaseHolder(integrationId: string, now: string): Promise<string | undefined>;
   /** Advances lastSuccessfulSyncAt (never backwards) and releases the lease; false if the lease was lost. */
   completeSync(integrationId: string, runId: string, startedAt: string): Promise<boolean>;
-  /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
-  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
+  /**
+   * status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. False
+   * when the integration was not ACTIVE (already flagged, or uninstalled): nothing changed.
+   */
+  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<boolean>;
+  /** Adds to the integration's `healedBySync` total and sets `lastHealedAt`. */
+  recordHealed(integrationId: string, healed: number, at: string): Promise<void>;
 }
 
 export interface IntegrationReader {

@@ -1,4 +1,7 @@
+import { announce, type BackendEvents } from '../events/backend-events.js';
+import { withLogKeys } from '../log-scope.js';
 import type { Integration } from '../integrations/integration.js';
+import { webhooksSilent } from '../integrations/store-census.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import { isAttentionError, LeaseBusyError } from './errors.js';
 import type {
@@ -61,6 +64,13 @@ export interface SyncDeps<TNode, TRecord> {
    * incremental sync cannot see deletes. Its failure is logged and never fails the sync.
    */
   readonly afterSync?: (integration: Integration, options: { readonly deadline: number }) => Promise<unknown>;
+  /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
+  readonly events?: BackendEvents;
+  /**
+   * A store whose syncs keep healing changes while no webhook arrived for this long looks like
+   * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
+   */
+  readonly webhooksSilentAfterMs?: number;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -76,8 +86,21 @@ export interface SyncDelivery {
   readonly deadline?: number;
 }
 
+/** What a finished run did, for the worker's metrics. */
+export interface SyncTotals {
+  readonly recordsSeen: number;
+  readonly recordsWritten: number;
+  /** Written because newer than the mirror, on a store already mirrored: changes no webhook delivered. */
+  readonly healedBySync: number;
+  readonly shopifyCostUsed: number;
+  readonly throttleWaits: number;
+  readonly throttledResponses: number;
+}
+
 export type SyncOutcome =
-  | { readonly outcome: 'succeeded' | 'paused' | 'failed'; readonly runId: string }
+  | { readonly outcome: 'succeeded'; readonly runId: string; readonly totals: SyncTotals }
+  | { readonly outcome: 'failed'; readonly runId: string; readonly needsAttention?: boolean }
+  | { readonly outcome: 'paused'; readonly runId: string }
   | { readonly outcome: 'skipped'; readonly runId: string; readonly reason: SkipReason }
   | { readonly outcome: 'duplicate'; readonly runId: string }
   | { readonly outcome: 'ignored'; readonly reason: 'INTEGRATION_NOT_FOUND' };
@@ -106,14 +129,31 @@ export async function runSync<TNode, TRecord>(
   deps: SyncDeps<TNode, TRecord>,
 ): Promise<SyncOutcome> {
   const { message } = delivery;
-  const { runs, state, logger, config } = deps;
+  const { logger } = deps;
   const integration = await deps.integrations.get(message.integrationId);
   if (!integration) {
     logger.warn('Sync message for an unknown integration dropped', { integrationId: message.integrationId });
     return { outcome: 'ignored', reason: 'INTEGRATION_NOT_FOUND' };
   }
+  // The unit of work's other ids (integrationId, runId) come from the caller, who knows them first.
+  return withLogKeys(logger, { shopDomain: integration.shopDomain }, () =>
+    syncIntegration(integration, delivery, deps),
+  );
+}
+
+/** The run id of a delivery: the message's own (manual, initial, continuation) or one derived from it. */
+export const runIdOf = (delivery: Pick<SyncDelivery, 'message' | 'sentAt' | 'messageId'>): string =>
+  delivery.message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+
+async function syncIntegration<TNode, TRecord>(
+  integration: Integration,
+  delivery: SyncDelivery,
+  deps: SyncDeps<TNode, TRecord>,
+): Promise<SyncOutcome> {
+  const { message } = delivery;
+  const { runs, state, logger, config } = deps;
   const { integrationId } = integration;
-  const runId = message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+  const runId = runIdOf(delivery);
   const now = deps.now();
   const run = await runs.createIfAbsent({
     integrationId,
@@ -165,6 +205,7 @@ export async function runSync<TNode, TRecord>(
       finishedAt: iso(now),
       lastError: errorSummary(busy),
     });
+    await announce(deps.events, logger, syncFailed(integration, run, errorSummary(busy), iso(now)));
     return { outcome: 'failed', runId };
   }
 
@@ -219,15 +260,39 @@ export async function runSync<TNode, TRecord>(
       return { outcome: 'paused', runId };
     }
 
+    const { counters } = result.progress;
+    // The first sync of a store writes everything: only later runs find what webhooks missed.
+    const healedBySync = run.trigger === 'initial' ? 0 : counters.written;
+    const finishedAt = iso(deps.now());
     await runs.finish(integrationId, runId, {
       status: 'succeeded',
-      finishedAt: iso(deps.now()),
+      finishedAt,
       progress: result.progress,
+      healedBySync,
     });
     const advanced = await state.completeSync(integrationId, runId, startedAt);
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    logger.info('Sync succeeded', { integrationId, runId, ...result.progress.counters });
+    if (healedBySync > 0) await state.recordHealed(integrationId, healedBySync, finishedAt);
+    logger.info('Sync succeeded', { integrationId, runId, healedBySync, ...counters });
+    await announce(
+      deps.events,
+      logger,
+      {
+        type: 'Sync Completed',
+        detail: {
+          ...storeOf(integration),
+          runId,
+          trigger: run.trigger,
+          startedAt,
+          finishedAt,
+          recordsSeen: counters.customersSeen,
+          recordsWritten: counters.written,
+          healedBySync,
+        },
+      },
+      ...deliveriesStopped(integration, healedBySync, deps),
+    );
     if (deps.afterSync) {
       try {
         await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
@@ -239,31 +304,48 @@ export async function runSync<TNode, TRecord>(
         });
       }
     }
-    return { outcome: 'succeeded', runId };
+    return {
+      outcome: 'succeeded',
+      runId,
+      totals: {
+        recordsSeen: counters.customersSeen,
+        recordsWritten: counters.written,
+        healedBySync,
+        shopifyCostUsed: counters.shopifyCostUsed,
+        throttleWaits: counters.throttleWaits,
+        throttledResponses: counters.throttledResponses,
+      },
+    };
   } catch (error) {
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
-      await state.markNeedsAttention(integrationId, error.reason, iso(deps.now()));
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
+      const at = iso(deps.now());
+      const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
+      await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
       logger.warn('Integration needs attention; sync stopped', {
         integrationId,
         runId,
         reason: error.reason,
       });
-      return { outcome: 'failed', runId };
+      const attention = {
+        type: 'Integration Needs Attention',
+        detail: { ...storeOf(integration), reason: error.reason, at, runId },
+      } as const;
+      // Announced once, by the run that made the change.
+      await announce(
+        deps.events,
+        logger,
+        ...(flagged ? [attention] : []),
+        syncFailed(integration, run, summary, at),
+      );
+      return { outcome: 'failed', runId, needsAttention: flagged };
     }
     if (error instanceof LeaseBusyError) throw error; // another run took over: retry later or expire
     if (delivery.receiveCount >= config.maxReceives) {
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
+      const finishedAt = iso(deps.now());
+      await runs.finish(integrationId, runId, { status: 'failed', finishedAt, lastError: summary });
       await state.releaseLease(integrationId, runId);
+      await announce(deps.events, logger, syncFailed(integration, run, summary, finishedAt));
     } else {
       await runs.recordError(integrationId, runId, summary);
     }
@@ -271,11 +353,54 @@ export async function runSync<TNode, TRecord>(
       integrationId,
       runId,
       receiveCount: delivery.receiveCount,
-      error: summary,
+      // The Error itself: its message and stack (never a payload: errors carry ids only).
+      error,
     });
     throw error;
   }
 }
+
+const storeOf = (integration: Integration) => ({
+  integrationId: integration.integrationId,
+  organizationId: integration.organizationId,
+  shopDomain: integration.shopDomain,
+});
+
+const syncFailed = (integration: Integration, run: SyncRun, error: string, finishedAt: string) =>
+  ({
+    type: 'Sync Failed',
+    detail: { ...storeOf(integration), runId: run.runId, trigger: run.trigger, error, finishedAt },
+  }) as const;
+
+/** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */
+export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
+
+/**
+ * Changes found by sync while no verified webhook arrived for hours: the endpoint is unreachable
+ * or the subscriptions are gone. Reported on every such run (at most once per sync interval)
+ * until a webhook arrives again.
+ */
+const deliveriesStopped = (
+  integration: Integration,
+  healedBySync: number,
+  deps: Pick<SyncDeps<unknown, unknown>, 'now' | 'webhooksSilentAfterMs'>,
+) => {
+  if (healedBySync === 0) return [];
+  const silentAfterMs = deps.webhooksSilentAfterMs ?? DEFAULT_WEBHOOKS_SILENT_AFTER_MS;
+  if (!webhooksSilent(integration, deps.now(), silentAfterMs)) return [];
+  return [
+    {
+      type: 'Webhooks Unhealthy',
+      detail: {
+        ...storeOf(integration),
+        reason: 'DELIVERIES_STOPPED',
+        ...(integration.lastWebhookAt && { lastWebhookAt: integration.lastWebhookAt }),
+        healedBySync,
+        at: iso(deps.now()),
+      },
+    } as const,
+  ];
+};
 
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {
   if (message.trigger === 'continuation') return 'schedule'; // only reached if the run record vanished (TTL)
