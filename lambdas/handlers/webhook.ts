@@ -94,6 +94,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         return jsonResponse(200, { outcome, reason: authentication.reason });
       }
       const { integration } = authentication;
+      // Signed by Shopify and matched to a store: the delivery-volume signal of the dashboard.
+      metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
       return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
         const result = await ingest(authentication.delivery, integration, { topics, dedupe: deps.dedupe });
         outcome = result.outcome;
