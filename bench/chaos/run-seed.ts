@@ -37,7 +37,8 @@ import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reco
 import { customersResource } from '../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
 import { syncConfigFromEnv } from '../../lambdas/core/sync/config.js';
-import { type ShopifyGraphql, silentLogger } from '../../lambdas/core/sync/ports.js';
+import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
+import { silentLogger } from '../../lambdas/core/logger.js';
 import type { SyncDeps } from '../../lambdas/core/sync/run-sync.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput } from '../../local/shopify-simulator/index.js';

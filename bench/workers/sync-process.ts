@@ -21,7 +21,7 @@ import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
 import type { GraphqlCustomer } from '../../lambdas/core/customers/from-graphql.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
-import { silentLogger } from '../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../lambdas/core/logger.js';
 import { defaultSyncConfig, runSync } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 

@@ -7,7 +7,7 @@ import type {
   GraphqlResult,
   ShopifyGraphql,
   ThrottleStatus,
-} from '../../core/sync/ports.js';
+} from '../../core/shopify-graphql.js';
 import {
   ShopifyAuthError,
   ShopifyGraphqlError,

@@ -1,4 +1,4 @@
-import type { GraphqlCallStats } from './ports.js';
+import type { GraphqlCallStats } from '../shopify-graphql.js';
 
 /** Work done by a run, summed over all its invocations (continuations, redeliveries). */
 export interface SyncCounters {

@@ -3,13 +3,13 @@ import type { RecordWriter, ResourceDefinition } from '../resources/resource-def
 import { isAttentionError, LeaseBusyError } from './errors.js';
 import type {
   IntegrationReader,
-  Logger,
-  ShopifyGraphql,
   SyncQueue,
   SyncRunRepository,
   SyncStateRepository,
   TokenDecrypter,
 } from './ports.js';
+import type { Logger } from '../logger.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 import { incrementalFrom, initialCheckpoint, type SyncProgress, zeroCounters } from './progress.js';
 import { syncResource } from './sync-engine.js';
 import {

@@ -6,7 +6,8 @@ import type {
   WriteCounts,
 } from '../resources/resource-definition.js';
 import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
-import type { BucketEstimate, GraphqlResult, Logger, ShopifyGraphql } from './ports.js';
+import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
+import type { Logger } from '../logger.js';
 import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
 
 export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';

@@ -20,15 +20,14 @@ import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhoo
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
-import { type SendResult, silentLogger, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
+import { type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
 import { defaultSyncConfig, type SyncConfig, type SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
 import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
-import {
-  customerPayloadSchema,
-  parseShopifyJson,
-  parseWith,
-} from '../../../lambdas/shopify/webhook-payloads.js';
+import { customerPayloadSchema } from '../../../lambdas/shopify/webhook-payloads.js';
+import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
+import { parseWith } from '../../../lambdas/core/validation.js';
 import type {
   CreateShopOptions,
   ShopifySimulator,

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { fanOut } from '../../../lambdas/core/sync/fan-out.js';
-import type { GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/sync/ports.js';
-import { emptyCallStats, silentLogger } from '../../../lambdas/core/sync/ports.js';
+import type { GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/shopify-graphql.js';
+import { emptyCallStats } from '../../../lambdas/core/shopify-graphql.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
 import { initialCheckpoint, type SyncProgress, zeroCounters } from '../../../lambdas/core/sync/progress.js';
 import {
   adaptPageSize,
