@@ -39,7 +39,7 @@ import type { RecordWriter } from '../../lambdas/core/resources/resource-definit
 import { syncConfigFromEnv } from '../../lambdas/core/sync/config.js';
 import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
-import type { SyncDeps } from '../../lambdas/core/sync/run-sync.js';
+import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput } from '../../local/shopify-simulator/index.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
@@ -163,10 +163,9 @@ export const chaosSyncWorker = () => {
             maxRetryAfterMs: 500,
           }),
         ),
-      resource: {
-        definition: customersResource,
-        writer: sabotagedWriter(createCustomerStore(doc, tables.Customers)),
-      } as SyncDeps<unknown, unknown>['resource'],
+      resources: [
+        syncedResource(customersResource, sabotagedWriter(createCustomerStore(doc, tables.Customers))),
+      ],
       config: syncConfigFromEnv(env),
       logger: silentLogger,
       pauseMarginMs: 60_000,

@@ -1,5 +1,6 @@
 import type { Integration } from '../integrations/integration.js';
 import type { SyncProgress } from './progress.js';
+import type { ResourceSyncState } from '../integrations/integration.js';
 import type { RunStatus, SkipReason, SyncMessage, SyncRun } from './sync-run.js';
 
 /** Persistence and messaging ports of the sync (DynamoDB / SQS adapters implement them). */
@@ -49,8 +50,16 @@ export interface SyncStateRepository {
   releaseLease(integrationId: string, runId: string): Promise<void>;
   /** The run holding an unexpired lease, if any. */
   leaseHolder(integrationId: string, now: string): Promise<string | undefined>;
-  /** Advances lastSuccessfulSyncAt (never backwards) and releases the lease; false if the lease was lost. */
-  completeSync(integrationId: string, runId: string, startedAt: string): Promise<boolean>;
+  /**
+   * Advances lastSuccessfulSyncAt (never backwards), stores the per-resource watermarks and the
+   * resources Shopify refused, and releases the lease; false if the lease was lost.
+   */
+  completeSync(
+    integrationId: string,
+    runId: string,
+    startedAt: string,
+    resources: ResourceSyncState,
+  ): Promise<boolean>;
   /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
   markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
 }
