@@ -15,7 +15,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { ShopifyGraphql } from '../core/sync/ports.js';
+import type { ShopifyGraphql } from '../core/shopify-graphql.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'shopify-sync';
 

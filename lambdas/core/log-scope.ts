@@ -1,4 +1,4 @@
-import type { Logger } from './sync/ports.js';
+import type { Logger } from './logger.js';
 
 /**
  * Runs one unit of work (a sync run, a webhook delivery) with its ids on every log line it

@@ -16,7 +16,7 @@ import { logger as defaultLogger, errorFields, lambdaHandler, traced } from '../
 import { withLogKeys } from '../core/log-scope.js';
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
-import type { Logger } from '../core/sync/ports.js';
+import type { Logger } from '../core/logger.js';
 import { errorResponse, isExpectedError } from './http-response.js';
 import type { CustomerQueries } from '../core/read-api/customer-listing.js';
 import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';

@@ -20,7 +20,8 @@ import { type CensusFields, type StoreCensus, takeStoreCensus } from '../core/in
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
-import type { Logger, SyncQueue } from '../core/sync/ports.js';
+import type { Logger } from '../core/logger.js';
+import type { SyncQueue } from '../core/sync/ports.js';
 import { operationsSettingsFromEnv } from './operations-env.js';
 
 export interface FanOutDeps {

@@ -6,7 +6,7 @@
  * (test/unit/events/events-schema.test.ts keeps it in step).
  */
 import { z } from 'zod';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 
 /** EventBridge `source` of every event this stack publishes. */
 export const EVENT_SOURCE = 'shopify-sync';

@@ -3,7 +3,7 @@
  * listed and repaired, and the result is recorded on the integration as `webhookHealth`.
  */
 import { announce, type BackendEvents } from '../events/backend-events.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';

@@ -1,27 +1,26 @@
 import { announce, type BackendEvents } from '../events/backend-events.js';
-import { withLogKeys } from '../log-scope.js';
-import type { Integration } from '../integrations/integration.js';
+import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
+import { withLogKeys } from '../log-scope.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import { isAttentionError, LeaseBusyError } from './errors.js';
+import { isAttentionError, isResourceAccessDenied, LeaseBusyError } from './errors.js';
 import type {
   IntegrationReader,
-  Logger,
-  ShopifyGraphql,
   SyncQueue,
   SyncRunRepository,
   SyncStateRepository,
   TokenDecrypter,
 } from './ports.js';
-import { incrementalFrom, initialCheckpoint, type SyncProgress, zeroCounters } from './progress.js';
-import { syncResource } from './sync-engine.js';
+import type { Logger } from '../logger.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
+import { incrementalFrom, initialResourceProgress, type SyncProgress, zeroCallCounters } from './progress.js';
+import { type ResourceStep, type ResourceSyncResult, syncResource } from './sync-engine.js';
 import {
   isTerminal,
   type RunTrigger,
   runIdForMessage,
   type SkipReason,
   type SyncMessage,
-  type SyncRun,
 } from './sync-run.js';
 
 export interface SyncConfig {
@@ -45,17 +44,32 @@ export const defaultSyncConfig: SyncConfig = {
   writeConcurrency: 16,
 };
 
-export interface SyncDeps<TNode, TRecord> {
+/**
+ * One resource a run mirrors: its definition and where its records go. Built with
+ * `syncedResource` so a definition's record type and its writer's always agree.
+ */
+export interface SyncedResource {
+  readonly definition: ResourceDefinition<unknown, unknown>;
+  readonly writer: RecordWriter<unknown>;
+}
+
+export const syncedResource = <TNode, TRecord>(
+  definition: ResourceDefinition<TNode, TRecord>,
+  writer: RecordWriter<TRecord>,
+): SyncedResource => ({
+  definition: definition as ResourceDefinition<unknown, unknown>,
+  writer: writer as RecordWriter<unknown>,
+});
+
+export interface SyncDeps {
   readonly integrations: IntegrationReader;
   readonly runs: SyncRunRepository;
   readonly state: SyncStateRepository;
   readonly queue: SyncQueue;
   readonly tokens: TokenDecrypter;
   readonly graphqlFor: (integration: Integration, accessToken: string) => ShopifyGraphql;
-  readonly resource: {
-    readonly definition: ResourceDefinition<TNode, TRecord>;
-    readonly writer: RecordWriter<TRecord>;
-  };
+  /** Synced one after another, in this order, each from its own checkpoint. */
+  readonly resources: readonly SyncedResource[];
   readonly now: () => number;
   readonly logger: Logger;
   readonly config: SyncConfig;
@@ -86,11 +100,14 @@ export interface SyncDelivery {
   readonly deadline?: number;
 }
 
-/** What a finished run did, for the worker's metrics. */
+/** What a finished run did, over all its resources, for the worker's metrics. */
 export interface SyncTotals {
   readonly recordsSeen: number;
   readonly recordsWritten: number;
-  /** Written because newer than the mirror, on a store already mirrored: changes no webhook delivered. */
+  /**
+   * Written because newer than the mirror, for resources already mirrored (their first sync
+   * writes everything and heals nothing): changes no webhook delivered in time.
+   */
   readonly healedBySync: number;
   readonly shopifyCostUsed: number;
   readonly throttleWaits: number;
@@ -124,10 +141,7 @@ export const errorSummary = (error: unknown): string =>
  * our token: it is flagged NEEDS_ATTENTION, no retry storm); throws for transient failures so
  * the message is redelivered and resumes from the last checkpoint.
  */
-export async function runSync<TNode, TRecord>(
-  delivery: SyncDelivery,
-  deps: SyncDeps<TNode, TRecord>,
-): Promise<SyncOutcome> {
+export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<SyncOutcome> {
   const { message } = delivery;
   const { logger } = deps;
   const integration = await deps.integrations.get(message.integrationId);
@@ -145,10 +159,10 @@ export async function runSync<TNode, TRecord>(
 export const runIdOf = (delivery: Pick<SyncDelivery, 'message' | 'sentAt' | 'messageId'>): string =>
   delivery.message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
 
-async function syncIntegration<TNode, TRecord>(
+async function syncIntegration(
   integration: Integration,
   delivery: SyncDelivery,
-  deps: SyncDeps<TNode, TRecord>,
+  deps: SyncDeps,
 ): Promise<SyncOutcome> {
   const { message } = delivery;
   const { runs, state, logger, config } = deps;
@@ -205,76 +219,125 @@ async function syncIntegration<TNode, TRecord>(
       finishedAt: iso(now),
       lastError: errorSummary(busy),
     });
-    await announce(deps.events, logger, syncFailed(integration, run, errorSummary(busy), iso(now)));
+    await announce(
+      deps.events,
+      logger,
+      syncFailed(integration, run.trigger, runId, errorSummary(busy), iso(now)),
+    );
     return { outcome: 'failed', runId };
   }
 
   const current = await runs.markRunning(integrationId, runId, iso(now));
   const startedAt = current.startedAt ?? iso(now);
-  const { definition, writer } = deps.resource;
-  const progress: SyncProgress = {
-    counters: { ...zeroCounters, ...pickCounters(current) },
-    checkpoint:
-      current.checkpoint ??
-      initialCheckpoint(
+  let progress: SyncProgress = {
+    resources: Object.fromEntries(
+      deps.resources.map(({ definition }) => [
         definition.name,
-        incrementalFrom(integration.lastSuccessfulSyncAt, config.overlapMinutes),
-        definition.initialPageSize,
-      ),
+        current.resources?.[definition.name] ??
+          initialResourceProgress(
+            incrementalFrom(watermarkOf(integration, definition.name), config.overlapMinutes),
+            definition.initialPageSize,
+          ),
+      ]),
+    ),
+    calls: current.calls ?? zeroCallCounters,
+  };
+  const withStep = (name: string, step: ResourceStep): SyncProgress => ({
+    resources: { ...progress.resources, [name]: step.resource },
+    calls: step.calls,
+  });
+  const saveProgress = async (next: SyncProgress) => {
+    progress = next;
+    await runs.saveProgress(integrationId, runId, next);
+    // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
+    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
   };
 
   try {
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
-    const result = await syncResource({
-      definition,
-      writer,
-      graphql: deps.graphqlFor(integration, accessToken),
-      owner: {
-        organizationId: integration.organizationId,
-        integrationId,
-        shopDomain: integration.shopDomain,
-      },
-      progress,
-      writeConcurrency: config.writeConcurrency,
-      maxObjectsPerQuery: config.maxObjectsPerQuery,
-      shouldPause: delivery.shouldPause,
-      logger,
-      saveProgress: async (next) => {
-        await runs.saveProgress(integrationId, runId, next);
-        // Heartbeat: a run that lost its lease stops instead of racing the new holder.
-        const t = deps.now();
-        const renewed = await state.renewLease(integrationId, runId, iso(t + config.leaseTtlMs));
-        if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
-      },
-    });
-
-    if (result.outcome === 'paused') {
-      const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
-      // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
-      if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
-      logger.info('Sync paused for a continuation', {
-        integrationId,
-        runId,
-        pages: result.progress.counters.pages,
-      });
-      return { outcome: 'paused', runId };
+    const graphql = deps.graphqlFor(integration, accessToken);
+    const owner = {
+      organizationId: integration.organizationId,
+      integrationId,
+      shopDomain: integration.shopDomain,
+    };
+    for (const { definition, writer } of deps.resources) {
+      const { name } = definition;
+      const resource = progress.resources[name]!;
+      if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
+      let result: ResourceSyncResult;
+      try {
+        result = await syncResource({
+          definition,
+          writer,
+          graphql,
+          owner,
+          progress: { resource, calls: progress.calls },
+          writeConcurrency: config.writeConcurrency,
+          maxObjectsPerQuery: config.maxObjectsPerQuery,
+          shouldPause: delivery.shouldPause,
+          logger,
+          saveProgress: (step) => saveProgress(withStep(name, step)),
+        });
+      } catch (error) {
+        if (!isResourceAccessDenied(error)) throw error;
+        // A missing scope for this resource only: record it and go on with the others.
+        await saveProgress(
+          withStep(name, {
+            resource: {
+              ...progress.resources[name]!,
+              status: 'needs-attention',
+              attentionReason: error.reason,
+            },
+            calls: progress.calls,
+          }),
+        );
+        logger.warn('Shopify denied a resource; it needs attention, the others keep syncing', {
+          integrationId,
+          runId,
+          resource: name,
+          reason: error.reason,
+        });
+        continue;
+      }
+      if (result.outcome === 'paused') {
+        const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
+        // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
+        if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
+        logger.info('Sync paused for a continuation', {
+          integrationId,
+          runId,
+          resource: name,
+          pages: result.progress.resource.pages,
+        });
+        return { outcome: 'paused', runId };
+      }
     }
 
-    const { counters } = result.progress;
-    // The first sync of a store writes everything: only later runs find what webhooks missed.
-    const healedBySync = run.trigger === 'initial' ? 0 : counters.written;
+    const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
     await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt,
-      progress: result.progress,
-      healedBySync,
+      progress,
+      healedBySync: totals.healedBySync,
     });
-    const advanced = await state.completeSync(integrationId, runId, startedAt);
+    const advanced = await state.completeSync(
+      integrationId,
+      runId,
+      startedAt,
+      resourceSyncState(integration, progress, startedAt),
+    );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    if (healedBySync > 0) await state.recordHealed(integrationId, healedBySync, finishedAt);
-    logger.info('Sync succeeded', { integrationId, runId, healedBySync, ...counters });
+    if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
+    logger.info('Sync succeeded', {
+      integrationId,
+      runId,
+      healedBySync: totals.healedBySync,
+      ...summaryOf(progress),
+    });
     await announce(
       deps.events,
       logger,
@@ -286,12 +349,12 @@ async function syncIntegration<TNode, TRecord>(
           trigger: run.trigger,
           startedAt,
           finishedAt,
-          recordsSeen: counters.customersSeen,
-          recordsWritten: counters.written,
-          healedBySync,
+          recordsSeen: totals.recordsSeen,
+          recordsWritten: totals.recordsWritten,
+          healedBySync: totals.healedBySync,
         },
       },
-      ...deliveriesStopped(integration, healedBySync, deps),
+      ...deliveriesStopped(integration, totals.healedBySync, deps),
     );
     if (deps.afterSync) {
       try {
@@ -304,18 +367,7 @@ async function syncIntegration<TNode, TRecord>(
         });
       }
     }
-    return {
-      outcome: 'succeeded',
-      runId,
-      totals: {
-        recordsSeen: counters.customersSeen,
-        recordsWritten: counters.written,
-        healedBySync,
-        shopifyCostUsed: counters.shopifyCostUsed,
-        throttleWaits: counters.throttleWaits,
-        throttledResponses: counters.throttledResponses,
-      },
-    };
+    return { outcome: 'succeeded', runId, totals };
   } catch (error) {
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
@@ -336,7 +388,7 @@ async function syncIntegration<TNode, TRecord>(
         deps.events,
         logger,
         ...(flagged ? [attention] : []),
-        syncFailed(integration, run, summary, at),
+        syncFailed(integration, run.trigger, runId, summary, at),
       );
       return { outcome: 'failed', runId, needsAttention: flagged };
     }
@@ -345,7 +397,7 @@ async function syncIntegration<TNode, TRecord>(
       const finishedAt = iso(deps.now());
       await runs.finish(integrationId, runId, { status: 'failed', finishedAt, lastError: summary });
       await state.releaseLease(integrationId, runId);
-      await announce(deps.events, logger, syncFailed(integration, run, summary, finishedAt));
+      await announce(deps.events, logger, syncFailed(integration, run.trigger, runId, summary, finishedAt));
     } else {
       await runs.recordError(integrationId, runId, summary);
     }
@@ -366,11 +418,34 @@ const storeOf = (integration: Integration) => ({
   shopDomain: integration.shopDomain,
 });
 
-const syncFailed = (integration: Integration, run: SyncRun, error: string, finishedAt: string) =>
+const syncFailed = (
+  integration: Integration,
+  trigger: RunTrigger,
+  runId: string,
+  error: string,
+  finishedAt: string,
+) =>
   ({
     type: 'Sync Failed',
-    detail: { ...storeOf(integration), runId: run.runId, trigger: run.trigger, error, finishedAt },
+    detail: { ...storeOf(integration), runId, trigger, error, finishedAt },
   }) as const;
+
+/**
+ * A resource with a watermark was mirrored before this run, so what the run wrote was newer than
+ * the mirror: a change no webhook delivered. A resource's first sync writes everything.
+ */
+const totalsOf = (integration: Integration, progress: SyncProgress): SyncTotals => {
+  let recordsSeen = 0;
+  let recordsWritten = 0;
+  let healedBySync = 0;
+  for (const [name, resource] of Object.entries(progress.resources)) {
+    recordsSeen += resource.seen;
+    recordsWritten += resource.written;
+    if (watermarkOf(integration, name) !== undefined) healedBySync += resource.written;
+  }
+  const { shopifyCostUsed, throttleWaits, throttledResponses } = progress.calls;
+  return { recordsSeen, recordsWritten, healedBySync, shopifyCostUsed, throttleWaits, throttledResponses };
+};
 
 /** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */
 export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
@@ -383,7 +458,7 @@ export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
 const deliveriesStopped = (
   integration: Integration,
   healedBySync: number,
-  deps: Pick<SyncDeps<unknown, unknown>, 'now' | 'webhooksSilentAfterMs'>,
+  deps: Pick<SyncDeps, 'now' | 'webhooksSilentAfterMs'>,
 ) => {
   if (healedBySync === 0) return [];
   const silentAfterMs = deps.webhooksSilentAfterMs ?? DEFAULT_WEBHOOKS_SILENT_AFTER_MS;
@@ -412,7 +487,34 @@ export const recentlySynced = (integration: Integration, now: number, minInterva
   integration.lastSuccessfulSyncAt !== undefined &&
   now - Date.parse(integration.lastSuccessfulSyncAt) < minIntervalMinutes * 60_000;
 
-const pickCounters = (run: SyncRun) =>
-  Object.fromEntries(
-    Object.keys(zeroCounters).map((key) => [key, run[key as keyof typeof zeroCounters] ?? 0]),
-  );
+/**
+ * Watermarks advance only for the resources this run completed; a refused resource keeps no
+ * watermark, so once the scope is granted it is synced in full.
+ */
+const resourceSyncState = (
+  integration: Integration,
+  progress: SyncProgress,
+  startedAt: string,
+): ResourceSyncState => {
+  const syncWatermarks: Record<string, string> = { ...integration.syncWatermarks };
+  const resourceAttention: Record<string, string> = {};
+  for (const [name, resource] of Object.entries(progress.resources)) {
+    if (resource.status === 'completed') syncWatermarks[name] = startedAt;
+    if (resource.status === 'needs-attention') {
+      resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
+      delete syncWatermarks[name];
+    }
+  }
+  return { syncWatermarks, resourceAttention };
+};
+
+/** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */
+const summaryOf = (progress: SyncProgress) => ({
+  resources: Object.fromEntries(
+    Object.entries(progress.resources).map(([name, { checkpoint: _checkpoint, ...counters }]) => [
+      name,
+      counters,
+    ]),
+  ),
+  ...progress.calls,
+});
