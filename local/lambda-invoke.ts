@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { localAccountId, localRegion } from './aws/local-identity.js';
 
@@ -40,7 +41,14 @@ export const lambdaContext = (options: InvokeOptions, deadline: number): Context
 });
 
 /**
- * Invokes a handler the way Lambda does: with a Context whose remaining time counts down to the
+ * The runtime's invoke context store, in its multi-concurrency form: the local runtime runs many
+ * invocations in one process at once, as Lambda does with `AWS_LAMBDA_MAX_CONCURRENCY`, so
+ * Powertools keeps each invocation's log keys and metrics apart instead of mixing them.
+ */
+export const invokeStore = (): Promise<InvokeStoreBase> => InvokeStore.getInstanceAsync(true);
+
+/**
+ * Invokes a handler the way Lambda does, inside its own invoke context: with a Context whose remaining time counts down to the
  * configured timeout, and a `LambdaTimeoutError` once it passes. In-process code cannot be frozen,
  * so a timed-out handler keeps running in the background; its result is discarded, as in Lambda.
  */
@@ -57,8 +65,13 @@ export async function invokeLambda<TEvent, TResult>(
       options.timeoutMs,
     );
   });
+  const store = await invokeStore();
+  const invocation = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
   try {
-    return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+    return await Promise.race([
+      store.run(invocation, () => Promise.resolve().then(() => handler(event, context))),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
