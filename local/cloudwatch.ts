@@ -45,14 +45,13 @@ const isEmf = (value: Record<string, unknown>): value is EmfLine =>
   typeof value._aws === 'object' && value._aws !== null && 'CloudWatchMetrics' in value._aws;
 
 /**
- * Starts reading this process's stdout. EMF lines are kept as metrics and not echoed (a metric
+ * Starts reading this process's stdout and stderr. EMF lines are kept as metrics and not echoed (a metric
  * blob per invocation would drown the log); log lines are kept and echoed when `echo` is set.
  */
 export function captureLambdaOutput(options: { readonly echo: boolean }): LocalCloudWatch {
   const metrics: MetricDatum[] = [];
   const logs: LogEvent[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  let pending = '';
+  const restore: (() => void)[] = [];
 
   const take = (line: string): boolean => {
     if (!line.startsWith('{')) return false;
@@ -87,18 +86,26 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
     return true;
   };
 
-  const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const lines = (pending + text).split('\n');
-    pending = lines.pop() ?? '';
-    const echoed = lines.filter((line) => !take(line));
-    if (echoed.length > 0)
-      return (original as (...args: unknown[]) => boolean)(`${echoed.join('\n')}\n`, ...rest);
-    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  };
-  process.stdout.write = write as typeof process.stdout.write;
+  // Powertools writes INFO and DEBUG to stdout, WARN and ERROR to stderr; Lambda ships both.
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    let pending = '';
+    const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      const echoed = lines.filter((line) => !take(line));
+      if (echoed.length > 0) return original(`${echoed.join('\n')}\n`, ...rest);
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    };
+    stream.write = write as typeof stream.write;
+    restore.push(() => {
+      if (stream.write === (write as typeof stream.write)) stream.write = original as typeof stream.write;
+      if (pending) original(pending);
+    });
+  }
 
   return {
     metrics,
@@ -106,8 +113,7 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
     sum: (name) => metrics.filter((m) => m.name === name).reduce((total, m) => total + m.value, 0),
     last: (name) => metrics.filter((m) => m.name === name).at(-1),
     stop: () => {
-      if (process.stdout.write === (write as typeof process.stdout.write)) process.stdout.write = original;
-      if (pending) original(pending);
+      for (const undo of restore.splice(0)) undo();
     },
   };
 }

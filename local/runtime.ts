@@ -20,7 +20,7 @@ import { captureLambdaOutput, type LocalCloudWatch } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
-import { invokeStore, type LambdaHandler } from './lambda-invoke.js';
+import { installInvokeStore, type LambdaHandler } from './lambda-invoke.js';
 import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
@@ -216,6 +216,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_METRICS_DISABLED: 'false',
       // Invocations run concurrently in this one process (see lambda-invoke.ts).
       AWS_LAMBDA_MAX_CONCURRENCY: '10',
+      // As Lambda sets it: Powertools reports the first invocation of each handler as a cold start.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       EVENT_BUS_NAME: 'default',
       STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
       WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
@@ -246,7 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
 
     // Powertools looks for the invoke store as soon as AWS_LAMBDA_MAX_CONCURRENCY is set.
-    await invokeStore();
+    cleanups.push(installInvokeStore());
     const cloudWatch = captureLambdaOutput({ echo: options.echoHandlerLogs ?? true });
     cleanups.push(() => cloudWatch.stop());
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const minutes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const minutes = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
 const schema = z.object({
   /** `default` (the account's bus) or the name of the stack's own bus. */
