@@ -3,26 +3,17 @@
  * no route reaches it from the internet.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createDueIntegrations } from '../adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
 import {
   logger as defaultLogger,
   errorFields,
   lambdaHandler,
   metrics as defaultMetrics,
-  traced,
 } from '../adapters/observability.js';
 import { type CensusFields, type StoreCensus, takeStoreCensus } from '../core/integrations/store-census.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { syncConfigFromEnv } from '../core/sync/config.js';
+import { fanOutDeps, composition } from './composition-root.js';
 import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
 import type { Logger } from '../core/logger.js';
 import type { SyncQueue } from '../core/sync/ports.js';
-import { operationsSettingsFromEnv } from './operations-env.js';
 
 export interface FanOutDeps {
   readonly due: DueIntegrations;
@@ -84,18 +75,6 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
 
 let lazy: ReturnType<typeof createFanOutHandler> | undefined;
 
-const fromEnv = () => {
-  const queueUrl = process.env.SYNC_QUEUE_URL;
-  if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
-  const doc = createDocumentClient(traced(new DynamoDBClient({})));
-  const integrationsTable = tableNamesFromEnv().Integrations;
-  const operations = operationsSettingsFromEnv();
-  return createFanOutHandler({
-    due: createDueIntegrations(doc, integrationsTable),
-    queue: createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl }),
-    minSyncIntervalMinutes: syncConfigFromEnv(process.env).minSyncIntervalMinutes,
-    census: { integrations: scanIntegrationStates(doc, integrationsTable), ...operations },
-  });
-};
-
-export const handler = lambdaHandler(async (): Promise<FanOutSummary> => (lazy ??= fromEnv())());
+export const handler = lambdaHandler(async (): Promise<FanOutSummary> =>
+  (lazy ??= createFanOutHandler(fanOutDeps(composition())))(),
+);

@@ -5,42 +5,16 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
-import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
 import {
   logger as defaultLogger,
   lambdaHandler,
   metrics as defaultMetrics,
-  traced,
-  tracedGraphql,
 } from '../adapters/observability.js';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { withLogKeys } from '../core/log-scope.js';
-import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { customersResource } from '../core/resources/customers.js';
-import { syncConfigFromEnv } from '../core/sync/config.js';
-import {
-  runIdOf,
-  runSync,
-  type SyncDeps,
-  type SyncOutcome,
-  type SyncTotals,
-  syncedResource,
-} from '../core/sync/run-sync.js';
+import { syncWorkerDeps, composition } from './composition-root.js';
+import { runIdOf, runSync, type SyncDeps, type SyncOutcome, type SyncTotals } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
-import { deletionReconcileFromEnv } from './lifecycle-wiring.js';
-import { operationsSettingsFromEnv } from './operations-env.js';
 
 export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
   readonly now?: () => number;
@@ -133,39 +107,6 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
 
 let lazy: ReturnType<typeof createSyncWorkerHandler> | undefined;
 
-const fromEnv = () => {
-  const env = process.env;
-  const tables = tableNamesFromEnv(env);
-  const doc = createDocumentClient(traced(new DynamoDBClient({})));
-  const queueUrl = env.SYNC_QUEUE_URL;
-  const keyId = env.TOKEN_KEY_ID;
-  if (!queueUrl || !keyId) throw new Error('SYNC_QUEUE_URL and TOKEN_KEY_ID must be set');
-  const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
-  const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
-  const customers = createCustomerStore(doc, tables.Customers);
-  const operations = operationsSettingsFromEnv(env);
-  return createSyncWorkerHandler({
-    integrations: createIntegrationStore(doc, tables.Integrations),
-    runs: createSyncRunStore(doc, tables.SyncRuns),
-    state: createSyncStateStore(doc, tables.Integrations),
-    queue: createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl }),
-    tokens: createKmsTokenCipher({ keyId, client: traced(new KMSClient({})) }),
-    graphqlFor: (integration, accessToken) =>
-      tracedGraphql(
-        new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
-        'sync query',
-      ),
-    resources: [syncedResource(customersResource, customers)],
-    config: syncConfigFromEnv(env),
-    afterSync: deletionReconcileFromEnv(doc, tables, customers, env),
-    events: createEventBridgeEvents({
-      client: traced(new EventBridgeClient({})),
-      eventBusName: operations.eventBusName,
-    }),
-    webhooksSilentAfterMs: operations.webhooksSilentAfterMs,
-  });
-};
-
 export const handler = lambdaHandler((event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  (lazy ??= fromEnv())(event, context),
+  (lazy ??= createSyncWorkerHandler(syncWorkerDeps(composition())))(event, context),
 );

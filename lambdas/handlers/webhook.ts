@@ -2,25 +2,16 @@
  * POST /webhooks/shopify — verify, ingest exactly once, answer well inside Shopify's 5 s.
  * No Shopify API call on this path: everything needed is in the delivery and in DynamoDB.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDeliveryDedupe } from '../adapters/dynamodb/delivery-dedupe.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
 import {
-  logger as defaultLogger,
   errorFields,
   lambdaHandler,
+  logger as defaultLogger,
   metrics as defaultMetrics,
-  traced,
 } from '../adapters/observability.js';
 import { withLogKeys } from '../core/log-scope.js';
-import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
+import { webhookDeps, composition } from './composition-root.js';
 import type { CustomerWrites } from '../core/customers/customer-writes.js';
 import {
   type IntegrationLookup,
@@ -32,7 +23,6 @@ import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhoo
 import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
-import { complianceTopicsFromEnv } from './lifecycle-wiring.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
@@ -128,32 +118,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   }
 };
 
-let fromEnv: ReturnType<typeof createWebhookHandler> | undefined;
+let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
-const handlerFromEnv = () => {
-  const env = process.env;
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`Missing environment variable ${name}`);
-    return value;
-  };
-  const tables = tableNamesFromEnv(env);
-  const dynamo = traced(new DynamoDBClient({}));
-  const doc = createDocumentClient(dynamo);
-  const customers = createCustomerStore(doc, tables.Customers);
-  return createWebhookHandler({
-    integrations: createIntegrationStore(doc, tables.Integrations),
-    customers,
-    topics: createTopicRegistry(customerTopics(customers), complianceTopicsFromEnv(doc, tables, customers)),
-    secrets: createWebhookSecrets({
-      appSecretArn: required('APP_SECRET_ARN'),
-      cipher: createKmsTokenCipher({ keyId: required('TOKEN_KEY_ID') }),
-    }),
-    dedupe: createDeliveryDedupe({ tableName: tables.Idempotency, client: dynamo }),
-    activity: createWebhookActivityStore(doc, tables.Integrations),
-  });
-};
-
-export const handler = lambdaHandler((event: APIGatewayProxyEventV2, context: Context) =>
-  (fromEnv ??= handlerFromEnv())(event, context),
+export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2, context: Context) =>
+  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context),
 );
