@@ -108,3 +108,35 @@ export const announce = async (
     });
   }
 };
+
+/**
+ * The published contract: one JSON Schema (draft 2020-12) per detail-type, under `$defs`, and the
+ * EventBridge envelope fields a rule matches on. docs/events.schema.json is this, written by
+ * `npm run docs:events`.
+ */
+export const backendEventsJsonSchema = () => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://github.com/shopify-sync/shopify-sync/docs/events.schema.json',
+  title: 'shopify-sync backend events',
+  description:
+    'EventBridge events published by shopify-sync. Every event has `source: "shopify-sync"`; `detail-type` names the event, and `detail` follows the schema of that name under $defs. Details carry ids, states and counts only: never personal data or credentials.',
+  type: 'object',
+  required: ['source', 'detail-type', 'detail'],
+  properties: {
+    source: { const: EVENT_SOURCE },
+    'detail-type': { enum: backendEventTypes },
+    detail: { type: 'object' },
+  },
+  oneOf: backendEventTypes.map((type) => ({
+    properties: { 'detail-type': { const: type }, detail: { $ref: `#/$defs/${type.replaceAll(' ', '')}` } },
+  })),
+  $defs: Object.fromEntries(
+    backendEventTypes.map((type) => {
+      const { $schema: _draft, ...schema } = z.toJSONSchema(backendEventDetails[type]) as Record<
+        string,
+        unknown
+      >;
+      return [type.replaceAll(' ', ''), schema];
+    }),
+  ),
+});
