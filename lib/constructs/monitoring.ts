@@ -195,28 +195,20 @@ export class Monitoring extends Construct {
           'Active stores without a successful sync for more than 3 sync intervals (fan-out census)',
       }),
     );
-    const attemptsFailed = serviceMetric('SyncAttemptFailed', Stats.SUM, FIFTEEN_MINUTES);
-    const runsFailed = serviceMetric('SyncFailed', Stats.SUM, FIFTEEN_MINUTES);
     // From the worker's metrics, not the DLQ: the DLQ sees a failing sync only after 5 receives,
     // about 2½ hours later.
     this.notify(
       'SyncFailureRate',
       new Alarm(this, 'SyncFailureRate', {
         metric: new MathExpression({
-          expression: 'IF(attempts >= 3, 100 * (attemptFailed + failed) / attempts, 0)',
+          // Each metric once: CloudWatch bills an alarm per metric it reads.
+          expression:
+            'IF(attemptFailed + failed + succeeded + paused >= 3, 100 * (attemptFailed + failed) / (attemptFailed + failed + succeeded + paused), 0)',
           usingMetrics: {
-            attemptFailed: attemptsFailed,
-            failed: runsFailed,
-            attempts: new MathExpression({
-              expression: 'attemptFailed2 + failed2 + succeeded + paused',
-              usingMetrics: {
-                attemptFailed2: attemptsFailed,
-                failed2: runsFailed,
-                succeeded: serviceMetric('SyncSucceeded', Stats.SUM, FIFTEEN_MINUTES),
-                paused: serviceMetric('SyncPaused', Stats.SUM, FIFTEEN_MINUTES),
-              },
-              period: FIFTEEN_MINUTES,
-            }),
+            attemptFailed: serviceMetric('SyncAttemptFailed', Stats.SUM, FIFTEEN_MINUTES),
+            failed: serviceMetric('SyncFailed', Stats.SUM, FIFTEEN_MINUTES),
+            succeeded: serviceMetric('SyncSucceeded', Stats.SUM, FIFTEEN_MINUTES),
+            paused: serviceMetric('SyncPaused', Stats.SUM, FIFTEEN_MINUTES),
           },
           period: FIFTEEN_MINUTES,
           label: 'Failed sync attempts (%)',

@@ -92,7 +92,10 @@ describe('alarms on what actually breaks', () => {
 
   it('sync failures from the worker’s metrics, not the DLQ: over a quarter of at least 3 attempts', () => {
     const props = alarm('SyncFailureRate');
-    expect(rootExpression(props)).toBe('IF(attempts >= 3, 100 * (attemptFailed + failed) / attempts, 0)');
+    expect(rootExpression(props)).toBe(
+      'IF(attemptFailed + failed + succeeded + paused >= 3, 100 * (attemptFailed + failed) / (attemptFailed + failed + succeeded + paused), 0)',
+    );
+    expect(props.Metrics).toHaveLength(5); // 4 metrics, each read once (billed per metric), + the expression
     expect(metricNamesOf(props)).toEqual(
       expect.arrayContaining(['SyncAttemptFailed', 'SyncFailed', 'SyncSucceeded', 'SyncPaused']),
     );
