@@ -12,24 +12,21 @@ import {
 } from '../adapters/observability.js';
 import { withLogKeys } from '../core/log-scope.js';
 import { webhookDeps, composition } from './composition-root.js';
-import type { CustomerWrites } from '../core/customers/customer-writes.js';
 import {
   type IntegrationLookup,
   type WebhookSecrets,
   authenticateDelivery,
 } from '../core/webhooks/authenticate.js';
-import { customerTopics } from '../core/webhooks/customer-topics.js';
 import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
-import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
+import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
-  readonly customers: CustomerWrites;
   readonly dedupe: DeliveryDedupe & { registerLambdaContext?(context: Context | undefined): void };
-  readonly topics?: TopicRegistry;
+  readonly topics: TopicRegistry;
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
@@ -49,7 +46,7 @@ const metricName: Record<Outcome, string> = {
 };
 
 export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
-  const topics = deps.topics ?? createTopicRegistry(customerTopics(deps.customers));
+  const { topics } = deps;
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
 
