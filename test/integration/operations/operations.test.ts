@@ -189,6 +189,15 @@ describe('operations through the local runtime', () => {
     );
     expect(statuses).toEqual(Array(10).fill(401));
     expect(runtime.cloudWatch.sum('WebhookRejected') - rejectedBefore).toBe(10);
+    // The WebhookRejectionRate alarm reads WebhookRejected with the `service` dimension alone (an
+    // alarm cannot SEARCH across a `reason` dimension): a per-reason count must come on top of it.
+    const alarmSees = runtime.cloudWatch.metrics.filter(
+      (m) => m.name === 'WebhookRejected' && JSON.stringify(m.dimensions) === '{"service":"shopify-sync"}',
+    );
+    expect(
+      alarmSees.reduce((total, m) => total + m.value, 0),
+      'WebhookRejected{service}',
+    ).toBeGreaterThanOrEqual(10);
 
     const lines = runtime.cloudWatch.logs.filter((l) => String(l.webhookId).startsWith('forged-'));
     expect(lines).toHaveLength(10);
