@@ -41,6 +41,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
   { method: 'DELETE', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
   { method: 'POST', path: '/integrations/{integrationId}/webhooks/check', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/integrations/{integrationId}/shop-counts', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/customers', lambda: 'api', auth: 'IAM' },
   {

@@ -5,8 +5,21 @@
  *   GET /organizations/{organizationId}/customers/{shopifyId}   404 if absent
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
-import { type CustomerQueries, getCustomer, listCustomers } from '../../core/read-api/customer-listing.js';
+import { z } from 'zod';
+import { organizationIdSchema } from '../../core/integrations/connect-request.js';
+import {
+  type CustomerQueries,
+  getCustomer,
+  listCustomers,
+  shopifyIdParamSchema,
+} from '../../core/read-api/customer-listing.js';
 import { json } from './json.js';
+
+/** The path of one customer (documented in contract/route-contracts.ts; the core parses the same schemas). */
+export const customerPath = z.object({
+  organizationId: organizationIdSchema,
+  shopifyId: shopifyIdParamSchema,
+});
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 

@@ -5,11 +5,13 @@
  *   GET    /integrations/{integrationId}                 status, last sync, webhook health, counts
  *   DELETE /integrations/{integrationId}[?purge=true]    200 done · 202 purge continues in the background
  *   POST   /integrations/{integrationId}/webhooks/check  repairs the store's webhook subscriptions now
+ *   GET    /integrations/{integrationId}/shop-counts     Shopify's own counts now (a sync's progress denominator)
  * Bodies never carry a token or secret: every integration goes out through publicIntegrationView.
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
+import { UnprocessableError, ValidationError } from '../../core/errors.js';
+import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';
 import { integrationIdSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { publicIntegrationView } from '../../core/integrations/integration.js';
@@ -20,7 +22,9 @@ import {
   listOrganizationIntegrations,
   requireIntegration,
 } from '../../core/integrations/manage.js';
+import { openShop } from '../../core/integrations/open-shop.js';
 import type { CustomerInventory } from '../../core/integrations/ports.js';
+import { countShopifyCustomers } from '../../core/integrations/shop-admin.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -32,9 +36,9 @@ export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
   HealthCheckDeps & { readonly customers: CustomerInventory; readonly purgeBudgetMs?: number };
 
-const integrationPath = z.object({ integrationId: integrationIdSchema });
-const organizationPath = z.object({ organizationId: organizationIdSchema });
-const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
+export const integrationPath = z.object({ integrationId: integrationIdSchema });
+export const organizationPath = z.object({ organizationId: organizationIdSchema });
+export const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
@@ -76,5 +80,19 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
     const integration = await requireIntegration(deps.integrations, integrationId);
     const webhookHealth = await checkIntegrationWebhooks(integration, deps);
     return json(200, publicIntegrationView({ ...integration, webhookHealth }));
+  });
+
+  app.get('/integrations/:integrationId/shop-counts', async ({ params }) => {
+    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
+    const integration = await requireIntegration(deps.integrations, integrationId);
+    // One customersCount query (a point or two of the bucket); the console asks once per run, not per poll.
+    const customers = await countShopifyCustomers(await openShop(integration, deps)).catch(
+      (error: unknown) => {
+        if (isAttentionError(error))
+          throw new UnprocessableError(`Shopify refused the count: ${error.message}`);
+        throw error;
+      },
+    );
+    return json(200, { customers, countedAt: new Date().toISOString() });
   });
 };

@@ -37,13 +37,13 @@ const idSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'unexpected characters');
 
-const syncPath = z.object({ integrationId: idSchema });
-const runPath = z.object({
+export const syncPath = z.object({ integrationId: idSchema });
+export const runPath = z.object({
   integrationId: idSchema,
   runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a run id'),
 });
-const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
-const listQuery = z.object({
+export const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
+export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -63,7 +63,7 @@ const parse = <T>(schema: z.ZodType<T>, input: unknown, what: string): T => {
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 /** What the API shows of a run: everything but the TTL attribute. */
-const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
+export const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
 
 export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   const now = deps.now ?? Date.now;
@@ -82,12 +82,13 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
 
   app.get('/integrations/:integrationId/sync-runs', async ({ params, req }) => {
     const { integrationId } = parse(syncPath, params, 'path parameter');
-    const { limit, cursor } = parse(listQuery, queryOf(req), 'query parameter');
+    const { limit, cursor } = parse(listRunsQuery, queryOf(req), 'query parameter');
     await requireIntegration(integrationId);
     const page = await deps.runs.list(integrationId, { limit, cursor });
     return json(200, {
       items: page.items.map(runView),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      // Present and null at the end, as in every listing of this API.
+      nextCursor: page.nextCursor ?? null,
     });
   });
 
