@@ -120,6 +120,8 @@ export class ShopifySyncStack extends Stack {
         'Store the Shopify app client secret here after deploy (aws secretsmanager put-secret-value)',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+    // The status console (npm run console) reads it to show and redrive dead-lettered syncs.
+    new CfnOutput(this, 'SyncDeadLetterQueueUrl', { value: syncPipeline.deadLetterQueue.queueUrl });
 
     this.storage = storage;
     this.ingestApi = ingestApi;
