@@ -79,6 +79,24 @@ const setBadge = (badge: HTMLElement, text: string, tone: 'ok' | 'warn' | 'bad' 
 
 const integrationTone = { ACTIVE: 'ok', NEEDS_ATTENTION: 'warn', INACTIVE: 'idle' } as const;
 const runTone = { succeeded: 'ok', running: 'warn', queued: 'idle', skipped: 'idle', failed: 'bad' } as const;
+/** A counter summed over the run's resources (customers, and whatever else is registered). */
+const total = (run: SyncRun, counter: 'pages' | 'seen' | 'written' | 'stale' | 'invalid'): number =>
+  Object.values(run.resources ?? {}).reduce((sum, resource) => sum + resource[counter], 0);
+
+/** Percent of the shop's own counts seen so far, over the resources Shopify counted. */
+const percentOf = (run: SyncRun, counts: Readonly<Record<string, number>> | undefined): number => {
+  if (run.status === 'succeeded') return 100;
+  let seen = 0;
+  let expected = 0;
+  for (const [name, resource] of Object.entries(run.resources ?? {})) {
+    const count = counts?.[name];
+    if (count === undefined) continue;
+    seen += Math.min(resource.seen, count);
+    expected += count;
+  }
+  return expected > 0 ? Math.floor((seen / expected) * 100) : 0;
+};
+
 const isActive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
 
 // ---- state ----------------------------------------------------------------------------------
@@ -100,8 +118,8 @@ const initialOrganizations = (): string[] => [
   ]),
 ];
 const organizations = initialOrganizations();
-/** The shop's own count per run, asked once per run (it costs a Shopify query). */
-const shopTotals = new Map<string, number>();
+/** The shop's own counts per run, asked once per run (it costs a Shopify query). */
+const shopCounts = new Map<string, Readonly<Record<string, number>>>();
 
 interface Row {
   readonly tr: HTMLTableRowElement;
@@ -206,14 +224,14 @@ async function showHistory(integration: Integration): Promise<void> {
           element('td', {}, when(run.queuedAt)),
           element('td', {}, when(run.finishedAt)),
           ...[
-            run.pages,
-            run.customersSeen,
-            run.written,
-            run.staleSkipped,
-            run.invalid,
-            run.throttledResponses,
-            run.retries,
-          ].map((value) => element('td', { className: 'num' }, String(value ?? 0))),
+            total(run, 'pages'),
+            total(run, 'seen'),
+            total(run, 'written'),
+            total(run, 'stale'),
+            total(run, 'invalid'),
+            run.calls?.throttledResponses ?? 0,
+            run.calls?.retries ?? 0,
+          ].map((value) => element('td', { className: 'num' }, String(value))),
           element('td', {}, run.lastError ?? run.skipReason ?? ''),
         ),
       ),
@@ -279,7 +297,12 @@ function newRow(view: OrganizationView): Row {
   return row;
 }
 
-function updateRow(row: Row, integration: Integration, run: SyncRun | undefined, total: number | undefined) {
+function updateRow(
+  row: Row,
+  integration: Integration,
+  run: SyncRun | undefined,
+  counts: Readonly<Record<string, number>> | undefined,
+) {
   row.integration = integration;
   row.tr.dataset.integrationId = integration.integrationId;
   row.tr.dataset.shop = integration.shopDomain;
@@ -305,15 +328,26 @@ function updateRow(row: Row, integration: Integration, run: SyncRun | undefined,
     row.progress.value = 0;
     row.runNumbers.textContent = '';
   } else {
-    const seen = run.customersSeen ?? 0;
-    const percent =
-      run.status === 'succeeded' ? 100 : total ? Math.min(100, Math.floor((seen / total) * 100)) : 0;
+    const percent = percentOf(run, counts);
     setBadge(row.runBadge, `${run.status} · ${run.trigger}`, runTone[run.status]);
     row.progress.value = percent;
     row.progress.setAttribute('aria-label', `Latest run of ${integration.shopDomain}: ${percent}%`);
     row.tr.dataset.runStatus = run.status;
     row.tr.dataset.percent = String(percent);
-    row.runNumbers.textContent = `${percent}% · ${run.pages ?? 0} pages · ${seen}${total !== undefined ? ` of ${total}` : ''} customers · ${run.written ?? 0} written`;
+    const resources = Object.entries(run.resources ?? {})
+      .map(
+        ([name, resource]) =>
+          `${resource.seen}${counts?.[name] !== undefined ? ` of ${counts[name]}` : ''} ${name}`,
+      )
+      .join(', ');
+    row.runNumbers.textContent = [
+      `${percent}%`,
+      `${total(run, 'pages')} pages`,
+      resources,
+      `${total(run, 'written')} written`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   const health = integration.webhookHealth;
@@ -395,16 +429,16 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
       });
       const run = runs.body.items[0];
       const key = run ? `${integration.integrationId}/${run.runId}` : '';
-      if (run && isActive(run) && !shopTotals.has(key) && integration.status === 'ACTIVE') {
+      if (run && isActive(run) && !shopCounts.has(key) && integration.status === 'ACTIVE') {
         const counts = await call('getShopCounts', {
           path: { integrationId: integration.integrationId },
         }).catch(() => undefined);
-        if (counts) shopTotals.set(key, counts.body.customers);
+        if (counts) shopCounts.set(key, counts.body.counts);
       }
       anyActive ||= isActive(run);
       const row = view.rows.get(integration.integrationId) ?? newRow(view);
       view.rows.set(integration.integrationId, row);
-      updateRow(row, integration, run, shopTotals.get(key));
+      updateRow(row, integration, run, shopCounts.get(key));
     }),
   );
   return anyActive;

@@ -97,12 +97,41 @@ export const integrationListSchema = z
 
 export const shopCountsSchema = z
   .looseObject({
-    customers: z.number().int().meta({ description: "Shopify's own count (customersCount)" }),
+    counts: z
+      .record(z.string(), z.number().int())
+      .meta({
+        description: "Shopify's own count of each resource, by resource name",
+        examples: [{ customers: 250 }],
+      }),
     countedAt: timestamp,
   })
   .meta({ id: 'ShopCounts', description: 'What the store holds now, as Shopify counts it' });
 
 const count = z.number().int().min(0);
+
+export const resourceProgressSchema = z
+  .looseObject({
+    status: z.enum(['pending', 'syncing', 'completed', 'needs-attention']),
+    pages: count,
+    seen: count.meta({ description: 'Nodes Shopify returned (a few may be re-read at a slice boundary)' }),
+    written: count,
+    stale: count.meta({ description: 'Older than the stored version: something newer was already written' }),
+    redacted: count.meta({ description: 'Erased by a GDPR redact; never resurrected' }),
+    invalid: count.meta({ description: 'Failed validation; logged by id' }),
+    attentionReason: z.string().optional().meta({ description: 'Why Shopify refused this resource' }),
+    checkpoint: z.looseObject({}).optional().meta({ description: 'Where a running sync resumes' }),
+  })
+  .meta({ id: 'ResourceProgress' });
+
+export const callCountersSchema = z
+  .looseObject({
+    shopifyCostUsed: z.number(),
+    throttleWaits: count,
+    throttleWaitMs: z.number(),
+    throttledResponses: count,
+    retries: count,
+  })
+  .meta({ id: 'CallCounters', description: "What the run's Shopify calls cost, over all resources" });
 
 export const syncRunSchema = z
   .looseObject({
@@ -116,18 +145,11 @@ export const syncRunSchema = z
     invocations: count.optional(),
     skipReason: z.string().optional(),
     lastError: z.string().optional().meta({ description: 'A message only: never a token or payload' }),
-    pages: count.optional(),
-    customersSeen: count.optional(),
-    written: count.optional(),
-    staleSkipped: count.optional(),
-    redactedSkipped: count.optional(),
-    invalid: count.optional(),
-    shopifyCostUsed: z.number().optional(),
-    throttleWaits: count.optional(),
-    throttleWaitMs: z.number().optional(),
-    throttledResponses: count.optional(),
-    retries: count.optional(),
-    checkpoint: z.looseObject({}).optional().meta({ description: 'Where a running sync resumes' }),
+    resources: z
+      .record(z.string(), resourceProgressSchema)
+      .optional()
+      .meta({ description: 'Per resource (customers, ...), synced one after another' }),
+    calls: callCountersSchema.optional(),
   })
   .meta({ id: 'SyncRun' });
 

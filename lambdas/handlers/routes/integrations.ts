@@ -25,11 +25,12 @@ import {
 import { openShop } from '../../core/integrations/open-shop.js';
 import type { CustomerInventory } from '../../core/integrations/ports.js';
 import { countShopifyCustomers } from '../../core/integrations/shop-admin.js';
+import { customersResource } from '../../core/resources/customers.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
 } from '../../core/integrations/webhook-health-check.js';
-import { parseWith } from '../../shopify/webhook-payloads.js';
+import { parseWith } from '../../core/validation.js';
 import { json } from './json.js';
 
 export type IntegrationRouteDeps = ConnectDeps &
@@ -93,6 +94,9 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
         throw error;
       },
     );
-    return json(200, { customers, countedAt: new Date().toISOString() });
+    return json(200, {
+      counts: { [customersResource.name]: customers },
+      countedAt: new Date().toISOString(),
+    });
   });
 };

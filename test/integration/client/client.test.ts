@@ -54,10 +54,13 @@ describe('the typed client', () => {
       })
       .toBe('succeeded');
     const run = (await api.call('getSyncRun', { path: { integrationId, runId } })).body;
-    expect(run).toMatchObject({ trigger: 'initial', customersSeen: 7, written: 7 });
+    expect(run).toMatchObject({
+      trigger: 'initial',
+      resources: { customers: { status: 'completed', seen: 7, written: 7 } },
+    });
 
     const counts = await api.call('getShopCounts', { path: { integrationId } });
-    expect(counts.body.customers).toBe(7);
+    expect(counts.body.counts).toEqual({ customers: 7 });
 
     const ids: string[] = [];
     let cursor: string | undefined;

@@ -122,10 +122,11 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', () =
     const integrationId = await row().getAttribute('data-integration-id');
     const initialRun = (await (
       await fetch(`${runtime.apiUrl}/integrations/${integrationId}/sync-runs/${initialRunId}`)
-    ).json()) as { customersSeen: number; written: number };
-    expect(initialRun.customersSeen).toBeGreaterThan(0);
-    expect(await history.nth(1).locator('td').nth(6).textContent()).toBe(String(initialRun.customersSeen));
-    expect(await history.nth(1).locator('td').nth(7).textContent()).toBe(String(initialRun.written));
+    ).json()) as { resources: { customers: { seen: number; written: number } } };
+    const customers = initialRun.resources.customers;
+    expect(customers.seen).toBeGreaterThan(0);
+    expect(await history.nth(1).locator('td').nth(6).textContent()).toBe(String(customers.seen));
+    expect(await history.nth(1).locator('td').nth(7).textContent()).toBe(String(customers.written));
     // The history heading takes the focus, so a keyboard user lands on what they asked for.
     expect(await focused()).toBe('history-title');
     await shot('console-history');
