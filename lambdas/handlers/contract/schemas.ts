@@ -97,12 +97,10 @@ export const integrationListSchema = z
 
 export const shopCountsSchema = z
   .looseObject({
-    counts: z
-      .record(z.string(), z.number().int())
-      .meta({
-        description: "Shopify's own count of each resource, by resource name",
-        examples: [{ customers: 250 }],
-      }),
+    counts: z.record(z.string(), z.number().int()).meta({
+      description: "Shopify's own count of each resource, by resource name",
+      examples: [{ customers: 250 }],
+    }),
     countedAt: timestamp,
   })
   .meta({ id: 'ShopCounts', description: 'What the store holds now, as Shopify counts it' });
