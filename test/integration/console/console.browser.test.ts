@@ -38,7 +38,8 @@ const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 6
 
 const shot = async (name: string) => {
   await mkdir(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  // The page's content only, not the empty viewport below it.
+  await page.locator('body').screenshot({ path: path.join(screenshotDir, `${name}.png`) });
 };
 
 describe.skipIf(skipReason !== undefined)('the status console in Chromium', () => {
