@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UnprocessableError } from '../errors.js';
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import { isAttentionError, SyncInProgressError } from '../sync/errors.js';
 import type { Logger } from '../logger.js';
 import { parseWith } from '../validation.js';
@@ -18,7 +19,7 @@ import type {
   TokenCipher,
 } from './ports.js';
 import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
-import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
+import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
   readonly integrations: IntegrationRepository;
@@ -28,9 +29,12 @@ export interface ConnectDeps {
   readonly sync: SyncStarter;
   /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
   readonly webhookUri: string;
+  readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly newIntegrationId?: () => string;
+  /** `Integration Recovered` when a reconnect brings back a store that needed attention. */
+  readonly events?: BackendEvents;
 }
 
 export interface ConnectResult {
@@ -92,6 +96,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     deps.shopify(request.shopDomain, request.accessToken),
     deps.webhookUri,
     now,
+    deps.webhookTopics,
   );
   await deps.records.recordWebhookHealth(integrationId, webhookHealth);
 
@@ -113,6 +118,19 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     webhooksRepaired: webhookHealth.repaired,
     runId,
   });
+  if (existing && existing.status !== 'ACTIVE') {
+    await announce(deps.events, deps.logger, {
+      type: 'Integration Recovered',
+      detail: {
+        integrationId,
+        organizationId: request.organizationId,
+        shopDomain: request.shopDomain,
+        previousStatus: existing.status,
+        ...(existing.statusReason !== undefined && { previousReason: existing.statusReason }),
+        at: now,
+      },
+    });
+  }
   return {
     created: existing === undefined,
     integration: publicIntegrationView({ ...integration, webhookHealth, lastSyncRunId: runId }),

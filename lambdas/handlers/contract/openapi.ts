@@ -188,7 +188,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}) {
     tags: [
       { name: 'Integrations', description: 'Connect, inspect and disconnect stores' },
       { name: 'Sync', description: 'Sync now, and the history of runs' },
-      { name: 'Customers', description: 'The mirrored customers' },
+      { name: 'Records', description: 'The mirrored records of each resource (customers, ...)' },
       { name: 'Webhooks', description: 'Called by Shopify' },
     ],
     paths,

@@ -4,22 +4,24 @@
  * contracts into the OpenAPI document, and client/ types its calls from them. A route added to
  * the catalog needs only its entry here (test/unit/contract fails until it has one).
  */
-import type { z } from 'zod';
-import { connectRequestSchema } from '../../core/integrations/connect-request.js';
-import { listCustomersQuerySchema } from '../../core/read-api/customer-listing.js';
-import { customerPath } from '../routes/customers.js';
+import { z } from 'zod';
+import { connectRequestSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
+import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
+import { definitionOf, resourceDefinitions } from '../../core/resources/registry.js';
+import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import type { HttpMethod } from '../catalog.js';
 import {
   connectResultSchema,
-  customerListSchema,
   customerSchema,
   disconnectResultSchema,
   integrationDetailsSchema,
   integrationListSchema,
   integrationSchema,
+  listing,
   manualSyncAnswerSchema,
+  mirroredRecordSchema,
   shopCountsSchema,
   syncRunListSchema,
   syncRunSchema,
@@ -41,7 +43,7 @@ export interface RouteContract {
   readonly route: `${HttpMethod} /${string}`;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Integrations' | 'Sync' | 'Customers' | 'Webhooks';
+  readonly tag: 'Integrations' | 'Sync' | 'Records' | 'Webhooks';
   readonly path?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
@@ -52,7 +54,7 @@ export interface RouteContract {
   readonly errors: Readonly<Partial<Record<ErrorStatus, string>>>;
 }
 
-export const routeContracts = {
+const fixedContracts = {
   receiveWebhook: {
     route: 'POST /webhooks/shopify',
     tag: 'Webhooks',
@@ -184,34 +186,70 @@ export const routeContracts = {
     responses: { 200: { description: 'The run', body: syncRunSchema } },
     errors: { 400: 'A parameter is malformed', 404: 'No such run' },
   },
-  listCustomers: {
-    route: 'GET /organizations/{organizationId}/customers',
-    tag: 'Customers',
-    summary: "The organization's mirrored customers",
-    description:
-      'By Shopify id, or by update time with `updatedSince`. Key and index reads only; a page may be ' +
-      'shorter than `limit` and still have a `nextCursor`.',
-    path: organizationPath,
-    query: listCustomersQuerySchema,
-    responses: { 200: { description: 'A page of customers', body: customerListSchema } },
-    errors: { 400: 'A parameter or the cursor is invalid' },
-  },
-  getCustomer: {
-    route: 'GET /organizations/{organizationId}/customers/{shopifyId}',
-    tag: 'Customers',
-    summary: 'One mirrored customer',
-    path: customerPath,
-    responses: { 200: { description: 'The customer', body: customerSchema } },
-    errors: { 400: 'A parameter is malformed', 404: 'No such customer' },
-  },
 } as const satisfies Record<string, RouteContract>;
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : name);
+
+const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: shopifyIdParamSchema });
+
+/** The read API's two routes for one resource, as catalog.ts declares them from the same registry. */
+const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly RecordLookup[], record: S) => {
+  const one = singular(name);
+  return {
+    list: {
+      route: `GET /organizations/{organizationId}/${name}`,
+      tag: 'Records',
+      summary: `The organization's mirrored ${name}`,
+      description:
+        'By Shopify id, by update time with `updatedSince`, or by one lookup; key and index reads only. ' +
+        'A page may be shorter than `limit` and still have a `nextCursor`.',
+      path: organizationPath,
+      query: listQuerySchema(lookups),
+      responses: {
+        200: { description: `A page of ${name}`, body: listing(record, `${capitalize(one)}List`) },
+      },
+      errors: { 400: 'A parameter or the cursor is invalid' },
+    },
+    get: {
+      route: `GET /organizations/{organizationId}/${name}/{shopifyId}`,
+      tag: 'Records',
+      summary: `One mirrored ${one}`,
+      path: recordPath,
+      responses: { 200: { description: `The ${one}`, body: record } },
+      errors: { 400: 'A parameter is malformed', 404: `No such ${one}` },
+    },
+  } as const satisfies Record<'list' | 'get', RouteContract>;
+};
+
+/**
+ * Resources whose records have a schema here are documented field by field and typed in the
+ * client; any other registered resource is documented with what every mirrored record shares.
+ */
+const customers = readContractsOf('customers', definitionOf('customers').table.lookups, customerSchema);
+
+export const routeContracts = {
+  ...fixedContracts,
+  listCustomers: customers.list,
+  getCustomer: customers.get,
+};
+
+const typedResources = new Set(['customers']);
+const otherReadContracts = resourceDefinitions
+  .filter(({ name }) => !typedResources.has(name))
+  .flatMap(({ name, table }): [string, RouteContract][] => {
+    const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
+    return [
+      [`list${capitalize(name)}`, list],
+      [`get${capitalize(singular(name))}`, get],
+    ];
+  });
 
 export type RouteContracts = typeof routeContracts;
 export type OperationId = keyof RouteContracts;
 
-export const contractByRoute: ReadonlyMap<string, readonly [OperationId, RouteContract]> = new Map(
-  (Object.entries(routeContracts) as [OperationId, RouteContract][]).map(([id, contract]) => [
-    contract.route,
-    [id, contract] as const,
-  ]),
+export const contractByRoute: ReadonlyMap<string, readonly [string, RouteContract]> = new Map(
+  [...(Object.entries(routeContracts) as [string, RouteContract][]), ...otherReadContracts].map(
+    ([id, contract]) => [contract.route, [id, contract] as const],
+  ),
 );

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { customerStates } from '../../core/customers/customer-record.js';
-import { customerStatusSchema } from '../../core/read-api/customer-listing.js';
+import { recordStatusSchema } from '../../core/read-api/record-listing.js';
 import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';
 
 const timestamp = z.string().meta({ format: 'date-time', description: 'UTC ISO-8601' });
@@ -64,9 +64,15 @@ export const integrationSchema = z
 
 export const integrationDetailsSchema = integrationSchema
   .extend({
-    customerCounts: z
-      .looseObject({ ACTIVE: z.number().int(), INACTIVE: z.number().int(), REDACTED: z.number().int() })
-      .meta({ description: 'Mirrored customers by status' }),
+    recordCounts: z
+      .record(
+        z.string(),
+        z.looseObject({ ACTIVE: z.number().int(), INACTIVE: z.number().int(), REDACTED: z.number().int() }),
+      )
+      .meta({
+        description: 'Mirrored records by resource and status',
+        examples: [{ customers: { ACTIVE: 250, INACTIVE: 0, REDACTED: 0 } }],
+      }),
   })
   .meta({ id: 'IntegrationDetails' });
 
@@ -84,7 +90,9 @@ export const disconnectResultSchema = z
     webhookCleanupError: z.string().optional(),
     purge: z
       .looseObject({
-        deletedCustomers: z.number().int(),
+        deleted: z
+          .record(z.string(), z.number().int())
+          .meta({ description: 'Records deleted, per resource' }),
         complete: z.boolean().meta({ description: 'False: the daily job finishes the purge (202)' }),
       })
       .optional(),
@@ -152,7 +160,7 @@ export const syncRunSchema = z
   .meta({ id: 'SyncRun' });
 
 /** Every listing of this API: `nextCursor` is always present, and null on the last page. */
-const listing = <T extends z.ZodType>(item: T, id: string) =>
+export const listing = <T extends z.ZodType>(item: T, id: string) =>
   z
     .looseObject({
       items: z.array(item),
@@ -199,7 +207,7 @@ export const customerSchema = z
   .looseObject({
     organizationId: z.string(),
     shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
-    status: customerStatusSchema,
+    status: recordStatusSchema,
     integrationId: z.string().optional(),
     shopDomain: z.string().optional(),
     shopifyGid: z.string().optional(),
@@ -221,7 +229,24 @@ export const customerSchema = z
   })
   .meta({ id: 'Customer', description: 'A mirrored customer; a deleted or redacted one keeps only its ids' });
 
-export const customerListSchema = listing(customerSchema, 'CustomerList');
+/** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
+export const mirroredRecordSchema = z
+  .looseObject({
+    organizationId: z.string(),
+    shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+    status: recordStatusSchema,
+    integrationId: z.string().optional(),
+    shopDomain: z.string().optional(),
+    shopifyGid: z.string().optional(),
+    shopifyUpdatedAt: timestamp.optional(),
+    deletedAt: timestamp.optional(),
+    deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+    redactedAt: timestamp.optional(),
+  })
+  .meta({
+    id: 'MirroredRecord',
+    description: 'A mirrored record; a deleted or redacted one keeps only its ids',
+  });
 
 export const webhookAnswerSchema = z
   .looseObject({

@@ -23,9 +23,8 @@ import {
   requireIntegration,
 } from '../../core/integrations/manage.js';
 import { openShop } from '../../core/integrations/open-shop.js';
-import type { CustomerInventory } from '../../core/integrations/ports.js';
-import { countShopifyCustomers } from '../../core/integrations/shop-admin.js';
-import { customersResource } from '../../core/resources/customers.js';
+import { countShopifyRecords } from '../../core/integrations/shop-admin.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -35,7 +34,7 @@ import { json } from './json.js';
 
 export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
-  HealthCheckDeps & { readonly customers: CustomerInventory; readonly purgeBudgetMs?: number };
+  HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
 export const integrationPath = z.object({ integrationId: integrationIdSchema });
 export const organizationPath = z.object({ organizationId: organizationIdSchema });
@@ -86,17 +85,21 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
   app.get('/integrations/:integrationId/shop-counts', async ({ params }) => {
     const { integrationId } = parseWith(integrationPath, params, 'path parameters');
     const integration = await requireIntegration(deps.integrations, integrationId);
-    // One customersCount query (a point or two of the bucket); the console asks once per run, not per poll.
-    const customers = await countShopifyCustomers(await openShop(integration, deps)).catch(
-      (error: unknown) => {
-        if (isAttentionError(error))
-          throw new UnprocessableError(`Shopify refused the count: ${error.message}`);
-        throw error;
-      },
+    const shopify = await openShop(integration, deps);
+    // One count query per resource (a point or two each); the console asks once per run, not per poll.
+    const counted = await Promise.allSettled(
+      resourceDefinitions.map(
+        async ({ name, reconcile }) => [name, await countShopifyRecords(shopify, reconcile)] as const,
+      ),
     );
-    return json(200, {
-      counts: { [customersResource.name]: customers },
-      countedAt: new Date().toISOString(),
-    });
+    const refused = counted.find((result) => result.status === 'rejected' && isAttentionError(result.reason));
+    if (refused?.status === 'rejected') {
+      throw new UnprocessableError(`Shopify refused the count: ${(refused.reason as Error).message}`);
+    }
+    // A resource the app may not read (a missing scope) is left out rather than failing the rest.
+    const counts = Object.fromEntries(
+      counted.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
+    );
+    return json(200, { counts, countedAt: new Date().toISOString() });
   });
 };

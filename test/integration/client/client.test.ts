@@ -77,7 +77,7 @@ describe('the typed client', () => {
     expect(new Set(ids).size).toBe(7);
 
     const details = await api.call('getIntegration', { path: { integrationId } });
-    expect(details.body).toMatchObject({ status: 'ACTIVE', customerCounts: { ACTIVE: 7 } });
+    expect(details.body).toMatchObject({ status: 'ACTIVE', recordCounts: { customers: { ACTIVE: 7 } } });
     const listed = await api.call('listOrganizationIntegrations', { path: { organizationId } });
     expect(listed.body.items.map((item) => item.integrationId)).toEqual([integrationId]);
   });
@@ -114,7 +114,13 @@ describe('the typed client', () => {
     const checked = await api.call('checkWebhooks', { path: { integrationId } });
     expect(checked.body.webhookHealth).toMatchObject({ healthy: true });
 
-    const disconnected = await api.call('disconnectIntegration', { path: { integrationId } });
-    expect(disconnected).toMatchObject({ status: 200, body: { integration: { status: 'INACTIVE' } } });
+    const disconnected = await api.call('disconnectIntegration', {
+      path: { integrationId },
+      query: { purge: 'true' },
+    });
+    expect(disconnected).toMatchObject({
+      status: 200,
+      body: { integration: { status: 'INACTIVE' }, purge: { complete: true, deleted: { customers: 7 } } },
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
@@ -264,6 +265,8 @@ describe('deletion reconcile', () => {
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
       now: () => now,
@@ -299,6 +302,8 @@ describe('deletion reconcile', () => {
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
     });
