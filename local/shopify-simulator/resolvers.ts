@@ -3,6 +3,7 @@ import { type Keyed, paginate, type PageArgs } from './connection.js';
 import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from './customer.js';
 import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
 import { orderView, type SimOrder } from './orders.js';
+import { productView, type SimProduct } from './products.js';
 import type { SimulatedShop } from './shop.js';
 import { graphqlDateTime } from './time-format.js';
 import type { webhookFormats, WebhookSubscription } from './webhooks.js';
@@ -211,6 +212,30 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
     };
   };
 
+  const productConnection = (args: Args) => {
+    requireAccess('products');
+    const terms = searchTerms(args['query']);
+    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
+    const entries: Keyed<SimProduct>[] = shop
+      .products()
+      .filter((product) => matchesSearch(product, terms))
+      .map((product) => ({
+        item: product,
+        key: { value: customerSortValue(product, sortKey), id: BigInt(product.id) },
+      }));
+    const page = paginate(
+      entries,
+      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+      shop.maxPaginatedObjects,
+    );
+    const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects);
+    return {
+      nodes: page.nodes.map(view),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
+      pageInfo: page.pageInfo,
+    };
+  };
+
   const subscriptionConnection = (args: Args) => {
     const topics = Array.isArray(args['topics']) ? (args['topics'] as string[]) : null;
     const uri =
@@ -251,6 +276,21 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
       const id = typeof args['id'] === 'string' ? customerIdFrom(args['id']) : null;
       const customer = id === null ? undefined : shop.customer(id);
       return customer ? customerView(customer) : null;
+    },
+    products: productConnection,
+    product: (args: Args) => {
+      requireAccess('products');
+      const product = typeof args['id'] === 'string' ? shop.product(args['id']) : undefined;
+      return product ? productView(product, shop.maxPaginatedObjects) : null;
+    },
+    productsCount: (args: Args) => {
+      requireAccess('products');
+      const terms = searchTerms(args['query']);
+      const count = shop.products().filter((product) => matchesSearch(product, terms)).length;
+      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
+      return limit !== null && count > limit
+        ? { count: limit, precision: 'AT_LEAST' }
+        : { count, precision: 'EXACT' };
     },
     orders: orderConnection,
     order: (args: Args) => {

@@ -18,6 +18,14 @@ import {
   orderPayload,
   type SimOrder,
 } from './orders.js';
+import {
+  makeVariants,
+  productDeletePayload,
+  type ProductInput,
+  productInputSchema,
+  productPayload,
+  type SimProduct,
+} from './products.js';
 import { type FaultSettings, FaultPlan } from './faults.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
@@ -54,6 +62,8 @@ export interface CreateShopOptions {
   readonly currencyCode?: string;
   /** Orders seeded at start (spread over the seeded customers); the first has hundreds of lines. */
   readonly seedOrders?: number;
+  /** Products seeded at start; the first has more variants than one page holds. */
+  readonly seedProducts?: number;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
 }
@@ -70,6 +80,13 @@ export interface RequestRecord {
   readonly errorCodes: readonly string[];
   readonly throttleStatus: ThrottleStatus | null;
   readonly fault: string | null;
+}
+
+export class ProductNotFoundError extends Error {
+  override readonly name = 'ProductNotFoundError';
+  constructor(id: string) {
+    super(`No product ${id} in this shop`);
+  }
 }
 
 export class OrderNotFoundError extends Error {
@@ -120,6 +137,9 @@ export class SimulatedShop {
   private readonly appSecret: string;
   private readonly customerMap = new Map<string, SimCustomer>();
   private readonly orderMap = new Map<string, SimOrder>();
+  private readonly productMap = new Map<string, SimProduct>();
+  private nextProductId = 8_100_000_000_000n;
+  private nextVariantId = 45_000_000_000_000n;
   private nextOrderId = 5_000_000_000_000n;
   private nextLineItemId = 13_000_000_000_000n;
   private nextOrderNumber = 1001;
@@ -164,6 +184,12 @@ export class SimulatedShop {
     }
     this.random = random;
     this.deniedFields = options.deniedFields ?? [];
+    for (let n = 0; n < (options.seedProducts ?? 0); n += 1) {
+      const at = Math.floor(clock.now() / 1000) * 1000 - (options.seedProducts! - n) * 30_000;
+      const product = this.buildProduct({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
+      this.productMap.set(product.id, product);
+      this.latestUpdatedAt = Math.max(this.latestUpdatedAt, product.updatedAt);
+    }
     const customerIds = seeded.map((customer) => customer.id);
     for (let n = 0; n < (options.seedOrders ?? 0); n += 1) {
       const at = Math.floor(clock.now() / 1000) * 1000 - (options.seedOrders! - n) * 60_000;
@@ -178,6 +204,70 @@ export class SimulatedShop {
       this.orderMap.set(order.id, order);
       this.latestUpdatedAt = Math.max(this.latestUpdatedAt, order.updatedAt);
     }
+  }
+
+  // ---- products -------------------------------------------------------------------------------
+
+  products(): SimProduct[] {
+    return [...this.productMap.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  product(id: string): SimProduct | undefined {
+    return this.productMap.get(id.replace(/^gid:\/\/shopify\/Product\//, ''));
+  }
+
+  createProduct(input: ProductInput = {}): SimProduct {
+    const product = this.buildProduct(productInputSchema.parse(input), this.nextUpdatedAt());
+    this.productMap.set(product.id, product);
+    this.emit('PRODUCTS_CREATE', productPayload(product, this));
+    return product;
+  }
+
+  updateProduct(id: string, patch: ProductInput): SimProduct {
+    const existing = this.product(id);
+    if (!existing) throw new ProductNotFoundError(id);
+    const parsed = productInputSchema.parse(patch);
+    const updated: SimProduct = {
+      ...existing,
+      ...(parsed.title !== undefined && { title: parsed.title }),
+      ...(parsed.status !== undefined && { status: parsed.status }),
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      updatedAt: this.nextUpdatedAt(),
+    };
+    this.productMap.set(updated.id, updated);
+    this.emit('PRODUCTS_UPDATE', productPayload(updated, this));
+    return updated;
+  }
+
+  deleteProduct(id: string): SimProduct {
+    const existing = this.product(id);
+    if (!existing) throw new ProductNotFoundError(id);
+    this.productMap.delete(existing.id);
+    this.emit('PRODUCTS_DELETE', productDeletePayload(existing));
+    return existing;
+  }
+
+  private buildProduct(input: z.output<typeof productInputSchema>, at: number): SimProduct {
+    const random = this.random;
+    this.nextProductId += BigInt(random.int(1, 5000));
+    const variants = makeVariants(input.variants ?? random.int(1, 4), random, () => {
+      this.nextVariantId += 1n;
+      return this.nextVariantId.toString();
+    });
+    const title = input.title ?? `Product ${this.productMap.size + 1}`;
+    return {
+      id: this.nextProductId.toString(),
+      title,
+      handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${this.nextProductId % 10_000n}`,
+      vendor: 'Acme',
+      productType: random.pick(['Shirts', 'Shoes', 'Hats']),
+      status: input.status ?? 'ACTIVE',
+      tags: input.tags ?? (random.chance(0.4) ? ['summer'] : []),
+      sizes: variants.map((variant) => variant.title),
+      variants,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   // ---- orders ---------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import type { MirroredRecord } from './mirrored-record.js';
 import type { ResourceDefinition } from './resource-definition.js';
 import { customersResource } from './customers.js';
 import { ordersResource } from './orders.js';
+import { productsResource } from './products.js';
 
-export const resourceDefinitions = [customersResource, ordersResource] as const;
+export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];
 export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];

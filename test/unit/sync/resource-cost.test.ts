@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { ordersResource } from '../../../lambdas/core/resources/orders.js';
+import { productsResource } from '../../../lambdas/core/resources/products.js';
 import {
   largestPageWithin,
   MAX_QUERY_COST,
@@ -54,6 +55,24 @@ describe('customers page cost', () => {
       expect(requestedCostOf(ordersResource.pageCost, ordersResource.initialPageSize)).toBeLessThanOrEqual(
         MAX_QUERY_COST,
       );
+    },
+  );
+
+  it.each([1, 20, 66])(
+    'the declared requested cost of %i products (nested variants) is what the simulator prices',
+    async (first) => {
+      const client = new ShopifyAdminClient({
+        shopDomain: 'cost.myshopify.com',
+        accessToken: 'token',
+        apiVersion: '2026-10',
+        urlTemplate: simulator.adminUrlTemplate,
+      });
+      const result = await client.query(
+        productsResource.document,
+        { first, after: null, query: null },
+        z.unknown(),
+      );
+      expect(result.cost?.requestedQueryCost).toBe(requestedCostOf(productsResource.pageCost, first));
     },
   );
 
