@@ -115,6 +115,13 @@ export const configSchema = z
       .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'expected DEBUG, INFO, WARN or ERROR' })
       .default('INFO'),
     tracing: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
+    /**
+     * Where backend events go: the account's `default` EventBridge bus, or a bus the stack
+     * creates (`stack`, named `shopify-sync-<stage>`) to keep them apart from other applications.
+     */
+    eventBus: z.enum(['default', 'stack'], { error: 'expected "default" or "stack"' }).default('default'),
+    /** A store whose syncs keep finding changes with no webhook for this long has lost its webhooks. */
+    webhooksSilentAfterHours: integer('expected an integer between 1 and 168', 1, 168).default(6),
     apiThrottleRateLimit: integer('expected a positive integer', 1).default(100),
     apiThrottleBurstLimit: integer('expected a positive integer', 1).default(200),
   })
@@ -130,6 +137,25 @@ export const configSchema = z
   });
 
 export type ShopifySyncConfig = z.output<typeof configSchema>;
+
+/**
+ * Minutes between two syncs of one store: the schedule's rate, or the minimum interval if that is
+ * longer. A cron schedule is taken as hourly (its period is not one number).
+ */
+export const syncIntervalMinutes = (
+  config: Pick<ShopifySyncConfig, 'syncSchedule' | 'minSyncIntervalMinutes'>,
+): number => {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(config.syncSchedule);
+  const scheduleMinutes = rate
+    ? Number(rate[1]) * { minute: 1, hour: 60, day: 1440 }[rate[2] as 'minute']
+    : 60;
+  return Math.max(scheduleMinutes, config.minSyncIntervalMinutes);
+};
+
+/** The issue's definition of stale: no successful sync for more than three sync intervals. */
+export const staleAfterMinutes = (
+  config: Pick<ShopifySyncConfig, 'syncSchedule' | 'minSyncIntervalMinutes'>,
+) => 3 * syncIntervalMinutes(config);
 
 export const configKeys = Object.keys(configSchema.shape) as readonly (keyof ShopifySyncConfig)[];
 

@@ -13,10 +13,12 @@ import { createLocalKms, type LocalKms } from './aws/kms-endpoint.js';
 import { localRegion } from './aws/local-identity.js';
 import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
 import { createLocalSqs } from './aws/sqs-endpoint.js';
+import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
+import { captureLambdaOutput, type LocalCloudWatch } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
-import type { LambdaHandler } from './lambda-invoke.js';
+import { installInvokeStore, type LambdaHandler } from './lambda-invoke.js';
 import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
@@ -60,6 +62,8 @@ export interface LocalRuntimeOptions {
   /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
   readonly startWorker?: boolean;
   readonly log?: (line: string) => void;
+  /** Print the handlers' JSON log lines (default true); they are recorded in `cloudWatch` either way. */
+  readonly echoHandlerLogs?: boolean;
 }
 
 export interface LocalRuntime {
@@ -77,6 +81,10 @@ export interface LocalRuntime {
   readonly shopify: ShopifyBackend;
   readonly secrets: LocalSecretsManager;
   readonly kms: LocalKms;
+  /** The backend events the handlers put on EventBridge, recorded (and printed) locally. */
+  readonly events: LocalEventBridge;
+  /** The handlers' log lines and EMF metrics, as CloudWatch would receive them. */
+  readonly cloudWatch: LocalCloudWatch;
   /** Moves every dead-lettered sync back onto the sync queue; returns how many. */
   redriveDeadLetters(): number;
   stop(): Promise<void>;
@@ -142,9 +150,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sqs = createLocalSqs(() => awsUrl);
     const secrets = createLocalSecretsManager();
     const kms = createLocalKms();
-    const awsEndpoint = await startAwsJsonEndpoint([sqs.service, secrets.service, kms.service], {
-      port: options.awsPort ?? 0,
-    });
+    const events = createLocalEventBridge(log);
+    const awsEndpoint = await startAwsJsonEndpoint(
+      [sqs.service, secrets.service, kms.service, events.service],
+      {
+        port: options.awsPort ?? 0,
+      },
+    );
     cleanups.push(() => awsEndpoint.stop());
     awsUrl = awsEndpoint.url;
 
@@ -203,15 +215,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
       POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+      EVENT_BUS_NAME: 'default',
+      STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
+      WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
     };
     const lambdaEnv: Record<string, string> = {
       ...environment,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      // Metrics go to the local CloudWatch below, which reads their EMF lines off stdout.
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      // Invocations run concurrently in this one process (see lambda-invoke.ts).
+      AWS_LAMBDA_MAX_CONCURRENCY: '10',
+      // As Lambda sets it: Powertools reports the first invocation of each handler as a cold start.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // The standard SDK v3 variables: handlers build ordinary clients and land here.
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: awsEndpoint.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: awsEndpoint.url,
       AWS_ENDPOINT_URL_KMS: awsEndpoint.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint.url,
       AWS_REGION: localRegion,
       AWS_DEFAULT_REGION: localRegion,
       AWS_ACCESS_KEY_ID: 'local',
@@ -231,6 +253,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         else process.env[key] = value;
       }
     });
+
+    // Powertools looks for the invoke store as soon as AWS_LAMBDA_MAX_CONCURRENCY is set.
+    cleanups.push(installInvokeStore());
+    const cloudWatch = captureLambdaOutput({ echo: options.echoHandlerLogs ?? true });
+    cleanups.push(() => cloudWatch.stop());
 
     // Handlers, imported only now that the environment is in place.
     const handlers = new Map<LambdaId, AnyHandler>();
@@ -302,6 +329,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       shopify,
       secrets,
       kms,
+      events,
+      cloudWatch,
       redriveDeadLetters: () => deadLetterQueue.redriveTo(syncQueue),
       stop: stopAll,
     };

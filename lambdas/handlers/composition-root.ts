@@ -6,6 +6,7 @@
  * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +20,10 @@ import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integratio
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
-import { logger } from '../adapters/observability.js';
+import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
+import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
+import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
+import { logger, traced, tracedGraphql } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
@@ -77,22 +81,30 @@ const mirrorOf = <TRecord extends MirroredRecord>(
 export const compose = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const settings = parseLambdaEnvironment(env);
   const { tables } = settings;
-  const dynamo = new DynamoDBClient({});
+  // Traced: each AWS call is an X-Ray subsegment when tracing is on (a no-op otherwise).
+  const dynamo = traced(new DynamoDBClient({}));
   const doc = createDocumentClient(dynamo);
   const config = syncConfigOf(settings);
   const integrations = createIntegrationStore(doc, tables.Integrations);
   const records = createIntegrationLifecycleStore(doc, tables.Integrations);
   const runs = createSyncRunStore(doc, tables.SyncRuns);
   const state = createSyncStateStore(doc, tables.Integrations);
-  const queue = createSqsSyncQueue({ client: new SQSClient({}), queueUrl: settings.SYNC_QUEUE_URL });
-  const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: new KMSClient({}) });
+  const queue = createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL });
+  const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
   const shopify: ShopifyConnector = (shopDomain, accessToken) =>
-    new ShopifyAdminClient({
-      shopDomain,
-      accessToken,
-      apiVersion: settings.SHOPIFY_API_VERSION,
-      urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
-    });
+    tracedGraphql(
+      new ShopifyAdminClient({
+        shopDomain,
+        accessToken,
+        apiVersion: settings.SHOPIFY_API_VERSION,
+        urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
+      }),
+      'Admin GraphQL',
+    );
+  const events = createEventBridgeEvents({
+    client: traced(new EventBridgeClient({})),
+    eventBusName: settings.EVENT_BUS_NAME,
+  });
   // The deployment's resources (CDK context `resources`), in registration order.
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
@@ -119,6 +131,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
     webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     logger,
+    events,
     syncStarter: createSyncStarter({
       integrations,
       runs,
@@ -143,6 +156,7 @@ const lifecycleDeps = (c: Composition) => ({
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
   webhookTopics: c.webhookTopics,
   logger: c.logger,
+  events: c.events,
 });
 
 export const apiDeps = (c: Composition) => ({
@@ -155,6 +169,11 @@ export const fanOutDeps = (c: Composition) => ({
   due: createDueIntegrations(c.doc, c.settings.tables.Integrations),
   queue: c.queue,
   minSyncIntervalMinutes: c.config.minSyncIntervalMinutes,
+  census: {
+    integrations: scanIntegrationStates(c.doc, c.settings.tables.Integrations),
+    staleAfterMs: c.settings.STALE_AFTER_MINUTES * 60_000,
+    webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
+  },
 });
 
 export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
@@ -174,6 +193,7 @@ export const webhookDeps = (c: Composition) => ({
   ),
   secrets: createWebhookSecrets({ appSecretArn: c.settings.APP_SECRET_ARN, cipher: c.cipher }),
   dedupe: createDeliveryDedupe({ tableName: c.settings.tables.Idempotency, client: c.dynamo }),
+  activity: createWebhookActivityStore(c.doc, c.settings.tables.Integrations),
 });
 
 export const syncWorkerDeps = (c: Composition) => ({
@@ -187,6 +207,8 @@ export const syncWorkerDeps = (c: Composition) => ({
   resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
   afterSync: deletionReconcile(c),
+  events: c.events,
+  webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
 });
 
 /** The sync worker's post-sync step: finds deletes that webhooks missed, resource by resource. */

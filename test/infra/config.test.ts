@@ -34,6 +34,8 @@ describe('deployment config', () => {
       logRetentionDays: 90,
       logLevel: 'INFO',
       tracing: false,
+      eventBus: 'default',
+      webhooksSilentAfterHours: 6,
       apiThrottleRateLimit: 100,
       apiThrottleBurstLimit: 200,
     });
