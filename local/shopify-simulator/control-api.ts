@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { paginationLimitBehaviours } from './connection.js';
 import { type SimCustomer, customerInputSchema } from './customer.js';
 import { faultSettingsSchema } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
@@ -23,6 +24,7 @@ export const createShopSchema = z
     seedCustomers: z.number().int().min(0).max(100_000).optional(),
     seed: z.number().int().optional(),
     maxPaginatedObjects: z.number().int().positive().optional(),
+    paginationLimitBehaviour: z.enum(paginationLimitBehaviours).optional(),
     name: z.string().optional(),
     ianaTimezone: z.string().optional(),
     currencyCode: z.string().length(3).optional(),

@@ -163,7 +163,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
     const page = paginate(
       entries,
       { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
+      shop.paginationLimit(),
     );
     return {
       nodes: page.nodes.map(customerView),
@@ -187,7 +187,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
     const page = paginate(
       entries,
       { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
+      shop.paginationLimit(),
     );
     return {
       nodes: page.nodes.map(subscriptionView),

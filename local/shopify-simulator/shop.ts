@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { defaultMaxPaginatedObjects } from './connection.js';
+import {
+  defaultMaxPaginatedObjects,
+  type PaginationLimit,
+  type PaginationLimitBehaviour,
+} from './connection.js';
 import {
   type CustomerInput,
   type SimAddress,
@@ -40,6 +44,8 @@ export interface CreateShopOptions {
   readonly seed?: number;
   /** Shopify's 25,000-object pagination cap, lowered in tests. */
   readonly maxPaginatedObjects?: number;
+  /** What a listing does at that cap: Shopify's documented error, or a silent end. */
+  readonly paginationLimitBehaviour?: PaginationLimitBehaviour;
   readonly name?: string;
   readonly ianaTimezone?: string;
   readonly currencyCode?: string;
@@ -96,6 +102,7 @@ export class SimulatedShop {
   readonly faults = new FaultPlan();
   readonly outbox: WebhookOutbox;
   maxPaginatedObjects: number;
+  paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
   private readonly appSecret: string;
   private readonly customerMap = new Map<string, SimCustomer>();
@@ -123,6 +130,7 @@ export class SimulatedShop {
     this.bucket = new CostBucket(options.plan ?? standardPlan, clock);
     this.outbox = new WebhookOutbox(clock);
     this.maxPaginatedObjects = options.maxPaginatedObjects ?? defaultMaxPaginatedObjects;
+    this.paginationLimitBehaviour = options.paginationLimitBehaviour ?? 'error';
 
     const random = new SeededRandom(options.seed ?? 42);
     // Ids are sparse and increase with creation time, like Shopify's.
@@ -155,6 +163,10 @@ export class SimulatedShop {
   // ---- customers ------------------------------------------------------------------------------
 
   /** Current state, ordered by id: for comparing with what a sync stored. */
+  paginationLimit(): PaginationLimit {
+    return { maxObjects: this.maxPaginatedObjects, behaviour: this.paginationLimitBehaviour };
+  }
+
   customers(): SimCustomer[] {
     return [...this.customerMap.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { adminPathPattern, handleAdminGraphQL } from './admin-api.js';
 import { type Clock, systemClock } from './clock.js';
 import { controlPrefix, handleControl } from './control-api.js';
+import type { PaginationLimitBehaviour } from './connection.js';
 import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
@@ -21,6 +22,8 @@ export interface ShopifySimulatorOptions {
   readonly clock?: Clock;
   /** Default pagination cap for new shops (Shopify: 25,000). */
   readonly maxPaginatedObjects?: number;
+  /** Default for new shops: what a listing does at that cap. */
+  readonly paginationLimitBehaviour?: PaginationLimitBehaviour;
 }
 
 export interface ShopifySimulator {
@@ -69,6 +72,7 @@ export async function startShopifySimulator(
     const shop = new SimulatedShop(
       {
         maxPaginatedObjects: options.maxPaginatedObjects,
+        paginationLimitBehaviour: options.paginationLimitBehaviour,
         ...shopOptions,
         appSecret: shopOptions.appSecret ?? appSecret,
         numericId: String(nextShopId++),

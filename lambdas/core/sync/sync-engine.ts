@@ -169,8 +169,10 @@ export async function syncResource<TNode, TRecord>(
             )
           : from.pageSize,
     };
-    // A short page with hasNextPage=false ends the slice and, being the newest, the whole run.
-    const done = !connection.pageInfo.hasNextPage;
+    // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the
+    // limit Shopify may end a listing silently instead of erroring, so a full slice always goes
+    // on with a new slice from the last updatedAt seen (the next fetch starts it).
+    const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
     const ahead = done || input.shouldPause() ? undefined : startFetch(written);
 
     const outcomes = page.records.length
