@@ -14,7 +14,8 @@ import { createIntegrationStore } from '../adapters/dynamodb/integration-store.j
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import type { TableNames } from '../adapters/dynamodb/table-definitions.js';
-import { logger } from '../adapters/observability.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
@@ -89,7 +90,7 @@ export const complianceTopicsFromEnv = (
 export const deletionReconcileFromEnv = (
   doc: DynamoDBDocumentClient,
   tables: TableNames,
-  customerStore: Pick<CustomerStore, 'markDeleted'>,
+  customerStore: Pick<CustomerStore, 'markDeleted' | 'upsertMany'>,
   env: NodeJS.ProcessEnv = process.env,
 ) => {
   const deps: ReconcileDeps = {
@@ -100,13 +101,21 @@ export const deletionReconcileFromEnv = (
     records: createIntegrationLifecycleStore(doc, tables.Integrations),
     logger,
     overlapMinutes: syncConfigFromEnv(env).overlapMinutes,
+    // Retried at most daily (isReconcileDue), so the metric fires at most about once a day per store.
+    onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
   };
-  return async (integration: Integration, { deadline }: { readonly deadline: number }) => {
-    const result = await runDeletionReconcile(integration, deps, { deadline });
-    logger.info('Deletion reconcile', {
+  return async (
+    integration: Integration,
+    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+  ) => {
+    const result = await runDeletionReconcile(integration, deps, options);
+    logger.info('Reconcile', {
       integrationId: integration.integrationId,
       outcome: result.outcome,
-      ...(result.outcome === 'reconciled' && { markedInactive: result.markedInactive.length }),
+      ...(result.outcome === 'reconciled' && {
+        markedInactive: result.markedInactive.length,
+        backfilled: result.backfilled.length,
+      }),
     });
     return result;
   };

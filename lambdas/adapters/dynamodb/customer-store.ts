@@ -31,6 +31,23 @@ const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 const wasRedacted = (error: ConditionalCheckFailedException): boolean =>
   (error.Item as Record<string, unknown> | undefined)?.['redactedAt'] !== undefined;
 
+/** The failed condition was the reconcile rule: a reconcile-made delete this snapshot postdates. */
+const reversible = (error: ConditionalCheckFailedException, updatedAt: string): boolean => {
+  const item = error.Item as Record<string, unknown> | undefined;
+  const plain = (name: string): unknown => {
+    const value = item?.[name];
+    return typeof value === 'object' && value !== null && 'S' in value ? (value as { S: unknown }).S : value;
+  };
+  const storedUpdatedAt = plain('shopifyUpdatedAt');
+  const deletedAt = plain('deletedAt');
+  return (
+    plain('deleteReason') === 'reconciled' &&
+    typeof deletedAt === 'string' &&
+    deletedAt < updatedAt &&
+    (typeof storedUpdatedAt !== 'string' || storedUpdatedAt <= updatedAt)
+  );
+};
+
 export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: string): CustomerStore => {
   const upsert = async (record: CustomerRecord): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
@@ -43,21 +60,39 @@ export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: stri
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
-    try {
-      await doc.send(
+    const snapshotIsNewer =
+      '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
+    const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
+    const write = (reactivate: boolean) =>
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-          // the first write or by a delete, so a late update can never resurrect a customer.
-          UpdateExpression: `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
-          ConditionExpression:
-            '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
+          // the first write or by a delete, so a late update can never resurrect a customer,
+          // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
+          UpdateExpression: reactivate
+            ? `SET ${[...sets, '#status = :active'].join(', ')} REMOVE deletedAt, deleteReason`
+            : `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
+          ConditionExpression: reactivate
+            ? `${snapshotIsNewer} AND ${reversesReconcile}`
+            : `${snapshotIsNewer} AND NOT (${reversesReconcile})`,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ':reconciled': 'reconciled' },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+    try {
+      await write(false);
+      return 'written';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (wasRedacted(error)) return 'redacted';
+      // The rare case costs a second round trip; the common one pays nothing for it.
+      if (!reversible(error, record.shopifyUpdatedAt)) return 'stale';
+    }
+    try {
+      await write(true);
       return 'written';
     } catch (error) {
       if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'stale';
@@ -80,10 +115,13 @@ export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: stri
             'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
             'integrationId = if_not_exists(integrationId, :integrationId), ' +
             'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+          // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
           ConditionExpression:
-            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt)',
+            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
+            (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
+            ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
             ':inactive': 'INACTIVE',
             ':deletedAt': toUtcIso(deletedAt),
             ':reason': reason,

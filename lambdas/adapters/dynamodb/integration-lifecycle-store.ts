@@ -158,8 +158,15 @@ export const createIntegrationLifecycleStore = (
       );
     },
 
-    async recordReconcile(integrationId, reconciledAt) {
-      await updateExisting(integrationId, 'SET lastReconciledAt = :at', { ':at': reconciledAt });
+    async recordReconcile(integrationId, { reconciledAt, countMismatch }) {
+      await (countMismatch
+        ? updateExisting(integrationId, 'SET lastReconciledAt = :at, countMismatch = :mismatch', {
+            ':at': reconciledAt,
+            ':mismatch': countMismatch,
+          })
+        : updateExisting(integrationId, 'SET lastReconciledAt = :at REMOVE countMismatch', {
+            ':at': reconciledAt,
+          }));
     },
 
     async addPendingPurge(integrationId) {

@@ -39,6 +39,7 @@ const OWNED_ELSEWHERE = new Set([
   'lastSyncRunId',
   'syncLease',
   'lastReconciledAt',
+  'countMismatch',
   'webhookHealth',
 ]);
 

@@ -11,6 +11,14 @@ export interface WebhookHealth {
   readonly error?: string;
 }
 
+/** Shopify's customer count and the mirror's active count, as a reconcile left them. */
+export interface CountMismatch {
+  readonly shopifyCount: number;
+  readonly storedActive: number;
+  /** First reconcile that ended with a mismatch, while it lasts. */
+  readonly since: string;
+}
+
 export interface Integration {
   readonly integrationId: string;
   readonly organizationId: string;
@@ -36,6 +44,8 @@ export interface Integration {
   readonly redactedAt?: string;
   /** Last completed deletion reconcile (id-set comparison with Shopify). */
   readonly lastReconciledAt?: string;
+  /** Set while the counts differ even after a reconcile: reported, and retried at most daily. */
+  readonly countMismatch?: CountMismatch;
 }
 
 /** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */

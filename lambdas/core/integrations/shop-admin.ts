@@ -6,16 +6,25 @@
 import { z } from 'zod';
 import {
   customerIdsPageQuery,
+  customerNodesQuery,
   customersCountQuery,
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
+import { customersByIdsQuery } from '../../shopify/queries/customers.js';
+import type { CustomerOwner, CustomerRecord } from '../customers/customer-record.js';
+import { customersResource } from '../resources/customers.js';
 import type { ShopifyGraphql } from '../sync/ports.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';
+}
+
+/** A listing that cannot be trusted to have reached its end: nothing may be concluded from it. */
+export class IncompleteListingError extends Error {
+  override readonly name = 'IncompleteListingError';
 }
 
 export interface ShopIdentity {
@@ -151,7 +160,9 @@ export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerat
     if (ids.length > 0) yield ids;
     const { hasNextPage, endCursor }: { hasNextPage: boolean; endCursor: string | null } =
       data.customers.pageInfo;
-    if (!hasNextPage || ids.length === 0) return;
+    if (!hasNextPage) return;
+    // "More to come" with nothing on the page is not an end: Shopify has not said where the rest is.
+    if (ids.length === 0) throw new IncompleteListingError('customers page said hasNextPage but held no ids');
     inSlice += ids.length;
     if (inSlice >= ID_SLICE_OBJECTS || endCursor === null) {
       lastId = ids.reduce((max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max));
@@ -160,5 +171,66 @@ export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerat
     } else {
       after = endCursor;
     }
+  }
+}
+
+/** Shopify's cap on ids per `nodes(ids:)` call. */
+export const NODES_PER_CALL = 250;
+
+/**
+ * Of `ids` (numeric customer ids), those Shopify answers `null` for: deleted, as Shopify sees it
+ * now. A direct lookup does not go through the search index, so unlike a listing it cannot miss
+ * a live customer; a few points per call.
+ */
+export const customersAbsentFromShopify = async (
+  shopify: ShopifyGraphql,
+  ids: readonly string[],
+): Promise<string[]> => {
+  const schema = z.object({ nodes: z.array(z.object({ id: z.string() }).nullable()) });
+  const absent: string[] = [];
+  for (let start = 0; start < ids.length; start += NODES_PER_CALL) {
+    const batch = ids.slice(start, start + NODES_PER_CALL);
+    const { data } = await shopify.query(
+      customerNodesQuery,
+      { ids: batch.map((id) => `gid://shopify/Customer/${id}`) },
+      schema,
+      { expectedCost: batch.length + 1 },
+    );
+    if (data.nodes.length !== batch.length)
+      throw new ShopAdminError(`nodes returned ${data.nodes.length} entries for ${batch.length} ids`);
+    data.nodes.forEach((node, index) => {
+      if (node === null) absent.push(batch[index]!);
+    });
+  }
+  return absent;
+};
+
+/** 200 customers at about 4 points each stay under Shopify's 1,000-point cap per query. */
+const CUSTOMERS_PER_LOOKUP = 200;
+
+/**
+ * Customers by numeric id, mapped like a sync page, in batches; ids Shopify no longer has are
+ * left out. A node that fails validation is skipped (the sync logs the same case by id).
+ */
+export async function* fetchCustomersByIds(
+  shopify: ShopifyGraphql,
+  ids: readonly string[],
+  owner: CustomerOwner,
+): AsyncGenerator<CustomerRecord[]> {
+  const schema = z.object({ nodes: z.array(z.unknown()) });
+  for (let start = 0; start < ids.length; start += CUSTOMERS_PER_LOOKUP) {
+    const batch = ids.slice(start, start + CUSTOMERS_PER_LOOKUP);
+    const { data } = await shopify.query(
+      customersByIdsQuery,
+      { ids: batch.map((id) => `gid://shopify/Customer/${id}`) },
+      schema,
+      { expectedCost: batch.length * customersResource.pageCost.perNode + 1 },
+    );
+    const records = data.nodes.flatMap((node) => {
+      if (node === null) return [];
+      const parsed = customersResource.nodeSchema.safeParse(node);
+      return parsed.success ? [customersResource.toRecord(parsed.data, owner)] : [];
+    });
+    if (records.length > 0) yield records;
   }
 }

@@ -57,10 +57,15 @@ export interface SyncDeps<TNode, TRecord> {
   readonly logger: Logger;
   readonly config: SyncConfig;
   /**
-   * Runs after a sync completed and advanced the watermark, e.g. the deletion reconcile: an
-   * incremental sync cannot see deletes. Its failure is logged and never fails the sync.
+   * Runs after a sync completed, e.g. the reconcile: an incremental sync cannot see deletes. It
+   * runs under the run's lease (one Shopify consumer per store at a time) and calls `heartbeat`
+   * between pages to keep it; the watermark advances and the lease is released after it. Its
+   * failure is logged and never fails the sync.
    */
-  readonly afterSync?: (integration: Integration, options: { readonly deadline: number }) => Promise<unknown>;
+  readonly afterSync?: (
+    integration: Integration,
+    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+  ) => Promise<unknown>;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -182,6 +187,12 @@ export async function runSync<TNode, TRecord>(
       ),
   };
 
+  // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+  const keepLease = async (): Promise<void> => {
+    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
+    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
+  };
+
   try {
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
     const result = await syncResource({
@@ -200,10 +211,7 @@ export async function runSync<TNode, TRecord>(
       logger,
       saveProgress: async (next) => {
         await runs.saveProgress(integrationId, runId, next);
-        // Heartbeat: a run that lost its lease stops instead of racing the new holder.
-        const t = deps.now();
-        const renewed = await state.renewLease(integrationId, runId, iso(t + config.leaseTtlMs));
-        if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
+        await keepLease();
       },
     });
 
@@ -224,13 +232,13 @@ export async function runSync<TNode, TRecord>(
       finishedAt: iso(deps.now()),
       progress: result.progress,
     });
-    const advanced = await state.completeSync(integrationId, runId, startedAt);
-    if (!advanced)
-      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     logger.info('Sync succeeded', { integrationId, runId, ...result.progress.counters });
     if (deps.afterSync) {
       try {
-        await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
+        await deps.afterSync(integration, {
+          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+          heartbeat: keepLease,
+        });
       } catch (error) {
         logger.warn('Post-sync step failed; the next sync tries again', {
           integrationId,
@@ -239,6 +247,9 @@ export async function runSync<TNode, TRecord>(
         });
       }
     }
+    const advanced = await state.completeSync(integrationId, runId, startedAt);
+    if (!advanced)
+      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     return { outcome: 'succeeded', runId };
   } catch (error) {
     const summary = errorSummary(error);

@@ -86,3 +86,12 @@ export const customerIdsPageQuery = /* GraphQL */ `
     }
   }
 `;
+
+/** A direct lookup by id (no search index): `null` for each customer Shopify no longer has. */
+export const customerNodesQuery = /* GraphQL */ `
+  query CustomerNodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      id
+    }
+  }
+`;
