@@ -17,9 +17,14 @@ import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import {
+  createSqsRetryScheduler,
+  createSqsSyncQueue,
+  type RetryScheduler,
+} from '../adapters/sqs/sync-queue.js';
 import { customersResource } from '../core/resources/customers.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
+import { RetryLaterError } from '../core/sync/errors.js';
 import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
 import { deletionReconcileFromEnv } from './lifecycle-wiring.js';
@@ -30,6 +35,8 @@ export type SyncWorkerDeps = Omit<SyncDeps<unknown, unknown>, 'now' | 'logger'> 
   readonly metrics?: typeof defaultMetrics;
   /** Pause (and continue in a new invocation) when less than this much time is left. */
   readonly pauseMarginMs?: number;
+  /** Brings a failed message back after the run's backoff instead of the visibility timeout. */
+  readonly retries?: RetryScheduler;
 };
 
 export class InvalidSyncMessageError extends Error {
@@ -58,6 +65,15 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
         await syncRecord(record);
       } catch (error) {
         metrics.addMetric('SyncAttemptFailed', MetricUnit.Count, 1);
+        if (error instanceof RetryLaterError && deps.retries) {
+          // Without it the message still comes back, after the visibility timeout: slower, not lost.
+          await deps.retries.retryAfter(record.receiptHandle, error.delaySeconds).catch((failure: unknown) =>
+            logger.warn('Could not shorten the retry delay; SQS retries after the visibility timeout', {
+              messageId: record.messageId,
+              error: failure instanceof Error ? failure.name : 'Unknown',
+            }),
+          );
+        }
         throw error;
       }
     };
@@ -107,11 +123,13 @@ const fromEnv = () => {
   const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
   const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
   const customers = createCustomerStore(doc, tables.Customers);
+  const sqs = new SQSClient({});
   return createSyncWorkerHandler({
     integrations: createIntegrationStore(doc, tables.Integrations),
     runs: createSyncRunStore(doc, tables.SyncRuns),
     state: createSyncStateStore(doc, tables.Integrations),
-    queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
+    queue: createSqsSyncQueue({ client: sqs, queueUrl }),
+    retries: createSqsRetryScheduler({ client: sqs, queueUrl }),
     tokens: createKmsTokenCipher({ keyId }),
     graphqlFor: (integration, accessToken) =>
       new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),

@@ -1,6 +1,6 @@
 import type { Integration } from '../integrations/integration.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import { isAttentionError, LeaseBusyError } from './errors.js';
+import { isAttentionError, LeaseBusyError, RetryLaterError, retryDelaySeconds } from './errors.js';
 import type {
   IntegrationReader,
   Logger,
@@ -120,7 +120,7 @@ export async function runSync<TNode, TRecord>(
   const { integrationId } = integration;
   const runId = message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
   const now = deps.now();
-  const run = await runs.createIfAbsent({
+  let run = await runs.createIfAbsent({
     integrationId,
     runId,
     trigger: runTriggerOf(message, integration),
@@ -128,6 +128,16 @@ export async function runSync<TNode, TRecord>(
     queuedAt: iso(delivery.sentAt),
     expiresAt: Math.floor(now / 1000) + config.runRetentionDays * 86_400,
   });
+  // Redriven from the DLQ: the run failed when its receives ran out; it goes on from its checkpoint.
+  if (
+    run.status === 'failed' &&
+    run.exhaustedMessageId !== undefined &&
+    run.exhaustedMessageId !== delivery.messageId &&
+    (await runs.reopen(integrationId, runId, run.exhaustedMessageId, iso(now)))
+  ) {
+    logger.info('Sync run re-opened by a redriven message', { integrationId, runId });
+    run = { ...run, status: 'resumed' };
+  }
   if (isTerminal(run.status)) {
     // A concurrent copy of this run may still hold the lease; a finished run never keeps it.
     await state.releaseLease(integrationId, runId);
@@ -143,7 +153,7 @@ export async function runSync<TNode, TRecord>(
     logger.info('Sync skipped', { integrationId, runId, reason });
     return { outcome: 'skipped', runId, reason };
   };
-  const started = run.status === 'running';
+  const started = run.status !== 'queued';
 
   const { encryptedAccessToken } = integration;
   // Erased credentials (shop/redact, purge) leave nothing to sync with, whatever the status says.
@@ -160,17 +170,46 @@ export async function runSync<TNode, TRecord>(
     return skip('RECENTLY_SYNCED');
   }
 
+  /**
+   * A failed attempt: retried soon (growing backoff) while receives remain; on the last one the
+   * run fails with the reason, and the message (bound for the DLQ) can re-open it when redriven.
+   */
+  const attemptFailed = async (error: unknown): Promise<never> => {
+    const summary = errorSummary(error);
+    if (delivery.receiveCount >= config.maxReceives) {
+      await runs.finish(integrationId, runId, {
+        status: 'failed',
+        finishedAt: iso(deps.now()),
+        lastError: `Gave up after ${delivery.receiveCount} attempts: ${summary}`,
+        exhaustedMessageId: delivery.messageId,
+      });
+      await state.releaseLease(integrationId, runId);
+      logger.error('Sync attempt failed for the last time; the message goes to the DLQ', {
+        integrationId,
+        runId,
+        receiveCount: delivery.receiveCount,
+        error: summary,
+      });
+      throw error;
+    }
+    const delaySeconds = retryDelaySeconds(delivery.receiveCount);
+    const nextAttemptAt = iso(deps.now() + delaySeconds * 1000);
+    await runs.recordRetry(integrationId, runId, { lastError: summary, nextAttemptAt });
+    logger.warn('Sync attempt failed; retrying soon', {
+      integrationId,
+      runId,
+      receiveCount: delivery.receiveCount,
+      nextAttemptAt,
+      error: summary,
+    });
+    throw new RetryLaterError(error, delaySeconds);
+  };
+
   const lease = await state.acquireLease(integrationId, runId, iso(now), iso(now + config.leaseTtlMs));
   if (!lease.acquired) {
     if (!started) return skip('ANOTHER_SYNC_RUNNING');
-    const busy = new LeaseBusyError(integrationId, lease.holderRunId);
-    if (delivery.receiveCount < config.maxReceives) throw busy;
-    await runs.finish(integrationId, runId, {
-      status: 'failed',
-      finishedAt: iso(now),
-      lastError: errorSummary(busy),
-    });
-    return { outcome: 'failed', runId };
+    // The holder may be this run's own crashed attempt, whose lease lapses soon.
+    return attemptFailed(new LeaseBusyError(integrationId, lease.holderRunId));
   }
 
   const current = await runs.markRunning(integrationId, runId, iso(now));
@@ -267,24 +306,7 @@ export async function runSync<TNode, TRecord>(
       });
       return { outcome: 'failed', runId };
     }
-    if (error instanceof LeaseBusyError) throw error; // another run took over: retry later or expire
-    if (delivery.receiveCount >= config.maxReceives) {
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
-      await state.releaseLease(integrationId, runId);
-    } else {
-      await runs.recordError(integrationId, runId, summary);
-    }
-    logger.error('Sync attempt failed; SQS will redeliver', {
-      integrationId,
-      runId,
-      receiveCount: delivery.receiveCount,
-      error: summary,
-    });
-    throw error;
+    return attemptFailed(error);
   }
 }
 
