@@ -17,10 +17,11 @@ import type {
   IntegrationLifecycleRecords,
   IntegrationRepository,
 } from '../integrations/ports.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import { type TopicHandler, type TopicHandlers, evenWhenInactive } from '../webhooks/topic-registry.js';
 import { bodyText, type WebhookDelivery } from '../webhooks/delivery.js';
-import { parseShopifyJson, parseWith } from '../../shopify/webhook-payloads.js';
+import { parseShopifyJson } from '../webhooks/shopify-json.js';
+import { parseWith } from '../validation.js';
 import {
   customersDataRequestPayloadSchema,
   customersRedactPayloadSchema,

@@ -16,7 +16,7 @@ import {
 import { customersByIdsQuery } from '../../shopify/queries/customers.js';
 import type { CustomerOwner, CustomerRecord } from '../customers/customer-record.js';
 import { customersResource } from '../resources/customers.js';
-import type { ShopifyGraphql } from '../sync/ports.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';

@@ -7,7 +7,7 @@
  * deadline): the stores it did not reach are the first ones the next day. Every store is
  * checked within ceil(stores / checks per invocation) days, at any scale.
  */
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';

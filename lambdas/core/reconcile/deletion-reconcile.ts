@@ -32,7 +32,7 @@ import {
   IncompleteListingError,
   shopifyCustomerIds,
 } from '../integrations/shop-admin.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 

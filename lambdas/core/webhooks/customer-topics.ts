@@ -2,12 +2,9 @@
 import { toCustomerRecord } from '../customers/customer-record.js';
 import type { CustomerWrites } from '../customers/customer-writes.js';
 import { snapshotFromWebhook } from '../customers/from-webhook.js';
-import {
-  customerDeletePayloadSchema,
-  customerPayloadSchema,
-  parseShopifyJson,
-  parseWith,
-} from '../../shopify/webhook-payloads.js';
+import { customerDeletePayloadSchema, customerPayloadSchema } from '../../shopify/webhook-payloads.js';
+import { parseShopifyJson } from './shopify-json.js';
+import { parseWith } from '../validation.js';
 import { bodyText } from './delivery.js';
 import type { IngestResult, TopicHandler, TopicHandlers } from './topic-registry.js';
 

@@ -94,7 +94,10 @@ describe('sync retries and redrive', () => {
     expect(await runtime.syncWorker.pollOnce()).toBeUndefined();
     advanceQueueClock(1);
     expect((await runtime.syncWorker.pollOnce())?.deleted).toHaveLength(1);
-    expect(await runOf(integrationId, runId)).toMatchObject({ status: 'succeeded', written: 300 });
+    expect(await runOf(integrationId, runId)).toMatchObject({
+      status: 'succeeded',
+      resources: { customers: { written: 300 } },
+    });
   });
 
   it('a run that exhausted its receives fails with the reason, and its redriven message resumes it from the checkpoint', async () => {
@@ -117,7 +120,7 @@ describe('sync retries and redrive', () => {
     expect(failed).toMatchObject({
       status: 'failed',
       lastError: expect.stringMatching(/^Gave up after 5 attempts: .*429/),
-      pages: 1,
+      resources: { customers: { pages: 1 } },
     });
     expect(await runtime.syncWorker.pollOnce()).toBeUndefined(); // moved to the DLQ
     expect(runtime.deadLetterQueue.peek()).toHaveLength(1);
@@ -127,10 +130,13 @@ describe('sync retries and redrive', () => {
     expect((await runtime.syncWorker.pollOnce())?.deleted).toHaveLength(1);
 
     const resumed = await runOf(integrationId, runId);
-    expect(resumed).toMatchObject({ status: 'succeeded', written: 600, resumedAt: expect.any(String) });
+    expect(resumed).toMatchObject({
+      status: 'succeeded',
+      resources: { customers: { written: 600, pages: 3 } },
+      resumedAt: expect.any(String),
+    });
     expect(resumed).not.toHaveProperty('exhaustedMessageId');
     // Page one was not read again: two more pages (249 + 249 + 102 = 600), plus the reconcile's calls.
-    expect(resumed.pages).toBe(3);
     const syncPages = shop
       .requests()
       .slice(requestsBefore)
