@@ -99,10 +99,11 @@ export function paginate<T>(
   entries: readonly Keyed<T>[],
   args: PageArgs & { readonly reverse?: boolean | null },
   { maxObjects, behaviour }: PaginationLimit,
+  { unbounded = false }: { readonly unbounded?: boolean } = {},
 ): Connection<T> {
   const first = pageSize('first', args.first);
   const last = pageSize('last', args.last);
-  if (first === null && last === null) {
+  if (first === null && last === null && !unbounded) {
     throw new GraphQLError('You must provide one of first or last.', { extensions: { code: 'BAD_REQUEST' } });
   }
   const reverse = args.reverse ?? false;

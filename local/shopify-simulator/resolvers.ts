@@ -149,7 +149,26 @@ const customerSortValue = (customer: SimCustomer, sortKey: string): bigint => {
 const userError = (field: string[] | null, message: string) => ({ field, message });
 
 /** Root fields of QueryRoot and Mutation for one shop, as graphql-js rootValue functions. */
-export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
+export function rootValueFor(
+  shop: SimulatedShop,
+  apiVersion: string,
+  /** A bulk operation's run: connections return every item, with no page size or object limit. */
+  { unbounded = false }: { readonly unbounded?: boolean } = {},
+): View {
+  const pageOf = <T>(entries: readonly Keyed<T>[], args: Args) =>
+    unbounded
+      ? paginate(
+          entries,
+          { reverse: args['reverse'] as boolean },
+          { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' },
+          { unbounded: true },
+        )
+      : paginate(
+          entries,
+          { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+          shop.paginationLimit(),
+        );
+
   const customerConnection = (args: Args) => {
     const terms = searchTerms(args['query']);
     const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
@@ -160,11 +179,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
         item: customer,
         key: { value: customerSortValue(customer, sortKey), id: BigInt(customer.id) },
       }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.paginationLimit(),
-    );
+    const page = pageOf(entries, args);
     return {
       nodes: page.nodes.map(customerView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: customerView(edge.node) })),
@@ -184,11 +199,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
       .webhookSubscriptions()
       .filter((s) => (!topics || topics.includes(s.topic)) && (!uri || s.uri === uri))
       .map((s) => ({ item: s, key: { value: BigInt(s.createdAt), id: BigInt(s.legacyResourceId) } }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.paginationLimit(),
-    );
+    const page = pageOf(entries, args);
     return {
       nodes: page.nodes.map(subscriptionView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: subscriptionView(edge.node) })),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type BulkSettings, BulkResultFiles, ShopBulkOperations } from './bulk-operations.js';
 import type { Clock } from './clock.js';
 import {
   defaultMaxPaginatedObjects,
@@ -49,6 +50,8 @@ export interface CreateShopOptions {
   readonly name?: string;
   readonly ianaTimezone?: string;
   readonly currencyCode?: string;
+  /** Where bulk operation results are published (the simulator's HTTP server serves them). */
+  readonly bulkResults?: BulkResultFiles;
 }
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
@@ -100,6 +103,7 @@ export class SimulatedShop {
   readonly currencyCode: string;
   readonly bucket: CostBucket;
   readonly faults = new FaultPlan();
+  readonly bulk: ShopBulkOperations;
   readonly outbox: WebhookOutbox;
   maxPaginatedObjects: number;
   paginationLimitBehaviour: PaginationLimitBehaviour;
@@ -131,6 +135,7 @@ export class SimulatedShop {
     this.outbox = new WebhookOutbox(clock);
     this.maxPaginatedObjects = options.maxPaginatedObjects ?? defaultMaxPaginatedObjects;
     this.paginationLimitBehaviour = options.paginationLimitBehaviour ?? 'error';
+    this.bulk = new ShopBulkOperations(this, clock, options.bulkResults ?? new BulkResultFiles(clock));
 
     const random = new SeededRandom(options.seed ?? 42);
     // Ids are sparse and increase with creation time, like Shopify's.
@@ -332,6 +337,11 @@ export class SimulatedShop {
 
   // ---- delivery, faults, observations ---------------------------------------------------------
 
+  /** Outcomes of the next bulk operations, the concurrency limit, polls to finish, URL lifetime. */
+  configureBulk(settings: BulkSettings): void {
+    this.bulk.configure(settings);
+  }
+
   setFaults(settings: FaultSettings): void {
     this.faults.set(settings);
   }
@@ -411,7 +421,8 @@ export class SimulatedShop {
     return this.nextAddressId.toString();
   }
 
-  private emit(topic: string, body: string): void {
+  /** Delivers `body` to every HTTP subscription of `topic` (GraphQL enum name). */
+  emit(topic: string, body: string): void {
     const eventId = randomUUID();
     for (const subscription of this.subscriptionMap.values()) {
       if (subscription.topic !== topic || !/^https?:\/\//.test(subscription.uri)) continue;
