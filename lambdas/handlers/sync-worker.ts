@@ -17,6 +17,7 @@ import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
 import {
   createSqsRetryScheduler,
   createSqsSyncQueue,
@@ -134,6 +135,7 @@ const fromEnv = () => {
     graphqlFor: (integration, accessToken) =>
       new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
     resources: [syncedResource(customersResource, customers)],
+    bulkResults: createJsonlReader(),
     config: syncConfigFromEnv(env),
     afterSync: deletionReconcileFromEnv(doc, tables, customers, env),
   });

@@ -56,6 +56,7 @@ export const bulkSettingsSchema = z
     maxConcurrent: z.number().int().positive().optional(),
     pollsToFinish: z.number().int().nonnegative().optional(),
     urlTtlMs: z.number().int().optional(),
+    finishAfterMs: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type BulkSettings = z.infer<typeof bulkSettingsSchema>;
@@ -113,6 +114,8 @@ export class ShopBulkOperations {
   maxConcurrent = 1;
   /** Polls of `bulkOperation` before an operation finishes (the first moves it to RUNNING). */
   pollsToFinish = 2;
+  /** An operation nobody polls finishes after this long (another client's, in tests). */
+  finishAfterMs = 60_000;
   urlTtlMs = defaultUrlTtlMs;
 
   constructor(
@@ -126,6 +129,7 @@ export class ShopBulkOperations {
     if (settings.maxConcurrent !== undefined) this.maxConcurrent = settings.maxConcurrent;
     if (settings.pollsToFinish !== undefined) this.pollsToFinish = settings.pollsToFinish;
     if (settings.urlTtlMs !== undefined) this.urlTtlMs = settings.urlTtlMs;
+    if (settings.finishAfterMs !== undefined) this.finishAfterMs = settings.finishAfterMs;
   }
 
   all(): BulkOperationRecord[] {
@@ -133,6 +137,13 @@ export class ShopBulkOperations {
   }
 
   running(): BulkOperationRecord[] {
+    // Real operations finish on their own; here after `finishAfterMs`, or after enough polls.
+    for (const op of this.operations.values())
+      if (
+        (op.status === 'CREATED' || op.status === 'RUNNING') &&
+        this.clock.now() - op.createdAt >= this.finishAfterMs
+      )
+        this.finish(op);
     return this.all().filter((op) => op.status === 'CREATED' || op.status === 'RUNNING');
   }
 

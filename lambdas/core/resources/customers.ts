@@ -1,4 +1,5 @@
-import { customersPageQuery } from '../../shopify/queries/customers.js';
+import { customersBulkQuery, customersPageQuery } from '../../shopify/queries/customers.js';
+import { customersCountQuery } from '../../shopify/queries/lifecycle.js';
 import { type CustomerRecord, toCustomerRecord, toUtcIso } from '../customers/customer-record.js';
 import {
   type GraphqlCustomer,
@@ -27,4 +28,5 @@ export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerReco
   pageCost: customersPageCost,
   // Every Shopify plan's bucket holds at least one maximum-cost query; later pages also fit the bucket reported.
   initialPageSize: largestPageWithin(customersPageCost, MAX_QUERY_COST),
+  bulk: { query: customersBulkQuery, countDocument: customersCountQuery, countField: 'customersCount' },
 };

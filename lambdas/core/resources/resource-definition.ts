@@ -42,4 +42,18 @@ export interface ResourceDefinition<TNode, TRecord> {
   readonly pageCost: PageCost;
   /** First page size: the largest whose requested cost fits Shopify's single-query cap. */
   readonly initialPageSize: number;
+  /** Present when full syncs of large stores may run as a bulk operation (sync/bulk-sync.ts). */
+  readonly bulk?: ResourceBulkSync;
+}
+
+/**
+ * A resource's bulk strategy: the query a bulk operation runs (every record, the page's fields,
+ * no pagination arguments; each JSONL line a node `nodeSchema` parses) and how to count the
+ * store's records, which decides between bulk and pages.
+ */
+export interface ResourceBulkSync {
+  readonly query: string;
+  /** A query whose `countField` is `{ count }` (e.g. customersCount(limit: null)). */
+  readonly countDocument: string;
+  readonly countField: string;
 }

@@ -14,6 +14,7 @@ const envSchema = z.object({
   SYNC_MAX_RECEIVES: positiveInt(defaultSyncConfig.maxReceives),
   SYNC_RUN_RETENTION_DAYS: positiveInt(defaultSyncConfig.runRetentionDays),
   SYNC_WRITE_CONCURRENCY: positiveInt(defaultSyncConfig.writeConcurrency),
+  BULK_SYNC_THRESHOLD: z.coerce.number().int().nonnegative().default(defaultSyncConfig.bulkThreshold),
 });
 
 /** Sync settings from the Lambda environment; a bad value fails the cold start naming the variable. */
@@ -32,5 +33,6 @@ export const syncConfigFromEnv = (env: Record<string, string | undefined>): Sync
     maxReceives: e.SYNC_MAX_RECEIVES,
     runRetentionDays: e.SYNC_RUN_RETENTION_DAYS,
     writeConcurrency: e.SYNC_WRITE_CONCURRENCY,
+    bulkThreshold: e.BULK_SYNC_THRESHOLD,
   };
 };

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { BulkResultReader } from '../bulk/ports.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import {
@@ -16,7 +18,14 @@ import type {
 } from './ports.js';
 import type { Logger } from '../logger.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
-import { incrementalFrom, initialResourceProgress, type SyncProgress, zeroCallCounters } from './progress.js';
+import {
+  incrementalFrom,
+  initialResourceProgress,
+  type ResourceProgress,
+  type SyncProgress,
+  zeroCallCounters,
+} from './progress.js';
+import { syncResourceInBulk } from './bulk-sync.js';
 import { type ResourceStep, type ResourceSyncResult, syncResource } from './sync-engine.js';
 import {
   isTerminal,
@@ -36,6 +45,8 @@ export interface SyncConfig {
   readonly runRetentionDays: number;
   readonly writeConcurrency: number;
   readonly maxObjectsPerQuery?: number;
+  /** A full sync of a resource with more records than this runs as a bulk operation. */
+  readonly bulkThreshold: number;
 }
 
 export const defaultSyncConfig: SyncConfig = {
@@ -45,6 +56,7 @@ export const defaultSyncConfig: SyncConfig = {
   maxReceives: 5,
   runRetentionDays: 90,
   writeConcurrency: 16,
+  bulkThreshold: 10_000,
 };
 
 /**
@@ -76,6 +88,10 @@ export interface SyncDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly config: SyncConfig;
+  /** Reads bulk operation results; without it every sync is paged. */
+  readonly bulkResults?: BulkResultReader;
+  /** Waits between polls of a running bulk operation (tests pass a short one). */
+  readonly bulkPollDelayMs?: number;
   /**
    * Runs after a sync completed, e.g. the reconcile: an incremental sync cannot see deletes. It
    * runs under the run's lease (one Shopify consumer per store at a time) and calls `heartbeat`
@@ -273,18 +289,28 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
       let result: ResourceSyncResult;
       try {
-        result = await syncResource({
+        const common = {
           definition,
           writer,
           graphql,
           owner,
           progress: { resource, calls: progress.calls },
           writeConcurrency: config.writeConcurrency,
-          maxObjectsPerQuery: config.maxObjectsPerQuery,
           shouldPause: delivery.shouldPause,
           logger,
-          saveProgress: (step) => saveProgress(withStep(name, step)),
-        });
+          saveProgress: (step: ResourceStep) => saveProgress(withStep(name, step)),
+        };
+        result =
+          deps.bulkResults && (await useBulk(definition, resource, graphql, config.bulkThreshold))
+            ? await syncResourceInBulk({
+                ...common,
+                results: deps.bulkResults,
+                ...(deps.bulkPollDelayMs !== undefined && {
+                  firstPollDelayMs: deps.bulkPollDelayMs,
+                  maxPollDelayMs: deps.bulkPollDelayMs,
+                }),
+              })
+            : await syncResource({ ...common, maxObjectsPerQuery: config.maxObjectsPerQuery });
       } catch (error) {
         if (!isResourceAccessDenied(error)) throw error;
         // A missing scope for this resource only: record it and go on with the others.
@@ -368,6 +394,30 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
     return attemptFailed(error);
   }
 }
+
+/**
+ * Bulk for a full sync (no watermark: initial, or a resync from scratch) of a resource that has
+ * a bulk strategy and more records than the threshold; a sync that started in bulk stays in bulk.
+ */
+const useBulk = async (
+  definition: ResourceDefinition<unknown, unknown>,
+  resource: ResourceProgress,
+  graphql: ShopifyGraphql,
+  threshold: number,
+): Promise<boolean> => {
+  if (resource.checkpoint.bulk) return true;
+  const { bulk } = definition;
+  const fresh =
+    resource.checkpoint.sliceFrom === null && resource.checkpoint.cursor === null && resource.pages === 0;
+  if (!bulk || !fresh) return false;
+  const { data } = await graphql.query(
+    bulk.countDocument,
+    {},
+    z.object({ [bulk.countField]: z.object({ count: z.number() }).nullable() }),
+  );
+  const count = (data as Record<string, { count: number } | null>)[bulk.countField]?.count ?? 0;
+  return count > threshold;
+};
 
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {
   if (message.trigger === 'continuation') return 'schedule'; // only reached if the run record vanished (TTL)

@@ -249,9 +249,9 @@ function mapPage<TNode, TRecord>(
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }
 
-const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
+export const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
 
-const tally = (
+export const tally = (
   progress: ResourceProgress,
   seen: number,
   invalid: number,

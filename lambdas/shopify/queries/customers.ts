@@ -67,3 +67,33 @@ export const customersByIdsQuery = /* GraphQL */ `
   }
   ${customerFields}
 `;
+
+/**
+ * Every customer, for a bulk operation (initial and full syncs of large stores): the same fields
+ * as a page, no pagination arguments; Shopify writes one customer per JSONL line.
+ */
+export const customersBulkQuery = /* GraphQL */ `
+  query CustomersBulk {
+    customers {
+      edges {
+        node {
+          ...CustomerFields
+        }
+      }
+    }
+  }
+  ${customerFields}
+`;
+
+/** Ids only, for the reconcile's listing of a large store by bulk operation. */
+export const customerIdsBulkQuery = /* GraphQL */ `
+  query CustomerIdsBulk {
+    customers {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`;
