@@ -18,6 +18,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
 import type { CustomerStore } from '../core/customers/customer-writes.js';
 import { createSyncStarter } from '../core/integrations/initial-sync.js';
@@ -101,6 +102,7 @@ export const deletionReconcileFromEnv = (
     records: createIntegrationLifecycleStore(doc, tables.Integrations),
     logger,
     overlapMinutes: syncConfigFromEnv(env).overlapMinutes,
+    bulk: { results: createJsonlReader(), threshold: syncConfigFromEnv(env).bulkThreshold },
     // Retried at most daily (isReconcileDue), so the metric fires at most about once a day per store.
     onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
   };

@@ -31,7 +31,9 @@ import {
   fetchCustomersByIds,
   IncompleteListingError,
   shopifyCustomerIds,
+  shopifyCustomerIdsInBulk,
 } from '../integrations/shop-admin.js';
+import type { BulkResultReader } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +50,15 @@ export interface ReconcileDeps extends OpenShopDeps {
   readonly now?: () => Date;
   /** Reports a mismatch that outlasted a reconcile (a metric in production). */
   readonly onLastingMismatch?: (integration: Integration, mismatch: CountMismatch) => void;
+  /**
+   * Stores with more customers than `threshold` are listed by bulk operation (no points, no
+   * listing limit); without it the listing is always paged.
+   */
+  readonly bulk?: {
+    readonly results: BulkResultReader;
+    readonly threshold: number;
+    readonly pollDelayMs?: number;
+  };
 }
 
 export interface ReconcileOptions {
@@ -108,8 +119,10 @@ export const runDeletionReconcile = async (
     return { shopifyCount, storedActive };
   };
 
+  let knownCount: number | undefined;
   if (!force) {
     const { shopifyCount, storedActive } = await counts();
+    knownCount = shopifyCount;
     const due = isReconcileDue({
       shopifyCount,
       storedActive,
@@ -130,8 +143,20 @@ export const runDeletionReconcile = async (
     });
     return { outcome: 'incomplete', idsListed: present.size, reason };
   };
+  const { bulk } = deps;
+  const inBulk =
+    bulk !== undefined && (knownCount ?? (await countShopifyCustomers(shopify))) > bulk.threshold;
+  const listing = inBulk
+    ? shopifyCustomerIdsInBulk(shopify, bulk.results, {
+        deadline,
+        ...(bulk.pollDelayMs !== undefined && {
+          firstPollDelayMs: bulk.pollDelayMs,
+          maxPollDelayMs: bulk.pollDelayMs,
+        }),
+      })
+    : shopifyCustomerIds(shopify);
   try {
-    for await (const page of shopifyCustomerIds(shopify)) {
+    for await (const page of listing) {
       for (const id of page) present.add(id);
       if (Date.now() >= deadline) return stopped('deadline');
       await heartbeat();

@@ -16,8 +16,7 @@
  * The run's watermark stays the run's start (run-sync.ts), which is never after the operation's
  * start: nothing changed after the operation's snapshot is missed by the next incremental sync.
  */
-import { z } from 'zod';
-import { bulkOperationQuery, bulkOperationRunQueryMutation } from '../../shopify/queries/bulk-operations.js';
+import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
@@ -54,29 +53,6 @@ export interface BulkSyncInput<TNode, TRecord> {
   readonly maxPollDelayMs?: number;
 }
 
-const userErrorSchema = z.object({ message: z.string(), code: z.string().nullish() });
-const runSchema = z.object({
-  bulkOperationRunQuery: z.object({
-    bulkOperation: z.object({ id: z.string(), status: z.string(), createdAt: z.string() }).nullable(),
-    userErrors: z.array(userErrorSchema),
-  }),
-});
-const operationSchema = z.object({
-  bulkOperation: z
-    .object({
-      id: z.string(),
-      status: z.string(),
-      errorCode: z.string().nullable(),
-      createdAt: z.string(),
-      url: z.string().nullable(),
-      partialDataUrl: z.string().nullable(),
-    })
-    .nullable(),
-});
-
-/** Shopify's answers to a start while another operation of the app and shop runs. */
-const BUSY_CODES = new Set(['OPERATION_IN_PROGRESS', 'LIMIT_REACHED']);
-
 export const startBulkCheckpoint = (): BulkCheckpoint => ({
   operationId: null,
   operationStartedAt: null,
@@ -108,7 +84,7 @@ export async function syncResourceInBulk<TNode, TRecord>(
     });
     await save({ ...startBulkCheckpoint(), attempts: bulk.attempts });
   };
-  let pollDelay = input.firstPollDelayMs ?? 1000;
+  const delays = pollDelays(input.firstPollDelayMs ?? 1000, input.maxPollDelayMs ?? 10_000);
 
   for (;;) {
     if (bulk.operationId === null) {
@@ -117,49 +93,38 @@ export async function syncResourceInBulk<TNode, TRecord>(
         await save(startBulkCheckpoint());
         throw new BulkOperationFailedError('without a usable result', null, attempts);
       }
-      const started = await graphql.query(bulkOperationRunQueryMutation, { query: bulkQuery }, runSchema);
-      calls = addCallStats(calls, started.stats);
-      const { bulkOperation, userErrors } = started.data.bulkOperationRunQuery;
-      if (!bulkOperation) {
-        if (userErrors.some((e) => BUSY_CODES.has(e.code ?? ''))) {
-          // Another bulk operation of this app and shop: wait for the slot, never fail for it.
-          if (input.shouldPause()) return paused();
-          await sleep(pollDelay);
-          pollDelay = Math.min(pollDelay * 2, input.maxPollDelayMs ?? 10_000);
-          continue;
-        }
-        throw new Error(`bulkOperationRunQuery refused: ${userErrors.map((e) => e.message).join('; ')}`);
+      const { started, stats } = await startBulkOperation(graphql, bulkQuery);
+      calls = addCallStats(calls, stats);
+      if (started === 'busy') {
+        // Another bulk operation of this app and shop: wait for the slot, never fail for it.
+        if (input.shouldPause()) return paused();
+        await sleep(delays.next());
+        continue;
       }
       await save(
         {
-          operationId: bulkOperation.id,
-          operationStartedAt: bulkOperation.createdAt,
+          operationId: started.id,
+          operationStartedAt: started.createdAt,
           url: null,
           line: 0,
           attempts: bulk.attempts + 1,
         },
         'syncing',
       );
-      logger.info('Bulk operation started', { resource: definition.name, operationId: bulkOperation.id });
-      pollDelay = input.firstPollDelayMs ?? 1000;
+      logger.info('Bulk operation started', { resource: definition.name, operationId: started.id });
+      delays.reset();
     }
 
     if (bulk.url === null) {
-      const polled = await graphql.query(bulkOperationQuery, { id: bulk.operationId }, operationSchema);
-      calls = addCallStats(calls, polled.stats);
-      const operation = polled.data.bulkOperation;
+      const { operation, stats } = await pollBulkOperation(graphql, bulk.operationId!);
+      calls = addCallStats(calls, stats);
       if (!operation) {
         await restart('operation not found');
         continue;
       }
-      if (
-        operation.status === 'CREATED' ||
-        operation.status === 'RUNNING' ||
-        operation.status === 'CANCELING'
-      ) {
+      if (isRunning(operation.status)) {
         if (input.shouldPause()) return paused();
-        await sleep(pollDelay);
-        pollDelay = Math.min(pollDelay * 2, input.maxPollDelayMs ?? 10_000);
+        await sleep(delays.next());
         continue;
       }
       if (operation.status === 'COMPLETED') {

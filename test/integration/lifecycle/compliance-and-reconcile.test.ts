@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
@@ -343,6 +344,29 @@ describe('reconcile safety', () => {
         deleted.includes(customer) ? 'INACTIVE' : 'ACTIVE',
       );
     }
+  });
+
+  it('lists a store above the bulk threshold by bulk operation and marks exactly the deleted customers', async () => {
+    const { shop, integration, customers } = await connectedShopWithCustomers('recon-bulk', 'org-rbk', 40);
+    const deleted = [customers[2]!, customers[17]!, customers[39]!];
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries();
+    const later = new Date(Date.now() + 10 * 60_000);
+
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      reconcileDeps({
+        now: () => later,
+        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+      }),
+    );
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 37, backfilled: [] });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    expect(shop.requests().filter((r) => r.operationName === 'CustomerIdsPage')).toHaveLength(0);
+    expect(shop.bulk.all().map((op) => op.status)).toEqual(['COMPLETED']);
   });
 
   it('concludes nothing from a page that says hasNextPage but holds no ids', async () => {
