@@ -1,14 +1,17 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { tableEnvVar, type TableId } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { resourceDefinitions } from '../lambdas/core/resources/registry.js';
+import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
+import { tableEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
 import type { ShopifySyncConfig } from './config.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { LambdaFactory } from './constructs/lambda-function.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
-import { SyncPipeline } from './constructs/sync-pipeline.js';
+import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
 
 export interface ShopifySyncStackProps extends StackProps {
   readonly config: ShopifySyncConfig;
@@ -31,16 +34,27 @@ export class ShopifySyncStack extends Stack {
     const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
     const { tables, tokenKey, appSecret } = storage;
 
-    // Every Lambda gets the same environment contract as the local runtime (see COMMON env list).
+    // Every Lambda gets the environment that lambdas/handlers/environment.ts describes; the queue
+    // and webhook URLs follow once their constructs exist.
     const lambdas = new LambdaFactory({
       environment: {
-        ...tableEnvironment(tables),
+        ...tableEnvironment(
+          Object.fromEntries(
+            Object.entries(tables).map(([id, table]) => [id, table.tableName]),
+          ) as TableNames,
+        ),
         SHOPIFY_API_VERSION: config.shopifyApiVersion,
         SHOPIFY_ADMIN_URL_TEMPLATE: config.shopifyAdminUrlTemplate,
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,
+        SYNCED_RESOURCES: config.resources.join(','),
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
+        SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
+        SYNC_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
+        SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
+        SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
+        BULK_SYNC_THRESHOLD: String(config.bulkSyncThreshold),
         POWERTOOLS_SERVICE_NAME: 'shopify-sync',
         POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
       },
@@ -61,21 +75,26 @@ export class ShopifySyncStack extends Stack {
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
 
-    // Least privilege: what each Lambda may touch, in one table.
+    // Least privilege: what each Lambda may touch, in one table. Every registered resource's
+    // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
     const { queue } = syncPipeline;
+    const recordTables = resourceDefinitions.map((definition) => tables[definition.table.id]);
+    const readWriteRecords = (fn: IGrantable) => {
+      for (const table of recordTables) table.grantReadWriteData(fn);
+    };
     const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
       webhook: (fn) => {
         // Writes too: app/uninstalled deactivates, shop/redact erases credentials, and
         // customers/data_request exports are kept as items in the Integrations table.
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.Idempotency.grantReadWriteData(fn);
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.SyncRuns.grantReadWriteData(fn);
         queue.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
@@ -85,7 +104,7 @@ export class ShopifySyncStack extends Stack {
         queue.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.Integrations.grantReadWriteData(fn);
         tables.SyncRuns.grantReadWriteData(fn);
         tokenKey.grantDecrypt(fn);
@@ -93,7 +112,7 @@ export class ShopifySyncStack extends Stack {
       },
       healthCheck: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn); // resumes shop/redact purges paused at their deadline
+        readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
         tokenKey.grantDecrypt(fn);
       },
     };
@@ -128,8 +147,3 @@ export class ShopifySyncStack extends Stack {
     this.lambdas = lambdas;
   }
 }
-
-const tableEnvironment = (tables: Readonly<Record<TableId, { tableName: string }>>): Record<string, string> =>
-  Object.fromEntries(
-    (Object.keys(tableEnvVar) as TableId[]).map((id) => [tableEnvVar[id], tables[id].tableName]),
-  );

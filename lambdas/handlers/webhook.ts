@@ -2,35 +2,24 @@
  * POST /webhooks/shopify — verify, ingest exactly once, answer well inside Shopify's 5 s.
  * No Shopify API call on this path: everything needed is in the delivery and in DynamoDB.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDeliveryDedupe } from '../adapters/dynamodb/delivery-dedupe.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
-import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
-import type { CustomerWrites } from '../core/customers/customer-writes.js';
+import { webhookDeps, composition } from './composition-root.js';
 import {
   type IntegrationLookup,
   type WebhookSecrets,
   authenticateDelivery,
 } from '../core/webhooks/authenticate.js';
-import { customerTopics } from '../core/webhooks/customer-topics.js';
 import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
-import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
+import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
-import { complianceTopicsFromEnv } from './lifecycle-wiring.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
-  readonly customers: CustomerWrites;
   readonly dedupe: DeliveryDedupe & { registerLambdaContext?(context: Context | undefined): void };
-  readonly topics?: TopicRegistry;
+  readonly topics: TopicRegistry;
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
@@ -47,7 +36,7 @@ const metricName: Record<Outcome, string> = {
 };
 
 export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
-  const topics = deps.topics ?? createTopicRegistry(customerTopics(deps.customers));
+  const { topics } = deps;
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
 
@@ -96,30 +85,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   };
 };
 
-let fromEnv: ReturnType<typeof createWebhookHandler> | undefined;
-
-const handlerFromEnv = () => {
-  const env = process.env;
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`Missing environment variable ${name}`);
-    return value;
-  };
-  const tables = tableNamesFromEnv(env);
-  const dynamo = new DynamoDBClient({});
-  const doc = createDocumentClient(dynamo);
-  const customers = createCustomerStore(doc, tables.Customers);
-  return createWebhookHandler({
-    integrations: createIntegrationStore(doc, tables.Integrations),
-    customers,
-    topics: createTopicRegistry(customerTopics(customers), complianceTopicsFromEnv(doc, tables, customers)),
-    secrets: createWebhookSecrets({
-      appSecretArn: required('APP_SECRET_ARN'),
-      cipher: createKmsTokenCipher({ keyId: required('TOKEN_KEY_ID') }),
-    }),
-    dedupe: createDeliveryDedupe({ tableName: tables.Idempotency, client: dynamo }),
-  });
-};
+let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) =>
-  (fromEnv ??= handlerFromEnv())(event, context);
+  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context);

@@ -11,11 +11,10 @@ import type { StoredCustomer } from '../customers/customer-record.js';
 import type { Integration } from '../integrations/integration.js';
 import { purgeIntegrationData } from '../integrations/manage.js';
 import type {
-  CustomerErasure,
-  CustomerInventory,
   DataExports,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
 } from '../integrations/ports.js';
 import type { Logger } from '../logger.js';
 import { type TopicHandler, type TopicHandlers, evenWhenInactive } from '../webhooks/topic-registry.js';
@@ -31,10 +30,12 @@ import {
 export interface ComplianceDeps {
   readonly integrations: IntegrationRepository;
   readonly records: IntegrationLifecycleRecords;
-  readonly customers: CustomerInventory & {
+  /** Every mirrored resource: shop/redact purges them all; customers/redact erases in `customers` and `orders`. */
+  readonly mirrors: readonly Mirror[];
+  /** The customer mirror's reads, for customers/data_request. */
+  readonly customers: {
     get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
   };
-  readonly erasure: CustomerErasure;
   readonly exports: DataExports;
   readonly logger: Logger;
   /** Wall-clock budget of shop/redact inside one delivery (Shopify waits 5 s). */
@@ -53,6 +54,7 @@ const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Pr
 
 export const complianceTopics = (deps: ComplianceDeps): TopicHandlers => {
   const now = () => deps.now?.() ?? new Date();
+  const mirrorNamed = (name: string) => deps.mirrors.find((mirror) => mirror.name === name);
 
   const appUninstalled: TopicHandler = async (delivery, integration) => {
     // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
@@ -68,19 +70,34 @@ export const complianceTopics = (deps: ComplianceDeps): TopicHandlers => {
     const payload = payloadOf(customersRedactPayloadSchema, delivery);
     const shopifyId = payload.customer.id;
     const redactedAt = now().toISOString();
+    // The customer's record, and the personal fields of the orders Shopify names (which may
+    // belong to a guest checkout with no customer record at all).
+    const targets = [
+      { mirror: mirrorNamed('customers'), ids: [shopifyId] },
+      { mirror: mirrorNamed('orders'), ids: payload.orders_to_redact ?? [] },
+    ];
     const outcomes: string[] = [];
     for (const integration of await integrationsOfShop(deps, signer)) {
-      outcomes.push(
-        await deps.erasure.redact({
-          organizationId: integration.organizationId,
-          integrationId: integration.integrationId,
-          shopDomain: integration.shopDomain,
-          shopifyId,
-          redactedAt,
-        }),
-      );
+      for (const { mirror, ids } of targets) {
+        for (const id of mirror ? ids : []) {
+          outcomes.push(
+            await mirror!.erasure.redact({
+              organizationId: integration.organizationId,
+              integrationId: integration.integrationId,
+              shopDomain: integration.shopDomain,
+              shopifyId: id,
+              redactedAt,
+            }),
+          );
+        }
+      }
     }
-    deps.logger.info('Customer redacted', { shopDomain: signer.shopDomain, shopifyId, outcomes });
+    deps.logger.info('Customer redacted', {
+      shopDomain: signer.shopDomain,
+      shopifyId,
+      ordersToRedact: payload.orders_to_redact?.length ?? 0,
+      outcomes,
+    });
     return outcomes.includes('redacted')
       ? { outcome: 'written', shopifyId }
       : { outcome: 'stale', reason: 'already-redacted', shopifyId };

@@ -18,7 +18,7 @@ import type {
   TokenCipher,
 } from './ports.js';
 import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
-import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
+import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
   readonly integrations: IntegrationRepository;
@@ -28,6 +28,7 @@ export interface ConnectDeps {
   readonly sync: SyncStarter;
   /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
   readonly webhookUri: string;
+  readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly newIntegrationId?: () => string;
@@ -92,6 +93,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     deps.shopify(request.shopDomain, request.accessToken),
     deps.webhookUri,
     now,
+    deps.webhookTopics,
   );
   await deps.records.recordWebhookHealth(integrationId, webhookHealth);
 

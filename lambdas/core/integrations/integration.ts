@@ -50,8 +50,11 @@ export interface Integration {
   readonly redactedAt?: string;
   /** Last completed deletion reconcile (id-set comparison with Shopify). */
   readonly lastReconciledAt?: string;
-  /** Set while the counts differ even after a reconcile: reported, and retried at most daily. */
-  readonly countMismatch?: CountMismatch;
+  /**
+   * Per resource, set while its counts differ even after a reconcile: reported, and retried only
+   * when the counts change or a day has passed.
+   */
+  readonly countMismatch?: Readonly<Record<string, CountMismatch>>;
 }
 
 export interface ResourceSyncState {

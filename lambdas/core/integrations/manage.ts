@@ -1,20 +1,20 @@
 /**
  * Reading and disconnecting integrations. Disconnecting keeps the mirrored data (the default,
- * so an accidental click loses nothing); `purge` also deletes every customer item of the store
+ * so an accidental click loses nothing); `purge` also deletes every record of the store, in every
+ * resource's table,
  * and erases its credentials, after which the shop may be connected by another organization.
  */
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {
-  CustomerErasure,
-  CustomerInventory,
-  CustomerStatusCounts,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
+  RecordStatusCounts,
 } from './ports.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
-import { removeWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
+import { removeWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
 
 export const requireIntegration = async (
   integrations: IntegrationRepository,
@@ -26,18 +26,19 @@ export const requireIntegration = async (
 };
 
 export interface IntegrationDetails extends ReturnType<typeof publicIntegrationView> {
-  readonly customerCounts: CustomerStatusCounts;
+  /** Per mirrored resource: how many records are ACTIVE, INACTIVE (deleted) and REDACTED. */
+  readonly recordCounts: Readonly<Record<string, RecordStatusCounts>>;
 }
 
 export const describeIntegration = async (
   integrationId: string,
-  deps: { integrations: IntegrationRepository; customers: CustomerInventory },
+  deps: { integrations: IntegrationRepository; mirrors: readonly Mirror[] },
 ): Promise<IntegrationDetails> => {
   const integration = await requireIntegration(deps.integrations, integrationId);
-  return {
-    ...publicIntegrationView(integration),
-    customerCounts: await deps.customers.countByStatus(integrationId),
-  };
+  const counts = await Promise.all(
+    deps.mirrors.map(async ({ name, inventory }) => [name, await inventory.countByStatus(integrationId)]),
+  );
+  return { ...publicIntegrationView(integration), recordCounts: Object.fromEntries(counts) };
 };
 
 export const listOrganizationIntegrations = async (
@@ -48,19 +49,19 @@ export const listOrganizationIntegrations = async (
 
 export interface PurgeDeps {
   readonly records: IntegrationLifecycleRecords;
-  readonly customers: CustomerInventory;
-  readonly erasure: CustomerErasure;
+  readonly mirrors: readonly Mirror[];
   readonly logger: Logger;
 }
 
 export interface PurgeResult {
-  readonly deletedCustomers: number;
+  /** Records deleted by this pass, per resource. */
+  readonly deleted: Readonly<Record<string, number>>;
   /** False when the deadline stopped the purge; calling again continues (it is idempotent). */
   readonly complete: boolean;
 }
 
 /**
- * Erases the credentials, deletes every customer item of the store, then releases the shop.
+ * Erases the credentials, deletes every record of the store (every resource), then releases the shop.
  * Bounded by `deadline` (epoch ms): an unfinished purge is recorded as pending and the daily
  * health check resumes it; each pass re-reads the index, so it only meets what is left.
  */
@@ -71,22 +72,25 @@ export const purgeIntegrationData = async (
 ): Promise<PurgeResult> => {
   const integrationId = integration.integrationId;
   await deps.records.eraseCredentials(integrationId, at);
-  let deletedCustomers = 0;
-  for await (const page of deps.customers.allKeys(integrationId)) {
-    deletedCustomers += await deps.erasure.deleteMany(page);
-    if (Date.now() >= deadline) {
-      await deps.records.addPendingPurge(integrationId);
-      deps.logger.warn('Purge paused at its deadline; the daily health check resumes it', {
-        integrationId,
-        deletedCustomers,
-      });
-      return { deletedCustomers, complete: false };
+  const deleted: Record<string, number> = {};
+  for (const { name, inventory, erasure } of deps.mirrors) {
+    deleted[name] = 0;
+    for await (const page of inventory.allKeys(integrationId)) {
+      deleted[name] += await erasure.deleteMany(page);
+      if (Date.now() >= deadline) {
+        await deps.records.addPendingPurge(integrationId);
+        deps.logger.warn('Purge paused at its deadline; the daily health check resumes it', {
+          integrationId,
+          deleted,
+        });
+        return { deleted, complete: false };
+      }
     }
   }
   await deps.records.releaseShopClaim(integration.shopDomain, integrationId);
   await deps.records.removePendingPurge(integrationId);
-  deps.logger.info('Integration data purged', { integrationId, deletedCustomers });
-  return { deletedCustomers, complete: true };
+  deps.logger.info('Integration data purged', { integrationId, deleted });
+  return { deleted, complete: true };
 };
 
 /** Finishes purges left pending by earlier invocations (called by the daily health check). */
@@ -112,6 +116,7 @@ export const resumePendingPurges = async (
 
 export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
   readonly integrations: IntegrationRepository;
+  readonly webhookTopics: WebhookTopics;
   readonly now?: () => Date;
 }
 
@@ -139,7 +144,10 @@ export const disconnectIntegration = async (
   let webhookSubscriptionsRemoved = 0;
   let webhookCleanupError: string | undefined;
   try {
-    webhookSubscriptionsRemoved = await removeWebhookSubscriptions(await openShop(integration, deps));
+    webhookSubscriptionsRemoved = await removeWebhookSubscriptions(
+      await openShop(integration, deps),
+      deps.webhookTopics,
+    );
   } catch (error) {
     // A revoked token or an uninstalled app: Shopify has already dropped the subscriptions.
     webhookCleanupError = safeMessage(error);
@@ -152,7 +160,7 @@ export const disconnectIntegration = async (
     purge,
     webhookSubscriptionsRemoved,
     webhookCleanupFailed: webhookCleanupError !== undefined,
-    deletedCustomers: purgeResult?.deletedCustomers,
+    deleted: purgeResult?.deleted,
   });
   const after = await requireIntegration(deps.integrations, integrationId);
   return {

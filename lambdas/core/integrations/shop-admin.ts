@@ -4,20 +4,17 @@
  * the token, which lives in the client's headers).
  */
 import { z } from 'zod';
+import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
+import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
+import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
+import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import {
-  customerIdsPageQuery,
-  customerNodesQuery,
-  customersCountQuery,
+  nodesByIdQuery,
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
-import { customerIdsBulkQuery, customersByIdsQuery } from '../../shopify/queries/customers.js';
-import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
-import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
-import type { CustomerOwner, CustomerRecord } from '../customers/customer-record.js';
-import { customersResource } from '../resources/customers.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 
 export class ShopAdminError extends Error {
@@ -118,29 +115,39 @@ export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: str
   failOnUserErrors('webhookSubscriptionDelete', data.webhookSubscriptionDelete.userErrors);
 };
 
-export const countShopifyCustomers = async (shopify: ShopifyGraphql): Promise<number> => {
+/** How many records of a resource the store has (its definition's count query, e.g. customersCount). */
+export const countShopifyRecords = async (
+  shopify: ShopifyGraphql,
+  listing: ReconcileListing,
+): Promise<number> => {
   const { data } = await shopify.query(
-    customersCountQuery,
+    listing.countQuery,
     {},
-    z.object({ customersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() }),
+    z.object({
+      [listing.countField]: z.object({ count: z.number().int(), precision: z.string() }).nullable(),
+    }),
   );
-  if (!data.customersCount) throw new ShopAdminError('customersCount returned null');
-  return data.customersCount.count;
+  const counted = data[listing.countField] as { count: number } | null | undefined;
+  if (!counted) throw new ShopAdminError(`${listing.countField} returned null`);
+  return counted.count;
 };
-
-const customerGid = /^gid:\/\/shopify\/Customer\/(\d{1,20})$/;
 
 /** Cursor walks stay well below Shopify's 25,000-object limit; each slice restarts with `id:>last`. */
 export const ID_SLICE_OBJECTS = 20_000;
 const ID_PAGE_SIZE = 250;
 
 /**
- * Every customer id of the store, in ascending id order, one page at a time. Ids are compared
- * as BigInt: they are 64-bit and must never pass through a JS number.
+ * Every id of a resource in the store, in ascending id order, one page at a time. Ids are
+ * compared as BigInt: they are 64-bit and must never pass through a JS number.
  */
-export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerator<string[]> {
+export async function* shopifyRecordIds(
+  shopify: ShopifyGraphql,
+  resource: { readonly gidType: string; readonly reconcile: ReconcileListing },
+): AsyncGenerator<string[]> {
+  const field = resource.reconcile.idsConnectionField;
+  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
   const schema = z.object({
-    customers: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
+    [field]: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
   });
   let lastId: string | undefined;
   let after: string | null = null;
@@ -148,23 +155,24 @@ export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerat
   for (;;) {
     const query = lastId === undefined ? null : `id:>${lastId}`;
     const variables: Record<string, unknown> = { first: ID_PAGE_SIZE, after, query };
-    const { data }: { data: z.infer<typeof schema> } = await shopify.query(
-      customerIdsPageQuery,
-      variables,
-      schema,
-      { expectedCost: ID_PAGE_SIZE + 2 },
-    );
-    const ids = data.customers.nodes.map((node: { id: string }) => {
-      const match = customerGid.exec(node.id);
-      if (!match?.[1]) throw new ShopAdminError('customers returned a node id that is not a Customer gid');
+    const { data } = await shopify.query(resource.reconcile.idsQuery, variables, schema, {
+      expectedCost: ID_PAGE_SIZE + 2,
+    });
+    const connection = data[field] as {
+      nodes: { id: string }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    const ids = connection.nodes.map((node) => {
+      const match = gidPattern.exec(node.id);
+      if (!match?.[1])
+        throw new ShopAdminError(`${field} returned a node id that is not a ${resource.gidType} gid`);
       return match[1];
     });
     if (ids.length > 0) yield ids;
-    const { hasNextPage, endCursor }: { hasNextPage: boolean; endCursor: string | null } =
-      data.customers.pageInfo;
+    const { hasNextPage, endCursor } = connection.pageInfo;
     if (!hasNextPage) return;
     // "More to come" with nothing on the page is not an end: Shopify has not said where the rest is.
-    if (ids.length === 0) throw new IncompleteListingError('customers page said hasNextPage but held no ids');
+    if (ids.length === 0) throw new IncompleteListingError(`${field} page said hasNextPage but held no ids`);
     inSlice += ids.length;
     if (inSlice >= ID_SLICE_OBJECTS || endCursor === null) {
       lastId = ids.reduce((max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max));
@@ -179,13 +187,16 @@ export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerat
 /** Shopify's cap on ids per `nodes(ids:)` call. */
 export const NODES_PER_CALL = 250;
 
+const gidOf = (gidType: string, id: string) => `gid://shopify/${gidType}/${id}`;
+
 /**
- * Of `ids` (numeric customer ids), those Shopify answers `null` for: deleted, as Shopify sees it
- * now. A direct lookup does not go through the search index, so unlike a listing it cannot miss
- * a live customer; a few points per call.
+ * Of `ids` (numeric), those Shopify answers `null` for: deleted, as Shopify sees it now. A direct
+ * lookup does not go through the search index, so unlike a listing it cannot miss a live record;
+ * a few points per call.
  */
-export const customersAbsentFromShopify = async (
+export const recordsAbsentFromShopify = async (
   shopify: ShopifyGraphql,
+  gidType: string,
   ids: readonly string[],
 ): Promise<string[]> => {
   const schema = z.object({ nodes: z.array(z.object({ id: z.string() }).nullable()) });
@@ -193,8 +204,8 @@ export const customersAbsentFromShopify = async (
   for (let start = 0; start < ids.length; start += NODES_PER_CALL) {
     const batch = ids.slice(start, start + NODES_PER_CALL);
     const { data } = await shopify.query(
-      customerNodesQuery,
-      { ids: batch.map((id) => `gid://shopify/Customer/${id}`) },
+      nodesByIdQuery,
+      { ids: batch.map((id) => gidOf(gidType, id)) },
       schema,
       { expectedCost: batch.length + 1 },
     );
@@ -207,31 +218,36 @@ export const customersAbsentFromShopify = async (
   return absent;
 };
 
-/** 200 customers at about 4 points each stay under Shopify's 1,000-point cap per query. */
-const CUSTOMERS_PER_LOOKUP = 200;
-
 /**
- * Customers by numeric id, mapped like a sync page, in batches; ids Shopify no longer has are
- * left out. A node that fails validation is skipped (the sync logs the same case by id).
+ * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page,
+ * in batches that stay under Shopify's 1,000-point cap; ids Shopify no longer has are left out,
+ * and a node that fails validation is skipped.
  */
-export async function* fetchCustomersByIds(
+export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
   shopify: ShopifyGraphql,
+  definition: Pick<
+    ResourceDefinition<unknown, TRecord>,
+    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost'
+  >,
   ids: readonly string[],
-  owner: CustomerOwner,
-): AsyncGenerator<CustomerRecord[]> {
+  owner: RecordOwner,
+): AsyncGenerator<TRecord[]> {
+  const document = definition.reconcile.byIdsQuery;
+  if (!document) return;
+  const perCall = Math.max(1, Math.min(NODES_PER_CALL, Math.floor(999 / definition.pageCost.perNode)));
   const schema = z.object({ nodes: z.array(z.unknown()) });
-  for (let start = 0; start < ids.length; start += CUSTOMERS_PER_LOOKUP) {
-    const batch = ids.slice(start, start + CUSTOMERS_PER_LOOKUP);
+  for (let start = 0; start < ids.length; start += perCall) {
+    const batch = ids.slice(start, start + perCall);
     const { data } = await shopify.query(
-      customersByIdsQuery,
-      { ids: batch.map((id) => `gid://shopify/Customer/${id}`) },
+      document,
+      { ids: batch.map((id) => gidOf(definition.gidType, id)) },
       schema,
-      { expectedCost: batch.length * customersResource.pageCost.perNode + 1 },
+      { expectedCost: batch.length * definition.pageCost.perNode + 1 },
     );
     const records = data.nodes.flatMap((node) => {
       if (node === null) return [];
-      const parsed = customersResource.nodeSchema.safeParse(node);
-      return parsed.success ? [customersResource.toRecord(parsed.data, owner)] : [];
+      const parsed = definition.nodeSchema.safeParse(node);
+      return parsed.success ? [definition.toRecord(parsed.data, owner)] : [];
     });
     if (records.length > 0) yield records;
   }
@@ -246,18 +262,20 @@ export interface BulkListingOptions {
 }
 
 /**
- * Every customer id of the store through one bulk operation (ids only): no bucket points and no
- * listing limit, for stores whose paged id listing would not finish in one invocation. Yields ids
- * in pages as the JSONL file streams; throws IncompleteListingError when the operation cannot
+ * Every id of a resource through one bulk operation (ids only): no bucket points and no listing
+ * limit, for stores whose paged id listing would not finish in one invocation. Yields ids in
+ * pages as the JSONL file streams; throws IncompleteListingError when the operation cannot
  * deliver a whole file in time (failed twice, or the deadline), so nothing is concluded.
  */
-export async function* shopifyCustomerIdsInBulk(
+export async function* shopifyRecordIdsInBulk(
   shopify: ShopifyGraphql,
+  resource: { readonly gidType: string; readonly idsQuery: string },
   results: BulkResultReader,
   options: BulkListingOptions,
 ): AsyncGenerator<string[]> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const delays = pollDelays(options.firstPollDelayMs ?? 1000, options.maxPollDelayMs ?? 10_000);
+  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
   const wait = async () => {
     if (Date.now() >= options.deadline) throw new IncompleteListingError('bulk id listing ran out of time');
     await sleep(delays.next());
@@ -265,7 +283,7 @@ export async function* shopifyCustomerIdsInBulk(
   for (let attempt = 1; attempt <= 2; attempt++) {
     let id: string | undefined;
     while (id === undefined) {
-      const { started } = await startBulkOperation(shopify, customerIdsBulkQuery);
+      const { started } = await startBulkOperation(shopify, resource.idsQuery);
       if (started === 'busy') await wait();
       else id = started.id;
     }
@@ -279,13 +297,14 @@ export async function* shopifyCustomerIdsInBulk(
       else break;
     }
     if (url === undefined) continue; // failed, canceled, expired: one more operation
-    if (url === null) return; // a store without customers
+    if (url === null) return; // nothing of this resource in the store
     try {
       let page: string[] = [];
       for await (const line of results.lines(url, 0)) {
         const node = JSON.parse(line) as { id?: unknown };
-        const match = typeof node.id === 'string' ? customerGid.exec(node.id) : null;
-        if (!match?.[1]) throw new ShopAdminError('bulk listing returned a line that is not a Customer id');
+        const match = typeof node.id === 'string' ? gidPattern.exec(node.id) : null;
+        if (!match?.[1])
+          throw new ShopAdminError(`bulk listing returned a line that is not a ${resource.gidType} id`);
         page.push(match[1]);
         if (page.length >= 1000) {
           yield page;

@@ -20,28 +20,34 @@
  * on the integration and not re-attempted every hour: the next reconcile waits for the daily
  * rule, or for the counts to change.
  */
-import type { CustomerRecord } from '../customers/customer-record.js';
-import type { CustomerWrites, UpsertManyResult } from '../customers/customer-writes.js';
+import type { BulkResultReader } from '../bulk/ports.js';
 import type { CountMismatch, Integration } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
-import type { CustomerInventory, IntegrationLifecycleRecords } from '../integrations/ports.js';
+import type { IntegrationLifecycleRecords, RecordInventory } from '../integrations/ports.js';
 import {
-  countShopifyCustomers,
-  customersAbsentFromShopify,
-  fetchCustomersByIds,
+  countShopifyRecords,
+  fetchRecordsByIds,
   IncompleteListingError,
-  shopifyCustomerIds,
-  shopifyCustomerIdsInBulk,
+  recordsAbsentFromShopify,
+  shopifyRecordIds,
+  shopifyRecordIdsInBulk,
 } from '../integrations/shop-admin.js';
-import type { BulkResultReader } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
+import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { RecordWrites } from '../resources/record-writes.js';
+import type { ResourceDefinition, WriteCounts } from '../resources/resource-definition.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface ReconcileDeps extends OpenShopDeps {
-  readonly customers: CustomerInventory;
-  readonly writes: Pick<CustomerWrites, 'markDeleted'> & {
-    upsertMany(records: readonly CustomerRecord[]): Promise<UpsertManyResult>;
+  /** The resource: its GraphQL type, count query, id listings, and the mapping for a backfill. */
+  readonly resource: Pick<
+    ResourceDefinition<unknown>,
+    'name' | 'gidType' | 'reconcile' | 'bulk' | 'nodeSchema' | 'toRecord' | 'pageCost'
+  >;
+  readonly inventory: RecordInventory;
+  readonly writes: Pick<RecordWrites, 'markDeleted'> & {
+    upsertMany(records: readonly MirroredRecord[]): Promise<WriteCounts>;
   };
   readonly records: Pick<IntegrationLifecycleRecords, 'recordReconcile'>;
   readonly logger: Logger;
@@ -49,7 +55,7 @@ export interface ReconcileDeps extends OpenShopDeps {
   readonly overlapMinutes: number;
   readonly now?: () => Date;
   /** Reports a mismatch that outlasted a reconcile (a metric in production). */
-  readonly onLastingMismatch?: (integration: Integration, mismatch: CountMismatch) => void;
+  readonly onLastingMismatch?: (integration: Integration, resource: string, mismatch: CountMismatch) => void;
   /**
    * Stores with more customers than `threshold` are listed by bulk operation (no points, no
    * listing limit); without it the listing is always paged.
@@ -110,11 +116,12 @@ export const runDeletionReconcile = async (
 ): Promise<ReconcileResult> => {
   const startedAt = deps.now?.() ?? new Date();
   const ids = { integrationId: integration.integrationId, shopDomain: integration.shopDomain };
+  const logIds = { ...ids, resource: deps.resource.name };
   const shopify = await openShop(integration, deps);
   const counts = async () => {
     const [shopifyCount, storedActive] = await Promise.all([
-      countShopifyCustomers(shopify),
-      deps.customers.countActive(integration.integrationId),
+      countShopifyRecords(shopify, deps.resource.reconcile),
+      deps.inventory.countActive(integration.integrationId),
     ]);
     return { shopifyCount, storedActive };
   };
@@ -127,34 +134,37 @@ export const runDeletionReconcile = async (
       shopifyCount,
       storedActive,
       lastReconciledAt: integration.lastReconciledAt,
-      lastingMismatch: integration.countMismatch,
+      lastingMismatch: integration.countMismatch?.[deps.resource.name],
       now: startedAt,
     });
     if (!due) return { outcome: 'skipped', shopifyCount, storedActive };
-    deps.logger.info('Reconcile due', { ...ids, shopifyCount, storedActive });
+    deps.logger.info('Reconcile due', { ...logIds, shopifyCount, storedActive });
   }
 
   const present = new Set<string>();
   const stopped = (reason: string): ReconcileResult => {
     deps.logger.warn('Reconcile stopped before the id listing finished; nothing concluded', {
-      ...ids,
+      ...logIds,
       idsListed: present.size,
       reason,
     });
     return { outcome: 'incomplete', idsListed: present.size, reason };
   };
   const { bulk } = deps;
+  const bulkIds = deps.resource.bulk?.idsQuery;
   const inBulk =
-    bulk !== undefined && (knownCount ?? (await countShopifyCustomers(shopify))) > bulk.threshold;
+    bulk !== undefined &&
+    bulkIds !== undefined &&
+    (knownCount ?? (await countShopifyRecords(shopify, deps.resource.reconcile))) > bulk.threshold;
   const listing = inBulk
-    ? shopifyCustomerIdsInBulk(shopify, bulk.results, {
+    ? shopifyRecordIdsInBulk(shopify, { gidType: deps.resource.gidType, idsQuery: bulkIds }, bulk.results, {
         deadline,
         ...(bulk.pollDelayMs !== undefined && {
           firstPollDelayMs: bulk.pollDelayMs,
           maxPollDelayMs: bulk.pollDelayMs,
         }),
       })
-    : shopifyCustomerIds(shopify);
+    : shopifyRecordIds(shopify, deps.resource);
   try {
     for await (const page of listing) {
       for (const id of page) present.add(id);
@@ -171,7 +181,7 @@ export const runDeletionReconcile = async (
   const markedInactive: string[] = [];
   const candidates: string[] = [];
   const keyOf = new Map<string, string>();
-  for await (const page of deps.customers.activeUpdatedBefore(integration.integrationId, cutoff)) {
+  for await (const page of deps.inventory.activeUpdatedBefore(integration.integrationId, cutoff)) {
     for (const stored of page) {
       if (present.has(stored.shopifyId)) continue;
       candidates.push(stored.shopifyId);
@@ -179,7 +189,7 @@ export const runDeletionReconcile = async (
     }
   }
   await heartbeat();
-  for (const shopifyId of await customersAbsentFromShopify(shopify, candidates)) {
+  for (const shopifyId of await recordsAbsentFromShopify(shopify, deps.resource.gidType, candidates)) {
     const outcome = await deps.writes.markDeleted(
       { organizationId: keyOf.get(shopifyId)!, shopifyId, ...ids },
       deletedAt,
@@ -190,13 +200,13 @@ export const runDeletionReconcile = async (
 
   // Listed by Shopify, unknown to the mirror: fetched by id and written like a sync page.
   const unknown = new Set(present);
-  for await (const page of deps.customers.allKeys(integration.integrationId)) {
+  for await (const page of deps.inventory.allKeys(integration.integrationId)) {
     for (const stored of page) unknown.delete(stored.shopifyId);
   }
   await heartbeat();
   const backfilled: string[] = [];
   const owner = { organizationId: integration.organizationId, ...ids };
-  for await (const records of fetchCustomersByIds(shopify, [...unknown], owner)) {
+  for await (const records of fetchRecordsByIds(shopify, deps.resource, [...unknown], owner)) {
     await deps.writes.upsertMany(records);
     backfilled.push(...records.map((record) => record.shopifyId));
     await heartbeat();
@@ -206,20 +216,21 @@ export const runDeletionReconcile = async (
   const mismatch: CountMismatch | undefined =
     after.shopifyCount === after.storedActive
       ? undefined
-      : { ...after, since: integration.countMismatch?.since ?? deletedAt };
+      : { ...after, since: integration.countMismatch?.[deps.resource.name]?.since ?? deletedAt };
   await deps.records.recordReconcile(integration.integrationId, {
     reconciledAt: deletedAt,
+    resource: deps.resource.name,
     countMismatch: mismatch,
   });
   if (mismatch) {
     deps.logger.warn('Counts still differ after a reconcile; next attempt in a day or on a change', {
-      ...ids,
+      ...logIds,
       ...after,
     });
-    deps.onLastingMismatch?.(integration, mismatch);
+    deps.onLastingMismatch?.(integration, deps.resource.name, mismatch);
   }
   deps.logger.info('Reconcile finished', {
-    ...ids,
+    ...logIds,
     idsListed: present.size,
     candidates: candidates.length,
     markedInactive: markedInactive.length,

@@ -19,6 +19,7 @@
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
+import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 import { addCallStats, type BulkCheckpoint } from './progress.js';
@@ -36,7 +37,7 @@ export class BulkOperationFailedError extends Error {
   }
 }
 
-export interface BulkSyncInput<TNode, TRecord> {
+export interface BulkSyncInput<TNode, TRecord extends MirroredRecord> {
   readonly definition: ResourceDefinition<TNode, TRecord>;
   readonly graphql: ShopifyGraphql;
   readonly results: BulkResultReader;
@@ -61,7 +62,7 @@ export const startBulkCheckpoint = (): BulkCheckpoint => ({
   attempts: 0,
 });
 
-export async function syncResourceInBulk<TNode, TRecord>(
+export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
   input: BulkSyncInput<TNode, TRecord>,
 ): Promise<ResourceSyncResult> {
   const { definition, graphql, logger } = input;

@@ -1,6 +1,7 @@
-import { z } from 'zod';
 import type { BulkResultReader } from '../bulk/ports.js';
+import { countShopifyRecords } from '../integrations/shop-admin.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
+import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import {
   isAttentionError,
@@ -64,16 +65,16 @@ export const defaultSyncConfig: SyncConfig = {
  * `syncedResource` so a definition's record type and its writer's always agree.
  */
 export interface SyncedResource {
-  readonly definition: ResourceDefinition<unknown, unknown>;
-  readonly writer: RecordWriter<unknown>;
+  readonly definition: ResourceDefinition<unknown, MirroredRecord>;
+  readonly writer: RecordWriter<MirroredRecord>;
 }
 
-export const syncedResource = <TNode, TRecord>(
+export const syncedResource = <TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   writer: RecordWriter<TRecord>,
 ): SyncedResource => ({
-  definition: definition as ResourceDefinition<unknown, unknown>,
-  writer: writer as RecordWriter<unknown>,
+  definition: definition as ResourceDefinition<unknown, MirroredRecord>,
+  writer: writer as RecordWriter<MirroredRecord>,
 });
 
 export interface SyncDeps {
@@ -400,7 +401,7 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
  * a bulk strategy and more records than the threshold; a sync that started in bulk stays in bulk.
  */
 const useBulk = async (
-  definition: ResourceDefinition<unknown, unknown>,
+  definition: ResourceDefinition<unknown>,
   resource: ResourceProgress,
   graphql: ShopifyGraphql,
   threshold: number,
@@ -410,13 +411,7 @@ const useBulk = async (
   const fresh =
     resource.checkpoint.sliceFrom === null && resource.checkpoint.cursor === null && resource.pages === 0;
   if (!bulk || !fresh) return false;
-  const { data } = await graphql.query(
-    bulk.countDocument,
-    {},
-    z.object({ [bulk.countField]: z.object({ count: z.number() }).nullable() }),
-  );
-  const count = (data as Record<string, { count: number } | null>)[bulk.countField]?.count ?? 0;
-  return count > threshold;
+  return (await countShopifyRecords(graphql, definition.reconcile)) > threshold;
 };
 
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {

@@ -20,7 +20,6 @@ import {
   listOrganizationIntegrations,
   requireIntegration,
 } from '../../core/integrations/manage.js';
-import type { CustomerInventory } from '../../core/integrations/ports.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -30,7 +29,7 @@ import { json } from './json.js';
 
 export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
-  HealthCheckDeps & { readonly customers: CustomerInventory; readonly purgeBudgetMs?: number };
+  HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
 const integrationPath = z.object({ integrationId: integrationIdSchema });
 const organizationPath = z.object({ organizationId: organizationIdSchema });

@@ -87,9 +87,9 @@ export const customerIdsPageQuery = /* GraphQL */ `
   }
 `;
 
-/** A direct lookup by id (no search index): `null` for each customer Shopify no longer has. */
-export const customerNodesQuery = /* GraphQL */ `
-  query CustomerNodes($ids: [ID!]!) {
+/** A direct lookup by id (no search index): `null` for each record Shopify no longer has. */
+export const nodesByIdQuery = /* GraphQL */ `
+  query NodesById($ids: [ID!]!) {
     nodes(ids: $ids) {
       id
     }

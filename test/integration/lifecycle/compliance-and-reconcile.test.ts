@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
@@ -265,6 +266,8 @@ describe('deletion reconcile', () => {
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
       now: () => now,
@@ -297,11 +300,14 @@ describe('deletion reconcile', () => {
     const { integration } = await connectedShopWithCustomers('calm', 'org-calm', 4);
     await world.lifecycle.records.recordReconcile(integration.integrationId, {
       reconciledAt: new Date().toISOString(),
+      resource: 'customers',
     });
     const current = (await world.lifecycle.integrations.get(integration.integrationId))!;
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
     });
@@ -311,8 +317,12 @@ describe('deletion reconcile', () => {
 });
 
 describe('reconcile safety', () => {
-  const reconcileDeps = (extra: Partial<Parameters<typeof runDeletionReconcile>[1]> = {}) => ({
+  const reconcileDeps = (
+    extra: Partial<Parameters<typeof runDeletionReconcile>[1]> = {},
+  ): Parameters<typeof runDeletionReconcile>[1] => ({
     ...world.lifecycle,
+    resource: customersResource,
+    inventory: world.lifecycle.customers,
     writes: world.customerStore,
     overlapMinutes: 0,
     ...extra,
@@ -419,7 +429,7 @@ describe('reconcile safety', () => {
       });
     }
     const after = await current(integration.integrationId);
-    expect(after.countMismatch).toBeUndefined();
+    expect(after.countMismatch?.['customers']).toBeUndefined();
   });
 
   it('records a mismatch that outlasts a reconcile and does not retry it until the counts change', async () => {
@@ -453,8 +463,7 @@ describe('reconcile safety', () => {
     expect(first).toMatchObject({ outcome: 'reconciled', mismatch: { shopifyCount: 3, storedActive: 4 } });
     expect(lasting).toEqual([integration.integrationId]);
     expect((await current(integration.integrationId)).countMismatch).toMatchObject({
-      shopifyCount: 3,
-      storedActive: 4,
+      customers: { shopifyCount: 3, storedActive: 4 },
     });
 
     const again = await runDeletionReconcile(await current(integration.integrationId), deps);

@@ -1,12 +1,13 @@
 /**
- * DynamoDB implementation of the customer write rules (core/customers/customer-writes.ts).
+ * DynamoDB implementation of the mirror write rules (core/resources/record-writes.ts), for the
+ * table of any resource.
  *
  * Stable API (the webhook and the sync both call it):
- *   const store = createCustomerStore(doc, tableName)
+ *   const store = createRecordStore<CustomerRecord>(doc, tableName)
  *   store.upsert(record)                                  → 'written' | 'stale' | 'redacted'
  *   store.markDeleted({ organizationId, shopifyId, integrationId, shopDomain },
  *                     deletedAt, 'webhook' | 'reconciled') → 'written' | 'unchanged' | 'redacted'
- *   store.get(organizationId, shopifyId)                  → StoredCustomer | undefined
+ *   store.get(organizationId, shopifyId)                  → StoredRecord | undefined
  *   store.upsertMany(records, { concurrency })            → { written, stale, redacted }
  *
  * Every write is one conditional UpdateItem, so concurrent webhooks and syncs need no locks: the
@@ -14,15 +15,16 @@
  */
 import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type CustomerRecord, type StoredCustomer, toUtcIso } from '../../core/customers/customer-record.js';
+import type { MirroredRecord, StoredRecord } from '../../core/resources/mirrored-record.js';
+import { toUtcIso } from '../../core/resources/normalize.js';
 import type {
-  CustomerKey,
-  CustomerStore,
+  RecordKey,
+  RecordStore,
   DeleteOutcome,
   DeleteReason,
-  UpsertManyResult,
   UpsertOutcome,
-} from '../../core/customers/customer-writes.js';
+} from '../../core/resources/record-writes.js';
+import type { WriteCounts } from '../../core/resources/resource-definition.js';
 import { isConditionFailure } from './conditions.js';
 
 const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
@@ -48,8 +50,11 @@ const reversible = (error: ConditionalCheckFailedException, updatedAt: string): 
   );
 };
 
-export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: string): CustomerStore => {
-  const upsert = async (record: CustomerRecord): Promise<UpsertOutcome> => {
+export const createRecordStore = <TRecord extends MirroredRecord>(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): RecordStore<TRecord> => {
+  const upsert = async (record: TRecord): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
       ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
     );
@@ -69,7 +74,7 @@ export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: stri
           TableName: tableName,
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-          // the first write or by a delete, so a late update can never resurrect a customer,
+          // the first write or by a delete, so a late update can never resurrect a record,
           // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
           UpdateExpression: reactivate
             ? `SET ${[...sets, '#status = :active'].join(', ')} REMOVE deletedAt, deleteReason`
@@ -101,7 +106,7 @@ export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: stri
   };
 
   const markDeleted = async (
-    key: CustomerKey,
+    key: RecordKey,
     deletedAt: string,
     reason: DeleteReason,
   ): Promise<DeleteOutcome> => {
@@ -138,17 +143,20 @@ export const createCustomerStore = (doc: DynamoDBDocumentClient, tableName: stri
     }
   };
 
-  const get = async (organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined> => {
+  const get = async (
+    organizationId: string,
+    shopifyId: string,
+  ): Promise<StoredRecord<TRecord> | undefined> => {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
     );
-    return Item as StoredCustomer | undefined;
+    return Item as StoredRecord<TRecord> | undefined;
   };
 
   const upsertMany = async (
-    records: readonly CustomerRecord[],
+    records: readonly TRecord[],
     { concurrency = 8 }: { concurrency?: number } = {},
-  ): Promise<UpsertManyResult> => {
+  ): Promise<WriteCounts> => {
     const counts = { written: 0, stale: 0, redacted: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {

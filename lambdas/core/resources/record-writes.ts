@@ -1,0 +1,42 @@
+/**
+ * The write rules of every mirror (customers, orders, products), and the port that enforces them. Shopify delivers
+ * webhooks at least once, in any order, sometimes a day late, and the sync races them; these
+ * rules make the stored item a function of the SET of facts received, not of their order:
+ *
+ * 1. Snapshot fields (name, email, totals, ...) follow `shopifyUpdatedAt`: a write lands only if
+ *    the stored snapshot is not newer (equal timestamps rewrite: Shopify stamps to the second, so
+ *    two edits within one second are settled by the next update or sync).
+ * 2. Lifecycle follows deletions: once deleted by a webhook, a record stays INACTIVE whatever
+ *    snapshot arrives later (Shopify never reuses ids). `deletedAt`/`deleteReason` keep the
+ *    EARLIEST deletion seen, so duplicate deletes cannot move it. A reconcile-made delete is an
+ *    inference, not Shopify's word: a snapshot updated after it proves the record alive and
+ *    reverses it (ACTIVE again, deletedAt/deleteReason removed), and a webhook delete replaces it.
+ * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
+ *    create then fills with its snapshot: create→delete and delete→create end identical.
+ * 4. A REDACTED item (compliance) is never written again by either path.
+ */
+import type { MirroredRecord, StoredRecord } from './mirrored-record.js';
+import type { WriteCounts } from './resource-definition.js';
+
+export type UpsertOutcome = 'written' | 'stale' | 'redacted';
+/** `unchanged`: the record was already deleted at or before this time. */
+export type DeleteOutcome = 'written' | 'unchanged' | 'redacted';
+export type DeleteReason = 'webhook' | 'reconciled';
+
+export interface RecordKey {
+  readonly organizationId: string;
+  readonly shopifyId: string;
+  readonly integrationId: string;
+  readonly shopDomain: string;
+}
+
+export interface RecordWrites<TRecord extends MirroredRecord = MirroredRecord> {
+  upsert(record: TRecord): Promise<UpsertOutcome>;
+  /** `deletedAt` is any ISO-8601 timestamp; it is stored as UTC with milliseconds. */
+  markDeleted(key: RecordKey, deletedAt: string, reason: DeleteReason): Promise<DeleteOutcome>;
+}
+
+export interface RecordStore<TRecord extends MirroredRecord = MirroredRecord> extends RecordWrites<TRecord> {
+  get(organizationId: string, shopifyId: string): Promise<StoredRecord<TRecord> | undefined>;
+  upsertMany(records: readonly TRecord[], options?: { concurrency?: number }): Promise<WriteCounts>;
+}

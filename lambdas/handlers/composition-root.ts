@@ -1,0 +1,236 @@
+/**
+ * The one place that turns the Lambda environment into adapters. Each handler asks for the
+ * dependencies it needs (`apiDeps`, `syncWorkerDeps`, ...) once per cold start; every handler is
+ * wired the same way, and a new setting or adapter is added here only. (Handlers import this
+ * module, never the reverse: their factories type-check what it returns at the call site.) No local-only paths:
+ * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRecordErasureStore } from '../adapters/dynamodb/record-erasure-store.js';
+import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.js';
+import { createRecordStore } from '../adapters/dynamodb/record-store.js';
+import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
+import { createDeliveryDedupe } from '../adapters/dynamodb/delivery-dedupe.js';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
+import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '../adapters/observability.js';
+import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
+import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
+import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
+import { createSqsRetryScheduler, createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
+import { complianceTopics } from '../core/compliance/compliance-topics.js';
+import { createSyncStarter } from '../core/integrations/initial-sync.js';
+import type { Integration } from '../core/integrations/integration.js';
+import type { ShopifyConnector } from '../core/integrations/ports.js';
+import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
+import type { CustomerRecord } from '../core/customers/customer-record.js';
+import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
+import type { MirroredRecord } from '../core/resources/mirrored-record.js';
+import { resourceDefinitions, type ResourceTableId } from '../core/resources/registry.js';
+import type { ResourceDefinition } from '../core/resources/resource-definition.js';
+import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
+import { resourceTopics } from '../core/webhooks/resource-topics.js';
+import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
+import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+
+/** Sync settings of the core, from the parsed environment. */
+export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
+  minSyncIntervalMinutes: settings.MIN_SYNC_INTERVAL_MINUTES,
+  overlapMinutes: settings.SYNC_OVERLAP_MINUTES,
+  leaseTtlMs: settings.SYNC_LEASE_TTL_SECONDS * 1000,
+  maxReceives: settings.SYNC_MAX_RECEIVES,
+  runRetentionDays: settings.SYNC_RUN_RETENTION_DAYS,
+  writeConcurrency: settings.SYNC_WRITE_CONCURRENCY,
+  bulkThreshold: settings.BULK_SYNC_THRESHOLD,
+});
+
+/** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
+const mirrorOf = <TRecord extends MirroredRecord>(
+  doc: DynamoDBDocumentClient,
+  tables: LambdaSettings['tables'],
+  definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
+) => {
+  const tableName = tables[definition.table.id];
+  const store = createRecordStore<TRecord>(doc, tableName);
+  return {
+    definition,
+    name: definition.name,
+    store,
+    queries: createRecordQueryStore(doc, tableName),
+    inventory: createRecordQueryStore(doc, tableName),
+    erasure: createRecordErasureStore(doc, tableName, definition),
+    synced: syncedResource(definition, store),
+    topics: resourceTopics(definition, store),
+  };
+};
+
+/** Every adapter a handler may need, built from one parsed environment (no network until used). */
+export const compose = (env: Readonly<Record<string, string | undefined>> = process.env) => {
+  const settings = parseLambdaEnvironment(env);
+  const { tables } = settings;
+  const dynamo = new DynamoDBClient({});
+  const doc = createDocumentClient(dynamo);
+  const config = syncConfigOf(settings);
+  const integrations = createIntegrationStore(doc, tables.Integrations);
+  const records = createIntegrationLifecycleStore(doc, tables.Integrations);
+  const runs = createSyncRunStore(doc, tables.SyncRuns);
+  const state = createSyncStateStore(doc, tables.Integrations);
+  const sqs = new SQSClient({});
+  const queue = createSqsSyncQueue({ client: sqs, queueUrl: settings.SYNC_QUEUE_URL });
+  const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: new KMSClient({}) });
+  const shopify: ShopifyConnector = (shopDomain, accessToken) =>
+    new ShopifyAdminClient({
+      shopDomain,
+      accessToken,
+      apiVersion: settings.SHOPIFY_API_VERSION,
+      urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
+    });
+  // The deployment's resources (CDK context `resources`), in registration order.
+  const mirrored = resourceDefinitions.filter((definition) =>
+    settings.SYNCED_RESOURCES.includes(definition.name),
+  );
+  // Erasure reaches every registered resource's table: data mirrored before a resource was
+  // deselected is personal data all the same.
+  const everyMirror = resourceDefinitions.map((definition) => mirrorOf(doc, tables, definition));
+  const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
+  return {
+    settings,
+    config,
+    sqs,
+    bulkResults: createJsonlReader(),
+    dynamo,
+    doc,
+    integrations,
+    records,
+    runs,
+    state,
+    queue,
+    cipher,
+    shopify,
+    mirrors,
+    everyMirror,
+    /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
+    customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
+    webhookTopics: webhookTopicsFor(mirrored, resourceDefinitions),
+    logger,
+    syncStarter: createSyncStarter({
+      integrations,
+      runs,
+      state,
+      queue,
+      now: Date.now,
+      runRetentionDays: config.runRetentionDays,
+    }),
+  };
+};
+
+export type Composition = ReturnType<typeof compose>;
+
+/** The integration lifecycle (connect, describe, disconnect, purge, webhook checks). */
+const lifecycleDeps = (c: Composition) => ({
+  integrations: c.integrations,
+  records: c.records,
+  mirrors: c.everyMirror,
+  cipher: c.cipher,
+  shopify: c.shopify,
+  sync: c.syncStarter,
+  webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
+  webhookTopics: c.webhookTopics,
+  logger: c.logger,
+});
+
+export const apiDeps = (c: Composition) => ({
+  sync: { integrations: c.integrations, runs: c.runs, state: c.state, queue: c.queue, config: c.config },
+  integrations: lifecycleDeps(c),
+  readers: c.mirrors,
+});
+
+export const fanOutDeps = (c: Composition) => ({
+  due: createDueIntegrations(c.doc, c.settings.tables.Integrations),
+  queue: c.queue,
+  minSyncIntervalMinutes: c.config.minSyncIntervalMinutes,
+});
+
+export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
+
+export const webhookDeps = (c: Composition) => ({
+  integrations: c.integrations,
+  topics: createTopicRegistry(
+    ...c.mirrors.map((mirror) => mirror.topics),
+    complianceTopics({
+      integrations: c.integrations,
+      records: c.records,
+      mirrors: c.everyMirror,
+      customers: c.customers,
+      exports: createDataExportStore(c.doc, c.settings.tables.Integrations),
+      logger: c.logger,
+    }),
+  ),
+  secrets: createWebhookSecrets({ appSecretArn: c.settings.APP_SECRET_ARN, cipher: c.cipher }),
+  dedupe: createDeliveryDedupe({ tableName: c.settings.tables.Idempotency, client: c.dynamo }),
+});
+
+export const syncWorkerDeps = (c: Composition) => ({
+  integrations: c.integrations,
+  runs: c.runs,
+  state: c.state,
+  queue: c.queue,
+  tokens: c.cipher,
+  graphqlFor: (integration: Integration, accessToken: string) =>
+    c.shopify(integration.shopDomain, accessToken),
+  resources: c.mirrors.map((mirror) => mirror.synced),
+  config: c.config,
+  bulkResults: c.bulkResults,
+  retries: createSqsRetryScheduler({ client: c.sqs, queueUrl: c.settings.SYNC_QUEUE_URL }),
+  afterSync: deletionReconcile(c),
+});
+
+/**
+ * The sync worker's post-sync step, resource by resource, under the sync's lease: finds deletes
+ * that webhooks missed and records the listing missed (core/reconcile).
+ */
+const deletionReconcile =
+  (c: Composition) =>
+  async (
+    integration: Integration,
+    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+  ) => {
+    for (const mirror of c.mirrors) {
+      const deps: ReconcileDeps = {
+        cipher: c.cipher,
+        shopify: c.shopify,
+        resource: mirror.definition,
+        inventory: mirror.inventory,
+        writes: mirror.store,
+        records: c.records,
+        logger: c.logger,
+        overlapMinutes: c.config.overlapMinutes,
+        bulk: { results: c.bulkResults, threshold: c.config.bulkThreshold },
+        // Retried at most daily or on a change (isReconcileDue): the metric stays rare per store.
+        onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
+      };
+      const result = await runDeletionReconcile(integration, deps, options);
+      c.logger.info('Reconcile', {
+        integrationId: integration.integrationId,
+        resource: mirror.name,
+        outcome: result.outcome,
+        ...(result.outcome === 'reconciled' && {
+          markedInactive: result.markedInactive.length,
+          backfilled: result.backfilled.length,
+        }),
+      });
+    }
+  };
+
+let shared: Composition | undefined;
+
+/** One composition per Lambda container (cold start), shared by whichever handler runs in it. */
+export const composition = (): Composition => (shared ??= compose());
