@@ -50,6 +50,9 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   runRetentionDays: settings.SYNC_RUN_RETENTION_DAYS,
   writeConcurrency: settings.SYNC_WRITE_CONCURRENCY,
   bulkThreshold: settings.BULK_SYNC_THRESHOLD,
+  maxObjectsPerQuery: settings.SHOPIFY_LISTING_LIMIT,
+  retryBaseSeconds: settings.SYNC_RETRY_BASE_SECONDS,
+  retryMaxSeconds: settings.SYNC_RETRY_MAX_SECONDS,
 });
 
 /** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
@@ -213,6 +216,7 @@ const deletionReconcile =
         records: c.records,
         logger: c.logger,
         overlapMinutes: c.config.overlapMinutes,
+        listingLimit: c.settings.SHOPIFY_LISTING_LIMIT,
         bulk: { results: c.bulkResults, threshold: c.config.bulkThreshold },
         // Retried at most daily or on a change (isReconcileDue): the metric stays rare per store.
         onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),

@@ -134,29 +134,38 @@ export const countShopifyRecords = async (
 
 /** Cursor walks stay well below Shopify's 25,000-object limit; each slice restarts with `id:>last`. */
 export const ID_SLICE_OBJECTS = 20_000;
+/** Shopify's documented object limit per listing (how a listing ends there is not promised). */
+export const MAX_OBJECTS_PER_LISTING = 25_000;
 const ID_PAGE_SIZE = 250;
 
 /**
  * Every id of a resource in the store, in ascending id order, one page at a time. Ids are
  * compared as BigInt: they are 64-bit and must never pass through a JS number.
+ *
+ * Each `id:>N` slice stays within `listingLimit` (Shopify's object limit per listing). A slice
+ * that has read as many ids as the limit never ends on `hasNextPage: false` alone (a listing may
+ * stop silently there): the next slice starts after the last id seen.
  */
 export async function* shopifyRecordIds(
   shopify: ShopifyGraphql,
   resource: { readonly gidType: string; readonly reconcile: ReconcileListing },
+  listingLimit = MAX_OBJECTS_PER_LISTING,
 ): AsyncGenerator<string[]> {
   const field = resource.reconcile.idsConnectionField;
   const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
   const schema = z.object({
     [field]: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
   });
+  const sliceLimit = Math.min(ID_SLICE_OBJECTS, listingLimit);
   let lastId: string | undefined;
   let after: string | null = null;
   let inSlice = 0;
   for (;;) {
     const query = lastId === undefined ? null : `id:>${lastId}`;
-    const variables: Record<string, unknown> = { first: ID_PAGE_SIZE, after, query };
+    const first = Math.min(ID_PAGE_SIZE, sliceLimit - inSlice);
+    const variables: Record<string, unknown> = { first, after, query };
     const { data } = await shopify.query(resource.reconcile.idsQuery, variables, schema, {
-      expectedCost: ID_PAGE_SIZE + 2,
+      expectedCost: first + 2,
     });
     const connection = data[field] as {
       nodes: { id: string }[];
@@ -170,12 +179,15 @@ export async function* shopifyRecordIds(
     });
     if (ids.length > 0) yield ids;
     const { hasNextPage, endCursor } = connection.pageInfo;
-    if (!hasNextPage) return;
+    inSlice += ids.length;
+    if (!hasNextPage && inSlice < sliceLimit) return;
     // "More to come" with nothing on the page is not an end: Shopify has not said where the rest is.
     if (ids.length === 0) throw new IncompleteListingError(`${field} page said hasNextPage but held no ids`);
-    inSlice += ids.length;
-    if (inSlice >= ID_SLICE_OBJECTS || endCursor === null) {
-      lastId = ids.reduce((max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max));
+    if (inSlice >= sliceLimit || endCursor === null) {
+      lastId = ids.reduce(
+        (max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max),
+        lastId ?? ids[0]!,
+      );
       after = null;
       inSlice = 0;
     } else {

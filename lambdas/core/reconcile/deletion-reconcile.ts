@@ -53,6 +53,8 @@ export interface ReconcileDeps extends OpenShopDeps {
   readonly logger: Logger;
   /** SYNC_OVERLAP_MINUTES: how far back from the start a stored change is considered too recent. */
   readonly overlapMinutes: number;
+  /** Shopify's object limit per listing (SHOPIFY_LISTING_LIMIT; 25,000). */
+  readonly listingLimit?: number;
   readonly now?: () => Date;
   /** Reports a mismatch that outlasted a reconcile (a metric in production). */
   readonly onLastingMismatch?: (integration: Integration, resource: string, mismatch: CountMismatch) => void;
@@ -164,7 +166,7 @@ export const runDeletionReconcile = async (
           maxPollDelayMs: bulk.pollDelayMs,
         }),
       })
-    : shopifyRecordIds(shopify, deps.resource);
+    : shopifyRecordIds(shopify, deps.resource, deps.listingLimit);
   try {
     for await (const page of listing) {
       for (const id of page) present.add(id);

@@ -70,6 +70,6 @@ export class RetryLaterError extends Error {
 /** SQS's longest visibility timeout: 12 hours. */
 const MAX_DELAY_SECONDS = 43_200;
 
-/** 30 s after the first failed receive, then ×4 each time: 30 s, 2 min, 8 min, 32 min… */
-export const retryDelaySeconds = (receiveCount: number): number =>
-  Math.min(MAX_DELAY_SECONDS, 30 * 4 ** Math.max(0, receiveCount - 1));
+/** `base` after the first failed receive, then ×4 each time: 30 s, 2 min, 8 min, 32 min… */
+export const retryDelaySeconds = (receiveCount: number, base = 30, max = MAX_DELAY_SECONDS): number =>
+  Math.min(max, MAX_DELAY_SECONDS, base * 4 ** Math.max(0, receiveCount - 1));

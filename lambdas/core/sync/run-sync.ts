@@ -48,6 +48,10 @@ export interface SyncConfig {
   readonly maxObjectsPerQuery?: number;
   /** A full sync of a resource with more records than this runs as a bulk operation. */
   readonly bulkThreshold: number;
+  /** First retry delay after a failed attempt; each next one is 4× longer. */
+  readonly retryBaseSeconds: number;
+  /** Never longer than the queue's visibility timeout: SQS would have retried by then anyway. */
+  readonly retryMaxSeconds: number;
 }
 
 export const defaultSyncConfig: SyncConfig = {
@@ -58,6 +62,8 @@ export const defaultSyncConfig: SyncConfig = {
   runRetentionDays: 90,
   writeConcurrency: 16,
   bulkThreshold: 10_000,
+  retryBaseSeconds: 30,
+  retryMaxSeconds: 1800,
 };
 
 /**
@@ -226,7 +232,11 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       });
       throw error;
     }
-    const delaySeconds = retryDelaySeconds(delivery.receiveCount);
+    const delaySeconds = retryDelaySeconds(
+      delivery.receiveCount,
+      config.retryBaseSeconds,
+      config.retryMaxSeconds,
+    );
     const nextAttemptAt = iso(deps.now() + delaySeconds * 1000);
     await runs.recordRetry(integrationId, runId, { lastError: summary, nextAttemptAt });
     logger.warn('Sync attempt failed; retrying soon', {
