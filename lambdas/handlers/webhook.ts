@@ -4,7 +4,13 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import {
+  errorFields,
+  lambdaHandler,
+  logger as defaultLogger,
+  metrics as defaultMetrics,
+} from '../adapters/observability.js';
+import { withLogKeys } from '../core/log-scope.js';
 import { webhookDeps, composition } from './composition-root.js';
 import {
   type IntegrationLookup,
@@ -13,6 +19,7 @@ import {
 } from '../core/webhooks/authenticate.js';
 import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
+import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -23,6 +30,9 @@ export interface WebhookHandlerDeps {
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
+  /** Records `lastWebhookAt` on the integration (webhook delivery health). */
+  readonly activity?: WebhookActivity;
+  readonly now?: () => number;
 }
 
 type Outcome = WebhookOutcome['outcome'] | 'rejected';
@@ -46,14 +56,19 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     deps.dedupe.registerLambdaContext?.(context);
     // Only ids and outcomes are logged: the body carries personal data, the headers a signature.
+    // The shop domain is the delivery's unsigned claim until the signature is verified.
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     );
-    const trace = {
-      shop: headers['x-shopify-shop-domain'],
+    const keys = {
+      shopDomain: headers['x-shopify-shop-domain'],
       topic: headers['x-shopify-topic'],
       webhookId: headers['x-shopify-webhook-id'],
     };
+    return withLogKeys(logger, keys, () => handle(event));
+  };
+
+  async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     let outcome: Outcome = 'rejected';
     try {
       const authentication = await authenticateDelivery(
@@ -62,30 +77,46 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       );
       if (authentication.kind === 'ignored') {
         outcome = 'ignored';
-        logger.info('webhook ignored', { ...trace, outcome, reason: authentication.reason });
+        logger.info('webhook ignored', { outcome, reason: authentication.reason });
         return jsonResponse(200, { outcome, reason: authentication.reason });
       }
       const { integration } = authentication;
-      const result = await ingest(authentication.delivery, integration, { topics, dedupe: deps.dedupe });
-      outcome = result.outcome;
-      logger.info(`webhook ${outcome}`, { ...trace, integrationId: integration.integrationId, ...result });
-      return jsonResponse(200, result);
+      // Signed by Shopify and matched to a store: the delivery-volume signal of the dashboard.
+      metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
+      return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
+        const result = await ingest(authentication.delivery, integration, { topics, dedupe: deps.dedupe });
+        outcome = result.outcome;
+        logger.info(`webhook ${outcome}`, { ...result });
+        await recordActivity(integration);
+        return jsonResponse(200, result);
+      });
     } catch (error) {
       if (!isExpectedError(error)) {
-        logger.error('webhook failed', { ...trace, outcome, error: { name: (error as Error)?.name } });
+        logger.error('webhook failed', { outcome, ...errorFields(error) });
         return errorResponse(error);
       }
       if (error.code === 'DELIVERY_IN_PROGRESS') outcome = 'duplicate';
-      logger.warn(`webhook ${outcome}`, { ...trace, outcome, code: error.code, reason: error.message });
+      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason: error.message });
       return errorResponse(error);
     } finally {
       metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
     }
-  };
+  }
+
+  /** A verified delivery proves the store's subscriptions reach us; never fails the delivery. */
+  async function recordActivity(integration: Parameters<typeof noteWebhookActivity>[0]): Promise<void> {
+    if (!deps.activity) return;
+    try {
+      await noteWebhookActivity(integration, (deps.now ?? Date.now)(), deps.activity);
+    } catch (error) {
+      logger.warn('lastWebhookAt not recorded', errorFields(error));
+    }
+  }
 };
 
 let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context) =>
-  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context);
+export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2, context: Context) =>
+  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context),
+);

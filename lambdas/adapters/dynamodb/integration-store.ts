@@ -43,6 +43,9 @@ const OWNED_ELSEWHERE = new Set([
   'lastReconciledAt',
   'countMismatch',
   'webhookHealth',
+  'lastWebhookAt',
+  'healedBySync',
+  'lastHealedAt',
 ]);
 
 /** Attributes `put` removes when the new profile lacks them (e.g. a reconnect clears uninstalledAt). */

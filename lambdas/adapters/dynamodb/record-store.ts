@@ -53,6 +53,8 @@ const reversible = (error: ConditionalCheckFailedException, updatedAt: string): 
 export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
+  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
+  sparseAttributes: readonly string[] = [],
 ): RecordStore<TRecord> => {
   const upsert = async (record: TRecord): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
@@ -65,20 +67,27 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
+    const removes = sparseAttributes
+      .filter((name) => (record as Record<string, unknown>)[name] === undefined)
+      .map((name, index) => {
+        names[`#r${index}`] = name;
+        return `#r${index}`;
+      });
     const snapshotIsNewer =
       '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
     const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
-    const write = (reactivate: boolean) =>
-      doc.send(
+    const write = (reactivate: boolean) => {
+      const removed = reactivate ? [...removes, 'deletedAt', 'deleteReason'] : removes;
+      return doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
           // the first write or by a delete, so a late update can never resurrect a record,
           // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
-          UpdateExpression: reactivate
-            ? `SET ${[...sets, '#status = :active'].join(', ')} REMOVE deletedAt, deleteReason`
-            : `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
+          UpdateExpression:
+            `SET ${[...sets, reactivate ? '#status = :active' : '#status = if_not_exists(#status, :active)'].join(', ')}` +
+            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
           ConditionExpression: reactivate
             ? `${snapshotIsNewer} AND ${reversesReconcile}`
             : `${snapshotIsNewer} AND NOT (${reversesReconcile})`,
@@ -87,6 +96,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+    };
     try {
       await write(false);
       return 'written';

@@ -55,6 +55,14 @@ export interface Integration {
    * when the counts change or a day has passed.
    */
   readonly countMismatch?: Readonly<Record<string, CountMismatch>>;
+  /**
+   * Last verified webhook delivery from this store, recorded at most every few minutes (a write
+   * per delivery would double the webhook path's cost).
+   */
+  readonly lastWebhookAt?: string;
+  /** Records syncs wrote because they were newer than the mirror: changes no webhook delivered. */
+  readonly healedBySync?: number;
+  readonly lastHealedAt?: string;
 }
 
 export interface ResourceSyncState {

@@ -7,6 +7,7 @@
  * deadline): the stores it did not reach are the first ones the next day. Every store is
  * checked within ceil(stores / checks per invocation) days, at any scale.
  */
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
@@ -19,6 +20,8 @@ export interface HealthCheckDeps extends OpenShopDeps {
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** `Webhooks Unhealthy` for a store whose subscriptions could not be verified or repaired. */
+  readonly events?: BackendEvents;
 }
 
 export const checkIntegrationWebhooks = async (
@@ -43,9 +46,23 @@ export const checkIntegrationWebhooks = async (
     shopDomain: integration.shopDomain,
     repaired: health.repaired,
   };
-  if (!health.healthy)
+  if (!health.healthy) {
     deps.logger.warn('Webhook subscriptions could not be verified', { ...fields, error: health.error });
-  else if (health.repaired.length > 0) deps.logger.info('Webhook subscriptions repaired', fields);
+    await announce(deps.events, deps.logger, {
+      type: 'Webhooks Unhealthy',
+      detail: {
+        integrationId: integration.integrationId,
+        organizationId: integration.organizationId,
+        shopDomain: integration.shopDomain,
+        reason: 'SUBSCRIPTIONS_UNVERIFIED',
+        ...(integration.lastWebhookAt !== undefined && { lastWebhookAt: integration.lastWebhookAt }),
+        ...(health.error !== undefined && { error: health.error }),
+        at: checkedAt,
+      },
+    });
+  }
+  if (health.healthy && health.repaired.length > 0)
+    deps.logger.info('Webhook subscriptions repaired', fields);
   return health;
 };
 

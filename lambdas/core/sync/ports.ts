@@ -42,6 +42,7 @@ export interface SyncRunRepository {
       readonly skipReason?: SkipReason;
       /** The message whose receives ran out (it goes to the DLQ): its redrive re-opens the run. */
       readonly exhaustedMessageId?: string;
+      readonly healedBySync?: number;
     },
   ): Promise<void>;
 }
@@ -71,8 +72,13 @@ export interface SyncStateRepository {
     startedAt: string,
     resources: ResourceSyncState,
   ): Promise<boolean>;
-  /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
-  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
+  /**
+   * status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. False
+   * when the integration was not ACTIVE (already flagged, or uninstalled): nothing changed.
+   */
+  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<boolean>;
+  /** Adds to the integration's `healedBySync` total and sets `lastHealedAt`. */
+  recordHealed(integrationId: string, healed: number, at: string): Promise<void>;
 }
 
 export interface IntegrationReader {

@@ -1,6 +1,9 @@
 import type { BulkResultReader } from '../bulk/ports.js';
 import { countShopifyRecords } from '../integrations/shop-admin.js';
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
+import { webhooksSilent } from '../integrations/store-census.js';
+import { withLogKeys } from '../log-scope.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import {
@@ -109,6 +112,13 @@ export interface SyncDeps {
     integration: Integration,
     options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
   ) => Promise<unknown>;
+  /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
+  readonly events?: BackendEvents;
+  /**
+   * A store whose syncs keep healing changes while no webhook arrived for this long looks like
+   * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
+   */
+  readonly webhooksSilentAfterMs?: number;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -124,8 +134,32 @@ export interface SyncDelivery {
   readonly deadline?: number;
 }
 
+/** What a finished run did, over all its resources, for the worker's metrics. */
+export interface SyncTotals {
+  readonly recordsSeen: number;
+  readonly recordsWritten: number;
+  /**
+   * Written because newer than the mirror, for resources already mirrored (their first sync
+   * writes everything and heals nothing): changes no webhook delivered in time.
+   */
+  readonly healedBySync: number;
+  readonly shopifyCostUsed: number;
+  readonly throttleWaits: number;
+  readonly throttledResponses: number;
+  /** The same counts per resource (customers, orders, products), by definition name. */
+  readonly resources: Readonly<Record<string, ResourceTotals>>;
+}
+
+export interface ResourceTotals {
+  readonly seen: number;
+  readonly written: number;
+  readonly healedBySync: number;
+}
+
 export type SyncOutcome =
-  | { readonly outcome: 'succeeded' | 'paused' | 'failed'; readonly runId: string }
+  | { readonly outcome: 'succeeded'; readonly runId: string; readonly totals: SyncTotals }
+  | { readonly outcome: 'failed'; readonly runId: string; readonly needsAttention?: boolean }
+  | { readonly outcome: 'paused'; readonly runId: string }
   | { readonly outcome: 'skipped'; readonly runId: string; readonly reason: SkipReason }
   | { readonly outcome: 'duplicate'; readonly runId: string }
   | { readonly outcome: 'ignored'; readonly reason: 'INTEGRATION_NOT_FOUND' };
@@ -151,14 +185,31 @@ export const errorSummary = (error: unknown): string =>
  */
 export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<SyncOutcome> {
   const { message } = delivery;
-  const { runs, state, logger, config } = deps;
+  const { logger } = deps;
   const integration = await deps.integrations.get(message.integrationId);
   if (!integration) {
     logger.warn('Sync message for an unknown integration dropped', { integrationId: message.integrationId });
     return { outcome: 'ignored', reason: 'INTEGRATION_NOT_FOUND' };
   }
+  // The unit of work's other ids (integrationId, runId) come from the caller, who knows them first.
+  return withLogKeys(logger, { shopDomain: integration.shopDomain }, () =>
+    syncIntegration(integration, delivery, deps),
+  );
+}
+
+/** The run id of a delivery: the message's own (manual, initial, continuation) or one derived from it. */
+export const runIdOf = (delivery: Pick<SyncDelivery, 'message' | 'sentAt' | 'messageId'>): string =>
+  delivery.message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+
+async function syncIntegration(
+  integration: Integration,
+  delivery: SyncDelivery,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const { message } = delivery;
+  const { runs, state, logger, config } = deps;
   const { integrationId } = integration;
-  const runId = message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+  const runId = runIdOf(delivery);
   const now = deps.now();
   let run = await runs.createIfAbsent({
     integrationId,
@@ -357,12 +408,40 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       }
     }
 
+    const totals = totalsOf(integration, progress);
+    const finishedAt = iso(deps.now());
     await runs.finish(integrationId, runId, {
       status: 'succeeded',
-      finishedAt: iso(deps.now()),
+      finishedAt,
       progress,
+      healedBySync: totals.healedBySync,
     });
-    logger.info('Sync succeeded', { integrationId, runId, ...summaryOf(progress) });
+    if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
+    logger.info('Sync succeeded', {
+      integrationId,
+      runId,
+      healedBySync: totals.healedBySync,
+      ...summaryOf(progress),
+    });
+    await announce(
+      deps.events,
+      logger,
+      {
+        type: 'Sync Completed',
+        detail: {
+          ...storeOf(integration),
+          runId,
+          trigger: run.trigger,
+          startedAt,
+          finishedAt,
+          recordsSeen: totals.recordsSeen,
+          recordsWritten: totals.recordsWritten,
+          healedBySync: totals.healedBySync,
+          resources: totals.resources,
+        },
+      },
+      ...deliveriesStopped(integration, totals.healedBySync, deps),
+    );
     if (deps.afterSync) {
       try {
         await deps.afterSync(integration, {
@@ -385,22 +464,30 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
     );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    return { outcome: 'succeeded', runId };
+    return { outcome: 'succeeded', runId, totals };
   } catch (error) {
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
-      await state.markNeedsAttention(integrationId, error.reason, iso(deps.now()));
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
+      const at = iso(deps.now());
+      const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
+      await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
       logger.warn('Integration needs attention; sync stopped', {
         integrationId,
         runId,
         reason: error.reason,
       });
-      return { outcome: 'failed', runId };
+      const attention = {
+        type: 'Integration Needs Attention',
+        detail: { ...storeOf(integration), reason: error.reason, at, runId },
+      } as const;
+      // Announced once, by the run that made the change.
+      await announce(
+        deps.events,
+        logger,
+        ...(flagged ? [attention] : []),
+        syncFailed(integration, run.trigger, runId, summary, at),
+      );
+      return { outcome: 'failed', runId, needsAttention: flagged };
     }
     return attemptFailed(error);
   }
@@ -422,6 +509,83 @@ const useBulk = async (
     resource.checkpoint.sliceFrom === null && resource.checkpoint.cursor === null && resource.pages === 0;
   if (!bulk || !fresh) return false;
   return (await countShopifyRecords(graphql, definition.reconcile)) > threshold;
+};
+
+const storeOf = (integration: Integration) => ({
+  integrationId: integration.integrationId,
+  organizationId: integration.organizationId,
+  shopDomain: integration.shopDomain,
+});
+
+const syncFailed = (
+  integration: Integration,
+  trigger: RunTrigger,
+  runId: string,
+  error: string,
+  finishedAt: string,
+) =>
+  ({
+    type: 'Sync Failed',
+    detail: { ...storeOf(integration), runId, trigger, error, finishedAt },
+  }) as const;
+
+/**
+ * A resource with a watermark was mirrored before this run, so what the run wrote was newer than
+ * the mirror: a change no webhook delivered. A resource's first sync writes everything.
+ */
+const totalsOf = (integration: Integration, progress: SyncProgress): SyncTotals => {
+  const resources = Object.fromEntries(
+    Object.entries(progress.resources).map(([name, resource]) => [
+      name,
+      {
+        seen: resource.seen,
+        written: resource.written,
+        healedBySync: watermarkOf(integration, name) !== undefined ? resource.written : 0,
+      },
+    ]),
+  );
+  const sum = (field: keyof ResourceTotals) =>
+    Object.values(resources).reduce((total, resource) => total + resource[field], 0);
+  const { shopifyCostUsed, throttleWaits, throttledResponses } = progress.calls;
+  return {
+    recordsSeen: sum('seen'),
+    recordsWritten: sum('written'),
+    healedBySync: sum('healedBySync'),
+    shopifyCostUsed,
+    throttleWaits,
+    throttledResponses,
+    resources,
+  };
+};
+
+/** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */
+export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
+
+/**
+ * Changes found by sync while no verified webhook arrived for hours: the endpoint is unreachable
+ * or the subscriptions are gone. Reported on every such run (at most once per sync interval)
+ * until a webhook arrives again.
+ */
+const deliveriesStopped = (
+  integration: Integration,
+  healedBySync: number,
+  deps: Pick<SyncDeps, 'now' | 'webhooksSilentAfterMs'>,
+) => {
+  if (healedBySync === 0) return [];
+  const silentAfterMs = deps.webhooksSilentAfterMs ?? DEFAULT_WEBHOOKS_SILENT_AFTER_MS;
+  if (!webhooksSilent(integration, deps.now(), silentAfterMs)) return [];
+  return [
+    {
+      type: 'Webhooks Unhealthy',
+      detail: {
+        ...storeOf(integration),
+        reason: 'DELIVERIES_STOPPED',
+        ...(integration.lastWebhookAt && { lastWebhookAt: integration.lastWebhookAt }),
+        healedBySync,
+        at: iso(deps.now()),
+      },
+    } as const,
+  ];
 };
 
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {

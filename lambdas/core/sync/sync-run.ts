@@ -61,6 +61,8 @@ export interface SyncRun {
   readonly exhaustedMessageId?: string;
   /** Last time a redriven message re-opened this run. */
   readonly resumedAt?: string;
+  /** Records written because newer than the mirror (0 for a store's first sync): what webhooks missed. */
+  readonly healedBySync?: number;
   /** Epoch seconds: DynamoDB TTL. */
   readonly expiresAt: number;
 }
