@@ -36,7 +36,7 @@ import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/dele
 import type { CustomerRecord } from '../core/customers/customer-record.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
-import { resourceDefinitions, type ResourceTableId } from '../core/resources/registry.js';
+import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
 import type { ResourceDefinition } from '../core/resources/resource-definition.js';
 import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
@@ -60,7 +60,11 @@ const mirrorOf = <TRecord extends MirroredRecord>(
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
 ) => {
   const tableName = tables[definition.table.id];
-  const store = createRecordStore<TRecord>(doc, tableName);
+  const store = createRecordStore<TRecord>(
+    doc,
+    tableName,
+    definition.table.lookups.map((lookup) => lookup.attribute),
+  );
   return {
     definition,
     name: definition.name,
@@ -102,12 +106,12 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     eventBusName: settings.EVENT_BUS_NAME,
   });
   // The deployment's resources (CDK context `resources`), in registration order.
-  const mirrored = resourceDefinitions.filter((definition) =>
+  const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
   );
   // Erasure reaches every registered resource's table: data mirrored before a resource was
   // deselected is personal data all the same.
-  const everyMirror = resourceDefinitions.map((definition) => mirrorOf(doc, tables, definition));
+  const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
   return {
     settings,
@@ -125,7 +129,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     everyMirror,
     /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
-    webhookTopics: webhookTopicsFor(mirrored, resourceDefinitions),
+    webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     logger,
     events,
     syncStarter: createSyncStarter({

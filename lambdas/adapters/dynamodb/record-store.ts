@@ -36,6 +36,8 @@ const wasRedacted = (error: ConditionalCheckFailedException): boolean =>
 export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
+  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
+  sparseAttributes: readonly string[] = [],
 ): RecordStore<TRecord> => {
   const upsert = async (record: TRecord): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
@@ -48,6 +50,12 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
+    const removes = sparseAttributes
+      .filter((name) => (record as Record<string, unknown>)[name] === undefined)
+      .map((name, index) => {
+        names[`#r${index}`] = name;
+        return `#r${index}`;
+      });
     try {
       await doc.send(
         new UpdateCommand({
@@ -55,7 +63,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
           // the first write or by a delete, so a late update can never resurrect a record.
-          UpdateExpression: `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
+          UpdateExpression:
+            `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}` +
+            (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''),
           ConditionExpression:
             '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
           ExpressionAttributeNames: names,
