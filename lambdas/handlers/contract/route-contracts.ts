@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { connectRequestSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
-import { definitionOf, resourceDefinitions } from '../../core/resources/registry.js';
+import { customersResource } from '../../core/resources/customers.js';
+import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
@@ -226,7 +227,7 @@ const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly Re
  * Resources whose records have a schema here are documented field by field and typed in the
  * client; any other registered resource is documented with what every mirrored record shares.
  */
-const customers = readContractsOf('customers', definitionOf('customers').table.lookups, customerSchema);
+const customers = readContractsOf('customers', customersResource.table.lookups, customerSchema);
 
 export const routeContracts = {
   ...fixedContracts,
@@ -235,7 +236,7 @@ export const routeContracts = {
 };
 
 const typedResources = new Set(['customers']);
-const otherReadContracts = resourceDefinitions
+const otherReadContracts = registeredResources
   .filter(({ name }) => !typedResources.has(name))
   .flatMap(({ name, table }): [string, RouteContract][] => {
     const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
