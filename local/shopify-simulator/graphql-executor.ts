@@ -14,6 +14,7 @@ import {
   visit,
   OperationTypeNode,
 } from 'graphql';
+import { bulkRootFields } from './bulk-operations.js';
 import { maxQueryCost, queryCost } from './cost.js';
 import { deprecatedUsages } from './deprecations.js';
 import { rootValueFor, simulatorFieldResolver } from './resolvers.js';
@@ -246,7 +247,7 @@ export function executeAdminGraphQL(
   const result = executeSync({
     schema,
     document,
-    rootValue: rootValueFor(shop, apiVersion),
+    rootValue: { ...rootValueFor(shop, apiVersion), ...bulkRootFields(shop, shop.bulk, schema, apiVersion) },
     variableValues: request.variables ?? {},
     operationName: request.operationName ?? undefined,
     fieldResolver: simulatorFieldResolver,
