@@ -128,6 +128,7 @@ const initialOrganizations = (): string[] => [
 const organizations = initialOrganizations();
 /** The shop's own counts per run, asked once per run (it costs a Shopify query). */
 const shopCounts = new Map<string, Readonly<Record<string, number>>>();
+const countsAsked = new Set<string>();
 
 interface Row {
   readonly tr: HTMLTableRowElement;
@@ -440,11 +441,18 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
       });
       const run = runs.body.items[0];
       const key = run ? `${integration.integrationId}/${run.runId}` : '';
-      if (run && isActive(run) && !shopCounts.has(key) && integration.status === 'ACTIVE') {
-        const counts = await call('getShopCounts', {
-          path: { integrationId: integration.integrationId },
-        }).catch(() => undefined);
-        if (counts) shopCounts.set(key, counts.body.counts);
+      if (
+        run &&
+        isActive(run) &&
+        !shopCounts.has(key) &&
+        !countsAsked.has(key) &&
+        integration.status === 'ACTIVE'
+      ) {
+        // Asked beside the refresh, never in its way: a throttled store must not freeze live progress.
+        countsAsked.add(key);
+        call('getShopCounts', { path: { integrationId: integration.integrationId } })
+          .then((counts) => shopCounts.set(key, counts.body.counts))
+          .catch(() => countsAsked.delete(key));
       }
       anyActive ||= isActive(run);
       const row = view.rows.get(integration.integrationId) ?? newRow(view);
@@ -455,10 +463,7 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
   return anyActive;
 }
 
-let lastDeadLetters = 0;
 async function refreshDeadLetters(): Promise<void> {
-  if (Date.now() - lastDeadLetters < 5000) return;
-  lastDeadLetters = Date.now();
   const depth = (await post('/console/api/dead-letters')) as {
     waiting: number;
     inFlight: number;
@@ -477,15 +482,9 @@ async function refresh(): Promise<boolean> {
   // One refresh at a time: a button's refresh joins the poll's instead of racing it.
   refreshing ??= (async () => {
     try {
-      // The queue's depth is shown even when an organization cannot be read, and the other way round.
-      const [active, deadLetters] = await Promise.allSettled([
-        Promise.all(organizations.map(refreshOrganization)),
-        refreshDeadLetters(),
-      ]);
-      if (active.status === 'rejected') throw active.reason;
-      if (deadLetters.status === 'rejected') throw deadLetters.reason;
+      const active = await Promise.all(organizations.map(refreshOrganization));
       document.body.dataset.lastRefresh = new Date().toISOString();
-      return active.value.some(Boolean);
+      return active.some(Boolean);
     } finally {
       refreshing = undefined;
     }
@@ -504,6 +503,16 @@ async function poll(): Promise<void> {
   setTimeout(() => void poll(), active ? 1000 : 4000);
 }
 
+/** The dead-letter queue on its own loop: a slow organization never hides its depth. */
+async function pollDeadLetters(): Promise<void> {
+  try {
+    await refreshDeadLetters();
+  } catch (error) {
+    failed('Reading the dead-letter queue', error);
+  }
+  setTimeout(() => void pollDeadLetters(), 3000);
+}
+
 byId<HTMLFormElement>('add-organization').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('organization-id');
@@ -519,11 +528,11 @@ byId<HTMLButtonElement>('dlq-redrive').addEventListener('click', () => {
     .then((answer) => {
       const { started, waiting } = answer as { started: boolean; waiting: number };
       say(started ? `Redriving ${waiting} dead-lettered sync(s) to the sync queue.` : 'Nothing to redrive.');
-      lastDeadLetters = 0;
-      return refresh();
+      return refreshDeadLetters();
     })
     .catch((error: unknown) => failed('Redrive', error));
 });
 
 for (const organizationId of organizations) organizationView(organizationId);
 void poll();
+void pollDeadLetters();

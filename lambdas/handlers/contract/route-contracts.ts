@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { connectRequestSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
 import { customersResource } from '../../core/resources/customers.js';
-import { resourceDefinitions } from '../../core/resources/registry.js';
+import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
@@ -236,7 +236,7 @@ export const routeContracts = {
 };
 
 const typedResources = new Set(['customers']);
-const otherReadContracts = resourceDefinitions
+const otherReadContracts = registeredResources
   .filter(({ name }) => !typedResources.has(name))
   .flatMap(({ name, table }): [string, RouteContract][] => {
     const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
