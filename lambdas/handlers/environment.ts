@@ -85,7 +85,4 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
 
 /** The environment variables that carry the table names, from the tables' physical names. */
 export const tableEnvironment = (names: TableNames): Record<TableVariable, string> =>
-  Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]])) as Record<
-    TableVariable,
-    string
-  >;
+  Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]]));

@@ -80,7 +80,7 @@ const parseJson = async <T>(request: IncomingMessage, schema: z.ZodType<T>): Pro
 type Handler = (request: IncomingMessage, params: string[], deps: ControlApiDeps) => Promise<unknown>;
 
 const withShop = (
-  handler: (shop: SimulatedShop, request: IncomingMessage, params: string[]) => Promise<unknown> | unknown,
+  handler: (shop: SimulatedShop, request: IncomingMessage, params: string[]) => unknown,
 ): Handler => {
   return async (request, params, deps) => {
     const shop = deps.shops(params[0] ?? '');

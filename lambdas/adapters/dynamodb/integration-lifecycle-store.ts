@@ -203,7 +203,7 @@ export const createIntegrationLifecycleStore = (
       const { Item } = await doc.send(
         new GetCommand({ TableName: tableName, Key: PENDING_PURGES_KEY, ConsistentRead: true }),
       );
-      const ids = Item?.['integrationIds'];
+      const ids: unknown = Item?.['integrationIds'];
       return ids instanceof Set ? [...(ids as Set<string>)] : [];
     },
   };

@@ -38,7 +38,7 @@ const reversible = (error: ConditionalCheckFailedException, updatedAt: string): 
   const item = error.Item as Record<string, unknown> | undefined;
   const plain = (name: string): unknown => {
     const value = item?.[name];
-    return typeof value === 'object' && value !== null && 'S' in value ? (value as { S: unknown }).S : value;
+    return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
   };
   const storedUpdatedAt = plain('shopifyUpdatedAt');
   const deletedAt = plain('deletedAt');

@@ -43,7 +43,7 @@ export const resourceWebhooks = <TPayload, TRecord>(
     readonly payloadSchema: z.ZodType<TPayload>;
     toRecord(payload: TPayload, owner: RecordOwner): TRecord;
   },
-): ResourceWebhooks<TRecord> => webhooks as ResourceWebhooks<TRecord>;
+): ResourceWebhooks<TRecord> => webhooks;
 
 /** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
 export interface ReconcileListing {

@@ -82,8 +82,8 @@ export const syncedResource = <TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   writer: RecordWriter<TRecord>,
 ): SyncedResource => ({
-  definition: definition as ResourceDefinition<unknown, MirroredRecord>,
-  writer: writer as RecordWriter<MirroredRecord>,
+  definition: definition,
+  writer: writer,
 });
 
 export interface SyncDeps {
