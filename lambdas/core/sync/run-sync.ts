@@ -268,13 +268,15 @@ async function syncIntegration(
   const attemptFailed = async (error: unknown): Promise<never> => {
     const summary = errorSummary(error);
     if (delivery.receiveCount >= config.maxReceives) {
+      const finishedAt = iso(deps.now());
       await runs.finish(integrationId, runId, {
         status: 'failed',
-        finishedAt: iso(deps.now()),
+        finishedAt,
         lastError: `Gave up after ${delivery.receiveCount} attempts: ${summary}`,
         exhaustedMessageId: delivery.messageId,
       });
       await state.releaseLease(integrationId, runId);
+      await announce(deps.events, logger, syncFailed(integration, run.trigger, runId, summary, finishedAt));
       logger.error('Sync attempt failed for the last time; the message goes to the DLQ', {
         integrationId,
         runId,
@@ -408,6 +410,22 @@ async function syncIntegration(
       }
     }
 
+    // The post-sync step (reconcile, backfill) is part of the run: it runs under the run's lease,
+    // and the run is done (succeeded, watermark advanced, lease released) only after it.
+    if (deps.afterSync) {
+      try {
+        await deps.afterSync(integration, {
+          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+          heartbeat: keepLease,
+        });
+      } catch (error) {
+        logger.warn('Post-sync step failed; the next sync tries again', {
+          integrationId,
+          runId,
+          error: errorSummary(error),
+        });
+      }
+    }
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
     await runs.finish(integrationId, runId, {
@@ -442,20 +460,6 @@ async function syncIntegration(
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
     );
-    if (deps.afterSync) {
-      try {
-        await deps.afterSync(integration, {
-          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
-          heartbeat: keepLease,
-        });
-      } catch (error) {
-        logger.warn('Post-sync step failed; the next sync tries again', {
-          integrationId,
-          runId,
-          error: errorSummary(error),
-        });
-      }
-    }
     const advanced = await state.completeSync(
       integrationId,
       runId,
