@@ -175,10 +175,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       demoShop: demoShop === false ? false : (demoShop ?? {}),
     });
     cleanups.push(() => shopify.stop());
-    const appSecretArn = secrets.putSecret(
-      'shopify-sync/app-secret',
-      shopify.demoShop?.appSecret ?? 'local-app-secret',
-    );
+    // The secret every simulated shop signs with, demo store or not.
+    const appSecretArn = secrets.putSecret('shopify-sync/app-secret', shopify.appSecret);
     const tokenKeyId = kms.createKey('alias/shopify-sync-tokens');
 
     // The HTTP API binds first: handlers must find their callback URL in the environment at import.

@@ -34,9 +34,11 @@ export interface WebhookHandlerDeps {
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
+  /** The clock that stamps receipt (tests pin it; X-Shopify-Triggered-At is bounded by it). */
+  readonly now?: () => Date;
 }
 
-type Outcome = WebhookOutcome['outcome'] | 'rejected';
+type Outcome = WebhookOutcome['outcome'] | 'rejected' | 'failed';
 
 const metricName: Record<Outcome, string> = {
   written: 'WebhookWritten',
@@ -44,7 +46,21 @@ const metricName: Record<Outcome, string> = {
   ignored: 'WebhookIgnored',
   duplicate: 'WebhookDuplicate',
   rejected: 'WebhookRejected',
+  failed: 'WebhookFailed',
 };
+
+/**
+ * Why a delivery was refused: the `reason` dimension of WebhookRejected. A small fixed set (one
+ * per error code), never a shop or anything else from the request, so the metric's cardinality
+ * cannot be driven by whoever sends requests.
+ */
+const rejectionReasons: Readonly<Record<string, string>> = {
+  INVALID_SIGNATURE: 'invalid-signature',
+  SHOP_MISMATCH: 'shop-mismatch',
+  VALIDATION_FAILED: 'invalid-delivery',
+  PAYLOAD_TOO_LARGE: 'too-large',
+};
+const rejectionReason = (code: string): string => rejectionReasons[code] ?? 'other';
 
 export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const topics = deps.topics ?? createTopicRegistry(customerTopics(deps.customers));
@@ -65,11 +81,17 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       topic: headers['x-shopify-topic'],
       webhookId: headers['x-shopify-webhook-id'],
     };
-    let outcome: Outcome = 'rejected';
+    let outcome: Outcome = 'failed';
+    let reason: string | undefined;
     try {
       const authentication = await authenticateDelivery(
         { headers: event.headers ?? {}, body: event.body, isBase64Encoded: event.isBase64Encoded },
-        { integrations: deps.integrations, secrets: deps.secrets, maxBodyBytes: deps.maxBodyBytes },
+        {
+          integrations: deps.integrations,
+          secrets: deps.secrets,
+          maxBodyBytes: deps.maxBodyBytes,
+          now: deps.now,
+        },
       );
       if (authentication.kind === 'ignored') {
         outcome = 'ignored';
@@ -87,10 +109,25 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         return errorResponse(error);
       }
       if (error.code === 'DELIVERY_IN_PROGRESS') outcome = 'duplicate';
-      logger.warn(`webhook ${outcome}`, { ...trace, outcome, code: error.code, reason: error.message });
+      else {
+        outcome = 'rejected';
+        reason = rejectionReason(error.code);
+      }
+      logger.warn(`webhook ${outcome}`, {
+        ...trace,
+        outcome,
+        code: error.code,
+        reason,
+        message: error.message,
+      });
       return errorResponse(error);
     } finally {
-      metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
+      if (reason === undefined) metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
+      else {
+        const rejected = metrics.singleMetric();
+        rejected.addDimension('reason', reason);
+        rejected.addMetric(metricName.rejected, MetricUnit.Count, 1);
+      }
       metrics.publishStoredMetrics();
     }
   };

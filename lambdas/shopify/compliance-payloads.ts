@@ -38,5 +38,12 @@ export const customersDataRequestPayloadSchema = z.looseObject({
 });
 export type CustomersDataRequestPayload = z.output<typeof customersDataRequestPayloadSchema>;
 
-/** app/uninstalled carries the shop resource; only its presence matters, not its fields. */
-export const appUninstalledPayloadSchema = z.looseObject({});
+/**
+ * app/uninstalled carries the shop resource. Its `myshopify_domain` and `id` are what bind the
+ * signed body to one shop: the header that picked the integration is not signed.
+ */
+export const appUninstalledPayloadSchema = z.looseObject({
+  id: shopifyId,
+  myshopify_domain: shopDomain,
+});
+export type AppUninstalledPayload = z.output<typeof appUninstalledPayloadSchema>;

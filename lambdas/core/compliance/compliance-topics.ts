@@ -18,10 +18,9 @@ import type {
   IntegrationRepository,
 } from '../integrations/ports.js';
 import type { Logger } from '../sync/ports.js';
-import { type TopicHandler, type TopicHandlers, evenWhenInactive } from '../webhooks/topic-registry.js';
-import { bodyText, type WebhookDelivery } from '../webhooks/delivery.js';
-import { parseShopifyJson, parseWith } from '../../shopify/webhook-payloads.js';
+import { defineTopic, type TopicDefinitions } from '../webhooks/topic-registry.js';
 import {
+  appUninstalledPayloadSchema,
   customersDataRequestPayloadSchema,
   customersRedactPayloadSchema,
   shopRedactPayloadSchema,
@@ -41,8 +40,11 @@ export interface ComplianceDeps {
   readonly now?: () => Date;
 }
 
-const payloadOf = <T extends Parameters<typeof parseWith>[0]>(schema: T, delivery: WebhookDelivery) =>
-  parseWith(schema, parseShopifyJson(bodyText(delivery)), `${delivery.topic} payload`);
+/** The privacy payloads name their shop as `shop_domain` + `shop_id`. */
+const privacyShop = (payload: { shop_domain: string; shop_id: string }) => ({
+  domain: payload.shop_domain,
+  id: payload.shop_id,
+});
 
 /** The signer plus any other integration of the same shop (e.g. an earlier, purged one). */
 const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Promise<Integration[]> => {
@@ -50,89 +52,106 @@ const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Pr
   return all.some((i) => i.integrationId === signer.integrationId) ? all : [signer, ...all];
 };
 
-export const complianceTopics = (deps: ComplianceDeps): TopicHandlers => {
+export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   const now = () => deps.now?.() ?? new Date();
 
-  const appUninstalled: TopicHandler = async (delivery, integration) => {
-    // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
-    await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
-    await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
-    deps.logger.info('App uninstalled: integration deactivated', {
-      integrationId: integration.integrationId,
-    });
-    return { outcome: 'written' };
-  };
+  const appUninstalled = defineTopic({
+    payload: appUninstalledPayloadSchema,
+    signedShop: (shop) => ({ domain: shop.myshopify_domain, id: shop.id }),
+    servesInactiveIntegrations: true,
+    handle: async (delivery, integration) => {
+      // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
+      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
+      await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
+      deps.logger.info('App uninstalled: integration deactivated', {
+        integrationId: integration.integrationId,
+      });
+      return { outcome: 'written' };
+    },
+  });
 
-  const customersRedact: TopicHandler = async (delivery, signer) => {
-    const payload = payloadOf(customersRedactPayloadSchema, delivery);
-    const shopifyId = payload.customer.id;
-    const redactedAt = now().toISOString();
-    const outcomes: string[] = [];
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      outcomes.push(
-        await deps.erasure.redact({
-          organizationId: integration.organizationId,
-          integrationId: integration.integrationId,
-          shopDomain: integration.shopDomain,
-          shopifyId,
-          redactedAt,
-        }),
-      );
-    }
-    deps.logger.info('Customer redacted', { shopDomain: signer.shopDomain, shopifyId, outcomes });
-    return outcomes.includes('redacted')
-      ? { outcome: 'written', shopifyId }
-      : { outcome: 'stale', reason: 'already-redacted', shopifyId };
-  };
+  const customersRedact = defineTopic({
+    payload: customersRedactPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (_delivery, signer, payload) => {
+      const shopifyId = payload.customer.id;
+      const redactedAt = now().toISOString();
+      const outcomes: string[] = [];
+      for (const integration of await integrationsOfShop(deps, signer)) {
+        outcomes.push(
+          await deps.erasure.redact({
+            organizationId: integration.organizationId,
+            integrationId: integration.integrationId,
+            shopDomain: integration.shopDomain,
+            shopifyId,
+            redactedAt,
+          }),
+        );
+      }
+      deps.logger.info('Customer redacted', { shopDomain: signer.shopDomain, shopifyId, outcomes });
+      return outcomes.includes('redacted')
+        ? { outcome: 'written', shopifyId }
+        : { outcome: 'stale', reason: 'already-redacted', shopifyId };
+    },
+  });
 
-  const shopRedact: TopicHandler = async (delivery, signer) => {
-    payloadOf(shopRedactPayloadSchema, delivery);
-    const at = now().toISOString();
-    const deadline = Date.now() + (deps.purgeBudgetMs ?? 3_000);
-    let complete = true;
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
-      const result = await purgeIntegrationData(integration, deps, { at, deadline });
-      complete &&= result.complete;
-    }
-    deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete });
-    return { outcome: 'written' };
-  };
+  const shopRedact = defineTopic({
+    payload: shopRedactPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (_delivery, signer) => {
+      const at = now().toISOString();
+      const deadline = Date.now() + (deps.purgeBudgetMs ?? 3_000);
+      let complete = true;
+      for (const integration of await integrationsOfShop(deps, signer)) {
+        await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
+        const result = await purgeIntegrationData(integration, deps, { at, deadline });
+        complete &&= result.complete;
+      }
+      deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete });
+      return { outcome: 'written' };
+    },
+  });
 
-  const customersDataRequest: TopicHandler = async (delivery, signer) => {
-    const payload = payloadOf(customersDataRequestPayloadSchema, delivery);
-    const shopifyId = payload.customer.id;
-    const records: Record<string, unknown>[] = [];
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      const stored = await deps.customers.get(integration.organizationId, shopifyId);
-      if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
-    }
-    const { exportKey, created } = await deps.exports.save({
-      dataRequestId: payload.data_request.id,
-      shopDomain: signer.shopDomain,
-      shopifyShopId: payload.shop_id,
-      customerShopifyId: shopifyId,
-      requestedAt: delivery.triggeredAt,
-      exportedAt: now().toISOString(),
-      records,
-    });
-    deps.logger.info('Customer data request exported', {
-      shopDomain: signer.shopDomain,
-      shopifyId,
-      dataRequestId: payload.data_request.id,
-      exportKey,
-      recordCount: records.length,
-      created,
-    });
-    return created
-      ? { outcome: 'written', shopifyId }
-      : { outcome: 'stale', reason: 'already-exported', shopifyId };
-  };
+  const customersDataRequest = defineTopic({
+    payload: customersDataRequestPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (delivery, signer, payload) => {
+      const shopifyId = payload.customer.id;
+      const records: Record<string, unknown>[] = [];
+      for (const integration of await integrationsOfShop(deps, signer)) {
+        const stored = await deps.customers.get(integration.organizationId, shopifyId);
+        if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
+      }
+      const { exportKey, created } = await deps.exports.save({
+        dataRequestId: payload.data_request.id,
+        shopDomain: signer.shopDomain,
+        shopifyShopId: payload.shop_id,
+        customerShopifyId: shopifyId,
+        requestedAt: delivery.triggeredAt,
+        exportedAt: now().toISOString(),
+        records,
+      });
+      deps.logger.info('Customer data request exported', {
+        shopDomain: signer.shopDomain,
+        shopifyId,
+        dataRequestId: payload.data_request.id,
+        exportKey,
+        recordCount: records.length,
+        created,
+      });
+      return created
+        ? { outcome: 'written', shopifyId }
+        : { outcome: 'stale', reason: 'already-exported', shopifyId };
+    },
+  });
 
   return {
-    'app/uninstalled': evenWhenInactive(appUninstalled),
-    'customers/redact': evenWhenInactive(customersRedact),
-    'shop/redact': evenWhenInactive(shopRedact),
-    'customers/data_request': evenWhenInactive(customersDataRequest),
+    'app/uninstalled': appUninstalled,
+    'customers/redact': customersRedact,
+    'shop/redact': shopRedact,
+    'customers/data_request': customersDataRequest,
   };
 };

@@ -42,12 +42,15 @@ export interface AuthenticateDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
   readonly maxBodyBytes?: number;
+  /** Time of receipt, which bounds X-Shopify-Triggered-At. */
+  readonly now?: () => Date;
 }
 
 export const authenticateDelivery = async (
   request: RawWebhookRequest,
-  { integrations, secrets, maxBodyBytes }: AuthenticateDeps,
+  { integrations, secrets, maxBodyBytes, now = () => new Date() }: AuthenticateDeps,
 ): Promise<Authentication> => {
+  const receivedAt = now();
   const body = readRawBody(request, maxBodyBytes);
   const headers = lowerCaseHeaders(request.headers);
   const signature = headers['x-shopify-hmac-sha256'];
@@ -71,7 +74,7 @@ export const authenticateDelivery = async (
   }
 
   if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
-  const delivery = parseDeliveryHeaders(headers, body);
+  const delivery = parseDeliveryHeaders(headers, body, receivedAt);
   if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
   return { kind: 'accepted', delivery, integration: signer };
 };

@@ -2,51 +2,42 @@
 import { toCustomerRecord } from '../customers/customer-record.js';
 import type { CustomerWrites } from '../customers/customer-writes.js';
 import { snapshotFromWebhook } from '../customers/from-webhook.js';
-import {
-  customerDeletePayloadSchema,
-  customerPayloadSchema,
-  parseShopifyJson,
-  parseWith,
-} from '../../shopify/webhook-payloads.js';
-import { bodyText } from './delivery.js';
-import type { IngestResult, TopicHandler, TopicHandlers } from './topic-registry.js';
+import { customerDeletePayloadSchema, customerPayloadSchema } from '../../shopify/webhook-payloads.js';
+import { defineTopic, type TopicDefinitions } from './topic-registry.js';
 
-export const customerTopics = (customers: CustomerWrites): TopicHandlers => {
-  const upsert: TopicHandler = async (delivery, integration) => {
-    const payload = parseWith(
-      customerPayloadSchema,
-      parseShopifyJson(bodyText(delivery)),
-      `${delivery.topic} payload`,
-    );
-    const record = toCustomerRecord(snapshotFromWebhook(payload), integration);
-    const outcome = await customers.upsert(record);
-    const shopifyId = record.shopifyId;
-    if (outcome === 'written') return { outcome, shopifyId };
-    if (outcome === 'stale') return { outcome, reason: 'newer-snapshot-stored', shopifyId };
-    return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
-  };
+export const customerTopics = (customers: CustomerWrites): TopicDefinitions => {
+  const upsert = defineTopic({
+    payload: customerPayloadSchema,
+    handle: async (_delivery, integration, payload) => {
+      const record = toCustomerRecord(snapshotFromWebhook(payload), integration);
+      const outcome = await customers.upsert(record);
+      const shopifyId = record.shopifyId;
+      if (outcome === 'written') return { outcome, shopifyId };
+      if (outcome === 'stale') return { outcome, reason: 'newer-snapshot-stored', shopifyId };
+      return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
+    },
+  });
 
-  const remove: TopicHandler = async (delivery, integration): Promise<IngestResult> => {
-    const payload = parseWith(
-      customerDeletePayloadSchema,
-      parseShopifyJson(bodyText(delivery)),
-      'customers/delete payload',
-    );
-    const shopifyId = payload.id;
-    const outcome = await customers.markDeleted(
-      {
-        organizationId: integration.organizationId,
-        integrationId: integration.integrationId,
-        shopDomain: integration.shopDomain,
-        shopifyId,
-      },
-      delivery.triggeredAt,
-      'webhook',
-    );
-    if (outcome === 'written') return { outcome, shopifyId };
-    if (outcome === 'unchanged') return { outcome: 'stale', reason: 'already-deleted', shopifyId };
-    return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
-  };
+  const remove = defineTopic({
+    payload: customerDeletePayloadSchema,
+    handle: async (delivery, integration, payload) => {
+      const shopifyId = payload.id;
+      const outcome = await customers.markDeleted(
+        {
+          organizationId: integration.organizationId,
+          integrationId: integration.integrationId,
+          shopDomain: integration.shopDomain,
+          shopifyId,
+        },
+        // Clamped to the 48 h before receipt: the header is not signed.
+        delivery.triggeredAt,
+        'webhook',
+      );
+      if (outcome === 'written') return { outcome, shopifyId };
+      if (outcome === 'unchanged') return { outcome: 'stale', reason: 'already-deleted', shopifyId };
+      return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
+    },
+  });
 
   return { 'customers/create': upsert, 'customers/update': upsert, 'customers/delete': remove };
 };

@@ -6,7 +6,9 @@
  */
 import { DomainError } from '../errors.js';
 import type { Integration } from '../integrations/integration.js';
-import type { WebhookDelivery } from './delivery.js';
+import { parseShopifyJson, parseWith } from '../../shopify/webhook-payloads.js';
+import { bodyText, type WebhookDelivery } from './delivery.js';
+import { requireSignedShop } from './signed-shop.js';
 import type { IngestResult, TopicRegistry } from './topic-registry.js';
 
 export type WebhookOutcome =
@@ -39,14 +41,18 @@ export const ingest = async (
   integration: Integration,
   { topics, dedupe }: IngestDeps,
 ): Promise<WebhookOutcome> => {
-  const handle = topics.handlerFor(delivery.topic);
-  if (!handle) return { outcome: 'ignored', reason: 'unhandled-topic' };
-  if (integration.status !== 'ACTIVE' && !topics.servesInactiveIntegrations(delivery.topic)) {
+  const topic = topics.definitionOf(delivery.topic);
+  if (!topic) return { outcome: 'ignored', reason: 'unhandled-topic' };
+  if (integration.status !== 'ACTIVE' && !topic.servesInactiveIntegrations) {
     return { outcome: 'ignored', reason: 'inactive-integration' };
   }
+  // The body is signed, the headers are not: the topic's shape and the body's own shop are
+  // checked before anything is read or written on the integration's behalf.
+  const payload = parseWith(topic.payload, parseShopifyJson(bodyText(delivery)), `${delivery.topic} payload`);
+  if (topic.signedShop) requireSignedShop(topic.signedShop(payload), integration);
   // Scoped by integration: a webhook id is only ever meaningful within the store that sent it.
   const { result, duplicate } = await dedupe.once(`${integration.integrationId}/${delivery.webhookId}`, () =>
-    handle(delivery, integration),
+    topic.handle(delivery, integration, payload),
   );
   if (!duplicate) return result;
   return {

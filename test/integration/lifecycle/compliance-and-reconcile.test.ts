@@ -143,7 +143,7 @@ describe('shop/redact', () => {
     const uninstalled = await world.deliver(
       left.shopDomain,
       'app/uninstalled',
-      withExactIds({ id: `#${left.shop.numericId}` }),
+      withExactIds({ id: `#${left.shop.numericId}`, myshopify_domain: left.shopDomain }),
     );
     expect(uninstalled.status).toBe(200);
     expect(await world.lifecycle.integrations.get(left.integration.integrationId)).toMatchObject({

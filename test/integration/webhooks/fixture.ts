@@ -12,6 +12,7 @@ import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { localTokenCipher } from '../../support/webhook-delivery.js';
 
+export const RECEIVED_AT = '2026-03-02T00:00:00.000Z';
 export const APP_SECRET = `app-secret-${randomUUID()}`;
 export const B_SECRET = `b-own-secret-${randomUUID()}`;
 
@@ -85,6 +86,8 @@ export function useWebhookFixture() {
       secrets,
       customers: counted,
       dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+      // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
+      now: () => new Date(RECEIVED_AT),
     });
     f.customerItems = async () =>
       (await tables.doc.send(new ScanCommand({ TableName: tables.names.Customers, ConsistentRead: true })))

@@ -5,7 +5,12 @@ import { authenticateDelivery } from '../../../lambdas/core/webhooks/authenticat
 import { parseDeliveryHeaders, readRawBody } from '../../../lambdas/core/webhooks/delivery.js';
 import type { DeliveryDedupe } from '../../../lambdas/core/webhooks/ingest.js';
 import { ingest } from '../../../lambdas/core/webhooks/ingest.js';
-import { type TopicHandler, createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
+import { z } from 'zod';
+import {
+  type TopicDefinition,
+  createTopicRegistry,
+  defineTopic,
+} from '../../../lambdas/core/webhooks/topic-registry.js';
 import { hmac } from '../../support/webhook-delivery.js';
 
 const integration: Integration = {
@@ -28,12 +33,15 @@ const runOnce: DeliveryDedupe = { once: async (_key, work) => ({ result: await w
 describe('topic registry and ingest', () => {
   it('routes each topic to its registered handler and ignores unknown topics', async () => {
     const seen: string[] = [];
-    const handler: TopicHandler = async (delivery) => {
-      seen.push(delivery.topic);
-      return { outcome: 'written' };
-    };
+    const handler = defineTopic({
+      payload: z.looseObject({}),
+      handle: async (delivery) => {
+        seen.push(delivery.topic);
+        return { outcome: 'written' };
+      },
+    });
     const topics = createTopicRegistry({ 'customers/update': handler }, { 'app/uninstalled': handler });
-    const delivery = parseDeliveryHeaders(headers, new Uint8Array());
+    const delivery = parseDeliveryHeaders(headers, Buffer.from('{}'), new Date('2026-03-01T16:00:00Z'));
     expect(await ingest(delivery, integration, { topics, dedupe: runOnce })).toEqual({ outcome: 'written' });
     expect(
       await ingest({ ...delivery, topic: 'products/create' }, integration, { topics, dedupe: runOnce }),
@@ -46,7 +54,7 @@ describe('topic registry and ingest', () => {
   });
 
   it('refuses to register a topic twice', () => {
-    const handler: TopicHandler = async () => ({ outcome: 'written' });
+    const handler: TopicDefinition = { payload: z.unknown(), handle: async () => ({ outcome: 'written' }) };
     expect(() =>
       createTopicRegistry({ 'customers/create': handler }, { 'customers/create': handler }),
     ).toThrow(/twice/);
@@ -55,7 +63,7 @@ describe('topic registry and ingest', () => {
 
 describe('delivery parsing', () => {
   it('lower-cases the shop and normalises X-Shopify-Triggered-At to UTC ms', () => {
-    expect(parseDeliveryHeaders(headers, new Uint8Array())).toMatchObject({
+    expect(parseDeliveryHeaders(headers, new Uint8Array(), new Date('2026-03-01T16:00:00Z'))).toMatchObject({
       shopDomain: 'a.myshopify.com',
       triggeredAt: '2026-03-01T15:00:00.123Z',
     });
@@ -76,6 +84,26 @@ describe('delivery parsing', () => {
     expect(
       readRawBody({ headers: {}, body: Buffer.from('é').toString('base64'), isBase64Encoded: true }, 100),
     ).toEqual(Buffer.from('é'));
+  });
+});
+
+describe('X-Shopify-Triggered-At is an unsigned claim', () => {
+  const receivedAt = new Date('2026-03-01T16:00:00.000Z');
+  const triggeredAt = (value: string) =>
+    parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': value }, new Uint8Array(), receivedAt)
+      .triggeredAt;
+
+  it('keeps a time within the 48 h before receipt', () => {
+    expect(triggeredAt('2026-02-28T16:00:00.000Z')).toBe('2026-02-28T16:00:00.000Z');
+    expect(triggeredAt('2026-02-27T16:00:00.000Z')).toBe('2026-02-27T16:00:00.000Z');
+    expect(triggeredAt('2026-03-01T16:00:00.000Z')).toBe('2026-03-01T16:00:00.000Z');
+  });
+
+  it('replaces a time before the window or in the future with the time of receipt', () => {
+    expect(triggeredAt('1970-01-01T00:00:00.000Z')).toBe(receivedAt.toISOString());
+    expect(triggeredAt('2026-02-27T15:59:59.999Z')).toBe(receivedAt.toISOString());
+    expect(triggeredAt('2026-03-01T16:00:00.001Z')).toBe(receivedAt.toISOString());
+    expect(triggeredAt('2099-01-01T00:00:00.000Z')).toBe(receivedAt.toISOString());
   });
 });
 
