@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
-import { createDeliveryDedupe } from '../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createBenchTables, percentile } from '../support/environment.js';
@@ -60,8 +60,10 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
   const webhook = createWebhookHandler({
     integrations,
     secrets: { appSecret: async () => appSecret, integrationSecret: async () => undefined },
-    customers: createCustomerStore(tables.doc, tables.names.Customers),
-    dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+    customers: createCustomerStore(tables.doc, tables.names.Customers, {
+      receipts: { tableName: tables.names.Idempotency },
+    }),
+    processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
   });
   const bare = async (event: APIGatewayProxyEventV2) => {
     const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };

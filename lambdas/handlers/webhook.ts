@@ -6,9 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDeliveryDedupe } from '../adapters/dynamodb/delivery-dedupe.js';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
@@ -20,7 +20,8 @@ import {
   authenticateDelivery,
 } from '../core/webhooks/authenticate.js';
 import { customerTopics } from '../core/webhooks/customer-topics.js';
-import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
+import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
+import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 import { complianceTopicsFromEnv } from './lifecycle-wiring.js';
@@ -29,7 +30,8 @@ export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
   readonly customers: CustomerWrites;
-  readonly dedupe: DeliveryDedupe & { registerLambdaContext?(context: Context | undefined): void };
+  /** Digests of processed bodies, for topics whose handler does not record its own receipt. */
+  readonly processed: ProcessedDeliveries;
   readonly topics?: TopicRegistry;
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
@@ -69,9 +71,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
 
   return async (
     event: APIGatewayProxyEventV2,
-    context?: Context,
+    _context?: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    deps.dedupe.registerLambdaContext?.(context);
     // Only ids and outcomes are logged: the body carries personal data, the headers a signature.
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
@@ -99,7 +100,10 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         return jsonResponse(200, { outcome, reason: authentication.reason });
       }
       const { integration } = authentication;
-      const result = await ingest(authentication.delivery, integration, { topics, dedupe: deps.dedupe });
+      const result = await ingest(authentication.delivery, integration, {
+        topics,
+        processed: deps.processed,
+      });
       outcome = result.outcome;
       logger.info(`webhook ${outcome}`, { ...trace, integrationId: integration.integrationId, ...result });
       return jsonResponse(200, result);
@@ -108,11 +112,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         logger.error('webhook failed', { ...trace, outcome, error: { name: (error as Error)?.name } });
         return errorResponse(error);
       }
-      if (error.code === 'DELIVERY_IN_PROGRESS') outcome = 'duplicate';
-      else {
-        outcome = 'rejected';
-        reason = rejectionReason(error.code);
-      }
+      outcome = 'rejected';
+      reason = rejectionReason(error.code);
       logger.warn(`webhook ${outcome}`, {
         ...trace,
         outcome,
@@ -145,7 +146,8 @@ const handlerFromEnv = () => {
   const tables = tableNamesFromEnv(env);
   const dynamo = new DynamoDBClient({});
   const doc = createDocumentClient(dynamo);
-  const customers = createCustomerStore(doc, tables.Customers);
+  const receipts = { tableName: tables.Idempotency };
+  const customers = createCustomerStore(doc, tables.Customers, { receipts });
   return createWebhookHandler({
     integrations: createIntegrationStore(doc, tables.Integrations),
     customers,
@@ -154,7 +156,7 @@ const handlerFromEnv = () => {
       appSecretArn: required('APP_SECRET_ARN'),
       cipher: createKmsTokenCipher({ keyId: required('TOKEN_KEY_ID') }),
     }),
-    dedupe: createDeliveryDedupe({ tableName: tables.Idempotency, client: dynamo }),
+    processed: createProcessedDeliveries(doc, receipts),
   });
 };
 

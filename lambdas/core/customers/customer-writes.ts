@@ -12,12 +12,17 @@
  * 3. A delete for an unknown customer leaves a tombstone (ids + lifecycle), which a late, older
  *    create then fills with its snapshot: create→delete and delete→create end identical.
  * 4. A REDACTED item (compliance) is never written again by either path.
+ * 5. A write with a receipt (a webhook's body digest) happens at most once per receipt, across
+ *    every organization: the receipt is recorded with the outcome, whatever it is, and a second
+ *    write with the same receipt answers `duplicate` and changes nothing.
  */
+import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
 import type { CustomerRecord, StoredCustomer } from './customer-record.js';
 
-export type UpsertOutcome = 'written' | 'stale' | 'redacted';
+/** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
+export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';
 /** `unchanged`: the customer was already deleted at or before this time. */
-export type DeleteOutcome = 'written' | 'unchanged' | 'redacted';
+export type DeleteOutcome = 'written' | 'unchanged' | 'redacted' | 'duplicate';
 export type DeleteReason = 'webhook' | 'reconciled';
 
 export interface CustomerKey {
@@ -34,9 +39,14 @@ export interface UpsertManyResult {
 }
 
 export interface CustomerWrites {
-  upsert(record: CustomerRecord): Promise<UpsertOutcome>;
+  upsert(record: CustomerRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome>;
   /** `deletedAt` is any ISO-8601 timestamp; it is stored as UTC with milliseconds. */
-  markDeleted(key: CustomerKey, deletedAt: string, reason: DeleteReason): Promise<DeleteOutcome>;
+  markDeleted(
+    key: CustomerKey,
+    deletedAt: string,
+    reason: DeleteReason,
+    receipt?: DeliveryReceipt,
+  ): Promise<DeleteOutcome>;
 }
 
 export interface CustomerStore extends CustomerWrites {

@@ -18,7 +18,7 @@ import {
   readRawBody,
   shopDomainSchema,
 } from './delivery.js';
-import { isValidSignature } from './verify-signature.js';
+import { verifiedDigest } from './verify-signature.js';
 
 export interface WebhookSecrets {
   /** The app's client secret: signs every delivery of subscriptions the app created. */
@@ -60,21 +60,23 @@ export const authenticateDelivery = async (
   const candidates = shop.success ? await integrations.findByShopDomain(shop.data) : [];
 
   let signer: Integration | undefined;
+  let digest: string | undefined;
   if (candidates.length === 0) {
-    if (!isValidSignature(body, signature, await secrets.appSecret())) throw new InvalidSignatureError();
+    digest = verifiedDigest(body, signature, [await secrets.appSecret()]);
   } else {
     for (const candidate of candidates) {
       const secret = (await secrets.integrationSecret(candidate)) ?? (await secrets.appSecret());
-      if (isValidSignature(body, signature, secret)) {
+      digest = verifiedDigest(body, signature, [secret]);
+      if (digest !== undefined) {
         signer = candidate;
         break;
       }
     }
-    if (!signer) throw new InvalidSignatureError();
   }
+  if (digest === undefined) throw new InvalidSignatureError();
 
   if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
-  const delivery = parseDeliveryHeaders(headers, body, receivedAt);
+  const delivery = { ...parseDeliveryHeaders(headers, body, receivedAt), digest };
   if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
   return { kind: 'accepted', delivery, integration: signer };
 };

@@ -8,11 +8,13 @@ import { defineTopic, type TopicDefinitions } from './topic-registry.js';
 export const customerTopics = (customers: CustomerWrites): TopicDefinitions => {
   const upsert = defineTopic({
     payload: customerPayloadSchema,
-    handle: async (_delivery, integration, payload) => {
+    recordsReceipt: true,
+    handle: async (_delivery, integration, payload, receipt) => {
       const record = toCustomerRecord(snapshotFromWebhook(payload), integration);
-      const outcome = await customers.upsert(record);
+      const outcome = await customers.upsert(record, receipt);
       const shopifyId = record.shopifyId;
       if (outcome === 'written') return { outcome, shopifyId };
+      if (outcome === 'duplicate') return { outcome, reason: 'body-already-processed', shopifyId };
       if (outcome === 'stale') return { outcome, reason: 'newer-snapshot-stored', shopifyId };
       return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
     },
@@ -20,7 +22,8 @@ export const customerTopics = (customers: CustomerWrites): TopicDefinitions => {
 
   const remove = defineTopic({
     payload: customerDeletePayloadSchema,
-    handle: async (delivery, integration, payload) => {
+    recordsReceipt: true,
+    handle: async (delivery, integration, payload, receipt) => {
       const shopifyId = payload.id;
       const outcome = await customers.markDeleted(
         {
@@ -32,8 +35,10 @@ export const customerTopics = (customers: CustomerWrites): TopicDefinitions => {
         // Clamped to the 48 h before receipt: the header is not signed.
         delivery.triggeredAt,
         'webhook',
+        receipt,
       );
       if (outcome === 'written') return { outcome, shopifyId };
+      if (outcome === 'duplicate') return { outcome, reason: 'body-already-processed', shopifyId };
       if (outcome === 'unchanged') return { outcome: 'stale', reason: 'already-deleted', shopifyId };
       return { outcome: 'ignored', reason: 'customer-redacted', shopifyId };
     },

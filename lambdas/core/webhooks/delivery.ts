@@ -28,6 +28,8 @@ export interface WebhookDelivery {
   readonly apiVersion?: string;
   readonly eventId?: string;
   readonly body: Uint8Array;
+  /** The verified HMAC of the body (base64): who signed it, and the key of the replay guard. */
+  readonly digest: string;
 }
 
 export const lowerCaseHeaders = (
@@ -93,7 +95,7 @@ export const parseDeliveryHeaders = (
   headers: Record<string, string>,
   body: Uint8Array,
   receivedAt: Date = new Date(),
-): WebhookDelivery => {
+): Omit<WebhookDelivery, 'digest'> => {
   const result = deliveryHeadersSchema.safeParse(headers);
   if (!result.success) {
     const problems = result.error.issues

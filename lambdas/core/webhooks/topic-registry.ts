@@ -6,17 +6,20 @@
 import type { z } from 'zod';
 import type { Integration } from '../integrations/integration.js';
 import type { WebhookDelivery } from './delivery.js';
+import type { DeliveryReceipt } from './replay-guard.js';
 import type { SignedShop } from './signed-shop.js';
 
 export type IngestResult =
   | { readonly outcome: 'written'; readonly shopifyId?: string }
   | { readonly outcome: 'stale'; readonly reason: string; readonly shopifyId?: string }
-  | { readonly outcome: 'ignored'; readonly reason: string; readonly shopifyId?: string };
+  | { readonly outcome: 'ignored'; readonly reason: string; readonly shopifyId?: string }
+  | { readonly outcome: 'duplicate'; readonly reason: string; readonly shopifyId?: string };
 
 export type TopicHandler<P = unknown> = (
   delivery: WebhookDelivery,
   integration: Integration,
   payload: P,
+  receipt: DeliveryReceipt,
 ) => Promise<IngestResult>;
 
 export interface TopicDefinition<P = unknown> {
@@ -36,6 +39,11 @@ export interface TopicDefinition<P = unknown> {
    * arrive after it (shop/redact comes ~48 h after app/uninstalled) and must still be honoured.
    */
   readonly servesInactiveIntegrations?: boolean;
+  /**
+   * The handler's single write records `receipt` atomically with itself and answers 'duplicate'
+   * when it was already recorded (customer writes): no separate check and record round trips.
+   */
+  readonly recordsReceipt?: boolean;
 }
 
 /** Keeps the payload type between a definition's schema and its handler, then erases it. */

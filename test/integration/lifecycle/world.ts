@@ -14,7 +14,7 @@ import { createCustomerErasureStore } from '../../../lambdas/adapters/dynamodb/c
 import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
 import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
-import { createDeliveryDedupe } from '../../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
@@ -85,7 +85,9 @@ export async function startWorld(tables: TestTables) {
   const cipher = createKmsTokenCipher({ keyId: keyArn, client: new KMSClient(awsClientConfig) });
   const integrations = createIntegrationStore(doc, names.Integrations);
   const records = createIntegrationLifecycleStore(doc, names.Integrations);
-  const customerStore = createCustomerStore(doc, names.Customers);
+  const customerStore = createCustomerStore(doc, names.Customers, {
+    receipts: { tableName: names.Idempotency },
+  });
   const customers = createCustomerQueryStore(doc, names.Customers);
   const erasure = createCustomerErasureStore(doc, names.Customers);
   const exports = createDataExportStore(doc, names.Integrations);
@@ -131,7 +133,7 @@ export async function startWorld(tables: TestTables) {
       cipher,
       secretsClient: new SecretsManagerClient(awsClientConfig),
     }),
-    dedupe: createDeliveryDedupe({ tableName: names.Idempotency, client: tables.client }),
+    processed: createProcessedDeliveries(doc, { tableName: names.Idempotency }),
     topics: createTopicRegistry(customerTopics(customerStore), compliance),
     logger,
     metrics,

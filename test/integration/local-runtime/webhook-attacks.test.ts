@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -24,6 +25,8 @@ interface Tenant {
 }
 const alpha = { organizationId: 'org-alpha' } as Tenant;
 const victim = { organizationId: 'org-victim' } as Tenant;
+
+let alphaUninstalled: WebhookDelivery | undefined;
 
 const api = (path: string, init?: RequestInit) => fetch(`${runtime.apiUrl}${path}`, init);
 let doc: ReturnType<typeof createDocumentClient>;
@@ -169,6 +172,32 @@ const refusedWithNothingWritten = async (
 };
 
 describe('issue 9 attacks through the local HTTP API', () => {
+  it("alpha's update body replayed under the victim's shop header writes nothing (200, duplicate)", async () => {
+    const [customer] = alpha.shop.customers();
+    const update = one(
+      captured(alpha.shop, () => alpha.shop.updateCustomer(customer!.id, { firstName: 'Genuine' })),
+      'customers/update',
+    );
+    expect((await send(update)).body).toMatchObject({ outcome: 'written' });
+    const answer = await refusedWithNothingWritten(
+      () =>
+        send(update, {
+          ...asShop(update, victim.shop.domain),
+          [headerKey(update, 'x-shopify-webhook-id')]: randomUUID(),
+        }),
+      200,
+    );
+    expect(answer.body).toMatchObject({ outcome: 'duplicate' });
+    // And a privacy delivery, whose handler has no receipt of its own, is replayed as a no-op too.
+    const dataRequest = one(
+      captured(alpha.shop, () => alpha.shop.requestCompliance('customers/data_request', customer!.id)),
+      'customers/data_request',
+    );
+    expect((await send(dataRequest)).body).toMatchObject({ outcome: 'written' });
+    const again = await refusedWithNothingWritten(() => send(dataRequest), 200);
+    expect(again.body).toMatchObject({ outcome: 'duplicate' });
+  });
+
   it('an update body sent under the delete topic is refused (400): a live customer is not deleted', async () => {
     const [customer] = alpha.shop.customers();
     const update = one(
@@ -247,11 +276,105 @@ describe('issue 9 attacks through the local HTTP API', () => {
     expect(await customerCount(victim.organizationId)).toBe(3);
   });
 
-  it("another shop's app/uninstalled is refused (401): the victim stays ACTIVE", async () => {
-    const uninstalled = one(
-      captured(alpha.shop, () => alpha.shop.uninstall()),
-      'app/uninstalled',
+  it("property: edited unsigned headers never write outside the signer's integration nor change any status", async () => {
+    const genuine = [
+      ...captured(alpha.shop, () => {
+        const first = alpha.shop.createCustomer({ firstName: 'Prop' });
+        const second = alpha.shop.createCustomer({ firstName: 'Erty' });
+        alpha.shop.updateCustomer(first.id, { firstName: 'Prop' });
+        alpha.shop.deleteCustomer(second.id);
+        alpha.shop.requestCompliance('customers/redact', first.id);
+        alpha.shop.requestCompliance('customers/data_request', first.id);
+        alpha.shop.requestCompliance('shop/redact');
+      }),
+      ...captured(alpha.shop, () => alpha.shop.uninstall()),
+    ];
+    // The simulator sends app/uninstalled once (then the subscriptions are gone): keep it.
+    alphaUninstalled = one(genuine, 'app/uninstalled');
+    expect(genuine.map((d) => d.topic).sort()).toEqual(
+      [
+        'app/uninstalled',
+        'customers/create',
+        'customers/create',
+        'customers/data_request',
+        'customers/delete',
+        'customers/redact',
+        'customers/update',
+        'shop/redact',
+      ].sort(),
     );
+    const topics = [...new Set(genuine.map((d) => d.topic)), 'orders/create', 'Customers/Update', ''];
+    const shops = [
+      victim.shop.domain,
+      victim.shop.domain.toUpperCase(),
+      ` ${victim.shop.domain} `,
+      alpha.shop.domain,
+      'unknown-store.myshopify.com',
+      'not a domain',
+    ];
+    const headersArb = fc.record(
+      {
+        shop: fc.constantFrom(...shops),
+        topic: fc.constantFrom(...topics),
+        triggeredAt: fc.oneof(
+          fc.constant('1970-01-01T00:00:00Z'),
+          fc.constant('2999-01-01T00:00:00Z'),
+          fc.constant(new Date().toISOString()),
+          fc.constant('yesterday'),
+        ),
+        webhookId: fc.oneof(fc.uuid(), fc.constant('')),
+      },
+      { requiredKeys: [] },
+    );
+    const outsideAlpha = async () => {
+      const all = await everything();
+      const customers = (all['Customers'] as { organizationId: string }[]).filter(
+        (item) => item.organizationId !== alpha.organizationId,
+      );
+      const integrations = (all['Integrations'] as { integrationId: string; status?: string }[]).filter(
+        (item) =>
+          item.integrationId !== alpha.integrationId && !item.integrationId.includes(alpha.shop.domain),
+      );
+      const statuses = (all['Integrations'] as { integrationId: string; status?: string }[]).map(
+        (item) => `${item.integrationId}:${item.status ?? '-'}`,
+      );
+      return { customers, integrations, statuses, runs: all['SyncRuns'] };
+    };
+    const resolvesToAlpha = (shop: string) => shop.trim().toLowerCase() === alpha.shop.domain;
+
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...genuine), headersArb, async (delivery, edit) => {
+        // Alpha's own uninstall or shop/redact under alpha's header is a genuine status change.
+        fc.pre(
+          !(
+            edit.shop !== undefined &&
+            resolvesToAlpha(edit.shop) &&
+            ['app/uninstalled', 'shop/redact'].includes(edit.topic ?? delivery.topic)
+          ),
+        );
+        fc.pre(
+          !(
+            edit.shop === undefined &&
+            ['app/uninstalled', 'shop/redact'].includes(edit.topic ?? delivery.topic)
+          ),
+        );
+        const edits: Record<string, string> = {};
+        if (edit.shop !== undefined) Object.assign(edits, asShop(delivery, edit.shop));
+        if (edit.topic !== undefined) Object.assign(edits, asTopic(delivery, edit.topic));
+        if (edit.triggeredAt !== undefined)
+          edits[headerKey(delivery, 'x-shopify-triggered-at')] = edit.triggeredAt;
+        if (edit.webhookId !== undefined) edits[headerKey(delivery, 'x-shopify-webhook-id')] = edit.webhookId;
+        const before = await outsideAlpha();
+        const answer = await send(delivery, edits);
+        expect(answer.status).toBeLessThan(500);
+        expect(await outsideAlpha()).toEqual(before);
+      }),
+      { numRuns: 40, seed: 9 },
+    );
+  });
+
+  it("another shop's app/uninstalled is refused (401): the victim stays ACTIVE", async () => {
+    const uninstalled = alphaUninstalled!;
     await refusedWithNothingWritten(
       () => send(uninstalled, asShop(uninstalled, victim.shop.domain)),
       401,

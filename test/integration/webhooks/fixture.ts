@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll } from 'vitest';
 import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
-import { createDeliveryDedupe } from '../../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import type { CustomerStore, CustomerWrites } from '../../../lambdas/core/customers/customer-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
@@ -39,14 +39,20 @@ export function useWebhookFixture() {
     tables,
     shopA: 'shop-a.myshopify.com',
     shopB: 'shop-b.myshopify.com',
+    shopC: 'shop-c.myshopify.com',
     shopInactive: 'shop-gone.myshopify.com',
     writes: 0,
+    failNextWrite: false,
   } as {
     tables: typeof tables;
     shopA: string;
     shopB: string;
+    /** Another tenant on the app secret, like A: the target of cross-store replays. */
+    shopC: string;
     shopInactive: string;
     writes: number;
+    /** The next customer write throws (a DynamoDB outage), as a real one would, before writing. */
+    failNextWrite: boolean;
     store: CustomerStore;
     handle: ReturnType<typeof createWebhookHandler>;
     customerItems(): Promise<Record<string, unknown>[]>;
@@ -60,14 +66,21 @@ export function useWebhookFixture() {
         encryptedWebhookSecret: await cipher.encrypt(B_SECRET, { integrationId: 'int-b' }),
       }),
     );
+    await integrations.put(integration('int-c', 'org-c2', f.shopC));
     await integrations.put(
       integration('int-gone', 'org-c', f.shopInactive, { status: 'INACTIVE', statusReason: 'uninstalled' }),
     );
-    f.store = createCustomerStore(tables.doc, tables.names.Customers);
+    f.store = createCustomerStore(tables.doc, tables.names.Customers, {
+      receipts: { tableName: tables.names.Idempotency },
+    });
     const counted: CustomerWrites = {
-      upsert: async (record) => {
+      upsert: async (record, receipt) => {
         f.writes += 1;
-        return f.store.upsert(record);
+        if (f.failNextWrite) {
+          f.failNextWrite = false;
+          throw new Error('DynamoDB unavailable');
+        }
+        return f.store.upsert(record, receipt);
       },
       markDeleted: async (...args) => {
         f.writes += 1;
@@ -85,7 +98,7 @@ export function useWebhookFixture() {
       integrations,
       secrets,
       customers: counted,
-      dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+      processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
       // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
       now: () => new Date(RECEIVED_AT),
     });

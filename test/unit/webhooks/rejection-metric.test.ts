@@ -37,7 +37,7 @@ describe('WebhookRejected', () => {
     },
     secrets: { appSecret: async () => 'app-secret', integrationSecret: async () => undefined },
     customers: { upsert: async () => 'written', markDeleted: async () => 'written' },
-    dedupe: { once: async (_key, work) => ({ result: await work(), duplicate: false }) },
+    processed: { has: async () => false, add: async () => undefined },
     topics: createTopicRegistry({
       'app/uninstalled': defineTopic({
         payload: appUninstalledPayloadSchema,

@@ -3,7 +3,7 @@ import { PayloadTooLargeError, ValidationError } from '../../../lambdas/core/err
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { authenticateDelivery } from '../../../lambdas/core/webhooks/authenticate.js';
 import { parseDeliveryHeaders, readRawBody } from '../../../lambdas/core/webhooks/delivery.js';
-import type { DeliveryDedupe } from '../../../lambdas/core/webhooks/ingest.js';
+import type { ProcessedDeliveries } from '../../../lambdas/core/webhooks/replay-guard.js';
 import { ingest } from '../../../lambdas/core/webhooks/ingest.js';
 import { z } from 'zod';
 import {
@@ -28,7 +28,7 @@ const headers = {
   'x-shopify-webhook-id': 'w-1',
   'x-shopify-triggered-at': '2026-03-01T10:00:00.123456789-05:00',
 };
-const runOnce: DeliveryDedupe = { once: async (_key, work) => ({ result: await work(), duplicate: false }) };
+const processed: ProcessedDeliveries = { has: async () => false, add: async () => undefined };
 
 describe('topic registry and ingest', () => {
   it('routes each topic to its registered handler and ignores unknown topics', async () => {
@@ -41,10 +41,13 @@ describe('topic registry and ingest', () => {
       },
     });
     const topics = createTopicRegistry({ 'customers/update': handler }, { 'app/uninstalled': handler });
-    const delivery = parseDeliveryHeaders(headers, Buffer.from('{}'), new Date('2026-03-01T16:00:00Z'));
-    expect(await ingest(delivery, integration, { topics, dedupe: runOnce })).toEqual({ outcome: 'written' });
+    const delivery = {
+      ...parseDeliveryHeaders(headers, Buffer.from('{}'), new Date('2026-03-01T16:00:00Z')),
+      digest: 'd',
+    };
+    expect(await ingest(delivery, integration, { topics, processed })).toEqual({ outcome: 'written' });
     expect(
-      await ingest({ ...delivery, topic: 'products/create' }, integration, { topics, dedupe: runOnce }),
+      await ingest({ ...delivery, topic: 'products/create' }, integration, { topics, processed }),
     ).toEqual({
       outcome: 'ignored',
       reason: 'unhandled-topic',
