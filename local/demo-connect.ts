@@ -14,9 +14,12 @@ const connected = z.object({
 
 const runView = z.object({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'skipped']),
-  pages: z.number().optional(),
-  customersSeen: z.number().optional(),
-  written: z.number().optional(),
+  resources: z
+    .record(
+      z.string(),
+      z.object({ status: z.string(), pages: z.number(), seen: z.number(), written: z.number() }),
+    )
+    .optional(),
   lastError: z.string().optional(),
 });
 export type RunView = z.infer<typeof runView>;

@@ -144,7 +144,13 @@ async function main(): Promise<void> {
     connectDemoStore(runtime.apiUrl, shop, {
       onProgress: (run) =>
         console.log(
-          `  initial sync ${run.status}: ${run.pages ?? 0} pages, ${run.customersSeen ?? 0}/${shop.customers} customers seen, ${run.written ?? 0} written`,
+          `  initial sync ${run.status}: ${
+            Object.entries(run.resources ?? {})
+              .map(
+                ([name, r]) => `${name} ${r.status} (${r.pages} pages, ${r.seen} seen, ${r.written} written)`,
+              )
+              .join(', ') || 'starting'
+          }`,
         ),
     }).then(
       ({ run }) =>

@@ -37,8 +37,9 @@ import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reco
 import { customersResource } from '../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
 import { syncConfigFromEnv } from '../../lambdas/core/sync/config.js';
-import { type ShopifyGraphql, silentLogger } from '../../lambdas/core/sync/ports.js';
-import type { SyncDeps } from '../../lambdas/core/sync/run-sync.js';
+import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
+import { silentLogger } from '../../lambdas/core/logger.js';
+import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput } from '../../local/shopify-simulator/index.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
@@ -162,10 +163,9 @@ export const chaosSyncWorker = () => {
             maxRetryAfterMs: 500,
           }),
         ),
-      resource: {
-        definition: customersResource,
-        writer: sabotagedWriter(createCustomerStore(doc, tables.Customers)),
-      } as SyncDeps<unknown, unknown>['resource'],
+      resources: [
+        syncedResource(customersResource, sabotagedWriter(createCustomerStore(doc, tables.Customers))),
+      ],
       config: syncConfigFromEnv(env),
       logger: silentLogger,
       pauseMarginMs: 60_000,

@@ -142,7 +142,7 @@ export async function syncMemory(context: SyncBenchContext, small: SyncJobResult
     measured: `${mib(small.maxRssKiB)} MiB at ${small.customers} -> ${mib(large.maxRssKiB)} MiB at ${large.customers}: ${fixed(growth * 100, 1)}%`,
     baseline: '-',
     target: 'growth <= 10%',
-    // customersSeen may exceed the store size by the few ids re-read at a time-slice boundary.
+    // The customers seen may exceed the store size by the few ids re-read at a time-slice boundary.
     pass: growth <= 0.1 && large.customers >= customers,
     data: { small, large, growth },
   };

@@ -21,8 +21,8 @@ import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
 import type { GraphqlCustomer } from '../../lambdas/core/customers/from-graphql.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
-import { silentLogger } from '../../lambdas/core/sync/ports.js';
-import { defaultSyncConfig, runSync } from '../../lambdas/core/sync/run-sync.js';
+import { silentLogger } from '../../lambdas/core/logger.js';
+import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
 export const syncJobSchema = z.object({
@@ -117,7 +117,7 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
             availableNow: () => inner.availableNow(),
           } as ShopifyAdminClient;
         },
-        resource: { definition: customersResource, writer: customers },
+        resources: [syncedResource(customersResource, customers)],
         now: Date.now,
         logger: silentLogger,
         config: { ...defaultSyncConfig, writeConcurrency: job.concurrency },
@@ -127,10 +127,10 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
     if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
     const run = await runs.get(integrationId, outcome.runId);
     result = {
-      customers: run?.customersSeen ?? 0,
+      customers: run?.resources?.['customers']?.seen ?? 0,
       elapsedMs,
-      costUsed: run?.shopifyCostUsed ?? 0,
-      throttled: run?.throttledResponses ?? 0,
+      costUsed: run?.calls?.shopifyCostUsed ?? 0,
+      throttled: run?.calls?.throttledResponses ?? 0,
       requests,
     };
   } else if (job.workload === 'naive') {

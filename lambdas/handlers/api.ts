@@ -15,7 +15,7 @@ import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger } from '../adapters/observability.js';
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
-import type { Logger } from '../core/sync/ports.js';
+import type { Logger } from '../core/logger.js';
 import { errorResponse, isExpectedError } from './http-response.js';
 import type { CustomerQueries } from '../core/read-api/customer-listing.js';
 import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';

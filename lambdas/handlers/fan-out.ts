@@ -12,7 +12,8 @@ import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
 import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
-import type { Logger, SyncQueue } from '../core/sync/ports.js';
+import type { Logger } from '../core/logger.js';
+import type { SyncQueue } from '../core/sync/ports.js';
 
 export interface FanOutDeps {
   readonly due: DueIntegrations;

@@ -20,13 +20,13 @@ import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shop
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { customersResource } from '../core/resources/customers.js';
 import { syncConfigFromEnv } from '../core/sync/config.js';
-import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
+import { runSync, type SyncDeps, type SyncOutcome, syncedResource } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
 import { deletionReconcileFromEnv } from './lifecycle-wiring.js';
 
-export type SyncWorkerDeps = Omit<SyncDeps<unknown, unknown>, 'now' | 'logger'> & {
+export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
   readonly now?: () => number;
-  readonly logger?: SyncDeps<unknown, unknown>['logger'];
+  readonly logger?: SyncDeps['logger'];
   readonly metrics?: typeof defaultMetrics;
   /** Pause (and continue in a new invocation) when less than this much time is left. */
   readonly pauseMarginMs?: number;
@@ -49,7 +49,7 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
   const pauseMarginMs = deps.pauseMarginMs ?? 60_000;
-  const syncDeps: SyncDeps<unknown, unknown> = { ...deps, now: deps.now ?? Date.now, logger };
+  const syncDeps: SyncDeps = { ...deps, now: deps.now ?? Date.now, logger };
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
@@ -115,10 +115,7 @@ const fromEnv = () => {
     tokens: createKmsTokenCipher({ keyId }),
     graphqlFor: (integration, accessToken) =>
       new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
-    resource: {
-      definition: customersResource,
-      writer: customers,
-    } as SyncDeps<unknown, unknown>['resource'],
+    resources: [syncedResource(customersResource, customers)],
     config: syncConfigFromEnv(env),
     afterSync: deletionReconcileFromEnv(doc, tables, customers, env),
   });

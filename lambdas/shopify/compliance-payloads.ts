@@ -21,13 +21,11 @@ export const customersRedactPayloadSchema = z.looseObject({
   customer: complianceCustomer,
   orders_to_redact: anyIds,
 });
-export type CustomersRedactPayload = z.output<typeof customersRedactPayloadSchema>;
 
 export const shopRedactPayloadSchema = z.looseObject({
   shop_id: shopifyId,
   shop_domain: shopDomain,
 });
-export type ShopRedactPayload = z.output<typeof shopRedactPayloadSchema>;
 
 export const customersDataRequestPayloadSchema = z.looseObject({
   shop_id: shopifyId,
@@ -36,7 +34,6 @@ export const customersDataRequestPayloadSchema = z.looseObject({
   customer: complianceCustomer,
   data_request: z.looseObject({ id: shopifyId }),
 });
-export type CustomersDataRequestPayload = z.output<typeof customersDataRequestPayloadSchema>;
 
 /**
  * app/uninstalled carries the shop resource. Its `myshopify_domain` and `id` are what bind the
@@ -46,4 +43,3 @@ export const appUninstalledPayloadSchema = z.looseObject({
   id: shopifyId,
   myshopify_domain: shopDomain,
 });
-export type AppUninstalledPayload = z.output<typeof appUninstalledPayloadSchema>;

@@ -1,55 +1,9 @@
 /**
- * Webhook payload schemas (REST-shaped, API version 2026-10) and exact JSON parsing.
- *
- * Shopify ids are 64-bit and arrive as bare JSON numbers (`"id": 7000000000000000123`), which
- * `JSON.parse` would round. `parseShopifyJson` keeps every integer id as its source text, using
- * the `source` that Node 24's `JSON.parse` passes to revivers. Unknown extra fields are allowed
+ * Webhook payload schemas (REST-shaped, API version 2026-10). Parse bodies with
+ * `parseShopifyJson` (core/webhooks/shopify-json.ts) so 64-bit ids stay exact. Unknown extra fields are allowed
  * (`z.looseObject`): Shopify adds fields without a version bump and they must not fail delivery.
  */
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
-
-type ReviverWithSource = (
-  this: unknown,
-  key: string,
-  value: unknown,
-  context: { source?: string },
-) => unknown;
-const parseWithSource = JSON.parse as (text: string, reviver: ReviverWithSource) => unknown;
-
-/** `id` and `*_id` keys hold Shopify ids; every other number is left as a JS number. */
-const isIdKey = (key: string): boolean => key === 'id' || key.endsWith('_id');
-
-/**
- * Parses JSON, keeping integer ids exact as decimal strings. Non-integer numbers under id keys
- * stay numbers, so the schemas reject them for the fields they know and ignore them elsewhere.
- * Malformed JSON → ValidationError (400).
- */
-export const parseShopifyJson = (text: string): unknown => {
-  try {
-    return parseWithSource(text, (key, value, context) =>
-      typeof value === 'number' &&
-      isIdKey(key) &&
-      context.source !== undefined &&
-      /^\d+$/.test(context.source)
-        ? context.source
-        : value,
-    );
-  } catch {
-    throw new ValidationError('Body is not valid JSON');
-  }
-};
-
-/** Parses `value` with `schema`; the error names the fields and rules, never the values (PII). */
-export const parseWith = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-  throw new ValidationError(`Invalid ${what}: ${problems}`);
-};
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const nullableText = z.string().nullish();
@@ -57,7 +11,7 @@ const timestamp = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp');
 
-export const customerGidPattern = /^gid:\/\/shopify\/Customer\/(\d+)$/;
+const customerGidPattern = /^gid:\/\/shopify\/Customer\/(\d+)$/;
 
 export const webhookAddressSchema = z.looseObject({
   id: shopifyId.nullish(),
@@ -118,4 +72,3 @@ export const customerDeletePayloadSchema = z
     admin_graphql_api_id: z.string(),
   })
   .refine(idsAgree, idsAgreeRule);
-export type CustomerDeletePayload = z.output<typeof customerDeletePayloadSchema>;

@@ -12,8 +12,3 @@ export const createDocumentClient = (
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
   });
-
-let shared: DynamoDBDocumentClient | undefined;
-
-/** One client per Lambda container; the endpoint comes from the SDK's env (AWS_ENDPOINT_URL_DYNAMODB locally). */
-export const sharedDocumentClient = (): DynamoDBDocumentClient => (shared ??= createDocumentClient());

@@ -37,6 +37,8 @@ const OWNED_ELSEWHERE = new Set([
   'syncDueKey',
   'lastSuccessfulSyncAt',
   'lastSyncRunId',
+  'syncWatermarks',
+  'resourceAttention',
   'syncLease',
   'lastReconciledAt',
   'webhookHealth',

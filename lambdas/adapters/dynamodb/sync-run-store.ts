@@ -6,7 +6,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import type { SyncRunPage, SyncRunRepository } from '../../core/sync/ports.js';
-import { zeroCounters } from '../../core/sync/progress.js';
+import type { SyncProgress } from '../../core/sync/progress.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
 import { isConditionFailure } from './conditions.js';
 
@@ -36,18 +36,12 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
     return Item as SyncRun | undefined;
   };
 
-  /** SET clauses for every counter plus the checkpoint: idempotent, so a replayed page is harmless. */
-  const progressUpdate = (progress: NonNullable<Parameters<SyncRunRepository['saveProgress']>[2]>) => {
-    const names: Record<string, string> = { '#checkpoint': 'checkpoint' };
-    const values: Record<string, unknown> = { ':checkpoint': progress.checkpoint };
-    const sets = ['#checkpoint = :checkpoint'];
-    for (const key of Object.keys(zeroCounters) as (keyof typeof zeroCounters)[]) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = progress.counters[key];
-      sets.push(`#${key} = :${key}`);
-    }
-    return { names, values, sets };
-  };
+  /** The whole progress in two SETs: idempotent, so a replayed page is harmless. */
+  const progressUpdate = (progress: SyncProgress) => ({
+    names: { '#resources': 'resources', '#calls': 'calls' } as Record<string, string>,
+    values: { ':resources': progress.resources, ':calls': progress.calls } as Record<string, unknown>,
+    sets: ['#resources = :resources', '#calls = :calls'],
+  });
 
   return {
     get,

@@ -1,7 +1,7 @@
 /**
  * Sync bookkeeping on the Integrations table item, kept apart from integration-store.ts (which
  * owns the integration's own fields): the one-run-at-a-time lease, the watermark, and the
- * needs-attention flag. Every write is one conditional UpdateItem.
+ * needs-attention flag, and the per-resource watermarks and attention. Every write is one conditional UpdateItem.
  *
  * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
  * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
@@ -89,14 +89,20 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
       return lease && lease.expiresAt >= now ? lease.runId : undefined;
     },
 
-    async completeSync(integrationId, runId, startedAt) {
+    async completeSync(integrationId, runId, startedAt, resources) {
       const advanced = await updateIf(integrationId, {
         UpdateExpression:
-          'SET lastSuccessfulSyncAt = :startedAt, syncDueKey = :startedAt, lastSyncRunId = :runId REMOVE syncLease',
+          'SET lastSuccessfulSyncAt = :startedAt, syncDueKey = :startedAt, lastSyncRunId = :runId, ' +
+          'syncWatermarks = :watermarks, resourceAttention = :attention REMOVE syncLease',
         // The watermark never moves backwards, even if runs finish out of order.
         ConditionExpression:
           'syncLease.runId = :runId AND (attribute_not_exists(lastSuccessfulSyncAt) OR lastSuccessfulSyncAt < :startedAt)',
-        ExpressionAttributeValues: { ':startedAt': startedAt, ':runId': runId },
+        ExpressionAttributeValues: {
+          ':startedAt': startedAt,
+          ':runId': runId,
+          ':watermarks': resources.syncWatermarks,
+          ':attention': resources.resourceAttention,
+        },
       });
       if (!advanced) await releaseLease(integrationId, runId);
       return advanced;

@@ -7,8 +7,9 @@ import type {
   GraphqlResult,
   ShopifyGraphql,
   ThrottleStatus,
-} from '../../core/sync/ports.js';
+} from '../../core/shopify-graphql.js';
 import {
+  ShopifyAccessDeniedError,
   ShopifyAuthError,
   ShopifyGraphqlError,
   ShopifyHttpError,
@@ -211,7 +212,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
         if (!cost) await this.#throttleWait(this.#backoffDelay(stats.throttledResponses), stats);
         continue;
       }
-      if (codes.includes('ACCESS_DENIED')) throw new ShopifyAuthError(403);
+      if (codes.includes('ACCESS_DENIED')) throw new ShopifyAccessDeniedError(errors.map((e) => e.message));
       if (errors.length > 0)
         throw new ShopifyGraphqlError(
           codes,

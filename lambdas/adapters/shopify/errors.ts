@@ -1,12 +1,21 @@
-import { IntegrationAttentionError } from '../../core/sync/errors.js';
+import { IntegrationAttentionError, ResourceAccessDeniedError } from '../../core/sync/errors.js';
 
-/** The token is invalid or lacks a scope (401/403/ACCESS_DENIED): permanent until reconnected. */
+/** The token is invalid or refused as a whole (HTTP 401/403): permanent until reconnected. */
 export class ShopifyAuthError extends IntegrationAttentionError {
   override readonly name = 'ShopifyAuthError';
   readonly reason: string;
   constructor(readonly status: number) {
     super(`Shopify refused the access token (HTTP ${status})`);
     this.reason = status === 403 ? 'SHOPIFY_ACCESS_DENIED' : 'SHOPIFY_UNAUTHORIZED';
+  }
+}
+
+/** GraphQL `ACCESS_DENIED`: the token works but lacks the scope of what was asked for. */
+export class ShopifyAccessDeniedError extends ResourceAccessDeniedError {
+  override readonly name = 'ShopifyAccessDeniedError';
+  readonly reason = 'ACCESS_DENIED';
+  constructor(messages: readonly string[]) {
+    super(`Shopify denied access: ${messages.join('; ').slice(0, 300)}`);
   }
 }
 

@@ -17,7 +17,7 @@ import type {
   IntegrationLifecycleRecords,
   IntegrationRepository,
 } from '../integrations/ports.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import { defineTopic, type TopicDefinitions } from '../webhooks/topic-registry.js';
 import {
   appUninstalledPayloadSchema,

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { UnprocessableError } from '../errors.js';
 import { isAttentionError, SyncInProgressError } from '../sync/errors.js';
-import type { Logger } from '../sync/ports.js';
-import { parseWith } from '../../shopify/webhook-payloads.js';
+import type { Logger } from '../logger.js';
+import { parseWith } from '../validation.js';
 import { type ConnectRequest, connectRequestSchema } from './connect-request.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {

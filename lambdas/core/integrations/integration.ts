@@ -29,6 +29,12 @@ export interface Integration {
   /** Start time of the last sync that completed: the next incremental sync reads from here. */
   readonly lastSuccessfulSyncAt?: string;
   readonly lastSyncRunId?: string;
+  /**
+   * Per resource: the start of the last sync that completed it (its incremental sync reads from
+   * here), and the resources Shopify refused (e.g. orders without `read_orders`).
+   */
+  readonly syncWatermarks?: Readonly<Record<string, string>>;
+  readonly resourceAttention?: Readonly<Record<string, string>>;
   readonly webhookHealth?: WebhookHealth;
   /** `gid://shopify/Shop/…`, recorded when the token was verified (compliance payloads name it). */
   readonly shopifyShopId?: string;
@@ -37,6 +43,19 @@ export interface Integration {
   /** Last completed deletion reconcile (id-set comparison with Shopify). */
   readonly lastReconciledAt?: string;
 }
+
+export interface ResourceSyncState {
+  readonly syncWatermarks: Readonly<Record<string, string>>;
+  readonly resourceAttention: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where a resource's incremental sync starts. A resource without a watermark (never completed,
+ * added to the deployment later, or refused until now) is synced in full: starting it from the
+ * integration's watermark would skip everything older.
+ */
+export const watermarkOf = (integration: Integration, resource: string): string | undefined =>
+  integration.syncWatermarks?.[resource];
 
 /** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */
 export const ACTIVE_PARTITION = 'ACTIVE';

@@ -4,7 +4,7 @@
  * and erases its credentials, after which the shop may be connected by another organization.
  */
 import { NotFoundError } from '../errors.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {
   CustomerErasure,

@@ -1,4 +1,4 @@
-import type { ShopifyGraphql } from '../sync/ports.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 import { IntegrationNotActiveError } from '../sync/errors.js';
 import type { Integration } from './integration.js';
 import type { ShopifyConnector, TokenCipher } from './ports.js';

@@ -2,7 +2,7 @@
  * What the integration lifecycle needs from the outside world, as narrow ports. Adapters in
  * lambdas/adapters implement them (DynamoDB, KMS, the Shopify client); tests swap them freely.
  */
-import type { ShopifyGraphql } from '../sync/ports.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 import type { Integration, WebhookHealth } from './integration.js';
 
 export interface CipherContext {

@@ -12,7 +12,7 @@ import {
   webhookSubscriptionDeleteMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
-import type { ShopifyGraphql } from '../sync/ports.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';

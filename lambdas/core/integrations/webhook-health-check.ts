@@ -2,7 +2,7 @@
  * The daily (and on-demand) webhook health check: every active store gets its subscriptions
  * listed and repaired, and the result is recorded on the integration as `webhookHealth`.
  */
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';

@@ -5,7 +5,7 @@
  * shop/redact, customers/data_request) are app-level subscriptions in shopify.app.toml and cannot
  * be created through the API, so they are not managed here.
  */
-import type { ShopifyGraphql } from '../sync/ports.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 import type { WebhookHealth } from './integration.js';
 import {
   type WebhookSubscriptionSummary,

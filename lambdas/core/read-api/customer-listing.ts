@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { StoredCustomer } from '../customers/customer-record.js';
 import { organizationIdSchema } from '../integrations/connect-request.js';
-import { parseWith } from '../../shopify/webhook-payloads.js';
+import { parseWith } from '../validation.js';
 
 export const customerStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']);
 

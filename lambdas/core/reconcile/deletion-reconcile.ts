@@ -16,7 +16,7 @@ import type { Integration } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
 import type { CustomerInventory, IntegrationLifecycleRecords } from '../integrations/ports.js';
 import { countShopifyCustomers, shopifyCustomerIds } from '../integrations/shop-admin.js';
-import type { Logger } from '../sync/ports.js';
+import type { Logger } from '../logger.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 

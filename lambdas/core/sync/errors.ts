@@ -8,6 +8,18 @@ export abstract class IntegrationAttentionError extends Error {
   abstract readonly reason: string;
 }
 
+/**
+ * Shopify refused one resource's query (GraphQL `ACCESS_DENIED`: the app lacks that resource's
+ * scope) while the token itself works. That resource is flagged on the integration and skipped;
+ * the other resources keep syncing.
+ */
+export abstract class ResourceAccessDeniedError extends Error {
+  abstract readonly reason: string;
+}
+
+export const isResourceAccessDenied = (error: unknown): error is ResourceAccessDeniedError =>
+  error instanceof ResourceAccessDeniedError;
+
 export const isAttentionError = (error: unknown): error is IntegrationAttentionError =>
   error instanceof IntegrationAttentionError;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Logger, SyncQueue } from './ports.js';
+import type { Logger } from '../logger.js';
+import type { SyncQueue } from './ports.js';
 import type { SyncMessage } from './sync-run.js';
 
 /** Pages of integrations whose last successful sync started before `cutoff` (sparse due index). */

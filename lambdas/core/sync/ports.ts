@@ -1,84 +1,9 @@
-import type { z } from 'zod';
 import type { Integration } from '../integrations/integration.js';
 import type { SyncProgress } from './progress.js';
+import type { ResourceSyncState } from '../integrations/integration.js';
 import type { RunStatus, SkipReason, SyncMessage, SyncRun } from './sync-run.js';
 
-/** What one GraphQL call cost and how long it waited: the sync run records these. */
-export interface GraphqlCallStats {
-  /** Points actually charged by Shopify (`actualQueryCost`). */
-  readonly costUsed: number;
-  /** Waits for the leaky bucket to refill, before a request or after a THROTTLED / 429 answer. */
-  readonly throttleWaits: number;
-  readonly throttleWaitMs: number;
-  /** Responses Shopify refused as THROTTLED (the pacing aims to keep this at zero). */
-  readonly throttledResponses: number;
-  /** Re-sent requests after transient failures (5xx, timeouts, resets, truncated bodies). */
-  readonly retries: number;
-}
-
-export interface ThrottleStatus {
-  readonly maximumAvailable: number;
-  readonly currentlyAvailable: number;
-  readonly restoreRate: number;
-}
-
-export interface GraphqlCost {
-  readonly requestedQueryCost: number;
-  readonly actualQueryCost: number | null;
-  readonly throttleStatus: ThrottleStatus;
-}
-
-export interface GraphqlResult<T> {
-  readonly data: T;
-  readonly cost: GraphqlCost | null;
-  readonly stats: GraphqlCallStats;
-}
-
-export interface GraphqlQueryOptions {
-  /** Requested cost the next call is expected to have, so the client waits for the bucket first. */
-  readonly expectedCost?: number;
-}
-
-/** Points the store's bucket can pay for now, as the client estimates them. */
-export interface BucketEstimate {
-  /** Conservative: never more than the bucket holds when the next request reaches Shopify. */
-  readonly available: number;
-  readonly maximum: number;
-}
-
-/** The Shopify Admin GraphQL API of one store (adapters/shopify/admin-client.ts). */
-export interface ShopifyGraphql {
-  query<T>(
-    document: string,
-    variables: Record<string, unknown>,
-    dataSchema: z.ZodType<T>,
-    options?: GraphqlQueryOptions,
-  ): Promise<GraphqlResult<T>>;
-  /**
-   * The bucket as last reported, projected to now; undefined before the first response. Optional:
-   * without it callers fall back to the throttle status of the last result.
-   */
-  availableNow?(): BucketEstimate | undefined;
-}
-
-export interface Logger {
-  debug(message: string, ...extra: Record<string, unknown>[]): void;
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
-export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-export const emptyCallStats: GraphqlCallStats = {
-  costUsed: 0,
-  throttleWaits: 0,
-  throttleWaitMs: 0,
-  throttledResponses: 0,
-  retries: 0,
-};
-
-// ---- Persistence and messaging ports of the sync (DynamoDB / SQS adapters implement them) ----
+/** Persistence and messaging ports of the sync (DynamoDB / SQS adapters implement them). */
 
 export interface SyncRunPage {
   readonly items: readonly SyncRun[];
@@ -125,8 +50,16 @@ export interface SyncStateRepository {
   releaseLease(integrationId: string, runId: string): Promise<void>;
   /** The run holding an unexpired lease, if any. */
   leaseHolder(integrationId: string, now: string): Promise<string | undefined>;
-  /** Advances lastSuccessfulSyncAt (never backwards) and releases the lease; false if the lease was lost. */
-  completeSync(integrationId: string, runId: string, startedAt: string): Promise<boolean>;
+  /**
+   * Advances lastSuccessfulSyncAt (never backwards), stores the per-resource watermarks and the
+   * resources Shopify refused, and releases the lease; false if the lease was lost.
+   */
+  completeSync(
+    integrationId: string,
+    runId: string,
+    startedAt: string,
+    resources: ResourceSyncState,
+  ): Promise<boolean>;
   /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
   markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
 }

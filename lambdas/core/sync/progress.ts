@@ -1,15 +1,21 @@
-import type { GraphqlCallStats } from './ports.js';
+import type { GraphqlCallStats } from '../shopify-graphql.js';
 
-/** Work done by a run, summed over all its invocations (continuations, redeliveries). */
-export interface SyncCounters {
+/** What happened to one resource's records in a run, summed over all its invocations. */
+export interface ResourceCounters {
   readonly pages: number;
-  readonly customersSeen: number;
+  /** Nodes Shopify returned (a few may be re-read at a time-slice boundary). */
+  readonly seen: number;
   readonly written: number;
-  readonly staleSkipped: number;
-  /** Customers erased by a GDPR redact: never resurrected by a sync. */
-  readonly redactedSkipped: number;
+  /** Older than the stored version: a webhook (or an earlier page) already wrote something newer. */
+  readonly stale: number;
+  /** Erased by a GDPR redact: never resurrected by a sync. */
+  readonly redacted: number;
   /** Nodes that failed validation: logged by id, never block the rest of the store. */
   readonly invalid: number;
+}
+
+/** What the run's Shopify calls cost, over all resources and invocations. */
+export interface CallCounters {
   readonly shopifyCostUsed: number;
   readonly throttleWaits: number;
   readonly throttleWaitMs: number;
@@ -18,7 +24,7 @@ export interface SyncCounters {
 }
 
 /**
- * Where a run stands, saved after each page's writes so a crash resumes here.
+ * Where a resource's sync stands, saved after each page's writes so a crash resumes here.
  *
  * Shopify stops cursor pagination at 25,000 objects per query, so a run walks the store in
  * time slices: each slice is a query `updated_at:>='sliceFrom'` sorted by update time; when a
@@ -26,7 +32,6 @@ export interface SyncCounters {
  * already written at that exact instant (`boundaryIds`).
  */
 export interface SyncCheckpoint {
-  readonly resource: string;
   /** Lower bound of the current slice; null = the whole store (initial sync, first slice). */
   readonly sliceFrom: string | null;
   readonly cursor: string | null;
@@ -38,18 +43,35 @@ export interface SyncCheckpoint {
   readonly costPerNode: number | null;
 }
 
-export interface SyncProgress {
-  readonly counters: SyncCounters;
+/**
+ * `pending` → `syncing` → `completed`; `needs-attention` when Shopify refuses this resource (a
+ * missing scope) while the others keep syncing.
+ */
+export type ResourceSyncStatus = 'pending' | 'syncing' | 'completed' | 'needs-attention';
+
+export interface ResourceProgress extends ResourceCounters {
+  readonly status: ResourceSyncStatus;
   readonly checkpoint: SyncCheckpoint;
+  /** Why Shopify refused this resource (e.g. `ACCESS_DENIED`), when status is needs-attention. */
+  readonly attentionReason?: string;
 }
 
-export const zeroCounters: SyncCounters = {
+/** A run's progress: one entry per resource (keyed by definition name) and the shared call costs. */
+export interface SyncProgress {
+  readonly resources: Readonly<Record<string, ResourceProgress>>;
+  readonly calls: CallCounters;
+}
+
+export const zeroResourceCounters: ResourceCounters = {
   pages: 0,
-  customersSeen: 0,
+  seen: 0,
   written: 0,
-  staleSkipped: 0,
-  redactedSkipped: 0,
+  stale: 0,
+  redacted: 0,
   invalid: 0,
+};
+
+export const zeroCallCounters: CallCounters = {
   shopifyCostUsed: 0,
   throttleWaits: 0,
   throttleWaitMs: 0,
@@ -57,8 +79,7 @@ export const zeroCounters: SyncCounters = {
   retries: 0,
 };
 
-export const addCallStats = (counters: SyncCounters, stats: GraphqlCallStats): SyncCounters => ({
-  ...counters,
+export const addCallStats = (counters: CallCounters, stats: GraphqlCallStats): CallCounters => ({
   shopifyCostUsed: counters.shopifyCostUsed + stats.costUsed,
   throttleWaits: counters.throttleWaits + stats.throttleWaits,
   throttleWaitMs: counters.throttleWaitMs + stats.throttleWaitMs,
@@ -66,13 +87,8 @@ export const addCallStats = (counters: SyncCounters, stats: GraphqlCallStats): S
   retries: counters.retries + stats.retries,
 });
 
-/** The first checkpoint of a run: from the watermark minus the overlap, or the whole store. */
-export const initialCheckpoint = (
-  resource: string,
-  from: string | null,
-  pageSize: number,
-): SyncCheckpoint => ({
-  resource,
+/** The first checkpoint of a resource: from its watermark minus the overlap, or the whole store. */
+export const initialCheckpoint = (from: string | null, pageSize: number): SyncCheckpoint => ({
   sliceFrom: from,
   cursor: null,
   sliceObjects: 0,
@@ -82,9 +98,15 @@ export const initialCheckpoint = (
   costPerNode: null,
 });
 
+export const initialResourceProgress = (from: string | null, pageSize: number): ResourceProgress => ({
+  status: 'pending',
+  ...zeroResourceCounters,
+  checkpoint: initialCheckpoint(from, pageSize),
+});
+
 /**
  * `from` for an incremental sync: the start of the last successful sync minus an overlap, because
- * Shopify's search index lags writes by seconds to minutes and a customer updated just before
+ * Shopify's search index lags writes by seconds to minutes and a record updated just before
  * the last sync started may not have been searchable yet.
  */
 export const incrementalFrom = (

@@ -1,24 +1,23 @@
-import type { Integration } from '../integrations/integration.js';
+import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import { isAttentionError, LeaseBusyError } from './errors.js';
+import { isAttentionError, isResourceAccessDenied, LeaseBusyError } from './errors.js';
 import type {
   IntegrationReader,
-  Logger,
-  ShopifyGraphql,
   SyncQueue,
   SyncRunRepository,
   SyncStateRepository,
   TokenDecrypter,
 } from './ports.js';
-import { incrementalFrom, initialCheckpoint, type SyncProgress, zeroCounters } from './progress.js';
-import { syncResource } from './sync-engine.js';
+import type { Logger } from '../logger.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
+import { incrementalFrom, initialResourceProgress, type SyncProgress, zeroCallCounters } from './progress.js';
+import { type ResourceStep, type ResourceSyncResult, syncResource } from './sync-engine.js';
 import {
   isTerminal,
   type RunTrigger,
   runIdForMessage,
   type SkipReason,
   type SyncMessage,
-  type SyncRun,
 } from './sync-run.js';
 
 export interface SyncConfig {
@@ -42,17 +41,32 @@ export const defaultSyncConfig: SyncConfig = {
   writeConcurrency: 16,
 };
 
-export interface SyncDeps<TNode, TRecord> {
+/**
+ * One resource a run mirrors: its definition and where its records go. Built with
+ * `syncedResource` so a definition's record type and its writer's always agree.
+ */
+export interface SyncedResource {
+  readonly definition: ResourceDefinition<unknown, unknown>;
+  readonly writer: RecordWriter<unknown>;
+}
+
+export const syncedResource = <TNode, TRecord>(
+  definition: ResourceDefinition<TNode, TRecord>,
+  writer: RecordWriter<TRecord>,
+): SyncedResource => ({
+  definition: definition as ResourceDefinition<unknown, unknown>,
+  writer: writer as RecordWriter<unknown>,
+});
+
+export interface SyncDeps {
   readonly integrations: IntegrationReader;
   readonly runs: SyncRunRepository;
   readonly state: SyncStateRepository;
   readonly queue: SyncQueue;
   readonly tokens: TokenDecrypter;
   readonly graphqlFor: (integration: Integration, accessToken: string) => ShopifyGraphql;
-  readonly resource: {
-    readonly definition: ResourceDefinition<TNode, TRecord>;
-    readonly writer: RecordWriter<TRecord>;
-  };
+  /** Synced one after another, in this order, each from its own checkpoint. */
+  readonly resources: readonly SyncedResource[];
   readonly now: () => number;
   readonly logger: Logger;
   readonly config: SyncConfig;
@@ -101,10 +115,7 @@ export const errorSummary = (error: unknown): string =>
  * our token: it is flagged NEEDS_ATTENTION, no retry storm); throws for transient failures so
  * the message is redelivered and resumes from the last checkpoint.
  */
-export async function runSync<TNode, TRecord>(
-  delivery: SyncDelivery,
-  deps: SyncDeps<TNode, TRecord>,
-): Promise<SyncOutcome> {
+export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<SyncOutcome> {
   const { message } = delivery;
   const { runs, state, logger, config } = deps;
   const integration = await deps.integrations.get(message.integrationId);
@@ -170,64 +181,106 @@ export async function runSync<TNode, TRecord>(
 
   const current = await runs.markRunning(integrationId, runId, iso(now));
   const startedAt = current.startedAt ?? iso(now);
-  const { definition, writer } = deps.resource;
-  const progress: SyncProgress = {
-    counters: { ...zeroCounters, ...pickCounters(current) },
-    checkpoint:
-      current.checkpoint ??
-      initialCheckpoint(
+  let progress: SyncProgress = {
+    resources: Object.fromEntries(
+      deps.resources.map(({ definition }) => [
         definition.name,
-        incrementalFrom(integration.lastSuccessfulSyncAt, config.overlapMinutes),
-        definition.initialPageSize,
-      ),
+        current.resources?.[definition.name] ??
+          initialResourceProgress(
+            incrementalFrom(watermarkOf(integration, definition.name), config.overlapMinutes),
+            definition.initialPageSize,
+          ),
+      ]),
+    ),
+    calls: current.calls ?? zeroCallCounters,
+  };
+  const withStep = (name: string, step: ResourceStep): SyncProgress => ({
+    resources: { ...progress.resources, [name]: step.resource },
+    calls: step.calls,
+  });
+  const saveProgress = async (next: SyncProgress) => {
+    progress = next;
+    await runs.saveProgress(integrationId, runId, next);
+    // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
+    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
   };
 
   try {
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
-    const result = await syncResource({
-      definition,
-      writer,
-      graphql: deps.graphqlFor(integration, accessToken),
-      owner: {
-        organizationId: integration.organizationId,
-        integrationId,
-        shopDomain: integration.shopDomain,
-      },
-      progress,
-      writeConcurrency: config.writeConcurrency,
-      maxObjectsPerQuery: config.maxObjectsPerQuery,
-      shouldPause: delivery.shouldPause,
-      logger,
-      saveProgress: async (next) => {
-        await runs.saveProgress(integrationId, runId, next);
-        // Heartbeat: a run that lost its lease stops instead of racing the new holder.
-        const t = deps.now();
-        const renewed = await state.renewLease(integrationId, runId, iso(t + config.leaseTtlMs));
-        if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
-      },
-    });
-
-    if (result.outcome === 'paused') {
-      const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
-      // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
-      if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
-      logger.info('Sync paused for a continuation', {
-        integrationId,
-        runId,
-        pages: result.progress.counters.pages,
-      });
-      return { outcome: 'paused', runId };
+    const graphql = deps.graphqlFor(integration, accessToken);
+    const owner = {
+      organizationId: integration.organizationId,
+      integrationId,
+      shopDomain: integration.shopDomain,
+    };
+    for (const { definition, writer } of deps.resources) {
+      const { name } = definition;
+      const resource = progress.resources[name]!;
+      if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
+      let result: ResourceSyncResult;
+      try {
+        result = await syncResource({
+          definition,
+          writer,
+          graphql,
+          owner,
+          progress: { resource, calls: progress.calls },
+          writeConcurrency: config.writeConcurrency,
+          maxObjectsPerQuery: config.maxObjectsPerQuery,
+          shouldPause: delivery.shouldPause,
+          logger,
+          saveProgress: (step) => saveProgress(withStep(name, step)),
+        });
+      } catch (error) {
+        if (!isResourceAccessDenied(error)) throw error;
+        // A missing scope for this resource only: record it and go on with the others.
+        await saveProgress(
+          withStep(name, {
+            resource: {
+              ...progress.resources[name]!,
+              status: 'needs-attention',
+              attentionReason: error.reason,
+            },
+            calls: progress.calls,
+          }),
+        );
+        logger.warn('Shopify denied a resource; it needs attention, the others keep syncing', {
+          integrationId,
+          runId,
+          resource: name,
+          reason: error.reason,
+        });
+        continue;
+      }
+      if (result.outcome === 'paused') {
+        const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
+        // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
+        if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
+        logger.info('Sync paused for a continuation', {
+          integrationId,
+          runId,
+          resource: name,
+          pages: result.progress.resource.pages,
+        });
+        return { outcome: 'paused', runId };
+      }
     }
 
     await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt: iso(deps.now()),
-      progress: result.progress,
+      progress,
     });
-    const advanced = await state.completeSync(integrationId, runId, startedAt);
+    const advanced = await state.completeSync(
+      integrationId,
+      runId,
+      startedAt,
+      resourceSyncState(integration, progress, startedAt),
+    );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    logger.info('Sync succeeded', { integrationId, runId, ...result.progress.counters });
+    logger.info('Sync succeeded', { integrationId, runId, ...summaryOf(progress) });
     if (deps.afterSync) {
       try {
         await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
@@ -287,7 +340,34 @@ export const recentlySynced = (integration: Integration, now: number, minInterva
   integration.lastSuccessfulSyncAt !== undefined &&
   now - Date.parse(integration.lastSuccessfulSyncAt) < minIntervalMinutes * 60_000;
 
-const pickCounters = (run: SyncRun) =>
-  Object.fromEntries(
-    Object.keys(zeroCounters).map((key) => [key, run[key as keyof typeof zeroCounters] ?? 0]),
-  );
+/**
+ * Watermarks advance only for the resources this run completed; a refused resource keeps no
+ * watermark, so once the scope is granted it is synced in full.
+ */
+const resourceSyncState = (
+  integration: Integration,
+  progress: SyncProgress,
+  startedAt: string,
+): ResourceSyncState => {
+  const syncWatermarks: Record<string, string> = { ...integration.syncWatermarks };
+  const resourceAttention: Record<string, string> = {};
+  for (const [name, resource] of Object.entries(progress.resources)) {
+    if (resource.status === 'completed') syncWatermarks[name] = startedAt;
+    if (resource.status === 'needs-attention') {
+      resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
+      delete syncWatermarks[name];
+    }
+  }
+  return { syncWatermarks, resourceAttention };
+};
+
+/** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */
+const summaryOf = (progress: SyncProgress) => ({
+  resources: Object.fromEntries(
+    Object.entries(progress.resources).map(([name, { checkpoint: _checkpoint, ...counters }]) => [
+      name,
+      counters,
+    ]),
+  ),
+  ...progress.calls,
+});

@@ -6,8 +6,9 @@ import type {
   WriteCounts,
 } from '../resources/resource-definition.js';
 import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
-import type { BucketEstimate, GraphqlResult, Logger, ShopifyGraphql } from './ports.js';
-import { addCallStats, type SyncCheckpoint, type SyncCounters, type SyncProgress } from './progress.js';
+import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
+import type { Logger } from '../logger.js';
+import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';
 
 export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
 /** Shopify stops cursor pagination after this many objects per query. */
@@ -18,9 +19,9 @@ export interface ResourceSyncInput<TNode, TRecord> {
   readonly graphql: ShopifyGraphql;
   readonly writer: RecordWriter<TRecord>;
   readonly owner: RecordOwner;
-  readonly progress: SyncProgress;
+  readonly progress: ResourceStep;
   /** Persists the checkpoint; called after each page's writes, never before. */
-  readonly saveProgress: (progress: SyncProgress) => Promise<void>;
+  readonly saveProgress: (progress: ResourceStep) => Promise<void>;
   /**
    * True when the invocation should stop after the current page (Lambda time running out). Also
    * asked before fetching ahead, so a run about to pause does not spend points on a page it drops.
@@ -31,9 +32,15 @@ export interface ResourceSyncInput<TNode, TRecord> {
   readonly logger: Logger;
 }
 
+/** One resource's progress and the run's call costs, which every resource adds to. */
+export interface ResourceStep {
+  readonly resource: ResourceProgress;
+  readonly calls: CallCounters;
+}
+
 export type ResourceSyncResult =
-  | { readonly outcome: 'completed'; readonly progress: SyncProgress }
-  | { readonly outcome: 'paused'; readonly progress: SyncProgress };
+  | { readonly outcome: 'completed'; readonly progress: ResourceStep }
+  | { readonly outcome: 'paused'; readonly progress: ResourceStep };
 
 export class SliceCannotAdvanceError extends Error {
   constructor(limit: number, at: string) {
@@ -108,7 +115,9 @@ export async function syncResource<TNode, TRecord>(
   const { definition, graphql, writer, owner, logger } = input;
   const limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
   const dataSchema = z.object({ [definition.connectionField]: connectionSchema });
-  let { counters, checkpoint } = input.progress;
+  let { calls } = input.progress;
+  let resource: ResourceProgress = { ...input.progress.resource, status: 'syncing' };
+  let { checkpoint } = resource;
   // The bucket as the last result reported it, for a client that offers no estimate of its own.
   let lastReported: BucketEstimate | undefined;
 
@@ -176,11 +185,13 @@ export async function syncResource<TNode, TRecord>(
     const outcomes = page.records.length
       ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
       : noWrites;
-    counters = tally(addCallStats(counters, result.stats), connection.nodes.length, page.invalid, outcomes);
+    calls = addCallStats(calls, result.stats);
     checkpoint = written;
-    await input.saveProgress({ counters, checkpoint });
-    if (done) return { outcome: 'completed', progress: { counters, checkpoint } };
-    if (input.shouldPause()) return { outcome: 'paused', progress: { counters, checkpoint } };
+    resource = { ...tally(resource, connection.nodes.length, page.invalid, outcomes), checkpoint };
+    if (done) resource = { ...resource, status: 'completed' };
+    await input.saveProgress({ resource, calls });
+    if (done) return { outcome: 'completed', progress: { resource, calls } };
+    if (input.shouldPause()) return { outcome: 'paused', progress: { resource, calls } };
     fetching = ahead ?? startFetch(checkpoint);
   }
 }
@@ -215,7 +226,7 @@ function mapPage<TNode, TRecord>(
     const parsed = definition.nodeSchema.safeParse(raw);
     if (!parsed.success) {
       invalid += 1;
-      // Ids and field paths only: never the customer's data.
+      // Ids and field paths only: never the record's data.
       logger.warn('Skipping a node that failed validation', {
         resource: definition.name,
         gid: typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined,
@@ -238,12 +249,17 @@ function mapPage<TNode, TRecord>(
 
 const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
 
-const tally = (counters: SyncCounters, seen: number, invalid: number, writes: WriteCounts): SyncCounters => ({
-  ...counters,
-  pages: counters.pages + 1,
-  customersSeen: counters.customersSeen + seen,
-  invalid: counters.invalid + invalid,
-  written: counters.written + writes.written,
-  staleSkipped: counters.staleSkipped + writes.stale,
-  redactedSkipped: counters.redactedSkipped + writes.redacted,
+const tally = (
+  progress: ResourceProgress,
+  seen: number,
+  invalid: number,
+  writes: WriteCounts,
+): ResourceProgress => ({
+  ...progress,
+  pages: progress.pages + 1,
+  seen: progress.seen + seen,
+  invalid: progress.invalid + invalid,
+  written: progress.written + writes.written,
+  stale: progress.stale + writes.stale,
+  redacted: progress.redacted + writes.redacted,
 });

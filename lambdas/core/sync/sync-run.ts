@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { SyncCheckpoint, SyncCounters } from './progress.js';
+import type { CallCounters, ResourceProgress } from './progress.js';
 
 /** `initial`: the first sync of a store (no watermark yet). Continuations keep their run's trigger. */
 export const runTriggers = ['schedule', 'manual', 'initial'] as const;
@@ -19,7 +19,7 @@ export const isTerminal = (status: RunStatus): boolean =>
 export type SkipReason =
   'RECENTLY_SYNCED' | 'ANOTHER_SYNC_RUNNING' | 'INTEGRATION_NOT_ACTIVE' | 'INTEGRATION_NOT_FOUND';
 
-export interface SyncRun extends Partial<SyncCounters> {
+export interface SyncRun {
   readonly integrationId: string;
   readonly runId: string;
   readonly trigger: RunTrigger;
@@ -30,7 +30,13 @@ export interface SyncRun extends Partial<SyncCounters> {
   readonly finishedAt?: string;
   /** Invocations so far (continuations and redeliveries included). */
   readonly invocations?: number;
-  readonly checkpoint?: SyncCheckpoint;
+  /**
+   * Per resource (keyed by definition name): status, checkpoint and counters. Resources run one
+   * after another in registration order; a continuation resumes the first one not finished.
+   */
+  readonly resources?: Readonly<Record<string, ResourceProgress>>;
+  /** What the run's Shopify calls cost, over all its resources. */
+  readonly calls?: CallCounters;
   readonly skipReason?: SkipReason;
   /** Message only: never a token, a payload or a stack. */
   readonly lastError?: string;

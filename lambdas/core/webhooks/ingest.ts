@@ -6,7 +6,8 @@
  * order-free); the tenancy boundary does.
  */
 import type { Integration } from '../integrations/integration.js';
-import { parseShopifyJson, parseWith } from '../../shopify/webhook-payloads.js';
+import { parseWith } from '../validation.js';
+import { parseShopifyJson } from './shopify-json.js';
 import { bodyText, type WebhookDelivery } from './delivery.js';
 import type { ProcessedDeliveries } from './replay-guard.js';
 import { requireSignedShop } from './signed-shop.js';

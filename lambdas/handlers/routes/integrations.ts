@@ -25,7 +25,7 @@ import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
 } from '../../core/integrations/webhook-health-check.js';
-import { parseWith } from '../../shopify/webhook-payloads.js';
+import { parseWith } from '../../core/validation.js';
 import { json } from './json.js';
 
 export type IntegrationRouteDeps = ConnectDeps &

@@ -10,13 +10,15 @@
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type {
   IntegrationReader,
   SyncQueue,
   SyncRunRepository,
   SyncStateRepository,
 } from '../../core/sync/ports.js';
+import { integrationIdSchema } from '../../core/integrations/connect-request.js';
+import { parseWith } from '../../core/validation.js';
 import { requestManualSync } from '../../core/sync/request-sync.js';
 import type { SyncConfig } from '../../core/sync/run-sync.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
@@ -31,15 +33,9 @@ export interface SyncRouteDeps {
   readonly config: Pick<SyncConfig, 'minSyncIntervalMinutes' | 'runRetentionDays'>;
 }
 
-const idSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'unexpected characters');
-
-const syncPath = z.object({ integrationId: idSchema });
+const syncPath = z.object({ integrationId: integrationIdSchema });
 const runPath = z.object({
-  integrationId: idSchema,
+  integrationId: integrationIdSchema,
   runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a run id'),
 });
 const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
@@ -47,18 +43,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });
-
-/** Parses with zod; a failure is a 400 naming the parameter, never a stack. */
-const parse = <T>(schema: z.ZodType<T>, input: unknown, what: string): T => {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ValidationError(
-      `Invalid ${what} ${issue.path.join('.') || ''}: ${issue.message}`.replace(/\s+:/, ':'),
-    );
-  }
-  return result.data;
-};
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
@@ -74,15 +58,15 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   };
 
   app.post('/integrations/:integrationId/sync', async ({ params, req }) => {
-    const { integrationId } = parse(syncPath, params, 'path parameter');
-    const { force } = parse(syncQuery, queryOf(req), 'query parameter');
+    const { integrationId } = parseWith(syncPath, params, 'path parameters');
+    const { force } = parseWith(syncQuery, queryOf(req), 'query parameters');
     const answer = await requestManualSync({ integrationId, force: force === 'true' }, { ...deps, now });
     return json(answer.status === 'queued' ? 202 : 200, answer);
   });
 
   app.get('/integrations/:integrationId/sync-runs', async ({ params, req }) => {
-    const { integrationId } = parse(syncPath, params, 'path parameter');
-    const { limit, cursor } = parse(listQuery, queryOf(req), 'query parameter');
+    const { integrationId } = parseWith(syncPath, params, 'path parameters');
+    const { limit, cursor } = parseWith(listQuery, queryOf(req), 'query parameters');
     await requireIntegration(integrationId);
     const page = await deps.runs.list(integrationId, { limit, cursor });
     return json(200, {
@@ -92,7 +76,7 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   });
 
   app.get('/integrations/:integrationId/sync-runs/:runId', async ({ params }) => {
-    const { integrationId, runId } = parse(runPath, params, 'path parameter');
+    const { integrationId, runId } = parseWith(runPath, params, 'path parameters');
     const run = await deps.runs.get(integrationId, runId);
     if (!run) throw new NotFoundError(`Sync run ${runId}`);
     return json(200, runView(run));

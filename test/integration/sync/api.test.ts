@@ -5,7 +5,7 @@ import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integ
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { silentLogger } from '../../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
 import { createApiHandler } from '../../../lambdas/handlers/api.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, fakeContext } from './harness.js';

@@ -4,7 +4,7 @@ import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynam
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
-import { silentLogger } from '../../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, syncHarness, testTokens } from './harness.js';

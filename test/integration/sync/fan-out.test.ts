@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { createDueIntegrations } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { silentLogger } from '../../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
 import { createFanOutHandler } from '../../../lambdas/handlers/fan-out.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, metricsOff } from './harness.js';

@@ -20,15 +20,19 @@ import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhoo
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
-import { type SendResult, silentLogger, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
-import { defaultSyncConfig, type SyncConfig, type SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
+import { type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
+import {
+  defaultSyncConfig,
+  type SyncConfig,
+  type SyncDeps,
+  syncedResource,
+} from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
 import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
-import {
-  customerPayloadSchema,
-  parseShopifyJson,
-  parseWith,
-} from '../../../lambdas/shopify/webhook-payloads.js';
+import { customerPayloadSchema } from '../../../lambdas/shopify/webhook-payloads.js';
+import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
+import { parseWith } from '../../../lambdas/core/validation.js';
 import type {
   CreateShopOptions,
   ShopifySimulator,
@@ -128,7 +132,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       pauseMarginMs?: number;
       /** Wraps the customer store, e.g. to inject a crash after N pages. */
       writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
-      afterSync?: SyncDeps<unknown, unknown>['afterSync'];
+      afterSync?: SyncDeps['afterSync'];
     } = {},
   ) => {
     const s = stores();
@@ -149,10 +153,9 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
           requestTimeoutMs: 5_000,
           ...options.client,
         }),
-      resource: {
-        definition: customersResource,
-        writer: options.writer ? options.writer(s.customers) : s.customers,
-      } as SyncDeps<unknown, unknown>['resource'],
+      resources: [
+        syncedResource(customersResource, options.writer ? options.writer(s.customers) : s.customers),
+      ],
       config: { ...defaultSyncConfig, ...options.config },
       logger: silentLogger,
       metrics: metricsOff,

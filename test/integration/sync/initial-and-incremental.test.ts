@@ -34,14 +34,14 @@ describe('initial and incremental sync', () => {
     expect(run).toMatchObject({
       trigger: 'initial',
       status: 'succeeded',
-      customersSeen: 5000,
-      written: 5000,
+      resources: { customers: { status: 'completed', seen: 5000, written: 5000 } },
     });
-    expect(run!.pages).toBeLessThanOrEqual(25); // adaptive page size: ~247 per page, not 50
-    expect(run!.shopifyCostUsed).toBeGreaterThan(0);
+    expect(run!.resources!['customers']!.pages).toBeLessThanOrEqual(25); // adaptive page size: ~247 per page, not 50
+    expect(run!.calls!.shopifyCostUsed).toBeGreaterThan(0);
     const afterInitial = await integrations.get(integration.integrationId);
     // The watermark is the run's start time, not its end.
     expect(afterInitial!.lastSuccessfulSyncAt).toBe(run!.startedAt);
+    expect(afterInitial!.syncWatermarks).toEqual({ customers: run!.startedAt });
     expect(Date.parse(afterInitial!.lastSuccessfulSyncAt!)).toBeGreaterThanOrEqual(before - 1000);
 
     // Mutations after the initial sync: updates, a creation, and one just inside the overlap window.
@@ -58,12 +58,16 @@ describe('initial and incremental sync', () => {
 
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
     const [incremental] = (await runs.list(integration.integrationId, { limit: 1 })).items;
-    expect(incremental).toMatchObject({ trigger: 'manual', status: 'succeeded', written: 4, pages: 1 });
+    expect(incremental).toMatchObject({
+      trigger: 'manual',
+      status: 'succeeded',
+      resources: { customers: { written: 4, pages: 1 } },
+    });
     // The query asked only for what changed since the last start minus the 5-minute overlap.
     const from = new Date(Date.parse(afterInitial!.lastSuccessfulSyncAt!) - 5 * 60_000).toISOString();
     expect(shop.requests().length - requests).toBe(1);
-    expect(incremental!.checkpoint).toMatchObject({ sliceFrom: from });
-    expect(updated.length + 1).toBe(incremental!.customersSeen);
+    expect(incremental!.resources!['customers']!.checkpoint).toMatchObject({ sliceFrom: from });
+    expect(updated.length + 1).toBe(incremental!.resources!['customers']!.seen);
     expect(created.id).toBeDefined();
     // DynamoDB Local on a shared 2-core machine: 5,000 conditional writes need headroom.
   }, 180_000);
@@ -81,10 +85,10 @@ describe('initial and incremental sync', () => {
 
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
     const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
-    expect(run).toMatchObject({ status: 'succeeded', written: 1200 });
+    expect(run).toMatchObject({ status: 'succeeded', resources: { customers: { written: 1200 } } });
     // No request ever asked past the cap.
     expect(shop.requests().flatMap((r) => r.errorCodes)).not.toContain('PAGINATION_LIMIT_EXCEEDED');
-    expect(run!.checkpoint!.sliceFrom).not.toBeNull();
+    expect(run!.resources!['customers']!.checkpoint.sliceFrom).not.toBeNull();
   });
 
   it('paces itself on a Standard plan (100 points/s) with at most one THROTTLED answer', async () => {
@@ -102,6 +106,6 @@ describe('initial and incremental sync', () => {
     expect(shop.requests().every((r) => (r.requestedQueryCost ?? 0) <= 1000)).toBe(true);
     // It did have to wait for the bucket: the pacing, not luck, kept THROTTLED away.
     const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
-    expect(run!.throttleWaits).toBeGreaterThan(0);
+    expect(run!.calls!.throttleWaits).toBeGreaterThan(0);
   }, 30_000);
 });

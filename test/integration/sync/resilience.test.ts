@@ -75,7 +75,7 @@ describe('a sync under faults', () => {
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
     const run = await latestRun(integration.integrationId);
     expect(run.status).toBe('succeeded');
-    expect(run.retries).toBeGreaterThanOrEqual(5);
+    expect(run.calls!.retries).toBeGreaterThanOrEqual(5);
   });
 });
 
@@ -93,11 +93,11 @@ describe('resuming from the checkpoint', () => {
 
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
     const run = await latestRun(integration.integrationId);
-    expect(run).toMatchObject({ status: 'succeeded', customersSeen: 1200 });
+    expect(run).toMatchObject({ status: 'succeeded', resources: { customers: { seen: 1200 } } });
     expect(run.invocations).toBeGreaterThanOrEqual(3);
     expect(queue.sent.filter((m) => m.trigger === 'continuation')).toHaveLength(run.invocations! - 1);
     // Nothing was fetched twice.
-    expect(customerPages(shop)).toBe(run.pages);
+    expect(customerPages(shop)).toBe(run.resources!['customers']!.pages);
   });
 
   it.each([1, 2, 4])(
@@ -154,7 +154,7 @@ describe('one sync at a time per store', () => {
       /ANOTHER_SYNC_RUNNING|RECENTLY_SYNCED/,
     );
     const winner = all.find((r) => r.status === 'succeeded')!;
-    expect(customerPages(shop)).toBe(winner.pages);
+    expect(customerPages(shop)).toBe(winner.resources!['customers']!.pages);
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
   });
 
@@ -201,7 +201,10 @@ describe('a run delivered twice at once (SQS at-least-once)', () => {
     // The next trigger is not locked out for the lease's lifetime.
     await queue.send([{ integrationId, trigger: 'manual' }]);
     await harness.drain(worker, queue);
-    expect(await latestRun(integrationId)).toMatchObject({ status: 'succeeded', customersSeen: 120 });
+    expect(await latestRun(integrationId)).toMatchObject({
+      status: 'succeeded',
+      resources: { customers: { seen: 120 } },
+    });
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
 
     await state.acquireLease(integrationId, 'OTHER', now, later);

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/sync/ports.js';
-import { emptyCallStats, silentLogger } from '../../../lambdas/core/sync/ports.js';
-import { initialCheckpoint, type SyncProgress, zeroCounters } from '../../../lambdas/core/sync/progress.js';
+import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/shopify-graphql.js';
+import { emptyCallStats } from '../../../lambdas/core/shopify-graphql.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
+import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
+import type { ResourceStep } from '../../../lambdas/core/sync/sync-engine.js';
 import { affordablePageSize, syncResource } from '../../../lambdas/core/sync/sync-engine.js';
 import { customerNode, owner } from './fixtures.js';
 
@@ -157,7 +159,7 @@ function bucketShopify(options: {
   };
 }
 
-const syncWith = async (shop: ReturnType<typeof bucketShopify>, progress: SyncProgress) => {
+const syncWith = async (shop: ReturnType<typeof bucketShopify>, progress: ResourceStep) => {
   const written: string[] = [];
   const result = await syncResource({
     definition: customersResource,
@@ -179,7 +181,7 @@ const syncWith = async (shop: ReturnType<typeof bucketShopify>, progress: SyncPr
 
 /** A run that already paged once: the client knows the bucket, the page size is learned. */
 const afterOnePage = (shop: ReturnType<typeof bucketShopify>) =>
-  syncWith(shop, { counters: zeroCounters, checkpoint: initialCheckpoint('customers', null, 1) });
+  syncWith(shop, { resource: initialResourceProgress(null, 1), calls: zeroCallCounters });
 
 describe('syncResource sizing pages to the bucket', () => {
   it('with a drained bucket asks for a small page the points pay for, not a wait for a full one', async () => {
@@ -217,8 +219,8 @@ describe('syncResource sizing pages to the bucket', () => {
   it('a drained-bucket sync spends points as fast as they restore, one call at a time, THROTTLED at most once', async () => {
     const shop = bucketShopify({ total: 1500, available: 0, maximum: 2000, restoreRate: 100 });
     const { result, written } = await syncWith(shop, {
-      counters: zeroCounters,
-      checkpoint: initialCheckpoint('customers', null, customersResource.initialPageSize),
+      resource: initialResourceProgress(null, customersResource.initialPageSize),
+      calls: zeroCallCounters,
     });
     expect(result.outcome).toBe('completed');
     expect(written).toHaveLength(1500);

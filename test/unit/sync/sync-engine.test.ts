@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { fanOut } from '../../../lambdas/core/sync/fan-out.js';
-import type { GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/sync/ports.js';
-import { emptyCallStats, silentLogger } from '../../../lambdas/core/sync/ports.js';
-import { initialCheckpoint, type SyncProgress, zeroCounters } from '../../../lambdas/core/sync/progress.js';
+import type { GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/shopify-graphql.js';
+import { emptyCallStats } from '../../../lambdas/core/shopify-graphql.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
+import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
+import type { ResourceStep } from '../../../lambdas/core/sync/sync-engine.js';
 import {
   adaptPageSize,
   SliceCannotAdvanceError,
@@ -69,9 +71,9 @@ const collectingWriter = () => {
   };
 };
 
-const start = (pageSize = 50): SyncProgress => ({
-  counters: zeroCounters,
-  checkpoint: initialCheckpoint('customers', null, pageSize),
+const start = (pageSize = 50): ResourceStep => ({
+  resource: initialResourceProgress(null, pageSize),
+  calls: zeroCallCounters,
 });
 
 describe('syncResource', () => {
@@ -86,7 +88,7 @@ describe('syncResource', () => {
     );
     const { graphql, calls } = fakeShopify(nodes);
     const { writer, written } = collectingWriter();
-    const saved: SyncProgress[] = [];
+    const saved: ResourceStep[] = [];
     const result = await syncResource({
       definition: customersResource,
       graphql,
@@ -102,7 +104,12 @@ describe('syncResource', () => {
     expect(calls.map((c) => c.first)).toEqual([50, 249, 249, 249]);
     expect(written.map((r) => r.shopifyId)).toEqual(nodes.map((n) => n.id.split('/').pop()));
     expect(saved).toHaveLength(calls.length); // a checkpoint after every page
-    expect(result.progress.counters).toMatchObject({ pages: calls.length, customersSeen: 600, written: 600 });
+    expect(result.progress.resource).toMatchObject({
+      status: 'completed',
+      pages: calls.length,
+      seen: 600,
+      written: 600,
+    });
   });
 
   it('restarts the query at the last updatedAt seen before the pagination cap, skipping ids already written', async () => {
@@ -187,7 +194,7 @@ describe('syncResource', () => {
       shouldPause: () => false,
     });
     expect(written.map((r) => r.shopifyId)).toEqual(['1', '3']);
-    expect(result.progress.counters.invalid).toBe(1);
+    expect(result.progress.resource.invalid).toBe(1);
   });
 });
 
@@ -255,7 +262,7 @@ function recordingSync(total: number, pageSize: number) {
   );
   const log: string[] = [];
   const written: string[] = [];
-  const saved: SyncProgress[] = [];
+  const saved: ResourceStep[] = [];
   const expectedCosts: (number | undefined)[] = [];
   const fetchHooks = new Map<number, () => Promise<void>>();
   const writeHooks = new Map<number, () => Promise<void>>();
@@ -314,7 +321,7 @@ function recordingSync(total: number, pageSize: number) {
       return { written: records.length, stale: 0, redacted: 0 };
     },
   };
-  const input = (progress: SyncProgress, shouldPause: () => boolean = () => false) => ({
+  const input = (progress: ResourceStep, shouldPause: () => boolean = () => false) => ({
     definition: customersResource,
     graphql,
     writer,
@@ -322,11 +329,11 @@ function recordingSync(total: number, pageSize: number) {
     progress,
     logger: silentLogger,
     shouldPause,
-    saveProgress: async (p: SyncProgress) => {
+    saveProgress: async (p: ResourceStep) => {
       // The checkpoint never runs ahead of the writes: everything before its cursor is stored.
-      expect(written).toHaveLength(p.checkpoint.sliceObjects);
+      expect(written).toHaveLength(p.resource.checkpoint.sliceObjects);
       saved.push(p);
-      log.push(`saved ${p.checkpoint.cursor}`);
+      log.push(`saved ${p.resource.checkpoint.cursor}`);
     },
   });
   return {
@@ -399,7 +406,7 @@ describe('syncResource fetching ahead', () => {
     });
     await expect(syncResource(sync.input(start(10)))).rejects.toThrow('Shopify unavailable');
     expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'written 1', 'saved 10']);
-    expect(sync.saved.map((p) => p.checkpoint.cursor)).toEqual(['10']);
+    expect(sync.saved.map((p) => p.resource.checkpoint.cursor)).toEqual(['10']);
   });
 
   it('pausing with a fetch in flight returns the last checkpoint at once and drops that page', async () => {

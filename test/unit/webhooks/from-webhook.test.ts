@@ -5,9 +5,9 @@ import { ValidationError } from '../../../lambdas/core/errors.js';
 import {
   customerDeletePayloadSchema,
   customerPayloadSchema,
-  parseShopifyJson,
-  parseWith,
 } from '../../../lambdas/shopify/webhook-payloads.js';
+import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
+import { parseWith } from '../../../lambdas/core/validation.js';
 
 const payloadText = `{
   "id": 7000000000000000123, "email": "ada@example.com", "created_at": "2026-01-01T09:00:00-05:00",
