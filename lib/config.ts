@@ -102,6 +102,8 @@ export const configSchema = z
       .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'expected DEBUG, INFO, WARN or ERROR' })
       .default('INFO'),
     tracing: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
+    // customers/data_request exports hold personal data: kept this long, then DynamoDB's TTL removes them.
+    dataExportRetentionDays: integer('expected an integer between 1 and 3650', 1, 3650).default(30),
     apiThrottleRateLimit: integer('expected a positive integer', 1).default(100),
     apiThrottleBurstLimit: integer('expected a positive integer', 1).default(200),
   })

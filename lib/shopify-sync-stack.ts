@@ -41,6 +41,7 @@ export class ShopifySyncStack extends Stack {
         TOKEN_KEY_ID: tokenKey.keyArn,
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
+        DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
         POWERTOOLS_SERVICE_NAME: 'shopify-sync',
         POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
       },

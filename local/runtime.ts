@@ -194,6 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       TOKEN_KEY_ID: tokenKeyId,
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
+      DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
       POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',

@@ -8,7 +8,12 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCustomerErasureStore } from '../adapters/dynamodb/customer-erasure-store.js';
 import { createCustomerQueryStore } from '../adapters/dynamodb/customer-query-store.js';
-import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
+import { z } from 'zod';
+import {
+  createDataExportStore,
+  DEFAULT_DATA_EXPORT_RETENTION_DAYS,
+} from '../adapters/dynamodb/data-export-store.js';
+import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
@@ -53,6 +58,7 @@ export const lifecycleDepsFromEnv = (
     records: createIntegrationLifecycleStore(doc, tables.Integrations),
     customers: createCustomerQueryStore(doc, tables.Customers),
     erasure: createCustomerErasureStore(doc, tables.Customers),
+    ledger: createRedactionLedger(doc, tables.Integrations),
     cipher: createKmsTokenCipher({ keyId: required(env, 'TOKEN_KEY_ID'), client: new KMSClient({}) }),
     shopify: shopifyConnectorFromEnv(env),
     sync: createSyncStarter({
@@ -68,11 +74,24 @@ export const lifecycleDepsFromEnv = (
   };
 };
 
+/** DATA_EXPORT_RETENTION_DAYS (the `dataExportRetentionDays` context key); a bad value fails the cold start. */
+const dataExportRetentionDays = (env: NodeJS.ProcessEnv): number => {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_DATA_EXPORT_RETENTION_DAYS)
+    .safeParse(env.DATA_EXPORT_RETENTION_DAYS);
+  if (!parsed.success) throw new Error('DATA_EXPORT_RETENTION_DAYS must be a positive integer');
+  return parsed.data;
+};
+
 /** app/uninstalled and the privacy topics, for the webhook handler's topic registry. */
 export const complianceTopicsFromEnv = (
   doc: DynamoDBDocumentClient,
   tables: TableNames,
   customerStore: { get: CustomerStore['get'] },
+  env: NodeJS.ProcessEnv = process.env,
 ) => {
   const queries = createCustomerQueryStore(doc, tables.Customers);
   return complianceTopics({
@@ -80,7 +99,10 @@ export const complianceTopicsFromEnv = (
     records: createIntegrationLifecycleStore(doc, tables.Integrations),
     customers: { ...queries, get: customerStore.get },
     erasure: createCustomerErasureStore(doc, tables.Customers),
-    exports: createDataExportStore(doc, tables.Integrations),
+    exports: createDataExportStore(doc, tables.Integrations, {
+      retentionDays: dataExportRetentionDays(env),
+    }),
+    ledger: createRedactionLedger(doc, tables.Integrations),
     logger,
   });
 };

@@ -33,6 +33,7 @@ describe('deployment config', () => {
       logRetentionDays: 90,
       logLevel: 'INFO',
       tracing: false,
+      dataExportRetentionDays: 30,
       apiThrottleRateLimit: 100,
       apiThrottleBurstLimit: 200,
     });

@@ -154,6 +154,7 @@ export const createCustomerQueryStore = (
     organizationId: String(item['organizationId']),
     shopifyId: String(item['shopifyId']),
     ...(typeof item['shopifyUpdatedAt'] === 'string' && { shopifyUpdatedAt: item['shopifyUpdatedAt'] }),
+    ...(item['redactedAt'] !== undefined && { redacted: true }),
   });
 
   async function* activeUpdatedBefore(
@@ -174,7 +175,7 @@ export const createCustomerQueryStore = (
   async function* allKeys(integrationId: string): AsyncGenerator<StoredCustomerRef[]> {
     for await (const page of pages({
       ...byIntegration(integrationId),
-      ProjectionExpression: 'organizationId, shopifyId',
+      ProjectionExpression: 'organizationId, shopifyId, redactedAt',
     })) {
       yield page.map(toRef);
     }

@@ -16,6 +16,7 @@ import type {
   DataExports,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  RedactionLedger,
 } from '../integrations/ports.js';
 import type { Logger } from '../logger.js';
 import { defineTopic, type TopicDefinitions } from '../webhooks/topic-registry.js';
@@ -34,11 +35,20 @@ export interface ComplianceDeps {
   };
   readonly erasure: CustomerErasure;
   readonly exports: DataExports;
+  readonly ledger: RedactionLedger;
   readonly logger: Logger;
   /** Wall-clock budget of shop/redact inside one delivery (Shopify waits 5 s). */
   readonly purgeBudgetMs?: number;
   readonly now?: () => Date;
 }
+
+/**
+ * Whether an integration was gone when shop/redact arrived: not ACTIVE (uninstalled, disconnected,
+ * or failing on a revoked token), and not reconnected after the request was received.
+ */
+const uninstalledBefore = (integration: Integration, receivedAt: string): boolean =>
+  integration.status !== 'ACTIVE' &&
+  (integration.uninstalledAt === undefined || integration.uninstalledAt <= receivedAt);
 
 /** The privacy payloads name their shop as `shop_domain` + `shop_id`. */
 const privacyShop = (payload: { shop_domain: string; shop_id: string }) => ({
@@ -77,6 +87,9 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
     handle: async (_delivery, signer, payload) => {
       const shopifyId = payload.customer.id;
       const redactedAt = now().toISOString();
+      // The ledger first: should anything below fail, Shopify's retry finds the id already kept.
+      await deps.ledger.record(signer.shopDomain, shopifyId);
+      const deletedExports = await deps.exports.deleteForCustomer(signer.shopDomain, shopifyId);
       const outcomes: string[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
         outcomes.push(
@@ -89,8 +102,13 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
           }),
         );
       }
-      deps.logger.info('Customer redacted', { shopDomain: signer.shopDomain, shopifyId, outcomes });
-      return outcomes.includes('redacted')
+      deps.logger.info('Customer redacted', {
+        shopDomain: signer.shopDomain,
+        shopifyId,
+        outcomes,
+        deletedExports,
+      });
+      return outcomes.includes('redacted') || deletedExports > 0
         ? { outcome: 'written', shopifyId }
         : { outcome: 'stale', reason: 'already-redacted', shopifyId };
     },
@@ -100,17 +118,35 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
     payload: shopRedactPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
-    handle: async (_delivery, signer) => {
+    handle: async (delivery, signer) => {
       const at = now().toISOString();
       const deadline = Date.now() + (deps.purgeBudgetMs ?? 3_000);
       let complete = true;
-      for (const integration of await integrationsOfShop(deps, signer)) {
+      const keptActive: string[] = [];
+      const integrations = await integrationsOfShop(deps, signer);
+      for (const integration of integrations) {
+        // Shopify sends shop/redact 48 h after an uninstall. A store connected again since then
+        // is a new, consented relationship: its data is not what the request is about.
+        if (!uninstalledBefore(integration, delivery.receivedAt)) {
+          keptActive.push(integration.integrationId);
+          continue;
+        }
         await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
         const result = await purgeIntegrationData(integration, deps, { at, deadline });
         complete &&= result.complete;
       }
-      deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete });
-      return { outcome: 'written' };
+      const deletedExports =
+        keptActive.length === 0 ? await deps.exports.deleteForShop(signer.shopDomain) : 0;
+      if (keptActive.length > 0) {
+        deps.logger.warn('shop/redact left integrations reconnected since the uninstall intact', {
+          shopDomain: signer.shopDomain,
+          integrationIds: keptActive,
+        });
+      }
+      deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete, deletedExports });
+      return keptActive.length === integrations.length
+        ? { outcome: 'ignored', reason: 'reconnected-since-uninstall' }
+        : { outcome: 'written' };
     },
   });
 

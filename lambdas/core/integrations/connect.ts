@@ -11,8 +11,10 @@ import { parseWith } from '../validation.js';
 import { type ConnectRequest, connectRequestSchema } from './connect-request.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {
+  CustomerErasure,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  RedactionLedger,
   ShopifyConnector,
   SyncStarter,
   TokenCipher,
@@ -26,6 +28,9 @@ export interface ConnectDeps {
   readonly cipher: TokenCipher;
   readonly shopify: ShopifyConnector;
   readonly sync: SyncStarter;
+  /** Redacted customers of the shop, kept across purges, and the tombstones that keep them out. */
+  readonly ledger: RedactionLedger;
+  readonly erasure: CustomerErasure;
   /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
   readonly webhookUri: string;
   readonly logger: Logger;
@@ -53,6 +58,25 @@ const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<
     throw new UnprocessableError('The access token belongs to a different shop than shopDomain');
   }
   return identity;
+};
+
+/**
+ * Customers redacted in an earlier life of this shop (whose items a purge deleted) get their
+ * tombstones back in this organization before the initial sync runs: a tombstone is never
+ * written over (customer-writes rule 4), so neither the sync nor a webhook can import them.
+ */
+const restoreRedactions = async (integration: Integration, deps: ConnectDeps, redactedAt: string) => {
+  const ids = await deps.ledger.redactedCustomers(integration.shopDomain);
+  for (const shopifyId of ids) {
+    await deps.erasure.redact({
+      organizationId: integration.organizationId,
+      integrationId: integration.integrationId,
+      shopDomain: integration.shopDomain,
+      shopifyId,
+      redactedAt,
+    });
+  }
+  return ids.length;
 };
 
 export const connectIntegration = async (body: unknown, deps: ConnectDeps): Promise<ConnectResult> => {
@@ -87,6 +111,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     updatedAt: now,
   };
   await deps.integrations.put(integration);
+  const restoredRedactions = await restoreRedactions(integration, deps, now);
 
   const webhookHealth = await ensureWebhookSubscriptions(
     deps.shopify(request.shopDomain, request.accessToken),
@@ -109,6 +134,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     organizationId: request.organizationId,
     shopDomain: request.shopDomain,
     reconnect: existing !== undefined,
+    restoredRedactions,
     webhooksHealthy: webhookHealth.healthy,
     webhooksRepaired: webhookHealth.repaired,
     runId,

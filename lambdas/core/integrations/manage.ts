@@ -12,6 +12,7 @@ import type {
   CustomerStatusCounts,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  RedactionLedger,
 } from './ports.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import { removeWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
@@ -50,6 +51,7 @@ export interface PurgeDeps {
   readonly records: IntegrationLifecycleRecords;
   readonly customers: CustomerInventory;
   readonly erasure: CustomerErasure;
+  readonly ledger: RedactionLedger;
   readonly logger: Logger;
 }
 
@@ -60,7 +62,8 @@ export interface PurgeResult {
 }
 
 /**
- * Erases the credentials, deletes every customer item of the store, then releases the shop.
+ * Erases the credentials, deletes every customer item of the store, then releases the shop. The
+ * shop's redaction ledger stays: a later reconnect must not re-import a redacted customer.
  * Bounded by `deadline` (epoch ms): an unfinished purge is recorded as pending and the daily
  * health check resumes it; each pass re-reads the index, so it only meets what is left.
  */
@@ -73,6 +76,9 @@ export const purgeIntegrationData = async (
   await deps.records.eraseCredentials(integrationId, at);
   let deletedCustomers = 0;
   for await (const page of deps.customers.allKeys(integrationId)) {
+    // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
+    // there too; this also covers tombstones written before the ledger existed).
+    for (const ref of page) if (ref.redacted) await deps.ledger.record(integration.shopDomain, ref.shopifyId);
     deletedCustomers += await deps.erasure.deleteMany(page);
     if (Date.now() >= deadline) {
       await deps.records.addPendingPurge(integrationId);

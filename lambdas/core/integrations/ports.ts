@@ -67,6 +67,19 @@ export interface DataExports {
   /** Idempotent: a redelivered request keeps the first export. Returns where it is stored. */
   save(dataExport: CustomerDataExport): Promise<{ readonly exportKey: string; readonly created: boolean }>;
   get(shopDomain: string, dataRequestId: string): Promise<CustomerDataExport | undefined>;
+  /** Erasure: deletes every export of that customer of the shop. Returns how many. */
+  deleteForCustomer(shopDomain: string, customerShopifyId: string): Promise<number>;
+  /** Erasure: deletes every export of the shop. Returns how many. */
+  deleteForShop(shopDomain: string): Promise<number>;
+}
+
+/**
+ * Which customers of a shop were redacted, by id only, kept after every purge: a store purged
+ * and connected again (by any organization) must not bring a redacted customer back.
+ */
+export interface RedactionLedger {
+  record(shopDomain: string, customerShopifyId: string): Promise<void>;
+  redactedCustomers(shopDomain: string): Promise<string[]>;
 }
 
 export interface CustomerStatusCounts {
@@ -79,6 +92,8 @@ export interface StoredCustomerRef {
   readonly organizationId: string;
   readonly shopifyId: string;
   readonly shopifyUpdatedAt?: string;
+  /** A compliance tombstone (customers/redact): its id belongs in the redaction ledger. */
+  readonly redacted?: boolean;
 }
 
 /** Per-store reads over the `byIntegration` index: never a Scan, never another tenant's items. */

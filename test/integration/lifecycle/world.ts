@@ -14,6 +14,7 @@ import { createCustomerErasureStore } from '../../../lambdas/adapters/dynamodb/c
 import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
 import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
+import { createRedactionLedger } from '../../../lambdas/adapters/dynamodb/redaction-ledger.js';
 import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
@@ -91,6 +92,7 @@ export async function startWorld(tables: TestTables) {
   const customers = createCustomerQueryStore(doc, names.Customers);
   const erasure = createCustomerErasureStore(doc, names.Customers);
   const exports = createDataExportStore(doc, names.Integrations);
+  const ledger = createRedactionLedger(doc, names.Integrations);
   const runs = createSyncRunStore(doc, names.SyncRuns);
   const state = createSyncStateStore(doc, names.Integrations);
 
@@ -121,10 +123,11 @@ export async function startWorld(tables: TestTables) {
     customers,
     erasure,
     exports,
+    ledger,
     logger,
     webhookUri: WEBHOOK_URI,
   };
-  const compliance = complianceTopics({ integrations, records, customers, erasure, exports, logger });
+  const compliance = complianceTopics({ integrations, records, customers, erasure, exports, ledger, logger });
   const webhook = createWebhookHandler({
     integrations,
     customers: customerStore,
