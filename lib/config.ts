@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { resourceNames } from '../lambdas/core/resources/registry.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -77,6 +78,18 @@ export const configSchema = z
         error: 'expected an https URL template containing {shop} and {version}',
       })
       .default(SHOPIFY_ADMIN_URL_TEMPLATE),
+    /** Which Shopify resources to mirror: `-c resources=customers,orders` or a JSON array in cdk.json. */
+    resources: z
+      .preprocess(
+        (value) => (typeof value === 'string' ? value.split(',').map((name) => name.trim()) : value),
+        z
+          .array(
+            z.enum(resourceNames, { error: `expected resource names among ${resourceNames.join(', ')}` }),
+          )
+          .min(1, { error: 'expected at least one resource' })
+          .refine((names) => new Set(names).size === names.length, { error: 'expected each resource once' }),
+      )
+      .default([...resourceNames]),
     syncSchedule: scheduleExpression.default('rate(1 hour)'),
     healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
     minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),

@@ -1,14 +1,16 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { tableEnvVar, type TableId } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
+import { tableEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
 import type { ShopifySyncConfig } from './config.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { LambdaFactory } from './constructs/lambda-function.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
-import { SyncPipeline } from './constructs/sync-pipeline.js';
+import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
 
 export interface ShopifySyncStackProps extends StackProps {
   readonly config: ShopifySyncConfig;
@@ -31,17 +33,27 @@ export class ShopifySyncStack extends Stack {
     const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
     const { tables, tokenKey, appSecret } = storage;
 
-    // Every Lambda gets the same environment contract as the local runtime (see COMMON env list).
+    // Every Lambda gets the environment that lambdas/handlers/environment.ts describes; the queue
+    // and webhook URLs follow once their constructs exist.
     const lambdas = new LambdaFactory({
       environment: {
-        ...tableEnvironment(tables),
+        ...tableEnvironment(
+          Object.fromEntries(
+            Object.entries(tables).map(([id, table]) => [id, table.tableName]),
+          ) as TableNames,
+        ),
         SHOPIFY_API_VERSION: config.shopifyApiVersion,
         SHOPIFY_ADMIN_URL_TEMPLATE: config.shopifyAdminUrlTemplate,
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,
+        SYNCED_RESOURCES: config.resources.join(','),
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
         DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
+        SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
+        SYNC_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
+        SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
+        SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
         POWERTOOLS_SERVICE_NAME: 'shopify-sync',
         POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
       },
@@ -129,8 +141,3 @@ export class ShopifySyncStack extends Stack {
     this.lambdas = lambdas;
   }
 }
-
-const tableEnvironment = (tables: Readonly<Record<TableId, { tableName: string }>>): Record<string, string> =>
-  Object.fromEntries(
-    (Object.keys(tableEnvVar) as TableId[]).map((id) => [tableEnvVar[id], tables[id].tableName]),
-  );

@@ -3,12 +3,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
-import {
-  type TableNames,
-  tableEnvVar,
-  type TableId,
-  tableNamesWithPrefix,
-} from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
+import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
 import { type AwsEndpoint, startAwsJsonEndpoint } from './aws/json-protocol.js';
 import { createLocalKms, type LocalKms } from './aws/kms-endpoint.js';
@@ -47,6 +45,8 @@ export interface LocalRuntimeOptions {
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
   readonly syncEverySeconds?: number;
   readonly healthCheckEverySeconds?: number;
+  /** The resources to mirror (the CDK context key `resources`); all by default. */
+  readonly resources?: readonly string[];
   /** Extra or overriding Lambda environment variables (e.g. `POWERTOOLS_LOG_LEVEL`). */
   readonly lambdaEnv?: Readonly<Record<string, string>>;
   /** Handlers to use instead of the catalog's entries (tests). */
@@ -183,21 +183,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const httpApi: HttpApi = await startHttpApi([], { port: options.apiPort ?? localDefaults.apiPort, log });
     cleanups.push(() => httpApi.stop());
 
-    const lambdaEnv: Record<string, string> = {
-      ...Object.fromEntries(
-        Object.entries(tableNames).map(([id, name]) => [tableEnvVar[id as TableId], name]),
-      ),
+    // What the stack sets (lambdas/handlers/environment.ts), filled from the local services.
+    const environment: LambdaEnvironment = {
+      ...tableEnvironment(tableNames),
       SYNC_QUEUE_URL: syncQueue.url,
       SHOPIFY_API_VERSION: localDefaults.shopifyApiVersion,
       SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
       APP_SECRET_ARN: appSecretArn,
       TOKEN_KEY_ID: tokenKeyId,
+      SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
       DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),
+      SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
+      SYNC_MAX_RECEIVES: String(queueSettings.maxReceiveCount),
+      SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
+      SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
       POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+    };
+    const lambdaEnv: Record<string, string> = {
+      ...environment,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       // The standard SDK v3 variables: handlers build ordinary clients and land here.
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,

@@ -17,29 +17,23 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createCustomerQueryStore } from '../../lambdas/adapters/dynamodb/customer-query-store.js';
 import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
-import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { createKmsTokenCipher } from '../../lambdas/adapters/secrets/token-cipher.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
-import { createSqsSyncQueue } from '../../lambdas/adapters/sqs/sync-queue.js';
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
 import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
-import { syncConfigFromEnv } from '../../lambdas/core/sync/config.js';
 import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
+import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput } from '../../local/shopify-simulator/index.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
@@ -139,34 +133,24 @@ const sabotagedGraphql = (graphql: ShopifyGraphql): ShopifyGraphql => ({
 export const chaosSyncWorker = () => {
   let inner: ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) | undefined;
   const build = () => {
-    const env = process.env;
-    const tables = tableNamesFromEnv(env);
-    const doc = createDocumentClient(new DynamoDBClient({}));
-    const apiVersion = env['SHOPIFY_API_VERSION'] ?? '2026-10';
-    const urlTemplate = env['SHOPIFY_ADMIN_URL_TEMPLATE']!;
+    const c = compose();
     return createSyncWorkerHandler({
-      integrations: createIntegrationStore(doc, tables.Integrations),
-      runs: createSyncRunStore(doc, tables.SyncRuns),
-      state: createSyncStateStore(doc, tables.Integrations),
-      queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl: env['SYNC_QUEUE_URL']! }),
-      tokens: createKmsTokenCipher({ keyId: env['TOKEN_KEY_ID']! }),
+      ...syncWorkerDeps(c),
       graphqlFor: (integration, accessToken) =>
         sabotagedGraphql(
           new ShopifyAdminClient({
             shopDomain: integration.shopDomain,
             accessToken,
-            apiVersion,
-            urlTemplate,
+            apiVersion: c.settings.SHOPIFY_API_VERSION,
+            urlTemplate: c.settings.SHOPIFY_ADMIN_URL_TEMPLATE,
             // Short backoffs keep a seed quick; the retry logic itself is unchanged.
             backoffBaseMs: 50,
             backoffMaxMs: 500,
             maxRetryAfterMs: 500,
           }),
         ),
-      resources: [
-        syncedResource(customersResource, sabotagedWriter(createCustomerStore(doc, tables.Customers))),
-      ],
-      config: syncConfigFromEnv(env),
+      resources: [syncedResource(customersResource, sabotagedWriter(c.customers))],
+      afterSync: undefined,
       logger: silentLogger,
       pauseMarginMs: 60_000,
     });

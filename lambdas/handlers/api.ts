@@ -4,21 +4,12 @@
  * the one place that maps domain errors to answers.
  */
 import { HttpError, Router } from '@aws-lambda-powertools/event-handler/http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
-import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger } from '../adapters/observability.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { syncConfigFromEnv } from '../core/sync/config.js';
+import { apiDeps, composition } from './composition-root.js';
 import type { Logger } from '../core/logger.js';
 import { errorResponse, isExpectedError } from './http-response.js';
 import type { CustomerQueries } from '../core/read-api/customer-listing.js';
-import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
 import { json } from './routes/json.js';
@@ -61,27 +52,8 @@ export const createApiHandler = (deps: ApiDeps) => {
 
 let lazy: ReturnType<typeof createApiHandler> | undefined;
 
-const fromEnv = () => {
-  const queueUrl = process.env.SYNC_QUEUE_URL;
-  if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
-  const tables = tableNamesFromEnv();
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const queue = createSqsSyncQueue({ client: new SQSClient({}), queueUrl });
-  const lifecycle = lifecycleDepsFromEnv(doc, tables, queue);
-  return createApiHandler({
-    sync: {
-      integrations: createIntegrationStore(doc, tables.Integrations),
-      runs: createSyncRunStore(doc, tables.SyncRuns),
-      state: createSyncStateStore(doc, tables.Integrations),
-      queue,
-      config: syncConfigFromEnv(process.env),
-    },
-    integrations: lifecycle,
-    customers: lifecycle.customers,
-  });
-};
-
 export const handler = (
   event: APIGatewayProxyEventV2,
   context: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => (lazy ??= fromEnv())(event, context);
+): Promise<APIGatewayProxyStructuredResultV2> =>
+  (lazy ??= createApiHandler(apiDeps(composition())))(event, context);

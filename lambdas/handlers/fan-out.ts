@@ -3,14 +3,8 @@
  * no route reaches it from the internet.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createDueIntegrations } from '../adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { syncConfigFromEnv } from '../core/sync/config.js';
+import { fanOutDeps, composition } from './composition-root.js';
 import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
 import type { Logger } from '../core/logger.js';
 import type { SyncQueue } from '../core/sync/ports.js';
@@ -45,15 +39,5 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
 
 let lazy: ReturnType<typeof createFanOutHandler> | undefined;
 
-const fromEnv = () => {
-  const queueUrl = process.env.SYNC_QUEUE_URL;
-  if (!queueUrl) throw new Error('SYNC_QUEUE_URL must be set');
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  return createFanOutHandler({
-    due: createDueIntegrations(doc, tableNamesFromEnv().Integrations),
-    queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
-    minSyncIntervalMinutes: syncConfigFromEnv(process.env).minSyncIntervalMinutes,
-  });
-};
-
-export const handler = (): Promise<FanOutSummary> => (lazy ??= fromEnv())();
+export const handler = (): Promise<FanOutSummary> =>
+  (lazy ??= createFanOutHandler(fanOutDeps(composition())))();

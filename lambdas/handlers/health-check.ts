@@ -4,16 +4,13 @@
  * Metrics: StoresChecked, StoresRepaired, StoresUnhealthy, PurgesCompleted. Logs name the
  * repaired stores by id and domain, and the actions taken.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import { metrics as defaultMetrics } from '../adapters/observability.js';
+import { healthCheckDeps, composition } from './composition-root.js';
 import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage.js';
 import type { IntegrationRepository } from '../core/integrations/ports.js';
 import { type HealthCheckDeps, runWebhookHealthCheck } from '../core/integrations/webhook-health-check.js';
-import { lifecycleDepsFromEnv } from './lifecycle-wiring.js';
 
 export type HealthCheckHandlerDeps = HealthCheckDeps &
   PurgeDeps & { readonly integrations: IntegrationRepository; readonly metrics?: typeof defaultMetrics };
@@ -38,18 +35,7 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
   };
 };
 
-let fromEnv: ReturnType<typeof createHealthCheckHandler> | undefined;
-
-const handlerFromEnv = () => {
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const noQueue = {
-    send: () => Promise.reject(new Error('The health check never starts syncs')),
-  };
-  return createHealthCheckHandler({
-    ...lifecycleDepsFromEnv(doc, tableNamesFromEnv(), noQueue),
-    logger: defaultLogger,
-  });
-};
+let lazy: ReturnType<typeof createHealthCheckHandler> | undefined;
 
 export const handler = async (event: unknown, context: Context) =>
-  (fromEnv ??= handlerFromEnv())(event, context);
+  (lazy ??= createHealthCheckHandler(healthCheckDeps(composition())))(event, context);

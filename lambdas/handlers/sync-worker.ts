@@ -5,24 +5,11 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
-import { createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
-import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { DEFAULT_ADMIN_URL_TEMPLATE, ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { customersResource } from '../core/resources/customers.js';
-import { syncConfigFromEnv } from '../core/sync/config.js';
-import { runSync, type SyncDeps, type SyncOutcome, syncedResource } from '../core/sync/run-sync.js';
+import { syncWorkerDeps, composition } from './composition-root.js';
+import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
-import { deletionReconcileFromEnv } from './lifecycle-wiring.js';
 
 export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
   readonly now?: () => number;
@@ -97,29 +84,5 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
 
 let lazy: ReturnType<typeof createSyncWorkerHandler> | undefined;
 
-const fromEnv = () => {
-  const env = process.env;
-  const tables = tableNamesFromEnv(env);
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const queueUrl = env.SYNC_QUEUE_URL;
-  const keyId = env.TOKEN_KEY_ID;
-  if (!queueUrl || !keyId) throw new Error('SYNC_QUEUE_URL and TOKEN_KEY_ID must be set');
-  const apiVersion = env.SHOPIFY_API_VERSION ?? '2026-10';
-  const urlTemplate = env.SHOPIFY_ADMIN_URL_TEMPLATE ?? DEFAULT_ADMIN_URL_TEMPLATE;
-  const customers = createCustomerStore(doc, tables.Customers);
-  return createSyncWorkerHandler({
-    integrations: createIntegrationStore(doc, tables.Integrations),
-    runs: createSyncRunStore(doc, tables.SyncRuns),
-    state: createSyncStateStore(doc, tables.Integrations),
-    queue: createSqsSyncQueue({ client: new SQSClient({}), queueUrl }),
-    tokens: createKmsTokenCipher({ keyId }),
-    graphqlFor: (integration, accessToken) =>
-      new ShopifyAdminClient({ shopDomain: integration.shopDomain, accessToken, apiVersion, urlTemplate }),
-    resources: [syncedResource(customersResource, customers)],
-    config: syncConfigFromEnv(env),
-    afterSync: deletionReconcileFromEnv(doc, tables, customers, env),
-  });
-};
-
 export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  (lazy ??= fromEnv())(event, context);
+  (lazy ??= createSyncWorkerHandler(syncWorkerDeps(composition())))(event, context);

@@ -2,17 +2,10 @@
  * POST /webhooks/shopify — verify, ingest exactly once, answer well inside Shopify's 5 s.
  * No Shopify API call on this path: everything needed is in the delivery and in DynamoDB.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
-import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
-import { tableNamesFromEnv } from '../adapters/dynamodb/table-definitions.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
-import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
+import { webhookDeps, composition } from './composition-root.js';
 import type { CustomerWrites } from '../core/customers/customer-writes.js';
 import {
   type IntegrationLookup,
@@ -24,7 +17,6 @@ import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
-import { complianceTopicsFromEnv } from './lifecycle-wiring.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
@@ -134,31 +126,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   };
 };
 
-let fromEnv: ReturnType<typeof createWebhookHandler> | undefined;
-
-const handlerFromEnv = () => {
-  const env = process.env;
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`Missing environment variable ${name}`);
-    return value;
-  };
-  const tables = tableNamesFromEnv(env);
-  const dynamo = new DynamoDBClient({});
-  const doc = createDocumentClient(dynamo);
-  const receipts = { tableName: tables.Idempotency };
-  const customers = createCustomerStore(doc, tables.Customers, { receipts });
-  return createWebhookHandler({
-    integrations: createIntegrationStore(doc, tables.Integrations),
-    customers,
-    topics: createTopicRegistry(customerTopics(customers), complianceTopicsFromEnv(doc, tables, customers)),
-    secrets: createWebhookSecrets({
-      appSecretArn: required('APP_SECRET_ARN'),
-      cipher: createKmsTokenCipher({ keyId: required('TOKEN_KEY_ID') }),
-    }),
-    processed: createProcessedDeliveries(doc, receipts),
-  });
-};
+let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) =>
-  (fromEnv ??= handlerFromEnv())(event, context);
+  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context);

@@ -14,12 +14,16 @@ import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-l
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type LambdaId, lambdaCatalog } from '../../lambdas/handlers/catalog.js';
+import type { LambdaEnvironment } from '../../lambdas/handlers/environment.js';
+
+/** Known only once the queue and the API exist: added to every function by the stack. */
+type LateVariable = 'SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LambdaSettings {
-  /** Variables every function receives: the env contract shared with the local runtime. */
-  readonly environment: Readonly<Record<string, string>>;
+  /** Variables every function receives (lambdas/handlers/environment.ts), but for the late ones. */
+  readonly environment: Omit<LambdaEnvironment, LateVariable>;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRemovalPolicy: RemovalPolicy;
@@ -52,7 +56,7 @@ export class LambdaFactory {
   }
 
   /** Adds a variable to every function, those already built and those built later. */
-  addEnvironment(key: string, value: string): void {
+  addEnvironment(key: LateVariable, value: string): void {
     this.lateEnvironment[key] = value;
     for (const fn of this.built.values()) fn.addEnvironment(key, value);
   }

@@ -23,6 +23,7 @@ describe('deployment config', () => {
       stage: 'dev',
       shopifyApiVersion: '2026-10',
       shopifyAdminUrlTemplate: 'https://{shop}/admin/api/{version}/graphql.json',
+      resources: ['customers'],
       syncSchedule: 'rate(1 hour)',
       healthCheckSchedule: 'rate(1 day)',
       minSyncIntervalMinutes: 30,
@@ -37,6 +38,14 @@ describe('deployment config', () => {
       apiThrottleRateLimit: 100,
       apiThrottleBurstLimit: 200,
     });
+  });
+
+  it('selects the mirrored resources from a comma list or an array, and names a wrong one', () => {
+    expect(parseConfig({ resources: 'customers' }).resources).toEqual(['customers']);
+    expect(parseConfig({ resources: ['customers'] }).resources).toEqual(['customers']);
+    expect(() => parseConfig({ resources: 'customers,invoices' })).toThrow(/Invalid context "resources.1"/);
+    expect(() => parseConfig({ resources: [] })).toThrow(/Invalid context "resources"/);
+    expect(() => parseConfig({ resources: 'customers,customers' })).toThrow(/each resource once/);
   });
 
   it('accepts the strings that `cdk -c key=value` passes for numbers and booleans', () => {

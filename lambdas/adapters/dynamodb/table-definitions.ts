@@ -106,23 +106,5 @@ export const tableEnvVar: Record<TableId, string> = {
 
 export type TableNames = Record<TableId, string>;
 
-export const tableNamesWithPrefix = (prefix: string): TableNames => ({
-  Customers: `${prefix}Customers`,
-  Integrations: `${prefix}Integrations`,
-  SyncRuns: `${prefix}SyncRuns`,
-  Idempotency: `${prefix}Idempotency`,
-});
-
-export const tableNamesFromEnv = (env: NodeJS.ProcessEnv = process.env): TableNames => {
-  const read = (id: TableId): string => {
-    const value = env[tableEnvVar[id]];
-    if (!value) throw new Error(`Missing environment variable ${tableEnvVar[id]} (name of the ${id} table)`);
-    return value;
-  };
-  return {
-    Customers: read('Customers'),
-    Integrations: read('Integrations'),
-    SyncRuns: read('SyncRuns'),
-    Idempotency: read('Idempotency'),
-  };
-};
+export const tableNamesWithPrefix = (prefix: string): TableNames =>
+  Object.fromEntries(tableDefinitions.map(({ id }) => [id, `${prefix}${id}`])) as TableNames;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/table-definitions.js';
+import {
+  InvalidEnvironmentError,
+  type LambdaEnvironment,
+  parseLambdaEnvironment,
+  tableEnvironment,
+} from '../../lambdas/handlers/environment.js';
+import { syncConfigOf } from '../../lambdas/handlers/composition-root.js';
+
+const complete: LambdaEnvironment = {
+  ...tableEnvironment(tableNamesWithPrefix('test-')),
+  SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync',
+  WEBHOOK_CALLBACK_URL: 'https://api.example.com/webhooks/shopify',
+  APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app',
+  TOKEN_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/1',
+  SHOPIFY_API_VERSION: '2026-10',
+  SHOPIFY_ADMIN_URL_TEMPLATE: 'https://{shop}/admin/api/{version}/graphql.json',
+  SYNCED_RESOURCES: 'customers',
+  MIN_SYNC_INTERVAL_MINUTES: '15',
+  SYNC_OVERLAP_MINUTES: '5',
+  SYNC_LEASE_TTL_SECONDS: '300',
+  SYNC_MAX_RECEIVES: '5',
+  SYNC_RUN_RETENTION_DAYS: '90',
+  SYNC_WRITE_CONCURRENCY: '16',
+  DATA_EXPORT_RETENTION_DAYS: '30',
+  POWERTOOLS_SERVICE_NAME: 'shopify-sync',
+  POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+};
+
+describe('the Lambda environment', () => {
+  it('parses what the stack and the local runtime set into table names, resources and sync settings', () => {
+    const settings = parseLambdaEnvironment(complete);
+    expect(settings.tables.Customers).toBe('test-Customers');
+    expect(settings.SYNCED_RESOURCES).toEqual(['customers']);
+    expect(syncConfigOf(settings)).toMatchObject({ minSyncIntervalMinutes: 15, leaseTtlMs: 300_000 });
+  });
+
+  it('fails the cold start naming every missing or bad variable', () => {
+    const { SYNC_QUEUE_URL: _queue, CUSTOMERS_TABLE: _table, ...rest } = complete;
+    const attempt = () => parseLambdaEnvironment({ ...rest, SYNCED_RESOURCES: 'customers,invoices' });
+    expect(attempt).toThrow(InvalidEnvironmentError);
+    expect(attempt).toThrow(/CUSTOMERS_TABLE/);
+    expect(attempt).toThrow(/SYNC_QUEUE_URL/);
+    expect(attempt).toThrow(/SYNCED_RESOURCES\.1/);
+  });
+});
