@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DemoShop } from './shopify-backend.js';
 
 /**
- * Connects the demo store through the real `POST /integrations` route (as a user would with curl)
+ * Connects the demo store through the real `POST /organizations/{organizationId}/integrations` route (as a user would with curl)
  * and follows its initial sync through the sync-runs API, so `npm start` ends with a mirrored store.
  */
 export const DEMO_ORGANIZATION = 'org-demo';
@@ -36,24 +36,22 @@ export async function connectDemoStore(
   options: { onProgress?: (run: RunView) => void; timeoutMs?: number; pollMs?: number } = {},
 ): Promise<{ integrationId: string; runId: string; run: RunView }> {
   const { integration, runId } = await readJson(
-    await fetch(`${apiUrl}/integrations`, {
+    await fetch(`${apiUrl}/organizations/${DEMO_ORGANIZATION}/integrations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        organizationId: DEMO_ORGANIZATION,
-        shopDomain: shop.shopDomain,
-        accessToken: shop.accessToken,
-      }),
+      body: JSON.stringify({ shopDomain: shop.shopDomain, accessToken: shop.accessToken }),
     }),
     connected,
-    'POST /integrations',
+    'POST /organizations/{organizationId}/integrations',
   );
   const { integrationId } = integration;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let last = '';
   for (;;) {
     const run = await readJson(
-      await fetch(`${apiUrl}/integrations/${integrationId}/sync-runs/${runId}`),
+      await fetch(
+        `${apiUrl}/organizations/${DEMO_ORGANIZATION}/integrations/${integrationId}/sync-runs/${runId}`,
+      ),
       runView,
       'GET sync run',
     );

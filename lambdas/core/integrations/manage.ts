@@ -17,12 +17,25 @@ import type {
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import { removeWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
 
+/** An integration as the API addresses it: always within its organization. */
+export interface IntegrationKey {
+  readonly organizationId: string;
+  readonly integrationId: string;
+}
+
+/**
+ * The integration, if it belongs to the organization named in the path. Another organization's
+ * integration is answered exactly like a missing one (404), so a caller confined to its tenant
+ * by an IAM path prefix learns nothing about others. Bookkeeping items of the table have no
+ * organization and are never found this way.
+ */
 export const requireIntegration = async (
-  integrations: IntegrationRepository,
-  integrationId: string,
+  integrations: Pick<IntegrationRepository, 'get'>,
+  { organizationId, integrationId }: IntegrationKey,
 ): Promise<Integration> => {
   const integration = await integrations.get(integrationId);
-  if (!integration) throw new NotFoundError(`Integration ${integrationId}`);
+  if (!integration || integration.organizationId !== organizationId)
+    throw new NotFoundError(`Integration ${integrationId}`);
   return integration;
 };
 
@@ -31,13 +44,13 @@ export interface IntegrationDetails extends ReturnType<typeof publicIntegrationV
 }
 
 export const describeIntegration = async (
-  integrationId: string,
+  key: IntegrationKey,
   deps: { integrations: IntegrationRepository; customers: CustomerInventory },
 ): Promise<IntegrationDetails> => {
-  const integration = await requireIntegration(deps.integrations, integrationId);
+  const integration = await requireIntegration(deps.integrations, key);
   return {
     ...publicIntegrationView(integration),
-    customerCounts: await deps.customers.countByStatus(integrationId),
+    customerCounts: await deps.customers.countByStatus(integration.integrationId),
   };
 };
 
@@ -129,11 +142,12 @@ export interface DisconnectResult {
 }
 
 export const disconnectIntegration = async (
-  integrationId: string,
+  key: IntegrationKey,
   { purge, deadline }: { purge: boolean; deadline?: number },
   deps: DisconnectDeps,
 ): Promise<DisconnectResult> => {
-  const integration = await requireIntegration(deps.integrations, integrationId);
+  const integration = await requireIntegration(deps.integrations, key);
+  const { integrationId } = integration;
   const at = (deps.now?.() ?? new Date()).toISOString();
   // Deactivate first: from here on no fan-out selects it and webhooks are ignored, whatever fails next.
   await deps.integrations.setStatus(
@@ -160,7 +174,7 @@ export const disconnectIntegration = async (
     webhookCleanupFailed: webhookCleanupError !== undefined,
     deletedCustomers: purgeResult?.deletedCustomers,
   });
-  const after = await requireIntegration(deps.integrations, integrationId);
+  const after = await requireIntegration(deps.integrations, key);
   return {
     integration: publicIntegrationView(after),
     webhookSubscriptionsRemoved,

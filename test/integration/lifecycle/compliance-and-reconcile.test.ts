@@ -181,11 +181,7 @@ describe('erasure is complete and lasting', () => {
     expect((await world.deliver(first.shopDomain, 'customers/redact', redact)).body).toMatchObject({
       outcome: 'written',
     });
-    const purged = await disconnectIntegration(
-      first.integration.integrationId,
-      { purge: true },
-      world.lifecycle,
-    );
+    const purged = await disconnectIntegration(first.integration, { purge: true }, world.lifecycle);
     expect(purged.purge).toMatchObject({ complete: true });
     expect(await stored('org-l1', target!.id)).toBeUndefined();
 

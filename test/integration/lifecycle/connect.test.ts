@@ -192,13 +192,19 @@ describe('managing integrations', () => {
     shop.deleteCustomer(created[0]!.id);
     await world.deliverCaptured(shopDomain);
 
-    const details = await describeIntegration(integration.integrationId, world.lifecycle);
+    const details = await describeIntegration(integration, world.lifecycle);
     const listed = await listOrganizationIntegrations('org-f', world.lifecycle.records);
 
     expect(details.customerCounts).toEqual({ ACTIVE: 2, INACTIVE: 1, REDACTED: 0 });
     expect(details).not.toHaveProperty('encryptedAccessToken');
     expect(listed.map((i) => i.integrationId)).toEqual([integration.integrationId]);
-    await expect(describeIntegration('int_missing', world.lifecycle)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      describeIntegration({ organizationId: 'org-f', integrationId: 'int_missing' }, world.lifecycle),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    // Another organization's integration is not found either: not even its existence leaks.
+    await expect(
+      describeIntegration({ ...integration, organizationId: 'org-not-f' }, world.lifecycle),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('disconnecting deactivates, removes the webhook subscriptions and keeps the data', async () => {
@@ -209,7 +215,7 @@ describe('managing integrations', () => {
     shop.createCustomer({ firstName: 'Gina' });
     await world.deliverCaptured(shopDomain);
 
-    const result = await disconnectIntegration(integration.integrationId, { purge: false }, world.lifecycle);
+    const result = await disconnectIntegration(integration, { purge: false }, world.lifecycle);
 
     expect(result.integration.status).toBe('INACTIVE');
     expect(result.webhookSubscriptionsRemoved).toBe(4);
@@ -237,7 +243,7 @@ describe('managing integrations', () => {
       await world.deliverCaptured(domain);
     }
 
-    const result = await disconnectIntegration(integration.integrationId, { purge: true }, world.lifecycle);
+    const result = await disconnectIntegration(integration, { purge: true }, world.lifecycle);
 
     expect(result.purge).toEqual({ deletedCustomers: 30, complete: true });
     expect(await world.lifecycle.customers.countByStatus(integration.integrationId)).toEqual({

@@ -82,10 +82,10 @@ const one = (deliveries: WebhookDelivery[], topic: string): WebhookDelivery => {
 };
 
 const connect = async (tenant: Tenant, shopDomain: string, accessToken: string) => {
-  const response = await api('/integrations', {
+  const response = await api(`/organizations/${tenant.organizationId}/integrations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organizationId: tenant.organizationId, shopDomain, accessToken }),
+    body: JSON.stringify({ shopDomain, accessToken }),
   });
   expect(response.status).toBe(201);
   tenant.integrationId = (
@@ -170,6 +170,55 @@ const refusedWithNothingWritten = async (
   expect(await everything()).toEqual(before);
   return answer;
 };
+
+describe('the API is scoped per organization', () => {
+  it("another organization's integration is a 404 on every nested route, and nothing changes", async () => {
+    const foreign = `/organizations/${victim.organizationId}/integrations/${alpha.integrationId}`;
+    const before = await everything();
+    for (const [method, path] of [
+      ['GET', foreign],
+      ['DELETE', `${foreign}?purge=true`],
+      ['POST', `${foreign}/sync?force=true`],
+      ['GET', `${foreign}/sync-runs`],
+      ['POST', `${foreign}/webhooks/check`],
+    ] as const) {
+      expect([method, path, (await api(path, { method })).status]).toEqual([method, path, 404]);
+    }
+    expect(await everything()).toEqual(before);
+    // Its own organization reaches it.
+    const own = await api(`/organizations/${alpha.organizationId}/integrations/${alpha.integrationId}`);
+    expect(own.status).toBe(200);
+  });
+
+  it('the un-nested routes are gone and bookkeeping items are not addressable as integrations', async () => {
+    expect((await api(`/integrations/${alpha.integrationId}`)).status).toBe(404);
+    expect((await api(`/integrations/${alpha.integrationId}/sync`, { method: 'POST' })).status).toBe(404);
+    expect((await api('/integrations', { method: 'POST', body: '{}' })).status).toBe(404);
+    for (const key of [
+      'purges#pending',
+      `shop-claim#${alpha.shop.domain}`,
+      `redactions#${alpha.shop.domain}`,
+    ]) {
+      const response = await api(
+        `/organizations/${alpha.organizationId}/integrations/${encodeURIComponent(key)}`,
+      );
+      expect([key, [400, 404].includes(response.status)]).toEqual([key, true]);
+    }
+  });
+
+  it('connecting takes the organization from the path, never from the body', async () => {
+    const response = await api(`/organizations/${victim.organizationId}/integrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organizationId: alpha.organizationId,
+        shopDomain: 'x.myshopify.com',
+        accessToken: 't',
+      }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
 
 describe('issue 9 attacks through the local HTTP API', () => {
   it("alpha's update body replayed under the victim's shop header writes nothing (200, duplicate)", async () => {
@@ -380,13 +429,17 @@ describe('issue 9 attacks through the local HTTP API', () => {
       401,
       'SHOP_MISMATCH',
     );
-    const integration = (await (await api(`/integrations/${victim.integrationId}`)).json()) as {
+    const integration = (await (
+      await api(`/organizations/${victim.organizationId}/integrations/${victim.integrationId}`)
+    ).json()) as {
       status: string;
     };
     expect(integration.status).toBe('ACTIVE');
     // Under its own shop it is honoured.
     expect((await send(uninstalled)).status).toBe(200);
-    const own = (await (await api(`/integrations/${alpha.integrationId}`)).json()) as { status: string };
+    const own = (await (
+      await api(`/organizations/${alpha.organizationId}/integrations/${alpha.integrationId}`)
+    ).json()) as { status: string };
     expect(own.status).toBe('INACTIVE');
   });
 });
