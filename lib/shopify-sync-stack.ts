@@ -2,6 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import { resourceDefinitions } from '../lambdas/core/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { tableEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
@@ -74,21 +75,26 @@ export class ShopifySyncStack extends Stack {
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
 
-    // Least privilege: what each Lambda may touch, in one table.
+    // Least privilege: what each Lambda may touch, in one table. Every registered resource's
+    // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
     const { queue } = syncPipeline;
+    const recordTables = resourceDefinitions.map((definition) => tables[definition.table.id]);
+    const readWriteRecords = (fn: IGrantable) => {
+      for (const table of recordTables) table.grantReadWriteData(fn);
+    };
     const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
       webhook: (fn) => {
         // Writes too: app/uninstalled deactivates, shop/redact erases credentials, and
         // customers/data_request exports are kept as items in the Integrations table.
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.Idempotency.grantReadWriteData(fn);
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.SyncRuns.grantReadWriteData(fn);
         queue.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
@@ -98,7 +104,7 @@ export class ShopifySyncStack extends Stack {
         queue.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
-        tables.Customers.grantReadWriteData(fn);
+        readWriteRecords(fn);
         tables.Integrations.grantReadWriteData(fn);
         tables.SyncRuns.grantReadWriteData(fn);
         tokenKey.grantDecrypt(fn);
@@ -106,7 +112,7 @@ export class ShopifySyncStack extends Stack {
       },
       healthCheck: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
-        tables.Customers.grantReadWriteData(fn); // resumes shop/redact purges paused at their deadline
+        readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
         tokenKey.grantDecrypt(fn);
       },
     };

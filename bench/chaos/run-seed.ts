@@ -18,8 +18,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createCustomerQueryStore } from '../../lambdas/adapters/dynamodb/customer-query-store.js';
-import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-query-store.js';
+import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
@@ -380,8 +380,9 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
           backoffMaxMs: 500,
           maxRetryAfterMs: 500,
         }),
-      customers: createCustomerQueryStore(bench.doc, bench.runtime.tableNames.Customers),
-      writes: createCustomerStore(bench.doc, bench.runtime.tableNames.Customers),
+      resource: customersResource,
+      inventory: createRecordQueryStore(bench.doc, bench.runtime.tableNames.Customers),
+      writes: createRecordStore(bench.doc, bench.runtime.tableNames.Customers),
       records: createIntegrationLifecycleStore(bench.doc, bench.runtime.tableNames.Integrations),
       logger: silentLogger,
       overlapMinutes: Number(bench.runtime.lambdaEnv['SYNC_OVERLAP_MINUTES'] ?? 5),

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state-store.js';
@@ -65,7 +65,7 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
   const organizationId = `org-${randomUUID()}`;
   const integrationId = `int-${randomUUID()}`;
   const owner = { organizationId, integrationId, shopDomain: job.shopDomain };
-  const customers = createCustomerStore(tables.doc, names.Customers);
+  const customers = createRecordStore(tables.doc, names.Customers);
   const client = () =>
     new ShopifyAdminClient({
       shopDomain: job.shopDomain,
@@ -167,7 +167,7 @@ const toRecords = (nodes: readonly unknown[], owner: Owner): CustomerRecord[] =>
 async function naiveSync(
   job: z.infer<typeof syncJobSchema>,
   owner: Owner,
-  customers: ReturnType<typeof createCustomerStore>,
+  customers: ReturnType<typeof createRecordStore>,
   onStart: () => void,
 ): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload'>> {
   const url = job.adminUrlTemplate.replace('{shop}', job.shopDomain).replace('{version}', job.apiVersion);

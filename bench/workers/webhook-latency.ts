@@ -3,11 +3,14 @@
  * write against DynamoDB Local) next to a bare handler that only parses the body and PutItems it.
  * Runs in its own process with the deployed log level, so logging is part of the measured cost.
  */
+import { createTopicRegistry } from '../../lambdas/core/webhooks/topic-registry.js';
+import { resourceTopics } from '../../lambdas/core/webhooks/resource-topics.js';
+import { customersResource } from '../../lambdas/core/resources/customers.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createCustomerStore } from '../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
@@ -60,9 +63,14 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
   const webhook = createWebhookHandler({
     integrations,
     secrets: { appSecret: async () => appSecret, integrationSecret: async () => undefined },
-    customers: createCustomerStore(tables.doc, tables.names.Customers, {
-      receipts: { tableName: tables.names.Idempotency },
-    }),
+    topics: createTopicRegistry(
+      resourceTopics(
+        customersResource,
+        createRecordStore(tables.doc, tables.names.Customers, {
+          receipts: { tableName: tables.names.Idempotency },
+        }),
+      ),
+    ),
     processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
   });
   const bare = async (event: APIGatewayProxyEventV2) => {

@@ -9,8 +9,7 @@ import { logger as defaultLogger } from '../adapters/observability.js';
 import { apiDeps, composition } from './composition-root.js';
 import type { Logger } from '../core/logger.js';
 import { errorResponse, isExpectedError } from './http-response.js';
-import type { CustomerQueries } from '../core/read-api/customer-listing.js';
-import { registerCustomerRoutes } from './routes/customers.js';
+import { type RecordReader, registerRecordRoutes } from './routes/records.js';
 import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
 import { json } from './routes/json.js';
 import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
@@ -18,7 +17,8 @@ import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js'
 export interface ApiDeps {
   readonly sync: SyncRouteDeps;
   readonly integrations?: IntegrationRouteDeps;
-  readonly customers?: CustomerQueries;
+  /** The read API of each mirrored resource. */
+  readonly readers?: readonly RecordReader[];
   readonly logger?: Logger;
 }
 
@@ -33,7 +33,7 @@ export const createApiHandler = (deps: ApiDeps) => {
   const app = new Router();
   registerSyncRoutes(app, deps.sync);
   if (deps.integrations) registerIntegrationRoutes(app, deps.integrations);
-  if (deps.customers) registerCustomerRoutes(app, deps.customers);
+  registerRecordRoutes(app, deps.readers ?? []);
 
   // One handler for everything thrown: domain errors carry their status; anything else is a
   // fault, logged here and answered with a body that reveals nothing.

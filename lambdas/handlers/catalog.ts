@@ -1,3 +1,5 @@
+import { resourceDefinitions } from '../core/resources/registry.js';
+
 /**
  * Every Lambda and every HTTP route, in one place. The CDK constructs and the local runtime both
  * read this table, so a route added here is deployed and served locally without extra wiring.
@@ -45,11 +47,14 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: `${integration}/sync-runs`, lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: `${integration}/sync-runs/{runId}`, lambda: 'api', auth: 'IAM' },
   { method: 'POST', path: `${integration}/webhooks/check`, lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/organizations/{organizationId}/customers', lambda: 'api', auth: 'IAM' },
-  {
-    method: 'GET',
-    path: '/organizations/{organizationId}/customers/{shopifyId}',
-    lambda: 'api',
-    auth: 'IAM',
-  },
+  // The read API: a listing and a get per registered resource.
+  ...resourceDefinitions.flatMap(({ name }): ApiRoute[] => [
+    { method: 'GET', path: `/organizations/{organizationId}/${name}`, lambda: 'api', auth: 'IAM' },
+    {
+      method: 'GET',
+      path: `/organizations/{organizationId}/${name}/{shopifyId}`,
+      lambda: 'api',
+      auth: 'IAM',
+    },
+  ]),
 ];

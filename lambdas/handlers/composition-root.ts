@@ -8,9 +8,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createCustomerErasureStore } from '../adapters/dynamodb/customer-erasure-store.js';
-import { createCustomerQueryStore } from '../adapters/dynamodb/customer-query-store.js';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRecordErasureStore } from '../adapters/dynamodb/record-erasure-store.js';
+import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.js';
+import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
@@ -29,9 +30,13 @@ import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { Integration } from '../core/integrations/integration.js';
 import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
-import { customersResource } from '../core/resources/customers.js';
+import type { CustomerRecord } from '../core/customers/customer-record.js';
+import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
+import type { MirroredRecord } from '../core/resources/mirrored-record.js';
+import { resourceDefinitions, type ResourceTableId } from '../core/resources/registry.js';
+import type { ResourceDefinition } from '../core/resources/resource-definition.js';
 import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
-import { customerTopics } from '../core/webhooks/customer-topics.js';
+import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
 
@@ -45,7 +50,31 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   writeConcurrency: settings.SYNC_WRITE_CONCURRENCY,
 });
 
-/** Every adapter a handler may need, built lazily from one parsed environment. */
+/** Where webhook receipts (digests of processed bodies) live. */
+const receiptsOf = (tables: LambdaSettings['tables']) => ({ tableName: tables.Idempotency });
+
+/** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
+const mirrorOf = <TRecord extends MirroredRecord>(
+  doc: DynamoDBDocumentClient,
+  tables: LambdaSettings['tables'],
+  definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
+) => {
+  const tableName = tables[definition.table.id];
+  // Webhook writes record their body's receipt in the same transaction (the replay guard).
+  const store = createRecordStore<TRecord>(doc, tableName, { receipts: receiptsOf(tables) });
+  return {
+    definition,
+    name: definition.name,
+    store,
+    queries: createRecordQueryStore(doc, tableName),
+    inventory: createRecordQueryStore(doc, tableName),
+    erasure: createRecordErasureStore(doc, tableName, definition),
+    synced: syncedResource(definition, store),
+    topics: resourceTopics(definition, store),
+  };
+};
+
+/** Every adapter a handler may need, built from one parsed environment (no network until used). */
 export const compose = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const settings = parseLambdaEnvironment(env);
   const { tables } = settings;
@@ -65,11 +94,14 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
       apiVersion: settings.SHOPIFY_API_VERSION,
       urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
     });
-  // Webhook writes record their body's receipt in the same transaction (replay guard).
-  const receipts = { tableName: tables.Idempotency };
-  const customers = createCustomerStore(doc, tables.Customers, { receipts });
-  const customerQueries = createCustomerQueryStore(doc, tables.Customers);
-  const erasure = createCustomerErasureStore(doc, tables.Customers);
+  // The deployment's resources (CDK context `resources`), in registration order.
+  const mirrored = resourceDefinitions.filter((definition) =>
+    settings.SYNCED_RESOURCES.includes(definition.name),
+  );
+  // Erasure reaches every registered resource's table: data mirrored before a resource was
+  // deselected is personal data all the same.
+  const everyMirror = resourceDefinitions.map((definition) => mirrorOf(doc, tables, definition));
+  const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
   const ledger = createRedactionLedger(doc, tables.Integrations);
   return {
     settings,
@@ -83,11 +115,13 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     queue,
     cipher,
     shopify,
-    customers,
-    customerQueries,
-    erasure,
+    mirrors,
+    everyMirror,
+    /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
+    customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
+    webhookTopics: webhookTopicsFor(mirrored, resourceDefinitions),
     ledger,
-    receipts,
+    receipts: receiptsOf(tables),
     logger,
     syncStarter: createSyncStarter({
       integrations,
@@ -106,20 +140,20 @@ export type Composition = ReturnType<typeof compose>;
 const lifecycleDeps = (c: Composition) => ({
   integrations: c.integrations,
   records: c.records,
-  customers: c.customerQueries,
-  erasure: c.erasure,
+  mirrors: c.everyMirror,
   ledger: c.ledger,
   cipher: c.cipher,
   shopify: c.shopify,
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
+  webhookTopics: c.webhookTopics,
   logger: c.logger,
 });
 
 export const apiDeps = (c: Composition) => ({
   sync: { integrations: c.integrations, runs: c.runs, state: c.state, queue: c.queue, config: c.config },
   integrations: lifecycleDeps(c),
-  customers: c.customerQueries,
+  readers: c.mirrors,
 });
 
 export const fanOutDeps = (c: Composition) => ({
@@ -132,14 +166,13 @@ export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
 
 export const webhookDeps = (c: Composition) => ({
   integrations: c.integrations,
-  customers: c.customers,
   topics: createTopicRegistry(
-    customerTopics(c.customers),
+    ...c.mirrors.map((mirror) => mirror.topics),
     complianceTopics({
       integrations: c.integrations,
       records: c.records,
-      customers: { ...c.customerQueries, get: c.customers.get },
-      erasure: c.erasure,
+      mirrors: c.everyMirror,
+      customers: c.customers,
       exports: createDataExportStore(c.doc, c.settings.tables.Integrations, {
         retentionDays: c.settings.DATA_EXPORT_RETENTION_DAYS,
       }),
@@ -159,32 +192,35 @@ export const syncWorkerDeps = (c: Composition) => ({
   tokens: c.cipher,
   graphqlFor: (integration: Integration, accessToken: string) =>
     c.shopify(integration.shopDomain, accessToken),
-  resources: [syncedResource(customersResource, c.customers)],
+  resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
   afterSync: deletionReconcile(c),
 });
 
-/** The sync worker's post-sync step: finds deletes that webhooks missed (core/reconcile). */
-const deletionReconcile = (c: Composition) => {
-  const deps: ReconcileDeps = {
-    cipher: c.cipher,
-    shopify: c.shopify,
-    customers: c.customerQueries,
-    writes: c.customers,
-    records: c.records,
-    logger: c.logger,
-    overlapMinutes: c.config.overlapMinutes,
+/** The sync worker's post-sync step: finds deletes that webhooks missed, resource by resource. */
+const deletionReconcile =
+  (c: Composition) =>
+  async (integration: Integration, { deadline }: { readonly deadline: number }) => {
+    for (const mirror of c.mirrors) {
+      const deps: ReconcileDeps = {
+        cipher: c.cipher,
+        shopify: c.shopify,
+        resource: mirror.definition,
+        inventory: mirror.inventory,
+        writes: mirror.store,
+        records: c.records,
+        logger: c.logger,
+        overlapMinutes: c.config.overlapMinutes,
+      };
+      const result = await runDeletionReconcile(integration, deps, { deadline });
+      c.logger.info('Deletion reconcile', {
+        integrationId: integration.integrationId,
+        resource: mirror.name,
+        outcome: result.outcome,
+        ...(result.outcome === 'reconciled' && { markedInactive: result.markedInactive.length }),
+      });
+    }
   };
-  return async (integration: Integration, { deadline }: { readonly deadline: number }) => {
-    const result = await runDeletionReconcile(integration, deps, { deadline });
-    c.logger.info('Deletion reconcile', {
-      integrationId: integration.integrationId,
-      outcome: result.outcome,
-      ...(result.outcome === 'reconciled' && { markedInactive: result.markedInactive.length }),
-    });
-    return result;
-  };
-};
 
 let shared: Composition | undefined;
 

@@ -6,25 +6,22 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
 import { webhookDeps, composition } from './composition-root.js';
-import type { CustomerWrites } from '../core/customers/customer-writes.js';
 import {
   type IntegrationLookup,
   type WebhookSecrets,
   authenticateDelivery,
 } from '../core/webhooks/authenticate.js';
-import { customerTopics } from '../core/webhooks/customer-topics.js';
 import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
-import { type TopicRegistry, createTopicRegistry } from '../core/webhooks/topic-registry.js';
+import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
-  readonly customers: CustomerWrites;
   /** Digests of processed bodies, for topics whose handler does not record its own receipt. */
   readonly processed: ProcessedDeliveries;
-  readonly topics?: TopicRegistry;
+  readonly topics: TopicRegistry;
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
@@ -57,7 +54,7 @@ const rejectionReasons: Readonly<Record<string, string>> = {
 const rejectionReason = (code: string): string => rejectionReasons[code] ?? 'other';
 
 export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
-  const topics = deps.topics ?? createTopicRegistry(customerTopics(deps.customers));
+  const { topics } = deps;
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
 

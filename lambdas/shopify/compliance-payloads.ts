@@ -1,13 +1,14 @@
 /**
  * Payloads of the mandatory privacy webhooks (subscribed in shopify.app.toml, not via the API)
  * and of app/uninstalled. Parse with `parseShopifyJson` so `shop_id` and `customer.id` stay exact
- * decimal strings. Order ids are not stored by this service, so their lists are accepted as-is.
+ * decimal strings. Order id lists become decimal strings.
  */
 import { z } from 'zod';
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const shopDomain = z.string().trim().toLowerCase().min(1);
-const anyIds = z.array(z.union([z.string(), z.number()])).nullish();
+/** Ids in arrays are numbers (parseShopifyJson keeps only unsafe ones as text): one decimal string each. */
+const idList = z.array(z.union([shopifyId, z.number().int().nonnegative().transform(String)])).nullish();
 
 const complianceCustomer = z.looseObject({
   id: shopifyId,
@@ -19,7 +20,7 @@ export const customersRedactPayloadSchema = z.looseObject({
   shop_id: shopifyId,
   shop_domain: shopDomain,
   customer: complianceCustomer,
-  orders_to_redact: anyIds,
+  orders_to_redact: idList,
 });
 
 export const shopRedactPayloadSchema = z.looseObject({
@@ -30,7 +31,7 @@ export const shopRedactPayloadSchema = z.looseObject({
 export const customersDataRequestPayloadSchema = z.looseObject({
   shop_id: shopifyId,
   shop_domain: shopDomain,
-  orders_requested: anyIds,
+  orders_requested: idList,
   customer: complianceCustomer,
   data_request: z.looseObject({ id: shopifyId }),
 });

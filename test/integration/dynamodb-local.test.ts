@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { customersTable, tableDefinitions } from '../../lambdas/adapters/dynamodb/table-definitions.js';
+import { tableDefinitions } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { useTestTables } from '../support/dynamo.js';
 
 const tables = useTestTables();
@@ -21,7 +21,7 @@ describe('DynamoDB Local harness', () => {
 
   it('enforces condition expressions like the real service', async () => {
     const item = { organizationId: 'org-1', shopifyId: '1', shopifyUpdatedAt: '2026-01-01T00:00:00.000Z' };
-    const TableName = tables.names[customersTable.id];
+    const TableName = tables.names.Customers;
     await tables.doc.send(new PutCommand({ TableName, Item: item }));
     await expect(
       tables.doc.send(

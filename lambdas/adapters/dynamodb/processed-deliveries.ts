@@ -1,7 +1,7 @@
 /**
  * Digests of processed webhook bodies (core/webhooks/replay-guard.ts), in the Idempotency table
  * under `delivery#<digest>` with the table's TTL attribute. `receiptPut` is the same item as a
- * conditional Put, so a write can record its receipt in the same transaction (customer-store.ts):
+ * conditional Put, so a write can record its receipt in the same transaction (record-store.ts):
  * one round trip instead of a check, a write and a record.
  */
 import {

@@ -1,7 +1,11 @@
 /**
  * The one description of every table's keys and indexes. The CDK storage construct and the
- * local runtime (and the tests) both build their tables from this, so they cannot drift.
+ * local runtime (and the tests) both build their tables from this, so they cannot drift. Each
+ * registered resource gets its table from its definition.
  */
+import type { ResourceTableId } from '../../core/resources/registry.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
+import type { RecordLookup } from '../../core/resources/resource-definition.js';
 export type KeyType = 'S' | 'N';
 
 export interface KeyAttribute {
@@ -18,9 +22,9 @@ export interface IndexDefinition {
     { readonly type: 'KEYS_ONLY' } | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
 }
 
-export interface TableDefinition {
+export interface TableDefinition<TId extends string = string> {
   /** Logical id, also the suffix of the physical name. */
-  readonly id: string;
+  readonly id: TId;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
@@ -29,27 +33,47 @@ export interface TableDefinition {
   readonly holdsCustomerData: boolean;
 }
 
-export const customersTable = {
-  id: 'Customers',
-  partitionKey: { name: 'organizationId', type: 'S' },
-  sortKey: { name: 'shopifyId', type: 'S' },
-  globalSecondaryIndexes: [
-    {
-      // Per-store work (shop redact, deletion reconcile, counts) without scanning other tenants.
-      indexName: 'byIntegration',
-      partitionKey: { name: 'integrationId', type: 'S' },
-      sortKey: { name: 'shopifyId', type: 'S' },
-      projection: { type: 'INCLUDE', attributes: ['status', 'shopifyUpdatedAt', 'deletedAt', 'redactedAt'] },
-    },
-    {
-      // The read API's `updatedSince` listing: a Query, never a Scan.
-      indexName: 'byOrganizationUpdatedAt',
-      partitionKey: { name: 'organizationId', type: 'S' },
-      sortKey: { name: 'shopifyUpdatedAt', type: 'S' },
-    },
-  ],
-  holdsCustomerData: true,
-} as const satisfies TableDefinition;
+/**
+ * The table of one resource's records, the same shape for every resource: keyed on
+ * (organizationId, shopifyId), with the per-store index (redact, reconcile, counts), the read
+ * API's `updatedSince` index, and one index per declared lookup (orders by customerId).
+ */
+export const resourceTable = <TId extends string>(definition: {
+  readonly table: { readonly id: TId; readonly lookups: readonly RecordLookup[] };
+}) =>
+  ({
+    id: definition.table.id,
+    partitionKey: { name: 'organizationId', type: 'S' },
+    sortKey: { name: 'shopifyId', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        // Per-store work (shop redact, deletion reconcile, counts) without scanning other tenants.
+        indexName: 'byIntegration',
+        partitionKey: { name: 'integrationId', type: 'S' },
+        sortKey: { name: 'shopifyId', type: 'S' },
+        projection: {
+          type: 'INCLUDE',
+          attributes: ['status', 'shopifyUpdatedAt', 'deletedAt', 'redactedAt'],
+        },
+      },
+      {
+        // The read API's `updatedSince` listing: a Query, never a Scan.
+        indexName: 'byOrganizationUpdatedAt',
+        partitionKey: { name: 'organizationId', type: 'S' },
+        sortKey: { name: 'shopifyUpdatedAt', type: 'S' },
+      },
+      ...definition.table.lookups.map((lookup) => ({
+        indexName: lookupIndexName(lookup.attribute),
+        partitionKey: { name: 'organizationId', type: 'S' as const },
+        sortKey: { name: lookup.attribute, type: 'S' as const },
+      })),
+    ],
+    holdsCustomerData: true,
+  }) satisfies TableDefinition;
+
+/** `customerId` → `byOrganizationCustomerId`: scoped by organization like every listing. */
+export const lookupIndexName = (attribute: string): string =>
+  `byOrganization${attribute[0]!.toUpperCase()}${attribute.slice(1)}`;
 
 export const integrationsTable = {
   id: 'Integrations',
@@ -92,17 +116,20 @@ export const idempotencyTable = {
   holdsCustomerData: false,
 } as const satisfies TableDefinition;
 
-export const tableDefinitions = [customersTable, integrationsTable, syncRunsTable, idempotencyTable] as const;
+export const tableDefinitions: readonly TableDefinition<TableId>[] = [
+  ...resourceDefinitions.map(resourceTable),
+  integrationsTable,
+  syncRunsTable,
+  idempotencyTable,
+];
 
-export type TableId = (typeof tableDefinitions)[number]['id'];
+export type TableId =
+  ResourceTableId | (typeof integrationsTable | typeof syncRunsTable | typeof idempotencyTable)['id'];
 
-/** Environment variable through which each Lambda receives a table's physical name. */
-export const tableEnvVar: Record<TableId, string> = {
-  Customers: 'CUSTOMERS_TABLE',
-  Integrations: 'INTEGRATIONS_TABLE',
-  SyncRuns: 'SYNC_RUNS_TABLE',
-  Idempotency: 'IDEMPOTENCY_TABLE',
-};
+/** Environment variable through which each Lambda receives a table's physical name: `SyncRuns` → `SYNC_RUNS_TABLE`. */
+export const tableEnvVar = Object.fromEntries(
+  tableDefinitions.map(({ id }) => [id, `${id.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_TABLE`]),
+) as Record<TableId, string>;
 
 export type TableNames = Record<TableId, string>;
 

@@ -11,11 +11,10 @@ import type { StoredCustomer } from '../customers/customer-record.js';
 import type { Integration } from '../integrations/integration.js';
 import { purgeIntegrationData } from '../integrations/manage.js';
 import type {
-  CustomerErasure,
-  CustomerInventory,
   DataExports,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
   RedactionLedger,
 } from '../integrations/ports.js';
 import type { Logger } from '../logger.js';
@@ -30,10 +29,12 @@ import {
 export interface ComplianceDeps {
   readonly integrations: IntegrationRepository;
   readonly records: IntegrationLifecycleRecords;
-  readonly customers: CustomerInventory & {
+  /** Every mirrored resource: shop/redact purges them all; customers/redact erases in `customers` and `orders`. */
+  readonly mirrors: readonly Mirror[];
+  /** The customer mirror's reads, for customers/data_request. */
+  readonly customers: {
     get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
   };
-  readonly erasure: CustomerErasure;
   readonly exports: DataExports;
   readonly ledger: RedactionLedger;
   readonly logger: Logger;
@@ -64,6 +65,7 @@ const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Pr
 
 export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   const now = () => deps.now?.() ?? new Date();
+  const mirrorNamed = (name: string) => deps.mirrors.find((mirror) => mirror.name === name);
 
   const appUninstalled = defineTopic({
     payload: appUninstalledPayloadSchema,
@@ -88,23 +90,36 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
       const shopifyId = payload.customer.id;
       const redactedAt = now().toISOString();
       // The ledger first: should anything below fail, Shopify's retry finds the id already kept.
-      await deps.ledger.record(signer.shopDomain, shopifyId);
+      await deps.ledger.record(signer.shopDomain, 'customers', shopifyId);
+      for (const orderId of payload.orders_to_redact ?? [])
+        await deps.ledger.record(signer.shopDomain, 'orders', orderId);
       const deletedExports = await deps.exports.deleteForCustomer(signer.shopDomain, shopifyId);
+      // The customer's record, and the personal fields of the orders Shopify names (which may
+      // belong to a guest checkout with no customer record at all).
+      const targets = [
+        { mirror: mirrorNamed('customers'), ids: [shopifyId] },
+        { mirror: mirrorNamed('orders'), ids: payload.orders_to_redact ?? [] },
+      ];
       const outcomes: string[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
-        outcomes.push(
-          await deps.erasure.redact({
-            organizationId: integration.organizationId,
-            integrationId: integration.integrationId,
-            shopDomain: integration.shopDomain,
-            shopifyId,
-            redactedAt,
-          }),
-        );
+        for (const { mirror, ids } of targets) {
+          for (const id of mirror ? ids : []) {
+            outcomes.push(
+              await mirror!.erasure.redact({
+                organizationId: integration.organizationId,
+                integrationId: integration.integrationId,
+                shopDomain: integration.shopDomain,
+                shopifyId: id,
+                redactedAt,
+              }),
+            );
+          }
+        }
       }
       deps.logger.info('Customer redacted', {
         shopDomain: signer.shopDomain,
         shopifyId,
+        ordersToRedact: payload.orders_to_redact?.length ?? 0,
         outcomes,
         deletedExports,
       });

@@ -6,6 +6,15 @@
  * GraphQL `Customer` type are kept. `currency` is in the webhook but not on `Customer`, so it
  * is left out rather than filled by one path only.
  */
+import {
+  gidOf,
+  type MirroredRecord,
+  type RecordOwner,
+  type RecordStatus,
+  type StoredRecord,
+} from '../resources/mirrored-record.js';
+
+export { blankToNull, toUtcIso } from '../resources/normalize.js';
 export const customerStates = ['ENABLED', 'DISABLED', 'INVITED', 'DECLINED'] as const;
 export type CustomerState = (typeof customerStates)[number];
 
@@ -46,31 +55,15 @@ export interface CustomerSnapshot {
 }
 
 /** Which store a snapshot belongs to. */
-export interface CustomerOwner {
-  readonly organizationId: string;
-  readonly integrationId: string;
-  readonly shopDomain: string;
-}
+export type CustomerOwner = RecordOwner;
 
-export type CustomerRecord = CustomerSnapshot &
-  CustomerOwner & {
-    readonly shopifyGid: string;
-    readonly source: 'SHOPIFY';
-  };
+export type CustomerRecord = CustomerSnapshot & MirroredRecord;
 
-export type CustomerStatus = 'ACTIVE' | 'INACTIVE' | 'REDACTED';
+export type CustomerStatus = RecordStatus;
 
-/** A stored item: the record plus its lifecycle. A tombstone may lack the snapshot fields. */
-export type StoredCustomer = Partial<CustomerRecord> &
-  CustomerOwner & {
-    readonly shopifyId: string;
-    readonly status: CustomerStatus;
-    readonly deletedAt?: string;
-    readonly deleteReason?: 'webhook' | 'reconciled';
-    readonly redactedAt?: string;
-  };
+export type StoredCustomer = StoredRecord<CustomerRecord>;
 
-export const customerGid = (shopifyId: string): string => `gid://shopify/Customer/${shopifyId}`;
+export const customerGid = (shopifyId: string): string => gidOf('Customer', shopifyId);
 
 export const toCustomerRecord = (snapshot: CustomerSnapshot, owner: CustomerOwner): CustomerRecord => ({
   organizationId: owner.organizationId,
@@ -80,14 +73,3 @@ export const toCustomerRecord = (snapshot: CustomerSnapshot, owner: CustomerOwne
   shopifyGid: customerGid(snapshot.shopifyId),
   source: 'SHOPIFY',
 });
-
-/** Normalises any ISO-8601 timestamp with an offset (Shopify REST uses local offsets) to UTC with ms. */
-export const toUtcIso = (timestamp: string): string => {
-  const millis = Date.parse(timestamp);
-  if (Number.isNaN(millis)) throw new RangeError(`Not a timestamp: ${timestamp}`);
-  return new Date(millis).toISOString();
-};
-
-/** Empty strings and absent values are the same fact in the two APIs. */
-export const blankToNull = (value: string | null | undefined): string | null =>
-  value === undefined || value === null || value === '' ? null : value;

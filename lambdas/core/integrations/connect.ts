@@ -11,16 +11,16 @@ import { parseWith } from '../validation.js';
 import { type ConnectRequest, connectRequestSchema } from './connect-request.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {
-  CustomerErasure,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
   RedactionLedger,
   ShopifyConnector,
   SyncStarter,
   TokenCipher,
 } from './ports.js';
 import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
-import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
+import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
   readonly integrations: IntegrationRepository;
@@ -30,9 +30,10 @@ export interface ConnectDeps {
   readonly sync: SyncStarter;
   /** Redacted customers of the shop, kept across purges, and the tombstones that keep them out. */
   readonly ledger: RedactionLedger;
-  readonly erasure: CustomerErasure;
+  readonly mirrors: readonly Mirror[];
   /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
   readonly webhookUri: string;
+  readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly newIntegrationId?: () => string;
@@ -61,14 +62,15 @@ const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<
 };
 
 /**
- * Customers redacted in an earlier life of this shop (whose items a purge deleted) get their
+ * Records redacted in an earlier life of this shop (whose items a purge deleted) get their
  * tombstones back in this organization before the initial sync runs: a tombstone is never
- * written over (customer-writes rule 4), so neither the sync nor a webhook can import them.
+ * written over (record-writes rule 4), so neither the sync nor a webhook can import them.
  */
 const restoreRedactions = async (integration: Integration, deps: ConnectDeps, redactedAt: string) => {
-  const ids = await deps.ledger.redactedCustomers(integration.shopDomain);
-  for (const shopifyId of ids) {
-    await deps.erasure.redact({
+  const ids = await deps.ledger.redacted(integration.shopDomain);
+  for (const { resource, shopifyId } of ids) {
+    const mirror = deps.mirrors.find((m) => m.name === resource);
+    await mirror?.erasure.redact({
       organizationId: integration.organizationId,
       integrationId: integration.integrationId,
       shopDomain: integration.shopDomain,
@@ -117,6 +119,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     deps.shopify(request.shopDomain, request.accessToken),
     deps.webhookUri,
     now,
+    deps.webhookTopics,
   );
   await deps.records.recordWebhookHealth(integrationId, webhookHealth);
 

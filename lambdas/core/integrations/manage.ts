@@ -1,21 +1,21 @@
 /**
  * Reading and disconnecting integrations. Disconnecting keeps the mirrored data (the default,
- * so an accidental click loses nothing); `purge` also deletes every customer item of the store
+ * so an accidental click loses nothing); `purge` also deletes every record of the store, in every
+ * resource's table,
  * and erases its credentials, after which the shop may be connected by another organization.
  */
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type Integration, publicIntegrationView } from './integration.js';
 import type {
-  CustomerErasure,
-  CustomerInventory,
-  CustomerStatusCounts,
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
   RedactionLedger,
+  RecordStatusCounts,
 } from './ports.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
-import { removeWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
+import { removeWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
 
 /** An integration as the API addresses it: always within its organization. */
 export interface IntegrationKey {
@@ -40,18 +40,20 @@ export const requireIntegration = async (
 };
 
 export interface IntegrationDetails extends ReturnType<typeof publicIntegrationView> {
-  readonly customerCounts: CustomerStatusCounts;
+  /** Per mirrored resource: how many records are ACTIVE, INACTIVE (deleted) and REDACTED. */
+  readonly recordCounts: Readonly<Record<string, RecordStatusCounts>>;
 }
 
 export const describeIntegration = async (
   key: IntegrationKey,
-  deps: { integrations: IntegrationRepository; customers: CustomerInventory },
+  deps: { integrations: IntegrationRepository; mirrors: readonly Mirror[] },
 ): Promise<IntegrationDetails> => {
   const integration = await requireIntegration(deps.integrations, key);
-  return {
-    ...publicIntegrationView(integration),
-    customerCounts: await deps.customers.countByStatus(integration.integrationId),
-  };
+  const { integrationId } = integration;
+  const counts = await Promise.all(
+    deps.mirrors.map(async ({ name, inventory }) => [name, await inventory.countByStatus(integrationId)]),
+  );
+  return { ...publicIntegrationView(integration), recordCounts: Object.fromEntries(counts) };
 };
 
 export const listOrganizationIntegrations = async (
@@ -62,21 +64,21 @@ export const listOrganizationIntegrations = async (
 
 export interface PurgeDeps {
   readonly records: IntegrationLifecycleRecords;
-  readonly customers: CustomerInventory;
-  readonly erasure: CustomerErasure;
+  readonly mirrors: readonly Mirror[];
   readonly ledger: RedactionLedger;
   readonly logger: Logger;
 }
 
 export interface PurgeResult {
-  readonly deletedCustomers: number;
+  /** Records deleted by this pass, per resource. */
+  readonly deleted: Readonly<Record<string, number>>;
   /** False when the deadline stopped the purge; calling again continues (it is idempotent). */
   readonly complete: boolean;
 }
 
 /**
- * Erases the credentials, deletes every customer item of the store, then releases the shop. The
- * shop's redaction ledger stays: a later reconnect must not re-import a redacted customer.
+ * Erases the credentials, deletes every record of the store (every resource), then releases the shop.
+ * The shop's redaction ledger stays: a later reconnect must not re-import a redacted record.
  * Bounded by `deadline` (epoch ms): an unfinished purge is recorded as pending and the daily
  * health check resumes it; each pass re-reads the index, so it only meets what is left.
  */
@@ -87,25 +89,29 @@ export const purgeIntegrationData = async (
 ): Promise<PurgeResult> => {
   const integrationId = integration.integrationId;
   await deps.records.eraseCredentials(integrationId, at);
-  let deletedCustomers = 0;
-  for await (const page of deps.customers.allKeys(integrationId)) {
-    // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
-    // there too; this also covers tombstones written before the ledger existed).
-    for (const ref of page) if (ref.redacted) await deps.ledger.record(integration.shopDomain, ref.shopifyId);
-    deletedCustomers += await deps.erasure.deleteMany(page);
-    if (Date.now() >= deadline) {
-      await deps.records.addPendingPurge(integrationId);
-      deps.logger.warn('Purge paused at its deadline; the daily health check resumes it', {
-        integrationId,
-        deletedCustomers,
-      });
-      return { deletedCustomers, complete: false };
+  const deleted: Record<string, number> = {};
+  for (const { name, inventory, erasure } of deps.mirrors) {
+    deleted[name] = 0;
+    for await (const page of inventory.allKeys(integrationId)) {
+      // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
+      // there too; this also covers tombstones written before the ledger existed).
+      for (const ref of page.filter((r) => r.redacted))
+        await deps.ledger.record(integration.shopDomain, name, ref.shopifyId);
+      deleted[name] += await erasure.deleteMany(page);
+      if (Date.now() >= deadline) {
+        await deps.records.addPendingPurge(integrationId);
+        deps.logger.warn('Purge paused at its deadline; the daily health check resumes it', {
+          integrationId,
+          deleted,
+        });
+        return { deleted, complete: false };
+      }
     }
   }
   await deps.records.releaseShopClaim(integration.shopDomain, integrationId);
   await deps.records.removePendingPurge(integrationId);
-  deps.logger.info('Integration data purged', { integrationId, deletedCustomers });
-  return { deletedCustomers, complete: true };
+  deps.logger.info('Integration data purged', { integrationId, deleted });
+  return { deleted, complete: true };
 };
 
 /** Finishes purges left pending by earlier invocations (called by the daily health check). */
@@ -131,6 +137,7 @@ export const resumePendingPurges = async (
 
 export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
   readonly integrations: IntegrationRepository;
+  readonly webhookTopics: WebhookTopics;
   readonly now?: () => Date;
 }
 
@@ -159,7 +166,10 @@ export const disconnectIntegration = async (
   let webhookSubscriptionsRemoved = 0;
   let webhookCleanupError: string | undefined;
   try {
-    webhookSubscriptionsRemoved = await removeWebhookSubscriptions(await openShop(integration, deps));
+    webhookSubscriptionsRemoved = await removeWebhookSubscriptions(
+      await openShop(integration, deps),
+      deps.webhookTopics,
+    );
   } catch (error) {
     // A revoked token or an uninstalled app: Shopify has already dropped the subscriptions.
     webhookCleanupError = safeMessage(error);
@@ -172,7 +182,7 @@ export const disconnectIntegration = async (
     purge,
     webhookSubscriptionsRemoved,
     webhookCleanupFailed: webhookCleanupError !== undefined,
-    deletedCustomers: purgeResult?.deletedCustomers,
+    deleted: purgeResult?.deleted,
   });
   const after = await requireIntegration(deps.integrations, key);
   return {

@@ -74,21 +74,21 @@ export interface DataExports {
 }
 
 /**
- * Which customers of a shop were redacted, by id only, kept after every purge: a store purged
- * and connected again (by any organization) must not bring a redacted customer back.
+ * Which records of a shop were redacted (per resource, by id only), kept after every purge: a
+ * store purged and connected again (by any organization) must not bring a redacted record back.
  */
 export interface RedactionLedger {
-  record(shopDomain: string, customerShopifyId: string): Promise<void>;
-  redactedCustomers(shopDomain: string): Promise<string[]>;
+  record(shopDomain: string, resource: string, shopifyId: string): Promise<void>;
+  redacted(shopDomain: string): Promise<{ readonly resource: string; readonly shopifyId: string }[]>;
 }
 
-export interface CustomerStatusCounts {
+export interface RecordStatusCounts {
   readonly ACTIVE: number;
   readonly INACTIVE: number;
   readonly REDACTED: number;
 }
 
-export interface StoredCustomerRef {
+export interface StoredRecordRef {
   readonly organizationId: string;
   readonly shopifyId: string;
   readonly shopifyUpdatedAt?: string;
@@ -97,16 +97,16 @@ export interface StoredCustomerRef {
 }
 
 /** Per-store reads over the `byIntegration` index: never a Scan, never another tenant's items. */
-export interface CustomerInventory {
-  countByStatus(integrationId: string): Promise<CustomerStatusCounts>;
+export interface RecordInventory {
+  countByStatus(integrationId: string): Promise<RecordStatusCounts>;
   countActive(integrationId: string): Promise<number>;
   /** ACTIVE customers whose stored `shopifyUpdatedAt` is strictly before `cutoff`. */
-  activeUpdatedBefore(integrationId: string, cutoff: string): AsyncIterable<StoredCustomerRef[]>;
+  activeUpdatedBefore(integrationId: string, cutoff: string): AsyncIterable<StoredRecordRef[]>;
   /** Every item of the store, whatever its status, page by page. */
-  allKeys(integrationId: string): AsyncIterable<StoredCustomerRef[]>;
+  allKeys(integrationId: string): AsyncIterable<StoredRecordRef[]>;
 }
 
-export interface CustomerErasure {
+export interface RecordErasure {
   /**
    * Replaces the item with a tombstone holding ids and lifecycle only. Idempotent: the first
    * `redactedAt` is kept. Creates the tombstone even for a customer never stored, so no later
@@ -120,7 +120,14 @@ export interface CustomerErasure {
     readonly redactedAt: string;
   }): Promise<'redacted' | 'already-redacted'>;
   /** Deletes items by key (BatchWriteItem, unprocessed items retried). Returns how many. */
-  deleteMany(keys: readonly StoredCustomerRef[]): Promise<number>;
+  deleteMany(keys: readonly StoredRecordRef[]): Promise<number>;
+}
+
+/** One resource's table as the lifecycle sees it: counts, purge and erasure of a store's records. */
+export interface Mirror {
+  readonly name: string;
+  readonly inventory: RecordInventory;
+  readonly erasure: RecordErasure;
 }
 
 /** Starts a sync run (queued run record + queue message) through the sync pipeline. */

@@ -4,9 +4,8 @@
  * the token, which lives in the client's headers).
  */
 import { z } from 'zod';
+import type { ReconcileListing } from '../resources/resource-definition.js';
 import {
-  customerIdsPageQuery,
-  customersCountQuery,
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
@@ -107,29 +106,39 @@ export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: str
   failOnUserErrors('webhookSubscriptionDelete', data.webhookSubscriptionDelete.userErrors);
 };
 
-export const countShopifyCustomers = async (shopify: ShopifyGraphql): Promise<number> => {
+/** How many records of a resource the store has (its definition's count query, e.g. customersCount). */
+export const countShopifyRecords = async (
+  shopify: ShopifyGraphql,
+  listing: ReconcileListing,
+): Promise<number> => {
   const { data } = await shopify.query(
-    customersCountQuery,
+    listing.countQuery,
     {},
-    z.object({ customersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() }),
+    z.object({
+      [listing.countField]: z.object({ count: z.number().int(), precision: z.string() }).nullable(),
+    }),
   );
-  if (!data.customersCount) throw new ShopAdminError('customersCount returned null');
-  return data.customersCount.count;
+  const counted = data[listing.countField] as { count: number } | null | undefined;
+  if (!counted) throw new ShopAdminError(`${listing.countField} returned null`);
+  return counted.count;
 };
-
-const customerGid = /^gid:\/\/shopify\/Customer\/(\d{1,20})$/;
 
 /** Cursor walks stay well below Shopify's 25,000-object limit; each slice restarts with `id:>last`. */
 export const ID_SLICE_OBJECTS = 20_000;
 const ID_PAGE_SIZE = 250;
 
 /**
- * Every customer id of the store, in ascending id order, one page at a time. Ids are compared
- * as BigInt: they are 64-bit and must never pass through a JS number.
+ * Every id of a resource in the store, in ascending id order, one page at a time. Ids are
+ * compared as BigInt: they are 64-bit and must never pass through a JS number.
  */
-export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerator<string[]> {
+export async function* shopifyRecordIds(
+  shopify: ShopifyGraphql,
+  resource: { readonly gidType: string; readonly reconcile: ReconcileListing },
+): AsyncGenerator<string[]> {
+  const field = resource.reconcile.idsConnectionField;
+  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
   const schema = z.object({
-    customers: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
+    [field]: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
   });
   let lastId: string | undefined;
   let after: string | null = null;
@@ -137,20 +146,21 @@ export async function* shopifyCustomerIds(shopify: ShopifyGraphql): AsyncGenerat
   for (;;) {
     const query = lastId === undefined ? null : `id:>${lastId}`;
     const variables: Record<string, unknown> = { first: ID_PAGE_SIZE, after, query };
-    const { data }: { data: z.infer<typeof schema> } = await shopify.query(
-      customerIdsPageQuery,
-      variables,
-      schema,
-      { expectedCost: ID_PAGE_SIZE + 2 },
-    );
-    const ids = data.customers.nodes.map((node: { id: string }) => {
-      const match = customerGid.exec(node.id);
-      if (!match?.[1]) throw new ShopAdminError('customers returned a node id that is not a Customer gid');
+    const { data } = await shopify.query(resource.reconcile.idsQuery, variables, schema, {
+      expectedCost: ID_PAGE_SIZE + 2,
+    });
+    const connection = data[field] as {
+      nodes: { id: string }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    const ids = connection.nodes.map((node) => {
+      const match = gidPattern.exec(node.id);
+      if (!match?.[1])
+        throw new ShopAdminError(`${field} returned a node id that is not a ${resource.gidType} gid`);
       return match[1];
     });
     if (ids.length > 0) yield ids;
-    const { hasNextPage, endCursor }: { hasNextPage: boolean; endCursor: string | null } =
-      data.customers.pageInfo;
+    const { hasNextPage, endCursor } = connection.pageInfo;
     if (!hasNextPage || ids.length === 0) return;
     inSlice += ids.length;
     if (inSlice >= ID_SLICE_OBJECTS || endCursor === null) {

@@ -6,11 +6,12 @@ import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';
-import { ensureWebhookSubscriptions, safeMessage } from './webhook-subscriptions.js';
+import { ensureWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface HealthCheckDeps extends OpenShopDeps {
   readonly records: IntegrationLifecycleRecords;
   readonly webhookUri: string;
+  readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -22,7 +23,12 @@ export const checkIntegrationWebhooks = async (
   const checkedAt = (deps.now?.() ?? new Date()).toISOString();
   let health: WebhookHealth;
   try {
-    health = await ensureWebhookSubscriptions(await openShop(integration, deps), deps.webhookUri, checkedAt);
+    health = await ensureWebhookSubscriptions(
+      await openShop(integration, deps),
+      deps.webhookUri,
+      checkedAt,
+      deps.webhookTopics,
+    );
   } catch (error) {
     health = { checkedAt, healthy: false, repaired: [], error: safeMessage(error) };
   }

@@ -6,6 +6,7 @@
  * be created through the API, so they are not managed here.
  */
 import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ResourceWebhooks } from '../resources/resource-definition.js';
 import type { WebhookHealth } from './integration.js';
 import {
   type WebhookSubscriptionSummary,
@@ -14,30 +15,55 @@ import {
   listWebhookSubscriptions,
 } from './shop-admin.js';
 
-export const MANAGED_WEBHOOK_TOPICS = [
-  'CUSTOMERS_CREATE',
-  'CUSTOMERS_UPDATE',
-  'CUSTOMERS_DELETE',
-  'APP_UNINSTALLED',
-] as const;
+/**
+ * The subscriptions of a deployment: `wanted` are the mirrored resources' topics plus
+ * app/uninstalled; `known` adds the topics of registered resources the deployment does not
+ * mirror (any more), whose subscriptions are removed. Both in the API's enum form (ORDERS_CREATE).
+ */
+export interface WebhookTopics {
+  readonly wanted: readonly string[];
+  readonly known: readonly string[];
+}
+
+/** `orders/create` → `ORDERS_CREATE` (WebhookSubscriptionTopic). */
+export const subscriptionTopic = (topic: string): string => topic.replace('/', '_').toUpperCase();
+
+const topicsOf = (resources: readonly { readonly webhooks: ResourceWebhooks<unknown> }[]): string[] =>
+  resources
+    .flatMap(({ webhooks }) => [...webhooks.upsertTopics, webhooks.deleteTopic])
+    .map(subscriptionTopic);
+
+export const webhookTopicsFor = (
+  mirrored: readonly { readonly webhooks: ResourceWebhooks<unknown> }[],
+  registered: readonly { readonly webhooks: ResourceWebhooks<unknown> }[],
+): WebhookTopics => ({
+  wanted: [...topicsOf(mirrored), 'APP_UNINSTALLED'],
+  known: [...topicsOf(registered), 'APP_UNINSTALLED'],
+});
 
 export type SubscriptionAction =
   | { readonly kind: 'create'; readonly topic: string }
   | { readonly kind: 'fix-uri'; readonly topic: string; readonly id: string }
-  | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string };
+  | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string }
+  | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string };
 
 /**
- * One subscription per managed topic, pointing at `uri`. A subscription already at `uri` is
+ * One subscription per wanted topic, pointing at `uri`. A subscription already at `uri` is
  * kept; a wrong address is replaced (create first, then delete, so the topic is never without
- * a subscription); extra subscriptions of the same topic would deliver twice, so they go.
+ * a subscription); extra subscriptions of the same topic would deliver twice, so they go; and
+ * so do those of a resource the deployment stopped mirroring.
  */
 export const planSubscriptionRepair = (
   existing: readonly WebhookSubscriptionSummary[],
   uri: string,
-  topics: readonly string[] = MANAGED_WEBHOOK_TOPICS,
+  topics: WebhookTopics,
 ): SubscriptionAction[] => {
   const actions: SubscriptionAction[] = [];
-  for (const topic of topics) {
+  for (const subscription of existing) {
+    if (topics.known.includes(subscription.topic) && !topics.wanted.includes(subscription.topic))
+      actions.push({ kind: 'delete-unwanted', topic: subscription.topic, id: subscription.id });
+  }
+  for (const topic of topics.wanted) {
     const subscriptions = existing.filter((subscription) => subscription.topic === topic);
     const keep = subscriptions.find((subscription) => subscription.uri === uri) ?? subscriptions[0];
     if (!keep) {
@@ -59,11 +85,12 @@ export const ensureWebhookSubscriptions = async (
   shopify: ShopifyGraphql,
   uri: string,
   checkedAt: string,
+  topics: WebhookTopics,
 ): Promise<WebhookHealth> => {
   const repaired: string[] = [];
   try {
-    const existing = await listWebhookSubscriptions(shopify, MANAGED_WEBHOOK_TOPICS);
-    for (const action of planSubscriptionRepair(existing, uri)) {
+    const existing = await listWebhookSubscriptions(shopify, topics.known);
+    for (const action of planSubscriptionRepair(existing, uri, topics)) {
       if (action.kind === 'create') await createWebhookSubscription(shopify, action.topic, uri);
       else if (action.kind === 'fix-uri') {
         await createWebhookSubscription(shopify, action.topic, uri);
@@ -78,8 +105,11 @@ export const ensureWebhookSubscriptions = async (
 };
 
 /** Removes every subscription of the managed topics (disconnect). Returns how many. */
-export const removeWebhookSubscriptions = async (shopify: ShopifyGraphql): Promise<number> => {
-  const existing = await listWebhookSubscriptions(shopify, MANAGED_WEBHOOK_TOPICS);
+export const removeWebhookSubscriptions = async (
+  shopify: ShopifyGraphql,
+  topics: WebhookTopics,
+): Promise<number> => {
+  const existing = await listWebhookSubscriptions(shopify, topics.known);
   for (const subscription of existing) await deleteWebhookSubscription(shopify, subscription.id);
   return existing.length;
 };

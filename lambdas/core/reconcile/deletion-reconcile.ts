@@ -1,8 +1,9 @@
 /**
  * Deletion reconcile. Webhooks miss deletes (a dropped delivery, a subscription Shopify removed,
  * an outage longer than its 4-hour retry window) and an incremental sync cannot see a deleted
- * customer: it is simply absent. So after a sync we compare Shopify's count with ours and, on a
- * mismatch or at least daily, compare the id sets and mark what Shopify no longer has.
+ * record: it is simply absent. So after a sync we compare Shopify's count with ours and, on a
+ * mismatch or at least daily, compare the id sets and mark what Shopify no longer has. Each
+ * resource is reconciled the same way, with its definition's count query and id listing.
  *
  * Safety rules, because a reconciled delete is permanent (Shopify never reuses ids and a deleted
  * customer is never reactivated):
@@ -11,18 +12,21 @@
  *   overlap are candidates: the `id:>` slices go through Shopify's search index, which lags
  *   writes by seconds, so a customer created just now may be missing from the listing.
  */
-import type { CustomerWrites } from '../customers/customer-writes.js';
+import type { RecordWrites } from '../resources/record-writes.js';
 import type { Integration } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
-import type { CustomerInventory, IntegrationLifecycleRecords } from '../integrations/ports.js';
-import { countShopifyCustomers, shopifyCustomerIds } from '../integrations/shop-admin.js';
+import type { RecordInventory, IntegrationLifecycleRecords } from '../integrations/ports.js';
+import { countShopifyRecords, shopifyRecordIds } from '../integrations/shop-admin.js';
+import type { ResourceDefinition } from '../resources/resource-definition.js';
 import type { Logger } from '../logger.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface ReconcileDeps extends OpenShopDeps {
-  readonly customers: CustomerInventory;
-  readonly writes: Pick<CustomerWrites, 'markDeleted'>;
+  /** The resource: its GraphQL type and its count query and id listing. */
+  readonly resource: Pick<ResourceDefinition<unknown>, 'name' | 'gidType' | 'reconcile'>;
+  readonly inventory: RecordInventory;
+  readonly writes: Pick<RecordWrites, 'markDeleted'>;
   readonly records: Pick<IntegrationLifecycleRecords, 'recordReconcile'>;
   readonly logger: Logger;
   /** SYNC_OVERLAP_MINUTES: how far back from the start a stored change is considered too recent. */
@@ -68,8 +72,8 @@ export const runDeletionReconcile = async (
 
   if (!force) {
     const [shopifyCount, storedActive] = await Promise.all([
-      countShopifyCustomers(shopify),
-      deps.customers.countActive(integration.integrationId),
+      countShopifyRecords(shopify, deps.resource.reconcile),
+      deps.inventory.countActive(integration.integrationId),
     ]);
     const due = isReconcileDue({
       shopifyCount,
@@ -82,7 +86,7 @@ export const runDeletionReconcile = async (
   }
 
   const present = new Set<string>();
-  for await (const page of shopifyCustomerIds(shopify)) {
+  for await (const page of shopifyRecordIds(shopify, deps.resource)) {
     for (const id of page) present.add(id);
     if (Date.now() >= deadline) {
       deps.logger.warn('Deletion reconcile stopped before the id listing finished; nothing marked', {
@@ -97,7 +101,7 @@ export const runDeletionReconcile = async (
   const deletedAt = startedAt.toISOString();
   const markedInactive: string[] = [];
   let candidates = 0;
-  for await (const page of deps.customers.activeUpdatedBefore(integration.integrationId, cutoff)) {
+  for await (const page of deps.inventory.activeUpdatedBefore(integration.integrationId, cutoff)) {
     candidates += page.length;
     for (const stored of page) {
       if (present.has(stored.shopifyId)) continue;

@@ -7,7 +7,10 @@ import {
   snapshotFromGraphql,
 } from '../customers/from-graphql.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
-import type { ResourceDefinition } from './resource-definition.js';
+import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
+import { snapshotFromWebhook } from '../customers/from-webhook.js';
+import { customerDeletePayloadSchema, customerPayloadSchema } from '../../shopify/webhook-payloads.js';
+import { customerIdsPageQuery, customersCountQuery } from '../../shopify/queries/lifecycle.js';
 
 /**
  * customers(first:) is a connection (2); each node is the Customer object (1) plus the
@@ -15,8 +18,25 @@ import type { ResourceDefinition } from './resource-definition.js';
  */
 const customersPageCost: PageCost = { perQuery: 2, perNode: 4 };
 
-export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerRecord> = {
+export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerRecord, 'Customers'> = {
   name: 'customers',
+  gidType: 'Customer',
+  table: { id: 'Customers', lookups: [] },
+  webhooks: resourceWebhooks({
+    upsertTopics: ['customers/create', 'customers/update'],
+    payloadSchema: customerPayloadSchema,
+    toRecord: (payload, owner) => toCustomerRecord(snapshotFromWebhook(payload), owner),
+    deleteTopic: 'customers/delete',
+    deletePayloadSchema: customerDeletePayloadSchema,
+  }),
+  reconcile: {
+    countQuery: customersCountQuery,
+    countField: 'customersCount',
+    idsQuery: customerIdsPageQuery,
+    idsConnectionField: 'customers',
+  },
+  // A redacted customer keeps only ids and its lifecycle: every other field is about the person.
+  personalData: 'record',
   document: customersPageQuery,
   connectionField: 'customers',
   nodeSchema: graphqlCustomerSchema,

@@ -7,6 +7,15 @@ import { customersResource } from './customers.js';
 export const resourceDefinitions = [customersResource] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];
+export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];
+
+export type AnyResourceDefinition = (typeof resourceDefinitions)[number];
+
+export const definitionOf = (name: string): AnyResourceDefinition => {
+  const definition = resourceDefinitions.find((d) => d.name === name);
+  if (!definition) throw new Error(`No resource named ${name}`);
+  return definition;
+};
 
 export const resourceNames = resourceDefinitions.map((definition) => definition.name) as [
   ResourceName,

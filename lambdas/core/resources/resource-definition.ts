@@ -1,9 +1,8 @@
 import type { z } from 'zod';
-import type { CustomerOwner } from '../customers/customer-record.js';
+import type { MirroredRecord, RecordOwner } from './mirrored-record.js';
 import type { PageCost } from './query-cost.js';
 
-/** The store a synced record belongs to; every resource of an integration shares it. */
-export type RecordOwner = CustomerOwner;
+export type { RecordOwner } from './mirrored-record.js';
 
 /** How many records of a batch landed, were older than the stored version, or were redacted. */
 export interface WriteCounts {
@@ -17,16 +16,71 @@ export interface RecordWriter<TRecord> {
   upsertMany(records: readonly TRecord[], options: { concurrency: number }): Promise<WriteCounts>;
 }
 
+/** A secondary listing of the read API (`?customerId=` on orders): an index on that attribute. */
+export interface RecordLookup {
+  /** The record attribute, also the query parameter's name. */
+  readonly attribute: string;
+}
+
 /**
- * Everything the generic sync engine needs to mirror one Shopify resource. Adding orders or
- * products means adding a definition like `customers.ts`, not copying the pipeline.
+ * The resource's webhooks, REST-shaped. Create and update topics carry the whole resource and are
+ * upserted with the sync's rules; the delete topic carries its id. The payload schemas are data,
+ * so the fuzz and the docs read the same ones the handler parses with.
+ */
+export interface ResourceWebhooks<TRecord> {
+  readonly upsertTopics: readonly string[];
+  readonly payloadSchema: z.ZodType;
+  /** Maps a payload that `payloadSchema` accepted to the same record the sync writes. */
+  toRecord(payload: unknown, owner: RecordOwner): TRecord;
+  readonly deleteTopic: string;
+  readonly deletePayloadSchema: z.ZodType<{ readonly id: string }>;
+}
+
+/** Declares a resource's webhooks with the payload type checked against its schema. */
+export const resourceWebhooks = <TPayload, TRecord>(
+  webhooks: Omit<ResourceWebhooks<TRecord>, 'payloadSchema' | 'toRecord'> & {
+    readonly payloadSchema: z.ZodType<TPayload>;
+    toRecord(payload: TPayload, owner: RecordOwner): TRecord;
+  },
+): ResourceWebhooks<TRecord> => webhooks as ResourceWebhooks<TRecord>;
+
+/** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
+export interface ReconcileListing {
+  /** Takes no variables; answers `{ <countField>: { count, precision } }`. */
+  readonly countQuery: string;
+  readonly countField: string;
+  /** Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }`. */
+  readonly idsQuery: string;
+  readonly idsConnectionField: string;
+}
+
+/**
+ * Everything the service needs to mirror one Shopify resource: the sync engine, the webhook
+ * registry, the tables, the grants, the read API and the reconcile all read it. Adding a resource
+ * means adding a definition like `customers.ts` (with its document and mapping) to the registry.
  *
  * The document must take `$first: Int!`, `$after: String`, `$query: String`, sort ascending by
  * update time, and return a connection with `nodes` and `pageInfo { hasNextPage endCursor }`
  * under `connectionField`.
  */
-export interface ResourceDefinition<TNode, TRecord> {
+export interface ResourceDefinition<
+  TNode,
+  TRecord extends MirroredRecord = MirroredRecord,
+  TTable extends string = string,
+> {
+  /** Plural, lower-case: the run record's key, the read API's path, the config's name. */
   readonly name: string;
+  /** The GraphQL type (`gid://shopify/<gidType>/<id>`). */
+  readonly gidType: string;
+  /** Its DynamoDB table (`id` is the logical name) and the read API's secondary lookups. */
+  readonly table: { readonly id: TTable; readonly lookups: readonly RecordLookup[] };
+  readonly webhooks: ResourceWebhooks<TRecord>;
+  readonly reconcile: ReconcileListing;
+  /**
+   * What a privacy erasure removes: `record` turns the whole item into a tombstone of ids (the
+   * customer); a list names the personal fields to drop from an item that stays (an order).
+   */
+  readonly personalData: 'record' | readonly string[];
   readonly document: string;
   readonly connectionField: string;
   readonly nodeSchema: z.ZodType<TNode>;

@@ -1,4 +1,5 @@
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
+import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import { isAttentionError, isResourceAccessDenied, LeaseBusyError } from './errors.js';
 import type {
@@ -46,16 +47,16 @@ export const defaultSyncConfig: SyncConfig = {
  * `syncedResource` so a definition's record type and its writer's always agree.
  */
 export interface SyncedResource {
-  readonly definition: ResourceDefinition<unknown, unknown>;
-  readonly writer: RecordWriter<unknown>;
+  readonly definition: ResourceDefinition<unknown, MirroredRecord>;
+  readonly writer: RecordWriter<MirroredRecord>;
 }
 
-export const syncedResource = <TNode, TRecord>(
+export const syncedResource = <TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   writer: RecordWriter<TRecord>,
 ): SyncedResource => ({
-  definition: definition as ResourceDefinition<unknown, unknown>,
-  writer: writer as RecordWriter<unknown>,
+  definition: definition as ResourceDefinition<unknown, MirroredRecord>,
+  writer: writer as RecordWriter<MirroredRecord>,
 });
 
 export interface SyncDeps {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type {
   RecordOwner,
   RecordWriter,
@@ -14,7 +15,7 @@ export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
 /** Shopify stops cursor pagination after this many objects per query. */
 export const MAX_OBJECTS_PER_QUERY = 25_000;
 
-export interface ResourceSyncInput<TNode, TRecord> {
+export interface ResourceSyncInput<TNode, TRecord extends MirroredRecord> {
   readonly definition: ResourceDefinition<TNode, TRecord>;
   readonly graphql: ShopifyGraphql;
   readonly writer: RecordWriter<TRecord>;
@@ -109,7 +110,7 @@ interface FetchedPage {
  * wanted (pause, failed write or save) is dropped: its points are spent, its page is re-read by
  * whoever resumes from the checkpoint.
  */
-export async function syncResource<TNode, TRecord>(
+export async function syncResource<TNode, TRecord extends MirroredRecord>(
   input: ResourceSyncInput<TNode, TRecord>,
 ): Promise<ResourceSyncResult> {
   const { definition, graphql, writer, owner, logger } = input;
@@ -211,7 +212,7 @@ interface MappedPage<TRecord> {
   readonly boundaryIds: string[];
 }
 
-function mapPage<TNode, TRecord>(
+function mapPage<TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   nodes: readonly unknown[],
   checkpoint: SyncCheckpoint,

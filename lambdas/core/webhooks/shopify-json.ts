@@ -24,14 +24,13 @@ const isIdKey = (key: string): boolean => key === 'id' || key.endsWith('_id');
  */
 export const parseShopifyJson = (text: string): unknown => {
   try {
-    return parseWithSource(text, (key, value, context) =>
-      typeof value === 'number' &&
-      isIdKey(key) &&
-      context.source !== undefined &&
-      /^\d+$/.test(context.source)
-        ? context.source
-        : value,
-    );
+    return parseWithSource(text, function (key, value, context) {
+      if (typeof value !== 'number' || context.source === undefined || !/^\d+$/.test(context.source))
+        return value;
+      // An id list (`orders_to_redact`) has index keys: there only a rounded integer is kept as text.
+      const keepText = isIdKey(key) || (Array.isArray(this) && !Number.isSafeInteger(value));
+      return keepText ? context.source : value;
+    });
   } catch {
     throw new ValidationError('Body is not valid JSON');
   }

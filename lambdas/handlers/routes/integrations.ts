@@ -21,7 +21,6 @@ import {
   listOrganizationIntegrations,
   requireIntegration,
 } from '../../core/integrations/manage.js';
-import type { CustomerInventory } from '../../core/integrations/ports.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -32,7 +31,7 @@ import { integrationPath, integrationRoute, organizationPath } from './path-para
 
 export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
-  HealthCheckDeps & { readonly customers: CustomerInventory; readonly purgeBudgetMs?: number };
+  HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
 /** The organization comes from the path (what IAM authorised), never from the body. */
 const connectBody = connectRequestSchema.omit({ organizationId: true });

@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
@@ -393,6 +394,8 @@ describe('deletion reconcile', () => {
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
       now: () => now,
@@ -428,6 +431,8 @@ describe('deletion reconcile', () => {
 
     const result = await runDeletionReconcile(current, {
       ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
       writes: world.customerStore,
       overlapMinutes: 5,
     });

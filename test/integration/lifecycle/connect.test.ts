@@ -195,7 +195,7 @@ describe('managing integrations', () => {
     const details = await describeIntegration(integration, world.lifecycle);
     const listed = await listOrganizationIntegrations('org-f', world.lifecycle.records);
 
-    expect(details.customerCounts).toEqual({ ACTIVE: 2, INACTIVE: 1, REDACTED: 0 });
+    expect(details.recordCounts).toEqual({ customers: { ACTIVE: 2, INACTIVE: 1, REDACTED: 0 } });
     expect(details).not.toHaveProperty('encryptedAccessToken');
     expect(listed.map((i) => i.integrationId)).toEqual([integration.integrationId]);
     await expect(
@@ -245,7 +245,7 @@ describe('managing integrations', () => {
 
     const result = await disconnectIntegration(integration, { purge: true }, world.lifecycle);
 
-    expect(result.purge).toEqual({ deletedCustomers: 30, complete: true });
+    expect(result.purge).toEqual({ deleted: { customers: 30 }, complete: true });
     expect(await world.lifecycle.customers.countByStatus(integration.integrationId)).toEqual({
       ACTIVE: 0,
       INACTIVE: 0,

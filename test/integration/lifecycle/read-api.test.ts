@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
-import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
+import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { type CustomerRecord, toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { createApiHandler } from '../../../lambdas/handlers/api.js';
@@ -9,7 +10,7 @@ import { useTestTables } from '../../support/dynamo.js';
 
 const tables = useTestTables();
 let api: ReturnType<typeof createApiHandler>;
-let store: ReturnType<typeof createCustomerStore>;
+let store: ReturnType<typeof createRecordStore>;
 const org = 'org-read';
 const owner = { organizationId: org, integrationId: 'int-read', shopDomain: 'read.myshopify.com' };
 
@@ -68,10 +69,12 @@ const listAll = async (query: string, onPage?: (page: number) => Promise<void>) 
 
 beforeAll(async () => {
   const doc = createDocumentClient(tables.client);
-  store = createCustomerStore(doc, tables.names.Customers);
+  store = createRecordStore(doc, tables.names.Customers);
   api = createApiHandler({
     sync: {} as never,
-    customers: createCustomerQueryStore(doc, tables.names.Customers),
+    readers: [
+      { definition: customersResource, queries: createRecordQueryStore(doc, tables.names.Customers) },
+    ],
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   await store.upsertMany(

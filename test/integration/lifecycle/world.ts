@@ -4,15 +4,18 @@
  * the project's DynamoDB adapters, the real webhook handler, and a Powertools logger whose every
  * line is captured so tests can scan it for secrets.
  */
+import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { createHmac } from 'node:crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createCustomerErasureStore } from '../../../lambdas/adapters/dynamodb/customer-erasure-store.js';
-import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
-import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordErasureStore } from '../../../lambdas/adapters/dynamodb/record-erasure-store.js';
+import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
+import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createRedactionLedger } from '../../../lambdas/adapters/dynamodb/redaction-ledger.js';
 import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
@@ -28,7 +31,7 @@ import { complianceTopics } from '../../../lambdas/core/compliance/compliance-to
 import { createSyncStarter } from '../../../lambdas/core/integrations/initial-sync.js';
 import type { ShopifyConnector } from '../../../lambdas/core/integrations/ports.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
-import { customerTopics } from '../../../lambdas/core/webhooks/customer-topics.js';
+import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';
 import { type AwsEndpoint, startAwsJsonEndpoint } from '../../../local/aws/json-protocol.js';
@@ -86,11 +89,11 @@ export async function startWorld(tables: TestTables) {
   const cipher = createKmsTokenCipher({ keyId: keyArn, client: new KMSClient(awsClientConfig) });
   const integrations = createIntegrationStore(doc, names.Integrations);
   const records = createIntegrationLifecycleStore(doc, names.Integrations);
-  const customerStore = createCustomerStore(doc, names.Customers, {
+  const customerStore = createRecordStore<CustomerRecord>(doc, names.Customers, {
     receipts: { tableName: names.Idempotency },
   });
-  const customers = createCustomerQueryStore(doc, names.Customers);
-  const erasure = createCustomerErasureStore(doc, names.Customers);
+  const customers = createRecordQueryStore(doc, names.Customers);
+  const erasure = createRecordErasureStore(doc, names.Customers, customersResource);
   const exports = createDataExportStore(doc, names.Integrations);
   const ledger = createRedactionLedger(doc, names.Integrations);
   const runs = createSyncRunStore(doc, names.SyncRuns);
@@ -121,23 +124,23 @@ export async function startWorld(tables: TestTables) {
     shopify,
     sync,
     customers,
-    erasure,
+    mirrors: [{ name: 'customers', inventory: customers, erasure }],
     exports,
     ledger,
     logger,
     webhookUri: WEBHOOK_URI,
+    webhookTopics: webhookTopicsFor([customersResource], [customersResource]),
   };
-  const compliance = complianceTopics({ integrations, records, customers, erasure, exports, ledger, logger });
+  const compliance = complianceTopics({ ...lifecycle, customers: customerStore });
   const webhook = createWebhookHandler({
     integrations,
-    customers: customerStore,
     secrets: createWebhookSecrets({
       appSecretArn,
       cipher,
       secretsClient: new SecretsManagerClient(awsClientConfig),
     }),
     processed: createProcessedDeliveries(doc, { tableName: names.Idempotency }),
-    topics: createTopicRegistry(customerTopics(customerStore), compliance),
+    topics: createTopicRegistry(resourceTopics(customersResource, customerStore), compliance),
     logger,
     metrics,
   });

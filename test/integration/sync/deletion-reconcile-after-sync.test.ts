@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerQueryStore } from '../../../lambdas/adapters/dynamodb/customer-query-store.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
@@ -37,7 +38,8 @@ describe('deletion reconcile after a sync', () => {
               apiVersion: '2026-10',
               urlTemplate: simulator.adminUrlTemplate,
             }),
-          customers: createCustomerQueryStore(tables.doc, tables.names.Customers),
+          resource: customersResource,
+          inventory: createRecordQueryStore(tables.doc, tables.names.Customers),
           writes: harness.stores().customers,
           records: createIntegrationLifecycleStore(tables.doc, tables.names.Integrations),
           logger: silentLogger,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
@@ -97,7 +97,7 @@ export const testTokens = { decrypt: async (ciphertext: string) => ciphertext.re
 export function syncHarness(tables: TestTables, simulator: () => ShopifySimulator) {
   const stores = () => ({
     integrations: createIntegrationStore(tables.doc, tables.names.Integrations),
-    customers: createCustomerStore(tables.doc, tables.names.Customers),
+    customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers),
     runs: createSyncRunStore(tables.doc, tables.names.SyncRuns),
     state: createSyncStateStore(tables.doc, tables.names.Integrations),
   });

@@ -1,11 +1,15 @@
 /** A webhook handler wired to DynamoDB Local, two stores (A uses the app secret, B its own), and a write counter. */
+import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
+import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll } from 'vitest';
-import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
-import type { CustomerStore, CustomerWrites } from '../../../lambdas/core/customers/customer-writes.js';
+import type { RecordStore, RecordWrites } from '../../../lambdas/core/resources/record-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
 import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';
@@ -53,7 +57,7 @@ export function useWebhookFixture() {
     writes: number;
     /** The next customer write throws (a DynamoDB outage), as a real one would, before writing. */
     failNextWrite: boolean;
-    store: CustomerStore;
+    store: RecordStore<CustomerRecord>;
     handle: ReturnType<typeof createWebhookHandler>;
     customerItems(): Promise<Record<string, unknown>[]>;
   };
@@ -70,10 +74,10 @@ export function useWebhookFixture() {
     await integrations.put(
       integration('int-gone', 'org-c', f.shopInactive, { status: 'INACTIVE', statusReason: 'uninstalled' }),
     );
-    f.store = createCustomerStore(tables.doc, tables.names.Customers, {
+    f.store = createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
       receipts: { tableName: tables.names.Idempotency },
     });
-    const counted: CustomerWrites = {
+    const counted: RecordWrites<CustomerRecord> = {
       upsert: async (record, receipt) => {
         f.writes += 1;
         if (f.failNextWrite) {
@@ -97,7 +101,7 @@ export function useWebhookFixture() {
     f.handle = createWebhookHandler({
       integrations,
       secrets,
-      customers: counted,
+      topics: createTopicRegistry(resourceTopics(customersResource, counted)),
       processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
       // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
       now: () => new Date(RECEIVED_AT),

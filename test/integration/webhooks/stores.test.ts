@@ -1,17 +1,17 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store.js';
+import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { type CustomerRecord, customerGid } from '../../../lambdas/core/customers/customer-record.js';
-import type { CustomerStore } from '../../../lambdas/core/customers/customer-writes.js';
+import type { RecordStore } from '../../../lambdas/core/resources/record-writes.js';
 import { NotFoundError } from '../../../lambdas/core/errors.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { useTestTables } from '../../support/dynamo.js';
 
 const tables = useTestTables();
-let customers: CustomerStore;
+let customers: RecordStore<CustomerRecord>;
 beforeAll(() => {
-  customers = createCustomerStore(tables.doc, tables.names.Customers);
+  customers = createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers);
 });
 
 const owner = { organizationId: 'org-s', integrationId: 'int-s', shopDomain: 's.myshopify.com' };

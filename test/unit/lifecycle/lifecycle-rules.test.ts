@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import { connectRequestSchema } from '../../../lambdas/core/integrations/connect-request.js';
-import { planSubscriptionRepair } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
-import { decodeCursor, encodeCursor } from '../../../lambdas/core/read-api/customer-listing.js';
+import {
+  planSubscriptionRepair,
+  webhookTopicsFor,
+} from '../../../lambdas/core/integrations/webhook-subscriptions.js';
+import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { decodeCursor, encodeCursor } from '../../../lambdas/core/read-api/record-listing.js';
 import { isReconcileDue } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 
 const uri = 'https://hooks.example.test/webhooks/shopify';
+const customersOnly = webhookTopicsFor([customersResource], [customersResource]);
 
 describe('planSubscriptionRepair', () => {
   it('plans nothing when every managed topic has one subscription at the right address', () => {
     const existing = ['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'APP_UNINSTALLED'].map(
       (topic, i) => ({ id: `s${i}`, topic, uri }),
     );
-    expect(planSubscriptionRepair(existing, uri)).toEqual([]);
+    expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([]);
   });
 
   it('creates missing topics, re-points a wrong address and drops duplicates', () => {
@@ -22,7 +27,7 @@ describe('planSubscriptionRepair', () => {
       { id: 'c', topic: 'CUSTOMERS_UPDATE', uri: 'https://old.example.test' },
       { id: 'd', topic: 'ORDERS_CREATE', uri: 'https://elsewhere.example.test' },
     ];
-    expect(planSubscriptionRepair(existing, uri)).toEqual([
+    expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([
       { kind: 'fix-uri', topic: 'CUSTOMERS_CREATE', id: 'a' },
       { kind: 'delete-duplicate', topic: 'CUSTOMERS_UPDATE', id: 'c' },
       { kind: 'create', topic: 'CUSTOMERS_DELETE' },

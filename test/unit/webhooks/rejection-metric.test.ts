@@ -36,7 +36,6 @@ describe('WebhookRejected', () => {
       findByShopDomain: async (shop) => (shop === integration.shopDomain ? [integration] : []),
     },
     secrets: { appSecret: async () => 'app-secret', integrationSecret: async () => undefined },
-    customers: { upsert: async () => 'written', markDeleted: async () => 'written' },
     processed: { has: async () => false, add: async () => undefined },
     topics: createTopicRegistry({
       'app/uninstalled': defineTopic({

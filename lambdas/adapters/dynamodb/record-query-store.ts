@@ -1,10 +1,10 @@
 /**
- * Reads of the Customers table by key and index only (never a Scan): the read API's listings,
- * and the per-store work of counts, reconcile and purge over the `byIntegration` index.
+ * Reads of a resource table by key and index only (never a Scan): the read API's listings, and
+ * the per-store work of counts, reconcile and purge over the `byIntegration` index.
  *
- *   const queries = createCustomerQueryStore(doc, tableName)
- *   queries.listCustomers({ organizationId, status?, updatedSince?, limit, startAfter? })
- *   queries.getCustomer(organizationId, shopifyId)
+ *   const queries = createRecordQueryStore(doc, tableName)
+ *   queries.listRecords({ organizationId, status?, updatedSince? | lookup?, limit, startAfter? })
+ *   queries.getRecord(organizationId, shopifyId)
  *   queries.countByStatus(integrationId) / countActive(integrationId)
  *   queries.activeUpdatedBefore(integrationId, cutoff) / allKeys(integrationId)   (async pages)
  */
@@ -15,18 +15,16 @@ import {
   type QueryCommandInput,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import type { StoredCustomer } from '../../core/customers/customer-record.js';
-import type {
-  CustomerInventory,
-  CustomerStatusCounts,
-  StoredCustomerRef,
-} from '../../core/integrations/ports.js';
-import type {
-  CustomerPage,
-  CustomerQueries,
-  ListCustomersRequest,
-  ListingKey,
-} from '../../core/read-api/customer-listing.js';
+import type { StoredRecord } from '../../core/resources/mirrored-record.js';
+import type { RecordInventory, RecordStatusCounts, StoredRecordRef } from '../../core/integrations/ports.js';
+import {
+  type ListingKey,
+  type ListRecordsRequest,
+  modeOf,
+  type RecordPage,
+  type RecordQueries,
+} from '../../core/read-api/record-listing.js';
+import { lookupIndexName } from './table-definitions.js';
 
 type Key = Record<string, unknown>;
 
@@ -35,47 +33,60 @@ const LISTING_READ_BATCH = 500;
 /** Queries per listing request before a short page is returned with a cursor (bounds latency and cost). */
 const LISTING_MAX_QUERIES = 10;
 
-export type CustomerQueryStore = CustomerQueries &
-  CustomerInventory & { get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined> };
+export type RecordQueryStore = RecordQueries &
+  RecordInventory & { get(organizationId: string, shopifyId: string): Promise<StoredRecord | undefined> };
 
-export const createCustomerQueryStore = (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-): CustomerQueryStore => {
+export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: string): RecordQueryStore => {
   async function* pages(input: QueryCommandInput): AsyncGenerator<Key[]> {
     for await (const page of paginateQuery({ client: doc }, input)) {
       if ((page.Items?.length ?? 0) > 0) yield page.Items!;
     }
   }
 
-  const keyOf = (item: Key, byUpdatedAt: boolean): ListingKey => ({
-    organizationId: String(item['organizationId']),
-    shopifyId: String(item['shopifyId']),
-    ...(byUpdatedAt && { shopifyUpdatedAt: String(item['shopifyUpdatedAt']) }),
-  });
+  /** The index a listing reads and the attribute it sorts by (besides the base key). */
+  const indexOf = (request: ListRecordsRequest): { indexName?: string; sortAttribute?: string } => {
+    const mode = modeOf(request);
+    if (mode === 'byUpdatedAt')
+      return { indexName: 'byOrganizationUpdatedAt', sortAttribute: 'shopifyUpdatedAt' };
+    if (request.lookup)
+      return {
+        indexName: lookupIndexName(request.lookup.attribute),
+        sortAttribute: request.lookup.attribute,
+      };
+    return {};
+  };
 
-  const listCustomers = async (request: ListCustomersRequest): Promise<CustomerPage> => {
-    const byUpdatedAt = request.updatedSince !== undefined;
+  const listRecords = async (request: ListRecordsRequest): Promise<RecordPage> => {
+    const { indexName, sortAttribute } = indexOf(request);
+    const keyOf = (item: Key): ListingKey => ({
+      organizationId: String(item['organizationId']),
+      shopifyId: String(item['shopifyId']),
+      ...(sortAttribute && { [sortAttribute]: String(item[sortAttribute]) }),
+    });
     const names: Record<string, string> = { '#org': 'organizationId' };
     const values: Record<string, unknown> = { ':org': request.organizationId };
     let keyCondition = '#org = :org';
-    if (byUpdatedAt) {
-      names['#updatedAt'] = 'shopifyUpdatedAt';
+    if (request.updatedSince) {
+      names['#sort'] = 'shopifyUpdatedAt';
       values[':since'] = request.updatedSince;
-      keyCondition += ' AND #updatedAt >= :since';
+      keyCondition += ' AND #sort >= :since';
+    } else if (request.lookup) {
+      names['#sort'] = request.lookup.attribute;
+      values[':value'] = request.lookup.value;
+      keyCondition += ' AND #sort = :value';
     }
     if (request.status) {
       names['#status'] = 'status';
       values[':status'] = request.status;
     }
-    const items: StoredCustomer[] = [];
+    const items: StoredRecord[] = [];
     let startKey: Key | undefined = request.startAfter ? { ...request.startAfter } : undefined;
     for (let queries = 0; queries < LISTING_MAX_QUERIES; queries += 1) {
       const remaining = request.limit - items.length;
       const page = await doc.send(
         new QueryCommand({
           TableName: tableName,
-          ...(byUpdatedAt && { IndexName: 'byOrganizationUpdatedAt' }),
+          ...(indexName && { IndexName: indexName }),
           KeyConditionExpression: keyCondition,
           ...(request.status && { FilterExpression: '#status = :status' }),
           ExpressionAttributeNames: names,
@@ -85,29 +96,26 @@ export const createCustomerQueryStore = (
           ExclusiveStartKey: startKey,
         }),
       );
-      const found = (page.Items ?? []) as StoredCustomer[];
+      const found = (page.Items ?? []) as StoredRecord[];
       if (found.length >= remaining) {
         const taken = found.slice(0, remaining);
         items.push(...taken);
         // The page ends at the last item returned, wherever DynamoDB stopped reading.
         const more = found.length > remaining || page.LastEvaluatedKey !== undefined;
-        return { items, ...(more && { lastKey: keyOf(taken.at(-1) as unknown as Key, byUpdatedAt) }) };
+        return { items, ...(more && { lastKey: keyOf(taken.at(-1) as unknown as Key) }) };
       }
       items.push(...found);
       startKey = page.LastEvaluatedKey;
       if (!startKey) return { items };
     }
-    return { items, lastKey: keyOf(startKey!, byUpdatedAt) };
+    return { items, lastKey: keyOf(startKey!) };
   };
 
-  const getCustomer = async (
-    organizationId: string,
-    shopifyId: string,
-  ): Promise<StoredCustomer | undefined> => {
+  const getRecord = async (organizationId: string, shopifyId: string): Promise<StoredRecord | undefined> => {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
     );
-    return Item as StoredCustomer | undefined;
+    return Item as StoredRecord | undefined;
   };
 
   const byIntegration = (integrationId: string): QueryCommandInput => ({
@@ -117,7 +125,7 @@ export const createCustomerQueryStore = (
     ExpressionAttributeValues: { ':integrationId': integrationId },
   });
 
-  const countByStatus = async (integrationId: string): Promise<CustomerStatusCounts> => {
+  const countByStatus = async (integrationId: string): Promise<RecordStatusCounts> => {
     // One pass projecting `status` costs the same read units as one Select COUNT pass, and a
     // third of three filtered COUNT passes.
     const counts = { ACTIVE: 0, INACTIVE: 0, REDACTED: 0 };
@@ -150,7 +158,7 @@ export const createCustomerQueryStore = (
     return count;
   };
 
-  const toRef = (item: Key): StoredCustomerRef => ({
+  const toRef = (item: Key): StoredRecordRef => ({
     organizationId: String(item['organizationId']),
     shopifyId: String(item['shopifyId']),
     ...(typeof item['shopifyUpdatedAt'] === 'string' && { shopifyUpdatedAt: item['shopifyUpdatedAt'] }),
@@ -160,7 +168,7 @@ export const createCustomerQueryStore = (
   async function* activeUpdatedBefore(
     integrationId: string,
     cutoff: string,
-  ): AsyncGenerator<StoredCustomerRef[]> {
+  ): AsyncGenerator<StoredRecordRef[]> {
     for await (const page of pages({
       ...byIntegration(integrationId),
       FilterExpression: '#status = :active AND #updatedAt < :cutoff',
@@ -172,7 +180,7 @@ export const createCustomerQueryStore = (
     }
   }
 
-  async function* allKeys(integrationId: string): AsyncGenerator<StoredCustomerRef[]> {
+  async function* allKeys(integrationId: string): AsyncGenerator<StoredRecordRef[]> {
     for await (const page of pages({
       ...byIntegration(integrationId),
       ProjectionExpression: 'organizationId, shopifyId, redactedAt',
@@ -182,9 +190,9 @@ export const createCustomerQueryStore = (
   }
 
   return {
-    listCustomers,
-    getCustomer,
-    get: getCustomer,
+    listRecords,
+    getRecord,
+    get: getRecord,
     countByStatus,
     countActive,
     activeUpdatedBefore,

@@ -1,13 +1,14 @@
 /**
- * DynamoDB implementation of the customer write rules (core/customers/customer-writes.ts).
+ * DynamoDB implementation of the mirror write rules (core/resources/record-writes.ts), for the
+ * table of any resource.
  *
  * Stable API (the webhook and the sync both call it):
- *   const store = createCustomerStore(doc, tableName, { receipts: { tableName: idempotencyTable } })
+ *   const store = createRecordStore<CustomerRecord>(doc, tableName, { receipts: { tableName: idempotencyTable } })
  *   store.upsert(record, receipt?)                        → 'written' | 'stale' | 'redacted' | 'duplicate'
  *   store.markDeleted({ organizationId, shopifyId, integrationId, shopDomain },
  *                     deletedAt, 'webhook' | 'reconciled', receipt?)
  *                                                         → 'written' | 'unchanged' | 'redacted' | 'duplicate'
- *   store.get(organizationId, shopifyId)                  → StoredCustomer | undefined
+ *   store.get(organizationId, shopifyId)                  → StoredRecord | undefined
  *   store.upsertMany(records, { concurrency })            → { written, stale, redacted }
  *
  * Every write is one conditional UpdateItem, so concurrent webhooks and syncs need no locks: the
@@ -27,15 +28,16 @@ import {
   type TransactWriteUpdate,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type CustomerRecord, type StoredCustomer, toUtcIso } from '../../core/customers/customer-record.js';
+import type { MirroredRecord, StoredRecord } from '../../core/resources/mirrored-record.js';
+import { toUtcIso } from '../../core/resources/normalize.js';
 import type {
-  CustomerKey,
-  CustomerStore,
+  RecordKey,
+  RecordStore,
   DeleteOutcome,
   DeleteReason,
-  UpsertManyResult,
   UpsertOutcome,
-} from '../../core/customers/customer-writes.js';
+} from '../../core/resources/record-writes.js';
+import type { WriteCounts } from '../../core/resources/resource-definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import { isConditionFailure } from './conditions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
@@ -60,16 +62,16 @@ const cancellationReasons = (error: unknown): readonly CancellationReason[] | un
 /** Concurrent transactions on one item: DynamoDB cancels one; trying again settles it. */
 const MAX_CONFLICT_ATTEMPTS = 3;
 
-export interface CustomerStoreOptions {
+export interface RecordStoreOptions {
   /** Where webhook receipts go (the Idempotency table); required to write with a receipt. */
   readonly receipts?: ReceiptTable;
 }
 
-export const createCustomerStore = (
+export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: CustomerStoreOptions = {},
-): CustomerStore => {
+  options: RecordStoreOptions = {},
+): RecordStore<TRecord> => {
   /**
    * Sends one conditional update, with the receipt in the same transaction when there is one.
    * Returns whether the update landed, the stored item that failed its condition, or 'duplicate'.
@@ -113,7 +115,7 @@ export const createCustomerStore = (
     }
   };
 
-  const upsert = async (record: CustomerRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> => {
+  const upsert = async (record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
       ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
     );
@@ -129,7 +131,7 @@ export const createCustomerStore = (
         TableName: tableName,
         Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
         // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-        // the first write or by a delete, so a late update can never resurrect a customer.
+        // the first write or by a delete, so a late update can never resurrect a record.
         UpdateExpression: `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
         ConditionExpression:
           '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
@@ -144,7 +146,7 @@ export const createCustomerStore = (
   };
 
   const markDeleted = async (
-    key: CustomerKey,
+    key: RecordKey,
     deletedAt: string,
     reason: DeleteReason,
     receipt?: DeliveryReceipt,
@@ -176,17 +178,20 @@ export const createCustomerStore = (
     return wasRedacted(result.old) ? 'redacted' : 'unchanged';
   };
 
-  const get = async (organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined> => {
+  const get = async (
+    organizationId: string,
+    shopifyId: string,
+  ): Promise<StoredRecord<TRecord> | undefined> => {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
     );
-    return Item as StoredCustomer | undefined;
+    return Item as StoredRecord<TRecord> | undefined;
   };
 
   const upsertMany = async (
-    records: readonly CustomerRecord[],
+    records: readonly TRecord[],
     { concurrency = 8 }: { concurrency?: number } = {},
-  ): Promise<UpsertManyResult> => {
+  ): Promise<WriteCounts> => {
     const counts = { written: 0, stale: 0, redacted: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {
