@@ -138,6 +138,8 @@ export const resumePendingPurges = async (
 export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
   readonly integrations: IntegrationRepository;
   readonly webhookTopics: WebhookTopics;
+  /** This stack's callback: only subscriptions at this address are ours to remove. */
+  readonly webhookUri: string;
   readonly now?: () => Date;
 }
 
@@ -168,6 +170,7 @@ export const disconnectIntegration = async (
   try {
     webhookSubscriptionsRemoved = await removeWebhookSubscriptions(
       await openShop(integration, deps),
+      deps.webhookUri,
       deps.webhookTopics,
     );
   } catch (error) {

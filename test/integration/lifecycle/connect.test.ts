@@ -89,9 +89,11 @@ describe('connecting a store', () => {
     ).rejects.toThrow();
 
     expect(topicsOf(shopDomain)).toEqual(
-      ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-        (t) => `${t} ${WEBHOOK_URI}`,
-      ),
+      [
+        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
+          (t) => `${t} ${WEBHOOK_URI}`,
+        ),
+      ].sort(),
     );
     expect(world.queued).toContainEqual({
       integrationId: result.integration.integrationId,
@@ -207,10 +209,16 @@ describe('managing integrations', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('disconnecting deactivates, removes the webhook subscriptions and keeps the data', async () => {
+  it("disconnecting deactivates, removes our webhook subscriptions (no one else's) and keeps the data", async () => {
     const { shopDomain, token } = newShop('golf');
     const { integration } = await connect({ organizationId: 'org-g', shopDomain, accessToken: token });
     const shop = world.simulator.shop(shopDomain);
+    const foreign = shop.addWebhookSubscription(
+      'CUSTOMERS_UPDATE',
+      'https://other-app.example.test/hooks',
+      'JSON',
+      '2026-10',
+    );
     shop.setDelivery({ capture: true });
     shop.createCustomer({ firstName: 'Gina' });
     await world.deliverCaptured(shopDomain);
@@ -219,7 +227,7 @@ describe('managing integrations', () => {
 
     expect(result.integration.status).toBe('INACTIVE');
     expect(result.webhookSubscriptionsRemoved).toBe(4);
-    expect(shop.webhookSubscriptions()).toEqual([]);
+    expect(shop.webhookSubscriptions()).toEqual([foreign]);
     expect((await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE).toBe(1);
     // The data is still the organization's: another organization still cannot take the shop.
     await expect(
@@ -263,7 +271,7 @@ describe('managing integrations', () => {
 });
 
 describe('webhook health check', () => {
-  it('re-creates deleted subscriptions, fixes wrong addresses, and records what it repaired', async () => {
+  it("re-creates deleted subscriptions, leaves other addresses' alone, and records what it repaired", async () => {
     const { shopDomain, token } = newShop('india');
     const healthy = newShop('juliet');
     const { integration } = await connect({ organizationId: 'org-i', shopDomain, accessToken: token });
@@ -274,7 +282,13 @@ describe('webhook health check', () => {
       .filter((s) => s.topic === 'CUSTOMERS_DELETE' || s.topic === 'APP_UNINSTALLED');
     shop.deleteWebhookSubscription(deleted!.id);
     shop.deleteWebhookSubscription(moved!.id);
-    shop.addWebhookSubscription(moved!.topic, 'https://stale.example.test/old', 'JSON', '2026-10');
+    // Someone else's subscription on the same topic: not ours to move or delete.
+    const foreign = shop.addWebhookSubscription(
+      moved!.topic,
+      'https://other-app.example.test/hooks',
+      'JSON',
+      '2026-10',
+    );
 
     const summary = await runWebhookHealthCheck(world.lifecycle);
 
@@ -283,13 +297,16 @@ describe('webhook health check', () => {
       {
         integrationId: integration.integrationId,
         shopDomain,
-        actions: expect.arrayContaining([`${deleted!.topic}:create`, `${moved!.topic}:fix-uri`]),
+        actions: expect.arrayContaining([`${deleted!.topic}:create`, `${moved!.topic}:create`]),
       },
     ]);
     expect(topicsOf(shopDomain)).toEqual(
-      ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-        (t) => `${t} ${WEBHOOK_URI}`,
-      ),
+      [
+        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
+          (t) => `${t} ${WEBHOOK_URI}`,
+        ),
+        `${foreign.topic} ${foreign.uri}`,
+      ].sort(),
     );
     expect((await rawIntegrationItem(integration.integrationId))?.['webhookHealth']).toMatchObject({
       healthy: true,
