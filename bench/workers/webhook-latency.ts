@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createBenchTables, percentile } from '../support/environment.js';
 
@@ -61,8 +62,9 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
     updatedAt: now,
   });
   const webhook = createWebhookHandler({
-    integrations,
-    secrets: { appSecret: async () => appSecret, integrationSecret: async () => undefined },
+    // As deployed: the per-shop cache in front of the Integrations table.
+    integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
+    secrets: { appSecrets: async () => [appSecret], integrationSecret: async () => undefined },
     topics: createTopicRegistry(
       resourceTopics(
         customersResource,

@@ -18,6 +18,7 @@ import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integratio
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
+import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { logger } from '../adapters/observability.js';
@@ -165,7 +166,7 @@ export const fanOutDeps = (c: Composition) => ({
 export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
 
 export const webhookDeps = (c: Composition) => ({
-  integrations: c.integrations,
+  integrations: createWebhookIntegrationLookup(c.doc, c.settings.tables.Integrations, c.integrations),
   topics: createTopicRegistry(
     ...c.mirrors.map((mirror) => mirror.topics),
     complianceTopics({

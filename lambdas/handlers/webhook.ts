@@ -89,10 +89,11 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         return jsonResponse(200, { outcome, reason: authentication.reason });
       }
       const { integration } = authentication;
-      const result = await ingest(authentication.delivery, integration, {
-        topics,
-        processed: deps.processed,
-      });
+      const { delivery } = authentication;
+      const result = await ingest(delivery, integration, { topics, processed: deps.processed });
+      // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
+      if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
+        deps.integrations.forget?.(delivery.shopDomain);
       outcome = result.outcome;
       logger.info(`webhook ${outcome}`, { ...trace, integrationId: integration.integrationId, ...result });
       return jsonResponse(200, result);

@@ -28,6 +28,12 @@ import type { IntegrationLifecycleRecords } from '../../core/integrations/ports.
 import { isConditionFailure } from './conditions.js';
 
 const claimKey = (shopDomain: string) => ({ integrationId: `shop-claim#${shopDomain.toLowerCase()}` });
+/**
+ * Present once any store was connected with a webhook secret of its own: until then, the webhook
+ * path refuses a body the app secret does not sign without looking anything up.
+ */
+export const OWN_WEBHOOK_SECRETS_KEY = 'webhook-secrets#own-in-use';
+
 /** '#' is outside every integration id's alphabet: no path can address this item. */
 const PENDING_PURGES_KEY = { integrationId: 'purges#pending' };
 
@@ -162,6 +168,17 @@ export const createIntegrationLifecycleStore = (
 
     async recordReconcile(integrationId, reconciledAt) {
       await updateExisting(integrationId, 'SET lastReconciledAt = :at', { ':at': reconciledAt });
+    },
+
+    async recordOwnWebhookSecretInUse() {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId: OWN_WEBHOOK_SECRETS_KEY },
+          UpdateExpression: 'SET since = if_not_exists(since, :now)',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
     },
 
     async addPendingPurge(integrationId) {

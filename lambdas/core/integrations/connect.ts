@@ -112,6 +112,9 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
+  // Before the integration exists: its deliveries must never meet a webhook path that still
+  // believes every body is signed with the app secret.
+  if (request.webhookSecret !== undefined) await deps.records.recordOwnWebhookSecretInUse();
   await deps.integrations.put(integration);
   const restoredRedactions = await restoreRedactions(integration, deps, now);
 

@@ -42,6 +42,8 @@ export interface IntegrationLifecycleRecords {
   /** Removes the encrypted token and webhook secret and stamps `redactedAt`. */
   eraseCredentials(integrationId: string, redactedAt: string): Promise<void>;
   recordReconcile(integrationId: string, reconciledAt: string): Promise<void>;
+  /** A store was connected with its own webhook secret: signatures can no longer be app-only. */
+  recordOwnWebhookSecretInUse(): Promise<void>;
   /**
    * Purges that did not finish within one invocation. The daily health check finishes them, so
    * a shop/redact of any size completes well inside Shopify's 30-day deadline.

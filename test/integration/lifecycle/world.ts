@@ -22,6 +22,7 @@ import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/pr
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
 import { createKmsTokenCipher } from '../../../lambdas/adapters/secrets/token-cipher.js';
@@ -133,7 +134,7 @@ export async function startWorld(tables: TestTables) {
   };
   const compliance = complianceTopics({ ...lifecycle, customers: customerStore });
   const webhook = createWebhookHandler({
-    integrations,
+    integrations: createWebhookIntegrationLookup(doc, names.Integrations, integrations),
     secrets: createWebhookSecrets({
       appSecretArn,
       cipher,

@@ -8,7 +8,9 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll } from 'vitest';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
+import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import type { RecordStore, RecordWrites } from '../../../lambdas/core/resources/record-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
@@ -92,14 +94,19 @@ export function useWebhookFixture() {
       },
     };
     const secrets: WebhookSecrets = {
-      appSecret: async () => APP_SECRET,
+      appSecrets: async () => [APP_SECRET],
       integrationSecret: async (i) =>
         i.encryptedWebhookSecret === undefined
           ? undefined
           : cipher.decrypt(i.encryptedWebhookSecret, { integrationId: i.integrationId }),
     };
+    // Store B has a secret of its own, recorded as connect records it.
+    await createIntegrationLifecycleStore(
+      tables.doc,
+      tables.names.Integrations,
+    ).recordOwnWebhookSecretInUse();
     f.handle = createWebhookHandler({
-      integrations,
+      integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
       secrets,
       topics: createTopicRegistry(resourceTopics(customersResource, counted)),
       processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),

@@ -34,8 +34,9 @@ describe('WebhookRejected', () => {
   const handle = createWebhookHandler({
     integrations: {
       findByShopDomain: async (shop) => (shop === integration.shopDomain ? [integration] : []),
+      ownWebhookSecretsInUse: async () => false,
     },
-    secrets: { appSecret: async () => 'app-secret', integrationSecret: async () => undefined },
+    secrets: { appSecrets: async () => ['app-secret'], integrationSecret: async () => undefined },
     processed: { has: async () => false, add: async () => undefined },
     topics: createTopicRegistry({
       'app/uninstalled': defineTopic({

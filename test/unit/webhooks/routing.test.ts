@@ -112,10 +112,24 @@ describe('X-Shopify-Triggered-At is an unsigned claim', () => {
 
 describe('authentication order', () => {
   const body = '{"id":1}';
-  const lookup = (found: Integration[]) => ({ findByShopDomain: async () => found });
+  /** A lookup that counts its calls: "before any DynamoDB lookup" is checked, not assumed. */
+  const lookup = (found: Integration[], ownSecretsInUse = true) => {
+    const calls = { find: 0, secretsInUse: 0 };
+    return {
+      calls,
+      findByShopDomain: async () => {
+        calls.find += 1;
+        return found;
+      },
+      ownWebhookSecretsInUse: async () => {
+        calls.secretsInUse += 1;
+        return ownSecretsInUse;
+      },
+    };
+  };
 
   it("an integration's own secret overrides the app secret", async () => {
-    const secrets = { appSecret: async () => 'app', integrationSecret: async () => 'own' };
+    const secrets = { appSecrets: async () => ['app'], integrationSecret: async () => 'own' };
     const request = (secret: string) => ({
       headers: { ...headers, 'X-Shopify-Hmac-Sha256': hmac(secret, body) },
       body,
@@ -127,7 +141,7 @@ describe('authentication order', () => {
   });
 
   it('never looks at the topic or body of an unsigned delivery', async () => {
-    const secrets = { appSecret: async () => 'app', integrationSecret: async () => undefined };
+    const secrets = { appSecrets: async () => ['app'], integrationSecret: async () => undefined };
     const request = {
       headers: { 'x-shopify-hmac-sha256': hmac('nope', 'x') },
       body: 'not json',
@@ -136,5 +150,32 @@ describe('authentication order', () => {
     await expect(authenticateDelivery(request, { integrations: lookup([]), secrets })).rejects.toMatchObject({
       httpStatus: 401,
     });
+  });
+
+  it('with no store on a secret of its own, a bad signature is refused before any integration lookup', async () => {
+    const secrets = { appSecrets: async () => ['app'], integrationSecret: async () => undefined };
+    const integrations = lookup([integration], false);
+    const forged = {
+      headers: { ...headers, 'x-shopify-hmac-sha256': hmac('guess', body) },
+      body,
+      isBase64Encoded: false,
+    };
+    await expect(authenticateDelivery(forged, { integrations, secrets })).rejects.toMatchObject({
+      httpStatus: 401,
+    });
+    expect(integrations.calls.find).toBe(0);
+  });
+
+  it('during a rotation, a body signed with the current or the previous app secret verifies', async () => {
+    const secrets = { appSecrets: async () => ['new', 'old'], integrationSecret: async () => undefined };
+    const signedWith = (secret: string) => ({
+      headers: { ...headers, 'x-shopify-hmac-sha256': hmac(secret, body) },
+      body,
+      isBase64Encoded: false,
+    });
+    const deps = { integrations: lookup([integration], false), secrets };
+    await expect(authenticateDelivery(signedWith('new'), deps)).resolves.toMatchObject({ kind: 'accepted' });
+    await expect(authenticateDelivery(signedWith('old'), deps)).resolves.toMatchObject({ kind: 'accepted' });
+    await expect(authenticateDelivery(signedWith('older'), deps)).rejects.toMatchObject({ httpStatus: 401 });
   });
 });
