@@ -117,6 +117,13 @@ export const configSchema = z
     tracing: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
     // customers/data_request exports hold personal data: kept this long, then DynamoDB's TTL removes them.
     dataExportRetentionDays: integer('expected an integer between 1 and 3650', 1, 3650).default(30),
+    /**
+     * Where backend events go: the account's `default` EventBridge bus, or a bus the stack
+     * creates (`stack`, named `shopify-sync-<stage>`) to keep them apart from other applications.
+     */
+    eventBus: z.enum(['default', 'stack'], { error: 'expected "default" or "stack"' }).default('default'),
+    /** A store whose syncs keep finding changes with no webhook for this long has lost its webhooks. */
+    webhooksSilentAfterHours: integer('expected an integer between 1 and 168', 1, 168).default(6),
     apiThrottleRateLimit: integer('expected a positive integer', 1).default(100),
     apiThrottleBurstLimit: integer('expected a positive integer', 1).default(200),
   })
@@ -132,6 +139,25 @@ export const configSchema = z
   });
 
 export type ShopifySyncConfig = z.output<typeof configSchema>;
+
+/**
+ * Minutes between two syncs of one store: the schedule's rate, or the minimum interval if that is
+ * longer. A cron schedule is taken as hourly (its period is not one number).
+ */
+export const syncIntervalMinutes = (
+  config: Pick<ShopifySyncConfig, 'syncSchedule' | 'minSyncIntervalMinutes'>,
+): number => {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(config.syncSchedule);
+  const scheduleMinutes = rate
+    ? Number(rate[1]) * { minute: 1, hour: 60, day: 1440 }[rate[2] as 'minute']
+    : 60;
+  return Math.max(scheduleMinutes, config.minSyncIntervalMinutes);
+};
+
+/** The issue's definition of stale: no successful sync for more than three sync intervals. */
+export const staleAfterMinutes = (
+  config: Pick<ShopifySyncConfig, 'syncSchedule' | 'minSyncIntervalMinutes'>,
+) => 3 * syncIntervalMinutes(config);
 
 export const configKeys = Object.keys(configSchema.shape) as readonly (keyof ShopifySyncConfig)[];
 
@@ -149,6 +175,49 @@ export const parseConfig = (raw: Record<string, unknown>): ShopifySyncConfig => 
   throw new InvalidConfigError([...new Set(lines)].join('\n'));
 };
 
+/** Edit distance, to suggest the key a typo meant. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (const [i, charA] of [...a].entries()) {
+    const current = [i + 1];
+    for (const [j, charB] of [...b].entries()) {
+      current.push(Math.min(previous[j + 1]! + 1, current[j]! + 1, previous[j]! + (charA === charB ? 0 : 1)));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+};
+
+/**
+ * Context keys shaped like this stack's settings (camelCase) that are not one of them: a typo in
+ * `alarmEmail` must fail the synth, not silently deploy without an alarm email. CDK's own keys
+ * (`@aws-cdk/...`, `aws:cdk:...`, lookups with `:`, kebab-case such as `acknowledged-issue-numbers`)
+ * never have that shape.
+ */
+export const unknownContextKeys = (keys: Iterable<string>): string[] =>
+  [...keys].filter(
+    (key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !(configKeys as readonly string[]).includes(key),
+  );
+
+const unknownKeyLine = (key: string): string => {
+  const [closest] = [...configKeys].sort((a, b) => distance(key, a) - distance(key, b));
+  const hint = closest && distance(key, closest) <= 3 ? ` (did you mean "${closest}"?)` : '';
+  return `Unknown context "${key}": not a setting of this stack${hint}`;
+};
+
 /** Reads every known key from CDK context; keys that are absent take their defaults. */
-export const configFromContext = (node: Node): ShopifySyncConfig =>
-  parseConfig(Object.fromEntries(configKeys.map((key) => [key, node.tryGetContext(key)])));
+export const configFromContext = (node: Node): ShopifySyncConfig => {
+  const unknown = unknownContextKeys(Object.keys(node.getAllContext() as Record<string, unknown>));
+  let config: ShopifySyncConfig | undefined;
+  let invalid: string[] = [];
+  try {
+    config = parseConfig(Object.fromEntries(configKeys.map((key) => [key, node.tryGetContext(key)])));
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    invalid = error.message.split('\n');
+  }
+  if (unknown.length > 0 || !config) {
+    throw new InvalidConfigError([...unknown.map(unknownKeyLine), ...invalid].join('\n'));
+  }
+  return config;
+};

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -6,10 +6,11 @@ import { resourceDefinitions } from '../lambdas/core/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { tableEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
-import type { ShopifySyncConfig } from './config.js';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { type ShopifySyncConfig, staleAfterMinutes, syncIntervalMinutes } from './config.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { LambdaFactory } from './constructs/lambda-function.js';
-import { Monitoring } from './constructs/monitoring.js';
+import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
 import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
 
@@ -24,6 +25,8 @@ export class ShopifySyncStack extends Stack {
   readonly syncPipeline: SyncPipeline;
   readonly monitoring: Monitoring;
   readonly lambdas: LambdaFactory;
+  /** Where backend events go: the account's default bus, or the stack's own. */
+  readonly eventBus: IEventBus;
 
   constructor(scope: Construct, id: string, props: ShopifySyncStackProps) {
     super(scope, id, props);
@@ -33,6 +36,10 @@ export class ShopifySyncStack extends Stack {
 
     const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
     const { tables, tokenKey, appSecret } = storage;
+    const eventBus =
+      config.eventBus === 'stack'
+        ? new EventBus(this, 'EventBus', { eventBusName: `shopify-sync-${config.stage}` })
+        : EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
 
     // Every Lambda gets the environment that lambdas/handlers/environment.ts describes; the queue
     // and webhook URLs follow once their constructs exist.
@@ -55,8 +62,12 @@ export class ShopifySyncStack extends Stack {
         SYNC_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
         SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
         SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
-        POWERTOOLS_SERVICE_NAME: 'shopify-sync',
-        POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_TRACE_ENABLED: String(config.tracing),
+        EVENT_BUS_NAME: eventBus.eventBusName,
+        STALE_AFTER_MINUTES: String(staleAfterMinutes(config)),
+        WEBHOOKS_SILENT_AFTER_MINUTES: String(config.webhooksSilentAfterHours * 60),
       },
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
@@ -98,9 +109,10 @@ export class ShopifySyncStack extends Stack {
         tables.SyncRuns.grantReadWriteData(fn);
         queue.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
+        eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy (on-demand check)
       },
       fanOut: (fn) => {
-        tables.Integrations.grantReadData(fn);
+        tables.Integrations.grantReadData(fn); // the due index, and the hourly store census (Scan)
         queue.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
@@ -109,22 +121,28 @@ export class ShopifySyncStack extends Stack {
         tables.SyncRuns.grantReadWriteData(fn);
         tokenKey.grantDecrypt(fn);
         queue.grantSendMessages(fn); // continuations of long syncs
+        eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
       },
       healthCheck: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
         tokenKey.grantDecrypt(fn);
+        eventBus.grantPutEventsTo(fn); // Webhooks Unhealthy
       },
     };
     for (const [lambdaId, fn] of lambdas.functions) capabilities[lambdaId](fn);
 
     const monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
       functions: lambdas.functions,
+      queue: syncPipeline.queue,
       deadLetterQueue: syncPipeline.deadLetterQueue,
       syncWorker: syncPipeline.syncWorker,
-      webhookServerErrors: ingestApi.routes
-        .filter((route) => route.auth === 'HMAC')
-        .map((route) => ingestApi.metricRouteServerErrors(route)),
+      api: ingestApi,
+      // Older than one sync interval plus two worker timeouts: the next round has begun behind it.
+      maxQueueAge: Duration.minutes(
+        syncIntervalMinutes(config) + Math.ceil((2 * config.workerTimeoutSeconds) / 60),
+      ),
       alarmEmail: config.alarmEmail,
     });
 
@@ -139,11 +157,19 @@ export class ShopifySyncStack extends Stack {
         'Store the Shopify app client secret here after deploy (aws secretsmanager put-secret-value)',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'EventBusName', {
+      value: eventBus.eventBusName,
+      description: 'EventBridge bus of the backend events (source shopify-sync)',
+    });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+    // The status console (npm run console) reads it to show and redrive dead-lettered syncs.
+    new CfnOutput(this, 'SyncDeadLetterQueueUrl', { value: syncPipeline.deadLetterQueue.queueUrl });
 
     this.storage = storage;
     this.ingestApi = ingestApi;
     this.syncPipeline = syncPipeline;
     this.monitoring = monitoring;
     this.lambdas = lambdas;
+    this.eventBus = eventBus;
   }
 }

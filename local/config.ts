@@ -21,6 +21,10 @@ export const localDefaults = {
   /** EventBridge `rate(1 hour)` and `rate(1 day)`. */
   syncScheduleSeconds: 3600,
   healthCheckScheduleSeconds: 86_400,
+  /** lib/config.ts staleAfterMinutes: 3 × the hourly sync interval. */
+  staleAfterMinutes: 180,
+  /** lib/config.ts webhooksSilentAfterHours (6) in minutes. */
+  webhooksSilentAfterMinutes: 360,
 } as const;
 
 /** Lambda timeouts, as in lib/constructs (API Gateway caps synchronous integrations at 30 s). */

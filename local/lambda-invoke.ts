@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { localAccountId, localRegion } from './aws/local-identity.js';
 
@@ -39,8 +41,53 @@ export const lambdaContext = (options: InvokeOptions, deadline: number): Context
   succeed: unsupported('succeed'),
 });
 
+type InvokeContext = Record<string | symbol, unknown>;
+
 /**
- * Invokes a handler the way Lambda does: with a Context whose remaining time counts down to the
+ * The invoke context store, as Lambda's runtime client provides it in multi-concurrency mode
+ * (`AWS_LAMBDA_MAX_CONCURRENCY`): one context per invocation, carried by AsyncLocalStorage. The
+ * local runtime runs many invocations in one process at once, so Powertools must keep each one's
+ * request id, log keys and metrics apart instead of sharing them.
+ */
+class LocalInvokeStore extends InvokeStoreBase {
+  private readonly als = new AsyncLocalStorage<InvokeContext>();
+  getContext() {
+    return this.als.getStore();
+  }
+  hasContext() {
+    return this.als.getStore() !== undefined;
+  }
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.als.getStore()?.[key] as T | undefined;
+  }
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key))
+      throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    const store = this.als.getStore();
+    if (store) store[key] = value;
+  }
+  run<T>(context: InvokeContext, fn: () => T): T {
+    return this.als.run({ ...context }, fn);
+  }
+}
+
+const localInvokeStore = new LocalInvokeStore();
+
+/**
+ * Installs the store where Lambda's runtime puts it (`globalThis.awslambda.InvokeStore`), in place
+ * of any single-context store an SDK client created on first use; returns the previous one.
+ */
+export const installInvokeStore = (): (() => void) => {
+  const lambdaGlobal = ((globalThis as { awslambda?: { InvokeStore?: unknown } }).awslambda ??= {});
+  const previous = lambdaGlobal.InvokeStore;
+  lambdaGlobal.InvokeStore = localInvokeStore;
+  return () => {
+    lambdaGlobal.InvokeStore = previous;
+  };
+};
+
+/**
+ * Invokes a handler the way Lambda does, inside its own invoke context: with a Context whose remaining time counts down to the
  * configured timeout, and a `LambdaTimeoutError` once it passes. In-process code cannot be frozen,
  * so a timed-out handler keeps running in the background; its result is discarded, as in Lambda.
  */
@@ -57,8 +104,12 @@ export async function invokeLambda<TEvent, TResult>(
       options.timeoutMs,
     );
   });
+  const invocation = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
   try {
-    return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+    return await Promise.race([
+      localInvokeStore.run(invocation, () => Promise.resolve().then(() => handler(event, context))),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -8,15 +9,22 @@ import { resourceNames } from '../lambdas/core/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
+import { createShopifySyncClient } from '../client/index.js';
+import { createConsoleHandler } from '../console/server.js';
+import { sqsDeadLetters } from '../console/dead-letters.js';
+import { openApiJson } from '../lambdas/handlers/contract/openapi.js';
 import { type AwsEndpoint, startAwsJsonEndpoint } from './aws/json-protocol.js';
 import { createLocalKms, type LocalKms } from './aws/kms-endpoint.js';
 import { localRegion } from './aws/local-identity.js';
 import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
 import { createLocalSqs } from './aws/sqs-endpoint.js';
+import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
+import { captureLambdaOutput, type LocalCloudWatch } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
+import { DEMO_ORGANIZATION } from './demo-connect.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
-import type { LambdaHandler } from './lambda-invoke.js';
+import { installInvokeStore, type LambdaHandler } from './lambda-invoke.js';
 import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
@@ -60,6 +68,8 @@ export interface LocalRuntimeOptions {
   /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
   readonly startWorker?: boolean;
   readonly log?: (line: string) => void;
+  /** Print the handlers' JSON log lines (default true); they are recorded in `cloudWatch` either way. */
+  readonly echoHandlerLogs?: boolean;
 }
 
 export interface LocalRuntime {
@@ -77,6 +87,10 @@ export interface LocalRuntime {
   readonly shopify: ShopifyBackend;
   readonly secrets: LocalSecretsManager;
   readonly kms: LocalKms;
+  /** The backend events the handlers put on EventBridge, recorded (and printed) locally. */
+  readonly events: LocalEventBridge;
+  /** The handlers' log lines and EMF metrics, as CloudWatch would receive them. */
+  readonly cloudWatch: LocalCloudWatch;
   /** Moves every dead-lettered sync back onto the sync queue; returns how many. */
   redriveDeadLetters(): number;
   stop(): Promise<void>;
@@ -95,6 +109,7 @@ async function loadHandler(id: LambdaId, overrides: LocalRuntimeOptions['handler
 }
 
 const functionName = (id: LambdaId) => `local-${id}`;
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Starts the whole system in this process: DynamoDB (Local), the Shopify simulator, local SQS /
@@ -132,7 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dynamoClient = new DynamoDBClient({
       endpoint: dynamoEndpoint,
       region: localRegion,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: localCredentials,
     });
     await createTables(dynamoClient, tableNames);
     dynamoClient.destroy();
@@ -142,9 +157,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sqs = createLocalSqs(() => awsUrl);
     const secrets = createLocalSecretsManager();
     const kms = createLocalKms();
-    const awsEndpoint = await startAwsJsonEndpoint([sqs.service, secrets.service, kms.service], {
-      port: options.awsPort ?? 0,
-    });
+    const events = createLocalEventBridge(log);
+    const awsEndpoint = await startAwsJsonEndpoint(
+      [sqs.service, secrets.service, kms.service, events.service],
+      {
+        port: options.awsPort ?? 0,
+      },
+    );
     cleanups.push(() => awsEndpoint.stop());
     awsUrl = awsEndpoint.url;
 
@@ -175,7 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       demoShop: demoShop === false ? false : (demoShop ?? {}),
     });
     cleanups.push(() => shopify.stop());
-    // The secret every simulated shop signs with, demo store or not.
+    // The secret webhooks are verified against: the simulator's, or SHOPIFY_APP_SECRET for an external server.
     const appSecretArn = secrets.putSecret('shopify-sync/app-secret', shopify.appSecret);
     const tokenKeyId = kms.createKey('alias/shopify-sync-tokens');
 
@@ -202,15 +221,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
       POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+      EVENT_BUS_NAME: 'default',
+      STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
+      WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
     };
     const lambdaEnv: Record<string, string> = {
       ...environment,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      // Metrics go to the local CloudWatch below, which reads their EMF lines off stdout.
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      // Invocations run concurrently in this one process (see lambda-invoke.ts).
+      AWS_LAMBDA_MAX_CONCURRENCY: '10',
+      // As Lambda sets it: Powertools reports the first invocation of each handler as a cold start.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // The standard SDK v3 variables: handlers build ordinary clients and land here.
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: awsEndpoint.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: awsEndpoint.url,
       AWS_ENDPOINT_URL_KMS: awsEndpoint.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint.url,
       AWS_REGION: localRegion,
       AWS_DEFAULT_REGION: localRegion,
       AWS_ACCESS_KEY_ID: 'local',
@@ -231,6 +260,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     });
 
+    // Powertools looks for the invoke store as soon as AWS_LAMBDA_MAX_CONCURRENCY is set.
+    cleanups.push(installInvokeStore());
+    const cloudWatch = captureLambdaOutput({ echo: options.echoHandlerLogs ?? true });
+    cleanups.push(() => cloudWatch.stop());
+
     // Handlers, imported only now that the environment is in place.
     const handlers = new Map<LambdaId, AnyHandler>();
     for (const id of Object.keys(lambdaCatalog) as LambdaId[])
@@ -245,6 +279,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         timeoutMs: lambdaTimeoutSeconds[route.lambda] * 1000,
       })),
     );
+
+    // Beside the API, as API Gateway never would: the OpenAPI document and the status console.
+    const consoleHandler = createConsoleHandler({
+      client: createShopifySyncClient({ apiUrl: httpApi.url, credentials: false }),
+      deadLetters: sqsDeadLetters(
+        new SQSClient({ endpoint: awsEndpoint.url, region: localRegion, credentials: localCredentials }),
+        deadLetterQueue.url,
+      ),
+      organizations: [DEMO_ORGANIZATION],
+      target: 'local runtime',
+      log,
+    });
+    httpApi.setFallback(async (request, response) => {
+      if (request.method === 'GET' && request.url === '/openapi.json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(openApiJson({ routes: options.routes ?? apiRoutes, serverUrl: httpApi.url }));
+        return true;
+      }
+      return consoleHandler(request, response);
+    });
 
     const syncWorker = new SqsEventSource({
       queue: syncQueue,
@@ -301,6 +355,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       shopify,
       secrets,
       kms,
+      events,
+      cloudWatch,
       redriveDeadLetters: () => deadLetterQueue.redriveTo(syncQueue),
       stop: stopAll,
     };

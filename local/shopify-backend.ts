@@ -7,6 +7,9 @@ export interface DemoShop {
   /** The app's client secret: signs the simulator's webhooks, held in the local APP_SECRET_ARN secret. */
   readonly appSecret: string;
   readonly customers: number;
+  /** The first order has hundreds of line items; the first product more variants than a page. */
+  readonly orders: number;
+  readonly products: number;
 }
 
 export const defaultDemoShop: DemoShop = {
@@ -15,6 +18,8 @@ export const defaultDemoShop: DemoShop = {
   accessToken: 'shpat_00000000000000000000000000demo',
   appSecret: 'shpss_00000000000000000000000000demo',
   customers: 250,
+  orders: 120,
+  products: 40,
 };
 
 export interface ShopifyBackend {
@@ -57,6 +62,8 @@ export async function startShopifyBackend(options: {
       shopDomain: demoShop.shopDomain,
       accessToken: demoShop.accessToken,
       seedCustomers: demoShop.customers,
+      seedOrders: demoShop.orders,
+      seedProducts: demoShop.products,
     });
   }
   return {

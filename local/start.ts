@@ -82,6 +82,8 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     '',
     'shopify-sync local runtime',
     '',
+    `  Status console      ${runtime.apiUrl}/console`,
+    `  OpenAPI document    ${runtime.apiUrl}/openapi.json`,
     `  HTTP API            ${runtime.apiUrl}  (IAM routes: no SigV4 check locally)`,
     ...apiRoutes.map(
       (r) => `    ${r.method.padEnd(7)}${r.path.padEnd(pathWidth)}  ${r.lambda.padEnd(8)}${r.auth}`,
@@ -96,7 +98,7 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,
     ...(shop
       ? [
-          `    demo store        ${shop.shopDomain}  (${shop.customers} customers)`,
+          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products)`,
           `    access token      ${shop.accessToken}`,
           `    app secret        ${shop.appSecret}  (signs webhooks)`,
         ]
@@ -121,8 +123,11 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
       `  # 2. Connect it (done at start-up unless --no-connect; again = reconnect, 200): webhooks + initial sync`,
       `  curl -s -X POST ${api}/organizations/org-demo/integrations -H 'Content-Type: application/json' \\`,
       `    -d '{"shopDomain":"${shop.shopDomain}","accessToken":"${shop.accessToken}"}'`,
-      '  # 3. Read the mirrored customers',
+      '  # 3. Read the mirrored customers, orders (also by customer) and products',
       `  curl -s '${api}/organizations/org-demo/customers?limit=2'`,
+      `  curl -s '${api}/organizations/org-demo/orders?limit=2'`,
+      `  curl -s '${api}/organizations/org-demo/orders?customerId=<customer id>'`,
+      `  curl -s '${api}/organizations/org-demo/products?updatedSince=2026-01-01T00:00:00Z&limit=2'`,
       '  # 4. Change a customer in the store: the signed customers/update webhook updates the mirror',
       `  curl -s ${simulator.controlUrl}/shops/${shop.shopDomain}/customers   # pick an id`,
       `  curl -s -X PATCH ${simulator.controlUrl}/shops/${shop.shopDomain}/customers/<id> \\`,
@@ -158,7 +163,15 @@ async function main(): Promise<void> {
       ({ run }) =>
         console.log(
           run.status === 'succeeded'
-            ? `Demo store mirrored. Try: curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/customers?limit=2'`
+            ? [
+                `Demo store mirrored: ${Object.entries(run.resources ?? {})
+                  .map(([name, r]) => `${r.written} ${name}`)
+                  .join(', ')}.`,
+                ...Object.keys(run.resources ?? {}).map(
+                  (name) =>
+                    `  curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/${name}?limit=2'`,
+                ),
+              ].join('\n')
             : `Initial sync ended ${run.status}${run.lastError ? `: ${run.lastError}` : ''}`,
         ),
       (error: unknown) => console.error(`Connecting the demo store failed: ${(error as Error).message}`),

@@ -1,9 +1,21 @@
 /**
- * Powertools Logger and Metrics, created once per container and imported by every handler.
- * Logs carry ids and outcomes only: never payloads (personal data) or secrets.
+ * Powertools Logger, Metrics and Tracer, created once per container and used by every handler
+ * (and by nothing in core/, which sees only the Logger port). Logs carry ids and outcomes only:
+ * never payloads (personal data) or secrets.
+ *
+ * Metric dimensions never name a store: CloudWatch bills every dimension combination as its own
+ * metric, so per-shop dimensions would grow the bill with the customer list. Per-store detail
+ * lives in the logs (appended keys), the integration record and the backend events.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { ShopifyGraphql } from '../core/shopify-graphql.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'shopify-sync';
 
@@ -13,3 +25,58 @@ export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ShopifySync',
 });
+
+/** Off unless the stack deploys with `-c tracing=true` (POWERTOOLS_TRACE_ENABLED) and runs in Lambda. */
+export const tracer = new Tracer({ serviceName });
+
+export { MetricUnit };
+
+/**
+ * Every handler's entry point: the request id, function name and cold-start flag on every log line
+ * (and the keys a unit of work appended taken off after the invocation), a `ColdStart` metric,
+ * stored metrics flushed even when the handler throws, and the invocation traced.
+ */
+export const lambdaHandler = <TEvent, TResult>(
+  handler: (event: TEvent, context: Context) => Promise<TResult>,
+) =>
+  middy(handler)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+
+/** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */
+export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+
+/**
+ * A Shopify GraphQL port whose every call (throttle waits and retries included) is one X-Ray
+ * subsegment, annotated with the points Shopify charged, so a slow sync shows where time went.
+ */
+export const tracedGraphql = (graphql: ShopifyGraphql, operation: string): ShopifyGraphql => {
+  if (!tracer.isTracingEnabled()) return graphql;
+  return {
+    ...(graphql.availableNow && { availableNow: () => graphql.availableNow!() }),
+    async query(document, variables, dataSchema, options) {
+      const parent = tracer.getSegment();
+      const subsegment = parent?.addNewSubsegment(`Shopify ${operation}`);
+      if (subsegment) tracer.setSegment(subsegment);
+      try {
+        const result = await graphql.query(document, variables, dataSchema, options);
+        subsegment?.addAnnotation('shopifyCostUsed', result.stats.costUsed);
+        subsegment?.addAnnotation('throttleWaitMs', result.stats.throttleWaitMs);
+        return result;
+      } catch (error) {
+        if (error instanceof Error) subsegment?.addError(error);
+        throw error;
+      } finally {
+        subsegment?.close();
+        if (parent) tracer.setSegment(parent);
+      }
+    },
+  };
+};
+
+/** The fields an error is logged with: its name, message and stack, never what it was about. */
+export const errorFields = (error: unknown): { error: Error | { name: string; message: string } } =>
+  error instanceof Error
+    ? { error }
+    : { error: { name: 'NonError', message: 'A non-Error value was thrown' } };

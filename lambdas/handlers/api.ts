@@ -5,7 +5,8 @@
  */
 import { HttpError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger as defaultLogger } from '../adapters/observability.js';
+import { logger as defaultLogger, errorFields, lambdaHandler } from '../adapters/observability.js';
+import { withLogKeys } from '../core/log-scope.js';
 import { apiDeps, composition } from './composition-root.js';
 import type { Logger } from '../core/logger.js';
 import { errorResponse, isExpectedError } from './http-response.js';
@@ -42,18 +43,25 @@ export const createApiHandler = (deps: ApiDeps) => {
     if (error instanceof HttpError) {
       return json(error.statusCode, { error: { code: error.errorType, message: error.message } });
     }
-    logger.error('Unhandled API error', { error: error.name });
+    logger.error('Unhandled API error', errorFields(error));
     return fromProxyResult(errorResponse(error));
   });
 
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-    app.resolve(event, context);
+    withLogKeys(
+      logger,
+      {
+        route: event.routeKey,
+        integrationId: event.pathParameters?.integrationId,
+        organizationId: event.pathParameters?.organizationId,
+      },
+      () => app.resolve(event, context),
+    );
 };
 
 let lazy: ReturnType<typeof createApiHandler> | undefined;
 
-export const handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-): Promise<APIGatewayProxyStructuredResultV2> =>
-  (lazy ??= createApiHandler(apiDeps(composition())))(event, context);
+export const handler = lambdaHandler(
+  (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    (lazy ??= createApiHandler(apiDeps(composition())))(event, context),
+);

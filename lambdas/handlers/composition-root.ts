@@ -6,6 +6,7 @@
  * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +22,10 @@ import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js'
 import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
-import { logger } from '../adapters/observability.js';
+import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
+import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
+import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
+import { logger, traced, tracedGraphql } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
@@ -34,7 +38,7 @@ import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/dele
 import type { CustomerRecord } from '../core/customers/customer-record.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
-import { resourceDefinitions, type ResourceTableId } from '../core/resources/registry.js';
+import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
 import type { ResourceDefinition } from '../core/resources/resource-definition.js';
 import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
@@ -62,7 +66,10 @@ const mirrorOf = <TRecord extends MirroredRecord>(
 ) => {
   const tableName = tables[definition.table.id];
   // Webhook writes record their body's receipt in the same transaction (the replay guard).
-  const store = createRecordStore<TRecord>(doc, tableName, { receipts: receiptsOf(tables) });
+  const store = createRecordStore<TRecord>(doc, tableName, {
+    sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+    receipts: receiptsOf(tables),
+  });
   return {
     definition,
     name: definition.name,
@@ -79,29 +86,37 @@ const mirrorOf = <TRecord extends MirroredRecord>(
 export const compose = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const settings = parseLambdaEnvironment(env);
   const { tables } = settings;
-  const dynamo = new DynamoDBClient({});
+  // Traced: each AWS call is an X-Ray subsegment when tracing is on (a no-op otherwise).
+  const dynamo = traced(new DynamoDBClient({}));
   const doc = createDocumentClient(dynamo);
   const config = syncConfigOf(settings);
   const integrations = createIntegrationStore(doc, tables.Integrations);
   const records = createIntegrationLifecycleStore(doc, tables.Integrations);
   const runs = createSyncRunStore(doc, tables.SyncRuns);
   const state = createSyncStateStore(doc, tables.Integrations);
-  const queue = createSqsSyncQueue({ client: new SQSClient({}), queueUrl: settings.SYNC_QUEUE_URL });
-  const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: new KMSClient({}) });
+  const queue = createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL });
+  const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
   const shopify: ShopifyConnector = (shopDomain, accessToken) =>
-    new ShopifyAdminClient({
-      shopDomain,
-      accessToken,
-      apiVersion: settings.SHOPIFY_API_VERSION,
-      urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
-    });
+    tracedGraphql(
+      new ShopifyAdminClient({
+        shopDomain,
+        accessToken,
+        apiVersion: settings.SHOPIFY_API_VERSION,
+        urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
+      }),
+      'Admin GraphQL',
+    );
+  const events = createEventBridgeEvents({
+    client: traced(new EventBridgeClient({})),
+    eventBusName: settings.EVENT_BUS_NAME,
+  });
   // The deployment's resources (CDK context `resources`), in registration order.
-  const mirrored = resourceDefinitions.filter((definition) =>
+  const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
   );
   // Erasure reaches every registered resource's table: data mirrored before a resource was
   // deselected is personal data all the same.
-  const everyMirror = resourceDefinitions.map((definition) => mirrorOf(doc, tables, definition));
+  const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
   const ledger = createRedactionLedger(doc, tables.Integrations);
   return {
@@ -120,10 +135,11 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     everyMirror,
     /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
-    webhookTopics: webhookTopicsFor(mirrored, resourceDefinitions),
+    webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     ledger,
     receipts: receiptsOf(tables),
     logger,
+    events,
     syncStarter: createSyncStarter({
       integrations,
       runs,
@@ -149,6 +165,7 @@ const lifecycleDeps = (c: Composition) => ({
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
   webhookTopics: c.webhookTopics,
   logger: c.logger,
+  events: c.events,
 });
 
 export const apiDeps = (c: Composition) => ({
@@ -161,6 +178,11 @@ export const fanOutDeps = (c: Composition) => ({
   due: createDueIntegrations(c.doc, c.settings.tables.Integrations),
   queue: c.queue,
   minSyncIntervalMinutes: c.config.minSyncIntervalMinutes,
+  census: {
+    integrations: scanIntegrationStates(c.doc, c.settings.tables.Integrations),
+    staleAfterMs: c.settings.STALE_AFTER_MINUTES * 60_000,
+    webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
+  },
 });
 
 export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
@@ -183,6 +205,7 @@ export const webhookDeps = (c: Composition) => ({
   ),
   secrets: createWebhookSecrets({ appSecretArn: c.settings.APP_SECRET_ARN, cipher: c.cipher }),
   processed: createProcessedDeliveries(c.doc, c.receipts),
+  activity: createWebhookActivityStore(c.doc, c.settings.tables.Integrations),
 });
 
 export const syncWorkerDeps = (c: Composition) => ({
@@ -196,6 +219,8 @@ export const syncWorkerDeps = (c: Composition) => ({
   resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
   afterSync: deletionReconcile(c),
+  events: c.events,
+  webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
 });
 
 /** The sync worker's post-sync step: finds deletes that webhooks missed, resource by resource. */

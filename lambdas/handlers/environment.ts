@@ -40,6 +40,12 @@ export const lambdaSettingsSchema = z.object({
   DATA_EXPORT_RETENTION_DAYS: positiveInt(DEFAULT_DATA_EXPORT_RETENTION_DAYS),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
+  /** The EventBridge bus of the backend events: `default` (the account's) or the stack's own. */
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  /** 3× the sync interval: an active store this long without a successful sync is stale. */
+  STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(180),
+  /** A store that keeps healing with no webhook for this long has lost its deliveries. */
+  WEBHOOKS_SILENT_AFTER_MINUTES: z.coerce.number().int().nonnegative().default(360),
 });
 
 type TableVariable = (typeof tableEnvVar)[keyof typeof tableEnvVar];

@@ -3,7 +3,13 @@
  * no route reaches it from the internet.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import {
+  logger as defaultLogger,
+  errorFields,
+  lambdaHandler,
+  metrics as defaultMetrics,
+} from '../adapters/observability.js';
+import { type CensusFields, type StoreCensus, takeStoreCensus } from '../core/integrations/store-census.js';
 import { fanOutDeps, composition } from './composition-root.js';
 import { type DueIntegrations, fanOut, type FanOutSummary } from '../core/sync/fan-out.js';
 import type { Logger } from '../core/logger.js';
@@ -16,6 +22,15 @@ export interface FanOutDeps {
   readonly now?: () => number;
   readonly logger?: Logger;
   readonly metrics?: typeof defaultMetrics;
+  /**
+   * Every integration's state, counted into store gauges each round (the fan-out already runs
+   * on the sync schedule, so "stale" and "needs attention" are never older than one interval).
+   */
+  readonly census?: {
+    readonly integrations: AsyncIterable<readonly CensusFields[]>;
+    readonly staleAfterMs: number;
+    readonly webhooksSilentAfterMs: number;
+  };
 }
 
 export const createFanOutHandler = (deps: FanOutDeps) => {
@@ -31,13 +46,35 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
     });
     metrics.addMetric('SyncsEnqueued', MetricUnit.Count, summary.enqueued);
     metrics.addMetric('SyncsNotEnqueued', MetricUnit.Count, summary.failed);
+    const census = await countStores();
+    if (census) {
+      metrics.addMetric('StoresActive', MetricUnit.Count, census.active);
+      metrics.addMetric('StoresNeedingAttention', MetricUnit.Count, census.needingAttention);
+      metrics.addMetric('StoresStale', MetricUnit.Count, census.stale);
+      metrics.addMetric('StoresWebhooksSilent', MetricUnit.Count, census.webhooksSilent);
+    }
     metrics.publishStoredMetrics();
-    logger.info('Fan-out finished', { ...summary });
+    logger.info('Fan-out finished', { ...summary, ...(census && { census }) });
     return summary;
   };
+
+  /** A failed census leaves the gauges without a data point (their alarms say so); syncs still go out. */
+  async function countStores(): Promise<StoreCensus | undefined> {
+    if (!deps.census) return undefined;
+    try {
+      return await takeStoreCensus(deps.census.integrations, {
+        ...deps.census,
+        now: (deps.now ?? Date.now)(),
+      });
+    } catch (error) {
+      logger.error('Store census failed', errorFields(error));
+      return undefined;
+    }
+  }
 };
 
 let lazy: ReturnType<typeof createFanOutHandler> | undefined;
 
-export const handler = (): Promise<FanOutSummary> =>
-  (lazy ??= createFanOutHandler(fanOutDeps(composition())))();
+export const handler = lambdaHandler(async (): Promise<FanOutSummary> =>
+  (lazy ??= createFanOutHandler(fanOutDeps(composition())))(),
+);

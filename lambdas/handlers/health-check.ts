@@ -6,7 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { metrics as defaultMetrics } from '../adapters/observability.js';
+import { lambdaHandler, metrics as defaultMetrics } from '../adapters/observability.js';
 import { healthCheckDeps, composition } from './composition-root.js';
 import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage.js';
 import type { IntegrationRepository } from '../core/integrations/ports.js';
@@ -37,5 +37,6 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
 
 let lazy: ReturnType<typeof createHealthCheckHandler> | undefined;
 
-export const handler = async (event: unknown, context: Context) =>
-  (lazy ??= createHealthCheckHandler(healthCheckDeps(composition())))(event, context);
+export const handler = lambdaHandler(async (event: unknown, context: Context) =>
+  (lazy ??= createHealthCheckHandler(healthCheckDeps(composition())))(event, context),
+);

@@ -6,9 +6,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import {
+  logger as defaultLogger,
+  lambdaHandler,
+  metrics as defaultMetrics,
+} from '../adapters/observability.js';
+import { withLogKeys } from '../core/log-scope.js';
 import { syncWorkerDeps, composition } from './composition-root.js';
-import { runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
+import { runIdOf, runSync, type SyncDeps, type SyncOutcome, type SyncTotals } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
 
 export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
@@ -58,18 +63,48 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
       const message = syncMessageSchema.safeParse(body);
       // Kept for the DLQ (after the usual retries) so an operator can see what sent it.
       if (!message.success) throw new InvalidSyncMessageError(`Malformed sync message ${record.messageId}`);
-      const outcome = await runSync(
+      const delivery = {
+        message: message.data,
+        messageId: record.messageId,
+        sentAt: Number(record.attributes.SentTimestamp) || Date.now(),
+        receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+        shouldPause: () => context.getRemainingTimeInMillis() < pauseMarginMs,
+        deadline: Date.now() + context.getRemainingTimeInMillis() - pauseMarginMs,
+      };
+      const outcome = await withLogKeys(
+        logger,
         {
-          message: message.data,
+          integrationId: delivery.message.integrationId,
+          runId: runIdOf(delivery),
           messageId: record.messageId,
-          sentAt: Number(record.attributes.SentTimestamp) || Date.now(),
-          receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-          shouldPause: () => context.getRemainingTimeInMillis() < pauseMarginMs,
-          deadline: Date.now() + context.getRemainingTimeInMillis() - pauseMarginMs,
         },
-        syncDeps,
+        () => runSync(delivery, syncDeps),
       );
       metrics.addMetric(metricOf[outcome.outcome], MetricUnit.Count, 1);
+      if (outcome.outcome === 'succeeded') addRunMetrics(outcome.totals);
+      if (outcome.outcome === 'failed' && outcome.needsAttention)
+        metrics.addMetric('IntegrationsNeedingAttention', MetricUnit.Count, 1);
+    };
+    /** Totals of a finished run; no store dimension (see adapters/observability.ts). */
+    const addRunMetrics = (totals: SyncTotals) => {
+      metrics.addMetric('RecordsSeen', MetricUnit.Count, totals.recordsSeen);
+      metrics.addMetric('RecordsWritten', MetricUnit.Count, totals.recordsWritten);
+      metrics.addMetric('HealedBySync', MetricUnit.Count, totals.healedBySync);
+      metrics.addMetric('ShopifyCostUsed', MetricUnit.Count, totals.shopifyCostUsed);
+      metrics.addMetric('ShopifyThrottleWaits', MetricUnit.Count, totals.throttleWaits);
+      metrics.addMetric('ShopifyThrottledResponses', MetricUnit.Count, totals.throttledResponses);
+      // Per resource too: a bounded dimension (the registered resources), never a store.
+      // (A single metric is published, and its dimensions dropped, at its first addMetric.)
+      for (const [resource, counts] of Object.entries(totals.resources)) {
+        for (const [name, value] of [
+          ['RecordsWritten', counts.written],
+          ['HealedBySync', counts.healedBySync],
+        ] as const) {
+          const perResource = metrics.singleMetric();
+          perResource.addDimension('resource', resource);
+          perResource.addMetric(name, MetricUnit.Count, value);
+        }
+      }
     };
     try {
       return await processPartialResponse(event, processRecord, processor, {
@@ -84,5 +119,6 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
 
 let lazy: ReturnType<typeof createSyncWorkerHandler> | undefined;
 
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  (lazy ??= createSyncWorkerHandler(syncWorkerDeps(composition())))(event, context);
+export const handler = lambdaHandler((event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  (lazy ??= createSyncWorkerHandler(syncWorkerDeps(composition())))(event, context),
+);

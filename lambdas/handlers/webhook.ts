@@ -4,7 +4,13 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../adapters/observability.js';
+import {
+  errorFields,
+  lambdaHandler,
+  logger as defaultLogger,
+  metrics as defaultMetrics,
+} from '../adapters/observability.js';
+import { withLogKeys } from '../core/log-scope.js';
 import { webhookDeps, composition } from './composition-root.js';
 import {
   type IntegrationLookup,
@@ -14,6 +20,7 @@ import {
 import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
+import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -25,8 +32,10 @@ export interface WebhookHandlerDeps {
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
-  /** The clock that stamps receipt (tests pin it; X-Shopify-Triggered-At is bounded by it). */
-  readonly now?: () => Date;
+  /** Records `lastWebhookAt` on the integration (webhook delivery health). */
+  readonly activity?: WebhookActivity;
+  /** The clock (ms): stamps receipt, which bounds X-Shopify-Triggered-At; tests pin it. */
+  readonly now?: () => number;
 }
 
 type Outcome = WebhookOutcome['outcome'] | 'rejected' | 'failed';
@@ -57,20 +66,26 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const { topics } = deps;
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
+  const now = deps.now ?? Date.now;
 
   return async (
     event: APIGatewayProxyEventV2,
     _context?: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     // Only ids and outcomes are logged: the body carries personal data, the headers a signature.
+    // The shop domain is the delivery's unsigned claim until the signature is verified.
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     );
-    const trace = {
-      shop: headers['x-shopify-shop-domain'],
+    const keys = {
+      shopDomain: headers['x-shopify-shop-domain'],
       topic: headers['x-shopify-topic'],
       webhookId: headers['x-shopify-webhook-id'],
     };
+    return withLogKeys(logger, keys, () => handle(event));
+  };
+
+  async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     let outcome: Outcome = 'failed';
     let reason: string | undefined;
     try {
@@ -80,51 +95,64 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
           integrations: deps.integrations,
           secrets: deps.secrets,
           maxBodyBytes: deps.maxBodyBytes,
-          now: deps.now,
+          now: () => new Date(now()),
         },
       );
       if (authentication.kind === 'ignored') {
         outcome = 'ignored';
-        logger.info('webhook ignored', { ...trace, outcome, reason: authentication.reason });
+        logger.info('webhook ignored', { outcome, reason: authentication.reason });
         return jsonResponse(200, { outcome, reason: authentication.reason });
       }
       const { integration } = authentication;
-      const { delivery } = authentication;
-      const result = await ingest(delivery, integration, { topics, processed: deps.processed });
-      // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
-      if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
-        deps.integrations.forget?.(delivery.shopDomain);
-      outcome = result.outcome;
-      logger.info(`webhook ${outcome}`, { ...trace, integrationId: integration.integrationId, ...result });
-      return jsonResponse(200, result);
+      // Signed by Shopify and matched to a store: the delivery-volume signal of the dashboard.
+      metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
+      return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
+        const { delivery } = authentication;
+        const result = await ingest(delivery, integration, { topics, processed: deps.processed });
+        // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
+        if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
+          deps.integrations.forget?.(delivery.shopDomain);
+        outcome = result.outcome;
+        logger.info(`webhook ${outcome}`, { ...result });
+        // Only a delivery this store's body was processed for proves its subscriptions: a replay
+        // (duplicate) under its header proves nothing and must not write on its integration.
+        if (result.outcome === 'written' || result.outcome === 'stale') await recordActivity(integration);
+        return jsonResponse(200, result);
+      });
     } catch (error) {
       if (!isExpectedError(error)) {
-        logger.error('webhook failed', { ...trace, outcome, error: { name: (error as Error)?.name } });
+        logger.error('webhook failed', { outcome, ...errorFields(error) });
         return errorResponse(error);
       }
       outcome = 'rejected';
       reason = rejectionReason(error.code);
-      logger.warn(`webhook ${outcome}`, {
-        ...trace,
-        outcome,
-        code: error.code,
-        reason,
-        message: error.message,
-      });
+      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason, message: error.message });
       return errorResponse(error);
     } finally {
-      if (reason === undefined) metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
-      else {
+      // Also undimensioned, for the dashboard and the alarm that watch all rejections.
+      metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
+      if (reason !== undefined) {
         const rejected = metrics.singleMetric();
         rejected.addDimension('reason', reason);
         rejected.addMetric(metricName.rejected, MetricUnit.Count, 1);
       }
       metrics.publishStoredMetrics();
     }
-  };
+  }
+
+  /** A verified delivery proves the store's subscriptions reach us; never fails the delivery. */
+  async function recordActivity(integration: Parameters<typeof noteWebhookActivity>[0]): Promise<void> {
+    if (!deps.activity) return;
+    try {
+      await noteWebhookActivity(integration, now(), deps.activity);
+    } catch (error) {
+      logger.warn('lastWebhookAt not recorded', errorFields(error));
+    }
+  }
 };
 
 let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context) =>
-  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context);
+export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2, context: Context) =>
+  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context),
+);

@@ -131,10 +131,27 @@ export class IngestApi extends Construct {
 
   /** 5xx answers on one route, e.g. Shopify's webhook deliveries. */
   metricRouteServerErrors(route: ApiRoute): Metric {
+    return this.metricRoute(route, '5xx');
+  }
+
+  /** One route's 4xx, 5xx (sums) or latency (the statistic given), from the stage's detailed metrics. */
+  metricRoute(route: ApiRoute, metricName: '4xx' | '5xx' | 'Latency', statistic: string = 'Sum'): Metric {
+    return new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: this.api.apiId, Stage: STAGE_NAME, Route: `${route.method} ${route.path}` },
+      statistic,
+      period: Duration.minutes(5),
+      label: `${route.method} ${route.path}${metricName === 'Latency' ? ` ${statistic}` : ''}`,
+    });
+  }
+
+  /** 5xx answers of the whole stage: every route, the IAM-authorised ones included. */
+  metricServerErrors(): Metric {
     return new Metric({
       namespace: 'AWS/ApiGateway',
       metricName: '5xx',
-      dimensionsMap: { ApiId: this.api.apiId, Stage: STAGE_NAME, Route: `${route.method} ${route.path}` },
+      dimensionsMap: { ApiId: this.api.apiId, Stage: STAGE_NAME },
       statistic: 'Sum',
       period: Duration.minutes(5),
     });

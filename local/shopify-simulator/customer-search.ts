@@ -62,7 +62,10 @@ export function parseCustomerSearch(query: string | null | undefined): Term[] {
   return terms;
 }
 
-const fieldValue = (customer: SimCustomer, field: Field): bigint | number => {
+/** Customers and orders are searched the same way: by id and timestamps. */
+type Searchable = Pick<SimCustomer, 'id' | 'updatedAt' | 'createdAt'>;
+
+const fieldValue = (customer: Searchable, field: Field): bigint | number => {
   switch (field) {
     case 'updated_at':
       return customer.updatedAt;
@@ -73,7 +76,7 @@ const fieldValue = (customer: SimCustomer, field: Field): bigint | number => {
   }
 };
 
-export function matchesSearch(customer: SimCustomer, terms: readonly Term[]): boolean {
+export function matchesSearch(customer: Searchable, terms: readonly Term[]): boolean {
   return terms.every((term) => {
     const actual = fieldValue(customer, term.field);
     switch (term.comparison) {

@@ -2,6 +2,8 @@ import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { type Keyed, paginate, type PageArgs } from './connection.js';
 import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from './customer.js';
 import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
+import { orderView, type SimOrder } from './orders.js';
+import { productView, type SimProduct } from './products.js';
 import type { SimulatedShop } from './shop.js';
 import { graphqlDateTime } from './time-format.js';
 import type { webhookFormats, WebhookSubscription } from './webhooks.js';
@@ -131,7 +133,10 @@ const searchTerms = (query: unknown) => {
   }
 };
 
-const customerSortValue = (customer: SimCustomer, sortKey: string): bigint => {
+const customerSortValue = (
+  customer: Pick<SimCustomer, 'id' | 'updatedAt' | 'createdAt'>,
+  sortKey: string,
+): bigint => {
   switch (sortKey) {
     case 'ID':
       return BigInt(customer.id);
@@ -168,6 +173,65 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
     return {
       nodes: page.nodes.map(customerView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: customerView(edge.node) })),
+      pageInfo: page.pageInfo,
+    };
+  };
+
+  /** An app without the resource's scope gets ACCESS_DENIED for it, as from Shopify. */
+  const requireAccess = (field: string) => {
+    if (shop.deniedFields.includes(field))
+      throw new GraphQLError(
+        `Access denied for ${field} field. Required access: \`read_${field}\` access scope.`,
+        {
+          extensions: { code: 'ACCESS_DENIED' },
+        },
+      );
+  };
+
+  const orderConnection = (args: Args) => {
+    requireAccess('orders');
+    const terms = searchTerms(args['query']);
+    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
+    const entries: Keyed<SimOrder>[] = shop
+      .orders()
+      .filter((order) => matchesSearch(order, terms))
+      .map((order) => ({
+        item: order,
+        key: { value: customerSortValue(order, sortKey), id: BigInt(order.id) },
+      }));
+    const page = paginate(
+      entries,
+      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+      shop.maxPaginatedObjects,
+    );
+    const view = (order: SimOrder) => orderView(order, shop.currencyCode, shop.maxPaginatedObjects);
+    return {
+      nodes: page.nodes.map(view),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
+      pageInfo: page.pageInfo,
+    };
+  };
+
+  const productConnection = (args: Args) => {
+    requireAccess('products');
+    const terms = searchTerms(args['query']);
+    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
+    const entries: Keyed<SimProduct>[] = shop
+      .products()
+      .filter((product) => matchesSearch(product, terms))
+      .map((product) => ({
+        item: product,
+        key: { value: customerSortValue(product, sortKey), id: BigInt(product.id) },
+      }));
+    const page = paginate(
+      entries,
+      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+      shop.maxPaginatedObjects,
+    );
+    const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects);
+    return {
+      nodes: page.nodes.map(view),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
       pageInfo: page.pageInfo,
     };
   };
@@ -212,6 +276,36 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
       const id = typeof args['id'] === 'string' ? customerIdFrom(args['id']) : null;
       const customer = id === null ? undefined : shop.customer(id);
       return customer ? customerView(customer) : null;
+    },
+    products: productConnection,
+    product: (args: Args) => {
+      requireAccess('products');
+      const product = typeof args['id'] === 'string' ? shop.product(args['id']) : undefined;
+      return product ? productView(product, shop.maxPaginatedObjects) : null;
+    },
+    productsCount: (args: Args) => {
+      requireAccess('products');
+      const terms = searchTerms(args['query']);
+      const count = shop.products().filter((product) => matchesSearch(product, terms)).length;
+      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
+      return limit !== null && count > limit
+        ? { count: limit, precision: 'AT_LEAST' }
+        : { count, precision: 'EXACT' };
+    },
+    orders: orderConnection,
+    order: (args: Args) => {
+      requireAccess('orders');
+      const order = typeof args['id'] === 'string' ? shop.order(args['id']) : undefined;
+      return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
+    },
+    ordersCount: (args: Args) => {
+      requireAccess('orders');
+      const terms = searchTerms(args['query']);
+      const count = shop.orders().filter((order) => matchesSearch(order, terms)).length;
+      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
+      return limit !== null && count > limit
+        ? { count: limit, precision: 'AT_LEAST' }
+        : { count, precision: 'EXACT' };
     },
     customersCount: (args: Args) => {
       const terms = searchTerms(args['query']);

@@ -9,6 +9,23 @@ import {
   customerInputSchema,
 } from './customer.js';
 import { generateCustomers } from './customer-data.js';
+import type { z } from 'zod';
+import {
+  makeOrderLines,
+  orderDeletePayload,
+  type OrderInput,
+  orderInputSchema,
+  orderPayload,
+  type SimOrder,
+} from './orders.js';
+import {
+  makeVariants,
+  productDeletePayload,
+  type ProductInput,
+  productInputSchema,
+  productPayload,
+  type SimProduct,
+} from './products.js';
 import { type FaultSettings, FaultPlan } from './faults.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
@@ -43,6 +60,12 @@ export interface CreateShopOptions {
   readonly name?: string;
   readonly ianaTimezone?: string;
   readonly currencyCode?: string;
+  /** Orders seeded at start (spread over the seeded customers); the first has hundreds of lines. */
+  readonly seedOrders?: number;
+  /** Products seeded at start; the first has more variants than one page holds. */
+  readonly seedProducts?: number;
+  /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
+  readonly deniedFields?: readonly string[];
 }
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
@@ -57,6 +80,20 @@ export interface RequestRecord {
   readonly errorCodes: readonly string[];
   readonly throttleStatus: ThrottleStatus | null;
   readonly fault: string | null;
+}
+
+export class ProductNotFoundError extends Error {
+  override readonly name = 'ProductNotFoundError';
+  constructor(id: string) {
+    super(`No product ${id} in this shop`);
+  }
+}
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+  constructor(id: string) {
+    super(`No order ${id} in this shop`);
+  }
 }
 
 export class CustomerNotFoundError extends Error {
@@ -99,6 +136,15 @@ export class SimulatedShop {
   private token: string | null;
   private readonly appSecret: string;
   private readonly customerMap = new Map<string, SimCustomer>();
+  private readonly orderMap = new Map<string, SimOrder>();
+  private readonly productMap = new Map<string, SimProduct>();
+  private nextProductId = 8_100_000_000_000n;
+  private nextVariantId = 45_000_000_000_000n;
+  private nextOrderId = 5_000_000_000_000n;
+  private nextLineItemId = 13_000_000_000_000n;
+  private nextOrderNumber = 1001;
+  private readonly random: SeededRandom;
+  deniedFields: readonly string[];
   private readonly subscriptionMap = new Map<string, WebhookSubscription>();
   private readonly deprecations = new Map<string, number>();
   private readonly requestLog: RequestRecord[] = [];
@@ -136,6 +182,174 @@ export class SimulatedShop {
       this.customerMap.set(customer.id, customer);
       this.latestUpdatedAt = Math.max(this.latestUpdatedAt, customer.updatedAt);
     }
+    this.random = random;
+    this.deniedFields = options.deniedFields ?? [];
+    for (let n = 0; n < (options.seedProducts ?? 0); n += 1) {
+      const at = Math.floor(clock.now() / 1000) * 1000 - (options.seedProducts! - n) * 30_000;
+      const product = this.buildProduct({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
+      this.productMap.set(product.id, product);
+      this.latestUpdatedAt = Math.max(this.latestUpdatedAt, product.updatedAt);
+    }
+    const customerIds = seeded.map((customer) => customer.id);
+    for (let n = 0; n < (options.seedOrders ?? 0); n += 1) {
+      const at = Math.floor(clock.now() / 1000) * 1000 - (options.seedOrders! - n) * 60_000;
+      const order = this.buildOrder(
+        {
+          customerId: customerIds.length > 0 && random.chance(0.8) ? random.pick(customerIds) : null,
+          // A big B2B order with hundreds of lines, then ordinary ones.
+          lineItems: n === 0 ? 320 : random.int(1, 6),
+        },
+        at,
+      );
+      this.orderMap.set(order.id, order);
+      this.latestUpdatedAt = Math.max(this.latestUpdatedAt, order.updatedAt);
+    }
+  }
+
+  // ---- products -------------------------------------------------------------------------------
+
+  products(): SimProduct[] {
+    return [...this.productMap.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  product(id: string): SimProduct | undefined {
+    return this.productMap.get(id.replace(/^gid:\/\/shopify\/Product\//, ''));
+  }
+
+  createProduct(input: ProductInput = {}): SimProduct {
+    const product = this.buildProduct(productInputSchema.parse(input), this.nextUpdatedAt());
+    this.productMap.set(product.id, product);
+    this.emit('PRODUCTS_CREATE', productPayload(product, this));
+    return product;
+  }
+
+  updateProduct(id: string, patch: ProductInput): SimProduct {
+    const existing = this.product(id);
+    if (!existing) throw new ProductNotFoundError(id);
+    const parsed = productInputSchema.parse(patch);
+    const updated: SimProduct = {
+      ...existing,
+      ...(parsed.title !== undefined && { title: parsed.title }),
+      ...(parsed.status !== undefined && { status: parsed.status }),
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      updatedAt: this.nextUpdatedAt(),
+    };
+    this.productMap.set(updated.id, updated);
+    this.emit('PRODUCTS_UPDATE', productPayload(updated, this));
+    return updated;
+  }
+
+  deleteProduct(id: string): SimProduct {
+    const existing = this.product(id);
+    if (!existing) throw new ProductNotFoundError(id);
+    this.productMap.delete(existing.id);
+    this.emit('PRODUCTS_DELETE', productDeletePayload(existing));
+    return existing;
+  }
+
+  private buildProduct(input: z.output<typeof productInputSchema>, at: number): SimProduct {
+    const random = this.random;
+    this.nextProductId += BigInt(random.int(1, 5000));
+    const variants = makeVariants(input.variants ?? random.int(1, 4), random, () => {
+      this.nextVariantId += 1n;
+      return this.nextVariantId.toString();
+    });
+    const title = input.title ?? `Product ${this.productMap.size + 1}`;
+    return {
+      id: this.nextProductId.toString(),
+      title,
+      handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${this.nextProductId % 10_000n}`,
+      vendor: 'Acme',
+      productType: random.pick(['Shirts', 'Shoes', 'Hats']),
+      status: input.status ?? 'ACTIVE',
+      tags: input.tags ?? (random.chance(0.4) ? ['summer'] : []),
+      sizes: variants.map((variant) => variant.title),
+      variants,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+
+  // ---- orders ---------------------------------------------------------------------------------
+
+  orders(): SimOrder[] {
+    return [...this.orderMap.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  order(id: string): SimOrder | undefined {
+    return this.orderMap.get(id.replace(/^gid:\/\/shopify\/Order\//, ''));
+  }
+
+  createOrder(input: OrderInput = {}): SimOrder {
+    const order = this.buildOrder(orderInputSchema.parse(input), this.nextUpdatedAt());
+    this.orderMap.set(order.id, order);
+    this.emit('ORDERS_CREATE', orderPayload(order, this));
+    return order;
+  }
+
+  updateOrder(id: string, patch: OrderInput): SimOrder {
+    const existing = this.order(id);
+    if (!existing) throw new OrderNotFoundError(id);
+    const parsed = orderInputSchema.parse(patch);
+    const at = this.nextUpdatedAt();
+    const updated: SimOrder = {
+      ...existing,
+      ...(parsed.email !== undefined && { email: parsed.email }),
+      ...(parsed.note !== undefined && { note: parsed.note }),
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      ...(parsed.financialStatus !== undefined && { financialStatus: parsed.financialStatus }),
+      ...(parsed.fulfillmentStatus !== undefined && { fulfillmentStatus: parsed.fulfillmentStatus }),
+      ...(parsed.cancel && { cancelledAt: at, cancelReason: 'CUSTOMER', closedAt: at }),
+      updatedAt: at,
+    };
+    this.orderMap.set(updated.id, updated);
+    this.emit('ORDERS_UPDATED', orderPayload(updated, this));
+    return updated;
+  }
+
+  deleteOrder(id: string): SimOrder {
+    const existing = this.order(id);
+    if (!existing) throw new OrderNotFoundError(id);
+    this.orderMap.delete(existing.id);
+    this.emit('ORDERS_DELETE', orderDeletePayload(existing));
+    return existing;
+  }
+
+  private buildOrder(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
+    const random = this.random;
+    const customer = input.customerId ? this.customerMap.get(input.customerId) : undefined;
+    this.nextOrderId += BigInt(random.int(1, 5000));
+    return {
+      id: this.nextOrderId.toString(),
+      number: this.nextOrderNumber++,
+      customerId: input.customerId ?? null,
+      email: input.email ?? customer?.email ?? null,
+      phone: customer?.phone ?? null,
+      financialStatus: input.financialStatus ?? 'PAID',
+      fulfillmentStatus: input.fulfillmentStatus ?? 'UNFULFILLED',
+      lines: makeOrderLines(input.lineItems ?? random.int(1, 6), random, () => {
+        this.nextLineItemId += 1n;
+        return this.nextLineItemId.toString();
+      }),
+      taxCents: random.int(0, 2000),
+      shippingAddress: {
+        firstName: customer?.firstName ?? 'Guest',
+        lastName: customer?.lastName ?? null,
+        address1: `${random.int(1, 999)} Main St`,
+        city: 'Springfield',
+        provinceCode: 'IL',
+        countryCode: 'US',
+        zip: String(random.int(10000, 99999)),
+      },
+      tags: input.tags ?? (random.chance(0.3) ? ['wholesale'] : []),
+      note: input.note ?? null,
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      processedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   // ---- authentication -------------------------------------------------------------------------

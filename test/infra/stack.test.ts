@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type TableDefinition,
@@ -430,56 +429,7 @@ describe('ingest API', () => {
   });
 });
 
-// --- monitoring ----------------------------------------------------------------------------
-
-describe('monitoring', () => {
-  const alarms = () => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-  const topicRef = () => ({ Ref: synth.logicalId(synth.stack.monitoring.alarmTopic) });
-
-  it('alarms as soon as a sync message reaches the DLQ', () => {
-    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [synth.logicalId(synth.stack.syncPipeline.deadLetterQueue), 'QueueName'] },
-        },
-      ],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-  });
-
-  it('alarms on errors of every function', () => {
-    for (const id of deployedLambdas()) {
-      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: synth.logicalId(fnOf(id)) } }],
-      });
-    }
-  });
-
-  it('alarms on 5xx answers to Shopify webhook deliveries and on worker throttles', () => {
-    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApiGateway',
-      MetricName: '5xx',
-      Dimensions: Match.arrayWith([{ Name: 'Route', Value: 'POST /webhooks/shopify' }]),
-    });
-    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Throttles',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: synth.logicalId(fnOf('syncWorker')) } }],
-    });
-  });
-
-  it('every alarm notifies the alarm topic, and no email subscription exists without alarmEmail', () => {
-    expect(alarms()).toHaveLength(deployedLambdas().length + 3);
-    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([topicRef()]);
-    expect(ofType(resources, 'AWS::SNS::Subscription')).toHaveLength(0);
-  });
-});
+// Monitoring (dashboard, alarms): test/infra/monitoring.test.ts
 
 // --- cdk-nag -------------------------------------------------------------------------------
 

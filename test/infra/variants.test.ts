@@ -23,12 +23,28 @@ describe('a stack configured away from the defaults', () => {
       syncSchedule: 'cron(0/30 * * * ? *)',
       logRetentionDays: 30,
       dataExportRetentionDays: '7',
+      eventBus: 'stack',
     });
     resources = synth.resources;
   });
   afterAll(() => synth?.cleanup());
 
   const worker = () => resources[synth.logicalId(synth.stack.syncPipeline.syncWorker)]!.Properties!;
+
+  it('with eventBus "stack", puts backend events on its own bus, which only the event sources may write to', () => {
+    const bus = synth.stack.eventBus;
+    expect(resources[synth.logicalId(bus)]!.Properties).toEqual({ Name: 'shopify-sync-staging' });
+    const writers = ofType(resources, 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy.Properties!.PolicyDocument).includes('events:PutEvents'))
+      .map(([, policy]) => JSON.stringify(policy.Properties!.Roles));
+    expect(writers).toHaveLength(3); // api, syncWorker, healthCheck
+    for (const id of ['api', 'syncWorker', 'healthCheck'] as const) {
+      const fn = resources[synth.logicalId(synth.stack.lambdas.functions.get(id)!)]!.Properties!;
+      expect(fn).toMatchObject({
+        Environment: { Variables: { EVENT_BUS_NAME: { Ref: synth.logicalId(bus) } } },
+      });
+    }
+  });
 
   it('subscribes the alarm email to the alarm topic', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', {

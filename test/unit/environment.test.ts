@@ -26,6 +26,9 @@ const complete: LambdaEnvironment = {
   DATA_EXPORT_RETENTION_DAYS: '30',
   POWERTOOLS_SERVICE_NAME: 'shopify-sync',
   POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
+  EVENT_BUS_NAME: 'default',
+  STALE_AFTER_MINUTES: '180',
+  WEBHOOKS_SILENT_AFTER_MINUTES: '360',
 };
 
 describe('the Lambda environment', () => {

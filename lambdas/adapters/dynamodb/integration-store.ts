@@ -42,6 +42,9 @@ const OWNED_ELSEWHERE = new Set([
   'syncLease',
   'lastReconciledAt',
   'webhookHealth',
+  'lastWebhookAt',
+  'healedBySync',
+  'lastHealedAt',
 ]);
 
 /** Attributes `put` removes when the new profile lacks them (e.g. a reconnect clears uninstalledAt). */

@@ -57,8 +57,8 @@ export const createRecordErasureStore = (
             Key: { organizationId, shopifyId },
             UpdateExpression:
               'SET #status = :redacted, redactedAt = :redactedAt, integrationId = :integrationId, ' +
-              'shopDomain = :shopDomain, shopifyGid = :gid, #source = :source ' +
-              `REMOVE ${Object.keys(names).join(', ')}`,
+              'shopDomain = :shopDomain, shopifyGid = :gid, #source = :source' +
+              (definition.personalData.length > 0 ? ` REMOVE ${Object.keys(names).join(', ')}` : ''),
             ConditionExpression: 'attribute_not_exists(redactedAt)',
             ExpressionAttributeNames: { ...names, '#status': 'status', '#source': 'source' },
             ExpressionAttributeValues: {

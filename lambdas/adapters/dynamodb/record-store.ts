@@ -63,6 +63,8 @@ const cancellationReasons = (error: unknown): readonly CancellationReason[] | un
 const MAX_CONFLICT_ATTEMPTS = 3;
 
 export interface RecordStoreOptions {
+  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
+  readonly sparseAttributes?: readonly string[];
   /** Where webhook receipts go (the Idempotency table); required to write with a receipt. */
   readonly receipts?: ReceiptTable;
 }
@@ -126,13 +128,21 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
+    const removes = (options.sparseAttributes ?? [])
+      .filter((name) => (record as Record<string, unknown>)[name] === undefined)
+      .map((name, index) => {
+        names[`#r${index}`] = name;
+        return `#r${index}`;
+      });
     const result = await send(
       {
         TableName: tableName,
         Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
         // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
         // the first write or by a delete, so a late update can never resurrect a record.
-        UpdateExpression: `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}`,
+        UpdateExpression:
+          `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}` +
+          (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''),
         ConditionExpression:
           '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
         ExpressionAttributeNames: names,

@@ -163,6 +163,10 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
         sets.push('skipReason = :skipReason');
         values[':skipReason'] = outcome.skipReason;
       }
+      if (outcome.healedBySync !== undefined) {
+        sets.push('healedBySync = :healedBySync');
+        values[':healedBySync'] = outcome.healedBySync;
+      }
       try {
         await doc.send(
           new UpdateCommand({

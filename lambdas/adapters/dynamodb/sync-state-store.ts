@@ -109,7 +109,7 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
     },
 
     async markNeedsAttention(integrationId, reason, now) {
-      await updateIf(integrationId, {
+      return updateIf(integrationId, {
         UpdateExpression:
           'SET #status = :attention, statusReason = :reason, updatedAt = :now REMOVE activePartition, syncLease',
         // Only an ACTIVE integration is flagged: an uninstall (INACTIVE) is the stronger fact.
@@ -121,6 +121,14 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
           ':reason': reason,
           ':now': now,
         },
+      });
+    },
+
+    async recordHealed(integrationId, healed, at) {
+      await updateIf(integrationId, {
+        UpdateExpression: 'ADD healedBySync :healed SET lastHealedAt = :at',
+        ConditionExpression: 'attribute_exists(integrationId)',
+        ExpressionAttributeValues: { ':healed': healed, ':at': at },
       });
     },
   };

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UnprocessableError } from '../errors.js';
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import { isAttentionError, SyncInProgressError } from '../sync/errors.js';
 import type { Logger } from '../logger.js';
 import { parseWith } from '../validation.js';
@@ -37,6 +38,8 @@ export interface ConnectDeps {
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly newIntegrationId?: () => string;
+  /** `Integration Recovered` when a reconnect brings back a store that needed attention. */
+  readonly events?: BackendEvents;
 }
 
 export interface ConnectResult {
@@ -145,6 +148,19 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     webhooksRepaired: webhookHealth.repaired,
     runId,
   });
+  if (existing && existing.status !== 'ACTIVE') {
+    await announce(deps.events, deps.logger, {
+      type: 'Integration Recovered',
+      detail: {
+        integrationId,
+        organizationId: request.organizationId,
+        shopDomain: request.shopDomain,
+        previousStatus: existing.status,
+        ...(existing.statusReason !== undefined && { previousReason: existing.statusReason }),
+        at: now,
+      },
+    });
+  }
   return {
     created: existing === undefined,
     integration: publicIntegrationView({ ...integration, webhookHealth, lastSyncRunId: runId }),

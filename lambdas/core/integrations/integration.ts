@@ -42,6 +42,14 @@ export interface Integration {
   readonly redactedAt?: string;
   /** Last completed deletion reconcile (id-set comparison with Shopify). */
   readonly lastReconciledAt?: string;
+  /**
+   * Last verified webhook delivery from this store, recorded at most every few minutes (a write
+   * per delivery would double the webhook path's cost).
+   */
+  readonly lastWebhookAt?: string;
+  /** Records syncs wrote because they were newer than the mirror: changes no webhook delivered. */
+  readonly healedBySync?: number;
+  readonly lastHealedAt?: string;
 }
 
 export interface ResourceSyncState {

@@ -2,6 +2,7 @@
  * The daily (and on-demand) webhook health check: every active store gets its subscriptions
  * listed and repaired, and the result is recorded on the integration as `webhookHealth`.
  */
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
@@ -14,6 +15,8 @@ export interface HealthCheckDeps extends OpenShopDeps {
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** `Webhooks Unhealthy` for a store whose subscriptions could not be verified or repaired. */
+  readonly events?: BackendEvents;
 }
 
 export const checkIntegrationWebhooks = async (
@@ -38,9 +41,23 @@ export const checkIntegrationWebhooks = async (
     shopDomain: integration.shopDomain,
     repaired: health.repaired,
   };
-  if (!health.healthy)
+  if (!health.healthy) {
     deps.logger.warn('Webhook subscriptions could not be verified', { ...fields, error: health.error });
-  else if (health.repaired.length > 0) deps.logger.info('Webhook subscriptions repaired', fields);
+    await announce(deps.events, deps.logger, {
+      type: 'Webhooks Unhealthy',
+      detail: {
+        integrationId: integration.integrationId,
+        organizationId: integration.organizationId,
+        shopDomain: integration.shopDomain,
+        reason: 'SUBSCRIPTIONS_UNVERIFIED',
+        ...(integration.lastWebhookAt !== undefined && { lastWebhookAt: integration.lastWebhookAt }),
+        ...(health.error !== undefined && { error: health.error }),
+        at: checkedAt,
+      },
+    });
+  }
+  if (health.healthy && health.repaired.length > 0)
+    deps.logger.info('Webhook subscriptions repaired', fields);
   return health;
 };
 

@@ -2,22 +2,29 @@
  * Every resource the service can mirror. A deployment picks some of them (CDK context
  * `resources`); webhook topics, tables, grants, read routes and the sync follow this list.
  */
+import type { MirroredRecord } from './mirrored-record.js';
+import type { ResourceDefinition } from './resource-definition.js';
 import { customersResource } from './customers.js';
+import { ordersResource } from './orders.js';
+import { productsResource } from './products.js';
 
-export const resourceDefinitions = [customersResource] as const;
+export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];
 export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];
 
-export type AnyResourceDefinition = (typeof resourceDefinitions)[number];
-
-export const definitionOf = (name: string): AnyResourceDefinition => {
-  const definition = resourceDefinitions.find((d) => d.name === name);
-  if (!definition) throw new Error(`No resource named ${name}`);
-  return definition;
-};
+/** Every definition at its common shape (records are MirroredRecords), for generic wiring. */
+export type AnyResourceDefinition = ResourceDefinition<unknown, MirroredRecord, ResourceTableId>;
+export const registeredResources: readonly AnyResourceDefinition[] = resourceDefinitions;
 
 export const resourceNames = resourceDefinitions.map((definition) => definition.name) as [
   ResourceName,
   ...ResourceName[],
 ];
+
+/** A registered definition by name. */
+export const definitionOf = (name: ResourceName): AnyResourceDefinition => {
+  const definition = registeredResources.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`No resource named ${name}`);
+  return definition;
+};

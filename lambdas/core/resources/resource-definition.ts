@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MirroredRecord, RecordOwner } from './mirrored-record.js';
 import type { PageCost } from './query-cost.js';
+import type { ShopifyGraphql } from '../shopify-graphql.js';
 
 export type { RecordOwner } from './mirrored-record.js';
 
@@ -87,6 +88,11 @@ export interface ResourceDefinition<
   /** Numeric id (string) and UTC ISO update time of a parsed node. */
   identify(node: TNode): { readonly id: string; readonly updatedAt: string };
   toRecord(node: TNode, owner: RecordOwner): TRecord;
+  /**
+   * Fetches what one page could not hold (an order's line items past the first page) before the
+   * node is mapped. Called only for nodes that passed `nodeSchema`, one at a time.
+   */
+  completeNode?(node: TNode, graphql: ShopifyGraphql): Promise<TNode>;
   /** Search filter for "updated at or after" (Shopify search syntax). */
   updatedSince(isoTimestamp: string): string;
   /**

@@ -31,6 +31,7 @@ export interface SyncRunRepository {
       readonly progress?: SyncProgress;
       readonly lastError?: string;
       readonly skipReason?: SkipReason;
+      readonly healedBySync?: number;
     },
   ): Promise<void>;
 }
@@ -60,8 +61,13 @@ export interface SyncStateRepository {
     startedAt: string,
     resources: ResourceSyncState,
   ): Promise<boolean>;
-  /** status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. */
-  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<void>;
+  /**
+   * status NEEDS_ATTENTION with a reason; leaves the sparse due index; releases any lease. False
+   * when the integration was not ACTIVE (already flagged, or uninstalled): nothing changed.
+   */
+  markNeedsAttention(integrationId: string, reason: string, now: string): Promise<boolean>;
+  /** Adds to the integration's `healedBySync` total and sets `lastHealedAt`. */
+  recordHealed(integrationId: string, healed: number, at: string): Promise<void>;
 }
 
 export interface IntegrationReader {

@@ -1,4 +1,7 @@
+import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
+import { webhooksSilent } from '../integrations/store-census.js';
+import { withLogKeys } from '../log-scope.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
 import { isAttentionError, isResourceAccessDenied, LeaseBusyError } from './errors.js';
@@ -76,6 +79,13 @@ export interface SyncDeps {
    * incremental sync cannot see deletes. Its failure is logged and never fails the sync.
    */
   readonly afterSync?: (integration: Integration, options: { readonly deadline: number }) => Promise<unknown>;
+  /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
+  readonly events?: BackendEvents;
+  /**
+   * A store whose syncs keep healing changes while no webhook arrived for this long looks like
+   * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
+   */
+  readonly webhooksSilentAfterMs?: number;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -91,8 +101,32 @@ export interface SyncDelivery {
   readonly deadline?: number;
 }
 
+/** What a finished run did, over all its resources, for the worker's metrics. */
+export interface SyncTotals {
+  readonly recordsSeen: number;
+  readonly recordsWritten: number;
+  /**
+   * Written because newer than the mirror, for resources already mirrored (their first sync
+   * writes everything and heals nothing): changes no webhook delivered in time.
+   */
+  readonly healedBySync: number;
+  readonly shopifyCostUsed: number;
+  readonly throttleWaits: number;
+  readonly throttledResponses: number;
+  /** The same counts per resource (customers, orders, products), by definition name. */
+  readonly resources: Readonly<Record<string, ResourceTotals>>;
+}
+
+export interface ResourceTotals {
+  readonly seen: number;
+  readonly written: number;
+  readonly healedBySync: number;
+}
+
 export type SyncOutcome =
-  | { readonly outcome: 'succeeded' | 'paused' | 'failed'; readonly runId: string }
+  | { readonly outcome: 'succeeded'; readonly runId: string; readonly totals: SyncTotals }
+  | { readonly outcome: 'failed'; readonly runId: string; readonly needsAttention?: boolean }
+  | { readonly outcome: 'paused'; readonly runId: string }
   | { readonly outcome: 'skipped'; readonly runId: string; readonly reason: SkipReason }
   | { readonly outcome: 'duplicate'; readonly runId: string }
   | { readonly outcome: 'ignored'; readonly reason: 'INTEGRATION_NOT_FOUND' };
@@ -118,14 +152,31 @@ export const errorSummary = (error: unknown): string =>
  */
 export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<SyncOutcome> {
   const { message } = delivery;
-  const { runs, state, logger, config } = deps;
+  const { logger } = deps;
   const integration = await deps.integrations.get(message.integrationId);
   if (!integration) {
     logger.warn('Sync message for an unknown integration dropped', { integrationId: message.integrationId });
     return { outcome: 'ignored', reason: 'INTEGRATION_NOT_FOUND' };
   }
+  // The unit of work's other ids (integrationId, runId) come from the caller, who knows them first.
+  return withLogKeys(logger, { shopDomain: integration.shopDomain }, () =>
+    syncIntegration(integration, delivery, deps),
+  );
+}
+
+/** The run id of a delivery: the message's own (manual, initial, continuation) or one derived from it. */
+export const runIdOf = (delivery: Pick<SyncDelivery, 'message' | 'sentAt' | 'messageId'>): string =>
+  delivery.message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+
+async function syncIntegration(
+  integration: Integration,
+  delivery: SyncDelivery,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const { message } = delivery;
+  const { runs, state, logger, config } = deps;
   const { integrationId } = integration;
-  const runId = message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
+  const runId = runIdOf(delivery);
   const now = deps.now();
   const run = await runs.createIfAbsent({
     integrationId,
@@ -177,6 +228,11 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       finishedAt: iso(now),
       lastError: errorSummary(busy),
     });
+    await announce(
+      deps.events,
+      logger,
+      syncFailed(integration, run.trigger, runId, errorSummary(busy), iso(now)),
+    );
     return { outcome: 'failed', runId };
   }
 
@@ -268,10 +324,13 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       }
     }
 
+    const totals = totalsOf(integration, progress);
+    const finishedAt = iso(deps.now());
     await runs.finish(integrationId, runId, {
       status: 'succeeded',
-      finishedAt: iso(deps.now()),
+      finishedAt,
       progress,
+      healedBySync: totals.healedBySync,
     });
     const advanced = await state.completeSync(
       integrationId,
@@ -281,7 +340,32 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
     );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    logger.info('Sync succeeded', { integrationId, runId, ...summaryOf(progress) });
+    if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
+    logger.info('Sync succeeded', {
+      integrationId,
+      runId,
+      healedBySync: totals.healedBySync,
+      ...summaryOf(progress),
+    });
+    await announce(
+      deps.events,
+      logger,
+      {
+        type: 'Sync Completed',
+        detail: {
+          ...storeOf(integration),
+          runId,
+          trigger: run.trigger,
+          startedAt,
+          finishedAt,
+          recordsSeen: totals.recordsSeen,
+          recordsWritten: totals.recordsWritten,
+          healedBySync: totals.healedBySync,
+          resources: totals.resources,
+        },
+      },
+      ...deliveriesStopped(integration, totals.healedBySync, deps),
+    );
     if (deps.afterSync) {
       try {
         await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
@@ -293,31 +377,37 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
         });
       }
     }
-    return { outcome: 'succeeded', runId };
+    return { outcome: 'succeeded', runId, totals };
   } catch (error) {
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
-      await state.markNeedsAttention(integrationId, error.reason, iso(deps.now()));
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
+      const at = iso(deps.now());
+      const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
+      await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
       logger.warn('Integration needs attention; sync stopped', {
         integrationId,
         runId,
         reason: error.reason,
       });
-      return { outcome: 'failed', runId };
+      const attention = {
+        type: 'Integration Needs Attention',
+        detail: { ...storeOf(integration), reason: error.reason, at, runId },
+      } as const;
+      // Announced once, by the run that made the change.
+      await announce(
+        deps.events,
+        logger,
+        ...(flagged ? [attention] : []),
+        syncFailed(integration, run.trigger, runId, summary, at),
+      );
+      return { outcome: 'failed', runId, needsAttention: flagged };
     }
     if (error instanceof LeaseBusyError) throw error; // another run took over: retry later or expire
     if (delivery.receiveCount >= config.maxReceives) {
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt: iso(deps.now()),
-        lastError: summary,
-      });
+      const finishedAt = iso(deps.now());
+      await runs.finish(integrationId, runId, { status: 'failed', finishedAt, lastError: summary });
       await state.releaseLease(integrationId, runId);
+      await announce(deps.events, logger, syncFailed(integration, run.trigger, runId, summary, finishedAt));
     } else {
       await runs.recordError(integrationId, runId, summary);
     }
@@ -325,11 +415,89 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
       integrationId,
       runId,
       receiveCount: delivery.receiveCount,
-      error: summary,
+      // The Error itself: its message and stack (never a payload: errors carry ids only).
+      error,
     });
     throw error;
   }
 }
+
+const storeOf = (integration: Integration) => ({
+  integrationId: integration.integrationId,
+  organizationId: integration.organizationId,
+  shopDomain: integration.shopDomain,
+});
+
+const syncFailed = (
+  integration: Integration,
+  trigger: RunTrigger,
+  runId: string,
+  error: string,
+  finishedAt: string,
+) =>
+  ({
+    type: 'Sync Failed',
+    detail: { ...storeOf(integration), runId, trigger, error, finishedAt },
+  }) as const;
+
+/**
+ * A resource with a watermark was mirrored before this run, so what the run wrote was newer than
+ * the mirror: a change no webhook delivered. A resource's first sync writes everything.
+ */
+const totalsOf = (integration: Integration, progress: SyncProgress): SyncTotals => {
+  const resources = Object.fromEntries(
+    Object.entries(progress.resources).map(([name, resource]) => [
+      name,
+      {
+        seen: resource.seen,
+        written: resource.written,
+        healedBySync: watermarkOf(integration, name) !== undefined ? resource.written : 0,
+      },
+    ]),
+  );
+  const sum = (field: keyof ResourceTotals) =>
+    Object.values(resources).reduce((total, resource) => total + resource[field], 0);
+  const { shopifyCostUsed, throttleWaits, throttledResponses } = progress.calls;
+  return {
+    recordsSeen: sum('seen'),
+    recordsWritten: sum('written'),
+    healedBySync: sum('healedBySync'),
+    shopifyCostUsed,
+    throttleWaits,
+    throttledResponses,
+    resources,
+  };
+};
+
+/** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */
+export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
+
+/**
+ * Changes found by sync while no verified webhook arrived for hours: the endpoint is unreachable
+ * or the subscriptions are gone. Reported on every such run (at most once per sync interval)
+ * until a webhook arrives again.
+ */
+const deliveriesStopped = (
+  integration: Integration,
+  healedBySync: number,
+  deps: Pick<SyncDeps, 'now' | 'webhooksSilentAfterMs'>,
+) => {
+  if (healedBySync === 0) return [];
+  const silentAfterMs = deps.webhooksSilentAfterMs ?? DEFAULT_WEBHOOKS_SILENT_AFTER_MS;
+  if (!webhooksSilent(integration, deps.now(), silentAfterMs)) return [];
+  return [
+    {
+      type: 'Webhooks Unhealthy',
+      detail: {
+        ...storeOf(integration),
+        reason: 'DELIVERIES_STOPPED',
+        ...(integration.lastWebhookAt && { lastWebhookAt: integration.lastWebhookAt }),
+        healedBySync,
+        at: iso(deps.now()),
+      },
+    } as const,
+  ];
+};
 
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {
   if (message.trigger === 'continuation') return 'schedule'; // only reached if the run record vanished (TTL)

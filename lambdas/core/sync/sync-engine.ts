@@ -7,7 +7,7 @@ import type {
   WriteCounts,
 } from '../resources/resource-definition.js';
 import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
-import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
+import type { BucketEstimate, GraphqlCallStats, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
 import type { Logger } from '../logger.js';
 import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';
 
@@ -154,7 +154,17 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
   let fetching = startFetch(checkpoint);
   for (;;) {
     const { from, first, result, connection } = await fetching;
-    const page = mapPage(definition, connection.nodes, from, owner, logger);
+    // Nested pages (an order's line items past the first page) are fetched here, before the
+    // fetch ahead starts, so GraphQL calls stay one at a time.
+    const nested: GraphqlCallStats[] = [];
+    const page = await mapPage(
+      definition,
+      connection.nodes,
+      from,
+      owner,
+      logger,
+      countingGraphql(graphql, nested),
+    );
     // Per node, the query's own cost taken out: small pages would otherwise overstate it.
     const costPerNode = result.cost
       ? Math.max(0, result.cost.requestedQueryCost - definition.pageCost.perQuery) / Math.max(1, first)
@@ -186,7 +196,7 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
     const outcomes = page.records.length
       ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
       : noWrites;
-    calls = addCallStats(calls, result.stats);
+    calls = [result.stats, ...nested].reduce(addCallStats, calls);
     checkpoint = written;
     resource = { ...tally(resource, connection.nodes.length, page.invalid, outcomes), checkpoint };
     if (done) resource = { ...resource, status: 'completed' };
@@ -212,13 +222,23 @@ interface MappedPage<TRecord> {
   readonly boundaryIds: string[];
 }
 
-function mapPage<TNode, TRecord extends MirroredRecord>(
+/** The same client, recording what each call cost (for the run's counters). */
+const countingGraphql = (graphql: ShopifyGraphql, into: GraphqlCallStats[]): ShopifyGraphql => ({
+  query: async (document, variables, schema, options) => {
+    const result = await graphql.query(document, variables, schema, options);
+    into.push(result.stats);
+    return result;
+  },
+});
+
+async function mapPage<TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   nodes: readonly unknown[],
   checkpoint: SyncCheckpoint,
   owner: RecordOwner,
   logger: Logger,
-): MappedPage<TRecord> {
+  graphql: ShopifyGraphql,
+): Promise<MappedPage<TRecord>> {
   const records: TRecord[] = [];
   let invalid = 0;
   let lastSeen = checkpoint.lastSeenUpdatedAt;
@@ -243,7 +263,8 @@ function mapPage<TNode, TRecord extends MirroredRecord>(
     } else if (updatedAt === lastSeen) {
       boundary.add(id);
     }
-    records.push(definition.toRecord(parsed.data, owner));
+    const node = definition.completeNode ? await definition.completeNode(parsed.data, graphql) : parsed.data;
+    records.push(definition.toRecord(node, owner));
   }
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }

@@ -40,6 +40,8 @@ export interface SyncRun {
   readonly skipReason?: SkipReason;
   /** Message only: never a token, a payload or a stack. */
   readonly lastError?: string;
+  /** Records written because newer than the mirror (0 for a store's first sync): what webhooks missed. */
+  readonly healedBySync?: number;
   /** Epoch seconds: DynamoDB TTL. */
   readonly expiresAt: number;
 }

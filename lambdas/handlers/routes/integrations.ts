@@ -5,12 +5,14 @@
  *   GET    …/integrations/{integrationId}                status, last sync, webhook health, counts
  *   DELETE …/integrations/{integrationId}[?purge=true]   200 done · 202 purge continues in the background
  *   POST   …/integrations/{integrationId}/webhooks/check repairs the store's webhook subscriptions now
+ *   GET    …/integrations/{integrationId}/shop-counts    Shopify's own counts now (a sync's progress denominator)
  * An integration of another organization is a 404. Bodies never carry a token or secret: every
  * integration goes out through publicIntegrationView.
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
+import { UnprocessableError, ValidationError } from '../../core/errors.js';
+import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';
 import { connectRequestSchema } from '../../core/integrations/connect-request.js';
 import { publicIntegrationView } from '../../core/integrations/integration.js';
@@ -21,6 +23,9 @@ import {
   listOrganizationIntegrations,
   requireIntegration,
 } from '../../core/integrations/manage.js';
+import { openShop } from '../../core/integrations/open-shop.js';
+import { countShopifyRecords } from '../../core/integrations/shop-admin.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -33,9 +38,10 @@ export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
   HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
+export { integrationPath, organizationPath } from './path-parameters.js';
 /** The organization comes from the path (what IAM authorised), never from the body. */
-const connectBody = connectRequestSchema.omit({ organizationId: true });
-const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
+export const connectBody = connectRequestSchema.omit({ organizationId: true });
+export const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
@@ -79,5 +85,26 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
     const integration = await requireIntegration(deps.integrations, key);
     const webhookHealth = await checkIntegrationWebhooks(integration, deps);
     return json(200, publicIntegrationView({ ...integration, webhookHealth }));
+  });
+
+  app.get(`${integrationRoute}/shop-counts`, async ({ params }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
+    const integration = await requireIntegration(deps.integrations, key);
+    const shopify = await openShop(integration, deps);
+    // One count query per resource (a point or two each); the console asks once per run, not per poll.
+    const counted = await Promise.allSettled(
+      resourceDefinitions.map(
+        async ({ name, reconcile }) => [name, await countShopifyRecords(shopify, reconcile)] as const,
+      ),
+    );
+    const refused = counted.find((result) => result.status === 'rejected' && isAttentionError(result.reason));
+    if (refused?.status === 'rejected') {
+      throw new UnprocessableError(`Shopify refused the count: ${(refused.reason as Error).message}`);
+    }
+    // A resource the app may not read (a missing scope) is left out rather than failing the rest.
+    const counts = Object.fromEntries(
+      counted.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
+    );
+    return json(200, { counts, countedAt: new Date().toISOString() });
   });
 };

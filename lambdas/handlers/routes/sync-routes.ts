@@ -36,8 +36,10 @@ export interface SyncRouteDeps {
   readonly config: Pick<SyncConfig, 'minSyncIntervalMinutes' | 'runRetentionDays'>;
 }
 
-const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
-const listQuery = z.object({
+/** The sync routes' path is the integration's (schemas exported for the OpenAPI contract). */
+export { integrationPath as syncPath, runPath } from './path-parameters.js';
+export const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
+export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -45,7 +47,7 @@ const listQuery = z.object({
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 /** What the API shows of a run: everything but the TTL attribute. */
-const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
+export const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
 
 export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   const now = deps.now ?? Date.now;
@@ -60,12 +62,13 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
 
   app.get(`${integrationRoute}/sync-runs`, async ({ params, req }) => {
     const key = parseWith(integrationPath, params, 'path parameters');
-    const { limit, cursor } = parseWith(listQuery, queryOf(req), 'query parameters');
+    const { limit, cursor } = parseWith(listRunsQuery, queryOf(req), 'query parameters');
     const { integrationId } = await requireIntegration(deps.integrations, key);
     const page = await deps.runs.list(integrationId, { limit, cursor });
     return json(200, {
       items: page.items.map(runView),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      // Present and null at the end, as in every listing of this API.
+      nextCursor: page.nextCursor ?? null,
     });
   });
 

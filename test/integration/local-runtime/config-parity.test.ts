@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lib/config.js';
+import { parseConfig, staleAfterMinutes } from '../../../lib/config.js';
 import { MAX_RECEIVE_COUNT } from '../../../lib/constructs/sync-pipeline.js';
 import { lambdaTimeoutSeconds, localDefaults, syncQueueSettings } from '../../../local/config.js';
 
@@ -25,5 +25,7 @@ describe('local runtime settings match the deployed defaults', () => {
     expect(localDefaults.syncOverlapMinutes).toBe(deployed.syncOverlapMinutes);
     expect(localDefaults.dataExportRetentionDays).toBe(deployed.dataExportRetentionDays);
     expect(localDefaults.shopifyApiVersion).toBe(deployed.shopifyApiVersion);
+    expect(localDefaults.staleAfterMinutes).toBe(staleAfterMinutes(deployed));
+    expect(localDefaults.webhooksSilentAfterMinutes).toBe(deployed.webhooksSilentAfterHours * 60);
   });
 });

@@ -150,6 +150,16 @@ beforeAll(async () => {
     const runs = (await everything())['SyncRuns'] as { status?: string }[];
     return runs.filter((run) => run.status === 'succeeded').length === 2;
   }, 'the initial syncs');
+  // The worker's post-sync steps (deletion reconcile) write a moment after the run succeeds.
+  let previous = '';
+  await waitUntil(async () => {
+    const queue = runtime.syncQueue.counts();
+    const now = JSON.stringify(await everything());
+    const settled = now === previous && queue.visible + queue.inFlight + queue.delayed === 0;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return settled;
+  }, 'the sync worker to go quiet');
   expect(await customerCount(alpha.organizationId)).toBe(3);
   expect(await customerCount(victim.organizationId)).toBe(3);
   alpha.shop.setDelivery({ capture: true });

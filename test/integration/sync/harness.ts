@@ -3,6 +3,10 @@
  * Shopify simulator over HTTP. Only the queue is in-memory (a SyncQueue that delivers to the
  * handler with SQS's at-least-once semantics: failed records come back with receiveCount + 1).
  */
+import type { ProductRecord } from '../../../lambdas/core/products/product-record.js';
+import { productsResource } from '../../../lambdas/core/resources/products.js';
+import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
+import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { randomUUID } from 'node:crypto';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -95,9 +99,20 @@ export const sqsEvent = (entries: readonly QueuedMessage[]): SQSEvent => ({
 export const testTokens = { decrypt: async (ciphertext: string) => ciphertext.replace(/^enc:/, '') };
 
 export function syncHarness(tables: TestTables, simulator: () => ShopifySimulator) {
+  // Webhook writes carry a receipt of their body (the replay guard).
+  const receipts = {
+    get tableName() {
+      return tables.names.Idempotency;
+    },
+  };
   const stores = () => ({
     integrations: createIntegrationStore(tables.doc, tables.names.Integrations),
-    customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers),
+    customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, { receipts }),
+    orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
+      sparseAttributes: ['customerId'],
+      receipts,
+    }),
+    products: createRecordStore<ProductRecord>(tables.doc, tables.names.Products, { receipts }),
     runs: createSyncRunStore(tables.doc, tables.names.SyncRuns),
     state: createSyncStateStore(tables.doc, tables.names.Integrations),
   });
@@ -133,6 +148,9 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       /** Wraps the customer store, e.g. to inject a crash after N pages. */
       writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
       afterSync?: SyncDeps['afterSync'];
+      /** Mirror orders too (after customers, as the registry orders them). */
+      withOrders?: boolean;
+      withProducts?: boolean;
     } = {},
   ) => {
     const s = stores();
@@ -155,6 +173,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
         }),
       resources: [
         syncedResource(customersResource, options.writer ? options.writer(s.customers) : s.customers),
+        ...(options.withOrders ? [syncedResource(ordersResource, s.orders)] : []),
+        ...(options.withProducts ? [syncedResource(productsResource, s.products)] : []),
       ],
       config: { ...defaultSyncConfig, ...options.config },
       logger: silentLogger,

@@ -111,7 +111,7 @@ export function useWebhookFixture() {
       topics: createTopicRegistry(resourceTopics(customersResource, counted)),
       processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
       // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
-      now: () => new Date(RECEIVED_AT),
+      now: () => Date.parse(RECEIVED_AT),
     });
     f.customerItems = async () =>
       (await tables.doc.send(new ScanCommand({ TableName: tables.names.Customers, ConsistentRead: true })))

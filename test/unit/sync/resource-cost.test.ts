@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { ordersResource } from '../../../lambdas/core/resources/orders.js';
+import { productsResource } from '../../../lambdas/core/resources/products.js';
 import {
   largestPageWithin,
   MAX_QUERY_COST,
@@ -32,6 +34,45 @@ describe('customers page cost', () => {
         z.unknown(),
       );
       expect(result.cost?.requestedQueryCost).toBe(requestedCostOf(customersResource.pageCost, first));
+    },
+  );
+
+  it.each([1, 5, 11])(
+    'the declared requested cost of %i orders (nested line items) is what the simulator prices',
+    async (first) => {
+      const client = new ShopifyAdminClient({
+        shopDomain: 'cost.myshopify.com',
+        accessToken: 'token',
+        apiVersion: '2026-10',
+        urlTemplate: simulator.adminUrlTemplate,
+      });
+      const result = await client.query(
+        ordersResource.document,
+        { first, after: null, query: null },
+        z.unknown(),
+      );
+      expect(result.cost?.requestedQueryCost).toBe(requestedCostOf(ordersResource.pageCost, first));
+      expect(requestedCostOf(ordersResource.pageCost, ordersResource.initialPageSize)).toBeLessThanOrEqual(
+        MAX_QUERY_COST,
+      );
+    },
+  );
+
+  it.each([1, 20, 66])(
+    'the declared requested cost of %i products (nested variants) is what the simulator prices',
+    async (first) => {
+      const client = new ShopifyAdminClient({
+        shopDomain: 'cost.myshopify.com',
+        accessToken: 'token',
+        apiVersion: '2026-10',
+        urlTemplate: simulator.adminUrlTemplate,
+      });
+      const result = await client.query(
+        productsResource.document,
+        { first, after: null, query: null },
+        z.unknown(),
+      );
+      expect(result.cost?.requestedQueryCost).toBe(requestedCostOf(productsResource.pageCost, first));
     },
   );
 

@@ -1,0 +1,26 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { WebhookActivity } from '../../core/webhooks/webhook-activity.js';
+import { isConditionFailure } from './conditions.js';
+
+/** `lastWebhookAt` on the Integrations item: one conditional UpdateItem, never backwards. */
+export const createWebhookActivityStore = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): WebhookActivity => ({
+  async recordWebhookAt(integrationId, at) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId },
+          UpdateExpression: 'SET lastWebhookAt = :at',
+          ConditionExpression:
+            'attribute_exists(integrationId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt < :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer delivery already recorded: fine
+    }
+  },
+});

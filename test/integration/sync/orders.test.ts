@@ -1,0 +1,169 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { applyDelivery } from '../../support/apply-delivery.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { orderSnapshotFromWebhook } from '../../../lambdas/core/orders/from-webhook.js';
+import { ordersResource, toOrderRecord } from '../../../lambdas/core/resources/orders.js';
+import { parseWith } from '../../../lambdas/core/validation.js';
+import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
+import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
+import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
+import { orderPayloadSchema } from '../../../lambdas/shopify/order-payloads.js';
+import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
+import { orderDeletePayload, orderPayload, type SimOrder } from '../../../local/shopify-simulator/orders.js';
+import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
+import { useTestTables } from '../../support/dynamo.js';
+import { CapturingQueue, syncHarness } from './harness.js';
+
+const tables = useTestTables();
+let simulator: ShopifySimulator;
+beforeAll(async () => {
+  simulator = await startShopifySimulator();
+});
+afterAll(() => simulator.stop());
+const harness = syncHarness(tables, () => simulator);
+const fastPlan = { restoreRate: 20_000, maximumAvailable: 40_000 };
+
+/** What the webhook path stores for this order: the oracle the sync must match exactly. */
+const webhookOrder = (order: SimOrder, shop: SimulatedShop, integration: Integration) =>
+  toOrderRecord(
+    orderSnapshotFromWebhook(
+      parseWith(orderPayloadSchema, parseShopifyJson(orderPayload(order, shop)), 'order'),
+    ),
+    integration,
+  );
+
+const storedOrders = async (organizationId: string) => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await tables.doc.send(
+      new QueryCommand({
+        TableName: tables.names.Orders,
+        KeyConditionExpression: 'organizationId = :org',
+        ExpressionAttributeValues: { ':org': organizationId },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
+};
+
+const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
+  shop
+    .orders()
+    .map((order) => ({ ...webhookOrder(order, shop, integration), status: 'ACTIVE' }))
+    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+
+describe('orders', () => {
+  it('mirrors every order exactly as its webhook would, a 320-line order included, then incrementally', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'orders-sync.myshopify.com',
+      seedCustomers: 20,
+      seedOrders: 25,
+      plan: fastPlan,
+    });
+    expect(shop.orders()[0]!.lines).toHaveLength(320);
+    const queue = new CapturingQueue();
+    const worker = harness.worker(queue, { withOrders: true });
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(worker, queue);
+
+    expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
+    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      resources: {
+        customers: { status: 'completed', seen: 20, written: 20 },
+        orders: { status: 'completed', seen: 25, written: 25 },
+      },
+    });
+    // The big order's line items came in pages of their own (cost counted in the run).
+    expect(shop.requests().filter((r) => r.operationName === 'OrderLineItems').length).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(shop.deprecationsUsed()).toEqual([]);
+
+    const [first, second] = shop.orders();
+    shop.updateOrder(first!.id, { cancel: true, note: 'changed mind' });
+    shop.updateOrder(second!.id, { fulfillmentStatus: 'PARTIALLY_FULFILLED', tags: ['b', 'a'] });
+    shop.createOrder({ lineItems: 2 });
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
+    await harness.drain(worker, queue);
+    expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
+    const [incremental] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    // Incremental: the three changes, plus whatever the 5-minute overlap re-reads, not the store.
+    const orders = incremental!.resources!['orders']!;
+    expect(orders.written).toBeGreaterThanOrEqual(3);
+    expect(orders.seen).toBeLessThan(shop.orders().length);
+  }, 120_000);
+
+  it('a store that refuses orders keeps syncing customers; orders need attention', async () => {
+    const { integration } = await harness.connect({
+      shopDomain: 'no-orders-scope.myshopify.com',
+      seedCustomers: 5,
+      seedOrders: 3,
+      plan: fastPlan,
+      deniedFields: ['orders'],
+    });
+    const queue = new CapturingQueue();
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(harness.worker(queue, { withOrders: true }), queue);
+
+    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      resources: {
+        customers: { status: 'completed', written: 5 },
+        orders: { status: 'needs-attention', attentionReason: 'ACCESS_DENIED' },
+      },
+    });
+    const after = (await harness.stores().integrations.get(integration.integrationId))!;
+    expect(after.status).toBe('ACTIVE');
+    expect(after.resourceAttention).toEqual({ orders: 'ACCESS_DENIED' });
+    expect(Object.keys(after.syncWatermarks ?? {})).toEqual(['customers']);
+    expect(await storedOrders(integration.organizationId)).toEqual([]);
+  });
+
+  it('orders/create, orders/updated (reordered, duplicated) and orders/delete converge on the same record', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'orders-webhooks.myshopify.com',
+      seedCustomers: 2,
+    });
+    const topics = createTopicRegistry(resourceTopics(ordersResource, harness.stores().orders));
+    const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
+
+    const created = shop.createOrder({ customerId: shop.customers()[0]!.id, lineItems: 3 });
+    const createdBody = orderPayload(created, shop);
+    const updated = shop.updateOrder(created.id, { financialStatus: 'REFUNDED' });
+    const updatedBody = orderPayload(updated, shop);
+
+    // The update lands first; the late create is older and does not overwrite it.
+    expect(await handle('orders/updated', updatedBody)).toMatchObject({ outcome: 'written' });
+    expect(await handle('orders/create', createdBody)).toMatchObject({ outcome: 'stale' });
+    expect(await handle('orders/updated', updatedBody)).toMatchObject({ outcome: 'written' }); // same time rewrites
+    expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
+
+    // Read API: the customer's orders, by index.
+    const queries = createRecordQueryStore(tables.doc, tables.names.Orders);
+    const byCustomer = await queries.listRecords({
+      organizationId: integration.organizationId,
+      lookup: { attribute: 'customerId', value: shop.customers()[0]!.id },
+      limit: 10,
+    });
+    expect(byCustomer.items.map((item) => item.shopifyId)).toEqual([created.id]);
+
+    shop.deleteOrder(created.id);
+    expect(await handle('orders/delete', orderDeletePayload(created))).toMatchObject({ outcome: 'written' });
+    expect(await handle('orders/updated', updatedBody)).toMatchObject({ outcome: 'written' });
+    const [stored] = await storedOrders(integration.organizationId);
+    expect(stored).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'webhook',
+      financialStatus: 'REFUNDED',
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { applyDelivery } from '../../support/apply-delivery.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
+import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
+import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { silentLogger } from '../../../lambdas/core/logger.js';
+import { productSnapshotFromWebhook } from '../../../lambdas/core/products/product-mapping.js';
+import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { productsResource, toProductRecord } from '../../../lambdas/core/resources/products.js';
+import { parseWith } from '../../../lambdas/core/validation.js';
+import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
+import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
+import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
+import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
+import { productPayloadSchema } from '../../../lambdas/shopify/product-payloads.js';
+import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
+import { productPayload, type SimProduct } from '../../../local/shopify-simulator/products.js';
+import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
+import { useTestTables } from '../../support/dynamo.js';
+import { CapturingQueue, syncHarness } from './harness.js';
+
+const tables = useTestTables();
+let simulator: ShopifySimulator;
+beforeAll(async () => {
+  simulator = await startShopifySimulator();
+});
+afterAll(() => simulator.stop());
+const harness = syncHarness(tables, () => simulator);
+const fastPlan = { restoreRate: 20_000, maximumAvailable: 40_000 };
+
+const webhookProduct = (product: SimProduct, shop: SimulatedShop, integration: Integration) =>
+  toProductRecord(
+    productSnapshotFromWebhook(
+      parseWith(productPayloadSchema, parseShopifyJson(productPayload(product, shop)), 'product'),
+    ),
+    integration,
+  );
+
+const storedProducts = async (organizationId: string) => {
+  const page = await tables.doc.send(
+    new QueryCommand({
+      TableName: tables.names.Products,
+      KeyConditionExpression: 'organizationId = :org',
+      ExpressionAttributeValues: { ':org': organizationId },
+    }),
+  );
+  return (page.Items ?? []).sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
+};
+
+const expectedProducts = (shop: SimulatedShop, integration: Integration) =>
+  shop
+    .products()
+    .map((product) => ({ ...webhookProduct(product, shop, integration), status: 'ACTIVE' }))
+    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+
+describe('products', () => {
+  it('mirrors every product with all its variants exactly as its webhook would; webhooks and the reconcile keep it exact', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'products.myshopify.com',
+      seedCustomers: 3,
+      seedProducts: 12,
+      plan: fastPlan,
+    });
+    expect(shop.products()[0]!.variants).toHaveLength(35);
+    const queue = new CapturingQueue();
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(harness.worker(queue, { withOrders: true, withProducts: true }), queue);
+
+    expect(await storedProducts(integration.organizationId)).toEqual(expectedProducts(shop, integration));
+    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(run!.resources!['products']).toMatchObject({ status: 'completed', seen: 12, written: 12 });
+    expect(shop.deprecationsUsed()).toEqual([]);
+
+    // Webhooks: an update lands, its older create is stale.
+    const topics = createTopicRegistry(resourceTopics(productsResource, harness.stores().products));
+    const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
+    const created = shop.createProduct({ title: 'Linen shirt', variants: 3 });
+    const createdBody = productPayload(created, shop);
+    shop.updateProduct(created.id, { status: 'ARCHIVED', tags: ['sale'] });
+    expect(await handle('products/update', productPayload(shop.product(created.id)!, shop))).toMatchObject({
+      outcome: 'written',
+    });
+    expect(await handle('products/create', createdBody)).toMatchObject({ outcome: 'stale' });
+    expect(await storedProducts(integration.organizationId)).toEqual(expectedProducts(shop, integration));
+
+    // A delete whose webhook never came: the id-set reconcile finds it.
+    const gone = shop.products()[4]!;
+    shop.deleteProduct(gone.id);
+    const result = await runDeletionReconcile(
+      integration,
+      {
+        cipher: { encrypt: async (t) => t, decrypt: async (t) => t.replace(/^enc:/, '') },
+        shopify: (shopDomain, accessToken) =>
+          new ShopifyAdminClient({
+            shopDomain,
+            accessToken,
+            apiVersion: '2026-10',
+            urlTemplate: simulator.adminUrlTemplate,
+          }),
+        resource: productsResource,
+        inventory: createRecordQueryStore(tables.doc, tables.names.Products),
+        writes: harness.stores().products,
+        records: createIntegrationLifecycleStore(tables.doc, tables.names.Integrations),
+        logger: silentLogger,
+        overlapMinutes: 0,
+        now: () => new Date(Date.now() + 60 * 60_000),
+      },
+      { force: true },
+    );
+    expect(result).toMatchObject({ outcome: 'reconciled', markedInactive: [gone.id] });
+    const stored = await storedProducts(integration.organizationId);
+    expect(stored.find((item) => item['shopifyId'] === gone.id)).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'reconciled',
+    });
+  }, 120_000);
+});
