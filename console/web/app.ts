@@ -392,7 +392,10 @@ function organizationView(organizationId: string): OrganizationView {
 
 async function connect(organizationId: string, form: HTMLFormElement): Promise<void> {
   const data = new FormData(form);
-  const text = (name: string) => String(data.get(name) ?? '').trim();
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === 'string' ? value.trim() : '';
+  };
   const button = form.querySelector('button')!;
   button.disabled = true;
   try {

@@ -105,7 +105,13 @@ export const createDataExportStore = (
         }),
       );
       if (!Item) return undefined;
-      const { integrationId: _key, recordType: _type, requestShopDomain, [TTL]: _ttl, ...rest } = Item;
+      const {
+        integrationId: _key,
+        recordType: _type,
+        requestShopDomain,
+        [TTL]: _ttl,
+        ...rest
+      } = Item as Record<string, unknown>;
       return { ...rest, shopDomain: requestShopDomain } as CustomerDataExport;
     },
 

@@ -47,6 +47,22 @@ const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 /** The stored item that made a condition fail (ALL_OLD), in marshalled or plain form. */
 const wasRedacted = (old: Record<string, unknown> | undefined): boolean => old?.['redactedAt'] !== undefined;
 
+/** The failed condition was the reconcile rule: a reconcile-made delete this snapshot postdates. */
+const reversible = (item: Record<string, unknown> | undefined, updatedAt: string): boolean => {
+  const plain = (name: string): unknown => {
+    const value = item?.[name];
+    return typeof value === 'object' && value !== null && 'S' in value ? (value as { S: unknown }).S : value;
+  };
+  const storedUpdatedAt = plain('shopifyUpdatedAt');
+  const deletedAt = plain('deletedAt');
+  return (
+    plain('deleteReason') === 'reconciled' &&
+    typeof deletedAt === 'string' &&
+    deletedAt < updatedAt &&
+    (typeof storedUpdatedAt !== 'string' || storedUpdatedAt <= updatedAt)
+  );
+};
+
 /** One conditional update, in the shape both UpdateItem and TransactWriteItems accept. */
 type ConditionalUpdate = TransactWriteUpdate;
 
@@ -134,25 +150,41 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         names[`#r${index}`] = name;
         return `#r${index}`;
       });
-    const result = await send(
-      {
-        TableName: tableName,
-        Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
-        // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-        // the first write or by a delete, so a late update can never resurrect a record.
-        UpdateExpression:
-          `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}` +
-          (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''),
-        ConditionExpression:
-          '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-      receipt,
-    );
-    if (result === 'duplicate' || result.landed) return result === 'duplicate' ? result : 'written';
-    return wasRedacted(result.old) ? 'redacted' : 'stale';
+    const snapshotIsNewer =
+      '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
+    const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
+    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) => {
+      const removed = reactivate ? [...removes, 'deletedAt', 'deleteReason'] : removes;
+      return send(
+        {
+          TableName: tableName,
+          Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
+          // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
+          // the first write or by a delete, so a late update can never resurrect a record,
+          // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
+          UpdateExpression:
+            `SET ${[...sets, reactivate ? '#status = :active' : '#status = if_not_exists(#status, :active)'].join(', ')}` +
+            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
+          ConditionExpression: reactivate
+            ? `${snapshotIsNewer} AND ${reversesReconcile}`
+            : `${snapshotIsNewer} AND NOT (${reversesReconcile})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':reconciled': 'reconciled' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+        withReceipt,
+      );
+    };
+    const first = await write(false, receipt);
+    if (first === 'duplicate') return first;
+    if (first.landed) return 'written';
+    if (wasRedacted(first.old)) return 'redacted';
+    // The rare case costs a second round trip; the common one pays nothing for it. The receipt
+    // was recorded by the first attempt.
+    if (!reversible(first.old, record.shopifyUpdatedAt)) return 'stale';
+    const second = await write(true, undefined);
+    if (second !== 'duplicate' && second.landed) return 'written';
+    return second !== 'duplicate' && wasRedacted(second.old) ? 'redacted' : 'stale';
   };
 
   const markDeleted = async (
@@ -170,10 +202,13 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
           'integrationId = if_not_exists(integrationId, :integrationId), ' +
           'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+        // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
         ConditionExpression:
-          'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt)',
+          'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
+          (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
           ':inactive': 'INACTIVE',
           ':deletedAt': toUtcIso(deletedAt),
           ':reason': reason,

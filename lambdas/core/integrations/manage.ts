@@ -51,7 +51,10 @@ export const describeIntegration = async (
   const integration = await requireIntegration(deps.integrations, key);
   const { integrationId } = integration;
   const counts = await Promise.all(
-    deps.mirrors.map(async ({ name, inventory }) => [name, await inventory.countByStatus(integrationId)]),
+    deps.mirrors.map(async ({ name, inventory }): Promise<[string, RecordStatusCounts]> => [
+      name,
+      await inventory.countByStatus(integrationId),
+    ]),
   );
   return { ...publicIntegrationView(integration), recordCounts: Object.fromEntries(counts) };
 };

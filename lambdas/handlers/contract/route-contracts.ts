@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
-import { definitionOf, resourceDefinitions } from '../../core/resources/registry.js';
+import { customersResource } from '../../core/resources/customers.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
@@ -227,7 +228,7 @@ const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly Re
  * Resources whose records have a schema here are documented field by field and typed in the
  * client; any other registered resource is documented with what every mirrored record shares.
  */
-const customers = readContractsOf('customers', definitionOf('customers').table.lookups, customerSchema);
+const customers = readContractsOf('customers', customersResource.table.lookups, customerSchema);
 
 export const routeContracts = {
   ...fixedContracts,
