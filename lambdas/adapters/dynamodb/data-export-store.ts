@@ -131,7 +131,7 @@ export const createDataExportStore = (
           if (isConditionFailure(error)) return { Attributes: undefined };
           throw error;
         });
-      const ids = Attributes?.[customerAttribute(customerShopifyId)];
+      const ids: unknown = Attributes?.[customerAttribute(customerShopifyId)];
       return ids instanceof Set ? deleteExports(shopDomain, ids as Set<string>) : 0;
     },
 

@@ -50,7 +50,7 @@ export const createProcessedDeliveries = (
     const { Item } = await doc.send(
       new GetCommand({ TableName: table.tableName, Key: receiptKey(digest), ConsistentRead: true }),
     );
-    const expiresAt = Item?.[idempotencyTable.timeToLiveAttribute];
+    const expiresAt: unknown = Item?.[idempotencyTable.timeToLiveAttribute];
     return typeof expiresAt === 'number' && expiresAt > Date.now() / 1000;
   },
   async add(digest) {

@@ -51,7 +51,7 @@ const wasRedacted = (old: Record<string, unknown> | undefined): boolean => old?.
 const reversible = (item: Record<string, unknown> | undefined, updatedAt: string): boolean => {
   const plain = (name: string): unknown => {
     const value = item?.[name];
-    return typeof value === 'object' && value !== null && 'S' in value ? (value as { S: unknown }).S : value;
+    return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
   };
   const storedUpdatedAt = plain('shopifyUpdatedAt');
   const deletedAt = plain('deletedAt');
