@@ -78,7 +78,15 @@ const setBadge = (badge: HTMLElement, text: string, tone: 'ok' | 'warn' | 'bad' 
 };
 
 const integrationTone = { ACTIVE: 'ok', NEEDS_ATTENTION: 'warn', INACTIVE: 'idle' } as const;
-const runTone = { succeeded: 'ok', running: 'warn', queued: 'idle', skipped: 'idle', failed: 'bad' } as const;
+const runTone = {
+  succeeded: 'ok',
+  running: 'warn',
+  resumed: 'warn',
+  retrying: 'warn',
+  queued: 'idle',
+  skipped: 'idle',
+  failed: 'bad',
+} as const;
 /** A counter summed over the run's resources (customers, and whatever else is registered). */
 const total = (run: SyncRun, counter: 'pages' | 'seen' | 'written' | 'stale' | 'invalid'): number =>
   Object.values(run.resources ?? {}).reduce((sum, resource) => sum + resource[counter], 0);

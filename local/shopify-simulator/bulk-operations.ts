@@ -24,6 +24,7 @@ import {
   getNamedType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   parse,
   type SelectionSetNode,
   validate,
@@ -385,7 +386,7 @@ export function validateBulkQuery(schema: GraphQLSchema, query: string): Documen
     throw new BulkQueryError(`Invalid bulk query: ${(error as Error).message}`);
   }
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1 || operations[0]!.operation !== 'query')
+  if (operations.length !== 1 || operations[0]!.operation !== OperationTypeNode.QUERY)
     throw new BulkQueryError('Bulk queries must contain exactly one query operation.');
   if (operations[0]!.variableDefinitions?.length)
     throw new BulkQueryError('Bulk queries cannot use variables.');

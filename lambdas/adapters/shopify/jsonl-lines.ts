@@ -25,7 +25,7 @@ export const createJsonlReader = ({ fetch: fetchFn = fetch }: JsonlReaderOptions
     const decoder = new TextDecoder();
     let pending = '';
     let index = 0;
-    const reader = response.body.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
