@@ -117,6 +117,8 @@ export const configSchema = z
       .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'expected DEBUG, INFO, WARN or ERROR' })
       .default('INFO'),
     tracing: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
+    // customers/data_request exports hold personal data: kept this long, then DynamoDB's TTL removes them.
+    dataExportRetentionDays: integer('expected an integer between 1 and 3650', 1, 3650).default(30),
     /**
      * Where backend events go: the account's `default` EventBridge bus, or a bus the stack
      * creates (`stack`, named `shopify-sync-<stage>`) to keep them apart from other applications.

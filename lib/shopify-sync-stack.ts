@@ -57,6 +57,7 @@ export class ShopifySyncStack extends Stack {
         SYNCED_RESOURCES: config.resources.join(','),
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
+        DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
         SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
         SYNC_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
         SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),

@@ -15,6 +15,7 @@ export const localDefaults = {
   shopifyApiVersion: '2026-10',
   minSyncIntervalMinutes: 30,
   syncOverlapMinutes: 5,
+  dataExportRetentionDays: 30,
   syncQueueName: 'local-sync',
   syncDeadLetterQueueName: 'local-sync-dlq',
   /** EventBridge `rate(1 hour)` and `rate(1 day)`. */

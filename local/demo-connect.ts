@@ -2,7 +2,7 @@ import { type CallResult, createShopifySyncClient } from '../client/index.js';
 import type { DemoShop } from './shopify-backend.js';
 
 /**
- * Connects the demo store through the real `POST /integrations` route (with the typed client, as
+ * Connects the demo store through the real `POST /organizations/{organizationId}/integrations` route (with the typed client, as
  * a backend would) and follows its initial sync through the sync-runs API, so `npm start` ends
  * with a mirrored store.
  */
@@ -18,14 +18,17 @@ export async function connectDemoStore(
   // The local API checks no signature.
   const api = createShopifySyncClient({ apiUrl, credentials: false });
   const { body } = await api.call('connectIntegration', {
-    body: { organizationId: DEMO_ORGANIZATION, shopDomain: shop.shopDomain, accessToken: shop.accessToken },
+    path: { organizationId: DEMO_ORGANIZATION },
+    body: { shopDomain: shop.shopDomain, accessToken: shop.accessToken },
   });
   const { integrationId } = body.integration;
   const { runId } = body;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let last = '';
   for (;;) {
-    const { body: run } = await api.call('getSyncRun', { path: { integrationId, runId } });
+    const { body: run } = await api.call('getSyncRun', {
+      path: { organizationId: DEMO_ORGANIZATION, integrationId, runId },
+    });
     const shown = JSON.stringify(run);
     if (shown !== last) options.onProgress?.(run);
     last = shown;

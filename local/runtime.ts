@@ -215,6 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
+      DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),
       SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
       SYNC_MAX_RECEIVES: String(queueSettings.maxReceiveCount),
       SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),

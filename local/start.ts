@@ -121,8 +121,8 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
       `    -H 'X-Shopify-Access-Token: ${shop.accessToken}' -H 'Content-Type: application/json' \\`,
       `    -d '{"query":"{ customers(first: 3) { nodes { id displayName updatedAt } } }"}'`,
       `  # 2. Connect it (done at start-up unless --no-connect; again = reconnect, 200): webhooks + initial sync`,
-      `  curl -s -X POST ${api}/integrations -H 'Content-Type: application/json' \\`,
-      `    -d '{"organizationId":"org-demo","shopDomain":"${shop.shopDomain}","accessToken":"${shop.accessToken}"}'`,
+      `  curl -s -X POST ${api}/organizations/org-demo/integrations -H 'Content-Type: application/json' \\`,
+      `    -d '{"shopDomain":"${shop.shopDomain}","accessToken":"${shop.accessToken}"}'`,
       '  # 3. Read the mirrored customers, orders (also by customer) and products',
       `  curl -s '${api}/organizations/org-demo/customers?limit=2'`,
       `  curl -s '${api}/organizations/org-demo/orders?limit=2'`,
@@ -145,7 +145,9 @@ async function main(): Promise<void> {
   console.log(banner(runtime, options));
   const shop = runtime.shopify.demoShop;
   if (options.connectDemo && shop) {
-    console.log(`Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /integrations...`);
+    console.log(
+      `Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/integrations...`,
+    );
     connectDemoStore(runtime.apiUrl, shop, {
       onProgress: (run) =>
         console.log(

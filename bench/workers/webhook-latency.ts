@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
-import { createDeliveryDedupe } from '../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createBenchTables, percentile } from '../support/environment.js';
 
@@ -61,12 +62,18 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
     updatedAt: now,
   });
   const webhook = createWebhookHandler({
-    integrations,
-    secrets: { appSecret: async () => appSecret, integrationSecret: async () => undefined },
+    // As deployed: the per-shop cache in front of the Integrations table.
+    integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
+    secrets: { appSecrets: async () => [appSecret], integrationSecret: async () => undefined },
     topics: createTopicRegistry(
-      resourceTopics(customersResource, createRecordStore(tables.doc, tables.names.Customers)),
+      resourceTopics(
+        customersResource,
+        createRecordStore(tables.doc, tables.names.Customers, {
+          receipts: { tableName: tables.names.Idempotency },
+        }),
+      ),
     ),
-    dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+    processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
   });
   const bare = async (event: APIGatewayProxyEventV2) => {
     const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };

@@ -49,3 +49,13 @@ export class UnprocessableError extends DomainError {
     super('UNPROCESSABLE', 422, message);
   }
 }
+
+/**
+ * A correctly signed body that names another shop than the integration its unsigned
+ * X-Shopify-Shop-Domain header resolved to: a replayed or redirected delivery, never Shopify.
+ */
+export class ShopMismatchError extends DomainError {
+  constructor() {
+    super('SHOP_MISMATCH', 401, 'The signed body names a different shop than X-Shopify-Shop-Domain');
+  }
+}

@@ -34,17 +34,20 @@ export interface ApiRoute {
   readonly auth: 'HMAC' | 'IAM';
 }
 
+/** Every integration route sits under its organization, so an IAM path prefix scopes a tenant. */
+const integration = '/organizations/{organizationId}/integrations/{integrationId}';
+
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/webhooks/shopify', lambda: 'webhook', auth: 'HMAC' },
-  { method: 'POST', path: '/integrations/{integrationId}/sync', lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/integrations/{integrationId}/sync-runs', lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/integrations/{integrationId}/sync-runs/{runId}', lambda: 'api', auth: 'IAM' },
-  { method: 'POST', path: '/integrations', lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
-  { method: 'DELETE', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
-  { method: 'POST', path: '/integrations/{integrationId}/webhooks/check', lambda: 'api', auth: 'IAM' },
-  { method: 'GET', path: '/integrations/{integrationId}/shop-counts', lambda: 'api', auth: 'IAM' },
+  { method: 'POST', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: integration, lambda: 'api', auth: 'IAM' },
+  { method: 'DELETE', path: integration, lambda: 'api', auth: 'IAM' },
+  { method: 'POST', path: `${integration}/sync`, lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: `${integration}/sync-runs`, lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: `${integration}/sync-runs/{runId}`, lambda: 'api', auth: 'IAM' },
+  { method: 'POST', path: `${integration}/webhooks/check`, lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: `${integration}/shop-counts`, lambda: 'api', auth: 'IAM' },
   // The read API: a listing and a get per registered resource.
   ...resourceDefinitions.flatMap(({ name }): ApiRoute[] => [
     { method: 'GET', path: `/organizations/{organizationId}/${name}`, lambda: 'api', auth: 'IAM' },

@@ -14,10 +14,12 @@ import { createRecordErasureStore } from '../adapters/dynamodb/record-erasure-st
 import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
-import { createDeliveryDedupe } from '../adapters/dynamodb/delivery-dedupe.js';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
+import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
+import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -59,6 +61,9 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   retryMaxSeconds: settings.SYNC_RETRY_MAX_SECONDS,
 });
 
+/** Where webhook receipts (digests of processed bodies) live. */
+const receiptsOf = (tables: LambdaSettings['tables']) => ({ tableName: tables.Idempotency });
+
 /** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
 const mirrorOf = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
@@ -66,11 +71,11 @@ const mirrorOf = <TRecord extends MirroredRecord>(
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
 ) => {
   const tableName = tables[definition.table.id];
-  const store = createRecordStore<TRecord>(
-    doc,
-    tableName,
-    definition.table.lookups.map((lookup) => lookup.attribute),
-  );
+  // Webhook writes record their body's receipt in the same transaction (the replay guard).
+  const store = createRecordStore<TRecord>(doc, tableName, {
+    sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+    receipts: receiptsOf(tables),
+  });
   return {
     definition,
     name: definition.name,
@@ -120,6 +125,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // deselected is personal data all the same.
   const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
+  const ledger = createRedactionLedger(doc, tables.Integrations);
   return {
     settings,
     config,
@@ -139,6 +145,8 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
     webhookTopics: webhookTopicsFor(mirrored, registeredResources),
+    ledger,
+    receipts: receiptsOf(tables),
     logger,
     events,
     syncStarter: createSyncStarter({
@@ -159,6 +167,7 @@ const lifecycleDeps = (c: Composition) => ({
   integrations: c.integrations,
   records: c.records,
   mirrors: c.everyMirror,
+  ledger: c.ledger,
   cipher: c.cipher,
   shopify: c.shopify,
   sync: c.syncStarter,
@@ -188,7 +197,7 @@ export const fanOutDeps = (c: Composition) => ({
 export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
 
 export const webhookDeps = (c: Composition) => ({
-  integrations: c.integrations,
+  integrations: createWebhookIntegrationLookup(c.doc, c.settings.tables.Integrations, c.integrations),
   topics: createTopicRegistry(
     ...c.mirrors.map((mirror) => mirror.topics),
     complianceTopics({
@@ -196,12 +205,15 @@ export const webhookDeps = (c: Composition) => ({
       records: c.records,
       mirrors: c.everyMirror,
       customers: c.customers,
-      exports: createDataExportStore(c.doc, c.settings.tables.Integrations),
+      exports: createDataExportStore(c.doc, c.settings.tables.Integrations, {
+        retentionDays: c.settings.DATA_EXPORT_RETENTION_DAYS,
+      }),
+      ledger: c.ledger,
       logger: c.logger,
     }),
   ),
   secrets: createWebhookSecrets({ appSecretArn: c.settings.APP_SECRET_ARN, cipher: c.cipher }),
-  dedupe: createDeliveryDedupe({ tableName: c.settings.tables.Idempotency, client: c.dynamo }),
+  processed: createProcessedDeliveries(c.doc, c.receipts),
   activity: createWebhookActivityStore(c.doc, c.settings.tables.Integrations),
 });
 

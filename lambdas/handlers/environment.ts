@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { resourceNames } from '../core/resources/registry.js';
 import { defaultSyncConfig } from '../core/sync/run-sync.js';
+import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
 import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -35,6 +36,8 @@ export const lambdaSettingsSchema = z.object({
   SYNC_MAX_RECEIVES: positiveInt(defaultSyncConfig.maxReceives),
   SYNC_RUN_RETENTION_DAYS: positiveInt(defaultSyncConfig.runRetentionDays),
   SYNC_WRITE_CONCURRENCY: positiveInt(defaultSyncConfig.writeConcurrency),
+  /** Days a customers/data_request export is kept (CDK context `dataExportRetentionDays`). */
+  DATA_EXPORT_RETENTION_DAYS: positiveInt(DEFAULT_DATA_EXPORT_RETENTION_DAYS),
   /** Shopify's object limit per paged listing: a slice that reads this many starts another. */
   SHOPIFY_LISTING_LIMIT: positiveInt(25_000),
   /** First retry delay of a failed sync attempt (then ×4); the local runtime keeps it within its short visibility timeouts. */

@@ -17,7 +17,8 @@ import {
   type WebhookSecrets,
   authenticateDelivery,
 } from '../core/webhooks/authenticate.js';
-import { type DeliveryDedupe, type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
+import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
+import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
@@ -25,17 +26,19 @@ import { errorResponse, isExpectedError, jsonResponse } from './http-response.js
 export interface WebhookHandlerDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
-  readonly dedupe: DeliveryDedupe & { registerLambdaContext?(context: Context | undefined): void };
+  /** Digests of processed bodies, for topics whose handler does not record its own receipt. */
+  readonly processed: ProcessedDeliveries;
   readonly topics: TopicRegistry;
   readonly logger?: typeof defaultLogger;
   readonly metrics?: typeof defaultMetrics;
   readonly maxBodyBytes?: number;
   /** Records `lastWebhookAt` on the integration (webhook delivery health). */
   readonly activity?: WebhookActivity;
+  /** The clock (ms): stamps receipt, which bounds X-Shopify-Triggered-At; tests pin it. */
   readonly now?: () => number;
 }
 
-type Outcome = WebhookOutcome['outcome'] | 'rejected';
+type Outcome = WebhookOutcome['outcome'] | 'rejected' | 'failed';
 
 const metricName: Record<Outcome, string> = {
   written: 'WebhookWritten',
@@ -43,18 +46,32 @@ const metricName: Record<Outcome, string> = {
   ignored: 'WebhookIgnored',
   duplicate: 'WebhookDuplicate',
   rejected: 'WebhookRejected',
+  failed: 'WebhookFailed',
 };
+
+/**
+ * Why a delivery was refused: the `reason` dimension of WebhookRejected. A small fixed set (one
+ * per error code), never a shop or anything else from the request, so the metric's cardinality
+ * cannot be driven by whoever sends requests.
+ */
+const rejectionReasons: Readonly<Record<string, string>> = {
+  INVALID_SIGNATURE: 'invalid-signature',
+  SHOP_MISMATCH: 'shop-mismatch',
+  VALIDATION_FAILED: 'invalid-delivery',
+  PAYLOAD_TOO_LARGE: 'too-large',
+};
+const rejectionReason = (code: string): string => rejectionReasons[code] ?? 'other';
 
 export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const { topics } = deps;
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
+  const now = deps.now ?? Date.now;
 
   return async (
     event: APIGatewayProxyEventV2,
-    context?: Context,
+    _context?: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    deps.dedupe.registerLambdaContext?.(context);
     // Only ids and outcomes are logged: the body carries personal data, the headers a signature.
     // The shop domain is the delivery's unsigned claim until the signature is verified.
     const headers = Object.fromEntries(
@@ -69,11 +86,17 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   };
 
   async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-    let outcome: Outcome = 'rejected';
+    let outcome: Outcome = 'failed';
+    let reason: string | undefined;
     try {
       const authentication = await authenticateDelivery(
         { headers: event.headers ?? {}, body: event.body, isBase64Encoded: event.isBase64Encoded },
-        { integrations: deps.integrations, secrets: deps.secrets, maxBodyBytes: deps.maxBodyBytes },
+        {
+          integrations: deps.integrations,
+          secrets: deps.secrets,
+          maxBodyBytes: deps.maxBodyBytes,
+          now: () => new Date(now()),
+        },
       );
       if (authentication.kind === 'ignored') {
         outcome = 'ignored';
@@ -84,10 +107,16 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       // Signed by Shopify and matched to a store: the delivery-volume signal of the dashboard.
       metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
       return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
-        const result = await ingest(authentication.delivery, integration, { topics, dedupe: deps.dedupe });
+        const { delivery } = authentication;
+        const result = await ingest(delivery, integration, { topics, processed: deps.processed });
+        // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
+        if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
+          deps.integrations.forget?.(delivery.shopDomain);
         outcome = result.outcome;
         logger.info(`webhook ${outcome}`, { ...result });
-        await recordActivity(integration);
+        // Only a delivery this store's body was processed for proves its subscriptions: a replay
+        // (duplicate) under its header proves nothing and must not write on its integration.
+        if (result.outcome === 'written' || result.outcome === 'stale') await recordActivity(integration);
         return jsonResponse(200, result);
       });
     } catch (error) {
@@ -95,11 +124,18 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         logger.error('webhook failed', { outcome, ...errorFields(error) });
         return errorResponse(error);
       }
-      if (error.code === 'DELIVERY_IN_PROGRESS') outcome = 'duplicate';
-      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason: error.message });
+      outcome = 'rejected';
+      reason = rejectionReason(error.code);
+      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason, message: error.message });
       return errorResponse(error);
     } finally {
+      // Also undimensioned, for the dashboard and the alarm that watch all rejections.
       metrics.addMetric(metricName[outcome], MetricUnit.Count, 1);
+      if (reason !== undefined) {
+        const rejected = metrics.singleMetric();
+        rejected.addDimension('reason', reason);
+        rejected.addMetric(metricName.rejected, MetricUnit.Count, 1);
+      }
       metrics.publishStoredMetrics();
     }
   }
@@ -108,7 +144,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   async function recordActivity(integration: Parameters<typeof noteWebhookActivity>[0]): Promise<void> {
     if (!deps.activity) return;
     try {
-      await noteWebhookActivity(integration, (deps.now ?? Date.now)(), deps.activity);
+      await noteWebhookActivity(integration, now(), deps.activity);
     } catch (error) {
       logger.warn('lastWebhookAt not recorded', errorFields(error));
     }

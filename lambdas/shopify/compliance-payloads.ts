@@ -35,3 +35,12 @@ export const customersDataRequestPayloadSchema = z.looseObject({
   customer: complianceCustomer,
   data_request: z.looseObject({ id: shopifyId }),
 });
+
+/**
+ * app/uninstalled carries the shop resource. Its `myshopify_domain` and `id` are what bind the
+ * signed body to one shop: the header that picked the integration is not signed.
+ */
+export const appUninstalledPayloadSchema = z.looseObject({
+  id: shopifyId,
+  myshopify_domain: shopDomain,
+});

@@ -59,10 +59,16 @@ export const customerPayloadSchema = z
   .refine(idsAgree, idsAgreeRule);
 export type CustomerPayload = z.output<typeof customerPayloadSchema>;
 
-/** `customers/delete`: since 2025-10 only `id`, `tax_exemptions` and `admin_graphql_api_id`. */
+/**
+ * `customers/delete`: since 2025-10 exactly `id`, `tax_exemptions` and `admin_graphql_api_id`.
+ * Strict, unlike the other topics: the only difference between an update body and a delete body
+ * is their shape, and the topic header is unsigned, so a body with snapshot fields (`updated_at`,
+ * `email`, names…) delivered as a delete is an update body under a swapped topic.
+ */
 export const customerDeletePayloadSchema = z
-  .looseObject({
+  .strictObject({
     id: shopifyId,
+    tax_exemptions: z.array(z.string()).nullish(),
     admin_graphql_api_id: z.string(),
   })
   .refine(idsAgree, idsAgreeRule);

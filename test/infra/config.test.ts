@@ -35,6 +35,7 @@ describe('deployment config', () => {
       logRetentionDays: 90,
       logLevel: 'INFO',
       tracing: false,
+      dataExportRetentionDays: 30,
       eventBus: 'default',
       webhooksSilentAfterHours: 6,
       apiThrottleRateLimit: 100,

@@ -74,6 +74,17 @@ describe('storage', () => {
     },
   );
 
+  it('data-request exports expire: the Integrations table honours their TTL, 30 days by default', () => {
+    expect(propsOf(tableLogicalId('Integrations')).TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+    const webhook = propsOf(synth.logicalId(fnOf('webhook')));
+    expect((webhook.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      DATA_EXPORT_RETENTION_DAYS: '30',
+    });
+  });
+
   it('every table is on-demand, point-in-time recoverable and encrypted with the AWS managed KMS key', () => {
     for (const [, table] of ofType(resources, 'AWS::DynamoDB::Table')) {
       expect(table.Properties).toMatchObject({

@@ -22,6 +22,7 @@ describe('a stack configured away from the defaults', () => {
       workerTimeoutSeconds: 600,
       syncSchedule: 'cron(0/30 * * * ? *)',
       logRetentionDays: 30,
+      dataExportRetentionDays: '7',
       eventBus: 'stack',
     });
     resources = synth.resources;
@@ -70,6 +71,13 @@ describe('a stack configured away from the defaults', () => {
     );
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       ScalingConfig: { MaximumConcurrency: 8 },
+    });
+  });
+
+  it('keeps data-request exports for the configured number of days', () => {
+    const webhook = resources[synth.logicalId(synth.stack.lambdas.functions.get('webhook')!)]!.Properties!;
+    expect((webhook.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      DATA_EXPORT_RETENTION_DAYS: '7',
     });
   });
 

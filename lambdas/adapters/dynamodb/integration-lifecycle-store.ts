@@ -8,7 +8,8 @@
  * `organizationId` or `activePartition`, so neither appears in any index:
  * - `shop-claim#<domain>`: which organization owns a shop. A conditional write makes
  *   connecting race-safe: two organizations connecting one shop at once get one winner and one 409.
- * - `pending-purges`: a string set of integration ids whose purge continues later.
+ * - `purges#pending`: a string set of integration ids whose purge continues later.
+ * Every helper key holds a `#`, which no integration id may contain (connect-request.ts).
  */
 import {
   DeleteCommand,
@@ -27,7 +28,14 @@ import type { IntegrationLifecycleRecords } from '../../core/integrations/ports.
 import { isConditionFailure } from './conditions.js';
 
 const claimKey = (shopDomain: string) => ({ integrationId: `shop-claim#${shopDomain.toLowerCase()}` });
-const PENDING_PURGES_KEY = { integrationId: 'pending-purges' };
+/**
+ * Present once any store was connected with a webhook secret of its own: until then, the webhook
+ * path refuses a body the app secret does not sign without looking anything up.
+ */
+export const OWN_WEBHOOK_SECRETS_KEY = 'webhook-secrets#own-in-use';
+
+/** '#' is outside every integration id's alphabet: no path can address this item. */
+const PENDING_PURGES_KEY = { integrationId: 'purges#pending' };
 
 const fromItem = (item: Record<string, unknown>): Integration => {
   const { activePartition: _partition, syncDueKey: _due, ...integration } = item;
@@ -175,6 +183,17 @@ export const createIntegrationLifecycleStore = (
             },
           )
         : updateExisting(integrationId, 'REMOVE countMismatch.#resource', {}, { '#resource': resource }));
+    },
+
+    async recordOwnWebhookSecretInUse() {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId: OWN_WEBHOOK_SECRETS_KEY },
+          UpdateExpression: 'SET since = if_not_exists(since, :now)',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
     },
 
     async addPendingPurge(integrationId) {

@@ -162,6 +162,7 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
     organizationId: String(item['organizationId']),
     shopifyId: String(item['shopifyId']),
     ...(typeof item['shopifyUpdatedAt'] === 'string' && { shopifyUpdatedAt: item['shopifyUpdatedAt'] }),
+    ...(item['redactedAt'] !== undefined && { redacted: true }),
   });
 
   async function* activeUpdatedBefore(
@@ -182,7 +183,7 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
   async function* allKeys(integrationId: string): AsyncGenerator<StoredRecordRef[]> {
     for await (const page of pages({
       ...byIntegration(integrationId),
-      ProjectionExpression: 'organizationId, shopifyId',
+      ProjectionExpression: 'organizationId, shopifyId, redactedAt',
     })) {
       yield page.map(toRef);
     }

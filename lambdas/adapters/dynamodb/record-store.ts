@@ -3,18 +3,31 @@
  * table of any resource.
  *
  * Stable API (the webhook and the sync both call it):
- *   const store = createRecordStore<CustomerRecord>(doc, tableName)
- *   store.upsert(record)                                  → 'written' | 'stale' | 'redacted'
+ *   const store = createRecordStore<CustomerRecord>(doc, tableName, { receipts: { tableName: idempotencyTable } })
+ *   store.upsert(record, receipt?)                        → 'written' | 'stale' | 'redacted' | 'duplicate'
  *   store.markDeleted({ organizationId, shopifyId, integrationId, shopDomain },
- *                     deletedAt, 'webhook' | 'reconciled') → 'written' | 'unchanged' | 'redacted'
+ *                     deletedAt, 'webhook' | 'reconciled', receipt?)
+ *                                                         → 'written' | 'unchanged' | 'redacted' | 'duplicate'
  *   store.get(organizationId, shopifyId)                  → StoredRecord | undefined
  *   store.upsertMany(records, { concurrency })            → { written, stale, redacted }
  *
  * Every write is one conditional UpdateItem, so concurrent webhooks and syncs need no locks: the
  * condition is the merge rule, and a failed condition is the normal "stale" outcome.
+ *
+ * A webhook write carries a receipt (the digest of its signed body): the UpdateItem and the
+ * receipt's conditional Put go in one TransactWriteItems, so the write and "this body was
+ * processed" land together or not at all, in one round trip. A body already processed answers
+ * 'duplicate' with nothing written; a stale or redacted outcome still records the receipt, so a
+ * replay under another store's headers finds it.
  */
-import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteUpdate,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { MirroredRecord, StoredRecord } from '../../core/resources/mirrored-record.js';
 import { toUtcIso } from '../../core/resources/normalize.js';
 import type {
@@ -25,17 +38,17 @@ import type {
   UpsertOutcome,
 } from '../../core/resources/record-writes.js';
 import type { WriteCounts } from '../../core/resources/resource-definition.js';
+import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import { isConditionFailure } from './conditions.js';
+import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 
 const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 
 /** The stored item that made a condition fail (ALL_OLD), in marshalled or plain form. */
-const wasRedacted = (error: ConditionalCheckFailedException): boolean =>
-  (error.Item as Record<string, unknown> | undefined)?.['redactedAt'] !== undefined;
+const wasRedacted = (old: Record<string, unknown> | undefined): boolean => old?.['redactedAt'] !== undefined;
 
 /** The failed condition was the reconcile rule: a reconcile-made delete this snapshot postdates. */
-const reversible = (error: ConditionalCheckFailedException, updatedAt: string): boolean => {
-  const item = error.Item as Record<string, unknown> | undefined;
+const reversible = (item: Record<string, unknown> | undefined, updatedAt: string): boolean => {
   const plain = (name: string): unknown => {
     const value = item?.[name];
     return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
@@ -50,13 +63,77 @@ const reversible = (error: ConditionalCheckFailedException, updatedAt: string): 
   );
 };
 
+/** One conditional update, in the shape both UpdateItem and TransactWriteItems accept. */
+type ConditionalUpdate = TransactWriteUpdate;
+
+interface CancellationReason {
+  readonly Code?: string;
+  readonly Item?: Record<string, unknown>;
+}
+const cancellationReasons = (error: unknown): readonly CancellationReason[] | undefined =>
+  (error as { name?: string } | null)?.name === 'TransactionCanceledException'
+    ? ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
+    : undefined;
+
+/** Concurrent transactions on one item: DynamoDB cancels one; trying again settles it. */
+const MAX_CONFLICT_ATTEMPTS = 3;
+
+export interface RecordStoreOptions {
+  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
+  readonly sparseAttributes?: readonly string[];
+  /** Where webhook receipts go (the Idempotency table); required to write with a receipt. */
+  readonly receipts?: ReceiptTable;
+}
+
 export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
-  sparseAttributes: readonly string[] = [],
+  options: RecordStoreOptions = {},
 ): RecordStore<TRecord> => {
-  const upsert = async (record: TRecord): Promise<UpsertOutcome> => {
+  /**
+   * Sends one conditional update, with the receipt in the same transaction when there is one.
+   * Returns whether the update landed, the stored item that failed its condition, or 'duplicate'.
+   */
+  const send = async (
+    update: ConditionalUpdate,
+    receipt: DeliveryReceipt | undefined,
+  ): Promise<{ landed: true } | { landed: false; old?: Record<string, unknown> } | 'duplicate'> => {
+    if (!receipt) {
+      try {
+        await doc.send(new UpdateCommand(update));
+        return { landed: true };
+      } catch (error) {
+        if (isConditionFailure(error)) return { landed: false, old: error.Item as Record<string, unknown> };
+        throw error;
+      }
+    }
+    if (!options.receipts) throw new Error('This customer store was created without a receipts table');
+    const put = receiptPut(options.receipts, receipt.digest);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: put }] }));
+        return { landed: true };
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+          // Nothing to write, but the body was processed: a replay must find its receipt.
+          try {
+            await doc.send(new PutCommand(put));
+          } catch (putError) {
+            if (isConditionFailure(putError)) return 'duplicate';
+            throw putError;
+          }
+          return { landed: false, ...(reasons[0].Item && { old: reasons[0].Item }) };
+        }
+        if (attempt >= MAX_CONFLICT_ATTEMPTS || !reasons.some((r) => r.Code === 'TransactionConflict'))
+          throw error;
+      }
+    }
+  };
+
+  const upsert = async (record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> => {
     const fields = Object.entries(record).filter(
       ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
     );
@@ -67,7 +144,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
-    const removes = sparseAttributes
+    const removes = (options.sparseAttributes ?? [])
       .filter((name) => (record as Record<string, unknown>)[name] === undefined)
       .map((name, index) => {
         names[`#r${index}`] = name;
@@ -76,10 +153,10 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const snapshotIsNewer =
       '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
     const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
-    const write = (reactivate: boolean) => {
+    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) => {
       const removed = reactivate ? [...removes, 'deletedAt', 'deleteReason'] : removes;
-      return doc.send(
-        new UpdateCommand({
+      return send(
+        {
           TableName: tableName,
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
@@ -94,63 +171,56 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':reconciled': 'reconciled' },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        },
+        withReceipt,
       );
     };
-    try {
-      await write(false);
-      return 'written';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      if (wasRedacted(error)) return 'redacted';
-      // The rare case costs a second round trip; the common one pays nothing for it.
-      if (!reversible(error, record.shopifyUpdatedAt)) return 'stale';
-    }
-    try {
-      await write(true);
-      return 'written';
-    } catch (error) {
-      if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'stale';
-      throw error;
-    }
+    const first = await write(false, receipt);
+    if (first === 'duplicate') return first;
+    if (first.landed) return 'written';
+    if (wasRedacted(first.old)) return 'redacted';
+    // The rare case costs a second round trip; the common one pays nothing for it. The receipt
+    // was recorded by the first attempt.
+    if (!reversible(first.old, record.shopifyUpdatedAt)) return 'stale';
+    const second = await write(true, undefined);
+    if (second !== 'duplicate' && second.landed) return 'written';
+    return second !== 'duplicate' && wasRedacted(second.old) ? 'redacted' : 'stale';
   };
 
   const markDeleted = async (
     key: RecordKey,
     deletedAt: string,
     reason: DeleteReason,
+    receipt?: DeliveryReceipt,
   ): Promise<DeleteOutcome> => {
-    try {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { organizationId: key.organizationId, shopifyId: key.shopifyId },
-          // The earliest deletion wins, so repeated or reconciled deletes converge on one value.
-          UpdateExpression:
-            'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
-            'integrationId = if_not_exists(integrationId, :integrationId), ' +
-            'shopDomain = if_not_exists(shopDomain, :shopDomain)',
-          // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
-          ConditionExpression:
-            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
-            (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
-            ':inactive': 'INACTIVE',
-            ':deletedAt': toUtcIso(deletedAt),
-            ':reason': reason,
-            ':integrationId': key.integrationId,
-            ':shopDomain': key.shopDomain,
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'unchanged';
-      throw error;
-    }
+    const result = await send(
+      {
+        TableName: tableName,
+        Key: { organizationId: key.organizationId, shopifyId: key.shopifyId },
+        // The earliest deletion wins, so repeated or reconciled deletes converge on one value.
+        UpdateExpression:
+          'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
+          'integrationId = if_not_exists(integrationId, :integrationId), ' +
+          'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+        // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
+        ConditionExpression:
+          'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
+          (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
+          ':inactive': 'INACTIVE',
+          ':deletedAt': toUtcIso(deletedAt),
+          ':reason': reason,
+          ':integrationId': key.integrationId,
+          ':shopDomain': key.shopDomain,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      receipt,
+    );
+    if (result === 'duplicate' || result.landed) return result === 'duplicate' ? result : 'written';
+    return wasRedacted(result.old) ? 'redacted' : 'unchanged';
   };
 
   const get = async (
@@ -172,7 +242,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const worker = async (): Promise<void> => {
       while (next < records.length) {
         const record = records[next++]!;
-        counts[await upsert(record)] += 1;
+        const outcome = await upsert(record);
+        if (outcome !== 'duplicate') counts[outcome] += 1;
       }
     };
     const workers = Math.max(1, Math.min(concurrency, records.length));

@@ -93,6 +93,8 @@ export const integrationsTable = {
       sortKey: { name: 'syncDueKey', type: 'S' },
     },
   ],
+  // Data-request exports (and their per-shop index) expire: personal data kept no longer than asked.
+  timeToLiveAttribute: 'expiresAt',
   holdsCustomerData: true,
 } as const satisfies TableDefinition;
 

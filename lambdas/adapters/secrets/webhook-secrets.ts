@@ -1,12 +1,17 @@
 /**
  * Where webhook HMAC secrets come from: the app's client secret in Secrets Manager
  * (APP_SECRET_ARN), overridden by an integration's own KMS-encrypted secret when it has one.
+ *
+ * The app secret is either the plain client secret or, to rotate it without downtime,
+ * `{"current": "<new>", "previous": "<old>"}`: a body signed with either verifies (docs: README,
+ * "Rotating the app secret").
  * Both are cached per container so the 5 s delivery deadline never waits on Secrets Manager or
  * KMS after the first call; the per-integration cache is keyed on the ciphertext, so rotating a
  * secret takes effect at once.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
 import type { Integration } from '../../core/integrations/integration.js';
 import type { WebhookSecrets } from '../../core/webhooks/authenticate.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -19,6 +24,27 @@ export interface WebhookSecretsOptions {
   readonly maxAgeSeconds?: number;
 }
 
+const nonEmpty = z.string().min(1);
+const rotatingSecret = z.strictObject({ current: nonEmpty, previous: nonEmpty.optional() });
+
+/** The secret's value → the secrets to try, current first. A plain string is the only secret. */
+export const appSecretsOf = (value: unknown): readonly string[] => {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new Error('The app secret (APP_SECRET_ARN) must be a non-empty SecretString');
+  if (!value.trimStart().startsWith('{')) return [value];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error('The app secret (APP_SECRET_ARN) looks like JSON but does not parse');
+  }
+  const result = rotatingSecret.safeParse(parsed);
+  // The error names the shape, never the values.
+  if (!result.success)
+    throw new Error('The app secret (APP_SECRET_ARN) must be a string or {"current": "…", "previous"?: "…"}');
+  return result.data.previous ? [result.data.current, result.data.previous] : [result.data.current];
+};
+
 export const createWebhookSecrets = ({
   appSecretArn,
   cipher,
@@ -29,12 +55,8 @@ export const createWebhookSecrets = ({
   const decrypted = new Map<string, Promise<string>>();
 
   return {
-    async appSecret() {
-      const secret = await provider.get(appSecretArn, { maxAge: maxAgeSeconds });
-      if (typeof secret !== 'string' || secret.length === 0) {
-        throw new Error('The app secret (APP_SECRET_ARN) must be a non-empty SecretString');
-      }
-      return secret;
+    async appSecrets() {
+      return appSecretsOf(await provider.get(appSecretArn, { maxAge: maxAgeSeconds }));
     },
     async integrationSecret(integration: Integration) {
       const ciphertext = integration.encryptedWebhookSecret;

@@ -15,13 +15,12 @@ import type {
   IntegrationLifecycleRecords,
   IntegrationRepository,
   Mirror,
+  RedactionLedger,
 } from '../integrations/ports.js';
 import type { Logger } from '../logger.js';
-import { type TopicHandler, type TopicHandlers, evenWhenInactive } from '../webhooks/topic-registry.js';
-import { bodyText, type WebhookDelivery } from '../webhooks/delivery.js';
-import { parseShopifyJson } from '../webhooks/shopify-json.js';
-import { parseWith } from '../validation.js';
+import { defineTopic, type TopicDefinitions } from '../webhooks/topic-registry.js';
 import {
+  appUninstalledPayloadSchema,
   customersDataRequestPayloadSchema,
   customersRedactPayloadSchema,
   shopRedactPayloadSchema,
@@ -37,14 +36,26 @@ export interface ComplianceDeps {
     get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
   };
   readonly exports: DataExports;
+  readonly ledger: RedactionLedger;
   readonly logger: Logger;
   /** Wall-clock budget of shop/redact inside one delivery (Shopify waits 5 s). */
   readonly purgeBudgetMs?: number;
   readonly now?: () => Date;
 }
 
-const payloadOf = <T extends Parameters<typeof parseWith>[0]>(schema: T, delivery: WebhookDelivery) =>
-  parseWith(schema, parseShopifyJson(bodyText(delivery)), `${delivery.topic} payload`);
+/**
+ * Whether an integration was gone when shop/redact arrived: not ACTIVE (uninstalled, disconnected,
+ * or failing on a revoked token), and not reconnected after the request was received.
+ */
+const uninstalledBefore = (integration: Integration, receivedAt: string): boolean =>
+  integration.status !== 'ACTIVE' &&
+  (integration.uninstalledAt === undefined || integration.uninstalledAt <= receivedAt);
+
+/** The privacy payloads name their shop as `shop_domain` + `shop_id`. */
+const privacyShop = (payload: { shop_domain: string; shop_id: string }) => ({
+  domain: payload.shop_domain,
+  id: payload.shop_id,
+});
 
 /** The signer plus any other integration of the same shop (e.g. an earlier, purged one). */
 const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Promise<Integration[]> => {
@@ -52,105 +63,146 @@ const integrationsOfShop = async (deps: ComplianceDeps, signer: Integration): Pr
   return all.some((i) => i.integrationId === signer.integrationId) ? all : [signer, ...all];
 };
 
-export const complianceTopics = (deps: ComplianceDeps): TopicHandlers => {
+export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   const now = () => deps.now?.() ?? new Date();
   const mirrorNamed = (name: string) => deps.mirrors.find((mirror) => mirror.name === name);
 
-  const appUninstalled: TopicHandler = async (delivery, integration) => {
-    // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
-    await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
-    await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
-    deps.logger.info('App uninstalled: integration deactivated', {
-      integrationId: integration.integrationId,
-    });
-    return { outcome: 'written' };
-  };
+  const appUninstalled = defineTopic({
+    payload: appUninstalledPayloadSchema,
+    signedShop: (shop) => ({ domain: shop.myshopify_domain, id: shop.id }),
+    servesInactiveIntegrations: true,
+    handle: async (delivery, integration) => {
+      // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
+      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
+      await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
+      deps.logger.info('App uninstalled: integration deactivated', {
+        integrationId: integration.integrationId,
+      });
+      return { outcome: 'written' };
+    },
+  });
 
-  const customersRedact: TopicHandler = async (delivery, signer) => {
-    const payload = payloadOf(customersRedactPayloadSchema, delivery);
-    const shopifyId = payload.customer.id;
-    const redactedAt = now().toISOString();
-    // The customer's record, and the personal fields of the orders Shopify names (which may
-    // belong to a guest checkout with no customer record at all).
-    const targets = [
-      { mirror: mirrorNamed('customers'), ids: [shopifyId] },
-      { mirror: mirrorNamed('orders'), ids: payload.orders_to_redact ?? [] },
-    ];
-    const outcomes: string[] = [];
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      for (const { mirror, ids } of targets) {
-        for (const id of mirror ? ids : []) {
-          outcomes.push(
-            await mirror!.erasure.redact({
-              organizationId: integration.organizationId,
-              integrationId: integration.integrationId,
-              shopDomain: integration.shopDomain,
-              shopifyId: id,
-              redactedAt,
-            }),
-          );
+  const customersRedact = defineTopic({
+    payload: customersRedactPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (_delivery, signer, payload) => {
+      const shopifyId = payload.customer.id;
+      const redactedAt = now().toISOString();
+      // The ledger first: should anything below fail, Shopify's retry finds the id already kept.
+      await deps.ledger.record(signer.shopDomain, 'customers', shopifyId);
+      for (const orderId of payload.orders_to_redact ?? [])
+        await deps.ledger.record(signer.shopDomain, 'orders', orderId);
+      const deletedExports = await deps.exports.deleteForCustomer(signer.shopDomain, shopifyId);
+      // The customer's record, and the personal fields of the orders Shopify names (which may
+      // belong to a guest checkout with no customer record at all).
+      const targets = [
+        { mirror: mirrorNamed('customers'), ids: [shopifyId] },
+        { mirror: mirrorNamed('orders'), ids: payload.orders_to_redact ?? [] },
+      ];
+      const outcomes: string[] = [];
+      for (const integration of await integrationsOfShop(deps, signer)) {
+        for (const { mirror, ids } of targets) {
+          for (const id of mirror ? ids : []) {
+            outcomes.push(
+              await mirror!.erasure.redact({
+                organizationId: integration.organizationId,
+                integrationId: integration.integrationId,
+                shopDomain: integration.shopDomain,
+                shopifyId: id,
+                redactedAt,
+              }),
+            );
+          }
         }
       }
-    }
-    deps.logger.info('Customer redacted', {
-      shopDomain: signer.shopDomain,
-      shopifyId,
-      ordersToRedact: payload.orders_to_redact?.length ?? 0,
-      outcomes,
-    });
-    return outcomes.includes('redacted')
-      ? { outcome: 'written', shopifyId }
-      : { outcome: 'stale', reason: 'already-redacted', shopifyId };
-  };
+      deps.logger.info('Customer redacted', {
+        shopDomain: signer.shopDomain,
+        shopifyId,
+        ordersToRedact: payload.orders_to_redact?.length ?? 0,
+        outcomes,
+        deletedExports,
+      });
+      return outcomes.includes('redacted') || deletedExports > 0
+        ? { outcome: 'written', shopifyId }
+        : { outcome: 'stale', reason: 'already-redacted', shopifyId };
+    },
+  });
 
-  const shopRedact: TopicHandler = async (delivery, signer) => {
-    payloadOf(shopRedactPayloadSchema, delivery);
-    const at = now().toISOString();
-    const deadline = Date.now() + (deps.purgeBudgetMs ?? 3_000);
-    let complete = true;
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
-      const result = await purgeIntegrationData(integration, deps, { at, deadline });
-      complete &&= result.complete;
-    }
-    deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete });
-    return { outcome: 'written' };
-  };
+  const shopRedact = defineTopic({
+    payload: shopRedactPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (delivery, signer) => {
+      const at = now().toISOString();
+      const deadline = Date.now() + (deps.purgeBudgetMs ?? 3_000);
+      let complete = true;
+      const keptActive: string[] = [];
+      const integrations = await integrationsOfShop(deps, signer);
+      for (const integration of integrations) {
+        // Shopify sends shop/redact 48 h after an uninstall. A store connected again since then
+        // is a new, consented relationship: its data is not what the request is about.
+        if (!uninstalledBefore(integration, delivery.receivedAt)) {
+          keptActive.push(integration.integrationId);
+          continue;
+        }
+        await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
+        const result = await purgeIntegrationData(integration, deps, { at, deadline });
+        complete &&= result.complete;
+      }
+      const deletedExports =
+        keptActive.length === 0 ? await deps.exports.deleteForShop(signer.shopDomain) : 0;
+      if (keptActive.length > 0) {
+        deps.logger.warn('shop/redact left integrations reconnected since the uninstall intact', {
+          shopDomain: signer.shopDomain,
+          integrationIds: keptActive,
+        });
+      }
+      deps.logger.info('Shop redact processed', { shopDomain: signer.shopDomain, complete, deletedExports });
+      return keptActive.length === integrations.length
+        ? { outcome: 'ignored', reason: 'reconnected-since-uninstall' }
+        : { outcome: 'written' };
+    },
+  });
 
-  const customersDataRequest: TopicHandler = async (delivery, signer) => {
-    const payload = payloadOf(customersDataRequestPayloadSchema, delivery);
-    const shopifyId = payload.customer.id;
-    const records: Record<string, unknown>[] = [];
-    for (const integration of await integrationsOfShop(deps, signer)) {
-      const stored = await deps.customers.get(integration.organizationId, shopifyId);
-      if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
-    }
-    const { exportKey, created } = await deps.exports.save({
-      dataRequestId: payload.data_request.id,
-      shopDomain: signer.shopDomain,
-      shopifyShopId: payload.shop_id,
-      customerShopifyId: shopifyId,
-      requestedAt: delivery.triggeredAt,
-      exportedAt: now().toISOString(),
-      records,
-    });
-    deps.logger.info('Customer data request exported', {
-      shopDomain: signer.shopDomain,
-      shopifyId,
-      dataRequestId: payload.data_request.id,
-      exportKey,
-      recordCount: records.length,
-      created,
-    });
-    return created
-      ? { outcome: 'written', shopifyId }
-      : { outcome: 'stale', reason: 'already-exported', shopifyId };
-  };
+  const customersDataRequest = defineTopic({
+    payload: customersDataRequestPayloadSchema,
+    signedShop: privacyShop,
+    servesInactiveIntegrations: true,
+    handle: async (delivery, signer, payload) => {
+      const shopifyId = payload.customer.id;
+      const records: Record<string, unknown>[] = [];
+      for (const integration of await integrationsOfShop(deps, signer)) {
+        const stored = await deps.customers.get(integration.organizationId, shopifyId);
+        if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
+      }
+      const { exportKey, created } = await deps.exports.save({
+        dataRequestId: payload.data_request.id,
+        shopDomain: signer.shopDomain,
+        shopifyShopId: payload.shop_id,
+        customerShopifyId: shopifyId,
+        requestedAt: delivery.triggeredAt,
+        exportedAt: now().toISOString(),
+        records,
+      });
+      deps.logger.info('Customer data request exported', {
+        shopDomain: signer.shopDomain,
+        shopifyId,
+        dataRequestId: payload.data_request.id,
+        exportKey,
+        recordCount: records.length,
+        created,
+      });
+      return created
+        ? { outcome: 'written', shopifyId }
+        : { outcome: 'stale', reason: 'already-exported', shopifyId };
+    },
+  });
 
   return {
-    'app/uninstalled': evenWhenInactive(appUninstalled),
-    'customers/redact': evenWhenInactive(customersRedact),
-    'shop/redact': evenWhenInactive(shopRedact),
-    'customers/data_request': evenWhenInactive(customersDataRequest),
+    'app/uninstalled': appUninstalled,
+    'customers/redact': customersRedact,
+    'shop/redact': shopRedact,
+    'customers/data_request': customersDataRequest,
   };
 };

@@ -14,6 +14,8 @@ import { type Integration, publicIntegrationView } from './integration.js';
 import type {
   IntegrationLifecycleRecords,
   IntegrationRepository,
+  Mirror,
+  RedactionLedger,
   ShopifyConnector,
   SyncStarter,
   TokenCipher,
@@ -27,6 +29,9 @@ export interface ConnectDeps {
   readonly cipher: TokenCipher;
   readonly shopify: ShopifyConnector;
   readonly sync: SyncStarter;
+  /** Redacted customers of the shop, kept across purges, and the tombstones that keep them out. */
+  readonly ledger: RedactionLedger;
+  readonly mirrors: readonly Mirror[];
   /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
   readonly webhookUri: string;
   readonly webhookTopics: WebhookTopics;
@@ -57,6 +62,26 @@ const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<
     throw new UnprocessableError('The access token belongs to a different shop than shopDomain');
   }
   return identity;
+};
+
+/**
+ * Records redacted in an earlier life of this shop (whose items a purge deleted) get their
+ * tombstones back in this organization before the initial sync runs: a tombstone is never
+ * written over (record-writes rule 4), so neither the sync nor a webhook can import them.
+ */
+const restoreRedactions = async (integration: Integration, deps: ConnectDeps, redactedAt: string) => {
+  const ids = await deps.ledger.redacted(integration.shopDomain);
+  for (const { resource, shopifyId } of ids) {
+    const mirror = deps.mirrors.find((m) => m.name === resource);
+    await mirror?.erasure.redact({
+      organizationId: integration.organizationId,
+      integrationId: integration.integrationId,
+      shopDomain: integration.shopDomain,
+      shopifyId,
+      redactedAt,
+    });
+  }
+  return ids.length;
 };
 
 export const connectIntegration = async (body: unknown, deps: ConnectDeps): Promise<ConnectResult> => {
@@ -90,7 +115,11 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
+  // Before the integration exists: its deliveries must never meet a webhook path that still
+  // believes every body is signed with the app secret.
+  if (request.webhookSecret !== undefined) await deps.records.recordOwnWebhookSecretInUse();
   await deps.integrations.put(integration);
+  const restoredRedactions = await restoreRedactions(integration, deps, now);
 
   const webhookHealth = await ensureWebhookSubscriptions(
     deps.shopify(request.shopDomain, request.accessToken),
@@ -114,6 +143,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     organizationId: request.organizationId,
     shopDomain: request.shopDomain,
     reconnect: existing !== undefined,
+    restoredRedactions,
     webhooksHealthy: webhookHealth.healthy,
     webhooksRepaired: webhookHealth.repaired,
     runId,

@@ -11,17 +11,31 @@ import type {
   IntegrationLifecycleRecords,
   IntegrationRepository,
   Mirror,
+  RedactionLedger,
   RecordStatusCounts,
 } from './ports.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import { removeWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
 
+/** An integration as the API addresses it: always within its organization. */
+export interface IntegrationKey {
+  readonly organizationId: string;
+  readonly integrationId: string;
+}
+
+/**
+ * The integration, if it belongs to the organization named in the path. Another organization's
+ * integration is answered exactly like a missing one (404), so a caller confined to its tenant
+ * by an IAM path prefix learns nothing about others. Bookkeeping items of the table have no
+ * organization and are never found this way.
+ */
 export const requireIntegration = async (
-  integrations: IntegrationRepository,
-  integrationId: string,
+  integrations: Pick<IntegrationRepository, 'get'>,
+  { organizationId, integrationId }: IntegrationKey,
 ): Promise<Integration> => {
   const integration = await integrations.get(integrationId);
-  if (!integration) throw new NotFoundError(`Integration ${integrationId}`);
+  if (!integration || integration.organizationId !== organizationId)
+    throw new NotFoundError(`Integration ${integrationId}`);
   return integration;
 };
 
@@ -31,10 +45,11 @@ export interface IntegrationDetails extends ReturnType<typeof publicIntegrationV
 }
 
 export const describeIntegration = async (
-  integrationId: string,
+  key: IntegrationKey,
   deps: { integrations: IntegrationRepository; mirrors: readonly Mirror[] },
 ): Promise<IntegrationDetails> => {
-  const integration = await requireIntegration(deps.integrations, integrationId);
+  const integration = await requireIntegration(deps.integrations, key);
+  const { integrationId } = integration;
   const counts = await Promise.all(
     deps.mirrors.map(async ({ name, inventory }): Promise<[string, RecordStatusCounts]> => [
       name,
@@ -53,6 +68,7 @@ export const listOrganizationIntegrations = async (
 export interface PurgeDeps {
   readonly records: IntegrationLifecycleRecords;
   readonly mirrors: readonly Mirror[];
+  readonly ledger: RedactionLedger;
   readonly logger: Logger;
 }
 
@@ -65,6 +81,7 @@ export interface PurgeResult {
 
 /**
  * Erases the credentials, deletes every record of the store (every resource), then releases the shop.
+ * The shop's redaction ledger stays: a later reconnect must not re-import a redacted record.
  * Bounded by `deadline` (epoch ms): an unfinished purge is recorded as pending and the daily
  * health check resumes it; each pass re-reads the index, so it only meets what is left.
  */
@@ -79,6 +96,10 @@ export const purgeIntegrationData = async (
   for (const { name, inventory, erasure } of deps.mirrors) {
     deleted[name] = 0;
     for await (const page of inventory.allKeys(integrationId)) {
+      // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
+      // there too; this also covers tombstones written before the ledger existed).
+      for (const ref of page.filter((r) => r.redacted))
+        await deps.ledger.record(integration.shopDomain, name, ref.shopifyId);
       deleted[name] += await erasure.deleteMany(page);
       if (Date.now() >= deadline) {
         await deps.records.addPendingPurge(integrationId);
@@ -120,6 +141,8 @@ export const resumePendingPurges = async (
 export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
   readonly integrations: IntegrationRepository;
   readonly webhookTopics: WebhookTopics;
+  /** This stack's callback: only subscriptions at this address are ours to remove. */
+  readonly webhookUri: string;
   readonly now?: () => Date;
 }
 
@@ -131,11 +154,12 @@ export interface DisconnectResult {
 }
 
 export const disconnectIntegration = async (
-  integrationId: string,
+  key: IntegrationKey,
   { purge, deadline }: { purge: boolean; deadline?: number },
   deps: DisconnectDeps,
 ): Promise<DisconnectResult> => {
-  const integration = await requireIntegration(deps.integrations, integrationId);
+  const integration = await requireIntegration(deps.integrations, key);
+  const { integrationId } = integration;
   const at = (deps.now?.() ?? new Date()).toISOString();
   // Deactivate first: from here on no fan-out selects it and webhooks are ignored, whatever fails next.
   await deps.integrations.setStatus(
@@ -149,6 +173,7 @@ export const disconnectIntegration = async (
   try {
     webhookSubscriptionsRemoved = await removeWebhookSubscriptions(
       await openShop(integration, deps),
+      deps.webhookUri,
       deps.webhookTopics,
     );
   } catch (error) {
@@ -165,7 +190,7 @@ export const disconnectIntegration = async (
     webhookCleanupFailed: webhookCleanupError !== undefined,
     deleted: purgeResult?.deleted,
   });
-  const after = await requireIntegration(deps.integrations, integrationId);
+  const after = await requireIntegration(deps.integrations, key);
   return {
     integration: publicIntegrationView(after),
     webhookSubscriptionsRemoved,

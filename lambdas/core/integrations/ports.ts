@@ -50,6 +50,8 @@ export interface IntegrationLifecycleRecords {
       readonly countMismatch?: CountMismatch;
     },
   ): Promise<void>;
+  /** A store was connected with its own webhook secret: signatures can no longer be app-only. */
+  recordOwnWebhookSecretInUse(): Promise<void>;
   /**
    * Purges that did not finish within one invocation. The daily health check finishes them, so
    * a shop/redact of any size completes well inside Shopify's 30-day deadline.
@@ -75,6 +77,19 @@ export interface DataExports {
   /** Idempotent: a redelivered request keeps the first export. Returns where it is stored. */
   save(dataExport: CustomerDataExport): Promise<{ readonly exportKey: string; readonly created: boolean }>;
   get(shopDomain: string, dataRequestId: string): Promise<CustomerDataExport | undefined>;
+  /** Erasure: deletes every export of that customer of the shop. Returns how many. */
+  deleteForCustomer(shopDomain: string, customerShopifyId: string): Promise<number>;
+  /** Erasure: deletes every export of the shop. Returns how many. */
+  deleteForShop(shopDomain: string): Promise<number>;
+}
+
+/**
+ * Which records of a shop were redacted (per resource, by id only), kept after every purge: a
+ * store purged and connected again (by any organization) must not bring a redacted record back.
+ */
+export interface RedactionLedger {
+  record(shopDomain: string, resource: string, shopifyId: string): Promise<void>;
+  redacted(shopDomain: string): Promise<{ readonly resource: string; readonly shopifyId: string }[]>;
 }
 
 export interface RecordStatusCounts {
@@ -87,6 +102,8 @@ export interface StoredRecordRef {
   readonly organizationId: string;
   readonly shopifyId: string;
   readonly shopifyUpdatedAt?: string;
+  /** A compliance tombstone (customers/redact): its id belongs in the redaction ledger. */
+  readonly redacted?: boolean;
 }
 
 /** Per-store reads over the `byIntegration` index: never a Scan, never another tenant's items. */

@@ -43,15 +43,15 @@ export const webhookTopicsFor = (
 
 export type SubscriptionAction =
   | { readonly kind: 'create'; readonly topic: string }
-  | { readonly kind: 'fix-uri'; readonly topic: string; readonly id: string }
   | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string }
   | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string };
 
 /**
- * One subscription per wanted topic, pointing at `uri`. A subscription already at `uri` is
- * kept; a wrong address is replaced (create first, then delete, so the topic is never without
- * a subscription); extra subscriptions of the same topic would deliver twice, so they go; and
- * so do those of a resource the deployment stopped mirroring.
+ * One subscription per wanted topic, pointing at `uri` (this stack's callback). Only ours are
+ * managed: a subscription at any other address belongs to someone else (another deployment,
+ * another integration of the same app, the merchant's tooling) and is never touched, whatever
+ * its topic. Of ours, a missing topic is created, a second one of the same topic would deliver
+ * twice and goes, and so do those of a resource the deployment stopped mirroring.
  */
 export const planSubscriptionRepair = (
   existing: readonly WebhookSubscriptionSummary[],
@@ -59,21 +59,15 @@ export const planSubscriptionRepair = (
   topics: WebhookTopics,
 ): SubscriptionAction[] => {
   const actions: SubscriptionAction[] = [];
-  for (const subscription of existing) {
+  const ours = existing.filter((subscription) => subscription.uri === uri);
+  for (const subscription of ours) {
     if (topics.known.includes(subscription.topic) && !topics.wanted.includes(subscription.topic))
       actions.push({ kind: 'delete-unwanted', topic: subscription.topic, id: subscription.id });
   }
   for (const topic of topics.wanted) {
-    const subscriptions = existing.filter((subscription) => subscription.topic === topic);
-    const keep = subscriptions.find((subscription) => subscription.uri === uri) ?? subscriptions[0];
-    if (!keep) {
-      actions.push({ kind: 'create', topic });
-      continue;
-    }
-    if (keep.uri !== uri) actions.push({ kind: 'fix-uri', topic, id: keep.id });
-    for (const extra of subscriptions) {
-      if (extra !== keep) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
-    }
+    const [keep, ...extras] = ours.filter((subscription) => subscription.topic === topic);
+    if (!keep) actions.push({ kind: 'create', topic });
+    for (const extra of extras) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
   }
   return actions;
 };
@@ -92,10 +86,7 @@ export const ensureWebhookSubscriptions = async (
     const existing = await listWebhookSubscriptions(shopify, topics.known);
     for (const action of planSubscriptionRepair(existing, uri, topics)) {
       if (action.kind === 'create') await createWebhookSubscription(shopify, action.topic, uri);
-      else if (action.kind === 'fix-uri') {
-        await createWebhookSubscription(shopify, action.topic, uri);
-        await deleteWebhookSubscription(shopify, action.id);
-      } else await deleteWebhookSubscription(shopify, action.id);
+      else await deleteWebhookSubscription(shopify, action.id);
       repaired.push(describe(action));
     }
     return { checkedAt, healthy: true, repaired };
@@ -104,14 +95,15 @@ export const ensureWebhookSubscriptions = async (
   }
 };
 
-/** Removes every subscription of the managed topics (disconnect). Returns how many. */
+/** Removes this stack's subscriptions of the managed topics (disconnect), no one else's. Returns how many. */
 export const removeWebhookSubscriptions = async (
   shopify: ShopifyGraphql,
+  uri: string,
   topics: WebhookTopics,
 ): Promise<number> => {
-  const existing = await listWebhookSubscriptions(shopify, topics.known);
-  for (const subscription of existing) await deleteWebhookSubscription(shopify, subscription.id);
-  return existing.length;
+  const ours = (await listWebhookSubscriptions(shopify, topics.known)).filter((s) => s.uri === uri);
+  for (const subscription of ours) await deleteWebhookSubscription(shopify, subscription.id);
+  return ours.length;
 };
 
 /** Error texts here come from our own typed errors and Shopify's userErrors, never from headers. */

@@ -14,13 +14,18 @@
  * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
  *    create then fills with its snapshot: create→delete and delete→create end identical.
  * 4. A REDACTED item (compliance) is never written again by either path.
+ * 5. A write with a receipt (a webhook's body digest) happens at most once per receipt, across
+ *    every organization: the receipt is recorded with the outcome, whatever it is, and a second
+ *    write with the same receipt answers `duplicate` and changes nothing.
  */
+import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
 import type { MirroredRecord, StoredRecord } from './mirrored-record.js';
 import type { WriteCounts } from './resource-definition.js';
 
-export type UpsertOutcome = 'written' | 'stale' | 'redacted';
+/** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
+export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';
 /** `unchanged`: the record was already deleted at or before this time. */
-export type DeleteOutcome = 'written' | 'unchanged' | 'redacted';
+export type DeleteOutcome = 'written' | 'unchanged' | 'redacted' | 'duplicate';
 export type DeleteReason = 'webhook' | 'reconciled';
 
 export interface RecordKey {
@@ -31,9 +36,14 @@ export interface RecordKey {
 }
 
 export interface RecordWrites<TRecord extends MirroredRecord = MirroredRecord> {
-  upsert(record: TRecord): Promise<UpsertOutcome>;
+  upsert(record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome>;
   /** `deletedAt` is any ISO-8601 timestamp; it is stored as UTC with milliseconds. */
-  markDeleted(key: RecordKey, deletedAt: string, reason: DeleteReason): Promise<DeleteOutcome>;
+  markDeleted(
+    key: RecordKey,
+    deletedAt: string,
+    reason: DeleteReason,
+    receipt?: DeliveryReceipt,
+  ): Promise<DeleteOutcome>;
 }
 
 export interface RecordStore<TRecord extends MirroredRecord = MirroredRecord> extends RecordWrites<TRecord> {

@@ -21,3 +21,10 @@ export const resourceNames = resourceDefinitions.map((definition) => definition.
   ResourceName,
   ...ResourceName[],
 ];
+
+/** A registered definition by name. */
+export const definitionOf = (name: ResourceName): AnyResourceDefinition => {
+  const definition = registeredResources.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`No resource named ${name}`);
+  return definition;
+};

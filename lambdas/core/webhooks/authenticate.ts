@@ -1,8 +1,9 @@
 /**
- * Who sent this delivery, and may it be processed? The order matters:
- * shop header → integration → that integration's secret (else the app secret) → HMAC over the
- * raw bytes → only then the remaining headers. So a signature made with one store's secret can
- * never be accepted for another store, and nothing unsigned is ever parsed.
+ * Who sent this delivery, and may it be processed? The order matters: the app secrets first
+ * (no I/O: a flood of unsigned requests is refused before any DynamoDB lookup, unless some
+ * store has a secret of its own) → shop header → integration → that integration's own secret,
+ * which overrides the app's → only then the remaining headers. So a signature made with one
+ * store's secret can never be accepted for another store, and nothing unsigned is ever parsed.
  *
  * A correctly signed delivery for a shop we do not know is answered 2xx and ignored: a 4xx would
  * make Shopify retry for 4 hours and then drop the subscription, with nothing to gain. Inactive
@@ -18,11 +19,14 @@ import {
   readRawBody,
   shopDomainSchema,
 } from './delivery.js';
-import { isValidSignature } from './verify-signature.js';
+import { verifiedDigest } from './verify-signature.js';
 
 export interface WebhookSecrets {
-  /** The app's client secret: signs every delivery of subscriptions the app created. */
-  appSecret(): Promise<string>;
+  /**
+   * The app's client secrets, current first: they sign every delivery of subscriptions the app
+   * created. Two during a rotation (current and previous), otherwise one.
+   */
+  appSecrets(): Promise<readonly string[]>;
   /** The integration's own webhook secret (custom apps), if it has one. */
   integrationSecret(integration: Integration): Promise<string | undefined>;
 }
@@ -30,6 +34,13 @@ export interface WebhookSecrets {
 export interface IntegrationLookup {
   /** All integrations of a (lower-case) shop domain, preferred first (ACTIVE, then oldest). */
   findByShopDomain(shopDomain: string): Promise<Integration[]>;
+  /**
+   * Whether any integration was connected with a webhook secret of its own. When none was, a
+   * body the app secrets do not sign is refused without looking anything up.
+   */
+  ownWebhookSecretsInUse(): Promise<boolean>;
+  /** Drops what is known of a shop (a cache), after a delivery changed its integrations. */
+  forget?(shopDomain: string): void;
 }
 
 export type IgnoreReason = 'unknown-shop';
@@ -42,36 +53,42 @@ export interface AuthenticateDeps {
   readonly integrations: IntegrationLookup;
   readonly secrets: WebhookSecrets;
   readonly maxBodyBytes?: number;
+  /** Time of receipt, which bounds X-Shopify-Triggered-At. */
+  readonly now?: () => Date;
 }
 
 export const authenticateDelivery = async (
   request: RawWebhookRequest,
-  { integrations, secrets, maxBodyBytes }: AuthenticateDeps,
+  { integrations, secrets, maxBodyBytes, now = () => new Date() }: AuthenticateDeps,
 ): Promise<Authentication> => {
+  const receivedAt = now();
   const body = readRawBody(request, maxBodyBytes);
   const headers = lowerCaseHeaders(request.headers);
   const signature = headers['x-shopify-hmac-sha256'];
   if (!signature) throw new InvalidSignatureError('Missing X-Shopify-Hmac-Sha256 header');
 
+  const appDigest = verifiedDigest(body, signature, await secrets.appSecrets());
+  if (appDigest === undefined && !(await integrations.ownWebhookSecretsInUse()))
+    throw new InvalidSignatureError();
+
   const shop = shopDomainSchema.safeParse(headers['x-shopify-shop-domain']);
   const candidates = shop.success ? await integrations.findByShopDomain(shop.data) : [];
 
   let signer: Integration | undefined;
-  if (candidates.length === 0) {
-    if (!isValidSignature(body, signature, await secrets.appSecret())) throw new InvalidSignatureError();
-  } else {
-    for (const candidate of candidates) {
-      const secret = (await secrets.integrationSecret(candidate)) ?? (await secrets.appSecret());
-      if (isValidSignature(body, signature, secret)) {
-        signer = candidate;
-        break;
-      }
+  let digest = candidates.length === 0 ? appDigest : undefined;
+  for (const candidate of candidates) {
+    const own = await secrets.integrationSecret(candidate);
+    // A store with its own secret accepts only that one; the others, the app's.
+    digest = own === undefined ? appDigest : verifiedDigest(body, signature, [own]);
+    if (digest !== undefined) {
+      signer = candidate;
+      break;
     }
-    if (!signer) throw new InvalidSignatureError();
   }
+  if (digest === undefined) throw new InvalidSignatureError();
 
   if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
-  const delivery = parseDeliveryHeaders(headers, body);
+  const delivery = { ...parseDeliveryHeaders(headers, body, receivedAt), digest };
   if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
   return { kind: 'accepted', delivery, integration: signer };
 };

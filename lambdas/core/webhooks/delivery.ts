@@ -18,11 +18,18 @@ export interface WebhookDelivery {
   readonly shopDomain: string;
   readonly topic: string;
   readonly webhookId: string;
-  /** When Shopify emitted the event (X-Shopify-Triggered-At), UTC ISO. */
+  /**
+   * When Shopify emitted the event (X-Shopify-Triggered-At), UTC ISO, clamped to the 48 h before
+   * receipt (see clampTriggeredAt): it becomes `deletedAt`, and the header is not signed.
+   */
   readonly triggeredAt: string;
+  /** When this delivery reached us, UTC ISO. */
+  readonly receivedAt: string;
   readonly apiVersion?: string;
   readonly eventId?: string;
   readonly body: Uint8Array;
+  /** The verified HMAC of the body (base64): who signed it, and the key of the replay guard. */
+  readonly digest: string;
 }
 
 export const lowerCaseHeaders = (
@@ -67,8 +74,28 @@ const deliveryHeadersSchema = z.object({
   'x-shopify-event-id': z.string().max(128).optional(),
 });
 
+/**
+ * Shopify delivers within seconds and retries for 4 h, at most about a day late; 48 h holds all
+ * of that with margin. A time outside [receipt − 48 h, receipt] did not come from Shopify (the
+ * header is unsigned: `1970-01-01` would otherwise become a customer's deletedAt), so the time of
+ * receipt stands in for it.
+ */
+export const TRIGGERED_AT_WINDOW_MS = 48 * 60 * 60 * 1000;
+
+export const clampTriggeredAt = (triggeredAt: string, receivedAt: Date): string => {
+  const claimed = Date.parse(triggeredAt);
+  const received = receivedAt.getTime();
+  return claimed <= received && claimed >= received - TRIGGERED_AT_WINDOW_MS
+    ? triggeredAt
+    : receivedAt.toISOString();
+};
+
 /** Called only after the signature checked out: a signed delivery missing a header is a 400. */
-export const parseDeliveryHeaders = (headers: Record<string, string>, body: Uint8Array): WebhookDelivery => {
+export const parseDeliveryHeaders = (
+  headers: Record<string, string>,
+  body: Uint8Array,
+  receivedAt: Date = new Date(),
+): Omit<WebhookDelivery, 'digest'> => {
   const result = deliveryHeadersSchema.safeParse(headers);
   if (!result.success) {
     const problems = result.error.issues
@@ -81,7 +108,8 @@ export const parseDeliveryHeaders = (headers: Record<string, string>, body: Uint
     shopDomain: h['x-shopify-shop-domain'],
     topic: h['x-shopify-topic'],
     webhookId: h['x-shopify-webhook-id'],
-    triggeredAt: h['x-shopify-triggered-at'],
+    triggeredAt: clampTriggeredAt(h['x-shopify-triggered-at'], receivedAt),
+    receivedAt: receivedAt.toISOString(),
     ...(h['x-shopify-api-version'] !== undefined && { apiVersion: h['x-shopify-api-version'] }),
     ...(h['x-shopify-event-id'] !== undefined && { eventId: h['x-shopify-event-id'] }),
     body,

@@ -1,56 +1,72 @@
 /**
- * Topic → handler. New topics (app/uninstalled, compliance, orders/*, products/*) are added by
- * registering a handler here; the webhook path, signature check and dedupe stay untouched.
+ * Topic → definition. A topic is its strict payload schema plus a handler; new topics
+ * (orders/*, products/*) are added by registering a definition here, and the webhook path,
+ * signature check, shop check and replay guard stay untouched.
  */
+import type { z } from 'zod';
 import type { Integration } from '../integrations/integration.js';
 import type { WebhookDelivery } from './delivery.js';
+import type { DeliveryReceipt } from './replay-guard.js';
+import type { SignedShop } from './signed-shop.js';
 
 export type IngestResult =
   | { readonly outcome: 'written'; readonly shopifyId?: string }
   | { readonly outcome: 'stale'; readonly reason: string; readonly shopifyId?: string }
-  | { readonly outcome: 'ignored'; readonly reason: string; readonly shopifyId?: string };
+  | { readonly outcome: 'ignored'; readonly reason: string; readonly shopifyId?: string }
+  | { readonly outcome: 'duplicate'; readonly reason: string; readonly shopifyId?: string };
 
-export type TopicHandler = (delivery: WebhookDelivery, integration: Integration) => Promise<IngestResult>;
+export type TopicHandler<P = unknown> = (
+  delivery: WebhookDelivery,
+  integration: Integration,
+  payload: P,
+  receipt: DeliveryReceipt,
+) => Promise<IngestResult>;
 
-/**
- * Most topics only matter while the store is connected. Uninstall and the privacy topics arrive
- * after it (shop/redact comes ~48 h after app/uninstalled) and must still be honoured.
- */
-export interface TopicRegistration {
-  readonly handle: TopicHandler;
-  readonly servesInactiveIntegrations: true;
+export interface TopicDefinition<P = unknown> {
+  /**
+   * The topic's own body shape. The topic header is unsigned, so the shape is what tells an
+   * update body from a delete body: a body that does not fit is refused (400) before any write.
+   */
+  readonly payload: z.ZodType<P>;
+  readonly handle: TopicHandler<P>;
+  /**
+   * For topics whose signed body names its shop (uninstall, privacy): that shop must be the
+   * integration the unsigned X-Shopify-Shop-Domain header resolved to, or nothing happens.
+   */
+  readonly signedShop?: (payload: P) => SignedShop;
+  /**
+   * Most topics only matter while the store is connected. Uninstall and the privacy topics
+   * arrive after it (shop/redact comes ~48 h after app/uninstalled) and must still be honoured.
+   */
+  readonly servesInactiveIntegrations?: boolean;
+  /**
+   * The handler's single write records `receipt` atomically with itself and answers 'duplicate'
+   * when it was already recorded (customer writes): no separate check and record round trips.
+   */
+  readonly recordsReceipt?: boolean;
 }
 
-export const evenWhenInactive = (handle: TopicHandler): TopicRegistration => ({
-  handle,
-  servesInactiveIntegrations: true,
-});
+/** Keeps the payload type between a definition's schema and its handler, then erases it. */
+export const defineTopic = <P>(definition: TopicDefinition<P>): TopicDefinition =>
+  definition as unknown as TopicDefinition;
 
-export type TopicHandlers = Readonly<Record<string, TopicHandler | TopicRegistration>>;
+export type TopicDefinitions = Readonly<Record<string, TopicDefinition>>;
 
 export interface TopicRegistry {
-  handlerFor(topic: string): TopicHandler | undefined;
-  servesInactiveIntegrations(topic: string): boolean;
+  definitionOf(topic: string): TopicDefinition | undefined;
   readonly topics: readonly string[];
 }
 
-export const createTopicRegistry = (...groups: readonly TopicHandlers[]): TopicRegistry => {
-  const handlers = new Map<
-    string,
-    TopicRegistration | { handle: TopicHandler; servesInactiveIntegrations: false }
-  >();
+export const createTopicRegistry = (...groups: readonly TopicDefinitions[]): TopicRegistry => {
+  const definitions = new Map<string, TopicDefinition>();
   for (const group of groups) {
-    for (const [topic, entry] of Object.entries(group)) {
-      if (handlers.has(topic)) throw new Error(`Webhook topic ${topic} registered twice`);
-      handlers.set(
-        topic,
-        typeof entry === 'function' ? { handle: entry, servesInactiveIntegrations: false } : entry,
-      );
+    for (const [topic, definition] of Object.entries(group)) {
+      if (definitions.has(topic)) throw new Error(`Webhook topic ${topic} registered twice`);
+      definitions.set(topic, definition);
     }
   }
   return {
-    handlerFor: (topic) => handlers.get(topic)?.handle,
-    servesInactiveIntegrations: (topic) => handlers.get(topic)?.servesInactiveIntegrations ?? false,
-    topics: [...handlers.keys()],
+    definitionOf: (topic) => definitions.get(topic),
+    topics: [...definitions.keys()],
   };
 };

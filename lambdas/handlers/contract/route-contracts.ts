@@ -5,12 +5,12 @@
  * the catalog needs only its entry here (test/unit/contract fails until it has one).
  */
 import { z } from 'zod';
-import { connectRequestSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
+import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
 import { customersResource } from '../../core/resources/customers.js';
 import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
-import { deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
+import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import type { HttpMethod } from '../catalog.js';
 import {
@@ -62,8 +62,9 @@ const fixedContracts = {
     summary: 'Receive a Shopify webhook',
     description:
       'Called by Shopify, never by your backend. Only the body is signed: the HMAC is checked against the ' +
-      "app's client secret (or the integration's custom secret) before anything is read or written. " +
-      'Deliveries are de-duplicated by X-Shopify-Webhook-Id.',
+      "app's client secret (or the integration's custom secret) before anything is read or written, and " +
+      'the unsigned headers are claims the signed body must agree with. A body already processed, for ' +
+      'any store and under any headers, answers 200 duplicate and writes nothing.',
     headers: webhookHeadersSchema,
     body: webhookPayloadSchema,
     responses: {
@@ -71,19 +72,19 @@ const fixedContracts = {
     },
     errors: {
       400: 'The signed body does not match its topic or the unsigned headers',
-      401: 'The signature is missing or does not match',
-      409: 'The same delivery is being processed right now; Shopify retries',
+      401: 'The signature is missing or does not match, or the signed body names another shop',
       413: 'The body is over the size limit',
     },
   },
   connectIntegration: {
-    route: 'POST /integrations',
+    route: 'POST /organizations/{organizationId}/integrations',
     tag: 'Integrations',
     summary: 'Connect a store',
     description:
       "Verifies the access token against the shop, subscribes the store's webhooks and queues the initial " +
       'sync. Connecting the same organization and shop again reconnects (200) with the new token.',
-    body: connectRequestSchema,
+    path: organizationPath,
+    body: connectBody,
     responses: {
       201: { description: 'Connected', body: connectResultSchema },
       200: { description: 'Reconnected', body: connectResultSchema },
@@ -95,15 +96,15 @@ const fixedContracts = {
     },
   },
   getIntegration: {
-    route: 'GET /integrations/{integrationId}',
+    route: 'GET /organizations/{organizationId}/integrations/{integrationId}',
     tag: 'Integrations',
     summary: 'An integration: status, last sync, webhook health, mirrored counts',
     path: integrationPath,
     responses: { 200: { description: 'The integration', body: integrationDetailsSchema } },
-    errors: { 400: 'The integration id is malformed', 404: 'No such integration' },
+    errors: { 400: 'The integration id is malformed', 404: 'No such integration in this organization' },
   },
   disconnectIntegration: {
-    route: 'DELETE /integrations/{integrationId}',
+    route: 'DELETE /organizations/{organizationId}/integrations/{integrationId}',
     tag: 'Integrations',
     summary: 'Disconnect a store',
     description:
@@ -121,7 +122,7 @@ const fixedContracts = {
     errors: { 400: 'A parameter is invalid', 404: 'No such integration' },
   },
   checkWebhooks: {
-    route: 'POST /integrations/{integrationId}/webhooks/check',
+    route: 'POST /organizations/{organizationId}/integrations/{integrationId}/webhooks/check',
     tag: 'Integrations',
     summary: "Check and repair the store's webhook subscriptions now",
     path: integrationPath,
@@ -131,7 +132,7 @@ const fixedContracts = {
     errors: { 400: 'The integration id is malformed', 404: 'No such integration', 409: 'Not ACTIVE' },
   },
   getShopCounts: {
-    route: 'GET /integrations/{integrationId}/shop-counts',
+    route: 'GET /organizations/{organizationId}/integrations/{integrationId}/shop-counts',
     tag: 'Integrations',
     summary: "The store's own counts, asked of Shopify now (the denominator of a sync's progress)",
     path: integrationPath,
@@ -152,7 +153,7 @@ const fixedContracts = {
     errors: { 400: 'The organization id is malformed' },
   },
   requestSync: {
-    route: 'POST /integrations/{integrationId}/sync',
+    route: 'POST /organizations/{organizationId}/integrations/{integrationId}/sync',
     tag: 'Sync',
     summary: 'Sync now',
     description:
@@ -171,7 +172,7 @@ const fixedContracts = {
     },
   },
   listSyncRuns: {
-    route: 'GET /integrations/{integrationId}/sync-runs',
+    route: 'GET /organizations/{organizationId}/integrations/{integrationId}/sync-runs',
     tag: 'Sync',
     summary: 'Sync history, newest first',
     path: syncPath,
@@ -180,7 +181,7 @@ const fixedContracts = {
     errors: { 400: 'A parameter or the cursor is invalid', 404: 'No such integration' },
   },
   getSyncRun: {
-    route: 'GET /integrations/{integrationId}/sync-runs/{runId}',
+    route: 'GET /organizations/{organizationId}/integrations/{integrationId}/sync-runs/{runId}',
     tag: 'Sync',
     summary: 'One sync run, with its live counters while it runs',
     path: runPath,

@@ -1,19 +1,20 @@
 /**
- * Integration lifecycle routes of the IAM-authorised API:
- *   POST   /integrations                                 201 created · 200 reconnected · 400 · 409 · 422
+ * Integration lifecycle routes of the IAM-authorised API, all under the organization:
+ *   POST   /organizations/{organizationId}/integrations  201 created · 200 reconnected · 400 · 409 · 422
  *   GET    /organizations/{organizationId}/integrations
- *   GET    /integrations/{integrationId}                 status, last sync, webhook health, counts
- *   DELETE /integrations/{integrationId}[?purge=true]    200 done · 202 purge continues in the background
- *   POST   /integrations/{integrationId}/webhooks/check  repairs the store's webhook subscriptions now
- *   GET    /integrations/{integrationId}/shop-counts     Shopify's own counts now (a sync's progress denominator)
- * Bodies never carry a token or secret: every integration goes out through publicIntegrationView.
+ *   GET    …/integrations/{integrationId}                status, last sync, webhook health, counts
+ *   DELETE …/integrations/{integrationId}[?purge=true]   200 done · 202 purge continues in the background
+ *   POST   …/integrations/{integrationId}/webhooks/check repairs the store's webhook subscriptions now
+ *   GET    …/integrations/{integrationId}/shop-counts    Shopify's own counts now (a sync's progress denominator)
+ * An integration of another organization is a 404. Bodies never carry a token or secret: every
+ * integration goes out through publicIntegrationView.
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
 import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';
-import { integrationIdSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
+import { connectRequestSchema } from '../../core/integrations/connect-request.js';
 import { publicIntegrationView } from '../../core/integrations/integration.js';
 import {
   describeIntegration,
@@ -31,13 +32,15 @@ import {
 } from '../../core/integrations/webhook-health-check.js';
 import { parseWith } from '../../core/validation.js';
 import { json } from './json.js';
+import { integrationPath, integrationRoute, organizationPath } from './path-parameters.js';
 
 export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
   HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
-export const integrationPath = z.object({ integrationId: integrationIdSchema });
-export const organizationPath = z.object({ organizationId: organizationIdSchema });
+export { integrationPath, organizationPath } from './path-parameters.js';
+/** The organization comes from the path (what IAM authorised), never from the body. */
+export const connectBody = connectRequestSchema.omit({ organizationId: true });
 export const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
@@ -51,8 +54,10 @@ const jsonBody = async (req: Request): Promise<unknown> => {
 };
 
 export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDeps): void => {
-  app.post('/integrations', async ({ req }) => {
-    const result = await connectIntegration(await jsonBody(req), deps);
+  app.post('/organizations/:organizationId/integrations', async ({ params, req }) => {
+    const { organizationId } = parseWith(organizationPath, params, 'path parameters');
+    const body = parseWith(connectBody, await jsonBody(req), 'integration');
+    const result = await connectIntegration({ ...body, organizationId }, deps);
     return json(result.created ? 201 : 200, { integration: result.integration, runId: result.runId });
   });
 
@@ -61,30 +66,30 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
     return json(200, { items: await listOrganizationIntegrations(organizationId, deps.records) });
   });
 
-  app.get('/integrations/:integrationId', async ({ params }) => {
-    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
-    return json(200, await describeIntegration(integrationId, deps));
+  app.get(integrationRoute, async ({ params }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
+    return json(200, await describeIntegration(key, deps));
   });
 
-  app.delete('/integrations/:integrationId', async ({ params, req }) => {
-    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
+  app.delete(integrationRoute, async ({ params, req }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
     const { purge } = parseWith(deleteQuery, queryOf(req), 'query parameters');
     // API Gateway gives up after 30 s; a bigger store's purge continues from the daily job.
     const deadline = Date.now() + (deps.purgeBudgetMs ?? 20_000);
-    const result = await disconnectIntegration(integrationId, { purge: purge === 'true', deadline }, deps);
+    const result = await disconnectIntegration(key, { purge: purge === 'true', deadline }, deps);
     return json(result.purge && !result.purge.complete ? 202 : 200, result);
   });
 
-  app.post('/integrations/:integrationId/webhooks/check', async ({ params }) => {
-    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
-    const integration = await requireIntegration(deps.integrations, integrationId);
+  app.post(`${integrationRoute}/webhooks/check`, async ({ params }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
+    const integration = await requireIntegration(deps.integrations, key);
     const webhookHealth = await checkIntegrationWebhooks(integration, deps);
     return json(200, publicIntegrationView({ ...integration, webhookHealth }));
   });
 
-  app.get('/integrations/:integrationId/shop-counts', async ({ params }) => {
-    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
-    const integration = await requireIntegration(deps.integrations, integrationId);
+  app.get(`${integrationRoute}/shop-counts`, async ({ params }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
+    const integration = await requireIntegration(deps.integrations, key);
     const shopify = await openShop(integration, deps);
     // One count query per resource (a point or two each); the console asks once per run, not per poll.
     const counted = await Promise.allSettled(

@@ -1,28 +1,31 @@
 /**
- * Manual sync and sync history routes of the IAM-authorised API:
- *   POST /integrations/{integrationId}/sync[?force=true]
+ * Manual sync and sync history routes of the IAM-authorised API, under the integration's
+ * organization (…/ = /organizations/{organizationId}/integrations/{integrationId}/; another
+ * organization's integration is a 404):
+ *   POST …/sync[?force=true]
  *        202 { status: 'queued', runId }                    a run was recorded and enqueued
  *        200 { status: 'skipped', reason: 'RECENTLY_SYNCED', lastSuccessfulSyncAt, nextEligibleAt }
  *            synced within MIN_SYNC_INTERVAL_MINUTES; `force=true` bypasses the interval
  *        404 unknown integration · 409 INTEGRATION_NOT_ACTIVE · 409 SYNC_IN_PROGRESS (names the run)
- *   GET  /integrations/{integrationId}/sync-runs?limit=1..100&cursor=   newest first, opaque cursor
- *   GET  /integrations/{integrationId}/sync-runs/{runId}
+ *   GET  …/sync-runs?limit=1..100&cursor=   newest first, opaque cursor
+ *   GET  …/sync-runs/{runId}
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
+import { requireIntegration } from '../../core/integrations/manage.js';
 import type {
   IntegrationReader,
   SyncQueue,
   SyncRunRepository,
   SyncStateRepository,
 } from '../../core/sync/ports.js';
-import { integrationIdSchema } from '../../core/integrations/connect-request.js';
 import { parseWith } from '../../core/validation.js';
 import { requestManualSync } from '../../core/sync/request-sync.js';
 import type { SyncConfig } from '../../core/sync/run-sync.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
 import { json } from './json.js';
+import { integrationPath, integrationRoute, runPath } from './path-parameters.js';
 
 export interface SyncRouteDeps {
   readonly integrations: IntegrationReader;
@@ -33,11 +36,8 @@ export interface SyncRouteDeps {
   readonly config: Pick<SyncConfig, 'minSyncIntervalMinutes' | 'runRetentionDays'>;
 }
 
-export const syncPath = z.object({ integrationId: integrationIdSchema });
-export const runPath = z.object({
-  integrationId: integrationIdSchema,
-  runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a run id'),
-});
+/** The sync routes' path is the integration's (schemas exported for the OpenAPI contract). */
+export { integrationPath as syncPath, runPath } from './path-parameters.js';
 export const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
 export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -52,22 +52,18 @@ export const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
 export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   const now = deps.now ?? Date.now;
 
-  const requireIntegration = async (integrationId: string) => {
-    if (!(await deps.integrations.get(integrationId)))
-      throw new NotFoundError(`Integration ${integrationId}`);
-  };
-
-  app.post('/integrations/:integrationId/sync', async ({ params, req }) => {
-    const { integrationId } = parseWith(syncPath, params, 'path parameters');
+  app.post(`${integrationRoute}/sync`, async ({ params, req }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
     const { force } = parseWith(syncQuery, queryOf(req), 'query parameters');
+    const { integrationId } = await requireIntegration(deps.integrations, key);
     const answer = await requestManualSync({ integrationId, force: force === 'true' }, { ...deps, now });
     return json(answer.status === 'queued' ? 202 : 200, answer);
   });
 
-  app.get('/integrations/:integrationId/sync-runs', async ({ params, req }) => {
-    const { integrationId } = parseWith(syncPath, params, 'path parameters');
+  app.get(`${integrationRoute}/sync-runs`, async ({ params, req }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
     const { limit, cursor } = parseWith(listRunsQuery, queryOf(req), 'query parameters');
-    await requireIntegration(integrationId);
+    const { integrationId } = await requireIntegration(deps.integrations, key);
     const page = await deps.runs.list(integrationId, { limit, cursor });
     return json(200, {
       items: page.items.map(runView),
@@ -76,8 +72,9 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
     });
   });
 
-  app.get('/integrations/:integrationId/sync-runs/:runId', async ({ params }) => {
-    const { integrationId, runId } = parseWith(runPath, params, 'path parameters');
+  app.get(`${integrationRoute}/sync-runs/:runId`, async ({ params }) => {
+    const { runId, ...key } = parseWith(runPath, params, 'path parameters');
+    const { integrationId } = await requireIntegration(deps.integrations, key);
     const run = await deps.runs.get(integrationId, runId);
     if (!run) throw new NotFoundError(`Sync run ${runId}`);
     return json(200, runView(run));

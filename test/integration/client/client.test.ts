@@ -42,24 +42,29 @@ describe('the typed client', () => {
   it('connects a store, follows its sync to the end and reads the mirror page by page', async () => {
     const shop = runtime.shopify.demoShop!;
     const connected = await api.call('connectIntegration', {
-      body: { organizationId, shopDomain: shop.shopDomain, accessToken: shop.accessToken },
+      path: { organizationId },
+      body: { shopDomain: shop.shopDomain, accessToken: shop.accessToken },
     });
     expect(connected.status).toBe(201);
     const { integrationId } = connected.body.integration;
     const runId = connected.body.runId;
 
     await expect
-      .poll(async () => (await api.call('getSyncRun', { path: { integrationId, runId } })).body.status, {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await api.call('getSyncRun', { path: { organizationId, integrationId, runId } })).body.status,
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe('succeeded');
-    const run = (await api.call('getSyncRun', { path: { integrationId, runId } })).body;
+    const run = (await api.call('getSyncRun', { path: { organizationId, integrationId, runId } })).body;
     expect(run).toMatchObject({
       trigger: 'initial',
       resources: { customers: { status: 'completed', seen: 7, written: 7 } },
     });
 
-    const counts = await api.call('getShopCounts', { path: { integrationId } });
+    const counts = await api.call('getShopCounts', { path: { organizationId, integrationId } });
     expect(counts.body.counts.customers).toBe(7);
 
     const ids: string[] = [];
@@ -76,7 +81,7 @@ describe('the typed client', () => {
     expect(ids).toHaveLength(7);
     expect(new Set(ids).size).toBe(7);
 
-    const details = await api.call('getIntegration', { path: { integrationId } });
+    const details = await api.call('getIntegration', { path: { organizationId, integrationId } });
     expect(details.body).toMatchObject({ status: 'ACTIVE', recordCounts: { customers: { ACTIVE: 7 } } });
     const listed = await api.call('listOrganizationIntegrations', { path: { organizationId } });
     expect(listed.body.items.map((item) => item.integrationId)).toEqual([integrationId]);
@@ -87,19 +92,25 @@ describe('the typed client', () => {
       .items;
     const integrationId = integration!.integrationId;
 
-    const skipped = await api.call('requestSync', { path: { integrationId } });
+    const skipped = await api.call('requestSync', { path: { organizationId, integrationId } });
     expect(skipped).toMatchObject({ status: 200, body: { status: 'skipped', reason: 'RECENTLY_SYNCED' } });
 
-    const forced = await api.call('requestSync', { path: { integrationId }, query: { force: 'true' } });
+    const forced = await api.call('requestSync', {
+      path: { organizationId, integrationId },
+      query: { force: 'true' },
+    });
     expect(forced.status).toBe(202);
     const runId = forced.body.status === 'queued' ? forced.body.runId : '';
-    const history = await api.call('listSyncRuns', { path: { integrationId }, query: { limit: 10 } });
+    const history = await api.call('listSyncRuns', {
+      path: { organizationId, integrationId },
+      query: { limit: 10 },
+    });
     expect(history.body.items[0]).toMatchObject({ runId, trigger: 'manual' });
     expect(history.body.nextCursor).toBeNull();
   });
 
   it('turns error answers into ShopifySyncApiError with the status and code', async () => {
-    const missing = api.call('getIntegration', { path: { integrationId: 'int_missing' } });
+    const missing = api.call('getIntegration', { path: { organizationId, integrationId: 'int_missing' } });
     await expect(missing).rejects.toBeInstanceOf(ShopifySyncApiError);
     await expect(missing).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
     await expect(
@@ -111,11 +122,11 @@ describe('the typed client', () => {
     const [integration] = (await api.call('listOrganizationIntegrations', { path: { organizationId } })).body
       .items;
     const integrationId = integration!.integrationId;
-    const checked = await api.call('checkWebhooks', { path: { integrationId } });
+    const checked = await api.call('checkWebhooks', { path: { organizationId, integrationId } });
     expect(checked.body.webhookHealth).toMatchObject({ healthy: true });
 
     const disconnected = await api.call('disconnectIntegration', {
-      path: { integrationId },
+      path: { organizationId, integrationId },
       query: { purge: 'true' },
     });
     expect(disconnected).toMatchObject({

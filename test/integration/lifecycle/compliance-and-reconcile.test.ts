@@ -1,9 +1,11 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
+import { disconnectIntegration } from '../../../lambdas/core/integrations/manage.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { captureOutput, startWorld, type World } from './world.js';
@@ -110,11 +112,138 @@ describe('customers/redact', () => {
   });
 });
 
+/** Every item of every table, as text: what a search for personal data has to come up empty on. */
+const everyItemText = async (): Promise<string[]> => {
+  const texts: string[] = [];
+  for (const name of Object.values(tables.names)) {
+    const { Items = [] } = await tables.doc.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+    texts.push(
+      ...Items.map((item) => JSON.stringify(item, (_k, v: unknown) => (v instanceof Set ? [...v] : v))),
+    );
+  }
+  return texts;
+};
+
+describe('erasure is complete and lasting', () => {
+  it('after a data request then customers/redact, the email, phone and names are in no item of any table', async () => {
+    const { shopDomain, shop } = await connectedShopWithCustomers('erase', 'org-e', 1);
+    const person = shop.createCustomer({
+      firstName: 'Zebulon',
+      lastName: 'Quillfeather',
+      email: 'zebulon.quillfeather@example.com',
+      phone: '+14155559876',
+    });
+    await world.deliverCaptured(shopDomain);
+    const pii = ['Zebulon', 'Quillfeather', 'zebulon.quillfeather@example.com', '+14155559876'];
+    const containingPii = async () =>
+      (await everyItemText()).filter((text) => pii.some((v) => text.includes(v)));
+    const subject = {
+      shop_id: `#${shop.numericId}`,
+      shop_domain: shopDomain,
+      customer: { id: `#${person.id}`, email: person.email, phone: person.phone },
+    };
+
+    const requested = await world.deliver(
+      shopDomain,
+      'customers/data_request',
+      withExactIds({ ...subject, orders_requested: [], data_request: { id: '#9001' } }),
+    );
+    expect(requested.body).toMatchObject({ outcome: 'written' });
+    // The export holds the customer's data, and expires: 30 days after it was made.
+    const exportItem = (await containingPii()).map((t) => JSON.parse(t) as Record<string, unknown>);
+    const saved = exportItem.find((item) => item['recordType'] === 'CUSTOMER_DATA_EXPORT');
+    expect(saved).toBeDefined();
+    expect(Number(saved!['expiresAt'])).toBeCloseTo(
+      Date.parse(String(saved!['exportedAt'])) / 1000 + 30 * 86_400,
+      -1,
+    );
+
+    const redacted = await world.deliver(
+      shopDomain,
+      'customers/redact',
+      withExactIds({ ...subject, orders_to_redact: [] }),
+    );
+
+    expect(redacted.body).toMatchObject({ outcome: 'written' });
+    expect(await containingPii()).toEqual([]);
+    expect(
+      await createDataExportStore(tables.doc, tables.names.Integrations).get(shopDomain, '9001'),
+    ).toBeUndefined();
+  });
+
+  it('a purged store connected again, by another organization, never re-imports a redacted customer', async () => {
+    const first = await connectedShopWithCustomers('ledger', 'org-l1', 3);
+    const [target, kept] = first.customers;
+    const redact = withExactIds({
+      shop_id: `#${first.shop.numericId}`,
+      shop_domain: first.shopDomain,
+      customer: { id: `#${target!.id}`, email: target!.email, phone: target!.phone },
+      orders_to_redact: [],
+    });
+    expect((await world.deliver(first.shopDomain, 'customers/redact', redact)).body).toMatchObject({
+      outcome: 'written',
+    });
+    const purged = await disconnectIntegration(first.integration, { purge: true }, world.lifecycle);
+    expect(purged.purge).toMatchObject({ complete: true });
+    expect(await stored('org-l1', target!.id)).toBeUndefined();
+
+    const { integration } = await connectIntegration(
+      { organizationId: 'org-l2', shopDomain: first.shopDomain, accessToken: first.token },
+      world.lifecycle,
+    );
+
+    // What the initial sync does with every customer it lists: the same conditional upsert.
+    const listed = (customer: typeof target) =>
+      toCustomerRecord(
+        {
+          shopifyId: customer!.id,
+          firstName: customer!.firstName,
+          lastName: customer!.lastName,
+          email: customer!.email,
+          phone: customer!.phone,
+          state: 'ENABLED',
+          verifiedEmail: true,
+          taxExempt: false,
+          taxExemptions: [],
+          note: null,
+          defaultAddress: null,
+          createdAt: '2030-01-01T00:00:00.000Z',
+          shopifyUpdatedAt: '2030-01-01T00:00:00.000Z',
+        },
+        { organizationId: 'org-l2', integrationId: integration.integrationId, shopDomain: first.shopDomain },
+      );
+    expect(await world.customerStore.upsert(listed(target))).toBe('redacted');
+    expect(await world.customerStore.upsert(listed(kept))).toBe('written');
+    expect(await stored('org-l2', target!.id)).toMatchObject({ status: 'REDACTED' });
+    expect(await stored('org-l2', target!.id)).not.toHaveProperty('email');
+  });
+});
+
 describe('shop/redact', () => {
+  it('leaves an integration connected again since the uninstall intact, and says so', async () => {
+    const back = await connectedShopWithCustomers('back', 'org-b2', 3);
+    const payload = withExactIds({ shop_id: `#${back.shop.numericId}`, shop_domain: back.shopDomain });
+    const before = await world.lifecycle.integrations.get(back.integration.integrationId);
+
+    const response = await world.deliver(back.shopDomain, 'shop/redact', payload);
+
+    expect(response).toMatchObject({
+      status: 200,
+      body: { outcome: 'ignored', reason: 'reconnected-since-uninstall' },
+    });
+    expect(await world.lifecycle.integrations.get(back.integration.integrationId)).toEqual(before);
+    expect(await world.lifecycle.customers.countByStatus(back.integration.integrationId)).toMatchObject({
+      ACTIVE: 3,
+    });
+  });
+
   it('purges every customer and the credentials of that shop and leaves other shops untouched', async () => {
     const gone = await connectedShopWithCustomers('gone', 'org-s', 40);
     const kept = await connectedShopWithCustomers('kept', 'org-s', 5);
     const payload = withExactIds({ shop_id: `#${gone.shop.numericId}`, shop_domain: gone.shopDomain });
+    // Shopify sends shop/redact 48 h after the merchant uninstalled the app.
+    const uninstalled = withExactIds({ id: `#${gone.shop.numericId}`, myshopify_domain: gone.shopDomain });
+    expect((await world.deliver(gone.shopDomain, 'app/uninstalled', uninstalled)).status).toBe(200);
 
     const response = await world.deliver(gone.shopDomain, 'shop/redact', payload);
 
@@ -145,7 +274,7 @@ describe('shop/redact', () => {
     const uninstalled = await world.deliver(
       left.shopDomain,
       'app/uninstalled',
-      withExactIds({ id: `#${left.shop.numericId}` }),
+      withExactIds({ id: `#${left.shop.numericId}`, myshopify_domain: left.shopDomain }),
     );
     expect(uninstalled.status).toBe(200);
     expect(await world.lifecycle.integrations.get(left.integration.integrationId)).toMatchObject({

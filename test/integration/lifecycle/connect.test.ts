@@ -89,9 +89,11 @@ describe('connecting a store', () => {
     ).rejects.toThrow();
 
     expect(topicsOf(shopDomain)).toEqual(
-      ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-        (t) => `${t} ${WEBHOOK_URI}`,
-      ),
+      [
+        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
+          (t) => `${t} ${WEBHOOK_URI}`,
+        ),
+      ].sort(),
     );
     expect(world.queued).toContainEqual({
       integrationId: result.integration.integrationId,
@@ -192,28 +194,40 @@ describe('managing integrations', () => {
     shop.deleteCustomer(created[0]!.id);
     await world.deliverCaptured(shopDomain);
 
-    const details = await describeIntegration(integration.integrationId, world.lifecycle);
+    const details = await describeIntegration(integration, world.lifecycle);
     const listed = await listOrganizationIntegrations('org-f', world.lifecycle.records);
 
     expect(details.recordCounts).toEqual({ customers: { ACTIVE: 2, INACTIVE: 1, REDACTED: 0 } });
     expect(details).not.toHaveProperty('encryptedAccessToken');
     expect(listed.map((i) => i.integrationId)).toEqual([integration.integrationId]);
-    await expect(describeIntegration('int_missing', world.lifecycle)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      describeIntegration({ organizationId: 'org-f', integrationId: 'int_missing' }, world.lifecycle),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    // Another organization's integration is not found either: not even its existence leaks.
+    await expect(
+      describeIntegration({ ...integration, organizationId: 'org-not-f' }, world.lifecycle),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('disconnecting deactivates, removes the webhook subscriptions and keeps the data', async () => {
+  it("disconnecting deactivates, removes our webhook subscriptions (no one else's) and keeps the data", async () => {
     const { shopDomain, token } = newShop('golf');
     const { integration } = await connect({ organizationId: 'org-g', shopDomain, accessToken: token });
     const shop = world.simulator.shop(shopDomain);
+    const foreign = shop.addWebhookSubscription(
+      'CUSTOMERS_UPDATE',
+      'https://other-app.example.test/hooks',
+      'JSON',
+      '2026-10',
+    );
     shop.setDelivery({ capture: true });
     shop.createCustomer({ firstName: 'Gina' });
     await world.deliverCaptured(shopDomain);
 
-    const result = await disconnectIntegration(integration.integrationId, { purge: false }, world.lifecycle);
+    const result = await disconnectIntegration(integration, { purge: false }, world.lifecycle);
 
     expect(result.integration.status).toBe('INACTIVE');
     expect(result.webhookSubscriptionsRemoved).toBe(4);
-    expect(shop.webhookSubscriptions()).toEqual([]);
+    expect(shop.webhookSubscriptions()).toEqual([foreign]);
     expect((await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE).toBe(1);
     // The data is still the organization's: another organization still cannot take the shop.
     await expect(
@@ -237,7 +251,7 @@ describe('managing integrations', () => {
       await world.deliverCaptured(domain);
     }
 
-    const result = await disconnectIntegration(integration.integrationId, { purge: true }, world.lifecycle);
+    const result = await disconnectIntegration(integration, { purge: true }, world.lifecycle);
 
     expect(result.purge).toEqual({ deleted: { customers: 30 }, complete: true });
     expect(await world.lifecycle.customers.countByStatus(integration.integrationId)).toEqual({
@@ -257,7 +271,7 @@ describe('managing integrations', () => {
 });
 
 describe('webhook health check', () => {
-  it('re-creates deleted subscriptions, fixes wrong addresses, and records what it repaired', async () => {
+  it("re-creates deleted subscriptions, leaves other addresses' alone, and records what it repaired", async () => {
     const { shopDomain, token } = newShop('india');
     const healthy = newShop('juliet');
     const { integration } = await connect({ organizationId: 'org-i', shopDomain, accessToken: token });
@@ -268,7 +282,13 @@ describe('webhook health check', () => {
       .filter((s) => s.topic === 'CUSTOMERS_DELETE' || s.topic === 'APP_UNINSTALLED');
     shop.deleteWebhookSubscription(deleted!.id);
     shop.deleteWebhookSubscription(moved!.id);
-    shop.addWebhookSubscription(moved!.topic, 'https://stale.example.test/old', 'JSON', '2026-10');
+    // Someone else's subscription on the same topic: not ours to move or delete.
+    const foreign = shop.addWebhookSubscription(
+      moved!.topic,
+      'https://other-app.example.test/hooks',
+      'JSON',
+      '2026-10',
+    );
 
     const summary = await runWebhookHealthCheck(world.lifecycle);
 
@@ -277,13 +297,16 @@ describe('webhook health check', () => {
       {
         integrationId: integration.integrationId,
         shopDomain,
-        actions: expect.arrayContaining([`${deleted!.topic}:create`, `${moved!.topic}:fix-uri`]),
+        actions: expect.arrayContaining([`${deleted!.topic}:create`, `${moved!.topic}:create`]),
       },
     ]);
     expect(topicsOf(shopDomain)).toEqual(
-      ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-        (t) => `${t} ${WEBHOOK_URI}`,
-      ),
+      [
+        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
+          (t) => `${t} ${WEBHOOK_URI}`,
+        ),
+        `${foreign.topic} ${foreign.uri}`,
+      ].sort(),
     );
     expect((await rawIntegrationItem(integration.integrationId))?.['webhookHealth']).toMatchObject({
       healthy: true,

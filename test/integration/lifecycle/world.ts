@@ -17,10 +17,12 @@ import { createRecordErasureStore } from '../../../lambdas/adapters/dynamodb/rec
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
-import { createDeliveryDedupe } from '../../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createRedactionLedger } from '../../../lambdas/adapters/dynamodb/redaction-ledger.js';
+import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
 import { createKmsTokenCipher } from '../../../lambdas/adapters/secrets/token-cipher.js';
@@ -88,10 +90,13 @@ export async function startWorld(tables: TestTables) {
   const cipher = createKmsTokenCipher({ keyId: keyArn, client: new KMSClient(awsClientConfig) });
   const integrations = createIntegrationStore(doc, names.Integrations);
   const records = createIntegrationLifecycleStore(doc, names.Integrations);
-  const customerStore = createRecordStore<CustomerRecord>(doc, names.Customers);
+  const customerStore = createRecordStore<CustomerRecord>(doc, names.Customers, {
+    receipts: { tableName: names.Idempotency },
+  });
   const customers = createRecordQueryStore(doc, names.Customers);
   const erasure = createRecordErasureStore(doc, names.Customers, customersResource);
   const exports = createDataExportStore(doc, names.Integrations);
+  const ledger = createRedactionLedger(doc, names.Integrations);
   const runs = createSyncRunStore(doc, names.SyncRuns);
   const state = createSyncStateStore(doc, names.Integrations);
 
@@ -122,19 +127,20 @@ export async function startWorld(tables: TestTables) {
     customers,
     mirrors: [{ name: 'customers', inventory: customers, erasure }],
     exports,
+    ledger,
     logger,
     webhookUri: WEBHOOK_URI,
     webhookTopics: webhookTopicsFor([customersResource], [customersResource]),
   };
   const compliance = complianceTopics({ ...lifecycle, customers: customerStore });
   const webhook = createWebhookHandler({
-    integrations,
+    integrations: createWebhookIntegrationLookup(doc, names.Integrations, integrations),
     secrets: createWebhookSecrets({
       appSecretArn,
       cipher,
       secretsClient: new SecretsManagerClient(awsClientConfig),
     }),
-    dedupe: createDeliveryDedupe({ tableName: names.Idempotency, client: tables.client }),
+    processed: createProcessedDeliveries(doc, { tableName: names.Idempotency }),
     topics: createTopicRegistry(resourceTopics(customersResource, customerStore), compliance),
     logger,
     metrics,

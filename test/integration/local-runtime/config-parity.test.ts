@@ -23,6 +23,7 @@ describe('local runtime settings match the deployed defaults', () => {
     expect(localDefaults.healthCheckScheduleSeconds).toBe(rateSeconds(deployed.healthCheckSchedule));
     expect(localDefaults.minSyncIntervalMinutes).toBe(deployed.minSyncIntervalMinutes);
     expect(localDefaults.syncOverlapMinutes).toBe(deployed.syncOverlapMinutes);
+    expect(localDefaults.dataExportRetentionDays).toBe(deployed.dataExportRetentionDays);
     expect(localDefaults.shopifyApiVersion).toBe(deployed.shopifyApiVersion);
     expect(localDefaults.staleAfterMinutes).toBe(staleAfterMinutes(deployed));
     expect(localDefaults.webhooksSilentAfterMinutes).toBe(deployed.webhooksSilentAfterHours * 60);

@@ -52,10 +52,10 @@ describe('the local runtime against an external Shopify server', () => {
   });
 
   it("accepts that server's signed webhooks: a store change reaches the mirror", async () => {
-    const connected = await api('/integrations', {
+    const connected = await api(`/organizations/${organizationId}/integrations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organizationId, shopDomain, accessToken }),
+      body: JSON.stringify({ shopDomain, accessToken }),
     });
     expect(connected.status).toBe(201);
     const { integration, runId } = (await connected.json()) as {
@@ -65,7 +65,11 @@ describe('the local runtime against an external Shopify server', () => {
     // Once the initial sync is over, only a webhook can bring the change below.
     const runStatus = async () =>
       (
-        (await (await api(`/integrations/${integration.integrationId}/sync-runs/${runId}`)).json()) as {
+        (await (
+          await api(
+            `/organizations/${organizationId}/integrations/${integration.integrationId}/sync-runs/${runId}`,
+          )
+        ).json()) as {
           status: string;
         }
       ).status;

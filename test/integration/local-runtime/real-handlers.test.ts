@@ -37,10 +37,10 @@ const customerIds = async (): Promise<string[]> => {
 describe('npm start with the real handlers', () => {
   it('connecting the demo store syncs its customers, and a store change arrives by signed webhook', async () => {
     const shop = runtime.shopify.demoShop!;
-    const connected = await api('/integrations', {
+    const connected = await api(`/organizations/${organizationId}/integrations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organizationId, shopDomain: shop.shopDomain, accessToken: shop.accessToken }),
+      body: JSON.stringify({ shopDomain: shop.shopDomain, accessToken: shop.accessToken }),
     });
     expect(connected.status).toBe(201);
 

@@ -67,11 +67,11 @@ function setup() {
   return { call, add, queue, runs, state };
 }
 
-describe('POST /integrations/{integrationId}/sync', () => {
+describe('POST /organizations/{organizationId}/integrations/{integrationId}/sync', () => {
   it('records a queued run, enqueues it and answers 202 with its id', async () => {
     const { call, add, queue, runs } = setup();
     const { integrationId } = await add();
-    const { status, body } = await call('POST', `/integrations/${integrationId}/sync`);
+    const { status, body } = await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`);
     expect(status).toBe(202);
     expect(body).toEqual({ status: 'queued', runId: expect.stringMatching(/^[0-9A-Z]{26}$/) });
     expect(queue.sent).toEqual([{ integrationId, trigger: 'manual', runId: body.runId }]);
@@ -83,7 +83,7 @@ describe('POST /integrations/{integrationId}/sync', () => {
     const { integrationId } = await add({
       lastSuccessfulSyncAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     });
-    const skipped = await call('POST', `/integrations/${integrationId}/sync`);
+    const skipped = await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`);
     expect(skipped.status).toBe(200);
     expect(skipped.body).toMatchObject({
       status: 'skipped',
@@ -91,16 +91,18 @@ describe('POST /integrations/{integrationId}/sync', () => {
       nextEligibleAt: expect.any(String),
     });
     expect(queue.sent).toEqual([]);
-    const forced = await call('POST', `/integrations/${integrationId}/sync`, { force: 'true' });
+    const forced = await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`, {
+      force: 'true',
+    });
     expect(forced.status).toBe(202);
     expect(queue.sent).toHaveLength(1);
   });
 
   it('answers 404 for an unknown integration, 409 for an inactive one and 409 while a sync runs', async () => {
     const { call, add, state, queue } = setup();
-    expect((await call('POST', '/integrations/int-missing/sync')).status).toBe(404);
+    expect((await call('POST', '/organizations/org-1/integrations/int-missing/sync')).status).toBe(404);
     const inactive = await add({ status: 'NEEDS_ATTENTION', statusReason: 'SHOPIFY_UNAUTHORIZED' });
-    const refused = await call('POST', `/integrations/${inactive.integrationId}/sync`);
+    const refused = await call('POST', `/organizations/org-1/integrations/${inactive.integrationId}/sync`);
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'INTEGRATION_NOT_ACTIVE' } } });
     expect(refused.body.error.message).toContain('SHOPIFY_UNAUTHORIZED');
     const busy = await add();
@@ -111,7 +113,9 @@ describe('POST /integrations/{integrationId}/sync', () => {
       now,
       new Date(Date.now() + 60_000).toISOString(),
     );
-    const conflict = await call('POST', `/integrations/${busy.integrationId}/sync`, { force: 'true' });
+    const conflict = await call('POST', `/organizations/org-1/integrations/${busy.integrationId}/sync`, {
+      force: 'true',
+    });
     expect(conflict).toMatchObject({ status: 409, body: { error: { code: 'SYNC_IN_PROGRESS' } } });
     expect(queue.sent).toEqual([]);
   });
@@ -119,7 +123,9 @@ describe('POST /integrations/{integrationId}/sync', () => {
   it('rejects a malformed query parameter with 400', async () => {
     const { call, add } = setup();
     const { integrationId } = await add();
-    const { status, body } = await call('POST', `/integrations/${integrationId}/sync`, { force: 'yes' });
+    const { status, body } = await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`, {
+      force: 'yes',
+    });
     expect(status).toBe(400);
     expect(body.error.code).toBe('VALIDATION_FAILED');
   });
@@ -131,24 +137,34 @@ describe('GET sync runs', () => {
     const { integrationId } = await add();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await call('POST', `/integrations/${integrationId}/sync`, { force: 'true' })).body.runId);
+      ids.push(
+        (await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`, { force: 'true' }))
+          .body.runId,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2)); // distinct milliseconds → strictly ordered ids
     }
-    const first = await call('GET', `/integrations/${integrationId}/sync-runs`, { limit: '3' });
+    const first = await call('GET', `/organizations/org-1/integrations/${integrationId}/sync-runs`, {
+      limit: '3',
+    });
     expect(first.status).toBe(200);
     expect(first.body.items.map((r: { runId: string }) => r.runId)).toEqual(ids.slice(2).reverse());
     expect(first.body.items[0]).not.toHaveProperty('expiresAt');
-    const second = await call('GET', `/integrations/${integrationId}/sync-runs`, {
+    const second = await call('GET', `/organizations/org-1/integrations/${integrationId}/sync-runs`, {
       limit: '3',
       cursor: first.body.nextCursor,
     });
     expect(second.body.items.map((r: { runId: string }) => r.runId)).toEqual(ids.slice(0, 2).reverse());
     expect(second.body.nextCursor).toBeNull();
 
-    const one = await call('GET', `/integrations/${integrationId}/sync-runs/${ids[0]}`);
+    const one = await call('GET', `/organizations/org-1/integrations/${integrationId}/sync-runs/${ids[0]}`);
     expect(one).toMatchObject({ status: 200, body: { runId: ids[0], status: 'queued', trigger: 'manual' } });
     expect(
-      (await call('GET', `/integrations/${integrationId}/sync-runs/01JN0SXCHRXN00000000000000`)).status,
+      (
+        await call(
+          'GET',
+          `/organizations/org-1/integrations/${integrationId}/sync-runs/01JN0SXCHRXN00000000000000`,
+        )
+      ).status,
     ).toBe(404);
   });
 
@@ -158,12 +174,42 @@ describe('GET sync runs', () => {
     const other = Buffer.from(JSON.stringify({ integrationId: 'someone-else', runId: 'X' })).toString(
       'base64url',
     );
-    expect((await call('GET', `/integrations/${integrationId}/sync-runs`, { cursor: other })).status).toBe(
-      400,
-    );
-    expect((await call('GET', `/integrations/${integrationId}/sync-runs`, { limit: '1000' })).status).toBe(
-      400,
-    );
-    expect((await call('GET', '/integrations/int-missing/sync-runs')).status).toBe(404);
+    expect(
+      (await call('GET', `/organizations/org-1/integrations/${integrationId}/sync-runs`, { cursor: other }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('GET', `/organizations/org-1/integrations/${integrationId}/sync-runs`, { limit: '1000' }))
+        .status,
+    ).toBe(400);
+    expect((await call('GET', '/organizations/org-1/integrations/int-missing/sync-runs')).status).toBe(404);
+  });
+});
+
+describe('tenancy: integration routes are scoped by the organization in the path', () => {
+  it("another organization's integration is a 404 on every sync route, and nothing is enqueued", async () => {
+    const { call, add, queue } = setup();
+    const { integrationId } = await add();
+    const [runId] = [
+      (await call('POST', `/organizations/org-1/integrations/${integrationId}/sync`)).body.runId,
+    ];
+    const sent = queue.sent.length;
+    const foreign = `/organizations/org-2/integrations/${integrationId}`;
+
+    expect((await call('POST', `${foreign}/sync`, { force: 'true' })).status).toBe(404);
+    expect((await call('GET', `${foreign}/sync-runs`)).status).toBe(404);
+    expect((await call('GET', `${foreign}/sync-runs/${runId}`)).status).toBe(404);
+    expect(queue.sent).toHaveLength(sent);
+  });
+
+  it('the old un-nested routes are gone, and bookkeeping items are not integrations', async () => {
+    const { call, add } = setup();
+    const { integrationId } = await add();
+    expect((await call('POST', `/integrations/${integrationId}/sync`)).status).toBe(404);
+    expect((await call('GET', `/integrations/${integrationId}/sync-runs`)).status).toBe(404);
+    for (const key of ['purges#pending', 'shop-claim#a.myshopify.com', 'pending-purges']) {
+      const path = `/organizations/org-1/integrations/${encodeURIComponent(key)}/sync-runs`;
+      expect([400, 404]).toContain((await call('GET', path)).status);
+    }
   });
 });

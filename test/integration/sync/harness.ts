@@ -100,11 +100,20 @@ export const sqsEvent = (entries: readonly QueuedMessage[]): SQSEvent => ({
 export const testTokens = { decrypt: async (ciphertext: string) => ciphertext.replace(/^enc:/, '') };
 
 export function syncHarness(tables: TestTables, simulator: () => ShopifySimulator) {
+  // Webhook writes carry a receipt of their body (the replay guard).
+  const receipts = {
+    get tableName() {
+      return tables.names.Idempotency;
+    },
+  };
   const stores = () => ({
     integrations: createIntegrationStore(tables.doc, tables.names.Integrations),
-    customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers),
-    orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, ['customerId']),
-    products: createRecordStore<ProductRecord>(tables.doc, tables.names.Products),
+    customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, { receipts }),
+    orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
+      sparseAttributes: ['customerId'],
+      receipts,
+    }),
+    products: createRecordStore<ProductRecord>(tables.doc, tables.names.Products, { receipts }),
     runs: createSyncRunStore(tables.doc, tables.names.SyncRuns),
     state: createSyncStateStore(tables.doc, tables.names.Integrations),
   });

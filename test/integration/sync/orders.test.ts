@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { applyDelivery } from '../../support/apply-delivery.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
@@ -56,14 +57,6 @@ const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
     .orders()
     .map((order) => ({ ...webhookOrder(order, shop, integration), status: 'ACTIVE' }))
     .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
-
-const delivery = (topic: string, body: string, triggeredAt = new Date().toISOString()) => ({
-  shopDomain: 'x.myshopify.com',
-  topic,
-  webhookId: `w-${Math.random()}`,
-  triggeredAt,
-  body: new TextEncoder().encode(body),
-});
 
 describe('orders', () => {
   it('mirrors every order exactly as its webhook would, a 320-line order included, then incrementally', async () => {
@@ -141,8 +134,7 @@ describe('orders', () => {
       seedCustomers: 2,
     });
     const topics = createTopicRegistry(resourceTopics(ordersResource, harness.stores().orders));
-    const handle = (topic: string, body: string, at?: string) =>
-      topics.handlerFor(topic)!(delivery(topic, body, at), integration);
+    const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
 
     const created = shop.createOrder({ customerId: shop.customers()[0]!.id, lineItems: 3 });
     const createdBody = orderPayload(created, shop);

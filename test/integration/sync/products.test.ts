@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { applyDelivery } from '../../support/apply-delivery.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
@@ -73,17 +74,7 @@ describe('products', () => {
 
     // Webhooks: an update lands, its older create is stale.
     const topics = createTopicRegistry(resourceTopics(productsResource, harness.stores().products));
-    const handle = (topic: string, body: string) =>
-      topics.handlerFor(topic)!(
-        {
-          shopDomain: shop.domain,
-          topic,
-          webhookId: `w-${Math.random()}`,
-          triggeredAt: new Date().toISOString(),
-          body: new TextEncoder().encode(body),
-        },
-        integration,
-      );
+    const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
     const created = shop.createProduct({ title: 'Linen shirt', variants: 3 });
     const createdBody = productPayload(created, shop);
     shop.updateProduct(created.id, { status: 'ARCHIVED', tags: ['sale'] });

@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll } from 'vitest';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
-import { createDeliveryDedupe } from '../../../lambdas/adapters/dynamodb/delivery-dedupe.js';
+import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
+import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
+import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import type { RecordStore, RecordWrites } from '../../../lambdas/core/resources/record-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
@@ -16,6 +18,7 @@ import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { localTokenCipher } from '../../support/webhook-delivery.js';
 
+export const RECEIVED_AT = '2026-03-02T00:00:00.000Z';
 export const APP_SECRET = `app-secret-${randomUUID()}`;
 export const B_SECRET = `b-own-secret-${randomUUID()}`;
 
@@ -42,14 +45,20 @@ export function useWebhookFixture() {
     tables,
     shopA: 'shop-a.myshopify.com',
     shopB: 'shop-b.myshopify.com',
+    shopC: 'shop-c.myshopify.com',
     shopInactive: 'shop-gone.myshopify.com',
     writes: 0,
+    failNextWrite: false,
   } as {
     tables: typeof tables;
     shopA: string;
     shopB: string;
+    /** Another tenant on the app secret, like A: the target of cross-store replays. */
+    shopC: string;
     shopInactive: string;
     writes: number;
+    /** The next customer write throws (a DynamoDB outage), as a real one would, before writing. */
+    failNextWrite: boolean;
     store: RecordStore<CustomerRecord>;
     handle: ReturnType<typeof createWebhookHandler>;
     customerItems(): Promise<Record<string, unknown>[]>;
@@ -63,14 +72,21 @@ export function useWebhookFixture() {
         encryptedWebhookSecret: await cipher.encrypt(B_SECRET, { integrationId: 'int-b' }),
       }),
     );
+    await integrations.put(integration('int-c', 'org-c2', f.shopC));
     await integrations.put(
       integration('int-gone', 'org-c', f.shopInactive, { status: 'INACTIVE', statusReason: 'uninstalled' }),
     );
-    f.store = createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers);
+    f.store = createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
+      receipts: { tableName: tables.names.Idempotency },
+    });
     const counted: RecordWrites<CustomerRecord> = {
-      upsert: async (record) => {
+      upsert: async (record, receipt) => {
         f.writes += 1;
-        return f.store.upsert(record);
+        if (f.failNextWrite) {
+          f.failNextWrite = false;
+          throw new Error('DynamoDB unavailable');
+        }
+        return f.store.upsert(record, receipt);
       },
       markDeleted: async (...args) => {
         f.writes += 1;
@@ -78,17 +94,24 @@ export function useWebhookFixture() {
       },
     };
     const secrets: WebhookSecrets = {
-      appSecret: async () => APP_SECRET,
+      appSecrets: async () => [APP_SECRET],
       integrationSecret: async (i) =>
         i.encryptedWebhookSecret === undefined
           ? undefined
           : cipher.decrypt(i.encryptedWebhookSecret, { integrationId: i.integrationId }),
     };
+    // Store B has a secret of its own, recorded as connect records it.
+    await createIntegrationLifecycleStore(
+      tables.doc,
+      tables.names.Integrations,
+    ).recordOwnWebhookSecretInUse();
     f.handle = createWebhookHandler({
-      integrations,
+      integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
       secrets,
       topics: createTopicRegistry(resourceTopics(customersResource, counted)),
-      dedupe: createDeliveryDedupe({ tableName: tables.names.Idempotency, client: tables.client }),
+      processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
+      // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
+      now: () => Date.parse(RECEIVED_AT),
     });
     f.customerItems = async () =>
       (await tables.doc.send(new ScanCommand({ TableName: tables.names.Customers, ConsistentRead: true })))

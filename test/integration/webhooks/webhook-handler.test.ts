@@ -151,29 +151,73 @@ describe('customer webhooks → DynamoDB mirror', () => {
   });
 });
 
-describe('duplicate deliveries (same X-Shopify-Webhook-Id)', () => {
-  it('a sequential redelivery answers 200 duplicate without a second write', async () => {
-    const event = create(newCustomerId());
-    const writes = f.writes;
+describe('replays: the same signed body twice', () => {
+  it('a sequential redelivery answers 200 duplicate and writes nothing', async () => {
+    const id = newCustomerId();
+    const event = create(id);
     expect((await send(event)).body).toMatchObject({ outcome: 'written' });
+    const stored = await f.store.get('org-a', id);
     expect(await send(event)).toMatchObject({
       status: 200,
-      body: { outcome: 'duplicate', first: 'written' },
+      body: { outcome: 'duplicate', reason: 'body-already-processed' },
     });
-    expect(f.writes).toBe(writes + 1);
+    expect(await f.store.get('org-a', id)).toEqual(stored);
   });
 
-  it('ten concurrent copies make exactly one write; the others are duplicates or asked to retry', async () => {
+  it('ten concurrent copies: exactly one is written, every other one answers 200 duplicate', async () => {
     const event = create(newCustomerId());
-    const writes = f.writes;
     const responses = await Promise.all(Array.from({ length: 10 }, () => send(event)));
-    expect(f.writes).toBe(writes + 1);
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
-    expect(responses.filter((r) => r.body.outcome === 'written')).toHaveLength(1);
-    // Shopify's retry of a 409'd copy finds the first one done.
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const outcomes = responses.map((r) => r.body.outcome).sort();
+    expect(outcomes).toEqual(['duplicate', ...Array(8).fill('duplicate'), 'written'].sort());
     expect((await send(event)).body).toMatchObject({ outcome: 'duplicate' });
-    expect(f.writes).toBe(writes + 1);
+  });
+
+  it('a body replayed under another store, webhook id or topic of the same shape writes nothing', async () => {
+    const id = newCustomerId();
+    const body = customerBody({ id, updatedAt: T1, firstName: 'Original' });
+    const event = webhookEvent({ secret: APP_SECRET, shop: f.shopA, topic: 'customers/create', body });
+    expect((await send(event)).body).toMatchObject({ outcome: 'written' });
+    const before = await f.customerItems();
+    // Store B signs with its own secret: the app's signature is no signature there.
+    const toB = await send({ ...event, headers: { ...event.headers, 'x-shopify-shop-domain': f.shopB } });
+    expect(toB.status).toBe(401);
+    for (const headers of [
+      { 'x-shopify-shop-domain': f.shopC },
+      { 'x-shopify-shop-domain': f.shopInactive },
+      { 'x-shopify-shop-domain': 'unknown-store.myshopify.com' },
+      { 'x-shopify-webhook-id': randomUUID() },
+      { 'x-shopify-topic': 'customers/update' },
+      // The same signature in another base64 spelling is the same body.
+      { 'x-shopify-hmac-sha256': `${event.headers['x-shopify-hmac-sha256']!.replace(/=+$/, '')}` },
+    ]) {
+      const replay = { ...event, headers: { ...event.headers, ...headers } };
+      const answer = await send(replay);
+      expect(answer.status).toBe(200);
+      expect(['duplicate', 'ignored']).toContain(answer.body.outcome);
+    }
+    expect(await f.customerItems()).toEqual(before);
+  });
+
+  it('a stale body is remembered too: replayed to another store it still writes nothing', async () => {
+    const id = newCustomerId();
+    expect((await send(update(id, T2, 'Newer'))).body).toMatchObject({ outcome: 'written' });
+    const older = update(id, T1, 'Older');
+    expect((await send(older)).body).toMatchObject({ outcome: 'stale' });
+    const before = await f.customerItems();
+    const replay = { ...older, headers: { ...older.headers, 'x-shopify-shop-domain': f.shopC } };
+    expect(await send(replay)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
+    expect(await f.customerItems()).toEqual(before);
+  });
+
+  it("a delivery that failed is not remembered: Shopify's retry of the same body is applied", async () => {
+    const id = newCustomerId();
+    const event = create(id);
+    f.failNextWrite = true;
+    expect((await send(event)).status).toBe(500);
+    expect(await f.store.get('org-a', id)).toBeUndefined();
+    expect((await send(event)).body).toMatchObject({ outcome: 'written' });
+    expect(await f.store.get('org-a', id)).toMatchObject({ shopifyId: id });
   });
 
   it('a delivery that failed validation is not remembered as done', async () => {

@@ -137,13 +137,13 @@ describe('the client signs its calls with SigV4 for execute-api', () => {
     const api = createShopifySyncClient({ apiUrl, region, credentials });
 
     const result = await api.call('connectIntegration', {
-      body: { organizationId: 'org-1', shopDomain: 'a.myshopify.com', accessToken: 'shpat_x' },
+      path: { organizationId: 'org-1' },
+      body: { shopDomain: 'a.myshopify.com', accessToken: 'shpat_x' },
     });
 
     expect(result).toEqual({ status: 201, body: answer.body });
     const request = received[0]!;
     expect(JSON.parse(request.body)).toEqual({
-      organizationId: 'org-1',
       shopDomain: 'a.myshopify.com',
       accessToken: 'shpat_x',
     });
@@ -157,7 +157,9 @@ describe('the client signs its calls with SigV4 for execute-api', () => {
     received.length = 0;
     const api = createShopifySyncClient({ apiUrl, credentials: false });
 
-    await expect(api.call('getIntegration', { path: { integrationId: 'int_x' } })).rejects.toMatchObject({
+    await expect(
+      api.call('getIntegration', { path: { organizationId: 'org-1', integrationId: 'int_x' } }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'NOT_FOUND',
     });

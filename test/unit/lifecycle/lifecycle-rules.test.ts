@@ -11,6 +11,10 @@ import { isReconcileDue } from '../../../lambdas/core/reconcile/deletion-reconci
 
 const uri = 'https://hooks.example.test/webhooks/shopify';
 const customersOnly = webhookTopicsFor([customersResource], [customersResource]);
+/** A registered resource the deployment does not mirror. */
+const ordersLike = {
+  webhooks: { ...customersResource.webhooks, upsertTopics: ['orders/create'], deleteTopic: 'orders/delete' },
+};
 
 describe('planSubscriptionRepair', () => {
   it('plans nothing when every managed topic has one subscription at the right address', () => {
@@ -20,19 +24,39 @@ describe('planSubscriptionRepair', () => {
     expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([]);
   });
 
-  it('creates missing topics, re-points a wrong address and drops duplicates', () => {
+  it("creates missing topics and drops duplicates of ours, and touches no one else's subscription", () => {
+    const elsewhere = 'https://someone-else.example.test/hooks';
     const existing = [
-      { id: 'a', topic: 'CUSTOMERS_CREATE', uri: 'https://old.example.test' },
+      { id: 'a', topic: 'CUSTOMERS_CREATE', uri: elsewhere },
       { id: 'b', topic: 'CUSTOMERS_UPDATE', uri },
-      { id: 'c', topic: 'CUSTOMERS_UPDATE', uri: 'https://old.example.test' },
-      { id: 'd', topic: 'ORDERS_CREATE', uri: 'https://elsewhere.example.test' },
+      { id: 'c', topic: 'CUSTOMERS_UPDATE', uri },
+      { id: 'd', topic: 'CUSTOMERS_UPDATE', uri: elsewhere },
+      { id: 'e', topic: 'APP_UNINSTALLED', uri: elsewhere },
+      { id: 'f', topic: 'ORDERS_CREATE', uri: elsewhere },
     ];
-    expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([
-      { kind: 'fix-uri', topic: 'CUSTOMERS_CREATE', id: 'a' },
+    const withOrders = webhookTopicsFor([customersResource], [customersResource, ordersLike]);
+    expect(planSubscriptionRepair(existing, uri, withOrders)).toEqual([
+      { kind: 'create', topic: 'CUSTOMERS_CREATE' },
       { kind: 'delete-duplicate', topic: 'CUSTOMERS_UPDATE', id: 'c' },
       { kind: 'create', topic: 'CUSTOMERS_DELETE' },
       { kind: 'create', topic: 'APP_UNINSTALLED' },
     ]);
+  });
+
+  it("deletes our subscriptions of a resource no longer mirrored, not another app's", () => {
+    const existing = [
+      { id: 'x', topic: 'ORDERS_CREATE', uri },
+      { id: 'y', topic: 'ORDERS_CREATE', uri: 'https://someone-else.example.test/hooks' },
+    ];
+    const withOrders = webhookTopicsFor([customersResource], [customersResource, ordersLike]);
+    expect(planSubscriptionRepair(existing, uri, withOrders)).toContainEqual({
+      kind: 'delete-unwanted',
+      topic: 'ORDERS_CREATE',
+      id: 'x',
+    });
+    expect(planSubscriptionRepair(existing, uri, withOrders)).not.toContainEqual(
+      expect.objectContaining({ id: 'y' }),
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createKmsTokenCipher } from '../../../lambdas/adapters/secrets/token-cipher.js';
-import { createWebhookSecrets } from '../../../lambdas/adapters/secrets/webhook-secrets.js';
+import { appSecretsOf, createWebhookSecrets } from '../../../lambdas/adapters/secrets/webhook-secrets.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 
 const integration = { integrationId: 'int-9', encryptedWebhookSecret: 'Y2lwaGVy' } as Integration;
@@ -19,10 +19,30 @@ describe('webhook secrets', () => {
       cipher: createKmsTokenCipher({ keyId: 'k', client: new KMSClient({ region: 'us-east-1' }) }),
       secretsClient: new SecretsManagerClient({ region: 'us-east-1' }),
     });
-    expect(await secrets.appSecret()).toBe('app-secret');
-    expect(await secrets.appSecret()).toBe('app-secret');
+    expect(await secrets.appSecrets()).toEqual(['app-secret']);
+    expect(await secrets.appSecrets()).toEqual(['app-secret']);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     sm.restore();
+  });
+
+  it('reads a rotating secret as {current, previous}, current first, and names no value in errors', () => {
+    expect(appSecretsOf('plain')).toEqual(['plain']);
+    expect(appSecretsOf('{"current":"new","previous":"old"}')).toEqual(['new', 'old']);
+    expect(appSecretsOf('{"current":"only"}')).toEqual(['only']);
+    for (const bad of [
+      '',
+      '{"current":""}',
+      '{"previous":"leak-me"}',
+      '{"current":"a","extra":"leak-me"}',
+      '{oops',
+    ]) {
+      expect(() => appSecretsOf(bad)).toThrow(/APP_SECRET_ARN/);
+      try {
+        appSecretsOf(bad);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('leak-me');
+      }
+    }
   });
 
   it("decrypts an integration's own secret under its integration id, once per ciphertext", async () => {
