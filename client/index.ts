@@ -8,8 +8,9 @@
  * exactly as the AWS CLI would sign them.
  *
  *   const api = createShopifySyncClient({ apiUrl: process.env.SHOPIFY_SYNC_API_URL! });
- *   const { body } = await api.call('connectIntegration', { body: { organizationId, shopDomain, accessToken } });
- *   await api.call('requestSync', { path: { integrationId: body.integration.integrationId }, query: { force: 'true' } });
+ *   const { body } = await api.call('connectIntegration', { path: { organizationId }, body: { shopDomain, accessToken } });
+ *   const { integrationId } = body.integration;
+ *   await api.call('requestSync', { path: { organizationId, integrationId }, query: { force: 'true' } });
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Hash } from '@smithy/hash-node';
