@@ -21,7 +21,10 @@ export interface SyncRunRepository {
   saveProgress(integrationId: string, runId: string, progress: SyncProgress): Promise<void>;
   /** Records a failed attempt that SQS will retry; the run stays `running`. */
   recordError(integrationId: string, runId: string, message: string): Promise<void>;
-  /** Moves a non-terminal run to a terminal status; a terminal run is left as it is. */
+  /**
+   * Moves a non-terminal run to a terminal status; a terminal run is left as it is. True when this
+   * call finished it: of two copies of one run (an SQS redelivery racing the first), only one does.
+   */
   finish(
     integrationId: string,
     runId: string,
@@ -33,7 +36,7 @@ export interface SyncRunRepository {
       readonly skipReason?: SkipReason;
       readonly healedBySync?: number;
     },
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 export type LeaseResult =

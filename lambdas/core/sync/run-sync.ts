@@ -318,12 +318,15 @@ async function syncIntegration(
 
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
-    await runs.finish(integrationId, runId, {
+    const finished = await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt,
       progress,
       healedBySync: totals.healedBySync,
     });
+    // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
+    // copy worked): it advanced the watermark and reported the run; reporting it twice would lie.
+    if (!finished) return { outcome: 'duplicate', runId };
     const advanced = await state.completeSync(
       integrationId,
       runId,

@@ -31,7 +31,7 @@ beforeAll(async () => {
     shopifySimulatorPort: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `ops${randomUUID().slice(0, 8)}-`,
-    demoShop: { customers: 5 },
+    demoShop: { customers: 5, orders: 0, products: 0 },
     // Retries in a second instead of 30 minutes, so a failing sync reaches its last receive.
     syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 1 },
     // Any healing sync counts as "no webhook for a while": the test cannot wait hours.
