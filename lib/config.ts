@@ -173,6 +173,49 @@ export const parseConfig = (raw: Record<string, unknown>): ShopifySyncConfig => 
   throw new InvalidConfigError([...new Set(lines)].join('\n'));
 };
 
+/** Edit distance, to suggest the key a typo meant. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (const [i, charA] of [...a].entries()) {
+    const current = [i + 1];
+    for (const [j, charB] of [...b].entries()) {
+      current.push(Math.min(previous[j + 1]! + 1, current[j]! + 1, previous[j]! + (charA === charB ? 0 : 1)));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+};
+
+/**
+ * Context keys shaped like this stack's settings (camelCase) that are not one of them: a typo in
+ * `alarmEmail` must fail the synth, not silently deploy without an alarm email. CDK's own keys
+ * (`@aws-cdk/...`, `aws:cdk:...`, lookups with `:`, kebab-case such as `acknowledged-issue-numbers`)
+ * never have that shape.
+ */
+export const unknownContextKeys = (keys: Iterable<string>): string[] =>
+  [...keys].filter(
+    (key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !(configKeys as readonly string[]).includes(key),
+  );
+
+const unknownKeyLine = (key: string): string => {
+  const [closest] = [...configKeys].sort((a, b) => distance(key, a) - distance(key, b));
+  const hint = closest && distance(key, closest) <= 3 ? ` (did you mean "${closest}"?)` : '';
+  return `Unknown context "${key}": not a setting of this stack${hint}`;
+};
+
 /** Reads every known key from CDK context; keys that are absent take their defaults. */
-export const configFromContext = (node: Node): ShopifySyncConfig =>
-  parseConfig(Object.fromEntries(configKeys.map((key) => [key, node.tryGetContext(key)])));
+export const configFromContext = (node: Node): ShopifySyncConfig => {
+  const unknown = unknownContextKeys(Object.keys(node.getAllContext() as Record<string, unknown>));
+  let config: ShopifySyncConfig | undefined;
+  let invalid: string[] = [];
+  try {
+    config = parseConfig(Object.fromEntries(configKeys.map((key) => [key, node.tryGetContext(key)])));
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    invalid = error.message.split('\n');
+  }
+  if (unknown.length > 0 || !config) {
+    throw new InvalidConfigError([...unknown.map(unknownKeyLine), ...invalid].join('\n'));
+  }
+  return config;
+};

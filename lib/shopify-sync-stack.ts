@@ -161,6 +161,8 @@ export class ShopifySyncStack extends Stack {
       description: 'EventBridge bus of the backend events (source shopify-sync)',
     });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+    // The status console (npm run console) reads it to show and redrive dead-lettered syncs.
+    new CfnOutput(this, 'SyncDeadLetterQueueUrl', { value: syncPipeline.deadLetterQueue.queueUrl });
 
     this.storage = storage;
     this.ingestApi = ingestApi;

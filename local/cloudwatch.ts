@@ -22,8 +22,11 @@ export interface LogEvent {
 export interface LocalCloudWatch {
   readonly metrics: readonly MetricDatum[];
   readonly logs: readonly LogEvent[];
-  /** Sum of a metric's data points (any dimensions), e.g. `WebhookRejected`. */
-  sum(name: string): number;
+  /**
+   * Sum of a metric's data points, e.g. `WebhookRejected`: of every series, or of the one series
+   * with exactly these dimensions (what an alarm on that series reads).
+   */
+  sum(name: string, dimensions?: Readonly<Record<string, string>>): number;
   /** The last data point of a gauge, e.g. `StoresStale`. */
   last(name: string): MetricDatum | undefined;
   stop(): void;
@@ -40,6 +43,9 @@ interface EmfLine {
   };
   readonly [key: string]: unknown;
 }
+
+const sorted = (dimensions: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b)));
 
 const isEmf = (value: Record<string, unknown>): value is EmfLine =>
   typeof value._aws === 'object' && value._aws !== null && 'CloudWatchMetrics' in value._aws;
@@ -110,7 +116,13 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
   return {
     metrics,
     logs,
-    sum: (name) => metrics.filter((m) => m.name === name).reduce((total, m) => total + m.value, 0),
+    sum: (name, dimensions) =>
+      metrics
+        .filter((m) => m.name === name)
+        .filter(
+          (m) => !dimensions || JSON.stringify(sorted(m.dimensions)) === JSON.stringify(sorted(dimensions)),
+        )
+        .reduce((total, m) => total + m.value, 0),
     last: (name) => metrics.filter((m) => m.name === name).at(-1),
     stop: () => {
       for (const undo of restore.splice(0)) undo();

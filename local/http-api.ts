@@ -280,8 +280,15 @@ export interface HttpApi {
    * own callback URL in the environment before they are imported.
    */
   setRoutes(entries: readonly HttpApiRoute[]): void;
+  /**
+   * Serves what is not an API route (the console, /openapi.json) before answering 404; the
+   * handler returns false for requests it does not serve.
+   */
+  setFallback(handler: HttpFallback): void;
   stop(): Promise<void>;
 }
+
+export type HttpFallback = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 /** A local API Gateway HTTP API: routes requests to Lambda handlers with v2 events. */
 export async function startHttpApi(
@@ -291,6 +298,7 @@ export async function startHttpApi(
   const sorted = (list: readonly HttpApiRoute[]) =>
     list.map(compile).sort((a, b) => specificity(b) - specificity(a));
   let routes = sorted(entries);
+  let fallback: HttpFallback | undefined;
   const log = options.log ?? (() => undefined);
 
   const respond = (response: ServerResponse, answer: HttpResponse, requestId: string) => {
@@ -310,6 +318,7 @@ export async function startHttpApi(
     const path = url.split('?')[0] ?? '/';
     const match = matchRoute(routes, method, path);
     if (!match) {
+      if (fallback && (await fallback(request, response))) return;
       request.resume();
       return respond(response, gatewayError(404, 'Not Found'), randomUUID());
     }
@@ -372,6 +381,9 @@ export async function startHttpApi(
     },
     setRoutes: (next) => {
       routes = sorted(next);
+    },
+    setFallback: (handler) => {
+      fallback = handler;
     },
     stop: () => closeServer(server),
   };

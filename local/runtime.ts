@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -8,6 +9,10 @@ import { resourceNames } from '../lambdas/core/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
+import { createShopifySyncClient } from '../client/index.js';
+import { createConsoleHandler } from '../console/server.js';
+import { sqsDeadLetters } from '../console/dead-letters.js';
+import { openApiJson } from '../lambdas/handlers/contract/openapi.js';
 import { type AwsEndpoint, startAwsJsonEndpoint } from './aws/json-protocol.js';
 import { createLocalKms, type LocalKms } from './aws/kms-endpoint.js';
 import { localRegion } from './aws/local-identity.js';
@@ -16,6 +21,7 @@ import { createLocalSqs } from './aws/sqs-endpoint.js';
 import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
 import { captureLambdaOutput, type LocalCloudWatch } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
+import { DEMO_ORGANIZATION } from './demo-connect.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { installInvokeStore, type LambdaHandler } from './lambda-invoke.js';
@@ -103,6 +109,7 @@ async function loadHandler(id: LambdaId, overrides: LocalRuntimeOptions['handler
 }
 
 const functionName = (id: LambdaId) => `local-${id}`;
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Starts the whole system in this process: DynamoDB (Local), the Shopify simulator, local SQS /
@@ -140,7 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dynamoClient = new DynamoDBClient({
       endpoint: dynamoEndpoint,
       region: localRegion,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: localCredentials,
     });
     await createTables(dynamoClient, tableNames);
     dynamoClient.destroy();
@@ -187,10 +194,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       demoShop: demoShop === false ? false : (demoShop ?? {}),
     });
     cleanups.push(() => shopify.stop());
-    const appSecretArn = secrets.putSecret(
-      'shopify-sync/app-secret',
-      shopify.demoShop?.appSecret ?? 'local-app-secret',
-    );
+    // The secret webhooks are verified against: the simulator's, or SHOPIFY_APP_SECRET for an external server.
+    const appSecretArn = secrets.putSecret('shopify-sync/app-secret', shopify.appSecret);
     const tokenKeyId = kms.createKey('alias/shopify-sync-tokens');
 
     // The HTTP API binds first: handlers must find their callback URL in the environment at import.
@@ -273,6 +278,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         timeoutMs: lambdaTimeoutSeconds[route.lambda] * 1000,
       })),
     );
+
+    // Beside the API, as API Gateway never would: the OpenAPI document and the status console.
+    const consoleHandler = createConsoleHandler({
+      client: createShopifySyncClient({ apiUrl: httpApi.url, credentials: false }),
+      deadLetters: sqsDeadLetters(
+        new SQSClient({ endpoint: awsEndpoint.url, region: localRegion, credentials: localCredentials }),
+        deadLetterQueue.url,
+      ),
+      organizations: [DEMO_ORGANIZATION],
+      target: 'local runtime',
+      log,
+    });
+    httpApi.setFallback(async (request, response) => {
+      if (request.method === 'GET' && request.url === '/openapi.json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(openApiJson({ routes: options.routes ?? apiRoutes, serverUrl: httpApi.url }));
+        return true;
+      }
+      return consoleHandler(request, response);
+    });
 
     const syncWorker = new SqsEventSource({
       queue: syncQueue,

@@ -82,6 +82,8 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     '',
     'shopify-sync local runtime',
     '',
+    `  Status console      ${runtime.apiUrl}/console`,
+    `  OpenAPI document    ${runtime.apiUrl}/openapi.json`,
     `  HTTP API            ${runtime.apiUrl}  (IAM routes: no SigV4 check locally)`,
     ...apiRoutes.map(
       (r) => `    ${r.method.padEnd(7)}${r.path.padEnd(pathWidth)}  ${r.lambda.padEnd(8)}${r.auth}`,

@@ -43,6 +43,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
   { method: 'DELETE', path: '/integrations/{integrationId}', lambda: 'api', auth: 'IAM' },
   { method: 'POST', path: '/integrations/{integrationId}/webhooks/check', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/integrations/{integrationId}/shop-counts', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   // The read API: a listing and a get per registered resource.
   ...resourceDefinitions.flatMap(({ name }): ApiRoute[] => [

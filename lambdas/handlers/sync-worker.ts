@@ -93,6 +93,18 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
       metrics.addMetric('ShopifyCostUsed', MetricUnit.Count, totals.shopifyCostUsed);
       metrics.addMetric('ShopifyThrottleWaits', MetricUnit.Count, totals.throttleWaits);
       metrics.addMetric('ShopifyThrottledResponses', MetricUnit.Count, totals.throttledResponses);
+      // Per resource too: a bounded dimension (the registered resources), never a store.
+      // (A single metric is published, and its dimensions dropped, at its first addMetric.)
+      for (const [resource, counts] of Object.entries(totals.resources)) {
+        for (const [name, value] of [
+          ['RecordsWritten', counts.written],
+          ['HealedBySync', counts.healedBySync],
+        ] as const) {
+          const perResource = metrics.singleMetric();
+          perResource.addDimension('resource', resource);
+          perResource.addMetric(name, MetricUnit.Count, value);
+        }
+      }
     };
     try {
       return await processPartialResponse(event, processRecord, processor, {

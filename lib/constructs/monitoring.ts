@@ -335,8 +335,16 @@ export class Monitoring extends Construct {
       [
         new GraphWidget({ title: 'Syncs', left: sum(['SyncsEnqueued', ...syncOutcomes]), ...third }),
         new GraphWidget({
-          title: 'Records mirrored by sync',
-          left: sum(['RecordsSeen', 'RecordsWritten', 'HealedBySync']),
+          title: 'Records written by sync, per resource (and healed)',
+          left: ['RecordsWritten', 'HealedBySync'].map(
+            (name) =>
+              new MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},resource,service} MetricName="${name}"', 'Sum', 300)`,
+                label: '',
+                period: FIVE_MINUTES,
+              }),
+          ),
+          right: sum(['RecordsSeen']),
           ...third,
         }),
         new GraphWidget({

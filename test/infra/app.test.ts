@@ -46,4 +46,13 @@ describe('bin/app.ts', () => {
     expect(run.stderr.trim()).toBe('Invalid context "minSyncIntervalMinutes": expected a positive integer');
     expect(existsSync(path.join(run.outdir, 'manifest.json'))).toBe(false);
   });
+
+  it('fails on a misspelt context key instead of ignoring it (-c alarmEmial=...)', () => {
+    const run = runApp({ alarmEmial: 'ops@example.com' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'Unknown context "alarmEmial": not a setting of this stack (did you mean "alarmEmail"?)',
+    );
+    expect(existsSync(path.join(run.outdir, 'manifest.json'))).toBe(false);
+  });
 });

@@ -158,3 +158,39 @@ describe('schedule expressions', () => {
     'every hour',
   ])('rejects %s', (expression) => expect(isScheduleExpression(expression)).toBe(false));
 });
+
+describe('unknown context keys', () => {
+  const appWith = (context: Record<string, unknown>) => new App({ context });
+
+  it('fail the synth naming the key and the setting it probably meant', () => {
+    expect(() => configFromContext(appWith({ alarmEmial: 'ops@example.com' }).node)).toThrow(
+      new InvalidConfigError(
+        'Unknown context "alarmEmial": not a setting of this stack (did you mean "alarmEmail"?)',
+      ),
+    );
+  });
+
+  it('are reported together with invalid values, one per line', () => {
+    expect(() => configFromContext(appWith({ stagee: 'prod', logLevel: 'LOUD' }).node)).toThrow(
+      new InvalidConfigError(
+        [
+          'Unknown context "stagee": not a setting of this stack (did you mean "stage"?)',
+          'Invalid context "logLevel": expected DEBUG, INFO, WARN or ERROR',
+        ].join('\n'),
+      ),
+    );
+  });
+
+  it("leave CDK's own keys alone: feature flags, lookups and CLI settings", () => {
+    const config = configFromContext(
+      appWith({
+        '@aws-cdk/core:enablePartitionLiterals': true,
+        'aws:cdk:enable-path-metadata': true,
+        'acknowledged-issue-numbers': [1],
+        'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
+        alarmEmail: 'ops@example.com',
+      }).node,
+    );
+    expect(config.alarmEmail).toBe('ops@example.com');
+  });
+});

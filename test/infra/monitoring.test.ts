@@ -215,10 +215,10 @@ describe('alarms on what actually breaks', () => {
     );
     const names = [...dimensions.matchAll(/"Name":"([^"]+)"/g)].map((match) => match[1]);
     expect(new Set(names)).toEqual(new Set(['service']));
-    // The dashboard reads the one bounded extra dimension, the webhook rejection reason.
+    // The dashboard reads the bounded extra dimensions: rejection reason, resource (never a store).
     const body = JSON.stringify(propsOf(synth.stack.monitoring.dashboard).DashboardBody);
     for (const search of body.match(/SEARCH\([^)]*\)/g) ?? [])
-      expect(search).toMatch(/\{ShopifySync,reason,service\}/);
+      expect(search).toMatch(/\{ShopifySync,(reason|resource),service\}/);
   });
 });
 
@@ -257,8 +257,16 @@ describe('the dashboard', () => {
     ],
     ['webhook latency', ['Latency', 'p99']],
     [
-      'syncs started, succeeded, failed, records written',
-      ['SyncsEnqueued', 'SyncSucceeded', 'SyncFailed', 'SyncAttemptFailed', 'RecordsWritten', 'HealedBySync'],
+      'syncs started, succeeded, failed, records written per resource',
+      [
+        'SyncsEnqueued',
+        'SyncSucceeded',
+        'SyncFailed',
+        'SyncAttemptFailed',
+        'RecordsWritten',
+        'HealedBySync',
+        '{ShopifySync,resource,service}',
+      ],
     ],
     [
       'Shopify points, throttle waits, THROTTLED',

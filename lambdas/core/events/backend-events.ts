@@ -50,6 +50,17 @@ export const backendEventDetails = {
         .int()
         .nonnegative()
         .describe('Records written because they were newer than the mirror: changes no webhook delivered'),
+      resources: z
+        .record(
+          z.string(),
+          z.object({
+            seen: z.int().nonnegative(),
+            written: z.int().nonnegative(),
+            healedBySync: z.int().nonnegative(),
+          }),
+        )
+        .optional()
+        .describe('The same counts per resource (customers, orders, products)'),
     })
     .describe('A sync run finished and advanced the store’s watermark.'),
   'Sync Failed': z

@@ -113,6 +113,14 @@ export interface SyncTotals {
   readonly shopifyCostUsed: number;
   readonly throttleWaits: number;
   readonly throttledResponses: number;
+  /** The same counts per resource (customers, orders, products), by definition name. */
+  readonly resources: Readonly<Record<string, ResourceTotals>>;
+}
+
+export interface ResourceTotals {
+  readonly seen: number;
+  readonly written: number;
+  readonly healedBySync: number;
 }
 
 export type SyncOutcome =
@@ -356,6 +364,7 @@ async function syncIntegration(
           recordsSeen: totals.recordsSeen,
           recordsWritten: totals.recordsWritten,
           healedBySync: totals.healedBySync,
+          resources: totals.resources,
         },
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
@@ -439,16 +448,28 @@ const syncFailed = (
  * the mirror: a change no webhook delivered. A resource's first sync writes everything.
  */
 const totalsOf = (integration: Integration, progress: SyncProgress): SyncTotals => {
-  let recordsSeen = 0;
-  let recordsWritten = 0;
-  let healedBySync = 0;
-  for (const [name, resource] of Object.entries(progress.resources)) {
-    recordsSeen += resource.seen;
-    recordsWritten += resource.written;
-    if (watermarkOf(integration, name) !== undefined) healedBySync += resource.written;
-  }
+  const resources = Object.fromEntries(
+    Object.entries(progress.resources).map(([name, resource]) => [
+      name,
+      {
+        seen: resource.seen,
+        written: resource.written,
+        healedBySync: watermarkOf(integration, name) !== undefined ? resource.written : 0,
+      },
+    ]),
+  );
+  const sum = (field: keyof ResourceTotals) =>
+    Object.values(resources).reduce((total, resource) => total + resource[field], 0);
   const { shopifyCostUsed, throttleWaits, throttledResponses } = progress.calls;
-  return { recordsSeen, recordsWritten, healedBySync, shopifyCostUsed, throttleWaits, throttledResponses };
+  return {
+    recordsSeen: sum('seen'),
+    recordsWritten: sum('written'),
+    healedBySync: sum('healedBySync'),
+    shopifyCostUsed,
+    throttleWaits,
+    throttledResponses,
+    resources,
+  };
 };
 
 /** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */

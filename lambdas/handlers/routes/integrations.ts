@@ -5,11 +5,13 @@
  *   GET    /integrations/{integrationId}                 status, last sync, webhook health, counts
  *   DELETE /integrations/{integrationId}[?purge=true]    200 done · 202 purge continues in the background
  *   POST   /integrations/{integrationId}/webhooks/check  repairs the store's webhook subscriptions now
+ *   GET    /integrations/{integrationId}/shop-counts     Shopify's own counts now (a sync's progress denominator)
  * Bodies never carry a token or secret: every integration goes out through publicIntegrationView.
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
+import { UnprocessableError, ValidationError } from '../../core/errors.js';
+import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';
 import { integrationIdSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { publicIntegrationView } from '../../core/integrations/integration.js';
@@ -20,6 +22,9 @@ import {
   listOrganizationIntegrations,
   requireIntegration,
 } from '../../core/integrations/manage.js';
+import { openShop } from '../../core/integrations/open-shop.js';
+import { countShopifyRecords } from '../../core/integrations/shop-admin.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,
@@ -31,9 +36,9 @@ export type IntegrationRouteDeps = ConnectDeps &
   DisconnectDeps &
   HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
-const integrationPath = z.object({ integrationId: integrationIdSchema });
-const organizationPath = z.object({ organizationId: organizationIdSchema });
-const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
+export const integrationPath = z.object({ integrationId: integrationIdSchema });
+export const organizationPath = z.object({ organizationId: organizationIdSchema });
+export const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
@@ -75,5 +80,26 @@ export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDep
     const integration = await requireIntegration(deps.integrations, integrationId);
     const webhookHealth = await checkIntegrationWebhooks(integration, deps);
     return json(200, publicIntegrationView({ ...integration, webhookHealth }));
+  });
+
+  app.get('/integrations/:integrationId/shop-counts', async ({ params }) => {
+    const { integrationId } = parseWith(integrationPath, params, 'path parameters');
+    const integration = await requireIntegration(deps.integrations, integrationId);
+    const shopify = await openShop(integration, deps);
+    // One count query per resource (a point or two each); the console asks once per run, not per poll.
+    const counted = await Promise.allSettled(
+      resourceDefinitions.map(
+        async ({ name, reconcile }) => [name, await countShopifyRecords(shopify, reconcile)] as const,
+      ),
+    );
+    const refused = counted.find((result) => result.status === 'rejected' && isAttentionError(result.reason));
+    if (refused?.status === 'rejected') {
+      throw new UnprocessableError(`Shopify refused the count: ${(refused.reason as Error).message}`);
+    }
+    // A resource the app may not read (a missing scope) is left out rather than failing the rest.
+    const counts = Object.fromEntries(
+      counted.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
+    );
+    return json(200, { counts, countedAt: new Date().toISOString() });
   });
 };

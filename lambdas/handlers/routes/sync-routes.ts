@@ -33,13 +33,13 @@ export interface SyncRouteDeps {
   readonly config: Pick<SyncConfig, 'minSyncIntervalMinutes' | 'runRetentionDays'>;
 }
 
-const syncPath = z.object({ integrationId: integrationIdSchema });
-const runPath = z.object({
+export const syncPath = z.object({ integrationId: integrationIdSchema });
+export const runPath = z.object({
   integrationId: integrationIdSchema,
   runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a run id'),
 });
-const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
-const listQuery = z.object({
+export const syncQuery = z.object({ force: z.enum(['true', 'false']).default('false') });
+export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -47,7 +47,7 @@ const listQuery = z.object({
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 /** What the API shows of a run: everything but the TTL attribute. */
-const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
+export const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
 
 export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
   const now = deps.now ?? Date.now;
@@ -66,12 +66,13 @@ export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
 
   app.get('/integrations/:integrationId/sync-runs', async ({ params, req }) => {
     const { integrationId } = parseWith(syncPath, params, 'path parameters');
-    const { limit, cursor } = parseWith(listQuery, queryOf(req), 'query parameters');
+    const { limit, cursor } = parseWith(listRunsQuery, queryOf(req), 'query parameters');
     await requireIntegration(integrationId);
     const page = await deps.runs.list(integrationId, { limit, cursor });
     return json(200, {
       items: page.items.map(runView),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      // Present and null at the end, as in every listing of this API.
+      nextCursor: page.nextCursor ?? null,
     });
   });
 

@@ -67,6 +67,8 @@ const runOf = async (runId: string) =>
     healedBySync?: number;
   };
 const requestId = /^[0-9a-f-]{36}$/;
+/** The series the alarms and the dashboard's totals read: the `service` dimension alone. */
+const total = (name: string) => runtime.cloudWatch.sum(name, { service: 'shopify-sync' });
 
 describe('operations through the local runtime', () => {
   it('a first sync: Sync Completed with nothing healed, and log lines with the request id and the run’s keys', async () => {
@@ -106,8 +108,21 @@ describe('operations through the local runtime', () => {
     });
     expect(connectLine!.function_request_id).not.toBe(succeeded!.function_request_id);
     expect(connectLine).not.toHaveProperty('messageId');
-    // The worker flushes its metrics as its invocation ends, just after the run is recorded.
-    await expect.poll(() => runtime.cloudWatch.sum('RecordsWritten')).toBe(5);
+    // The worker flushes its metrics as its invocation ends: after the run is recorded and the
+    // post-sync deletion reconcile has run.
+    await expect.poll(() => total('RecordsWritten'), { timeout: 30_000 }).toBe(5);
+    expect(
+      runtime.cloudWatch.metrics
+        .filter((m) => m.name === 'RecordsWritten')
+        .map((m) => [m.dimensions, m.value])
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([
+      [{ service: 'shopify-sync', resource: 'customers' }, 5],
+      [{ service: 'shopify-sync' }, 5],
+    ]);
+    expect(runtime.cloudWatch.sum('HealedBySync', { service: 'shopify-sync', resource: 'customers' })).toBe(
+      0,
+    );
     // One process holds every handler here, so one Metrics instance: one cold start in all.
     expect(runtime.cloudWatch.last('ColdStart')).toMatchObject({
       value: 1,
@@ -131,7 +146,10 @@ describe('operations through the local runtime', () => {
       lastHealedAt?: string;
     };
     expect(stored).toMatchObject({ healedBySync: 1, lastHealedAt: expect.any(String) });
-    await expect.poll(() => runtime.cloudWatch.sum('HealedBySync')).toBe(1);
+    await expect.poll(() => total('HealedBySync'), { timeout: 30_000 }).toBe(1);
+    expect(runtime.cloudWatch.sum('HealedBySync', { service: 'shopify-sync', resource: 'customers' })).toBe(
+      1,
+    );
     expect(eventsOf('Sync Completed').find((e) => e.runId === runId)).toMatchObject({ healedBySync: 1 });
     expect(eventsOf('Webhooks Unhealthy')).toEqual([
       expect.objectContaining({ integrationId, reason: 'DELIVERIES_STOPPED', healedBySync: 1 }),
@@ -168,6 +186,7 @@ describe('operations through the local runtime', () => {
 
   it('a wrong app secret: every delivery is a 401, counted as WebhookRejected, each line with its own request id', async () => {
     const rejectedBefore = runtime.cloudWatch.sum('WebhookRejected');
+    const rejectedTotalBefore = total('WebhookRejected');
     const body = JSON.stringify({ id: 1, updated_at: new Date().toISOString() });
     const signature = createHmac('sha256', 'not-the-app-secret').update(body).digest('base64');
     const statuses = await Promise.all(
@@ -189,6 +208,9 @@ describe('operations through the local runtime', () => {
     );
     expect(statuses).toEqual(Array(10).fill(401));
     expect(runtime.cloudWatch.sum('WebhookRejected') - rejectedBefore).toBe(10);
+    // The WebhookRejectionRate alarm reads WebhookRejected with the `service` dimension alone (an
+    // alarm cannot SEARCH across a `reason` dimension): a per-reason count must come on top of it.
+    expect(total('WebhookRejected') - rejectedTotalBefore, 'WebhookRejected{service}').toBe(10);
 
     const lines = runtime.cloudWatch.logs.filter((l) => String(l.webhookId).startsWith('forged-'));
     expect(lines).toHaveLength(10);
@@ -208,7 +230,7 @@ describe('operations through the local runtime', () => {
       expect.objectContaining({ integrationId, runId, reason: expect.any(String) }),
     ]);
     expect(eventsOf('Sync Failed').find((e) => e.runId === runId)).toMatchObject({ integrationId });
-    await expect.poll(() => runtime.cloudWatch.sum('IntegrationsNeedingAttention')).toBe(1);
+    await expect.poll(() => total('IntegrationsNeedingAttention'), { timeout: 30_000 }).toBe(1);
     await runtime.scheduler.fire('sync-schedule');
     expect(runtime.cloudWatch.last('StoresNeedingAttention')?.value).toBe(1);
 
@@ -233,7 +255,7 @@ describe('operations through the local runtime', () => {
       updatedAt: fiveHoursAgo,
       lastSuccessfulSyncAt: fiveHoursAgo,
     });
-    const failedBefore = runtime.cloudWatch.sum('SyncAttemptFailed');
+    const failedBefore = total('SyncAttemptFailed');
 
     await runtime.scheduler.fire('sync-schedule');
     expect(runtime.cloudWatch.last('StoresStale')?.value).toBe(1);
@@ -244,7 +266,7 @@ describe('operations through the local runtime', () => {
         expect.objectContaining({ integrationId: staleId, trigger: 'schedule', error: expect.any(String) }),
       ]);
     // Every receive failed, the last one included: the SyncFailureRate alarm's numerator.
-    await expect.poll(() => runtime.cloudWatch.sum('SyncAttemptFailed') - failedBefore).toBe(5);
+    await expect.poll(() => total('SyncAttemptFailed') - failedBefore, { timeout: 30_000 }).toBe(5);
     const attemptLines = logsWith('Sync attempt failed; SQS will redeliver').filter(
       (l) => l.integrationId === staleId,
     );
@@ -262,6 +284,7 @@ describe('operations through the local runtime', () => {
   it('no metric carries a store dimension', () => {
     const dimensionNames = new Set(runtime.cloudWatch.metrics.flatMap((m) => Object.keys(m.dimensions)));
     expect([...dimensionNames].sort()).toEqual(expect.arrayContaining(['service']));
-    for (const name of dimensionNames) expect(['service', 'function_name', 'reason']).toContain(name);
+    for (const name of dimensionNames)
+      expect(['service', 'function_name', 'reason', 'resource']).toContain(name);
   });
 });

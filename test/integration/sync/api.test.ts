@@ -143,7 +143,7 @@ describe('GET sync runs', () => {
       cursor: first.body.nextCursor,
     });
     expect(second.body.items.map((r: { runId: string }) => r.runId)).toEqual(ids.slice(0, 2).reverse());
-    expect(second.body.nextCursor).toBeUndefined();
+    expect(second.body.nextCursor).toBeNull();
 
     const one = await call('GET', `/integrations/${integrationId}/sync-runs/${ids[0]}`);
     expect(one).toMatchObject({ status: 200, body: { runId: ids[0], status: 'queued', trigger: 'manual' } });

@@ -1,0 +1,256 @@
+/**
+ * The contract of each route in `catalog.ts` apiRoutes, as data: the zod schemas its handler
+ * parses (path, query, body) and those of its answers. contract/openapi.ts turns route table +
+ * contracts into the OpenAPI document, and client/ types its calls from them. A route added to
+ * the catalog needs only its entry here (test/unit/contract fails until it has one).
+ */
+import { z } from 'zod';
+import { connectRequestSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
+import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
+import { customersResource } from '../../core/resources/customers.js';
+import { resourceDefinitions } from '../../core/resources/registry.js';
+import type { RecordLookup } from '../../core/resources/resource-definition.js';
+import { deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
+import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
+import type { HttpMethod } from '../catalog.js';
+import {
+  connectResultSchema,
+  customerSchema,
+  disconnectResultSchema,
+  integrationDetailsSchema,
+  integrationListSchema,
+  integrationSchema,
+  listing,
+  manualSyncAnswerSchema,
+  mirroredRecordSchema,
+  shopCountsSchema,
+  syncRunListSchema,
+  syncRunSchema,
+  webhookAnswerSchema,
+  webhookHeadersSchema,
+  webhookPayloadSchema,
+} from './schemas.js';
+
+export interface Answer {
+  readonly description: string;
+  readonly body: z.ZodType;
+}
+
+/** Error statuses a handler answers, besides the 403/500 every IAM route may get. */
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422;
+
+export interface RouteContract {
+  /** `METHOD /path` exactly as in `apiRoutes`. */
+  readonly route: `${HttpMethod} /${string}`;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'Integrations' | 'Sync' | 'Records' | 'Webhooks';
+  readonly path?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly headers?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Success answers by status. */
+  readonly responses: Readonly<Partial<Record<200 | 201 | 202, Answer>>>;
+  /** Each error status with what it means on this route. */
+  readonly errors: Readonly<Partial<Record<ErrorStatus, string>>>;
+}
+
+const fixedContracts = {
+  receiveWebhook: {
+    route: 'POST /webhooks/shopify',
+    tag: 'Webhooks',
+    summary: 'Receive a Shopify webhook',
+    description:
+      'Called by Shopify, never by your backend. Only the body is signed: the HMAC is checked against the ' +
+      "app's client secret (or the integration's custom secret) before anything is read or written. " +
+      'Deliveries are de-duplicated by X-Shopify-Webhook-Id.',
+    headers: webhookHeadersSchema,
+    body: webhookPayloadSchema,
+    responses: {
+      200: { description: 'Done: written, stale, ignored or a duplicate', body: webhookAnswerSchema },
+    },
+    errors: {
+      400: 'The signed body does not match its topic or the unsigned headers',
+      401: 'The signature is missing or does not match',
+      409: 'The same delivery is being processed right now; Shopify retries',
+      413: 'The body is over the size limit',
+    },
+  },
+  connectIntegration: {
+    route: 'POST /integrations',
+    tag: 'Integrations',
+    summary: 'Connect a store',
+    description:
+      "Verifies the access token against the shop, subscribes the store's webhooks and queues the initial " +
+      'sync. Connecting the same organization and shop again reconnects (200) with the new token.',
+    body: connectRequestSchema,
+    responses: {
+      201: { description: 'Connected', body: connectResultSchema },
+      200: { description: 'Reconnected', body: connectResultSchema },
+    },
+    errors: {
+      400: 'The body is invalid',
+      409: 'Another organization has this shop connected',
+      422: 'Shopify refused the access token or the shop',
+    },
+  },
+  getIntegration: {
+    route: 'GET /integrations/{integrationId}',
+    tag: 'Integrations',
+    summary: 'An integration: status, last sync, webhook health, mirrored counts',
+    path: integrationPath,
+    responses: { 200: { description: 'The integration', body: integrationDetailsSchema } },
+    errors: { 400: 'The integration id is malformed', 404: 'No such integration' },
+  },
+  disconnectIntegration: {
+    route: 'DELETE /integrations/{integrationId}',
+    tag: 'Integrations',
+    summary: 'Disconnect a store',
+    description:
+      'Deactivates the integration and removes its webhook subscriptions. The mirrored data is kept unless ' +
+      '`purge=true`, which also deletes it and erases the credentials.',
+    path: integrationPath,
+    query: deleteQuery,
+    responses: {
+      200: { description: 'Disconnected (and purged, if asked)', body: disconnectResultSchema },
+      202: {
+        description: 'Disconnected; the purge continues in the background',
+        body: disconnectResultSchema,
+      },
+    },
+    errors: { 400: 'A parameter is invalid', 404: 'No such integration' },
+  },
+  checkWebhooks: {
+    route: 'POST /integrations/{integrationId}/webhooks/check',
+    tag: 'Integrations',
+    summary: "Check and repair the store's webhook subscriptions now",
+    path: integrationPath,
+    responses: {
+      200: { description: 'The integration with its new webhook health', body: integrationSchema },
+    },
+    errors: { 400: 'The integration id is malformed', 404: 'No such integration', 409: 'Not ACTIVE' },
+  },
+  getShopCounts: {
+    route: 'GET /integrations/{integrationId}/shop-counts',
+    tag: 'Integrations',
+    summary: "The store's own counts, asked of Shopify now (the denominator of a sync's progress)",
+    path: integrationPath,
+    responses: { 200: { description: 'Counts', body: shopCountsSchema } },
+    errors: {
+      400: 'The integration id is malformed',
+      404: 'No such integration',
+      409: 'The integration has no credentials (redacted or purged)',
+      422: 'Shopify refused the stored token',
+    },
+  },
+  listOrganizationIntegrations: {
+    route: 'GET /organizations/{organizationId}/integrations',
+    tag: 'Integrations',
+    summary: "An organization's integrations",
+    path: organizationPath,
+    responses: { 200: { description: 'Every integration of the organization', body: integrationListSchema } },
+    errors: { 400: 'The organization id is malformed' },
+  },
+  requestSync: {
+    route: 'POST /integrations/{integrationId}/sync',
+    tag: 'Sync',
+    summary: 'Sync now',
+    description:
+      'Queues an incremental sync unless one ran within the minimum interval; `force=true` bypasses the ' +
+      'interval. Two runs of one store never overlap, forced or not.',
+    path: syncPath,
+    query: syncQuery,
+    responses: {
+      202: { description: 'Queued', body: manualSyncAnswerSchema },
+      200: { description: 'Skipped: synced recently', body: manualSyncAnswerSchema },
+    },
+    errors: {
+      400: 'A parameter is invalid',
+      404: 'No such integration',
+      409: 'INTEGRATION_NOT_ACTIVE, or SYNC_IN_PROGRESS (the message names the running run)',
+    },
+  },
+  listSyncRuns: {
+    route: 'GET /integrations/{integrationId}/sync-runs',
+    tag: 'Sync',
+    summary: 'Sync history, newest first',
+    path: syncPath,
+    query: listRunsQuery,
+    responses: { 200: { description: 'A page of runs', body: syncRunListSchema } },
+    errors: { 400: 'A parameter or the cursor is invalid', 404: 'No such integration' },
+  },
+  getSyncRun: {
+    route: 'GET /integrations/{integrationId}/sync-runs/{runId}',
+    tag: 'Sync',
+    summary: 'One sync run, with its live counters while it runs',
+    path: runPath,
+    responses: { 200: { description: 'The run', body: syncRunSchema } },
+    errors: { 400: 'A parameter is malformed', 404: 'No such run' },
+  },
+} as const satisfies Record<string, RouteContract>;
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : name);
+
+const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: shopifyIdParamSchema });
+
+/** The read API's two routes for one resource, as catalog.ts declares them from the same registry. */
+const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly RecordLookup[], record: S) => {
+  const one = singular(name);
+  return {
+    list: {
+      route: `GET /organizations/{organizationId}/${name}`,
+      tag: 'Records',
+      summary: `The organization's mirrored ${name}`,
+      description:
+        'By Shopify id, by update time with `updatedSince`, or by one lookup; key and index reads only. ' +
+        'A page may be shorter than `limit` and still have a `nextCursor`.',
+      path: organizationPath,
+      query: listQuerySchema(lookups),
+      responses: {
+        200: { description: `A page of ${name}`, body: listing(record, `${capitalize(one)}List`) },
+      },
+      errors: { 400: 'A parameter or the cursor is invalid' },
+    },
+    get: {
+      route: `GET /organizations/{organizationId}/${name}/{shopifyId}`,
+      tag: 'Records',
+      summary: `One mirrored ${one}`,
+      path: recordPath,
+      responses: { 200: { description: `The ${one}`, body: record } },
+      errors: { 400: 'A parameter is malformed', 404: `No such ${one}` },
+    },
+  } as const satisfies Record<'list' | 'get', RouteContract>;
+};
+
+/**
+ * Resources whose records have a schema here are documented field by field and typed in the
+ * client; any other registered resource is documented with what every mirrored record shares.
+ */
+const customers = readContractsOf('customers', customersResource.table.lookups, customerSchema);
+
+export const routeContracts = {
+  ...fixedContracts,
+  listCustomers: customers.list,
+  getCustomer: customers.get,
+};
+
+const typedResources = new Set(['customers']);
+const otherReadContracts = resourceDefinitions
+  .filter(({ name }) => !typedResources.has(name))
+  .flatMap(({ name, table }): [string, RouteContract][] => {
+    const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
+    return [
+      [`list${capitalize(name)}`, list],
+      [`get${capitalize(singular(name))}`, get],
+    ];
+  });
+
+export type RouteContracts = typeof routeContracts;
+export type OperationId = keyof RouteContracts;
+
+export const contractByRoute: ReadonlyMap<string, readonly [string, RouteContract]> = new Map(
+  [...(Object.entries(routeContracts) as [string, RouteContract][]), ...otherReadContracts].map(
+    ([id, contract]) => [contract.route, [id, contract] as const],
+  ),
+);

@@ -1,0 +1,269 @@
+/**
+ * What the HTTP API answers, as zod schemas. The OpenAPI document (contract/openapi.ts) and the
+ * typed client (client/) are both generated from these, and the client parses every answer with
+ * them, so a handler that drifts from its documented shape fails the client's tests.
+ *
+ * Answers are loose objects: a field added later reaches old clients untouched instead of
+ * breaking them. Requests stay strict (their schemas live with the routes that parse them).
+ */
+import { z } from 'zod';
+import { customerStates } from '../../core/customers/customer-record.js';
+import { recordStatusSchema } from '../../core/read-api/record-listing.js';
+import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';
+
+const timestamp = z.string().meta({ format: 'date-time', description: 'UTC ISO-8601' });
+const nullableText = z.string().nullable();
+
+/** Every error the handlers raise: a stable code and a message that never carries secrets or data. */
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ examples: ['VALIDATION_FAILED', 'NOT_FOUND', 'SYNC_IN_PROGRESS'] }),
+      message: z.string(),
+    }),
+  })
+  .meta({ id: 'ApiError', description: 'An error answered by a handler' });
+
+/** What API Gateway itself answers (unknown route, IAM refusal, payload over 10 MB, a failed integration). */
+export const gatewayErrorSchema = z
+  .object({ message: z.string() })
+  .meta({ id: 'GatewayError', description: 'An error answered by API Gateway before any handler ran' });
+
+export const integrationStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'NEEDS_ATTENTION']);
+
+export const webhookHealthSchema = z
+  .looseObject({
+    checkedAt: timestamp,
+    healthy: z.boolean(),
+    repaired: z.array(z.string()).meta({ description: 'Subscriptions re-created by this check' }),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'WebhookHealth' });
+
+export const integrationSchema = z
+  .looseObject({
+    integrationId: z.string(),
+    organizationId: z.string(),
+    shopDomain: z.string().meta({ examples: ['my-store.myshopify.com'] }),
+    status: integrationStatusSchema,
+    statusReason: z.string().optional().meta({ description: 'Why the integration is not ACTIVE' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    uninstalledAt: timestamp.optional(),
+    lastSuccessfulSyncAt: timestamp
+      .optional()
+      .meta({ description: 'Start of the last sync that completed; the next one reads from here' }),
+    lastSyncRunId: z.string().optional(),
+    webhookHealth: webhookHealthSchema.optional(),
+    shopifyShopId: z.string().optional(),
+    redactedAt: timestamp.optional(),
+    lastReconciledAt: timestamp.optional(),
+    hasCustomWebhookSecret: z.boolean(),
+  })
+  .meta({ id: 'Integration', description: 'A connected store. Never carries a token or secret.' });
+
+export const integrationDetailsSchema = integrationSchema
+  .extend({
+    recordCounts: z
+      .record(
+        z.string(),
+        z.looseObject({ ACTIVE: z.number().int(), INACTIVE: z.number().int(), REDACTED: z.number().int() }),
+      )
+      .meta({
+        description: 'Mirrored records by resource and status',
+        examples: [{ customers: { ACTIVE: 250, INACTIVE: 0, REDACTED: 0 } }],
+      }),
+  })
+  .meta({ id: 'IntegrationDetails' });
+
+export const connectResultSchema = z
+  .looseObject({
+    integration: integrationSchema,
+    runId: z.string().meta({ description: 'The initial (or reconnect) sync run, queued' }),
+  })
+  .meta({ id: 'ConnectResult' });
+
+export const disconnectResultSchema = z
+  .looseObject({
+    integration: integrationSchema,
+    webhookSubscriptionsRemoved: z.number().int(),
+    webhookCleanupError: z.string().optional(),
+    purge: z
+      .looseObject({
+        deleted: z
+          .record(z.string(), z.number().int())
+          .meta({ description: 'Records deleted, per resource' }),
+        complete: z.boolean().meta({ description: 'False: the daily job finishes the purge (202)' }),
+      })
+      .optional(),
+  })
+  .meta({ id: 'DisconnectResult' });
+
+export const integrationListSchema = z
+  .looseObject({ items: z.array(integrationSchema) })
+  .meta({ id: 'IntegrationList' });
+
+export const shopCountsSchema = z
+  .looseObject({
+    counts: z.record(z.string(), z.number().int()).meta({
+      description: "Shopify's own count of each resource, by resource name",
+      examples: [{ customers: 250 }],
+    }),
+    countedAt: timestamp,
+  })
+  .meta({ id: 'ShopCounts', description: 'What the store holds now, as Shopify counts it' });
+
+const count = z.number().int().min(0);
+
+export const resourceProgressSchema = z
+  .looseObject({
+    status: z.enum(['pending', 'syncing', 'completed', 'needs-attention']),
+    pages: count,
+    seen: count.meta({ description: 'Nodes Shopify returned (a few may be re-read at a slice boundary)' }),
+    written: count,
+    stale: count.meta({ description: 'Older than the stored version: something newer was already written' }),
+    redacted: count.meta({ description: 'Erased by a GDPR redact; never resurrected' }),
+    invalid: count.meta({ description: 'Failed validation; logged by id' }),
+    attentionReason: z.string().optional().meta({ description: 'Why Shopify refused this resource' }),
+    checkpoint: z.looseObject({}).optional().meta({ description: 'Where a running sync resumes' }),
+  })
+  .meta({ id: 'ResourceProgress' });
+
+export const callCountersSchema = z
+  .looseObject({
+    shopifyCostUsed: z.number(),
+    throttleWaits: count,
+    throttleWaitMs: z.number(),
+    throttledResponses: count,
+    retries: count,
+  })
+  .meta({ id: 'CallCounters', description: "What the run's Shopify calls cost, over all resources" });
+
+export const syncRunSchema = z
+  .looseObject({
+    integrationId: z.string(),
+    runId: z.string().meta({ description: 'A ULID: newer runs sort after older ones' }),
+    trigger: z.enum(runTriggers),
+    status: z.enum(runStatuses),
+    queuedAt: timestamp,
+    startedAt: timestamp.optional(),
+    finishedAt: timestamp.optional(),
+    invocations: count.optional(),
+    skipReason: z.string().optional(),
+    lastError: z.string().optional().meta({ description: 'A message only: never a token or payload' }),
+    resources: z
+      .record(z.string(), resourceProgressSchema)
+      .optional()
+      .meta({ description: 'Per resource (customers, ...), synced one after another' }),
+    calls: callCountersSchema.optional(),
+  })
+  .meta({ id: 'SyncRun' });
+
+/** Every listing of this API: `nextCursor` is always present, and null on the last page. */
+export const listing = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .looseObject({
+      items: z.array(item),
+      nextCursor: z.string().nullable().meta({
+        description: 'Pass as `cursor` for the next page; null at the end. A short page may continue.',
+      }),
+    })
+    .meta({ id });
+
+export const syncRunListSchema = listing(syncRunSchema, 'SyncRunList');
+
+export const manualSyncAnswerSchema = z
+  .discriminatedUnion('status', [
+    z.looseObject({ status: z.literal('queued'), runId: z.string() }),
+    z.looseObject({
+      status: z.literal('skipped'),
+      reason: z.literal('RECENTLY_SYNCED'),
+      lastSuccessfulSyncAt: timestamp,
+      nextEligibleAt: timestamp,
+    }),
+  ])
+  .meta({ id: 'ManualSyncAnswer' });
+
+const addressSchema = z
+  .looseObject({
+    id: nullableText,
+    firstName: nullableText,
+    lastName: nullableText,
+    name: nullableText,
+    company: nullableText,
+    address1: nullableText,
+    address2: nullableText,
+    city: nullableText,
+    province: nullableText,
+    provinceCode: nullableText,
+    country: nullableText,
+    countryCode: nullableText,
+    zip: nullableText,
+    phone: nullableText,
+  })
+  .meta({ id: 'CustomerAddress' });
+
+export const customerSchema = z
+  .looseObject({
+    organizationId: z.string(),
+    shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+    status: recordStatusSchema,
+    integrationId: z.string().optional(),
+    shopDomain: z.string().optional(),
+    shopifyGid: z.string().optional(),
+    firstName: nullableText.optional(),
+    lastName: nullableText.optional(),
+    email: nullableText.optional(),
+    phone: nullableText.optional(),
+    state: z.enum(customerStates).optional(),
+    verifiedEmail: z.boolean().optional(),
+    taxExempt: z.boolean().optional(),
+    taxExemptions: z.array(z.string()).optional(),
+    note: nullableText.optional(),
+    defaultAddress: addressSchema.nullable().optional(),
+    createdAt: timestamp.optional(),
+    shopifyUpdatedAt: timestamp.optional(),
+    deletedAt: timestamp.optional(),
+    deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+    redactedAt: timestamp.optional(),
+  })
+  .meta({ id: 'Customer', description: 'A mirrored customer; a deleted or redacted one keeps only its ids' });
+
+/** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
+export const mirroredRecordSchema = z
+  .looseObject({
+    organizationId: z.string(),
+    shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+    status: recordStatusSchema,
+    integrationId: z.string().optional(),
+    shopDomain: z.string().optional(),
+    shopifyGid: z.string().optional(),
+    shopifyUpdatedAt: timestamp.optional(),
+    deletedAt: timestamp.optional(),
+    deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+    redactedAt: timestamp.optional(),
+  })
+  .meta({
+    id: 'MirroredRecord',
+    description: 'A mirrored record; a deleted or redacted one keeps only its ids',
+  });
+
+export const webhookAnswerSchema = z
+  .looseObject({
+    outcome: z.enum(['written', 'stale', 'ignored', 'duplicate']),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'WebhookOutcome', description: 'Any 2xx tells Shopify the delivery is done' });
+
+/** Any JSON object Shopify sends; the handler parses it per topic after the HMAC matched. */
+export const webhookPayloadSchema = z
+  .looseObject({})
+  .meta({ id: 'WebhookPayload', description: 'The topic payload, exactly as Shopify signed it' });
+
+export const webhookHeadersSchema = z.object({
+  'X-Shopify-Hmac-Sha256': z.string().meta({ description: 'Base64 HMAC-SHA256 of the raw body' }),
+  'X-Shopify-Topic': z.string().meta({ examples: ['customers/update'] }),
+  'X-Shopify-Shop-Domain': z.string(),
+  'X-Shopify-Webhook-Id': z.string(),
+  'X-Shopify-Triggered-At': z.string().optional(),
+});

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import {
+  createShopifySyncClient,
+  ShopifySyncApiError,
+  type ShopifySyncClient,
+} from '../../../client/index.js';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+
+/**
+ * The typed client against the real handlers on the local runtime: every answer it returns has
+ * been parsed with the route's contract, so these calls also prove the handlers answer what the
+ * OpenAPI document says. Calls are signed (the local runtime ignores the signature).
+ */
+let runtime: LocalRuntime;
+let api: ShopifySyncClient;
+const organizationId = 'org-client';
+const runtimeLog: string[] = [];
+beforeEach(() => onTestFailed(() => console.error(runtimeLog.join('\n'))));
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    apiPort: 0,
+    awsPort: 0,
+    shopifySimulatorPort: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `cl${randomUUID().slice(0, 8)}-`,
+    demoShop: { customers: 7 },
+    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
+    log: (line) => runtimeLog.push(line),
+  });
+  api = createShopifySyncClient({
+    apiUrl: runtime.apiUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
+  });
+});
+afterAll(() => runtime?.stop());
+
+describe('the typed client', () => {
+  it('connects a store, follows its sync to the end and reads the mirror page by page', async () => {
+    const shop = runtime.shopify.demoShop!;
+    const connected = await api.call('connectIntegration', {
+      body: { organizationId, shopDomain: shop.shopDomain, accessToken: shop.accessToken },
+    });
+    expect(connected.status).toBe(201);
+    const { integrationId } = connected.body.integration;
+    const runId = connected.body.runId;
+
+    await expect
+      .poll(async () => (await api.call('getSyncRun', { path: { integrationId, runId } })).body.status, {
+        timeout: 30_000,
+      })
+      .toBe('succeeded');
+    const run = (await api.call('getSyncRun', { path: { integrationId, runId } })).body;
+    expect(run).toMatchObject({
+      trigger: 'initial',
+      resources: { customers: { status: 'completed', seen: 7, written: 7 } },
+    });
+
+    const counts = await api.call('getShopCounts', { path: { integrationId } });
+    expect(counts.body.counts).toEqual({ customers: 7 });
+
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const listing = await api.call('listCustomers', {
+        path: { organizationId },
+        query: { limit: 3, ...(cursor && { cursor }) },
+      });
+      ids.push(...listing.body.items.map((customer) => customer.shopifyId));
+      if (listing.body.nextCursor === null) break;
+      cursor = listing.body.nextCursor;
+    }
+    expect(ids).toHaveLength(7);
+    expect(new Set(ids).size).toBe(7);
+
+    const details = await api.call('getIntegration', { path: { integrationId } });
+    expect(details.body).toMatchObject({ status: 'ACTIVE', recordCounts: { customers: { ACTIVE: 7 } } });
+    const listed = await api.call('listOrganizationIntegrations', { path: { organizationId } });
+    expect(listed.body.items.map((item) => item.integrationId)).toEqual([integrationId]);
+  });
+
+  it('asks for a sync now: skipped when recent, queued with force, and the run shows in the history', async () => {
+    const [integration] = (await api.call('listOrganizationIntegrations', { path: { organizationId } })).body
+      .items;
+    const integrationId = integration!.integrationId;
+
+    const skipped = await api.call('requestSync', { path: { integrationId } });
+    expect(skipped).toMatchObject({ status: 200, body: { status: 'skipped', reason: 'RECENTLY_SYNCED' } });
+
+    const forced = await api.call('requestSync', { path: { integrationId }, query: { force: 'true' } });
+    expect(forced.status).toBe(202);
+    const runId = forced.body.status === 'queued' ? forced.body.runId : '';
+    const history = await api.call('listSyncRuns', { path: { integrationId }, query: { limit: 10 } });
+    expect(history.body.items[0]).toMatchObject({ runId, trigger: 'manual' });
+    expect(history.body.nextCursor).toBeNull();
+  });
+
+  it('turns error answers into ShopifySyncApiError with the status and code', async () => {
+    const missing = api.call('getIntegration', { path: { integrationId: 'int_missing' } });
+    await expect(missing).rejects.toBeInstanceOf(ShopifySyncApiError);
+    await expect(missing).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    await expect(
+      api.call('listCustomers', { path: { organizationId }, query: { limit: 100_000 } }),
+    ).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+
+  it('checks webhooks and disconnects through the same contract', async () => {
+    const [integration] = (await api.call('listOrganizationIntegrations', { path: { organizationId } })).body
+      .items;
+    const integrationId = integration!.integrationId;
+    const checked = await api.call('checkWebhooks', { path: { integrationId } });
+    expect(checked.body.webhookHealth).toMatchObject({ healthy: true });
+
+    const disconnected = await api.call('disconnectIntegration', {
+      path: { integrationId },
+      query: { purge: 'true' },
+    });
+    expect(disconnected).toMatchObject({
+      status: 200,
+      body: { integration: { status: 'INACTIVE' }, purge: { complete: true, deleted: { customers: 7 } } },
+    });
+  });
+});

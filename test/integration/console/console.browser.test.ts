@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { type Browser, chromiumMissing, launchChromium, screenshotDir } from '../../support/chromium.js';
+
+/**
+ * The status console in a real browser, on the local runtime with the real handlers, as a
+ * developer would use it after `npm start`: connect the demo store, watch the initial sync reach
+ * 100%, sync again, read the history, redrive a dead-lettered sync.
+ */
+const skipReason = chromiumMissing();
+if (skipReason) console.warn(`Skipping the console browser tests: ${skipReason}`);
+
+let runtime: LocalRuntime;
+let browser: Browser;
+let page: Page;
+const runtimeLog: string[] = [];
+const pageErrors: string[] = [];
+beforeEach(() =>
+  onTestFailed(async () => {
+    console.error([...runtimeLog, ...pageErrors].join('\n'));
+    if (page)
+      console.error(
+        await page
+          .locator('main')
+          .innerText()
+          .catch(() => 'no page'),
+      );
+  }),
+);
+
+/** Waits for the page (a real browser on a shared machine): generous, and polls often. */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
+
+const shot = async (name: string) => {
+  await mkdir(screenshotDir, { recursive: true });
+  // The page's content only, not the empty viewport below it.
+  await page.locator('body').screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+};
+
+describe.skipIf(skipReason !== undefined)('the status console in Chromium', () => {
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({
+      apiPort: 0,
+      awsPort: 0,
+      shopifySimulatorPort: 0,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tablePrefix: `con${randomUUID().slice(0, 8)}-`,
+      syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+      lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
+      log: (line) => runtimeLog.push(line),
+    });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`[page] ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`[console] ${message.text()}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  const row = () => page.locator('tr[data-shop="demo-store.myshopify.com"]');
+  const statusLine = () => page.locator('#status');
+  const focused = () =>
+    page.evaluate<string | undefined>('document.activeElement?.id || document.activeElement?.textContent');
+
+  it('connects the demo store and shows its initial sync reach 100% without shifting the layout', async () => {
+    await page.goto(`${runtime.apiUrl}/console`);
+    await eventually(() => page.locator('h2', { hasText: 'Organization org-demo' }).count()).toBe(1);
+    await eventually(() => page.locator('.empty').isVisible()).toBe(true);
+
+    const shop = runtime.shopify.demoShop!;
+    await page.getByText('Connect a store').click();
+    await page.getByLabel('Shop domain').fill(shop.shopDomain);
+    await page.getByLabel('Admin API access token').fill(shop.accessToken);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    await eventually(() => statusLine().textContent()).toMatch(/^Connected demo-store\.myshopify\.com/);
+    await row().waitFor();
+    // From here on only live updates happen: measure every layout shift they cause.
+    // (a string: this runs in the page, whose DOM types the Node test does not load)
+    await page.evaluate(`
+      window.shifts = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.shifts.push(entry.value);
+      }).observe({ type: 'layout-shift' });
+    `);
+    await eventually(() => row().getAttribute('data-percent')).toBe('100');
+    await eventually(() => row().getAttribute('data-run-status')).toBe('succeeded');
+    await eventually(() => row().locator('.run-numbers').textContent()).toMatch(
+      new RegExp(
+        `^100% · \\d+ pages · ${shop.customers} of ${shop.customers} customers · ${shop.customers} written$`,
+      ),
+    );
+    expect(await row().locator('td').nth(1).textContent()).toBe('active');
+    expect(await row().locator('td').nth(4).textContent()).toMatch(/^healthy/);
+
+    const shifts = await page.evaluate<number[]>('window.shifts');
+    expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.01);
+    await shot('console-connected');
+  });
+
+  it('"Sync now" with force queues a run that appears in the history with its counters', async () => {
+    await row().getByLabel('Force the sync of demo-store.myshopify.com').check();
+    await row().getByRole('button', { name: 'Sync demo-store.myshopify.com now' }).click();
+    await eventually(() => statusLine().textContent()).toMatch(/^Sync of demo-store\.myshopify\.com queued/);
+    await eventually(() => row().locator('.badge').nth(1).textContent()).toBe('succeeded · manual');
+
+    await row().getByRole('button', { name: 'History' }).click();
+    const history = page.locator('#history-rows tr');
+    await eventually(() => history.count()).toBe(2);
+    expect(await history.nth(0).locator('td').nth(1).textContent()).toBe('manual');
+    expect(await history.nth(1).locator('td').nth(1).textContent()).toBe('initial');
+    // The counters shown are the run's own, as the API reports them.
+    const initialRunId = await history.nth(1).locator('td').nth(0).getAttribute('title');
+    const integrationId = await row().getAttribute('data-integration-id');
+    const initialRun = (await (
+      await fetch(`${runtime.apiUrl}/integrations/${integrationId}/sync-runs/${initialRunId}`)
+    ).json()) as { resources: { customers: { seen: number; written: number } } };
+    const customers = initialRun.resources.customers;
+    expect(customers.seen).toBeGreaterThan(0);
+    expect(await history.nth(1).locator('td').nth(6).textContent()).toBe(String(customers.seen));
+    expect(await history.nth(1).locator('td').nth(7).textContent()).toBe(String(customers.written));
+    // The history heading takes the focus, so a keyboard user lands on what they asked for.
+    expect(await focused()).toBe('history-title');
+    await shot('console-history');
+  });
+
+  it('"Check webhooks" reports the subscriptions healthy, and the page is usable from the keyboard', async () => {
+    await row().getByRole('button', { name: 'Check the webhooks of demo-store.myshopify.com' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => statusLine().textContent()).toMatch(
+      /^Webhooks of demo-store\.myshopify\.com are healthy/,
+    );
+
+    await page.reload();
+    await row().waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to the organizations');
+  });
+
+  it('shows the dead-letter depth and redrives it back to the sync queue', async () => {
+    const integrationId = await row().getAttribute('data-integration-id');
+    const sqs = new SQSClient({
+      endpoint: runtime.awsEndpoint.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: runtime.deadLetterQueue.url,
+        MessageBody: JSON.stringify({ integrationId, trigger: 'schedule' }),
+      }),
+    );
+    await eventually(() => page.locator('#dlq-depth').textContent()).toBe('1');
+    const waiting = await page.locator('#dlq-depth').textContent();
+    await page.getByRole('button', { name: 'Redrive' }).click();
+    await eventually(() => statusLine().textContent()).toBe(
+      `Redriving ${waiting} dead-lettered sync(s) to the sync queue.`,
+    );
+    await eventually(() => page.locator('#dlq-depth').textContent()).toBe('0');
+    expect(runtime.deadLetterQueue.counts().visible).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
