@@ -32,6 +32,8 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `ops${randomUUID().slice(0, 8)}-`,
     demoShop: { customers: 5, orders: 0, products: 0 },
+    // The per-resource metrics below are about customers: mirror only them (CDK context `resources`).
+    resources: ['customers'],
     // Retries in a second instead of 30 minutes, so a failing sync reaches its last receive.
     syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 1 },
     // Any healing sync counts as "no webhook for a while": the test cannot wait hours.
