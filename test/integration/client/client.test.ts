@@ -25,7 +25,7 @@ beforeAll(async () => {
     shopifySimulatorPort: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `cl${randomUUID().slice(0, 8)}-`,
-    demoShop: { customers: 7 },
+    demoShop: { customers: 7, orders: 0, products: 0 },
     syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
@@ -60,7 +60,7 @@ describe('the typed client', () => {
     });
 
     const counts = await api.call('getShopCounts', { path: { integrationId } });
-    expect(counts.body.counts).toEqual({ customers: 7 });
+    expect(counts.body.counts).toEqual({ customers: 7, orders: 0, products: 0 });
 
     const ids: string[] = [];
     let cursor: string | undefined;

@@ -50,6 +50,9 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', () =
       shopifySimulatorPort: 0,
       dynamoEndpoint: inject('dynamoEndpoint'),
       tablePrefix: `con${randomUUID().slice(0, 8)}-`,
+      // The customers-only demo store this console walkthrough was written for.
+      demoShop: { orders: 0, products: 0 },
+      resources: ['customers'],
       syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
       lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
       log: (line) => runtimeLog.push(line),
