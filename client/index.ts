@@ -134,7 +134,7 @@ export function createShopifySyncClient(options: ShopifySyncClientOptions): Shop
       const [method, template] = contract.route.split(' ') as [string, string];
       const given = input as {
         path?: Record<string, string>;
-        query?: Record<string, unknown>;
+        query?: Record<string, string | number | boolean | undefined>;
         body?: unknown;
       };
       const url = new URL(apiUrl + fillPath(template, given.path ?? {}));

@@ -94,6 +94,8 @@ export const configSchema = z
     healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
     minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),
     syncOverlapMinutes: integer('expected a non-negative integer', 0).default(5),
+    /** Full syncs and reconcile listings of stores with more records than this use bulk operations. */
+    bulkSyncThreshold: integer('expected a non-negative integer', 0).default(10_000),
     alarmEmail: z.email({ error: 'expected an email address' }).optional(),
     removalPolicy: z
       .enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' })

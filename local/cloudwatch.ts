@@ -106,9 +106,9 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
       callback?.();
       return true;
     };
-    stream.write = write as typeof stream.write;
+    stream.write = write;
     restore.push(() => {
-      if (stream.write === (write as typeof stream.write)) stream.write = original as typeof stream.write;
+      if (stream.write === (write as typeof stream.write)) stream.write = original;
       if (pending) original(pending);
     });
   }

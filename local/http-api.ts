@@ -205,7 +205,7 @@ export function toApiGatewayEvent(
           },
         },
       }),
-    } as APIGatewayProxyEventV2['requestContext'],
+    },
     ...(hasBody && { body: isText ? request.body.toString('utf8') : request.body.toString('base64') }),
     isBase64Encoded: hasBody && !isText,
   };

@@ -55,6 +55,8 @@ export interface LocalRuntimeOptions {
   readonly healthCheckEverySeconds?: number;
   /** The resources to mirror (the CDK context key `resources`); all by default. */
   readonly resources?: readonly string[];
+  /** Shopify's object limit per listing as the handlers assume it (lowered with the simulator's in tests). */
+  readonly listingLimit?: number;
   /** Extra or overriding Lambda environment variables (e.g. `POWERTOOLS_LOG_LEVEL`). */
   readonly lambdaEnv?: Readonly<Record<string, string>>;
   /** Handlers to use instead of the catalog's entries (tests). */
@@ -217,6 +219,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SYNC_MAX_RECEIVES: String(queueSettings.maxReceiveCount),
       SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
       SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
+      SHOPIFY_LISTING_LIMIT: String(options.listingLimit ?? 25_000),
+      // A retry never waits longer than the queue would have made it wait anyway.
+      SYNC_RETRY_BASE_SECONDS: String(
+        Math.max(1, Math.min(defaultSyncConfig.retryBaseSeconds, queueSettings.visibilityTimeoutSeconds)),
+      ),
+      SYNC_RETRY_MAX_SECONDS: String(Math.max(1, queueSettings.visibilityTimeoutSeconds)),
+      BULK_SYNC_THRESHOLD: String(defaultSyncConfig.bulkThreshold),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       POWERTOOLS_SERVICE_NAME: 'shopify-sync',
       POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',

@@ -236,7 +236,7 @@ const customerPatch = (random: Random, n: number): CustomerInput => {
           : { city: `City${n}`, zip: `Z${random.int(10000, 99999)}`, countryCode: 'CA', country: 'Canada' };
     }
   }
-  return patch as CustomerInput;
+  return patch;
 };
 
 /** Waits until the sync queue is empty and no worker is busy. */

@@ -19,7 +19,6 @@ import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-sto
 import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state-store.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
-import type { GraphqlCustomer } from '../../lambdas/core/customers/from-graphql.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
@@ -156,9 +155,7 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
 export type Owner = { organizationId: string; integrationId: string; shopDomain: string };
 
 const toRecords = (nodes: readonly unknown[], owner: Owner): CustomerRecord[] =>
-  nodes.map((node) =>
-    customersResource.toRecord(customersResource.nodeSchema.parse(node) as GraphqlCustomer, owner),
-  );
+  nodes.map((node) => customersResource.toRecord(customersResource.nodeSchema.parse(node), owner));
 
 /**
  * What a first attempt usually looks like: ask for the maximum page, send the next request as

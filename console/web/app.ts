@@ -78,7 +78,15 @@ const setBadge = (badge: HTMLElement, text: string, tone: 'ok' | 'warn' | 'bad' 
 };
 
 const integrationTone = { ACTIVE: 'ok', NEEDS_ATTENTION: 'warn', INACTIVE: 'idle' } as const;
-const runTone = { succeeded: 'ok', running: 'warn', queued: 'idle', skipped: 'idle', failed: 'bad' } as const;
+const runTone = {
+  succeeded: 'ok',
+  running: 'warn',
+  resumed: 'warn',
+  retrying: 'warn',
+  queued: 'idle',
+  skipped: 'idle',
+  failed: 'bad',
+} as const;
 /** A counter summed over the run's resources (customers, and whatever else is registered). */
 const total = (run: SyncRun, counter: 'pages' | 'seen' | 'written' | 'stale' | 'invalid'): number =>
   Object.values(run.resources ?? {}).reduce((sum, resource) => sum + resource[counter], 0);
@@ -392,7 +400,10 @@ function organizationView(organizationId: string): OrganizationView {
 
 async function connect(organizationId: string, form: HTMLFormElement): Promise<void> {
   const data = new FormData(form);
-  const text = (name: string) => String(data.get(name) ?? '').trim();
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === 'string' ? value.trim() : '';
+  };
   const button = form.querySelector('button')!;
   button.disabled = true;
   try {

@@ -20,14 +20,16 @@ import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integratio
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
 import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
 import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
-import { logger, traced, tracedGraphql } from '../adapters/observability.js';
+import { logger, metrics, traced, tracedGraphql } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
-import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { createSqsRetryScheduler, createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
+import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
 import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { Integration } from '../core/integrations/integration.js';
@@ -51,6 +53,10 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   maxReceives: settings.SYNC_MAX_RECEIVES,
   runRetentionDays: settings.SYNC_RUN_RETENTION_DAYS,
   writeConcurrency: settings.SYNC_WRITE_CONCURRENCY,
+  bulkThreshold: settings.BULK_SYNC_THRESHOLD,
+  maxObjectsPerQuery: settings.SHOPIFY_LISTING_LIMIT,
+  retryBaseSeconds: settings.SYNC_RETRY_BASE_SECONDS,
+  retryMaxSeconds: settings.SYNC_RETRY_MAX_SECONDS,
 });
 
 /** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
@@ -89,7 +95,8 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const records = createIntegrationLifecycleStore(doc, tables.Integrations);
   const runs = createSyncRunStore(doc, tables.SyncRuns);
   const state = createSyncStateStore(doc, tables.Integrations);
-  const queue = createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL });
+  const sqs = traced(new SQSClient({}));
+  const queue = createSqsSyncQueue({ client: sqs, queueUrl: settings.SYNC_QUEUE_URL });
   const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
   const shopify: ShopifyConnector = (shopDomain, accessToken) =>
     tracedGraphql(
@@ -116,6 +123,8 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   return {
     settings,
     config,
+    sqs,
+    bulkResults: createJsonlReader(),
     dynamo,
     doc,
     integrations,
@@ -206,15 +215,23 @@ export const syncWorkerDeps = (c: Composition) => ({
     c.shopify(integration.shopDomain, accessToken),
   resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
+  bulkResults: c.bulkResults,
+  retries: createSqsRetryScheduler({ client: c.sqs, queueUrl: c.settings.SYNC_QUEUE_URL }),
   afterSync: deletionReconcile(c),
   events: c.events,
   webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
 });
 
-/** The sync worker's post-sync step: finds deletes that webhooks missed, resource by resource. */
+/**
+ * The sync worker's post-sync step, resource by resource, under the sync's lease: finds deletes
+ * that webhooks missed and records the listing missed (core/reconcile).
+ */
 const deletionReconcile =
   (c: Composition) =>
-  async (integration: Integration, { deadline }: { readonly deadline: number }) => {
+  async (
+    integration: Integration,
+    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+  ) => {
     for (const mirror of c.mirrors) {
       const deps: ReconcileDeps = {
         cipher: c.cipher,
@@ -225,13 +242,20 @@ const deletionReconcile =
         records: c.records,
         logger: c.logger,
         overlapMinutes: c.config.overlapMinutes,
+        listingLimit: c.settings.SHOPIFY_LISTING_LIMIT,
+        bulk: { results: c.bulkResults, threshold: c.config.bulkThreshold },
+        // Retried at most daily or on a change (isReconcileDue): the metric stays rare per store.
+        onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
       };
-      const result = await runDeletionReconcile(integration, deps, { deadline });
-      c.logger.info('Deletion reconcile', {
+      const result = await runDeletionReconcile(integration, deps, options);
+      c.logger.info('Reconcile', {
         integrationId: integration.integrationId,
         resource: mirror.name,
         outcome: result.outcome,
-        ...(result.outcome === 'reconciled' && { markedInactive: result.markedInactive.length }),
+        ...(result.outcome === 'reconciled' && {
+          markedInactive: result.markedInactive.length,
+          backfilled: result.backfilled.length,
+        }),
       });
     }
   };

@@ -35,6 +35,14 @@ export const lambdaSettingsSchema = z.object({
   SYNC_MAX_RECEIVES: positiveInt(defaultSyncConfig.maxReceives),
   SYNC_RUN_RETENTION_DAYS: positiveInt(defaultSyncConfig.runRetentionDays),
   SYNC_WRITE_CONCURRENCY: positiveInt(defaultSyncConfig.writeConcurrency),
+  /** Shopify's object limit per paged listing: a slice that reads this many starts another. */
+  SHOPIFY_LISTING_LIMIT: positiveInt(25_000),
+  /** First retry delay of a failed sync attempt (then ×4); the local runtime keeps it within its short visibility timeouts. */
+  SYNC_RETRY_BASE_SECONDS: positiveInt(defaultSyncConfig.retryBaseSeconds),
+  /** The sync queue's visibility timeout: no retry waits longer than SQS would have. */
+  SYNC_RETRY_MAX_SECONDS: positiveInt(defaultSyncConfig.retryMaxSeconds),
+  /** Full syncs and reconcile listings above this many records run as bulk operations. */
+  BULK_SYNC_THRESHOLD: z.coerce.number().int().nonnegative().default(defaultSyncConfig.bulkThreshold),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
   /** The EventBridge bus of the backend events: `default` (the account's) or the stack's own. */
@@ -77,7 +85,4 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
 
 /** The environment variables that carry the table names, from the tables' physical names. */
 export const tableEnvironment = (names: TableNames): Record<TableVariable, string> =>
-  Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]])) as Record<
-    TableVariable,
-    string
-  >;
+  Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]]));

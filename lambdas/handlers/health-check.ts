@@ -1,8 +1,10 @@
 /**
- * Daily (EventBridge schedule): repairs every active store's webhook subscriptions, then
- * finishes any purge (shop/redact, DELETE ?purge=true) that did not fit in its request.
- * Metrics: StoresChecked, StoresRepaired, StoresUnhealthy, PurgesCompleted. Logs name the
- * repaired stores by id and domain, and the actions taken.
+ * Daily (EventBridge schedule): first finishes any purge (shop/redact, DELETE ?purge=true) that
+ * did not fit in its request, because Shopify's 30-day redact deadline is a legal one; then
+ * repairs active stores' webhook subscriptions, least recently checked first, until the
+ * invocation's deadline (the rest go first tomorrow).
+ * Metrics: StoresChecked, StoresNotReached, StoresRepaired, StoresUnhealthy, PurgesCompleted.
+ * Logs name the repaired stores by id and domain, and the actions taken.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -17,16 +19,21 @@ export type HealthCheckHandlerDeps = HealthCheckDeps &
 
 /** Time kept back from the Lambda timeout so the summary is always logged and metrics flushed. */
 const SAFETY_MARGIN_MS = 30_000;
+/** No store check starts with less than this left: a check is a few Admin API calls, with retries. */
+const CHECK_BUDGET_MS = 20_000;
 
 export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
   const metrics = deps.metrics ?? defaultMetrics;
   return async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
     const deadline =
       Date.now() + (context ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS : 10 * 60_000);
-    const summary = await runWebhookHealthCheck(deps);
-    for (const repaired of summary.repaired) deps.logger.info('Store webhooks repaired', { ...repaired });
     const purges = await resumePendingPurges(deps, { deadline });
+    const summary = await runWebhookHealthCheck(deps, {
+      shouldStop: () => Date.now() >= deadline - CHECK_BUDGET_MS,
+    });
+    for (const repaired of summary.repaired) deps.logger.info('Store webhooks repaired', { ...repaired });
     metrics.addMetric('StoresChecked', MetricUnit.Count, summary.checked);
+    metrics.addMetric('StoresNotReached', MetricUnit.Count, summary.notReached);
     metrics.addMetric('StoresRepaired', MetricUnit.Count, summary.repaired.length);
     metrics.addMetric('StoresUnhealthy', MetricUnit.Count, summary.failed.length);
     metrics.addMetric('PurgesCompleted', MetricUnit.Count, purges.completed);

@@ -15,6 +15,8 @@ import { withLogKeys } from '../core/log-scope.js';
 import { syncWorkerDeps, composition } from './composition-root.js';
 import { runIdOf, runSync, type SyncDeps, type SyncOutcome, type SyncTotals } from '../core/sync/run-sync.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
+import { RetryLaterError } from '../core/sync/errors.js';
+import type { RetryScheduler } from '../adapters/sqs/sync-queue.js';
 
 export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
   readonly now?: () => number;
@@ -22,6 +24,8 @@ export type SyncWorkerDeps = Omit<SyncDeps, 'now' | 'logger'> & {
   readonly metrics?: typeof defaultMetrics;
   /** Pause (and continue in a new invocation) when less than this much time is left. */
   readonly pauseMarginMs?: number;
+  /** Brings a failed message back after the run's backoff instead of the visibility timeout. */
+  readonly retries?: RetryScheduler;
 };
 
 export class InvalidSyncMessageError extends Error {
@@ -50,6 +54,15 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
         await syncRecord(record);
       } catch (error) {
         metrics.addMetric('SyncAttemptFailed', MetricUnit.Count, 1);
+        if (error instanceof RetryLaterError && deps.retries) {
+          // Without it the message still comes back, after the visibility timeout: slower, not lost.
+          await deps.retries.retryAfter(record.receiptHandle, error.delaySeconds).catch((failure: unknown) =>
+            logger.warn('Could not shorten the retry delay; SQS retries after the visibility timeout', {
+              messageId: record.messageId,
+              error: failure instanceof Error ? failure.name : 'Unknown',
+            }),
+          );
+        }
         throw error;
       }
     };

@@ -67,7 +67,8 @@ function answerWithFault(fault: Fault, request: IncomingMessage, response: Serve
     case 'connectionReset':
       request.socket.destroy();
       return true;
-    default:
+    case 'slow':
+    case 'truncatedBody':
       return false;
   }
 }

@@ -5,6 +5,20 @@ export const maxPageSize = 250;
 /** Shopify stops cursor pagination after this many objects in one query's result set. */
 export const defaultMaxPaginatedObjects = 25_000;
 
+/**
+ * How a listing ends at the object limit. Shopify documents an error, and also says the Admin
+ * API allows more in places; a client must be correct either way, so both are simulated:
+ * `error` cuts the page reaching the limit with hasNextPage true and fails the next request;
+ * `silentStop` ends the listing there with hasNextPage false, as if nothing came after.
+ */
+export const paginationLimitBehaviours = ['error', 'silentStop'] as const;
+export type PaginationLimitBehaviour = (typeof paginationLimitBehaviours)[number];
+
+export interface PaginationLimit {
+  readonly maxObjects: number;
+  readonly behaviour: PaginationLimitBehaviour;
+}
+
 export interface PageArgs {
   readonly first?: number | null;
   readonly after?: string | null;
@@ -78,17 +92,18 @@ const pageSize = (name: 'first' | 'last', value: number | null | undefined): num
 
 /**
  * Key-set pagination over an already filtered list: cursors stay valid while items change between
- * pages, like Shopify's. Paging past `maxObjects` is an error, as Shopify documents for its
- * 25,000-object limit; the page that reaches the limit is cut there and still says hasNextPage.
+ * pages, like Shopify's. At `maxObjects` (Shopify's 25,000-object limit) the listing either
+ * errors on the next request or stops silently, per `behaviour` (see PaginationLimitBehaviour).
  */
 export function paginate<T>(
   entries: readonly Keyed<T>[],
   args: PageArgs & { readonly reverse?: boolean | null },
-  maxObjects: number,
+  { maxObjects, behaviour }: PaginationLimit,
+  { unbounded = false }: { readonly unbounded?: boolean } = {},
 ): Connection<T> {
   const first = pageSize('first', args.first);
   const last = pageSize('last', args.last);
-  if (first === null && last === null) {
+  if (first === null && last === null && !unbounded) {
     throw new GraphQLError('You must provide one of first or last.', { extensions: { code: 'BAD_REQUEST' } });
   }
   const reverse = args.reverse ?? false;
@@ -105,7 +120,7 @@ export function paginate<T>(
   if (first !== null) sliceEnd = Math.min(sliceEnd, sliceStart + first);
   if (last !== null) sliceStart = Math.max(sliceStart, sliceEnd - last);
 
-  if (sliceEnd > sliceStart && sliceStart >= maxObjects) {
+  if (sliceEnd > sliceStart && sliceStart >= maxObjects && behaviour === 'error') {
     throw new GraphQLError(
       `Pagination limit exceeded: a query can page through at most ${maxObjects} objects. Narrow the query (for example with an updated_at range) to read further.`,
       { extensions: { code: 'PAGINATION_LIMIT_EXCEEDED', maxObjects } },
@@ -119,7 +134,7 @@ export function paginate<T>(
     nodes: page.map((entry) => entry.item),
     edges,
     pageInfo: {
-      hasNextPage: sliceEnd < sorted.length,
+      hasNextPage: sliceEnd < sorted.length && !(behaviour === 'silentStop' && sliceEnd >= maxObjects),
       hasPreviousPage: sliceStart > 0,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { paginationLimitBehaviours } from './connection.js';
 import { type SimCustomer, customerInputSchema } from './customer.js';
+import { bulkSettingsSchema } from './bulk-operations.js';
 import { faultSettingsSchema } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
 import { CustomerNotFoundError, type CreateShopOptions, type SimulatedShop } from './shop.js';
@@ -23,6 +25,7 @@ export const createShopSchema = z
     seedCustomers: z.number().int().min(0).max(100_000).optional(),
     seed: z.number().int().optional(),
     maxPaginatedObjects: z.number().int().positive().optional(),
+    paginationLimitBehaviour: z.enum(paginationLimitBehaviours).optional(),
     name: z.string().optional(),
     ianaTimezone: z.string().optional(),
     currencyCode: z.string().length(3).optional(),
@@ -77,7 +80,7 @@ const parseJson = async <T>(request: IncomingMessage, schema: z.ZodType<T>): Pro
 type Handler = (request: IncomingMessage, params: string[], deps: ControlApiDeps) => Promise<unknown>;
 
 const withShop = (
-  handler: (shop: SimulatedShop, request: IncomingMessage, params: string[]) => Promise<unknown> | unknown,
+  handler: (shop: SimulatedShop, request: IncomingMessage, params: string[]) => unknown,
 ): Handler => {
   return async (request, params, deps) => {
     const shop = deps.shops(params[0] ?? '');
@@ -126,6 +129,14 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
     /^\/shops\/([^/]+)\/faults$/,
     withShop(async (shop, request) => {
       shop.setFaults(await parseJson(request, faultSettingsSchema));
+      return { ok: true };
+    }),
+  ],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/bulk-operations$/,
+    withShop(async (shop, request) => {
+      shop.configureBulk(await parseJson(request, bulkSettingsSchema));
       return { ok: true };
     }),
   ],

@@ -12,6 +12,7 @@ import {
   isObjectType,
   isUnionType,
   Kind,
+  OperationTypeNode,
 } from 'graphql';
 
 /** Shopify's flat price of a mutation. */
@@ -69,7 +70,7 @@ const fieldDefinition = (
  * Scalars and enums cost 0, objects 1, connections 2 + size × node cost, each mutation field 10.
  */
 export function queryCost(context: CostContext, data?: Data | null): number {
-  if (context.operation.operation === 'mutation') {
+  if (context.operation.operation === OperationTypeNode.MUTATION) {
     return (
       collectFields(context.operation.selectionSet, context).filter((f) => !f.name.value.startsWith('__'))
         .length * mutationCost
@@ -142,7 +143,7 @@ function connectionCost(
   };
 
   if (value === undefined) {
-    const args = getArgumentValues(field, node, context.variables as Record<string, unknown>);
+    const args = getArgumentValues(field, node, context.variables);
     const size = Number(args['first'] ?? args['last'] ?? 0);
     return 2 + Math.max(0, size) * itemCost(undefined);
   }

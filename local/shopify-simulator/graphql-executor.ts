@@ -12,7 +12,9 @@ import {
   parse,
   validate,
   visit,
+  OperationTypeNode,
 } from 'graphql';
+import { bulkRootFields } from './bulk-operations.js';
 import { maxQueryCost, queryCost } from './cost.js';
 import { deprecatedUsages } from './deprecations.js';
 import { rootValueFor, simulatorFieldResolver } from './resolvers.js';
@@ -130,7 +132,10 @@ const formatExecutionError = (error: GraphQLError): ShopifyGraphQLError => ({
 });
 
 const codesOf = (errors: readonly ShopifyGraphQLError[] | undefined): string[] =>
-  (errors ?? []).map((e) => String(e.extensions?.['code'] ?? 'UNKNOWN'));
+  (errors ?? []).map((e) => {
+    const code = e.extensions?.['code'];
+    return typeof code === 'string' ? code : 'UNKNOWN';
+  });
 
 /**
  * Runs one Admin GraphQL request for a shop the way Shopify does: parse, validate against the
@@ -190,7 +195,8 @@ export function executeAdminGraphQL(
     );
   }
 
-  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const rootType =
+    operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : schema.getQueryType();
   if (!rootType)
     return freeResponse([
       { message: `${operation.operation} is not supported`, extensions: { code: 'BAD_REQUEST' } },
@@ -241,15 +247,15 @@ export function executeAdminGraphQL(
   const result = executeSync({
     schema,
     document,
-    rootValue: rootValueFor(shop, apiVersion),
+    rootValue: { ...rootValueFor(shop, apiVersion), ...bulkRootFields(shop, shop.bulk, schema, apiVersion) },
     variableValues: request.variables ?? {},
     operationName: request.operationName ?? undefined,
     fieldResolver: simulatorFieldResolver,
   });
-  const actual = queryCost(costContext, (result.data as Record<string, unknown> | null | undefined) ?? null);
+  const actual = queryCost(costContext, result.data ?? null);
   shop.bucket.refund(requested - actual);
   return summary({
-    data: (result.data as Record<string, unknown> | null | undefined) ?? null,
+    data: result.data ?? null,
     ...(result.errors ? { errors: result.errors.map(formatExecutionError) } : {}),
     extensions: {
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: shop.throttleStatus() },

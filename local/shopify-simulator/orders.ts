@@ -144,7 +144,7 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number)
       item: line,
       key: { value: BigInt(line.id), id: BigInt(line.id) },
     }));
-    const page = paginate(entries, args, maxObjects);
+    const page = paginate(entries, args, { maxObjects, behaviour: 'error' });
     const view = (line: SimOrderLine) => lineView(line, currency);
     return {
       nodes: page.nodes.map(view),

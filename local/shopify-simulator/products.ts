@@ -76,7 +76,7 @@ export const productView = (product: SimProduct, maxObjects: number) => ({
       item: variant,
       key: { value: BigInt(position), id: BigInt(variant.id) },
     }));
-    const page = paginate(entries, args, maxObjects);
+    const page = paginate(entries, args, { maxObjects, behaviour: 'error' });
     return {
       nodes: page.nodes.map(variantView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: variantView(edge.node) })),

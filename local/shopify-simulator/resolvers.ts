@@ -154,7 +154,26 @@ const customerSortValue = (
 const userError = (field: string[] | null, message: string) => ({ field, message });
 
 /** Root fields of QueryRoot and Mutation for one shop, as graphql-js rootValue functions. */
-export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
+export function rootValueFor(
+  shop: SimulatedShop,
+  apiVersion: string,
+  /** A bulk operation's run: connections return every item, with no page size or object limit. */
+  { unbounded = false }: { readonly unbounded?: boolean } = {},
+): View {
+  const pageOf = <T>(entries: readonly Keyed<T>[], args: Args) =>
+    unbounded
+      ? paginate(
+          entries,
+          { reverse: args['reverse'] as boolean },
+          { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' },
+          { unbounded: true },
+        )
+      : paginate(
+          entries,
+          { ...(args as PageArgs), reverse: args['reverse'] as boolean },
+          shop.paginationLimit(),
+        );
+
   const customerConnection = (args: Args) => {
     const terms = searchTerms(args['query']);
     const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
@@ -165,11 +184,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
         item: customer,
         key: { value: customerSortValue(customer, sortKey), id: BigInt(customer.id) },
       }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
-    );
+    const page = pageOf(entries, args);
     return {
       nodes: page.nodes.map(customerView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: customerView(edge.node) })),
@@ -199,11 +214,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
         item: order,
         key: { value: customerSortValue(order, sortKey), id: BigInt(order.id) },
       }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
-    );
+    const page = pageOf(entries, args);
     const view = (order: SimOrder) => orderView(order, shop.currencyCode, shop.maxPaginatedObjects);
     return {
       nodes: page.nodes.map(view),
@@ -223,11 +234,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
         item: product,
         key: { value: customerSortValue(product, sortKey), id: BigInt(product.id) },
       }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
-    );
+    const page = pageOf(entries, args);
     const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects);
     return {
       nodes: page.nodes.map(view),
@@ -248,11 +255,7 @@ export function rootValueFor(shop: SimulatedShop, apiVersion: string): View {
       .webhookSubscriptions()
       .filter((s) => (!topics || topics.includes(s.topic)) && (!uri || s.uri === uri))
       .map((s) => ({ item: s, key: { value: BigInt(s.createdAt), id: BigInt(s.legacyResourceId) } }));
-    const page = paginate(
-      entries,
-      { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-      shop.maxPaginatedObjects,
-    );
+    const page = pageOf(entries, args);
     return {
       nodes: page.nodes.map(subscriptionView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: subscriptionView(edge.node) })),

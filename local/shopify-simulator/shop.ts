@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { type BulkSettings, BulkResultFiles, ShopBulkOperations } from './bulk-operations.js';
 import type { Clock } from './clock.js';
-import { defaultMaxPaginatedObjects } from './connection.js';
+import {
+  defaultMaxPaginatedObjects,
+  type PaginationLimit,
+  type PaginationLimitBehaviour,
+} from './connection.js';
 import {
   type CustomerInput,
   type SimAddress,
@@ -57,9 +62,13 @@ export interface CreateShopOptions {
   readonly seed?: number;
   /** Shopify's 25,000-object pagination cap, lowered in tests. */
   readonly maxPaginatedObjects?: number;
+  /** What a listing does at that cap: Shopify's documented error, or a silent end. */
+  readonly paginationLimitBehaviour?: PaginationLimitBehaviour;
   readonly name?: string;
   readonly ianaTimezone?: string;
   readonly currencyCode?: string;
+  /** Where bulk operation results are published (the simulator's HTTP server serves them). */
+  readonly bulkResults?: BulkResultFiles;
   /** Orders seeded at start (spread over the seeded customers); the first has hundreds of lines. */
   readonly seedOrders?: number;
   /** Products seeded at start; the first has more variants than one page holds. */
@@ -131,8 +140,10 @@ export class SimulatedShop {
   readonly currencyCode: string;
   readonly bucket: CostBucket;
   readonly faults = new FaultPlan();
+  readonly bulk: ShopBulkOperations;
   readonly outbox: WebhookOutbox;
   maxPaginatedObjects: number;
+  paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
   private readonly appSecret: string;
   private readonly customerMap = new Map<string, SimCustomer>();
@@ -169,6 +180,8 @@ export class SimulatedShop {
     this.bucket = new CostBucket(options.plan ?? standardPlan, clock);
     this.outbox = new WebhookOutbox(clock);
     this.maxPaginatedObjects = options.maxPaginatedObjects ?? defaultMaxPaginatedObjects;
+    this.paginationLimitBehaviour = options.paginationLimitBehaviour ?? 'error';
+    this.bulk = new ShopBulkOperations(this, clock, options.bulkResults ?? new BulkResultFiles(clock));
 
     const random = new SeededRandom(options.seed ?? 42);
     // Ids are sparse and increase with creation time, like Shopify's.
@@ -369,6 +382,10 @@ export class SimulatedShop {
   // ---- customers ------------------------------------------------------------------------------
 
   /** Current state, ordered by id: for comparing with what a sync stored. */
+  paginationLimit(): PaginationLimit {
+    return { maxObjects: this.maxPaginatedObjects, behaviour: this.paginationLimitBehaviour };
+  }
+
   customers(): SimCustomer[] {
     return [...this.customerMap.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
@@ -534,6 +551,11 @@ export class SimulatedShop {
 
   // ---- delivery, faults, observations ---------------------------------------------------------
 
+  /** Outcomes of the next bulk operations, the concurrency limit, polls to finish, URL lifetime. */
+  configureBulk(settings: BulkSettings): void {
+    this.bulk.configure(settings);
+  }
+
   setFaults(settings: FaultSettings): void {
     this.faults.set(settings);
   }
@@ -613,7 +635,8 @@ export class SimulatedShop {
     return this.nextAddressId.toString();
   }
 
-  private emit(topic: string, body: string): void {
+  /** Delivers `body` to every HTTP subscription of `topic` (GraphQL enum name). */
+  emit(topic: string, body: string): void {
     const eventId = randomUUID();
     for (const subscription of this.subscriptionMap.values()) {
       if (subscription.topic !== topic || !/^https?:\/\//.test(subscription.uri)) continue;

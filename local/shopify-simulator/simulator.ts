@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminPathPattern, handleAdminGraphQL } from './admin-api.js';
+import { BulkResultFiles, bulkResultsPrefix } from './bulk-operations.js';
 import { type Clock, systemClock } from './clock.js';
 import { controlPrefix, handleControl } from './control-api.js';
+import type { PaginationLimitBehaviour } from './connection.js';
 import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
@@ -21,6 +23,8 @@ export interface ShopifySimulatorOptions {
   readonly clock?: Clock;
   /** Default pagination cap for new shops (Shopify: 25,000). */
   readonly maxPaginatedObjects?: number;
+  /** Default for new shops: what a listing does at that cap. */
+  readonly paginationLimitBehaviour?: PaginationLimitBehaviour;
 }
 
 export interface ShopifySimulator {
@@ -52,6 +56,7 @@ export async function startShopifySimulator(
   for (const version of apiVersions) adminSchema(version);
 
   const shops = new Map<string, SimulatedShop>();
+  const bulkResults = new BulkResultFiles(clock);
   const sleeps = new Set<NodeJS.Timeout>();
   let nextShopId = 60_000_000_001;
 
@@ -69,6 +74,8 @@ export async function startShopifySimulator(
     const shop = new SimulatedShop(
       {
         maxPaginatedObjects: options.maxPaginatedObjects,
+        paginationLimitBehaviour: options.paginationLimitBehaviour,
+        bulkResults,
         ...shopOptions,
         appSecret: shopOptions.appSecret ?? appSecret,
         numericId: String(nextShopId++),
@@ -94,6 +101,8 @@ export async function startShopifySimulator(
         now: () => clock.now(),
       });
     }
+    if (path.startsWith(bulkResultsPrefix) && request.method === 'GET')
+      return bulkResults.serve(path, response);
     if (path === controlPrefix || path.startsWith(`${controlPrefix}/`)) {
       return handleControl(request, response, path, {
         createShop,
@@ -119,6 +128,7 @@ export async function startShopifySimulator(
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://${host}:${port}`;
   adminUrlTemplate = `${baseUrl}/{shop}/admin/api/{version}/graphql.json`;
+  bulkResults.baseUrl = baseUrl;
 
   return {
     baseUrl,

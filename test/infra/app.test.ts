@@ -33,7 +33,8 @@ describe('bin/app.ts', () => {
     expect(cdkJson.app).toBe('npx tsx bin/app.ts');
   });
 
-  it('synthesizes the stack named after the stage, with cdk-nag passing', () => {
+  // Bundles all five Lambdas in a child process: ~30 s alone, over a minute on a busy machine.
+  it('synthesizes the stack named after the stage, with cdk-nag passing', { timeout: 180_000 }, () => {
     const run = runApp({ stage: 'ci' });
     expect(run.stderr).not.toMatch(/AwsSolutions-/);
     expect(run.status).toBe(0);

@@ -28,6 +28,7 @@ describe('deployment config', () => {
       healthCheckSchedule: 'rate(1 day)',
       minSyncIntervalMinutes: 30,
       syncOverlapMinutes: 5,
+      bulkSyncThreshold: 10_000,
       removalPolicy: 'retain',
       workerTimeoutSeconds: 300,
       workerMaxConcurrency: 5,

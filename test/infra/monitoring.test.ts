@@ -140,8 +140,8 @@ describe('alarms on what actually breaks', () => {
 
   it('deliveries stopped: a composite of low webhook volume (anomaly band) and syncs healing changes', () => {
     const composite = alarm('WebhookDeliveriesStopped');
-    const [volume, healing] = ['WebhookVolumeLow', 'SyncHealingChanges'].map(
-      (id) => synth.stack.monitoring.node.findChild(id) as IConstruct,
+    const [volume, healing] = ['WebhookVolumeLow', 'SyncHealingChanges'].map((id) =>
+      synth.stack.monitoring.node.findChild(id),
     );
     expect(composite.AlarmRule).toEqual({
       'Fn::Join': [

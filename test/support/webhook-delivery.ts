@@ -79,10 +79,7 @@ export const webhookEvent = (o: DeliveryOptions): APIGatewayProxyEventV2 => {
     routeKey: 'POST /webhooks/shopify',
     rawPath: '/webhooks/shopify',
     rawQueryString: '',
-    headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >,
+    headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)),
     requestContext: {} as APIGatewayProxyEventV2['requestContext'],
     body: o.base64 ? Buffer.from(o.body, 'utf8').toString('base64') : o.body,
     isBase64Encoded: o.base64 ?? false,

@@ -44,7 +44,12 @@ export const createDataExportStore = (doc: DynamoDBDocumentClient, tableName: st
       }),
     );
     if (!Item) return undefined;
-    const { integrationId: _key, recordType: _type, requestShopDomain, ...rest } = Item;
+    const {
+      integrationId: _key,
+      recordType: _type,
+      requestShopDomain,
+      ...rest
+    } = Item as Record<string, unknown>;
     return { ...rest, shopDomain: requestShopDomain } as CustomerDataExport;
   },
 });

@@ -63,7 +63,7 @@ export const createDeliveryDedupe = ({
     },
     async once(key, work) {
       try {
-        const stored = (await runOnce({ key }, work)) as Stored;
+        const stored = await runOnce({ key }, work);
         return { result: stored.result, duplicate: stored.duplicate === true };
       } catch (error) {
         if ((error as Error | undefined)?.name === 'IdempotencyAlreadyInProgressError') {

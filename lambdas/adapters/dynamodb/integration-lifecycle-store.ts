@@ -52,7 +52,7 @@ export const createIntegrationLifecycleStore = (
           Key: { integrationId },
           UpdateExpression: expression,
           ConditionExpression: 'attribute_exists(organizationId)',
-          ExpressionAttributeValues: values,
+          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
           ...(names && { ExpressionAttributeNames: names }),
         }),
       );
@@ -158,8 +158,23 @@ export const createIntegrationLifecycleStore = (
       );
     },
 
-    async recordReconcile(integrationId, reconciledAt) {
-      await updateExisting(integrationId, 'SET lastReconciledAt = :at', { ':at': reconciledAt });
+    async recordReconcile(integrationId, { reconciledAt, resource, countMismatch }) {
+      // The map first (a nested SET needs its parent), then this resource's entry.
+      await updateExisting(
+        integrationId,
+        'SET lastReconciledAt = :at, countMismatch = if_not_exists(countMismatch, :empty)',
+        { ':at': reconciledAt, ':empty': {} },
+      );
+      await (countMismatch
+        ? updateExisting(
+            integrationId,
+            'SET countMismatch.#resource = :mismatch',
+            { ':mismatch': countMismatch },
+            {
+              '#resource': resource,
+            },
+          )
+        : updateExisting(integrationId, 'REMOVE countMismatch.#resource', {}, { '#resource': resource }));
     },
 
     async addPendingPurge(integrationId) {
@@ -188,7 +203,7 @@ export const createIntegrationLifecycleStore = (
       const { Item } = await doc.send(
         new GetCommand({ TableName: tableName, Key: PENDING_PURGES_KEY, ConsistentRead: true }),
       );
-      const ids = Item?.['integrationIds'];
+      const ids: unknown = Item?.['integrationIds'];
       return ids instanceof Set ? [...(ids as Set<string>)] : [];
     },
   };

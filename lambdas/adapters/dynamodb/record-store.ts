@@ -33,6 +33,23 @@ const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 const wasRedacted = (error: ConditionalCheckFailedException): boolean =>
   (error.Item as Record<string, unknown> | undefined)?.['redactedAt'] !== undefined;
 
+/** The failed condition was the reconcile rule: a reconcile-made delete this snapshot postdates. */
+const reversible = (error: ConditionalCheckFailedException, updatedAt: string): boolean => {
+  const item = error.Item as Record<string, unknown> | undefined;
+  const plain = (name: string): unknown => {
+    const value = item?.[name];
+    return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
+  };
+  const storedUpdatedAt = plain('shopifyUpdatedAt');
+  const deletedAt = plain('deletedAt');
+  return (
+    plain('deleteReason') === 'reconciled' &&
+    typeof deletedAt === 'string' &&
+    deletedAt < updatedAt &&
+    (typeof storedUpdatedAt !== 'string' || storedUpdatedAt <= updatedAt)
+  );
+};
+
 export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -56,23 +73,41 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         names[`#r${index}`] = name;
         return `#r${index}`;
       });
-    try {
-      await doc.send(
+    const snapshotIsNewer =
+      '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
+    const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
+    const write = (reactivate: boolean) => {
+      const removed = reactivate ? [...removes, 'deletedAt', 'deleteReason'] : removes;
+      return doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
           // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-          // the first write or by a delete, so a late update can never resurrect a record.
+          // the first write or by a delete, so a late update can never resurrect a record,
+          // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
           UpdateExpression:
-            `SET ${[...sets, '#status = if_not_exists(#status, :active)'].join(', ')}` +
-            (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''),
-          ConditionExpression:
-            '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)',
+            `SET ${[...sets, reactivate ? '#status = :active' : '#status = if_not_exists(#status, :active)'].join(', ')}` +
+            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
+          ConditionExpression: reactivate
+            ? `${snapshotIsNewer} AND ${reversesReconcile}`
+            : `${snapshotIsNewer} AND NOT (${reversesReconcile})`,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ':reconciled': 'reconciled' },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+    };
+    try {
+      await write(false);
+      return 'written';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (wasRedacted(error)) return 'redacted';
+      // The rare case costs a second round trip; the common one pays nothing for it.
+      if (!reversible(error, record.shopifyUpdatedAt)) return 'stale';
+    }
+    try {
+      await write(true);
       return 'written';
     } catch (error) {
       if (isConditionFailure(error)) return wasRedacted(error) ? 'redacted' : 'stale';
@@ -95,10 +130,13 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
             'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
             'integrationId = if_not_exists(integrationId, :integrationId), ' +
             'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+          // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
           ConditionExpression:
-            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt)',
+            'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
+            (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
+            ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
             ':inactive': 'INACTIVE',
             ':deletedAt': toUtcIso(deletedAt),
             ':reason': reason,

@@ -26,7 +26,13 @@ export const decodeCursor = (cursor: string, integrationId: string): Record<stri
   }
 };
 
-const NOT_TERMINAL = '#status IN (:queued, :running)';
+const NOT_TERMINAL = '#status IN (:queued, :running, :retrying, :resumed)';
+const notTerminalValues = {
+  ':queued': 'queued',
+  ':running': 'running',
+  ':retrying': 'retrying',
+  ':resumed': 'resumed',
+};
 
 export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: string): SyncRunRepository => {
   const get = async (integrationId: string, runId: string): Promise<SyncRun | undefined> => {
@@ -101,8 +107,7 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
           ConditionExpression: `attribute_exists(runId) AND ${NOT_TERMINAL}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':running': 'running',
-            ':queued': 'queued',
+            ...notTerminalValues,
             ':now': now,
             ':zero': 0,
             ':one': 1,
@@ -127,16 +132,50 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
       );
     },
 
-    async recordError(integrationId, runId, message) {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId, runId },
-          UpdateExpression: 'SET lastError = :message',
-          ConditionExpression: 'attribute_exists(runId)',
-          ExpressionAttributeValues: { ':message': message },
-        }),
-      );
+    async recordRetry(integrationId, runId, { lastError, nextAttemptAt }) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId, runId },
+            UpdateExpression: 'SET #status = :retrying, lastError = :lastError, nextAttemptAt = :next',
+            ConditionExpression: `attribute_exists(runId) AND ${NOT_TERMINAL}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ...notTerminalValues,
+              ':lastError': lastError,
+              ':next': nextAttemptAt,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // finished meanwhile: the outcome stands
+      }
+    },
+
+    async reopen(integrationId, runId, exhaustedMessageId, now) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId, runId },
+            UpdateExpression:
+              'SET #status = :resumed, resumedAt = :now REMOVE finishedAt, exhaustedMessageId, nextAttemptAt',
+            ConditionExpression: '#status = :failed AND exhaustedMessageId = :exhausted',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':resumed': 'resumed',
+              ':failed': 'failed',
+              ':exhausted': exhaustedMessageId,
+              ':now': now,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return false;
+      }
     },
 
     async finish(integrationId, runId, outcome) {
@@ -152,12 +191,15 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
         ...update.values,
         ':status': outcome.status,
         ':finishedAt': outcome.finishedAt,
-        ':queued': 'queued',
-        ':running': 'running',
+        ...notTerminalValues,
       };
       if (outcome.lastError !== undefined) {
         sets.push('lastError = :lastError');
         values[':lastError'] = outcome.lastError;
+      }
+      if (outcome.exhaustedMessageId !== undefined) {
+        sets.push('exhaustedMessageId = :exhaustedMessageId');
+        values[':exhaustedMessageId'] = outcome.exhaustedMessageId;
       }
       if (outcome.skipReason !== undefined) {
         sets.push('skipReason = :skipReason');

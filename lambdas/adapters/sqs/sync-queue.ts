@@ -4,6 +4,7 @@
  * times with jittered backoff. Entries SQS rejects as the sender's fault are not retried.
  */
 import {
+  ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
@@ -86,3 +87,24 @@ export const createSqsSyncQueue = ({
     },
   };
 };
+
+/**
+ * Hides a failed message for `delaySeconds` from now, so SQS redelivers it then instead of after
+ * the queue's visibility timeout: the sync's retry backoff.
+ */
+export const createSqsRetryScheduler = ({
+  client,
+  queueUrl,
+}: Pick<SqsSyncQueueOptions, 'client' | 'queueUrl'>) => ({
+  async retryAfter(receiptHandle: string, delaySeconds: number): Promise<void> {
+    await client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: delaySeconds,
+      }),
+    );
+  },
+});
+
+export type RetryScheduler = ReturnType<typeof createSqsRetryScheduler>;

@@ -11,6 +11,14 @@ export interface WebhookHealth {
   readonly error?: string;
 }
 
+/** Shopify's customer count and the mirror's active count, as a reconcile left them. */
+export interface CountMismatch {
+  readonly shopifyCount: number;
+  readonly storedActive: number;
+  /** First reconcile that ended with a mismatch, while it lasts. */
+  readonly since: string;
+}
+
 export interface Integration {
   readonly integrationId: string;
   readonly organizationId: string;
@@ -42,6 +50,11 @@ export interface Integration {
   readonly redactedAt?: string;
   /** Last completed deletion reconcile (id-set comparison with Shopify). */
   readonly lastReconciledAt?: string;
+  /**
+   * Per resource, set while its counts differ even after a reconcile: reported, and retried only
+   * when the counts change or a day has passed.
+   */
+  readonly countMismatch?: Readonly<Record<string, CountMismatch>>;
   /**
    * Last verified webhook delivery from this store, recorded at most every few minutes (a write
    * per delivery would double the webhook path's cost).

@@ -36,7 +36,10 @@ export const describeIntegration = async (
 ): Promise<IntegrationDetails> => {
   const integration = await requireIntegration(deps.integrations, integrationId);
   const counts = await Promise.all(
-    deps.mirrors.map(async ({ name, inventory }) => [name, await inventory.countByStatus(integrationId)]),
+    deps.mirrors.map(async ({ name, inventory }): Promise<[string, RecordStatusCounts]> => [
+      name,
+      await inventory.countByStatus(integrationId),
+    ]),
   );
   return { ...publicIntegrationView(integration), recordCounts: Object.fromEntries(counts) };
 };

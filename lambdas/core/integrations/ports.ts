@@ -3,7 +3,7 @@
  * lambdas/adapters implement them (DynamoDB, KMS, the Shopify client); tests swap them freely.
  */
 import type { ShopifyGraphql } from '../shopify-graphql.js';
-import type { Integration, WebhookHealth } from './integration.js';
+import type { CountMismatch, Integration, WebhookHealth } from './integration.js';
 
 export interface CipherContext {
   readonly integrationId: string;
@@ -41,7 +41,15 @@ export interface IntegrationLifecycleRecords {
   recordUninstalled(integrationId: string, uninstalledAt: string): Promise<void>;
   /** Removes the encrypted token and webhook secret and stamps `redactedAt`. */
   eraseCredentials(integrationId: string, redactedAt: string): Promise<void>;
-  recordReconcile(integrationId: string, reconciledAt: string): Promise<void>;
+  /** A completed reconcile; a mismatch it could not resolve is kept, a resolved one removed. */
+  recordReconcile(
+    integrationId: string,
+    outcome: {
+      readonly reconciledAt: string;
+      readonly resource: string;
+      readonly countMismatch?: CountMismatch;
+    },
+  ): Promise<void>;
   /**
    * Purges that did not finish within one invocation. The daily health check finishes them, so
    * a shop/redact of any size completes well inside Shopify's 30-day deadline.

@@ -4,8 +4,12 @@
  * the token, which lives in the client's headers).
  */
 import { z } from 'zod';
-import type { ReconcileListing } from '../resources/resource-definition.js';
+import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
+import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
+import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
+import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import {
+  nodesByIdQuery,
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
@@ -15,6 +19,11 @@ import type { ShopifyGraphql } from '../shopify-graphql.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';
+}
+
+/** A listing that cannot be trusted to have reached its end: nothing may be concluded from it. */
+export class IncompleteListingError extends Error {
+  override readonly name = 'IncompleteListingError';
 }
 
 export interface ShopIdentity {
@@ -125,29 +134,38 @@ export const countShopifyRecords = async (
 
 /** Cursor walks stay well below Shopify's 25,000-object limit; each slice restarts with `id:>last`. */
 export const ID_SLICE_OBJECTS = 20_000;
+/** Shopify's documented object limit per listing (how a listing ends there is not promised). */
+export const MAX_OBJECTS_PER_LISTING = 25_000;
 const ID_PAGE_SIZE = 250;
 
 /**
  * Every id of a resource in the store, in ascending id order, one page at a time. Ids are
  * compared as BigInt: they are 64-bit and must never pass through a JS number.
+ *
+ * Each `id:>N` slice stays within `listingLimit` (Shopify's object limit per listing). A slice
+ * that has read as many ids as the limit never ends on `hasNextPage: false` alone (a listing may
+ * stop silently there): the next slice starts after the last id seen.
  */
 export async function* shopifyRecordIds(
   shopify: ShopifyGraphql,
   resource: { readonly gidType: string; readonly reconcile: ReconcileListing },
+  listingLimit = MAX_OBJECTS_PER_LISTING,
 ): AsyncGenerator<string[]> {
   const field = resource.reconcile.idsConnectionField;
   const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
   const schema = z.object({
     [field]: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
   });
+  const sliceLimit = Math.min(ID_SLICE_OBJECTS, listingLimit);
   let lastId: string | undefined;
   let after: string | null = null;
   let inSlice = 0;
   for (;;) {
     const query = lastId === undefined ? null : `id:>${lastId}`;
-    const variables: Record<string, unknown> = { first: ID_PAGE_SIZE, after, query };
+    const first = Math.min(ID_PAGE_SIZE, sliceLimit - inSlice);
+    const variables: Record<string, unknown> = { first, after, query };
     const { data } = await shopify.query(resource.reconcile.idsQuery, variables, schema, {
-      expectedCost: ID_PAGE_SIZE + 2,
+      expectedCost: first + 2,
     });
     const connection = data[field] as {
       nodes: { id: string }[];
@@ -161,14 +179,156 @@ export async function* shopifyRecordIds(
     });
     if (ids.length > 0) yield ids;
     const { hasNextPage, endCursor } = connection.pageInfo;
-    if (!hasNextPage || ids.length === 0) return;
     inSlice += ids.length;
-    if (inSlice >= ID_SLICE_OBJECTS || endCursor === null) {
-      lastId = ids.reduce((max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max));
+    if (!hasNextPage && inSlice < sliceLimit) return;
+    // "More to come" with nothing on the page is not an end: Shopify has not said where the rest is.
+    if (ids.length === 0) throw new IncompleteListingError(`${field} page said hasNextPage but held no ids`);
+    if (inSlice >= sliceLimit || endCursor === null) {
+      lastId = ids.reduce(
+        (max: string, id: string) => (BigInt(id) > BigInt(max) ? id : max),
+        lastId ?? ids[0]!,
+      );
       after = null;
       inSlice = 0;
     } else {
       after = endCursor;
     }
   }
+}
+
+/** Shopify's cap on ids per `nodes(ids:)` call. */
+export const NODES_PER_CALL = 250;
+
+const gidOf = (gidType: string, id: string) => `gid://shopify/${gidType}/${id}`;
+
+/**
+ * Of `ids` (numeric), those Shopify answers `null` for: deleted, as Shopify sees it now. A direct
+ * lookup does not go through the search index, so unlike a listing it cannot miss a live record;
+ * a few points per call.
+ */
+export const recordsAbsentFromShopify = async (
+  shopify: ShopifyGraphql,
+  gidType: string,
+  ids: readonly string[],
+): Promise<string[]> => {
+  const schema = z.object({ nodes: z.array(z.object({ id: z.string() }).nullable()) });
+  const absent: string[] = [];
+  for (let start = 0; start < ids.length; start += NODES_PER_CALL) {
+    const batch = ids.slice(start, start + NODES_PER_CALL);
+    const { data } = await shopify.query(
+      nodesByIdQuery,
+      { ids: batch.map((id) => gidOf(gidType, id)) },
+      schema,
+      { expectedCost: batch.length + 1 },
+    );
+    if (data.nodes.length !== batch.length)
+      throw new ShopAdminError(`nodes returned ${data.nodes.length} entries for ${batch.length} ids`);
+    data.nodes.forEach((node, index) => {
+      if (node === null) absent.push(batch[index]!);
+    });
+  }
+  return absent;
+};
+
+/**
+ * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page,
+ * in batches that stay under Shopify's 1,000-point cap; ids Shopify no longer has are left out,
+ * and a node that fails validation is skipped.
+ */
+export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
+  shopify: ShopifyGraphql,
+  definition: Pick<
+    ResourceDefinition<unknown, TRecord>,
+    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost'
+  >,
+  ids: readonly string[],
+  owner: RecordOwner,
+): AsyncGenerator<TRecord[]> {
+  const document = definition.reconcile.byIdsQuery;
+  if (!document) return;
+  const perCall = Math.max(1, Math.min(NODES_PER_CALL, Math.floor(999 / definition.pageCost.perNode)));
+  const schema = z.object({ nodes: z.array(z.unknown()) });
+  for (let start = 0; start < ids.length; start += perCall) {
+    const batch = ids.slice(start, start + perCall);
+    const { data } = await shopify.query(
+      document,
+      { ids: batch.map((id) => gidOf(definition.gidType, id)) },
+      schema,
+      { expectedCost: batch.length * definition.pageCost.perNode + 1 },
+    );
+    const records = data.nodes.flatMap((node) => {
+      if (node === null) return [];
+      const parsed = definition.nodeSchema.safeParse(node);
+      return parsed.success ? [definition.toRecord(parsed.data, owner)] : [];
+    });
+    if (records.length > 0) yield records;
+  }
+}
+
+export interface BulkListingOptions {
+  /** Epoch ms: waiting for the operation stops here (the listing is then incomplete). */
+  readonly deadline: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly firstPollDelayMs?: number;
+  readonly maxPollDelayMs?: number;
+}
+
+/**
+ * Every id of a resource through one bulk operation (ids only): no bucket points and no listing
+ * limit, for stores whose paged id listing would not finish in one invocation. Yields ids in
+ * pages as the JSONL file streams; throws IncompleteListingError when the operation cannot
+ * deliver a whole file in time (failed twice, or the deadline), so nothing is concluded.
+ */
+export async function* shopifyRecordIdsInBulk(
+  shopify: ShopifyGraphql,
+  resource: { readonly gidType: string; readonly idsQuery: string },
+  results: BulkResultReader,
+  options: BulkListingOptions,
+): AsyncGenerator<string[]> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const delays = pollDelays(options.firstPollDelayMs ?? 1000, options.maxPollDelayMs ?? 10_000);
+  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
+  const wait = async () => {
+    if (Date.now() >= options.deadline) throw new IncompleteListingError('bulk id listing ran out of time');
+    await sleep(delays.next());
+  };
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    let id: string | undefined;
+    while (id === undefined) {
+      const { started } = await startBulkOperation(shopify, resource.idsQuery);
+      if (started === 'busy') await wait();
+      else id = started.id;
+    }
+    delays.reset();
+    let url: string | null | undefined;
+    while (url === undefined) {
+      const { operation } = await pollBulkOperation(shopify, id);
+      if (!operation) break;
+      if (isRunning(operation.status)) await wait();
+      else if (operation.status === 'COMPLETED') url = operation.url;
+      else break;
+    }
+    if (url === undefined) continue; // failed, canceled, expired: one more operation
+    if (url === null) return; // nothing of this resource in the store
+    try {
+      let page: string[] = [];
+      for await (const line of results.lines(url, 0)) {
+        const node = JSON.parse(line) as { id?: unknown };
+        const match = typeof node.id === 'string' ? gidPattern.exec(node.id) : null;
+        if (!match?.[1])
+          throw new ShopAdminError(`bulk listing returned a line that is not a ${resource.gidType} id`);
+        page.push(match[1]);
+        if (page.length >= 1000) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+      return;
+    } catch (error) {
+      if (!(error instanceof BulkResultUnavailableError)) throw error;
+      // The URL expired before it was read: one more operation.
+    }
+  }
+  throw new IncompleteListingError('bulk id listing failed twice');
 }

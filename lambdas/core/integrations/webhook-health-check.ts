@@ -1,6 +1,11 @@
 /**
- * The daily (and on-demand) webhook health check: every active store gets its subscriptions
- * listed and repaired, and the result is recorded on the integration as `webhookHealth`.
+ * The daily (and on-demand) webhook health check: active stores get their subscriptions listed
+ * and repaired, and the result is recorded on the integration as `webhookHealth`.
+ *
+ * With many stores one invocation cannot check them all, so stores are checked least recently
+ * checked first (never checked before all), and the check stops when told to (the Lambda's
+ * deadline): the stores it did not reach are the first ones the next day. Every store is
+ * checked within ceil(stores / checks per invocation) days, at any scale.
  */
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import type { Logger } from '../logger.js';
@@ -63,6 +68,8 @@ export const checkIntegrationWebhooks = async (
 
 export interface HealthCheckSummary {
   readonly checked: number;
+  /** Active stores left for the next run (deadline reached): the least recently checked first then. */
+  readonly notReached: number;
   readonly repaired: readonly {
     readonly integrationId: string;
     readonly shopDomain: string;
@@ -75,32 +82,45 @@ export interface HealthCheckSummary {
   }[];
 }
 
+export interface HealthCheckOptions {
+  readonly concurrency?: number;
+  /** True when no further store should be started (the invocation is running out of time). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** Never-checked stores sort first ('' < any timestamp), then by the time of their last check. */
+const lastCheckedAt = (integration: Integration): string => integration.webhookHealth?.checkedAt ?? '';
+
 /** Stores are checked a few at a time: each check is a handful of cheap Admin API calls. */
 export const runWebhookHealthCheck = async (
   deps: HealthCheckDeps,
-  { concurrency = 4 } = {},
+  { concurrency = 4, shouldStop = () => false }: HealthCheckOptions = {},
 ): Promise<HealthCheckSummary> => {
+  const due: Integration[] = [];
+  for await (const page of deps.records.listActive()) due.push(...page);
+  due.sort((a, b) => lastCheckedAt(a).localeCompare(lastCheckedAt(b)));
+
   let checked = 0;
+  let next = 0;
   const repaired: { integrationId: string; shopDomain: string; actions: string[] }[] = [];
   const failed: { integrationId: string; shopDomain: string; error: string }[] = [];
-  for await (const page of deps.records.listActive()) {
-    let next = 0;
-    const worker = async () => {
-      while (next < page.length) {
-        const integration = page[next++]!;
-        const health = await checkIntegrationWebhooks(integration, deps);
-        checked += 1;
-        const ids = { integrationId: integration.integrationId, shopDomain: integration.shopDomain };
-        if (health.repaired.length > 0) repaired.push({ ...ids, actions: [...health.repaired] });
-        if (!health.healthy) failed.push({ ...ids, error: health.error ?? 'unknown error' });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, page.length) }, worker));
-  }
+  const worker = async () => {
+    while (next < due.length && !shouldStop()) {
+      const integration = due[next++]!;
+      const health = await checkIntegrationWebhooks(integration, deps);
+      checked += 1;
+      const ids = { integrationId: integration.integrationId, shopDomain: integration.shopDomain };
+      if (health.repaired.length > 0) repaired.push({ ...ids, actions: [...health.repaired] });
+      if (!health.healthy) failed.push({ ...ids, error: health.error ?? 'unknown error' });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+  const notReached = due.length - checked;
   deps.logger.info('Webhook health check finished', {
     checked,
+    notReached,
     repaired: repaired.length,
     failed: failed.length,
   });
-  return { checked, repaired, failed };
+  return { checked, notReached, repaired, failed };
 };

@@ -1,4 +1,9 @@
-import { customersPageQuery } from '../../shopify/queries/customers.js';
+import {
+  customerIdsBulkQuery,
+  customersBulkQuery,
+  customersByIdsQuery,
+  customersPageQuery,
+} from '../../shopify/queries/customers.js';
 import { type CustomerRecord, toCustomerRecord, toUtcIso } from '../customers/customer-record.js';
 import {
   type GraphqlCustomer,
@@ -34,6 +39,7 @@ export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerReco
     countField: 'customersCount',
     idsQuery: customerIdsPageQuery,
     idsConnectionField: 'customers',
+    byIdsQuery: customersByIdsQuery,
   },
   // A redacted customer keeps only ids and its lifecycle: every other field is about the person.
   personalData: 'record',
@@ -47,4 +53,5 @@ export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerReco
   pageCost: customersPageCost,
   // Every Shopify plan's bucket holds at least one maximum-cost query; later pages also fit the bucket reported.
   initialPageSize: largestPageWithin(customersPageCost, MAX_QUERY_COST),
+  bulk: { query: customersBulkQuery, idsQuery: customerIdsBulkQuery },
 };

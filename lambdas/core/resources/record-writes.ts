@@ -6,9 +6,11 @@
  * 1. Snapshot fields (name, email, totals, ...) follow `shopifyUpdatedAt`: a write lands only if
  *    the stored snapshot is not newer (equal timestamps rewrite: Shopify stamps to the second, so
  *    two edits within one second are settled by the next update or sync).
- * 2. Lifecycle follows deletions: once deleted, a record stays INACTIVE whatever snapshot
- *    arrives later (Shopify never reuses ids). `deletedAt`/`deleteReason` keep the
- *    EARLIEST deletion seen, so duplicate or reconciled deletes cannot move it.
+ * 2. Lifecycle follows deletions: once deleted by a webhook, a record stays INACTIVE whatever
+ *    snapshot arrives later (Shopify never reuses ids). `deletedAt`/`deleteReason` keep the
+ *    EARLIEST deletion seen, so duplicate deletes cannot move it. A reconcile-made delete is an
+ *    inference, not Shopify's word: a snapshot updated after it proves the record alive and
+ *    reverses it (ACTIVE again, deletedAt/deleteReason removed), and a webhook delete replaces it.
  * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
  *    create then fills with its snapshot: create→delete and delete→create end identical.
  * 4. A REDACTED item (compliance) is never written again by either path.

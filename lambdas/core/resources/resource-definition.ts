@@ -43,7 +43,7 @@ export const resourceWebhooks = <TPayload, TRecord>(
     readonly payloadSchema: z.ZodType<TPayload>;
     toRecord(payload: TPayload, owner: RecordOwner): TRecord;
   },
-): ResourceWebhooks<TRecord> => webhooks as ResourceWebhooks<TRecord>;
+): ResourceWebhooks<TRecord> => webhooks;
 
 /** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
 export interface ReconcileListing {
@@ -53,6 +53,11 @@ export interface ReconcileListing {
   /** Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }`. */
   readonly idsQuery: string;
   readonly idsConnectionField: string;
+  /**
+   * Optional backfill: takes `$ids: [ID!]!` and answers `nodes(ids:)` with the page's fields, so
+   * records Shopify lists but the mirror lacks are fetched by id and written like a page.
+   */
+  readonly byIdsQuery?: string;
 }
 
 /**
@@ -102,4 +107,16 @@ export interface ResourceDefinition<
   readonly pageCost: PageCost;
   /** First page size: the largest whose requested cost fits Shopify's single-query cap. */
   readonly initialPageSize: number;
+  /** Present when full syncs of large stores may run as a bulk operation (sync/bulk-sync.ts). */
+  readonly bulk?: ResourceBulkSync;
+}
+
+/**
+ * A resource's bulk operations: `query` selects every record with the page's fields and no
+ * pagination arguments (each JSONL line a node `nodeSchema` parses), `idsQuery` every id (the
+ * reconcile's listing). The reconcile's count query decides between bulk and pages.
+ */
+export interface ResourceBulkSync {
+  readonly query: string;
+  readonly idsQuery: string;
 }

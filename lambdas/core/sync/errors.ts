@@ -51,3 +51,25 @@ export class LeaseBusyError extends Error {
     this.name = 'LeaseBusyError';
   }
 }
+
+/**
+ * A failed attempt that should come back soon rather than after the queue's visibility timeout
+ * (30 minutes): the worker hides its message for `delaySeconds` (ChangeMessageVisibility) and
+ * reports it failed, so SQS redelivers it then. `cause` is the failure itself.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly delaySeconds: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** SQS's longest visibility timeout: 12 hours. */
+const MAX_DELAY_SECONDS = 43_200;
+
+/** `base` after the first failed receive, then ×4 each time: 30 s, 2 min, 8 min, 32 min… */
+export const retryDelaySeconds = (receiveCount: number, base = 30, max = MAX_DELAY_SECONDS): number =>
+  Math.min(max, MAX_DELAY_SECONDS, base * 4 ** Math.max(0, receiveCount - 1));

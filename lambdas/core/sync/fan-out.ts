@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { SyncQueue } from './ports.js';
-import type { SyncMessage } from './sync-run.js';
+import { newRunId, type SyncMessage } from './sync-run.js';
 
 /** Pages of integrations whose last successful sync started before `cutoff` (sparse due index). */
 export interface DueIntegrations {
@@ -42,7 +42,14 @@ export async function fanOut(deps: {
     const messages: SyncMessage[] = [];
     for (const item of items) {
       const parsed = dueItemSchema.safeParse(item);
-      if (parsed.success) messages.push({ integrationId: parsed.data.integrationId, trigger: 'schedule' });
+      // The run id travels with the message, so a copy redriven from the DLQ (a new message id)
+      // finds the same run and resumes it.
+      if (parsed.success)
+        messages.push({
+          integrationId: parsed.data.integrationId,
+          trigger: 'schedule',
+          runId: newRunId(deps.now),
+        });
       else invalid += 1;
     }
     due += messages.length;

@@ -19,8 +19,17 @@ export interface SyncRunRepository {
   /** status=running, startedAt kept from the first invocation, invocations + 1. */
   markRunning(integrationId: string, runId: string, now: string): Promise<SyncRun>;
   saveProgress(integrationId: string, runId: string, progress: SyncProgress): Promise<void>;
-  /** Records a failed attempt that SQS will retry; the run stays `running`. */
-  recordError(integrationId: string, runId: string, message: string): Promise<void>;
+  /** A failed attempt that SQS will retry at `nextAttemptAt`: status `retrying`, the error kept. */
+  recordRetry(
+    integrationId: string,
+    runId: string,
+    retry: { readonly lastError: string; readonly nextAttemptAt: string },
+  ): Promise<void>;
+  /**
+   * Re-opens a run that failed on its last receive, for a redriven message (another message id):
+   * status `resumed`, checkpoint and counters kept. False if it is not such a run (any more).
+   */
+  reopen(integrationId: string, runId: string, exhaustedMessageId: string, now: string): Promise<boolean>;
   /**
    * Moves a non-terminal run to a terminal status; a terminal run is left as it is. True when this
    * call finished it: of two copies of one run (an SQS redelivery racing the first), only one does.
@@ -34,6 +43,8 @@ export interface SyncRunRepository {
       readonly progress?: SyncProgress;
       readonly lastError?: string;
       readonly skipReason?: SkipReason;
+      /** The message whose receives ran out (it goes to the DLQ): its redrive re-opens the run. */
+      readonly exhaustedMessageId?: string;
       readonly healedBySync?: number;
     },
   ): Promise<boolean>;

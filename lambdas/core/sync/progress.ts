@@ -41,6 +41,21 @@ export interface SyncCheckpoint {
   readonly pageSize: number;
   /** Requested points per node observed on the last page; drives page size and pacing. */
   readonly costPerNode: number | null;
+  /** Set when this resource syncs by bulk operation instead of pages (sync/bulk-sync.ts). */
+  readonly bulk?: BulkCheckpoint;
+}
+
+/**
+ * A bulk sync's place: the operation (null until started), its result URL once COMPLETED, and
+ * how many lines of that file are written. A new operation (failed, expired URL) starts at line 0.
+ */
+export interface BulkCheckpoint {
+  readonly operationId: string | null;
+  readonly operationStartedAt: string | null;
+  readonly url: string | null;
+  readonly line: number;
+  /** Operations started for this sync so far (failed ones are re-run a bounded number of times). */
+  readonly attempts: number;
 }
 
 /**

@@ -1,10 +1,18 @@
+import type { BulkResultReader } from '../bulk/ports.js';
+import { countShopifyRecords } from '../integrations/shop-admin.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
 import { withLogKeys } from '../log-scope.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import { isAttentionError, isResourceAccessDenied, LeaseBusyError } from './errors.js';
+import {
+  isAttentionError,
+  isResourceAccessDenied,
+  LeaseBusyError,
+  RetryLaterError,
+  retryDelaySeconds,
+} from './errors.js';
 import type {
   IntegrationReader,
   SyncQueue,
@@ -14,7 +22,14 @@ import type {
 } from './ports.js';
 import type { Logger } from '../logger.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
-import { incrementalFrom, initialResourceProgress, type SyncProgress, zeroCallCounters } from './progress.js';
+import {
+  incrementalFrom,
+  initialResourceProgress,
+  type ResourceProgress,
+  type SyncProgress,
+  zeroCallCounters,
+} from './progress.js';
+import { syncResourceInBulk } from './bulk-sync.js';
 import { type ResourceStep, type ResourceSyncResult, syncResource } from './sync-engine.js';
 import {
   isTerminal,
@@ -34,6 +49,12 @@ export interface SyncConfig {
   readonly runRetentionDays: number;
   readonly writeConcurrency: number;
   readonly maxObjectsPerQuery?: number;
+  /** A full sync of a resource with more records than this runs as a bulk operation. */
+  readonly bulkThreshold: number;
+  /** First retry delay after a failed attempt; each next one is 4× longer. */
+  readonly retryBaseSeconds: number;
+  /** Never longer than the queue's visibility timeout: SQS would have retried by then anyway. */
+  readonly retryMaxSeconds: number;
 }
 
 export const defaultSyncConfig: SyncConfig = {
@@ -43,6 +64,9 @@ export const defaultSyncConfig: SyncConfig = {
   maxReceives: 5,
   runRetentionDays: 90,
   writeConcurrency: 16,
+  bulkThreshold: 10_000,
+  retryBaseSeconds: 30,
+  retryMaxSeconds: 1800,
 };
 
 /**
@@ -58,8 +82,8 @@ export const syncedResource = <TNode, TRecord extends MirroredRecord>(
   definition: ResourceDefinition<TNode, TRecord>,
   writer: RecordWriter<TRecord>,
 ): SyncedResource => ({
-  definition: definition as ResourceDefinition<unknown, MirroredRecord>,
-  writer: writer as RecordWriter<MirroredRecord>,
+  definition: definition,
+  writer: writer,
 });
 
 export interface SyncDeps {
@@ -74,11 +98,20 @@ export interface SyncDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly config: SyncConfig;
+  /** Reads bulk operation results; without it every sync is paged. */
+  readonly bulkResults?: BulkResultReader;
+  /** Waits between polls of a running bulk operation (tests pass a short one). */
+  readonly bulkPollDelayMs?: number;
   /**
-   * Runs after a sync completed and advanced the watermark, e.g. the deletion reconcile: an
-   * incremental sync cannot see deletes. Its failure is logged and never fails the sync.
+   * Runs after a sync completed, e.g. the reconcile: an incremental sync cannot see deletes. It
+   * runs under the run's lease (one Shopify consumer per store at a time) and calls `heartbeat`
+   * between pages to keep it; the watermark advances and the lease is released after it. Its
+   * failure is logged and never fails the sync.
    */
-  readonly afterSync?: (integration: Integration, options: { readonly deadline: number }) => Promise<unknown>;
+  readonly afterSync?: (
+    integration: Integration,
+    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+  ) => Promise<unknown>;
   /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
   readonly events?: BackendEvents;
   /**
@@ -178,7 +211,7 @@ async function syncIntegration(
   const { integrationId } = integration;
   const runId = runIdOf(delivery);
   const now = deps.now();
-  const run = await runs.createIfAbsent({
+  let run = await runs.createIfAbsent({
     integrationId,
     runId,
     trigger: runTriggerOf(message, integration),
@@ -186,6 +219,16 @@ async function syncIntegration(
     queuedAt: iso(delivery.sentAt),
     expiresAt: Math.floor(now / 1000) + config.runRetentionDays * 86_400,
   });
+  // Redriven from the DLQ: the run failed when its receives ran out; it goes on from its checkpoint.
+  if (
+    run.status === 'failed' &&
+    run.exhaustedMessageId !== undefined &&
+    run.exhaustedMessageId !== delivery.messageId &&
+    (await runs.reopen(integrationId, runId, run.exhaustedMessageId, iso(now)))
+  ) {
+    logger.info('Sync run re-opened by a redriven message', { integrationId, runId });
+    run = { ...run, status: 'resumed' };
+  }
   if (isTerminal(run.status)) {
     // A concurrent copy of this run may still hold the lease; a finished run never keeps it.
     await state.releaseLease(integrationId, runId);
@@ -201,7 +244,7 @@ async function syncIntegration(
     logger.info('Sync skipped', { integrationId, runId, reason });
     return { outcome: 'skipped', runId, reason };
   };
-  const started = run.status === 'running';
+  const started = run.status !== 'queued';
 
   const { encryptedAccessToken } = integration;
   // Erased credentials (shop/redact, purge) leave nothing to sync with, whatever the status says.
@@ -218,22 +261,50 @@ async function syncIntegration(
     return skip('RECENTLY_SYNCED');
   }
 
+  /**
+   * A failed attempt: retried soon (growing backoff) while receives remain; on the last one the
+   * run fails with the reason, and the message (bound for the DLQ) can re-open it when redriven.
+   */
+  const attemptFailed = async (error: unknown): Promise<never> => {
+    const summary = errorSummary(error);
+    if (delivery.receiveCount >= config.maxReceives) {
+      await runs.finish(integrationId, runId, {
+        status: 'failed',
+        finishedAt: iso(deps.now()),
+        lastError: `Gave up after ${delivery.receiveCount} attempts: ${summary}`,
+        exhaustedMessageId: delivery.messageId,
+      });
+      await state.releaseLease(integrationId, runId);
+      logger.error('Sync attempt failed for the last time; the message goes to the DLQ', {
+        integrationId,
+        runId,
+        receiveCount: delivery.receiveCount,
+        error: summary,
+      });
+      throw error;
+    }
+    const delaySeconds = retryDelaySeconds(
+      delivery.receiveCount,
+      config.retryBaseSeconds,
+      config.retryMaxSeconds,
+    );
+    const nextAttemptAt = iso(deps.now() + delaySeconds * 1000);
+    await runs.recordRetry(integrationId, runId, { lastError: summary, nextAttemptAt });
+    logger.warn('Sync attempt failed; retrying soon', {
+      integrationId,
+      runId,
+      receiveCount: delivery.receiveCount,
+      nextAttemptAt,
+      error: summary,
+    });
+    throw new RetryLaterError(error, delaySeconds);
+  };
+
   const lease = await state.acquireLease(integrationId, runId, iso(now), iso(now + config.leaseTtlMs));
   if (!lease.acquired) {
     if (!started) return skip('ANOTHER_SYNC_RUNNING');
-    const busy = new LeaseBusyError(integrationId, lease.holderRunId);
-    if (delivery.receiveCount < config.maxReceives) throw busy;
-    await runs.finish(integrationId, runId, {
-      status: 'failed',
-      finishedAt: iso(now),
-      lastError: errorSummary(busy),
-    });
-    await announce(
-      deps.events,
-      logger,
-      syncFailed(integration, run.trigger, runId, errorSummary(busy), iso(now)),
-    );
-    return { outcome: 'failed', runId };
+    // The holder may be this run's own crashed attempt, whose lease lapses soon.
+    return attemptFailed(new LeaseBusyError(integrationId, lease.holderRunId));
   }
 
   const current = await runs.markRunning(integrationId, runId, iso(now));
@@ -255,12 +326,15 @@ async function syncIntegration(
     resources: { ...progress.resources, [name]: step.resource },
     calls: step.calls,
   });
+  // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+  const keepLease = async (): Promise<void> => {
+    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
+    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
+  };
   const saveProgress = async (next: SyncProgress) => {
     progress = next;
     await runs.saveProgress(integrationId, runId, next);
-    // Heartbeat: a run that lost its lease stops instead of racing the new holder.
-    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
-    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
+    await keepLease();
   };
 
   try {
@@ -277,18 +351,28 @@ async function syncIntegration(
       if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
       let result: ResourceSyncResult;
       try {
-        result = await syncResource({
+        const common = {
           definition,
           writer,
           graphql,
           owner,
           progress: { resource, calls: progress.calls },
           writeConcurrency: config.writeConcurrency,
-          maxObjectsPerQuery: config.maxObjectsPerQuery,
           shouldPause: delivery.shouldPause,
           logger,
-          saveProgress: (step) => saveProgress(withStep(name, step)),
-        });
+          saveProgress: (step: ResourceStep) => saveProgress(withStep(name, step)),
+        };
+        result =
+          deps.bulkResults && (await useBulk(definition, resource, graphql, config.bulkThreshold))
+            ? await syncResourceInBulk({
+                ...common,
+                results: deps.bulkResults,
+                ...(deps.bulkPollDelayMs !== undefined && {
+                  firstPollDelayMs: deps.bulkPollDelayMs,
+                  maxPollDelayMs: deps.bulkPollDelayMs,
+                }),
+              })
+            : await syncResource({ ...common, maxObjectsPerQuery: config.maxObjectsPerQuery });
       } catch (error) {
         if (!isResourceAccessDenied(error)) throw error;
         // A missing scope for this resource only: record it and go on with the others.
@@ -333,16 +417,8 @@ async function syncIntegration(
       healedBySync: totals.healedBySync,
     });
     // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
-    // copy worked): it advanced the watermark and reported the run; reporting it twice would lie.
+    // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
     if (!finished) return { outcome: 'duplicate', runId };
-    const advanced = await state.completeSync(
-      integrationId,
-      runId,
-      startedAt,
-      resourceSyncState(integration, progress, startedAt),
-    );
-    if (!advanced)
-      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
     logger.info('Sync succeeded', {
       integrationId,
@@ -371,7 +447,10 @@ async function syncIntegration(
     );
     if (deps.afterSync) {
       try {
-        await deps.afterSync(integration, { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY });
+        await deps.afterSync(integration, {
+          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+          heartbeat: keepLease,
+        });
       } catch (error) {
         logger.warn('Post-sync step failed; the next sync tries again', {
           integrationId,
@@ -380,6 +459,14 @@ async function syncIntegration(
         });
       }
     }
+    const advanced = await state.completeSync(
+      integrationId,
+      runId,
+      startedAt,
+      resourceSyncState(integration, progress, startedAt),
+    );
+    if (!advanced)
+      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     return { outcome: 'succeeded', runId, totals };
   } catch (error) {
     const summary = errorSummary(error);
@@ -405,25 +492,27 @@ async function syncIntegration(
       );
       return { outcome: 'failed', runId, needsAttention: flagged };
     }
-    if (error instanceof LeaseBusyError) throw error; // another run took over: retry later or expire
-    if (delivery.receiveCount >= config.maxReceives) {
-      const finishedAt = iso(deps.now());
-      await runs.finish(integrationId, runId, { status: 'failed', finishedAt, lastError: summary });
-      await state.releaseLease(integrationId, runId);
-      await announce(deps.events, logger, syncFailed(integration, run.trigger, runId, summary, finishedAt));
-    } else {
-      await runs.recordError(integrationId, runId, summary);
-    }
-    logger.error('Sync attempt failed; SQS will redeliver', {
-      integrationId,
-      runId,
-      receiveCount: delivery.receiveCount,
-      // The Error itself: its message and stack (never a payload: errors carry ids only).
-      error,
-    });
-    throw error;
+    return attemptFailed(error);
   }
 }
+
+/**
+ * Bulk for a full sync (no watermark: initial, or a resync from scratch) of a resource that has
+ * a bulk strategy and more records than the threshold; a sync that started in bulk stays in bulk.
+ */
+const useBulk = async (
+  definition: ResourceDefinition<unknown>,
+  resource: ResourceProgress,
+  graphql: ShopifyGraphql,
+  threshold: number,
+): Promise<boolean> => {
+  if (resource.checkpoint.bulk) return true;
+  const { bulk } = definition;
+  const fresh =
+    resource.checkpoint.sliceFrom === null && resource.checkpoint.cursor === null && resource.pages === 0;
+  if (!bulk || !fresh) return false;
+  return (await countShopifyRecords(graphql, definition.reconcile)) > threshold;
+};
 
 const storeOf = (integration: Integration) => ({
   integrationId: integration.integrationId,

@@ -189,8 +189,10 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
             )
           : from.pageSize,
     };
-    // A short page with hasNextPage=false ends the slice and, being the newest, the whole run.
-    const done = !connection.pageInfo.hasNextPage;
+    // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the
+    // limit Shopify may end a listing silently instead of erroring, so a full slice always goes
+    // on with a new slice from the last updatedAt seen (the next fetch starts it).
+    const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
     const ahead = done || input.shouldPause() ? undefined : startFetch(written);
 
     const outcomes = page.records.length
@@ -269,9 +271,9 @@ async function mapPage<TNode, TRecord extends MirroredRecord>(
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }
 
-const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
+export const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
 
-const tally = (
+export const tally = (
   progress: ResourceProgress,
   seen: number,
   invalid: number,

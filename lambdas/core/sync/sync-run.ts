@@ -9,7 +9,19 @@ export type RunTrigger = (typeof runTriggers)[number];
 export const messageTriggers = [...runTriggers, 'continuation'] as const;
 export type MessageTrigger = (typeof messageTriggers)[number];
 
-export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
+/**
+ * `retrying`: an attempt failed and the next one is scheduled (`nextAttemptAt`). `resumed`: a run
+ * that had failed after its last receive was re-opened by a message redriven from the DLQ.
+ */
+export const runStatuses = [
+  'queued',
+  'running',
+  'retrying',
+  'resumed',
+  'succeeded',
+  'failed',
+  'skipped',
+] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export const isTerminal = (status: RunStatus): boolean =>
@@ -40,6 +52,15 @@ export interface SyncRun {
   readonly skipReason?: SkipReason;
   /** Message only: never a token, a payload or a stack. */
   readonly lastError?: string;
+  /** While `retrying`: when the failed attempt's message becomes visible again. */
+  readonly nextAttemptAt?: string;
+  /**
+   * Set when the run failed on its message's last receive: that message goes to the DLQ, and a
+   * redriven copy (another message id) re-opens the run from its checkpoint.
+   */
+  readonly exhaustedMessageId?: string;
+  /** Last time a redriven message re-opened this run. */
+  readonly resumedAt?: string;
   /** Records written because newer than the mirror (0 for a store's first sync): what webhooks missed. */
   readonly healedBySync?: number;
   /** Epoch seconds: DynamoDB TTL. */

@@ -98,7 +98,7 @@ const operationOf = (
   const declared = Object.keys(contract.path?.shape ?? {});
   if (pathNames.join() !== declared.join()) {
     throw new MissingContractError(
-      `${route.method} ${route.path}: its contract declares path parameters [${declared}], the path has [${pathNames}]`,
+      `${route.method} ${route.path}: its contract declares path parameters [${declared.join(', ')}], the path has [${pathNames.join(', ')}]`,
     );
   }
   const responses: Record<string, unknown> = {};

@@ -86,3 +86,12 @@ export const customerIdsPageQuery = /* GraphQL */ `
     }
   }
 `;
+
+/** A direct lookup by id (no search index): `null` for each record Shopify no longer has. */
+export const nodesByIdQuery = /* GraphQL */ `
+  query NodesById($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      id
+    }
+  }
+`;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
@@ -297,7 +298,10 @@ describe('deletion reconcile', () => {
 
   it('skips the id comparison when the counts agree and the last reconcile is recent', async () => {
     const { integration } = await connectedShopWithCustomers('calm', 'org-calm', 4);
-    await world.lifecycle.records.recordReconcile(integration.integrationId, new Date().toISOString());
+    await world.lifecycle.records.recordReconcile(integration.integrationId, {
+      reconciledAt: new Date().toISOString(),
+      resource: 'customers',
+    });
     const current = (await world.lifecycle.integrations.get(integration.integrationId))!;
 
     const result = await runDeletionReconcile(current, {
@@ -309,5 +313,234 @@ describe('deletion reconcile', () => {
     });
 
     expect(result).toEqual({ outcome: 'skipped', shopifyCount: 4, storedActive: 4 });
+  });
+});
+
+describe('reconcile safety', () => {
+  const reconcileDeps = (
+    extra: Partial<Parameters<typeof runDeletionReconcile>[1]> = {},
+  ): Parameters<typeof runDeletionReconcile>[1] => ({
+    ...world.lifecycle,
+    resource: customersResource,
+    inventory: world.lifecycle.customers,
+    writes: world.customerStore,
+    overlapMinutes: 0,
+    ...extra,
+  });
+  const current = async (integrationId: string) => (await world.lifecycle.integrations.get(integrationId))!;
+
+  it('never marks a live customer the listing missed: deletions are confirmed by a direct lookup', async () => {
+    const { shop, integration, customers } = await connectedShopWithCustomers('recon-short', 'org-rs', 12);
+    // The id listing ends silently after 5 customers, as a listing at Shopify's limit may.
+    shop.maxPaginatedObjects = 5;
+    shop.paginationLimitBehaviour = 'silentStop';
+    const deleted = customers.slice(8, 10);
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries();
+
+    const later = new Date(Date.now() + 10 * 60_000);
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      reconcileDeps({ now: () => later }),
+      { force: true },
+    );
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 5, candidates: 7 });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    for (const customer of customers) {
+      expect((await stored('org-rs', customer.id))?.status).toBe(
+        deleted.includes(customer) ? 'INACTIVE' : 'ACTIVE',
+      );
+    }
+  });
+
+  it('lists a store above the bulk threshold by bulk operation and marks exactly the deleted customers', async () => {
+    const { shop, integration, customers } = await connectedShopWithCustomers('recon-bulk', 'org-rbk', 40);
+    const deleted = [customers[2]!, customers[17]!, customers[39]!];
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries();
+    const later = new Date(Date.now() + 10 * 60_000);
+
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      reconcileDeps({
+        now: () => later,
+        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+      }),
+    );
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 37, backfilled: [] });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    expect(shop.requests().filter((r) => r.operationName === 'CustomerIdsPage')).toHaveLength(0);
+    expect(shop.bulk.all().map((op) => op.status)).toEqual(['COMPLETED']);
+  });
+
+  it('concludes nothing from a page that says hasNextPage but holds no ids', async () => {
+    const { shop, integration, customers } = await connectedShopWithCustomers('recon-empty', 'org-re', 6);
+    shop.deleteCustomer(customers[0]!.id);
+    shop.takeDeliveries();
+    // The first id page comes back empty while still promising more.
+    const connector: typeof world.lifecycle.shopify = (domain, token) => {
+      const client = world.lifecycle.shopify(domain, token);
+      return {
+        ...client,
+        query: async (document, variables, schema, options) => {
+          const result = await client.query(document, variables, schema, options);
+          if (!document.includes('query CustomerIdsPage')) return result;
+          const empty = { customers: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'more' } } };
+          return { ...result, data: empty as typeof result.data };
+        },
+      };
+    };
+    const later = new Date(Date.now() + 10 * 60_000);
+
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      reconcileDeps({ shopify: connector, now: () => later }),
+      { force: true },
+    );
+
+    expect(result).toMatchObject({ outcome: 'incomplete', idsListed: 0 });
+    for (const customer of customers) expect((await stored('org-re', customer.id))?.status).toBe('ACTIVE');
+    expect((await current(integration.integrationId)).lastReconciledAt).toBeUndefined();
+  });
+
+  it('fetches by id and writes the customers Shopify lists but the mirror lacks (backfill)', async () => {
+    const { shop, integration } = await connectedShopWithCustomers('recon-backfill', 'org-rb', 3);
+    const missed = Array.from({ length: 4 }, (_, n) =>
+      shop.createCustomer({ firstName: `Missed${n}`, email: `missed${n}@example.com` }),
+    );
+    shop.takeDeliveries(); // their webhooks never arrive
+
+    const result = await runDeletionReconcile(await current(integration.integrationId), reconcileDeps());
+
+    expect(result.outcome === 'reconciled' && [...result.backfilled].sort()).toEqual(
+      missed.map((c) => c.id).sort(),
+    );
+    for (const customer of missed) {
+      expect(await stored('org-rb', customer.id)).toMatchObject({
+        status: 'ACTIVE',
+        firstName: customer.firstName,
+        email: customer.email,
+      });
+    }
+    const after = await current(integration.integrationId);
+    expect(after.countMismatch?.['customers']).toBeUndefined();
+  });
+
+  it('records a mismatch that outlasts a reconcile and does not retry it until the counts change', async () => {
+    const { shop, integration, shopDomain } = await connectedShopWithCustomers('recon-lasting', 'org-rl', 3);
+    // An ACTIVE item Shopify does not have, changed too recently to be judged: the counts stay apart.
+    const lasting: string[] = [];
+    const recent = new Date(Date.now() + 60 * 60_000).toISOString();
+    await world.customerStore.upsert(
+      toCustomerRecord(
+        {
+          shopifyId: '9999999999777',
+          firstName: null,
+          lastName: null,
+          email: null,
+          phone: null,
+          state: 'ENABLED',
+          verifiedEmail: false,
+          taxExempt: false,
+          taxExemptions: [],
+          note: null,
+          defaultAddress: null,
+          createdAt: recent,
+          shopifyUpdatedAt: recent,
+        },
+        { organizationId: 'org-rl', integrationId: integration.integrationId, shopDomain },
+      ),
+    );
+    const deps = reconcileDeps({ onLastingMismatch: (i) => lasting.push(i.integrationId) });
+
+    const first = await runDeletionReconcile(await current(integration.integrationId), deps);
+    expect(first).toMatchObject({ outcome: 'reconciled', mismatch: { shopifyCount: 3, storedActive: 4 } });
+    expect(lasting).toEqual([integration.integrationId]);
+    expect((await current(integration.integrationId)).countMismatch).toMatchObject({
+      customers: { shopifyCount: 3, storedActive: 4 },
+    });
+
+    const again = await runDeletionReconcile(await current(integration.integrationId), deps);
+    expect(again).toEqual({ outcome: 'skipped', shopifyCount: 3, storedActive: 4 });
+
+    const gone = shop.customers()[0]!;
+    shop.deleteCustomer(gone.id);
+    shop.takeDeliveries();
+    const later = new Date(Date.now() + 10 * 60_000);
+    const changed = await runDeletionReconcile(await current(integration.integrationId), {
+      ...deps,
+      now: () => later,
+    });
+    expect(changed).toMatchObject({ outcome: 'reconciled', markedInactive: [gone.id] });
+  });
+});
+
+describe('the write rules around a reconcile-made delete', () => {
+  const record = (shopifyId: string, updatedAt: string, firstName: string) =>
+    toCustomerRecord(
+      {
+        shopifyId,
+        firstName,
+        lastName: null,
+        email: null,
+        phone: null,
+        state: 'ENABLED',
+        verifiedEmail: false,
+        taxExempt: false,
+        taxExemptions: [],
+        note: null,
+        defaultAddress: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        shopifyUpdatedAt: updatedAt,
+      },
+      { organizationId: 'org-rule', integrationId: 'int-rule', shopDomain: 'rule.myshopify.com' },
+    );
+  const key = (shopifyId: string) => ({
+    organizationId: 'org-rule',
+    shopifyId,
+    integrationId: 'int-rule',
+    shopDomain: 'rule.myshopify.com',
+  });
+
+  it('a newer snapshot reverses a reconcile-made INACTIVE; an older one does not', async () => {
+    await world.customerStore.upsert(record('501', '2026-02-01T00:00:00.000Z', 'A'));
+    await world.customerStore.markDeleted(key('501'), '2026-03-01T00:00:00.000Z', 'reconciled');
+
+    expect(await world.customerStore.upsert(record('501', '2026-02-15T00:00:00.000Z', 'Older'))).toBe(
+      'written',
+    );
+    expect(await stored('org-rule', '501')).toMatchObject({ status: 'INACTIVE', firstName: 'Older' });
+
+    expect(await world.customerStore.upsert(record('501', '2026-03-02T00:00:00.000Z', 'Alive'))).toBe(
+      'written',
+    );
+    const revived = await stored('org-rule', '501');
+    expect(revived).toMatchObject({ status: 'ACTIVE', firstName: 'Alive' });
+    expect(revived).not.toHaveProperty('deletedAt');
+    expect(revived).not.toHaveProperty('deleteReason');
+  });
+
+  it('a webhook-made delete stays, and replaces a reconcile-made one', async () => {
+    await world.customerStore.upsert(record('502', '2026-02-01T00:00:00.000Z', 'B'));
+    await world.customerStore.markDeleted(key('502'), '2026-03-01T00:00:00.000Z', 'reconciled');
+    expect(await world.customerStore.markDeleted(key('502'), '2026-03-05T00:00:00.000Z', 'webhook')).toBe(
+      'written',
+    );
+    expect(await stored('org-rule', '502')).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'webhook',
+      deletedAt: '2026-03-05T00:00:00.000Z',
+    });
+
+    expect(await world.customerStore.upsert(record('502', '2026-03-09T00:00:00.000Z', 'Late'))).toBe(
+      'written',
+    );
+    expect(await stored('org-rule', '502')).toMatchObject({ status: 'INACTIVE', deleteReason: 'webhook' });
   });
 });

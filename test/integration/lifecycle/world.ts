@@ -54,8 +54,8 @@ export const captureOutput = () => {
       lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
     };
-  process.stdout.write = tap(originals.out) as typeof process.stdout.write;
-  process.stderr.write = tap(originals.err) as typeof process.stderr.write;
+  process.stdout.write = tap(originals.out);
+  process.stderr.write = tap(originals.err);
   return {
     lines,
     restore: () => {

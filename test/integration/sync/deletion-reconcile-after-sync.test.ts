@@ -26,7 +26,15 @@ describe('deletion reconcile after a sync', () => {
       plan: { restoreRate: 10_000, maximumAvailable: 20_000 },
     });
     const reconciled: string[][] = [];
-    const afterSync = async (current: Integration, { deadline }: { deadline: number }) => {
+    const leaseHolders: (string | undefined)[] = [];
+    const afterSync = async (
+      current: Integration,
+      { deadline, heartbeat }: { deadline: number; heartbeat: () => Promise<void> },
+    ) => {
+      // One Shopify consumer per store: the reconcile runs while the sync's lease is held.
+      leaseHolders.push(
+        await harness.stores().state.leaseHolder(current.integrationId, new Date().toISOString()),
+      );
       const result = await runDeletionReconcile(
         current,
         {
@@ -45,7 +53,7 @@ describe('deletion reconcile after a sync', () => {
           logger: silentLogger,
           overlapMinutes: 0,
         },
-        { deadline },
+        { deadline, heartbeat },
       );
       if (result.outcome === 'reconciled') reconciled.push([...result.markedInactive]);
       return result;
@@ -55,6 +63,12 @@ describe('deletion reconcile after a sync', () => {
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
     await harness.drain(worker, queue);
     expect(reconciled).toEqual([[]]); // first reconcile is due (never ran) and finds nothing missing
+    const [firstRun] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(leaseHolders).toEqual([firstRun!.runId]);
+    // ...and released after it.
+    expect(
+      await harness.stores().state.leaseHolder(integration.integrationId, new Date().toISOString()),
+    ).toBeUndefined();
 
     // Deleted in Shopify; the webhooks never arrive (nothing is delivered in this test).
     const gone = shop.customers().slice(3, 6);

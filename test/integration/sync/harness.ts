@@ -1,3 +1,4 @@
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 /**
  * Wiring for the sync integration tests: the real worker handler, DynamoDB Local stores and the
  * Shopify simulator over HTTP. Only the queue is in-memory (a SyncQueue that delivers to the
@@ -139,6 +140,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       /** Wraps the customer store, e.g. to inject a crash after N pages. */
       writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
       afterSync?: SyncDeps['afterSync'];
+      /** Full syncs above `config.bulkThreshold` run as bulk operations (JSONL over HTTP). */
+      bulk?: boolean;
       /** Mirror orders too (after customers, as the registry orders them). */
       withOrders?: boolean;
       withProducts?: boolean;
@@ -172,6 +175,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       metrics: metricsOff,
       pauseMarginMs: options.pauseMarginMs,
       afterSync: options.afterSync,
+      ...(options.bulk && { bulkResults: createJsonlReader(), bulkPollDelayMs: 5 }),
     });
   };
 

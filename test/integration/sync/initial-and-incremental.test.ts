@@ -72,24 +72,28 @@ describe('initial and incremental sync', () => {
     // DynamoDB Local on a shared 2-core machine: 5,000 conditional writes need headroom.
   }, 180_000);
 
-  it('syncs a store larger than the pagination cap by restarting the query at the last updatedAt seen', async () => {
-    const { shop, integration } = await harness.connect({
-      shopDomain: 'capped.myshopify.com',
-      seedCustomers: 1200,
-      plan: fastPlan,
-      maxPaginatedObjects: 300,
-    });
-    const queue = new CapturingQueue();
-    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
-    await harness.drain(harness.worker(queue, { config: { maxObjectsPerQuery: 300 } }), queue);
+  it.each(['error', 'silentStop'] as const)(
+    'syncs a store larger than the pagination cap by restarting the query at the last updatedAt seen (limit: %s)',
+    async (paginationLimitBehaviour) => {
+      const { shop, integration } = await harness.connect({
+        shopDomain: `capped-${paginationLimitBehaviour.toLowerCase()}.myshopify.com`,
+        seedCustomers: 1200,
+        plan: fastPlan,
+        maxPaginatedObjects: 300,
+        paginationLimitBehaviour,
+      });
+      const queue = new CapturingQueue();
+      await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+      await harness.drain(harness.worker(queue, { config: { maxObjectsPerQuery: 300 } }), queue);
 
-    expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
-    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
-    expect(run).toMatchObject({ status: 'succeeded', resources: { customers: { written: 1200 } } });
-    // No request ever asked past the cap.
-    expect(shop.requests().flatMap((r) => r.errorCodes)).not.toContain('PAGINATION_LIMIT_EXCEEDED');
-    expect(run!.resources!['customers']!.checkpoint.sliceFrom).not.toBeNull();
-  });
+      expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
+      const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+      expect(run).toMatchObject({ status: 'succeeded', resources: { customers: { written: 1200 } } });
+      // No request ever asked past the cap.
+      expect(shop.requests().flatMap((r) => r.errorCodes)).not.toContain('PAGINATION_LIMIT_EXCEEDED');
+      expect(run!.resources!['customers']!.checkpoint.sliceFrom).not.toBeNull();
+    },
+  );
 
   it('paces itself on a Standard plan (100 points/s) with at most one THROTTLED answer', async () => {
     const { shop, integration } = await harness.connect({

@@ -32,7 +32,7 @@ type Step = Response | Error | ((init: RequestInit) => Promise<Response>);
 function scriptedShopify(steps: Step[]) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetch = (async (url: string | URL | Request, init?: RequestInit) => {
-    calls.push({ url: String(url), init: init ?? {} });
+    calls.push({ url: url instanceof Request ? url.url : url.toString(), init: init ?? {} });
     const step = steps.shift();
     if (!step) throw new Error('script exhausted');
     if (step instanceof Error) throw step;
@@ -73,7 +73,7 @@ describe('ShopifyAdminClient', () => {
     expect(result.data).toEqual({ shop: { name: 'Demo' } });
     expect(calls[0]!.url).toBe('http://127.0.0.1:9/demo.myshopify.com/admin/api/2026-10/graphql.json');
     expect((calls[0]!.init.headers as Record<string, string>)['x-shopify-access-token']).toBe(TOKEN);
-    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({
       query: '{ shop { name } }',
       variables: { a: 1 },
     });
@@ -161,7 +161,7 @@ describe('ShopifyAdminClient', () => {
   it('times out a hung request and retries it', async () => {
     const hang = (init: RequestInit) =>
       new Promise<Response>((_, reject) =>
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
       );
     const { client, calls } = clientFor([hang, ok()], { requestTimeoutMs: 20 });
     const result = await client.query('q', {}, dataSchema);

@@ -181,7 +181,7 @@ describe('syncResource', () => {
       { ...node(2, '2026-01-01T00:00:02Z'), state: 'WEIRD' },
       node(3, '2026-01-01T00:00:03Z'),
     ];
-    const { graphql } = fakeShopify(nodes as ReturnType<typeof node>[]);
+    const { graphql } = fakeShopify(nodes);
     const { writer, written } = collectingWriter();
     const result = await syncResource({
       definition: customersResource,
