@@ -20,6 +20,8 @@ export interface FuzzTarget {
   readonly appSecret: string;
   readonly doc: DynamoDBDocumentClient;
   readonly customersTable: string;
+  /** Every resource table: a rejected request must write to none of them. */
+  readonly recordTables: readonly string[];
   readonly idempotencyTable: string;
 }
 
@@ -30,6 +32,11 @@ export const fuzzTargetOf = (bench: BenchRuntime, shopDomain: string): FuzzTarge
   appSecret: bench.simulator.appSecret,
   doc: bench.doc,
   customersTable: bench.runtime.tableNames.Customers,
+  recordTables: [
+    bench.runtime.tableNames.Customers,
+    bench.runtime.tableNames.Orders,
+    bench.runtime.tableNames.Products,
+  ],
   idempotencyTable: bench.runtime.tableNames.Idempotency,
 });
 
@@ -91,9 +98,20 @@ const POISON_ID_BASE = 7_900_000_000_000_000_000n;
 const probeIndex = (id: string): number | undefined =>
   /^\d+$/.test(id) && BigInt(id) >= POISON_ID_BASE ? Number(BigInt(id) - POISON_ID_BASE) : undefined;
 
-const topics = ['customers/create', 'customers/update', 'customers/delete'];
-const oddTopics = [
+const topics = [
+  'customers/create',
+  'customers/update',
+  'customers/delete',
   'orders/create',
+  'orders/updated',
+  'orders/delete',
+  'products/create',
+  'products/update',
+  'products/delete',
+];
+const oddTopics = [
+  'orders/edited',
+  'products/',
   'customers/merge',
   'CUSTOMERS_UPDATE',
   '',
@@ -101,6 +119,69 @@ const oddTopics = [
   '../etc',
   'x'.repeat(300),
 ];
+
+const fuzzText = (random: Random) =>
+  random.pick(['Ada', 'Zoë', '李', "O'Brien", '', 'a"b', '\u0000', '😀', 'x'.repeat(random.int(1, 200))]);
+
+const orderJson = (random: Random, id: bigint, updatedAt: string): string => {
+  const money = (amount: string) => ({ amount, currency_code: 'USD' });
+  const set = (amount: string) => ({ shop_money: money(amount), presentment_money: money(amount) });
+  const fields = JSON.stringify({
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${random.int(1000, 99999)}`,
+    email: random.chance(0.8) ? `f${random.int(1, 1e6)}@example.com` : null,
+    customer: null,
+    financial_status: random.pick(['paid', 'pending', 'refunded', null]),
+    fulfillment_status: random.pick([null, 'partial', 'fulfilled']),
+    currency: 'USD',
+    presentment_currency: 'USD',
+    total_price_set: set(random.pick(['10.00', '0.1', '99999999999999.99'])),
+    current_total_price_set: set('10.00'),
+    line_items: Array.from({ length: random.int(0, 3) }, (_, i) => ({
+      id: 13_000_000 + i,
+      title: fuzzText(random),
+      quantity: random.int(1, 5),
+      sku: null,
+      price_set: { shop_money: money('3.33') },
+      discount_allocations: [],
+    })),
+    tags: random.chance(0.5) ? fuzzText(random) : '',
+    note: random.chance(0.5) ? null : fuzzText(random),
+    processed_at: '2025-01-01T10:00:00-05:00',
+    created_at: '2025-01-01T10:00:00-05:00',
+    updated_at: updatedAt,
+  });
+  return `{"id":${id},${fields.slice(1)}`;
+};
+
+const productJson = (random: Random, id: bigint, updatedAt: string): string => {
+  const fields = JSON.stringify({
+    admin_graphql_api_id: `gid://shopify/Product/${id}`,
+    title: fuzzText(random),
+    handle: `p-${random.int(1, 1e6)}`,
+    vendor: random.chance(0.5) ? null : fuzzText(random),
+    product_type: '',
+    status: random.pick(['active', 'draft', 'archived']),
+    tags: fuzzText(random),
+    options: [{ name: 'Size', values: ['S', 'M'] }],
+    variants: [{ id: 45_000_001, title: 'S', sku: '', price: random.pick(['12.50', '0', '7']) }],
+    created_at: '2025-01-01T10:00:00-05:00',
+    updated_at: updatedAt,
+  });
+  return `{"id":${id},${fields.slice(1)}`;
+};
+
+/** A well-formed body for the topic (REST-shaped, ids as bare 64-bit numbers). */
+const bodyFor = (topic: string, random: Random, id: bigint, updatedAt: string): string => {
+  const [resource, event] = topic.split('/');
+  if (event === 'delete')
+    return resource === 'customers'
+      ? `{"id":${id},"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${id}"}`
+      : `{"id":${id}}`;
+  if (resource === 'orders') return orderJson(random, id, updatedAt);
+  if (resource === 'products') return productJson(random, id, updatedAt);
+  return customerJson(random, id, updatedAt);
+};
 
 const sign = (secret: string, body: Buffer) => createHmac('sha256', secret).update(body).digest('base64');
 
@@ -198,10 +279,7 @@ export function generateRequest(
   const id = good ? GOOD_ID_BASE + BigInt(random.int(0, 49)) : POISON_ID_BASE + BigInt(index);
   const updatedAt = new Date(Date.parse('2026-01-01T00:00:00Z') + index * 1000).toISOString();
   const topic = random.pick(topics);
-  const json =
-    topic === 'customers/delete'
-      ? `{"id":${id},"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${id}"}`
-      : customerJson(random, id, updatedAt);
+  const json = bodyFor(topic, random, id, updatedAt);
   const shop = intent === 'unknown-shop' ? `stranger-${random.int(1, 1e6)}.myshopify.com` : target.shopDomain;
   let body = Buffer.from(json, 'utf8');
   let headers = baseHeaders(shop, topic, webhookId);
@@ -420,9 +498,9 @@ export async function fuzzWebhooks(target: FuzzTarget, options: FuzzOptions): Pr
     byIntent,
     byStatus,
     violations,
-    poisonWrites: (await probeItems(target.doc, target.customersTable)).filter(
-      (index) => !mayWrite.has(index),
-    ).length,
+    poisonWrites: (await Promise.all(target.recordTables.map((table) => probeItems(target.doc, table))))
+      .flat()
+      .filter((index) => !mayWrite.has(index)).length,
     lenientAcceptances,
     idempotencyGrowth: (await countItems(target.doc, target.idempotencyTable)) - idempotencyBefore,
     acceptedDeliveries: acceptedDeliveries + (final.status === 200 ? 1 : 0),

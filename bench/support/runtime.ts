@@ -47,7 +47,7 @@ async function start(
     tablePrefix: `rt${randomUUID().slice(0, 8)}-`,
     // An empty demo shop rather than none: with none, the runtime's app-secret secret and the
     // simulator's signing secret differ (reported), and every delivery would fail its HMAC.
-    demoShop: { customers: 0, shopDomain: 'bench-demo.myshopify.com' },
+    demoShop: { customers: 0, orders: 0, products: 0, shopDomain: 'bench-demo.myshopify.com' },
     // Nothing runs on its own: the benchmarks and the chaos run trigger each piece themselves.
     syncEverySeconds: 1_000_000,
     healthCheckEverySeconds: 1_000_000,

@@ -23,7 +23,7 @@ describe('deployment config', () => {
       stage: 'dev',
       shopifyApiVersion: '2026-10',
       shopifyAdminUrlTemplate: 'https://{shop}/admin/api/{version}/graphql.json',
-      resources: ['customers'],
+      resources: ['customers', 'orders', 'products'],
       syncSchedule: 'rate(1 hour)',
       healthCheckSchedule: 'rate(1 day)',
       minSyncIntervalMinutes: 30,

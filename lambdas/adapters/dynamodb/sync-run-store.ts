@@ -220,8 +220,10 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
             ExpressionAttributeValues: values,
           }),
         );
+        return true;
       } catch (error) {
         if (!isConditionFailure(error)) throw error; // already terminal: the first outcome stands
+        return false;
       }
     },
   };

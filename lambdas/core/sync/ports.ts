@@ -30,7 +30,10 @@ export interface SyncRunRepository {
    * status `resumed`, checkpoint and counters kept. False if it is not such a run (any more).
    */
   reopen(integrationId: string, runId: string, exhaustedMessageId: string, now: string): Promise<boolean>;
-  /** Moves a non-terminal run to a terminal status; a terminal run is left as it is. */
+  /**
+   * Moves a non-terminal run to a terminal status; a terminal run is left as it is. True when this
+   * call finished it: of two copies of one run (an SQS redelivery racing the first), only one does.
+   */
   finish(
     integrationId: string,
     runId: string,
@@ -44,7 +47,7 @@ export interface SyncRunRepository {
       readonly exhaustedMessageId?: string;
       readonly healedBySync?: number;
     },
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 export type LeaseResult =

@@ -428,12 +428,15 @@ async function syncIntegration(
     }
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
-    await runs.finish(integrationId, runId, {
+    const finished = await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt,
       progress,
       healedBySync: totals.healedBySync,
     });
+    // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
+    // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
+    if (!finished) return { outcome: 'duplicate', runId };
     if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
     logger.info('Sync succeeded', {
       integrationId,

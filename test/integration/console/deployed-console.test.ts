@@ -82,7 +82,7 @@ describe('the console server for a deployed stack', () => {
       shopifySimulatorPort: 0,
       dynamoEndpoint: inject('dynamoEndpoint'),
       tablePrefix: `dc${randomUUID().slice(0, 8)}-`,
-      demoShop: { customers: 3 },
+      demoShop: { customers: 3, orders: 0, products: 0 },
       lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
       log: () => undefined,
     });

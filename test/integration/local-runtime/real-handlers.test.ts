@@ -18,7 +18,7 @@ beforeAll(async () => {
     shopifySimulatorPort: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `rh${randomUUID().slice(0, 8)}-`,
-    demoShop: { customers: 12 },
+    demoShop: { customers: 12, orders: 0, products: 0 },
     // A sync that fails once (a busy CI machine) is retried in seconds rather than 30 minutes.
     syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },

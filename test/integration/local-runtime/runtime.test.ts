@@ -89,7 +89,7 @@ beforeAll(async () => {
     shopifySimulatorPort: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `rt${randomUUID().slice(0, 8)}-`,
-    demoShop: { customers: 3 },
+    demoShop: { customers: 3, orders: 0, products: 0 },
     handlers,
     routes: testRoutes,
     syncEverySeconds: 1,
