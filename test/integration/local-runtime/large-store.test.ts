@@ -80,10 +80,10 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
         paginationLimitBehaviour: behaviour,
       });
       const expected = () => new Map(shop.customers().map((c) => [c.id, 'ACTIVE']));
-      const connected = await fetch(`${runtime.apiUrl}/integrations`, {
+      const connected = await fetch(`${runtime.apiUrl}/organizations/${organizationId}/integrations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ organizationId, shopDomain, accessToken: `shpat_${name}` }),
+        body: JSON.stringify({ shopDomain, accessToken: `shpat_${name}` }),
       });
       expect(connected.status).toBe(201);
       const { integration } = (await connected.json()) as { integration: { integrationId: string } };
@@ -111,9 +111,10 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
       // force: the initial sync finished moments ago; 409 while its reconcile still holds the lease.
       const requestSync = async () =>
         (
-          await fetch(`${runtime.apiUrl}/integrations/${integration.integrationId}/sync?force=true`, {
-            method: 'POST',
-          })
+          await fetch(
+            `${runtime.apiUrl}/organizations/${organizationId}/integrations/${integration.integrationId}/sync?force=true`,
+            { method: 'POST' },
+          )
         ).status;
       await expect.poll(requestSync, { timeout: 60_000, interval: 500 }).toBe(202);
       afterWebhooks.set(missed.id, 'ACTIVE');

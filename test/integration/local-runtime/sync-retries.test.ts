@@ -55,10 +55,10 @@ const connectStore = async (name: string, customers: number) => {
     seedCustomers: customers,
     plan: { restoreRate: 20_000, maximumAvailable: 40_000 },
   });
-  const response = await fetch(`${runtime.apiUrl}/integrations`, {
+  const response = await fetch(`${runtime.apiUrl}/organizations/org-${name}/integrations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organizationId: `org-${name}`, shopDomain, accessToken }),
+    body: JSON.stringify({ shopDomain, accessToken }),
   });
   expect(response.status).toBe(201);
   const { integration } = (await response.json()) as { integration: { integrationId: string } };
