@@ -426,6 +426,16 @@ async function syncIntegration(
         });
       }
     }
+    // Watermark and lease first, then the run's status: whoever reads `succeeded` finds the store
+    // recently synced and unlocked (a "sync now" right after is skipped, never refused as running).
+    const advanced = await state.completeSync(
+      integrationId,
+      runId,
+      startedAt,
+      resourceSyncState(integration, progress, startedAt),
+    );
+    if (!advanced)
+      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
     const finished = await runs.finish(integrationId, runId, {
@@ -463,14 +473,6 @@ async function syncIntegration(
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
     );
-    const advanced = await state.completeSync(
-      integrationId,
-      runId,
-      startedAt,
-      resourceSyncState(integration, progress, startedAt),
-    );
-    if (!advanced)
-      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     return { outcome: 'succeeded', runId, totals };
   } catch (error) {
     const summary = errorSummary(error);
