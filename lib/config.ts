@@ -128,6 +128,12 @@ export const configSchema = z
     webhooksSilentAfterHours: integer('expected an integer between 1 and 168', 1, 168).default(6),
     apiThrottleRateLimit: integer('expected a positive integer', 1).default(100),
     apiThrottleBurstLimit: integer('expected a positive integer', 1).default(200),
+    /**
+     * The public webhook route's own throttle, apart from the IAM routes' default above: room for
+     * Shopify's deliveries to many stores, while a flood of unsigned requests stops at this route.
+     */
+    webhookThrottleRateLimit: integer('expected a positive integer', 1).default(500),
+    webhookThrottleBurstLimit: integer('expected a positive integer', 1).default(1000),
   })
   .superRefine((config, ctx) => {
     // Only meaningful once the interval itself is valid (its own issue is already reported).

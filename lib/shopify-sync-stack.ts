@@ -85,6 +85,10 @@ export class ShopifySyncStack extends Stack {
     const ingestApi = new IngestApi(this, 'IngestApi', {
       lambdas,
       throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      webhookThrottle: {
+        rateLimit: config.webhookThrottleRateLimit,
+        burstLimit: config.webhookThrottleBurstLimit,
+      },
       accessLogRetention: config.logRetentionDays,
       accessLogRemovalPolicy: dataRemovalPolicy,
     });

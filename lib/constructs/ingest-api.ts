@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   type HttpRoute,
@@ -16,11 +17,22 @@ import { Construct } from 'constructs';
 import { type ApiRoute, type LambdaId, apiRoutes } from '../../lambdas/handlers/catalog.js';
 import type { LambdaFactory, LambdaSizing } from './lambda-function.js';
 
+export interface ThrottleLimits {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 export interface IngestApiProps {
   readonly lambdas: LambdaFactory;
   /** Defaults to the catalog's routes; a parameter so the construct can be tested on its own. */
   readonly routes?: readonly ApiRoute[];
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The stage default: every IAM-authorised route. */
+  readonly throttle: ThrottleLimits;
+  /**
+   * The public webhook route's own limits, so a flood of unsigned requests to it is throttled
+   * apart from the IAM routes' default.
+   */
+  readonly webhookThrottle: ThrottleLimits;
   readonly accessLogRetention: RetentionDays;
   readonly accessLogRemovalPolicy: RemovalPolicy;
 }
@@ -91,6 +103,19 @@ export class IngestApi extends Construct {
         ),
       },
     });
+    // The public webhook route gets its own limits as a route setting: a flood of unsigned
+    // requests there is throttled at that route, and the IAM routes keep the stage default.
+    // Honest limit: route and stage throttles are targets inside the account's per-Region limit,
+    // which every API of the account shares; a flood large enough to hit that can still 429 others.
+    const webhookRouteKey = `${webhookRoute.method} ${webhookRoute.path}`;
+    (this.stage.node.defaultChild as CfnStage).routeSettings = {
+      [webhookRouteKey]: {
+        ThrottlingRateLimit: props.webhookThrottle.rateLimit,
+        ThrottlingBurstLimit: props.webhookThrottle.burstLimit,
+        // A route setting replaces the default's, so the per-route metrics are restated here.
+        DetailedMetricsEnabled: true,
+      },
+    };
     this.url = this.api.apiEndpoint;
     this.webhookCallbackUrl = `${this.api.apiEndpoint}${webhookRoute.path}`;
 
@@ -119,6 +144,8 @@ export class IngestApi extends Construct {
         authorizer: route.auth === 'IAM' ? iamAuthorizer : undefined,
       }) as [HttpRoute];
       if (route.auth === 'HMAC') {
+        // The stage's route settings name this route, so CloudFormation must create it first.
+        this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:

@@ -40,7 +40,19 @@ describe('deployment config', () => {
       webhooksSilentAfterHours: 6,
       apiThrottleRateLimit: 100,
       apiThrottleBurstLimit: 200,
+      webhookThrottleRateLimit: 500,
+      webhookThrottleBurstLimit: 1000,
     });
+  });
+
+  it('rejects a webhook throttle that is not a positive integer, naming the key', () => {
+    expect(parseConfig({ webhookThrottleRateLimit: '50' }).webhookThrottleRateLimit).toBe(50);
+    expect(() => parseConfig({ webhookThrottleRateLimit: 0 })).toThrow(
+      /Invalid context "webhookThrottleRateLimit"/,
+    );
+    expect(() => parseConfig({ webhookThrottleBurstLimit: 'lots' })).toThrow(
+      /Invalid context "webhookThrottleBurstLimit"/,
+    );
   });
 
   it('selects the mirrored resources from a comma list or an array, and names a wrong one', () => {

@@ -429,6 +429,28 @@ describe('ingest API', () => {
     expect(JSON.parse(format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     expect(format).not.toMatch(/body/i);
   });
+
+  it('gives the public webhook route its own throttle, the IAM routes keep the stage default', () => {
+    const [[stageId, stage]] = ofType(resources, 'AWS::ApiGatewayV2::Stage') as [[string, Resources[string]]];
+    const webhookRoutes = apiRoutes.filter((route) => route.auth === 'HMAC');
+    const routeSettings = stage.Properties!.RouteSettings as Record<string, unknown>;
+    // Only the public route is set apart; every IAM route falls back to DefaultRouteSettings.
+    expect(Object.keys(routeSettings)).toEqual(webhookRoutes.map((r) => `${r.method} ${r.path}`));
+    expect(routeSettings['POST /webhooks/shopify']).toEqual({
+      ThrottlingRateLimit: 500,
+      ThrottlingBurstLimit: 1000,
+      DetailedMetricsEnabled: true,
+    });
+    expect(stage.Properties!.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    // CloudFormation rejects route settings for a route it has not created yet.
+    const webhookRouteId = ofType(resources, 'AWS::ApiGatewayV2::Route').find(
+      ([, route]) => route.Properties!.RouteKey === 'POST /webhooks/shopify',
+    )![0];
+    expect(resources[stageId]!.DependsOn).toContain(webhookRouteId);
+  });
 });
 
 // Monitoring (dashboard, alarms): test/infra/monitoring.test.ts

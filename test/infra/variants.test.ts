@@ -113,6 +113,7 @@ describe('the ingest API on its own', () => {
       lambdas: lambdas(),
       routes,
       throttle: { rateLimit: 10, burstLimit: 20 },
+      webhookThrottle: { rateLimit: 50, burstLimit: 100 },
       accessLogRetention: RetentionDays.ONE_WEEK,
       accessLogRemovalPolicy: RemovalPolicy.DESTROY,
     });
