@@ -79,6 +79,17 @@ const envelopeSchema = z.object({
  */
 const ESTIMATE_MARGIN_SECONDS = 0.05;
 
+/**
+ * The share of the bucket this client never plans to spend. The bucket is the store's, not ours:
+ * the webhook health check, connect's subscription mutations and an operator's call draw on it
+ * too. A sync that sized its pages to the whole bucket would keep it near zero and starve them
+ * into THROTTLED. Throughput is unchanged: a long sync is bound by the restore rate, not by the
+ * bucket's size.
+ */
+const RESERVED_BUCKET_SHARE = 0.1;
+
+const reserveOf = (status: ThrottleStatus) => status.maximumAvailable * RESERVED_BUCKET_SHARE;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -128,16 +139,16 @@ export class ShopifyAdminClient implements ShopifyGraphql {
   }
 
   /**
-   * What the next request can spend without waiting. Conservative: the status is timestamped when
-   * its response arrived (Shopify took it earlier, so it has restored more than we count), and a
-   * margin is held back.
+   * What the next request can spend without waiting and without touching the reserve left for the
+   * store's other consumers. Conservative: the status is timestamped when its response arrived
+   * (Shopify took it earlier, so it has restored more than we count), and a margin is held back.
    */
   availableNow(): BucketEstimate | undefined {
     const status = this.throttleStatus;
     if (!status) return undefined;
     const margin = status.restoreRate * ESTIMATE_MARGIN_SECONDS;
     return {
-      available: Math.max(0, Math.floor(status.currentlyAvailable - margin)),
+      available: Math.max(0, Math.floor(status.currentlyAvailable - reserveOf(status) - margin)),
       maximum: status.maximumAvailable,
     };
   }
@@ -233,7 +244,10 @@ export class ShopifyAdminClient implements ShopifyGraphql {
   async #waitForBucket(expectedCost: number, stats: MutableStats): Promise<void> {
     const bucket = this.throttleStatus;
     if (!bucket || expectedCost <= 0) return;
-    const needed = Math.min(expectedCost, bucket.maximumAvailable) - bucket.currentlyAvailable;
+    // Start only once the request can be paid with the reserve still left over (a request too big
+    // for that waits for a full bucket).
+    const target = Math.min(expectedCost + reserveOf(bucket), bucket.maximumAvailable);
+    const needed = target - bucket.currentlyAvailable;
     if (needed <= 0) return;
     await this.#throttleWait(Math.ceil((needed / bucket.restoreRate) * 1000), stats);
   }

@@ -80,47 +80,65 @@ describe('ShopifyAdminClient', () => {
     expect(result.stats.costUsed).toBe(10);
   });
 
-  it('waits only as long as the bucket needs to hold the next request', async () => {
-    // 100 points left, refilling at 50/s: a 400-point request needs (400 - 100) / 50 = 6 s.
-    const { client, sleeps } = clientFor([ok(cost(10, 100)), ok(cost(400, 0))]);
+  it('waits only as long as the bucket needs to hold the next request and the reserve', async () => {
+    // 100 points left of 2000, refilling at 50/s: a 400-point request waits for 400 + the 200-point
+    // reserve (10 %), (600 - 100) / 50 = 10 s.
+    const { client, sleeps } = clientFor([ok(cost(10, 100)), ok(cost(400, 200))]);
     await client.query('q', {}, dataSchema);
     const second = await client.query('q', {}, dataSchema, { expectedCost: 400 });
-    expect(sleeps).toEqual([6000]);
-    expect(second.stats).toMatchObject({ throttleWaits: 1, throttleWaitMs: 6000, throttledResponses: 0 });
+    expect(sleeps).toEqual([10_000]);
+    expect(second.stats).toMatchObject({ throttleWaits: 1, throttleWaitMs: 10_000, throttledResponses: 0 });
   });
 
-  it('estimates the bucket available now: none before a response, then refilled, capped, with a margin held back', async () => {
+  it('estimates the bucket available now: none before a response, then refilled, capped, with the reserve and a margin held back', async () => {
     const { client, advance } = clientFor([ok(cost(10, 100, 50, 400))]);
     expect(client.availableNow()).toBeUndefined();
     await client.query('q', {}, dataSchema);
-    // 100 reported, 50/s restore: 2.5 points held back (50 ms of restore).
-    expect(client.availableNow()).toEqual({ available: 97, maximum: 400 });
+    // 100 reported of 400, 50/s restore: the 40-point reserve (10 %) and 2.5 points of margin
+    // (50 ms of restore) held back.
+    expect(client.availableNow()).toEqual({ available: 57, maximum: 400 });
     advance(2000); // + 100
-    expect(client.availableNow()).toEqual({ available: 197, maximum: 400 });
-    advance(60_000); // far past full: never more than the bucket holds
-    expect(client.availableNow()).toEqual({ available: 397, maximum: 400 });
+    expect(client.availableNow()).toEqual({ available: 157, maximum: 400 });
+    advance(60_000); // far past full: never more than the bucket holds, less the reserve
+    expect(client.availableNow()).toEqual({ available: 357, maximum: 400 });
+  });
+
+  it('reports nothing available while the bucket is at or under the reserve', async () => {
+    const { client } = clientFor([ok(cost(10, 30, 50, 400))]);
+    await client.query('q', {}, dataSchema);
+    expect(client.availableNow()).toEqual({ available: 0, maximum: 400 });
   });
 
   it('does not wait when the bucket has refilled in the meantime', async () => {
     const { client, sleeps, advance } = clientFor([ok(cost(10, 100)), ok()]);
     await client.query('q', {}, dataSchema);
-    advance(10_000); // 100 + 10 s × 50/s = 600 ≥ 400
+    advance(10_000); // 100 + 10 s × 50/s = 600 ≥ 400 + the 200-point reserve
     await client.query('q', {}, dataSchema, { expectedCost: 400 });
     expect(sleeps).toEqual([]);
   });
 
-  it('scales to a large bucket: a 1000-point request on a 1000/s shop waits at most a second', async () => {
+  it('scales to a large bucket: a 1000-point request on an empty 1000/s shop waits for it and the reserve', async () => {
+    // (1000 + the 2000-point reserve of a 20,000 bucket) / 1000/s = 3 s.
     const { client, sleeps } = clientFor([ok(cost(10, 0, 1000, 20_000)), ok()]);
     await client.query('q', {}, dataSchema);
     await client.query('q', {}, dataSchema, { expectedCost: 1000 });
-    expect(sleeps).toEqual([1000]);
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it('a request larger than the bucket less the reserve waits for a full bucket, not forever', async () => {
+    // 1900 + 200 > 2000: wait for the full 2000, (2000 - 100) / 50 = 38 s.
+    const { client, sleeps } = clientFor([ok(cost(10, 100)), ok()]);
+    await client.query('q', {}, dataSchema);
+    await client.query('q', {}, dataSchema, { expectedCost: 1900 });
+    expect(sleeps).toEqual([38_000]);
   });
 
   it('on THROTTLED waits for the refill of the requested cost and retries', async () => {
     const { client, sleeps, calls } = clientFor([throttled(500, 300), ok()]);
     const result = await client.query('q', {}, dataSchema);
     expect(calls).toHaveLength(2);
-    expect(sleeps).toEqual([Math.ceil(((501 - 300) / 50) * 1000)]);
+    // The requested 500 (+1 for rounding) and the 200-point reserve, from 300 at 50/s.
+    expect(sleeps).toEqual([Math.ceil(((501 + 200 - 300) / 50) * 1000)]);
     expect(result.stats).toMatchObject({ throttledResponses: 1, throttleWaits: 1 });
   });
 
@@ -201,5 +219,86 @@ describe('ShopifyAdminClient', () => {
   it('rejects data of an unexpected shape', async () => {
     const { client } = clientFor([Response.json({ data: { shop: { name: 42 } } })]);
     await expect(client.query('q', {}, dataSchema)).rejects.toBeInstanceOf(ShopifyResponseError);
+  });
+});
+
+/**
+ * One store's leaky bucket shared by every client of that store, on a shared fake clock: each
+ * query's cost is its `cost` variable; a query the bucket cannot pay now is answered THROTTLED, in
+ * Shopify's shape (HTTP 200).
+ */
+function sharedStoreBucket(maximum: number, restoreRate: number) {
+  let now = 1_000_000;
+  let level = maximum;
+  let levelAt = now;
+  const answered: { cost: number; throttled: boolean }[] = [];
+  const refill = () => {
+    level = Math.min(maximum, level + (restoreRate * (now - levelAt)) / 1000);
+    levelAt = now;
+  };
+  const fetch = (async (_url: string | URL | Request, init?: RequestInit) => {
+    const { variables } = JSON.parse(init!.body as string) as { variables: { cost: number } };
+    refill();
+    const throttled = level < variables.cost;
+    if (!throttled) level -= variables.cost;
+    answered.push({ cost: variables.cost, throttled });
+    const extensions = {
+      cost: {
+        requestedQueryCost: variables.cost,
+        actualQueryCost: throttled ? null : variables.cost,
+        throttleStatus: { maximumAvailable: maximum, currentlyAvailable: level, restoreRate },
+      },
+    };
+    return throttled
+      ? Response.json({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }], extensions })
+      : Response.json({ data: { shop: { name: 'Demo' } }, extensions });
+  }) as typeof globalThis.fetch;
+  const client = () =>
+    new ShopifyAdminClient({
+      shopDomain: 'demo.myshopify.com',
+      accessToken: TOKEN,
+      apiVersion: '2026-10',
+      urlTemplate: 'http://127.0.0.1:9/{shop}/admin/api/{version}/graphql.json',
+      fetch,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+      random: () => 0.5,
+    });
+  return {
+    client,
+    answered,
+    level: () => {
+      refill();
+      return level;
+    },
+  };
+}
+
+describe('ShopifyAdminClient sharing a store with other consumers', () => {
+  it('a sync that sizes every page to what is affordable leaves the reserve, so another client is answered without THROTTLED', async () => {
+    const store = sharedStoreBucket(1000, 50);
+    const sync = store.client();
+    // The sync pages as the engine does: each page sized to what the bucket can pay for now.
+    await sync.query('q', { cost: 10 }, dataSchema, { expectedCost: 10 });
+    for (let page = 0; page < 5; page += 1) {
+      const affordable = Math.max(1, sync.availableNow()!.available);
+      await sync.query('q', { cost: affordable }, dataSchema, { expectedCost: affordable });
+    }
+    // Drained to the 100-point reserve (10 % of 1000), not below it and not far above it.
+    expect(store.level()).toBeGreaterThanOrEqual(100);
+    expect(store.level()).toBeLessThan(110);
+    expect(sync.availableNow()!.available).toBeLessThanOrEqual(10);
+
+    // The health check arrives with no bucket state of its own, at once.
+    const healthCheck = store.client();
+    const result = await healthCheck.query('q', { cost: 50 }, dataSchema, { expectedCost: 50 });
+    expect(result.data).toEqual({ shop: { name: 'Demo' } });
+    expect(result.stats).toMatchObject({ throttledResponses: 0, throttleWaits: 0 });
+
+    // And the sync's next page waits for the restore instead of racing the other client.
+    await sync.query('q', { cost: 300 }, dataSchema, { expectedCost: 300 });
+    expect(store.answered.filter((a) => a.throttled)).toEqual([]);
   });
 });
