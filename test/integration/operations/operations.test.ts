@@ -53,7 +53,10 @@ const post = (path: string, body?: unknown) =>
   });
 const shop = () => runtime.shopify.simulator!.shop(runtime.shopify.demoShop!.shopDomain);
 const connect = (accessToken: string) =>
-  post('/integrations', { organizationId, shopDomain: runtime.shopify.demoShop!.shopDomain, accessToken });
+  post(`/organizations/${organizationId}/integrations`, {
+    shopDomain: runtime.shopify.demoShop!.shopDomain,
+    accessToken,
+  });
 
 /** Events of one type, each checked against the documented detail schema. */
 const eventsOf = <T extends BackendEventType>(type: T) =>
@@ -64,7 +67,9 @@ const eventsOf = <T extends BackendEventType>(type: T) =>
 const logsWith = (message: string): LogEvent[] =>
   runtime.cloudWatch.logs.filter((l) => l.message === message);
 const runOf = async (runId: string) =>
-  (await (await api(`/integrations/${integrationId}/sync-runs/${runId}`)).json()) as {
+  (await (
+    await api(`/organizations/${organizationId}/integrations/${integrationId}/sync-runs/${runId}`)
+  ).json()) as {
     status: string;
     healedBySync?: number;
   };
@@ -106,7 +111,7 @@ describe('operations through the local runtime', () => {
     expect(connectLine).toMatchObject({
       function_name: 'local-api',
       function_request_id: expect.stringMatching(requestId),
-      route: 'POST /integrations',
+      route: 'POST /organizations/{organizationId}/integrations',
     });
     expect(connectLine!.function_request_id).not.toBe(succeeded!.function_request_id);
     expect(connectLine).not.toHaveProperty('messageId');
@@ -137,13 +142,17 @@ describe('operations through the local runtime', () => {
     const [customer] = shop().customers();
     shop().updateCustomer(customer!.id, { firstName: 'Healed' });
 
-    const started = await post(`/integrations/${integrationId}/sync?force=true`);
+    const started = await post(
+      `/organizations/${organizationId}/integrations/${integrationId}/sync?force=true`,
+    );
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
     await expect.poll(async () => (await runOf(runId)).status, { timeout: 30_000 }).toBe('succeeded');
 
     expect((await runOf(runId)).healedBySync).toBe(1);
-    const stored = (await (await api(`/integrations/${integrationId}`)).json()) as {
+    const stored = (await (
+      await api(`/organizations/${organizationId}/integrations/${integrationId}`)
+    ).json()) as {
       healedBySync?: number;
       lastHealedAt?: string;
     };
@@ -170,8 +179,11 @@ describe('operations through the local runtime', () => {
     await expect
       .poll(
         async () =>
-          ((await (await api(`/integrations/${integrationId}`)).json()) as { lastWebhookAt?: string })
-            .lastWebhookAt,
+          (
+            (await (await api(`/organizations/${organizationId}/integrations/${integrationId}`)).json()) as {
+              lastWebhookAt?: string;
+            }
+          ).lastWebhookAt,
       )
       .toBeDefined();
     await runtime.scheduler.fire('sync-schedule');
@@ -187,7 +199,10 @@ describe('operations through the local runtime', () => {
   });
 
   it('a wrong app secret: every delivery is a 401, counted as WebhookRejected, each line with its own request id', async () => {
-    const rejectedBefore = runtime.cloudWatch.sum('WebhookRejected');
+    const rejectedBefore = runtime.cloudWatch.sum('WebhookRejected', {
+      service: 'shopify-sync',
+      reason: 'invalid-signature',
+    });
     const rejectedTotalBefore = total('WebhookRejected');
     const body = JSON.stringify({ id: 1, updated_at: new Date().toISOString() });
     const signature = createHmac('sha256', 'not-the-app-secret').update(body).digest('base64');
@@ -209,12 +224,16 @@ describe('operations through the local runtime', () => {
       ),
     );
     expect(statuses).toEqual(Array(10).fill(401));
-    expect(runtime.cloudWatch.sum('WebhookRejected') - rejectedBefore).toBe(10);
+    // Each rejection is counted once per reason (the dashboard's breakdown) and once in total.
+    const perReason = { service: 'shopify-sync', reason: 'invalid-signature' };
+    expect(runtime.cloudWatch.sum('WebhookRejected', perReason) - rejectedBefore).toBe(10);
     // The WebhookRejectionRate alarm reads WebhookRejected with the `service` dimension alone (an
     // alarm cannot SEARCH across a `reason` dimension): a per-reason count must come on top of it.
     expect(total('WebhookRejected') - rejectedTotalBefore, 'WebhookRejected{service}').toBe(10);
 
-    const lines = runtime.cloudWatch.logs.filter((l) => String(l.webhookId).startsWith('forged-'));
+    const lines = runtime.cloudWatch.logs.filter(
+      (l) => l.message === 'webhook rejected' && String(l.webhookId).startsWith('forged-'),
+    );
     expect(lines).toHaveLength(10);
     // Concurrent invocations keep their own keys: each line names its own delivery.
     expect(new Set(lines.map((l) => l.webhookId)).size).toBe(10);
@@ -224,7 +243,9 @@ describe('operations through the local runtime', () => {
 
   it('a refused token: Integration Needs Attention once, IntegrationsNeedingAttention, then Integration Recovered on reconnect', async () => {
     shop().setAccessToken('shpat_rotated');
-    const started = await post(`/integrations/${integrationId}/sync?force=true`);
+    const started = await post(
+      `/organizations/${organizationId}/integrations/${integrationId}/sync?force=true`,
+    );
     const { runId } = (await started.json()) as { runId: string };
     await expect.poll(async () => (await runOf(runId)).status, { timeout: 30_000 }).toBe('failed');
 
@@ -269,16 +290,18 @@ describe('operations through the local runtime', () => {
       ]);
     // Every receive failed, the last one included: the SyncFailureRate alarm's numerator.
     await expect.poll(() => total('SyncAttemptFailed') - failedBefore, { timeout: 30_000 }).toBe(5);
-    const attemptLines = logsWith('Sync attempt failed; SQS will redeliver').filter(
-      (l) => l.integrationId === staleId,
-    );
+    // Four attempts retried soon, the fifth given up: each logged with the run's keys and the cause.
+    const attemptLines = [
+      ...logsWith('Sync attempt failed; retrying soon'),
+      ...logsWith('Sync attempt failed for the last time; the message goes to the DLQ'),
+    ].filter((l) => l.integrationId === staleId);
     expect(attemptLines).toHaveLength(5);
     for (const line of attemptLines) {
       expect(line).toMatchObject({
         runId: expect.any(String),
-        shopDomain: 'stale-store.myshopify.com',
         function_request_id: expect.stringMatching(requestId),
-        error: { name: expect.any(String), message: expect.any(String), stack: expect.any(String) },
+        receiveCount: expect.any(Number),
+        error: expect.stringContaining('InvalidCiphertextException'),
       });
     }
   });
