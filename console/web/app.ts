@@ -164,7 +164,7 @@ async function syncNow(row: Row): Promise<void> {
   row.syncButton.disabled = true;
   try {
     const answer = await call('requestSync', {
-      path: { integrationId: integration.integrationId },
+      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
       ...(row.force.checked && { query: { force: 'true' } }),
     });
     say(
@@ -184,7 +184,9 @@ async function checkWebhooks(row: Row): Promise<void> {
   const integration = row.integration!;
   row.checkButton.disabled = true;
   try {
-    const answer = await call('checkWebhooks', { path: { integrationId: integration.integrationId } });
+    const answer = await call('checkWebhooks', {
+      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
+    });
     const health = answer.body.webhookHealth;
     say(
       health?.healthy
@@ -204,7 +206,7 @@ async function disconnect(row: Row): Promise<void> {
   if (!window.confirm(`Disconnect ${integration.shopDomain}? Its mirrored data is kept.`)) return;
   try {
     const answer = await call('disconnectIntegration', {
-      path: { integrationId: integration.integrationId },
+      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
     });
     say(
       `Disconnected ${integration.shopDomain}; ${answer.body.webhookSubscriptionsRemoved} webhook subscription(s) removed.`,
@@ -218,7 +220,7 @@ async function disconnect(row: Row): Promise<void> {
 async function showHistory(integration: Integration): Promise<void> {
   try {
     const runs = await call('listSyncRuns', {
-      path: { integrationId: integration.integrationId },
+      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
       query: { limit: '25' },
     });
     const rows = byId<HTMLTableSectionElement>('history-rows');
@@ -409,8 +411,8 @@ async function connect(organizationId: string, form: HTMLFormElement): Promise<v
   button.disabled = true;
   try {
     const answer = await call('connectIntegration', {
+      path: { organizationId },
       body: {
-        organizationId,
         shopDomain: text('shopDomain'),
         accessToken: text('accessToken'),
         ...(text('webhookSecret') && { webhookSecret: text('webhookSecret') }),
@@ -436,7 +438,7 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
   await Promise.all(
     body.items.map(async (integration) => {
       const runs = await call('listSyncRuns', {
-        path: { integrationId: integration.integrationId },
+        path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
         query: { limit: '1' },
       });
       const run = runs.body.items[0];
@@ -450,7 +452,9 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
       ) {
         // Asked beside the refresh, never in its way: a throttled store must not freeze live progress.
         countsAsked.add(key);
-        call('getShopCounts', { path: { integrationId: integration.integrationId } })
+        call('getShopCounts', {
+          path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
+        })
           .then((counts) => shopCounts.set(key, counts.body.counts))
           .catch(() => countsAsked.delete(key));
       }

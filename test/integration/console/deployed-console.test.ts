@@ -151,7 +151,7 @@ describe('the console server for a deployed stack', () => {
   it('relays API errors with their status and code', async () => {
     const answer = await callApi(await tokenOf(), {
       operation: 'getIntegration',
-      input: { path: { integrationId: 'int_missing' } },
+      input: { path: { organizationId: 'org-console', integrationId: 'int_missing' } },
     });
     expect(await answer.json()).toMatchObject({ status: 404, error: { code: 'NOT_FOUND' } });
   });
