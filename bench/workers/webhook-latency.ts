@@ -14,6 +14,7 @@ import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.
 import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
+import { createWebhookActivityStore } from '../../lambdas/adapters/dynamodb/webhook-activity-store.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createBenchTables, percentile } from '../support/environment.js';
 
@@ -74,6 +75,8 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
       ),
     ),
     processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
+    // As deployed: each verified delivery may note lastWebhookAt on the integration.
+    activity: createWebhookActivityStore(tables.doc, tables.names.Integrations),
   });
   const bare = async (event: APIGatewayProxyEventV2) => {
     const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };
