@@ -13,6 +13,7 @@ import { webhookFuzz } from './figures/fuzz.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
+import { coldStart } from './figures/cold-start.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 import type { Figure } from './support/figure.js';
 import { renderTable } from './support/table.js';
@@ -55,7 +56,8 @@ try {
     if (wanted('P2')) figures.push(throughput.figure);
     if (wanted('P5')) figures.push(await syncMemory(context, throughput.sync));
   }
-  if (wanted('P4')) figures.push(await webhookPath(root, dynamo.endpoint, quick));
+  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);
     try {
