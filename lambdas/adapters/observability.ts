@@ -10,8 +10,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ShopifyGraphql } from '../core/shopify-graphql.js';
@@ -25,8 +23,19 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ShopifySync',
 });
 
-/** Off unless the stack deploys with `-c tracing=true` (POWERTOOLS_TRACE_ENABLED) and runs in Lambda. */
-export const tracer = new Tracer({ serviceName });
+/**
+ * Off unless the stack deploys with `-c tracing=true` (POWERTOOLS_TRACE_ENABLED=true) and runs in
+ * Lambda. Only then is the Tracer loaded at all: the X-Ray SDK under it costs ~40 ms of every
+ * cold start to evaluate and, once loaded, installs an async hook (cls-hooked) that taxes every
+ * promise of every invocation, traced or not.
+ */
+const tracing =
+  process.env.POWERTOOLS_TRACE_ENABLED === 'true'
+    ? await import('./tracing.js').then((m) => m.tracing(serviceName))
+    : undefined;
+
+/** The Tracer when tracing is on (for annotations); undefined otherwise. */
+export const tracer = tracing?.tracer;
 
 export { MetricUnit };
 
@@ -56,20 +65,19 @@ const flushStoredMetrics = (): middy.MiddlewareObj<unknown, unknown, Error, Cont
 export const lambdaHandler = <TEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
 ) =>
-  middy(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  (tracing ? middy(handler).use(tracing.middleware()) : middy(handler))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(flushStoredMetrics());
 
 /** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
 
 /**
  * A Shopify GraphQL port whose every call (throttle waits and retries included) is one X-Ray
  * subsegment, annotated with the points Shopify charged, so a slow sync shows where time went.
  */
 export const tracedGraphql = (graphql: ShopifyGraphql, operation: string): ShopifyGraphql => {
-  if (!tracer.isTracingEnabled()) return graphql;
+  if (!tracer?.isTracingEnabled()) return graphql;
   return {
     ...(graphql.availableNow && { availableNow: () => graphql.availableNow!() }),
     async query(document, variables, dataSchema, options) {
