@@ -10,7 +10,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ShopifyGraphql } from '../core/shopify-graphql.js';
@@ -41,6 +40,24 @@ export const tracer = tracing?.tracer;
 export { MetricUnit };
 
 /**
+ * Flushes what an invocation stored, even when the handler throws. Unlike Powertools' `logMetrics`
+ * it publishes only when something is stored: an API read stores nothing, and handlers that flush
+ * themselves (the webhook flushes in its `finally`) leave nothing, so `logMetrics` would log a
+ * "No application metrics to publish" warning on nearly every invocation — noise in the logs that
+ * operators search, and a log write on the webhook's hot path.
+ */
+const flushStoredMetrics = (): middy.MiddlewareObj<unknown, unknown, Error, Context> => {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return {
+    before: (request) => metrics.captureColdStartMetric(request.context.functionName),
+    after: flush,
+    onError: flush,
+  };
+};
+
+/**
  * Every handler's entry point: the request id, function name and cold-start flag on every log line
  * (and the keys a unit of work appended taken off after the invocation), a `ColdStart` metric,
  * stored metrics flushed even when the handler throws, and the invocation traced.
@@ -50,7 +67,7 @@ export const lambdaHandler = <TEvent, TResult>(
 ) =>
   (tracing ? middy(handler).use(tracing.middleware()) : middy(handler))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+    .use(flushStoredMetrics());
 
 /** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */
 export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
