@@ -585,7 +585,6 @@ describe('reconcile safety', () => {
         // The webhook's delete lands between the reconcile's lookup and its own write.
         writes: {
           ...world.customerStore,
-          upsertMany: (records) => world.customerStore.upsertMany(records),
           markDeleted: async (...args) => {
             expect((await send(deleteWebhook)).status).toBe(200);
             return world.customerStore.markDeleted(...args);
