@@ -543,7 +543,11 @@ export class SimulatedShop {
    * customer may already be deleted from the store (as with a real redact, days later), so the
    * id is all that is required.
    */
-  requestCompliance(topic: ComplianceTopic, customerId?: string): void {
+  /**
+   * Sends a privacy webhook. A customer's requests list their orders (`orders_to_redact`,
+   * `orders_requested`) as Shopify does: every order of the customer unless `orderIds` names them.
+   */
+  requestCompliance(topic: ComplianceTopic, customerId?: string, orderIds?: readonly string[]): void {
     if (!this.complianceUri) throw new Error(`No compliance URI set for ${this.domain}`);
     const customer = customerId === undefined ? undefined : this.customerMap.get(customerId);
     const body = compliancePayload(topic, {
@@ -551,6 +555,11 @@ export class SimulatedShop {
       shopDomain: this.domain,
       ...(customerId !== undefined && {
         customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+        orderIds:
+          orderIds ??
+          this.orders()
+            .filter((order) => order.customerId === customerId)
+            .map((order) => order.id),
       }),
       dataRequestId: String(this.nextDataRequestId++),
     });
