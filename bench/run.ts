@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,...]
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P3,PagedVsBulk,...]
  *
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
+import { bulkSyncThroughput, pagedVsBulk } from './figures/large-store.js';
+import { pipelineWithLatency } from './figures/latency.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
@@ -55,6 +57,9 @@ try {
     if (wanted('P2')) figures.push(throughput.figure);
     if (wanted('P5')) figures.push(await syncMemory(context, throughput.sync));
   }
+  if (wanted('P2L')) figures.push(await pipelineWithLatency(context));
+  if (wanted('P3')) figures.push(await bulkSyncThroughput(context));
+  if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
   if (wanted('P4')) figures.push(await webhookPath(root, dynamo.endpoint, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);

@@ -5,7 +5,10 @@ import type { SyncJob, SyncJobResult } from '../workers/sync-process.js';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Runs a TypeScript file of bench/ in a fresh Node process (tsx loader) and parses its last stdout line. */
+/**
+ * Runs a TypeScript file of bench/ in a fresh Node process (tsx loader) and parses its last stdout
+ * line. With BENCH_CPU_PROF=<dir> each child writes a V8 CPU profile there (node --cpu-prof).
+ */
 export function runBenchProcess<T>(
   relativeFile: string,
   argument: unknown,
@@ -14,7 +17,15 @@ export function runBenchProcess<T>(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(benchDir, relativeFile), JSON.stringify(argument)],
+      [
+        ...(process.env['BENCH_CPU_PROF']
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']]
+          : []),
+        '--import',
+        'tsx',
+        path.join(benchDir, relativeFile),
+        JSON.stringify(argument),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...env },
@@ -40,3 +51,34 @@ export function runBenchProcess<T>(
 
 export const runSyncJob = (job: SyncJob): Promise<SyncJobResult> =>
   runBenchProcess<SyncJobResult>('workers/sync-process.ts', job);
+
+export interface BenchService<T> {
+  readonly ready: T;
+  stop(): void;
+}
+
+/** Starts a long-running TypeScript file of bench/ and waits for the JSON line it prints when ready. */
+export function startBenchService<T>(relativeFile: string, argument: unknown): Promise<BenchService<T>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(benchDir, relativeFile), JSON.stringify(argument)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${relativeFile} exited ${code}:\n${stderr}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const newline = stdout.indexOf('\n');
+      if (newline === -1) return;
+      try {
+        resolve({ ready: JSON.parse(stdout.slice(0, newline)) as T, stop: () => child.kill('SIGTERM') });
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}

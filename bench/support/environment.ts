@@ -16,6 +16,7 @@ export interface BenchTables {
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly names: TableNames;
+  readonly prefix: string;
   drop(): Promise<void>;
 }
 
@@ -30,13 +31,32 @@ export const localDynamoClient = (endpoint: string): DynamoDBClient =>
 /** A fresh set of tables (own prefix) on the given DynamoDB Local. */
 export async function createBenchTables(endpoint: string, label = 'bench'): Promise<BenchTables> {
   const client = localDynamoClient(endpoint);
-  const names = tableNamesWithPrefix(`${label}${randomUUID().slice(0, 8)}-`);
+  const prefix = `${label}${randomUUID().slice(0, 8)}-`;
+  const names = tableNamesWithPrefix(prefix);
   await createTables(client, names);
   return {
     endpoint,
     client,
     doc: createDocumentClient(client),
     names,
+    prefix,
+    async drop() {
+      await deleteTables(client, names);
+      client.destroy();
+    },
+  };
+}
+
+/** The tables another process created with `createBenchTables` (to compare, then drop them). */
+export function openBenchTables(endpoint: string, prefix: string): BenchTables {
+  const client = localDynamoClient(endpoint);
+  const names = tableNamesWithPrefix(prefix);
+  return {
+    endpoint,
+    client,
+    doc: createDocumentClient(client),
+    names,
+    prefix,
     async drop() {
       await deleteTables(client, names);
       client.destroy();

@@ -4,10 +4,14 @@
  * result line on stdout.
  *
  * Workloads:
- *   sync        the real pipeline: runSync + ShopifyAdminClient + DynamoDB adapters
+ *   sync        the real pipeline: runSync + ShopifyAdminClient + DynamoDB adapters (`bulk`: the
+ *               bulk strategy, JSONL streamed over HTTP, instead of pages)
  *   naive       back-to-back requests, fixed 1 s wait on THROTTLED, same writes
- *   ceiling     fetch everything first (untimed), then bare conditional PutItems at `concurrency`
+ *   ceiling     fetch everything first (untimed; pages, or the JSONL of one bulk operation with
+ *               `bulk`), then bare conditional PutItems at `concurrency`
  *   sequential  fetch first (untimed), then a seed-like loop awaiting each conditional PutItem
+ *   storeWrites fetch first (untimed), then the sync's own writes without the sync: the record
+ *               store's upsertMany, one page (`pageSize`) at a time, the pool drained at each end
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -21,21 +25,31 @@ import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
+import { isRunning, pollBulkOperation, startBulkOperation } from '../../lambdas/core/bulk/operations.js';
+import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
+import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
+import { customersBulkQuery } from '../../lambdas/shopify/queries/customers.js';
 import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
 export const syncJobSchema = z.object({
-  workload: z.enum(['sync', 'naive', 'ceiling', 'sequential']),
+  workload: z.enum(['sync', 'naive', 'ceiling', 'sequential', 'storeWrites']),
   dynamoEndpoint: z.string(),
   adminUrlTemplate: z.string(),
   shopDomain: z.string(),
   accessToken: z.string(),
   apiVersion: z.string().default('2026-10'),
   concurrency: z.number().int().positive().default(defaultSyncConfig.writeConcurrency),
-  /** naive: the page size it always asks for. */
+  /** naive: the page size it always asks for; storeWrites: records per upsertMany. */
   pageSize: z.number().int().positive().default(250),
   /** ceiling / sequential: write at most this many records (timed part). */
   limit: z.number().int().positive().optional(),
+  /** sync: the bulk strategy (threshold 0); ceiling: records read from one bulk operation's JSONL. */
+  bulk: z.boolean().default(false),
+  /** sync: the listing limit the engine assumes (the simulator's is set on the shop). */
+  listingLimit: z.number().int().positive().optional(),
+  /** Leave the tables for the parent to compare with the store (it drops them). */
+  keepTables: z.boolean().default(false),
 });
 export type SyncJob = z.input<typeof syncJobSchema>;
 
@@ -47,7 +61,43 @@ export interface SyncJobResult {
   readonly throttled: number;
   readonly requests: number;
   readonly maxRssKiB: number;
+  /** CPU time of this process during the timed part (user + system). */
+  readonly cpuMs?: number;
+  /** sync: where the time went (ms, summed over calls; writes overlap the fetch ahead). */
+  readonly phases?: SyncPhases;
+  /** keepTables: what the parent needs to compare the mirror and drop the tables. */
+  readonly tables?: { readonly prefix: string; readonly customers: string; readonly owner: Owner };
 }
+
+export interface SyncPhases {
+  /** GraphQL round trips (pages, nested pages, bulk start and polls), in the child's view. */
+  readonly graphqlMs: number;
+  readonly graphqlCalls: number;
+  /** upsertMany of a page (or a bulk batch), from the first write to the pool's drain. */
+  readonly writeMs: number;
+  readonly writeCalls: number;
+  /** Checkpoint saves (SyncRuns UpdateItem). */
+  readonly checkpointMs: number;
+  /** Lease renewals after each checkpoint (Integrations UpdateItem). */
+  readonly leaseMs: number;
+  readonly saves: number;
+  /** bulk: from the request for the JSONL to its last line written. */
+  readonly bulkStreamMs?: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+}
+
+/** `fn`, reporting the duration of each call to `add`. */
+const timed =
+  <A extends unknown[], R>(fn: (...args: A) => Promise<R>, add: (ms: number) => void) =>
+  async (...args: A): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      add(performance.now() - started);
+    }
+  };
 
 const connectionSchema = z.object({
   customers: z.object({
@@ -73,83 +123,175 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
       urlTemplate: job.adminUrlTemplate,
     });
 
-  let result: Omit<SyncJobResult, 'maxRssKiB' | 'workload'>;
+  let result: Omit<SyncJobResult, 'maxRssKiB' | 'workload' | 'tables'>;
   if (job.workload === 'sync') {
-    const integrations = createIntegrationStore(tables.doc, names.Integrations);
-    const now = new Date().toISOString();
-    await integrations.put({
-      integrationId,
-      organizationId,
-      shopDomain: job.shopDomain,
-      status: 'ACTIVE',
-      encryptedAccessToken: 'bench-token',
-      createdAt: now,
-      updatedAt: now,
-    });
-    let requests = 0;
-    const runs = createSyncRunStore(tables.doc, names.SyncRuns);
-    onStart();
-    const started = performance.now();
-    const outcome = await runSync(
-      {
-        message: { integrationId, trigger: 'manual' },
-        messageId: randomUUID(),
-        sentAt: Date.now(),
-        receiveCount: 1,
-        shouldPause: () => false,
-      },
-      {
-        integrations,
-        runs,
-        state: createSyncStateStore(tables.doc, names.Integrations),
-        queue: { send: async (messages) => ({ sent: messages.length, failed: [] }) },
-        // KMS is not part of the measured path: the token is handed over as is.
-        tokens: { decrypt: async () => job.accessToken },
-        graphqlFor: () => {
-          const inner = client();
-          return {
-            query: (...args: Parameters<ShopifyAdminClient['query']>) => {
-              requests += 1;
-              return inner.query(...args);
-            },
-            // The production client's bucket estimate: the engine sizes pages from it.
-            availableNow: () => inner.availableNow(),
-          } as ShopifyAdminClient;
-        },
-        resources: [syncedResource(customersResource, customers)],
-        now: Date.now,
-        logger: silentLogger,
-        config: { ...defaultSyncConfig, writeConcurrency: job.concurrency },
-      },
-    );
-    const elapsedMs = performance.now() - started;
-    if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
-    const run = await runs.get(integrationId, outcome.runId);
-    result = {
-      customers: run?.resources?.['customers']?.seen ?? 0,
-      elapsedMs,
-      costUsed: run?.calls?.shopifyCostUsed ?? 0,
-      throttled: run?.calls?.throttledResponses ?? 0,
-      requests,
-    };
+    result = await measuredSync(job, tables, owner, customers, client, onStart);
   } else if (job.workload === 'naive') {
     result = await naiveSync(job, owner, customers, onStart);
   } else {
-    const records = await fetchAll(client(), owner);
+    const records = job.bulk ? await fetchAllInBulk(client(), owner) : await fetchAll(client(), owner);
     const batch = records.slice(0, job.limit ?? records.length);
     onStart();
+    const cpu = process.cpuUsage();
     const started = performance.now();
-    await putAll(tables.doc, names.Customers, batch, job.workload === 'ceiling' ? job.concurrency : 1);
+    if (job.workload === 'storeWrites') {
+      for (let at = 0; at < batch.length; at += job.pageSize)
+        await customers.upsertMany(batch.slice(at, at + job.pageSize), { concurrency: job.concurrency });
+    } else {
+      await putAll(tables.doc, names.Customers, batch, job.workload === 'ceiling' ? job.concurrency : 1);
+    }
+    const elapsedMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     result = {
       customers: batch.length,
-      elapsedMs: performance.now() - started,
+      elapsedMs,
       costUsed: 0,
       throttled: 0,
       requests: 0,
+      cpuMs: (used.user + used.system) / 1000,
     };
   }
-  await tables.drop();
-  return { workload: job.workload, ...result, maxRssKiB: process.resourceUsage().maxRSS };
+  if (!job.keepTables) await tables.drop();
+  return {
+    workload: job.workload,
+    ...result,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    ...(job.keepTables && {
+      tables: { prefix: tables.prefix, customers: names.Customers, owner },
+    }),
+  };
+}
+
+/** The real pipeline (paged or bulk), with the time of each kind of round trip recorded. */
+async function measuredSync(
+  job: z.infer<typeof syncJobSchema>,
+  tables: BenchTables,
+  owner: Owner,
+  customers: ReturnType<typeof createRecordStore>,
+  client: () => ShopifyAdminClient,
+  onStart: () => void,
+): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload' | 'tables'>> {
+  const { names } = tables;
+  const { organizationId, integrationId } = owner;
+  const integrations = createIntegrationStore(tables.doc, names.Integrations);
+  const now = new Date().toISOString();
+  await integrations.put({
+    integrationId,
+    organizationId,
+    shopDomain: job.shopDomain,
+    status: 'ACTIVE',
+    encryptedAccessToken: 'bench-token',
+    createdAt: now,
+    updatedAt: now,
+  });
+  let requests = 0;
+  const phases = {
+    graphqlMs: 0,
+    graphqlCalls: 0,
+    writeMs: 0,
+    writeCalls: 0,
+    checkpointMs: 0,
+    leaseMs: 0,
+    saves: 0,
+  };
+  let bulkStreamMs: number | undefined;
+  const runStore = createSyncRunStore(tables.doc, names.SyncRuns);
+  const runs = {
+    ...runStore,
+    saveProgress: timed(runStore.saveProgress.bind(runStore), (ms) => {
+      phases.checkpointMs += ms;
+      phases.saves += 1;
+    }),
+  };
+  const stateStore = createSyncStateStore(tables.doc, names.Integrations);
+  const state = {
+    ...stateStore,
+    renewLease: timed(stateStore.renewLease.bind(stateStore), (ms) => (phases.leaseMs += ms)),
+  };
+  const writer = {
+    ...customers,
+    upsertMany: timed(customers.upsertMany.bind(customers), (ms) => {
+      phases.writeMs += ms;
+      phases.writeCalls += 1;
+    }),
+  };
+  const reader = createJsonlReader();
+  const bulkResults: BulkResultReader = {
+    async *lines(url, fromLine) {
+      const started = performance.now();
+      try {
+        yield* reader.lines(url, fromLine);
+      } finally {
+        bulkStreamMs = (bulkStreamMs ?? 0) + performance.now() - started;
+      }
+    },
+  };
+  onStart();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const outcome = await runSync(
+    {
+      message: { integrationId, trigger: 'manual' },
+      messageId: randomUUID(),
+      sentAt: Date.now(),
+      receiveCount: 1,
+      shouldPause: () => false,
+    },
+    {
+      integrations,
+      runs,
+      state,
+      queue: { send: async (messages) => ({ sent: messages.length, failed: [] }) },
+      // KMS is not part of the measured path: the token is handed over as is.
+      tokens: { decrypt: async () => job.accessToken },
+      graphqlFor: () => {
+        const inner = client();
+        return {
+          query: timed(
+            (...args: Parameters<ShopifyAdminClient['query']>) => {
+              requests += 1;
+              return inner.query(...args);
+            },
+            (ms) => {
+              phases.graphqlMs += ms;
+              phases.graphqlCalls += 1;
+            },
+          ),
+          // The production client's bucket estimate: the engine sizes pages from it.
+          availableNow: () => inner.availableNow(),
+        } as ShopifyAdminClient;
+      },
+      resources: [syncedResource(customersResource, writer)],
+      now: Date.now,
+      logger: silentLogger,
+      config: {
+        ...defaultSyncConfig,
+        writeConcurrency: job.concurrency,
+        ...(job.listingLimit !== undefined && { maxObjectsPerQuery: job.listingLimit }),
+        // Bulk whenever asked (any store size), never otherwise.
+        bulkThreshold: job.bulk ? 0 : Number.MAX_SAFE_INTEGER,
+      },
+      ...(job.bulk && { bulkResults, bulkPollDelayMs: 25 }),
+    },
+  );
+  const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
+  const run = await runs.get(integrationId, outcome.runId);
+  return {
+    customers: run?.resources?.['customers']?.seen ?? 0,
+    elapsedMs,
+    costUsed: run?.calls?.shopifyCostUsed ?? 0,
+    throttled: run?.calls?.throttledResponses ?? 0,
+    requests,
+    cpuMs: (used.user + used.system) / 1000,
+    phases: {
+      ...phases,
+      ...(bulkStreamMs !== undefined && { bulkStreamMs }),
+      cpuUserMs: used.user / 1000,
+      cpuSystemMs: used.system / 1000,
+    },
+  };
 }
 
 export type Owner = { organizationId: string; integrationId: string; shopDomain: string };
@@ -166,7 +308,7 @@ async function naiveSync(
   owner: Owner,
   customers: ReturnType<typeof createRecordStore>,
   onStart: () => void,
-): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload'>> {
+): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload' | 'tables'>> {
   const url = job.adminUrlTemplate.replace('{shop}', job.shopDomain).replace('{version}', job.apiVersion);
   let after: string | null = null;
   let count = 0;
@@ -236,6 +378,25 @@ export async function fetchAll(client: ShopifyAdminClient, owner: Owner): Promis
     } else {
       after = data.customers.pageInfo.endCursor;
     }
+  }
+}
+
+/** Every customer of the shop as canonical records, from the JSONL of one bulk operation. */
+async function fetchAllInBulk(client: ShopifyAdminClient, owner: Owner): Promise<CustomerRecord[]> {
+  const { started } = await startBulkOperation(client, customersBulkQuery);
+  if (started === 'busy') throw new Error('a bulk operation of this shop is already running');
+  for (;;) {
+    const { operation } = await pollBulkOperation(client, started.id);
+    if (!operation) throw new Error(`bulk operation ${started.id} vanished`);
+    if (!isRunning(operation.status)) {
+      if (operation.status !== 'COMPLETED') throw new Error(`bulk operation ended ${operation.status}`);
+      const records: CustomerRecord[] = [];
+      if (operation.url === null) return records;
+      for await (const line of createJsonlReader().lines(operation.url, 0))
+        records.push(...toRecords([JSON.parse(line)], owner));
+      return records;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * P2L: P2 with a realistic DynamoDB round trip. DynamoDB Local answers in about a millisecond
+ * and shares two cores with everything else, which hides what concurrent writes buy in AWS. Here
+ * every request to it goes through a local proxy (its own process) that holds each request for
+ * `delayMs`, like an in-region round trip; the ceiling, the seed-like sequential loop and the
+ * pipeline are all measured through the same proxy, in the same run.
+ */
+import { runSyncJob, startBenchService } from '../support/child.js';
+import { progress } from '../support/environment.js';
+import { type Figure, fixed, rate } from '../support/figure.js';
+import { newShop, type SyncBenchContext } from './sync-figures.js';
+
+export const PROXY_DELAY_MS = 5;
+
+export async function pipelineWithLatency(context: SyncBenchContext): Promise<Figure> {
+  const customers = context.quick ? 1000 : 10_000;
+  const sequentialLimit = context.quick ? 200 : 500;
+  const proxy = await startBenchService<{ port: number }>('workers/latency-proxy.ts', {
+    target: context.dynamoEndpoint,
+    delayMs: PROXY_DELAY_MS,
+  });
+  try {
+    const dynamoEndpoint = `http://127.0.0.1:${proxy.ready.port}`;
+    const { job: shopJob } = newShop(context, customers);
+    const job = { ...shopJob, dynamoEndpoint };
+    progress(`P2L pipeline: sync of ${customers} customers, DynamoDB behind a +${PROXY_DELAY_MS} ms proxy`);
+    const sync = await runSyncJob({ ...job, workload: 'sync' });
+    progress(
+      `P2L ceiling: bare conditional PutItems of the same ${customers} records through the proxy, concurrency 16`,
+    );
+    const ceiling = await runSyncJob({ ...job, workload: 'ceiling' });
+    progress(`P2L sequential: seed-like loop through the proxy, first ${sequentialLimit} records`);
+    const sequential = await runSyncJob({ ...job, workload: 'sequential', limit: sequentialLimit });
+    const [syncRate, ceilingRate, sequentialRate] = [sync, ceiling, sequential].map((r) =>
+      rate(r.customers, r.elapsedMs),
+    ) as [number, number, number];
+    const ofCeiling = syncRate / ceilingRate;
+    const overSequential = syncRate / sequentialRate;
+    return {
+      id: 'P2L',
+      title: `pipeline throughput, DynamoDB round trip +${PROXY_DELAY_MS} ms (local proxy)`,
+      measured: `${fixed(syncRate)} customers/s (${customers}); ${fixed(ofCeiling, 2)} of ceiling, ${fixed(overSequential, 1)}x sequential`,
+      baseline: `through the same proxy: ceiling ${fixed(ceilingRate)}/s; sequential ${fixed(sequentialRate)}/s (${fixed(1000 / sequentialRate, 1)} ms a write)`,
+      target: '>= 0.8 of ceiling, >= 5x sequential',
+      pass: ofCeiling >= 0.8 && overSequential >= 5 && sync.customers >= customers,
+      data: {
+        customers,
+        delayMs: PROXY_DELAY_MS,
+        sync,
+        ceiling,
+        sequential,
+        syncRate,
+        ceilingRate,
+        sequentialRate,
+        ofCeiling,
+        overSequential,
+      },
+    };
+  } finally {
+    proxy.stop();
+  }
+}
