@@ -9,10 +9,11 @@
  */
 import type { SimulatedShop } from '../../local/shopify-simulator/index.js';
 import { standardPlan } from '../../local/shopify-simulator/index.js';
-import { runSyncJob } from '../support/child.js';
+import { runBenchProcess, runSyncJob } from '../support/child.js';
 import { openBenchTables, progress } from '../support/environment.js';
 import { type Figure, fixed, rate } from '../support/figure.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
+import type { LargeStoreJob, LargeStoreResult } from '../workers/large-store-runtime.js';
 import type { SyncJobResult } from '../workers/sync-process.js';
 import { newShop, type SyncBenchContext, unthrottled } from './sync-figures.js';
 
@@ -181,5 +182,47 @@ export async function pagedVsBulk(context: SyncBenchContext): Promise<Figure> {
         bulk: bulkMirror.byClass,
       },
     },
+  };
+}
+
+/**
+ * The full-size walkthrough of test/integration/local-runtime/large-store.test.ts: initial sync,
+ * webhooks, manual sync through the local runtime, for each listing-limit behaviour.
+ */
+export async function largeStoreWalkthrough(context: SyncBenchContext): Promise<Figure> {
+  const customers = context.quick ? 1_200 : 30_000;
+  const limit = context.quick ? 1_000 : 25_000;
+  const results: LargeStoreResult[] = [];
+  for (const behaviour of ['error', 'silentStop'] as const) {
+    progress(
+      `Store30k: ${customers} customers through the local runtime, listing limit ${limit} (${behaviour})`,
+    );
+    results.push(
+      await runBenchProcess<LargeStoreResult>('workers/large-store-runtime.ts', {
+        dynamoEndpoint: context.dynamoEndpoint,
+        customers,
+        limit,
+        behaviour,
+      } satisfies LargeStoreJob),
+    );
+  }
+  const off = (step: LargeStoreResult['steps'][number]) =>
+    Object.values(step.byClass).reduce((a, b) => a + b, 0);
+  const describe = (result: LargeStoreResult) =>
+    `${result.behaviour}: ` +
+    result.steps
+      .map((step) => {
+        const wrong = Object.entries(step.byClass).filter(([, n]) => n > 0);
+        return `${step.step} ${wrong.length === 0 ? 'exact' : `OFF (${wrong.map(([c, n]) => `${n} ${c}`).join(', ')})`} ${fixed(step.seconds, 0)} s`;
+      })
+      .join(', ');
+  return {
+    id: 'Store30k',
+    title: `a ${customers}-customer store, listing limit ${limit}, through the local runtime`,
+    measured: results.map(describe).join('; '),
+    baseline: '-',
+    target: 'mirror exact after every step, both behaviours',
+    pass: results.every((r) => r.steps.length === 3 && r.steps.every((step) => off(step) === 0)),
+    data: { customers, limit, results },
   };
 }
