@@ -49,17 +49,21 @@ try {
       continue;
     }
     reports.push(report);
-    const { mirror } = report;
     const mismatches = mismatchCount(report);
     if (mismatches > 0) failed.push(seed);
+    const tables = Object.entries(report.mirror)
+      .map(([name, mirror]) => `${name} ${mirror.expectedActive} live/${mirror.expectedDeleted} deleted`)
+      .join(', ');
     progress(
-      `seed ${seed}: ${mismatches === 0 ? 'converged' : `${mismatches} MISMATCHES ${JSON.stringify(mirror.byClass)}`} ` +
-        `(${mirror.expectedActive} live, ${mirror.expectedDeleted} deleted; deliveries ${JSON.stringify(report.deliveries)}; ` +
+      `seed ${seed}: ${mismatches === 0 ? 'converged' : `${mismatches} MISMATCHES ${JSON.stringify(report.byClass)}`} ` +
+        `(${tables}; history ${JSON.stringify(report.history)}; deliveries ${JSON.stringify(report.deliveries)}; ` +
         `sabotage ${JSON.stringify(report.injected)}; runs ${JSON.stringify(report.syncRuns)}; ${report.reconcile}; ` +
         `${(report.elapsedMs / 1000).toFixed(1)} s)`,
     );
     if (mismatches > 0) {
-      progress(`  first mismatches: ${JSON.stringify(mirror.mismatches.slice(0, 5))}`);
+      for (const [name, mirror] of Object.entries(report.mirror))
+        if (mirror.mismatches.length > 0)
+          progress(`  ${name}: first mismatches ${JSON.stringify(mirror.mismatches.slice(0, 5))}`);
       progress(`  replay: ${replay(seed)}`);
     }
   }
@@ -69,22 +73,30 @@ try {
 }
 
 const totals = { lost: 0, stale: 0, resurrected: 0, falselyDeleted: 0 };
+const perResource: Record<string, typeof totals> = {};
 for (const report of reports)
-  for (const [name, count] of Object.entries(report.mirror.byClass))
-    totals[name as keyof typeof totals] += count;
+  for (const [resource, mirror] of Object.entries(report.mirror)) {
+    const counts = (perResource[resource] ??= { lost: 0, stale: 0, resurrected: 0, falselyDeleted: 0 });
+    for (const [name, count] of Object.entries(mirror.byClass)) {
+      totals[name as keyof typeof totals] += count;
+      counts[name as keyof typeof totals] += count;
+    }
+  }
 const summary = {
   machine,
   seeds: seeds.length,
   mutationsPerSeed: mutations,
   failedSeeds: failed,
   mismatches: totals,
+  mismatchesByResource: perResource,
   elapsedSeconds: Math.round((Date.now() - started) / 1000),
 };
 if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, reports }, null, 2)}\n`);
 else
   process.stdout.write(
     `chaos: ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
-      `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted}; ` +
+      `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted} ` +
+      `(customers, orders and products); ` +
       `${summary.elapsedSeconds} s\n` +
       failed.map((seed) => `  replay: ${replay(seed)}\n`).join(''),
   );

@@ -1,6 +1,8 @@
 /**
- * One seeded chaos run: a store lives through a random history while every delivery path
- * misbehaves, then the mirror must equal the store, field by field.
+ * One seeded chaos run: a store lives through a random history of its customers, orders (some
+ * with hundreds of line items, paged inside the order) and products (some with more variants
+ * than one page holds) while every delivery path misbehaves; then each table must equal the
+ * store, field by field.
  *
  * What runs for real: the local runtime's HTTP API with the real webhook handler (signature,
  * dedupe, conditional writes), the local SQS queue with its Lambda event source driving the real
@@ -18,41 +20,53 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-query-store.js';
-import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createKmsTokenCipher } from '../../lambdas/adapters/secrets/token-cipher.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
-import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
 import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import type { MirroredRecord } from '../../lambdas/core/resources/mirrored-record.js';
 import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
 import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
-import type { CustomerInput } from '../../local/shopify-simulator/index.js';
-import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
+import type { CustomerInput, OrderInput, ProductInput } from '../../local/shopify-simulator/index.js';
+import {
+  compareMirror,
+  type MirrorReport,
+  type MismatchClass,
+  mismatchClasses,
+  resourceTruth,
+  storedItems,
+} from '../support/mirror-check.js';
 import { Random } from '../support/random.js';
 import { benchRuntime, type BenchRuntime } from '../support/runtime.js';
 
 export interface ChaosSeedOptions {
   readonly seed: number;
-  /** Customer mutations in the history (create / update / delete). */
+  /** Mutations in the history (create / update / delete of a customer, an order or a product). */
   readonly mutations?: number;
   /** Customers the store has before the first sync. */
   readonly initialCustomers?: number;
+  /** Orders before the first sync (the first with 320 line items) and products (the first with 35 variants). */
+  readonly initialOrders?: number;
+  readonly initialProducts?: number;
   readonly log?: (line: string) => void;
 }
 
 export interface ChaosSeedReport {
   readonly seed: number;
   readonly mutations: number;
-  readonly mirror: MirrorReport;
+  /** Each resource's table against the store. */
+  readonly mirror: Readonly<Record<ChaosResource, MirrorReport>>;
+  /** Mismatches of every resource, by class. */
+  readonly byClass: Readonly<Record<MismatchClass, number>>;
+  /** Mutations of the history, by resource and kind (`orders.create`). */
+  readonly history: Readonly<Record<string, number>>;
   readonly injected: Readonly<Record<string, number>>;
   readonly deliveries: Readonly<Record<string, number>>;
   readonly syncRuns: Readonly<Record<string, number>>;
@@ -94,7 +108,9 @@ const drawSabotage = (): Sabotage => {
 };
 
 /** The production writer, except that a sabotaged invocation dies after writing part of a page. */
-const sabotagedWriter = (writer: RecordWriter<CustomerRecord>): RecordWriter<CustomerRecord> => ({
+const sabotagedWriter = <TRecord extends MirroredRecord>(
+  writer: RecordWriter<TRecord>,
+): RecordWriter<TRecord> => ({
   async upsertMany(records, options) {
     const invocation = invocations.getStore();
     if (
@@ -149,7 +165,8 @@ export const chaosSyncWorker = () => {
             maxRetryAfterMs: 500,
           }),
         ),
-      resources: [syncedResource(customersResource, sabotagedWriter(c.customers))],
+      // Every resource of the deployment (all three), each writer sabotaged the same way.
+      resources: c.mirrors.map((mirror) => syncedResource(mirror.definition, sabotagedWriter(mirror.store))),
       afterSync: undefined,
       logger: silentLogger,
       pauseMarginMs: 60_000,
@@ -239,6 +256,47 @@ const customerPatch = (random: Random, n: number): CustomerInput => {
   return patch;
 };
 
+const orderPatch = (random: Random, n: number): OrderInput => {
+  switch (random.int(0, 5)) {
+    case 0:
+      return { email: random.chance(0.2) ? null : `o${n}@example.com` };
+    case 1:
+      return { note: random.chance(0.3) ? null : `order note ${n}` };
+    case 2:
+      return { tags: random.chance(0.3) ? [] : [`t${n % 7}`, 'chaos'] };
+    case 3:
+      return {
+        financialStatus: random.pick(['PENDING', 'AUTHORIZED', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']),
+      };
+    case 4:
+      return { fulfillmentStatus: random.pick(['UNFULFILLED', 'PARTIALLY_FULFILLED', 'FULFILLED']) };
+    default:
+      return { cancel: true };
+  }
+};
+
+const productPatch = (random: Random, n: number): ProductInput => {
+  switch (random.int(0, 2)) {
+    case 0:
+      return { title: `Product ${n}` };
+    case 1:
+      return { status: random.pick(['ACTIVE', 'DRAFT', 'ARCHIVED']) };
+    default:
+      return { tags: random.chance(0.3) ? [] : [`p${n % 5}`] };
+  }
+};
+
+/** The resources the history mutates and the check compares: every registered one. */
+const chaosResources = ['customers', 'orders', 'products'] as const;
+type ChaosResource = (typeof chaosResources)[number];
+
+/** How often each resource is touched: customers and orders change most, the catalogue least. */
+const resourceWeights: readonly (readonly [ChaosResource, number])[] = [
+  ['customers', 0.45],
+  ['orders', 0.35],
+  ['products', 0.2],
+];
+
 /** Waits until the sync queue is empty and no worker is busy. */
 const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -278,11 +336,23 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     accessToken,
     seed,
     seedCustomers: options.initialCustomers ?? 40,
+    seedOrders: options.initialOrders ?? 20,
+    seedProducts: options.initialProducts ?? 10,
     // A Standard-sized bucket restoring fast, so a seed is not dominated by waiting.
     plan: { restoreRate: 1000, maximumAvailable: 2000 },
   });
   const integration = await bench.connect(shopDomain, accessToken);
-  for (const topic of ['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE'])
+  for (const topic of [
+    'CUSTOMERS_CREATE',
+    'CUSTOMERS_UPDATE',
+    'CUSTOMERS_DELETE',
+    'ORDERS_CREATE',
+    'ORDERS_UPDATED',
+    'ORDERS_DELETE',
+    'PRODUCTS_CREATE',
+    'PRODUCTS_UPDATE',
+    'PRODUCTS_DELETE',
+  ])
     shop.addWebhookSubscription(topic, bench.webhookUrl, 'JSON', '2026-10');
   shop.setDelivery({
     duplicateProbability: 0.15,
@@ -306,27 +376,74 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   });
 
   // The history, with syncs started at random points so they race the webhooks.
-  const live = shop.customers().map((c) => c.id);
-  const deleted = new Set<string>();
-  enqueueSync(bench, integration);
-  const syncEvery = Math.max(50, Math.floor(mutations / 4));
-  for (let n = 0; n < mutations; n += 1) {
-    const roll = random.next();
-    if (live.length === 0 || roll < 0.25) {
-      live.push(
-        shop.createCustomer({
+  const live: Record<ChaosResource, string[]> = {
+    customers: shop.customers().map((c) => c.id),
+    orders: shop.orders().map((o) => o.id),
+    products: shop.products().map((p) => p.id),
+  };
+  const deleted: Record<ChaosResource, Set<string>> = {
+    customers: new Set(),
+    orders: new Set(),
+    products: new Set(),
+  };
+  const history: Record<string, number> = {};
+  const count = (key: string) => (history[key] = (history[key] ?? 0) + 1);
+  const pickResource = (): ChaosResource => {
+    let roll = random.next();
+    for (const [name, weight] of resourceWeights) {
+      if (roll < weight) return name;
+      roll -= weight;
+    }
+    return 'customers';
+  };
+  const create = (resource: ChaosResource, n: number): string => {
+    switch (resource) {
+      case 'customers':
+        return shop.createCustomer({
           firstName: `New${n}`,
           email: `new${n}@example.com`,
           ...customerPatch(random, n),
-        }).id,
-      );
+        }).id;
+      case 'orders':
+        return shop.createOrder({
+          // A live customer's order, sometimes a guest's; now and then a large B2B order whose
+          // line items need pages of their own.
+          customerId: live.customers.length > 0 && random.chance(0.8) ? random.pick(live.customers) : null,
+          lineItems: random.chance(0.04) ? random.int(40, 260) : random.int(1, 6),
+        }).id;
+      case 'products':
+        return shop.createProduct({ variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4) })
+          .id;
+    }
+  };
+  const update = (resource: ChaosResource, id: string, n: number): void => {
+    if (resource === 'customers') shop.updateCustomer(id, customerPatch(random, n));
+    else if (resource === 'orders') shop.updateOrder(id, orderPatch(random, n));
+    else shop.updateProduct(id, productPatch(random, n));
+  };
+  const remove = (resource: ChaosResource, id: string): void => {
+    if (resource === 'customers') shop.deleteCustomer(id);
+    else if (resource === 'orders') shop.deleteOrder(id);
+    else shop.deleteProduct(id);
+  };
+
+  enqueueSync(bench, integration);
+  const syncEvery = Math.max(50, Math.floor(mutations / 4));
+  for (let n = 0; n < mutations; n += 1) {
+    const resource = pickResource();
+    const ids = live[resource];
+    const roll = random.next();
+    if (ids.length === 0 || roll < 0.25) {
+      ids.push(create(resource, n));
+      count(`${resource}.create`);
     } else if (roll < 0.85) {
-      shop.updateCustomer(random.pick(live), customerPatch(random, n));
+      update(resource, random.pick(ids), n);
+      count(`${resource}.update`);
     } else {
-      const index = random.int(0, live.length - 1);
-      const [id] = live.splice(index, 1);
-      shop.deleteCustomer(id!);
-      deleted.add(id!);
+      const [id] = ids.splice(random.int(0, ids.length - 1), 1);
+      remove(resource, id!);
+      deleted[resource].add(id!);
+      count(`${resource}.delete`);
     }
     if (n % syncEvery === syncEvery - 1) enqueueSync(bench, integration);
     if (n % 20 === 19) await sleep(random.int(0, 30));
@@ -364,11 +481,20 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     );
   }
 
-  const reconcile = await runDeletionReconcile(
-    (await createIntegrationStore(bench.doc, bench.runtime.tableNames.Integrations).get(
-      integration.integrationId,
-    ))!,
-    {
+  // The deletion reconcile of each resource, as the worker's post-sync step runs it.
+  const c = compose();
+  const overlapMinutes = c.config.overlapMinutes;
+  // The reconcile runs on its schedule, after the store has been quiet for longer than the
+  // overlap. The simulator stamps each mutation a second after the last, so its clock runs
+  // ahead of the wall clock; "later" is measured on the store's clock.
+  const storeClock = Math.max(
+    Date.now(),
+    ...[...shop.customers(), ...shop.orders(), ...shop.products()].map((r) => r.updatedAt),
+  );
+  const integrations = createIntegrationStore(bench.doc, bench.runtime.tableNames.Integrations);
+  const reconciled: string[] = [];
+  for (const mirror of c.mirrors) {
+    const result = await runDeletionReconcile((await integrations.get(integration.integrationId))!, {
       cipher: createKmsTokenCipher({ keyId: bench.runtime.lambdaEnv['TOKEN_KEY_ID']! }),
       shopify: (domain, token) =>
         new ShopifyAdminClient({
@@ -380,31 +506,54 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
           backoffMaxMs: 500,
           maxRetryAfterMs: 500,
         }),
-      resource: customersResource,
-      inventory: createRecordQueryStore(bench.doc, bench.runtime.tableNames.Customers),
-      writes: createRecordStore(bench.doc, bench.runtime.tableNames.Customers),
+      resource: mirror.definition,
+      inventory: mirror.inventory,
+      writes: mirror.store,
       records: createIntegrationLifecycleStore(bench.doc, bench.runtime.tableNames.Integrations),
       logger: silentLogger,
-      overlapMinutes: Number(bench.runtime.lambdaEnv['SYNC_OVERLAP_MINUTES'] ?? 5),
-      // The reconcile runs on its schedule, after the store has been quiet for longer than the
-      // overlap. The simulator stamps each mutation a second after the last, so its clock runs
-      // ahead of the wall clock; "later" is measured on the store's clock.
-      now: () =>
-        new Date(
-          Math.max(Date.now(), ...shop.customers().map((c) => c.updatedAt)) +
-            (Number(bench.runtime.lambdaEnv['SYNC_OVERLAP_MINUTES'] ?? 5) + 1) * 60_000,
-        ),
-    },
-  );
+      overlapMinutes,
+      now: () => new Date(storeClock + (overlapMinutes + 1) * 60_000),
+    });
+    reconciled.push(
+      `${mirror.name} ${
+        result.outcome === 'reconciled'
+          ? `reconciled (${result.markedInactive.length} marked inactive)`
+          : result.outcome
+      }`,
+    );
+  }
 
   shop.setFaults({});
-  const truth = await storeTruth(bench.simulator.adminUrlTemplate, shopDomain, accessToken, integration);
-  const stored = await storedItems(bench.doc, bench.runtime.tableNames.Customers, integration.organizationId);
-  const mirror = compareMirror(truth, deleted, stored);
+  const mirror = {} as Record<ChaosResource, MirrorReport>;
+  const byClass = Object.fromEntries(mismatchClasses.map((name) => [name, 0])) as Record<
+    MismatchClass,
+    number
+  >;
+  for (const { definition, name } of c.mirrors) {
+    const truth = await resourceTruth<unknown, MirroredRecord>(
+      definition,
+      bench.simulator.adminUrlTemplate,
+      shopDomain,
+      accessToken,
+      integration,
+    );
+    const tableName = bench.runtime.tableNames[definition.table.id];
+    const stored = await storedItems(bench.doc, tableName, integration.organizationId);
+    const report = compareMirror(truth, deleted[name as ChaosResource], stored);
+    mirror[name as ChaosResource] = report;
+    for (const key of mismatchClasses) byClass[key] += report.byClass[key];
+  }
+  for (const name of chaosResources)
+    if (!(name in mirror)) throw new Error(`chaos: the runtime does not mirror ${name}`);
 
   const attempts = shop.deliveryAttempts();
   const deliveries: Record<string, number> = {};
-  for (const attempt of attempts) deliveries[attempt.outcome] = (deliveries[attempt.outcome] ?? 0) + 1;
+  for (const attempt of attempts) {
+    // A failed request says why (Shopify's 5 s timeout on a busy machine, a reset): the mirror
+    // must converge all the same, through the sync.
+    const key = attempt.outcome === 'failed' ? `failed (${attempt.error?.slice(0, 40)})` : attempt.outcome;
+    deliveries[key] = (deliveries[key] ?? 0) + 1;
+  }
   const syncRuns: Record<string, number> = {};
   let cursor: string | undefined;
   do {
@@ -419,15 +568,15 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     seed,
     mutations,
     mirror,
+    byClass,
+    history,
     injected,
     deliveries,
     syncRuns,
-    reconcile:
-      reconcile.outcome === 'reconciled'
-        ? `reconciled (${reconcile.markedInactive.length} marked inactive)`
-        : reconcile.outcome,
+    reconcile: reconciled.join('; '),
     elapsedMs: performance.now() - started,
   };
 }
 
-export const mismatchCount = (report: ChaosSeedReport): number => report.mirror.mismatches.length;
+export const mismatchCount = (report: ChaosSeedReport): number =>
+  Object.values(report.byClass).reduce((sum, n) => sum + n, 0);

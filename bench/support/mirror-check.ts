@@ -1,17 +1,20 @@
 /**
- * Compares the mirror (the Customers table) with the store (what the Admin API says now), field
+ * Compares the mirror (one resource's table) with the store (what the Admin API says now), field
  * by field. Mismatch classes:
- *   lost          Shopify has the customer; the table has no snapshot of it
+ *   lost          Shopify has the record; the table has no snapshot of it
  *   stale         the table holds an older (or otherwise different) snapshot
- *   resurrected   Shopify deleted the customer; the table still says ACTIVE
- *   falselyDeleted  Shopify has the customer; the table says it is deleted
- * A customer deleted in Shopify and never seen by the table at all is consistent: nothing of it
+ *   resurrected   Shopify deleted the record; the table still says ACTIVE
+ *   falselyDeleted  Shopify has the record; the table says it is deleted
+ * A record deleted in Shopify and never seen by the table at all is consistent: nothing of it
  * is held, and nothing could have told the mirror it existed.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
+import { z } from 'zod';
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
+import type { MirroredRecord } from '../../lambdas/core/resources/mirrored-record.js';
+import type { ResourceDefinition } from '../../lambdas/core/resources/resource-definition.js';
 import { fetchAll, type Owner } from '../workers/sync-process.js';
 
 export const mismatchClasses = ['lost', 'stale', 'resurrected', 'falselyDeleted'] as const;
@@ -67,8 +70,51 @@ export const storeTruth = (
     owner,
   );
 
+const pageSchema = z.object({
+  nodes: z.array(z.unknown()),
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+});
+
+/**
+ * Any resource's current records as canonical records, read through the Admin API with the
+ * resource's own page document and mapping (nested pages completed, as the sync does). Read
+ * once the history is over, so plain cursor paging sees every record once.
+ */
+export async function resourceTruth<TNode, TRecord extends MirroredRecord>(
+  definition: ResourceDefinition<TNode, TRecord>,
+  adminUrlTemplate: string,
+  shopDomain: string,
+  accessToken: string,
+  owner: Owner,
+): Promise<TRecord[]> {
+  const client = new ShopifyAdminClient({
+    shopDomain,
+    accessToken,
+    apiVersion: '2026-10',
+    urlTemplate: adminUrlTemplate,
+  });
+  const schema = z.object({ [definition.connectionField]: pageSchema });
+  const records: TRecord[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { data }: { data: Record<string, z.infer<typeof pageSchema>> } = await client.query(
+      definition.document,
+      { first: Math.min(50, definition.initialPageSize), after, query: null },
+      schema,
+    );
+    const page: z.infer<typeof pageSchema> = data[definition.connectionField]!;
+    for (const raw of page.nodes) {
+      const parsed = definition.nodeSchema.parse(raw);
+      const node = definition.completeNode ? await definition.completeNode(parsed, client) : parsed;
+      records.push(definition.toRecord(node, owner));
+    }
+    if (!page.pageInfo.hasNextPage) return records;
+    after = page.pageInfo.endCursor;
+  }
+}
+
 export function compareMirror(
-  truth: readonly CustomerRecord[],
+  truth: readonly MirroredRecord[],
   deletedIds: ReadonlySet<string>,
   stored: ReadonlyMap<string, Record<string, unknown>>,
 ): MirrorReport {

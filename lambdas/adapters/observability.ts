@@ -10,9 +10,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ShopifyGraphql } from '../core/shopify-graphql.js';
@@ -26,10 +23,39 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ShopifySync',
 });
 
-/** Off unless the stack deploys with `-c tracing=true` (POWERTOOLS_TRACE_ENABLED) and runs in Lambda. */
-export const tracer = new Tracer({ serviceName });
+/**
+ * Off unless the stack deploys with `-c tracing=true` (POWERTOOLS_TRACE_ENABLED=true) and runs in
+ * Lambda. Only then is the Tracer loaded at all: the X-Ray SDK under it costs ~40 ms of every
+ * cold start to evaluate and, once loaded, installs an async hook (cls-hooked) that taxes every
+ * promise of every invocation, traced or not.
+ */
+const tracing =
+  process.env.POWERTOOLS_TRACE_ENABLED === 'true'
+    ? await import('./tracing.js').then((m) => m.tracing(serviceName))
+    : undefined;
+
+/** The Tracer when tracing is on (for annotations); undefined otherwise. */
+export const tracer = tracing?.tracer;
 
 export { MetricUnit };
+
+/**
+ * Flushes what an invocation stored, even when the handler throws. Unlike Powertools' `logMetrics`
+ * it publishes only when something is stored: an API read stores nothing, and handlers that flush
+ * themselves (the webhook flushes in its `finally`) leave nothing, so `logMetrics` would log a
+ * "No application metrics to publish" warning on nearly every invocation — noise in the logs that
+ * operators search, and a log write on the webhook's hot path.
+ */
+const flushStoredMetrics = (): middy.MiddlewareObj<unknown, unknown, Error, Context> => {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return {
+    before: (request) => metrics.captureColdStartMetric(request.context.functionName),
+    after: flush,
+    onError: flush,
+  };
+};
 
 /**
  * Every handler's entry point: the request id, function name and cold-start flag on every log line
@@ -39,20 +65,19 @@ export { MetricUnit };
 export const lambdaHandler = <TEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
 ) =>
-  middy(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  (tracing ? middy(handler).use(tracing.middleware()) : middy(handler))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+    .use(flushStoredMetrics());
 
 /** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
 
 /**
  * A Shopify GraphQL port whose every call (throttle waits and retries included) is one X-Ray
  * subsegment, annotated with the points Shopify charged, so a slow sync shows where time went.
  */
 export const tracedGraphql = (graphql: ShopifyGraphql, operation: string): ShopifyGraphql => {
-  if (!tracer.isTracingEnabled()) return graphql;
+  if (!tracer?.isTracingEnabled()) return graphql;
   return {
     ...(graphql.availableNow && { availableNow: () => graphql.availableNow!() }),
     async query(document, variables, dataSchema, options) {

@@ -20,7 +20,8 @@ import {
 import { type WebhookOutcome, ingest } from '../core/webhooks/ingest.js';
 import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
-import { noteWebhookActivity, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
+import type { Integration } from '../core/integrations/integration.js';
+import { createWebhookActivityNoter, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -67,6 +68,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const logger = deps.logger ?? defaultLogger;
   const metrics = deps.metrics ?? defaultMetrics;
   const now = deps.now ?? Date.now;
+  const activity = deps.activity && createWebhookActivityNoter(deps.activity);
 
   return async (
     event: APIGatewayProxyEventV2,
@@ -141,10 +143,10 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   }
 
   /** A verified delivery proves the store's subscriptions reach us; never fails the delivery. */
-  async function recordActivity(integration: Parameters<typeof noteWebhookActivity>[0]): Promise<void> {
-    if (!deps.activity) return;
+  async function recordActivity(integration: Integration): Promise<void> {
+    if (!activity) return;
     try {
-      await noteWebhookActivity(integration, now(), deps.activity);
+      await activity.note(integration, now());
     } catch (error) {
       logger.warn('lastWebhookAt not recorded', errorFields(error));
     }

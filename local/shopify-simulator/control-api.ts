@@ -5,7 +5,15 @@ import { type SimCustomer, customerInputSchema } from './customer.js';
 import { bulkSettingsSchema } from './bulk-operations.js';
 import { faultSettingsSchema } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
-import { CustomerNotFoundError, type CreateShopOptions, type SimulatedShop } from './shop.js';
+import { orderInputSchema, type SimOrder } from './orders.js';
+import { productInputSchema, type SimProduct } from './products.js';
+import {
+  CustomerNotFoundError,
+  type CreateShopOptions,
+  OrderNotFoundError,
+  ProductNotFoundError,
+  type SimulatedShop,
+} from './shop.js';
 import { deliverySettingsSchema } from './webhooks.js';
 
 export const controlPrefix = '/_simulator';
@@ -29,12 +37,21 @@ export const createShopSchema = z
     name: z.string().optional(),
     ianaTimezone: z.string().optional(),
     currencyCode: z.string().length(3).optional(),
+    seedOrders: z.number().int().min(0).max(100_000).optional(),
+    seedProducts: z.number().int().min(0).max(100_000).optional(),
+    deniedFields: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
 const accessTokenSchema = z.object({ accessToken: z.string().min(1).nullable() }).strict();
 const complianceUriSchema = z.object({ uri: z.url() }).strict();
-const complianceRequestSchema = z.object({ customerId: z.string().regex(/^\d+$/).optional() }).strict();
+const complianceRequestSchema = z
+  .object({
+    customerId: z.string().regex(/^\d+$/).optional(),
+    /** The orders the request names; by default every order of the customer. */
+    orderIds: z.array(z.string().regex(/^\d+$/)).optional(),
+  })
+  .strict();
 const complianceTopicOf = {
   'customers-redact': 'customers/redact',
   'customers-data-request': 'customers/data_request',
@@ -57,11 +74,25 @@ class ControlError extends Error {
   }
 }
 
-/** Customers over the control API carry ISO timestamps; ids stay decimal strings. */
+/** Records over the control API carry ISO timestamps; ids stay decimal strings. */
+const isoOrNull = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 const customerJson = (customer: SimCustomer) => ({
   ...customer,
-  createdAt: new Date(customer.createdAt).toISOString(),
-  updatedAt: new Date(customer.updatedAt).toISOString(),
+  createdAt: isoOrNull(customer.createdAt),
+  updatedAt: isoOrNull(customer.updatedAt),
+});
+const orderJson = (order: SimOrder) => ({
+  ...order,
+  cancelledAt: isoOrNull(order.cancelledAt),
+  closedAt: isoOrNull(order.closedAt),
+  processedAt: isoOrNull(order.processedAt),
+  createdAt: isoOrNull(order.createdAt),
+  updatedAt: isoOrNull(order.updatedAt),
+});
+const productJson = (product: SimProduct) => ({
+  ...product,
+  createdAt: isoOrNull(product.createdAt),
+  updatedAt: isoOrNull(product.updatedAt),
 });
 
 const parseJson = async <T>(request: IncomingMessage, schema: z.ZodType<T>): Promise<T> => {
@@ -89,7 +120,46 @@ const withShop = (
   };
 };
 
-const routes: [method: string, pattern: RegExp, handler: Handler][] = [
+type Route = [method: string, pattern: RegExp, handler: Handler];
+
+/**
+ * List, create, update and delete of one resource under /shops/{domain}/{path}: the same four
+ * routes for customers, orders and products, each mutation sending its webhook as in Shopify.
+ */
+const recordRoutes = <TInput, TRecord extends { readonly id: string }>(
+  path: string,
+  resource: {
+    readonly input: z.ZodType<TInput>;
+    readonly json: (record: TRecord) => unknown;
+    readonly list: (shop: SimulatedShop) => readonly TRecord[];
+    readonly create: (shop: SimulatedShop, input: TInput) => TRecord;
+    readonly update: (shop: SimulatedShop, id: string, input: TInput) => TRecord;
+    readonly remove: (shop: SimulatedShop, id: string) => TRecord;
+  },
+): Route[] => {
+  const collection = new RegExp(`^/shops/([^/]+)/${path}$`);
+  const member = new RegExp(`^/shops/([^/]+)/${path}/([^/]+)$`);
+  return [
+    ['GET', collection, withShop((shop) => resource.list(shop).map(resource.json))],
+    [
+      'POST',
+      collection,
+      withShop(async (shop, request) =>
+        resource.json(resource.create(shop, await parseJson(request, resource.input))),
+      ),
+    ],
+    [
+      'PATCH',
+      member,
+      withShop(async (shop, request, [id = '']) =>
+        resource.json(resource.update(shop, id, await parseJson(request, resource.input))),
+      ),
+    ],
+    ['DELETE', member, withShop((shop, _r, [id = '']) => ({ deleted: resource.remove(shop, id).id }))],
+  ];
+};
+
+const routes: Route[] = [
   ['GET', /^\/health$/, async () => ({ ok: true })],
   [
     'POST',
@@ -101,29 +171,35 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
         shopDomain: shop.domain,
         adminUrl: deps.adminUrl(shop.domain),
         customers: shop.customers().length,
+        orders: shop.orders().length,
+        products: shop.products().length,
       };
     },
   ],
-  ['GET', /^\/shops\/([^/]+)\/customers$/, withShop((shop) => shop.customers().map(customerJson))],
-  [
-    'POST',
-    /^\/shops\/([^/]+)\/customers$/,
-    withShop(async (shop, request) =>
-      customerJson(shop.createCustomer(await parseJson(request, customerInputSchema))),
-    ),
-  ],
-  [
-    'PATCH',
-    /^\/shops\/([^/]+)\/customers\/([^/]+)$/,
-    withShop(async (shop, request, [id = '']) =>
-      customerJson(shop.updateCustomer(id, await parseJson(request, customerInputSchema))),
-    ),
-  ],
-  [
-    'DELETE',
-    /^\/shops\/([^/]+)\/customers\/([^/]+)$/,
-    withShop((shop, _r, [id = '']) => ({ deleted: shop.deleteCustomer(id).id })),
-  ],
+  ...recordRoutes('customers', {
+    input: customerInputSchema,
+    json: customerJson,
+    list: (shop) => shop.customers(),
+    create: (shop, input) => shop.createCustomer(input),
+    update: (shop, id, input) => shop.updateCustomer(id, input),
+    remove: (shop, id) => shop.deleteCustomer(id),
+  }),
+  ...recordRoutes('orders', {
+    input: orderInputSchema,
+    json: orderJson,
+    list: (shop) => shop.orders(),
+    create: (shop, input) => shop.createOrder(input),
+    update: (shop, id, input) => shop.updateOrder(id, input),
+    remove: (shop, id) => shop.deleteOrder(id),
+  }),
+  ...recordRoutes('products', {
+    input: productInputSchema,
+    json: productJson,
+    list: (shop) => shop.products(),
+    create: (shop, input) => shop.createProduct(input),
+    update: (shop, id, input) => shop.updateProduct(id, input),
+    remove: (shop, id) => shop.deleteProduct(id),
+  }),
   [
     'PUT',
     /^\/shops\/([^/]+)\/faults$/,
@@ -212,11 +288,11 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
     /^\/shops\/([^/]+)\/compliance\/(customers-redact|customers-data-request|shop-redact)$/,
     withShop(async (shop, request, [kind = '']) => {
       const topic = complianceTopicOf[kind as keyof typeof complianceTopicOf];
-      const { customerId } = await parseJson(request, complianceRequestSchema);
+      const { customerId, orderIds } = await parseJson(request, complianceRequestSchema);
       if (topic !== 'shop/redact' && customerId === undefined)
         throw new ControlError(400, `${topic} needs a customerId`);
       try {
-        shop.requestCompliance(topic, topic === 'shop/redact' ? undefined : customerId);
+        shop.requestCompliance(topic, topic === 'shop/redact' ? undefined : customerId, orderIds);
       } catch (error) {
         throw new ControlError(409, (error as Error).message);
       }
@@ -258,7 +334,12 @@ export async function handleControl(
         ...(error.issues ? { issues: error.issues } : {}),
       });
     }
-    if (error instanceof CustomerNotFoundError) return sendJson(response, 404, { error: error.message });
+    if (
+      error instanceof CustomerNotFoundError ||
+      error instanceof OrderNotFoundError ||
+      error instanceof ProductNotFoundError
+    )
+      return sendJson(response, 404, { error: error.message });
     if (error instanceof z.ZodError)
       return sendJson(response, 400, { error: 'Invalid input', issues: z.treeifyError(error) });
     if (error instanceof Error && /already exists/.test(error.message))

@@ -115,6 +115,15 @@ export class CustomerNotFoundError extends Error {
 const customerIdBase = 7_000_000_000_000_000_000n;
 const addressIdBase = 8_000_000_000_000_000_000n;
 
+/**
+ * Shopify's ids are unique across the whole platform, not per store: two stores never share a
+ * customer, order or product id, so two stores never send the same delete body (`{"id": …}`).
+ * The webhook path relies on that: a body already processed for one store is a replay when it
+ * comes again under another store's headers. Each shop of one simulator therefore gets its own
+ * block of every id family, by its creation ordinal, even when two shops share a seed.
+ */
+const SHOP_ID_BLOCK = { customers: 1_000_000_000_000n, others: 1_000_000_000n } as const;
+
 const toAddress = (id: string, input: NonNullable<CustomerInput['defaultAddress']>): SimAddress => ({
   id,
   firstName: input.firstName ?? null,
@@ -149,10 +158,10 @@ export class SimulatedShop {
   private readonly customerMap = new Map<string, SimCustomer>();
   private readonly orderMap = new Map<string, SimOrder>();
   private readonly productMap = new Map<string, SimProduct>();
-  private nextProductId = 8_100_000_000_000n;
-  private nextVariantId = 45_000_000_000_000n;
-  private nextOrderId = 5_000_000_000_000n;
-  private nextLineItemId = 13_000_000_000_000n;
+  private nextProductId: bigint;
+  private nextVariantId: bigint;
+  private nextOrderId: bigint;
+  private nextLineItemId: bigint;
   private nextOrderNumber = 1001;
   private readonly random: SeededRandom;
   deniedFields: readonly string[];
@@ -167,7 +176,12 @@ export class SimulatedShop {
   private latestUpdatedAt = 0;
 
   constructor(
-    options: CreateShopOptions & { readonly appSecret: string; readonly numericId: string },
+    options: CreateShopOptions & {
+      readonly appSecret: string;
+      readonly numericId: string;
+      /** This shop's place among the simulator's shops: which block of ids it hands out. */
+      readonly idBlock: number;
+    },
     private readonly clock: Clock,
   ) {
     this.domain = options.shopDomain;
@@ -184,9 +198,16 @@ export class SimulatedShop {
     this.bulk = new ShopBulkOperations(this, clock, options.bulkResults ?? new BulkResultFiles(clock));
 
     const random = new SeededRandom(options.seed ?? 42);
+    const block = BigInt(options.idBlock);
+    this.nextProductId = 8_100_000_000_000n + block * SHOP_ID_BLOCK.others;
+    this.nextVariantId = 45_000_000_000_000n + block * SHOP_ID_BLOCK.others;
+    this.nextOrderId = 5_000_000_000_000n + block * SHOP_ID_BLOCK.others;
+    this.nextLineItemId = 13_000_000_000_000n + block * SHOP_ID_BLOCK.others;
     // Ids are sparse and increase with creation time, like Shopify's.
-    this.nextCustomerId = customerIdBase + BigInt(random.int(1, 999_999)) * 1000n;
-    this.nextAddressId = addressIdBase + BigInt(random.int(1, 999_999)) * 1000n;
+    this.nextCustomerId =
+      customerIdBase + block * SHOP_ID_BLOCK.customers + BigInt(random.int(1, 999_999)) * 1000n;
+    this.nextAddressId =
+      addressIdBase + block * SHOP_ID_BLOCK.customers + BigInt(random.int(1, 999_999)) * 1000n;
     const seeded = generateCustomers(options.seedCustomers ?? 0, random, clock.now(), {
       nextCustomerId: () => this.allocateCustomerId(random),
       nextAddressId: () => this.allocateAddressId(),
@@ -522,7 +543,11 @@ export class SimulatedShop {
    * customer may already be deleted from the store (as with a real redact, days later), so the
    * id is all that is required.
    */
-  requestCompliance(topic: ComplianceTopic, customerId?: string): void {
+  /**
+   * Sends a privacy webhook. A customer's requests list their orders (`orders_to_redact`,
+   * `orders_requested`) as Shopify does: every order of the customer unless `orderIds` names them.
+   */
+  requestCompliance(topic: ComplianceTopic, customerId?: string, orderIds?: readonly string[]): void {
     if (!this.complianceUri) throw new Error(`No compliance URI set for ${this.domain}`);
     const customer = customerId === undefined ? undefined : this.customerMap.get(customerId);
     const body = compliancePayload(topic, {
@@ -530,6 +555,11 @@ export class SimulatedShop {
       shopDomain: this.domain,
       ...(customerId !== undefined && {
         customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+        orderIds:
+          orderIds ??
+          this.orders()
+            .filter((order) => order.customerId === customerId)
+            .map((order) => order.id),
       }),
       dataRequestId: String(this.nextDataRequestId++),
     });

@@ -78,10 +78,12 @@ export async function startShopifySimulator(
         bulkResults,
         ...shopOptions,
         appSecret: shopOptions.appSecret ?? appSecret,
-        numericId: String(nextShopId++),
+        numericId: String(nextShopId),
+        idBlock: shops.size,
       },
       clock,
     );
+    nextShopId += 1;
     shops.set(shop.domain, shop);
     return shop;
   };

@@ -78,6 +78,8 @@ export interface ComplianceSubject {
   /** Absent for shop/redact. */
   readonly customer?: { readonly id: string; readonly email: string | null; readonly phone: string | null };
   readonly dataRequestId?: string;
+  /** The customer's orders: `orders_to_redact` of customers/redact, `orders_requested` of a data request. */
+  readonly orderIds?: readonly string[];
 }
 
 /** Shopify's documented privacy payloads, with exact 64-bit ids. */
@@ -91,11 +93,12 @@ export function compliancePayload(topic: ComplianceTopic, subject: ComplianceSub
     email: customer.email,
     phone: customer.phone,
   };
+  const orders = (subject.orderIds ?? []).map((id) => new JsonInteger(id));
   if (topic === 'customers/redact')
-    return toJsonText({ ...shop, customer: customerJson, orders_to_redact: [] });
+    return toJsonText({ ...shop, customer: customerJson, orders_to_redact: orders });
   return toJsonText({
     ...shop,
-    orders_requested: [],
+    orders_requested: orders,
     customer: customerJson,
     data_request: { id: new JsonInteger(subject.dataRequestId ?? '1') },
   });

@@ -202,13 +202,17 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
           'integrationId = if_not_exists(integrationId, :integrationId), ' +
           'shopDomain = if_not_exists(shopDomain, :shopDomain)',
-        // A webhook delete is Shopify's word and replaces a reconcile's inference (rule 2).
+        // A webhook delete is Shopify's word and replaces a reconcile's inference; an inference
+        // never replaces Shopify's word, even one it predates (rule 2): a reconcile stamps its
+        // start, often before a delete it confirmed, and a reconcile-made delete is reversible.
         ConditionExpression:
-          'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR deletedAt > :deletedAt' +
-          (reason === 'webhook' ? ' OR deleteReason = :reconciled)' : ')'),
+          'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR ' +
+          (reason === 'webhook'
+            ? 'deletedAt > :deletedAt OR deleteReason = :reconciled)'
+            : '(deletedAt > :deletedAt AND deleteReason = :reconciled))'),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
-          ...(reason === 'webhook' && { ':reconciled': 'reconciled' }),
+          ':reconciled': 'reconciled',
           ':inactive': 'INACTIVE',
           ':deletedAt': toUtcIso(deletedAt),
           ':reason': reason,

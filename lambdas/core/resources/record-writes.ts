@@ -11,6 +11,8 @@
  *    EARLIEST deletion seen, so duplicate deletes cannot move it. A reconcile-made delete is an
  *    inference, not Shopify's word: a snapshot updated after it proves the record alive and
  *    reverses it (ACTIVE again, deletedAt/deleteReason removed), and a webhook delete replaces it.
+ *    A reconcile-made delete never replaces a webhook-made one, whatever their times: it would
+ *    turn Shopify's final word into a reversible inference.
  * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
  *    create then fills with its snapshot: create→delete and delete→create end identical.
  * 4. A REDACTED item (compliance) is never written again by either path.

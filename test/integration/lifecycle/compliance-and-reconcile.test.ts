@@ -561,6 +561,54 @@ describe('reconcile safety', () => {
     expect(after.countMismatch?.['customers']).toBeUndefined();
   });
 
+  it('a delete webhook that lands while the reconcile confirms the same delete stays final', async () => {
+    const { shop, shopDomain, integration, customers } = await connectedShopWithCustomers(
+      'recon-race',
+      'org-rr',
+      1,
+    );
+    const [customer] = customers;
+    // The reconcile starts after the stored snapshot and before the update and delete below.
+    const startedAt = new Date(customer!.updatedAt + 500);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt.getTime() + 600 - Date.now())));
+    shop.updateCustomer(customer!.id, { firstName: 'Edited' });
+    const [lateUpdate] = shop.takeDeliveries(); // delivered only after the reconcile, as Shopify may
+    shop.deleteCustomer(customer!.id);
+    const [deleteWebhook] = shop.takeDeliveries();
+    const send = (delivery: typeof deleteWebhook) =>
+      world.deliver(shopDomain, delivery!.headers['X-Shopify-Topic']!, delivery!.body);
+
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      reconcileDeps({
+        now: () => startedAt,
+        // The webhook's delete lands between the reconcile's lookup and its own write.
+        writes: {
+          ...world.customerStore,
+          markDeleted: async (...args) => {
+            expect((await send(deleteWebhook)).status).toBe(200);
+            return world.customerStore.markDeleted(...args);
+          },
+        },
+      }),
+      { force: true },
+    );
+    expect(result).toMatchObject({ outcome: 'reconciled', candidates: 1, markedInactive: [] });
+    expect(await stored('org-rr', customer!.id)).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'webhook',
+    });
+
+    // The update from before the delete, delivered late: it postdates the reconcile's start, but
+    // the delete it would revive is Shopify's own.
+    await send(lateUpdate);
+    expect(await stored('org-rr', customer!.id)).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'webhook',
+      firstName: 'Edited',
+    });
+  });
+
   it('records a mismatch that outlasts a reconcile and does not retry it until the counts change', async () => {
     const { shop, integration, shopDomain } = await connectedShopWithCustomers('recon-lasting', 'org-rl', 3);
     // An ACTIVE item Shopify does not have, changed too recently to be judged: the counts stay apart.
@@ -671,5 +719,35 @@ describe('the write rules around a reconcile-made delete', () => {
       'written',
     );
     expect(await stored('org-rule', '502')).toMatchObject({ status: 'INACTIVE', deleteReason: 'webhook' });
+  });
+
+  it('a reconcile-made delete never replaces a webhook-made one, even an earlier-stamped one', async () => {
+    await world.customerStore.upsert(record('503', '2026-02-01T00:00:00.000Z', 'C'));
+    await world.customerStore.markDeleted(key('503'), '2026-03-05T00:00:00.000Z', 'webhook');
+    // The reconcile stamps its start, which can precede the delete it confirmed.
+    expect(await world.customerStore.markDeleted(key('503'), '2026-03-01T00:00:00.000Z', 'reconciled')).toBe(
+      'unchanged',
+    );
+    expect(await stored('org-rule', '503')).toMatchObject({
+      status: 'INACTIVE',
+      deleteReason: 'webhook',
+      deletedAt: '2026-03-05T00:00:00.000Z',
+    });
+    expect(await world.customerStore.upsert(record('503', '2026-03-03T00:00:00.000Z', 'Between'))).toBe(
+      'written',
+    );
+    expect(await stored('org-rule', '503')).toMatchObject({ status: 'INACTIVE', deleteReason: 'webhook' });
+  });
+
+  it('of two reconcile-made deletes the earlier stays', async () => {
+    await world.customerStore.upsert(record('504', '2026-02-01T00:00:00.000Z', 'D'));
+    await world.customerStore.markDeleted(key('504'), '2026-03-05T00:00:00.000Z', 'reconciled');
+    expect(await world.customerStore.markDeleted(key('504'), '2026-03-01T00:00:00.000Z', 'reconciled')).toBe(
+      'written',
+    );
+    expect(await world.customerStore.markDeleted(key('504'), '2026-03-09T00:00:00.000Z', 'reconciled')).toBe(
+      'unchanged',
+    );
+    expect(await stored('org-rule', '504')).toMatchObject({ deletedAt: '2026-03-01T00:00:00.000Z' });
   });
 });

@@ -311,3 +311,36 @@ describe('delivery knobs', () => {
     for (const r of receiver.received) expect(r.headers['x-shopify-hmac-sha256']).toBe(hmacOf(r.rawBody));
   });
 });
+
+describe('ids across shops', () => {
+  it('two shops seeded alike share no id, so their delete bodies never coincide', async () => {
+    const seeded = (n: number) =>
+      simulator.createShop({
+        shopDomain: `twin-${n}-${(counter += 1)}.myshopify.com`,
+        accessToken: token,
+        seed: 42,
+        seedCustomers: 30,
+        seedOrders: 5,
+        seedProducts: 5,
+      });
+    const [left, right] = [seeded(1), seeded(2)];
+    const idsOf = (shop: typeof left) => [
+      ...shop.customers().flatMap((c) => [c.id, ...(c.defaultAddress ? [c.defaultAddress.id] : [])]),
+      ...shop.orders().flatMap((o) => [o.id, ...o.lines.map((line) => line.id)]),
+      ...shop.products().flatMap((p) => [p.id, ...p.variants.map((variant) => variant.id)]),
+    ];
+    const leftIds = new Set(idsOf(left));
+    expect(leftIds.size).toBeGreaterThan(40);
+    expect(idsOf(right).filter((id) => leftIds.has(id))).toEqual([]);
+
+    // Shopify's ids are platform-wide: the "same" customer deleted in both shops is two bodies.
+    for (const shop of [left, right]) {
+      expect((await subscribe(shop.domain, 'CUSTOMERS_DELETE')).userErrors).toEqual([]);
+      shop.deleteCustomer(shop.customers()[1]!.id);
+      await shop.flushDeliveries();
+    }
+    const bodies = receiver.received.map((delivery) => delivery.rawBody.toString('utf8'));
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).not.toBe(bodies[1]);
+  });
+});

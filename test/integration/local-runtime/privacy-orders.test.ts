@@ -1,0 +1,167 @@
+/**
+ * Privacy webhooks on a store that mirrors customers, orders and products, end to end: the
+ * simulator signs and POSTs customers/redact (with the customer's `orders_to_redact`) and
+ * shop/redact to the local runtime's HTTP API, the real webhook handler erases, and the tables
+ * of DynamoDB Local are read back item by item.
+ */
+import { randomUUID } from 'node:crypto';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
+import { orderPersonalFields } from '../../../lambdas/core/orders/order-record.js';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
+import { localDynamoClient } from '../../../bench/support/environment.js';
+
+let runtime: LocalRuntime;
+let shop: SimulatedShop;
+const organizationId = 'org-privacy-orders';
+const runtimeLog: string[] = [];
+beforeEach(() => onTestFailed(() => console.error(runtimeLog.slice(-40).join('\n'))));
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    apiPort: 0,
+    awsPort: 0,
+    shopifySimulatorPort: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `po${randomUUID().slice(0, 8)}-`,
+    demoShop: { customers: 4, orders: 0, products: 3 },
+    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
+    log: (line) => runtimeLog.push(line),
+  });
+  shop = runtime.shopify.simulator!.shop(runtime.shopify.demoShop!.shopDomain);
+});
+afterAll(() => runtime?.stop());
+
+const doc = () => createDocumentClient(localDynamoClient(inject('dynamoEndpoint')));
+const api = async (path: string, init?: RequestInit) => {
+  const response = await fetch(`${runtime.apiUrl}/organizations/${organizationId}${path}`, init);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+const items = async (table: 'Customers' | 'Orders' | 'Products') =>
+  (
+    await doc().send(
+      new QueryCommand({
+        TableName: runtime.tableNames[table],
+        KeyConditionExpression: 'organizationId = :org',
+        ExpressionAttributeValues: { ':org': organizationId },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+const byId = async (table: 'Customers' | 'Orders' | 'Products') =>
+  new Map((await items(table)).map((item) => [String(item['shopifyId']), item]));
+
+/** Every item of every table of the runtime, as text: where erased personal data must not be. */
+const everyItemText = async (): Promise<string[]> => {
+  const texts: string[] = [];
+  for (const name of Object.values(runtime.tableNames)) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc().send(
+        new ScanCommand({ TableName: name, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? [])
+        texts.push(JSON.stringify(item, (_k, v: unknown) => (v instanceof Set ? [...v] : v)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return texts;
+};
+
+describe('privacy webhooks across customers, orders and products (local runtime, signed HTTP)', () => {
+  const pii = {
+    firstName: 'Zebulon',
+    lastName: 'Quillfeather',
+    email: 'zebulon.quillfeather@example.com',
+    phone: '+14155559876',
+  };
+  let subject: string;
+  let subjectOrders: string[];
+  let bystanderOrder: string;
+  let guestOrder: string;
+
+  it('mirrors the store: the subject, their orders (one with 150 line items), a bystander and a guest', async () => {
+    subject = shop.createCustomer({ ...pii, note: 'likes blue' }).id;
+    const bystander = shop.customers()[0]!.id;
+    subjectOrders = [
+      shop.createOrder({ customerId: subject, lineItems: 150, note: `deliver to ${pii.firstName}` }).id,
+      shop.createOrder({ customerId: subject, lineItems: 2 }).id,
+    ];
+    bystanderOrder = shop.createOrder({ customerId: bystander, lineItems: 3, note: 'bystander note' }).id;
+    guestOrder = shop.createOrder({ customerId: null, email: 'guest@example.com', lineItems: 1 }).id;
+
+    const connected = await fetch(`${runtime.apiUrl}/organizations/${organizationId}/integrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shopDomain: shop.domain, accessToken: runtime.shopify.demoShop!.accessToken }),
+    });
+    expect(connected.status).toBe(201);
+    await expect.poll(async () => (await items('Orders')).length, { timeout: 60_000 }).toBe(4);
+    await expect.poll(async () => (await items('Products')).length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(async () => (await items('Customers')).length, { timeout: 30_000 }).toBe(5);
+
+    const { body } = await api(`/orders?customerId=${subject}`);
+    expect((body['items'] as { shopifyId: string }[]).map((o) => o.shopifyId).sort()).toEqual(
+      [...subjectOrders].sort(),
+    );
+    const big = (await byId('Orders')).get(subjectOrders[0]!)!;
+    expect(big['lineItems']).toHaveLength(150);
+    expect(big).toMatchObject({ email: pii.email, phone: pii.phone, customerId: subject });
+    expect((await everyItemText()).some((text) => text.includes(pii.email))).toBe(true);
+  });
+
+  it('customers/redact erases the subject and the personal fields of the listed orders; nothing else changes', async () => {
+    const before = await byId('Orders');
+    const productsBefore = await items('Products');
+
+    shop.requestCompliance('customers/redact', subject);
+    await shop.flushDeliveries();
+    expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'customers/redact', status: 200 });
+
+    const after = await byId('Orders');
+    for (const id of subjectOrders) {
+      const order = after.get(id)!;
+      for (const field of orderPersonalFields)
+        expect({ id, field, value: order[field] }).toEqual({ id, field });
+      // The sale stays the merchant's record: its lines and totals are kept.
+      const kept = before.get(id)!;
+      expect(order['lineItems']).toEqual(kept['lineItems']);
+      expect(order['totalPrice']).toEqual(kept['totalPrice']);
+      expect(order['name']).toBe(kept['name']);
+    }
+    expect(after.get(bystanderOrder)).toEqual(before.get(bystanderOrder));
+    expect(after.get(guestOrder)).toEqual(before.get(guestOrder));
+    expect(await items('Products')).toEqual(productsBefore);
+    expect((await byId('Customers')).get(subject)).toMatchObject({ status: 'REDACTED' });
+
+    const leaks = (await everyItemText()).filter((text) =>
+      Object.values(pii).some((value) => text.includes(value)),
+    );
+    expect(leaks).toEqual([]);
+
+    // A later orders/updated of a redacted order does not bring the data back.
+    shop.updateOrder(subjectOrders[1]!, { note: `call ${pii.phone}` });
+    await shop.flushDeliveries();
+    expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'orders/updated', status: 200 });
+    expect((await byId('Orders')).get(subjectOrders[1]!)).toMatchObject({ status: 'REDACTED' });
+    expect((await everyItemText()).filter((text) => text.includes(pii.phone))).toEqual([]);
+  });
+
+  it('shop/redact after the uninstall purges the customers, orders and products of the store', async () => {
+    shop.uninstall();
+    await shop.flushDeliveries();
+    shop.requestCompliance('shop/redact');
+    await shop.flushDeliveries();
+    expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'shop/redact', status: 200 });
+
+    for (const table of ['Customers', 'Orders', 'Products'] as const)
+      expect({ table, items: await items(table) }).toEqual({ table, items: [] });
+    const texts = await everyItemText();
+    expect(
+      texts.filter((text) => text.includes('guest@example.com') || text.includes('bystander note')),
+    ).toEqual([]);
+  });
+});
