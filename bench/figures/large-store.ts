@@ -15,7 +15,7 @@ import { type Figure, fixed, rate } from '../support/figure.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
 import type { LargeStoreJob, LargeStoreResult } from '../workers/large-store-runtime.js';
 import type { SyncJobResult } from '../workers/sync-process.js';
-import { newShop, type SyncBenchContext, unthrottled } from './sync-figures.js';
+import { cpuText, newShop, type SyncBenchContext, unthrottled, withCpu } from './sync-figures.js';
 
 const mib = (kib: number) => fixed(kib / 1024, 0);
 
@@ -30,11 +30,15 @@ export async function bulkSyncThroughput(context: SyncBenchContext): Promise<Fig
   const smallRun = await runSyncJob({ ...small.job, workload: 'sync', bulk: true });
   const large = newShop(context, larger);
   progress(`P3 bulk sync of ${larger} customers, child process`);
-  const largeRun = await runSyncJob({ ...large.job, workload: 'sync', bulk: true });
+  const { result: largeRun, cpu: syncCpu } = await withCpu(context, () =>
+    runSyncJob({ ...large.job, workload: 'sync', bulk: true }),
+  );
   progress(
     `P3 ceiling: bare conditional PutItems of the same ${larger} records (from the JSONL), concurrency 16`,
   );
-  const ceiling = await runSyncJob({ ...large.job, workload: 'ceiling', bulk: true });
+  const { result: ceiling, cpu: ceilingCpu } = await withCpu(context, () =>
+    runSyncJob({ ...large.job, workload: 'ceiling', bulk: true }),
+  );
   const syncRate = streamRate(largeRun);
   const wholeRunRate = rate(largeRun.customers, largeRun.elapsedMs);
   const ceilingRate = rate(ceiling.customers, ceiling.elapsedMs);
@@ -47,8 +51,11 @@ export async function bulkSyncThroughput(context: SyncBenchContext): Promise<Fig
     measured:
       `${fixed(syncRate)} customers/s streaming the JSONL: ${fixed(ofCeiling, 2)} of ceiling ` +
       `(whole run incl. the simulator building the file: ${fixed(wholeRunRate)}/s, ${fixed(largeRun.elapsedMs / 1000, 1)} s); ` +
-      `peak RSS ${mib(smallRun.maxRssKiB)} MiB at ${smaller} -> ${mib(largeRun.maxRssKiB)} MiB at ${larger}: ${fixed(growth * 100, 1)}%`,
-    baseline: `ceiling ${fixed(ceilingRate)}/s (bare conditional PutItems, concurrency 16, same records)`,
+      `peak RSS ${mib(smallRun.maxRssKiB)} MiB at ${smaller} -> ${mib(largeRun.maxRssKiB)} MiB at ${larger}: ${fixed(growth * 100, 1)}%; ` +
+      `CPU ms a customer (worker + simulator + DynamoDB Local): ${cpuText(syncCpu)}`,
+    baseline:
+      `ceiling ${fixed(ceilingRate)}/s (bare conditional PutItems, concurrency 16, same records; ` +
+      `CPU ms a customer: worker ${fixed(ceilingCpu.workload, 2)}, DynamoDB Local ${ceilingCpu.dynamoDb === null ? '?' : fixed(ceilingCpu.dynamoDb, 2)})`,
     target: '>= 0.8 of ceiling, RSS growth <= 10%',
     pass: complete && ofCeiling >= 0.8 && growth <= 0.1,
     data: {

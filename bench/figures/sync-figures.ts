@@ -118,7 +118,7 @@ export async function withCpu(
   return { result, cpu: { workload, simulator, dynamoDb, total: workload + simulator + (dynamoDb ?? 0) } };
 }
 
-const cpuText = (cpu: CpuShare) =>
+export const cpuText = (cpu: CpuShare) =>
   `${fixed(cpu.total, 2)} (${fixed(cpu.workload, 2)} + ${fixed(cpu.simulator, 2)} + ${cpu.dynamoDb === null ? '?' : fixed(cpu.dynamoDb, 2)})`;
 
 export interface ThroughputResult {
