@@ -13,8 +13,8 @@ import { newShop, type SyncBenchContext } from './sync-figures.js';
 export const PROXY_DELAY_MS = 5;
 
 export async function pipelineWithLatency(context: SyncBenchContext): Promise<Figure> {
-  const customers = context.quick ? 1000 : 10_000;
-  const sequentialLimit = context.quick ? 200 : 500;
+  const customers = context.quick ? 500 : 10_000;
+  const sequentialLimit = context.quick ? 100 : 500;
   const proxy = await startBenchService<{ port: number }>('workers/latency-proxy.ts', {
     target: context.dynamoEndpoint,
     delayMs: PROXY_DELAY_MS,

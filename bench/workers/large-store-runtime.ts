@@ -1,8 +1,9 @@
 /**
  * A store larger than Shopify's listing limit, through the whole local runtime (real handlers,
  * local SQS, the simulator, webhooks over HTTP): the initial sync, then webhooks (an update, a
- * creation, a deletion), then changes no webhook delivered and a manual sync; after each step
- * the mirror is compared with the store field by field. The full-size version of
+ * creation, a deletion), then changes no webhook delivered and a manual sync. The mirror is
+ * compared with the store field by field after the initial sync and after the manual sync (after
+ * the webhooks, the three records they touched are waited for). The full-size version of
  * test/integration/local-runtime/large-store.test.ts, for one limit behaviour per process (a
  * process holds one runtime with real handlers).
  *
@@ -30,9 +31,10 @@ export type LargeStoreJob = z.input<typeof jobSchema>;
 export interface LargeStoreStep {
   readonly step: 'initial sync' | 'webhooks' | 'manual sync';
   readonly seconds: number;
-  readonly byClass: MirrorReport['byClass'];
-  readonly expectedActive: number;
-  readonly stored: number;
+  /** Absent after the webhooks: only the records they touched are checked (waited for) then. */
+  readonly byClass?: MirrorReport['byClass'];
+  readonly expectedActive?: number;
+  readonly stored?: number;
 }
 
 export interface LargeStoreResult {
@@ -150,7 +152,8 @@ export async function runLargeStore(input: LargeStoreJob): Promise<LargeStoreRes
         (await stored(first!.id))?.['firstName'] === 'Changed',
       120_000,
     );
-    await compare('webhooks');
+    steps.push({ step: 'webhooks', seconds: (performance.now() - stepStarted) / 1000 });
+    stepStarted = performance.now();
 
     // Changes no webhook delivered: the manual sync brings them in.
     shop.setDelivery({ capture: true });
