@@ -16,7 +16,14 @@ import { type Figure, fixed, rate } from '../support/figure.js';
 import { compareMirror, type MirrorReport, storedItems, storeTruth } from '../support/mirror-check.js';
 import type { LargeStoreJob, LargeStoreResult } from '../workers/large-store-runtime.js';
 import type { SyncJobResult } from '../workers/sync-process.js';
-import { cpuText, newShop, type SyncBenchContext, unthrottled, withCpu } from './sync-figures.js';
+import {
+  cpuText,
+  newShop,
+  type SyncBenchContext,
+  unthrottled,
+  warmUpDynamoDb,
+  withCpu,
+} from './sync-figures.js';
 
 const mib = (kib: number) => fixed(kib / 1024, 0);
 
@@ -26,6 +33,7 @@ const streamRate = (result: SyncJobResult) =>
 
 export async function bulkSyncThroughput(context: SyncBenchContext): Promise<Figure> {
   const [smaller, larger] = context.quick ? [1_000, 4_000] : [10_000, 100_000];
+  await warmUpDynamoDb(context);
   const small = newShop(context, smaller);
   progress(`P3 bulk sync of ${smaller} customers (RSS baseline), child process`);
   const smallRun = await runSyncJob({ ...small.job, workload: 'sync', bulk: true });
