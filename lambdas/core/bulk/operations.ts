@@ -2,7 +2,7 @@
  * Starting and following one bulk operation (GraphQL Admin 2026-10). Shared by the bulk sync
  * strategy and the reconcile's id listing; each keeps its own checkpoint around these calls.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkOperationQuery, bulkOperationRunQueryMutation } from '../../shopify/queries/bulk-operations.js';
 import type { GraphqlCallStats, ShopifyGraphql } from '../shopify-graphql.js';
 
