@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
-import { bulkSyncThroughput, pagedVsBulk } from './figures/large-store.js';
+import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
 import { pipelineWithLatency } from './figures/latency.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
@@ -61,6 +61,8 @@ try {
   if (wanted('P2L')) figures.push(await pipelineWithLatency(context));
   if (wanted('P3')) figures.push(await bulkSyncThroughput(context));
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
+  // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).
+  if (quick ? only?.has('Store30k') : wanted('Store30k')) figures.push(await largeStoreWalkthrough(context));
   if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {

@@ -38,11 +38,16 @@ export const isRunning = (status: string): boolean =>
 export const startBulkOperation = async (
   graphql: ShopifyGraphql,
   query: string,
+  { groupObjects = false }: { readonly groupObjects?: boolean } = {},
 ): Promise<{
   readonly started: { readonly id: string; readonly createdAt: string } | 'busy';
   readonly stats: GraphqlCallStats;
 }> => {
-  const { data, stats } = await graphql.query(bulkOperationRunQueryMutation, { query }, runSchema);
+  const { data, stats } = await graphql.query(
+    bulkOperationRunQueryMutation,
+    { query, groupObjects },
+    runSchema,
+  );
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (bulkOperation) return { started: bulkOperation, stats };
   if (userErrors.some((e) => BUSY_CODES.has(e.code ?? ''))) return { started: 'busy', stats };
