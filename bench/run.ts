@@ -15,6 +15,7 @@ import { pipelineWithLatency } from './figures/latency.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
+import { coldStart } from './figures/cold-start.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 import type { Figure } from './support/figure.js';
 import { renderTable } from './support/table.js';
@@ -62,7 +63,8 @@ try {
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
   // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).
   if (quick ? only?.has('Store30k') : wanted('Store30k')) figures.push(await largeStoreWalkthrough(context));
-  if (wanted('P4')) figures.push(await webhookPath(root, dynamo.endpoint, quick));
+  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);
     try {

@@ -19,6 +19,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
@@ -97,6 +98,9 @@ interface ChaosPlan {
   readonly injected: Record<string, number>;
 }
 
+/** The chaos worker's Lambda timeout and the margin at which it pauses and hands over. */
+const chaosWorker = { timeoutSeconds: 4, pauseMarginMs: 1_500 } as const;
+
 const invocations = new AsyncLocalStorage<Invocation>();
 let plan: ChaosPlan | undefined;
 
@@ -169,7 +173,7 @@ export const chaosSyncWorker = () => {
       resources: c.mirrors.map((mirror) => syncedResource(mirror.definition, sabotagedWriter(mirror.store))),
       afterSync: undefined,
       logger: silentLogger,
-      pauseMarginMs: 60_000,
+      pauseMarginMs: chaosWorker.pauseMarginMs,
     });
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -216,10 +220,16 @@ export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
     dynamoEndpoint,
     { syncWorker: chaosSyncWorker(), webhook: countedWebhook },
     {
-      // A failed delivery comes back after 1 s instead of 30 min; receive counts and DLQ as deployed.
-      visibilityTimeoutSeconds: 1,
+      // A small Lambda (seconds, not 15 minutes) so runs pause and continue often, under the
+      // deployed queue's rule that a message stays hidden for 6x the worker's timeout: with a
+      // visibility shorter than an invocation, SQS would hand a message still being worked on
+      // to a second worker and spend its receives (and reach the DLQ) while the first still runs.
+      workerTimeoutSeconds: chaosWorker.timeoutSeconds,
+      visibilityTimeoutSeconds: 6 * chaosWorker.timeoutSeconds,
       pollIntervalMs: 50,
     },
+    // A failed attempt asks SQS to retry it after 1 s (the worker's own backoff) instead of minutes.
+    { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1' },
   );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -469,15 +479,32 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     );
   }
   if (!finalSync) {
-    const latest = await runs.list(integration.integrationId, { limit: 12 });
-    const summary = latest.items.map((run) =>
-      [run.status, run.trigger, run.skipReason, run.invocations, run.lastError?.slice(0, 80)]
-        .filter(Boolean)
-        .join(' '),
+    const latest = await runs.list(integration.integrationId, { limit: 40 });
+    const summary = latest.items
+      .filter((run) => run.status !== 'skipped')
+      .map((run) =>
+        [
+          run.runId,
+          run.status,
+          run.trigger,
+          run.invocations,
+          run.queuedAt,
+          run.finishedAt,
+          run.lastError?.slice(0, 80),
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
+    const held = await bench.doc.send(
+      new GetCommand({
+        TableName: bench.runtime.tableNames.Integrations,
+        Key: { integrationId: integration.integrationId },
+        ConsistentRead: true,
+      }),
     );
     throw new Error(
       `seed ${seed}: no sync succeeded after the history; DLQ ${bench.runtime.deadLetterQueue.counts().visible}; ` +
-        `latest runs: ${JSON.stringify(summary)}`,
+        `lease ${JSON.stringify(held.Item?.['syncLease'])}; latest runs but skipped ones: ${JSON.stringify(summary)}`,
     );
   }
 

@@ -31,8 +31,9 @@ export function benchRuntime(
   dynamoEndpoint: string,
   handlers?: Partial<Record<LambdaId, NonNullable<LocalRuntimeOptions['handlers']>[LambdaId]>>,
   syncQueue?: LocalRuntimeOptions['syncQueue'],
+  lambdaEnv?: LocalRuntimeOptions['lambdaEnv'],
 ): Promise<BenchRuntime> {
-  current ??= start(dynamoEndpoint, handlers, syncQueue);
+  current ??= start(dynamoEndpoint, handlers, syncQueue, lambdaEnv);
   return current;
 }
 
@@ -40,6 +41,7 @@ async function start(
   dynamoEndpoint: string,
   handlers: LocalRuntimeOptions['handlers'],
   syncQueue: LocalRuntimeOptions['syncQueue'],
+  lambdaEnv: LocalRuntimeOptions['lambdaEnv'],
 ): Promise<BenchRuntime> {
   const runtime = await startLocalRuntime({
     dynamoEndpoint,
@@ -54,6 +56,7 @@ async function start(
     startWorker: false,
     ...(handlers && { handlers }),
     ...(syncQueue && { syncQueue }),
+    ...(lambdaEnv && { lambdaEnv }),
     log: () => {},
   });
   const simulator = runtime.shopify.simulator;

@@ -3,7 +3,7 @@
  * descending Query lists the newest runs first; items expire by TTL (`expiresAt`).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import type { SyncRunPage, SyncRunRepository } from '../../core/sync/ports.js';
 import type { SyncProgress } from '../../core/sync/progress.js';

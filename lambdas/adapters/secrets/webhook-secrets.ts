@@ -11,7 +11,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Integration } from '../../core/integrations/integration.js';
 import type { WebhookSecrets } from '../../core/webhooks/authenticate.js';
 import type { TokenCipher } from './token-cipher.js';

@@ -3,7 +3,7 @@
  * answer `userErrors` become ShopAdminError, whose message carries Shopify's text only (never
  * the token, which lives in the client's headers).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
 import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';

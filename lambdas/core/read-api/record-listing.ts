@@ -4,7 +4,7 @@
  * made for; decoding checks it with zod and against the request, so a cursor can neither be
  * forged into another organization's partition nor replayed against a different listing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { organizationIdSchema } from '../integrations/connect-request.js';
 import type { StoredRecord } from '../resources/mirrored-record.js';
@@ -21,13 +21,17 @@ const isoTimestamp = z
 export const shopifyIdParamSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric Shopify id');
 
 /** The query parameters of one resource's listing: the common ones plus its lookups. */
+const listQueryShape = {
+  status: recordStatusSchema.optional(),
+  updatedSince: isoTimestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+
 export const listQuerySchema = (lookups: readonly RecordLookup[]) =>
   z
     .strictObject({
-      status: recordStatusSchema.optional(),
-      updatedSince: isoTimestamp.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-      cursor: z.string().min(1).max(2048).optional(),
+      ...listQueryShape,
       ...Object.fromEntries(lookups.map(({ attribute }) => [attribute, shopifyIdParamSchema.optional()])),
     })
     .refine(
@@ -38,6 +42,18 @@ export const listQuerySchema = (lookups: readonly RecordLookup[]) =>
         ].filter((value) => value !== undefined).length <= 1,
       { message: `combine at most one of updatedSince${lookups.map((l) => `, ${l.attribute}`).join('')}` },
     );
+
+/**
+ * The same schema, typed with its lookup parameters by name (`customerId`) for callers that know
+ * them at compile time: the API contract, and through it the typed client.
+ */
+export const typedListQuerySchema = <const TAttribute extends string = never>(
+  lookups: readonly { readonly attribute: TAttribute }[],
+) =>
+  listQuerySchema(lookups) as unknown as z.ZodObject<
+    typeof listQueryShape & Record<TAttribute, z.ZodOptional<typeof shopifyIdParamSchema>>,
+    z.core.$strict
+  >;
 
 /** Which index a listing reads: the table itself, the update-time index, or a lookup index. */
 export type ListingMode = 'byShopifyId' | 'byUpdatedAt' | `by:${string}`;

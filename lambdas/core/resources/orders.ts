@@ -1,10 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ORDER_LINE_ITEMS_PAGE,
   orderIdsPageQuery,
   orderLineItemsQuery,
   ordersCountQuery,
   ordersPageQuery,
+  ordersBulkQuery,
+  orderIdsBulkQuery,
 } from '../../shopify/queries/orders.js';
 import { orderDeletePayloadSchema, orderPayloadSchema } from '../../shopify/order-payloads.js';
 import { numericIdOfGid } from '../customers/from-graphql.js';
@@ -93,4 +95,5 @@ export const ordersResource: ResourceDefinition<GraphqlOrder, OrderRecord, 'Orde
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: ordersPageCost,
   initialPageSize: largestPageWithin(ordersPageCost, MAX_QUERY_COST),
+  bulk: { query: ordersBulkQuery, idsQuery: orderIdsBulkQuery, children: { connection: 'lineItems' } },
 };

@@ -1,10 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   PRODUCT_VARIANTS_PAGE,
   productIdsPageQuery,
   productsCountQuery,
   productsPageQuery,
   productVariantsQuery,
+  productsBulkQuery,
+  productIdsBulkQuery,
 } from '../../shopify/queries/products.js';
 import { productDeletePayloadSchema, productPayloadSchema } from '../../shopify/product-payloads.js';
 import { numericIdOfGid } from '../customers/from-graphql.js';
@@ -88,4 +90,5 @@ export const productsResource: ResourceDefinition<GraphqlProduct, ProductRecord,
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: productsPageCost,
   initialPageSize: largestPageWithin(productsPageCost, MAX_QUERY_COST),
+  bulk: { query: productsBulkQuery, idsQuery: productIdsBulkQuery, children: { connection: 'variants' } },
 };

@@ -4,10 +4,12 @@
  * contracts into the OpenAPI document, and client/ types its calls from them. A route added to
  * the catalog needs only its entry here (test/unit/contract fails until it has one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
-import { listQuerySchema, shopifyIdParamSchema } from '../../core/read-api/record-listing.js';
+import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
 import { customersResource } from '../../core/resources/customers.js';
+import { ordersResource } from '../../core/resources/orders.js';
+import { productsResource } from '../../core/resources/products.js';
 import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
@@ -23,6 +25,8 @@ import {
   listing,
   manualSyncAnswerSchema,
   mirroredRecordSchema,
+  orderSchema,
+  productSchema,
   shopCountsSchema,
   syncRunListSchema,
   syncRunSchema,
@@ -196,7 +200,11 @@ const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : nam
 const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: shopifyIdParamSchema });
 
 /** The read API's two routes for one resource, as catalog.ts declares them from the same registry. */
-const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly RecordLookup[], record: S) => {
+const readContractsOf = <S extends z.ZodType, const L extends string = string>(
+  name: string,
+  lookups: readonly { readonly attribute: L }[],
+  record: S,
+) => {
   const one = singular(name);
   return {
     list: {
@@ -207,7 +215,7 @@ const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly Re
         'By Shopify id, by update time with `updatedSince`, or by one lookup; key and index reads only. ' +
         'A page may be shorter than `limit` and still have a `nextCursor`.',
       path: organizationPath,
-      query: listQuerySchema(lookups),
+      query: typedListQuerySchema(lookups),
       responses: {
         200: { description: `A page of ${name}`, body: listing(record, `${capitalize(one)}List`) },
       },
@@ -225,18 +233,42 @@ const readContractsOf = <S extends z.ZodType>(name: string, lookups: readonly Re
 };
 
 /**
+ * A typed resource's lookups, spelled here so the client knows the parameter names, and checked
+ * against its definition's when this module loads: the two cannot drift.
+ */
+const lookupsOf = <const L extends string = never>(
+  definition: { readonly name: string; readonly table: { readonly lookups: readonly RecordLookup[] } },
+  lookups: readonly { readonly attribute: L }[],
+) => {
+  const declared = definition.table.lookups.map((lookup) => lookup.attribute).join(',');
+  if (declared !== lookups.map((lookup) => lookup.attribute).join(','))
+    throw new Error(`The ${definition.name} contract's lookups differ from its definition's (${declared})`);
+  return lookups;
+};
+
+/**
  * Resources whose records have a schema here are documented field by field and typed in the
  * client; any other registered resource is documented with what every mirrored record shares.
  */
-const customers = readContractsOf('customers', customersResource.table.lookups, customerSchema);
+const orders = readContractsOf(
+  'orders',
+  lookupsOf(ordersResource, [{ attribute: 'customerId' }]),
+  orderSchema,
+);
+const customers = readContractsOf('customers', lookupsOf(customersResource, []), customerSchema);
+const products = readContractsOf('products', lookupsOf(productsResource, []), productSchema);
 
 export const routeContracts = {
   ...fixedContracts,
   listCustomers: customers.list,
   getCustomer: customers.get,
+  listOrders: orders.list,
+  getOrder: orders.get,
+  listProducts: products.list,
+  getProduct: products.get,
 };
 
-const typedResources = new Set(['customers']);
+const typedResources = new Set(['customers', 'orders', 'products']);
 const otherReadContracts = registeredResources
   .filter(({ name }) => !typedResources.has(name))
   .flatMap(({ name, table }): [string, RouteContract][] => {

@@ -6,7 +6,7 @@
  * Answers are loose objects: a field added later reaches old clients untouched instead of
  * breaking them. Requests stay strict (their schemas live with the routes that parse them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerStates } from '../../core/customers/customer-record.js';
 import { recordStatusSchema } from '../../core/read-api/record-listing.js';
 import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';
@@ -203,14 +203,23 @@ const addressSchema = z
   })
   .meta({ id: 'CustomerAddress' });
 
+/** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
+const mirroredFields = {
+  organizationId: z.string(),
+  shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+  status: recordStatusSchema,
+  integrationId: z.string().optional(),
+  shopDomain: z.string().optional(),
+  shopifyGid: z.string().optional(),
+  shopifyUpdatedAt: timestamp.optional(),
+  deletedAt: timestamp.optional(),
+  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+  redactedAt: timestamp.optional(),
+};
+
 export const customerSchema = z
   .looseObject({
-    organizationId: z.string(),
-    shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
-    status: recordStatusSchema,
-    integrationId: z.string().optional(),
-    shopDomain: z.string().optional(),
-    shopifyGid: z.string().optional(),
+    ...mirroredFields,
     firstName: nullableText.optional(),
     lastName: nullableText.optional(),
     email: nullableText.optional(),
@@ -222,31 +231,113 @@ export const customerSchema = z
     note: nullableText.optional(),
     defaultAddress: addressSchema.nullable().optional(),
     createdAt: timestamp.optional(),
-    shopifyUpdatedAt: timestamp.optional(),
-    deletedAt: timestamp.optional(),
-    deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-    redactedAt: timestamp.optional(),
   })
   .meta({ id: 'Customer', description: 'A mirrored customer; a deleted or redacted one keeps only its ids' });
 
-/** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
-export const mirroredRecordSchema = z
+/** Money as Shopify states it: an exact decimal string (never a float) with its currency. */
+const decimalText = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .meta({ description: 'Exact decimal string' });
+const moneySchema = z.looseObject({ amount: decimalText, currencyCode: z.string() }).meta({ id: 'Money' });
+const moneyPairSchema = z
+  .looseObject({ shop: moneySchema, presentment: moneySchema })
+  .meta({ id: 'MoneyPair', description: "In the shop's currency and in the one the buyer saw" });
+
+const orderAddressSchema = addressSchema.omit({ id: true }).meta({ id: 'OrderAddress' });
+
+const orderLineItemSchema = z
   .looseObject({
-    organizationId: z.string(),
-    shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
-    status: recordStatusSchema,
-    integrationId: z.string().optional(),
-    shopDomain: z.string().optional(),
-    shopifyGid: z.string().optional(),
-    shopifyUpdatedAt: timestamp.optional(),
-    deletedAt: timestamp.optional(),
-    deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-    redactedAt: timestamp.optional(),
+    id: z.string(),
+    title: z.string(),
+    quantity: z.number().int(),
+    sku: nullableText,
+    variantId: nullableText,
+    productId: nullableText,
+    unitPrice: moneySchema,
+    discountedTotal: moneySchema.meta({ description: "Quantity x unit price, minus the line's discounts" }),
+  })
+  .meta({ id: 'OrderLineItem' });
+
+export const orderSchema = z
+  .looseObject({
+    ...mirroredFields,
+    name: z
+      .string()
+      .meta({ examples: ['#1001'] })
+      .optional(),
+    customerId: z
+      .string()
+      .meta({ description: "The customer's shopifyId; absent for a guest checkout or once redacted" })
+      .optional(),
+    email: nullableText.optional(),
+    phone: nullableText.optional(),
+    financialStatus: nullableText.optional(),
+    fulfillmentStatus: z.string().optional(),
+    currency: z.string().optional(),
+    presentmentCurrency: z.string().optional(),
+    subtotalPrice: moneyPairSchema.nullable().optional(),
+    totalTax: moneyPairSchema.nullable().optional(),
+    totalPrice: moneyPairSchema.optional(),
+    currentTotalPrice: moneyPairSchema.optional(),
+    lineItems: z.array(orderLineItemSchema).optional(),
+    shippingAddress: orderAddressSchema.nullable().optional(),
+    billingAddress: orderAddressSchema.nullable().optional(),
+    tags: z.array(z.string()).optional(),
+    note: nullableText.optional(),
+    cancelledAt: timestamp.nullable().optional(),
+    cancelReason: nullableText.optional(),
+    closedAt: timestamp.nullable().optional(),
+    processedAt: timestamp.optional(),
+    createdAt: timestamp.optional(),
   })
   .meta({
-    id: 'MirroredRecord',
-    description: 'A mirrored record; a deleted or redacted one keeps only its ids',
+    id: 'Order',
+    description:
+      'A mirrored order with every line item; a deleted one keeps only its ids, a redacted one loses its ' +
+      'personal fields (customerId, email, phone, addresses, note) and keeps the sale',
   });
+
+const productVariantSchema = z
+  .looseObject({
+    id: z.string(),
+    title: z.string(),
+    sku: nullableText,
+    price: decimalText,
+    compareAtPrice: decimalText.nullable(),
+    inventoryQuantity: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'Null when inventory is not tracked or not readable' }),
+  })
+  .meta({ id: 'ProductVariant' });
+
+export const productSchema = z
+  .looseObject({
+    ...mirroredFields,
+    title: z.string().optional(),
+    handle: z.string().optional(),
+    vendor: nullableText.optional(),
+    productType: nullableText.optional(),
+    productStatus: z
+      .string()
+      .meta({ description: "Shopify's status (ACTIVE, DRAFT, ARCHIVED); `status` is the record's lifecycle" })
+      .optional(),
+    tags: z.array(z.string()).optional(),
+    options: z.array(z.looseObject({ name: z.string(), values: z.array(z.string()) })).optional(),
+    variants: z.array(productVariantSchema).optional(),
+    createdAt: timestamp.optional(),
+  })
+  .meta({
+    id: 'Product',
+    description: 'A mirrored product with its variants; a deleted one keeps only its ids',
+  });
+
+export const mirroredRecordSchema = z.looseObject(mirroredFields).meta({
+  id: 'MirroredRecord',
+  description: 'A mirrored record; a deleted or redacted one keeps only its ids',
+});
 
 export const webhookAnswerSchema = z
   .looseObject({

@@ -87,6 +87,51 @@ describe('the typed client', () => {
     expect(listed.body.items.map((item) => item.integrationId)).toEqual([integrationId]);
   });
 
+  it('reads orders and products typed, answers parsed with their contracts, equal to the store', async () => {
+    const store = runtime.shopify.simulator!.shop(runtime.shopify.demoShop!.shopDomain);
+    const orders = await api.call('listOrders', { path: { organizationId }, query: { limit: 10 } });
+    expect(orders.body.items.map((order) => order.shopifyId).sort()).toEqual(
+      store
+        .orders()
+        .map((order) => order.id)
+        .sort(),
+    );
+    // The demo store's first order has hundreds of lines: all of them, typed, money as exact decimals.
+    const big = store.orders()[0]!;
+    const order = (await api.call('getOrder', { path: { organizationId, shopifyId: big.id } })).body;
+    expect(order.name).toBe(`#${big.number}`);
+    expect(order.lineItems).toHaveLength(big.lines.length);
+    const line = order.lineItems![0]!;
+    expect(line.unitPrice).toEqual({
+      amount: (big.lines[0]!.unitCents / 100).toFixed(2),
+      currencyCode: 'USD',
+    });
+    expect(order.totalPrice?.shop.amount).toMatch(/^\d+\.\d{2}$/);
+
+    const owned = store.orders().filter((candidate) => candidate.customerId !== null);
+    for (const customerId of new Set(owned.map((candidate) => candidate.customerId!))) {
+      const byCustomer = await api.call('listOrders', { path: { organizationId }, query: { customerId } });
+      expect(byCustomer.body.items.map((item) => item.customerId)).toEqual(
+        owned.filter((candidate) => candidate.customerId === customerId).map(() => customerId),
+      );
+    }
+
+    const products = await api.call('listProducts', { path: { organizationId } });
+    expect(products.body.items).toHaveLength(store.products().length);
+    const [first] = store.products();
+    const product = (await api.call('getProduct', { path: { organizationId, shopifyId: first!.id } })).body;
+    expect(product).toMatchObject({ title: first!.title, productStatus: first!.status, status: 'ACTIVE' });
+    expect(product.variants!.map((variant) => variant.id)).toEqual(
+      first!.variants.map((variant) => variant.id),
+    );
+    expect(product.variants![0]!.price).toBe((first!.variants[0]!.priceCents / 100).toFixed(2));
+
+    await expect(api.call('getOrder', { path: { organizationId, shopifyId: '1' } })).rejects.toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('asks for a sync now: skipped when recent, queued with force, and the run shows in the history', async () => {
     const [integration] = (await api.call('listOrganizationIntegrations', { path: { organizationId } })).body
       .items;
