@@ -124,10 +124,10 @@ export const cpuText = (cpu: CpuShare) =>
 let warmed: Promise<void> | undefined;
 
 /**
- * DynamoDB Local is a JVM: its first few thousand writes run while it compiles its hot paths and
- * cost it about three times the CPU of later ones (measured: 2.3 vs 0.8 ms a customer on this
- * machine). Whichever workload comes first would pay for that, so the rate figures write a few
- * thousand records, unreported, before any of them is timed.
+ * DynamoDB Local is a JVM that compiles its hot paths during its first writes: P2's sync, timed
+ * first on a fresh one, cost it 2.3 ms of CPU a customer, and 1.6 ms after this warm-up (two
+ * runs on this machine, 2026-11-30). Whichever workload came first paid for that, so the rate
+ * figures write a few thousand records, unreported, before any of them is timed.
  */
 export function warmUpDynamoDb(context: SyncBenchContext): Promise<void> {
   warmed ??= (async () => {

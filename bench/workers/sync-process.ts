@@ -234,7 +234,12 @@ async function measuredSync(
   };
   // Where a growing RSS would come from: the V8 heap, or buffers held off it (e.g. a download
   // read ahead of the writes).
-  const peaks = { heapTotalMiB: 0, externalMiB: 0, arrayBuffersMiB: 0 };
+  const peaks: {
+    heapTotalMiB: number;
+    externalMiB: number;
+    arrayBuffersMiB: number;
+    heapUsedAfterGcMiB?: number;
+  } = { heapTotalMiB: 0, externalMiB: 0, arrayBuffersMiB: 0 };
   const sampleMemory = () => {
     const usage = process.memoryUsage();
     peaks.heapTotalMiB = Math.max(peaks.heapTotalMiB, usage.heapTotal / 2 ** 20);
@@ -294,6 +299,12 @@ async function measuredSync(
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   sampleMemory();
+  // With --expose-gc (NODE_OPTIONS): what the heap still holds once collected, i.e. retained.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    peaks.heapUsedAfterGcMiB = process.memoryUsage().heapUsed / 2 ** 20;
+  }
   if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
   const run = await runs.get(integrationId, outcome.runId);
   return {

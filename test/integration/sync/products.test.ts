@@ -19,6 +19,7 @@ import { productPayload, type SimProduct } from '../../../local/shopify-simulato
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { productIdsBulkQuery, productsBulkQuery } from '../../../lambdas/shopify/queries/products.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, syncHarness } from './harness.js';
 
@@ -161,7 +162,12 @@ describe('products', () => {
         logger: silentLogger,
         overlapMinutes: 0,
         now: () => new Date(Date.now() + 60 * 60_000),
-        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+        bulk: {
+          results: createJsonlReader(),
+          threshold: 10,
+          pollDelayMs: 5,
+          listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+        },
       },
       { force: true },
     );
