@@ -72,6 +72,7 @@ export const graphqlOrderSchema = z.object({
 });
 
 export type GraphqlOrder = z.infer<typeof graphqlOrderSchema>;
+export type GraphqlLineItem = z.infer<typeof graphqlLineItemSchema>;
 
 const pair = (bag: z.infer<typeof moneyBag>): MoneyPair => ({
   shop: money(bag.shopMoney.amount, bag.shopMoney.currencyCode),

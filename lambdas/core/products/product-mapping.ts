@@ -37,6 +37,7 @@ export const graphqlProductSchema = z.object({
 });
 
 export type GraphqlProduct = z.infer<typeof graphqlProductSchema>;
+export type GraphqlVariant = z.infer<typeof graphqlVariantSchema>;
 
 const sortedTags = (tags: readonly string[]) =>
   tags

@@ -118,11 +118,11 @@ export const ordersPageQuery = /* GraphQL */ `
   }
 `;
 
-/** The line items of one order after the first page: 100 a page (7 points each, within 1,000). */
+/** The line items of one order after the first page (7 points each; core/resources/nested-pages.ts sizes `$first`). */
 export const orderLineItemsQuery = /* GraphQL */ `
-  query OrderLineItems($id: ID!, $after: String) {
+  query OrderLineItems($id: ID!, $first: Int!, $after: String) {
     order(id: $id) {
-      lineItems(first: 100, after: $after) {
+      lineItems(first: $first, after: $after) {
         nodes {
           ${lineItemFields}
         }

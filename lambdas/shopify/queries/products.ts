@@ -52,11 +52,11 @@ export const productsPageQuery = /* GraphQL */ `
   }
 `;
 
-/** The variants of one product after the first page, 100 at a time. */
+/** The variants of one product after the first page (core/resources/nested-pages.ts sizes `$first`). */
 export const productVariantsQuery = /* GraphQL */ `
-  query ProductVariants($id: ID!, $after: String) {
+  query ProductVariants($id: ID!, $first: Int!, $after: String) {
     product(id: $id) {
-      variants(first: 100, after: $after) {
+      variants(first: $first, after: $after) {
         nodes {
           ${variantFields}
         }
