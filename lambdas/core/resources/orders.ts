@@ -6,7 +6,7 @@ import {
   ordersPageQuery,
 } from '../../shopify/queries/orders.js';
 import { orderDeletePayloadSchema, orderPayloadSchema } from '../../shopify/order-payloads.js';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import { numericIdOfGid } from './shopify-fields.js';
 import {
   type GraphqlLineItem,
   graphqlLineItemSchema,

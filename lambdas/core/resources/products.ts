@@ -6,7 +6,7 @@ import {
   productVariantsQuery,
 } from '../../shopify/queries/products.js';
 import { productDeletePayloadSchema, productPayloadSchema } from '../../shopify/product-payloads.js';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import { numericIdOfGid } from './shopify-fields.js';
 import {
   type GraphqlProduct,
   graphqlProductSchema,
