@@ -10,7 +10,6 @@ import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
 import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { randomUUID } from 'node:crypto';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
@@ -45,7 +44,7 @@ import type {
   SimCustomer,
 } from '../../../local/shopify-simulator/index.js';
 import { customerPayload } from '../../../local/shopify-simulator/webhook-payload.js';
-import type { TestTables } from '../../support/dynamo.js';
+import { organizationItems, type TestTables } from '../../support/dynamo.js';
 
 export interface QueuedMessage {
   readonly messageId: string;
@@ -214,23 +213,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
   };
 
   /** Every item stored for an organization. */
-  const storedCustomers = async (organizationId: string) => {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await tables.doc.send(
-        new QueryCommand({
-          TableName: tables.names.Customers,
-          KeyConditionExpression: 'organizationId = :org',
-          ExpressionAttributeValues: { ':org': organizationId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  };
+  const storedCustomers = (organizationId: string) =>
+    organizationItems(tables.doc, tables.names.Customers, organizationId);
 
   /** What the webhook path would store for this customer: the oracle the sync must match. */
   const webhookRecord = (

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { applyDelivery } from '../../support/apply-delivery.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
@@ -13,7 +12,7 @@ import { orderPayloadSchema } from '../../../lambdas/shopify/order-payloads.js';
 import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { orderDeletePayload, orderPayload, type SimOrder } from '../../../local/shopify-simulator/orders.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
-import { useTestTables } from '../../support/dynamo.js';
+import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, syncHarness } from './harness.js';
 
 const tables = useTestTables();
@@ -34,23 +33,8 @@ const webhookOrder = (order: SimOrder, shop: SimulatedShop, integration: Integra
     integration,
   );
 
-const storedOrders = async (organizationId: string) => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await tables.doc.send(
-      new QueryCommand({
-        TableName: tables.names.Orders,
-        KeyConditionExpression: 'organizationId = :org',
-        ExpressionAttributeValues: { ':org': organizationId },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
-};
+const storedOrders = (organizationId: string) =>
+  organizationItems(tables.doc, tables.names.Orders, organizationId);
 
 const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
   shop

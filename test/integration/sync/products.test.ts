@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { applyDelivery } from '../../support/apply-delivery.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
@@ -17,7 +16,7 @@ import { productPayloadSchema } from '../../../lambdas/shopify/product-payloads.
 import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { productPayload, type SimProduct } from '../../../local/shopify-simulator/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
-import { useTestTables } from '../../support/dynamo.js';
+import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, syncHarness } from './harness.js';
 
 const tables = useTestTables();
@@ -37,16 +36,8 @@ const webhookProduct = (product: SimProduct, shop: SimulatedShop, integration: I
     integration,
   );
 
-const storedProducts = async (organizationId: string) => {
-  const page = await tables.doc.send(
-    new QueryCommand({
-      TableName: tables.names.Products,
-      KeyConditionExpression: 'organizationId = :org',
-      ExpressionAttributeValues: { ':org': organizationId },
-    }),
-  );
-  return (page.Items ?? []).sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
-};
+const storedProducts = (organizationId: string) =>
+  organizationItems(tables.doc, tables.names.Products, organizationId);
 
 const expectedProducts = (shop: SimulatedShop, integration: Integration) =>
   shop
