@@ -9,6 +9,10 @@ import { productsResource } from '../../../lambdas/core/resources/products.js';
 import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
 import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import type { AnyResourceDefinition } from '../../../lambdas/core/resources/registry.js';
+import type { RecordOwner } from '../../../lambdas/core/resources/mirrored-record.js';
+import { startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
@@ -243,3 +247,30 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
 
   return { stores, connect, worker, drain, storedCustomers, webhookRecord, expectedMirror, mirror };
 }
+
+/** A simulator for the calling test file, started before its tests and stopped after them. */
+export const useSimulator = (): (() => ShopifySimulator) => {
+  let simulator: ShopifySimulator | undefined;
+  beforeAll(async () => {
+    simulator = await startShopifySimulator();
+  });
+  afterAll(() => simulator?.stop());
+  return () => simulator!;
+};
+
+/** What the webhook path stores for one REST payload of a resource: the oracle the sync must match. */
+export const webhookOracle = (definition: AnyResourceDefinition, payload: string, owner: RecordOwner) =>
+  definition.webhooks.toRecord(
+    parseWith(definition.webhooks.payloadSchema, parseShopifyJson(payload), definition.name),
+    owner,
+  );
+
+/** The table an exact mirror holds: every record as its webhook stores it, ACTIVE, in key order. */
+export const expectedMirror = (
+  definition: AnyResourceDefinition,
+  payloads: readonly string[],
+  owner: RecordOwner,
+) =>
+  payloads
+    .map((payload) => ({ ...webhookOracle(definition, payload, owner), status: 'ACTIVE' }))
+    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
