@@ -29,6 +29,22 @@ export default tseslint.config(
     },
   },
   {
+    // `import { z } from 'zod'` is one namespace object esbuild cannot tree-shake: it put all of
+    // zod (~450 KiB, every locale) into each Lambda bundle and its cold start; `import * as z`
+    // bundles ~100 KiB (docs/benchmarks.md, "Webhook cold start").
+    files: ['lambdas/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "Use `import * as z from 'zod'`, which esbuild can tree-shake.",
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers as `any` on purpose (they assert on them); the promise rules still apply.
     files: ['test/**'],
     rules: {

@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
-import { bulkSyncThroughput, pagedVsBulk } from './figures/large-store.js';
+import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
 import { pipelineWithLatency } from './figures/latency.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
+import { coldStart } from './figures/cold-start.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 import type { Figure } from './support/figure.js';
 import { renderTable } from './support/table.js';
@@ -60,7 +61,10 @@ try {
   if (wanted('P2L')) figures.push(await pipelineWithLatency(context));
   if (wanted('P3')) figures.push(await bulkSyncThroughput(context));
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
-  if (wanted('P4')) figures.push(await webhookPath(root, dynamo.endpoint, quick));
+  // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).
+  if (quick ? only?.has('Store30k') : wanted('Store30k')) figures.push(await largeStoreWalkthrough(context));
+  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);
     try {

@@ -8,13 +8,14 @@
 import { runSyncJob, startBenchService } from '../support/child.js';
 import { progress } from '../support/environment.js';
 import { type Figure, fixed, rate } from '../support/figure.js';
-import { newShop, type SyncBenchContext } from './sync-figures.js';
+import { newShop, type SyncBenchContext, warmUpDynamoDb } from './sync-figures.js';
 
 export const PROXY_DELAY_MS = 5;
 
 export async function pipelineWithLatency(context: SyncBenchContext): Promise<Figure> {
-  const customers = context.quick ? 1000 : 10_000;
-  const sequentialLimit = context.quick ? 200 : 500;
+  const customers = context.quick ? 500 : 10_000;
+  const sequentialLimit = context.quick ? 100 : 500;
+  await warmUpDynamoDb(context);
   const proxy = await startBenchService<{ port: number }>('workers/latency-proxy.ts', {
     target: context.dynamoEndpoint,
     delayMs: PROXY_DELAY_MS,
@@ -40,7 +41,11 @@ export async function pipelineWithLatency(context: SyncBenchContext): Promise<Fi
       id: 'P2L',
       title: `pipeline throughput, DynamoDB round trip +${PROXY_DELAY_MS} ms (local proxy)`,
       measured: `${fixed(syncRate)} customers/s (${customers}); ${fixed(ofCeiling, 2)} of ceiling, ${fixed(overSequential, 1)}x sequential`,
-      baseline: `through the same proxy: ceiling ${fixed(ceilingRate)}/s; sequential ${fixed(sequentialRate)}/s (${fixed(1000 / sequentialRate, 1)} ms a write)`,
+      // The ceiling over sequential bounds what the pipeline can show: below 5 / 0.8, DynamoDB
+      // Local's CPU, not the round trip, is what the ceiling measures.
+      baseline:
+        `through the same proxy: ceiling ${fixed(ceilingRate)}/s (${fixed(ceilingRate / sequentialRate, 1)}x sequential); ` +
+        `sequential ${fixed(sequentialRate)}/s (${fixed(1000 / sequentialRate, 1)} ms a write)`,
       target: '>= 0.8 of ceiling, >= 5x sequential',
       pass: ofCeiling >= 0.8 && overSequential >= 5 && sync.customers >= customers,
       data: {

@@ -3,6 +3,7 @@
  * of the machine the figures were measured on.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -100,3 +101,24 @@ export const percentile = (sorted: readonly number[], p: number): number => {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
 };
+
+/**
+ * CPU time (ms, user + system) so far of the DynamoDB Local JVM listening on `endpoint`'s port,
+ * found by its command line; undefined when it is not a local process (or not Linux).
+ */
+export function dynamoDbLocalCpuMs(endpoint: string): number | undefined {
+  const port = new URL(endpoint).port;
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!args.some((arg) => arg.endsWith('DynamoDBLocal.jar'))) continue;
+      if (args[args.indexOf('-port') + 1] !== port) continue;
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -61,6 +61,12 @@ export interface SyncJobResult {
   readonly throttled: number;
   readonly requests: number;
   readonly maxRssKiB: number;
+  /** sync: the largest V8 heap and off-heap (Buffers, ArrayBuffers) seen, sampled every 250 ms (MiB). */
+  readonly memoryPeaks?: {
+    readonly heapTotalMiB: number;
+    readonly externalMiB: number;
+    readonly arrayBuffersMiB: number;
+  };
   /** CPU time of this process during the timed part (user + system). */
   readonly cpuMs?: number;
   /** sync: where the time went (ms, summed over calls; writes overlap the fetch ahead). */
@@ -226,6 +232,21 @@ async function measuredSync(
       }
     },
   };
+  // Where a growing RSS would come from: the V8 heap, or buffers held off it (e.g. a download
+  // read ahead of the writes).
+  const peaks: {
+    heapTotalMiB: number;
+    externalMiB: number;
+    arrayBuffersMiB: number;
+    heapUsedAfterGcMiB?: number;
+  } = { heapTotalMiB: 0, externalMiB: 0, arrayBuffersMiB: 0 };
+  const sampleMemory = () => {
+    const usage = process.memoryUsage();
+    peaks.heapTotalMiB = Math.max(peaks.heapTotalMiB, usage.heapTotal / 2 ** 20);
+    peaks.externalMiB = Math.max(peaks.externalMiB, usage.external / 2 ** 20);
+    peaks.arrayBuffersMiB = Math.max(peaks.arrayBuffersMiB, usage.arrayBuffers / 2 ** 20);
+  };
+  const sampler = setInterval(sampleMemory, 250);
   onStart();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -276,6 +297,14 @@ async function measuredSync(
   );
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  sampleMemory();
+  // With --expose-gc (NODE_OPTIONS): what the heap still holds once collected, i.e. retained.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    peaks.heapUsedAfterGcMiB = process.memoryUsage().heapUsed / 2 ** 20;
+  }
   if (outcome.outcome !== 'succeeded') throw new Error(`sync ended ${JSON.stringify(outcome)}`);
   const run = await runs.get(integrationId, outcome.runId);
   return {
@@ -285,6 +314,7 @@ async function measuredSync(
     throttled: run?.calls?.throttledResponses ?? 0,
     requests,
     cpuMs: (used.user + used.system) / 1000,
+    memoryPeaks: peaks,
     phases: {
       ...phases,
       ...(bulkStreamMs !== undefined && { bulkStreamMs }),

@@ -1,7 +1,9 @@
 /**
  * The one place that turns the Lambda environment into adapters. Each handler asks for the
  * dependencies it needs (`apiDeps`, `syncWorkerDeps`, ...) once per cold start; every handler is
- * wired the same way, and a new setting or adapter is added here only. (Handlers import this
+ * wired the same way, and a new setting or adapter is added here only — except the webhook's,
+ * which has a lean composition of its own (webhook-composition.ts) so that its cold start does
+ * not evaluate clients an ordinary delivery never uses. (Handlers import this
  * module, never the reverse: their factories type-check what it returns at the call site.) No local-only paths:
  * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
  */
@@ -13,30 +15,25 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRecordErasureStore } from '../adapters/dynamodb/record-erasure-store.js';
 import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
-import { createDataExportStore } from '../adapters/dynamodb/data-export-store.js';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
-import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
-import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-integration-lookup.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
-import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
 import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
 import { logger, metrics, traced, tracedGraphql } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
 import { createSqsRetryScheduler, createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
-import { complianceTopics } from '../core/compliance/compliance-topics.js';
 import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { Integration } from '../core/integrations/integration.js';
 import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
+import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
 import type { CustomerRecord } from '../core/customers/customer-record.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
@@ -44,8 +41,8 @@ import { registeredResources, type ResourceTableId } from '../core/resources/reg
 import type { ResourceDefinition } from '../core/resources/resource-definition.js';
 import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
-import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+import { recordStoreOf } from './mirror-stores.js';
 
 /** Sync settings of the core, from the parsed environment. */
 export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
@@ -61,9 +58,6 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   retryMaxSeconds: settings.SYNC_RETRY_MAX_SECONDS,
 });
 
-/** Where webhook receipts (digests of processed bodies) live. */
-const receiptsOf = (tables: LambdaSettings['tables']) => ({ tableName: tables.Idempotency });
-
 /** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
 const mirrorOf = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
@@ -71,11 +65,7 @@ const mirrorOf = <TRecord extends MirroredRecord>(
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
 ) => {
   const tableName = tables[definition.table.id];
-  // Webhook writes record their body's receipt in the same transaction (the replay guard).
-  const store = createRecordStore<TRecord>(doc, tableName, {
-    sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
-    receipts: receiptsOf(tables),
-  });
+  const store = recordStoreOf<TRecord>(doc, tables, definition);
   return {
     definition,
     name: definition.name,
@@ -142,11 +132,10 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     shopify,
     mirrors,
     everyMirror,
-    /** The customer table's reads, for customers/data_request (mirrored or not, it may hold data). */
+    /** The customer table's own store, outside the resource list (the chaos run wraps it). */
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
     webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     ledger,
-    receipts: receiptsOf(tables),
     logger,
     events,
     syncStarter: createSyncStarter({
@@ -196,27 +185,6 @@ export const fanOutDeps = (c: Composition) => ({
 
 export const healthCheckDeps = (c: Composition) => lifecycleDeps(c);
 
-export const webhookDeps = (c: Composition) => ({
-  integrations: createWebhookIntegrationLookup(c.doc, c.settings.tables.Integrations, c.integrations),
-  topics: createTopicRegistry(
-    ...c.mirrors.map((mirror) => mirror.topics),
-    complianceTopics({
-      integrations: c.integrations,
-      records: c.records,
-      mirrors: c.everyMirror,
-      customers: c.customers,
-      exports: createDataExportStore(c.doc, c.settings.tables.Integrations, {
-        retentionDays: c.settings.DATA_EXPORT_RETENTION_DAYS,
-      }),
-      ledger: c.ledger,
-      logger: c.logger,
-    }),
-  ),
-  secrets: createWebhookSecrets({ appSecretArn: c.settings.APP_SECRET_ARN, cipher: c.cipher }),
-  processed: createProcessedDeliveries(c.doc, c.receipts),
-  activity: createWebhookActivityStore(c.doc, c.settings.tables.Integrations),
-});
-
 export const syncWorkerDeps = (c: Composition) => ({
   integrations: c.integrations,
   runs: c.runs,
@@ -255,7 +223,11 @@ const deletionReconcile =
         logger: c.logger,
         overlapMinutes: c.config.overlapMinutes,
         listingLimit: c.settings.SHOPIFY_LISTING_LIMIT,
-        bulk: { results: c.bulkResults, threshold: c.config.bulkThreshold },
+        bulk: {
+          results: c.bulkResults,
+          threshold: c.config.bulkThreshold,
+          listings: createReconcileListingStore(c.doc, c.settings.tables.SyncRuns),
+        },
         // Retried at most daily or on a change (isReconcileDue): the metric stays rare per store.
         onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
       };

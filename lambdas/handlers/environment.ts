@@ -4,7 +4,7 @@
  * at cold start: a missing or bad variable fails there, naming the variable, in every world.
  * Every Lambda receives the same environment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceNames } from '../core/resources/registry.js';
 import { defaultSyncConfig } from '../core/sync/run-sync.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';

@@ -11,7 +11,7 @@ import {
   metrics as defaultMetrics,
 } from '../adapters/observability.js';
 import { withLogKeys } from '../core/log-scope.js';
-import { webhookDeps, composition } from './composition-root.js';
+import { webhookDeps } from './webhook-composition.js';
 import {
   type IntegrationLookup,
   type WebhookSecrets,
@@ -156,5 +156,5 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
 let lazy: ReturnType<typeof createWebhookHandler> | undefined;
 
 export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2, context: Context) =>
-  (lazy ??= createWebhookHandler(webhookDeps(composition())))(event, context),
+  (lazy ??= createWebhookHandler(webhookDeps()))(event, context),
 );

@@ -3,7 +3,7 @@
  * and of app/uninstalled. Parse with `parseShopifyJson` so `shop_id` and `customer.id` stay exact
  * decimal strings. Order id lists become decimal strings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const shopDomain = z.string().trim().toLowerCase().min(1);

@@ -3,7 +3,7 @@
  * bodies with `parseShopifyJson` so every `id` / `*_id` stays an exact decimal string. Amounts
  * arrive as decimal strings (`"12.50"`) and stay strings. Unknown fields are allowed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const text = z.string().nullish();

@@ -2,7 +2,7 @@
  * `products/create`, `products/update` and `products/delete` payloads (REST-shaped, 2026-10).
  * Parse bodies with `parseShopifyJson` so ids stay exact. Unknown fields are allowed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const text = z.string().nullish();

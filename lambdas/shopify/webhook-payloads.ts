@@ -3,7 +3,7 @@
  * `parseShopifyJson` (core/webhooks/shopify-json.ts) so 64-bit ids stay exact. Unknown extra fields are allowed
  * (`z.looseObject`): Shopify adds fields without a version bump and they must not fail delivery.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const nullableText = z.string().nullish();

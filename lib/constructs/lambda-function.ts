@@ -122,6 +122,10 @@ class CatalogFunction extends Construct {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        // Tracing is decided at synth (-c tracing): bundles that do not trace leave the Tracer and
+        // the X-Ray SDK out altogether (observability.ts imports them only when this is 'true'),
+        // ~100 KiB less to load on every cold start. The runtime variable says the same.
+        define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify(String(props.tracing)) },
         // Bundle the SDK instead of using the runtime's copy, so the deployed code runs exactly the
         // client versions the tests ran against (package-lock), not whatever Lambda ships that week.
         bundleAwsSDK: true,

@@ -8,8 +8,11 @@
  * - The query is a plain query (no variables, no pagination arguments needed) with at least one
  *   connection, at most five connections, and connections nested at most two levels deep. A node
  *   whose nested connection is selected must select `id` (child lines point at it by `__parentId`).
- * - The result is JSONL: one line per node of every connection, in order, nested connection
- *   nodes on their own lines with `__parentId`, never embedded in their parent.
+ * - The result is JSONL: one line per node of every connection, nested connection nodes on their
+ *   own lines with `__parentId`, never embedded in their parent. With `groupObjects: true` each
+ *   parent's children follow it directly; with `groupObjects: false` (the default since 2026-01,
+ *   faster for Shopify) nothing keeps them together: here every top-level node comes first and
+ *   the children after them all, so a reader that needs grouping and did not ask for it fails.
  * - Operations move CREATED → RUNNING → COMPLETED (or FAILED/CANCELED/EXPIRED); clients poll
  *   `bulkOperation(id)`. The simulator advances one step per poll so clients really poll.
  * - Bulk operations do not draw on the cost bucket.
@@ -153,6 +156,7 @@ export class ShopBulkOperations {
     schema: GraphQLSchema,
     apiVersion: string,
     query: string,
+    groupObjects = false,
   ): { operation?: BulkOperationRecord; userErrors: { field: string[]; message: string; code: string }[] } {
     const invalid = (message: string) => ({ userErrors: [{ field: ['query'], message, code: 'INVALID' }] });
     let document: DocumentNode;
@@ -179,7 +183,7 @@ export class ShopBulkOperations {
       fieldResolver: simulatorFieldResolver,
     });
     if (result.errors?.length) return invalid(result.errors.map((e) => e.message).join('; '));
-    const { lines } = toJsonl(result.data ?? {});
+    const { lines } = toJsonl(result.data ?? {}, { grouped: groupObjects });
     const operation: BulkOperationRecord = {
       id: `gid://shopify/BulkOperation/${this.nextId++}`,
       query,
@@ -366,7 +370,12 @@ export const bulkRootFields = (
     };
   },
   bulkOperationRunQuery: (args: Record<string, unknown>) => {
-    const { operation, userErrors } = bulk.run(schema, apiVersion, String(args['query']));
+    const { operation, userErrors } = bulk.run(
+      schema,
+      apiVersion,
+      String(args['query']),
+      args['groupObjects'] === true,
+    );
     return { bulkOperation: operation ? bulkOperationView(operation) : null, userErrors };
   },
   bulkOperationCancel: (args: Record<string, unknown>) => {
@@ -457,10 +466,15 @@ function fieldsOf(
 
 /**
  * Flattens an executed result into Shopify's JSONL: every node of a connection on its own line,
- * its nested connections removed from it and written after it with `__parentId`.
+ * its nested connections removed from it and written with `__parentId`: right after it when
+ * `grouped`, else after every top-level node.
  */
-export function toJsonl(data: Record<string, unknown>): { lines: string[]; roots: number } {
+export function toJsonl(
+  data: Record<string, unknown>,
+  { grouped = true }: { readonly grouped?: boolean } = {},
+): { lines: string[]; roots: number } {
   const lines: string[] = [];
+  const later: string[] = [];
   let roots = 0;
   const connectionNodes = (value: unknown): Record<string, unknown>[] | undefined => {
     if (value === null || typeof value !== 'object') return undefined;
@@ -480,7 +494,7 @@ export function toJsonl(data: Record<string, unknown>): { lines: string[]; roots
     }
     if (parentId !== undefined) own['__parentId'] = parentId;
     else roots += 1;
-    lines.push(JSON.stringify(own));
+    (parentId === undefined || grouped ? lines : later).push(JSON.stringify(own));
     for (const list of children) for (const child of list) emit(child, String(node['id']));
   };
   const visitValue = (value: unknown): void => {
@@ -493,5 +507,5 @@ export function toJsonl(data: Record<string, unknown>): { lines: string[]; roots
       for (const inner of Object.values(value as Record<string, unknown>)) visitValue(inner);
   };
   visitValue(data);
-  return { lines, roots };
+  return { lines: [...lines, ...later], roots };
 }

@@ -113,7 +113,8 @@ const lineView = (line: SimOrderLine, currency: string) => ({
   discountedTotalSet: bagView(line.unitCents * line.quantity - line.discountCents, currency),
 });
 
-export const orderView = (order: SimOrder, currency: string, maxObjects: number) => ({
+/** `unbounded`: a bulk operation's run, where nested connections return every item. */
+export const orderView = (order: SimOrder, currency: string, maxObjects: number, unbounded = false) => ({
   __typename: 'Order',
   id: orderGid(order.id),
   legacyResourceId: order.id,
@@ -144,7 +145,7 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number)
       item: line,
       key: { value: BigInt(line.id), id: BigInt(line.id) },
     }));
-    const page = paginate(entries, args, { maxObjects, behaviour: 'error' });
+    const page = paginate(entries, args, { maxObjects, behaviour: 'error' }, { unbounded });
     const view = (line: SimOrderLine) => lineView(line, currency);
     return {
       nodes: page.nodes.map(view),

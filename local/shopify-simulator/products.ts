@@ -56,7 +56,8 @@ const variantView = (variant: SimVariant) => ({
   inventoryQuantity: variant.inventory,
 });
 
-export const productView = (product: SimProduct, maxObjects: number) => ({
+/** `unbounded`: a bulk operation's run, where nested connections return every item. */
+export const productView = (product: SimProduct, maxObjects: number, unbounded = false) => ({
   __typename: 'Product',
   id: `gid://shopify/Product/${product.id}`,
   legacyResourceId: product.id,
@@ -76,7 +77,7 @@ export const productView = (product: SimProduct, maxObjects: number) => ({
       item: variant,
       key: { value: BigInt(position), id: BigInt(variant.id) },
     }));
-    const page = paginate(entries, args, { maxObjects, behaviour: 'error' });
+    const page = paginate(entries, args, { maxObjects, behaviour: 'error' }, { unbounded });
     return {
       nodes: page.nodes.map(variantView),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: variantView(edge.node) })),

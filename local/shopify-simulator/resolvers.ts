@@ -215,7 +215,8 @@ export function rootValueFor(
         key: { value: customerSortValue(order, sortKey), id: BigInt(order.id) },
       }));
     const page = pageOf(entries, args);
-    const view = (order: SimOrder) => orderView(order, shop.currencyCode, shop.maxPaginatedObjects);
+    const view = (order: SimOrder) =>
+      orderView(order, shop.currencyCode, shop.maxPaginatedObjects, unbounded);
     return {
       nodes: page.nodes.map(view),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
@@ -235,7 +236,7 @@ export function rootValueFor(
         key: { value: customerSortValue(product, sortKey), id: BigInt(product.id) },
       }));
     const page = pageOf(entries, args);
-    const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects);
+    const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects, unbounded);
     return {
       nodes: page.nodes.map(view),
       edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),

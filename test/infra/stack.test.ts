@@ -9,7 +9,14 @@ import {
 } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { apiRoutes, lambdaCatalog, type LambdaId } from '../../lambdas/handlers/catalog.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/sync-pipeline.js';
-import { ofType, type Resources, synthesize, type Synthesized, unacknowledgedNagFindings } from './synth.js';
+import {
+  bundleOf,
+  ofType,
+  type Resources,
+  synthesize,
+  type Synthesized,
+  unacknowledgedNagFindings,
+} from './synth.js';
 
 let synth: Synthesized;
 let resources: Resources;
@@ -213,6 +220,15 @@ describe('Lambda functions', () => {
         Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
       });
+    }
+  });
+
+  it('leaves the Tracer and the X-Ray SDK out of every bundle while tracing is off (the default)', () => {
+    for (const id of deployedLambdas()) {
+      expect(propsOf(synth.logicalId(fnOf(id))).TracingConfig).toBeUndefined();
+      expect(bundleOf(synth, resources[synth.logicalId(fnOf(id))]!)).not.toContain(
+        'AWS_XRAY_CONTEXT_MISSING',
+      );
     }
   });
 

@@ -60,3 +60,12 @@ export const unacknowledgedNagFindings = (app: App) =>
 
 export const ofType = (resources: Resources, type: string) =>
   Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+/** The bundled code (index.mjs) of a synthesized Lambda function resource. */
+export const bundleOf = (synth: Synthesized, fn: { Properties?: Record<string, unknown> }): string => {
+  const code = fn.Properties!.Code as { S3Key: string };
+  return readFileSync(
+    path.join(synth.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'),
+    'utf8',
+  );
+};

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiRoute, apiRoutes } from '../../lambdas/handlers/catalog.js';
 import { IngestApi } from '../../lib/constructs/ingest-api.js';
 import { LambdaFactory } from '../../lib/constructs/lambda-function.js';
-import { ofType, type Resources, synthesize, type Synthesized, unacknowledgedNagFindings } from './synth.js';
+import {
+  bundleOf,
+  ofType,
+  type Resources,
+  synthesize,
+  type Synthesized,
+  unacknowledgedNagFindings,
+} from './synth.js';
 
 describe('a stack configured away from the defaults', () => {
   let synth: Synthesized;
@@ -91,6 +98,8 @@ describe('a stack configured away from the defaults', () => {
   it('turns on active tracing everywhere and stays clean under cdk-nag', () => {
     for (const [, fn] of ofType(resources, 'AWS::Lambda::Function')) {
       expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+      // The Tracer is bundled only into stacks that trace (lambda-function.ts, `define`).
+      expect(bundleOf(synth, fn)).toContain('AWS_XRAY_CONTEXT_MISSING');
     }
     expect(unacknowledgedNagFindings(synth.app)).toEqual([]);
   });

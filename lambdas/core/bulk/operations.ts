@@ -2,7 +2,7 @@
  * Starting and following one bulk operation (GraphQL Admin 2026-10). Shared by the bulk sync
  * strategy and the reconcile's id listing; each keeps its own checkpoint around these calls.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkOperationQuery, bulkOperationRunQueryMutation } from '../../shopify/queries/bulk-operations.js';
 import type { GraphqlCallStats, ShopifyGraphql } from '../shopify-graphql.js';
 
@@ -38,11 +38,16 @@ export const isRunning = (status: string): boolean =>
 export const startBulkOperation = async (
   graphql: ShopifyGraphql,
   query: string,
+  { groupObjects = false }: { readonly groupObjects?: boolean } = {},
 ): Promise<{
   readonly started: { readonly id: string; readonly createdAt: string } | 'busy';
   readonly stats: GraphqlCallStats;
 }> => {
-  const { data, stats } = await graphql.query(bulkOperationRunQueryMutation, { query }, runSchema);
+  const { data, stats } = await graphql.query(
+    bulkOperationRunQueryMutation,
+    { query, groupObjects },
+    runSchema,
+  );
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (bulkOperation) return { started: bulkOperation, stats };
   if (userErrors.some((e) => BUSY_CODES.has(e.code ?? ''))) return { started: 'busy', stats };

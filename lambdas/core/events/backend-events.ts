@@ -5,7 +5,7 @@
  * never personal data or credentials. docs/events.schema.json is generated from these schemas
  * (test/unit/events/events-schema.test.ts keeps it in step).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../logger.js';
 
 /** EventBridge `source` of every event this stack publishes. */

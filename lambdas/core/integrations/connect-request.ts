@@ -3,7 +3,7 @@
  * lower-cased before it is checked, because Shopify treats `Shop.myshopify.com` and
  * `shop.myshopify.com` as one store and the uniqueness rule must too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const shopDomainPattern = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 

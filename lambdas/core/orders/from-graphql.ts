@@ -1,5 +1,5 @@
 /** One node of `ordersPageQuery` (with all its line items), mapped to the canonical order snapshot. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   addressFromGraphql,
   gidSchema,

@@ -1,5 +1,5 @@
 /** Both ways into the canonical product snapshot: a GraphQL node (sync) and a REST payload (webhook). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProductPayload } from '../../shopify/product-payloads.js';
 import { gidSchema, numericIdOfGid, timestampSchema } from '../resources/shopify-fields.js';
 import { blankToNull, toUtcIso } from '../resources/normalize.js';

@@ -4,7 +4,7 @@
  * made for; decoding checks it with zod and against the request, so a cursor can neither be
  * forged into another organization's partition nor replayed against a different listing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { organizationIdSchema } from '../integrations/connect-request.js';
 import type { StoredRecord } from '../resources/mirrored-record.js';

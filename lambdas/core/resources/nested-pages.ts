@@ -7,7 +7,7 @@
  * requests but does not spend is not lost while the bucket is below its maximum; the sync is
  * bound by the points it actually spends at the restore rate.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 import type { PageCost } from './query-cost.js';
 

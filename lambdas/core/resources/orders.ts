@@ -4,6 +4,8 @@ import {
   orderLineItemsQuery,
   ordersCountQuery,
   ordersPageQuery,
+  ordersBulkQuery,
+  orderIdsBulkQuery,
 } from '../../shopify/queries/orders.js';
 import { orderDeletePayloadSchema, orderPayloadSchema } from '../../shopify/order-payloads.js';
 import { numericIdOfGid } from './shopify-fields.js';
@@ -87,4 +89,5 @@ export const ordersResource: ResourceDefinition<GraphqlOrder, OrderRecord, 'Orde
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: ordersPageCost,
   initialPageSize: largestPageWithin(ordersPageCost, MAX_QUERY_COST),
+  bulk: { query: ordersBulkQuery, idsQuery: orderIdsBulkQuery, children: { connection: 'lineItems' } },
 };

@@ -4,6 +4,8 @@ import {
   productsCountQuery,
   productsPageQuery,
   productVariantsQuery,
+  productsBulkQuery,
+  productIdsBulkQuery,
 } from '../../shopify/queries/products.js';
 import { productDeletePayloadSchema, productPayloadSchema } from '../../shopify/product-payloads.js';
 import { numericIdOfGid } from './shopify-fields.js';
@@ -84,4 +86,5 @@ export const productsResource: ResourceDefinition<GraphqlProduct, ProductRecord,
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: productsPageCost,
   initialPageSize: largestPageWithin(productsPageCost, MAX_QUERY_COST),
+  bulk: { query: productsBulkQuery, idsQuery: productIdsBulkQuery, children: { connection: 'variants' } },
 };

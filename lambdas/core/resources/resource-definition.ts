@@ -119,4 +119,11 @@ export interface ResourceDefinition<
 export interface ResourceBulkSync {
   readonly query: string;
   readonly idsQuery: string;
+  /**
+   * The nested connection `query` selects (an order's `lineItems`, a product's `variants`). Its
+   * nodes come on lines of their own with `__parentId`; the operation runs with `groupObjects`
+   * so they follow their parent, and each parent is gathered with all of them into the page's
+   * shape (`{ nodes, pageInfo }` under this field) before `nodeSchema` and `toRecord` see it.
+   */
+  readonly children?: { readonly connection: string };
 }

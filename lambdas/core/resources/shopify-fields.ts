@@ -4,7 +4,7 @@
  * an order's shipping and billing addresses carry with the same fields, from GraphQL (sync) or
  * REST (webhooks). One place, so the two paths and the resources normalise them alike.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { blankToNull } from './normalize.js';
 
 /** `gid://shopify/MailingAddress/123?model_name=CustomerAddress` → `'123'`; never through a JS number. */

@@ -94,7 +94,9 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
         await save(startBulkCheckpoint());
         throw new BulkOperationFailedError('without a usable result', null, attempts);
       }
-      const { started, stats } = await startBulkOperation(graphql, bulkQuery);
+      const { started, stats } = await startBulkOperation(graphql, bulkQuery, {
+        groupObjects: definition.bulk.children !== undefined,
+      });
       calls = addCallStats(calls, stats);
       if (started === 'busy') {
         // Another bulk operation of this app and shop: wait for the slot, never fail for it.
@@ -137,7 +139,7 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
         await save({ ...bulk, url: operation.url });
       } else {
         if (operation.partialDataUrl) {
-          const partial = await writeLines(operation.partialDataUrl, 0);
+          const partial = await writeLines(operation.partialDataUrl, 0, { whole: false });
           if (partial === 'paused') return paused();
         }
         if (bulk.attempts >= MAX_BULK_ATTEMPTS) {
@@ -151,7 +153,7 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
       }
     }
 
-    const outcome = await writeLines(bulk.url!, bulk.line, true);
+    const outcome = await writeLines(bulk.url!, bulk.line, { checkpointed: true });
     if (outcome === 'paused') return paused();
     if (outcome === 'unavailable') {
       await restart('result URL expired');
@@ -167,18 +169,28 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
   }
 
   /**
-   * Writes lines from `fromLine` in batches; after each, the checkpoint (when `checkpointed`) is
-   * the next line. Lines with `__parentId` are nested connection nodes, which a flat definition's
-   * query does not select.
+   * Writes lines from `fromLine` in batches of about BULK_BATCH_LINES lines; after each, the
+   * checkpoint (when `checkpointed`) is the first line not yet written. A nested definition's
+   * child lines (`__parentId`) are gathered under the parent line they follow: only the current
+   * parent is held, a batch ends only at a parent's first line, so a resumed read never starts
+   * among a parent's children. `whole: false` (a failed operation's partial data, which may stop
+   * among the last parent's children) leaves the last parent out. A flat definition's query
+   * selects no nested connection, so it has no child lines to gather.
    */
   async function writeLines(
     url: string,
     fromLine: number,
-    checkpointed = false,
+    {
+      checkpointed = false,
+      whole = true,
+    }: { readonly checkpointed?: boolean; readonly whole?: boolean } = {},
   ): Promise<'done' | 'paused' | 'unavailable'> {
+    const childField = definition.bulk?.children?.connection;
     let line = fromLine;
     let batch: unknown[] = [];
-    const flush = async () => {
+    let batchLines = 0;
+    let parent: GatheredParent | undefined;
+    const flush = async (through: number) => {
       const records: TRecord[] = [];
       let invalid = 0;
       for (const raw of batch) {
@@ -197,21 +209,38 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
         ? await input.writer.upsertMany(records, { concurrency: input.writeConcurrency ?? 16 })
         : noWrites;
       resource = tally(resource, batch.length, invalid, writes);
-      line += batch.length;
       batch = [];
-      if (checkpointed) await save({ ...bulk, line });
+      batchLines = 0;
+      if (checkpointed) await save({ ...bulk, line: through });
       else await input.saveProgress({ resource, calls });
+    };
+    const close = (gathered: GatheredParent) => {
+      batch.push({
+        ...gathered.node,
+        [childField!]: { nodes: gathered.children, pageInfo: { hasNextPage: false, endCursor: null } },
+      });
+      batchLines += gathered.children.length + 1;
     };
     try {
       for await (const text of input.results.lines(url, fromLine)) {
-        const node = JSON.parse(text) as Record<string, unknown>;
-        if ('__parentId' in node) {
-          line += 1;
+        const at = line;
+        line += 1;
+        const { __parentId: parentId, ...node } = JSON.parse(text) as Record<string, unknown>;
+        if (parentId !== undefined) {
+          if (childField === undefined) continue;
+          if (parent?.id !== parentId) throw new BulkResultNotGroupedError(definition.name, at);
+          parent.children.push(node);
           continue;
         }
-        batch.push(node);
-        if (batch.length >= BULK_BATCH_LINES) {
-          await flush();
+        if (childField === undefined) {
+          batch.push(node);
+          batchLines += 1;
+        } else {
+          if (parent) close(parent);
+          parent = { id: String(node['id']), startLine: at, node, children: [] };
+        }
+        if (batchLines >= BULK_BATCH_LINES) {
+          await flush(parent?.startLine ?? line);
           if (input.shouldPause()) return 'paused';
         }
       }
@@ -219,7 +248,28 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
       if (error instanceof BulkResultUnavailableError) return 'unavailable';
       throw error;
     }
-    if (batch.length > 0) await flush();
+    if (parent && whole) close(parent);
+    if (batch.length > 0) await flush(line);
     return 'done';
+  }
+}
+
+/** A parent line and the child lines gathered under it so far. */
+interface GatheredParent {
+  readonly id: string;
+  /** Its line in the file: where a read resumes to gather it again. */
+  readonly startLine: number;
+  readonly node: Record<string, unknown>;
+  readonly children: unknown[];
+}
+
+/**
+ * A child line that does not follow its parent: the file is not grouped (an operation run
+ * without `groupObjects`), and writing its parents would write them without some children.
+ */
+export class BulkResultNotGroupedError extends Error {
+  constructor(resource: string, line: number) {
+    super(`Bulk result for ${resource}: line ${line} is a child not listed under its parent`);
+    this.name = 'BulkResultNotGroupedError';
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import type { SyncQueue } from './ports.js';
 import { newRunId, type SyncMessage } from './sync-run.js';

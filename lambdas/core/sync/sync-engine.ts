@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type {
   RecordOwner,
@@ -152,60 +152,83 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
 
   // The first page is always fetched: an invocation that cannot finish one page must not loop forever.
   let fetching = startFetch(checkpoint);
-  for (;;) {
-    const { from, first, result, connection } = await fetching;
-    // Nested pages (an order's line items past the first page) are fetched here, before the
-    // fetch ahead starts, so GraphQL calls stay one at a time.
-    const nested: GraphqlCallStats[] = [];
-    const page = await mapPage(
-      definition,
-      connection.nodes,
-      from,
-      owner,
-      logger,
-      countingGraphql(graphql, nested),
-    );
-    // Per node, the query's own cost taken out: small pages would otherwise overstate it.
-    const costPerNode = result.cost
-      ? Math.max(0, result.cost.requestedQueryCost - definition.pageCost.perQuery) / Math.max(1, first)
-      : from.costPerNode;
-    if (result.cost) {
-      const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
-      lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
-    }
-    const written: SyncCheckpoint = {
-      ...from,
-      cursor: connection.pageInfo.endCursor,
-      sliceObjects: from.sliceObjects + connection.nodes.length,
-      lastSeenUpdatedAt: page.lastSeenUpdatedAt,
-      boundaryIds: page.boundaryIds,
-      costPerNode,
-      pageSize:
-        costPerNode !== null && result.cost
-          ? adaptPageSize(
-              costPerNode,
-              result.cost.throttleStatus.maximumAvailable,
-              definition.pageCost.perQuery,
-            )
-          : from.pageSize,
-    };
-    // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the
-    // limit Shopify may end a listing silently instead of erroring, so a full slice always goes
-    // on with a new slice from the last updatedAt seen (the next fetch starts it).
-    const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
-    const ahead = done || input.shouldPause() ? undefined : startFetch(written);
+  // The previous page's checkpoint save (and lease renewal) runs while this page is written: two
+  // round trips per page otherwise idle the write pool. Saves stay in order, each after its own
+  // page's writes; a failed one surfaces at the next page's end (that page's writes are
+  // conditional and idempotent, and the resume re-reads it from the older checkpoint).
+  let saving: Promise<void> = Promise.resolve();
+  const startSave = (step: ResourceStep): Promise<void> => {
+    const saved = input.saveProgress(step);
+    saved.catch(() => {});
+    return saved;
+  };
+  try {
+    for (;;) {
+      const { from, first, result, connection } = await fetching;
+      // Nested pages (an order's line items past the first page) are fetched here, before the
+      // fetch ahead starts, so GraphQL calls stay one at a time.
+      const nested: GraphqlCallStats[] = [];
+      const page = await mapPage(
+        definition,
+        connection.nodes,
+        from,
+        owner,
+        logger,
+        countingGraphql(graphql, nested),
+      );
+      // Per node, the query's own cost taken out: small pages would otherwise overstate it.
+      const costPerNode = result.cost
+        ? Math.max(0, result.cost.requestedQueryCost - definition.pageCost.perQuery) / Math.max(1, first)
+        : from.costPerNode;
+      if (result.cost) {
+        const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
+        lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
+      }
+      const written: SyncCheckpoint = {
+        ...from,
+        cursor: connection.pageInfo.endCursor,
+        sliceObjects: from.sliceObjects + connection.nodes.length,
+        lastSeenUpdatedAt: page.lastSeenUpdatedAt,
+        boundaryIds: page.boundaryIds,
+        costPerNode,
+        pageSize:
+          costPerNode !== null && result.cost
+            ? adaptPageSize(
+                costPerNode,
+                result.cost.throttleStatus.maximumAvailable,
+                definition.pageCost.perQuery,
+              )
+            : from.pageSize,
+      };
+      // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the
+      // limit Shopify may end a listing silently instead of erroring, so a full slice always goes
+      // on with a new slice from the last updatedAt seen (the next fetch starts it).
+      const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
+      const ahead = done || input.shouldPause() ? undefined : startFetch(written);
 
-    const outcomes = page.records.length
-      ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
-      : noWrites;
-    calls = [result.stats, ...nested].reduce(addCallStats, calls);
-    checkpoint = written;
-    resource = { ...tally(resource, connection.nodes.length, page.invalid, outcomes), checkpoint };
-    if (done) resource = { ...resource, status: 'completed' };
-    await input.saveProgress({ resource, calls });
-    if (done) return { outcome: 'completed', progress: { resource, calls } };
-    if (input.shouldPause()) return { outcome: 'paused', progress: { resource, calls } };
-    fetching = ahead ?? startFetch(checkpoint);
+      const outcomes = page.records.length
+        ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
+        : noWrites;
+      calls = [result.stats, ...nested].reduce(addCallStats, calls);
+      checkpoint = written;
+      resource = { ...tally(resource, connection.nodes.length, page.invalid, outcomes), checkpoint };
+      if (done) resource = { ...resource, status: 'completed' };
+      await saving;
+      saving = startSave({ resource, calls });
+      if (done) {
+        await saving;
+        return { outcome: 'completed', progress: { resource, calls } };
+      }
+      if (input.shouldPause()) {
+        await saving;
+        return { outcome: 'paused', progress: { resource, calls } };
+      }
+      fetching = ahead ?? startFetch(checkpoint);
+    }
+  } catch (error) {
+    // A checkpoint in flight lands (or fails) before the failure is handled by the caller.
+    await saving.catch(() => {});
+    throw error;
   }
 }
 

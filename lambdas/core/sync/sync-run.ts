@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CallCounters, ResourceProgress } from './progress.js';
 
 /** `initial`: the first sync of a store (no watermark yet). Continuations keep their run's trigger. */

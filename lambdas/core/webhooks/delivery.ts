@@ -2,7 +2,7 @@
  * A webhook delivery as Shopify sends it: raw body bytes plus X-Shopify-* headers. Everything
  * here is parsed with zod at the boundary; header names are matched case-insensitively.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
 
 /** Customer payloads are a few KiB; anything near this is not a Shopify webhook. */

@@ -4,7 +4,7 @@
  * `npm run openapi` writes it to docs/openapi.json; a test fails when that file is stale, and the
  * local runtime serves it live at /openapi.json.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiRoute, apiRoutes } from '../catalog.js';
 import { type ErrorStatus, contractByRoute, type RouteContract } from './route-contracts.js';
 import { apiErrorSchema, gatewayErrorSchema } from './schemas.js';

@@ -4,7 +4,7 @@
  * contracts into the OpenAPI document, and client/ types its calls from them. A route added to
  * the catalog needs only its entry here (test/unit/contract fails until it has one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
 import { customersResource } from '../../core/resources/customers.js';

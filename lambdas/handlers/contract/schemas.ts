@@ -6,7 +6,7 @@
  * Answers are loose objects: a field added later reaches old clients untouched instead of
  * breaking them. Requests stay strict (their schemas live with the routes that parse them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerStates } from '../../core/customers/customer-record.js';
 import { recordStatusSchema } from '../../core/read-api/record-listing.js';
 import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';

@@ -10,7 +10,7 @@
  * integration goes out through publicIntegrationView.
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
 import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';

@@ -4,7 +4,7 @@
  * an IAM policy on `execute-api:Invoke` with the prefix `/organizations/<id>/` confines a caller
  * to its tenant, and the handlers answer 404 for an integration of another organization.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { integrationIdSchema, organizationIdSchema } from '../../core/integrations/connect-request.js';
 
 export const organizationPath = z.object({ organizationId: organizationIdSchema });

@@ -11,7 +11,7 @@
  *   GET  …/sync-runs/{runId}
  */
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { requireIntegration } from '../../core/integrations/manage.js';
 import type {

@@ -60,11 +60,9 @@ const bothMoneys = /* GraphQL */ `
   }
 `;
 
-export const ordersPageQuery = /* GraphQL */ `
-  query OrdersPage($first: Int!, $after: String, $query: String) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes {
-        id
+/** An order's own fields, shared by the page and the bulk operation (line items apart). */
+const orderFields = /* GraphQL */ `
+  id
         name
         customer {
           id
@@ -101,6 +99,13 @@ export const ordersPageQuery = /* GraphQL */ `
         processedAt
         createdAt
         updatedAt
+`;
+
+export const ordersPageQuery = /* GraphQL */ `
+  query OrdersPage($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        ${orderFields}
         lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
           nodes {
             ${lineItemFields}
@@ -120,3 +125,41 @@ export const ordersCountQuery = countQuery('OrdersCount', 'ordersCount');
 
 /** Ids only, in id order, for the deletion reconcile. */
 export const orderIdsPageQuery = idsPageQuery('OrderIdsPage', 'orders');
+
+/**
+ * Every order with all its line items, for a bulk operation (full syncs of large stores): the
+ * page's fields, no pagination arguments. Line items come as `__parentId` lines, gathered back
+ * under their order (core/resources/orders.ts declares `children`), so no order needs the
+ * per-order line-item pages a paged sync spends on a 500-line order.
+ */
+export const ordersBulkQuery = /* GraphQL */ `
+  query OrdersBulk {
+    orders(sortKey: ID) {
+      edges {
+        node {
+          ${orderFields}
+          lineItems {
+            edges {
+              node {
+                ${lineItemFields}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Ids only, for the reconcile's listing of a large store by bulk operation. */
+export const orderIdsBulkQuery = /* GraphQL */ `
+  query OrderIdsBulk {
+    orders(sortKey: ID) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`;

@@ -16,25 +16,30 @@ const variantFields = /* GraphQL */ `
   inventoryQuantity
 `;
 
+/** A product's own fields, shared by the page and the bulk operation (variants apart). */
+const productFields = /* GraphQL */ `
+  id
+  title
+  handle
+  vendor
+  productType
+  status
+  tags
+  createdAt
+  updatedAt
+  options {
+    name
+    optionValues {
+      name
+    }
+  }
+`;
+
 export const productsPageQuery = /* GraphQL */ `
   query ProductsPage($first: Int!, $after: String, $query: String) {
     products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       nodes {
-        id
-        title
-        handle
-        vendor
-        productType
-        status
-        tags
-        createdAt
-        updatedAt
-        options {
-          name
-          optionValues {
-            name
-          }
-        }
+        ${productFields}
         variants(first: ${PRODUCT_VARIANTS_PAGE}) {
           nodes {
             ${variantFields}
@@ -54,3 +59,39 @@ export const productsCountQuery = countQuery('ProductsCount', 'productsCount');
 
 /** Ids only, in id order, for the deletion reconcile. */
 export const productIdsPageQuery = idsPageQuery('ProductIdsPage', 'products');
+
+/**
+ * Every product with all its variants, for a bulk operation: the page's fields, no pagination
+ * arguments; variants come as `__parentId` lines, gathered back under their product.
+ */
+export const productsBulkQuery = /* GraphQL */ `
+  query ProductsBulk {
+    products(sortKey: ID) {
+      edges {
+        node {
+          ${productFields}
+          variants {
+            edges {
+              node {
+                ${variantFields}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Ids only, for the reconcile's listing of a large store by bulk operation. */
+export const productIdsBulkQuery = /* GraphQL */ `
+  query ProductIdsBulk {
+    products(sortKey: ID) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`;

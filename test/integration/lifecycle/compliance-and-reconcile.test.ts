@@ -7,6 +7,7 @@ import { toCustomerRecord } from '../../../lambdas/core/customers/customer-recor
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { disconnectIntegration } from '../../../lambdas/core/integrations/manage.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { captureOutput, startWorld, type World } from './world.js';
 
@@ -496,7 +497,12 @@ describe('reconcile safety', () => {
       await current(integration.integrationId),
       reconcileDeps({
         now: () => later,
-        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+        bulk: {
+          results: createJsonlReader(),
+          threshold: 10,
+          pollDelayMs: 5,
+          listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+        },
       }),
     );
 
@@ -507,6 +513,93 @@ describe('reconcile safety', () => {
     expect(shop.requests().filter((r) => r.operationName === 'CustomerIdsPage')).toHaveLength(0);
     expect(shop.bulk.all().map((op) => op.status)).toEqual(['COMPLETED']);
   });
+
+  it('a bulk listing killed mid-file resumes from its line offset and marks exactly the deleted customers', async () => {
+    const shopDomain = 'recon-resume.myshopify.com';
+    const token = 'shpat_recon_resume';
+    const shop = world.simulator.createShop({
+      shopDomain,
+      accessToken: token,
+      seed: ++seed,
+      seedCustomers: 2500,
+      plan: { restoreRate: 20_000, maximumAvailable: 40_000 },
+    });
+    const { integration } = await connectIntegration(
+      { organizationId: 'org-rres', shopDomain, accessToken: token },
+      world.lifecycle,
+    );
+    const listings = createReconcileListingStore(tables.doc, tables.names.SyncRuns);
+    const bulkDeps = (store = listings, now = new Date()) =>
+      reconcileDeps({
+        now: () => now,
+        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5, listings: store },
+      });
+    // The mirror starts empty: the first reconcile backfills the whole store by id.
+    const first = await runDeletionReconcile(await current(integration.integrationId), bulkDeps(), {
+      force: true,
+    });
+    expect(first).toMatchObject({ outcome: 'reconciled', idsListed: 2500, markedInactive: [] });
+    expect(first.outcome === 'reconciled' && first.backfilled.length).toBe(2500);
+
+    const deleted = [shop.customers()[3]!, shop.customers()[1200]!, shop.customers()[2499]!];
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries(); // their webhooks never arrive
+    const killedAt = new Date(Date.now() + 10 * 60_000);
+    const added: number[] = [];
+    const killedOnSecondBatch: typeof listings = {
+      ...listings,
+      addIds: async (...args) => {
+        if (added.length === 1) throw new Error('worker killed');
+        added.push(args[3].length);
+        return listings.addIds(...args);
+      },
+    };
+    await expect(
+      runDeletionReconcile(
+        await current(integration.integrationId),
+        bulkDeps(killedOnSecondBatch, killedAt),
+        {
+          force: true,
+        },
+      ),
+    ).rejects.toThrow('worker killed');
+    expect(await listings.checkpoint(integration.integrationId, 'customers')).toMatchObject({
+      line: 1000,
+      listed: false,
+    });
+
+    const resumed: number[] = [];
+    const counting: typeof listings = {
+      ...listings,
+      addIds: async (...args) => {
+        resumed.push(args[3].length);
+        return listings.addIds(...args);
+      },
+    };
+    const operationsBefore = shop.bulk.all().length;
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      bulkDeps(counting, new Date(killedAt.getTime() + 10 * 60_000)),
+    );
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 2497, backfilled: [] });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    // The same operation, from line 1000: 1,497 ids read, none twice.
+    expect(shop.bulk.all()).toHaveLength(operationsBefore);
+    expect(resumed.reduce((sum, n) => sum + n, 0)).toBe(1497);
+    for (const customer of deleted)
+      expect(await stored('org-rres', customer.id)).toMatchObject({
+        status: 'INACTIVE',
+        deleteReason: 'reconciled',
+        // Judged as of the listing's start, in the killed invocation.
+        deletedAt: killedAt.toISOString(),
+      });
+    const active = (await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE;
+    expect(active).toBe(2497);
+    expect(await listings.checkpoint(integration.integrationId, 'customers')).toBeUndefined();
+  }, 120_000);
 
   it('concludes nothing from a page that says hasNextPage but holds no ids', async () => {
     const { shop, integration, customers } = await connectedShopWithCustomers('recon-empty', 'org-re', 6);

@@ -120,6 +120,23 @@ describe('simulator bulk operations', () => {
     ]);
   });
 
+  it('without groupObjects lists every top-level node first and the children after them', () => {
+    const data = {
+      orders: {
+        nodes: [
+          { id: 'gid://shopify/Order/1', lineItems: { nodes: [{ id: 'l1' }] } },
+          { id: 'gid://shopify/Order/2', lineItems: { nodes: [{ id: 'l2' }] } },
+        ],
+      },
+    };
+    expect(toJsonl(data, { grouped: false }).lines.map((l) => JSON.parse(l))).toEqual([
+      { id: 'gid://shopify/Order/1' },
+      { id: 'gid://shopify/Order/2' },
+      { id: 'l1', __parentId: 'gid://shopify/Order/1' },
+      { id: 'l2', __parentId: 'gid://shopify/Order/2' },
+    ]);
+  });
+
   it.each([
     [
       '{ customers { edges { node { id orders { edges { node { id lineItems { edges { node { id } } } } } } } } } }',

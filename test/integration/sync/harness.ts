@@ -151,6 +151,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       pauseMarginMs?: number;
       /** Wraps the customer store, e.g. to inject a crash after N pages. */
       writer?: (store: RecordWriter<CustomerRecord>) => RecordWriter<CustomerRecord>;
+      /** Wraps the order store, like `writer`. */
+      orderWriter?: (store: RecordWriter<OrderRecord>) => RecordWriter<OrderRecord>;
       afterSync?: SyncDeps['afterSync'];
       /** Full syncs above `config.bulkThreshold` run as bulk operations (JSONL over HTTP). */
       bulk?: boolean;
@@ -179,7 +181,9 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
         }),
       resources: [
         syncedResource(customersResource, options.writer ? options.writer(s.customers) : s.customers),
-        ...(options.withOrders ? [syncedResource(ordersResource, s.orders)] : []),
+        ...(options.withOrders
+          ? [syncedResource(ordersResource, options.orderWriter ? options.orderWriter(s.orders) : s.orders)]
+          : []),
         ...(options.withProducts ? [syncedResource(productsResource, s.products)] : []),
       ],
       config: { ...defaultSyncConfig, ...options.config },

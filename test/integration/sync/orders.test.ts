@@ -7,6 +7,9 @@ import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.j
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { orderDeletePayload, orderPayload } from '../../../local/shopify-simulator/orders.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
+import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
+import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
+import { ordersBulkQuery } from '../../../lambdas/shopify/queries/orders.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';
 
@@ -66,6 +69,75 @@ describe('orders', () => {
     const orders = incremental!.resources!['orders']!;
     expect(orders.written).toBeGreaterThanOrEqual(3);
     expect(orders.seen).toBeLessThan(shop.orders().length);
+  }, 120_000);
+
+  it("mirrors a large store's orders by bulk operation, each with all its line items (500 on one)", async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'orders-bulk.myshopify.com',
+      seedCustomers: 5,
+      seedOrders: 30,
+      plan: fastPlan,
+    });
+    const big = shop.createOrder({ customerId: shop.customers()[0]!.id, lineItems: 500 });
+    const queue = new CapturingQueue();
+    const worker = harness.worker(queue, { withOrders: true, bulk: true, config: { bulkThreshold: 10 } });
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(worker, queue);
+
+    const stored = await storedOrders(integration.organizationId);
+    expect(stored).toEqual(expectedOrders(shop, integration));
+    expect((stored.find((order) => order['shopifyId'] === big.id)!['lineItems'] as unknown[]).length).toBe(
+      500,
+    );
+    const named = (name: string) => shop.requests().filter((r) => r.operationName === name).length;
+    expect(named('OrdersPage')).toBe(0);
+    expect(named('OrderLineItems')).toBe(0);
+    expect(named('CustomersPage')).toBeGreaterThan(0); // 5 customers: below the threshold, paged
+    expect(shop.bulk.all().map((op) => op.query)).toEqual([ordersBulkQuery]);
+    expect(shop.deprecationsUsed()).toEqual([]);
+    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(run).toMatchObject({ status: 'succeeded', resources: { orders: { seen: 31, written: 31 } } });
+  }, 120_000);
+
+  it("a worker killed mid-file resumes at an order's first line: no order split from its line items", async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'orders-bulk-killed.myshopify.com',
+      seedCustomers: 2,
+      plan: fastPlan,
+    });
+    // 37-line orders: 500-line batches always end inside one, so a checkpoint at the last line
+    // read would resume among an order's line items.
+    for (let n = 0; n < 60; n += 1) shop.createOrder({ lineItems: 37 });
+    let batches = 0;
+    const written: string[] = [];
+    const crashOnThirdBatch = (store: RecordWriter<OrderRecord>): RecordWriter<OrderRecord> => ({
+      async upsertMany(batch, options) {
+        batches += 1;
+        if (batches === 3) throw new Error('worker killed');
+        written.push(...batch.map((order) => order.shopifyId));
+        return store.upsertMany(batch, options);
+      },
+    });
+    const queue = new CapturingQueue();
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    const { outcomes } = await harness.drain(
+      harness.worker(queue, {
+        withOrders: true,
+        bulk: true,
+        config: { bulkThreshold: 10 },
+        orderWriter: crashOnThirdBatch,
+      }),
+      queue,
+    );
+
+    expect(outcomes.map((o) => o.response.batchItemFailures.length)).toEqual([1, 0]);
+    expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
+    expect(shop.bulk.all()).toHaveLength(1);
+    // Every order written exactly once: the resumed read started at the first unwritten order.
+    expect(written).toHaveLength(60);
+    expect(new Set(written).size).toBe(60);
+    const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+    expect(run!.resources!['orders']!.checkpoint.bulk).toMatchObject({ line: 60 * 38, attempts: 1 });
   }, 120_000);
 
   it('a store that refuses orders keeps syncing customers; orders need attention', async () => {

@@ -11,6 +11,9 @@ import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-regist
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import { productPayload } from '../../../local/shopify-simulator/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
+import { productIdsBulkQuery, productsBulkQuery } from '../../../lambdas/shopify/queries/products.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';
 
@@ -89,5 +92,61 @@ describe('products', () => {
       status: 'INACTIVE',
       deleteReason: 'reconciled',
     });
+  }, 120_000);
+
+  it('mirrors a large catalogue by bulk operation, every variant gathered under its product, and reconciles it by bulk', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'products-bulk.myshopify.com',
+      seedCustomers: 2,
+      seedProducts: 25,
+      plan: fastPlan,
+    });
+    const wide = shop.createProduct({ title: 'Every size', variants: 250 });
+    const queue = new CapturingQueue();
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
+    await harness.drain(
+      harness.worker(queue, { withProducts: true, bulk: true, config: { bulkThreshold: 10 } }),
+      queue,
+    );
+
+    const stored = await storedProducts(integration.organizationId);
+    expect(stored).toEqual(expectedProducts(shop, integration));
+    expect((stored.find((item) => item['shopifyId'] === wide.id)!['variants'] as unknown[]).length).toBe(250);
+    const named = (name: string) => shop.requests().filter((r) => r.operationName === name).length;
+    expect(named('ProductsPage') + named('ProductVariants')).toBe(0);
+    expect(shop.bulk.all().map((op) => op.query)).toEqual([productsBulkQuery]);
+    expect(shop.deprecationsUsed()).toEqual([]);
+
+    const gone = shop.products()[7]!;
+    shop.deleteProduct(gone.id);
+    const result = await runDeletionReconcile(
+      integration,
+      {
+        cipher: { encrypt: async (t) => t, decrypt: async (t) => t.replace(/^enc:/, '') },
+        shopify: (shopDomain, accessToken) =>
+          new ShopifyAdminClient({
+            shopDomain,
+            accessToken,
+            apiVersion: '2026-10',
+            urlTemplate: simulator().adminUrlTemplate,
+          }),
+        resource: productsResource,
+        inventory: createRecordQueryStore(tables.doc, tables.names.Products),
+        writes: harness.stores().products,
+        records: createIntegrationLifecycleStore(tables.doc, tables.names.Integrations),
+        logger: silentLogger,
+        overlapMinutes: 0,
+        now: () => new Date(Date.now() + 60 * 60_000),
+        bulk: {
+          results: createJsonlReader(),
+          threshold: 10,
+          pollDelayMs: 5,
+          listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+        },
+      },
+      { force: true },
+    );
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 25, markedInactive: [gone.id] });
+    expect(shop.bulk.all().map((op) => op.query)).toEqual([productsBulkQuery, productIdsBulkQuery]);
   }, 120_000);
 });

@@ -427,6 +427,46 @@ describe('syncResource fetching ahead', () => {
     expect(sync.written).toEqual(sync.nodes.map((n) => n.id.split('/').pop())); // each exactly once
   });
 
+  it('saves a page’s checkpoint while the next page is written, one save at a time, in page order', async () => {
+    const sync = recordingSync(30, 10);
+    const base = sync.input(start(10));
+    // Page 1's save finishes only once page 2 is being written: an engine that waited for the
+    // save before writing on would never get there.
+    const save1 = deferred<void>();
+    sync.writeHooks.set(2, async () => save1.resolve());
+    const saving: string[] = [];
+    const result = await syncResource({
+      ...base,
+      saveProgress: async (p) => {
+        const cursor = String(p.resource.checkpoint.cursor);
+        saving.push(`start ${cursor}`);
+        await base.saveProgress(p); // the checkpoint never runs ahead of its own page's writes
+        if (cursor === '10') await save1.promise;
+        saving.push(`end ${cursor}`);
+      },
+    });
+
+    expect(result.outcome).toBe('completed');
+    expect(saving).toEqual(['start 10', 'end 10', 'start 20', 'end 20', 'start 30', 'end 30']);
+    expect(sync.written).toEqual(sync.nodes.map((n) => n.id.split('/').pop()));
+  });
+
+  it('a failed save (e.g. the lease lost) stops the sync after at most one more page', async () => {
+    const sync = recordingSync(40, 10);
+    const base = sync.input(start(10));
+    await expect(
+      syncResource({
+        ...base,
+        saveProgress: async (p) => {
+          await base.saveProgress(p);
+          if (p.resource.checkpoint.cursor === '10') throw new Error('lease lost');
+        },
+      }),
+    ).rejects.toThrow('lease lost');
+    expect(sync.written).toHaveLength(20);
+    expect(sync.saved.map((p) => p.resource.checkpoint.cursor)).toEqual(['10']);
+  });
+
   it('does not fetch ahead when the invocation is already due to pause', async () => {
     const sync = recordingSync(30, 10);
     const paused = await syncResource(sync.input(start(10), () => true));
