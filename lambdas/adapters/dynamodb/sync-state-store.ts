@@ -58,28 +58,39 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
   };
 
   return {
-    async acquireLease(integrationId, runId, now, expiresAt) {
+    async acquireLease(integrationId, runId, holder, now, expiresAt) {
       const acquired = await updateIf(integrationId, {
         UpdateExpression: 'SET syncLease = :lease',
         ConditionExpression:
-          'attribute_exists(integrationId) AND ' +
-          '(attribute_not_exists(syncLease) OR syncLease.expiresAt < :now OR syncLease.runId = :runId)',
+          'attribute_exists(integrationId) AND (attribute_not_exists(syncLease) OR ' +
+          'syncLease.expiresAt < :now OR ' +
+          // The same run again: its own paused invocation (holder handed off) or this holder.
+          '(syncLease.runId = :runId AND (attribute_not_exists(syncLease.holder) OR syncLease.holder = :holder)))',
         ExpressionAttributeValues: {
-          ':lease': { runId, expiresAt, renewedAt: now },
+          ':lease': { runId, holder, expiresAt, renewedAt: now },
           ':now': now,
           ':runId': runId,
+          ':holder': holder,
         },
       });
       return leaseResult(integrationId, acquired);
     },
 
-    async renewLease(integrationId, runId, expiresAt) {
+    async renewLease(integrationId, runId, holder, expiresAt) {
       const renewed = await updateIf(integrationId, {
         UpdateExpression: 'SET syncLease.expiresAt = :expiresAt',
-        ConditionExpression: 'syncLease.runId = :runId',
-        ExpressionAttributeValues: { ':expiresAt': expiresAt, ':runId': runId },
+        ConditionExpression: 'syncLease.runId = :runId AND syncLease.holder = :holder',
+        ExpressionAttributeValues: { ':expiresAt': expiresAt, ':runId': runId, ':holder': holder },
       });
       return leaseResult(integrationId, renewed);
+    },
+
+    async handOffLease(integrationId, runId, holder) {
+      await updateIf(integrationId, {
+        UpdateExpression: 'REMOVE syncLease.holder',
+        ConditionExpression: 'syncLease.runId = :runId AND syncLease.holder = :holder',
+        ExpressionAttributeValues: { ':runId': runId, ':holder': holder },
+      });
     },
 
     releaseLease,

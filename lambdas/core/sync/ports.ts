@@ -53,15 +53,35 @@ export interface SyncRunRepository {
 export type LeaseResult =
   { readonly acquired: true } | { readonly acquired: false; readonly holderRunId?: string };
 
-/** Sync bookkeeping on the integration item: the one-run-at-a-time lease and the watermark. */
+/**
+ * Sync bookkeeping on the integration item: the one-run-at-a-time lease and the watermark.
+ *
+ * A lease names its run and the invocation holding it (`holder`, unique per invocation). SQS may
+ * hand one message to two invocations at once (at-least-once delivery, or a visibility timeout
+ * that ran out): only one of them holds the lease, so they never spend the store's rate-limit
+ * bucket twice or race each other's checkpoints. A run that pauses hands its lease off (drops the
+ * holder) so its continuation, a new invocation of the same run, can take it; a crashed holder's
+ * lease lapses after its TTL.
+ */
 export interface SyncStateRepository {
-  /** Takes or extends the lease for `runId` until `expiresAt`; fails while another live run holds it. */
-  acquireLease(integrationId: string, runId: string, now: string, expiresAt: string): Promise<LeaseResult>;
   /**
-   * Extends a lease `runId` still holds. Never re-creates a released one: SQS may deliver a run's
+   * Takes the lease for `runId` as `holder` until `expiresAt`; fails while another run holds an
+   * unexpired one, or another invocation of this run does (unless it handed it off).
+   */
+  acquireLease(
+    integrationId: string,
+    runId: string,
+    holder: string,
+    now: string,
+    expiresAt: string,
+  ): Promise<LeaseResult>;
+  /**
+   * Extends a lease `holder` still holds. Never re-creates a released one: SQS may deliver a run's
    * message twice at once, and the copy that finishes first releases the lease for good.
    */
-  renewLease(integrationId: string, runId: string, expiresAt: string): Promise<LeaseResult>;
+  renewLease(integrationId: string, runId: string, holder: string, expiresAt: string): Promise<LeaseResult>;
+  /** Keeps the lease for `runId` but lets any invocation of that run take it (a pause). */
+  handOffLease(integrationId: string, runId: string, holder: string): Promise<void>;
   releaseLease(integrationId: string, runId: string): Promise<void>;
   /** The run holding an unexpired lease, if any. */
   leaseHolder(integrationId: string, now: string): Promise<string | undefined>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BulkResultReader } from '../bulk/ports.js';
 import { countShopifyRecords } from '../integrations/shop-admin.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
@@ -302,10 +303,21 @@ async function syncIntegration(
     throw new RetryLaterError(error, delaySeconds);
   };
 
-  const lease = await state.acquireLease(integrationId, runId, iso(now), iso(now + config.leaseTtlMs));
+  // This invocation's claim: another copy of the same message must not sync beside it.
+  const holder = randomBytes(9).toString('base64url');
+  const lease = await state.acquireLease(
+    integrationId,
+    runId,
+    holder,
+    iso(now),
+    iso(now + config.leaseTtlMs),
+  );
   if (!lease.acquired) {
-    if (!started) return skip('ANOTHER_SYNC_RUNNING');
-    // The holder may be this run's own crashed attempt, whose lease lapses soon.
+    // Another run holds the store: this trigger is a duplicate of it. But a lease held by this
+    // same run is another copy of this message at work (SQS delivers at least once): skipping
+    // would finish the run under it, so this copy retries later, by which time the run is done
+    // (or its holder crashed and the lease lapsed, and this copy carries the run on).
+    if (!started && lease.holderRunId !== runId) return skip('ANOTHER_SYNC_RUNNING');
     return attemptFailed(new LeaseBusyError(integrationId, lease.holderRunId));
   }
 
@@ -330,7 +342,7 @@ async function syncIntegration(
   });
   // Heartbeat: a run that lost its lease stops instead of racing the new holder.
   const keepLease = async (): Promise<void> => {
-    const renewed = await state.renewLease(integrationId, runId, iso(deps.now() + config.leaseTtlMs));
+    const renewed = await state.renewLease(integrationId, runId, holder, iso(deps.now() + config.leaseTtlMs));
     if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
   };
   const saveProgress = async (next: SyncProgress) => {
@@ -397,6 +409,8 @@ async function syncIntegration(
         continue;
       }
       if (result.outcome === 'paused') {
+        // The continuation is a new invocation of this run: it may take the lease, no one else.
+        await state.handOffLease(integrationId, runId, holder);
         const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
         // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
         if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
@@ -498,6 +512,8 @@ async function syncIntegration(
       );
       return { outcome: 'failed', runId, needsAttention: flagged };
     }
+    // A handled failure: the retry, another invocation of this run, may take the lease at once.
+    await state.handOffLease(integrationId, runId, holder);
     return attemptFailed(error);
   }
 }

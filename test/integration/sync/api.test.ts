@@ -110,6 +110,7 @@ describe('POST /organizations/{organizationId}/integrations/{integrationId}/sync
     await state.acquireLease(
       busy.integrationId,
       '01JRXNNNNGRXN0000000000000',
+      'another-worker',
       now,
       new Date(Date.now() + 60_000).toISOString(),
     );

@@ -165,7 +165,7 @@ describe('one sync at a time per store', () => {
     const later = new Date(Date.now() + 60_000).toISOString();
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        state.acquireLease(integration.integrationId, `RUN${i}`, now, later),
+        state.acquireLease(integration.integrationId, `RUN${i}`, `worker-${i}`, now, later),
       ),
     );
     expect(results.filter((r) => r.acquired)).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('a run delivered twice at once (SQS at-least-once)', () => {
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
     // One copy finished the run; the other, still running, had renewed the lease afterwards.
-    await state.acquireLease(integrationId, runId, now, later);
+    await state.acquireLease(integrationId, runId, 'other-copy', now, later);
     await runs.finish(integrationId, runId, { status: 'succeeded', finishedAt: now });
 
     const queue = new CapturingQueue();
@@ -207,10 +207,68 @@ describe('a run delivered twice at once (SQS at-least-once)', () => {
     });
     expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
 
-    await state.acquireLease(integrationId, 'OTHER', now, later);
+    await state.acquireLease(integrationId, 'OTHER', 'other-worker', now, later);
     await state.releaseLease(integrationId, 'OTHER');
-    expect(await state.renewLease(integrationId, 'OTHER', later)).toMatchObject({ acquired: false });
+    expect(await state.renewLease(integrationId, 'OTHER', 'other-worker', later)).toMatchObject({
+      acquired: false,
+    });
     expect(await state.leaseHolder(integrationId, new Date().toISOString())).toBeUndefined();
+  });
+});
+
+describe('one invocation per run at a time', () => {
+  it('a second invocation of the same run waits; the holder may hand the lease to its continuation', async () => {
+    const { integration } = await connect(0);
+    const { state } = harness.stores();
+    const { integrationId } = integration;
+    const runId = newRunId(Date.now());
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 60_000).toISOString();
+
+    expect(await state.acquireLease(integrationId, runId, 'first', now, later)).toEqual({ acquired: true });
+    // A duplicate delivery of the same message: same run, another invocation.
+    expect(await state.acquireLease(integrationId, runId, 'duplicate', now, later)).toEqual({
+      acquired: false,
+      holderRunId: runId,
+    });
+    expect(await state.renewLease(integrationId, runId, 'duplicate', later)).toMatchObject({
+      acquired: false,
+    });
+    expect(await state.renewLease(integrationId, runId, 'first', later)).toEqual({ acquired: true });
+
+    // The holder pauses: its continuation (another invocation of the run) takes over, and the
+    // paused invocation can no longer renew.
+    await state.handOffLease(integrationId, runId, 'first');
+    expect(await state.acquireLease(integrationId, 'ANOTHER-RUN', 'x', now, later)).toMatchObject({
+      acquired: false,
+    });
+    expect(await state.acquireLease(integrationId, runId, 'continuation', now, later)).toEqual({
+      acquired: true,
+    });
+    expect(await state.renewLease(integrationId, runId, 'first', later)).toMatchObject({ acquired: false });
+  });
+
+  it('two copies of one message delivered at once: Shopify is read once, the copy retries and finds the run done', async () => {
+    const { shop, integration } = await connect(600);
+    shop.setFaults({ random: { probability: 1, seed: 3, faults: [{ kind: 'slow', ms: 100 }] } });
+    const queue = new CapturingQueue();
+    const worker = harness.worker(queue);
+    await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
+    const [entry] = queue.pending.splice(0);
+    const copies = [1, 2].map(() => ({ ...entry!, receiveCount: 1 }));
+    const responses = await Promise.all(copies.map((copy) => worker(sqsEvent([copy]), fakeContext())));
+
+    // One copy synced; the other found the lease held by another invocation and asked for a retry.
+    expect(responses.map((r) => r.batchItemFailures.length).sort()).toEqual([0, 1]);
+    const run = await latestRun(integration.integrationId);
+    expect(run.status).toBe('succeeded');
+    expect(customerPages(shop)).toBe(run.resources!['customers']!.pages);
+    // The retry finds the run finished: nothing read, nothing written twice.
+    queue.pending.push({ ...entry!, receiveCount: 1 });
+    const { deadLetters } = await harness.drain(worker, queue);
+    expect(deadLetters).toEqual([]);
+    expect(customerPages(shop)).toBe(run.resources!['customers']!.pages);
+    expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
   });
 });
 
