@@ -122,6 +122,19 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  * real handlers per process; further runtimes in the same process should pass `handlers`.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const queueSettings = {
+    ...syncQueueSettings(options.syncQueue?.workerTimeoutSeconds),
+    ...options.syncQueue,
+  };
+  // Lambda refuses such an event source mapping: a message would come back while its first
+  // invocation still works on it. Tests that want quick retries shorten the worker's timeout.
+  if (queueSettings.visibilityTimeoutSeconds < queueSettings.workerTimeoutSeconds) {
+    throw new Error(
+      `The sync queue's visibility timeout (${queueSettings.visibilityTimeoutSeconds} s) is shorter than ` +
+        `the sync worker's timeout (${queueSettings.workerTimeoutSeconds} s); AWS Lambda rejects that ` +
+        'event source mapping. Set syncQueue.workerTimeoutSeconds instead.',
+    );
+  }
   const log = options.log ?? console.log;
   const cleanups: (() => Promise<void> | void)[] = [];
   // Every step runs even if an earlier one fails: a leaked DynamoDB Local JVM outlives us.
@@ -169,10 +182,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cleanups.push(() => awsEndpoint.stop());
     awsUrl = awsEndpoint.url;
 
-    const queueSettings = {
-      ...syncQueueSettings(options.syncQueue?.workerTimeoutSeconds),
-      ...options.syncQueue,
-    };
     const clock = options.syncQueue?.clock;
     const deadLetterQueue = sqs.createQueue({
       name: localDefaults.syncDeadLetterQueueName,

@@ -26,7 +26,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `cl${randomUUID().slice(0, 8)}-`,
     demoShop: { customers: 7, orders: 3, products: 2 },
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 60 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 60 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

@@ -55,7 +55,7 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       // on a busy machine (the orders and products pipelines have their own tests).
       demoShop: { orders: 0, products: 0 },
       resources: ['customers'],
-      syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+      syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
       lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
       log: (line) => runtimeLog.push(line),
     });

@@ -29,3 +29,20 @@ describe('local runtime settings match the deployed defaults', () => {
     expect(localDefaults.webhooksSilentAfterMinutes).toBe(deployed.webhooksSilentAfterHours * 60);
   });
 });
+
+describe('the local sync queue follows Lambda’s rule', () => {
+  it('refuses a visibility timeout shorter than the worker’s timeout, before starting anything', async () => {
+    const { startLocalRuntime } = await import('../../../local/runtime.js');
+    await expect(
+      startLocalRuntime({
+        apiPort: 0,
+        awsPort: 0,
+        shopifySimulatorPort: 0,
+        dynamoEndpoint: 'http://127.0.0.1:9',
+        demoShop: false,
+        syncQueue: { visibilityTimeoutSeconds: 3, workerTimeoutSeconds: 10 },
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(/visibility timeout \(3 s\) is shorter than the sync worker's timeout \(10 s\)/);
+  });
+});

@@ -29,7 +29,7 @@ beforeAll(async () => {
     tablePrefix: `ext${randomUUID().slice(0, 8)}-`,
     shopifyAdminUrlTemplate: external.adminUrlTemplate,
     shopifyAppSecret: externalSecret,
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     demoShop: false,
     resources: ['customers'],
     listingLimit: LIMIT,
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 60 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 60 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `po${randomUUID().slice(0, 8)}-`,
     demoShop: { customers: 4, orders: 0, products: 3 },
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

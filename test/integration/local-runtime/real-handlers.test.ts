@@ -20,7 +20,7 @@ beforeAll(async () => {
     tablePrefix: `rh${randomUUID().slice(0, 8)}-`,
     demoShop: { customers: 12, orders: 0, products: 0 },
     // A sync that fails once (a busy CI machine) is retried in seconds rather than 30 minutes.
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

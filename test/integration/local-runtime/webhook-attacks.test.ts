@@ -118,7 +118,7 @@ beforeAll(async () => {
     // No scheduled work: every write in these tests must come from the request under test.
     syncEverySeconds: 86_400,
     healthCheckEverySeconds: 86_400,
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 3 },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });

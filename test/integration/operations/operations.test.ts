@@ -34,10 +34,14 @@ beforeAll(async () => {
     demoShop: { customers: 5 },
     // Operations, not resources, are under test here: one resource keeps the counts exact.
     resources: ['customers'],
-    // Retries in a second instead of 30 minutes, so a failing sync reaches its last receive.
-    syncQueue: { pollIntervalMs: 20, visibilityTimeoutSeconds: 1 },
-    // Any healing sync counts as "no webhook for a while": the test cannot wait hours.
-    lambdaEnv: { WEBHOOKS_SILENT_AFTER_MINUTES: '0' },
+    syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 5 },
+    lambdaEnv: {
+      // Any healing sync counts as "no webhook for a while": the test cannot wait hours.
+      WEBHOOKS_SILENT_AFTER_MINUTES: '0',
+      // Retries in a second instead of 30 s, 2 min, 8 min…, so a failing sync reaches its last receive.
+      SYNC_RETRY_BASE_SECONDS: '1',
+      SYNC_RETRY_MAX_SECONDS: '1',
+    },
     echoHandlerLogs: false,
     log: (line) => runtimeLog.push(line),
   });
