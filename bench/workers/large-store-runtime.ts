@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { startLocalRuntime } from '../../local/runtime.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
 import { localDynamoClient } from '../support/environment.js';
@@ -142,8 +143,9 @@ export async function runLargeStore(input: LargeStoreJob): Promise<LargeStoreRes
     shop.deleteCustomer(second!.id);
     deleted.add(second!.id);
     await shop.flushDeliveries();
+    const mirror = createRecordStore(doc, runtime.tableNames.Customers);
     const stored = async (id: string) =>
-      (await storedItems(doc, runtime.tableNames.Customers, organizationId)).get(id);
+      (await mirror.get(organizationId, id)) as Record<string, unknown> | undefined;
     await waitFor(
       'the webhooks',
       async () =>

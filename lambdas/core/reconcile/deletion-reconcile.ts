@@ -21,7 +21,7 @@
  * rule, or for the counts to change.
  */
 import type { BulkResultReader } from '../bulk/ports.js';
-import type { CountMismatch, Integration } from '../integrations/integration.js';
+import { type CountMismatch, type Integration, reconciledAtOf } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
 import type { IntegrationLifecycleRecords, RecordInventory, StoredRecordRef } from '../integrations/ports.js';
 import {
@@ -143,7 +143,7 @@ export const runDeletionReconcile = async (
     const due = isReconcileDue({
       shopifyCount,
       storedActive,
-      lastReconciledAt: integration.lastReconciledAt,
+      lastReconciledAt: reconciledAtOf(integration, name),
       lastingMismatch: integration.countMismatch?.[name],
       now,
     });

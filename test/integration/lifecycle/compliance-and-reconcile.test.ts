@@ -421,8 +421,10 @@ describe('deletion reconcile', () => {
       }
     }
     expect((await stored('org-q', recentGhost))?.status).toBe('ACTIVE');
-    expect((await world.lifecycle.integrations.get(integration.integrationId))?.lastReconciledAt).toBe(
-      now.toISOString(),
+    expect((await world.lifecycle.integrations.get(integration.integrationId))?.resourceReconciledAt).toEqual(
+      {
+        customers: now.toISOString(),
+      },
     );
   });
 
@@ -443,6 +445,46 @@ describe('deletion reconcile', () => {
     });
 
     expect(result).toEqual({ outcome: 'skipped', shopifyCount: 4, storedActive: 4 });
+  });
+
+  it('keeps a reconcile clock per resource: a recent orders reconcile does not make customers recent', async () => {
+    const { integration } = await connectedShopWithCustomers('clocks', 'org-clocks', 3);
+    const { integrationId } = integration;
+    const dayAndMore = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    const recent = new Date().toISOString();
+    await world.lifecycle.records.recordReconcile(integrationId, {
+      reconciledAt: dayAndMore,
+      resource: 'customers',
+    });
+    await world.lifecycle.records.recordReconcile(integrationId, {
+      reconciledAt: recent,
+      resource: 'orders',
+    });
+    const both = (await world.lifecycle.integrations.get(integrationId))!;
+    expect(both.resourceReconciledAt).toEqual({ customers: dayAndMore, orders: recent });
+    expect(both.lastReconciledAt).toBe(recent);
+    const deps = {
+      ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
+      writes: world.customerStore,
+      overlapMinutes: 5,
+    };
+
+    // Counts agree, and a reconcile ran minutes ago, but not of customers: theirs is due.
+    expect(await runDeletionReconcile(both, deps)).toMatchObject({ outcome: 'reconciled', idsListed: 3 });
+    const after = (await world.lifecycle.integrations.get(integrationId))!;
+    expect(after.resourceReconciledAt?.['orders']).toBe(recent);
+    expect((after.resourceReconciledAt?.['customers'] ?? '') > dayAndMore).toBe(true);
+
+    // An item from before the per-resource clocks: its one timestamp stands in for every resource.
+    const { resourceReconciledAt: _clocks, ...legacy } = after;
+    expect(await runDeletionReconcile({ ...legacy, lastReconciledAt: recent }, deps)).toMatchObject({
+      outcome: 'skipped',
+    });
+    expect(await runDeletionReconcile({ ...legacy, lastReconciledAt: dayAndMore }, deps)).toMatchObject({
+      outcome: 'reconciled',
+    });
   });
 });
 
@@ -628,7 +670,7 @@ describe('reconcile safety', () => {
 
     expect(result).toMatchObject({ outcome: 'incomplete', idsListed: 0 });
     for (const customer of customers) expect((await stored('org-re', customer.id))?.status).toBe('ACTIVE');
-    expect((await current(integration.integrationId)).lastReconciledAt).toBeUndefined();
+    expect((await current(integration.integrationId)).resourceReconciledAt).toBeUndefined();
   });
 
   it('fetches by id and writes the customers Shopify lists but the mirror lacks (backfill)', async () => {
