@@ -30,6 +30,11 @@ beforeAll(async () => {
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: (line) => runtimeLog.push(line),
   });
+  // The demo store's first order has 320 line items: a Standard plan's 100 points/s would make
+  // its initial sync take tens of seconds on a busy machine. These tests are about the client.
+  runtime.shopify
+    .simulator!.shop(runtime.shopify.demoShop!.shopDomain)
+    .setPlan({ restoreRate: 2000, maximumAvailable: 40_000 });
   api = createShopifySyncClient({
     apiUrl: runtime.apiUrl,
     region: 'us-east-1',
