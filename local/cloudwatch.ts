@@ -29,6 +29,11 @@ export interface LocalCloudWatch {
   sum(name: string, dimensions?: Readonly<Record<string, string>>): number;
   /** The last data point of a gauge, e.g. `StoresStale`. */
   last(name: string): MetricDatum | undefined;
+  /**
+   * Forgets what was recorded so far. Like CloudWatch, this keeps every log event and data point,
+   * so a long benchmark that measures the process's own memory clears it first.
+   */
+  clear(): void;
   stop(): void;
 }
 
@@ -124,6 +129,10 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
         )
         .reduce((total, m) => total + m.value, 0),
     last: (name) => metrics.filter((m) => m.name === name).at(-1),
+    clear: () => {
+      metrics.length = 0;
+      logs.length = 0;
+    },
     stop: () => {
       for (const undo of restore.splice(0)) undo();
     },

@@ -10,6 +10,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { heapAfterGcMiB } from '../support/heap.js';
 import { Random } from '../support/random.js';
 import type { BenchRuntime } from '../support/runtime.js';
 
@@ -45,6 +46,8 @@ export interface FuzzOptions {
   readonly seed: number;
   readonly concurrency?: number;
   readonly onProgress?: (done: number) => void;
+  /** Called before each heap measurement: lets go of what the harness itself records (logs, metrics). */
+  readonly beforeHeapCheck?: () => void;
 }
 
 /** What a request is meant to be; decides what the answer may be. */
@@ -89,6 +92,11 @@ export interface FuzzReport {
   readonly finalRequestStored: boolean;
   readonly rssBeforeMiB: number;
   readonly rssAfterMiB: number;
+  /**
+   * Heap in use after a full GC once a fifth of the requests were answered (caches, JIT and pools
+   * warm) and again after the last one: growth between the two is what is kept per request.
+   */
+  readonly heapAfterGcMiB: { readonly warm: number; readonly end: number; readonly warmAt: number };
   readonly elapsedMs: number;
 }
 
@@ -429,6 +437,8 @@ export async function fuzzWebhooks(target: FuzzTarget, options: FuzzOptions): Pr
   const lenientAcceptances: Record<string, number> = {};
   let next = 0;
   let done = 0;
+  const warmAt = Math.max(1, Math.floor(options.requests / 5));
+  let heapWarm: number | undefined;
   const started = performance.now();
   // Requests are generated in order from one PRNG, so a seed replays the same sequence.
   const requests = Array.from(
@@ -467,6 +477,11 @@ export async function fuzzWebhooks(target: FuzzTarget, options: FuzzOptions): Pr
         }
       }
       done += 1;
+      // Measured while the other workers wait on their requests: nothing is paused for long.
+      if (done === warmAt) {
+        options.beforeHeapCheck?.();
+        heapWarm = heapAfterGcMiB(`fuzz-${warmAt}`);
+      }
       if (done % 1000 === 0) options.onProgress?.(done);
     }
   };
@@ -493,21 +508,27 @@ export async function fuzzWebhooks(target: FuzzTarget, options: FuzzOptions): Pr
     }),
   );
 
+  const poisonWrites = (await Promise.all(target.recordTables.map((table) => probeItems(target.doc, table))))
+    .flat()
+    .filter((index) => !mayWrite.has(index)).length;
+  const idempotencyGrowth = (await countItems(target.doc, target.idempotencyTable)) - idempotencyBefore;
+  // Last: a full GC (and a snapshot, if asked) pauses the process, which nothing may wait on.
+  options.beforeHeapCheck?.();
+  const heapEnd = heapAfterGcMiB(`fuzz-${options.requests}`);
   return {
     requests: options.requests,
     byIntent,
     byStatus,
     violations,
-    poisonWrites: (await Promise.all(target.recordTables.map((table) => probeItems(target.doc, table))))
-      .flat()
-      .filter((index) => !mayWrite.has(index)).length,
+    poisonWrites,
     lenientAcceptances,
-    idempotencyGrowth: (await countItems(target.doc, target.idempotencyTable)) - idempotencyBefore,
+    idempotencyGrowth,
     acceptedDeliveries: acceptedDeliveries + (final.status === 200 ? 1 : 0),
     finalRequestStatus: final.status,
     finalRequestStored: (scan.Items ?? []).length === 1,
     rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
     rssAfterMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    heapAfterGcMiB: { warm: heapWarm ?? heapEnd, end: heapEnd, warmAt },
     elapsedMs,
   };
 }

@@ -33,6 +33,7 @@ import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { Integration } from '../core/integrations/integration.js';
 import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
+import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
 import type { CustomerRecord } from '../core/customers/customer-record.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
@@ -222,7 +223,11 @@ const deletionReconcile =
         logger: c.logger,
         overlapMinutes: c.config.overlapMinutes,
         listingLimit: c.settings.SHOPIFY_LISTING_LIMIT,
-        bulk: { results: c.bulkResults, threshold: c.config.bulkThreshold },
+        bulk: {
+          results: c.bulkResults,
+          threshold: c.config.bulkThreshold,
+          listings: createReconcileListingStore(c.doc, c.settings.tables.SyncRuns),
+        },
         // Retried at most daily or on a change (isReconcileDue): the metric stays rare per store.
         onLastingMismatch: () => metrics.addMetric('ReconcileCountMismatch', MetricUnit.Count, 1),
       };

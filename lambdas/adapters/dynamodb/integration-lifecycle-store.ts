@@ -167,22 +167,26 @@ export const createIntegrationLifecycleStore = (
     },
 
     async recordReconcile(integrationId, { reconciledAt, resource, countMismatch }) {
-      // The map first (a nested SET needs its parent), then this resource's entry.
+      // The maps first (a nested SET needs its parent), then this resource's entries.
       await updateExisting(
         integrationId,
-        'SET lastReconciledAt = :at, countMismatch = if_not_exists(countMismatch, :empty)',
+        'SET lastReconciledAt = :at, countMismatch = if_not_exists(countMismatch, :empty), ' +
+          'resourceReconciledAt = if_not_exists(resourceReconciledAt, :empty)',
         { ':at': reconciledAt, ':empty': {} },
       );
       await (countMismatch
         ? updateExisting(
             integrationId,
-            'SET countMismatch.#resource = :mismatch',
-            { ':mismatch': countMismatch },
-            {
-              '#resource': resource,
-            },
+            'SET resourceReconciledAt.#resource = :at, countMismatch.#resource = :mismatch',
+            { ':at': reconciledAt, ':mismatch': countMismatch },
+            { '#resource': resource },
           )
-        : updateExisting(integrationId, 'REMOVE countMismatch.#resource', {}, { '#resource': resource }));
+        : updateExisting(
+            integrationId,
+            'SET resourceReconciledAt.#resource = :at REMOVE countMismatch.#resource',
+            { ':at': reconciledAt },
+            { '#resource': resource },
+          ));
     },
 
     async recordOwnWebhookSecretInUse() {

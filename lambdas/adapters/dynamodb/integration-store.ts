@@ -41,6 +41,7 @@ const OWNED_ELSEWHERE = new Set([
   'resourceAttention',
   'syncLease',
   'lastReconciledAt',
+  'resourceReconciledAt',
   'countMismatch',
   'webhookHealth',
   'lastWebhookAt',

@@ -9,6 +9,7 @@ import type { SyncRunPage, SyncRunRepository } from '../../core/sync/ports.js';
 import type { SyncProgress } from '../../core/sync/progress.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
 import { isConditionFailure } from './conditions.js';
+import { RECONCILE_SORT_KEY_PREFIX } from './reconcile-listing-store.js';
 
 const cursorSchema = z.object({ integrationId: z.string(), runId: z.string() }).strict();
 
@@ -83,8 +84,9 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
       const page = await doc.send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: 'integrationId = :id',
-          ExpressionAttributeValues: { ':id': integrationId },
+          // Runs only: the reconcile's listing items sort after every run id (reconcile-listing-store.ts).
+          KeyConditionExpression: 'integrationId = :id AND runId < :notARun',
+          ExpressionAttributeValues: { ':id': integrationId, ':notARun': RECONCILE_SORT_KEY_PREFIX },
           ScanIndexForward: false,
           Limit: limit,
           ExclusiveStartKey: cursor ? decodeCursor(cursor, integrationId) : undefined,

@@ -22,6 +22,8 @@ export interface WebhookSecretsOptions {
   readonly secretsClient?: SecretsManagerClient;
   /** How long the app secret is reused before Secrets Manager is asked again. */
   readonly maxAgeSeconds?: number;
+  /** How many decrypted per-integration secrets a container keeps (least recently used out). */
+  readonly maxIntegrationSecrets?: number;
 }
 
 const nonEmpty = z.string().min(1);
@@ -50,6 +52,7 @@ export const createWebhookSecrets = ({
   cipher,
   secretsClient = new SecretsManagerClient({}),
   maxAgeSeconds = 300,
+  maxIntegrationSecrets = 1_000,
 }: WebhookSecretsOptions): WebhookSecrets => {
   const provider = new SecretsProvider({ awsSdkV3Client: secretsClient });
   const decrypted = new Map<string, Promise<string>>();
@@ -67,8 +70,12 @@ export const createWebhookSecrets = ({
         secret = cipher.decrypt(ciphertext, { integrationId: integration.integrationId });
         // A failed decrypt is not cached: the next delivery tries again.
         secret.catch(() => decrypted.delete(cacheKey));
-        decrypted.set(cacheKey, secret);
       }
+      // Re-inserted: Map order is the recency order. Bounded, because a rotated secret leaves its
+      // old ciphertext's entry behind and a warm container may serve many stores.
+      decrypted.delete(cacheKey);
+      decrypted.set(cacheKey, secret);
+      if (decrypted.size > maxIntegrationSecrets) decrypted.delete(decrypted.keys().next().value!);
       return secret;
     },
   };

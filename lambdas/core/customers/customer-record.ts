@@ -6,6 +6,7 @@
  * GraphQL `Customer` type are kept. `currency` is in the webhook but not on `Customer`, so it
  * is left out rather than filled by one path only.
  */
+import type { PostalAddress } from '../resources/shopify-fields.js';
 import {
   gidOf,
   type MirroredRecord,
@@ -18,21 +19,9 @@ export { blankToNull, toUtcIso } from '../resources/normalize.js';
 export const customerStates = ['ENABLED', 'DISABLED', 'INVITED', 'DECLINED'] as const;
 export type CustomerState = (typeof customerStates)[number];
 
-export interface CustomerAddress {
+/** A customer's address keeps its own id besides the postal fields every address has. */
+export interface CustomerAddress extends PostalAddress {
   readonly id: string | null;
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly name: string | null;
-  readonly company: string | null;
-  readonly address1: string | null;
-  readonly address2: string | null;
-  readonly city: string | null;
-  readonly province: string | null;
-  readonly provinceCode: string | null;
-  readonly country: string | null;
-  readonly countryCode: string | null;
-  readonly zip: string | null;
-  readonly phone: string | null;
 }
 
 /** What Shopify says about a customer, whichever API it came through. */

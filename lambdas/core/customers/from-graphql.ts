@@ -6,34 +6,23 @@ import {
   customerStates,
   toUtcIso,
 } from './customer-record.js';
+import {
+  addressFromGraphql,
+  gidSchema,
+  graphqlAddressShape,
+  numericIdOfGid,
+  optionalText,
+  timestampSchema,
+} from '../resources/shopify-fields.js';
 
-/** `gid://shopify/MailingAddress/123?model_name=CustomerAddress` → `'123'`; never through a JS number. */
-export const numericIdOfGid = (gid: string): string => {
-  const match = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)(?:\?.*)?$/.exec(gid);
-  if (!match?.[1]) throw new RangeError(`Not a Shopify global id: ${gid}`);
-  return match[1];
-};
+// Re-exported: the customer mapping was its first home.
+export { numericIdOfGid };
 
-const gid = z.string().regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+(?:\?.*)?$/, 'Shopify global id');
-const text = z.string().nullish();
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'ISO-8601 timestamp');
+const gid = gidSchema;
+const text = optionalText;
+const timestamp = timestampSchema;
 
-export const graphqlMailingAddressSchema = z.object({
-  id: gid,
-  firstName: text,
-  lastName: text,
-  name: text,
-  company: text,
-  address1: text,
-  address2: text,
-  city: text,
-  province: text,
-  provinceCode: text,
-  country: text,
-  countryCodeV2: text,
-  zip: text,
-  phone: text,
-});
+export const graphqlMailingAddressSchema = z.object({ id: gid, ...graphqlAddressShape });
 
 /** One node of `customersPageQuery`. */
 export const graphqlCustomerSchema = z.object({
@@ -56,19 +45,7 @@ export type GraphqlCustomer = z.infer<typeof graphqlCustomerSchema>;
 
 const toAddress = (address: z.infer<typeof graphqlMailingAddressSchema>): CustomerAddress => ({
   id: numericIdOfGid(address.id),
-  firstName: blankToNull(address.firstName),
-  lastName: blankToNull(address.lastName),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.provinceCode),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.countryCodeV2),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
+  ...addressFromGraphql(address),
 });
 
 export const snapshotFromGraphql = (node: GraphqlCustomer): CustomerSnapshot => ({

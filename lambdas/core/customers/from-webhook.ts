@@ -12,22 +12,11 @@ import {
   blankToNull,
   toUtcIso,
 } from './customer-record.js';
+import { addressFromRest } from '../resources/shopify-fields.js';
 
 export const addressFromWebhook = (address: WebhookAddress): CustomerAddress => ({
   id: blankToNull(address.id),
-  firstName: blankToNull(address.first_name),
-  lastName: blankToNull(address.last_name),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.province_code),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.country_code),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
+  ...addressFromRest(address),
 });
 
 export const snapshotFromWebhook = (payload: CustomerPayload): CustomerSnapshot => ({

@@ -48,7 +48,15 @@ export interface Integration {
   readonly shopifyShopId?: string;
   /** shop/redact or a purge erased the store's data and credentials; the item stays as a record. */
   readonly redactedAt?: string;
-  /** Last completed deletion reconcile (id-set comparison with Shopify). */
+  /**
+   * Per resource: when its last reconcile (id-set comparison with Shopify) completed. Each
+   * resource is reconciled at least daily on its own clock.
+   */
+  readonly resourceReconciledAt?: Readonly<Record<string, string>>;
+  /**
+   * The last completed reconcile of any resource. Before `resourceReconciledAt` it was the only
+   * record, so a resource without an entry of its own falls back to it (reconciledAtOf).
+   */
   readonly lastReconciledAt?: string;
   /**
    * Per resource, set while its counts differ even after a reconcile: reported, and retried only
@@ -77,6 +85,15 @@ export interface ResourceSyncState {
  */
 export const watermarkOf = (integration: Integration, resource: string): string | undefined =>
   integration.syncWatermarks?.[resource];
+
+/**
+ * When a resource was last reconciled. An item written before the per-resource map has only the
+ * integration-wide time: it stands in until the resource records its own, so an upgrade does not
+ * start a reconcile of every resource of every store in the same hour (each resource gets its own
+ * entry within a day of that time).
+ */
+export const reconciledAtOf = (integration: Integration, resource: string): string | undefined =>
+  integration.resourceReconciledAt?.[resource] ?? integration.lastReconciledAt;
 
 /** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */
 export const ACTIVE_PARTITION = 'ACTIVE';

@@ -6,8 +6,6 @@
 import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
 import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
-import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
-import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import {
   nodesByIdQuery,
   shopIdentityQuery,
@@ -263,72 +261,4 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
     });
     if (records.length > 0) yield records;
   }
-}
-
-export interface BulkListingOptions {
-  /** Epoch ms: waiting for the operation stops here (the listing is then incomplete). */
-  readonly deadline: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly firstPollDelayMs?: number;
-  readonly maxPollDelayMs?: number;
-}
-
-/**
- * Every id of a resource through one bulk operation (ids only): no bucket points and no listing
- * limit, for stores whose paged id listing would not finish in one invocation. Yields ids in
- * pages as the JSONL file streams; throws IncompleteListingError when the operation cannot
- * deliver a whole file in time (failed twice, or the deadline), so nothing is concluded.
- */
-export async function* shopifyRecordIdsInBulk(
-  shopify: ShopifyGraphql,
-  resource: { readonly gidType: string; readonly idsQuery: string },
-  results: BulkResultReader,
-  options: BulkListingOptions,
-): AsyncGenerator<string[]> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const delays = pollDelays(options.firstPollDelayMs ?? 1000, options.maxPollDelayMs ?? 10_000);
-  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
-  const wait = async () => {
-    if (Date.now() >= options.deadline) throw new IncompleteListingError('bulk id listing ran out of time');
-    await sleep(delays.next());
-  };
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    let id: string | undefined;
-    while (id === undefined) {
-      const { started } = await startBulkOperation(shopify, resource.idsQuery);
-      if (started === 'busy') await wait();
-      else id = started.id;
-    }
-    delays.reset();
-    let url: string | null | undefined;
-    while (url === undefined) {
-      const { operation } = await pollBulkOperation(shopify, id);
-      if (!operation) break;
-      if (isRunning(operation.status)) await wait();
-      else if (operation.status === 'COMPLETED') url = operation.url;
-      else break;
-    }
-    if (url === undefined) continue; // failed, canceled, expired: one more operation
-    if (url === null) return; // nothing of this resource in the store
-    try {
-      let page: string[] = [];
-      for await (const line of results.lines(url, 0)) {
-        const node = JSON.parse(line) as { id?: unknown };
-        const match = typeof node.id === 'string' ? gidPattern.exec(node.id) : null;
-        if (!match?.[1])
-          throw new ShopAdminError(`bulk listing returned a line that is not a ${resource.gidType} id`);
-        page.push(match[1]);
-        if (page.length >= 1000) {
-          yield page;
-          page = [];
-        }
-      }
-      if (page.length > 0) yield page;
-      return;
-    } catch (error) {
-      if (!(error instanceof BulkResultUnavailableError)) throw error;
-      // The URL expired before it was read: one more operation.
-    }
-  }
-  throw new IncompleteListingError('bulk id listing failed twice');
 }

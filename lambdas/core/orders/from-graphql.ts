@@ -1,32 +1,25 @@
 /** One node of `ordersPageQuery` (with all its line items), mapped to the canonical order snapshot. */
 import * as z from 'zod';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import {
+  addressFromGraphql,
+  gidSchema,
+  graphqlAddressShape,
+  numericIdOfGid,
+  optionalText,
+  timestampSchema,
+} from '../resources/shopify-fields.js';
 import { blankToNull, toUtcIso } from '../resources/normalize.js';
 import { money } from './money.js';
-import type { MoneyPair, OrderAddress, OrderLineItem, OrderSnapshot } from './order-record.js';
+import type { MoneyPair, OrderLineItem, OrderSnapshot } from './order-record.js';
 
-const gid = z.string().regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+(?:\?.*)?$/, 'Shopify global id');
-const text = z.string().nullish();
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'ISO-8601 timestamp');
+const gid = gidSchema;
+const text = optionalText;
+const timestamp = timestampSchema;
 const moneySchema = z.object({ amount: z.string(), currencyCode: z.string() });
 const moneyBag = z.object({ shopMoney: moneySchema, presentmentMoney: moneySchema });
 const shopMoneyBag = z.object({ shopMoney: moneySchema });
 
-const addressSchema = z.object({
-  firstName: text,
-  lastName: text,
-  name: text,
-  company: text,
-  address1: text,
-  address2: text,
-  city: text,
-  province: text,
-  provinceCode: text,
-  country: text,
-  countryCodeV2: text,
-  zip: text,
-  phone: text,
-});
+const addressSchema = z.object(graphqlAddressShape);
 
 export const graphqlLineItemSchema = z.object({
   id: gid,
@@ -72,26 +65,11 @@ export const graphqlOrderSchema = z.object({
 });
 
 export type GraphqlOrder = z.infer<typeof graphqlOrderSchema>;
+export type GraphqlLineItem = z.infer<typeof graphqlLineItemSchema>;
 
 const pair = (bag: z.infer<typeof moneyBag>): MoneyPair => ({
   shop: money(bag.shopMoney.amount, bag.shopMoney.currencyCode),
   presentment: money(bag.presentmentMoney.amount, bag.presentmentMoney.currencyCode),
-});
-
-const toAddress = (address: z.infer<typeof addressSchema>): OrderAddress => ({
-  firstName: blankToNull(address.firstName),
-  lastName: blankToNull(address.lastName),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.provinceCode),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.countryCodeV2),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
 });
 
 const toLineItem = (item: z.infer<typeof graphqlLineItemSchema>): OrderLineItem => ({
@@ -129,8 +107,8 @@ export const orderSnapshotFromGraphql = (node: GraphqlOrder): OrderSnapshot => (
   totalPrice: pair(node.totalPriceSet),
   currentTotalPrice: pair(node.currentTotalPriceSet),
   lineItems: node.lineItems.nodes.map(toLineItem),
-  shippingAddress: node.shippingAddress ? toAddress(node.shippingAddress) : null,
-  billingAddress: node.billingAddress ? toAddress(node.billingAddress) : null,
+  shippingAddress: node.shippingAddress ? addressFromGraphql(node.shippingAddress) : null,
+  billingAddress: node.billingAddress ? addressFromGraphql(node.billingAddress) : null,
   tags: [...node.tags].sort(),
   note: blankToNull(node.note),
   cancelledAt: isoOrNull(node.cancelledAt),

@@ -4,32 +4,17 @@
  * amounts canonical, and a line's discounted total computed exactly as GraphQL reports it
  * (quantity × unit price − the discounts allocated to the line).
  */
-import type { OrderPayload, OrderPayloadAddress } from '../../shopify/order-payloads.js';
+import type { OrderPayload } from '../../shopify/order-payloads.js';
+import { addressFromRest } from '../resources/shopify-fields.js';
 import { blankToNull, toUtcIso } from '../resources/normalize.js';
 import { lineTotal, money, sumAmounts } from './money.js';
-import type { MoneyPair, OrderAddress, OrderSnapshot } from './order-record.js';
+import type { MoneyPair, OrderSnapshot } from './order-record.js';
 
 type MoneySet = NonNullable<OrderPayload['total_price_set']>;
 
 const pair = (set: MoneySet): MoneyPair => ({
   shop: money(set.shop_money.amount, set.shop_money.currency_code),
   presentment: money(set.presentment_money.amount, set.presentment_money.currency_code),
-});
-
-const toAddress = (address: OrderPayloadAddress): OrderAddress => ({
-  firstName: blankToNull(address.first_name),
-  lastName: blankToNull(address.last_name),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.province_code),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.country_code),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
 });
 
 /** REST's `partial` is GraphQL's PARTIALLY_FULFILLED; no status yet is UNFULFILLED. */
@@ -66,8 +51,8 @@ export const orderSnapshotFromWebhook = (payload: OrderPayload): OrderSnapshot =
       discountedTotal: lineTotal(unitPrice, item.quantity, discount),
     };
   }),
-  shippingAddress: payload.shipping_address ? toAddress(payload.shipping_address) : null,
-  billingAddress: payload.billing_address ? toAddress(payload.billing_address) : null,
+  shippingAddress: payload.shipping_address ? addressFromRest(payload.shipping_address) : null,
+  billingAddress: payload.billing_address ? addressFromRest(payload.billing_address) : null,
   tags: (payload.tags ?? '')
     .split(',')
     .map((tag) => tag.trim())

@@ -4,6 +4,7 @@
  * Money is an exact decimal string with its currency, never a float.
  */
 import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { PostalAddress } from '../resources/shopify-fields.js';
 
 export interface Money {
   /** Exact decimal string with the currency's minor digits (`"12.50"` USD, `"1200"` JPY): see money.ts. */
@@ -17,21 +18,8 @@ export interface MoneyPair {
   readonly presentment: Money;
 }
 
-export interface OrderAddress {
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly name: string | null;
-  readonly company: string | null;
-  readonly address1: string | null;
-  readonly address2: string | null;
-  readonly city: string | null;
-  readonly province: string | null;
-  readonly provinceCode: string | null;
-  readonly country: string | null;
-  readonly countryCode: string | null;
-  readonly zip: string | null;
-  readonly phone: string | null;
-}
+/** The postal fields every Shopify address has (no id of its own on an order). */
+export type OrderAddress = PostalAddress;
 
 export interface OrderLineItem {
   readonly id: string;

@@ -1,12 +1,12 @@
 /** Both ways into the canonical product snapshot: a GraphQL node (sync) and a REST payload (webhook). */
 import * as z from 'zod';
 import type { ProductPayload } from '../../shopify/product-payloads.js';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import { gidSchema, numericIdOfGid, timestampSchema } from '../resources/shopify-fields.js';
 import { blankToNull, toUtcIso } from '../resources/normalize.js';
 import { decimalAmount, type ProductSnapshot, type ProductVariant } from './product-record.js';
 
-const gid = z.string().regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+(?:\?.*)?$/, 'Shopify global id');
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'ISO-8601 timestamp');
+const gid = gidSchema;
+const timestamp = timestampSchema;
 
 export const graphqlVariantSchema = z.object({
   id: gid,
@@ -37,6 +37,7 @@ export const graphqlProductSchema = z.object({
 });
 
 export type GraphqlProduct = z.infer<typeof graphqlProductSchema>;
+export type GraphqlVariant = z.infer<typeof graphqlVariantSchema>;
 
 const sortedTags = (tags: readonly string[]) =>
   tags

@@ -21,17 +21,17 @@
  * rule, or for the counts to change.
  */
 import type { BulkResultReader } from '../bulk/ports.js';
-import type { CountMismatch, Integration } from '../integrations/integration.js';
+import { type CountMismatch, type Integration, reconciledAtOf } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
-import type { IntegrationLifecycleRecords, RecordInventory } from '../integrations/ports.js';
+import type { IntegrationLifecycleRecords, RecordInventory, StoredRecordRef } from '../integrations/ports.js';
 import {
   countShopifyRecords,
   fetchRecordsByIds,
   IncompleteListingError,
   recordsAbsentFromShopify,
   shopifyRecordIds,
-  shopifyRecordIdsInBulk,
 } from '../integrations/shop-admin.js';
+import { type BulkListingCheckpoint, listIdsInBulk, type ReconcileListingStore } from './bulk-id-listing.js';
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { RecordWrites } from '../resources/record-writes.js';
@@ -65,6 +65,8 @@ export interface ReconcileDeps extends OpenShopDeps {
   readonly bulk?: {
     readonly results: BulkResultReader;
     readonly threshold: number;
+    /** Where a bulk listing's checkpoint and ids outlive the invocation (resumed next time). */
+    readonly listings: ReconcileListingStore;
     readonly pollDelayMs?: number;
   };
 }
@@ -116,101 +118,138 @@ export const runDeletionReconcile = async (
   deps: ReconcileDeps,
   { force = false, deadline = Number.POSITIVE_INFINITY, heartbeat = async () => {} }: ReconcileOptions = {},
 ): Promise<ReconcileResult> => {
-  const startedAt = deps.now?.() ?? new Date();
-  const ids = { integrationId: integration.integrationId, shopDomain: integration.shopDomain };
-  const logIds = { ...ids, resource: deps.resource.name };
+  const now = deps.now?.() ?? new Date();
+  const { integrationId } = integration;
+  const ids = { integrationId, shopDomain: integration.shopDomain };
+  const { name } = deps.resource;
+  const logIds = { ...ids, resource: name };
   const shopify = await openShop(integration, deps);
   const counts = async () => {
     const [shopifyCount, storedActive] = await Promise.all([
       countShopifyRecords(shopify, deps.resource.reconcile),
-      deps.inventory.countActive(integration.integrationId),
+      deps.inventory.countActive(integrationId),
     ]);
     return { shopifyCount, storedActive };
   };
 
+  const { bulk } = deps;
+  const bulkIds = deps.resource.bulk?.idsQuery;
+  // A bulk listing an earlier reconcile could not finish goes on, whatever the counts say now.
+  const resuming = bulk && bulkIds ? await bulk.listings.checkpoint(integrationId, name) : undefined;
   let knownCount: number | undefined;
-  if (!force) {
+  if (!force && !resuming) {
     const { shopifyCount, storedActive } = await counts();
     knownCount = shopifyCount;
     const due = isReconcileDue({
       shopifyCount,
       storedActive,
-      lastReconciledAt: integration.lastReconciledAt,
-      lastingMismatch: integration.countMismatch?.[deps.resource.name],
-      now: startedAt,
+      lastReconciledAt: reconciledAtOf(integration, name),
+      lastingMismatch: integration.countMismatch?.[name],
+      now,
     });
     if (!due) return { outcome: 'skipped', shopifyCount, storedActive };
     deps.logger.info('Reconcile due', { ...logIds, shopifyCount, storedActive });
   }
 
-  const present = new Set<string>();
-  const stopped = (reason: string): ReconcileResult => {
+  const stopped = (idsListed: number, reason: string): ReconcileResult => {
     deps.logger.warn('Reconcile stopped before the id listing finished; nothing concluded', {
       ...logIds,
-      idsListed: present.size,
+      idsListed,
       reason,
     });
-    return { outcome: 'incomplete', idsListed: present.size, reason };
+    return { outcome: 'incomplete', idsListed, reason };
   };
-  const { bulk } = deps;
-  const bulkIds = deps.resource.bulk?.idsQuery;
   const inBulk =
     bulk !== undefined &&
     bulkIds !== undefined &&
-    (knownCount ?? (await countShopifyRecords(shopify, deps.resource.reconcile))) > bulk.threshold;
-  const listing = inBulk
-    ? shopifyRecordIdsInBulk(shopify, { gidType: deps.resource.gidType, idsQuery: bulkIds }, bulk.results, {
+    (resuming !== undefined ||
+      (knownCount ?? (await countShopifyRecords(shopify, deps.resource.reconcile))) > bulk.threshold);
+
+  // Shopify's ids, ascending in string order (the mirror index's order), readable once per pass.
+  let listed: () => AsyncIterable<readonly string[]>;
+  let idsListed: number;
+  let startedAt = now;
+  if (inBulk) {
+    let listing: BulkListingCheckpoint;
+    try {
+      listing = await listIdsInBulk({
+        shopify,
+        resource: { name, gidType: deps.resource.gidType, idsQuery: bulkIds },
+        integrationId,
+        results: bulk.results,
+        store: bulk.listings,
+        startedAt: now.toISOString(),
         deadline,
+        heartbeat,
         ...(bulk.pollDelayMs !== undefined && {
           firstPollDelayMs: bulk.pollDelayMs,
           maxPollDelayMs: bulk.pollDelayMs,
         }),
-      })
-    : shopifyRecordIds(shopify, deps.resource, deps.listingLimit);
-  try {
-    for await (const page of listing) {
-      for (const id of page) present.add(id);
-      if (Date.now() >= deadline) return stopped('deadline');
-      await heartbeat();
+      });
+    } catch (error) {
+      if (error instanceof IncompleteListingError)
+        return stopped((await bulk.listings.checkpoint(integrationId, name))?.line ?? 0, error.message);
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof IncompleteListingError) return stopped(error.message);
-    throw error;
+    // Judged as of the listing's start, which may be an earlier invocation's.
+    startedAt = new Date(listing.startedAt);
+    idsListed = listing.line;
+    listed = () => bulk.listings.ids(integrationId, name, listing.operationId);
+  } else {
+    // Paged only up to the bulk threshold (or without bulk): a set of that size is small.
+    const present = new Set<string>();
+    try {
+      for await (const page of shopifyRecordIds(shopify, deps.resource, deps.listingLimit)) {
+        for (const id of page) present.add(id);
+        if (Date.now() >= deadline) return stopped(present.size, 'deadline');
+        await heartbeat();
+      }
+    } catch (error) {
+      if (error instanceof IncompleteListingError) return stopped(present.size, error.message);
+      throw error;
+    }
+    const sorted = [...present].sort();
+    idsListed = sorted.length;
+    listed = async function* () {
+      for (let start = 0; start < sorted.length; start += CONCLUDE_BATCH)
+        yield sorted.slice(start, start + CONCLUDE_BATCH);
+    };
   }
 
   const cutoff = new Date(startedAt.getTime() - deps.overlapMinutes * 60_000).toISOString();
   const deletedAt = startedAt.toISOString();
   const markedInactive: string[] = [];
-  const candidates: string[] = [];
-  const keyOf = new Map<string, string>();
-  for await (const page of deps.inventory.activeUpdatedBefore(integration.integrationId, cutoff)) {
-    for (const stored of page) {
-      if (present.has(stored.shopifyId)) continue;
-      candidates.push(stored.shopifyId);
-      keyOf.set(stored.shopifyId, stored.organizationId);
+  let candidates = 0;
+  const judged = notListed(
+    deps.inventory.activeUpdatedBefore(integrationId, cutoff),
+    (stored) => stored.shopifyId,
+    listed(),
+  );
+  for await (const batch of inBatches(judged, CONCLUDE_BATCH)) {
+    candidates += batch.length;
+    const organizationOf = new Map(batch.map((stored) => [stored.shopifyId, stored.organizationId]));
+    for (const shopifyId of await recordsAbsentFromShopify(shopify, deps.resource.gidType, [
+      ...organizationOf.keys(),
+    ])) {
+      const outcome = await deps.writes.markDeleted(
+        { organizationId: organizationOf.get(shopifyId)!, shopifyId, ...ids },
+        deletedAt,
+        'reconciled',
+      );
+      if (outcome === 'written') markedInactive.push(shopifyId);
     }
-  }
-  await heartbeat();
-  for (const shopifyId of await recordsAbsentFromShopify(shopify, deps.resource.gidType, candidates)) {
-    const outcome = await deps.writes.markDeleted(
-      { organizationId: keyOf.get(shopifyId)!, shopifyId, ...ids },
-      deletedAt,
-      'reconciled',
-    );
-    if (outcome === 'written') markedInactive.push(shopifyId);
+    await heartbeat();
   }
 
   // Listed by Shopify, unknown to the mirror: fetched by id and written like a sync page.
-  const unknown = new Set(present);
-  for await (const page of deps.inventory.allKeys(integration.integrationId)) {
-    for (const stored of page) unknown.delete(stored.shopifyId);
-  }
-  await heartbeat();
   const backfilled: string[] = [];
   const owner = { organizationId: integration.organizationId, ...ids };
-  for await (const records of fetchRecordsByIds(shopify, deps.resource, [...unknown], owner)) {
-    await deps.writes.upsertMany(records);
-    backfilled.push(...records.map((record) => record.shopifyId));
+  const unknown = notListed(listed(), (id) => id, idsOf(deps.inventory.allKeys(integrationId)));
+  for await (const batch of inBatches(unknown, CONCLUDE_BATCH)) {
+    for await (const records of fetchRecordsByIds(shopify, deps.resource, batch, owner)) {
+      await deps.writes.upsertMany(records);
+      backfilled.push(...records.map((record) => record.shopifyId));
+    }
     await heartbeat();
   }
 
@@ -218,32 +257,76 @@ export const runDeletionReconcile = async (
   const mismatch: CountMismatch | undefined =
     after.shopifyCount === after.storedActive
       ? undefined
-      : { ...after, since: integration.countMismatch?.[deps.resource.name]?.since ?? deletedAt };
-  await deps.records.recordReconcile(integration.integrationId, {
+      : { ...after, since: integration.countMismatch?.[name]?.since ?? deletedAt };
+  await deps.records.recordReconcile(integrationId, {
     reconciledAt: deletedAt,
-    resource: deps.resource.name,
+    resource: name,
     countMismatch: mismatch,
   });
+  if (inBulk) await bulk.listings.clear(integrationId, name);
   if (mismatch) {
     deps.logger.warn('Counts still differ after a reconcile; next attempt in a day or on a change', {
       ...logIds,
       ...after,
     });
-    deps.onLastingMismatch?.(integration, deps.resource.name, mismatch);
+    deps.onLastingMismatch?.(integration, name, mismatch);
   }
   deps.logger.info('Reconcile finished', {
     ...logIds,
-    idsListed: present.size,
-    candidates: candidates.length,
+    idsListed,
+    candidates,
     markedInactive: markedInactive.length,
     backfilled: backfilled.length,
   });
   return {
     outcome: 'reconciled',
-    idsListed: present.size,
-    candidates: candidates.length,
+    idsListed,
+    candidates,
     markedInactive,
     backfilled,
     ...(mismatch && { mismatch }),
   };
 };
+
+/** Ids confirmed, deleted or fetched at a time while concluding (Shopify's nodes() takes 250). */
+const CONCLUDE_BATCH = 1000;
+
+/**
+ * The items whose id is not in `listed`; both come in ascending string order, so one pass over
+ * each, a page at a time, finds them.
+ */
+async function* notListed<T>(
+  items: AsyncIterable<readonly T[]>,
+  idOf: (item: T) => string,
+  listed: AsyncIterable<readonly string[]>,
+): AsyncGenerator<T> {
+  const ids = flatten(listed)[Symbol.asyncIterator]();
+  let next = await ids.next();
+  for await (const page of items) {
+    for (const item of page) {
+      const id = idOf(item);
+      while (!next.done && next.value < id) next = await ids.next();
+      if (next.done || next.value !== id) yield item;
+    }
+  }
+}
+
+async function* flatten<T>(pages: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const page of pages) yield* page;
+}
+
+async function* idsOf(pages: AsyncIterable<readonly StoredRecordRef[]>): AsyncGenerator<string[]> {
+  for await (const page of pages) yield page.map((stored) => stored.shopifyId);
+}
+
+async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

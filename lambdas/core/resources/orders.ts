@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   ORDER_LINE_ITEMS_PAGE,
   orderIdsPageQuery,
@@ -9,16 +8,18 @@ import {
   orderIdsBulkQuery,
 } from '../../shopify/queries/orders.js';
 import { orderDeletePayloadSchema, orderPayloadSchema } from '../../shopify/order-payloads.js';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import { numericIdOfGid } from './shopify-fields.js';
 import {
+  type GraphqlLineItem,
+  graphqlLineItemSchema,
   type GraphqlOrder,
   graphqlOrderSchema,
-  lineItemConnectionSchema,
   orderSnapshotFromGraphql,
 } from '../orders/from-graphql.js';
 import { orderSnapshotFromWebhook } from '../orders/from-webhook.js';
 import { type OrderRecord, orderPersonalFields, type OrderSnapshot } from '../orders/order-record.js';
 import { gidOf, type RecordOwner } from './mirrored-record.js';
+import { completeNested, type NestedPages } from './nested-pages.js';
 import { toUtcIso } from './normalize.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
 import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
@@ -34,10 +35,15 @@ const ordersPageCost: PageCost = {
   perNode: 1 + 1 + 4 * 3 + 2 + (2 + ORDER_LINE_ITEMS_PAGE * 7),
 };
 
-/** A line-items page of `orderLineItemsQuery`: the order (1) + a connection of 100 × 7. */
-const LINE_ITEMS_QUERY_COST = 1 + 2 + 100 * 7;
-
-const lineItemsPageSchema = z.object({ order: z.object({ lineItems: lineItemConnectionSchema }).nullable() });
+/** The rest of an order's line items: the order (1), the connection (2), 7 per line item. */
+const lineItemPages: NestedPages<GraphqlLineItem> = {
+  document: orderLineItemsQuery,
+  parentField: 'order',
+  connectionField: 'lineItems',
+  nodeSchema: graphqlLineItemSchema,
+  pageSize: 100,
+  cost: { perQuery: 1 + 2, perNode: 7 },
+};
 
 export const toOrderRecord = (snapshot: OrderSnapshot, owner: RecordOwner): OrderRecord => ({
   organizationId: owner.organizationId,
@@ -76,22 +82,10 @@ export const ordersResource: ResourceDefinition<GraphqlOrder, OrderRecord, 'Orde
   identify: (node) => ({ id: numericIdOfGid(node.id), updatedAt: toUtcIso(node.updatedAt) }),
   toRecord: (node, owner) => toOrderRecord(orderSnapshotFromGraphql(node), owner),
   // A 500-line order mirrors completely: the rest of its line items, a page at a time.
-  completeNode: async (node, graphql) => {
-    let { lineItems } = node;
-    const all = [...lineItems.nodes];
-    while (lineItems.pageInfo.hasNextPage) {
-      const { data } = await graphql.query(
-        orderLineItemsQuery,
-        { id: node.id, after: lineItems.pageInfo.endCursor },
-        lineItemsPageSchema,
-        { expectedCost: LINE_ITEMS_QUERY_COST },
-      );
-      if (!data.order) break; // deleted meanwhile: its orders/delete webhook or the reconcile settles it
-      lineItems = data.order.lineItems;
-      all.push(...lineItems.nodes);
-    }
-    return { ...node, lineItems: { nodes: all, pageInfo: lineItems.pageInfo } };
-  },
+  completeNode: async (node, graphql) => ({
+    ...node,
+    lineItems: await completeNested(node.id, node.lineItems, lineItemPages, graphql),
+  }),
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: ordersPageCost,
   initialPageSize: largestPageWithin(ordersPageCost, MAX_QUERY_COST),

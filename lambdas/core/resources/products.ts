@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   PRODUCT_VARIANTS_PAGE,
   productIdsPageQuery,
@@ -9,16 +8,18 @@ import {
   productIdsBulkQuery,
 } from '../../shopify/queries/products.js';
 import { productDeletePayloadSchema, productPayloadSchema } from '../../shopify/product-payloads.js';
-import { numericIdOfGid } from '../customers/from-graphql.js';
+import { numericIdOfGid } from './shopify-fields.js';
 import {
   type GraphqlProduct,
   graphqlProductSchema,
+  type GraphqlVariant,
+  graphqlVariantSchema,
   productSnapshotFromGraphql,
   productSnapshotFromWebhook,
-  variantConnectionSchema,
 } from '../products/product-mapping.js';
 import type { ProductRecord, ProductSnapshot } from '../products/product-record.js';
 import { gidOf, type RecordOwner } from './mirrored-record.js';
+import { completeNested, type NestedPages } from './nested-pages.js';
 import { toUtcIso } from './normalize.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
 import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
@@ -30,8 +31,15 @@ import { type ResourceDefinition, resourceWebhooks } from './resource-definition
  */
 const productsPageCost: PageCost = { perQuery: 2, perNode: 1 + 2 + (2 + PRODUCT_VARIANTS_PAGE) };
 
-const VARIANTS_QUERY_COST = 1 + 2 + 100;
-const variantsPageSchema = z.object({ product: z.object({ variants: variantConnectionSchema }).nullable() });
+/** The rest of a product's variants: the product (1), the connection (2), 1 per variant (scalars). */
+const variantPages: NestedPages<GraphqlVariant> = {
+  document: productVariantsQuery,
+  parentField: 'product',
+  connectionField: 'variants',
+  nodeSchema: graphqlVariantSchema,
+  pageSize: 100,
+  cost: { perQuery: 1 + 2, perNode: 1 },
+};
 
 export const toProductRecord = (
   { status, ...snapshot }: ProductSnapshot,
@@ -71,22 +79,10 @@ export const productsResource: ResourceDefinition<GraphqlProduct, ProductRecord,
   nodeSchema: graphqlProductSchema,
   identify: (node) => ({ id: numericIdOfGid(node.id), updatedAt: toUtcIso(node.updatedAt) }),
   toRecord: (node, owner) => toProductRecord(productSnapshotFromGraphql(node), owner),
-  completeNode: async (node, graphql) => {
-    let { variants } = node;
-    const all = [...variants.nodes];
-    while (variants.pageInfo.hasNextPage) {
-      const { data } = await graphql.query(
-        productVariantsQuery,
-        { id: node.id, after: variants.pageInfo.endCursor },
-        variantsPageSchema,
-        { expectedCost: VARIANTS_QUERY_COST },
-      );
-      if (!data.product) break; // deleted meanwhile: products/delete or the reconcile settles it
-      variants = data.product.variants;
-      all.push(...variants.nodes);
-    }
-    return { ...node, variants: { nodes: all, pageInfo: variants.pageInfo } };
-  },
+  completeNode: async (node, graphql) => ({
+    ...node,
+    variants: await completeNested(node.id, node.variants, variantPages, graphql),
+  }),
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: productsPageCost,
   initialPageSize: largestPageWithin(productsPageCost, MAX_QUERY_COST),

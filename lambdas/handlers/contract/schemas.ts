@@ -57,7 +57,16 @@ export const integrationSchema = z
     webhookHealth: webhookHealthSchema.optional(),
     shopifyShopId: z.string().optional(),
     redactedAt: timestamp.optional(),
-    lastReconciledAt: timestamp.optional(),
+    lastReconciledAt: timestamp
+      .optional()
+      .meta({ description: 'Last completed reconcile of any resource (see resourceReconciledAt)' }),
+    resourceReconciledAt: z
+      .record(z.string(), timestamp)
+      .optional()
+      .meta({
+        description: 'Per resource: when its last reconcile (id sets compared with Shopify) completed',
+        examples: [{ customers: '2026-11-30T04:00:00.000Z', orders: '2026-11-30T04:00:02.000Z' }],
+      }),
     hasCustomWebhookSecret: z.boolean(),
   })
   .meta({ id: 'Integration', description: 'A connected store. Never carries a token or secret.' });

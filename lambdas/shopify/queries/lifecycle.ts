@@ -2,6 +2,7 @@
  * Documents of the integration lifecycle: verifying a token, managing the app's webhook
  * subscriptions, and the cheap id-only listing the deletion reconcile compares against.
  */
+import { countQuery, idsPageQuery } from './resource-listings.js';
 
 /** The cheapest call that proves a token works for this shop (and tells us the shop's id). */
 export const shopIdentityQuery = /* GraphQL */ `
@@ -59,33 +60,10 @@ export const webhookSubscriptionDeleteMutation = /* GraphQL */ `
   }
 `;
 
-/** `limit: null` lifts the default cap of 10,000, so large stores get an exact count. */
-export const customersCountQuery = /* GraphQL */ `
-  query CustomersCount {
-    customersCount(limit: null) {
-      count
-      precision
-    }
-  }
-`;
+export const customersCountQuery = countQuery('CustomersCount', 'customersCount');
 
-/**
- * Ids only, in id order: about one cost point per customer. The caller slices with
- * `query: "id:>N"` so no single cursor walk reaches Shopify's 25,000-object limit.
- */
-export const customerIdsPageQuery = /* GraphQL */ `
-  query CustomerIdsPage($first: Int!, $after: String, $query: String) {
-    customers(first: $first, after: $after, query: $query, sortKey: ID) {
-      nodes {
-        id
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+/** Ids only, in id order, for the deletion reconcile. */
+export const customerIdsPageQuery = idsPageQuery('CustomerIdsPage', 'customers');
 
 /** A direct lookup by id (no search index): `null` for each record Shopify no longer has. */
 export const nodesByIdQuery = /* GraphQL */ `

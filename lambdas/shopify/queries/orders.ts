@@ -7,6 +7,7 @@
  * ORDER_LINE_ITEMS_PAGE keeps an order page affordable, and an order with more line items gets
  * the rest through `orderLineItemsQuery`.
  */
+import { countQuery, idsPageQuery, nestedPageQuery, pageInfoFields } from './resource-listings.js';
 export const ORDER_LINE_ITEMS_PAGE = 10;
 
 const money = /* GraphQL */ `
@@ -109,61 +110,21 @@ export const ordersPageQuery = /* GraphQL */ `
           nodes {
             ${lineItemFields}
           }
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
+          ${pageInfoFields}
         }
       }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${pageInfoFields}
     }
   }
 `;
 
-/** The line items of one order after the first page: 100 a page (7 points each, within 1,000). */
-export const orderLineItemsQuery = /* GraphQL */ `
-  query OrderLineItems($id: ID!, $after: String) {
-    order(id: $id) {
-      lineItems(first: 100, after: $after) {
-        nodes {
-          ${lineItemFields}
-        }
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-      }
-    }
-  }
-`;
+/** The line items of one order after the first page (7 points each). */
+export const orderLineItemsQuery = nestedPageQuery('OrderLineItems', 'order', 'lineItems', lineItemFields);
 
-/** `limit: null` lifts the default cap of 10,000, so large stores get an exact count. */
-export const ordersCountQuery = /* GraphQL */ `
-  query OrdersCount {
-    ordersCount(limit: null) {
-      count
-      precision
-    }
-  }
-`;
+export const ordersCountQuery = countQuery('OrdersCount', 'ordersCount');
 
-/** Ids only, in id order, for the deletion reconcile (sliced with `query: "id:>N"`). */
-export const orderIdsPageQuery = /* GraphQL */ `
-  query OrderIdsPage($first: Int!, $after: String, $query: String) {
-    orders(first: $first, after: $after, query: $query, sortKey: ID) {
-      nodes {
-        id
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+/** Ids only, in id order, for the deletion reconcile. */
+export const orderIdsPageQuery = idsPageQuery('OrderIdsPage', 'orders');
 
 /**
  * Every order with all its line items, for a bulk operation (full syncs of large stores): the

@@ -4,6 +4,7 @@
  * small and a product with more variants gets the rest through `productVariantsQuery`).
  * Only non-deprecated 2026-10 fields: no bodyHtml, images, featuredImage or totalVariants.
  */
+import { countQuery, idsPageQuery, nestedPageQuery, pageInfoFields } from './resource-listings.js';
 export const PRODUCT_VARIANTS_PAGE = 10;
 
 const variantFields = /* GraphQL */ `
@@ -43,61 +44,21 @@ export const productsPageQuery = /* GraphQL */ `
           nodes {
             ${variantFields}
           }
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
+          ${pageInfoFields}
         }
       }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${pageInfoFields}
     }
   }
 `;
 
-/** The variants of one product after the first page, 100 at a time. */
-export const productVariantsQuery = /* GraphQL */ `
-  query ProductVariants($id: ID!, $after: String) {
-    product(id: $id) {
-      variants(first: 100, after: $after) {
-        nodes {
-          ${variantFields}
-        }
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-      }
-    }
-  }
-`;
+/** The variants of one product after the first page. */
+export const productVariantsQuery = nestedPageQuery('ProductVariants', 'product', 'variants', variantFields);
 
-/** `limit: null` lifts the default cap of 10,000, so large stores get an exact count. */
-export const productsCountQuery = /* GraphQL */ `
-  query ProductsCount {
-    productsCount(limit: null) {
-      count
-      precision
-    }
-  }
-`;
+export const productsCountQuery = countQuery('ProductsCount', 'productsCount');
 
-/** Ids only, in id order, for the deletion reconcile (sliced with `query: "id:>N"`). */
-export const productIdsPageQuery = /* GraphQL */ `
-  query ProductIdsPage($first: Int!, $after: String, $query: String) {
-    products(first: $first, after: $after, query: $query, sortKey: ID) {
-      nodes {
-        id
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+/** Ids only, in id order, for the deletion reconcile. */
+export const productIdsPageQuery = idsPageQuery('ProductIdsPage', 'products');
 
 /**
  * Every product with all its variants, for a bulk operation: the page's fields, no pagination

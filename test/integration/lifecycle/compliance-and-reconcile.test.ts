@@ -7,6 +7,7 @@ import { toCustomerRecord } from '../../../lambdas/core/customers/customer-recor
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { disconnectIntegration } from '../../../lambdas/core/integrations/manage.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { captureOutput, startWorld, type World } from './world.js';
 
@@ -420,8 +421,10 @@ describe('deletion reconcile', () => {
       }
     }
     expect((await stored('org-q', recentGhost))?.status).toBe('ACTIVE');
-    expect((await world.lifecycle.integrations.get(integration.integrationId))?.lastReconciledAt).toBe(
-      now.toISOString(),
+    expect((await world.lifecycle.integrations.get(integration.integrationId))?.resourceReconciledAt).toEqual(
+      {
+        customers: now.toISOString(),
+      },
     );
   });
 
@@ -442,6 +445,46 @@ describe('deletion reconcile', () => {
     });
 
     expect(result).toEqual({ outcome: 'skipped', shopifyCount: 4, storedActive: 4 });
+  });
+
+  it('keeps a reconcile clock per resource: a recent orders reconcile does not make customers recent', async () => {
+    const { integration } = await connectedShopWithCustomers('clocks', 'org-clocks', 3);
+    const { integrationId } = integration;
+    const dayAndMore = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    const recent = new Date().toISOString();
+    await world.lifecycle.records.recordReconcile(integrationId, {
+      reconciledAt: dayAndMore,
+      resource: 'customers',
+    });
+    await world.lifecycle.records.recordReconcile(integrationId, {
+      reconciledAt: recent,
+      resource: 'orders',
+    });
+    const both = (await world.lifecycle.integrations.get(integrationId))!;
+    expect(both.resourceReconciledAt).toEqual({ customers: dayAndMore, orders: recent });
+    expect(both.lastReconciledAt).toBe(recent);
+    const deps = {
+      ...world.lifecycle,
+      resource: customersResource,
+      inventory: world.lifecycle.customers,
+      writes: world.customerStore,
+      overlapMinutes: 5,
+    };
+
+    // Counts agree, and a reconcile ran minutes ago, but not of customers: theirs is due.
+    expect(await runDeletionReconcile(both, deps)).toMatchObject({ outcome: 'reconciled', idsListed: 3 });
+    const after = (await world.lifecycle.integrations.get(integrationId))!;
+    expect(after.resourceReconciledAt?.['orders']).toBe(recent);
+    expect((after.resourceReconciledAt?.['customers'] ?? '') > dayAndMore).toBe(true);
+
+    // An item from before the per-resource clocks: its one timestamp stands in for every resource.
+    const { resourceReconciledAt: _clocks, ...legacy } = after;
+    expect(await runDeletionReconcile({ ...legacy, lastReconciledAt: recent }, deps)).toMatchObject({
+      outcome: 'skipped',
+    });
+    expect(await runDeletionReconcile({ ...legacy, lastReconciledAt: dayAndMore }, deps)).toMatchObject({
+      outcome: 'reconciled',
+    });
   });
 });
 
@@ -496,7 +539,12 @@ describe('reconcile safety', () => {
       await current(integration.integrationId),
       reconcileDeps({
         now: () => later,
-        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+        bulk: {
+          results: createJsonlReader(),
+          threshold: 10,
+          pollDelayMs: 5,
+          listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+        },
       }),
     );
 
@@ -507,6 +555,93 @@ describe('reconcile safety', () => {
     expect(shop.requests().filter((r) => r.operationName === 'CustomerIdsPage')).toHaveLength(0);
     expect(shop.bulk.all().map((op) => op.status)).toEqual(['COMPLETED']);
   });
+
+  it('a bulk listing killed mid-file resumes from its line offset and marks exactly the deleted customers', async () => {
+    const shopDomain = 'recon-resume.myshopify.com';
+    const token = 'shpat_recon_resume';
+    const shop = world.simulator.createShop({
+      shopDomain,
+      accessToken: token,
+      seed: ++seed,
+      seedCustomers: 2500,
+      plan: { restoreRate: 20_000, maximumAvailable: 40_000 },
+    });
+    const { integration } = await connectIntegration(
+      { organizationId: 'org-rres', shopDomain, accessToken: token },
+      world.lifecycle,
+    );
+    const listings = createReconcileListingStore(tables.doc, tables.names.SyncRuns);
+    const bulkDeps = (store = listings, now = new Date()) =>
+      reconcileDeps({
+        now: () => now,
+        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5, listings: store },
+      });
+    // The mirror starts empty: the first reconcile backfills the whole store by id.
+    const first = await runDeletionReconcile(await current(integration.integrationId), bulkDeps(), {
+      force: true,
+    });
+    expect(first).toMatchObject({ outcome: 'reconciled', idsListed: 2500, markedInactive: [] });
+    expect(first.outcome === 'reconciled' && first.backfilled.length).toBe(2500);
+
+    const deleted = [shop.customers()[3]!, shop.customers()[1200]!, shop.customers()[2499]!];
+    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    shop.takeDeliveries(); // their webhooks never arrive
+    const killedAt = new Date(Date.now() + 10 * 60_000);
+    const added: number[] = [];
+    const killedOnSecondBatch: typeof listings = {
+      ...listings,
+      addIds: async (...args) => {
+        if (added.length === 1) throw new Error('worker killed');
+        added.push(args[3].length);
+        return listings.addIds(...args);
+      },
+    };
+    await expect(
+      runDeletionReconcile(
+        await current(integration.integrationId),
+        bulkDeps(killedOnSecondBatch, killedAt),
+        {
+          force: true,
+        },
+      ),
+    ).rejects.toThrow('worker killed');
+    expect(await listings.checkpoint(integration.integrationId, 'customers')).toMatchObject({
+      line: 1000,
+      listed: false,
+    });
+
+    const resumed: number[] = [];
+    const counting: typeof listings = {
+      ...listings,
+      addIds: async (...args) => {
+        resumed.push(args[3].length);
+        return listings.addIds(...args);
+      },
+    };
+    const operationsBefore = shop.bulk.all().length;
+    const result = await runDeletionReconcile(
+      await current(integration.integrationId),
+      bulkDeps(counting, new Date(killedAt.getTime() + 10 * 60_000)),
+    );
+
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 2497, backfilled: [] });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(
+      deleted.map((c) => c.id).sort(),
+    );
+    // The same operation, from line 1000: 1,497 ids read, none twice.
+    expect(shop.bulk.all()).toHaveLength(operationsBefore);
+    expect(resumed.reduce((sum, n) => sum + n, 0)).toBe(1497);
+    for (const customer of deleted)
+      expect(await stored('org-rres', customer.id)).toMatchObject({
+        status: 'INACTIVE',
+        deleteReason: 'reconciled',
+        // Judged as of the listing's start, in the killed invocation.
+        deletedAt: killedAt.toISOString(),
+      });
+    const active = (await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE;
+    expect(active).toBe(2497);
+    expect(await listings.checkpoint(integration.integrationId, 'customers')).toBeUndefined();
+  }, 120_000);
 
   it('concludes nothing from a page that says hasNextPage but holds no ids', async () => {
     const { shop, integration, customers } = await connectedShopWithCustomers('recon-empty', 'org-re', 6);
@@ -535,7 +670,7 @@ describe('reconcile safety', () => {
 
     expect(result).toMatchObject({ outcome: 'incomplete', idsListed: 0 });
     for (const customer of customers) expect((await stored('org-re', customer.id))?.status).toBe('ACTIVE');
-    expect((await current(integration.integrationId)).lastReconciledAt).toBeUndefined();
+    expect((await current(integration.integrationId)).resourceReconciledAt).toBeUndefined();
   });
 
   it('fetches by id and writes the customers Shopify lists but the mirror lacks (backfill)', async () => {

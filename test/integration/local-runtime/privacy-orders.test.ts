@@ -5,13 +5,13 @@
  * of DynamoDB Local are read back item by item.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { orderPersonalFields } from '../../../lambdas/core/orders/order-record.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
-import { localDynamoClient } from '../../../bench/support/environment.js';
+import { localDynamoClient, organizationItems } from '../../support/dynamo.js';
 
 let runtime: LocalRuntime;
 let shop: SimulatedShop;
@@ -40,17 +40,8 @@ const api = async (path: string, init?: RequestInit) => {
   const response = await fetch(`${runtime.apiUrl}/organizations/${organizationId}${path}`, init);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
-const items = async (table: 'Customers' | 'Orders' | 'Products') =>
-  (
-    await doc().send(
-      new QueryCommand({
-        TableName: runtime.tableNames[table],
-        KeyConditionExpression: 'organizationId = :org',
-        ExpressionAttributeValues: { ':org': organizationId },
-        ConsistentRead: true,
-      }),
-    )
-  ).Items ?? [];
+const items = (table: 'Customers' | 'Orders' | 'Products') =>
+  organizationItems(doc(), runtime.tableNames[table], organizationId);
 const byId = async (table: 'Customers' | 'Orders' | 'Products') =>
   new Map((await items(table)).map((item) => [String(item['shopifyId']), item]));
 

@@ -9,8 +9,11 @@ import { productsResource } from '../../../lambdas/core/resources/products.js';
 import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
 import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import type { AnyResourceDefinition } from '../../../lambdas/core/resources/registry.js';
+import type { RecordOwner } from '../../../lambdas/core/resources/mirrored-record.js';
+import { startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
@@ -45,7 +48,7 @@ import type {
   SimCustomer,
 } from '../../../local/shopify-simulator/index.js';
 import { customerPayload } from '../../../local/shopify-simulator/webhook-payload.js';
-import type { TestTables } from '../../support/dynamo.js';
+import { organizationItems, type TestTables } from '../../support/dynamo.js';
 
 export interface QueuedMessage {
   readonly messageId: string;
@@ -218,23 +221,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
   };
 
   /** Every item stored for an organization. */
-  const storedCustomers = async (organizationId: string) => {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await tables.doc.send(
-        new QueryCommand({
-          TableName: tables.names.Customers,
-          KeyConditionExpression: 'organizationId = :org',
-          ExpressionAttributeValues: { ':org': organizationId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  };
+  const storedCustomers = (organizationId: string) =>
+    organizationItems(tables.doc, tables.names.Customers, organizationId);
 
   /** What the webhook path would store for this customer: the oracle the sync must match. */
   const webhookRecord = (
@@ -263,3 +251,30 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
 
   return { stores, connect, worker, drain, storedCustomers, webhookRecord, expectedMirror, mirror };
 }
+
+/** A simulator for the calling test file, started before its tests and stopped after them. */
+export const useSimulator = (): (() => ShopifySimulator) => {
+  let simulator: ShopifySimulator | undefined;
+  beforeAll(async () => {
+    simulator = await startShopifySimulator();
+  });
+  afterAll(() => simulator?.stop());
+  return () => simulator!;
+};
+
+/** What the webhook path stores for one REST payload of a resource: the oracle the sync must match. */
+export const webhookOracle = (definition: AnyResourceDefinition, payload: string, owner: RecordOwner) =>
+  definition.webhooks.toRecord(
+    parseWith(definition.webhooks.payloadSchema, parseShopifyJson(payload), definition.name),
+    owner,
+  );
+
+/** The table an exact mirror holds: every record as its webhook stores it, ACTIVE, in key order. */
+export const expectedMirror = (
+  definition: AnyResourceDefinition,
+  payloads: readonly string[],
+  owner: RecordOwner,
+) =>
+  payloads
+    .map((payload) => ({ ...webhookOracle(definition, payload, owner), status: 'ACTIVE' }))
+    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));

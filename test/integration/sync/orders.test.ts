@@ -1,65 +1,32 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { applyDelivery } from '../../support/apply-delivery.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { orderSnapshotFromWebhook } from '../../../lambdas/core/orders/from-webhook.js';
-import { ordersResource, toOrderRecord } from '../../../lambdas/core/resources/orders.js';
-import { parseWith } from '../../../lambdas/core/validation.js';
+import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
-import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
-import { orderPayloadSchema } from '../../../lambdas/shopify/order-payloads.js';
-import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
-import { orderDeletePayload, orderPayload, type SimOrder } from '../../../local/shopify-simulator/orders.js';
+import { orderDeletePayload, orderPayload } from '../../../local/shopify-simulator/orders.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
 import { ordersBulkQuery } from '../../../lambdas/shopify/queries/orders.js';
-import { useTestTables } from '../../support/dynamo.js';
-import { CapturingQueue, syncHarness } from './harness.js';
+import { organizationItems, useTestTables } from '../../support/dynamo.js';
+import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';
 
 const tables = useTestTables();
-let simulator: ShopifySimulator;
-beforeAll(async () => {
-  simulator = await startShopifySimulator();
-});
-afterAll(() => simulator.stop());
-const harness = syncHarness(tables, () => simulator);
+const simulator = useSimulator();
+const harness = syncHarness(tables, simulator);
 const fastPlan = { restoreRate: 20_000, maximumAvailable: 40_000 };
 
-/** What the webhook path stores for this order: the oracle the sync must match exactly. */
-const webhookOrder = (order: SimOrder, shop: SimulatedShop, integration: Integration) =>
-  toOrderRecord(
-    orderSnapshotFromWebhook(
-      parseWith(orderPayloadSchema, parseShopifyJson(orderPayload(order, shop)), 'order'),
-    ),
-    integration,
-  );
-
-const storedOrders = async (organizationId: string) => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await tables.doc.send(
-      new QueryCommand({
-        TableName: tables.names.Orders,
-        KeyConditionExpression: 'organizationId = :org',
-        ExpressionAttributeValues: { ':org': organizationId },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
-};
+const storedOrders = (organizationId: string) =>
+  organizationItems(tables.doc, tables.names.Orders, organizationId);
 
 const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
-  shop
-    .orders()
-    .map((order) => ({ ...webhookOrder(order, shop, integration), status: 'ACTIVE' }))
-    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+  expectedMirror(
+    ordersResource,
+    shop.orders().map((order) => orderPayload(order, shop)),
+    integration,
+  );
 
 describe('orders', () => {
   it('mirrors every order exactly as its webhook would, a 320-line order included, then incrementally', async () => {

@@ -1,60 +1,36 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { applyDelivery } from '../../support/apply-delivery.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
-import { productSnapshotFromWebhook } from '../../../lambdas/core/products/product-mapping.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
-import { productsResource, toProductRecord } from '../../../lambdas/core/resources/products.js';
-import { parseWith } from '../../../lambdas/core/validation.js';
+import { productsResource } from '../../../lambdas/core/resources/products.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
-import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { productPayloadSchema } from '../../../lambdas/shopify/product-payloads.js';
-import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
-import { productPayload, type SimProduct } from '../../../local/shopify-simulator/products.js';
+import { productPayload } from '../../../local/shopify-simulator/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { productIdsBulkQuery, productsBulkQuery } from '../../../lambdas/shopify/queries/products.js';
-import { useTestTables } from '../../support/dynamo.js';
-import { CapturingQueue, syncHarness } from './harness.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
+import { organizationItems, useTestTables } from '../../support/dynamo.js';
+import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';
 
 const tables = useTestTables();
-let simulator: ShopifySimulator;
-beforeAll(async () => {
-  simulator = await startShopifySimulator();
-});
-afterAll(() => simulator.stop());
-const harness = syncHarness(tables, () => simulator);
+const simulator = useSimulator();
+const harness = syncHarness(tables, simulator);
 const fastPlan = { restoreRate: 20_000, maximumAvailable: 40_000 };
 
-const webhookProduct = (product: SimProduct, shop: SimulatedShop, integration: Integration) =>
-  toProductRecord(
-    productSnapshotFromWebhook(
-      parseWith(productPayloadSchema, parseShopifyJson(productPayload(product, shop)), 'product'),
-    ),
-    integration,
-  );
-
-const storedProducts = async (organizationId: string) => {
-  const page = await tables.doc.send(
-    new QueryCommand({
-      TableName: tables.names.Products,
-      KeyConditionExpression: 'organizationId = :org',
-      ExpressionAttributeValues: { ':org': organizationId },
-    }),
-  );
-  return (page.Items ?? []).sort((a, b) => String(a['shopifyId']).localeCompare(String(b['shopifyId'])));
-};
+const storedProducts = (organizationId: string) =>
+  organizationItems(tables.doc, tables.names.Products, organizationId);
 
 const expectedProducts = (shop: SimulatedShop, integration: Integration) =>
-  shop
-    .products()
-    .map((product) => ({ ...webhookProduct(product, shop, integration), status: 'ACTIVE' }))
-    .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+  expectedMirror(
+    productsResource,
+    shop.products().map((product) => productPayload(product, shop)),
+    integration,
+  );
 
 describe('products', () => {
   it('mirrors every product with all its variants exactly as its webhook would; webhooks and the reconcile keep it exact', async () => {
@@ -98,7 +74,7 @@ describe('products', () => {
             shopDomain,
             accessToken,
             apiVersion: '2026-10',
-            urlTemplate: simulator.adminUrlTemplate,
+            urlTemplate: simulator().adminUrlTemplate,
           }),
         resource: productsResource,
         inventory: createRecordQueryStore(tables.doc, tables.names.Products),
@@ -152,7 +128,7 @@ describe('products', () => {
             shopDomain,
             accessToken,
             apiVersion: '2026-10',
-            urlTemplate: simulator.adminUrlTemplate,
+            urlTemplate: simulator().adminUrlTemplate,
           }),
         resource: productsResource,
         inventory: createRecordQueryStore(tables.doc, tables.names.Products),
@@ -161,7 +137,12 @@ describe('products', () => {
         logger: silentLogger,
         overlapMinutes: 0,
         now: () => new Date(Date.now() + 60 * 60_000),
-        bulk: { results: createJsonlReader(), threshold: 10, pollDelayMs: 5 },
+        bulk: {
+          results: createJsonlReader(),
+          threshold: 10,
+          pollDelayMs: 5,
+          listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+        },
       },
       { force: true },
     );

@@ -67,6 +67,28 @@ describe('webhook secrets', () => {
     kms.restore();
   });
 
+  it('keeps at most maxIntegrationSecrets decrypted secrets, least recently used out', async () => {
+    const decrypted: string[] = [];
+    const secrets = createWebhookSecrets({
+      appSecretArn: 'arn',
+      cipher: {
+        encrypt: async () => 'unused',
+        decrypt: async (ciphertext) => {
+          decrypted.push(ciphertext);
+          return `plain-${ciphertext}`;
+        },
+      },
+      secretsClient: new SecretsManagerClient({ region: 'us-east-1' }),
+      maxIntegrationSecrets: 2,
+    });
+    const own = (id: string) => ({ integrationId: id, encryptedWebhookSecret: `c-${id}` }) as Integration;
+    for (const id of ['a', 'b', 'a', 'c'])
+      expect(await secrets.integrationSecret(own(id))).toBe(`plain-c-${id}`);
+    // 'b' was the least recently used when 'c' came: it is decrypted again; 'a' and 'c' are not.
+    for (const id of ['a', 'c', 'b']) await secrets.integrationSecret(own(id));
+    expect(decrypted).toEqual(['c-a', 'c-b', 'c-c', 'c-b']);
+  });
+
   it('encrypts with the integration id as encryption context', async () => {
     const kms = mockClient(KMSClient);
     kms.on(EncryptCommand).resolves({ CiphertextBlob: Buffer.from('blob') });

@@ -1,0 +1,60 @@
+/**
+ * The documents every mirrored resource has in the same shape, built from its names: the count
+ * and the id listing of the deletion reconcile, and the follow-up page of a nested connection
+ * (an order's line items, a product's variants). A resource's own fields stay in its file.
+ */
+
+/** What every paged connection selects to go on. */
+export const pageInfoFields = /* GraphQL */ `
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+`;
+
+/**
+ * `<connection>Count` of the whole store. `limit: null` lifts the default cap of 10,000, so
+ * large stores get an exact count.
+ */
+export const countQuery = (operationName: string, countField: string): string => /* GraphQL */ `
+  query ${operationName} {
+    ${countField}(limit: null) {
+      count
+      precision
+    }
+  }
+`;
+
+/**
+ * Ids only, in id order: about one cost point per record. The caller slices with
+ * `query: "id:>N"` so no single cursor walk reaches Shopify's 25,000-object limit.
+ */
+export const idsPageQuery = (operationName: string, connectionField: string): string => /* GraphQL */ `
+  query ${operationName}($first: Int!, $after: String, $query: String) {
+    ${connectionField}(first: $first, after: $after, query: $query, sortKey: ID) {
+      nodes {
+        id
+      }
+      ${pageInfoFields}
+    }
+  }
+`;
+
+/** One parent's nested connection after its first page (`$first` sized by core/resources/nested-pages.ts). */
+export const nestedPageQuery = (
+  operationName: string,
+  parentField: string,
+  connectionField: string,
+  nodeFields: string,
+): string => /* GraphQL */ `
+  query ${operationName}($id: ID!, $first: Int!, $after: String) {
+    ${parentField}(id: $id) {
+      ${connectionField}(first: $first, after: $after) {
+        nodes {
+          ${nodeFields}
+        }
+        ${pageInfoFields}
+      }
+    }
+  }
+`;
