@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P3,PagedVsBulk,...]
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P3,PagedVsBulk,Reconcile100k,...]
  *
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
@@ -12,6 +12,7 @@ import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
 import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
 import { pipelineWithLatency } from './figures/latency.js';
+import { reconcile100k } from './figures/reconcile.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
@@ -63,6 +64,9 @@ try {
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
   // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).
   if (quick ? only?.has('Store30k') : wanted('Store30k')) figures.push(await largeStoreWalkthrough(context));
+  // Also a walkthrough: --quick runs it (at 5,000 customers) only when asked.
+  if (quick ? only?.has('Reconcile100k') : wanted('Reconcile100k'))
+    figures.push(await reconcile100k(context));
   if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
