@@ -1,3 +1,5 @@
+import { mailingAddressFields } from './resource-listings.js';
+
 /** The Customer fields that feed the canonical record, shared by the listing and the lookup by id. */
 const customerFields = /* GraphQL */ `
   fragment CustomerFields on Customer {
@@ -19,19 +21,7 @@ const customerFields = /* GraphQL */ `
     updatedAt
     defaultAddress {
       id
-      firstName
-      lastName
-      name
-      company
-      address1
-      address2
-      city
-      province
-      provinceCode
-      country
-      countryCodeV2
-      zip
-      phone
+      ${mailingAddressFields}
     }
   }
 `;

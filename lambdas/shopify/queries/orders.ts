@@ -7,7 +7,13 @@
  * ORDER_LINE_ITEMS_PAGE keeps an order page affordable, and an order with more line items gets
  * the rest through `orderLineItemsQuery`.
  */
-import { countQuery, idsPageQuery, nestedPageQuery, pageInfoFields } from './resource-listings.js';
+import {
+  countQuery,
+  idsPageQuery,
+  mailingAddressFields,
+  nestedPageQuery,
+  pageInfoFields,
+} from './resource-listings.js';
 export const ORDER_LINE_ITEMS_PAGE = 10;
 
 const money = /* GraphQL */ `
@@ -15,22 +21,6 @@ const money = /* GraphQL */ `
     amount
     currencyCode
   }
-`;
-
-const address = /* GraphQL */ `
-  firstName
-  lastName
-  name
-  company
-  address1
-  address2
-  city
-  province
-  provinceCode
-  country
-  countryCodeV2
-  zip
-  phone
 `;
 
 const lineItemFields = /* GraphQL */ `
@@ -86,10 +76,10 @@ const orderFields = /* GraphQL */ `
           ${bothMoneys}
         }
         shippingAddress {
-          ${address}
+          ${mailingAddressFields}
         }
         billingAddress {
-          ${address}
+          ${mailingAddressFields}
         }
         tags
         note

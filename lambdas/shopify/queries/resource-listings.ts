@@ -13,6 +13,26 @@ export const pageInfoFields = /* GraphQL */ `
 `;
 
 /**
+ * A `MailingAddress`'s fields, as the customer's default address and an order's shipping and
+ * billing addresses select them (one PostalAddress mapping reads all three).
+ */
+export const mailingAddressFields = /* GraphQL */ `
+  firstName
+  lastName
+  name
+  company
+  address1
+  address2
+  city
+  province
+  provinceCode
+  country
+  countryCodeV2
+  zip
+  phone
+`;
+
+/**
  * `<connection>Count` of the whole store. `limit: null` lifts the default cap of 10,000, so
  * large stores get an exact count.
  */
