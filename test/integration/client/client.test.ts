@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import {
   createShopifySyncClient,
   ShopifySyncApiError,
   type ShopifySyncClient,
 } from '../../../client/index.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * The typed client against the real handlers on the local runtime: every answer it returns has
@@ -20,11 +20,7 @@ beforeEach(() => onTestFailed(() => console.error(runtimeLog.join('\n'))));
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `cl${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('cl'),
     demoShop: { customers: 7, orders: 3, products: 2 },
     syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 60 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import { type Browser, chromiumMissing, launchChromium, screenshotDir } from '../../support/chromium.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * The status console in a real browser, on the local runtime with the real handlers, as a
@@ -46,11 +46,7 @@ const shot = async (name: string) => {
 describe.skipIf(skipReason !== undefined)('the status console in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     runtime = await startLocalRuntime({
-      apiPort: 0,
-      awsPort: 0,
-      shopifySimulatorPort: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tablePrefix: `con${randomUUID().slice(0, 8)}-`,
+      ...isolatedRuntime('con'),
       // The console, not the resources, is under test: a customers-only store syncs in seconds
       // on a busy machine (the orders and products pipelines have their own tests).
       demoShop: { orders: 0, products: 0 },

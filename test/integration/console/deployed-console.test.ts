@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopifySyncClient } from '../../../client/index.js';
 import { sqsDeadLetters } from '../../../console/dead-letters.js';
 import {
@@ -13,6 +12,7 @@ import {
   startConsoleServer,
 } from '../../../console/deployed.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * `npm run console -- --stage <stage>`: the stack lookup, and the console server wired as for a
@@ -77,11 +77,7 @@ describe('the console server for a deployed stack', () => {
   let server: ConsoleServer;
   beforeAll(async () => {
     runtime = await startLocalRuntime({
-      apiPort: 0,
-      awsPort: 0,
-      shopifySimulatorPort: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tablePrefix: `dc${randomUUID().slice(0, 8)}-`,
+      ...isolatedRuntime('dc'),
       demoShop: { customers: 3, orders: 0, products: 0 },
       lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
       log: () => undefined,

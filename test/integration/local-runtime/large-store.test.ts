@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { PaginationLimitBehaviour } from '../../../local/shopify-simulator/connection.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * A store larger than Shopify's listing limit mirrors exactly through the local runtime (real
@@ -21,11 +21,7 @@ const CUSTOMERS = 800;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `ls${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('ls'),
     demoShop: false,
     resources: ['customers'],
     listingLimit: LIMIT,

@@ -4,7 +4,6 @@
  * shop/redact to the local runtime's HTTP API, the real webhook handler erases, and the tables
  * of DynamoDB Local are read back item by item.
  */
-import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
@@ -12,6 +11,7 @@ import { orderPersonalFields } from '../../../lambdas/core/orders/order-record.j
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
 import { localDynamoClient, organizationItems } from '../../support/dynamo.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 let runtime: LocalRuntime;
 let shop: SimulatedShop;
@@ -21,11 +21,7 @@ beforeEach(() => onTestFailed(() => console.error(runtimeLog.slice(-40).join('\n
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `po${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('po'),
     demoShop: { customers: 4, orders: 0, products: 3 },
     syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
     lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },

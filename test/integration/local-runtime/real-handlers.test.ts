@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * The catalog's real handlers, driven by the local runtime exactly as `npm start` does: the
@@ -13,11 +13,7 @@ beforeEach(() => onTestFailed(() => console.error(runtimeLog.join('\n'))));
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `rh${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('rh'),
     demoShop: { customers: 12, orders: 0, products: 0 },
     // A sync that fails once (a busy CI machine) is retried in seconds rather than 30 minutes.
     syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },

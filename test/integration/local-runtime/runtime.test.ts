@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiRoute, apiRoutes } from '../../../lambdas/handlers/catalog.js';
 import { freePort } from '../../../local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 const testRoutes: ApiRoute[] = [
   { method: 'POST', path: '/webhooks/shopify', lambda: 'webhook', auth: 'HMAC' },
@@ -84,11 +85,7 @@ const envBefore = process.env.SYNC_QUEUE_URL;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `rt${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('rt'),
     demoShop: { customers: 3, orders: 0, products: 0 },
     handlers,
     routes: testRoutes,

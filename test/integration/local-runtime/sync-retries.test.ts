@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
 import type { SyncRun } from '../../../lambdas/core/sync/sync-run.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { Fault } from '../../../local/shopify-simulator/faults.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * Retries and redrive through the local runtime: the real sync worker, the local SQS queue and
@@ -19,11 +19,7 @@ beforeEach(() => onTestFailed(() => console.error(runtimeLog.slice(-40).join('\n
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `rt${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('rt'),
     demoShop: false,
     syncQueue: { clock: { now: () => queueNow }, visibilityTimeoutSeconds: 1800 },
     startWorker: false,

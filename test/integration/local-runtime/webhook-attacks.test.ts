@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import type { WebhookDelivery } from '../../../local/shopify-simulator/webhooks.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 let runtime: LocalRuntime;
 const runtimeLog: string[] = [];
@@ -109,11 +110,7 @@ const customerCount = async (organizationId: string) => {
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `atk${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('atk'),
     demoShop: false,
     // No scheduled work: every write in these tests must come from the request under test.
     syncEverySeconds: 86_400,

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import {
@@ -11,6 +11,7 @@ import {
 import type { LogEvent } from '../../../local/cloudwatch.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import { localDynamoClient } from '../../support/dynamo.js';
+import { isolatedRuntime } from '../../support/local-runtime.js';
 
 /**
  * The failures operators meet, driven through `npm start`'s runtime with the real handlers: each
@@ -26,11 +27,7 @@ beforeEach(() => onTestFailed(() => console.error(runtimeLog.join('\n'))));
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
-    apiPort: 0,
-    awsPort: 0,
-    shopifySimulatorPort: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tablePrefix: `ops${randomUUID().slice(0, 8)}-`,
+    ...isolatedRuntime('ops'),
     demoShop: { customers: 5 },
     // Operations, not resources, are under test here: one resource keeps the counts exact.
     resources: ['customers'],
