@@ -37,7 +37,7 @@ import type {
   DeleteReason,
   UpsertOutcome,
 } from '../../core/resources/record-writes.js';
-import type { WriteCounts } from '../../core/resources/resource-definition.js';
+import type { UpsertManyOptions, WriteCounts } from '../../core/resources/resource-definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import { isConditionFailure } from './conditions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
@@ -239,15 +239,23 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
 
   const upsertMany = async (
     records: readonly TRecord[],
-    { concurrency = 8 }: { concurrency?: number } = {},
+    { concurrency = 8, slots }: Partial<UpsertManyOptions> = {},
   ): Promise<WriteCounts> => {
     const counts = { written: 0, stale: 0, redacted: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < records.length) {
-        const record = records[next++]!;
-        const outcome = await upsert(record);
-        if (outcome !== 'duplicate') counts[outcome] += 1;
+        await slots?.acquire();
+        try {
+          // Taken after the slot: a worker waiting for one must not hold a record back from
+          // another worker of this batch that gets a slot first.
+          if (next >= records.length) return;
+          const record = records[next++]!;
+          const outcome = await upsert(record);
+          if (outcome !== 'duplicate') counts[outcome] += 1;
+        } finally {
+          slots?.release();
+        }
       }
     };
     const workers = Math.max(1, Math.min(concurrency, records.length));

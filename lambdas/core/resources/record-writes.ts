@@ -22,7 +22,7 @@
  */
 import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
 import type { MirroredRecord, StoredRecord } from './mirrored-record.js';
-import type { WriteCounts } from './resource-definition.js';
+import type { UpsertManyOptions, WriteCounts } from './resource-definition.js';
 
 /** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
 export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';
@@ -50,5 +50,5 @@ export interface RecordWrites<TRecord extends MirroredRecord = MirroredRecord> {
 
 export interface RecordStore<TRecord extends MirroredRecord = MirroredRecord> extends RecordWrites<TRecord> {
   get(organizationId: string, shopifyId: string): Promise<StoredRecord<TRecord> | undefined>;
-  upsertMany(records: readonly TRecord[], options?: { concurrency?: number }): Promise<WriteCounts>;
+  upsertMany(records: readonly TRecord[], options?: Partial<UpsertManyOptions>): Promise<WriteCounts>;
 }

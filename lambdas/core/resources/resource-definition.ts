@@ -12,9 +12,25 @@ export interface WriteCounts {
   readonly redacted: number;
 }
 
+/**
+ * Slots shared by batches written at the same time (core/sync/page-writes.ts): each write holds
+ * one, so overlapping batches together keep to one concurrency.
+ */
+export interface WriteSlotPool {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
+export interface UpsertManyOptions {
+  /** Writes of this batch in flight at once. */
+  readonly concurrency: number;
+  /** Shared with other batches in flight: a write waits for a slot before it is sent. */
+  readonly slots?: WriteSlotPool;
+}
+
 /** Where a resource's records go: the same conditional, newest-wins write as the webhooks. */
 export interface RecordWriter<TRecord> {
-  upsertMany(records: readonly TRecord[], options: { concurrency: number }): Promise<WriteCounts>;
+  upsertMany(records: readonly TRecord[], options: UpsertManyOptions): Promise<WriteCounts>;
 }
 
 /** A secondary listing of the read API (`?customerId=` on orders): an index on that attribute. */

@@ -9,6 +9,7 @@ import type {
 import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
 import type { BucketEstimate, GraphqlCallStats, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
 import type { Logger } from '../logger.js';
+import { PageWrites } from './page-writes.js';
 import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';
 
 export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
@@ -152,19 +153,68 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
 
   // The first page is always fetched: an invocation that cannot finish one page must not loop forever.
   let fetching = startFetch(checkpoint);
-  // The previous page's checkpoint save (and lease renewal) runs while this page is written: two
-  // round trips per page otherwise idle the write pool. Saves stay in order, each after its own
-  // page's writes; a failed one surfaces at the next page's end (that page's writes are
-  // conditional and idempotent, and the resume re-reads it from the older checkpoint).
+  // A page's writes start while the previous page's last ones are in flight (PageWrites), so at
+  // most two pages are being written. A page is settled (tallied, then checkpointed) once its
+  // own writes are done, oldest first.
+  const writes = new PageWrites(writer, input.writeConcurrency ?? 16);
+  const unsettled: WrittenPage[] = [];
+  // A page's checkpoint save (and lease renewal) runs while later pages are written: two round
+  // trips per page would otherwise idle the writes. Saves stay in order, each after its own
+  // page's writes.
   let saving: Promise<void> = Promise.resolve();
   const startSave = (step: ResourceStep): Promise<void> => {
     const saved = input.saveProgress(step);
     saved.catch(() => {});
     return saved;
   };
+  const settleOldest = async (): Promise<void> => {
+    const page = unsettled.shift()!;
+    const outcomes = await page.writing;
+    calls = page.stats.reduce(addCallStats, calls);
+    checkpoint = page.checkpoint;
+    resource = { ...tally(resource, page.seen, page.invalid, outcomes), checkpoint };
+    if (page.last) resource = { ...resource, status: 'completed' };
+    await saving;
+    saving = startSave({ resource, calls });
+  };
+  const finish = async (outcome: ResourceSyncResult['outcome']): Promise<ResourceSyncResult> => {
+    while (unsettled.length > 0) await settleOldest();
+    await saving;
+    return { outcome, progress: { resource, calls } };
+  };
+  /**
+   * The page being fetched, or undefined to pause. A page still being written settles as soon as
+   * its writes are done, even before the fetch returns: a pause is then taken at once instead of
+   * after a fetch that may be waiting for points, and a failed fetch surfaces only after the
+   * pages before it are stored and checkpointed.
+   */
+  const nextPage = async (): Promise<FetchedPage | undefined> => {
+    const fetched = fetching.then(
+      (page) => ({ page }),
+      (error: unknown) => ({ error }),
+    );
+    for (;;) {
+      const oldest = unsettled[0];
+      const first = oldest
+        ? await Promise.race([fetched, oldest.writing.then(noFetchYet, noFetchYet)])
+        : await fetched;
+      if (first === FETCH_PENDING) {
+        await settleOldest();
+        if (input.shouldPause()) return undefined;
+      } else if ('error' in first) {
+        while (unsettled.length > 0) await settleOldest();
+        await saving;
+        throw first.error;
+      } else {
+        return first.page;
+      }
+    }
+  };
   try {
     for (;;) {
-      const { from, first, result, connection } = await fetching;
+      const fetchedPage = await nextPage();
+      if (!fetchedPage) return await finish('paused');
+      const { from, first, result, connection } = fetchedPage;
       // Nested pages (an order's line items past the first page) are fetched here, before the
       // fetch ahead starts, so GraphQL calls stay one at a time.
       const nested: GraphqlCallStats[] = [];
@@ -206,30 +256,43 @@ export async function syncResource<TNode, TRecord extends MirroredRecord>(
       const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
       const ahead = done || input.shouldPause() ? undefined : startFetch(written);
 
-      const outcomes = page.records.length
-        ? await writer.upsertMany(page.records, { concurrency: input.writeConcurrency ?? 16 })
-        : noWrites;
-      calls = [result.stats, ...nested].reduce(addCallStats, calls);
-      checkpoint = written;
-      resource = { ...tally(resource, connection.nodes.length, page.invalid, outcomes), checkpoint };
-      if (done) resource = { ...resource, status: 'completed' };
+      // The last save (usually long done: it began a page of writes ago) must have landed before
+      // more writes go out: a lost lease stops the sync after at most one more page.
       await saving;
-      saving = startSave({ resource, calls });
-      if (done) {
-        await saving;
-        return { outcome: 'completed', progress: { resource, calls } };
-      }
-      if (input.shouldPause()) {
-        await saving;
-        return { outcome: 'paused', progress: { resource, calls } };
-      }
-      fetching = ahead ?? startFetch(checkpoint);
+      unsettled.push({
+        writing: writes.start(page.records),
+        checkpoint: written,
+        seen: connection.nodes.length,
+        invalid: page.invalid,
+        stats: [result.stats, ...nested],
+        last: done,
+      });
+      if (done) return await finish('completed');
+      // The previous page settles while this one is written.
+      if (unsettled.length > 1) await settleOldest();
+      if (!ahead || input.shouldPause()) return await finish('paused');
+      fetching = ahead;
     }
   } catch (error) {
-    // A checkpoint in flight lands (or fails) before the failure is handled by the caller.
+    // Writes and a checkpoint in flight land (or fail) before the caller handles the failure.
+    await writes.abandon();
     await saving.catch(() => {});
     throw error;
   }
+}
+
+const FETCH_PENDING: unique symbol = Symbol('fetch pending');
+const noFetchYet = (): typeof FETCH_PENDING => FETCH_PENDING;
+
+/** A page whose writes were started and whose checkpoint waits for them. */
+interface WrittenPage {
+  readonly writing: Promise<WriteCounts>;
+  readonly checkpoint: SyncCheckpoint;
+  readonly seen: number;
+  readonly invalid: number;
+  readonly stats: readonly GraphqlCallStats[];
+  /** The listing's last page: settling it completes the resource. */
+  readonly last: boolean;
 }
 
 /** Restarts the query at the last update time seen, because Shopify will not page further. */

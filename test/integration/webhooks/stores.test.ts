@@ -6,7 +6,9 @@ import { type CustomerRecord, customerGid } from '../../../lambdas/core/customer
 import type { RecordStore } from '../../../lambdas/core/resources/record-writes.js';
 import { NotFoundError } from '../../../lambdas/core/errors.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { useTestTables } from '../../support/dynamo.js';
+import { PageWrites } from '../../../lambdas/core/sync/page-writes.js';
+import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
+import { localDynamoClient, useTestTables } from '../../support/dynamo.js';
 
 const tables = useTestTables();
 let customers: RecordStore<CustomerRecord>;
@@ -35,6 +37,54 @@ const record = (shopifyId: string, shopifyUpdatedAt: string, firstName = 'Ada'):
 });
 
 describe('customer store', () => {
+  it('pages written back to back share one concurrency: the next page starts before the last one drains, never past the bound', async () => {
+    // A client that sees every request the store sends: how many are in flight, and when.
+    const client = localDynamoClient(tables.endpoint);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const timeline: string[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const key = (args.input as { Key?: { shopifyId?: string | { S?: string } } }).Key?.shopifyId;
+        const id = typeof key === 'object' ? key.S : key;
+        timeline.push(`start ${id}`);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight -= 1;
+          timeline.push(`end ${id}`);
+        }
+      },
+      { step: 'initialize' },
+    );
+    const store = createRecordStore<CustomerRecord>(createDocumentClient(client), tables.names.Customers);
+    const page = (n: number) =>
+      Array.from({ length: 10 }, (_, i) => record(`5${n}${i}`, '2026-02-01T00:00:00.000Z'));
+    const writes = new PageWrites(store, 4);
+    const outcomes = await Promise.all([writes.start(page(1)), writes.start(page(2)), writes.start([])]);
+
+    expect(outcomes).toEqual([
+      { written: 10, stale: 0, redacted: 0 },
+      { written: 10, stale: 0, redacted: 0 },
+      { written: 0, stale: 0, redacted: 0 },
+    ]);
+    expect(maxInFlight).toBe(4);
+    const lastEndOfPage1 = Math.max(...page(1).map((r) => timeline.indexOf(`end ${r.shopifyId}`)));
+    const firstStartOfPage2 = Math.min(...page(2).map((r) => timeline.indexOf(`start ${r.shopifyId}`)));
+    expect(firstStartOfPage2).toBeGreaterThan(-1);
+    expect(firstStartOfPage2).toBeLessThan(lastEndOfPage1); // no drain between the pages
+    expect(
+      await tables.doc.send(
+        new GetCommand({
+          TableName: tables.names.Customers,
+          Key: { organizationId: owner.organizationId, shopifyId: '529' },
+        }),
+      ),
+    ).toMatchObject({ Item: { firstName: 'Ada', status: 'ACTIVE' } });
+    client.destroy();
+  });
+
   it('upsertMany writes with bounded concurrency and counts stale records', async () => {
     const records = Array.from({ length: 20 }, (_, i) => record(`10${i}`, '2026-02-01T00:00:00.000Z'));
     expect(await customers.upsertMany(records, { concurrency: 4 })).toEqual({

@@ -314,6 +314,7 @@ function recordingSync(total: number, pageSize: number) {
   const writer = {
     async upsertMany(records: readonly CustomerRecord[]) {
       const pageNo = ++writes;
+      log.push(`writing ${pageNo}`);
       await settle(); // writes take time: the fetch ahead runs meanwhile
       await writeHooks.get(pageNo)?.();
       written.push(...records.map((r) => r.shopifyId));
@@ -350,7 +351,7 @@ function recordingSync(total: number, pageSize: number) {
 }
 
 describe('syncResource fetching ahead', () => {
-  it('fetches the next page while writing the current one, and checkpoints a page only after its writes', async () => {
+  it('fetches the next page while writing the current one, starts its writes before the last page’s are done, and checkpoints a page only after its writes', async () => {
     const sync = recordingSync(30, 10);
     const result = await syncResource(sync.input(start(10)));
 
@@ -358,12 +359,15 @@ describe('syncResource fetching ahead', () => {
     expect(sync.log).toEqual([
       'fetch 1',
       'fetch 2', // while page 1 is written
+      'writing 1',
+      'fetch 3',
+      'writing 2', // page 1's writes still in flight: no drain at a page end
       'written 1',
       'saved 10',
-      'fetch 3',
+      'writing 3', // the last page: nothing left to fetch
       'written 2',
       'saved 20',
-      'written 3', // the last page: nothing left to fetch
+      'written 3',
       'saved 30',
     ]);
     expect(sync.written).toEqual(sync.nodes.map((n) => n.id.split('/').pop()));
@@ -386,7 +390,8 @@ describe('syncResource fetching ahead', () => {
     });
 
     await expect(syncResource(sync.input(start(10)))).rejects.toThrow('worker killed');
-    expect(sync.log.slice(-2)).toEqual(['saved 10', 'fetch 3']); // page 3 was in flight
+    expect(sync.log).toContain('fetch 3'); // page 3 was in flight
+    expect(sync.log.slice(-2)).toEqual(['written 1', 'saved 10']); // page 2 never checkpointed
     fetch3.reject(new Error('connection reset')); // the dropped fetch fails later: no unhandled rejection
     await settle();
 
@@ -405,7 +410,7 @@ describe('syncResource fetching ahead', () => {
       throw new Error('Shopify unavailable');
     });
     await expect(syncResource(sync.input(start(10)))).rejects.toThrow('Shopify unavailable');
-    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'written 1', 'saved 10']);
+    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'writing 1', 'written 1', 'saved 10']);
     expect(sync.saved.map((p) => p.resource.checkpoint.cursor)).toEqual(['10']);
   });
 
@@ -417,7 +422,7 @@ describe('syncResource fetching ahead', () => {
 
     expect(paused.outcome).toBe('paused');
     expect(paused.progress).toEqual(sync.saved[0]);
-    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'written 1', 'saved 10']); // not waiting for page 2
+    expect(sync.log).toEqual(['fetch 1', 'fetch 2', 'writing 1', 'written 1', 'saved 10']); // not waiting for page 2
     fetch2.resolve();
     await settle();
     expect(sync.written).toHaveLength(10); // the dropped page was never written
@@ -471,6 +476,6 @@ describe('syncResource fetching ahead', () => {
     const sync = recordingSync(30, 10);
     const paused = await syncResource(sync.input(start(10), () => true));
     expect(paused.outcome).toBe('paused');
-    expect(sync.log).toEqual(['fetch 1', 'written 1', 'saved 10']);
+    expect(sync.log).toEqual(['fetch 1', 'writing 1', 'written 1', 'saved 10']);
   });
 });
