@@ -102,20 +102,38 @@ export const percentile = (sorted: readonly number[], p: number): number => {
   return sorted[index]!;
 };
 
+/** CPU time of a DynamoDB Local JVM (ms), and the part of it its JIT compiler threads spent. */
+export interface DynamoDbLocalCpu {
+  readonly totalMs: number;
+  readonly compilerMs: number;
+}
+
 /**
- * CPU time (ms, user + system) so far of the DynamoDB Local JVM listening on `endpoint`'s port,
- * found by its command line; undefined when it is not a local process (or not Linux).
+ * The CPU the DynamoDB Local serving `endpoint` has used so far, read from /proc per thread:
+ * the JIT's share ("C2 CompilerThread…") shows whether a timed run paid for warming it up.
  */
-export function dynamoDbLocalCpuMs(endpoint: string): number | undefined {
+export function dynamoDbLocalCpu(endpoint: string): DynamoDbLocalCpu | undefined {
   const port = new URL(endpoint).port;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const cpuMs = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
   try {
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
       const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (!args.some((arg) => arg.endsWith('DynamoDBLocal.jar'))) continue;
       if (args[args.indexOf('-port') + 1] !== port) continue;
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      let compilerMs = 0;
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+          if (/\(C\d CompilerThre/.test(stat)) compilerMs += cpuMs(stat);
+        } catch {
+          // a thread that ended meanwhile
+        }
+      }
+      return { totalMs: cpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8')), compilerMs };
     }
   } catch {
     return undefined;
