@@ -27,6 +27,23 @@ import {
 
 const mib = (kib: number) => fixed(kib / 1024, 0);
 
+/**
+ * Where the peak RSS comes from: the live heap (after full collections) against the garbage the
+ * young collections promote into the old generation, which only a full collection frees.
+ */
+const gcText = (small: SyncJobResult, large: SyncJobResult) => {
+  if (!small.gc || !large.gc) return '';
+  const perCustomer = (run: SyncJobResult) => fixed(((run.gc?.promotedMiB ?? 0) * 1024) / run.customers, 1);
+  // A run too short for any full collection has no live-heap figure.
+  const peak = (run: SyncJobResult, value: number, digits: number) =>
+    run.gc?.markCompacts ? fixed(value, digits) : '-';
+  return (
+    `; live heap after full GCs: peak ${peak(small, small.gc.peakLiveAfterMarkCompactMiB, 1)} -> ${peak(large, large.gc.peakLiveAfterMarkCompactMiB, 1)} MiB, ` +
+    `old generation before them: peak ${peak(small, small.gc.peakOldGenerationMiB, 0)} -> ${peak(large, large.gc.peakOldGenerationMiB, 0)} MiB ` +
+    `(${small.gc.markCompacts} -> ${large.gc.markCompacts} full GCs; promoted ${perCustomer(small)} -> ${perCustomer(large)} KiB a customer)`
+  );
+};
+
 /** The JSONL → DynamoDB part of a bulk sync: what the worker does once Shopify's file is ready. */
 const streamRate = (result: SyncJobResult) =>
   rate(result.customers, result.phases?.bulkStreamMs ?? result.elapsedMs);
@@ -60,7 +77,8 @@ export async function bulkSyncThroughput(context: SyncBenchContext): Promise<Fig
     measured:
       `${fixed(syncRate)} customers/s streaming the JSONL: ${fixed(ofCeiling, 2)} of ceiling ` +
       `(whole run incl. the simulator building the file: ${fixed(wholeRunRate)}/s, ${fixed(largeRun.elapsedMs / 1000, 1)} s); ` +
-      `peak RSS ${mib(smallRun.maxRssKiB)} MiB at ${smaller} -> ${mib(largeRun.maxRssKiB)} MiB at ${larger}: ${fixed(growth * 100, 1)}%; ` +
+      `peak RSS ${mib(smallRun.maxRssKiB)} MiB at ${smaller} -> ${mib(largeRun.maxRssKiB)} MiB at ${larger}: ${fixed(growth * 100, 1)}%` +
+      `${gcText(smallRun, largeRun)}; ` +
       `CPU ms a customer (worker + simulator + DynamoDB Local): ${cpuText(syncCpu)}`,
     baseline:
       `ceiling ${fixed(ceilingRate)}/s (bare conditional PutItems, concurrency 16, same records; ` +

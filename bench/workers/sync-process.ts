@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { GCProfiler } from 'node:v8';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
@@ -67,12 +68,74 @@ export interface SyncJobResult {
     readonly externalMiB: number;
     readonly arrayBuffersMiB: number;
   };
+  /** sync: what V8's collections saw during the timed part (node:v8 GCProfiler, no flags). */
+  readonly gc?: GcSummary;
   /** CPU time of this process during the timed part (user + system). */
   readonly cpuMs?: number;
   /** sync: where the time went (ms, summed over calls; writes overlap the fetch ahead). */
   readonly phases?: SyncPhases;
   /** keepTables: what the parent needs to compare the mirror and drop the tables. */
   readonly tables?: { readonly prefix: string; readonly customers: string; readonly owner: Owner };
+}
+
+/**
+ * Separates what a sync holds from garbage V8 has not collected yet: the heap after each full
+ * (mark-compact) collection is what was live; bytes moved into the old generation by the young
+ * collections are what a later full collection has to free, and what V8 sizes the old generation
+ * for. Peak RSS follows the old generation's high-water mark between full collections.
+ */
+export interface GcSummary {
+  readonly scavenges: number;
+  readonly markCompacts: number;
+  /** The largest heap in use right after a mark-compact (MiB): the live heap, at its peak. */
+  readonly peakLiveAfterMarkCompactMiB: number;
+  /** The largest old generation (old + large-object space) in use before a mark-compact (MiB). */
+  readonly peakOldGenerationMiB: number;
+  /** Bytes the young collections moved into the old generation (old + large-object space), MiB. */
+  readonly promotedMiB: number;
+}
+
+const OLD_GENERATION = new Set(['old_space', 'large_object_space']);
+
+interface GcStatistic {
+  readonly gcType: string;
+  readonly beforeGC: GcHeap;
+  readonly afterGC: GcHeap;
+}
+interface GcHeap {
+  readonly heapStatistics: { readonly usedHeapSize: number };
+  readonly heapSpaceStatistics: readonly { readonly spaceName: string; readonly spaceUsedSize: number }[];
+}
+
+const oldGeneration = (heap: GcHeap) =>
+  heap.heapSpaceStatistics
+    .filter((space) => OLD_GENERATION.has(space.spaceName))
+    .reduce((sum, space) => sum + space.spaceUsedSize, 0);
+
+export function summarizeGc(statistics: readonly GcStatistic[]): GcSummary {
+  const mib = (bytes: number) => bytes / 2 ** 20;
+  let scavenges = 0;
+  let markCompacts = 0;
+  let peakLive = 0;
+  let peakOld = 0;
+  let promoted = 0;
+  for (const gc of statistics) {
+    if (gc.gcType === 'Scavenge' || gc.gcType === 'MinorMarkSweep') {
+      scavenges += 1;
+      promoted += Math.max(0, oldGeneration(gc.afterGC) - oldGeneration(gc.beforeGC));
+    } else if (gc.gcType === 'MarkSweepCompact') {
+      markCompacts += 1;
+      peakLive = Math.max(peakLive, gc.afterGC.heapStatistics.usedHeapSize);
+      peakOld = Math.max(peakOld, oldGeneration(gc.beforeGC));
+    }
+  }
+  return {
+    scavenges,
+    markCompacts,
+    peakLiveAfterMarkCompactMiB: mib(peakLive),
+    peakOldGenerationMiB: mib(peakOld),
+    promotedMiB: mib(promoted),
+  };
 }
 
 export interface SyncPhases {
@@ -256,6 +319,8 @@ async function measuredSync(
     peaks.arrayBuffersMiB = Math.max(peaks.arrayBuffersMiB, usage.arrayBuffers / 2 ** 20);
   };
   const sampler = setInterval(sampleMemory, 250);
+  const gcProfiler = new GCProfiler();
+  gcProfiler.start();
   onStart();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -307,6 +372,7 @@ async function measuredSync(
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
+  const collections = summarizeGc(gcProfiler.stop()?.statistics ?? []);
   sampleMemory();
   // With --expose-gc (NODE_OPTIONS): what the heap still holds once collected, i.e. retained.
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -324,6 +390,7 @@ async function measuredSync(
     requests,
     cpuMs: (used.user + used.system) / 1000,
     memoryPeaks: peaks,
+    gc: collections,
     phases: {
       ...phases,
       ...(bulkStreamMs !== undefined && { bulkStreamMs }),
