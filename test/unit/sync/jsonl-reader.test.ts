@@ -1,0 +1,81 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
+
+const MiB = 2 ** 20;
+const FILE_BYTES = 64 * MiB;
+const line = (n: number) =>
+  `${JSON.stringify({ id: `gid://shopify/Customer/${n}`, note: 'x'.repeat(200) })}\n`;
+
+/**
+ * A bulk result file served over real HTTP, written only as fast as the client takes it (the
+ * server waits for 'drain'), so `sent` is what the client has pulled, buffers included.
+ */
+async function serveJsonl(totalBytes: number) {
+  const served = { sent: 0, closed: false };
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/jsonl' });
+    response.on('close', () => (served.closed = true));
+    let n = 0;
+    const pump = () => {
+      while (served.sent < totalBytes && !response.destroyed) {
+        const text = line(n++);
+        served.sent += Buffer.byteLength(text);
+        if (!response.write(text)) return void response.once('drain', pump);
+      }
+      response.end();
+    };
+    pump();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { served, server, url: `http://127.0.0.1:${port}/result.jsonl` };
+}
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+});
+
+describe('JSONL reader of a bulk result', () => {
+  it('reads the file only as fast as lines are taken: a consumer that stops pulling has at most a few MiB of a 64 MiB file sent ahead', async () => {
+    const file = await serveJsonl(FILE_BYTES);
+    server = file.server;
+    const lines = createJsonlReader().lines(file.url, 0)[Symbol.asyncIterator]();
+
+    const first = await lines.next();
+    expect(JSON.parse(first.value as string)).toMatchObject({ id: 'gid://shopify/Customer/0' });
+    // Long enough for an unbounded reader to pull far more than the bound below over loopback.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sentWhilePaused = file.served.sent;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // The download waits for the consumer: nothing more was sent once the buffers were full...
+    expect(file.served.sent).toBe(sentWhilePaused);
+    // ...and those buffers (socket, HTTP client, stream) hold a bounded slice of the file.
+    expect(sentWhilePaused).toBeLessThan(16 * MiB);
+
+    // Stopping early cancels the download instead of leaving it running.
+    await lines.return?.(undefined);
+    await expect.poll(() => file.served.closed).toBe(true);
+    expect(file.served.sent).toBeLessThan(FILE_BYTES);
+  });
+
+  it('streams every line of a file larger than what it holds at once, in order', async () => {
+    const file = await serveJsonl(8 * MiB);
+    server = file.server;
+    let count = 0;
+    let bytes = 0;
+    for await (const text of createJsonlReader().lines(file.url, 0)) {
+      expect((JSON.parse(text) as { id: string }).id).toBe(`gid://shopify/Customer/${count}`);
+      count += 1;
+      bytes += text.length + 1;
+    }
+    expect(file.served.sent).toBeGreaterThanOrEqual(8 * MiB);
+    expect(bytes).toBe(file.served.sent);
+  });
+});
