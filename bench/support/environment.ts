@@ -5,10 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, deleteTables } from '../../lambdas/adapters/dynamodb/create-tables.js';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+} from '../../lambdas/adapters/dynamodb/document-client.js';
 import { type TableNames, tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 
@@ -22,7 +25,7 @@ export interface BenchTables {
 }
 
 export const localDynamoClient = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({
+  createDynamoDbClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

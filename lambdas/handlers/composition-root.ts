@@ -7,7 +7,6 @@
  * module, never the reverse: their factories type-check what it returns at the call site.) No local-only paths:
  * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -15,7 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRecordErasureStore } from '../adapters/dynamodb/record-erasure-store.js';
 import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createDocumentClient, createDynamoDbClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
@@ -83,7 +82,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const settings = parseLambdaEnvironment(env);
   const { tables } = settings;
   // Traced: each AWS call is an X-Ray subsegment when tracing is on (a no-op otherwise).
-  const dynamo = traced(new DynamoDBClient({}));
+  const dynamo = traced(createDynamoDbClient());
   const doc = createDocumentClient(dynamo);
   const config = syncConfigOf(settings);
   const integrations = createIntegrationStore(doc, tables.Integrations);

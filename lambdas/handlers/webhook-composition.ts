@@ -9,9 +9,8 @@
  * tree-shake modules reached that way, so the bundle grew by ~45 KiB of DynamoDB schemas and the
  * cold start got slower, not faster (measured; docs/benchmarks.md, "Webhook cold start").
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.js';
+import { createDocumentClient, createDynamoDbClient } from '../adapters/dynamodb/document-client.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
@@ -29,7 +28,7 @@ import { receiptsOf, recordStoreOf } from './mirror-stores.js';
 export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const settings = parseLambdaEnvironment(env);
   const { tables } = settings;
-  const doc = createDocumentClient(traced(new DynamoDBClient({})));
+  const doc = createDocumentClient(traced(createDynamoDbClient()));
   const integrations = createIntegrationStore(doc, tables.Integrations);
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createTables, deleteTables } from '../../lambdas/adapters/dynamodb/create-tables.js';
+import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/document-client.js';
 import { type TableNames, tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 
 export interface TestTables {
@@ -13,7 +14,7 @@ export interface TestTables {
 }
 
 export const localDynamoClient = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({
+  createDynamoDbClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
