@@ -78,4 +78,41 @@ describe('JSONL reader of a bulk result', () => {
     expect(file.served.sent).toBeGreaterThanOrEqual(8 * MiB);
     expect(bytes).toBe(file.served.sent);
   });
+
+  it('cuts lines at any chunk boundary: inside a multi-byte character, across three chunks, without a final newline', async () => {
+    const text = '{"n":"Zoë"}\n\n{"n":"李小龍","note":"' + 'x'.repeat(40) + '"}\n{"n":"last"}';
+    const bytes = new TextEncoder().encode(text);
+    // Cuts inside "ë" (2 bytes) and "李" (3 bytes), and two inside the second line.
+    const cuts = [
+      bytes.indexOf(0xc3) + 1,
+      bytes.indexOf(0xe6) + 1,
+      bytes.indexOf(0xe6) + 20,
+      bytes.indexOf(0xe6) + 40,
+    ];
+    const chunks = [0, ...cuts].map((from, i) => bytes.subarray(from, [...cuts, bytes.length][i]));
+    const fetchChunks = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(chunk);
+            controller.close();
+          },
+        }),
+      )) as unknown as typeof fetch;
+    const read = async (fromLine: number) => {
+      const lines: string[] = [];
+      for await (const line of createJsonlReader({ fetch: fetchChunks }).lines(
+        'https://storage/result.jsonl',
+        fromLine,
+      ))
+        lines.push(line);
+      return lines;
+    };
+
+    const all = await read(0);
+    expect(all.map((line) => (JSON.parse(line) as { n: string }).n)).toEqual(['Zoë', '李小龍', 'last']);
+    // The empty line is not a line: a resumed read counts the same lines.
+    expect(await read(1)).toEqual(all.slice(1));
+    expect(await read(3)).toEqual([]);
+  });
 });
