@@ -54,6 +54,7 @@ export class PageWrites<TRecord> {
   private readonly slots: WriteSlots;
   private readonly started: Promise<unknown>[] = [];
   private pages = 0;
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly writer: RecordWriter<TRecord>,
@@ -62,8 +63,13 @@ export class PageWrites<TRecord> {
     this.slots = new WriteSlots(concurrency);
   }
 
-  /** Starts a page's writes; the promise is its outcome (it rejects if a write failed). */
+  /**
+   * Starts a page's writes; the promise is its outcome (it rejects if a write failed). Once any
+   * page's writes have failed, no more start: this throws that failure instead, so a dying
+   * worker does not write pages it will have to read again.
+   */
   start(records: readonly TRecord[]): Promise<WriteCounts> {
+    if (this.failure) throw this.failure.error;
     const writing = records.length
       ? this.writer.upsertMany(records, {
           concurrency: this.concurrency,
@@ -72,7 +78,9 @@ export class PageWrites<TRecord> {
       : Promise.resolve(nothingWritten);
     const settled = writing.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
     );
     this.started.push(settled);
     void settled.then(() => this.started.splice(this.started.indexOf(settled), 1));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteSlots } from '../../../lambdas/core/sync/page-writes.js';
+import { PageWrites, WriteSlots } from '../../../lambdas/core/sync/page-writes.js';
 
 /** Lets every pending promise chain run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -37,5 +37,36 @@ describe('WriteSlots', () => {
     void page.acquire().then(() => (second = true));
     await settle();
     expect(second).toBe(true);
+  });
+});
+
+describe('PageWrites', () => {
+  it('starts no page once a page’s writes have failed, and abandon waits for those in flight', async () => {
+    const calls: string[][] = [];
+    let finishSecond!: () => void;
+    const writes = new PageWrites<string>(
+      {
+        async upsertMany(records) {
+          calls.push([...records]);
+          if (records[0] === 'a') throw new Error('worker killed');
+          await new Promise<void>((resolve) => (finishSecond = resolve));
+          return { written: records.length, stale: 0, redacted: 0 };
+        },
+      },
+      4,
+    );
+    const first = writes.start(['a']);
+    const second = writes.start(['b']); // started before the failure is known: it goes on
+    await expect(first).rejects.toThrow('worker killed');
+    expect(() => writes.start(['c'])).toThrow('worker killed');
+    expect(calls).toEqual([['a'], ['b']]);
+
+    let abandoned = false;
+    const abandoning = writes.abandon().then(() => (abandoned = true));
+    await settle();
+    expect(abandoned).toBe(false); // page b's writes are still in flight
+    finishSecond();
+    await abandoning;
+    expect(await second).toEqual({ written: 1, stale: 0, redacted: 0 });
   });
 });
