@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P3,PagedVsBulk,Reconcile100k,...]
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P2A,P3,PagedVsBulk,Reconcile100k,...]
  *
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
 import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
-import { pipelineWithLatency } from './figures/latency.js';
+import { pipelineAgainstStandIn, pipelineWithLatency } from './figures/latency.js';
 import { reconcile100k } from './figures/reconcile.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
@@ -60,6 +60,7 @@ try {
     if (wanted('P5')) figures.push(await syncMemory(context, throughput.sync));
   }
   if (wanted('P2L')) figures.push(await pipelineWithLatency(context));
+  if (wanted('P2A')) figures.push(await pipelineAgainstStandIn(context));
   if (wanted('P3')) figures.push(await bulkSyncThroughput(context));
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
   // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).

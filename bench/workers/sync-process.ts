@@ -11,7 +11,8 @@
  *               `bulk`), then bare conditional PutItems at `concurrency`
  *   sequential  fetch first (untimed), then a seed-like loop awaiting each conditional PutItem
  *   storeWrites fetch first (untimed), then the sync's own writes without the sync: the record
- *               store's upsertMany, one page (`pageSize`) at a time, the pool drained at each end
+ *               store's upsertMany, pages of `pageSize` through PageWrites as the engine writes
+ *               them (two pages in flight, no drain between them)
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ import { isRunning, pollBulkOperation, startBulkOperation } from '../../lambdas/
 import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
 import { customersBulkQuery } from '../../lambdas/shopify/queries/customers.js';
+import { PageWrites } from '../../lambdas/core/sync/page-writes.js';
 import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
@@ -204,8 +206,14 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
     const cpu = process.cpuUsage();
     const started = performance.now();
     if (job.workload === 'storeWrites') {
-      for (let at = 0; at < batch.length; at += job.pageSize)
-        await customers.upsertMany(batch.slice(at, at + job.pageSize), { concurrency: job.concurrency });
+      // As the engine writes pages: the next page starts before the last one drains.
+      const writes = new PageWrites(customers, job.concurrency);
+      const pages: Promise<unknown>[] = [];
+      for (let at = 0; at < batch.length; at += job.pageSize) {
+        pages.push(writes.start(batch.slice(at, at + job.pageSize)));
+        if (pages.length > 1) await pages.shift();
+      }
+      await Promise.all(pages);
     } else {
       await putAll(tables.doc, names.Customers, batch, job.workload === 'ceiling' ? job.concurrency : 1);
     }

@@ -243,16 +243,21 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   ): Promise<WriteCounts> => {
     const counts = { written: 0, stale: 0, redacted: 0 };
     let next = 0;
+    // After a failed write no record is taken, and the batch fails only once the writes in
+    // flight are done: when it rejects, nothing of it is still being written.
+    let failure: { readonly error: unknown } | undefined;
     const worker = async (): Promise<void> => {
-      while (next < records.length) {
+      while (next < records.length && !failure) {
         await slots?.acquire();
         try {
           // Taken after the slot: a worker waiting for one must not hold a record back from
           // another worker of this batch that gets a slot first.
-          if (next >= records.length) return;
+          if (next >= records.length || failure) return;
           const record = records[next++]!;
           const outcome = await upsert(record);
           if (outcome !== 'duplicate') counts[outcome] += 1;
+        } catch (error) {
+          failure ??= { error };
         } finally {
           slots?.release();
         }
@@ -260,6 +265,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     };
     const workers = Math.max(1, Math.min(concurrency, records.length));
     await Promise.all(Array.from({ length: workers }, worker));
+    if (failure) throw failure.error;
     return counts;
   };
 

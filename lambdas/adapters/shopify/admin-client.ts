@@ -86,7 +86,7 @@ const ESTIMATE_MARGIN_SECONDS = 0.05;
  * into THROTTLED. Throughput is unchanged: a long sync is bound by the restore rate, not by the
  * bucket's size.
  */
-const RESERVED_BUCKET_SHARE = 0.1;
+export const RESERVED_BUCKET_SHARE = 0.1;
 
 const reserveOf = (status: ThrottleStatus) => status.maximumAvailable * RESERVED_BUCKET_SHARE;
 

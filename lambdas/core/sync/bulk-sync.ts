@@ -20,10 +20,16 @@ import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '..
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
+import type {
+  RecordOwner,
+  RecordWriter,
+  ResourceDefinition,
+  WriteCounts,
+} from '../resources/resource-definition.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 import { addCallStats, type BulkCheckpoint } from './progress.js';
-import { noWrites, type ResourceStep, type ResourceSyncResult, tally } from './sync-engine.js';
+import { PageWrites } from './page-writes.js';
+import { type ResourceStep, type ResourceSyncResult, tally } from './sync-engine.js';
 
 /** Operations started for one sync before the attempt fails (and SQS retries it later). */
 export const MAX_BULK_ATTEMPTS = 3;
@@ -190,6 +196,19 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
     let batch: unknown[] = [];
     let batchLines = 0;
     let parent: GatheredParent | undefined;
+    // A batch's writes start while the previous batch's last ones are in flight (PageWrites, as
+    // for pages); a batch settles (tally, checkpoint) once its own writes are done, oldest first.
+    const writes = new PageWrites(input.writer, input.writeConcurrency ?? 16);
+    const unsettled: { writing: Promise<WriteCounts>; seen: number; invalid: number; through: number }[] = [];
+    const settleOldest = async () => {
+      const written = unsettled.shift()!;
+      resource = tally(resource, written.seen, written.invalid, await written.writing);
+      if (checkpointed) await save({ ...bulk, line: written.through });
+      else await input.saveProgress({ resource, calls });
+    };
+    const settleAll = async () => {
+      while (unsettled.length > 0) await settleOldest();
+    };
     const flush = async (through: number) => {
       const records: TRecord[] = [];
       let invalid = 0;
@@ -205,14 +224,11 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
           });
         }
       }
-      const writes = records.length
-        ? await input.writer.upsertMany(records, { concurrency: input.writeConcurrency ?? 16 })
-        : noWrites;
-      resource = tally(resource, batch.length, invalid, writes);
+      unsettled.push({ writing: writes.start(records), seen: batch.length, invalid, through });
       batch = [];
       batchLines = 0;
-      if (checkpointed) await save({ ...bulk, line: through });
-      else await input.saveProgress({ resource, calls });
+      // The previous batch settles while this one is written.
+      if (unsettled.length > 1) await settleOldest();
     };
     const close = (gathered: GatheredParent) => {
       batch.push({
@@ -241,16 +257,31 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
         }
         if (batchLines >= BULK_BATCH_LINES) {
           await flush(parent?.startLine ?? line);
-          if (input.shouldPause()) return 'paused';
+          if (input.shouldPause()) {
+            await settleAll();
+            return 'paused';
+          }
         }
       }
+      if (parent && whole) close(parent);
+      if (batch.length > 0) await flush(line);
+      await settleAll();
+      return 'done';
     } catch (error) {
-      if (error instanceof BulkResultUnavailableError) return 'unavailable';
+      if (error instanceof BulkResultUnavailableError) {
+        // What was read before the URL expired is written and checkpointed like any batch.
+        try {
+          await settleAll();
+        } catch (writeError) {
+          await writes.abandon();
+          throw writeError;
+        }
+        return 'unavailable';
+      }
+      // Writes in flight land (or fail) before the caller handles the failure.
+      await writes.abandon();
       throw error;
     }
-    if (parent && whole) close(parent);
-    if (batch.length > 0) await flush(line);
-    return 'done';
   }
 }
 

@@ -1,29 +1,39 @@
 import type { RecordWriter, WriteCounts, WriteSlotPool } from '../resources/resource-definition.js';
 
 /**
- * A counting semaphore: writes of several pages in flight together hold at most `size` slots,
- * so the write concurrency stays the configured one however the pages overlap.
+ * A counting semaphore for writes of several pages in flight together: they hold at most `size`
+ * slots, so the write concurrency stays the configured one however the pages overlap. A freed
+ * slot goes to the oldest page waiting for one: first come, first served would hand it to the
+ * newer page, whose writers queued before the older page's writer came back for its next
+ * record, and the older page (whose checkpoint everything waits for) would finish last.
  */
-export class WriteSlots implements WriteSlotPool {
+export class WriteSlots {
   private free: number;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { readonly page: number; readonly grant: () => void }[] = [];
 
   constructor(readonly size: number) {
     this.free = size;
   }
 
-  async acquire(): Promise<void> {
+  /** The slots as one page's writes see them; `page` orders the pages, oldest lowest. */
+  forPage(page: number): WriteSlotPool {
+    return { acquire: () => this.acquire(page), release: () => this.release() };
+  }
+
+  private async acquire(page: number): Promise<void> {
     if (this.free > 0) {
       this.free -= 1;
       return;
     }
-    // FIFO: the older page's records get the next slot, so pages finish in order.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((grant) => {
+      const after = this.waiting.findIndex((waiter) => waiter.page > page);
+      this.waiting.splice(after === -1 ? this.waiting.length : after, 0, { page, grant });
+    });
   }
 
-  release(): void {
+  private release(): void {
     const next = this.waiting.shift();
-    if (next) next();
+    if (next) next.grant();
     else this.free += 1;
   }
 }
@@ -43,6 +53,8 @@ const nothingWritten: WriteCounts = { written: 0, stale: 0, redacted: 0 };
 export class PageWrites<TRecord> {
   private readonly slots: WriteSlots;
   private readonly started: Promise<unknown>[] = [];
+  private pages = 0;
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly writer: RecordWriter<TRecord>,
@@ -51,14 +63,24 @@ export class PageWrites<TRecord> {
     this.slots = new WriteSlots(concurrency);
   }
 
-  /** Starts a page's writes; the promise is its outcome (it rejects if a write failed). */
+  /**
+   * Starts a page's writes; the promise is its outcome (it rejects if a write failed). Once any
+   * page's writes have failed, no more start: this throws that failure instead, so a dying
+   * worker does not write pages it will have to read again.
+   */
   start(records: readonly TRecord[]): Promise<WriteCounts> {
+    if (this.failure) throw this.failure.error;
     const writing = records.length
-      ? this.writer.upsertMany(records, { concurrency: this.concurrency, slots: this.slots })
+      ? this.writer.upsertMany(records, {
+          concurrency: this.concurrency,
+          slots: this.slots.forPage(this.pages++),
+        })
       : Promise.resolve(nothingWritten);
     const settled = writing.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
     );
     this.started.push(settled);
     void settled.then(() => this.started.splice(this.started.indexOf(settled), 1));

@@ -357,8 +357,6 @@ async function mapPage<TNode, TRecord extends MirroredRecord>(
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }
 
-export const noWrites: WriteCounts = { written: 0, stale: 0, redacted: 0 };
-
 export const tally = (
   progress: ResourceProgress,
   seen: number,

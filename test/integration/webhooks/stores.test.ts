@@ -85,6 +85,36 @@ describe('customer store', () => {
     client.destroy();
   });
 
+  it('a batch whose write fails takes no more records and rejects only once its writes in flight are done', async () => {
+    const client = localDynamoClient(tables.endpoint);
+    let inFlight = 0;
+    let sent = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const key = (args.input as { Key?: { shopifyId?: string | { S?: string } } }).Key?.shopifyId;
+        const id = typeof key === 'object' ? key.S : key;
+        sent += 1;
+        inFlight += 1;
+        try {
+          if (id === '603') throw new Error('connection reset');
+          return await next(args);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+      { step: 'initialize' },
+    );
+    const store = createRecordStore<CustomerRecord>(createDocumentClient(client), tables.names.Customers);
+    const records = Array.from({ length: 40 }, (_, i) =>
+      record(`6${String(i).padStart(2, '0')}`, '2026-02-01T00:00:00.000Z'),
+    );
+
+    await expect(store.upsertMany(records, { concurrency: 4 })).rejects.toThrow('connection reset');
+    expect(inFlight).toBe(0);
+    expect(sent).toBeLessThan(10); // the rest of the batch was never sent
+    client.destroy();
+  });
+
   it('upsertMany writes with bounded concurrency and counts stale records', async () => {
     const records = Array.from({ length: 20 }, (_, i) => record(`10${i}`, '2026-02-01T00:00:00.000Z'));
     expect(await customers.upsertMany(records, { concurrency: 4 })).toEqual({
