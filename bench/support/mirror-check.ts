@@ -9,7 +9,8 @@
  * is held, and nothing could have told the mirror it existed.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { organizationItems } from '../../test/support/organization-items.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import { z } from 'zod';
 import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
@@ -40,22 +41,8 @@ export async function storedItems(
   tableName: string,
   organizationId: string,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const items = new Map<string, Record<string, unknown>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'organizationId = :org',
-        ExpressionAttributeValues: { ':org': organizationId },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) items.set(String(item['shopifyId']), item);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await organizationItems(doc, tableName, organizationId);
+  return new Map(items.map((item) => [String(item['shopifyId']), item]));
 }
 
 /** The store's current customers as canonical records, read through the Admin API. */

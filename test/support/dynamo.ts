@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createTables, deleteTables } from '../../lambdas/adapters/dynamodb/create-tables.js';
 import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/document-client.js';
@@ -45,26 +45,4 @@ export function useTestTables(): TestTables {
   return tables;
 }
 
-/** Every item of one organization in a table, in key order (by Shopify id), read consistently. */
-export async function organizationItems(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  organizationId: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'organizationId = :org',
-        ExpressionAttributeValues: { ':org': organizationId },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+export { organizationItems } from './organization-items.js';
