@@ -26,6 +26,7 @@ const customersPageCost: PageCost = { perQuery: 2, perNode: 4 };
 export const customersResource: ResourceDefinition<GraphqlCustomer, CustomerRecord, 'Customers'> = {
   name: 'customers',
   gidType: 'Customer',
+  scopes: ['read_customers'],
   table: { id: 'Customers', lookups: [] },
   webhooks: resourceWebhooks({
     upsertTopics: ['customers/create', 'customers/update'],

@@ -57,6 +57,8 @@ export const toOrderRecord = (snapshot: OrderSnapshot, owner: RecordOwner): Orde
 export const ordersResource: ResourceDefinition<GraphqlOrder, OrderRecord, 'Orders'> = {
   name: 'orders',
   gidType: 'Order',
+  scopes: ['read_orders'],
+  fullHistoryScope: 'read_all_orders',
   // Orders of one customer: `?customerId=` on the read API, by index.
   table: { id: 'Orders', lookups: [{ attribute: 'customerId' }] },
   webhooks: resourceWebhooks({

@@ -57,6 +57,7 @@ export const toProductRecord = (
 export const productsResource: ResourceDefinition<GraphqlProduct, ProductRecord, 'Products'> = {
   name: 'products',
   gidType: 'Product',
+  scopes: ['read_products'],
   table: { id: 'Products', lookups: [] },
   webhooks: resourceWebhooks({
     upsertTopics: ['products/create', 'products/update'],

@@ -94,6 +94,16 @@ export interface ResourceDefinition<
   readonly name: string;
   /** The GraphQL type (`gid://shopify/<gidType>/<id>`). */
   readonly gidType: string;
+  /**
+   * Shopify access scopes its reads need (core/resources/access-scopes.ts): the install flow asks
+   * for them and a store that did not grant one shows this resource as needing attention.
+   */
+  readonly scopes: readonly string[];
+  /**
+   * A further scope without which Shopify lists only recent records (orders: `read_all_orders`,
+   * else the last 60 days); asked for and required when the deployment mirrors full history.
+   */
+  readonly fullHistoryScope?: string;
   /** Its DynamoDB table (`id` is the logical name) and the read API's secondary lookups. */
   readonly table: { readonly id: TTable; readonly lookups: readonly RecordLookup[] };
   readonly webhooks: ResourceWebhooks<TRecord>;
