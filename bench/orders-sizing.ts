@@ -5,7 +5,7 @@
  * multiplies both): 120 seeded orders (one with 320 line items) plus 8 with 12-40 lines, synced
  * by the real engine (syncResource) and admin client against the simulator, writes discarded.
  * Prints wall time, requests, requested vs actually spent points, and the client's waits. The
- * floor is (spent points - the bucket's start) / restore rate. See docs/benchmarks.md (chaos and
+ * floor is (spent points - the bucket's start) / restore rate. See docs/benchmarks-history.md (chaos and
  * resources section).
  */
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
