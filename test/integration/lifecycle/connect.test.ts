@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDueIntegrations } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
@@ -217,7 +218,7 @@ describe('managing integrations', () => {
       'CUSTOMERS_UPDATE',
       'https://other-app.example.test/hooks',
       'JSON',
-      '2026-10',
+      SHOPIFY_API_VERSION,
     );
     shop.setDelivery({ capture: true });
     shop.createCustomer({ firstName: 'Gina' });
@@ -287,7 +288,7 @@ describe('webhook health check', () => {
       moved!.topic,
       'https://other-app.example.test/hooks',
       'JSON',
-      '2026-10',
+      SHOPIFY_API_VERSION,
     );
 
     const summary = await runWebhookHealthCheck(world.lifecycle);

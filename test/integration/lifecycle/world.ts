@@ -4,6 +4,7 @@
  * the project's DynamoDB adapters, the real webhook handler, and a Powertools logger whose every
  * line is captured so tests can scan it for secrets.
  */
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
@@ -111,7 +112,7 @@ export async function startWorld(tables: TestTables) {
     new ShopifyAdminClient({
       shopDomain,
       accessToken,
-      apiVersion: '2026-10',
+      apiVersion: SHOPIFY_API_VERSION,
       urlTemplate: simulator.adminUrlTemplate,
       maxAttempts: 2,
       backoffBaseMs: 1,
@@ -158,7 +159,7 @@ export async function startWorld(tables: TestTables) {
         'x-shopify-topic': topic,
         'x-shopify-webhook-id': `wh-${Date.now()}-${webhookSequence}`,
         'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-api-version': '2026-10',
+        'x-shopify-api-version': SHOPIFY_API_VERSION,
       },
       body,
       isBase64Encoded: false,
