@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
+import { configKeys, parseConfig } from '../../../lib/config.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { resourceDefinitions } from '../../../lambdas/core/resources/registry.js';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
@@ -96,6 +97,33 @@ describe('the repository docs', () => {
     expect(toml?.text).toContain(
       'compliance_topics = ["customers/data_request", "customers/redact", "shop/redact"]',
     );
+  });
+
+  it("the README's configuration table has every CDK context key, with its default, and no other", () => {
+    const section = /## Configuration\n([\s\S]*?)\n## /.exec(
+      readFileSync(path.join(root, 'README.md'), 'utf8'),
+    )?.[1];
+    expect(section, 'the README section "## Configuration"').toBeDefined();
+    const defaults = parseConfig({});
+    const documented = new Map<string, string>();
+    for (const row of section!.split('\n').filter((line) => line.startsWith('| `'))) {
+      const [keys = '', defaultCell = ''] = row
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim());
+      const names = [...keys.matchAll(/`([a-zA-Z]+)`/g)].map((match) => match[1]!);
+      const values = defaultCell.includes('`')
+        ? [...defaultCell.matchAll(/`([^`]*)`/g)].map((m) => m[1]!)
+        : [];
+      names.forEach((name, index) => documented.set(name, values[index] ?? 'none'));
+    }
+    expect([...documented.keys()].sort()).toEqual([...configKeys].sort());
+    const shown = (value: string | number | boolean | readonly string[] | undefined) =>
+      value === undefined ? 'none' : Array.isArray(value) ? value.join(',') : String(value);
+    const wrongDefaults = configKeys
+      .filter((key) => documented.get(key) !== shown(defaults[key]))
+      .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
+    expect(wrongDefaults).toEqual([]);
   });
 
   it('operations.md lists exactly the topics a store is subscribed to (from the resource definitions)', () => {
