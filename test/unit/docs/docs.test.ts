@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
 import { configKeys, parseConfig } from '../../../lib/config.js';
+import { backendEventTypes } from '../../../lambdas/core/events/backend-events.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { resourceDefinitions } from '../../../lambdas/core/resources/registry.js';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
@@ -124,6 +125,16 @@ describe('the repository docs', () => {
       .filter((key) => documented.get(key) !== shown(defaults[key]))
       .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
     expect(wrongDefaults).toEqual([]);
+  });
+
+  it("the README's table of backend events lists every detail-type the stack publishes", () => {
+    const section = /### Events for your backend\n([\s\S]*?)\n## /.exec(
+      readFileSync(path.join(root, 'README.md'), 'utf8'),
+    )?.[1];
+    // The table's body: the rows after its `| --- |` line.
+    const body = (section ?? '').split(/^\|[\s|-]+\|$/m)[1] ?? '';
+    const listed = [...body.matchAll(/^\| `([^`]+)`/gm)].map((match) => match[1]);
+    expect(listed.sort()).toEqual([...backendEventTypes].sort());
   });
 
   it('operations.md lists exactly the topics a store is subscribed to (from the resource definitions)', () => {
