@@ -79,6 +79,23 @@ describe('the repository docs', () => {
     expect(missing).toEqual([]);
   });
 
+  it('every npm script the docs run exists in package.json', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const missing: string[] = [];
+    for (const file of files.filter((f) => !historyLogs.has(f))) {
+      const doc = docOf(file);
+      const texts = [...doc.codeSpans, ...doc.codeBlocks];
+      for (const { text, line } of texts) {
+        for (const match of text.matchAll(/\bnpm run ([\w:.-]+)/g)) {
+          if (!(match[1]! in scripts)) missing.push(`${file}:${line} npm run ${match[1]}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it(`every Shopify API version the docs quote is the pinned one (${SHOPIFY_API_VERSION})`, () => {
     const quoted: string[] = [];
     for (const file of files.filter((f) => !aboutOtherVersions.has(f))) {
