@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { NoDeprecatedCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
-import { adminSchema } from '../../local/shopify-simulator/schema.js';
+import { adminSchema, knownApiVersions } from '../../local/shopify-simulator/schema.js';
 
 const QUERIES_DIR = join(process.cwd(), 'lambdas/shopify/queries');
 
@@ -31,6 +31,10 @@ async function collectDocuments(): Promise<{ name: string; source: string }[]> {
 const documents = await collectDocuments();
 
 describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`, () => {
+  it('schema/ vendors the pinned version, and only it (docs/upgrading-shopify-api.md)', () => {
+    expect(knownApiVersions()).toEqual([SHOPIFY_API_VERSION]);
+  });
+
   it('finds the documents to check', () => {
     expect(documents.map((d) => d.name)).toContain('customers.ts#customersPageQuery');
   });
