@@ -20,7 +20,13 @@ import type {
   SyncStarter,
   TokenCipher,
 } from './ports.js';
-import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
+import { fetchGrantedScopes, fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
+import {
+  type GrantedScopesStore,
+  type GrantedScopesUpdate,
+  recordGrantedScopes,
+  type ScopeRequirements,
+} from './granted-scopes.js';
 import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
@@ -40,6 +46,8 @@ export interface ConnectDeps {
   readonly newIntegrationId?: () => string;
   /** `Integration Recovered` when a reconnect brings back a store that needed attention. */
   readonly events?: BackendEvents;
+  /** The grant is checked against what the mirrored resources need (granted-scopes.ts). */
+  readonly scopes?: ScopeRequirements & { readonly store: GrantedScopesStore };
 }
 
 export interface ConnectResult {
@@ -48,10 +56,17 @@ export interface ConnectResult {
   readonly runId: string;
 }
 
-const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<ShopIdentity> => {
+/** The shop the token opens, and (with a scope check) what Shopify granted on it. */
+const verifyToken = async (
+  deps: ConnectDeps,
+  request: ConnectRequest,
+): Promise<{ identity: ShopIdentity; granted?: string[] }> => {
   let identity: ShopIdentity;
+  let granted: string[] | undefined;
   try {
-    identity = await fetchShopIdentity(deps.shopify(request.shopDomain, request.accessToken));
+    const shopify = deps.shopify(request.shopDomain, request.accessToken);
+    identity = await fetchShopIdentity(shopify);
+    if (deps.scopes) granted = await fetchGrantedScopes(shopify);
   } catch (error) {
     // 401/403/402/404/423: the token or the shop is unusable, which the caller must fix.
     if (isAttentionError(error))
@@ -61,7 +76,7 @@ const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<
   if (identity.myshopifyDomain.toLowerCase() !== request.shopDomain) {
     throw new UnprocessableError('The access token belongs to a different shop than shopDomain');
   }
-  return identity;
+  return { identity, ...(granted && { granted }) };
 };
 
 /**
@@ -87,7 +102,7 @@ const restoreRedactions = async (integration: Integration, deps: ConnectDeps, re
 export const connectIntegration = async (body: unknown, deps: ConnectDeps): Promise<ConnectResult> => {
   const request = parseWith(connectRequestSchema, body, 'integration');
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const identity = await verifyToken(deps, request);
+  const { identity, granted } = await verifyToken(deps, request);
 
   const proposedId = deps.newIntegrationId?.() ?? `int_${randomUUID()}`;
   const integrationId = await deps.records.claimShop(request.shopDomain, request.organizationId, proposedId);
@@ -119,6 +134,16 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   // believes every body is signed with the app secret.
   if (request.webhookSecret !== undefined) await deps.records.recordOwnWebhookSecretInUse();
   await deps.integrations.put(integration);
+  // Compared with what the integration recorded before (a reconnect): announced only if new.
+  const scopes: GrantedScopesUpdate | undefined =
+    deps.scopes && granted
+      ? await recordGrantedScopes(integration, granted, {
+          ...deps.scopes,
+          logger: deps.logger,
+          now: () => Date.parse(now),
+          ...(deps.events && { events: deps.events }),
+        })
+      : undefined;
   const restoredRedactions = await restoreRedactions(integration, deps, now);
 
   const webhookHealth = await ensureWebhookSubscriptions(
@@ -163,7 +188,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   }
   return {
     created: existing === undefined,
-    integration: publicIntegrationView({ ...integration, webhookHealth, lastSyncRunId: runId }),
+    integration: publicIntegrationView({ ...integration, ...scopes, webhookHealth, lastSyncRunId: runId }),
     runId,
   };
 };

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { BulkResultReader } from '../bulk/ports.js';
-import { countShopifyRecords } from '../integrations/shop-admin.js';
+import { countShopifyRecords, fetchGrantedScopes } from '../integrations/shop-admin.js';
+import {
+  type GrantedScopesStore,
+  MISSING_SCOPE,
+  type MissingScopes,
+  recordGrantedScopes,
+  type ScopeRequirements,
+  scopeLists,
+} from '../integrations/granted-scopes.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
@@ -120,6 +128,12 @@ export interface SyncDeps {
    * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
    */
   readonly webhooksSilentAfterMs?: number;
+  /**
+   * Each invocation first asks Shopify what it granted (one cheap call) and records it: a resource
+   * whose scopes are missing is marked needs-attention (MISSING_SCOPE) and never queried. Without
+   * it every resource is queried, and a missing scope shows only as Shopify's ACCESS_DENIED.
+   */
+  readonly scopes?: ScopeRequirements & { readonly store: GrantedScopesStore };
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -354,6 +368,23 @@ async function syncIntegration(
   try {
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
     const graphql = deps.graphqlFor(integration, accessToken);
+    if (deps.scopes && hasWorkLeft(progress)) {
+      const { missingScopes } = await recordGrantedScopes(
+        integration,
+        await fetchGrantedScopes(graphql),
+        { ...deps.scopes, logger, now: deps.now, ...(deps.events && { events: deps.events }) },
+        { runId },
+      );
+      const marked = withMissingScopes(progress, missingScopes);
+      if (marked) {
+        await saveProgress(marked);
+        logger.warn('Resources without their access scopes are not synced; the others are', {
+          integrationId,
+          runId,
+          missingScopes,
+        });
+      }
+    }
     const owner = {
       organizationId: integration.organizationId,
       integrationId,
@@ -428,10 +459,15 @@ async function syncIntegration(
     // and the run is done (succeeded, watermark advanced, lease released) only after it.
     if (deps.afterSync) {
       try {
-        await deps.afterSync(integration, {
-          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
-          heartbeat: keepLease,
-        });
+        // With this run's attention: a resource Shopify refused is not reconciled either.
+        const { resourceAttention } = runAttention(progress);
+        await deps.afterSync(
+          { ...integration, resourceAttention },
+          {
+            deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+            heartbeat: keepLease,
+          },
+        );
       } catch (error) {
         logger.warn('Post-sync step failed; the next sync tries again', {
           integrationId,
@@ -483,6 +519,7 @@ async function syncIntegration(
           recordsWritten: totals.recordsWritten,
           healedBySync: totals.healedBySync,
           resources: totals.resources,
+          ...attentionDetail(progress),
         },
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
@@ -633,15 +670,64 @@ const resourceSyncState = (
   startedAt: string,
 ): ResourceSyncState => {
   const syncWatermarks: Record<string, string> = { ...integration.syncWatermarks };
-  const resourceAttention: Record<string, string> = {};
+  const { resourceAttention } = runAttention(progress);
   for (const [name, resource] of Object.entries(progress.resources)) {
     if (resource.status === 'completed') syncWatermarks[name] = startedAt;
-    if (resource.status === 'needs-attention') {
-      resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
-      delete syncWatermarks[name];
-    }
+    if (resource.status === 'needs-attention') delete syncWatermarks[name];
   }
   return { syncWatermarks, resourceAttention };
+};
+
+/** The resources a run did not sync, with why, and (MISSING_SCOPE) the scopes each lacks. */
+const runAttention = (progress: SyncProgress) => {
+  const resourceAttention: Record<string, string> = {};
+  const missingScopes: Record<string, readonly string[]> = {};
+  for (const [name, resource] of Object.entries(progress.resources)) {
+    if (resource.status !== 'needs-attention') continue;
+    resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
+    if (resource.missingScopes) missingScopes[name] = resource.missingScopes;
+  }
+  return { resourceAttention, missingScopes };
+};
+
+/** For `Sync Completed`: present only when some resource was not synced. */
+const attentionDetail = (progress: SyncProgress) => {
+  const { resourceAttention, missingScopes } = runAttention(progress);
+  if (Object.keys(resourceAttention).length === 0) return {};
+  return {
+    resourceAttention,
+    ...(Object.keys(missingScopes).length > 0 && { missingScopes: scopeLists(missingScopes) }),
+  };
+};
+
+const hasWorkLeft = (progress: SyncProgress): boolean =>
+  Object.values(progress.resources).some(
+    (resource) => resource.status !== 'completed' && resource.status !== 'needs-attention',
+  );
+
+/**
+ * Marks the resources still to sync that lack scopes: needs-attention, MISSING_SCOPE, and the
+ * scopes to grant. Undefined when none changed. Their checkpoints are dropped with them: once
+ * granted, they are synced in full (they keep no watermark).
+ */
+export const withMissingScopes = (
+  progress: SyncProgress,
+  missingScopes: MissingScopes,
+): SyncProgress | undefined => {
+  const resources = { ...progress.resources };
+  let marked = false;
+  for (const [name, scopes] of Object.entries(missingScopes)) {
+    const resource = resources[name];
+    if (!resource || resource.status === 'completed' || resource.status === 'needs-attention') continue;
+    resources[name] = {
+      ...resource,
+      status: 'needs-attention',
+      attentionReason: MISSING_SCOPE,
+      missingScopes: scopes,
+    };
+    marked = true;
+  }
+  return marked ? { ...progress, resources } : undefined;
 };
 
 /** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */
