@@ -436,6 +436,8 @@ async function syncIntegration(
           runId,
           resource: name,
           reason: error.reason,
+          // Shopify's own words (which scope or data it wants); never a payload.
+          error: errorSummary(error),
         });
         continue;
       }
