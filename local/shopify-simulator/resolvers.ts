@@ -379,6 +379,19 @@ export function rootValueFor(
           ],
         };
       }
+      // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
+      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS)_/.exec(topic)?.[1]?.toLowerCase();
+      if (resource && !shop.hasScope(`read_${resource}`)) {
+        return {
+          webhookSubscription: null,
+          userErrors: [
+            userError(
+              ['topic'],
+              `Topic ${topic} needs the read_${resource} access scope, which the app lacks`,
+            ),
+          ],
+        };
+      }
       if (shop.webhookSubscriptions().some((s) => s.topic === topic && s.uri === uri)) {
         return {
           webhookSubscription: null,

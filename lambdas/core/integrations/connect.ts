@@ -27,7 +27,7 @@ import {
   recordGrantedScopes,
   type ScopeRequirements,
 } from './granted-scopes.js';
-import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
+import { ensureWebhookSubscriptions, grantedTopics, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
   readonly integrations: IntegrationRepository;
@@ -150,7 +150,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     deps.shopify(request.shopDomain, request.accessToken),
     deps.webhookUri,
     now,
-    deps.webhookTopics,
+    grantedTopics(deps.webhookTopics, scopes?.missingScopes ?? integration.missingScopes),
   );
   await deps.records.recordWebhookHealth(integrationId, webhookHealth);
 

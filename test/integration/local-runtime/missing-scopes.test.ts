@@ -119,6 +119,11 @@ const expectedMirror = (definition: AnyResourceDefinition, payloads: readonly st
     }))
     .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
 
+const subscribedTopics = () =>
+  shop
+    .webhookSubscriptions()
+    .map((subscription) => subscription.topic)
+    .sort();
 const rootFieldsAsked = () => new Set(shop.requests().flatMap((request) => request.rootFields));
 
 let integrationId: string;
@@ -136,7 +141,15 @@ describe('a store whose grant lacks read_orders and read_products', () => {
       grantedScopes: ['read_customers'],
       missingScopes: { orders: ['read_orders'], products: ['read_products'] },
       resourceAttention: { orders: 'MISSING_SCOPE', products: 'MISSING_SCOPE' },
+      // Only the topics the grant allows were asked for, so none was refused.
+      webhookHealth: { healthy: true },
     });
+    expect(subscribedTopics()).toEqual([
+      'APP_UNINSTALLED',
+      'CUSTOMERS_CREATE',
+      'CUSTOMERS_DELETE',
+      'CUSTOMERS_UPDATE',
+    ]);
 
     const runId = String(connected.body['runId']);
     const run = await finished(integrationId, runId);
@@ -265,6 +278,13 @@ describe('a store whose grant lacks read_orders and read_products', () => {
       'orders',
       'products',
     ]);
+
+    // The health check (daily, or now) subscribes the topics the grant allows at last.
+    const checked = await post(`/integrations/${integrationId}/webhooks/check`);
+    expect(checked.status).toBe(200);
+    expect(subscribedTopics()).toEqual(
+      expect.arrayContaining(['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_DELETE', 'PRODUCTS_UPDATE']),
+    );
 
     const completed = eventsOf('Sync Completed').at(-1)!;
     expect(completed).not.toHaveProperty('resourceAttention');
