@@ -490,11 +490,13 @@ async function syncIntegration(
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
+    const attention = attentionDetail(progress);
     const finished = await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt,
       progress,
       healedBySync: totals.healedBySync,
+      ...(attention.resourceAttention && { resourceAttention: attention.resourceAttention }),
     });
     // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
     // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
@@ -504,6 +506,7 @@ async function syncIntegration(
       integrationId,
       runId,
       healedBySync: totals.healedBySync,
+      ...attention,
       ...summaryOf(progress),
     });
     await announce(
@@ -521,7 +524,7 @@ async function syncIntegration(
           recordsWritten: totals.recordsWritten,
           healedBySync: totals.healedBySync,
           resources: totals.resources,
-          ...attentionDetail(progress),
+          ...attention,
         },
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
@@ -693,7 +696,9 @@ const runAttention = (progress: SyncProgress) => {
 };
 
 /** For `Sync Completed`: present only when some resource was not synced. */
-const attentionDetail = (progress: SyncProgress) => {
+const attentionDetail = (
+  progress: SyncProgress,
+): { resourceAttention?: Record<string, string>; missingScopes?: Record<string, string[]> } => {
   const { resourceAttention, missingScopes } = runAttention(progress);
   if (Object.keys(resourceAttention).length === 0) return {};
   return {

@@ -195,6 +195,14 @@ export const syncRunSchema = z
       .optional()
       .meta({ description: 'Per resource (customers, ...), synced one after another' }),
     calls: callCountersSchema.optional(),
+    resourceAttention: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'On a succeeded run that did not sync every resource: each one left out, with why (MISSING_SCOPE, ACCESS_DENIED; details under resources). Absent when the run synced everything.',
+        examples: [{ orders: 'MISSING_SCOPE' }],
+      }),
   })
   .meta({ id: 'SyncRun' });
 

@@ -74,6 +74,7 @@ const post = (path: string, body?: unknown) =>
 
 interface Run {
   status: string;
+  resourceAttention?: Record<string, string>;
   resources: Record<
     string,
     { status: string; written: number; attentionReason?: string; missingScopes?: string[] }
@@ -153,6 +154,8 @@ describe('a store whose grant lacks read_orders and read_products', () => {
 
     const runId = String(connected.body['runId']);
     const run = await finished(integrationId, runId);
+    // Succeeded, and says what it left out: not a clean success.
+    expect(run.resourceAttention).toEqual({ orders: 'MISSING_SCOPE', products: 'MISSING_SCOPE' });
     expect(run.resources).toMatchObject({
       customers: { status: 'completed', written: 7 },
       orders: {
@@ -251,6 +254,7 @@ describe('a store whose grant lacks read_orders and read_products', () => {
       products: { status: 'completed', written: 4 },
     });
     expect(run.resources['orders']).not.toHaveProperty('attentionReason');
+    expect(run).not.toHaveProperty('resourceAttention');
 
     expect(await stored('Orders')).toEqual(
       expectedMirror(
@@ -302,6 +306,7 @@ describe('a store whose grant lacks read_orders and read_products', () => {
       attentionReason: 'ACCESS_DENIED',
     });
     expect(run.resources['products']).not.toHaveProperty('missingScopes');
+    expect(run.resourceAttention).toEqual({ products: 'ACCESS_DENIED' });
     expect((await api(`/integrations/${integrationId}`)).body).toMatchObject({
       missingScopes: {},
       resourceAttention: { products: 'ACCESS_DENIED' },
