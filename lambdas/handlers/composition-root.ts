@@ -35,6 +35,7 @@ import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
 import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
 import type { CustomerRecord } from '../core/customers/customer-record.js';
+import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
 import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
@@ -212,7 +213,11 @@ export const syncWorkerDeps = (c: Composition) => ({
   afterSync: deletionReconcile(c),
   events: c.events,
   webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
-  scopes: c.scopes,
+  scopes: {
+    ...c.scopes,
+    // The topics of a resource just granted are subscribed now, not at the next daily check.
+    onGranted: (integration: Integration) => checkIntegrationWebhooks(integration, lifecycleDeps(c)),
+  },
 });
 
 /**

@@ -101,6 +101,10 @@ export const newlyMissingScopes = (
   return added;
 };
 
+/** Resources that lacked scopes before and lack none now: the grant came. */
+export const newlyGrantedResources = (before: MissingScopes | undefined, after: MissingScopes): string[] =>
+  Object.keys(before ?? {}).filter((resource) => !(resource in after));
+
 const sameList = (a: readonly string[] | undefined, b: readonly string[]): boolean =>
   a !== undefined && a.length === b.length && a.every((value, index) => value === b[index]);
 

@@ -5,6 +5,7 @@ import {
   type GrantedScopesStore,
   MISSING_SCOPE,
   type MissingScopes,
+  newlyGrantedResources,
   recordGrantedScopes,
   type ScopeRequirements,
   scopeLists,
@@ -133,7 +134,15 @@ export interface SyncDeps {
    * whose scopes are missing is marked needs-attention (MISSING_SCOPE) and never queried. Without
    * it every resource is queried, and a missing scope shows only as Shopify's ACCESS_DENIED.
    */
-  readonly scopes?: ScopeRequirements & { readonly store: GrantedScopesStore };
+  readonly scopes?: ScopeRequirements & {
+    readonly store: GrantedScopesStore;
+    /**
+     * Called when a resource that lacked scopes has them now, with the integration as the grant
+     * left it: e.g. to subscribe its webhook topics now rather than at the next daily check.
+     * Its failure is logged, never fails the sync.
+     */
+    readonly onGranted?: (integration: Integration) => Promise<unknown>;
+  };
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -369,12 +378,24 @@ async function syncIntegration(
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
     const graphql = deps.graphqlFor(integration, accessToken);
     if (deps.scopes && hasWorkLeft(progress)) {
-      const { missingScopes } = await recordGrantedScopes(
+      const grant = await recordGrantedScopes(
         integration,
         await fetchGrantedScopes(graphql),
         { ...deps.scopes, logger, now: deps.now, ...(deps.events && { events: deps.events }) },
         { runId },
       );
+      const { missingScopes } = grant;
+      const granted = newlyGrantedResources(integration.missingScopes, missingScopes);
+      if (granted.length > 0 && deps.scopes.onGranted) {
+        logger.info('Access scopes granted; those resources sync again', { integrationId, runId, granted });
+        await deps.scopes.onGranted({ ...integration, ...grant }).catch((error: unknown) =>
+          logger.warn('After-grant step failed; the daily health check does it', {
+            integrationId,
+            runId,
+            error: errorSummary(error),
+          }),
+        );
+      }
       const marked = withMissingScopes(progress, missingScopes);
       if (marked) {
         await saveProgress(marked);

@@ -5,6 +5,7 @@ import {
   attentionAfterCheck,
   checkScopes,
   type GrantedScopesUpdate,
+  newlyGrantedResources,
   newlyMissingScopes,
   recordGrantedScopes,
 } from '../../../lambdas/core/integrations/granted-scopes.js';
@@ -68,6 +69,19 @@ describe('checking granted scopes', () => {
       ),
     ).toEqual({ orders: ['read_all_orders'], products: ['read_products'] });
     expect(newlyMissingScopes(undefined, {})).toEqual({});
+  });
+});
+
+describe('a grant that came', () => {
+  it('names the resources that lacked scopes and lack none now', () => {
+    expect(
+      newlyGrantedResources(
+        { orders: ['read_orders'], products: ['read_products'] },
+        { products: ['read_products'] },
+      ),
+    ).toEqual(['orders']);
+    expect(newlyGrantedResources(undefined, {})).toEqual([]);
+    expect(newlyGrantedResources({ orders: ['read_orders'] }, { orders: ['read_all_orders'] })).toEqual([]);
   });
 });
 
