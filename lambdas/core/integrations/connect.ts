@@ -56,17 +56,10 @@ export interface ConnectResult {
   readonly runId: string;
 }
 
-/** The shop the token opens, and (with a scope check) what Shopify granted on it. */
-const verifyToken = async (
-  deps: ConnectDeps,
-  request: ConnectRequest,
-): Promise<{ identity: ShopIdentity; granted?: string[] }> => {
+const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<ShopIdentity> => {
   let identity: ShopIdentity;
-  let granted: string[] | undefined;
   try {
-    const shopify = deps.shopify(request.shopDomain, request.accessToken);
-    identity = await fetchShopIdentity(shopify);
-    if (deps.scopes) granted = await fetchGrantedScopes(shopify);
+    identity = await fetchShopIdentity(deps.shopify(request.shopDomain, request.accessToken));
   } catch (error) {
     // 401/403/402/404/423: the token or the shop is unusable, which the caller must fix.
     if (isAttentionError(error))
@@ -76,7 +69,7 @@ const verifyToken = async (
   if (identity.myshopifyDomain.toLowerCase() !== request.shopDomain) {
     throw new UnprocessableError('The access token belongs to a different shop than shopDomain');
   }
-  return { identity, ...(granted && { granted }) };
+  return identity;
 };
 
 /**
@@ -102,7 +95,11 @@ const restoreRedactions = async (integration: Integration, deps: ConnectDeps, re
 export const connectIntegration = async (body: unknown, deps: ConnectDeps): Promise<ConnectResult> => {
   const request = parseWith(connectRequestSchema, body, 'integration');
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const { identity, granted } = await verifyToken(deps, request);
+  const identity = await verifyToken(deps, request);
+  // What the token may read, asked before anything is written (one cheap call).
+  const granted = deps.scopes
+    ? await fetchGrantedScopes(deps.shopify(request.shopDomain, request.accessToken))
+    : undefined;
 
   const proposedId = deps.newIntegrationId?.() ?? `int_${randomUUID()}`;
   const integrationId = await deps.records.claimShop(request.shopDomain, request.organizationId, proposedId);
