@@ -55,6 +55,8 @@ export class ShopifySyncStack extends Stack {
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,
         SYNCED_RESOURCES: config.resources.join(','),
+        // Until CDK context `readAllOrders` exists (issue 18, creds): orders need read_orders only.
+        READ_ALL_ORDERS: 'false',
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
         DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),

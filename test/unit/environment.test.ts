@@ -18,6 +18,7 @@ const complete: LambdaEnvironment = {
   SHOPIFY_API_VERSION,
   SHOPIFY_ADMIN_URL_TEMPLATE: 'https://{shop}/admin/api/{version}/graphql.json',
   SYNCED_RESOURCES: 'customers',
+  READ_ALL_ORDERS: 'false',
   MIN_SYNC_INTERVAL_MINUTES: '15',
   SYNC_OVERLAP_MINUTES: '5',
   SYNC_LEASE_TTL_SECONDS: '300',

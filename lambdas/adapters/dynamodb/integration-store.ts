@@ -39,6 +39,8 @@ const OWNED_ELSEWHERE = new Set([
   'lastSyncRunId',
   'syncWatermarks',
   'resourceAttention',
+  'grantedScopes',
+  'missingScopes',
   'syncLease',
   'lastReconciledAt',
   'resourceReconciledAt',

@@ -43,6 +43,13 @@ export interface Integration {
    */
   readonly syncWatermarks?: Readonly<Record<string, string>>;
   readonly resourceAttention?: Readonly<Record<string, string>>;
+  /**
+   * The access scopes Shopify last reported granted on this store (granted-scopes.ts), and per
+   * mirrored resource the scopes it needs that are not among them (its resourceAttention says
+   * MISSING_SCOPE meanwhile). Absent until the first check.
+   */
+  readonly grantedScopes?: readonly string[];
+  readonly missingScopes?: Readonly<Record<string, readonly string[]>>;
   readonly webhookHealth?: WebhookHealth;
   /** `gid://shopify/Shop/…`, recorded when the token was verified (compliance payloads name it). */
   readonly shopifyShopId?: string;

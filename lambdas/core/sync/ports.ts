@@ -46,6 +46,8 @@ export interface SyncRunRepository {
       /** The message whose receives ran out (it goes to the DLQ): its redrive re-opens the run. */
       readonly exhaustedMessageId?: string;
       readonly healedBySync?: number;
+      /** The resources a succeeded run left out, with why. */
+      readonly resourceAttention?: Readonly<Record<string, string>>;
     },
   ): Promise<boolean>;
 }
