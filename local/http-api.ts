@@ -6,6 +6,7 @@ import type { ApiRoute } from '../lambdas/handlers/catalog.js';
 import { closeServer } from './aws/json-protocol.js';
 import { localAccountId } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
+import { refuseForeignHost, refuseNonJsonPost } from './local-host.js';
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -313,6 +314,8 @@ export async function startHttpApi(
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // Every local route, the console and /openapi.json included (local-host.ts says why).
+    if (refuseForeignHost(request, response)) return;
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
@@ -322,6 +325,8 @@ export async function startHttpApi(
       request.resume();
       return respond(response, gatewayError(404, 'Not Found'), randomUUID());
     }
+    // Where IAM would stand in AWS: a cross-site page must not be able to call these routes.
+    if (match.route.route.auth === 'IAM' && refuseNonJsonPost(request, response)) return;
     let body: Buffer;
     try {
       body = await readBody(request);

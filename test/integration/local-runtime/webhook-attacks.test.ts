@@ -189,7 +189,8 @@ describe('the API is scoped per organization', () => {
       ['GET', `${foreign}/sync-runs`],
       ['POST', `${foreign}/webhooks/check`],
     ] as const) {
-      expect([method, path, (await api(path, { method })).status]).toEqual([method, path, 404]);
+      const init = { method, headers: { 'content-type': 'application/json' } };
+      expect([method, path, (await api(path, init)).status]).toEqual([method, path, 404]);
     }
     expect(await everything()).toEqual(before);
     // Its own organization reaches it.
