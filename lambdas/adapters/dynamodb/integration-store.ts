@@ -54,6 +54,7 @@ const PROFILE_ATTRIBUTES = [
   'activePartition',
   'statusReason',
   'uninstalledAt',
+  'uninstallClaimedAt',
   'redactedAt',
   'encryptedWebhookSecret',
   'encryptedAccessToken',

@@ -43,12 +43,19 @@ export interface ComplianceDeps {
   readonly now?: () => Date;
 }
 
+/** Set only once Shopify refused the stored token after an app/uninstalled (or nothing was left to ask with). */
+const UNINSTALLED = 'app-uninstalled';
+const SHOP_REDACTED = 'shop-redacted';
+
 /**
- * Whether an integration was gone when shop/redact arrived: not ACTIVE (uninstalled, disconnected,
- * or failing on a revoked token), and not reconnected after the request was received.
+ * Whether shop/redact may purge an integration: its uninstall was confirmed (or it was purged by an
+ * earlier shop/redact, which a retry may finish) before the request arrived, and it was not
+ * connected again since (a reconnect makes it ACTIVE and clears the uninstall). A replayed body,
+ * however old, does nothing to a live store: its status says so, not a digest of the body.
  */
 const uninstalledBefore = (integration: Integration, receivedAt: string): boolean =>
-  integration.status !== 'ACTIVE' &&
+  integration.status === 'INACTIVE' &&
+  (integration.statusReason === UNINSTALLED || integration.statusReason === SHOP_REDACTED) &&
   (integration.uninstalledAt === undefined || integration.uninstalledAt <= receivedAt);
 
 /** The privacy payloads name their shop as `shop_domain` + `shop_id`. */
@@ -67,22 +74,42 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   const now = () => deps.now?.() ?? new Date();
   const mirrorNamed = (name: string) => deps.mirrors.find((mirror) => mirror.name === name);
 
+  /**
+   * The body is signed but the same for every uninstall of the shop, so a captured one can be
+   * replayed long after, against a store connected again since. It deactivates nothing itself:
+   * Shopify confirms. A store whose token Shopify refuses already (NEEDS_ATTENTION after a 401),
+   * or that has no token left (disconnected), is uninstalled at once; an ACTIVE one is marked
+   * and made due, and the sync that meets a 401 finishes the uninstall (run-sync.ts), while one
+   * that succeeds refutes the claim. The webhook Lambda cannot decrypt tokens, so it does not
+   * ask Shopify itself. Idempotent: a redelivery finds the claim or the uninstall in place.
+   */
   const appUninstalled = defineTopic({
     payload: appUninstalledPayloadSchema,
     signedShop: (shop) => ({ domain: shop.myshopify_domain, id: shop.id }),
     servesInactiveIntegrations: true,
+    idempotent: true,
     handle: async (delivery, integration) => {
-      // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
-      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
-      await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
-      deps.logger.info('App uninstalled: integration deactivated', {
-        integrationId: integration.integrationId,
-      });
+      const { integrationId } = integration;
+      if (integration.statusReason === UNINSTALLED || integration.statusReason === SHOP_REDACTED)
+        return { outcome: 'stale', reason: 'already-uninstalled' };
+      const refused =
+        integration.status === 'NEEDS_ATTENTION' && integration.statusReason === 'SHOPIFY_UNAUTHORIZED';
+      if (refused || !integration.encryptedAccessToken) {
+        await deps.integrations.setStatus(integrationId, 'INACTIVE', UNINSTALLED);
+        await deps.records.recordUninstalled(integrationId, delivery.receivedAt);
+        deps.logger.info('App uninstalled: integration deactivated', { integrationId });
+        return { outcome: 'written' };
+      }
+      if (integration.uninstallClaimedAt !== undefined)
+        return { outcome: 'stale', reason: 'uninstall-already-claimed' };
+      await deps.records.recordUninstallClaim(integrationId, delivery.receivedAt);
+      deps.logger.info('App uninstalled claimed: the next sync asks Shopify to confirm', { integrationId });
       return { outcome: 'written' };
     },
   });
 
   const customersRedact = defineTopic({
+    idempotent: true,
     payload: customersRedactPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
@@ -130,6 +157,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   });
 
   const shopRedact = defineTopic({
+    idempotent: true,
     payload: shopRedactPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
@@ -146,7 +174,9 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
           keptActive.push(integration.integrationId);
           continue;
         }
-        await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
+        // Shopify's retry of a purge already made finds nothing left to write.
+        if (integration.statusReason !== SHOP_REDACTED)
+          await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', SHOP_REDACTED);
         const result = await purgeIntegrationData(integration, deps, { at, deadline });
         complete &&= result.complete;
       }
@@ -166,6 +196,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   });
 
   const customersDataRequest = defineTopic({
+    idempotent: true,
     payload: customersDataRequestPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,

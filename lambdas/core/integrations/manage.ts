@@ -180,6 +180,8 @@ export const disconnectIntegration = async (
     // A revoked token or an uninstalled app: Shopify has already dropped the subscriptions.
     webhookCleanupError = safeMessage(error);
   }
+  // The token was needed only to remove the subscriptions: a disconnected store keeps no way in.
+  if (!purge) await deps.records.eraseAccessToken(integrationId);
   const purgeResult = purge
     ? await purgeIntegrationData(integration, deps, { at, ...(deadline !== undefined && { deadline }) })
     : undefined;

@@ -39,6 +39,13 @@ export interface IntegrationLifecycleRecords {
   listActive(): AsyncIterable<Integration[]>;
   recordWebhookHealth(integrationId: string, health: WebhookHealth): Promise<void>;
   recordUninstalled(integrationId: string, uninstalledAt: string): Promise<void>;
+  /**
+   * An app/uninstalled to confirm (see Integration.uninstallClaimedAt): the first claim is kept,
+   * and the integration is made due so the next fan-out asks Shopify.
+   */
+  recordUninstallClaim(integrationId: string, claimedAt: string): Promise<void>;
+  /** Disconnect: the access token is erased (the webhook secret stays, for privacy webhooks). */
+  eraseAccessToken(integrationId: string): Promise<void>;
   /** Removes the encrypted token and webhook secret and stamps `redactedAt`. */
   eraseCredentials(integrationId: string, redactedAt: string): Promise<void>;
   /** A completed reconcile; a mismatch it could not resolve is kept, a resolved one removed. */
@@ -88,6 +95,7 @@ export interface DataExports {
  * store purged and connected again (by any organization) must not bring a redacted record back.
  */
 export interface RedactionLedger {
+  /** Idempotent; one entry per (shop, resource, id), however many a shop has. */
   record(shopDomain: string, resource: string, shopifyId: string): Promise<void>;
   redacted(shopDomain: string): Promise<{ readonly resource: string; readonly shopifyId: string }[]>;
 }
