@@ -11,7 +11,6 @@ import {
   captured,
   one,
   startAttackWorld,
-  waitUntil,
 } from '../../support/attack-world.js';
 
 let world: AttackWorld;
