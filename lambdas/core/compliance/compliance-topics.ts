@@ -35,6 +35,10 @@ export interface ComplianceDeps {
   readonly customers: {
     get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
   };
+  /** The order mirror's reads, for the orders a data request lists. */
+  readonly orders?: {
+    get(organizationId: string, shopifyId: string): Promise<{ readonly integrationId: string } | undefined>;
+  };
   readonly exports: DataExports;
   readonly ledger: RedactionLedger;
   readonly logger: Logger;
@@ -108,6 +112,19 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
     },
   });
 
+  /** The ids of a store's mirrored orders whose customerId is this customer. */
+  const ordersOf = async (integration: Integration, customerId: string): Promise<string[]> => {
+    const inventory = mirrorNamed('orders')?.inventory;
+    if (!inventory?.idsWithLookup) return [];
+    const ids: string[] = [];
+    for await (const page of inventory.idsWithLookup(integration.organizationId, integration.integrationId, {
+      attribute: 'customerId',
+      value: customerId,
+    }))
+      ids.push(...page);
+    return ids;
+  };
+
   const customersRedact = defineTopic({
     idempotent: true,
     payload: customersRedactPayloadSchema,
@@ -129,7 +146,15 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
       ];
       const outcomes: string[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
-        for (const { mirror, ids } of targets) {
+        // Every order that names the customer, listed or not: Shopify lists what it knows of, the
+        // mirror may hold more (an order Shopify has since archived away from the customer's list).
+        const referencing = await ordersOf(integration, shopifyId);
+        for (const orderId of referencing) await deps.ledger.record(signer.shopDomain, 'orders', orderId);
+        const integrationTargets = [
+          ...targets,
+          { mirror: mirrorNamed('orders'), ids: referencing.filter((id) => !targets[1]!.ids.includes(id)) },
+        ];
+        for (const { mirror, ids } of integrationTargets) {
           for (const id of mirror ? ids : []) {
             outcomes.push(
               await mirror!.erasure.redact({
@@ -203,9 +228,14 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
     handle: async (delivery, signer, payload) => {
       const shopifyId = payload.customer.id;
       const records: Record<string, unknown>[] = [];
+      const orders: Record<string, unknown>[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
         const stored = await deps.customers.get(integration.organizationId, shopifyId);
         if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
+        for (const orderId of deps.orders ? (payload.orders_requested ?? []) : []) {
+          const order = await deps.orders!.get(integration.organizationId, orderId);
+          if (order && order.integrationId === integration.integrationId) orders.push({ ...order });
+        }
       }
       const { exportKey, created } = await deps.exports.save({
         dataRequestId: payload.data_request.id,
@@ -215,6 +245,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
         requestedAt: delivery.triggeredAt,
         exportedAt: now().toISOString(),
         records,
+        orders,
       });
       deps.logger.info('Customer data request exported', {
         shopDomain: signer.shopDomain,
@@ -222,6 +253,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
         dataRequestId: payload.data_request.id,
         exportKey,
         recordCount: records.length,
+        orderCount: orders.length,
         created,
       });
       return created

@@ -77,12 +77,15 @@ export interface CustomerDataExport {
   readonly exportedAt: string;
   /** Every stored item of that customer, one per organization that mirrors the shop. */
   readonly records: readonly Record<string, unknown>[];
+  /** The stored orders Shopify listed in `orders_requested`, from every organization that mirrors the shop. */
+  readonly orders: readonly Record<string, unknown>[];
 }
 
 /** Auditable exports for customers/data_request. */
 export interface DataExports {
   /** Idempotent: a redelivered request keeps the first export. Returns where it is stored. */
   save(dataExport: CustomerDataExport): Promise<{ readonly exportKey: string; readonly created: boolean }>;
+  /** The export, whole; undefined once past its expiry (DynamoDB's TTL sweep may lag for days). */
   get(shopDomain: string, dataRequestId: string): Promise<CustomerDataExport | undefined>;
   /** Erasure: deletes every export of that customer of the shop. Returns how many. */
   deleteForCustomer(shopDomain: string, customerShopifyId: string): Promise<number>;
@@ -122,6 +125,12 @@ export interface RecordInventory {
   activeUpdatedBefore(integrationId: string, cutoff: string): AsyncIterable<StoredRecordRef[]>;
   /** Every item of the store, whatever its status, page by page. */
   allKeys(integrationId: string): AsyncIterable<StoredRecordRef[]>;
+  /** Ids of the store's records whose lookup attribute has this value (a customer's orders). */
+  idsWithLookup?(
+    organizationId: string,
+    integrationId: string,
+    lookup: { readonly attribute: string; readonly value: string },
+  ): AsyncIterable<string[]>;
 }
 
 export interface RecordErasure {
