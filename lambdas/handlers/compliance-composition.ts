@@ -45,7 +45,7 @@ export const complianceTopicsOf = ({
     exports: createDataExportStore(doc, tables.Integrations, {
       retentionDays: settings.DATA_EXPORT_RETENTION_DAYS,
     }),
-    ledger: createRedactionLedger(doc, tables.Integrations),
+    ledger: createRedactionLedger(doc, tables),
     logger,
   });
 };

@@ -114,7 +114,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // deselected is personal data all the same.
   const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
-  const ledger = createRedactionLedger(doc, tables.Integrations);
+  const ledger = createRedactionLedger(doc, tables);
   return {
     settings,
     config,

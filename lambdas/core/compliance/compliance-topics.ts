@@ -135,8 +135,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
       const redactedAt = now().toISOString();
       // The ledger first: should anything below fail, Shopify's retry finds the id already kept.
       await deps.ledger.record(signer.shopDomain, 'customers', shopifyId);
-      for (const orderId of payload.orders_to_redact ?? [])
-        await deps.ledger.record(signer.shopDomain, 'orders', orderId);
+      await deps.ledger.recordMany(signer.shopDomain, 'orders', payload.orders_to_redact ?? []);
       const deletedExports = await deps.exports.deleteForCustomer(signer.shopDomain, shopifyId);
       // The customer's record, and the personal fields of the orders Shopify names (which may
       // belong to a guest checkout with no customer record at all).
@@ -149,7 +148,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
         // Every order that names the customer, listed or not: Shopify lists what it knows of, the
         // mirror may hold more (an order Shopify has since archived away from the customer's list).
         const referencing = await ordersOf(integration, shopifyId);
-        for (const orderId of referencing) await deps.ledger.record(signer.shopDomain, 'orders', orderId);
+        await deps.ledger.recordMany(signer.shopDomain, 'orders', referencing);
         const integrationTargets = [
           ...targets,
           { mirror: mirrorNamed('orders'), ids: referencing.filter((id) => !targets[1]!.ids.includes(id)) },

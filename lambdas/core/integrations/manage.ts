@@ -98,8 +98,8 @@ export const purgeIntegrationData = async (
     for await (const page of inventory.allKeys(integrationId)) {
       // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
       // there too; this also covers tombstones written before the ledger existed).
-      for (const ref of page.filter((r) => r.redacted))
-        await deps.ledger.record(integration.shopDomain, name, ref.shopifyId);
+      const redacted = page.filter((r) => r.redacted).map((r) => r.shopifyId);
+      await deps.ledger.recordMany(integration.shopDomain, name, redacted);
       deleted[name] += await erasure.deleteMany(page);
       if (Date.now() >= deadline) {
         await deps.records.addPendingPurge(integrationId);

@@ -100,6 +100,8 @@ export interface DataExports {
 export interface RedactionLedger {
   /** Idempotent; one entry per (shop, resource, id), however many a shop has. */
   record(shopDomain: string, resource: string, shopifyId: string): Promise<void>;
+  /** `record` for many ids at once (batched writes). */
+  recordMany(shopDomain: string, resource: string, shopifyIds: readonly string[]): Promise<void>;
   redacted(shopDomain: string): Promise<{ readonly resource: string; readonly shopifyId: string }[]>;
 }
 

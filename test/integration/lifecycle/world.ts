@@ -96,7 +96,7 @@ export async function startWorld(tables: TestTables) {
   const customers = createRecordQueryStore(doc, names.Customers);
   const erasure = createRecordErasureStore(doc, names.Customers, customersResource);
   const exports = createDataExportStore(doc, names.Integrations);
-  const ledger = createRedactionLedger(doc, names.Integrations);
+  const ledger = createRedactionLedger(doc, names);
   const runs = createSyncRunStore(doc, names.SyncRuns);
   const state = createSyncStateStore(doc, names.Integrations);
 
