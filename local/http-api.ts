@@ -93,6 +93,29 @@ export const matchRoute = (
   return undefined;
 };
 
+/**
+ * The v2 event API Gateway would hand the route that `method` + `url` matches, or undefined when
+ * none does (it would answer 404 itself): for tests that call a handler without a server.
+ */
+export const apiGatewayEventFor = (
+  routes: readonly ApiRoute[],
+  request: { method: string; url: string; headers?: Record<string, string>; body?: string },
+): APIGatewayProxyEventV2 | undefined => {
+  const compiled = routes
+    .map((route) => compile({ route, handler: async () => undefined, functionName: '', timeoutMs: 0 }))
+    .sort((a, b) => specificity(b) - specificity(a));
+  const method = request.method.toUpperCase();
+  const match = matchRoute(compiled, method, request.url.split('?')[0] ?? '/');
+  if (!match) return undefined;
+  const rawHeaders = Object.entries({ host: 'api.local', ...request.headers }).flat();
+  return toApiGatewayEvent(
+    { method, url: request.url, rawHeaders, body: Buffer.from(request.body ?? ''), sourceIp: '127.0.0.1' },
+    match.route.routeKey,
+    match.pathParameters,
+    match.route.route.auth,
+  );
+};
+
 /** HTTP APIs pass text bodies as-is and base64-encode everything else. */
 export const isTextContentType = (contentType: string | undefined): boolean => {
   if (!contentType) return false;

@@ -188,3 +188,18 @@ describe('the JSON routes refuse what a cross-site page can send (415)', () => {
     expect(sync.status).toBe(202);
   });
 });
+
+describe('the api Lambda dispatches on the route API Gateway matched', () => {
+  it('…/sync-runs/%2e%2e is the sync-run route with a run id of "..": refused, never the integration route', async () => {
+    const connected = (await (await world.api('/organizations/org-local/integrations')).json()) as {
+      items: { integrationId: string }[];
+    };
+    const base = `/organizations/org-local/integrations/${connected.items[0]!.integrationId}`;
+    expect((await world.api(base)).status).toBe(200);
+    for (const tail of ['/sync-runs/%2e%2e', '/sync-runs/%2E%2E', '/sync-runs/..%2f..']) {
+      const answer = await raw(`${world.runtime.apiUrl}${base}${tail}`);
+      expect([tail, answer.status]).toEqual([tail, 400]);
+      expect(answer.body).not.toContain('"shopDomain"');
+    }
+  });
+});

@@ -95,7 +95,7 @@ const connect = async (tenant: Tenant, shopDomain: string, accessToken: string) 
 };
 
 /** expect.poll is for tests only; set-up waits with this. */
-const waitUntil = async (done: () => Promise<boolean>, what: string, timeoutMs = 30_000) => {
+const waitUntil = async (done: () => Promise<boolean>, what: string, timeoutMs = 90_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
