@@ -116,7 +116,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // deselected is personal data all the same.
   const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
-  const ledger = createRedactionLedger(doc, tables.Integrations);
+  const ledger = createRedactionLedger(doc, tables);
   /**
    * What each mirrored resource needs from Shopify's grant, and where a check is recorded. Connect,
    * every sync run and the token refresh (recordGrantedScopes with the token response's `scope`)

@@ -56,6 +56,7 @@ const PROFILE_ATTRIBUTES = [
   'activePartition',
   'statusReason',
   'uninstalledAt',
+  'uninstallClaimedAt',
   'redactedAt',
   'encryptedWebhookSecret',
   'encryptedAccessToken',

@@ -109,6 +109,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   const {
     statusReason: _reason,
     uninstalledAt: _uninstalled,
+    uninstallClaimedAt: _claimed,
     redactedAt: _redacted,
     encryptedWebhookSecret: _oldSecret,
     ...kept

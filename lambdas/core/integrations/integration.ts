@@ -34,6 +34,12 @@ export interface Integration {
   /** Why the integration is not ACTIVE (e.g. Shopify answered 401, app uninstalled). */
   readonly statusReason?: string;
   readonly uninstalledAt?: string;
+  /**
+   * An app/uninstalled was received (its time of receipt) but not yet confirmed. The body is
+   * signed but replayable, so the store stays ACTIVE until Shopify itself refuses the stored token
+   * (the next sync, made due at once); a sync that succeeds after the claim refutes it.
+   */
+  readonly uninstallClaimedAt?: string;
   /** Start time of the last sync that completed: the next incremental sync reads from here. */
   readonly lastSuccessfulSyncAt?: string;
   readonly lastSyncRunId?: string;

@@ -280,6 +280,8 @@ async function syncIntegration(
   if (
     !started &&
     run.trigger === 'schedule' &&
+    // An uninstall to confirm cannot wait for the interval: the claim made the store due.
+    integration.uninstallClaimedAt === undefined &&
     recentlySynced(integration, now, config.minSyncIntervalMinutes)
   ) {
     return skip('RECENTLY_SYNCED');
@@ -509,6 +511,10 @@ async function syncIntegration(
     );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
+    if (integration.uninstallClaimedAt !== undefined) {
+      await state.refuteUninstallClaim(integrationId, startedAt);
+      logger.warn('app/uninstalled not confirmed: Shopify still accepts the token', { integrationId, runId });
+    }
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
     const attention = attentionDetail(progress);
@@ -555,6 +561,10 @@ async function syncIntegration(
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
       const at = iso(deps.now());
+      if (await confirmedUninstall(integration, error.reason, at, deps)) {
+        await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
+        return { outcome: 'failed', runId };
+      }
       const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
       await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
       logger.warn('Integration needs attention; sync stopped', {
@@ -580,6 +590,26 @@ async function syncIntegration(
     return attemptFailed(error);
   }
 }
+
+/**
+ * A 401 on a store with an app/uninstalled claim is Shopify confirming the uninstall (the token
+ * was revoked), not a token to repair: the integration becomes INACTIVE `app-uninstalled`.
+ */
+const confirmedUninstall = async (
+  integration: Integration,
+  reason: string,
+  at: string,
+  { state, logger }: Pick<SyncDeps, 'state' | 'logger'>,
+): Promise<boolean> => {
+  const claimedAt = integration.uninstallClaimedAt;
+  if (claimedAt === undefined || reason !== 'SHOPIFY_UNAUTHORIZED') return false;
+  const confirmed = await state.confirmUninstall(integration.integrationId, claimedAt, at);
+  if (confirmed)
+    logger.info('App uninstalled: Shopify refused the token, integration deactivated', {
+      integrationId: integration.integrationId,
+    });
+  return confirmed;
+};
 
 /**
  * Bulk for a full sync (no watermark: initial, or a resync from scratch) of a resource that has

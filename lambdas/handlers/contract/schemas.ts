@@ -50,6 +50,10 @@ export const integrationSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     uninstalledAt: timestamp.optional(),
+    uninstallClaimedAt: timestamp.optional().meta({
+      description:
+        'An app/uninstalled was received and awaits confirmation: the next sync asks Shopify whether the token still works',
+    }),
     lastSuccessfulSyncAt: timestamp
       .optional()
       .meta({ description: 'Start of the last sync that completed; the next one reads from here' }),

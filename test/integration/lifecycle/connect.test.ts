@@ -338,6 +338,7 @@ describe('app/uninstalled', () => {
     const [response] = await world.deliverCaptured(shopDomain);
 
     expect(response?.statusCode).toBe(200);
+    await world.confirmUninstall(integration.integrationId);
     const item = await rawIntegrationItem(integration.integrationId);
     expect(item).toMatchObject({
       status: 'INACTIVE',

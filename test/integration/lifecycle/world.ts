@@ -4,6 +4,7 @@
  * the project's DynamoDB adapters, the real webhook handler, and a Powertools logger whose every
  * line is captured so tests can scan it for secrets.
  */
+import { expect } from 'vitest';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
@@ -97,7 +98,7 @@ export async function startWorld(tables: TestTables) {
   const customers = createRecordQueryStore(doc, names.Customers);
   const erasure = createRecordErasureStore(doc, names.Customers, customersResource);
   const exports = createDataExportStore(doc, names.Integrations);
-  const ledger = createRedactionLedger(doc, names.Integrations);
+  const ledger = createRedactionLedger(doc, names);
   const runs = createSyncRunStore(doc, names.SyncRuns);
   const state = createSyncStateStore(doc, names.Integrations);
 
@@ -195,6 +196,15 @@ export async function startWorld(tables: TestTables) {
     queued,
     deliver,
     deliverCaptured,
+    /**
+     * What the next sync does once Shopify answers 401 to a store with an app/uninstalled claim
+     * (run-sync.ts; end to end in local-runtime/privacy-replay.test.ts): this world has no worker.
+     */
+    async confirmUninstall(integrationId: string) {
+      const claimed = (await integrations.get(integrationId))?.uninstallClaimedAt;
+      if (!claimed) throw new Error(`${integrationId} has no uninstall claim`);
+      expect(await state.confirmUninstall(integrationId, claimed, new Date().toISOString())).toBe(true);
+    },
     async stop() {
       await simulator.stop();
       await aws.stop();

@@ -193,7 +193,10 @@ describe('local HTTP API (API Gateway HTTP API, payload 2.0)', () => {
   });
 
   it('hides a handler failure behind 500 {"message":"Internal Server Error"}', async () => {
-    const response = await fetch(`${runtime.apiUrl}/broken`, { method: 'POST' });
+    const response = await fetch(`${runtime.apiUrl}/broken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
 
     expect(response.status).toBe(500);
     expect(await response.text()).toBe('{"message":"Internal Server Error"}');
