@@ -108,6 +108,7 @@ export class ShopifySyncStack extends Stack {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn);
         tables.Idempotency.grantReadWriteData(fn);
+        tables.SyncRuns.grantWriteData(fn); // hourly delivery counters (one ADD per delivery)
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
       },

@@ -19,6 +19,7 @@ import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integratio
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createWebhookDeliveryCounts } from '../adapters/dynamodb/webhook-delivery-counts.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
@@ -166,7 +167,14 @@ const lifecycleDeps = (c: Composition) => ({
 });
 
 export const apiDeps = (c: Composition) => ({
-  sync: { integrations: c.integrations, runs: c.runs, state: c.state, queue: c.queue, config: c.config },
+  sync: {
+    integrations: c.integrations,
+    runs: c.runs,
+    state: c.state,
+    queue: c.queue,
+    config: c.config,
+    deliveries: createWebhookDeliveryCounts(c.doc, c.settings.tables.SyncRuns),
+  },
   integrations: lifecycleDeps(c),
   readers: c.mirrors,
 });

@@ -22,6 +22,7 @@ import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import type { Integration } from '../core/integrations/integration.js';
 import { createWebhookActivityNoter, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
+import { hourOf, type WebhookDeliveryCounts } from '../core/webhooks/delivery-counts.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -35,6 +36,8 @@ export interface WebhookHandlerDeps {
   readonly maxBodyBytes?: number;
   /** Records `lastWebhookAt` on the integration (webhook delivery health). */
   readonly activity?: WebhookActivity;
+  /** Counts verified deliveries per store and hour (the console's deliveries chart). */
+  readonly deliveries?: WebhookDeliveryCounts;
   /** The clock (ms): stamps receipt, which bounds X-Shopify-Triggered-At; tests pin it. */
   readonly now?: () => number;
 }
@@ -110,7 +113,10 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
       return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
         const { delivery } = authentication;
+        // Beside the ingest, not after it: the count adds no latency to Shopify's 5 s.
+        const counted = countDelivery(integration.integrationId);
         const result = await ingest(delivery, integration, { topics, processed: deps.processed });
+        await counted;
         // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
         if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
           deps.integrations.forget?.(delivery.shopDomain);
@@ -139,6 +145,16 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         rejected.addMetric(metricName.rejected, MetricUnit.Count, 1);
       }
       metrics.publishStoredMetrics();
+    }
+  }
+
+  /** Every verified delivery, duplicates included (they are deliveries all the same); never fails one. */
+  async function countDelivery(integrationId: string): Promise<void> {
+    if (!deps.deliveries) return;
+    try {
+      await deps.deliveries.countDelivery(integrationId, hourOf(now()));
+    } catch (error) {
+      logger.warn('webhook delivery not counted', errorFields(error));
     }
   }
 

@@ -181,6 +181,20 @@ export const listing = <T extends z.ZodType>(item: T, id: string) =>
 
 export const syncRunListSchema = listing(syncRunSchema, 'SyncRunList');
 
+export const webhookDeliveriesSchema = z
+  .looseObject({
+    hours: z.array(
+      z.looseObject({
+        hour: timestamp.meta({ description: 'Start of the UTC hour' }),
+        deliveries: count.meta({ description: 'Verified deliveries from the store, duplicates included' }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'WebhookDeliveries',
+    description: 'Verified webhook deliveries per UTC hour, oldest first; an hour without any is 0',
+  });
+
 export const manualSyncAnswerSchema = z
   .discriminatedUnion('status', [
     z.looseObject({ status: z.literal('queued'), runId: z.string() }),
