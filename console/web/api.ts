@@ -42,12 +42,38 @@ export interface CallArgs {
   readonly body?: unknown;
 }
 
-export async function call<Op extends Operation>(operation: Op, input: CallArgs = {}): Promise<CallResult<Op>> {
+export async function call<Op extends Operation>(
+  operation: Op,
+  input: CallArgs = {},
+): Promise<CallResult<Op>> {
   const answer = (await post('/console/api/call', { operation, input })) as
     CallResult<Op> | { status: number; error: { code: string; message: string } };
   if ('error' in answer) throw new ApiAnswerError(answer.status, answer.error.code, answer.error.message);
   return answer;
 }
+
+type Words = (error: ApiAnswerError) => string | undefined;
+
+/** What a refusal means for the control that asked. */
+const operationWords: Partial<Record<Operation | 'redrive' | 'install', Words>> = {
+  connectIntegration: ({ status, message }) => {
+    if (status === 422)
+      return 'Shopify refused this access token for this store: check that the token belongs to it and that the app is still installed.';
+    if (status === 409) return 'Another organization already has this store connected.';
+    if (status === 400) return `Check the form: ${message || 'a field is not valid'}.`;
+    return undefined;
+  },
+  requestSync: ({ code }) => {
+    if (code === 'SYNC_IN_PROGRESS')
+      return 'A sync of this store is already running: its progress shows above.';
+    if (code === 'INTEGRATION_NOT_ACTIVE')
+      return 'Only an active store can be synced: resolve what needs attention first.';
+    return undefined;
+  },
+  checkWebhooks: ({ status }) =>
+    status === 409 ? 'Only an active store can have its webhooks checked.' : undefined,
+  install: ({ status, message }) => (status === 409 ? `The install could not start: ${message}.` : undefined),
+};
 
 /** What an operator reads when a call fails: what went wrong, and what to do. */
 export const explain = (operation: Operation | 'redrive' | 'install', error: unknown): string => {
@@ -57,27 +83,8 @@ export const explain = (operation: Operation | 'redrive' | 'install', error: unk
   if (code === 'CONSOLE_FAILED' || status === 502)
     return 'The console could not reach the API: check that it runs and that your credentials work.';
   if (status === 403) return 'The API refused the call: your credentials lack permission for it.';
-  switch (operation) {
-    case 'connectIntegration':
-      if (status === 422)
-        return 'Shopify refused this access token for this store: check that the token belongs to it and that the app is still installed.';
-      if (status === 409) return 'Another organization already has this store connected.';
-      if (status === 400) return `Check the form: ${message || 'a field is not valid'}.`;
-      break;
-    case 'requestSync':
-      if (code === 'SYNC_IN_PROGRESS') return 'A sync of this store is already running: its progress shows above.';
-      if (code === 'INTEGRATION_NOT_ACTIVE')
-        return 'Only an active store can be synced: resolve what needs attention first.';
-      break;
-    case 'checkWebhooks':
-      if (status === 409) return 'Only an active store can have its webhooks checked.';
-      break;
-    case 'install':
-      if (status === 409) return `The install could not start: ${message}.`;
-      break;
-    default:
-      break;
-  }
+  const specific = operationWords[operation]?.(error);
+  if (specific) return specific;
   if (status === 404) return 'This store is no longer in the organization: the list refreshes shortly.';
   return `The API answered ${status}${message ? `: ${message}` : ''}.`;
 };

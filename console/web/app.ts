@@ -14,6 +14,7 @@ import {
   type SyncRun,
   createStoreCard,
   isActive,
+  plainError,
   runTone,
   total,
   updateStoreCard,
@@ -203,7 +204,9 @@ async function showHistory(card: StoreCard): Promise<void> {
     byId<HTMLTableSectionElement>('history-rows').replaceChildren(
       ...runs.body.items.map((run) => {
         const took =
-          run.startedAt && run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : undefined;
+          run.startedAt && run.finishedAt
+            ? Date.parse(run.finishedAt) - Date.parse(run.startedAt)
+            : undefined;
         const waits = run.calls?.throttleWaits ?? 0;
         return element(
           'tr',
@@ -224,7 +227,7 @@ async function showHistory(card: StoreCard): Promise<void> {
             'num',
           ),
           cell('Retries', amount(run.calls?.retries ?? 0), 'num'),
-          cell('Error', run.lastError ?? run.skipReason ?? '', 'error-cell'),
+          cell('Error', plainError(run.lastError) ?? run.skipReason ?? '', 'error-cell'),
         );
       }),
     );
@@ -323,11 +326,7 @@ const settle = async <T>(promise: Promise<T>): Promise<T | undefined> => {
 async function refreshStore(view: OrganizationView, integration: Integration): Promise<boolean> {
   const path = pathOf(integration);
   const latest = (await call('listSyncRuns', { path, query: { limit: '1' } })).body.items[0];
-  let state = view.stores.get(integration.integrationId);
-  if (!state) {
-    state = { card: createStoreCard(view.list, cardActions) };
-    view.stores.set(integration.integrationId, state);
-  }
+  const state = view.stores.get(integration.integrationId)!;
   const key = `${latest?.runId ?? ''}:${latest?.status ?? ''}:${integration.status}`;
   const now = Date.now();
   if (!state.details || state.details.key !== key || now - state.details.at > DETAILS_EVERY_MS) {
@@ -348,11 +347,13 @@ async function refreshStore(view: OrganizationView, integration: Integration): P
       }),
     };
   }
-  if (latest && integration.status === 'ACTIVE' && state.countsAskedFor !== latest.runId) askShopCounts(state, integration, latest.runId);
+  if (latest && integration.status === 'ACTIVE' && state.countsAskedFor !== latest.runId)
+    askShopCounts(state, integration, latest.runId);
   // The latest run as just read, then the older ones as last read.
   const runs = latest
     ? [latest, ...state.details.runs.filter((run) => run.runId !== latest.runId)]
     : state.details.runs;
+  state.card.article.hidden = false;
   updateStoreCard(state.card, {
     integration,
     runs,
@@ -371,6 +372,7 @@ function askShopCounts(state: StoreState, integration: Integration, runId: strin
   call('getShopCounts', { path: pathOf(integration) })
     .then((answer) => {
       state.shopCounts = { runId, counts: answer.body.counts };
+      return refresh(); // shown now, not at the next quiet poll
     })
     .catch(() => {
       // A refused token is reported by the integration's status; the counts just stay unknown.
@@ -387,7 +389,17 @@ async function refreshOrganization(organizationId: string): Promise<boolean> {
       state.card.article.remove();
       view.stores.delete(integrationId);
     }
-  const active = await Promise.all(body.items.map((integration) => refreshStore(view, integration as Integration)));
+  // Cards in the listing's order (by shop domain), placed before any of them is read, so the
+  // order never depends on which store answered first. Each stays hidden until it has content.
+  for (const integration of body.items) {
+    if (view.stores.has(integration.integrationId)) continue;
+    const card = createStoreCard(view.list, cardActions);
+    card.article.hidden = true;
+    view.stores.set(integration.integrationId, { card });
+  }
+  const active = await Promise.all(
+    body.items.map((integration) => refreshStore(view, integration as Integration)),
+  );
   return active.some(Boolean);
 }
 

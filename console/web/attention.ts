@@ -64,74 +64,71 @@ const reinstallWords = (context: AttentionContext) =>
     ? 'Re-install the app on the store: the merchant approves it again and syncing resumes.'
     : 'Install the app on the store again (the merchant approves it), or connect the store again with a new Admin API access token.';
 
+type StatusWords = (facts: AttentionFacts, context: AttentionContext) => Omit<Attention, 'key'> | undefined;
+
+/** Each known `statusReason` in words; anything else falls back to `otherStatus`. */
+const statusReasons: Readonly<Record<string, StatusWords>> = {
+  REAUTHORIZE: (_facts, context) => ({
+    tone: 'bad',
+    title: 'Access to the store has expired',
+    detail:
+      "Shopify no longer accepts the store's refresh token, so no new access token can be issued: syncs and webhook checks have stopped.",
+    remedy: reinstallWords(context),
+    actions: restoreAccess(context),
+  }),
+  SHOPIFY_UNAUTHORIZED: (_facts, context) => ({
+    tone: 'bad',
+    title: 'Shopify refused the access token',
+    detail:
+      'The token was revoked or has expired (the app was uninstalled, or the token was rotated), so syncs have stopped and the webhook subscriptions cannot be checked.',
+    remedy: reinstallWords(context),
+    actions: context.canReinstall ? ['reinstall', 'reconnect'] : ['reconnect'],
+  }),
+  SHOPIFY_ACCESS_DENIED: (_facts, context) => ({
+    tone: 'bad',
+    title: 'Shopify refused access to the store',
+    detail:
+      'The token is known but Shopify answered 403: the store may be frozen, closed or paused, or the app lost its access.',
+    remedy: `Check the store's status in its Shopify admin. ${reinstallWords(context)}`,
+    actions: restoreAccess(context),
+  }),
+  'app-uninstalled': (_facts, context) => ({
+    tone: 'warn',
+    title: 'The app was uninstalled from the store',
+    detail:
+      'Shopify reported that the merchant removed the app: syncs and webhooks have stopped. The mirrored data is kept until Shopify asks for it to be erased.',
+    remedy: 'If the merchant wants the store back, install the app again.',
+    actions: context.canReinstall ? ['reinstall'] : [],
+  }),
+  'shop-redacted': () => ({
+    tone: 'warn',
+    title: "The store's data was erased",
+    detail:
+      "Shopify asked for the shop's data to be erased after the app was uninstalled; the mirror and the credentials are gone.",
+    remedy: 'Nothing to do. Connect the store again to start over.',
+    actions: [],
+  }),
+  // Chosen by an operator: the status badge says so, and it is not a problem.
+  disconnected: () => undefined,
+  'disconnected-and-purged': () => undefined,
+};
+
+const otherStatus: StatusWords = (facts, context) => ({
+  tone: 'bad',
+  title: facts.status === 'NEEDS_ATTENTION' ? 'Syncing has stopped' : 'The store is inactive',
+  detail: `Shopify refused the store${facts.statusReason ? ` (${facts.statusReason})` : ''}; syncs wait until it is resolved.`,
+  remedy: `Check the store in its Shopify admin. ${reinstallWords(context)}`,
+  actions: restoreAccess(context),
+});
+
 const statusAttention = (facts: AttentionFacts, context: AttentionContext): Attention | undefined => {
-  const reason = facts.statusReason;
   if (facts.status === 'ACTIVE') return undefined;
-  const key = 'status';
-  switch (reason) {
-    case 'REAUTHORIZE':
-      return {
-        key,
-        tone: 'bad',
-        title: 'Access to the store has expired',
-        detail:
-          "Shopify no longer accepts the store's refresh token, so no new access token can be issued: syncs and webhook checks have stopped.",
-        remedy: reinstallWords(context),
-        actions: restoreAccess(context),
-      };
-    case 'SHOPIFY_UNAUTHORIZED':
-      return {
-        key,
-        tone: 'bad',
-        title: 'Shopify refused the access token',
-        detail:
-          'The token was revoked or has expired (the app was uninstalled, or the token was rotated), so syncs have stopped and the webhook subscriptions cannot be checked.',
-        remedy: reinstallWords(context),
-        actions: context.canReinstall ? ['reinstall', 'reconnect'] : ['reconnect'],
-      };
-    case 'SHOPIFY_ACCESS_DENIED':
-      return {
-        key,
-        tone: 'bad',
-        title: 'Shopify refused access to the store',
-        detail:
-          'The token is known but Shopify answered 403: the store may be frozen, closed or paused, or the app lost its access.',
-        remedy: `Check the store's status in its Shopify admin. ${reinstallWords(context)}`,
-        actions: restoreAccess(context),
-      };
-    case 'app-uninstalled':
-      return {
-        key,
-        tone: 'warn',
-        title: 'The app was uninstalled from the store',
-        detail:
-          'Shopify reported that the merchant removed the app: syncs and webhooks have stopped. The mirrored data is kept until Shopify asks for it to be erased.',
-        remedy: 'If the merchant wants the store back, install the app again.',
-        actions: context.canReinstall ? ['reinstall'] : [],
-      };
-    case 'shop-redacted':
-      return {
-        key,
-        tone: 'warn',
-        title: "The store's data was erased",
-        detail:
-          "Shopify asked for the shop's data to be erased after the app was uninstalled; the mirror and the credentials are gone.",
-        remedy: 'Nothing to do. Connect the store again to start over.',
-        actions: [],
-      };
-    case 'disconnected':
-    case 'disconnected-and-purged':
-      return undefined; // chosen by an operator: shown by the status badge, not a problem
-    default:
-      return {
-        key,
-        tone: 'bad',
-        title: facts.status === 'NEEDS_ATTENTION' ? 'Syncing has stopped' : 'The store is inactive',
-        detail: `Shopify refused the store${reason ? ` (${reason})` : ''}; syncs wait until it is resolved.`,
-        remedy: `Check the store in its Shopify admin. ${reinstallWords(context)}`,
-        actions: restoreAccess(context),
-      };
-  }
+  const words = (
+    facts.statusReason !== undefined && Object.hasOwn(statusReasons, facts.statusReason)
+      ? statusReasons[facts.statusReason]!
+      : otherStatus
+  )(facts, context);
+  return words && { key: 'status', ...words };
 };
 
 const scopeList = (scopes: readonly string[]) =>
@@ -174,7 +171,7 @@ const resourceAttention = (
       tone: 'warn',
       title: `${titled(name)} are not synced`,
       detail: `Shopify refused them (${reason}). The other resources keep syncing.`,
-      remedy: 'Check the app\'s access to this resource, then sync again.',
+      remedy: "Check the app's access to this resource, then sync again.",
       actions: ['sync-now'],
     };
   });
@@ -212,7 +209,7 @@ const runAttention = (facts: AttentionFacts, run: RunFacts | undefined): Attenti
     key: 'run',
     tone: 'warn',
     title: 'The last sync failed',
-    detail: run.lastError ?? 'It ended without saying why.',
+    detail: run.lastError?.replace(/^[A-Z]\w*Error: /, '') ?? 'It ended without saying why.',
     remedy:
       'The next scheduled sync tries again; Sync now tries at once. If it keeps failing, look at the dead-letter queue.',
     actions: ['sync-now'],
@@ -255,7 +252,8 @@ export const webhookSummary = (facts: AttentionFacts, now: number): WebhookSumma
       tone: 'warn',
       detail: ['cannot be checked while Shopify refuses the store', lastCheck].filter(Boolean).join('; '),
     };
-  if (facts.status === 'INACTIVE') return { text: 'stopped', tone: 'idle', detail: 'the store is not connected' };
+  if (facts.status === 'INACTIVE')
+    return { text: 'stopped', tone: 'idle', detail: 'the store is not connected' };
   if (!health) return { text: 'not checked', tone: 'idle', detail: delivery };
   return health.healthy
     ? {

@@ -25,11 +25,14 @@ export interface ChartOptions {
   /** One sentence for screen readers. */
   readonly summary: string;
   readonly empty: string;
+  /** Said over the bars when every one is zero. */
+  readonly none?: string;
 }
 
 const svgNs = 'http://www.w3.org/2000/svg';
 const WIDTH = 600;
 const HEIGHT = 100;
+const MIN_SLOTS = 24;
 
 const svg = <K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>) => {
   const node = document.createElementNS(svgNs, tag);
@@ -50,7 +53,6 @@ export function barChart(figure: HTMLElement, bars: readonly Bar[], options: Cha
   figure.dataset.chart = options.id;
   const max = Math.max(0, ...bars.map((bar) => bar.value));
   const caption = html('figcaption', 'chart-title', options.title);
-  caption.append(html('span', 'chart-max', bars.length ? `max ${options.format(max)}` : ''));
 
   const drawing = svg('svg', {
     viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
@@ -59,9 +61,14 @@ export function barChart(figure: HTMLElement, bars: readonly Bar[], options: Cha
     'aria-label': bars.length ? options.summary : options.empty,
   });
   drawing.append(svg('line', { x1: 0, y1: HEIGHT - 0.5, x2: WIDTH, y2: HEIGHT - 0.5, class: 'baseline' }));
-  const slot = bars.length ? WIDTH / bars.length : WIDTH;
+  // At least MIN_SLOTS slots, the newest bar at the right edge ("now"): a few runs read as a few
+  // thin bars, not as a wall of colour.
+  const slots = Math.max(bars.length, MIN_SLOTS);
+  const slot = WIDTH / slots;
   const gap = Math.min(2, slot * 0.2);
-  bars.forEach((bar, index) => {
+  const offset = slots - bars.length;
+  bars.forEach((bar, position) => {
+    const index = position + offset;
     // A non-zero value is never drawn invisible: at least two units tall.
     const height = max > 0 && bar.value > 0 ? Math.max(2, (bar.value / max) * (HEIGHT - 4)) : 0;
     const rect = svg('rect', {
@@ -81,7 +88,9 @@ export function barChart(figure: HTMLElement, bars: readonly Bar[], options: Cha
 
   const frame = html('div', 'chart-frame');
   frame.append(drawing);
+  if (max > 0) frame.append(html('span', 'chart-max', `max ${options.format(max)}`));
   if (!bars.length) frame.append(html('p', 'chart-empty', options.empty));
+  else if (max === 0 && options.none) frame.append(html('p', 'chart-empty', options.none));
   const axis = html('div', 'chart-axis');
   axis.append(html('span', '', options.axis[0]), html('span', '', options.axis[1]));
   figure.replaceChildren(caption, frame, axis);

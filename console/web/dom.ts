@@ -27,7 +27,10 @@ export const setBadge = (badge: HTMLElement, text: string, tone: Tone) => {
 export const timeElement = (iso: string, now: number, prefix = ''): HTMLTimeElement => {
   const absolute = absoluteTime(iso);
   const time = element('time', { dateTime: iso, title: absolute });
-  time.append(`${prefix}${relativeTime(iso, now)}`, element('span', { className: 'visually-hidden' }, ` (${absolute})`));
+  time.append(
+    `${prefix}${relativeTime(iso, now)}`,
+    element('span', { className: 'visually-hidden' }, ` (${absolute})`),
+  );
   return time;
 };
 

@@ -4,25 +4,22 @@
  * so the unit tests run these in Node.
  */
 
-const units: readonly [Intl.RelativeTimeFormatUnit, number][] = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1_000],
-];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
-
-/** "just now", "4 min ago", "in 3 hr", "yesterday", "3 days ago". */
+/** "just now", "40 s ago", "4 min ago", "3 h ago", "yesterday", "5 days ago"; "in 3 min" ahead. */
 export const relativeTime = (iso: string, now: number): string => {
   const delta = Date.parse(iso) - now;
-  if (Math.abs(delta) < 10_000) return 'just now';
-  for (const [unit, size] of units) {
-    if (Math.abs(delta) >= size || unit === 'second') {
-      return relativeFormat.format(Math.trunc(delta / size), unit);
-    }
-  }
-  return 'just now';
+  const span = Math.abs(delta);
+  if (span < 10_000) return 'just now';
+  let words: string;
+  if (span < MINUTE) words = `${Math.floor(span / 1000)} s`;
+  else if (span < HOUR) words = `${Math.floor(span / MINUTE)} min`;
+  else if (span < DAY) words = `${Math.floor(span / HOUR)} h`;
+  else if (span < 2 * DAY) return delta < 0 ? 'yesterday' : 'tomorrow';
+  else words = `${Math.floor(span / DAY)} days`;
+  return delta < 0 ? `${words} ago` : `in ${words}`;
 };
 
 /** "7 Dec 2026, 12:31:07 UTC" in the browser's own timezone, which is named. */

@@ -4,7 +4,13 @@
  * steals keyboard focus; attention items are keyed and kept while their reason lasts.
  */
 import type { CallResult } from '../../client/index.js';
-import { type Attention, type AttentionAction, type AttentionFacts, attentionOf, webhookSummary } from './attention.js';
+import {
+  type Attention,
+  type AttentionAction,
+  type AttentionFacts,
+  attentionOf,
+  webhookSummary,
+} from './attention.js';
 import { barChart } from './charts.js';
 import { element, type Messenger, messenger, setBadge, timeElement, type Tone } from './dom.js';
 import { amount, counted, duration, relativeTime, titled } from './format.js';
@@ -70,7 +76,11 @@ interface CardParts {
 }
 
 const integrationTone = { ACTIVE: 'ok', NEEDS_ATTENTION: 'bad', INACTIVE: 'idle' } as const;
-const integrationWords = { ACTIVE: 'active', NEEDS_ATTENTION: 'needs attention', INACTIVE: 'inactive' } as const;
+const integrationWords = {
+  ACTIVE: 'active',
+  NEEDS_ATTENTION: 'needs attention',
+  INACTIVE: 'inactive',
+} as const;
 export const runTone: Record<SyncRun['status'], Tone> = {
   succeeded: 'ok',
   running: 'warn',
@@ -105,11 +115,16 @@ export const percentOf = (run: SyncRun, counts: Readonly<Record<string, number>>
   return expected > 0 ? Math.floor((seen / expected) * 100) : 0;
 };
 
+/** "ShopifyAuthError: Shopify refused…" → "Shopify refused…": the class name tells an operator nothing. */
+export const plainError = (message: string | undefined) =>
+  message === undefined ? undefined : message.replace(/^[A-Z]\w*Error: /, '');
+
 const runLength = (run: SyncRun) =>
   run.startedAt && run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : undefined;
 
 export function createStoreCard(list: HTMLElement, actions: CardActions): StoreCard {
-  const button = (text: string, className = '') => element('button', { type: 'button', textContent: text, className });
+  const button = (text: string, className = '') =>
+    element('button', { type: 'button', textContent: text, className });
   const figure = () => element('figure', { className: 'chart' });
   const parts: CardParts = {
     name: element('h3', { className: 'store-name' }),
@@ -167,7 +182,7 @@ export function createStoreCard(list: HTMLElement, actions: CardActions): StoreC
         {},
         element('th', { scope: 'col' }, 'Resource'),
         element('th', { scope: 'col', className: 'num' }, 'Mirrored'),
-        element('th', { scope: 'col', className: 'num' }, 'In Shopify'),
+        element('th', { scope: 'col', className: 'num' }, 'Shopify'),
         element('th', { scope: 'col', className: 'num' }, 'Difference'),
       ),
     ),
@@ -181,33 +196,56 @@ export function createStoreCard(list: HTMLElement, actions: CardActions): StoreC
       parts.status,
     ),
     element(
-      'dl',
-      { className: 'facts' },
-      fact('Last successful sync', parts.lastSync),
-      fact('Latest run', element('div', { className: 'run-line' }, parts.runBadge, parts.progress), parts.runNumbers),
-      fact('Webhooks', parts.webhooks, parts.webhookDetail),
-    ),
-    element('section', { className: 'attention' }, attentionHeading, parts.calm, parts.attention),
-    element('section', { className: 'counts' }, element('h4', { className: 'section-title' }, 'Records'), recordsTable),
-    element(
       'div',
-      { className: 'controls' },
+      { className: 'state' },
+      element(
+        'dl',
+        { className: 'facts' },
+        fact('Last successful sync', parts.lastSync),
+        fact(
+          'Latest run',
+          element('div', { className: 'run-line' }, parts.runBadge, parts.progress),
+          parts.runNumbers,
+        ),
+        fact('Webhooks', parts.webhooks, parts.webhookDetail),
+      ),
       element(
         'div',
-        { className: 'actions' },
-        card.syncButton,
-        element('label', { className: 'force' }, card.force, 'force'),
-        card.checkButton,
-        history,
-        card.disconnectButton,
+        { className: 'controls' },
+        element(
+          'div',
+          { className: 'actions' },
+          card.syncButton,
+          element('label', { className: 'force' }, card.force, 'force'),
+          card.checkButton,
+          history,
+          card.disconnectButton,
+        ),
+        feedbackLine,
       ),
-      feedbackLine,
+    ),
+    element(
+      'div',
+      { className: 'findings' },
+      element('section', { className: 'attention' }, attentionHeading, parts.calm, parts.attention),
+      element(
+        'section',
+        { className: 'counts' },
+        element('h4', { className: 'section-title' }, 'Records'),
+        recordsTable,
+      ),
     ),
     element(
       'section',
       { className: 'charts' },
       element('h4', { className: 'section-title' }, 'Runs, last 7 days'),
-      element('div', { className: 'chart-row' }, parts.charts.duration, parts.charts.written, parts.charts.throttle),
+      element(
+        'div',
+        { className: 'chart-row' },
+        parts.charts.duration,
+        parts.charts.written,
+        parts.charts.throttle,
+      ),
       element('h4', { className: 'section-title' }, 'Webhook deliveries, last 48 hours'),
       parts.charts.deliveries,
     ),
@@ -250,7 +288,7 @@ export function updateStoreCard(card: StoreCard, data: CardData): void {
   setBadge(parts.webhooks, webhooks.text, webhooks.tone);
   parts.webhookDetail.textContent = webhooks.detail;
   updateAttention(parts, attentionOf(integration, latest, { now, canReinstall: data.canReinstall }));
-  updateRecords(parts, data, latest);
+  updateRecords(parts, data);
   drawRunCharts(parts, data);
   drawDeliveries(parts, data);
 }
@@ -259,7 +297,8 @@ export function updateStoreCard(card: StoreCard, data: CardData): void {
 function updateLastSync(parts: CardParts, data: CardData): void {
   const succeeded = data.runs.find((run) => run.status === 'succeeded' && run.finishedAt);
   const started = data.integration.lastSuccessfulSyncAt;
-  if (succeeded?.finishedAt) parts.lastSync.replaceChildren(timeElement(succeeded.finishedAt, data.now, 'finished '));
+  if (succeeded?.finishedAt)
+    parts.lastSync.replaceChildren(timeElement(succeeded.finishedAt, data.now, 'finished '));
   else if (started)
     // Older than the run history kept: only its start is known.
     parts.lastSync.replaceChildren(timeElement(started, data.now, 'started '));
@@ -286,9 +325,11 @@ function updateRun(card: StoreCard, run: SyncRun | undefined, data: CardData): v
 
   if (card.pendingRunId === run.runId && !isActive(run)) {
     card.pendingRunId = undefined;
-    if (run.status === 'succeeded') card.feedback.note(`Sync finished: ${counted(total(run, 'written'), 'records')} written.`);
-    else if (run.status === 'skipped') card.feedback.note(`Sync skipped${run.skipReason ? `: ${run.skipReason}` : ''}.`);
-    else card.feedback.error(`The sync failed: ${run.lastError ?? 'no reason given'}.`);
+    if (run.status === 'succeeded')
+      card.feedback.note(`Sync finished: ${counted(total(run, 'written'), 'records')} written.`);
+    else if (run.status === 'skipped')
+      card.feedback.note(`Sync skipped${run.skipReason ? `: ${run.skipReason}` : ''}.`);
+    else card.feedback.error(`The sync failed: ${plainError(run.lastError) ?? 'no reason given'}.`);
   }
 }
 
@@ -299,14 +340,18 @@ function runSentence(run: SyncRun, data: CardData, percent: number): string {
   if (isActive(run)) {
     if (run.status === 'queued') return 'Waiting for a worker to start it.';
     const read = resources
-      .map(([name, resource]) => `${amount(resource.seen)}${count(name) !== undefined ? ` of ${amount(count(name)!)}` : ''} ${name}`)
+      .map(
+        ([name, resource]) =>
+          `${amount(resource.seen)}${count(name) !== undefined ? ` of ${amount(count(name)!)}` : ''} ${name}`,
+      )
       .join(', ');
-    const prefix = run.status === 'retrying' ? `Retrying after: ${run.lastError ?? 'an error'}. ` : '';
+    const prefix =
+      run.status === 'retrying' ? `Retrying after: ${plainError(run.lastError) ?? 'an error'}. ` : '';
     return `${prefix}${run.trigger === 'initial' ? `${percent}% · ` : ''}read ${read || 'nothing yet'} · ${amount(total(run, 'written'))} written`;
   }
   const when = run.finishedAt ? ` ${relativeTime(run.finishedAt, data.now)}` : '';
   const took = runLength(run);
-  if (run.status === 'failed') return `Failed${when}: ${run.lastError ?? 'no reason given'}`;
+  if (run.status === 'failed') return `Failed${when}: ${plainError(run.lastError) ?? 'no reason given'}`;
   if (run.status === 'skipped') return `Skipped${when}${run.skipReason ? `: ${run.skipReason}` : ''}`;
   const length = took !== undefined ? ` in ${duration(took)}` : '';
   if (run.trigger === 'initial') {
@@ -316,7 +361,9 @@ function runSentence(run: SyncRun, data: CardData, percent: number): string {
   // An incremental sync reads only what changed since the last one: "3 of 120" is 3 changed.
   const changed = resources
     .map(([name, resource]) =>
-      count(name) !== undefined ? `${amount(resource.seen)} of ${counted(count(name)!, name)}` : counted(resource.seen, name),
+      count(name) !== undefined
+        ? `${amount(resource.seen)} of ${counted(count(name)!, name)}`
+        : counted(resource.seen, name),
     )
     .join(', ');
   return `Finished${when}${length} · changed since the previous sync: ${changed || 'nothing'} · ${amount(total(run, 'written'))} written`;
@@ -336,7 +383,8 @@ function updateAttention(parts: CardParts, reasons: readonly Attention[]): void 
       parts.items.set(reason.key, item);
     }
     fillAttention(item, reason);
-    if (parts.attention.children[index] !== item) parts.attention.insertBefore(item, parts.attention.children[index] ?? null);
+    if (parts.attention.children[index] !== item)
+      parts.attention.insertBefore(item, parts.attention.children[index] ?? null);
   });
   parts.calm.hidden = reasons.length > 0;
   parts.attention.hidden = reasons.length === 0;
@@ -363,26 +411,47 @@ function fillAttention(item: HTMLLIElement, reason: Attention): void {
   item.replaceChildren(
     element('strong', { className: 'attention-title' }, reason.title),
     element('p', { className: 'attention-detail' }, reason.detail),
-    element('p', { className: 'attention-remedy' }, element('span', { className: 'remedy-label' }, 'What to do: '), reason.remedy),
+    element(
+      'p',
+      { className: 'attention-remedy' },
+      element('span', { className: 'remedy-label' }, 'What to do: '),
+      reason.remedy,
+    ),
     ...(buttons.length ? [element('div', { className: 'attention-actions' }, ...buttons)] : []),
   );
 }
 
-/** Mirrored next to Shopify's count, per resource; a difference stands out unless a sync is still filling it. */
-function updateRecords(parts: CardParts, data: CardData, latest: SyncRun | undefined): void {
+/**
+ * Mirrored next to Shopify's count, per resource; a difference stands out unless a sync is still
+ * filling it. Every registered resource keeps its row (a row appearing later would move the page);
+ * one this deployment does not mirror says so.
+ */
+function updateRecords(parts: CardParts, data: CardData): void {
+  const mirroredNames = new Set(data.runs.flatMap((run) => Object.keys(run.resources ?? {})));
   const names = [
     ...new Set([
       ...Object.keys(data.recordCounts ?? {}),
-      ...Object.keys(data.shopCounts ?? {}),
-      ...Object.keys(latest?.resources ?? {}),
+      ...mirroredNames,
+      ...Object.keys(data.integration.resourceAttention ?? {}),
     ]),
   ];
+  const latest = data.runs[0];
   const rows = names.map((name) => {
+    const tr = element('tr', {});
+    tr.dataset.resource = name;
+    const heading = element('th', { scope: 'row' }, titled(name));
+    if (
+      mirroredNames.size > 0 &&
+      !mirroredNames.has(name) &&
+      data.integration.resourceAttention?.[name] === undefined
+    ) {
+      tr.className = 'unmirrored';
+      tr.append(heading, element('td', { colSpan: 3 }, 'not mirrored by this deployment'));
+      return tr;
+    }
     const mirrored = data.recordCounts?.[name]?.ACTIVE;
     const shopify = data.shopCounts?.[name];
     const refused = data.integration.resourceAttention?.[name];
-    const tr = element('tr', {});
-    tr.dataset.resource = name;
     const cell = (text: string, className = 'num', title = '') => element('td', { className, title }, text);
     let difference: HTMLTableCellElement;
     if (mirrored === undefined || shopify === undefined) {
@@ -395,9 +464,10 @@ function updateRecords(parts: CardParts, data: CardData, latest: SyncRun | undef
       difference = cell(signed(mirrored - shopify), 'num differs');
       tr.className = 'differs';
     }
-    difference.dataset.difference = mirrored !== undefined && shopify !== undefined ? String(mirrored - shopify) : '';
+    difference.dataset.difference =
+      mirrored !== undefined && shopify !== undefined ? String(mirrored - shopify) : '';
     tr.append(
-      element('th', { scope: 'row' }, titled(name)),
+      heading,
       cell(mirrored === undefined ? '—' : amount(mirrored)),
       cell(shopify === undefined ? (refused ? 'refused' : '—') : amount(shopify)),
       difference,
@@ -415,7 +485,11 @@ const signed = (value: number) => (value > 0 ? `+${amount(value)}` : `−${amoun
 
 const WEEK_MS = 7 * 86_400_000;
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
-const shortTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+const shortTime = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
 
 function drawRunCharts(parts: CardParts, data: CardData): void {
   const runs = data.runs
@@ -433,7 +507,12 @@ function drawRunCharts(parts: CardParts, data: CardData): void {
   const lengths = runs.map((run) => runLength(run) ?? 0);
   barChart(
     parts.charts.duration,
-    runs.map((run, index) => ({ key: run.runId, value: Math.round(lengths[index]! / 1000), label: label(run, duration(lengths[index]!)), tone: tone(run) })),
+    runs.map((run, index) => ({
+      key: run.runId,
+      value: Math.round(lengths[index]! / 1000),
+      label: label(run, duration(lengths[index]!)),
+      tone: tone(run),
+    })),
     {
       id: 'duration',
       title: 'Duration',
@@ -446,7 +525,12 @@ function drawRunCharts(parts: CardParts, data: CardData): void {
   const written = runs.map((run) => total(run, 'written'));
   barChart(
     parts.charts.written,
-    runs.map((run, index) => ({ key: run.runId, value: written[index]!, label: label(run, `${amount(written[index]!)} written`), tone: tone(run) })),
+    runs.map((run, index) => ({
+      key: run.runId,
+      value: written[index]!,
+      label: label(run, `${amount(written[index]!)} written`),
+      tone: tone(run),
+    })),
     {
       id: 'written',
       title: 'Records written',
@@ -462,7 +546,10 @@ function drawRunCharts(parts: CardParts, data: CardData): void {
     runs.map((run, index) => ({
       key: run.runId,
       value: waits[index]!,
-      label: label(run, `${counted(waits[index]!, 'throttle waits')} (${duration(run.calls?.throttleWaitMs ?? 0)} waiting)`),
+      label: label(
+        run,
+        `${counted(waits[index]!, 'throttle waits')} (${duration(run.calls?.throttleWaitMs ?? 0)} waiting)`,
+      ),
       tone: 'warn',
     })),
     {
@@ -472,6 +559,7 @@ function drawRunCharts(parts: CardParts, data: CardData): void {
       axis,
       summary: `Waits for Shopify's rate limit over ${runs.length} runs: ${amount(waits.reduce((a, b) => a + b, 0))} in all.`,
       empty: 'No finished runs in the last 7 days.',
+      none: 'No waits: never throttled.',
     },
   );
 }
@@ -494,9 +582,15 @@ function drawDeliveries(parts: CardParts, data: CardData): void {
       id: 'deliveries',
       title: 'Deliveries per hour',
       format: amount,
-      axis: [hours[0] ? `${shortDate.format(new Date(hours[0].hour))} ${shortTime.format(new Date(hours[0].hour))}` : '', 'now'],
+      axis: [
+        hours[0]
+          ? `${shortDate.format(new Date(hours[0].hour))} ${shortTime.format(new Date(hours[0].hour))}`
+          : '',
+        'now',
+      ],
       summary: `${counted(sum, 'webhook deliveries')} over the last ${hours.length} hours.`,
       empty: 'No delivery counts yet.',
+      none: 'No deliveries in the last 48 hours.',
     },
   );
 }

@@ -90,10 +90,14 @@ const runsOf = async (organizationId: string, integrationId: string) =>
 
 /** Connects a store through the API, as a backend would, and waits for its initial sync to end. */
 const connectByApi = async (organizationId: string, shopDomain: string, accessToken: string) => {
-  const answer = await api<{ integration: ApiIntegration }>('POST', `/organizations/${organizationId}/integrations`, {
-    shopDomain,
-    accessToken,
-  });
+  const answer = await api<{ integration: ApiIntegration }>(
+    'POST',
+    `/organizations/${organizationId}/integrations`,
+    {
+      shopDomain,
+      accessToken,
+    },
+  );
   const { integrationId } = answer.integration;
   await eventually(async () => (await runsOf(organizationId, integrationId))[0]?.status).toMatch(
     /^(succeeded|failed)$/,
@@ -145,7 +149,9 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     // In plain words, inside the form that caused it; nothing at the top of the page.
     const formMessage = page.locator('.connect-form .form-message');
-    await eventually(() => formMessage.textContent()).toMatch(/^Shopify refused this access token for this store/);
+    await eventually(() => formMessage.textContent()).toMatch(
+      /^Shopify refused this access token for this store/,
+    );
     expect(await formMessage.getAttribute('data-tone')).toBe('error');
     expect(await page.locator('#status').textContent()).toBe('');
 
@@ -165,12 +171,15 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     await eventually(() => store(DEMO).getAttribute('data-run-status')).toBe('succeeded');
     expect(await store(DEMO).getAttribute('data-percent')).toBe('100');
     await eventually(() => store(DEMO).locator('.run-numbers').textContent()).toMatch(
-      new RegExp(`^Finished .* · read all ${shop.customers} customers, ${shop.orders} orders · \\d+ written$`),
+      /^Finished (just now|\d+ (s|min) ago) in (\d+ (min|s) ?)+ · read all (\d+ \w+(, )?)+ · \d+ written$/,
     );
+    const sentence = (await store(DEMO).locator('.run-numbers').textContent())!;
+    expect(sentence).toContain(`${shop.customers} customers`);
+    expect(sentence).toContain(`${shop.orders} orders`);
     expect(await store(DEMO).locator('.store-head .badge').textContent()).toBe('active');
-    await eventually(() => store(DEMO).locator('.fact', { hasText: 'Webhooks' }).locator('.badge').textContent()).toBe(
-      'healthy',
-    );
+    await eventually(() =>
+      store(DEMO).locator('.fact', { hasText: 'Webhooks' }).locator('.badge').textContent(),
+    ).toBe('healthy');
     await eventually(() => store(DEMO).locator('.calm').isVisible()).toBe(true);
 
     // The mirror next to Shopify's own count, per resource.
@@ -179,7 +188,9 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       ['orders', shop.orders],
     ] as const) {
       const row = store(DEMO).locator(`.records tr[data-resource="${resource}"]`);
-      await eventually(async () => (await row.locator('td').allTextContents()).join('|')).toBe(`${count}|${count}|equal`);
+      await eventually(async () => (await row.locator('td').allTextContents()).join('|')).toBe(
+        `${count}|${count}|equal`,
+      );
     }
 
     // "Last successful sync" is when the run finished, not when it started.
@@ -187,7 +198,7 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     const [run] = await runsOf('org-demo', integration!.integrationId);
     const lastSync = store(DEMO).locator('.last-sync time');
     expect(await lastSync.getAttribute('datetime')).toBe(run!.finishedAt);
-    expect(await lastSync.textContent()).toMatch(/^finished (just now|\d+ (sec|min)\. ago)/);
+    expect(await lastSync.textContent()).toMatch(/^finished (just now|\d+ (s|min) ago) \(/);
     // The absolute time with its timezone, on hover and for screen readers.
     expect(await lastSync.getAttribute('title')).toMatch(/\d{4}, \d\d:\d\d:\d\d \S+$/);
     expect(await lastSync.locator('.visually-hidden').textContent()).toContain(
@@ -215,9 +226,12 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     // The queued message does not outlive its run: it turns into the outcome...
     await eventually(() => feedback(DEMO).textContent()).toMatch(/^Sync finished: \d+ records? written\.$/);
     // ...which reads as what changed, not as an incomplete 3 of 60.
-    expect(await card.locator('.run-numbers').textContent()).toMatch(
-      /^Finished .* · changed since the previous sync: \d+ of 60 customers, \d+ of 8 orders · \d+ written$/,
+    const sentence = (await card.locator('.run-numbers').textContent())!;
+    expect(sentence).toMatch(
+      /^Finished (just now|\d+ s ago) in (\d+ (min|s) ?)+ · changed since the previous sync: .* · \d+ written$/,
     );
+    expect(sentence).toMatch(/\b[3-9] of 60 customers\b/);
+    expect(sentence).toMatch(/\b\d of 8 orders\b/);
     // ...and clears itself.
     await eventually(() => feedback(DEMO).textContent()).toBe('');
   });
@@ -233,12 +247,15 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     ).hours;
     const bars = (chart: string) => store(DEMO).locator(`figure[data-chart="${chart}"] rect.bar`);
     const values = async (chart: string) =>
-      (await bars(chart).evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-value')))).map(Number);
+      (await bars(chart).evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-value')))).map(
+        Number,
+      );
 
     // One bar per finished run, oldest first, each with the run's own figures.
     await eventually(() => bars('duration').count()).toBe(runs.length);
     const oldestFirst = runs.slice().reverse();
-    const written = (run: ApiRun) => Object.values(run.resources ?? {}).reduce((sum, r) => sum + r.written, 0);
+    const written = (run: ApiRun) =>
+      Object.values(run.resources ?? {}).reduce((sum, r) => sum + r.written, 0);
     expect(await values('written')).toEqual(oldestFirst.map(written));
     expect(await values('throttle')).toEqual(oldestFirst.map((run) => run.calls?.throttleWaits ?? 0));
     expect(await values('duration')).toEqual(
@@ -250,19 +267,21 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     await eventually(() => bars('deliveries').count()).toBe(48);
     const delivered = hours.reduce((sum, hour) => sum + hour.deliveries, 0);
     expect(delivered).toBeGreaterThanOrEqual(3);
-    await eventually(async () => (await values('deliveries')).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(
-      delivered,
-    );
-    expect(await store(DEMO).locator('figure[data-chart="deliveries"] svg').getAttribute('aria-label')).toMatch(
-      /^\d+ webhook deliveries over the last 48 hours\.$/,
-    );
+    await eventually(async () =>
+      (await values('deliveries')).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThanOrEqual(delivered);
+    expect(
+      await store(DEMO).locator('figure[data-chart="deliveries"] svg').getAttribute('aria-label'),
+    ).toMatch(/^\d+ webhook deliveries over the last 48 hours\.$/);
 
     await store(DEMO).getByRole('button', { name: 'History' }).click();
     const history = page.locator('#history-rows tr');
     await eventually(() => history.count()).toBe(runs.length);
     expect(await history.nth(0).locator('td[data-label="Trigger"]').textContent()).toBe('manual');
     expect(await history.last().locator('td[data-label="Trigger"]').textContent()).toBe('initial');
-    expect(await history.last().locator('td[data-label="Written"]').textContent()).toBe(String(written(oldestFirst[0]!)));
+    expect(await history.last().locator('td[data-label="Written"]').textContent()).toBe(
+      String(written(oldestFirst[0]!)),
+    );
     // The history heading takes the focus, so a keyboard user lands on what they asked for.
     expect(await focused()).toBe('history-title');
     await shot('console-history');
@@ -283,8 +302,16 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       accessToken: 'shpat_revoked',
       seedCustomers: 9,
     });
-    simulator.createShop({ shopDomain: 'drifted.myshopify.com', accessToken: 'shpat_drifted', seedCustomers: 7 });
-    simulator.createShop({ shopDomain: 'expired.myshopify.com', accessToken: 'shpat_expired', seedCustomers: 5 });
+    simulator.createShop({
+      shopDomain: 'drifted.myshopify.com',
+      accessToken: 'shpat_drifted',
+      seedCustomers: 7,
+    });
+    simulator.createShop({
+      shopDomain: 'expired.myshopify.com',
+      accessToken: 'shpat_expired',
+      seedCustomers: 5,
+    });
     await connectByApi(ATTENTION_ORG, 'no-orders.myshopify.com', 'shpat_no_orders');
     const revokedId = await connectByApi(ATTENTION_ORG, 'revoked.myshopify.com', 'shpat_revoked');
     const driftedId = await connectByApi(ATTENTION_ORG, 'drifted.myshopify.com', 'shpat_drifted');
@@ -293,7 +320,8 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     revokedShop.setAccessToken('shpat_rotated_elsewhere');
     await api('POST', `/organizations/${ATTENTION_ORG}/integrations/${revokedId}/sync?force=true`);
     await eventually(
-      async () => (await integrationsOf(ATTENTION_ORG)).find((i) => i.integrationId === revokedId)?.statusReason,
+      async () =>
+        (await integrationsOf(ATTENTION_ORG)).find((i) => i.integrationId === revokedId)?.statusReason,
     ).toBe('SHOPIFY_UNAUTHORIZED');
 
     // Written directly into the Integrations item, for reasons whose producers are not merged yet
@@ -307,6 +335,7 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
           Key: { integrationId },
           UpdateExpression: expression,
           ExpressionAttributeValues: values,
+          ...(expression.includes('#status') && { ExpressionAttributeNames: { '#status': 'status' } }),
         }),
       );
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -341,9 +370,14 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     await eventually(() => denied.locator('.attention-title').textContent()).toBe(
       'Orders are not synced: Shopify denied access',
     );
-    expect(await denied.locator('.attention-remedy').textContent()).toMatch(/re-install the app on the store/);
+    expect(await denied.locator('.attention-remedy').textContent()).toMatch(
+      /re-install the app on the store/,
+    );
     expect(
-      await store('no-orders.myshopify.com').locator('.records tr[data-resource="orders"] td').nth(1).textContent(),
+      await store('no-orders.myshopify.com')
+        .locator('.records tr[data-resource="orders"] td')
+        .nth(1)
+        .textContent(),
     ).toBe('refused');
 
     // A missing scope names the scope and how to grant it.
@@ -362,22 +396,24 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     expect(await mismatch.getByRole('button', { name: 'Sync now' }).count()).toBe(1);
     const failing = reason('drifted.myshopify.com', 'webhooks');
     expect(await failing.locator('.attention-detail').textContent()).toMatch(
-      /^The check 1 hr\. ago could not verify them: Shopify did not list the ORDERS_CREATE subscription\./,
+      /^The check 1 h ago could not verify them: Shopify did not list the ORDERS_CREATE subscription\./,
     );
     expect(await failing.getByRole('button', { name: 'Check webhooks' }).count()).toBe(1);
 
     // A revoked token: plain words, never the raw code alone, and no "healthy" webhooks.
     const revoked = store('revoked.myshopify.com');
-    await eventually(() => reason('revoked.myshopify.com', 'status').locator('.attention-title').textContent()).toBe(
-      'Shopify refused the access token',
-    );
+    await eventually(() =>
+      reason('revoked.myshopify.com', 'status').locator('.attention-title').textContent(),
+    ).toBe('Shopify refused the access token');
     expect(await revoked.locator('.store-head .badge').textContent()).toBe('needs attention');
     const webhooks = revoked.locator('.fact', { hasText: 'Webhooks' });
     expect(await webhooks.locator('.badge').textContent()).toBe('unknown');
     expect(await webhooks.locator('.webhook-detail').textContent()).toMatch(
       /^cannot be checked while Shopify refuses the store; last check .* passed$/,
     );
-    expect(await revoked.getByRole('button', { name: `Sync ${'revoked.myshopify.com'} now` }).isDisabled()).toBe(true);
+    expect(
+      await revoked.getByRole('button', { name: `Sync ${'revoked.myshopify.com'} now` }).isDisabled(),
+    ).toBe(true);
 
     // A dead refresh token: re-install where the API can start one, else a new token.
     const expired = reason('expired.myshopify.com', 'status');
@@ -388,7 +424,9 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     if (canReinstall) {
       await expired.getByRole('button', { name: 'Re-install' }).click();
       const link = store('expired.myshopify.com').locator('.feedback a.install-link');
-      await eventually(() => link.getAttribute('href')).toMatch(/^https?:\/\/.*expired\.myshopify\.com|shop=expired/);
+      await eventually(() => link.getAttribute('href')).toMatch(
+        /^https?:\/\/.*expired\.myshopify\.com|shop=expired/,
+      );
     } else {
       await expired.getByRole('button', { name: 'Reconnect with a new token' }).click();
       const section = page.locator(`section[data-organization-id="${ATTENTION_ORG}"]`);
@@ -398,12 +436,13 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     }
 
     // Every badge stays inside its card.
-    const overflowing = await page.locator('article.store .badge').evaluateAll((badges) =>
-      badges.filter((badge) => {
-        const card = badge.closest('article')!.getBoundingClientRect();
-        const box = badge.getBoundingClientRect();
-        return box.right > card.right || box.left < card.left;
-      }).length,
+    const overflowing = await page.locator('article.store .badge').evaluateAll(
+      (badges) =>
+        badges.filter((badge) => {
+          const card = badge.closest('article')!.getBoundingClientRect();
+          const box = badge.getBoundingClientRect();
+          return box.right > card.right || box.left < card.left;
+        }).length,
     );
     expect(overflowing).toBe(0);
     await shot('console-attention', page.locator(`section[data-organization-id="${ATTENTION_ORG}"]`), true);
@@ -414,7 +453,9 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       await page.setViewportSize({ width, height: 900 });
       await page.reload();
       await eventually(() => page.locator('article.store').count()).toBe(5);
-      await eventually(() => store(DEMO).locator('figure[data-chart="deliveries"] rect.bar').count()).toBe(48);
+      await eventually(() => store(DEMO).locator('figure[data-chart="deliveries"] rect.bar').count()).toBe(
+        48,
+      );
       expect(await noHorizontalOverflow()).toBe(true);
       // The last action of each card is on the screen's width, not off to the right.
       const offScreen = await page
@@ -427,13 +468,17 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       await store(DEMO).getByRole('button', { name: 'History' }).click();
       await page.locator('#history-rows tr').first().waitFor();
       expect(await noHorizontalOverflow()).toBe(true);
-      if (width === 390) await shot('console-narrow', page.locator(`section[data-organization-id="org-demo"]`), true);
-      if (width === 1280) await shot('console', page.locator(`section[data-organization-id="org-demo"]`), true);
+      if (width === 390)
+        await shot('console-narrow', page.locator(`section[data-organization-id="org-demo"]`), true);
+      if (width === 1280)
+        await shot('console', page.locator(`section[data-organization-id="org-demo"]`), true);
     });
   }
 
   it('"Check webhooks" reports the subscriptions healthy, and the page is usable from the keyboard', async () => {
-    await store(DEMO).getByRole('button', { name: `Check the webhooks of ${DEMO}` }).focus();
+    await store(DEMO)
+      .getByRole('button', { name: `Check the webhooks of ${DEMO}` })
+      .focus();
     await page.keyboard.press('Enter');
     await eventually(() => feedback(DEMO).textContent()).toMatch(/^Webhooks are healthy/);
 
