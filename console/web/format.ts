@@ -32,6 +32,7 @@ export const absoluteTime = (iso: string, timeZone?: string): string =>
 
 /** "45 s", "1 min 7 s", "2 h 5 min": a run's length. */
 export const duration = (ms: number): string => {
+  if (ms < 1000) return 'under 1 s';
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);

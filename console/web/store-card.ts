@@ -509,14 +509,14 @@ function drawRunCharts(parts: CardParts, data: CardData): void {
     parts.charts.duration,
     runs.map((run, index) => ({
       key: run.runId,
-      value: Math.round(lengths[index]! / 1000),
+      value: lengths[index]!,
       label: label(run, duration(lengths[index]!)),
       tone: tone(run),
     })),
     {
       id: 'duration',
       title: 'Duration',
-      format: (seconds) => duration(seconds * 1000),
+      format: duration,
       axis,
       summary: `Duration of ${runs.length} runs; the longest took ${duration(Math.max(0, ...lengths))}.`,
       empty: 'No finished runs in the last 7 days.',
