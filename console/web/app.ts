@@ -335,10 +335,17 @@ async function refreshStore(view: OrganizationView, integration: Integration): P
       call('listSyncRuns', { path, query: { limit: '100' } }),
       settle(call('getWebhookDeliveries', { path, query: { hours: '48' } })),
     ]);
+    // The last successful run, when more recent failures pushed it out of the page: its finish
+    // is the "last successful sync" (lastSuccessfulSyncAt is its start, kept for incremental reads).
+    const lastSuccess = integration.lastSyncRunId;
+    const older =
+      lastSuccess && !runs.body.items.some((run) => run.runId === lastSuccess)
+        ? await settle(call('getSyncRun', { path: { ...path, runId: lastSuccess } }))
+        : undefined;
     state.details = {
       key,
       at: now,
-      runs: runs.body.items,
+      runs: older ? [...runs.body.items, older.body] : runs.body.items,
       ...((details?.body.recordCounts ?? state.details?.recordCounts) && {
         recordCounts: details?.body.recordCounts ?? state.details?.recordCounts,
       }),

@@ -53,7 +53,10 @@ export const integrationSchema = z
     lastSuccessfulSyncAt: timestamp
       .optional()
       .meta({ description: 'Start of the last sync that completed; the next one reads from here' }),
-    lastSyncRunId: z.string().optional(),
+    lastSyncRunId: z.string().optional().meta({
+      description:
+        'The run of the last sync that completed: its `finishedAt` is when it finished (lastSuccessfulSyncAt is its start)',
+    }),
     webhookHealth: webhookHealthSchema.optional(),
     shopifyShopId: z.string().optional(),
     redactedAt: timestamp.optional(),
