@@ -22,7 +22,7 @@ import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import type { Integration } from '../core/integrations/integration.js';
 import { createWebhookActivityNoter, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
-import { hourOf, type WebhookDeliveryCounts } from '../core/webhooks/delivery-counts.js';
+import { createDeliveryCounter, type WebhookDeliveryCounts } from '../core/webhooks/delivery-counts.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -72,6 +72,11 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const metrics = deps.metrics ?? defaultMetrics;
   const now = deps.now ?? Date.now;
   const activity = deps.activity && createWebhookActivityNoter(deps.activity);
+  const deliveries =
+    deps.deliveries &&
+    createDeliveryCounter(deps.deliveries, {
+      onError: (error) => logger.warn('webhook deliveries not counted', errorFields(error)),
+    });
 
   return async (
     event: APIGatewayProxyEventV2,
@@ -150,12 +155,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
 
   /** Every verified delivery, duplicates included (they are deliveries all the same); never fails one. */
   async function countDelivery(integrationId: string): Promise<void> {
-    if (!deps.deliveries) return;
-    try {
-      await deps.deliveries.countDelivery(integrationId, hourOf(now()));
-    } catch (error) {
-      logger.warn('webhook delivery not counted', errorFields(error));
-    }
+    await deliveries?.count(integrationId, now());
   }
 
   /** A verified delivery proves the store's subscriptions reach us; never fails the delivery. */

@@ -3,8 +3,9 @@
  * partition (integrationId), sort keys no run id can take (`webhooks#<hour>` sorts after every
  * ULID and after `reconcile#…`, where the run listing stops). Each expires by TTL.
  *
- * One UpdateItem with ADD per delivery: no read, no condition to fail, and concurrent deliveries
- * of one hour add up instead of overwriting each other.
+ * One UpdateItem with ADD per write (core/webhooks/delivery-counts.ts batches a container's
+ * deliveries): no read, no condition to fail, and concurrent containers add up instead of
+ * overwriting each other.
  */
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -19,14 +20,14 @@ export const createWebhookDeliveryCounts = (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): WebhookDeliveryCounts => ({
-  async countDelivery(integrationId, hour) {
+  async addDeliveries(integrationId, hour, deliveries) {
     const expiresAt = Math.floor(Date.parse(hour) / 1000) + DELIVERY_HOURS_RETENTION_DAYS * 86_400;
     await doc.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { integrationId, runId: `${DELIVERY_HOURS_SORT_KEY_PREFIX}${hour}` },
-        UpdateExpression: 'ADD deliveries :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
+        UpdateExpression: 'ADD deliveries :deliveries SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':deliveries': deliveries, ':expiresAt': expiresAt },
       }),
     );
   },

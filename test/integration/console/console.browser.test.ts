@@ -212,10 +212,13 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
 
   it('"Sync now" with force resets the box, follows its run to the end, says what changed, then clears', async () => {
     const shop = runtime.shopify.simulator!.shop(DEMO);
-    // Three customers change in the store: webhooks deliver them, and the next sync reads them.
-    for (const customer of shop.customers().slice(0, 3))
+    // Three customers change in the store, a second or more apart (a burst is counted once per
+    // second per container): webhooks deliver them, and the next sync reads them.
+    for (const customer of shop.customers().slice(0, 3)) {
       shop.updateCustomer(customer.id, { note: `changed ${Date.now()}` });
-    await shop.flushDeliveries();
+      await shop.flushDeliveries();
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    }
 
     const card = store(DEMO);
     await card.getByLabel(`Force the sync of ${DEMO}`).check();
