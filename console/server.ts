@@ -35,6 +35,13 @@ export interface ConsoleSettings {
 export type ConsoleRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 const operations = Object.keys(routeContracts).filter((id) => id !== 'receiveWebhook') as Operation[];
+/**
+ * The install flow's operation (a re-install is the remedy for a dead refresh token), found by its
+ * route so the page offers "Re-install" only where the API has it.
+ */
+const installOperation = (Object.entries(routeContracts) as [Operation, { route: string }][]).find(
+  ([, contract]) => contract.route === 'POST /organizations/{organizationId}/installations',
+)?.[0];
 const callSchema = z.strictObject({
   operation: z.enum(operations as [Operation, ...Operation[]]),
   input: z
@@ -149,6 +156,7 @@ export function createConsoleHandler(settings: ConsoleSettings): ConsoleRequestH
       if (pathname === '/console' || pathname === '/console/') {
         const page = (await readFile(path.join(webRoot, 'index.html'), 'utf8'))
           .replace('{{token}}', token)
+          .replace('{{install-operation}}', installOperation ?? '')
           .replace('{{target}}', escapeHtml(settings.target))
           .replace('{{organizations}}', escapeHtml(JSON.stringify(settings.organizations)));
         send(response, 200, 'text/html; charset=utf-8', page);

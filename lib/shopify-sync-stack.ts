@@ -114,6 +114,7 @@ export class ShopifySyncStack extends Stack {
         readWriteRecords(fn);
         tables.Idempotency.grantReadWriteData(fn);
         addRedactions(fn); // customers/redact, and the tombstones a shop/redact purges
+        tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters (one ADD per delivery)
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
       },

@@ -16,6 +16,7 @@ import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/proce
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createWebhookActivityStore } from '../../lambdas/adapters/dynamodb/webhook-activity-store.js';
+import { createWebhookDeliveryCounts } from '../../lambdas/adapters/dynamodb/webhook-delivery-counts.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createBenchTables, percentile } from '../support/environment.js';
 
@@ -78,6 +79,8 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
     processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
     // As deployed: each verified delivery may note lastWebhookAt on the integration.
     activity: createWebhookActivityStore(tables.doc, tables.names.Integrations),
+    // As deployed: every verified delivery adds to its store's hourly counter.
+    deliveries: createWebhookDeliveryCounts(tables.doc, tables.names.SyncRuns),
   });
   const bare = async (event: APIGatewayProxyEventV2) => {
     const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };

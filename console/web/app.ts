@@ -1,111 +1,30 @@
 /**
  * The status console in the browser: plain DOM, no framework. It calls only its own server
  * (console/server.ts), which holds the credentials; operation names and answer types are the
- * API's contract (client/). Rows are built once and then updated in place, so live progress
- * never shifts the layout or steals keyboard focus.
+ * API's contract (client/). Each store is a card (store-card.ts) built once and updated in place.
  */
-import type { CallResult, Operation } from '../../client/index.js';
+import type { Operation } from '../../client/index.js';
+import { call, explain, pageSetting, post } from './api.js';
+import { byId, element, type Messenger, messenger, timeElement } from './dom.js';
+import { amount, duration, relativeTime } from './format.js';
+import {
+  type DeliveryHour,
+  type Integration,
+  type StoreCard,
+  type SyncRun,
+  createStoreCard,
+  isActive,
+  plainError,
+  runTone,
+  total,
+  updateStoreCard,
+} from './store-card.js';
 
-type Integration = CallResult<'listOrganizationIntegrations'>['body']['items'][number];
-type SyncRun = CallResult<'getSyncRun'>['body'];
+type RecordCounts = Awaited<ReturnType<typeof call<'getIntegration'>>>['body']['recordCounts'];
 
-class ApiAnswerError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
-const token = meta('console-token');
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-const post = async (path: string, body?: unknown): Promise<unknown> => {
-  const response = await fetch(path, {
-    method: body === undefined && path.endsWith('/dead-letters') ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', 'x-console-token': token },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const answer = (await response.json()) as { error?: { code: string; message: string } };
-  if (!response.ok)
-    throw new ApiAnswerError(response.status, answer.error?.code ?? 'CONSOLE', answer.error?.message ?? '');
-  return answer;
-};
-
-interface CallArgs {
-  readonly path?: Record<string, string>;
-  readonly query?: Record<string, string>;
-  readonly body?: unknown;
-}
-
-async function call<Op extends Operation>(operation: Op, input: CallArgs = {}): Promise<CallResult<Op>> {
-  const answer = (await post('/console/api/call', { operation, input })) as
-    CallResult<Op> | { status: number; error: { code: string; message: string } };
-  if ('error' in answer) throw new ApiAnswerError(answer.status, answer.error.code, answer.error.message);
-  return answer;
-}
-
-const statusLine = byId<HTMLParagraphElement>('status');
-const say = (message: string) => {
-  statusLine.textContent = message;
-};
-const failed = (what: string, error: unknown) =>
-  say(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-
-const when = (iso: string | undefined): string => {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-};
-
-const element = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
-
-const setBadge = (badge: HTMLElement, text: string, tone: 'ok' | 'warn' | 'bad' | 'idle') => {
-  badge.textContent = text;
-  badge.className = `badge ${tone}`;
-};
-
-const integrationTone = { ACTIVE: 'ok', NEEDS_ATTENTION: 'warn', INACTIVE: 'idle' } as const;
-const runTone = {
-  succeeded: 'ok',
-  running: 'warn',
-  resumed: 'warn',
-  retrying: 'warn',
-  queued: 'idle',
-  skipped: 'idle',
-  failed: 'bad',
-} as const;
-/** A counter summed over the run's resources (customers, and whatever else is registered). */
-const total = (run: SyncRun, counter: 'pages' | 'seen' | 'written' | 'stale' | 'invalid'): number =>
-  Object.values(run.resources ?? {}).reduce((sum, resource) => sum + resource[counter], 0);
-
-/** Percent of the shop's own counts seen so far, over the resources Shopify counted. */
-const percentOf = (run: SyncRun, counts: Readonly<Record<string, number>> | undefined): number => {
-  if (run.status === 'succeeded') return 100;
-  let seen = 0;
-  let expected = 0;
-  for (const [name, resource] of Object.entries(run.resources ?? {})) {
-    const count = counts?.[name];
-    if (count === undefined) continue;
-    seen += Math.min(resource.seen, count);
-    expected += count;
-  }
-  return expected > 0 ? Math.floor((seen / expected) * 100) : 0;
-};
-
-const isActive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
+/** The install flow's operation when the API has one: the remedy for a dead refresh token. */
+const installOperation = pageSetting('console-install-operation') as Operation | '';
+const pageStatus = messenger(byId('status'));
 
 // ---- state ----------------------------------------------------------------------------------
 
@@ -119,260 +38,218 @@ const parseList = (text: string | null): string[] => {
   }
 };
 /** The organizations the server was started with, then those this browser added before. */
-const initialOrganizations = (): string[] => [
+const organizations = [
   ...new Set([
-    ...parseList(meta('console-organizations') || null),
+    ...parseList(pageSetting('console-organizations') || null),
     ...parseList(localStorage.getItem(storageKey)),
   ]),
 ];
-const organizations = initialOrganizations();
-/** The shop's own counts per run, asked once per run (it costs a Shopify query). */
-const shopCounts = new Map<string, Readonly<Record<string, number>>>();
-const countsAsked = new Set<string>();
 
-interface Row {
-  readonly tr: HTMLTableRowElement;
-  readonly shop: HTMLElement;
-  readonly id: HTMLElement;
-  readonly status: HTMLElement;
-  readonly lastSync: HTMLElement;
-  readonly runBadge: HTMLElement;
-  readonly progress: HTMLProgressElement;
-  readonly runNumbers: HTMLElement;
-  readonly webhooks: HTMLElement;
-  readonly webhookDetail: HTMLElement;
-  readonly attention: HTMLElement;
-  readonly syncButton: HTMLButtonElement;
-  readonly force: HTMLInputElement;
-  readonly checkButton: HTMLButtonElement;
-  readonly disconnectButton: HTMLButtonElement;
-  integration?: Integration;
+/** What is read less often than the poll: once per run state, or every half minute. */
+interface StoreDetails {
+  readonly key: string;
+  readonly at: number;
+  readonly runs: readonly SyncRun[];
+  readonly recordCounts?: RecordCounts;
+  readonly deliveries?: readonly DeliveryHour[];
+}
+
+interface StoreState {
+  readonly card: StoreCard;
+  details?: StoreDetails;
+  /** Shopify's own counts, asked once per run (each is a Shopify query). */
+  shopCounts?: { readonly runId: string; readonly counts: Readonly<Record<string, number>> };
+  countsAskedFor?: string;
 }
 
 interface OrganizationView {
+  readonly organizationId: string;
   readonly section: HTMLElement;
-  readonly rows: Map<string, Row>;
-  readonly body: HTMLTableSectionElement;
+  readonly list: HTMLElement;
   readonly empty: HTMLElement;
+  readonly stores: Map<string, StoreState>;
+  readonly connect: HTMLDetailsElement;
+  readonly connectForm: HTMLFormElement;
+  readonly connectMessage: Messenger;
 }
 const views = new Map<string, OrganizationView>();
+const DETAILS_EVERY_MS = 30_000;
+
+const pathOf = (integration: Integration) => ({
+  organizationId: integration.organizationId,
+  integrationId: integration.integrationId,
+});
+const stateOf = (card: StoreCard) =>
+  views.get(card.integration!.organizationId)?.stores.get(card.integration!.integrationId);
 
 // ---- actions --------------------------------------------------------------------------------
 
-async function syncNow(row: Row): Promise<void> {
-  const integration = row.integration!;
-  row.syncButton.disabled = true;
+async function syncNow(card: StoreCard): Promise<void> {
+  const integration = card.integration!;
+  card.syncButton.disabled = true;
   try {
     const answer = await call('requestSync', {
-      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-      ...(row.force.checked && { query: { force: 'true' } }),
+      path: pathOf(integration),
+      ...(card.force.checked && { query: { force: 'true' } }),
     });
-    say(
-      answer.body.status === 'queued'
-        ? `Sync of ${integration.shopDomain} queued (run ${answer.body.runId}).`
-        : `Sync of ${integration.shopDomain} skipped: synced at ${when(answer.body.lastSuccessfulSyncAt)}; next from ${when(answer.body.nextEligibleAt)}, or tick "force".`,
-    );
+    card.force.checked = false;
+    if (answer.body.status === 'queued') {
+      card.pendingRunId = answer.body.runId;
+      card.feedback.hold('Sync queued: it shows as the latest run above until it finishes.');
+    } else {
+      const now = Date.now();
+      const finished = stateOf(card)?.details?.runs.find((run) => run.status === 'succeeded')?.finishedAt;
+      card.feedback.note(
+        `Not queued: the store synced ${relativeTime(finished ?? answer.body.lastSuccessfulSyncAt, now)}, and may sync again ${relativeTime(answer.body.nextEligibleAt, now)}. Tick "force" to sync anyway.`,
+      );
+    }
     await refresh();
   } catch (error) {
-    failed(`Sync of ${integration.shopDomain}`, error);
+    card.feedback.error(explain('requestSync', error));
   } finally {
-    row.syncButton.disabled = false;
+    card.syncButton.disabled = card.integration?.status !== 'ACTIVE';
   }
 }
 
-async function checkWebhooks(row: Row): Promise<void> {
-  const integration = row.integration!;
-  row.checkButton.disabled = true;
+async function checkWebhooks(card: StoreCard): Promise<void> {
+  const integration = card.integration!;
+  card.checkButton.disabled = true;
   try {
-    const answer = await call('checkWebhooks', {
-      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-    });
+    const answer = await call('checkWebhooks', { path: pathOf(integration) });
     const health = answer.body.webhookHealth;
-    say(
-      health?.healthy
-        ? `Webhooks of ${integration.shopDomain} are healthy${health.repaired.length ? `; repaired ${health.repaired.join(', ')}` : ''}.`
-        : `Webhooks of ${integration.shopDomain} are not healthy: ${health?.error ?? 'unknown'}.`,
-    );
+    if (health?.healthy)
+      card.feedback.note(
+        `Webhooks are healthy${health.repaired.length ? `; re-created ${health.repaired.join(', ')}` : ''}.`,
+      );
+    else card.feedback.error(`Webhooks are not healthy: ${health?.error ?? 'the check gave no reason'}.`);
     await refresh();
   } catch (error) {
-    failed(`Checking the webhooks of ${integration.shopDomain}`, error);
+    card.feedback.error(explain('checkWebhooks', error));
   } finally {
-    row.checkButton.disabled = false;
+    card.checkButton.disabled = card.integration?.status !== 'ACTIVE';
   }
 }
 
-async function disconnect(row: Row): Promise<void> {
-  const integration = row.integration!;
+async function disconnect(card: StoreCard): Promise<void> {
+  const integration = card.integration!;
   if (!window.confirm(`Disconnect ${integration.shopDomain}? Its mirrored data is kept.`)) return;
   try {
-    const answer = await call('disconnectIntegration', {
-      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-    });
-    say(
-      `Disconnected ${integration.shopDomain}; ${answer.body.webhookSubscriptionsRemoved} webhook subscription(s) removed.`,
+    const answer = await call('disconnectIntegration', { path: pathOf(integration) });
+    card.feedback.note(
+      `Disconnected; ${answer.body.webhookSubscriptionsRemoved} webhook subscription(s) removed. The mirrored data is kept.`,
     );
     await refresh();
   } catch (error) {
-    failed(`Disconnecting ${integration.shopDomain}`, error);
+    card.feedback.error(explain('disconnectIntegration', error));
   }
 }
 
-async function showHistory(integration: Integration): Promise<void> {
+/** Starts the install flow again and hands over the page the merchant approves it on. */
+async function reinstall(card: StoreCard): Promise<void> {
+  const integration = card.integration!;
+  if (!installOperation) return;
   try {
-    const runs = await call('listSyncRuns', {
-      path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-      query: { limit: '25' },
-    });
-    const rows = byId<HTMLTableSectionElement>('history-rows');
-    rows.replaceChildren(
-      ...runs.body.items.map((run) =>
-        element(
-          'tr',
-          {},
-          element('td', { title: run.runId }, run.runId.slice(-8)),
-          element('td', {}, run.trigger),
-          element('td', {}, element('span', { className: `badge ${runTone[run.status]}` }, run.status)),
-          element('td', {}, when(run.queuedAt)),
-          element('td', {}, when(run.finishedAt)),
-          ...[
-            total(run, 'pages'),
-            total(run, 'seen'),
-            total(run, 'written'),
-            total(run, 'stale'),
-            total(run, 'invalid'),
-            run.calls?.throttledResponses ?? 0,
-            run.calls?.retries ?? 0,
-          ].map((value) => element('td', { className: 'num' }, String(value))),
-          element('td', {}, run.lastError ?? run.skipReason ?? ''),
-        ),
+    const answer = (await call(installOperation, {
+      path: { organizationId: integration.organizationId },
+      body: { shopDomain: integration.shopDomain },
+    })) as unknown as { body: { authorizeUrl?: unknown; expiresAt?: unknown } };
+    const url = typeof answer.body.authorizeUrl === 'string' ? new URL(answer.body.authorizeUrl) : undefined;
+    if (!url || !['https:', 'http:'].includes(url.protocol)) throw new Error('No install page in the answer');
+    const link = element(
+      'a',
+      { href: url.href, target: '_blank', rel: 'noopener noreferrer', className: 'install-link' },
+      'open the install page',
+    );
+    const expires = typeof answer.body.expiresAt === 'string' ? answer.body.expiresAt : undefined;
+    card.feedback.hold(
+      element(
+        'span',
+        {},
+        'Re-install started: ',
+        link,
+        ` and approve the app as the store's owner${expires ? ` (the link works until ${relativeTime(expires, Date.now()).replace(/^in /, 'in ')})` : ''}.`,
       ),
     );
-    const section = byId<HTMLElement>('history');
-    byId<HTMLElement>('history-title').textContent = `Run history of ${integration.shopDomain}`;
-    section.hidden = false;
-    byId<HTMLElement>('history-title').focus();
+    link.focus();
   } catch (error) {
-    failed(`Reading the history of ${integration.shopDomain}`, error);
+    card.feedback.error(explain('install', error));
   }
 }
 
-// ---- rendering ------------------------------------------------------------------------------
-
-function newRow(view: OrganizationView): Row {
-  const button = (text: string, className = '') =>
-    element('button', { type: 'button', textContent: text, className });
-  const row: Row = {
-    tr: element('tr'),
-    shop: element('strong'),
-    id: element('div', { className: 'small' }),
-    status: element('span', { className: 'badge idle' }),
-    lastSync: element('span'),
-    runBadge: element('span', { className: 'badge idle' }),
-    progress: element('progress', { max: 100, value: 0 }),
-    runNumbers: element('div', { className: 'run-numbers' }),
-    webhooks: element('span', { className: 'badge idle' }),
-    webhookDetail: element('div', { className: 'small' }),
-    attention: element('span'),
-    syncButton: button('Sync now', 'primary'),
-    force: element('input', { type: 'checkbox' }),
-    checkButton: button('Check webhooks'),
-    disconnectButton: button('Disconnect', 'danger'),
-  };
-  const history = button('History');
-  row.syncButton.addEventListener('click', () => void syncNow(row));
-  row.checkButton.addEventListener('click', () => void checkWebhooks(row));
-  row.disconnectButton.addEventListener('click', () => void disconnect(row));
-  history.addEventListener('click', () => void showHistory(row.integration!));
-  row.tr.append(
-    element('td', {}, row.shop, row.id),
-    element('td', {}, row.status),
-    element('td', {}, row.lastSync),
-    element('td', {}, element('div', { className: 'run-line' }, row.runBadge, row.progress), row.runNumbers),
-    element('td', {}, row.webhooks, row.webhookDetail),
-    element('td', {}, row.attention),
-    element(
-      'td',
-      {},
-      element(
-        'div',
-        { className: 'actions' },
-        row.syncButton,
-        element('label', {}, row.force, 'force'),
-        row.checkButton,
-        history,
-        row.disconnectButton,
-      ),
-    ),
+/** The connect form, filled in for this store: a new token reconnects it with its data kept. */
+function reconnect(card: StoreCard): void {
+  const integration = card.integration!;
+  const view = views.get(integration.organizationId)!;
+  view.connect.open = true;
+  const form = view.connectForm;
+  form.querySelector<HTMLInputElement>('[name="shopDomain"]')!.value = integration.shopDomain;
+  view.connectMessage.hold(
+    `Paste a new Admin API access token for ${integration.shopDomain} and connect: the store reconnects and keeps its data.`,
   );
-  view.body.append(row.tr);
-  return row;
+  const token = form.querySelector<HTMLInputElement>('[name="accessToken"]')!;
+  token.scrollIntoView({ block: 'center' });
+  token.focus();
 }
 
-function updateRow(
-  row: Row,
-  integration: Integration,
-  run: SyncRun | undefined,
-  counts: Readonly<Record<string, number>> | undefined,
-) {
-  row.integration = integration;
-  row.tr.dataset.integrationId = integration.integrationId;
-  row.tr.dataset.shop = integration.shopDomain;
-  row.shop.textContent = integration.shopDomain;
-  row.id.textContent = integration.integrationId;
-  setBadge(
-    row.status,
-    integration.status.replace('_', ' ').toLowerCase(),
-    integrationTone[integration.status],
-  );
-  row.lastSync.textContent = when(integration.lastSuccessfulSyncAt);
-  row.force.setAttribute('aria-label', `Force the sync of ${integration.shopDomain}`);
-  row.syncButton.setAttribute('aria-label', `Sync ${integration.shopDomain} now`);
-  row.checkButton.setAttribute('aria-label', `Check the webhooks of ${integration.shopDomain}`);
-  row.disconnectButton.setAttribute('aria-label', `Disconnect ${integration.shopDomain}`);
-  const inactive = integration.status !== 'ACTIVE';
-  row.syncButton.disabled = inactive;
-  row.checkButton.disabled = inactive;
-  row.disconnectButton.disabled = integration.status === 'INACTIVE';
-
-  if (!run) {
-    setBadge(row.runBadge, 'no runs', 'idle');
-    row.progress.value = 0;
-    row.runNumbers.textContent = '';
-  } else {
-    const percent = percentOf(run, counts);
-    setBadge(row.runBadge, `${run.status} · ${run.trigger}`, runTone[run.status]);
-    row.progress.value = percent;
-    row.progress.setAttribute('aria-label', `Latest run of ${integration.shopDomain}: ${percent}%`);
-    row.tr.dataset.runStatus = run.status;
-    row.tr.dataset.percent = String(percent);
-    const resources = Object.entries(run.resources ?? {})
-      .map(
-        ([name, resource]) =>
-          `${resource.seen}${counts?.[name] !== undefined ? ` of ${counts[name]}` : ''} ${name}`,
-      )
-      .join(', ');
-    row.runNumbers.textContent = [
-      `${percent}%`,
-      `${total(run, 'pages')} pages`,
-      resources,
-      `${total(run, 'written')} written`,
-    ]
-      .filter(Boolean)
-      .join(' · ');
+async function showHistory(card: StoreCard): Promise<void> {
+  const integration = card.integration!;
+  try {
+    const runs = await call('listSyncRuns', { path: pathOf(integration), query: { limit: '25' } });
+    const now = Date.now();
+    const cell = (label: string, content: Node | string, className = '') => {
+      const td = element('td', { className }, content);
+      td.dataset.label = label;
+      return td;
+    };
+    byId<HTMLTableSectionElement>('history-rows').replaceChildren(
+      ...runs.body.items.map((run) => {
+        const took =
+          run.startedAt && run.finishedAt
+            ? Date.parse(run.finishedAt) - Date.parse(run.startedAt)
+            : undefined;
+        const waits = run.calls?.throttleWaits ?? 0;
+        return element(
+          'tr',
+          {},
+          cell('Run', element('span', { title: run.runId }, run.runId.slice(-8))),
+          cell('Trigger', run.trigger),
+          cell('Status', element('span', { className: `badge ${runTone[run.status]}` }, run.status)),
+          cell('Queued', timeElement(run.queuedAt, now)),
+          cell('Finished', run.finishedAt ? timeElement(run.finishedAt, now) : '—'),
+          cell('Took', took === undefined ? '—' : duration(took), 'num'),
+          cell('Read', amount(total(run, 'seen')), 'num'),
+          cell('Written', amount(total(run, 'written')), 'num'),
+          cell('Stale', amount(total(run, 'stale')), 'num'),
+          cell('Invalid', amount(total(run, 'invalid')), 'num'),
+          cell(
+            'Throttle waits',
+            waits ? `${amount(waits)} (${duration(run.calls?.throttleWaitMs ?? 0)})` : '0',
+            'num',
+          ),
+          cell('Retries', amount(run.calls?.retries ?? 0), 'num'),
+          cell('Error', plainError(run.lastError) ?? run.skipReason ?? '', 'error-cell'),
+        );
+      }),
+    );
+    const title = byId<HTMLElement>('history-title');
+    title.textContent = `Run history of ${integration.shopDomain}`;
+    byId<HTMLElement>('history').hidden = false;
+    title.focus();
+  } catch (error) {
+    card.feedback.error(explain('listSyncRuns', error));
   }
-
-  const health = integration.webhookHealth;
-  if (!health) setBadge(row.webhooks, 'not checked', 'idle');
-  else setBadge(row.webhooks, health.healthy ? 'healthy' : 'unhealthy', health.healthy ? 'ok' : 'bad');
-  row.webhookDetail.textContent = health ? `checked ${when(health.checkedAt)}` : '';
-
-  const reasons = [
-    integration.status !== 'ACTIVE' ? integration.statusReason : undefined,
-    health && !health.healthy ? `webhooks: ${health.error ?? 'unhealthy'}` : undefined,
-    run?.status === 'failed' ? `last run failed: ${run.lastError ?? 'unknown error'}` : undefined,
-  ].filter(Boolean);
-  row.attention.textContent = reasons.length ? reasons.join('; ') : '—';
 }
+
+const cardActions = {
+  syncNow: (card: StoreCard) => void syncNow(card),
+  checkWebhooks: (card: StoreCard) => void checkWebhooks(card),
+  showHistory: (card: StoreCard) => void showHistory(card),
+  disconnect: (card: StoreCard) => void disconnect(card),
+  reinstall: (card: StoreCard) => void reinstall(card),
+  reconnect,
+};
+
+// ---- organizations --------------------------------------------------------------------------
 
 function organizationView(organizationId: string): OrganizationView {
   const existing = views.get(organizationId);
@@ -386,22 +263,27 @@ function organizationView(organizationId: string): OrganizationView {
   section.setAttribute('aria-labelledby', titleId);
   section.dataset.organizationId = organizationId;
   const form = section.querySelector<HTMLFormElement>('.connect-form')!;
+  const view: OrganizationView = {
+    organizationId,
+    section,
+    list: section.querySelector<HTMLElement>('.stores')!,
+    empty: section.querySelector<HTMLElement>('.empty')!,
+    stores: new Map(),
+    connect: section.querySelector<HTMLDetailsElement>('details.connect')!,
+    connectForm: form,
+    connectMessage: messenger(section.querySelector<HTMLElement>('.form-message')!),
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void connect(organizationId, form);
+    void connect(view);
   });
-  const view: OrganizationView = {
-    section,
-    rows: new Map(),
-    body: section.querySelector('tbody')!,
-    empty: section.querySelector<HTMLElement>('.empty')!,
-  };
   byId<HTMLElement>('organizations').append(section);
   views.set(organizationId, view);
   return view;
 }
 
-async function connect(organizationId: string, form: HTMLFormElement): Promise<void> {
+async function connect(view: OrganizationView): Promise<void> {
+  const form = view.connectForm;
   const data = new FormData(form);
   const text = (name: string) => {
     const value = data.get(name);
@@ -411,7 +293,7 @@ async function connect(organizationId: string, form: HTMLFormElement): Promise<v
   button.disabled = true;
   try {
     const answer = await call('connectIntegration', {
-      path: { organizationId },
+      path: { organizationId: view.organizationId },
       body: {
         shopDomain: text('shopDomain'),
         accessToken: text('accessToken'),
@@ -419,53 +301,118 @@ async function connect(organizationId: string, form: HTMLFormElement): Promise<v
       },
     });
     form.reset();
-    say(
-      `${answer.status === 201 ? 'Connected' : 'Reconnected'} ${answer.body.integration.shopDomain}; initial sync queued (run ${answer.body.runId}).`,
+    view.connectMessage.note(
+      `${answer.status === 201 ? 'Connected' : 'Reconnected'} ${answer.body.integration.shopDomain}; its ${answer.status === 201 ? 'initial' : ''} sync is queued.`.replace(
+        '  ',
+        ' ',
+      ),
     );
     await refresh();
   } catch (error) {
-    failed('Connecting the store', error);
+    view.connectMessage.error(explain('connectIntegration', error));
   } finally {
     button.disabled = false;
   }
+}
+
+const settle = async <T>(promise: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await promise;
+  } catch {
+    return undefined; // a missing figure is shown as missing, never as a failed page
+  }
+};
+
+async function refreshStore(view: OrganizationView, integration: Integration): Promise<boolean> {
+  const path = pathOf(integration);
+  const latest = (await call('listSyncRuns', { path, query: { limit: '1' } })).body.items[0];
+  const state = view.stores.get(integration.integrationId)!;
+  const key = `${latest?.runId ?? ''}:${latest?.status ?? ''}:${integration.status}`;
+  const now = Date.now();
+  if (!state.details || state.details.key !== key || now - state.details.at > DETAILS_EVERY_MS) {
+    const [details, runs, deliveries] = await Promise.all([
+      settle(call('getIntegration', { path })),
+      call('listSyncRuns', { path, query: { limit: '100' } }),
+      settle(call('getWebhookDeliveries', { path, query: { hours: '48' } })),
+    ]);
+    // The last successful run, when more recent failures pushed it out of the page: its finish
+    // is the "last successful sync" (lastSuccessfulSyncAt is its start, kept for incremental reads).
+    const lastSuccess = integration.lastSyncRunId;
+    const older =
+      lastSuccess && !runs.body.items.some((run) => run.runId === lastSuccess)
+        ? await settle(call('getSyncRun', { path: { ...path, runId: lastSuccess } }))
+        : undefined;
+    state.details = {
+      key,
+      at: now,
+      runs: older ? [...runs.body.items, older.body] : runs.body.items,
+      ...((details?.body.recordCounts ?? state.details?.recordCounts) && {
+        recordCounts: details?.body.recordCounts ?? state.details?.recordCounts,
+      }),
+      ...((deliveries?.body.hours ?? state.details?.deliveries) && {
+        deliveries: deliveries?.body.hours ?? state.details?.deliveries,
+      }),
+    };
+  }
+  if (latest && integration.status === 'ACTIVE' && state.countsAskedFor !== latest.runId)
+    askShopCounts(state, integration, latest.runId);
+  // The latest run as just read, then the older ones as last read.
+  const runs = latest
+    ? [latest, ...state.details.runs.filter((run) => run.runId !== latest.runId)]
+    : state.details.runs;
+  state.card.article.hidden = false;
+  updateStoreCard(state.card, {
+    integration,
+    runs,
+    ...(state.details.recordCounts && { recordCounts: state.details.recordCounts }),
+    ...(state.shopCounts && { shopCounts: state.shopCounts.counts }),
+    ...(state.details.deliveries && { deliveries: state.details.deliveries }),
+    canReinstall: installOperation !== '',
+    now,
+  });
+  return isActive(latest);
+}
+
+/** Beside the refresh, never in its way: a throttled store must not freeze live progress. */
+function askShopCounts(state: StoreState, integration: Integration, runId: string): void {
+  state.countsAskedFor = runId;
+  call('getShopCounts', { path: pathOf(integration) })
+    .then((answer) => {
+      state.shopCounts = { runId, counts: answer.body.counts };
+      return refresh(); // shown now, not at the next quiet poll
+    })
+    .catch(() => {
+      // A refused token is reported by the integration's status; the counts just stay unknown.
+    });
 }
 
 async function refreshOrganization(organizationId: string): Promise<boolean> {
   const view = organizationView(organizationId);
   const { body } = await call('listOrganizationIntegrations', { path: { organizationId } });
   view.empty.hidden = body.items.length > 0;
-  let anyActive = false;
-  await Promise.all(
-    body.items.map(async (integration) => {
-      const runs = await call('listSyncRuns', {
-        path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-        query: { limit: '1' },
-      });
-      const run = runs.body.items[0];
-      const key = run ? `${integration.integrationId}/${run.runId}` : '';
-      if (
-        run &&
-        isActive(run) &&
-        !shopCounts.has(key) &&
-        !countsAsked.has(key) &&
-        integration.status === 'ACTIVE'
-      ) {
-        // Asked beside the refresh, never in its way: a throttled store must not freeze live progress.
-        countsAsked.add(key);
-        call('getShopCounts', {
-          path: { organizationId: integration.organizationId, integrationId: integration.integrationId },
-        })
-          .then((counts) => shopCounts.set(key, counts.body.counts))
-          .catch(() => countsAsked.delete(key));
-      }
-      anyActive ||= isActive(run);
-      const row = view.rows.get(integration.integrationId) ?? newRow(view);
-      view.rows.set(integration.integrationId, row);
-      updateRow(row, integration, run, shopCounts.get(key));
-    }),
+  const present = new Set(body.items.map((integration) => integration.integrationId));
+  for (const [integrationId, state] of view.stores)
+    if (!present.has(integrationId)) {
+      state.card.article.remove();
+      view.stores.delete(integrationId);
+    }
+  // Cards in the listing's order (by shop domain), placed before any of them is read, so the
+  // order never depends on which store answered first. Each stays hidden until it has content.
+  for (const integration of body.items) {
+    if (view.stores.has(integration.integrationId)) continue;
+    const card = createStoreCard(view.list, cardActions);
+    card.article.hidden = true;
+    view.stores.set(integration.integrationId, { card });
+  }
+  const active = await Promise.all(
+    body.items.map((integration) => refreshStore(view, integration as Integration)),
   );
-  return anyActive;
+  return active.some(Boolean);
 }
+
+// ---- the page's loops -----------------------------------------------------------------------
+
+const dlqMessage = messenger(byId('dlq-message'));
 
 async function refreshDeadLetters(): Promise<void> {
   const depth = (await post('/console/api/dead-letters')) as {
@@ -496,12 +443,16 @@ async function refresh(): Promise<boolean> {
   return refreshing;
 }
 
+let refreshFailing = false;
 async function poll(): Promise<void> {
   let active = false;
   try {
     active = await refresh();
+    if (refreshFailing) pageStatus.clear();
+    refreshFailing = false;
   } catch (error) {
-    failed('Refreshing', error);
+    refreshFailing = true;
+    pageStatus.error(`${explain('listOrganizationIntegrations', error)} Retrying every few seconds.`);
   }
   // Faster while a sync runs, so its progress is live; slower when all is quiet.
   setTimeout(() => void poll(), active ? 1000 : 4000);
@@ -512,11 +463,12 @@ async function pollDeadLetters(): Promise<void> {
   try {
     await refreshDeadLetters();
   } catch (error) {
-    failed('Reading the dead-letter queue', error);
+    dlqMessage.error(explain('redrive', error));
   }
   setTimeout(() => void pollDeadLetters(), 3000);
 }
 
+const organizationMessage = messenger(byId('organization-message'));
 byId<HTMLFormElement>('add-organization').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('organization-id');
@@ -524,17 +476,22 @@ byId<HTMLFormElement>('add-organization').addEventListener('submit', (event) => 
   if (!organizations.includes(organizationId)) organizations.push(organizationId);
   localStorage.setItem(storageKey, JSON.stringify(organizations));
   input.value = '';
-  void refresh().catch((error: unknown) => failed('Refreshing', error));
+  organizationMessage.note(`Showing organization ${organizationId}.`);
+  void refresh().catch((error: unknown) =>
+    organizationMessage.error(explain('listOrganizationIntegrations', error)),
+  );
 });
 
 byId<HTMLButtonElement>('dlq-redrive').addEventListener('click', () => {
   void post('/console/api/dead-letters/redrive', {})
     .then((answer) => {
       const { started, waiting } = answer as { started: boolean; waiting: number };
-      say(started ? `Redriving ${waiting} dead-lettered sync(s) to the sync queue.` : 'Nothing to redrive.');
+      dlqMessage.note(
+        started ? `Redriving ${waiting} dead-lettered sync(s) to the sync queue.` : 'Nothing to redrive.',
+      );
       return refreshDeadLetters();
     })
-    .catch((error: unknown) => failed('Redrive', error));
+    .catch((error: unknown) => dlqMessage.error(explain('redrive', error)));
 });
 
 for (const organizationId of organizations) organizationView(organizationId);

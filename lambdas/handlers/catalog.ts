@@ -48,6 +48,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: `${integration}/sync-runs/{runId}`, lambda: 'api', auth: 'IAM' },
   { method: 'POST', path: `${integration}/webhooks/check`, lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: `${integration}/shop-counts`, lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: `${integration}/webhook-deliveries`, lambda: 'api', auth: 'IAM' },
   // The read API: a listing and a get per registered resource.
   ...resourceDefinitions.flatMap(({ name }): ApiRoute[] => [
     { method: 'GET', path: `/organizations/{organizationId}/${name}`, lambda: 'api', auth: 'IAM' },

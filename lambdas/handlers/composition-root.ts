@@ -20,6 +20,7 @@ import { createIntegrationStore } from '../adapters/dynamodb/integration-store.j
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
 import { createGrantedScopesStore } from '../adapters/dynamodb/granted-scopes-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
+import { createWebhookDeliveryCounts } from '../adapters/dynamodb/webhook-delivery-counts.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
@@ -180,7 +181,14 @@ const lifecycleDeps = (c: Composition) => ({
 });
 
 export const apiDeps = (c: Composition) => ({
-  sync: { integrations: c.integrations, runs: c.runs, state: c.state, queue: c.queue, config: c.config },
+  sync: {
+    integrations: c.integrations,
+    runs: c.runs,
+    state: c.state,
+    queue: c.queue,
+    config: c.config,
+    deliveries: createWebhookDeliveryCounts(c.doc, c.settings.tables.SyncRuns),
+  },
   integrations: lifecycleDeps(c),
   readers: c.mirrors,
 });

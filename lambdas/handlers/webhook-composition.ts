@@ -14,6 +14,7 @@ import { createDocumentClient, createDynamoDbClient } from '../adapters/dynamodb
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
+import { createWebhookDeliveryCounts } from '../adapters/dynamodb/webhook-delivery-counts.js';
 import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-integration-lookup.js';
 import { logger, traced } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
@@ -46,5 +47,6 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
     }),
     processed: createProcessedDeliveries(doc, receiptsOf(tables)),
     activity: createWebhookActivityStore(doc, tables.Integrations),
+    deliveries: createWebhookDeliveryCounts(doc, tables.SyncRuns),
   };
 };

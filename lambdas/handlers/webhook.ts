@@ -22,6 +22,7 @@ import type { ProcessedDeliveries } from '../core/webhooks/replay-guard.js';
 import type { TopicRegistry } from '../core/webhooks/topic-registry.js';
 import type { Integration } from '../core/integrations/integration.js';
 import { createWebhookActivityNoter, type WebhookActivity } from '../core/webhooks/webhook-activity.js';
+import { createDeliveryCounter, type WebhookDeliveryCounts } from '../core/webhooks/delivery-counts.js';
 import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 
 export interface WebhookHandlerDeps {
@@ -35,6 +36,8 @@ export interface WebhookHandlerDeps {
   readonly maxBodyBytes?: number;
   /** Records `lastWebhookAt` on the integration (webhook delivery health). */
   readonly activity?: WebhookActivity;
+  /** Counts verified deliveries per store and hour (the console's deliveries chart). */
+  readonly deliveries?: WebhookDeliveryCounts;
   /** The clock (ms): stamps receipt, which bounds X-Shopify-Triggered-At; tests pin it. */
   readonly now?: () => number;
 }
@@ -69,6 +72,11 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
   const metrics = deps.metrics ?? defaultMetrics;
   const now = deps.now ?? Date.now;
   const activity = deps.activity && createWebhookActivityNoter(deps.activity);
+  const deliveries =
+    deps.deliveries &&
+    createDeliveryCounter(deps.deliveries, {
+      onError: (error) => logger.warn('webhook deliveries not counted', errorFields(error)),
+    });
 
   return async (
     event: APIGatewayProxyEventV2,
@@ -110,7 +118,10 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
       return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
         const { delivery } = authentication;
+        // Beside the ingest, not after it: the count adds no latency to Shopify's 5 s.
+        const counted = countDelivery(integration.integrationId);
         const result = await ingest(delivery, integration, { topics, processed: deps.processed });
+        await counted;
         // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
         if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
           deps.integrations.forget?.(delivery.shopDomain);
@@ -140,6 +151,11 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       }
       metrics.publishStoredMetrics();
     }
+  }
+
+  /** Every verified delivery, duplicates included (they are deliveries all the same); never fails one. */
+  async function countDelivery(integrationId: string): Promise<void> {
+    await deliveries?.count(integrationId, now());
   }
 
   /** A verified delivery proves the store's subscriptions reach us; never fails the delivery. */

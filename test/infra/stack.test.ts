@@ -335,7 +335,7 @@ describe('least privilege', () => {
   // Every resource table (customers, orders, products) alike: purges and redacts reach them all.
   const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
-    webhook: { Integrations: 'write', ...records, Idempotency: 'write' },
+    webhook: { Integrations: 'write', ...records, Idempotency: 'write', SyncRuns: 'write' },
     api: { Integrations: 'write', ...records, SyncRuns: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { ...records, Integrations: 'write', SyncRuns: 'write' },

@@ -13,7 +13,7 @@ import { productsResource } from '../../core/resources/products.js';
 import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
-import { listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
+import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import type { HttpMethod } from '../catalog.js';
 import {
   connectResultSchema,
@@ -31,6 +31,7 @@ import {
   syncRunListSchema,
   syncRunSchema,
   webhookAnswerSchema,
+  webhookDeliveriesSchema,
   webhookHeadersSchema,
   webhookPayloadSchema,
 } from './schemas.js';
@@ -191,6 +192,18 @@ const fixedContracts = {
     path: runPath,
     responses: { 200: { description: 'The run', body: syncRunSchema } },
     errors: { 400: 'A parameter is malformed', 404: 'No such run' },
+  },
+  getWebhookDeliveries: {
+    route: 'GET /organizations/{organizationId}/integrations/{integrationId}/webhook-deliveries',
+    tag: 'Webhooks',
+    summary: "The store's verified webhook deliveries per hour",
+    description:
+      'One counter per store and UTC hour, added to by every delivery whose signature matched (a ' +
+      'duplicate too: it is a delivery all the same). Kept 8 days; `hours` counts back from the current hour.',
+    path: syncPath,
+    query: deliveryHoursQuery,
+    responses: { 200: { description: 'Deliveries per hour', body: webhookDeliveriesSchema } },
+    errors: { 400: 'A parameter is invalid', 404: 'No such integration' },
   },
 } as const satisfies Record<string, RouteContract>;
 

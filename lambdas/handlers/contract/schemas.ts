@@ -57,7 +57,10 @@ export const integrationSchema = z
     lastSuccessfulSyncAt: timestamp
       .optional()
       .meta({ description: 'Start of the last sync that completed; the next one reads from here' }),
-    lastSyncRunId: z.string().optional(),
+    lastSyncRunId: z.string().optional().meta({
+      description:
+        'The run of the last sync that completed: its `finishedAt` is when it finished (lastSuccessfulSyncAt is its start)',
+    }),
     webhookHealth: webhookHealthSchema.optional(),
     shopifyShopId: z.string().optional(),
     redactedAt: timestamp.optional(),
@@ -222,6 +225,20 @@ export const listing = <T extends z.ZodType>(item: T, id: string) =>
     .meta({ id });
 
 export const syncRunListSchema = listing(syncRunSchema, 'SyncRunList');
+
+export const webhookDeliveriesSchema = z
+  .looseObject({
+    hours: z.array(
+      z.looseObject({
+        hour: timestamp.meta({ description: 'Start of the UTC hour' }),
+        deliveries: count.meta({ description: 'Verified deliveries from the store, duplicates included' }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'WebhookDeliveries',
+    description: 'Verified webhook deliveries per UTC hour, oldest first; an hour without any is 0',
+  });
 
 export const manualSyncAnswerSchema = z
   .discriminatedUnion('status', [

@@ -9,6 +9,7 @@
  *        404 unknown integration · 409 INTEGRATION_NOT_ACTIVE · 409 SYNC_IN_PROGRESS (names the run)
  *   GET  …/sync-runs?limit=1..100&cursor=   newest first, opaque cursor
  *   GET  …/sync-runs/{runId}
+ *   GET  …/webhook-deliveries?hours=1..192  verified deliveries per UTC hour, oldest first, zeros included
  */
 import type { ApiRouter } from './route-table.js';
 import * as z from 'zod';
@@ -24,6 +25,12 @@ import { parseWith } from '../../core/validation.js';
 import { requestManualSync } from '../../core/sync/request-sync.js';
 import type { SyncConfig } from '../../core/sync/run-sync.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
+import {
+  DELIVERY_HOURS_RETENTION_DAYS,
+  hourOf,
+  hourlySeries,
+  type WebhookDeliveryCounts,
+} from '../../core/webhooks/delivery-counts.js';
 import { json } from './json.js';
 import { integrationPath, integrationRoute, runPath } from './path-parameters.js';
 
@@ -34,6 +41,8 @@ export interface SyncRouteDeps {
   readonly queue: SyncQueue;
   readonly now?: () => number;
   readonly config: Pick<SyncConfig, 'minSyncIntervalMinutes' | 'runRetentionDays'>;
+  /** Hourly webhook delivery counters (written by the webhook path). */
+  readonly deliveries?: WebhookDeliveryCounts;
 }
 
 /** The sync routes' path is the integration's (schemas exported for the OpenAPI contract). */
@@ -42,6 +51,14 @@ export const syncQuery = z.object({ force: z.enum(['true', 'false']).default('fa
 export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
+});
+export const deliveryHoursQuery = z.object({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(DELIVERY_HOURS_RETENTION_DAYS * 24)
+    .default(48),
 });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
@@ -78,5 +95,15 @@ export const registerSyncRoutes = (app: ApiRouter, deps: SyncRouteDeps): void =>
     const run = await deps.runs.get(integrationId, runId);
     if (!run) throw new NotFoundError(`Sync run ${runId}`);
     return json(200, runView(run));
+  });
+
+  app.get(`${integrationRoute}/webhook-deliveries`, async ({ params, req }) => {
+    const key = parseWith(integrationPath, params, 'path parameters');
+    const { hours } = parseWith(deliveryHoursQuery, queryOf(req), 'query parameters');
+    const { integrationId } = await requireIntegration(deps.integrations, key);
+    const at = now();
+    const from = new Date(Date.parse(hourOf(at)) - (hours - 1) * 3_600_000).toISOString();
+    const recorded = deps.deliveries ? await deps.deliveries.hoursSince(integrationId, from) : [];
+    return json(200, { hours: hourlySeries(recorded, { now: at, hours }) });
   });
 };

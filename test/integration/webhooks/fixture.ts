@@ -11,6 +11,7 @@ import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/pr
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
+import { createWebhookDeliveryCounts } from '../../../lambdas/adapters/dynamodb/webhook-delivery-counts.js';
 import type { RecordStore, RecordWrites } from '../../../lambdas/core/resources/record-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
@@ -110,6 +111,7 @@ export function useWebhookFixture() {
       secrets,
       topics: createTopicRegistry(resourceTopics(customersResource, counted)),
       processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
+      deliveries: createWebhookDeliveryCounts(tables.doc, tables.names.SyncRuns),
       // The tests' deliveries were triggered on 2026-03-01: they arrive within Shopify's window.
       now: () => Date.parse(RECEIVED_AT),
     });
