@@ -75,6 +75,8 @@ export interface CreateShopOptions {
   readonly seedProducts?: number;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
+  /** A Dev Dashboard app of the shop's owner: the client credentials grant answers it. */
+  readonly devDashboardApp?: { readonly clientId: string; readonly clientSecret: string };
 }
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
@@ -394,7 +396,16 @@ export class SimulatedShop {
 
   setAccessToken(token: string | null): void {
     this.token = token;
+    if (token !== null) this.appUninstalled = false;
   }
+
+  /** The shop's static (non-expiring) token, as a code grant without `expiring=1` answers it. */
+  staticAccessToken(): string | null {
+    return this.token;
+  }
+
+  /** The app was uninstalled: no token of any kind works until it is installed again. */
+  appUninstalled = false;
 
   setPlan(plan: RatePlan): void {
     this.bucket.setPlan(plan);
@@ -529,6 +540,7 @@ export class SimulatedShop {
     );
     this.subscriptionMap.clear();
     this.token = null;
+    this.appUninstalled = true;
   }
 
   // ---- privacy compliance (subscribed in the app's TOML, not through the API) -----------------
