@@ -239,6 +239,7 @@ export const fanOutDeps = (c: Composition) => ({
     integrations: scanIntegrationStates(c.doc, c.settings.tables.Integrations),
     staleAfterMs: c.settings.STALE_AFTER_MINUTES * 60_000,
     webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
+    countNonExpiring: c.settings.SHOPIFY_APP_DISTRIBUTION === 'public',
   },
 });
 

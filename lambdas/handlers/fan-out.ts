@@ -30,6 +30,7 @@ export interface FanOutDeps {
     readonly integrations: AsyncIterable<readonly CensusFields[]>;
     readonly staleAfterMs: number;
     readonly webhooksSilentAfterMs: number;
+    readonly countNonExpiring?: boolean;
   };
 }
 
@@ -52,6 +53,7 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
       metrics.addMetric('StoresNeedingAttention', MetricUnit.Count, census.needingAttention);
       metrics.addMetric('StoresStale', MetricUnit.Count, census.stale);
       metrics.addMetric('StoresWebhooksSilent', MetricUnit.Count, census.webhooksSilent);
+      metrics.addMetric('NonExpiringTokens', MetricUnit.Count, census.nonExpiringTokens);
     }
     metrics.publishStoredMetrics();
     logger.info('Fan-out finished', { ...summary, ...(census && { census }) });

@@ -30,13 +30,14 @@ export const createInstallStateStore = (doc: DynamoDBDocumentClient, tableName: 
       }),
     );
   },
-  async consume(state) {
+  async consume(state, shopDomain) {
     try {
       const { Attributes } = await doc.send(
         new DeleteCommand({
           TableName: tableName,
           Key: keyOf(state),
-          ConditionExpression: 'attribute_exists(integrationId)',
+          ConditionExpression: 'installShopDomain = :shop',
+          ExpressionAttributeValues: { ':shop': shopDomain },
           ReturnValues: 'ALL_OLD',
         }),
       );

@@ -30,7 +30,8 @@ export interface InstallState {
 /** Pending installs, by state. `consume` deletes and answers in one conditional step: single use. */
 export interface InstallStates {
   save(state: string, install: InstallState): Promise<void>;
-  consume(state: string): Promise<InstallState | undefined>;
+  /** Spends the state only if it was issued for `shopDomain`: a foreign one is refused untouched. */
+  consume(state: string, shopDomain: string): Promise<InstallState | undefined>;
 }
 
 export interface InstallSettings {
@@ -161,11 +162,9 @@ export const completeInstallation = async (
   const issued = Number(parsed.data.timestamp) * 1000;
   if (now - issued > maxAge || issued - now > 60_000)
     throw new InstallCallbackError(400, 'The callback is stale (timestamp)');
-  const install = await deps.states.consume(parsed.data.state);
-  if (!install) throw new InstallCallbackError(400, 'Unknown or already used state');
+  const install = await deps.states.consume(parsed.data.state, shopDomain);
+  if (!install) throw new InstallCallbackError(400, 'Unknown or already used state, or one issued for another shop');
   if (Date.parse(install.expiresAt) <= now) throw new InstallCallbackError(400, 'The installation expired; start it again');
-  if (install.shopDomain !== shopDomain)
-    throw new InstallCallbackError(400, 'The state was issued for another shop');
   let grant: TokenGrant;
   try {
     grant = await deps.endpoint.grant(shopDomain, { grant: 'authorization_code', code: parsed.data.code });

@@ -146,5 +146,13 @@ export const publicIntegrationView = (integration: Integration) => {
     ...visible,
     credentialKind: credentialKindOf(integration),
     hasCustomWebhookSecret: integration.encryptedWebhookSecret !== undefined,
+    // The remedy of a dead refresh token: the merchant installs again.
+    ...(integration.statusReason === 'REAUTHORIZE' && {
+      reinstall: {
+        method: 'POST' as const,
+        path: `/organizations/${integration.organizationId}/installations`,
+        body: { shopDomain: integration.shopDomain },
+      },
+    }),
   };
 };

@@ -13,10 +13,17 @@ export interface StoreCensus {
   readonly stale: number;
   /** Active, syncs keep healing changes, and no verified webhook for longer than `webhooksSilentAfterMs`. */
   readonly webhooksSilent: number;
+  /**
+   * Stores (not disconnected, not redacted) still holding a non-expiring token. Counted only in a
+   * public deployment, where they stop working on 2027-01-01; a custom app's are exempt.
+   */
+  readonly nonExpiringTokens: number;
 }
 
 export interface CensusThresholds {
   readonly now: number;
+  /** Count static tokens (a public deployment); default false. */
+  readonly countNonExpiring?: boolean;
   readonly staleAfterMs: number;
   readonly webhooksSilentAfterMs: number;
 }
@@ -24,7 +31,8 @@ export interface CensusThresholds {
 export type CensusFields = Pick<
   Integration,
   'status' | 'createdAt' | 'lastSuccessfulSyncAt' | 'lastWebhookAt' | 'lastHealedAt'
->;
+> &
+  Partial<Pick<Integration, 'credentialKind' | 'redactedAt'>>;
 
 /** No verified webhook from this store (since it was connected) for longer than `silentAfterMs`. */
 export const webhooksSilent = (
@@ -60,8 +68,16 @@ export const takeStoreCensus = async (
   let inactive = 0;
   let stale = 0;
   let silent = 0;
+  let nonExpiring = 0;
   for await (const page of pages) {
     for (const integration of page) {
+      if (
+        thresholds.countNonExpiring &&
+        integration.status !== 'INACTIVE' &&
+        integration.redactedAt === undefined &&
+        (integration.credentialKind ?? 'static') === 'static'
+      )
+        nonExpiring += 1;
       if (integration.status === 'NEEDS_ATTENTION') needingAttention += 1;
       else if (integration.status === 'INACTIVE') inactive += 1;
       else {
@@ -71,5 +87,5 @@ export const takeStoreCensus = async (
       }
     }
   }
-  return { active, needingAttention, inactive, stale, webhooksSilent: silent };
+  return { active, needingAttention, inactive, stale, webhooksSilent: silent, nonExpiringTokens: nonExpiring };
 };

@@ -68,8 +68,36 @@ export const integrationSchema = z
         examples: [{ customers: '2026-11-30T04:00:00.000Z', orders: '2026-11-30T04:00:02.000Z' }],
       }),
     hasCustomWebhookSecret: z.boolean(),
+    credentialKind: z.enum(['expiring', 'static', 'client-credentials']).meta({
+      description:
+        'expiring: an offline token that refreshes itself (install flow, or a migrated static token); ' +
+        'static: a non-expiring token (custom apps); client-credentials: a Dev Dashboard app of your own',
+    }),
+    credentialExpiresAt: timestamp.optional().meta({ description: 'When the current access token expires' }),
+    refreshTokenExpiresAt: timestamp.optional(),
+    grantedScopes: z.array(z.string()).optional().meta({ description: 'The scopes Shopify granted' }),
+    reinstall: z
+      .looseObject({
+        method: z.literal('POST'),
+        path: z.string(),
+        body: z.looseObject({ shopDomain: z.string() }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present while statusReason is REAUTHORIZE: the call that starts a re-install (its answer is the URL the merchant opens)',
+      }),
   })
   .meta({ id: 'Integration', description: 'A connected store. Never carries a token or secret.' });
+
+export const installCallbackAnswerSchema = z
+  .looseObject({
+    connected: z.literal(true),
+    integrationId: z.string(),
+    shop: z.string(),
+    runId: z.string(),
+  })
+  .meta({ id: 'InstallCallbackAnswer' });
 
 export const integrationDetailsSchema = integrationSchema
   .extend({
