@@ -145,11 +145,19 @@ export const configSchema = z
       .enum(['public', 'custom'], { error: 'expected "public" or "custom"' })
       .default('public'),
     /** Mirror full order history: the install asks for read_all_orders too. */
-    readAllOrders: z.preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' })).default(false),
+    readAllOrders: z
+      .preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' }))
+      .default(false),
     /** Where an install may send the merchant back to: exact URLs, or prefixes ending in "/". */
     installReturnUrls: z
       .preprocess(
-        (value) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value),
+        (value) =>
+          typeof value === 'string'
+            ? value
+                .split(',')
+                .map((url) => url.trim())
+                .filter(Boolean)
+            : value,
         z.array(z.url({ protocol: /^https$/, error: 'expected https URLs' })),
       )
       .default([]),

@@ -28,7 +28,8 @@ export async function installDemoStore(
   if (approval.status !== 302 || !callback)
     throw new Error(`The authorize URL answered ${approval.status} instead of a redirect to the callback`);
   const answer = await fetch(callback, { redirect: 'manual' });
-  if (answer.status !== 200) throw new Error(`The install callback answered ${answer.status}: ${await answer.text()}`);
+  if (answer.status !== 200)
+    throw new Error(`The install callback answered ${answer.status}: ${await answer.text()}`);
   return installedSchema.parse(await answer.json());
 }
 

@@ -213,7 +213,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.shopifyAdminUrlTemplate !== undefined && {
         adminUrlTemplate: options.shopifyAdminUrlTemplate,
       }),
-      ...(options.shopifyShopUrlTemplate !== undefined && { shopUrlTemplate: options.shopifyShopUrlTemplate }),
+      ...(options.shopifyShopUrlTemplate !== undefined && {
+        shopUrlTemplate: options.shopifyShopUrlTemplate,
+      }),
       ...(options.shopifyAppClientId !== undefined && { clientId: options.shopifyAppClientId }),
       ...(options.shopifyOAuth !== undefined && { oauth: options.shopifyOAuth }),
       ...(options.shopifySimulatorPort !== undefined && { port: options.shopifySimulatorPort }),

@@ -28,14 +28,22 @@ export const lambdaSettingsSchema = z.object({
   /** `public`: static tokens are migrated to expiring ones (CDK context `shopifyAppDistribution`). */
   SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).default('public'),
   /** Mirror full order history: the install asks for `read_all_orders` too (CDK context `readAllOrders`). */
-  READ_ALL_ORDERS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  READ_ALL_ORDERS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
   OAUTH_CALLBACK_URL: z.url(),
   /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
   INSTALL_RETURN_URLS: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((url) => url.trim()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    ),
   /** Comma-separated names of the resources this deployment mirrors (CDK context `resources`). */
   SYNCED_RESOURCES: z
     .string()

@@ -121,7 +121,10 @@ export async function handleAdminGraphQL(
     throttleStatus: null,
   };
   const token = request.headers['x-shopify-access-token'];
-  if (shop.appUninstalled || deps.authenticate(shop, typeof token === 'string' ? token : undefined) !== 'ok') {
+  if (
+    shop.appUninstalled ||
+    deps.authenticate(shop, typeof token === 'string' ? token : undefined) !== 'ok'
+  ) {
     shop.recordRequest({ ...baseRecord, httpStatus: 401, errorCodes: ['UNAUTHORIZED'], fault: null });
     return sendJson(response, 401, invalidTokenBody);
   }

@@ -113,7 +113,10 @@ export class OAuthServer {
   };
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
-  private readonly codes = new Map<string, { shop: string; scope: string; expiresAt: number; used: boolean }>();
+  private readonly codes = new Map<
+    string,
+    { shop: string; scope: string; expiresAt: number; used: boolean }
+  >();
   /** Static tokens already exchanged: token → {at, refresh token of the pair}. */
   private readonly exchanges = new Map<string, { at: number; refreshToken: string }>();
   private readonly devApps = new Map<string, { clientId: string; clientSecret: string; scope: string }>();
@@ -132,7 +135,10 @@ export class OAuthServer {
   }
 
   /** A Dev Dashboard app installed on `shop` by its owner: the client credentials grant answers it. */
-  registerDevDashboardApp(shop: string, app: { clientId: string; clientSecret: string; scope?: string }): void {
+  registerDevDashboardApp(
+    shop: string,
+    app: { clientId: string; clientSecret: string; scope?: string },
+  ): void {
     this.devApps.set(shop, { scope: 'read_customers,read_orders,read_products', ...app });
   }
 
@@ -143,7 +149,8 @@ export class OAuthServer {
 
   /** Expires every token of the shop now (e.g. to test a refresh on 401). */
   expireAccessTokens(shop: string): void {
-    for (const record of this.accessTokens.values()) if (record.shop === shop) record.expiresAt = this.clock.now();
+    for (const record of this.accessTokens.values())
+      if (record.shop === shop) record.expiresAt = this.clock.now();
   }
 
   /** Ages every refresh token of the shop past its expiry. */
@@ -188,7 +195,8 @@ export class OAuthServer {
 
   async handle(request: IncomingMessage, response: ServerResponse, shop: SimulatedShop, endpoint: string) {
     if (endpoint === 'authorize') return this.authorize(request, response, shop);
-    if (request.method !== 'POST') return sendJson(response, 405, { errors: 'Method Not Allowed' }, { Allow: 'POST' });
+    if (request.method !== 'POST')
+      return sendJson(response, 405, { errors: 'Method Not Allowed' }, { Allow: 'POST' });
     return this.accessToken(request, response, shop);
   }
 
@@ -207,7 +215,9 @@ export class OAuthServer {
     });
     const params: Record<string, string> = {
       code,
-      host: Buffer.from(`admin.shopify.com/store/${shop.domain.replace(/\.myshopify\.com$/, '')}`).toString('base64url'),
+      host: Buffer.from(`admin.shopify.com/store/${shop.domain.replace(/\.myshopify\.com$/, '')}`).toString(
+        'base64url',
+      ),
       shop: shop.domain,
       state: query.get('state')!,
       timestamp: String(Math.floor(this.clock.now() / 1000)),
@@ -274,7 +284,8 @@ export class OAuthServer {
         if (!code || code.used || code.shop !== shop.domain || code.expiresAt <= this.clock.now())
           return refused('invalid_grant');
         code.used = true;
-        if (!expiring) return { status: 200, body: { access_token: shop.staticAccessToken(), scope: code.scope } };
+        if (!expiring)
+          return { status: 200, body: { access_token: shop.staticAccessToken(), scope: code.scope } };
         // A new acquisition replaces the shop's earlier pairs.
         this.revoke(shop.domain);
         return { status: 200, body: this.issuePair(shop.domain, code.scope, undefined, undefined) };
@@ -282,7 +293,12 @@ export class OAuthServer {
       case 'refresh_token': {
         const token = body.refresh_token ?? '';
         const record = this.refreshTokens.get(token);
-        if (!record || record.shop !== shop.domain || record.state === 'retired' || record.expiresAt <= this.clock.now())
+        if (
+          !record ||
+          record.shop !== shop.domain ||
+          record.state === 'retired' ||
+          record.expiresAt <= this.clock.now()
+        )
           return refused('invalid_grant');
         record.uses += 1;
         if (record.uses > 1) this.stats.refreshTokenReuses += 1;
@@ -297,7 +313,8 @@ export class OAuthServer {
           }
         } else {
           // Its replacement is used: the one it replaced is retired.
-          const previous = record.previous !== undefined ? this.refreshTokens.get(record.previous) : undefined;
+          const previous =
+            record.previous !== undefined ? this.refreshTokens.get(record.previous) : undefined;
           if (previous) previous.state = 'retired';
           record.state = 'retained';
         }
@@ -318,10 +335,18 @@ export class OAuthServer {
         if (earlier) {
           const pair = this.refreshTokens.get(earlier.refreshToken);
           // Same answer within 7 days, while the pair has not been refreshed.
-          if (!pair || pair.state !== 'current' || pair.uses > 0 || this.clock.now() - earlier.at > 7 * 86_400_000)
+          if (
+            !pair ||
+            pair.state !== 'current' ||
+            pair.uses > 0 ||
+            this.clock.now() - earlier.at > 7 * 86_400_000
+          )
             return refused('invalid_grant');
           const access = this.accessTokens.get(pair.accessToken)!;
-          access.expiresAt = Math.max(access.expiresAt, this.clock.now() + this.settings.accessTokenTtlSeconds * 1000);
+          access.expiresAt = Math.max(
+            access.expiresAt,
+            this.clock.now() + this.settings.accessTokenTtlSeconds * 1000,
+          );
           return {
             status: 200,
             body: {
@@ -361,7 +386,12 @@ export class OAuthServer {
     const ttl = this.settings.accessTokenTtlSeconds;
     // A refresh does not extend the refresh token's life beyond its chain's.
     const expiresAt = refreshExpiresAt ?? now + this.settings.refreshTokenTtlSeconds * 1000;
-    this.accessTokens.set(accessToken, { shop, kind: 'expiring', expiresAt: now + ttl * 1000, revoked: false });
+    this.accessTokens.set(accessToken, {
+      shop,
+      kind: 'expiring',
+      expiresAt: now + ttl * 1000,
+      revoked: false,
+    });
     this.refreshTokens.set(refreshToken, {
       shop,
       accessToken,

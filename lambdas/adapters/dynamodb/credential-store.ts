@@ -44,12 +44,14 @@ export const storedCredentialOf = (item: Record<string, unknown>): StoredCredent
   const fields = Object.fromEntries(
     Object.entries(credentialAttributes)
       .filter(([field]) => field !== 'kind')
-      .flatMap(([field, attribute]) => (str(item[attribute]) === undefined ? [] : [[field, str(item[attribute])]])),
+      .flatMap(([field, attribute]) =>
+        str(item[attribute]) === undefined ? [] : [[field, str(item[attribute])]],
+      ),
   );
   return {
     ...fields,
     kind: (str(item[credentialAttributes.kind]) as CredentialKind | undefined) ?? 'static',
-    version: typeof item[CREDENTIAL_VERSION] === 'number' ? (item[CREDENTIAL_VERSION] as number) : 0,
+    version: typeof item[CREDENTIAL_VERSION] === 'number' ? (item[CREDENTIAL_VERSION]) : 0,
     ...(holder !== undefined && typeof until === 'number' && { lease: { holder, until } }),
   };
 };
@@ -72,7 +74,13 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
           Key: { integrationId },
           UpdateExpression: `SET ${LEASE_HOLDER} = :holder, ${LEASE_UNTIL} = :until`,
           ConditionExpression: `attribute_exists(encryptedAccessToken) AND ${versionIs} AND (attribute_not_exists(${LEASE_UNTIL}) OR ${LEASE_UNTIL} < :now)`,
-          ExpressionAttributeValues: { ':holder': holder, ':until': until, ':now': now, ':version': version, ':zero': 0 },
+          ExpressionAttributeValues: {
+            ':holder': holder,
+            ':until': until,
+            ':now': now,
+            ':version': version,
+            ':zero': 0,
+          },
         }),
       );
       return true;
@@ -84,7 +92,12 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
 
   async save(integrationId, version, holder, update) {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':holder': holder, ':version': version, ':zero': 0, ':next': version + 1 };
+    const values: Record<string, unknown> = {
+      ':holder': holder,
+      ':version': version,
+      ':zero': 0,
+      ':next': version + 1,
+    };
     const sets = [`${CREDENTIAL_VERSION} = :next`];
     const removes: string[] = [LEASE_HOLDER, LEASE_UNTIL];
     for (const [field, attribute] of Object.entries(credentialAttributes)) {

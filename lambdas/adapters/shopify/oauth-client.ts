@@ -47,10 +47,17 @@ export interface OAuthClientOptions {
 
 export const shopUrlOf = (template: string, shopDomain: string) => template.replaceAll('{shop}', shopDomain);
 
-const formOf = async (request: GrantRequest, options: OAuthClientOptions): Promise<Record<string, string>> => {
+const formOf = async (
+  request: GrantRequest,
+  options: OAuthClientOptions,
+): Promise<Record<string, string>> => {
   if (request.grant === 'client_credentials') {
     // A Dev Dashboard app of the SaaS's own: its own client id and secret, not the deployment's.
-    return { grant_type: 'client_credentials', client_id: request.clientId, client_secret: request.clientSecret };
+    return {
+      grant_type: 'client_credentials',
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+    };
   }
   const app = { client_id: options.clientId, client_secret: await options.clientSecret() };
   switch (request.grant) {
@@ -104,14 +111,17 @@ export const createOAuthClient = (options: OAuthClientOptions): ShopifyTokenEndp
         throw new GrantRefusedError(response.status, (parsed.success && parsed.data.error) || '');
       }
       const parsed = grantAnswer.safeParse(body);
-      if (!parsed.success) throw new GrantUnavailableError("Shopify's token endpoint answered an unexpected body");
+      if (!parsed.success)
+        throw new GrantUnavailableError("Shopify's token endpoint answered an unexpected body");
       const answer = parsed.data;
       return {
         accessToken: answer.access_token,
         ...(answer.scope !== undefined && { scope: answer.scope }),
         ...(answer.expires_in !== undefined && { expiresIn: answer.expires_in }),
         ...(answer.refresh_token !== undefined && { refreshToken: answer.refresh_token }),
-        ...(answer.refresh_token_expires_in !== undefined && { refreshTokenExpiresIn: answer.refresh_token_expires_in }),
+        ...(answer.refresh_token_expires_in !== undefined && {
+          refreshTokenExpiresIn: answer.refresh_token_expires_in,
+        }),
       };
     },
   };

@@ -16,7 +16,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { DomainError, ValidationError } from '../errors.js';
-import { organizationIdSchema, shopDomainPattern, shopDomainSchema } from '../integrations/connect-request.js';
+import {
+  organizationIdSchema,
+  shopDomainPattern,
+  shopDomainSchema,
+} from '../integrations/connect-request.js';
 import { GrantRefusedError, type ShopifyTokenEndpoint, type TokenGrant } from './credentials.js';
 
 export interface InstallState {
@@ -57,7 +61,10 @@ export class InstallCallbackError extends DomainError {
 
 export const installationRequestSchema = z.strictObject({
   shopDomain: shopDomainSchema,
-  returnUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  returnUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
 });
 
 export const installationAnswerSchema = z.strictObject({
@@ -78,10 +85,14 @@ export const startInstallation = async (
   const org = organizationIdSchema.parse(organizationId);
   const parsed = installationRequestSchema.safeParse(body);
   if (!parsed.success)
-    throw new ValidationError(`Invalid installation: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    throw new ValidationError(
+      `Invalid installation: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
   const { shopDomain, returnUrl } = parsed.data;
   if (returnUrl !== undefined && !isAllowedReturnUrl(returnUrl, deps.settings.allowedReturnUrls))
-    throw new ValidationError('returnUrl is not in the deployment\u2019s allow-list (CDK context installReturnUrls)');
+    throw new ValidationError(
+      'returnUrl is not in the deployment\u2019s allow-list (CDK context installReturnUrls)',
+    );
   const state = randomBytes(32).toString('base64url');
   const now = deps.now?.() ?? Date.now();
   const expiresAt = new Date(now + (deps.settings.stateTtlSeconds ?? 600) * 1000).toISOString();
@@ -97,7 +108,10 @@ export const startInstallation = async (
     redirect_uri: deps.settings.callbackUrl,
     state,
   });
-  return { authorizeUrl: `${shopUrl(deps.settings.shopUrlTemplate, shopDomain)}/admin/oauth/authorize?${query}`, expiresAt };
+  return {
+    authorizeUrl: `${shopUrl(deps.settings.shopUrlTemplate, shopDomain)}/admin/oauth/authorize?${query.toString()}`,
+    expiresAt,
+  };
 };
 
 /** Shopify's query signature: hex HMAC-SHA256 of the other parameters, sorted, `k=v` joined by `&`. */
@@ -148,23 +162,29 @@ export const completeInstallation = async (
   },
 ): Promise<CompletedInstall> => {
   const parsed = callbackQuerySchema.safeParse(query);
-  if (!parsed.success) throw new InstallCallbackError(400, 'The callback lacks code, hmac, shop, state or timestamp');
+  if (!parsed.success)
+    throw new InstallCallbackError(400, 'The callback lacks code, hmac, shop, state or timestamp');
   const params = Object.fromEntries(
     Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
   const secrets = await deps.appSecrets();
-  const signed = secrets.some((secret) => sameHex(callbackSignature(params, secret), parsed.data.hmac.toLowerCase()));
+  const signed = secrets.some((secret) =>
+    sameHex(callbackSignature(params, secret), parsed.data.hmac.toLowerCase()),
+  );
   if (!signed) throw new InstallCallbackError(401, 'The callback signature (hmac) does not match');
   const shopDomain = parsed.data.shop.toLowerCase();
-  if (!shopDomainPattern.test(shopDomain)) throw new InstallCallbackError(400, 'shop is not a name.myshopify.com domain');
+  if (!shopDomainPattern.test(shopDomain))
+    throw new InstallCallbackError(400, 'shop is not a name.myshopify.com domain');
   const now = deps.now?.() ?? Date.now();
   const maxAge = (deps.settings.maxCallbackAgeSeconds ?? 300) * 1000;
   const issued = Number(parsed.data.timestamp) * 1000;
   if (now - issued > maxAge || issued - now > 60_000)
     throw new InstallCallbackError(400, 'The callback is stale (timestamp)');
   const install = await deps.states.consume(parsed.data.state, shopDomain);
-  if (!install) throw new InstallCallbackError(400, 'Unknown or already used state, or one issued for another shop');
-  if (Date.parse(install.expiresAt) <= now) throw new InstallCallbackError(400, 'The installation expired; start it again');
+  if (!install)
+    throw new InstallCallbackError(400, 'Unknown or already used state, or one issued for another shop');
+  if (Date.parse(install.expiresAt) <= now)
+    throw new InstallCallbackError(400, 'The installation expired; start it again');
   let grant: TokenGrant;
   try {
     grant = await deps.endpoint.grant(shopDomain, { grant: 'authorization_code', code: parsed.data.code });
@@ -174,7 +194,10 @@ export const completeInstallation = async (
     throw error;
   }
   if (grant.refreshToken === undefined || grant.expiresIn === undefined)
-    throw new InstallCallbackError(400, 'Shopify answered a non-expiring token; expiring offline tokens are required');
+    throw new InstallCallbackError(
+      400,
+      'Shopify answered a non-expiring token; expiring offline tokens are required',
+    );
   return {
     organizationId: install.organizationId,
     shopDomain,

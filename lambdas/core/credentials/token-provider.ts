@@ -45,7 +45,13 @@ export interface CredentialStore {
   /** Strongly consistent: a waiter must see the version a refresh just wrote. */
   read(integrationId: string): Promise<StoredCredential | undefined>;
   /** Takes the refresh lease if the version is still `version` and no live lease is held. */
-  tryLease(integrationId: string, version: number, holder: string, now: number, until: number): Promise<boolean>;
+  tryLease(
+    integrationId: string,
+    version: number,
+    holder: string,
+    now: number,
+    until: number,
+  ): Promise<boolean>;
   /** Writes the new credential over `version` while `holder` holds the lease; false if not. */
   save(
     integrationId: string,
@@ -81,7 +87,9 @@ export interface TokenProviderDeps {
 
 export interface TokenProvider {
   /** The token source of one integration (what ShopifyConnector takes). */
-  source(integration: Pick<Integration, 'integrationId' | 'organizationId' | 'shopDomain'>): AccessTokenSource;
+  source(
+    integration: Pick<Integration, 'integrationId' | 'organizationId' | 'shopDomain'>,
+  ): AccessTokenSource;
   /**
    * Public deployments: exchanges a stored static token now (the scheduled migration). Answers
    * what happened; idempotent.
@@ -102,7 +110,12 @@ const newHolder = () => randomBytes(12).toString('base64url');
 const scopesOf = (grant: TokenGrant) =>
   grant.scope === undefined
     ? {}
-    : { grantedScopes: grant.scope.split(',').map((scope) => scope.trim()).filter(Boolean) };
+    : {
+        grantedScopes: grant.scope
+          .split(',')
+          .map((scope) => scope.trim())
+          .filter(Boolean),
+      };
 
 interface Plain {
   readonly version: number;
@@ -126,12 +139,15 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
   // Per container: static tokens (by integration and version) whose exchange Shopify refused.
   const exchangeRefused = new Set<string>();
 
-  const decrypt = (integrationId: string, ciphertext: string) => deps.cipher.decrypt(ciphertext, { integrationId });
+  const decrypt = (integrationId: string, ciphertext: string) =>
+    deps.cipher.decrypt(ciphertext, { integrationId });
 
   const plainOf = async (integrationId: string, credential: StoredCredential): Promise<Plain> => {
     const cached = cache.get(integrationId);
     if (cached && cached.version === credential.version) return cached;
-    const expiresAt = credential.accessTokenExpiresAt ? Date.parse(credential.accessTokenExpiresAt) : undefined;
+    const expiresAt = credential.accessTokenExpiresAt
+      ? Date.parse(credential.accessTokenExpiresAt)
+      : undefined;
     const issuedAt = credential.accessTokenIssuedAt ? Date.parse(credential.accessTokenIssuedAt) : undefined;
     const plain: Plain = {
       version: credential.version,
@@ -145,7 +161,10 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
   };
 
   /** Asks the endpoint, again when it did not answer: Shopify retained what we sent. */
-  const grantWithRetries = async (shopDomain: string, request: Parameters<ShopifyTokenEndpoint['grant']>[1]) => {
+  const grantWithRetries = async (
+    shopDomain: string,
+    request: Parameters<ShopifyTokenEndpoint['grant']>[1],
+  ) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await deps.endpoint.grant(shopDomain, request);
@@ -243,7 +262,7 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
     integration: Pick<Integration, 'integrationId' | 'organizationId' | 'shopDomain'>,
     credential: StoredCredential,
     migrate: boolean,
-  ): Promise<string | 'static' | undefined> => {
+  ): Promise<{ readonly token: string } | 'static' | undefined> => {
     const { integrationId } = integration;
     const holder = newHolder();
     const takenAt = now();
@@ -292,17 +311,22 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
       const update = await updateOf(integrationId, credential, grant, at);
       const saved = await deps.store.save(integrationId, credential.version, holder, {
         ...update,
-        ...(request.grant === 'token_exchange' && { tokenExchangeStartedAt: credential.tokenExchangeStartedAt ?? iso(at) }),
+        ...(request.grant === 'token_exchange' && {
+          tokenExchangeStartedAt: credential.tokenExchangeStartedAt ?? iso(at),
+        }),
       });
       released = true; // the save removed the lease, or someone else's write replaced it
       if (!saved) return undefined;
-      deps.logger.info(request.grant === 'token_exchange' ? 'Static token migrated' : 'Access token renewed', {
-        integrationId,
-        grant: request.grant,
-        version: credential.version + 1,
-      });
+      deps.logger.info(
+        request.grant === 'token_exchange' ? 'Static token migrated' : 'Access token renewed',
+        {
+          integrationId,
+          grant: request.grant,
+          version: credential.version + 1,
+        },
+      );
       cache.delete(integrationId);
-      return grant.accessToken;
+      return { token: grant.accessToken };
     } catch (error) {
       await release().catch(() => undefined);
       if (error instanceof ReauthorizeRequiredError || error instanceof ClientCredentialsRefusedError) {
@@ -328,8 +352,7 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
         throw new IntegrationNotActiveError('without credentials', 'credentials erased');
       const plain = await plainOf(integrationId, credential);
       if (options.rejected !== undefined && plain.token !== options.rejected) return plain.token;
-      const migrate =
-        options.migrate && !exchangeRefused.has(`${integrationId}\u0000${credential.version}`);
+      const migrate = options.migrate && !exchangeRefused.has(`${integrationId}\u0000${credential.version}`);
       const due =
         options.rejected !== undefined ||
         (credential.kind === 'static' ? migrate : plain.renewAt !== undefined && now() >= plain.renewAt);
@@ -338,7 +361,7 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
       if (!leased) {
         const renewed = await renewUnderLease(integration, credential, migrate);
         if (renewed === 'static') return options.rejected === undefined ? plain.token : undefined;
-        if (renewed !== undefined) return renewed;
+        if (renewed !== undefined) return renewed.token;
       }
       if (now() >= giveUpAt)
         throw new GrantUnavailableError('Another invocation is renewing this store’s token; try again later');
@@ -372,8 +395,10 @@ export const createTokenProvider = (deps: TokenProviderDeps): TokenProvider => {
                 : cached.renewAt !== undefined && now() < cached.renewAt;
             if (settled) return cached.token;
           }
-          const token = await once(integrationId, 'token', () => obtain(integration, { migrate: migrateStatic }));
-          return token as string;
+          const token = await once(integrationId, 'token', () =>
+            obtain(integration, { migrate: migrateStatic }),
+          );
+          return token;
         },
         async renew(rejected) {
           const cached = cache.get(integrationId);

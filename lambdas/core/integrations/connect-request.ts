@@ -48,21 +48,34 @@ export const connectRequestFields = z.strictObject({
 });
 
 const oneCredential = (
-  body: { accessToken?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined },
+  body: {
+    accessToken?: string | undefined;
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
+  },
   ctx: z.RefinementCtx,
 ) => {
   const clientCredentials = body.clientId !== undefined || body.clientSecret !== undefined;
   if (body.accessToken !== undefined && clientCredentials)
-    ctx.addIssue({ code: 'custom', message: 'give either accessToken or clientId and clientSecret, not both' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give either accessToken or clientId and clientSecret, not both',
+    });
   else if (clientCredentials && (body.clientId === undefined || body.clientSecret === undefined))
     ctx.addIssue({ code: 'custom', message: 'clientId and clientSecret go together' });
   else if (!clientCredentials && body.accessToken === undefined)
-    ctx.addIssue({ code: 'custom', path: ['accessToken'], message: 'accessToken (or clientId and clientSecret) is required' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['accessToken'],
+      message: 'accessToken (or clientId and clientSecret) is required',
+    });
 };
 
 export const connectRequestSchema = connectRequestFields.superRefine(oneCredential);
 
 /** The organization comes from the path (what IAM authorised), never from the body. */
-export const connectBodySchema = connectRequestFields.omit({ organizationId: true }).superRefine(oneCredential);
+export const connectBodySchema = connectRequestFields
+  .omit({ organizationId: true })
+  .superRefine(oneCredential);
 
 export type ConnectRequest = z.output<typeof connectRequestSchema>;

@@ -68,7 +68,11 @@ export interface ConnectResult {
   readonly runId: string;
 }
 
-const verifyToken = async (deps: ConnectDeps, shopDomain: string, accessToken: string): Promise<ShopIdentity> => {
+const verifyToken = async (
+  deps: ConnectDeps,
+  shopDomain: string,
+  accessToken: string,
+): Promise<ShopIdentity> => {
   let identity: ShopIdentity;
   try {
     identity = await fetchShopIdentity(deps.shopify(shopDomain, accessToken));
@@ -85,7 +89,8 @@ const verifyToken = async (deps: ConnectDeps, shopDomain: string, accessToken: s
 };
 
 const endpointOf = (deps: ConnectDeps): ShopifyTokenEndpoint => {
-  if (!deps.tokenEndpoint) throw new UnprocessableError('This deployment has no Shopify app client id configured');
+  if (!deps.tokenEndpoint)
+    throw new UnprocessableError('This deployment has no Shopify app client id configured');
   return deps.tokenEndpoint;
 };
 
@@ -98,7 +103,12 @@ const resolveCredential = async (request: ConnectRequest, deps: ConnectDeps): Pr
         clientId: request.clientId,
         clientSecret: request.clientSecret,
       });
-      return { kind: 'client-credentials', grant, clientId: request.clientId, clientSecret: request.clientSecret };
+      return {
+        kind: 'client-credentials',
+        grant,
+        clientId: request.clientId,
+        clientSecret: request.clientSecret,
+      };
     } catch (error) {
       if (error instanceof GrantRefusedError)
         throw new UnprocessableError(`Shopify did not accept the client credentials (HTTP ${error.status})`);
@@ -118,7 +128,8 @@ const migrateAtConnect = async (
   shopDomain: string,
   deps: ConnectDeps,
 ): Promise<ResolvedCredential> => {
-  if (credential.kind !== 'static' || deps.distribution !== 'public' || !deps.tokenEndpoint) return credential;
+  if (credential.kind !== 'static' || deps.distribution !== 'public' || !deps.tokenEndpoint)
+    return credential;
   try {
     const grant = await deps.tokenEndpoint.grant(shopDomain, {
       grant: 'token_exchange',
@@ -169,7 +180,10 @@ const credentialFields = async (
       tokenExchangeStartedAt: credential.tokenExchangeStartedAt,
     }),
     ...(grant.scope !== undefined && {
-      grantedScopes: grant.scope.split(',').map((scope) => scope.trim()).filter(Boolean),
+      grantedScopes: grant.scope
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean),
     }),
   };
 };
@@ -214,7 +228,11 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
  * flow's authorization code grant. Nothing is written until Shopify has accepted the token.
  */
 export const connectStore = async (
-  request: { readonly organizationId: string; readonly shopDomain: string; readonly webhookSecret?: string | undefined },
+  request: {
+    readonly organizationId: string;
+    readonly shopDomain: string;
+    readonly webhookSecret?: string | undefined;
+  },
   resolved: ResolvedCredential,
   deps: ConnectDeps,
 ): Promise<ConnectResult> => {
@@ -255,7 +273,13 @@ export const connectStore = async (
     shopifyShopId: identity.id,
     status: 'ACTIVE',
     // A new version: a refresh of the old credential in flight can no longer write over it.
-    ...(await credentialFields(credential, integrationId, (existing?.credentialVersion ?? 0) + 1, deps, nowMs)),
+    ...(await credentialFields(
+      credential,
+      integrationId,
+      (existing?.credentialVersion ?? 0) + 1,
+      deps,
+      nowMs,
+    )),
     ...(request.webhookSecret !== undefined && {
       encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, context),
     }),

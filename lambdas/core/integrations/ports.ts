@@ -20,7 +20,10 @@ export interface TokenCipher {
  * Opens the Admin GraphQL API of one store with a plaintext token (or a source that renews it)
  * that never leaves the client.
  */
-export type ShopifyConnector = (shopDomain: string, accessToken: string | AccessTokenSource) => ShopifyGraphql;
+export type ShopifyConnector = (
+  shopDomain: string,
+  accessToken: string | AccessTokenSource,
+) => ShopifyGraphql;
 
 export interface IntegrationRepository {
   get(integrationId: string): Promise<Integration | undefined>;

@@ -87,5 +87,12 @@ export const takeStoreCensus = async (
       }
     }
   }
-  return { active, needingAttention, inactive, stale, webhooksSilent: silent, nonExpiringTokens: nonExpiring };
+  return {
+    active,
+    needingAttention,
+    inactive,
+    stale,
+    webhooksSilent: silent,
+    nonExpiringTokens: nonExpiring,
+  };
 };

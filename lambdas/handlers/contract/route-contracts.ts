@@ -91,7 +91,7 @@ const fixedContracts = {
       "Answers Shopify's authorize URL for the shop, with the scopes the mirrored resources need and a " +
       'single-use state (256 random bits) bound to this organization and shop, valid a few minutes. Once the ' +
       'merchant approves, Shopify redirects to GET /oauth/callback, which connects the store with an expiring ' +
-      'offline token and sends the merchant to `returnUrl` (which must be in the deployment\'s allow-list). ' +
+      "offline token and sends the merchant to `returnUrl` (which must be in the deployment's allow-list). " +
       'Also the remedy of an integration NEEDS_ATTENTION with statusReason REAUTHORIZE.',
     path: organizationPath,
     body: installationBody,
@@ -108,10 +108,12 @@ const fixedContracts = {
     description:
       'Public. Checks the hmac (constant time, under the app secret), the shop, the timestamp (5 minutes) and ' +
       'the single-use state before anything is written; exchanges the code for an expiring offline token ' +
-      '(`expiring=1`) and connects the store as POST …/integrations does. Answers 302 to the install\'s ' +
+      "(`expiring=1`) and connects the store as POST …/integrations does. Answers 302 to the install's " +
       'returnUrl (with integrationId, shop and runId appended), or 200 without one.',
     query: callbackQuery,
-    responses: { 200: { description: 'Connected (no returnUrl was given)', body: installCallbackAnswerSchema } },
+    responses: {
+      200: { description: 'Connected (no returnUrl was given)', body: installCallbackAnswerSchema },
+    },
     errors: {
       400: 'Malformed, stale, expired, replayed or for another shop; or Shopify refused the code',
       401: 'The hmac does not match',

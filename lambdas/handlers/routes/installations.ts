@@ -76,6 +76,9 @@ export const registerInstallRoutes = (
       runId: result.runId,
     };
     if (completed.returnUrl === undefined) return json(200, { connected: true, ...outcome });
-    return new Response(null, { status: 302, headers: { location: returnLocation(completed.returnUrl, outcome) } });
+    return new Response(null, {
+      status: 302,
+      headers: { location: returnLocation(completed.returnUrl, outcome) },
+    });
   });
 };

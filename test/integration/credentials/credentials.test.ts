@@ -31,7 +31,10 @@ const api = () => createShopifySyncClient({ apiUrl: runtime.apiUrl, credentials:
 const simulator = () => runtime.shopify.simulator!;
 const oauth = () => simulator().oauth;
 
-const createShop = (name: string, extra: Partial<Parameters<ReturnType<typeof simulator>['createShop']>[0]> = {}) =>
+const createShop = (
+  name: string,
+  extra: Partial<Parameters<ReturnType<typeof simulator>['createShop']>[0]> = {},
+) =>
   simulator().createShop({
     shopDomain: `${name}.myshopify.com`,
     accessToken: `shpat_${name.replaceAll('-', '')}0000000000000000`,
@@ -46,12 +49,19 @@ const everything = async () => {
   const tables: Record<string, string[]> = {};
   for (const [id, name] of Object.entries(runtime.tableNames)) {
     const { Items = [] } = await doc.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
-    tables[id] = Items.map((item) => JSON.stringify(item, (_k, v: unknown) => (v instanceof Set ? [...v] : v))).sort();
+    tables[id] = Items.map((item) =>
+      JSON.stringify(item, (_k, v: unknown) => (v instanceof Set ? [...v] : v)),
+    ).sort();
   }
   return tables;
 };
 
-const waitForRun = async (organizationId: string, integrationId: string, runId: string, timeoutMs = 240_000) => {
+const waitForRun = async (
+  organizationId: string,
+  integrationId: string,
+  runId: string,
+  timeoutMs = 240_000,
+) => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await api().call('getSyncRun', { path: { organizationId, integrationId, runId } });
@@ -73,7 +83,10 @@ const expectExactMirror = async (organizationId: string, shop: SimulatedShop) =>
       .sort();
   const numeric = (gid: string) => gid.split('/').pop()!;
   expect((await ids(runtime.tableNames.Customers)).map(numeric)).toEqual(
-    shop.customers().map((c) => numeric(c.id)).sort(),
+    shop
+      .customers()
+      .map((c) => numeric(c.id))
+      .sort(),
   );
   expect(await ids(runtime.tableNames.Orders)).toHaveLength(shop.orders().length);
   expect(await ids(runtime.tableNames.Products)).toHaveLength(shop.products().length);
@@ -138,8 +151,9 @@ describe('the install flow', () => {
     expect(integration).toMatchObject({ status: 'ACTIVE', credentialKind: 'expiring' });
     expect(Date.parse(integration.credentialExpiresAt!)).toBeGreaterThan(Date.now());
     expect(JSON.stringify(integration)).not.toMatch(/shpat_|shprt_/);
-    const stored = (await doc.send(new GetCommand({ TableName: runtime.tableNames.Integrations, Key: { integrationId } })))
-      .Item!;
+    const stored = (
+      await doc.send(new GetCommand({ TableName: runtime.tableNames.Integrations, Key: { integrationId } }))
+    ).Item!;
     expect(JSON.stringify(stored)).not.toMatch(/shpat_|shprt_/);
   }, 300_000);
 
@@ -147,7 +161,10 @@ describe('the install flow', () => {
     createShop('callback-a');
     createShop('callback-b');
     const start = async (organizationId: string, shopDomain: string) => {
-      const { body } = await api().call('startInstallation', { path: { organizationId }, body: { shopDomain } });
+      const { body } = await api().call('startInstallation', {
+        path: { organizationId },
+        body: { shopDomain },
+      });
       const approval = await fetch(body.authorizeUrl, { redirect: 'manual' });
       return new URL(approval.headers.get('location')!);
     };
@@ -157,7 +174,10 @@ describe('the install flow', () => {
     const signed = (fields: Record<string, string>) => {
       const { hmac: _hmac, ...rest } = fields;
       const url = new URL(callbackA.toString());
-      url.search = new URLSearchParams({ ...rest, hmac: signQuery(rest, runtime.shopify.appSecret) }).toString();
+      url.search = new URLSearchParams({
+        ...rest,
+        hmac: signQuery(rest, runtime.shopify.appSecret),
+      }).toString();
       return url;
     };
     const edited = new URL(callbackA.toString());
@@ -259,7 +279,9 @@ describe('expiring tokens', () => {
     expect(oauth().stats.refreshTokenReuses - reusesBefore).toBe(1);
     expect(oauth().authenticate(shop, token)).toBe('ok');
     // The pair that was saved refreshes again: its refresh token is the live one.
-    const next = await invocation(2 * 3600_000).source(integration).token();
+    const next = await invocation(2 * 3600_000)
+      .source(integration)
+      .token();
     expect(next).not.toBe(token);
     expect(oauth().authenticate(shop, next)).toBe('ok');
   }, 120_000);
@@ -280,7 +302,11 @@ describe('expiring tokens', () => {
     expect(integration).toMatchObject({
       status: 'NEEDS_ATTENTION',
       statusReason: 'REAUTHORIZE',
-      reinstall: { method: 'POST', path: '/organizations/org-dead/installations', body: { shopDomain: shop.domain } },
+      reinstall: {
+        method: 'POST',
+        path: '/organizations/org-dead/installations',
+        body: { shopDomain: shop.domain },
+      },
     });
     const events = runtime.events
       .ofType('Integration Needs Attention')
@@ -310,7 +336,9 @@ describe('static tokens and client credentials', () => {
         path: { organizationId: 'org-static', integrationId: body.integration.integrationId },
         query: { force: 'true' },
       });
-      expect((await waitForRun('org-static', body.integration.integrationId, String(sync.runId))).status).toBe('succeeded');
+      expect(
+        (await waitForRun('org-static', body.integration.integrationId, String(sync.runId))).status,
+      ).toBe('succeeded');
       await expectExactMirror('org-static', shop);
     } finally {
       oauth().configure({ refuseNonExpiringAfter: undefined });
@@ -338,7 +366,10 @@ describe('static tokens and client credentials', () => {
         Key: { integrationId },
         UpdateExpression:
           'SET encryptedAccessToken = :token, credentialVersion = credentialVersion + :one REMOVE credentialKind, credentialExpiresAt, credentialIssuedAt, encryptedRefreshToken, refreshTokenExpiresAt',
-        ExpressionAttributeValues: { ':token': await cipher.encrypt(legacyToken, { integrationId }), ':one': 1 },
+        ExpressionAttributeValues: {
+          ':token': await cipher.encrypt(legacyToken, { integrationId }),
+          ':one': 1,
+        },
       }),
     );
     expect((await integrationOf('org-legacy', integrationId)).credentialKind).toBe('static');
@@ -347,7 +378,11 @@ describe('static tokens and client credentials', () => {
     // Idempotent: a second run finds nothing to migrate and leaves the credential as it was.
     const credential = async () => {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: runtime.tableNames.Integrations, Key: { integrationId }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: runtime.tableNames.Integrations,
+          Key: { integrationId },
+          ConsistentRead: true,
+        }),
       );
       return [Item!['credentialVersion'], Item!['encryptedAccessToken'], Item!['encryptedRefreshToken']];
     };
@@ -374,7 +409,10 @@ describe('static tokens and client credentials', () => {
       path: { organizationId: 'org-own' },
       body: { shopDomain: shop.domain, ...devApp },
     });
-    expect(body.integration).toMatchObject({ credentialKind: 'client-credentials', hasCustomWebhookSecret: true });
+    expect(body.integration).toMatchObject({
+      credentialKind: 'client-credentials',
+      hasCustomWebhookSecret: true,
+    });
     expect(JSON.stringify(body)).not.toContain(devApp.clientSecret);
     const { integrationId } = body.integration;
     expect((await waitForRun('org-own', integrationId, body.runId)).status).toBe('succeeded');
