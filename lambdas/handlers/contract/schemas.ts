@@ -68,11 +68,15 @@ export const integrationSchema = z
         examples: [{ customers: '2026-11-30T04:00:00.000Z', orders: '2026-11-30T04:00:02.000Z' }],
       }),
     hasCustomWebhookSecret: z.boolean(),
-    credentialKind: z.enum(['expiring', 'static', 'client-credentials']).meta({
-      description:
-        'expiring: an offline token that refreshes itself (install flow, or a migrated static token); ' +
-        'static: a non-expiring token (custom apps); client-credentials: a Dev Dashboard app of your own',
-    }),
+    // Always sent; optional only so a client stays compatible with a stack from before kinds existed.
+    credentialKind: z
+      .enum(['expiring', 'static', 'client-credentials'])
+      .optional()
+      .meta({
+        description:
+          'expiring: an offline token that refreshes itself (install flow, or a migrated static token); ' +
+          'static: a non-expiring token (custom apps); client-credentials: a Dev Dashboard app of your own',
+      }),
     credentialExpiresAt: timestamp.optional().meta({ description: 'When the current access token expires' }),
     refreshTokenExpiresAt: timestamp.optional(),
     grantedScopes: z.array(z.string()).optional().meta({ description: 'The scopes Shopify granted' }),

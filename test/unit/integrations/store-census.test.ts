@@ -20,7 +20,14 @@ describe('store census', () => {
       pages([active(), active({ status: 'NEEDS_ATTENTION' })], [active({ status: 'INACTIVE' }), active()]),
       thresholds,
     );
-    expect(census).toEqual({ active: 2, needingAttention: 1, inactive: 1, stale: 0, webhooksSilent: 0 });
+    expect(census).toEqual({
+      active: 2,
+      needingAttention: 1,
+      inactive: 1,
+      stale: 0,
+      webhooksSilent: 0,
+      nonExpiringTokens: 0,
+    });
   });
 
   it('an active store is stale after 3 intervals without a successful sync, or without any since it connected', async () => {
@@ -49,5 +56,28 @@ describe('store census', () => {
       thresholds,
     );
     expect(census.webhooksSilent).toBe(2);
+  });
+});
+
+describe('non-expiring tokens in the census', () => {
+  it('counts stores still holding a static token (public deployments only), not disconnected or redacted ones', async () => {
+    const at = '2026-12-01T00:00:00.000Z';
+    const base = { createdAt: at, lastSuccessfulSyncAt: at } as const;
+    const pages = async function* () {
+      yield [
+        { ...base, status: 'ACTIVE', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE' }, // from before credential kinds: static
+        { ...base, status: 'NEEDS_ATTENTION', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE', credentialKind: 'expiring' },
+        { ...base, status: 'ACTIVE', credentialKind: 'client-credentials' },
+        { ...base, status: 'INACTIVE', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE', credentialKind: 'static', redactedAt: at },
+      ] as const;
+    };
+    const thresholds = { now: Date.parse(at), staleAfterMs: 3_600_000, webhooksSilentAfterMs: 3_600_000 };
+    expect(
+      (await takeStoreCensus(pages(), { ...thresholds, countNonExpiring: true })).nonExpiringTokens,
+    ).toBe(3);
+    expect((await takeStoreCensus(pages(), thresholds)).nonExpiringTokens).toBe(0);
   });
 });
