@@ -4,8 +4,8 @@
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
  */
-import { tokenRefreshRate } from './figures/token-refresh.js';
 import './support/quiet.js';
+import { tokenRefreshRate } from './figures/token-refresh.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
