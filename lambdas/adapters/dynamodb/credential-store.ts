@@ -51,7 +51,7 @@ export const storedCredentialOf = (item: Record<string, unknown>): StoredCredent
   return {
     ...fields,
     kind: (str(item[credentialAttributes.kind]) as CredentialKind | undefined) ?? 'static',
-    version: typeof item[CREDENTIAL_VERSION] === 'number' ? (item[CREDENTIAL_VERSION]) : 0,
+    version: typeof item[CREDENTIAL_VERSION] === 'number' ? item[CREDENTIAL_VERSION] : 0,
     ...(holder !== undefined && typeof until === 'number' && { lease: { holder, until } }),
   };
 };
