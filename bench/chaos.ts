@@ -58,6 +58,7 @@ try {
       `seed ${seed}: ${mismatches === 0 ? 'converged' : `${mismatches} MISMATCHES ${JSON.stringify(report.byClass)}`} ` +
         `(${tables}; history ${JSON.stringify(report.history)}; deliveries ${JSON.stringify(report.deliveries)}; ` +
         `sabotage ${JSON.stringify(report.injected)}; runs ${JSON.stringify(report.syncRuns)}; ${report.reconcile}; ` +
+        `tokens ${JSON.stringify(report.tokens)}; ` +
         `${(report.elapsedMs / 1000).toFixed(1)} s)`,
     );
     if (mismatches > 0) {

@@ -1,10 +1,11 @@
 /**
- * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P2A,P3,PagedVsBulk,Reconcile100k,...]
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P2A,P3,PagedVsBulk,Reconcile100k,TokenRefresh,...]
  *
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
  */
 import './support/quiet.js';
+import { tokenRefreshRate } from './figures/token-refresh.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -68,6 +69,7 @@ try {
   // Also a walkthrough: --quick runs it (at 5,000 customers) only when asked.
   if (quick ? only?.has('Reconcile100k') : wanted('Reconcile100k'))
     figures.push(await reconcile100k(context));
+  if (wanted('TokenRefresh')) figures.push(await tokenRefreshRate(context));
   if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {

@@ -137,6 +137,37 @@ export const configSchema = z
      * The public webhook route's own throttle, apart from the IAM routes' default above: room for
      * Shopify's deliveries to many stores, while a flood of unsigned requests stops at this route.
      */
+    /** The deployment's Shopify app: its client id (Partner Dashboard or Dev Dashboard). */
+    shopifyAppClientId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'expected the app client id (letters, digits, "-" or "_")' })
+      .optional(),
+    /**
+     * `public` (default): an app on Shopify's App Store or unlisted; its static tokens must become
+     * expiring ones before 2027-01-01 and are migrated. `custom`: a custom app; static tokens stay.
+     */
+    shopifyAppDistribution: z
+      .enum(['public', 'custom'], { error: 'expected "public" or "custom"' })
+      .default('public'),
+    /** Mirror full order history: the install asks for read_all_orders too. */
+    readAllOrders: z
+      .preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' }))
+      .default(false),
+    /** Where an install may send the merchant back to: exact URLs, or prefixes ending in "/". */
+    installReturnUrls: z
+      .preprocess(
+        (value) =>
+          typeof value === 'string'
+            ? value
+                .split(',')
+                .map((url) => url.trim())
+                .filter(Boolean)
+            : value,
+        z.array(z.url({ protocol: /^https$/, error: 'expected https URLs' })),
+      )
+      .default([]),
+    oauthCallbackThrottleRateLimit: integer('expected a positive integer', 1).default(10),
+    oauthCallbackThrottleBurstLimit: integer('expected a positive integer', 1).default(20),
     webhookThrottleRateLimit: integer('expected a positive integer', 1).default(500),
     webhookThrottleBurstLimit: integer('expected a positive integer', 1).default(1000),
   })

@@ -52,11 +52,15 @@ export class ShopifySyncStack extends Stack {
         ),
         SHOPIFY_API_VERSION: config.shopifyApiVersion,
         SHOPIFY_ADMIN_URL_TEMPLATE: config.shopifyAdminUrlTemplate,
+        SHOPIFY_SHOP_URL_TEMPLATE: 'https://{shop}',
+        SHOPIFY_APP_CLIENT_ID: config.shopifyAppClientId ?? '',
+        SHOPIFY_APP_DISTRIBUTION: config.shopifyAppDistribution,
+        READ_ALL_ORDERS: String(config.readAllOrders),
+        INSTALL_RETURN_URLS: config.installReturnUrls.join(','),
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,
         SYNCED_RESOURCES: config.resources.join(','),
         // Until CDK context `readAllOrders` exists (issue 18, creds): orders need read_orders only.
-        READ_ALL_ORDERS: 'false',
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
         DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
@@ -91,10 +95,15 @@ export class ShopifySyncStack extends Stack {
         rateLimit: config.webhookThrottleRateLimit,
         burstLimit: config.webhookThrottleBurstLimit,
       },
+      oauthCallbackThrottle: {
+        rateLimit: config.oauthCallbackThrottleRateLimit,
+        burstLimit: config.oauthCallbackThrottleBurstLimit,
+      },
       accessLogRetention: config.logRetentionDays,
       accessLogRemovalPolicy: dataRemovalPolicy,
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
+    lambdas.addEnvironment('OAUTH_CALLBACK_URL', ingestApi.oauthCallbackUrl);
 
     // Least privilege: what each Lambda may touch, in one table. Every registered resource's
     // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
@@ -126,7 +135,8 @@ export class ShopifySyncStack extends Stack {
         tables.Redactions.grant(fn, 'dynamodb:Query'); // a reconnect restores the shop's redactions
         queue.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
-        eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy (on-demand check)
+        appSecret.grantRead(fn); // the app's grants: install code, token exchange, refresh
+        eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy, Needs Attention (REAUTHORIZE)
       },
       fanOut: (fn) => {
         tables.Integrations.grantReadData(fn); // the due index, and the hourly store census (Scan)
@@ -136,7 +146,9 @@ export class ShopifySyncStack extends Stack {
         readWriteRecords(fn);
         tables.Integrations.grantReadWriteData(fn);
         tables.SyncRuns.grantReadWriteData(fn);
-        tokenKey.grantDecrypt(fn);
+        // Refreshed tokens are encrypted before they are used; refreshing needs the app secret.
+        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        appSecret.grantRead(fn);
         queue.grantSendMessages(fn); // continuations of long syncs
         eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
       },
@@ -144,7 +156,9 @@ export class ShopifySyncStack extends Stack {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
         addRedactions(fn);
-        tokenKey.grantDecrypt(fn);
+        // Refreshes, and migrates static tokens (token exchange): encrypts the new pair.
+        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        appSecret.grantRead(fn);
         eventBus.grantPutEventsTo(fn); // Webhooks Unhealthy
       },
     };
@@ -168,6 +182,10 @@ export class ShopifySyncStack extends Stack {
     new CfnOutput(this, 'WebhookCallbackUrl', {
       value: ingestApi.webhookCallbackUrl,
       description: 'Where Shopify delivers webhooks',
+    });
+    new CfnOutput(this, 'OAuthCallbackUrl', {
+      value: ingestApi.oauthCallbackUrl,
+      description: "The install flow's redirect URL: add it to the app's allowed redirection URLs",
     });
     new CfnOutput(this, 'AppSecretArn', {
       value: appSecret.secretArn,

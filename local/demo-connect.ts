@@ -1,14 +1,37 @@
 import { type CallResult, createShopifySyncClient } from '../client/index.js';
+import { z } from 'zod';
 import type { DemoShop } from './shopify-backend.js';
 
 /**
- * Connects the demo store through the real `POST /organizations/{organizationId}/integrations` route (with the typed client, as
- * a backend would) and follows its initial sync through the sync-runs API, so `npm start` ends
- * with a mirrored store.
+ * Connects the demo store through the install flow, the path production takes: the typed client
+ * asks `POST /organizations/{organizationId}/installations` for the authorize URL (as a backend
+ * would), the "merchant" opens it (the simulator approves at once and redirects), and the
+ * browser follows the redirect to `GET /oauth/callback`, which exchanges the code for an expiring
+ * token and connects the store. Then the initial sync is followed through the sync-runs API, so
+ * `npm start` ends with a mirrored store.
  */
 export const DEMO_ORGANIZATION = 'org-demo';
 
 export type RunView = CallResult<'getSyncRun'>['body'];
+
+const installedSchema = z.object({ integrationId: z.string(), runId: z.string() });
+
+/** What a merchant's browser does: open the authorize URL, follow Shopify's redirect to the callback. */
+export async function installDemoStore(
+  api: ReturnType<typeof createShopifySyncClient>,
+  shopDomain: string,
+  organizationId: string = DEMO_ORGANIZATION,
+): Promise<{ integrationId: string; runId: string }> {
+  const { body } = await api.call('startInstallation', { path: { organizationId }, body: { shopDomain } });
+  const approval = await fetch(body.authorizeUrl, { redirect: 'manual' });
+  const callback = approval.headers.get('location');
+  if (approval.status !== 302 || !callback)
+    throw new Error(`The authorize URL answered ${approval.status} instead of a redirect to the callback`);
+  const answer = await fetch(callback, { redirect: 'manual' });
+  if (answer.status !== 200)
+    throw new Error(`The install callback answered ${answer.status}: ${await answer.text()}`);
+  return installedSchema.parse(await answer.json());
+}
 
 export async function connectDemoStore(
   apiUrl: string,
@@ -17,12 +40,7 @@ export async function connectDemoStore(
 ): Promise<{ integrationId: string; runId: string; run: RunView }> {
   // The local API checks no signature.
   const api = createShopifySyncClient({ apiUrl, credentials: false });
-  const { body } = await api.call('connectIntegration', {
-    path: { organizationId: DEMO_ORGANIZATION },
-    body: { shopDomain: shop.shopDomain, accessToken: shop.accessToken },
-  });
-  const { integrationId } = body.integration;
-  const { runId } = body;
+  const { integrationId, runId } = await installDemoStore(api, shop.shopDomain);
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let last = '';
   for (;;) {

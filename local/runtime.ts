@@ -29,6 +29,7 @@ import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { type DemoShop, type ShopifyBackend, startShopifyBackend } from './shopify-backend.js';
+import type { OAuthSettings } from './shopify-simulator/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each Lambda has its own event type
 type AnyHandler = LambdaHandler<any, unknown>;
@@ -48,6 +49,16 @@ export interface LocalRuntimeOptions {
   readonly shopifySimulatorPort?: number;
   /** The Shopify app's client secret (the simulator signs webhooks with it); a fixed demo value by default. */
   readonly shopifyAppSecret?: string;
+  /** The app's client id (SHOPIFY_APP_CLIENT_ID); the simulator's by default. */
+  readonly shopifyAppClientId?: string;
+  /** `public` (default) or `custom` (SHOPIFY_APP_DISTRIBUTION): public migrates static tokens. */
+  readonly shopifyAppDistribution?: 'public' | 'custom';
+  /** An external server's shop URL template (SHOPIFY_SHOP_URL_TEMPLATE, `{shop}`); no simulator then. */
+  readonly shopifyShopUrlTemplate?: string;
+  /** The simulator's OAuth settings: token lifetimes, the static-token cutoff (tests, chaos). */
+  readonly shopifyOAuth?: Partial<OAuthSettings>;
+  /** Return URLs an install may redirect to (INSTALL_RETURN_URLS). */
+  readonly installReturnUrls?: readonly string[];
   /** Ask for read_all_orders too (READ_ALL_ORDERS). */
   readonly readAllOrders?: boolean;
   /** The demo store seeded into the simulator; `false` seeds none. */
@@ -202,6 +213,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.shopifyAdminUrlTemplate !== undefined && {
         adminUrlTemplate: options.shopifyAdminUrlTemplate,
       }),
+      ...(options.shopifyShopUrlTemplate !== undefined && {
+        shopUrlTemplate: options.shopifyShopUrlTemplate,
+      }),
+      ...(options.shopifyAppClientId !== undefined && { clientId: options.shopifyAppClientId }),
+      ...(options.shopifyOAuth !== undefined && { oauth: options.shopifyOAuth }),
       ...(options.shopifySimulatorPort !== undefined && { port: options.shopifySimulatorPort }),
       ...(options.shopifyAppSecret !== undefined && { appSecret: options.shopifyAppSecret }),
       demoShop: demoShop === false ? false : (demoShop ?? {}),
@@ -221,10 +237,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SYNC_QUEUE_URL: syncQueue.url,
       SHOPIFY_API_VERSION: localDefaults.shopifyApiVersion,
       SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
+      SHOPIFY_SHOP_URL_TEMPLATE: shopify.shopUrlTemplate,
+      SHOPIFY_APP_CLIENT_ID: shopify.clientId,
+      SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'public',
+      READ_ALL_ORDERS: String(options.readAllOrders ?? false),
+      OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
+      INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),
       APP_SECRET_ARN: appSecretArn,
       TOKEN_KEY_ID: tokenKeyId,
       SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
-      READ_ALL_ORDERS: String(options.readAllOrders ?? false),
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
       DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),

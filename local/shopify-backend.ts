@@ -1,4 +1,9 @@
-import { type ShopifySimulator, startShopifySimulator } from './shopify-simulator/index.js';
+import {
+  defaultSimulatorClientId,
+  type OAuthSettings,
+  type ShopifySimulator,
+  startShopifySimulator,
+} from './shopify-simulator/index.js';
 
 /** The demo store the local runtime seeds, with credentials printed for curl. */
 export interface DemoShop {
@@ -25,6 +30,10 @@ export const defaultDemoShop: DemoShop = {
 export interface ShopifyBackend {
   /** Admin GraphQL URL template handed to the handlers (`{shop}`, `{version}`). */
   readonly adminUrlTemplate: string;
+  /** A shop's base URL (`{shop}`): OAuth at `{shop url}/admin/oauth/…`. */
+  readonly shopUrlTemplate: string;
+  /** The app's client id (SHOPIFY_APP_CLIENT_ID): the simulator's own, or the one given. */
+  readonly clientId: string;
   /** Set when the runtime started the simulator. */
   readonly simulatorUrl?: string;
   readonly demoShop?: DemoShop;
@@ -38,15 +47,28 @@ export interface ShopifyBackend {
 /** Starts the Shopify simulator with the demo store, or points at an external Shopify-compatible server. */
 export async function startShopifyBackend(options: {
   adminUrlTemplate?: string;
+  /** With an external server: its shops' base URL template (`{shop}`). */
+  shopUrlTemplate?: string;
+  clientId?: string;
+  /** The simulator's OAuth settings (token lifetimes, the static-token cutoff). */
+  oauth?: Partial<OAuthSettings>;
   port?: number;
   demoShop: Partial<DemoShop> | false;
   /** The app secret when no demo shop is seeded. */
   appSecret?: string;
 }): Promise<ShopifyBackend> {
-  if (options.adminUrlTemplate) {
+  if (options.adminUrlTemplate || options.shopUrlTemplate) {
     // An external server signs with its own app's secret: pass it as `appSecret` (SHOPIFY_APP_SECRET).
     const appSecret = options.appSecret ?? defaultDemoShop.appSecret;
-    return { adminUrlTemplate: options.adminUrlTemplate, appSecret, stop: async () => undefined };
+    const shopUrlTemplate =
+      options.shopUrlTemplate ?? options.adminUrlTemplate!.replace(/\/admin\/api\/.*$/, '');
+    return {
+      adminUrlTemplate: options.adminUrlTemplate ?? `${shopUrlTemplate}/admin/api/{version}/graphql.json`,
+      shopUrlTemplate,
+      clientId: options.clientId ?? defaultSimulatorClientId,
+      appSecret,
+      stop: async () => undefined,
+    };
   }
   // One app secret signs every shop's webhooks, as with a real Shopify app.
   const appSecret =
@@ -56,6 +78,7 @@ export async function startShopifyBackend(options: {
   const simulator = await startShopifySimulator({
     ...(options.port !== undefined && { port: options.port }),
     appSecret,
+    oauth: { ...options.oauth, ...(options.clientId !== undefined && { clientId: options.clientId }) },
   });
   if (demoShop) {
     simulator.createShop({
@@ -68,6 +91,8 @@ export async function startShopifyBackend(options: {
   }
   return {
     adminUrlTemplate: simulator.adminUrlTemplate,
+    shopUrlTemplate: simulator.shopUrlTemplate,
+    clientId: simulator.oauth.settings.clientId,
     simulatorUrl: simulator.baseUrl,
     appSecret: simulator.appSecret,
     ...(demoShop && { demoShop }),

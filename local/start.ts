@@ -22,6 +22,9 @@ const settingsSchema = z.object({
     .refine((t) => t.includes('{shop}') && t.includes('{version}'), 'must contain {shop} and {version}')
     .optional(),
   SHOPIFY_APP_SECRET: z.string().min(1).optional(),
+  SHOPIFY_APP_CLIENT_ID: z.string().min(1).optional(),
+  SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).optional(),
+  SHOPIFY_SHOP_URL_TEMPLATE: z.string().includes('{shop}', { message: 'must contain {shop}' }).optional(),
   // Metrics go to CloudWatch as EMF log lines; locally they would only bury the logs.
   POWERTOOLS_METRICS_DISABLED: z.enum(['true', 'false']).default('true'),
   SCHEDULE_EVERY_SECONDS: z.coerce.number().int().min(1).optional(),
@@ -68,6 +71,9 @@ function readSettings(): LocalRuntimeOptions & { connectDemo: boolean } {
       shopifyAdminUrlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
     }),
     ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
+    ...(settings.SHOPIFY_APP_CLIENT_ID && { shopifyAppClientId: settings.SHOPIFY_APP_CLIENT_ID }),
+    ...(settings.SHOPIFY_APP_DISTRIBUTION && { shopifyAppDistribution: settings.SHOPIFY_APP_DISTRIBUTION }),
+    ...(settings.SHOPIFY_SHOP_URL_TEMPLATE && { shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE }),
     ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
   };
 }
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
   const shop = runtime.shopify.demoShop;
   if (options.connectDemo && shop) {
     console.log(
-      `Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/integrations...`,
+      `Installing ${shop.shopDomain} for ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/installations and GET /oauth/callback...`,
     );
     connectDemoStore(runtime.apiUrl, shop, {
       onProgress: (run) =>

@@ -73,6 +73,13 @@ export interface ChaosSeedReport {
   readonly deliveries: Readonly<Record<string, number>>;
   readonly syncRuns: Readonly<Record<string, number>>;
   readonly reconcile: string;
+  /** Refresh grants, Admin calls with an expired token, refresh tokens spent twice; the credential's kind at the end. */
+  readonly tokens: {
+    readonly refreshes: number;
+    readonly expiredTokenCalls: number;
+    readonly refreshTokenReuses: number;
+    readonly kind: string;
+  };
   readonly elapsedMs: number;
 }
 
@@ -230,7 +237,9 @@ export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
       pollIntervalMs: 50,
     },
     // A failed attempt asks SQS to retry it after 1 s (the worker's own backoff) instead of minutes.
-    { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1' },
+    // A public app: the store's static token is migrated on its first sync, then its short-lived
+    // tokens (20-60 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
+    { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1', SHOPIFY_APP_DISTRIBUTION: 'public' },
   );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -339,6 +348,13 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const injected: Record<string, number> = {};
   plan = { random: new Random(seed ^ 0x5eed), killProbability: 0.35, injected };
   bench.runtime.syncWorker.start();
+  const oauth = bench.simulator.oauth;
+  oauth.configure({ accessTokenTtlSeconds: random.int(20, 60) });
+  const tokensBefore = {
+    expiredTokenCalls: oauth.stats.expiredTokenCalls,
+    refreshTokenReuses: oauth.stats.refreshTokenReuses,
+  };
+  const healthChecks: Promise<void>[] = [];
 
   const shopDomain = `chaos-${seed}-${randomUUID().slice(0, 6)}.myshopify.com`;
   const accessToken = `shpat_chaos_${seed}`;
@@ -459,9 +475,12 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     if (n % syncEvery === syncEvery - 1) enqueueSync(bench, integration);
     if (n % 20 === 19) await sleep(random.int(0, 30));
     if (n % 250 === 249) log(`seed ${seed}: ${n + 1}/${mutations} mutations`);
+    // The daily health check, at random moments: its calls race the syncs' for the same token.
+    if (random.chance(0.01)) healthChecks.push(bench.runtime.scheduler.fire('health-check-schedule'));
   }
 
   // Let Shopify finish sending (drops stay dropped: only the sync and the reconcile can fix them).
+  await Promise.all(healthChecks);
   await shop.flushDeliveries();
   await webhooksIdle(120_000);
   await queueIdle(bench, 120_000);
@@ -524,6 +543,8 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   for (const mirror of c.mirrors) {
     const result = await runDeletionReconcile((await integrations.get(integration.integrationId))!, {
       cipher: createKmsTokenCipher({ keyId: bench.runtime.lambdaEnv['TOKEN_KEY_ID']! }),
+      // The same token provider the worker uses: a refresh may be due mid-reconcile.
+      tokens: c.tokens,
       shopify: (domain, token) =>
         new ShopifyAdminClient({
           shopDomain: domain,
@@ -552,6 +573,25 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   }
 
   shop.setFaults({});
+  const tokens = {
+    refreshes: oauth.refreshGrants(shopDomain),
+    expiredTokenCalls: oauth.stats.expiredTokenCalls - tokensBefore.expiredTokenCalls,
+    refreshTokenReuses: oauth.stats.refreshTokenReuses - tokensBefore.refreshTokenReuses,
+    kind: String(
+      (
+        await bench.doc.send(
+          new GetCommand({
+            TableName: bench.runtime.tableNames.Integrations,
+            Key: { integrationId: integration.integrationId },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.['credentialKind'] ?? 'static',
+    ),
+  };
+  // The truth is read with the shop's own static token, reinstated (the integration's was
+  // exchanged for an expiring pair on its first sync).
+  shop.setAccessToken(accessToken);
   const mirror = {} as Record<ChaosResource, MirrorReport>;
   const byClass = Object.fromEntries(mismatchClasses.map((name) => [name, 0])) as Record<
     MismatchClass,
@@ -602,9 +642,13 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     deliveries,
     syncRuns,
     reconcile: reconciled.join('; '),
+    tokens,
     elapsedMs: performance.now() - started,
   };
 }
 
+/** Mismatched records, plus every Admin call made with an expired token and every refresh token spent twice. */
 export const mismatchCount = (report: ChaosSeedReport): number =>
-  Object.values(report.byClass).reduce((sum, n) => sum + n, 0);
+  Object.values(report.byClass).reduce((sum, n) => sum + n, 0) +
+  report.tokens.expiredTokenCalls +
+  report.tokens.refreshTokenReuses;

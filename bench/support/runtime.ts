@@ -56,7 +56,9 @@ async function start(
     startWorker: false,
     ...(handlers && { handlers }),
     ...(syncQueue && { syncQueue }),
-    ...(lambdaEnv && { lambdaEnv }),
+    // Static tokens stay static (a custom app) unless a caller asks otherwise: the figures measure
+    // syncs, not token renewals; the chaos run asks for `public` and short-lived tokens.
+    lambdaEnv: { SHOPIFY_APP_DISTRIBUTION: 'custom', ...lambdaEnv },
     log: () => {},
   });
   const simulator = runtime.shopify.simulator;

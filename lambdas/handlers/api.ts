@@ -12,11 +12,15 @@ import { errorResponse, isExpectedError, jsonResponse } from './http-response.js
 import { type RecordReader, registerRecordRoutes } from './routes/records.js';
 import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
 import { createRouteTable, UnknownRouteError } from './routes/route-table.js';
+import { type InstallRouteDeps, registerInstallRoutes } from './routes/installations.js';
+import { json } from './routes/json.js';
 import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
 
 export interface ApiDeps {
   readonly sync: SyncRouteDeps;
   readonly integrations?: IntegrationRouteDeps;
+  /** The install flow; absent when the deployment has no app client id (its routes answer 409). */
+  readonly install?: InstallRouteDeps | undefined;
   /** The read API of each mirrored resource. */
   readonly readers?: readonly RecordReader[];
   readonly logger?: Logger;
@@ -28,6 +32,7 @@ export const createApiHandler = (deps: ApiDeps) => {
   const app = table.router;
   registerSyncRoutes(app, deps.sync);
   if (deps.integrations) registerIntegrationRoutes(app, deps.integrations);
+  registerInstallRoutes(app, deps.install, deps.integrations);
   registerRecordRoutes(app, deps.readers ?? []);
 
   // One handler for everything thrown: domain errors carry their status; anything else is a

@@ -30,7 +30,10 @@ export interface ApiRoute {
   /** API Gateway path syntax: `/integrations/{integrationId}`. */
   readonly path: string;
   readonly lambda: LambdaId;
-  /** Shopify's calls are authenticated by HMAC inside the handler; everything else by IAM (SigV4). */
+  /**
+   * Shopify's calls (webhooks, and the merchant's browser redirected from the install) are
+   * authenticated by HMAC inside the handler; everything else by IAM (SigV4).
+   */
   readonly auth: 'HMAC' | 'IAM';
 }
 
@@ -39,6 +42,9 @@ const integration = '/organizations/{organizationId}/integrations/{integrationId
 
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/webhooks/shopify', lambda: 'webhook', auth: 'HMAC' },
+  // The install flow: the authorize URL (IAM), and Shopify's redirect back with a signed query.
+  { method: 'POST', path: '/organizations/{organizationId}/installations', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/oauth/callback', lambda: 'api', auth: 'HMAC' },
   { method: 'POST', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/organizations/{organizationId}/integrations', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: integration, lambda: 'api', auth: 'IAM' },

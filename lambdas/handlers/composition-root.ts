@@ -44,6 +44,24 @@ import type { ResourceDefinition } from '../core/resources/resource-definition.j
 import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
+import { createInstallStateStore } from '../adapters/dynamodb/install-state-store.js';
+import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
+import { createOAuthClient } from '../adapters/shopify/oauth-client.js';
+import {
+  type AccessTokenSource,
+  GrantRefusedError,
+  type ShopifyTokenEndpoint,
+} from '../core/credentials/credentials.js';
+import { createTokenProvider } from '../core/credentials/token-provider.js';
+import { requiredScopes } from '../core/resources/access-scopes.js';
+
+/** The token endpoint of a deployment without a client id: every grant is refused, plainly. */
+const missingClientId: ShopifyTokenEndpoint = {
+  grant: async () => {
+    throw new GrantRefusedError(400, 'no_client_id_configured');
+  },
+};
 import { recordStoreOf } from './mirror-stores.js';
 
 /** Sync settings of the core, from the parsed environment. */
@@ -95,6 +113,29 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const sqs = traced(new SQSClient({}));
   const queue = createSqsSyncQueue({ client: sqs, queueUrl: settings.SYNC_QUEUE_URL });
   const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
+  // The app's client secret (Secrets Manager, cached): signs its webhooks, and authenticates its grants.
+  const appSecrets = createWebhookSecrets({ appSecretArn: settings.APP_SECRET_ARN, cipher });
+  const tokenEndpoint = settings.SHOPIFY_APP_CLIENT_ID
+    ? createOAuthClient({
+        clientId: settings.SHOPIFY_APP_CLIENT_ID,
+        clientSecret: async () => (await appSecrets.appSecrets())[0]!,
+        shopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE,
+      })
+    : undefined;
+  const events = createEventBridgeEvents({
+    client: traced(new EventBridgeClient({})),
+    eventBusName: settings.EVENT_BUS_NAME,
+  });
+  const tokens = createTokenProvider({
+    store: createCredentialStore(doc, tables.Integrations),
+    cipher,
+    // Without a client id only static tokens work; a renewal answers that plainly.
+    endpoint: tokenEndpoint ?? missingClientId,
+    attention: state,
+    events,
+    logger,
+    distribution: tokenEndpoint ? settings.SHOPIFY_APP_DISTRIBUTION : 'custom',
+  });
   const shopify: ShopifyConnector = (shopDomain, accessToken) =>
     tracedGraphql(
       new ShopifyAdminClient({
@@ -105,10 +146,6 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
       }),
       'Admin GraphQL',
     );
-  const events = createEventBridgeEvents({
-    client: traced(new EventBridgeClient({})),
-    eventBusName: settings.EVENT_BUS_NAME,
-  });
   // The deployment's resources (CDK context `resources`), in registration order.
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
@@ -142,6 +179,10 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     queue,
     cipher,
     shopify,
+    tokens,
+    tokenEndpoint,
+    appSecrets,
+    installStates: createInstallStateStore(doc, tables.Integrations),
     mirrors,
     everyMirror,
     /** The customer table's own store, outside the resource list (the chaos run wraps it). */
@@ -172,6 +213,9 @@ const lifecycleDeps = (c: Composition) => ({
   ledger: c.ledger,
   cipher: c.cipher,
   shopify: c.shopify,
+  tokens: c.tokens,
+  ...(c.tokenEndpoint && { tokenEndpoint: c.tokenEndpoint }),
+  distribution: c.settings.SHOPIFY_APP_DISTRIBUTION,
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
   webhookTopics: c.webhookTopics,
@@ -179,6 +223,21 @@ const lifecycleDeps = (c: Composition) => ({
   logger: c.logger,
   events: c.events,
 });
+
+/** The install flow: the app's settings, the pending states, and connect once the code is exchanged. */
+const installDeps = (c: Composition) =>
+  c.tokenEndpoint && {
+    states: c.installStates,
+    endpoint: c.tokenEndpoint,
+    appSecrets: () => c.appSecrets.appSecrets(),
+    settings: {
+      clientId: c.settings.SHOPIFY_APP_CLIENT_ID,
+      scopes: requiredScopes(c.settings.SYNCED_RESOURCES, { fullHistory: c.settings.READ_ALL_ORDERS }),
+      callbackUrl: c.settings.OAUTH_CALLBACK_URL,
+      shopUrlTemplate: c.settings.SHOPIFY_SHOP_URL_TEMPLATE,
+      allowedReturnUrls: c.settings.INSTALL_RETURN_URLS,
+    },
+  };
 
 export const apiDeps = (c: Composition) => ({
   sync: {
@@ -190,6 +249,7 @@ export const apiDeps = (c: Composition) => ({
     deliveries: createWebhookDeliveryCounts(c.doc, c.settings.tables.SyncRuns),
   },
   integrations: lifecycleDeps(c),
+  install: installDeps(c),
   readers: c.mirrors,
 });
 
@@ -201,6 +261,7 @@ export const fanOutDeps = (c: Composition) => ({
     integrations: scanIntegrationStates(c.doc, c.settings.tables.Integrations),
     staleAfterMs: c.settings.STALE_AFTER_MINUTES * 60_000,
     webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
+    countNonExpiring: c.settings.SHOPIFY_APP_DISTRIBUTION === 'public',
   },
 });
 
@@ -212,7 +273,8 @@ export const syncWorkerDeps = (c: Composition) => ({
   state: c.state,
   queue: c.queue,
   tokens: c.cipher,
-  graphqlFor: (integration: Integration, accessToken: string) =>
+  credentials: c.tokens,
+  graphqlFor: (integration: Integration, accessToken: string | AccessTokenSource) =>
     c.shopify(integration.shopDomain, accessToken),
   resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
@@ -244,6 +306,7 @@ const deletionReconcile =
       const deps: ReconcileDeps = {
         cipher: c.cipher,
         shopify: c.shopify,
+        tokens: c.tokens,
         resource: mirror.definition,
         inventory: mirror.inventory,
         writes: mirror.store,

@@ -21,16 +21,34 @@ export const lambdaSettingsSchema = z.object({
   TOKEN_KEY_ID: z.string().min(1),
   SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'must be YYYY-01/04/07/10'),
   SHOPIFY_ADMIN_URL_TEMPLATE: z.string().includes('{shop}').includes('{version}'),
-  /** Comma-separated names of the resources this deployment mirrors (CDK context `resources`). */
-  SYNCED_RESOURCES: z
-    .string()
-    .transform((list) => list.split(',').map((name) => name.trim()))
-    .pipe(z.array(z.enum(resourceNames)).min(1)),
+  /** A shop's base URL: OAuth at `{shop url}/admin/oauth/…` (`https://{shop}` in production). */
+  SHOPIFY_SHOP_URL_TEMPLATE: z.string().includes('{shop}').default('https://{shop}'),
+  /** The deployment's Shopify app (CDK context `shopifyAppClientId`); empty: no install flow, no token renewal. */
+  SHOPIFY_APP_CLIENT_ID: z.string().default(''),
+  /** `public`: static tokens are migrated to expiring ones (CDK context `shopifyAppDistribution`). */
+  SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).default('public'),
   /** Mirror full order history: the install asks for `read_all_orders` too (CDK context `readAllOrders`). */
   READ_ALL_ORDERS: z
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
+  OAUTH_CALLBACK_URL: z.url(),
+  /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
+  INSTALL_RETURN_URLS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    ),
+  /** Comma-separated names of the resources this deployment mirrors (CDK context `resources`). */
+  SYNCED_RESOURCES: z
+    .string()
+    .transform((list) => list.split(',').map((name) => name.trim()))
+    .pipe(z.array(z.enum(resourceNames)).min(1)),
   MIN_SYNC_INTERVAL_MINUTES: z.coerce
     .number()
     .int()

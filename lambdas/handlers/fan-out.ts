@@ -30,6 +30,7 @@ export interface FanOutDeps {
     readonly integrations: AsyncIterable<readonly CensusFields[]>;
     readonly staleAfterMs: number;
     readonly webhooksSilentAfterMs: number;
+    readonly countNonExpiring?: boolean;
   };
 }
 
@@ -59,6 +60,7 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
         perResource.addDimension('resource', resource);
         perResource.addMetric('StoresMissingScope', MetricUnit.Count, stores);
       }
+      metrics.addMetric('NonExpiringTokens', MetricUnit.Count, census.nonExpiringTokens);
     }
     metrics.publishStoredMetrics();
     logger.info('Fan-out finished', { ...summary, ...(census && { census }) });

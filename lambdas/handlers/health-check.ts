@@ -13,9 +13,16 @@ import { healthCheckDeps, composition } from './composition-root.js';
 import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage.js';
 import type { IntegrationRepository } from '../core/integrations/ports.js';
 import { type HealthCheckDeps, runWebhookHealthCheck } from '../core/integrations/webhook-health-check.js';
+import { migrateStaticTokens } from '../core/credentials/migration.js';
+import type { TokenProvider } from '../core/credentials/token-provider.js';
 
 export type HealthCheckHandlerDeps = HealthCheckDeps &
-  PurgeDeps & { readonly integrations: IntegrationRepository; readonly metrics?: typeof defaultMetrics };
+  PurgeDeps & {
+    readonly integrations: IntegrationRepository;
+    readonly metrics?: typeof defaultMetrics;
+    /** Exchanges stored static tokens for expiring ones (public deployments); absent: none. */
+    readonly tokens?: Pick<TokenProvider, 'migrate'>;
+  };
 
 /** Time kept back from the Lambda timeout so the summary is always logged and metrics flushed. */
 const SAFETY_MARGIN_MS = 30_000;
@@ -28,6 +35,12 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
     const deadline =
       Date.now() + (context ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS : 10 * 60_000);
     const purges = await resumePendingPurges(deps, { deadline });
+    // Before 2027-01-01 every static token of a public app must become an expiring one.
+    const migration = deps.tokens
+      ? await migrateStaticTokens(deps.records.listActive(), deps.tokens, deps.logger, {
+          shouldStop: () => Date.now() >= deadline - CHECK_BUDGET_MS,
+        })
+      : { migrated: 0, refused: 0, failed: 0 };
     const summary = await runWebhookHealthCheck(deps, {
       shouldStop: () => Date.now() >= deadline - CHECK_BUDGET_MS,
     });
@@ -37,8 +50,9 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
     metrics.addMetric('StoresRepaired', MetricUnit.Count, summary.repaired.length);
     metrics.addMetric('StoresUnhealthy', MetricUnit.Count, summary.failed.length);
     metrics.addMetric('PurgesCompleted', MetricUnit.Count, purges.completed);
+    metrics.addMetric('TokensMigrated', MetricUnit.Count, migration.migrated);
     metrics.publishStoredMetrics();
-    return { ...summary, purges };
+    return { ...summary, purges, migration };
   };
 };
 

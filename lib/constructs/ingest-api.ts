@@ -33,6 +33,8 @@ export interface IngestApiProps {
    * apart from the IAM routes' default.
    */
   readonly webhookThrottle: ThrottleLimits;
+  /** The public install callback's own limits: merchants' browsers, a handful a minute per install. */
+  readonly oauthCallbackThrottle?: ThrottleLimits;
   readonly accessLogRetention: RetentionDays;
   readonly accessLogRemovalPolicy: RemovalPolicy;
 }
@@ -59,6 +61,8 @@ export class IngestApi extends Construct {
   readonly url: string;
   /** Where Shopify delivers webhooks (WEBHOOK_CALLBACK_URL). */
   readonly webhookCallbackUrl: string;
+  /** Where Shopify redirects an install (OAUTH_CALLBACK_URL): the app's allowed redirect URL. */
+  readonly oauthCallbackUrl: string;
   readonly functions: Partial<Record<LambdaId, NodejsFunction>>;
   readonly routes: readonly ApiRoute[];
 
@@ -108,6 +112,9 @@ export class IngestApi extends Construct {
     // Honest limit: route and stage throttles are targets inside the account's per-Region limit,
     // which every API of the account shares; a flood large enough to hit that can still 429 others.
     const webhookRouteKey = `${webhookRoute.method} ${webhookRoute.path}`;
+    // The install callback is public too: its own (small) limits, apart from both.
+    const callbackRoute = this.routes.find((route) => route.auth === 'HMAC' && route.lambda !== 'webhook');
+    const callbackThrottle = props.oauthCallbackThrottle ?? { rateLimit: 10, burstLimit: 20 };
     (this.stage.node.defaultChild as CfnStage).routeSettings = {
       [webhookRouteKey]: {
         ThrottlingRateLimit: props.webhookThrottle.rateLimit,
@@ -115,9 +122,17 @@ export class IngestApi extends Construct {
         // A route setting replaces the default's, so the per-route metrics are restated here.
         DetailedMetricsEnabled: true,
       },
+      ...(callbackRoute && {
+        [`${callbackRoute.method} ${callbackRoute.path}`]: {
+          ThrottlingRateLimit: callbackThrottle.rateLimit,
+          ThrottlingBurstLimit: callbackThrottle.burstLimit,
+          DetailedMetricsEnabled: true,
+        },
+      }),
     };
     this.url = this.api.apiEndpoint;
     this.webhookCallbackUrl = `${this.api.apiEndpoint}${webhookRoute.path}`;
+    this.oauthCallbackUrl = `${this.api.apiEndpoint}${callbackRoute?.path ?? '/oauth/callback'}`;
 
     const functions: Partial<Record<LambdaId, NodejsFunction>> = {};
     const integrations = new Map<LambdaId, HttpLambdaIntegration>();
@@ -149,7 +164,9 @@ export class IngestApi extends Construct {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            "Shopify cannot sign requests for API Gateway authorizers; the handler verifies every delivery's HMAC-SHA256 (X-Shopify-Hmac-Sha256) with the app secret before reading it.",
+            route.lambda === 'webhook'
+              ? "Shopify cannot sign requests for API Gateway authorizers; the handler verifies every delivery's HMAC-SHA256 (X-Shopify-Hmac-Sha256) with the app secret before reading it."
+              : "The merchant's browser, redirected by Shopify after an install, carries no AWS signature; the handler verifies the query's hmac (HMAC-SHA256 under the app secret), the timestamp and the single-use state before anything is written.",
         });
       }
     }

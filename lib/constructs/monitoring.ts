@@ -80,6 +80,7 @@ const storeGauges = [
   'StoresStale',
   'StoresWebhooksSilent',
   'StoresMissingScope',
+  'NonExpiringTokens',
 ] as const;
 
 /**
@@ -204,6 +205,16 @@ export class Monitoring extends Construct {
         metric: serviceMetric('StoresStale', Stats.MAXIMUM, ONE_HOUR),
         description:
           'Active stores without a successful sync for more than 3 sync intervals (fan-out census)',
+      }),
+    );
+    // Public apps' static tokens stop working on 2027-01-01: while any remain, someone must act
+    // (the daily job migrates them; one it cannot is a store to re-install).
+    this.notify(
+      'NonExpiringTokens',
+      this.anyAlarm('NonExpiringTokens', {
+        metric: serviceMetric('NonExpiringTokens', Stats.MAXIMUM, ONE_HOUR),
+        description:
+          'Stores still holding a non-expiring (static) token, counted hourly by the fan-out census: public apps lose them on 2027-01-01',
       }),
     );
     // From the worker's metrics, not the DLQ: the DLQ sees a failing sync only after 5 receives,

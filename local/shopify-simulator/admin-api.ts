@@ -26,6 +26,8 @@ export interface AdminApiDeps {
   readonly apiVersions: readonly string[];
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
+  /** Static, expiring and client-credentials tokens alike (oauth.ts); 401 for expired ones. */
+  readonly authenticate: (shop: SimulatedShop, token: string | undefined) => 'ok' | 'invalid';
 }
 
 const parseGraphQLBody = (raw: string, contentType: string | undefined): GraphQLRequestBody | null => {
@@ -119,7 +121,10 @@ export async function handleAdminGraphQL(
     throttleStatus: null,
   };
   const token = request.headers['x-shopify-access-token'];
-  if (!shop.acceptsToken(typeof token === 'string' ? token : undefined)) {
+  if (
+    shop.appUninstalled ||
+    deps.authenticate(shop, typeof token === 'string' ? token : undefined) !== 'ok'
+  ) {
     shop.recordRequest({ ...baseRecord, httpStatus: 401, errorCodes: ['UNAUTHORIZED'], fault: null });
     return sendJson(response, 401, invalidTokenBody);
   }

@@ -11,3 +11,10 @@ export { standardPlan } from './rate-limiter.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export { adminSchema, defaultApiVersion } from './schema.js';
 export { invalidTokenBody } from './admin-api.js';
+export {
+  defaultSimulatorClientId,
+  OAuthServer,
+  type OAuthSettings,
+  type OAuthStats,
+  signQuery,
+} from './oauth.js';

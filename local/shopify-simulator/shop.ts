@@ -80,6 +80,8 @@ export interface CreateShopOptions {
    * resource whose read scope is missing answers ACCESS_DENIED. Every scope by default.
    */
   readonly grantedScopes?: readonly string[];
+  /** A Dev Dashboard app of the shop's owner: the client credentials grant answers it. */
+  readonly devDashboardApp?: { readonly clientId: string; readonly clientSecret: string };
 }
 
 /** What a shop grants unless told otherwise: every scope the simulated resources are read with. */
@@ -409,6 +411,7 @@ export class SimulatedShop {
 
   setAccessToken(token: string | null): void {
     this.token = token;
+    if (token !== null) this.appUninstalled = false;
   }
 
   /** The scopes the app holds on this shop, as `currentAppInstallation.accessScopes` lists them. */
@@ -425,6 +428,13 @@ export class SimulatedShop {
   hasScope(scope: string): boolean {
     return this.scopes.includes(scope) || this.scopes.includes(scope.replace(/^read_/, 'write_'));
   }
+  /** The shop's static (non-expiring) token, as a code grant without `expiring=1` answers it. */
+  staticAccessToken(): string | null {
+    return this.token;
+  }
+
+  /** The app was uninstalled: no token of any kind works until it is installed again. */
+  appUninstalled = false;
 
   setPlan(plan: RatePlan): void {
     this.bucket.setPlan(plan);
@@ -559,6 +569,7 @@ export class SimulatedShop {
     );
     this.subscriptionMap.clear();
     this.token = null;
+    this.appUninstalled = true;
   }
 
   // ---- privacy compliance (subscribed in the app's TOML, not through the API) -----------------

@@ -9,6 +9,7 @@ import { refuseForeignHost } from '../local-host.js';
 import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
+import { OAuthServer, type OAuthSettings, oauthPathPattern } from './oauth.js';
 
 export interface ShopifySimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -26,6 +27,8 @@ export interface ShopifySimulatorOptions {
   readonly maxPaginatedObjects?: number;
   /** Default for new shops: what a listing does at that cap. */
   readonly paginationLimitBehaviour?: PaginationLimitBehaviour;
+  /** The OAuth endpoints' settings: the app's client id, token lifetimes, the static-token cutoff. */
+  readonly oauth?: Partial<OAuthSettings>;
 }
 
 export interface ShopifySimulator {
@@ -36,6 +39,10 @@ export interface ShopifySimulator {
   readonly controlUrl: string;
   readonly appSecret: string;
   readonly clock: Clock;
+  /** e.g. http://127.0.0.1:PORT/{shop}: OAuth at `{shop url}/admin/oauth/…` (SHOPIFY_SHOP_URL_TEMPLATE). */
+  readonly shopUrlTemplate: string;
+  /** The OAuth endpoints: settings, counters, and faults (dropped answers, expiries). */
+  readonly oauth: OAuthServer;
   createShop(options: CreateShopOptions): SimulatedShop;
   /** The control handle of an existing shop; throws if there is none. */
   shop(domain: string): SimulatedShop;
@@ -57,6 +64,7 @@ export async function startShopifySimulator(
   for (const version of apiVersions) adminSchema(version);
 
   const shops = new Map<string, SimulatedShop>();
+  const oauth = new OAuthServer(appSecret, clock, options.oauth);
   const bulkResults = new BulkResultFiles(clock);
   const sleeps = new Set<NodeJS.Timeout>();
   let nextShopId = 60_000_000_001;
@@ -86,6 +94,7 @@ export async function startShopifySimulator(
     );
     nextShopId += 1;
     shops.set(shop.domain, shop);
+    if (shopOptions.devDashboardApp) oauth.registerDevDashboardApp(shop.domain, shopOptions.devDashboardApp);
     return shop;
   };
 
@@ -104,7 +113,14 @@ export async function startShopifySimulator(
         apiVersions,
         sleep,
         now: () => clock.now(),
+        authenticate: (shop, token) => oauth.authenticate(shop, token),
       });
+    }
+    const oauthMatch = oauthPathPattern.exec(path);
+    if (oauthMatch) {
+      const shop = shops.get(decodeURIComponent(oauthMatch[1] ?? ''));
+      if (!shop) return sendJson(response, 404, { errors: 'Not Found' });
+      return oauth.handle(request, response, shop, oauthMatch[2]!);
     }
     if (path.startsWith(bulkResultsPrefix) && request.method === 'GET')
       return bulkResults.serve(path, response);
@@ -142,6 +158,8 @@ export async function startShopifySimulator(
     controlUrl: `${baseUrl}${controlPrefix}`,
     appSecret,
     clock,
+    shopUrlTemplate: `${baseUrl}/{shop}`,
+    oauth,
     createShop,
     shop(domain) {
       const shop = shops.get(domain);

@@ -43,7 +43,33 @@ describe('deployment config', () => {
       apiThrottleBurstLimit: 200,
       webhookThrottleRateLimit: 500,
       webhookThrottleBurstLimit: 1000,
+      shopifyAppDistribution: 'public',
+      readAllOrders: false,
+      installReturnUrls: [],
+      oauthCallbackThrottleRateLimit: 10,
+      oauthCallbackThrottleBurstLimit: 20,
     });
+  });
+
+  it('reads the app settings of the install flow, naming a wrong one', () => {
+    const config = parseConfig({
+      shopifyAppClientId: 'abc123',
+      shopifyAppDistribution: 'custom',
+      readAllOrders: 'true',
+      installReturnUrls: 'https://app.example.com/shopify/, https://app.example.com/done',
+    });
+    expect(config).toMatchObject({
+      shopifyAppClientId: 'abc123',
+      shopifyAppDistribution: 'custom',
+      readAllOrders: true,
+      installReturnUrls: ['https://app.example.com/shopify/', 'https://app.example.com/done'],
+    });
+    expect(() => parseConfig({ shopifyAppDistribution: 'private' })).toThrow(
+      /Invalid context "shopifyAppDistribution"/,
+    );
+    expect(() => parseConfig({ installReturnUrls: 'http://app.example.com/' })).toThrow(
+      /Invalid context "installReturnUrls.0"/,
+    );
   });
 
   it('rejects a webhook throttle that is not a positive integer, naming the key', () => {

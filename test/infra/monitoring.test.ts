@@ -90,6 +90,20 @@ describe('alarms on what actually breaks', () => {
     });
   });
 
+  it('non-expiring tokens: fires while any store still holds a static token (public apps lose them on 2027-01-01)', () => {
+    expect(alarm('NonExpiringTokens')).toMatchObject({
+      MetricName: 'NonExpiringTokens',
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // The census counts them only in a public deployment (the default), which the fan-out is told.
+    expect(propsOf(synth.stack.syncPipeline.fanOut)).toMatchObject({
+      Environment: { Variables: { SHOPIFY_APP_DISTRIBUTION: 'public' } },
+    });
+  });
+
   it('sync failures from the worker’s metrics, not the DLQ: over a quarter of at least 3 attempts', () => {
     const props = alarm('SyncFailureRate');
     expect(rootExpression(props)).toBe(
@@ -300,6 +314,7 @@ describe('the dashboard', () => {
         'StoresWebhooksSilent',
         'StoresMissingScope',
         'Stores missing an access scope, per resource',
+        'NonExpiringTokens',
       ],
     ],
     ['Lambda errors, throttles, durations', ['\\"Errors\\"', '\\"Throttles\\"', '\\"Duration\\"']],

@@ -364,18 +364,24 @@ describe('least privilege', () => {
     }
   });
 
-  it('only the webhook Lambda reads the app secret', () => {
+  it('the app secret is read by the webhook (signatures) and by who calls Shopify (token grants), never the fan-out', () => {
     const secretId = synth.logicalId(synth.stack.storage.appSecret);
-    expect(deployedLambdas().filter((id) => can(id, 'secretsmanager:GetSecretValue', secretId))).toEqual([
-      'webhook',
-    ]);
+    expect(
+      deployedLambdas()
+        .filter((id) => can(id, 'secretsmanager:GetSecretValue', secretId))
+        .sort(),
+    ).toEqual(
+      deployedLambdas()
+        .filter((id) => id !== 'fanOut')
+        .sort(),
+    );
   });
 
-  it('only the API may encrypt with the token key; the others may only decrypt', () => {
+  it('who renews tokens may encrypt with the token key (a new pair is stored before use); the webhook only decrypts', () => {
     const keyId = synth.logicalId(synth.stack.storage.tokenKey);
     const deployed = deployedLambdas();
-    expect(deployed.filter((id) => can(id, 'kms:Encrypt', keyId))).toEqual(
-      deployed.filter((id) => id === 'api'),
+    expect(deployed.filter((id) => can(id, 'kms:Encrypt', keyId)).sort()).toEqual(
+      deployed.filter((id) => ['api', 'syncWorker', 'healthCheck'].includes(id)).sort(),
     );
     expect(deployed.filter((id) => can(id, 'kms:Decrypt', keyId)).sort()).toEqual(
       deployed.filter((id) => id !== 'fanOut').sort(),

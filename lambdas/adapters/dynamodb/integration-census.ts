@@ -20,7 +20,7 @@ export const scanIntegrationStates = (
         FilterExpression:
           'attribute_exists(shopDomain) AND attribute_exists(#status) AND attribute_not_exists(recordType)',
         ProjectionExpression:
-          '#status, createdAt, lastSuccessfulSyncAt, lastWebhookAt, lastHealedAt, missingScopes',
+          '#status, createdAt, lastSuccessfulSyncAt, lastWebhookAt, lastHealedAt, missingScopes, credentialKind, redactedAt',
         ExpressionAttributeNames: { '#status': 'status' },
       },
     );

@@ -11,6 +11,7 @@
  * - `purges#pending`: a string set of integration ids whose purge continues later.
  * Every helper key holds a `#`, which no integration id may contain (connect-request.ts).
  */
+import { credentialItemAttributes } from './credential-store.js';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -174,7 +175,8 @@ export const createIntegrationLifecycleStore = (
     async eraseCredentials(integrationId, redactedAt) {
       await updateExisting(
         integrationId,
-        'SET redactedAt = if_not_exists(redactedAt, :at) REMOVE encryptedAccessToken, encryptedWebhookSecret',
+        // Every credential field goes (refresh token and client secret too), and any refresh lease.
+        `SET redactedAt = if_not_exists(redactedAt, :at) REMOVE encryptedWebhookSecret, ${credentialItemAttributes.join(', ')}`,
         { ':at': redactedAt },
       );
     },

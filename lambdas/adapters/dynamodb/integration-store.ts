@@ -22,6 +22,7 @@ import {
 } from '../../core/integrations/integration.js';
 import { NotFoundError } from '../../core/errors.js';
 import { isConditionFailure } from './conditions.js';
+import { credentialItemAttributes } from './credential-store.js';
 
 export interface IntegrationStore {
   get(integrationId: string): Promise<Integration | undefined>;
@@ -59,7 +60,8 @@ const PROFILE_ATTRIBUTES = [
   'uninstallClaimedAt',
   'redactedAt',
   'encryptedWebhookSecret',
-  'encryptedAccessToken',
+  // A reconnect replaces the whole credential (and drops a refresh lease of the old one).
+  ...credentialItemAttributes,
 ] as const;
 
 const toItem = (integration: Integration) => ({

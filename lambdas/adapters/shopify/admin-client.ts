@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type AccessTokenSource, fixedToken } from '../../core/credentials/credentials.js';
 import type {
   BucketEstimate,
   GraphqlCallStats,
@@ -22,8 +23,11 @@ export const DEFAULT_ADMIN_URL_TEMPLATE = 'https://{shop}/admin/api/{version}/gr
 
 export interface ShopifyAdminClientOptions {
   readonly shopDomain: string;
-  /** Sent only as the X-Shopify-Access-Token header; never logged or put into an error. */
-  readonly accessToken: string;
+  /**
+   * Sent only as the X-Shopify-Access-Token header; never logged or put into an error. A source
+   * (core/credentials) is asked before each request and renews once on a 401.
+   */
+  readonly accessToken: string | AccessTokenSource;
   readonly apiVersion: string;
   readonly urlTemplate?: string;
   readonly fetch?: typeof globalThis.fetch;
@@ -100,7 +104,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  */
 export class ShopifyAdminClient implements ShopifyGraphql {
   readonly #url: string;
-  readonly #token: string;
+  readonly #tokens: AccessTokenSource;
   readonly #fetch: typeof globalThis.fetch;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -117,7 +121,8 @@ export class ShopifyAdminClient implements ShopifyGraphql {
     this.#url = (options.urlTemplate ?? DEFAULT_ADMIN_URL_TEMPLATE)
       .replaceAll('{shop}', options.shopDomain)
       .replaceAll('{version}', options.apiVersion);
-    this.#token = options.accessToken;
+    this.#tokens =
+      typeof options.accessToken === 'string' ? fixedToken(options.accessToken) : options.accessToken;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
@@ -162,8 +167,11 @@ export class ShopifyAdminClient implements ShopifyGraphql {
     const stats = { costUsed: 0, throttleWaits: 0, throttleWaitMs: 0, throttledResponses: 0, retries: 0 };
     let expectedCost = options.expectedCost ?? 0;
     let failures = 0;
+    let renewed = false;
     for (;;) {
       await this.#waitForBucket(expectedCost, stats);
+      // Asked after any wait: the token sent is fresh when the request leaves.
+      const token = await this.#tokens.token();
       let response: Response;
       let text: string;
       try {
@@ -172,7 +180,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            'x-shopify-access-token': this.#token,
+            'x-shopify-access-token': token,
           },
           body: JSON.stringify({ query: document, variables }),
           signal: AbortSignal.timeout(this.#timeoutMs),
@@ -184,6 +192,11 @@ export class ShopifyAdminClient implements ShopifyGraphql {
         continue;
       }
 
+      if (response.status === 401 && !renewed) {
+        // Expired or replaced: one renewal, then the same request again.
+        renewed = true;
+        if ((await this.#tokens.renew(token)) !== undefined) continue;
+      }
       if (response.status === 401 || response.status === 403) throw new ShopifyAuthError(response.status);
       if (response.status === 402 || response.status === 404 || response.status === 423) {
         throw new ShopifyShopUnavailableError(response.status);

@@ -29,11 +29,53 @@ export const integrationIdSchema = z
 
 const secretText = z.string().trim().min(1, 'must not be empty').max(4096);
 
-export const connectRequestSchema = z.strictObject({
+/**
+ * One credential, of one of two kinds (the third, an expiring pair, comes only from the install
+ * flow, `POST …/installations`):
+ * - `accessToken`: a static Admin API token (`shpat_…`). A public deployment exchanges it at once
+ *   for an expiring pair.
+ * - `clientId` + `clientSecret`: a Dev Dashboard app of your own organization installed on a store
+ *   you own; the stack asks for its 24-hour tokens (client credentials grant). Its webhooks are
+ *   signed with that secret, so it is also the integration's webhook secret unless one is given.
+ */
+export const connectRequestFields = z.strictObject({
   organizationId: organizationIdSchema,
   shopDomain: shopDomainSchema,
-  accessToken: secretText,
+  accessToken: secretText.optional(),
+  clientId: z.string().trim().min(1).max(255).optional(),
+  clientSecret: secretText.optional(),
   webhookSecret: secretText.optional(),
 });
+
+const oneCredential = (
+  body: {
+    accessToken?: string | undefined;
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) => {
+  const clientCredentials = body.clientId !== undefined || body.clientSecret !== undefined;
+  if (body.accessToken !== undefined && clientCredentials)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give either accessToken or clientId and clientSecret, not both',
+    });
+  else if (clientCredentials && (body.clientId === undefined || body.clientSecret === undefined))
+    ctx.addIssue({ code: 'custom', message: 'clientId and clientSecret go together' });
+  else if (!clientCredentials && body.accessToken === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['accessToken'],
+      message: 'accessToken (or clientId and clientSecret) is required',
+    });
+};
+
+export const connectRequestSchema = connectRequestFields.superRefine(oneCredential);
+
+/** The organization comes from the path (what IAM authorised), never from the body. */
+export const connectBodySchema = connectRequestFields
+  .omit({ organizationId: true })
+  .superRefine(oneCredential);
 
 export type ConnectRequest = z.output<typeof connectRequestSchema>;

@@ -4,6 +4,13 @@
  * Shopify has accepted the token, so a bad token leaves no trace.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  type CredentialKind,
+  GrantRefusedError,
+  type ShopifyTokenEndpoint,
+  type TokenGrant,
+} from '../credentials/credentials.js';
+import type { AppDistribution } from '../credentials/token-provider.js';
 import { UnprocessableError } from '../errors.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import { isAttentionError, SyncInProgressError } from '../sync/errors.js';
@@ -48,6 +55,19 @@ export interface ConnectDeps {
   readonly events?: BackendEvents;
   /** The grant is checked against what the mirrored resources need (granted-scopes.ts). */
   readonly scopes?: ScopeRequirements & { readonly store: GrantedScopesStore };
+  /** Shopify's token endpoint with the deployment's app credentials (token exchange, client credentials). */
+  readonly tokenEndpoint?: ShopifyTokenEndpoint;
+  /** `public`: static tokens are exchanged for expiring ones at connect (default `custom`). */
+  readonly distribution?: AppDistribution;
+}
+
+/** A credential that works, before it is stored. */
+export interface ResolvedCredential {
+  readonly kind: CredentialKind;
+  readonly grant: TokenGrant;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly tokenExchangeStartedAt?: string;
 }
 
 export interface ConnectResult {
@@ -56,20 +76,124 @@ export interface ConnectResult {
   readonly runId: string;
 }
 
-const verifyToken = async (deps: ConnectDeps, request: ConnectRequest): Promise<ShopIdentity> => {
+const verifyToken = async (
+  deps: ConnectDeps,
+  shopDomain: string,
+  accessToken: string,
+): Promise<ShopIdentity> => {
   let identity: ShopIdentity;
   try {
-    identity = await fetchShopIdentity(deps.shopify(request.shopDomain, request.accessToken));
+    identity = await fetchShopIdentity(deps.shopify(shopDomain, accessToken));
   } catch (error) {
     // 401/403/402/404/423: the token or the shop is unusable, which the caller must fix.
     if (isAttentionError(error))
       throw new UnprocessableError(`Shopify did not accept the credentials: ${error.message}`);
     throw error;
   }
-  if (identity.myshopifyDomain.toLowerCase() !== request.shopDomain) {
+  if (identity.myshopifyDomain.toLowerCase() !== shopDomain) {
     throw new UnprocessableError('The access token belongs to a different shop than shopDomain');
   }
   return identity;
+};
+
+const endpointOf = (deps: ConnectDeps): ShopifyTokenEndpoint => {
+  if (!deps.tokenEndpoint)
+    throw new UnprocessableError('This deployment has no Shopify app client id configured');
+  return deps.tokenEndpoint;
+};
+
+/** The connect body's credential, resolved to a token that works (asked of Shopify if need be). */
+const resolveCredential = async (request: ConnectRequest, deps: ConnectDeps): Promise<ResolvedCredential> => {
+  if (request.clientId !== undefined && request.clientSecret !== undefined) {
+    try {
+      const grant = await endpointOf(deps).grant(request.shopDomain, {
+        grant: 'client_credentials',
+        clientId: request.clientId,
+        clientSecret: request.clientSecret,
+      });
+      return {
+        kind: 'client-credentials',
+        grant,
+        clientId: request.clientId,
+        clientSecret: request.clientSecret,
+      };
+    } catch (error) {
+      if (error instanceof GrantRefusedError)
+        throw new UnprocessableError(`Shopify did not accept the client credentials (HTTP ${error.status})`);
+      throw error;
+    }
+  }
+  return { kind: 'static', grant: { accessToken: request.accessToken! } };
+};
+
+/**
+ * A public deployment keeps no non-expiring token: the one given is exchanged at once for an
+ * expiring pair (Shopify answers a retry of the same exchange alike for 7 days). A token Shopify
+ * will not exchange (e.g. a custom app's) stays static, and the census counts it.
+ */
+const migrateAtConnect = async (
+  credential: ResolvedCredential,
+  shopDomain: string,
+  deps: ConnectDeps,
+): Promise<ResolvedCredential> => {
+  if (credential.kind !== 'static' || deps.distribution !== 'public' || !deps.tokenEndpoint)
+    return credential;
+  try {
+    const grant = await deps.tokenEndpoint.grant(shopDomain, {
+      grant: 'token_exchange',
+      subjectToken: credential.grant.accessToken,
+    });
+    return { kind: 'expiring', grant, tokenExchangeStartedAt: new Date().toISOString() };
+  } catch (error) {
+    if (!(error instanceof GrantRefusedError)) throw error;
+    deps.logger.warn('Token exchange refused at connect; the static token is kept', {
+      shopDomain,
+      status: error.status,
+      code: error.code,
+    });
+    return credential;
+  }
+};
+
+/** The integration's credential attributes, encrypted and bound to it. */
+const credentialFields = async (
+  credential: ResolvedCredential,
+  integrationId: string,
+  version: number,
+  deps: ConnectDeps,
+  at: number,
+): Promise<Partial<Integration>> => {
+  const context = { integrationId };
+  const { grant } = credential;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    credentialKind: credential.kind,
+    credentialVersion: version,
+    encryptedAccessToken: await deps.cipher.encrypt(grant.accessToken, context),
+    ...(grant.expiresIn !== undefined && {
+      credentialExpiresAt: iso(at + grant.expiresIn * 1000),
+      credentialIssuedAt: iso(at),
+    }),
+    ...(grant.refreshToken !== undefined && {
+      encryptedRefreshToken: await deps.cipher.encrypt(grant.refreshToken, context),
+    }),
+    ...(grant.refreshTokenExpiresIn !== undefined && {
+      refreshTokenExpiresAt: iso(at + grant.refreshTokenExpiresIn * 1000),
+    }),
+    ...(credential.clientId !== undefined && { credentialClientId: credential.clientId }),
+    ...(credential.clientSecret !== undefined && {
+      encryptedClientSecret: await deps.cipher.encrypt(credential.clientSecret, context),
+    }),
+    ...(credential.tokenExchangeStartedAt !== undefined && {
+      tokenExchangeStartedAt: credential.tokenExchangeStartedAt,
+    }),
+    ...(grant.scope !== undefined && {
+      grantedScopes: grant.scope
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    }),
+  };
 };
 
 /**
@@ -94,15 +218,44 @@ const restoreRedactions = async (integration: Integration, deps: ConnectDeps, re
 
 export const connectIntegration = async (body: unknown, deps: ConnectDeps): Promise<ConnectResult> => {
   const request = parseWith(connectRequestSchema, body, 'integration');
-  const now = (deps.now?.() ?? new Date()).toISOString();
-  const identity = await verifyToken(deps, request);
+  const credential = await resolveCredential(request, deps);
+  return connectStore(
+    {
+      organizationId: request.organizationId,
+      shopDomain: request.shopDomain,
+      // A Dev Dashboard app signs its webhooks with its own client secret.
+      webhookSecret: request.webhookSecret ?? request.clientSecret,
+    },
+    credential,
+    deps,
+  );
+};
+
+/**
+ * Connects a store with a credential that is already resolved: connect's body, or the install
+ * flow's authorization code grant. Nothing is written until Shopify has accepted the token.
+ */
+export const connectStore = async (
+  request: {
+    readonly organizationId: string;
+    readonly shopDomain: string;
+    readonly webhookSecret?: string | undefined;
+  },
+  resolved: ResolvedCredential,
+  deps: ConnectDeps,
+): Promise<ConnectResult> => {
+  const nowMs = deps.now?.().getTime() ?? Date.now();
+  const now = new Date(nowMs).toISOString();
+  const identity = await verifyToken(deps, request.shopDomain, resolved.grant.accessToken);
   // What the token may read, asked before anything is written (one cheap call).
   const granted = deps.scopes
-    ? await fetchGrantedScopes(deps.shopify(request.shopDomain, request.accessToken))
+    ? await fetchGrantedScopes(deps.shopify(request.shopDomain, resolved.grant.accessToken))
     : undefined;
 
   const proposedId = deps.newIntegrationId?.() ?? `int_${randomUUID()}`;
   const integrationId = await deps.records.claimShop(request.shopDomain, request.organizationId, proposedId);
+  // After the claim: a shop another organization owns must not lose its token to an exchange.
+  const credential = await migrateAtConnect(resolved, request.shopDomain, deps);
   const existing = await deps.integrations.get(integrationId);
   const context = { integrationId };
 
@@ -112,6 +265,17 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     uninstallClaimedAt: _claimed,
     redactedAt: _redacted,
     encryptedWebhookSecret: _oldSecret,
+    credentialKind: _kind,
+    credentialExpiresAt: _expires,
+    credentialIssuedAt: _issued,
+    encryptedRefreshToken: _refresh,
+    refreshTokenExpiresAt: _refreshExpires,
+    credentialClientId: _clientId,
+    encryptedClientSecret: _clientSecret,
+    tokenExchangeStartedAt: _exchange,
+    credentialLeaseHolder: _holder,
+    credentialLeaseUntil: _until,
+    grantedScopes: _granted,
     ...kept
   } = existing ?? ({} as Partial<Integration>);
   const integration: Integration = {
@@ -121,7 +285,14 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     shopDomain: request.shopDomain,
     shopifyShopId: identity.id,
     status: 'ACTIVE',
-    encryptedAccessToken: await deps.cipher.encrypt(request.accessToken, context),
+    // A new version: a refresh of the old credential in flight can no longer write over it.
+    ...(await credentialFields(
+      credential,
+      integrationId,
+      (existing?.credentialVersion ?? 0) + 1,
+      deps,
+      nowMs,
+    )),
     ...(request.webhookSecret !== undefined && {
       encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, context),
     }),
@@ -145,7 +316,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   const restoredRedactions = await restoreRedactions(integration, deps, now);
 
   const webhookHealth = await ensureWebhookSubscriptions(
-    deps.shopify(request.shopDomain, request.accessToken),
+    deps.shopify(request.shopDomain, credential.grant.accessToken),
     deps.webhookUri,
     now,
     grantedTopics(deps.webhookTopics, scopes?.missingScopes ?? integration.missingScopes),
@@ -169,6 +340,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
     restoredRedactions,
     webhooksHealthy: webhookHealth.healthy,
     webhooksRepaired: webhookHealth.repaired,
+    credentialKind: credential.kind,
     runId,
   });
   if (existing && existing.status !== 'ACTIVE') {

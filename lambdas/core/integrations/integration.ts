@@ -1,3 +1,5 @@
+import type { CredentialKind } from '../credentials/credentials.js';
+
 /**
  * A connected store. Credentials are stored only as ciphertext (see TokenCipher in ports.ts);
  * nothing in this type is ever returned by the API without going through `publicView`.
@@ -29,6 +31,26 @@ export interface Integration {
   readonly encryptedAccessToken?: string;
   /** Ciphertext of a per-integration webhook secret (custom apps); overrides the app secret. */
   readonly encryptedWebhookSecret?: string;
+  /**
+   * Which kind of credential the store was connected with (core/credentials/credentials.ts);
+   * absent on items from before kinds existed, which hold a static token.
+   */
+  readonly credentialKind?: CredentialKind;
+  /** When the access token expires (expiring and client-credentials tokens). */
+  readonly credentialExpiresAt?: string;
+  readonly credentialIssuedAt?: string;
+  /** Ciphertext of the refresh token (expiring credentials). */
+  readonly encryptedRefreshToken?: string;
+  readonly refreshTokenExpiresAt?: string;
+  /** The Dev Dashboard app's client id and the ciphertext of its secret (client-credentials). */
+  readonly credentialClientId?: string;
+  readonly encryptedClientSecret?: string;
+  /** First attempt to exchange the static token for an expiring pair (Shopify's 7-day window). */
+  readonly tokenExchangeStartedAt?: string;
+  /** Bumped by every change of the credential (token-provider.ts rule 2). */
+  readonly credentialVersion?: number;
+  readonly credentialLeaseHolder?: string;
+  readonly credentialLeaseUntil?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Why the integration is not ACTIVE (e.g. Shopify answered 401, app uninstalled). */
@@ -113,7 +135,35 @@ export const ACTIVE_PARTITION = 'ACTIVE';
 /** Sort value for integrations never synced, so they are always due. */
 export const NEVER_SYNCED = '0000-00-00T00:00:00.000Z';
 
+/** The kind of credential an integration holds (items from before kinds existed: static). */
+export const credentialKindOf = (integration: Integration): CredentialKind =>
+  integration.credentialKind ?? 'static';
+
 export const publicIntegrationView = (integration: Integration) => {
-  const { encryptedAccessToken: _token, encryptedWebhookSecret: _secret, ...visible } = integration;
-  return { ...visible, hasCustomWebhookSecret: integration.encryptedWebhookSecret !== undefined };
+  const {
+    encryptedAccessToken: _token,
+    encryptedWebhookSecret: _secret,
+    encryptedRefreshToken: _refresh,
+    encryptedClientSecret: _clientSecret,
+    credentialClientId: _clientId,
+    credentialIssuedAt: _issued,
+    credentialVersion: _version,
+    credentialLeaseHolder: _holder,
+    credentialLeaseUntil: _until,
+    tokenExchangeStartedAt: _exchange,
+    ...visible
+  } = integration;
+  return {
+    ...visible,
+    credentialKind: credentialKindOf(integration),
+    hasCustomWebhookSecret: integration.encryptedWebhookSecret !== undefined,
+    // The remedy of a dead refresh token: the merchant installs again.
+    ...(integration.statusReason === 'REAUTHORIZE' && {
+      reinstall: {
+        method: 'POST' as const,
+        path: `/organizations/${integration.organizationId}/installations`,
+        body: { shopDomain: integration.shopDomain },
+      },
+    }),
+  };
 };

@@ -2,6 +2,7 @@
  * What the integration lifecycle needs from the outside world, as narrow ports. Adapters in
  * lambdas/adapters implement them (DynamoDB, KMS, the Shopify client); tests swap them freely.
  */
+import type { AccessTokenSource } from '../credentials/credentials.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 import type { CountMismatch, Integration, WebhookHealth } from './integration.js';
 
@@ -15,8 +16,14 @@ export interface TokenCipher {
   decrypt(ciphertext: string, context: CipherContext): Promise<string>;
 }
 
-/** Opens the Admin GraphQL API of one store with a plaintext token that never leaves the client. */
-export type ShopifyConnector = (shopDomain: string, accessToken: string) => ShopifyGraphql;
+/**
+ * Opens the Admin GraphQL API of one store with a plaintext token (or a source that renews it)
+ * that never leaves the client.
+ */
+export type ShopifyConnector = (
+  shopDomain: string,
+  accessToken: string | AccessTokenSource,
+) => ShopifyGraphql;
 
 export interface IntegrationRepository {
   get(integrationId: string): Promise<Integration | undefined>;

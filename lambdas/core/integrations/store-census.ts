@@ -17,10 +17,17 @@ export interface StoreCensus {
   readonly missingScope: number;
   /** The same stores, per resource that lacks scopes (a store may count under several). */
   readonly missingScopeByResource: Readonly<Record<string, number>>;
+  /**
+   * Stores (not disconnected, not redacted) still holding a non-expiring token. Counted only in a
+   * public deployment, where they stop working on 2027-01-01; a custom app's are exempt.
+   */
+  readonly nonExpiringTokens: number;
 }
 
 export interface CensusThresholds {
   readonly now: number;
+  /** Count static tokens (a public deployment); default false. */
+  readonly countNonExpiring?: boolean;
   readonly staleAfterMs: number;
   readonly webhooksSilentAfterMs: number;
 }
@@ -28,7 +35,8 @@ export interface CensusThresholds {
 export type CensusFields = Pick<
   Integration,
   'status' | 'createdAt' | 'lastSuccessfulSyncAt' | 'lastWebhookAt' | 'lastHealedAt' | 'missingScopes'
->;
+> &
+  Partial<Pick<Integration, 'credentialKind' | 'redactedAt'>>;
 
 /** No verified webhook from this store (since it was connected) for longer than `silentAfterMs`. */
 export const webhooksSilent = (
@@ -66,8 +74,16 @@ export const takeStoreCensus = async (
   let silent = 0;
   let missingScope = 0;
   const missingScopeByResource: Record<string, number> = {};
+  let nonExpiring = 0;
   for await (const page of pages) {
     for (const integration of page) {
+      if (
+        thresholds.countNonExpiring &&
+        integration.status !== 'INACTIVE' &&
+        integration.redactedAt === undefined &&
+        (integration.credentialKind ?? 'static') === 'static'
+      )
+        nonExpiring += 1;
       if (integration.status === 'NEEDS_ATTENTION') needingAttention += 1;
       else if (integration.status === 'INACTIVE') inactive += 1;
       else {
@@ -89,5 +105,6 @@ export const takeStoreCensus = async (
     webhooksSilent: silent,
     missingScope,
     missingScopeByResource,
+    nonExpiringTokens: nonExpiring,
   };
 };

@@ -1,3 +1,5 @@
+import type { AccessTokenSource } from '../credentials/credentials.js';
+import type { TokenProvider } from '../credentials/token-provider.js';
 import { randomBytes } from 'node:crypto';
 import type { BulkResultReader } from '../bulk/ports.js';
 import { countShopifyRecords, fetchGrantedScopes } from '../integrations/shop-admin.js';
@@ -102,7 +104,12 @@ export interface SyncDeps {
   readonly state: SyncStateRepository;
   readonly queue: SyncQueue;
   readonly tokens: TokenDecrypter;
-  readonly graphqlFor: (integration: Integration, accessToken: string) => ShopifyGraphql;
+  /**
+   * Renews the store's token ahead of expiry and on a 401 (core/credentials); without it the
+   * stored token is decrypted and used as it is.
+   */
+  readonly credentials?: TokenProvider;
+  readonly graphqlFor: (integration: Integration, accessToken: string | AccessTokenSource) => ShopifyGraphql;
   /** Synced one after another, in this order, each from its own checkpoint. */
   readonly resources: readonly SyncedResource[];
   readonly now: () => number;
@@ -377,8 +384,12 @@ async function syncIntegration(
   };
 
   try {
-    const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
-    const graphql = deps.graphqlFor(integration, accessToken);
+    const graphql = deps.graphqlFor(
+      integration,
+      deps.credentials
+        ? deps.credentials.source(integration)
+        : await deps.tokens.decrypt(encryptedAccessToken, { integrationId }),
+    );
     if (deps.scopes && hasWorkLeft(progress)) {
       const grant = await recordGrantedScopes(
         integration,

@@ -14,6 +14,8 @@ import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
+import { callbackQuery, installationBody } from '../routes/installations.js';
+import { installationAnswerSchema } from '../../core/credentials/install.js';
 import type { HttpMethod } from '../catalog.js';
 import {
   connectResultSchema,
@@ -21,6 +23,7 @@ import {
   disconnectResultSchema,
   integrationDetailsSchema,
   integrationListSchema,
+  installCallbackAnswerSchema,
   integrationSchema,
   listing,
   manualSyncAnswerSchema,
@@ -79,6 +82,44 @@ const fixedContracts = {
       400: 'The signed body does not match its topic or the unsigned headers',
       401: 'The signature is missing or does not match, or the signed body names another shop',
       413: 'The body is over the size limit',
+    },
+  },
+  startInstallation: {
+    route: 'POST /organizations/{organizationId}/installations',
+    tag: 'Integrations',
+    summary: 'Start an install: the URL the merchant opens to approve the app',
+    description:
+      "Answers Shopify's authorize URL for the shop, with the scopes the mirrored resources need and a " +
+      'single-use state (256 random bits) bound to this organization and shop, valid a few minutes. Once the ' +
+      'merchant approves, Shopify redirects to GET /oauth/callback, which connects the store with an expiring ' +
+      "offline token and sends the merchant to `returnUrl` (which must be in the deployment's allow-list). " +
+      'Also the remedy of an integration NEEDS_ATTENTION with statusReason REAUTHORIZE.',
+    path: organizationPath,
+    body: installationBody,
+    responses: { 201: { description: 'The authorize URL', body: installationAnswerSchema } },
+    errors: {
+      400: 'The body is invalid, or returnUrl is not allowed',
+      409: 'The deployment has no app client id (CDK context shopifyAppClientId)',
+    },
+  },
+  completeInstallation: {
+    route: 'GET /oauth/callback',
+    tag: 'Integrations',
+    summary: "Shopify's redirect after the merchant approved (called by the browser, never by your backend)",
+    description:
+      'Public. Checks the hmac (constant time, under the app secret), the shop, the timestamp (5 minutes) and ' +
+      'the single-use state before anything is written; exchanges the code for an expiring offline token ' +
+      "(`expiring=1`) and connects the store as POST …/integrations does. Answers 302 to the install's " +
+      'returnUrl (with integrationId, shop and runId appended), or 200 without one.',
+    query: callbackQuery,
+    responses: {
+      200: { description: 'Connected (no returnUrl was given)', body: installCallbackAnswerSchema },
+    },
+    errors: {
+      400: 'Malformed, stale, expired, replayed or for another shop; or Shopify refused the code',
+      401: 'The hmac does not match',
+      409: 'The deployment has no app client id, or another organization has this shop connected',
+      422: 'Shopify refused the new token',
     },
   },
   connectIntegration: {

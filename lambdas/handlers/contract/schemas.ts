@@ -98,8 +98,39 @@ export const integrationSchema = z
         examples: [{ orders: ['read_orders'], products: ['read_products'] }],
       }),
     hasCustomWebhookSecret: z.boolean(),
+    // Always sent; optional only so a client stays compatible with a stack from before kinds existed.
+    credentialKind: z
+      .enum(['expiring', 'static', 'client-credentials'])
+      .optional()
+      .meta({
+        description:
+          'expiring: an offline token that refreshes itself (install flow, or a migrated static token); ' +
+          'static: a non-expiring token (custom apps); client-credentials: a Dev Dashboard app of your own',
+      }),
+    credentialExpiresAt: timestamp.optional().meta({ description: 'When the current access token expires' }),
+    refreshTokenExpiresAt: timestamp.optional(),
+    reinstall: z
+      .looseObject({
+        method: z.literal('POST'),
+        path: z.string(),
+        body: z.looseObject({ shopDomain: z.string() }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present while statusReason is REAUTHORIZE: the call that starts a re-install (its answer is the URL the merchant opens)',
+      }),
   })
   .meta({ id: 'Integration', description: 'A connected store. Never carries a token or secret.' });
+
+export const installCallbackAnswerSchema = z
+  .looseObject({
+    connected: z.literal(true),
+    integrationId: z.string(),
+    shop: z.string(),
+    runId: z.string(),
+  })
+  .meta({ id: 'InstallCallbackAnswer' });
 
 export const integrationDetailsSchema = integrationSchema
   .extend({

@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
 import { isAttentionError } from '../../core/sync/errors.js';
 import { connectIntegration, type ConnectDeps } from '../../core/integrations/connect.js';
-import { connectRequestSchema } from '../../core/integrations/connect-request.js';
+import { connectBodySchema } from '../../core/integrations/connect-request.js';
 import { publicIntegrationView } from '../../core/integrations/integration.js';
 import {
   describeIntegration,
@@ -39,8 +39,7 @@ export type IntegrationRouteDeps = ConnectDeps &
   HealthCheckDeps & { readonly purgeBudgetMs?: number };
 
 export { integrationPath, organizationPath } from './path-parameters.js';
-/** The organization comes from the path (what IAM authorised), never from the body. */
-export const connectBody = connectRequestSchema.omit({ organizationId: true });
+export const connectBody = connectBodySchema;
 export const deleteQuery = z.strictObject({ purge: z.enum(['true', 'false']).default('false') });
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);

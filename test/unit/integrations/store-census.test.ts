@@ -28,6 +28,7 @@ describe('store census', () => {
       webhooksSilent: 0,
       missingScope: 0,
       missingScopeByResource: {},
+      nonExpiringTokens: 0,
     });
   });
 
@@ -73,5 +74,28 @@ describe('store census', () => {
     );
     expect(census.missingScope).toBe(2);
     expect(census.missingScopeByResource).toEqual({ orders: 2, products: 1 });
+  });
+});
+
+describe('non-expiring tokens in the census', () => {
+  it('counts stores still holding a static token (public deployments only), not disconnected or redacted ones', async () => {
+    const at = '2026-12-01T00:00:00.000Z';
+    const base = { createdAt: at, lastSuccessfulSyncAt: at } as const;
+    const pages = async function* () {
+      yield [
+        { ...base, status: 'ACTIVE', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE' }, // from before credential kinds: static
+        { ...base, status: 'NEEDS_ATTENTION', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE', credentialKind: 'expiring' },
+        { ...base, status: 'ACTIVE', credentialKind: 'client-credentials' },
+        { ...base, status: 'INACTIVE', credentialKind: 'static' },
+        { ...base, status: 'ACTIVE', credentialKind: 'static', redactedAt: at },
+      ] as const;
+    };
+    const thresholds = { now: Date.parse(at), staleAfterMs: 3_600_000, webhooksSilentAfterMs: 3_600_000 };
+    expect(
+      (await takeStoreCensus(pages(), { ...thresholds, countNonExpiring: true })).nonExpiringTokens,
+    ).toBe(3);
+    expect((await takeStoreCensus(pages(), thresholds)).nonExpiringTokens).toBe(0);
   });
 });
