@@ -13,7 +13,13 @@
  * again after a crash replace itself. Everything expires by TTL; chunks of an abandoned operation
  * are never read again (a new operation has a new prefix).
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { BulkListingCheckpoint, ReconcileListingStore } from '../../core/reconcile/bulk-id-listing.js';
 import { mergeSortedChunks, type SortedChunk, sortedChunk } from '../../core/reconcile/sorted-chunks.js';
 

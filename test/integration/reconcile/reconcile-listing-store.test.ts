@@ -47,7 +47,12 @@ describe('the reconcile listing store', () => {
     await listings.addIds('int-again', 'customers', operation, ['40', '20'], 3);
 
     expect(await listingItems('int-again')).toHaveLength(2);
-    expect(await readAll(listings.ids('int-again', 'customers', operation))).toEqual(['10', '20', '30', '40']);
+    expect(await readAll(listings.ids('int-again', 'customers', operation))).toEqual([
+      '10',
+      '20',
+      '30',
+      '40',
+    ]);
   });
 
   it('keeps operations and resources apart', async () => {
@@ -60,7 +65,9 @@ describe('the reconcile listing store', () => {
       '5',
       '6',
     ]);
-    expect(await readAll(listings.ids('int-apart', 'orders', 'gid://shopify/BulkOperation/1'))).toEqual(['8']);
+    expect(await readAll(listings.ids('int-apart', 'orders', 'gid://shopify/BulkOperation/1'))).toEqual([
+      '8',
+    ]);
     expect(await readAll(listings.ids('int-apart', 'orders', 'gid://shopify/BulkOperation/9'))).toEqual([]);
   });
 

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeSortedChunks, type SortedChunk, sortedChunk } from '../../../lambdas/core/reconcile/sorted-chunks.js';
+import {
+  mergeSortedChunks,
+  type SortedChunk,
+  sortedChunk,
+} from '../../../lambdas/core/reconcile/sorted-chunks.js';
 
 /** Chunks as the listing store keeps them: each batch sorted, chunks ordered by smallest id. */
 const stored = (batches: readonly (readonly string[])[]) => {
