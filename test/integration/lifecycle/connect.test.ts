@@ -90,9 +90,13 @@ describe('connecting a store', () => {
 
     expect(topicsOf(shopDomain)).toEqual(
       [
-        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-          (t) => `${t} ${WEBHOOK_URI}`,
-        ),
+        ...[
+          'APP_UNINSTALLED',
+          'BULK_OPERATIONS_FINISH',
+          'CUSTOMERS_CREATE',
+          'CUSTOMERS_DELETE',
+          'CUSTOMERS_UPDATE',
+        ].map((t) => `${t} ${WEBHOOK_URI}`),
       ].sort(),
     );
     expect(world.queued).toContainEqual({
@@ -302,9 +306,13 @@ describe('webhook health check', () => {
     ]);
     expect(topicsOf(shopDomain)).toEqual(
       [
-        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-          (t) => `${t} ${WEBHOOK_URI}`,
-        ),
+        ...[
+          'APP_UNINSTALLED',
+          'BULK_OPERATIONS_FINISH',
+          'CUSTOMERS_CREATE',
+          'CUSTOMERS_DELETE',
+          'CUSTOMERS_UPDATE',
+        ].map((t) => `${t} ${WEBHOOK_URI}`),
         `${foreign.topic} ${foreign.uri}`,
       ].sort(),
     );

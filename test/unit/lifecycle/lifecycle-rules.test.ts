@@ -18,9 +18,13 @@ const ordersLike = {
 
 describe('planSubscriptionRepair', () => {
   it('plans nothing when every managed topic has one subscription at the right address', () => {
-    const existing = ['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'APP_UNINSTALLED'].map(
-      (topic, i) => ({ id: `s${i}`, topic, uri }),
-    );
+    const existing = [
+      'CUSTOMERS_CREATE',
+      'CUSTOMERS_UPDATE',
+      'CUSTOMERS_DELETE',
+      'APP_UNINSTALLED',
+      'BULK_OPERATIONS_FINISH',
+    ].map((topic, i) => ({ id: `s${i}`, topic, uri }));
     expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([]);
   });
 
@@ -40,6 +44,7 @@ describe('planSubscriptionRepair', () => {
       { kind: 'delete-duplicate', topic: 'CUSTOMERS_UPDATE', id: 'c' },
       { kind: 'create', topic: 'CUSTOMERS_DELETE' },
       { kind: 'create', topic: 'APP_UNINSTALLED' },
+      { kind: 'create', topic: 'BULK_OPERATIONS_FINISH' },
     ]);
   });
 
