@@ -334,7 +334,8 @@ describe('least privilege', () => {
   // Every resource table (customers, orders, products) alike: purges and redacts reach them all.
   const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
-    webhook: { Integrations: 'write', ...records, Idempotency: 'write' },
+    // SyncRuns read: bulk_operations/finish finds the run waiting for its operation.
+    webhook: { Integrations: 'write', ...records, Idempotency: 'write', SyncRuns: 'read' },
     api: { Integrations: 'write', ...records, SyncRuns: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { ...records, Integrations: 'write', SyncRuns: 'write' },
@@ -381,7 +382,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('only the API, the fan-out and the worker (continuations) can enqueue syncs', () => {
+  it('only the API, the fan-out, the worker (continuations) and the webhook (bulk wake-ups) can enqueue syncs', () => {
     const queueId = synth.logicalId(synth.stack.syncPipeline.queue);
     expect(
       deployedLambdas()
@@ -389,7 +390,7 @@ describe('least privilege', () => {
         .sort(),
     ).toEqual(
       deployedLambdas()
-        .filter((id) => ['api', 'fanOut', 'syncWorker'].includes(id))
+        .filter((id) => ['api', 'fanOut', 'syncWorker', 'webhook'].includes(id))
         .sort(),
     );
   });
