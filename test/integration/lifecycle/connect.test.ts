@@ -132,8 +132,8 @@ describe('connecting a store', () => {
         integrationId: first.integration.integrationId,
       }),
     ).toBe(rotated);
-    // Still one subscription per topic: the repair found them all in place.
-    expect(topicsOf(shopDomain)).toHaveLength(4);
+    // Still one subscription per topic (3 customer topics, uninstall, bulk finish): all in place.
+    expect(topicsOf(shopDomain)).toHaveLength(5);
   });
 
   it('refuses a shop already connected by another organization with 409, also when both race', async () => {
@@ -230,7 +230,7 @@ describe('managing integrations', () => {
     const result = await disconnectIntegration(integration, { purge: false }, world.lifecycle);
 
     expect(result.integration.status).toBe('INACTIVE');
-    expect(result.webhookSubscriptionsRemoved).toBe(4);
+    expect(result.webhookSubscriptionsRemoved).toBe(5);
     expect(shop.webhookSubscriptions()).toEqual([foreign]);
     expect((await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE).toBe(1);
     // The data is still the organization's: another organization still cannot take the shop.

@@ -110,7 +110,7 @@ describe('a bulk sync waiting for its operation', () => {
     expect(queue.pending).toHaveLength(0);
     expect((await runOf(integration.integrationId)).invocations).toBe(2);
     expect(shop.requests().length).toBe(requestsBefore);
-  }, 60_000);
+  }, 180_000);
 
   it('goes on by the fallback poll when the webhook never comes, and a late wake-up is dropped', async () => {
     const { integration, queue, deliver, finishOperation } = await waitingShop('wake-late.myshopify.com');
@@ -126,7 +126,7 @@ describe('a bulk sync waiting for its operation', () => {
     });
     expect(late).toEqual({ outcome: 'ignored', reason: 'no-sync-waiting' });
     expect(queue.pending).toHaveLength(0);
-  }, 60_000);
+  }, 180_000);
 
   it('a wake-up while an invocation is at work, or for another operation, enqueues nothing', async () => {
     const { integration, queue, deliver } = await waitingShop('wake-other.myshopify.com');
@@ -168,7 +168,7 @@ describe('a bulk sync waiting for its operation', () => {
       },
     );
     expect(queue.pending).toHaveLength(1); // only the fallback
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a body that names no bulk operation', async () => {
     const { integration, queue } = await waitingShop('wake-bad.myshopify.com');
