@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     // `import { z } from 'zod'` is one namespace object esbuild cannot tree-shake: it put all of
     // zod (~450 KiB, every locale) into each Lambda bundle and its cold start; `import * as z`
-    // bundles ~100 KiB (docs/benchmarks.md, "Webhook cold start").
+    // bundles ~100 KiB (docs/benchmarks-history.md, "Webhook cold start").
     files: ['lambdas/**'],
     rules: {
       'no-restricted-syntax': [

@@ -5,9 +5,10 @@
  * multiplies both): 120 seeded orders (one with 320 line items) plus 8 with 12-40 lines, synced
  * by the real engine (syncResource) and admin client against the simulator, writes discarded.
  * Prints wall time, requests, requested vs actually spent points, and the client's waits. The
- * floor is (spent points - the bucket's start) / restore rate. See docs/benchmarks.md (chaos and
+ * floor is (spent points - the bucket's start) / restore rate. See docs/benchmarks-history.md (chaos and
  * resources section).
  */
+import { SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { ShopifyAdminClient } from '../lambdas/adapters/shopify/admin-client.js';
 import { ordersResource } from '../lambdas/core/resources/orders.js';
@@ -30,7 +31,7 @@ for (let i = 0; i < 8; i++) shop.createOrder({ lineItems: 12 + i * 4 });
 const client = new ShopifyAdminClient({
   shopDomain: domain,
   accessToken: 't',
-  apiVersion: '2026-10',
+  apiVersion: SHOPIFY_API_VERSION,
   urlTemplate: sim.adminUrlTemplate,
 });
 let written = 0;

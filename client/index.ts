@@ -146,7 +146,9 @@ export function createShopifySyncClient(options: ShopifySyncClientOptions): Shop
       let headers: Record<string, string> = {
         host: url.host,
         accept: 'application/json',
-        ...(body !== undefined && { 'content-type': 'application/json' }),
+        // Every POST says JSON, body or not: the local runtime refuses a POST that does not (a
+        // cross-site page could send it), and API Gateway ignores it.
+        ...((body !== undefined || method === 'POST') && { 'content-type': 'application/json' }),
       };
       if (signer) {
         const signed = await signer.sign({

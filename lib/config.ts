@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -66,12 +67,16 @@ export const configSchema = z
         error: 'expected 1-20 lower-case letters, digits or hyphens, starting with a letter',
       })
       .default('dev'),
+    /**
+     * The documents and payload schemas are validated against SHOPIFY_API_VERSION only; another
+     * value is for trying the next version before upgrading (docs/upgrading-shopify-api.md).
+     */
     shopifyApiVersion: z
       .string()
-      .regex(/^\d{4}-(01|04|07|10)$/, {
-        error: 'expected a Shopify API version YYYY-MM (a quarterly release, e.g. 2026-10)',
+      .regex(apiVersionPattern, {
+        error: `expected a Shopify API version YYYY-MM (a quarterly release, e.g. ${SHOPIFY_API_VERSION})`,
       })
-      .default('2026-10'),
+      .default(SHOPIFY_API_VERSION),
     shopifyAdminUrlTemplate: z
       .string()
       .refine((t) => t.startsWith('https://') && t.includes('{shop}') && t.includes('{version}'), {

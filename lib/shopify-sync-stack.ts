@@ -55,6 +55,8 @@ export class ShopifySyncStack extends Stack {
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,
         SYNCED_RESOURCES: config.resources.join(','),
+        // Until CDK context `readAllOrders` exists (issue 18, creds): orders need read_orders only.
+        READ_ALL_ORDERS: 'false',
         MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
         SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
         DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
@@ -101,6 +103,9 @@ export class ShopifySyncStack extends Stack {
     const readWriteRecords = (fn: IGrantable) => {
       for (const table of recordTables) table.grantReadWriteData(fn);
     };
+    // The redaction ledger is only ever added to (and read whole by a reconnect): never updated or deleted.
+    const addRedactions = (fn: IGrantable) =>
+      tables.Redactions.grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
     const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
       webhook: (fn) => {
         // Writes too: app/uninstalled deactivates, shop/redact erases credentials, and
@@ -108,6 +113,7 @@ export class ShopifySyncStack extends Stack {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn);
         tables.Idempotency.grantReadWriteData(fn);
+        addRedactions(fn); // customers/redact, and the tombstones a shop/redact purges
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
         // bulk_operations/finish: reads the waiting run, enqueues its continuation.
@@ -118,6 +124,8 @@ export class ShopifySyncStack extends Stack {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn);
         tables.SyncRuns.grantReadWriteData(fn);
+        addRedactions(fn); // a disconnect's purge
+        tables.Redactions.grant(fn, 'dynamodb:Query'); // a reconnect restores the shop's redactions
         queue.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
         eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy (on-demand check)
@@ -137,6 +145,7 @@ export class ShopifySyncStack extends Stack {
       healthCheck: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
         readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
+        addRedactions(fn);
         tokenKey.grantDecrypt(fn);
         eventBus.grantPutEventsTo(fn); // Webhooks Unhealthy
       },

@@ -1,3 +1,5 @@
+import { SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
+
 /**
  * The numbers the local runtime shares with the deployed stack. They mirror lib/config.ts defaults
  * and lib/constructs (kept apart so `npm start` never loads aws-cdk-lib);
@@ -12,7 +14,7 @@ export const localDefaults = {
   awsPort: 3002,
   /** DynamoDB Local's customary port. */
   dynamoPort: 8000,
-  shopifyApiVersion: '2026-10',
+  shopifyApiVersion: SHOPIFY_API_VERSION,
   minSyncIntervalMinutes: 30,
   syncOverlapMinutes: 5,
   dataExportRetentionDays: 30,

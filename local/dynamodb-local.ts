@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -38,6 +39,9 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+/** DynamoDB Local on 127.0.0.1 only (dynamodb-local.xml says how and why). */
+const jettyConfiguration = fileURLToPath(new URL('./dynamodb-local.xml', import.meta.url));
+
 const javaAvailable = (): boolean => spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 
 async function waitUntilListening(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -65,14 +69,13 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     [
       '-Xmx2g',
       `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(dir, 'DynamoDBLocal.jar'),
-      '-inMemory',
-      '-sharedDb',
-      // No network here, and no data about users' machines leaves them.
-      '-disableTelemetry',
-      '-port',
-      String(port),
+      '-cp',
+      [path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*')].join(path.delimiter),
+      // Not the jar's own main: its command line cannot choose the interface, and it listens on
+      // all of them. This configuration builds the same server on 127.0.0.1 (and no telemetry).
+      'org.eclipse.jetty.xml.XmlConfiguration',
+      `port=${port}`,
+      jettyConfiguration,
     ],
     // It writes a metadata file into its working directory: keep that out of the checkout.
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() },

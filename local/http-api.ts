@@ -6,6 +6,7 @@ import type { ApiRoute } from '../lambdas/handlers/catalog.js';
 import { closeServer } from './aws/json-protocol.js';
 import { localAccountId } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
+import { refuseForeignHost, refuseNonJsonPost } from './local-host.js';
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -90,6 +91,29 @@ export const matchRoute = (
     if (pathParameters) return { route, pathParameters };
   }
   return undefined;
+};
+
+/**
+ * The v2 event API Gateway would hand the route that `method` + `url` matches, or undefined when
+ * none does (it would answer 404 itself): for tests that call a handler without a server.
+ */
+export const apiGatewayEventFor = (
+  routes: readonly ApiRoute[],
+  request: { method: string; url: string; headers?: Record<string, string>; body?: string },
+): APIGatewayProxyEventV2 | undefined => {
+  const compiled = routes
+    .map((route) => compile({ route, handler: async () => undefined, functionName: '', timeoutMs: 0 }))
+    .sort((a, b) => specificity(b) - specificity(a));
+  const method = request.method.toUpperCase();
+  const match = matchRoute(compiled, method, request.url.split('?')[0] ?? '/');
+  if (!match) return undefined;
+  const rawHeaders = Object.entries({ host: 'api.local', ...request.headers }).flat();
+  return toApiGatewayEvent(
+    { method, url: request.url, rawHeaders, body: Buffer.from(request.body ?? ''), sourceIp: '127.0.0.1' },
+    match.route.routeKey,
+    match.pathParameters,
+    match.route.route.auth,
+  );
 };
 
 /** HTTP APIs pass text bodies as-is and base64-encode everything else. */
@@ -313,6 +337,8 @@ export async function startHttpApi(
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // Every local route, the console and /openapi.json included (local-host.ts says why).
+    if (refuseForeignHost(request, response)) return;
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
@@ -322,6 +348,8 @@ export async function startHttpApi(
       request.resume();
       return respond(response, gatewayError(404, 'Not Found'), randomUUID());
     }
+    // Where IAM would stand in AWS: a cross-site page must not be able to call these routes.
+    if (match.route.route.auth === 'IAM' && refuseNonJsonPost(request, response)) return;
     let body: Buffer;
     try {
       body = await readBody(request);

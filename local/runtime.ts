@@ -48,6 +48,8 @@ export interface LocalRuntimeOptions {
   readonly shopifySimulatorPort?: number;
   /** The Shopify app's client secret (the simulator signs webhooks with it); a fixed demo value by default. */
   readonly shopifyAppSecret?: string;
+  /** Ask for read_all_orders too (READ_ALL_ORDERS). */
+  readonly readAllOrders?: boolean;
   /** The demo store seeded into the simulator; `false` seeds none. */
   readonly demoShop?: Partial<DemoShop> | false;
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
@@ -222,6 +224,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       APP_SECRET_ARN: appSecretArn,
       TOKEN_KEY_ID: tokenKeyId,
       SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
+      READ_ALL_ORDERS: String(options.readAllOrders ?? false),
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
       DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),

@@ -17,6 +17,7 @@
  *   remaining time drops, so the worker pauses and enqueues a continuation)
  * Then the scheduled work runs: a sync through the queue, and the deletion reconcile.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -363,7 +364,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     'PRODUCTS_UPDATE',
     'PRODUCTS_DELETE',
   ])
-    shop.addWebhookSubscription(topic, bench.webhookUrl, 'JSON', '2026-10');
+    shop.addWebhookSubscription(topic, bench.webhookUrl, 'JSON', SHOPIFY_API_VERSION);
   shop.setDelivery({
     duplicateProbability: 0.15,
     dropProbability: 0.1,
@@ -527,7 +528,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
         new ShopifyAdminClient({
           shopDomain: domain,
           accessToken: token,
-          apiVersion: '2026-10',
+          apiVersion: SHOPIFY_API_VERSION,
           urlTemplate: bench.simulator.adminUrlTemplate,
           backoffBaseMs: 50,
           backoffMaxMs: 500,

@@ -9,7 +9,7 @@
  * same round trip that answers the mirror's writes itself: the server spends none of the
  * machine's CPU on them, as AWS's servers spend none of the function's. P2 and P2L measured the
  * pipeline losing to the ceiling exactly the extra CPU DynamoDB Local spends on its UpdateItems
- * (see docs/benchmarks.md); P2A shows the pipeline without that local cost.
+ * (see docs/benchmarks-history.md); P2A shows the pipeline without that local cost.
  */
 import { runSyncJob, startBenchService } from '../support/child.js';
 import { progress } from '../support/environment.js';

@@ -3,6 +3,7 @@
  * the local runtime's HTTP server and the real webhook handler. The simulator signs them exactly
  * as Shopify would; the final table must hold the newest version of each customer.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import type { WebhookDelivery } from '../../local/shopify-simulator/index.js';
 import { progress } from '../support/environment.js';
 import { type Figure, fixed, rate } from '../support/figure.js';
@@ -34,7 +35,7 @@ export async function webhookLoad(bench: BenchRuntime, deliveries = 200, custome
     { length: customers },
     (_, i) => shop.createCustomer({ firstName: `Load${i}`, email: `load${i}@example.com` }).id,
   );
-  shop.addWebhookSubscription('CUSTOMERS_UPDATE', bench.webhookUrl, 'JSON', '2026-10');
+  shop.addWebhookSubscription('CUSTOMERS_UPDATE', bench.webhookUrl, 'JSON', SHOPIFY_API_VERSION);
   shop.setDelivery({ capture: true });
   for (let i = 0; i < deliveries; i += 1) {
     shop.updateCustomer(random.pick(ids), {

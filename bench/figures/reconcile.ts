@@ -8,6 +8,7 @@
  *
  * Runs in this process (the simulator too), so the peak RSS is the whole bench process's.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
@@ -113,7 +114,7 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
         new ShopifyAdminClient({
           shopDomain: domain,
           accessToken: token,
-          apiVersion: '2026-10',
+          apiVersion: SHOPIFY_API_VERSION,
           urlTemplate: context.simulator.adminUrlTemplate,
         }),
       resource: customersResource,

@@ -8,6 +8,7 @@
  * request that was answered 2xx and not ignored; and the Idempotency table may have grown only by
  * the deliveries of the connected shop that were answered 2xx.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { heapAfterGcMiB } from '../support/heap.js';
@@ -248,7 +249,7 @@ const baseHeaders = (shop: string, topic: string, webhookId: string): Record<str
   'content-type': 'application/json',
   'x-shopify-topic': topic,
   'x-shopify-shop-domain': shop,
-  'x-shopify-api-version': '2026-10',
+  'x-shopify-api-version': SHOPIFY_API_VERSION,
   'x-shopify-webhook-id': webhookId,
   'x-shopify-event-id': randomUUID(),
   'x-shopify-triggered-at': new Date().toISOString(),

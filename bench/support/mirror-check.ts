@@ -8,6 +8,7 @@
  * A record deleted in Shopify and never seen by the table at all is consistent: nothing of it
  * is held, and nothing could have told the mirror it existed.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { organizationItems } from '../../test/support/organization-items.js';
@@ -53,7 +54,12 @@ export const storeTruth = (
   owner: Owner,
 ): Promise<CustomerRecord[]> =>
   fetchAll(
-    new ShopifyAdminClient({ shopDomain, accessToken, apiVersion: '2026-10', urlTemplate: adminUrlTemplate }),
+    new ShopifyAdminClient({
+      shopDomain,
+      accessToken,
+      apiVersion: SHOPIFY_API_VERSION,
+      urlTemplate: adminUrlTemplate,
+    }),
     owner,
   );
 
@@ -77,7 +83,7 @@ export async function resourceTruth<TNode, TRecord extends MirroredRecord>(
   const client = new ShopifyAdminClient({
     shopDomain,
     accessToken,
-    apiVersion: '2026-10',
+    apiVersion: SHOPIFY_API_VERSION,
     urlTemplate: adminUrlTemplate,
   });
   const schema = z.object({ [definition.connectionField]: pageSchema });

@@ -169,7 +169,7 @@ export async function runLargeStore(input: LargeStoreJob): Promise<LargeStoreRes
         (
           await fetch(
             `${runtime.apiUrl}/organizations/${organizationId}/integrations/${integrationId}/sync?force=true`,
-            { method: 'POST' },
+            { method: 'POST', headers: { 'content-type': 'application/json' } },
           )
         ).status === 202,
       120_000,

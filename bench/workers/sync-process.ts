@@ -14,6 +14,7 @@
  *               store's upsertMany, pages of `pageSize` through PageWrites as the engine writes
  *               them (two pages in flight, no drain between them)
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { GCProfiler } from 'node:v8';
@@ -41,7 +42,7 @@ export const syncJobSchema = z.object({
   adminUrlTemplate: z.string(),
   shopDomain: z.string(),
   accessToken: z.string(),
-  apiVersion: z.string().default('2026-10'),
+  apiVersion: z.string().default(SHOPIFY_API_VERSION),
   concurrency: z.number().int().positive().default(defaultSyncConfig.writeConcurrency),
   /** naive: the page size it always asks for; storeWrites: records per upsertMany. */
   pageSize: z.number().int().positive().default(250),

@@ -3,6 +3,7 @@
  * write against DynamoDB Local) next to a bare handler that only parses the body and PutItems it.
  * Runs in its own process with the deployed log level, so logging is part of the measured cost.
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { createTopicRegistry } from '../../lambdas/core/webhooks/topic-registry.js';
 import { resourceTopics } from '../../lambdas/core/webhooks/resource-topics.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
@@ -113,7 +114,7 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
         'x-shopify-webhook-id': randomUUID(),
         'x-shopify-event-id': randomUUID(),
         'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-api-version': '2026-10',
+        'x-shopify-api-version': SHOPIFY_API_VERSION,
       },
       requestContext: {} as APIGatewayProxyEventV2['requestContext'],
       body,

@@ -3,16 +3,15 @@
  * concern (`registerXRoutes(app, deps)` in handlers/routes/); errors go through http-response.ts,
  * the one place that maps domain errors to answers.
  */
-import { HttpError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger as defaultLogger, errorFields, lambdaHandler } from '../adapters/observability.js';
 import { withLogKeys } from '../core/log-scope.js';
 import { apiDeps, composition } from './composition-root.js';
 import type { Logger } from '../core/logger.js';
-import { errorResponse, isExpectedError } from './http-response.js';
+import { errorResponse, isExpectedError, jsonResponse } from './http-response.js';
 import { type RecordReader, registerRecordRoutes } from './routes/records.js';
 import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
-import { json } from './routes/json.js';
+import { createRouteTable, UnknownRouteError } from './routes/route-table.js';
 import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
 
 export interface ApiDeps {
@@ -23,31 +22,31 @@ export interface ApiDeps {
   readonly logger?: Logger;
 }
 
-const fromProxyResult = (result: APIGatewayProxyStructuredResultV2): Response =>
-  new Response(result.body ?? null, {
-    status: result.statusCode ?? 500,
-    headers: result.headers as Record<string, string> | undefined,
-  });
-
 export const createApiHandler = (deps: ApiDeps) => {
   const logger = deps.logger ?? defaultLogger;
-  const app = new Router();
+  const table = createRouteTable();
+  const app = table.router;
   registerSyncRoutes(app, deps.sync);
   if (deps.integrations) registerIntegrationRoutes(app, deps.integrations);
   registerRecordRoutes(app, deps.readers ?? []);
 
   // One handler for everything thrown: domain errors carry their status; anything else is a
   // fault, logged here and answered with a body that reveals nothing.
-  app.errorHandler(Error, async (error) => {
-    if (isExpectedError(error)) return fromProxyResult(errorResponse(error));
-    if (error instanceof HttpError) {
-      return json(error.statusCode, { error: { code: error.errorType, message: error.message } });
+  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      return await table.dispatch(event);
+    } catch (error) {
+      if (isExpectedError(error)) return errorResponse(error);
+      if (error instanceof UnknownRouteError) {
+        logger.error('API Gateway sent a route this function does not serve', { route: event.routeKey });
+        return jsonResponse(404, { error: { code: 'NOT_FOUND', message: 'No such route' } });
+      }
+      logger.error('Unhandled API error', errorFields(error));
+      return errorResponse(error);
     }
-    logger.error('Unhandled API error', errorFields(error));
-    return fromProxyResult(errorResponse(error));
-  });
+  };
 
-  return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+  return (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
     withLogKeys(
       logger,
       {
@@ -55,7 +54,7 @@ export const createApiHandler = (deps: ApiDeps) => {
         integrationId: event.pathParameters?.integrationId,
         organizationId: event.pathParameters?.organizationId,
       },
-      () => app.resolve(event, context),
+      () => dispatch(event),
     );
 };
 

@@ -13,6 +13,7 @@ import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js'
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
 import type { CustomerRecord } from '../core/customers/customer-record.js';
 import type { Logger } from '../core/logger.js';
+import type { OrderRecord } from '../core/orders/order-record.js';
 import { registeredResources } from '../core/resources/registry.js';
 import type { LambdaSettings } from './environment.js';
 
@@ -40,10 +41,11 @@ export const complianceTopicsOf = ({
     })),
     // The customer table's reads, for customers/data_request (mirrored or not, it may hold data).
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
+    orders: createRecordStore<OrderRecord>(doc, tables.Orders),
     exports: createDataExportStore(doc, tables.Integrations, {
       retentionDays: settings.DATA_EXPORT_RETENTION_DAYS,
     }),
-    ledger: createRedactionLedger(doc, tables.Integrations),
+    ledger: createRedactionLedger(doc, tables),
     logger,
   });
 };

@@ -18,6 +18,7 @@ import { createDocumentClient, createDynamoDbClient } from '../adapters/dynamodb
 import { createIntegrationLifecycleStore } from '../adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
+import { createGrantedScopesStore } from '../adapters/dynamodb/granted-scopes-store.js';
 import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -34,6 +35,7 @@ import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
 import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
 import type { CustomerRecord } from '../core/customers/customer-record.js';
+import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
 import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
@@ -123,7 +125,17 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     mirrorOf(doc, tables, definition, writePressure),
   );
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
-  const ledger = createRedactionLedger(doc, tables.Integrations);
+  const ledger = createRedactionLedger(doc, tables);
+  /**
+   * What each mirrored resource needs from Shopify's grant, and where a check is recorded. Connect,
+   * every sync run and the token refresh (recordGrantedScopes with the token response's `scope`)
+   * go through it.
+   */
+  const scopes = {
+    store: createGrantedScopesStore(doc, tables.Integrations),
+    resources: settings.SYNCED_RESOURCES,
+    options: { fullHistory: settings.READ_ALL_ORDERS },
+  };
   return {
     settings,
     config,
@@ -144,6 +156,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
     webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     ledger,
+    scopes,
     logger,
     events,
     syncStarter: createSyncStarter({
@@ -170,6 +183,7 @@ const lifecycleDeps = (c: Composition) => ({
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
   webhookTopics: c.webhookTopics,
+  scopes: c.scopes,
   logger: c.logger,
   events: c.events,
 });
@@ -208,6 +222,11 @@ export const syncWorkerDeps = (c: Composition) => ({
   afterSync: deletionReconcile(c),
   events: c.events,
   webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,
+  scopes: {
+    ...c.scopes,
+    // The topics of a resource just granted are subscribed now, not at the next daily check.
+    onGranted: (integration: Integration) => checkIntegrationWebhooks(integration, lifecycleDeps(c)),
+  },
 });
 
 /**
@@ -221,6 +240,8 @@ const deletionReconcile =
     options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
   ) => {
     for (const mirror of c.mirrors) {
+      // Refused by Shopify in this run (MISSING_SCOPE, ACCESS_DENIED): its listing would be too.
+      if (integration.resourceAttention?.[mirror.name]) continue;
       const deps: ReconcileDeps = {
         cipher: c.cipher,
         shopify: c.shopify,

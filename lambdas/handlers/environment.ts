@@ -26,6 +26,11 @@ export const lambdaSettingsSchema = z.object({
     .string()
     .transform((list) => list.split(',').map((name) => name.trim()))
     .pipe(z.array(z.enum(resourceNames)).min(1)),
+  /** Mirror full order history: the install asks for `read_all_orders` too (CDK context `readAllOrders`). */
+  READ_ALL_ORDERS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   MIN_SYNC_INTERVAL_MINUTES: z.coerce
     .number()
     .int()

@@ -52,6 +52,13 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
       metrics.addMetric('StoresNeedingAttention', MetricUnit.Count, census.needingAttention);
       metrics.addMetric('StoresStale', MetricUnit.Count, census.stale);
       metrics.addMetric('StoresWebhooksSilent', MetricUnit.Count, census.webhooksSilent);
+      metrics.addMetric('StoresMissingScope', MetricUnit.Count, census.missingScope);
+      // Per resource too: a bounded dimension (the registered resources), never a store.
+      for (const [resource, stores] of Object.entries(census.missingScopeByResource)) {
+        const perResource = metrics.singleMetric();
+        perResource.addDimension('resource', resource);
+        perResource.addMetric('StoresMissingScope', MetricUnit.Count, stores);
+      }
     }
     metrics.publishStoredMetrics();
     logger.info('Fan-out finished', { ...summary, ...(census && { census }) });

@@ -7,7 +7,7 @@
  * The uninstall and privacy topics are imported statically, not with a dynamic import(): esbuild
  * bundles a dynamically imported module inline all the same (no splitting), and it cannot
  * tree-shake modules reached that way, so the bundle grew by ~45 KiB of DynamoDB schemas and the
- * cold start got slower, not faster (measured; docs/benchmarks.md, "Webhook cold start").
+ * cold start got slower, not faster (measured; docs/benchmarks-history.md, "Webhook cold start").
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';

@@ -16,16 +16,31 @@ const complianceCustomer = z.looseObject({
   phone: z.string().nullish(),
 });
 
+/**
+ * The topic header is unsigned, and the three privacy bodies share `shop_id` + `shop_domain`: a
+ * body that carries another privacy topic's own keys is that topic's body under a swapped header
+ * (a data request posted as a redact, or either as shop/redact, which would purge the store).
+ * Those keys are refused by name, rather than making the bodies strict, so a field Shopify adds
+ * one day does not make a mandatory privacy webhook fail.
+ */
+const absent = z.undefined({ error: 'belongs to another privacy topic' }).optional();
+
 export const customersRedactPayloadSchema = z.looseObject({
   shop_id: shopifyId,
   shop_domain: shopDomain,
   customer: complianceCustomer,
   orders_to_redact: idList,
+  orders_requested: absent,
+  data_request: absent,
 });
 
 export const shopRedactPayloadSchema = z.looseObject({
   shop_id: shopifyId,
   shop_domain: shopDomain,
+  customer: absent,
+  orders_to_redact: absent,
+  orders_requested: absent,
+  data_request: absent,
 });
 
 export const customersDataRequestPayloadSchema = z.looseObject({
@@ -34,6 +49,7 @@ export const customersDataRequestPayloadSchema = z.looseObject({
   orders_requested: idList,
   customer: complianceCustomer,
   data_request: z.looseObject({ id: shopifyId }),
+  orders_to_redact: absent,
 });
 
 /**

@@ -81,5 +81,8 @@ export const orderPayloadSchema = z
   .refine(idsAgree, idsAgreeRule);
 export type OrderPayload = z.output<typeof orderPayloadSchema>;
 
-/** `orders/delete`: only the id. */
-export const orderDeletePayloadSchema = z.looseObject({ id: shopifyId });
+/**
+ * `orders/delete`: exactly `{ id }`, as Shopify sends it. Strict: the topic header is unsigned, and
+ * the shape is all that tells a delete from an update body sent under a swapped topic.
+ */
+export const orderDeletePayloadSchema = z.strictObject({ id: shopifyId });

@@ -44,5 +44,8 @@ export const productPayloadSchema = z
   });
 export type ProductPayload = z.output<typeof productPayloadSchema>;
 
-/** `products/delete`: only the id. */
-export const productDeletePayloadSchema = z.looseObject({ id: shopifyId });
+/**
+ * `products/delete`: exactly `{ id }`, as Shopify sends it. Strict: the topic header is unsigned,
+ * and the shape is all that tells a delete from an update body sent under a swapped topic.
+ */
+export const productDeletePayloadSchema = z.strictObject({ id: shopifyId });

@@ -79,6 +79,7 @@ const storeGauges = [
   'StoresNeedingAttention',
   'StoresStale',
   'StoresWebhooksSilent',
+  'StoresMissingScope',
 ] as const;
 
 /**
@@ -185,6 +186,16 @@ export class Monitoring extends Construct {
         metric: serviceMetric('IntegrationsNeedingAttention'),
         description:
           'A store newly needs attention: Shopify refused its token (or the shop is closed); it stops syncing until reconnected',
+      }),
+    );
+    // A level, not an event: it stays in alarm while any store lacks a scope, so a grant that
+    // never comes is not forgotten after one notification.
+    this.notify(
+      'StoresMissingScope',
+      this.anyAlarm('StoresMissingScope', {
+        metric: serviceMetric('StoresMissingScope', Stats.MAXIMUM, ONE_HOUR),
+        description:
+          'Active stores whose grant lacks the access scopes of a mirrored resource (MISSING_SCOPE): that resource is not synced until the merchant grants them (fan-out census)',
       }),
     );
     this.notify(
@@ -388,8 +399,20 @@ export class Monitoring extends Construct {
         new SingleValueWidget({
           title: 'Stores (last census)',
           metrics: storeGauges.map((name) => serviceMetric(name, Stats.MAXIMUM, ONE_HOUR)),
-          width: 24,
-          height: 3,
+          width: 16,
+          height: 6,
+        }),
+        new GraphWidget({
+          title: 'Stores missing an access scope, per resource',
+          left: [
+            new MathExpression({
+              expression: `SEARCH('{${METRICS_NAMESPACE},resource,service} MetricName="StoresMissingScope"', 'Maximum', 3600)`,
+              label: '',
+              period: ONE_HOUR,
+            }),
+          ],
+          width: 8,
+          height: 6,
         }),
       ],
       [

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
+import { refuseForeignHost } from '../local-host.js';
 
 /**
  * The AWS JSON RPC protocols (1.0 and 1.1): every call is a POST to `/` with
@@ -67,6 +68,8 @@ export async function startAwsJsonEndpoint(
   const faults = new Map<string, { error: AwsServiceError; remaining: number }>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // It holds the app secret and the KMS key: a rebinding page must not reach it.
+    if (refuseForeignHost(request, response)) return;
     const requestId = randomUUID();
     const target = request.headers['x-amz-target'];
     const [prefix = '', operationName = ''] = typeof target === 'string' ? target.split('.') : [];

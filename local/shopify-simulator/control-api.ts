@@ -40,10 +40,18 @@ export const createShopSchema = z
     seedOrders: z.number().int().min(0).max(100_000).optional(),
     seedProducts: z.number().int().min(0).max(100_000).optional(),
     deniedFields: z.array(z.string().min(1)).optional(),
+    grantedScopes: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
-const accessTokenSchema = z.object({ accessToken: z.string().min(1).nullable() }).strict();
+const grantedScopesSchema = z.object({ scopes: z.array(z.string().min(1)) }).strict();
+/** A new token, optionally with the scopes its grant carries (as an install of other scopes would). */
+const accessTokenSchema = z
+  .object({
+    accessToken: z.string().min(1).nullable(),
+    grantedScopes: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
 const complianceUriSchema = z.object({ uri: z.url() }).strict();
 const complianceRequestSchema = z
   .object({
@@ -236,8 +244,19 @@ const routes: Route[] = [
     'PUT',
     /^\/shops\/([^/]+)\/access-token$/,
     withShop(async (shop, request) => {
-      shop.setAccessToken((await parseJson(request, accessTokenSchema)).accessToken);
+      const { accessToken, grantedScopes } = await parseJson(request, accessTokenSchema);
+      shop.setAccessToken(accessToken);
+      if (grantedScopes) shop.setGrantedScopes(grantedScopes);
       return { ok: true };
+    }),
+  ],
+  ['GET', /^\/shops\/([^/]+)\/granted-scopes$/, withShop((shop) => ({ scopes: shop.grantedScopes() }))],
+  [
+    'PUT',
+    /^\/shops\/([^/]+)\/granted-scopes$/,
+    withShop(async (shop, request) => {
+      shop.setGrantedScopes((await parseJson(request, grantedScopesSchema)).scopes);
+      return { scopes: shop.grantedScopes() };
     }),
   ],
   [

@@ -192,9 +192,12 @@ export function rootValueFor(
     };
   };
 
-  /** An app without the resource's scope gets ACCESS_DENIED for it, as from Shopify. */
+  /**
+   * An app without the resource's scope gets ACCESS_DENIED for it, as from Shopify; `deniedFields`
+   * refuses a field whatever the grant says.
+   */
   const requireAccess = (field: string) => {
-    if (shop.deniedFields.includes(field))
+    if (shop.deniedFields.includes(field) || !shop.hasScope(`read_${field}`))
       throw new GraphQLError(
         `Access denied for ${field} field. Required access: \`read_${field}\` access scope.`,
         {
@@ -275,8 +278,12 @@ export function rootValueFor(
   };
 
   return {
-    customers: customerConnection,
+    customers: (args: Args) => {
+      requireAccess('customers');
+      return customerConnection(args);
+    },
     customer: (args: Args) => {
+      requireAccess('customers');
       const id = typeof args['id'] === 'string' ? customerIdFrom(args['id']) : null;
       const customer = id === null ? undefined : shop.customer(id);
       return customer ? customerView(customer) : null;
@@ -312,6 +319,7 @@ export function rootValueFor(
         : { count, precision: 'EXACT' };
     },
     customersCount: (args: Args) => {
+      requireAccess('customers');
       const terms = searchTerms(args['query']);
       const count = shop.customers().filter((customer) => matchesSearch(customer, terms)).length;
       const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
@@ -337,6 +345,10 @@ export function rootValueFor(
         partnerDevelopment: false,
         shopifyPlus: false,
       },
+    }),
+    currentAppInstallation: () => ({
+      id: `gid://shopify/AppInstallation/${shop.numericId}`,
+      accessScopes: shop.grantedScopes().map((handle) => ({ handle, description: handle })),
     }),
     webhookSubscriptions: subscriptionConnection,
     webhookSubscription: (args: Args) => {
@@ -364,6 +376,19 @@ export function rootValueFor(
           webhookSubscription: null,
           userErrors: [
             userError(['webhookSubscription', 'format'], 'The Shopify simulator only delivers JSON webhooks'),
+          ],
+        };
+      }
+      // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
+      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS)_/.exec(topic)?.[1]?.toLowerCase();
+      if (resource && !shop.hasScope(`read_${resource}`)) {
+        return {
+          webhookSubscription: null,
+          userErrors: [
+            userError(
+              ['topic'],
+              `Topic ${topic} needs the read_${resource} access scope, which the app lacks`,
+            ),
           ],
         };
       }

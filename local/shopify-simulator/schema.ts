@@ -1,35 +1,44 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 
-/** Versions whose official introspection result ships with @shopify/dev-mcp. */
-export const knownApiVersions = ['2025-10', '2026-01', '2026-04', '2026-07', '2026-10'] as const;
-export const defaultApiVersion = '2026-10';
+/**
+ * Shopify's official Admin GraphQL schemas, vendored in `schema/` by `npm run schema:refresh`
+ * (from the introspection that ships with @shopify/dev-mcp, descriptions dropped). The
+ * simulator answers with them and the documents are validated against them.
+ */
+const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+
+export const schemaFile = (version: string): string => path.join(schemaDir, `admin-${version}.json.gz`);
+
+/** The versions vendored in `schema/`: the simulator serves these and no others. */
+export const knownApiVersions = (): string[] =>
+  readdirSync(schemaDir)
+    .map((name) => /^admin-(\d{4}-\d{2})\.json\.gz$/.exec(name)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .sort();
+
+export const defaultApiVersion = SHOPIFY_API_VERSION;
 
 const cache = new Map<string, GraphQLSchema>();
 
-const dataDir = (): string => {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.resolve(here, '../../node_modules/@shopify/dev-mcp/dist/data'),
-    path.resolve(process.cwd(), 'node_modules/@shopify/dev-mcp/dist/data'),
-  ];
-  const found = candidates.find((dir) => existsSync(dir));
-  if (!found) throw new Error(`Shopify Admin schema data not found (looked in ${candidates.join(', ')})`);
-  return found;
-};
-
 /**
  * Shopify's official Admin GraphQL schema for a version, built once per process: parsing the
- * ~900 KB gzip'd introspection result takes a few hundred milliseconds.
+ * introspection result takes a few hundred milliseconds.
  */
 export function adminSchema(version: string): GraphQLSchema {
   const cached = cache.get(version);
   if (cached) return cached;
-  const file = path.join(dataDir(), `admin_${version}.json.gz`);
-  if (!existsSync(file)) throw new Error(`No Admin GraphQL schema for API version ${version}`);
+  const file = schemaFile(version);
+  if (!existsSync(file)) {
+    throw new Error(
+      `No Admin GraphQL schema for API version ${version} in schema/ (vendored: ${knownApiVersions().join(', ')}); ` +
+        `npm run schema:refresh -- --version ${version}`,
+    );
+  }
   const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { data: IntrospectionQuery };
   const schema = buildClientSchema(parsed.data);
   cache.set(version, schema);

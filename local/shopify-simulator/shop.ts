@@ -75,7 +75,20 @@ export interface CreateShopOptions {
   readonly seedProducts?: number;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
+  /**
+   * The access scopes the merchant granted the app (`currentAppInstallation.accessScopes`); a
+   * resource whose read scope is missing answers ACCESS_DENIED. Every scope by default.
+   */
+  readonly grantedScopes?: readonly string[];
 }
+
+/** What a shop grants unless told otherwise: every scope the simulated resources are read with. */
+export const allSimulatedScopes = [
+  'read_customers',
+  'read_orders',
+  'read_all_orders',
+  'read_products',
+] as const;
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
 export interface RequestRecord {
@@ -165,6 +178,7 @@ export class SimulatedShop {
   private nextOrderNumber = 1001;
   private readonly random: SeededRandom;
   deniedFields: readonly string[];
+  private scopes: readonly string[];
   private readonly subscriptionMap = new Map<string, WebhookSubscription>();
   private readonly deprecations = new Map<string, number>();
   private readonly requestLog: RequestRecord[] = [];
@@ -218,6 +232,7 @@ export class SimulatedShop {
     }
     this.random = random;
     this.deniedFields = options.deniedFields ?? [];
+    this.scopes = [...(options.grantedScopes ?? allSimulatedScopes)];
     for (let n = 0; n < (options.seedProducts ?? 0); n += 1) {
       const at = Math.floor(clock.now() / 1000) * 1000 - (options.seedProducts! - n) * 30_000;
       const product = this.buildProduct({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
@@ -394,6 +409,21 @@ export class SimulatedShop {
 
   setAccessToken(token: string | null): void {
     this.token = token;
+  }
+
+  /** The scopes the app holds on this shop, as `currentAppInstallation.accessScopes` lists them. */
+  grantedScopes(): readonly string[] {
+    return this.scopes;
+  }
+
+  /** The merchant granted (or an install asked for) exactly these scopes. */
+  setGrantedScopes(scopes: readonly string[]): void {
+    this.scopes = [...new Set(scopes)];
+  }
+
+  /** `write_x` includes `read_x`, as in Shopify. */
+  hasScope(scope: string): boolean {
+    return this.scopes.includes(scope) || this.scopes.includes(scope.replace(/^read_/, 'write_'));
   }
 
   setPlan(plan: RatePlan): void {

@@ -5,6 +5,7 @@ import { BulkResultFiles, bulkResultsPrefix } from './bulk-operations.js';
 import { type Clock, systemClock } from './clock.js';
 import { controlPrefix, handleControl } from './control-api.js';
 import type { PaginationLimitBehaviour } from './connection.js';
+import { refuseForeignHost } from '../local-host.js';
 import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
@@ -93,6 +94,8 @@ export async function startShopifySimulator(
     adminUrlTemplate.replace('{shop}', domain).replace('{version}', version);
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // Its control API needs no token: a rebinding page must not drive it.
+    if (refuseForeignHost(request, response)) return;
     const path = new URL(request.url ?? '/', 'http://simulator').pathname;
     const admin = adminPathPattern.exec(path);
     if (admin) {

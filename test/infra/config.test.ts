@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +22,7 @@ describe('deployment config', () => {
   it('fills every setting with its documented default when the context is empty', () => {
     expect(parseConfig({})).toEqual({
       stage: 'dev',
-      shopifyApiVersion: '2026-10',
+      shopifyApiVersion: SHOPIFY_API_VERSION,
       shopifyAdminUrlTemplate: 'https://{shop}/admin/api/{version}/graphql.json',
       resources: ['customers', 'orders', 'products'],
       syncSchedule: 'rate(1 hour)',

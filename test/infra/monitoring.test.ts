@@ -168,6 +168,21 @@ describe('alarms on what actually breaks', () => {
     });
   });
 
+  it('stores missing an access scope: the census gauge, while any store lacks one', () => {
+    expect(alarm('StoresMissingScope')).toMatchObject({
+      Namespace: 'ShopifySync',
+      MetricName: 'StoresMissingScope',
+      Dimensions: [{ Name: 'service', Value: 'shopify-sync' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+      OKActions: [topicRef()],
+    });
+  });
+
   it('keeps the DLQ, per-function errors and worker-throttle alarms', () => {
     expect(alarm('SyncDeadLetters')).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -278,7 +293,14 @@ describe('the dashboard', () => {
     ],
     [
       'stores active, needing attention, stale',
-      ['StoresActive', 'StoresNeedingAttention', 'StoresStale', 'StoresWebhooksSilent'],
+      [
+        'StoresActive',
+        'StoresNeedingAttention',
+        'StoresStale',
+        'StoresWebhooksSilent',
+        'StoresMissingScope',
+        'Stores missing an access scope, per resource',
+      ],
     ],
     ['Lambda errors, throttles, durations', ['\\"Errors\\"', '\\"Throttles\\"', '\\"Duration\\"']],
     ['API 4xx/5xx per route', ['\\"4xx\\"', '\\"5xx\\"', ...apiRoutes.map((r) => `${r.method} ${r.path}`)]],

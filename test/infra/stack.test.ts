@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,7 +276,7 @@ describe('Lambda functions', () => {
       ).Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining(contract));
       expect(variables).toMatchObject({
-        SHOPIFY_API_VERSION: '2026-10',
+        SHOPIFY_API_VERSION,
         MIN_SYNC_INTERVAL_MINUTES: '30',
         SYNC_OVERLAP_MINUTES: '5',
         CUSTOMERS_TABLE: { Ref: tableLogicalId('Customers') },

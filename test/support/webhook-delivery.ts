@@ -3,6 +3,7 @@
  * code under test), plus a local AES-GCM TokenCipher standing in for KMS (same contract: the
  * integration id is bound as authenticated data).
  */
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { TokenCipher } from '../../lambdas/adapters/secrets/token-cipher.js';
@@ -71,7 +72,7 @@ export const webhookEvent = (o: DeliveryOptions): APIGatewayProxyEventV2 => {
     'x-shopify-topic': o.topic,
     'x-shopify-webhook-id': o.webhookId ?? randomUUID(),
     'x-shopify-triggered-at': o.triggeredAt ?? new Date().toISOString(),
-    'x-shopify-api-version': '2026-10',
+    'x-shopify-api-version': SHOPIFY_API_VERSION,
     ...o.headers,
   };
   return {

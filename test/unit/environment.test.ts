@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { describe, expect, it } from 'vitest';
 import { tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import {
@@ -14,9 +15,10 @@ const complete: LambdaEnvironment = {
   WEBHOOK_CALLBACK_URL: 'https://api.example.com/webhooks/shopify',
   APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app',
   TOKEN_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/1',
-  SHOPIFY_API_VERSION: '2026-10',
+  SHOPIFY_API_VERSION,
   SHOPIFY_ADMIN_URL_TEMPLATE: 'https://{shop}/admin/api/{version}/graphql.json',
   SYNCED_RESOURCES: 'customers',
+  READ_ALL_ORDERS: 'false',
   MIN_SYNC_INTERVAL_MINUTES: '15',
   SYNC_OVERLAP_MINUTES: '5',
   SYNC_LEASE_TTL_SECONDS: '300',

@@ -1,23 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import {
-  buildClientSchema,
-  type IntrospectionQuery,
-  NoDeprecatedCustomRule,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { NoDeprecatedCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
+import { adminSchema, knownApiVersions } from '../../local/shopify-simulator/schema.js';
 
 const QUERIES_DIR = join(process.cwd(), 'lambdas/shopify/queries');
-const SCHEMA_FILE = join(process.cwd(), 'node_modules/@shopify/dev-mcp/dist/data/admin_2026-10.json.gz');
 
-const schema = buildClientSchema(
-  (JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString('utf8')) as { data: IntrospectionQuery }).data,
-);
+/** The vendored official schema of the pinned version (schema/, npm run schema:refresh). */
+const schema = adminSchema(SHOPIFY_API_VERSION);
 
 /** Every exported string of every module under lambdas/shopify/queries that is a GraphQL operation. */
 async function collectDocuments(): Promise<{ name: string; source: string }[]> {
@@ -38,7 +30,11 @@ async function collectDocuments(): Promise<{ name: string; source: string }[]> {
 
 const documents = await collectDocuments();
 
-describe('GraphQL documents against the Admin API 2026-10 schema', () => {
+describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`, () => {
+  it('schema/ vendors the pinned version, and only it (docs/upgrading-shopify-api.md)', () => {
+    expect(knownApiVersions()).toEqual([SHOPIFY_API_VERSION]);
+  });
+
   it('finds the documents to check', () => {
     expect(documents.map((d) => d.name)).toContain('customers.ts#customersPageQuery');
   });

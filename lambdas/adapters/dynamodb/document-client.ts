@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Reads a response body by async iteration instead of the SDK's default collector, which pipes
- * the body into a Writable. Measured (issue 10, docs/benchmarks.md "P3"): with the default, each
+ * the body into a Writable. Measured (issue 10, docs/benchmarks-history.md "P3"): with the default, each
  * request's objects (headers, socket writes, the response and its buffers) outlive V8's young
  * collections, ~7.5 KiB a write moved into the old generation that only a full collection frees,
  * so a long sync's peak memory grows with its length; iterating the same bodies leaves ~0.6 KiB.

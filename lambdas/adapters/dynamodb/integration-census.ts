@@ -19,7 +19,8 @@ export const scanIntegrationStates = (
         // list carry no shopDomain.
         FilterExpression:
           'attribute_exists(shopDomain) AND attribute_exists(#status) AND attribute_not_exists(recordType)',
-        ProjectionExpression: '#status, createdAt, lastSuccessfulSyncAt, lastWebhookAt, lastHealedAt',
+        ProjectionExpression:
+          '#status, createdAt, lastSuccessfulSyncAt, lastWebhookAt, lastHealedAt, missingScopes',
         ExpressionAttributeNames: { '#status': 'status' },
       },
     );

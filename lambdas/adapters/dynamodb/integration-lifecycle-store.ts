@@ -158,6 +158,19 @@ export const createIntegrationLifecycleStore = (
       });
     },
 
+    async recordUninstallClaim(integrationId, claimedAt) {
+      // A due key below every ISO time: the next fan-out picks the store up and asks Shopify.
+      await updateExisting(
+        integrationId,
+        'SET uninstallClaimedAt = if_not_exists(uninstallClaimedAt, :at), syncDueKey = :due',
+        { ':at': claimedAt, ':due': '0' },
+      );
+    },
+
+    async eraseAccessToken(integrationId) {
+      await updateExisting(integrationId, 'REMOVE encryptedAccessToken', {});
+    },
+
     async eraseCredentials(integrationId, redactedAt) {
       await updateExisting(
         integrationId,

@@ -189,9 +189,30 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
     }
   }
 
+  /** Every record of one store whose lookup attribute has this value (orders of a customer). */
+  async function* idsWithLookup(
+    organizationId: string,
+    integrationId: string,
+    lookup: { readonly attribute: string; readonly value: string },
+  ): AsyncGenerator<string[]> {
+    for await (const page of pages({
+      TableName: tableName,
+      IndexName: lookupIndexName(lookup.attribute),
+      KeyConditionExpression: '#org = :org AND #lookup = :value',
+      ProjectionExpression: 'shopifyId, integrationId',
+      ExpressionAttributeNames: { '#org': 'organizationId', '#lookup': lookup.attribute },
+      ExpressionAttributeValues: { ':org': organizationId, ':value': lookup.value },
+    })) {
+      yield page
+        .filter((item) => item['integrationId'] === integrationId)
+        .map((item) => String(item['shopifyId']));
+    }
+  }
+
   return {
     listRecords,
     getRecord,
+    idsWithLookup,
     get: getRecord,
     countByStatus,
     countActive,

@@ -211,6 +211,10 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
         sets.push('healedBySync = :healedBySync');
         values[':healedBySync'] = outcome.healedBySync;
       }
+      if (outcome.resourceAttention !== undefined) {
+        sets.push('resourceAttention = :resourceAttention');
+        values[':resourceAttention'] = outcome.resourceAttention;
+      }
       try {
         await doc.send(
           new UpdateCommand({

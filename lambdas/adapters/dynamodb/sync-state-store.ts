@@ -135,6 +135,32 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
       });
     },
 
+    async confirmUninstall(integrationId, uninstalledAt, now) {
+      return updateIf(integrationId, {
+        UpdateExpression:
+          'SET #status = :inactive, statusReason = :reason, uninstalledAt = :uninstalledAt, updatedAt = :now ' +
+          'REMOVE activePartition, syncLease, uninstallClaimedAt',
+        ConditionExpression: '#status = :active AND attribute_exists(uninstallClaimedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':inactive': 'INACTIVE',
+          ':active': 'ACTIVE',
+          ':reason': 'app-uninstalled',
+          ':uninstalledAt': uninstalledAt,
+          ':now': now,
+        },
+      });
+    },
+
+    async refuteUninstallClaim(integrationId, syncStartedAt) {
+      // Only a claim older than the sync's start: one that came in while it ran is still open.
+      await updateIf(integrationId, {
+        UpdateExpression: 'REMOVE uninstallClaimedAt',
+        ConditionExpression: 'uninstallClaimedAt < :started',
+        ExpressionAttributeValues: { ':started': syncStartedAt },
+      });
+    },
+
     async recordHealed(integrationId, healed, at) {
       await updateIf(integrationId, {
         UpdateExpression: 'ADD healedBySync :healed SET lastHealedAt = :at',

@@ -116,15 +116,31 @@ export const idempotencyTable = {
   holdsCustomerData: false,
 } as const satisfies TableDefinition;
 
+/**
+ * The redaction ledger (redaction-ledger.ts): one item per redacted id, `(shopDomain,
+ * "<resource>#<id>")`, ids only. A shop's ledger is one Query, and it has no size ceiling.
+ */
+export const redactionsTable = {
+  id: 'Redactions',
+  partitionKey: { name: 'shopDomain', type: 'S' },
+  sortKey: { name: 'recordKey', type: 'S' },
+  globalSecondaryIndexes: [],
+  holdsCustomerData: false,
+} as const satisfies TableDefinition;
+
 export const tableDefinitions: readonly TableDefinition<TableId>[] = [
   ...resourceDefinitions.map(resourceTable),
   integrationsTable,
   syncRunsTable,
   idempotencyTable,
+  redactionsTable,
 ];
 
 export type TableId =
-  ResourceTableId | (typeof integrationsTable | typeof syncRunsTable | typeof idempotencyTable)['id'];
+  | ResourceTableId
+  | (
+      typeof integrationsTable | typeof syncRunsTable | typeof idempotencyTable | typeof redactionsTable
+    )['id'];
 
 /** Environment variable through which each Lambda receives a table's physical name: `SyncRuns` → `SYNC_RUNS_TABLE`. */
 export const tableEnvVar = Object.fromEntries(

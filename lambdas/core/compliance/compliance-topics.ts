@@ -35,6 +35,10 @@ export interface ComplianceDeps {
   readonly customers: {
     get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
   };
+  /** The order mirror's reads, for the orders a data request lists. */
+  readonly orders?: {
+    get(organizationId: string, shopifyId: string): Promise<{ readonly integrationId: string } | undefined>;
+  };
   readonly exports: DataExports;
   readonly ledger: RedactionLedger;
   readonly logger: Logger;
@@ -43,12 +47,19 @@ export interface ComplianceDeps {
   readonly now?: () => Date;
 }
 
+/** Set only once Shopify refused the stored token after an app/uninstalled (or nothing was left to ask with). */
+const UNINSTALLED = 'app-uninstalled';
+const SHOP_REDACTED = 'shop-redacted';
+
 /**
- * Whether an integration was gone when shop/redact arrived: not ACTIVE (uninstalled, disconnected,
- * or failing on a revoked token), and not reconnected after the request was received.
+ * Whether shop/redact may purge an integration: its uninstall was confirmed (or it was purged by an
+ * earlier shop/redact, which a retry may finish) before the request arrived, and it was not
+ * connected again since (a reconnect makes it ACTIVE and clears the uninstall). A replayed body,
+ * however old, does nothing to a live store: its status says so, not a digest of the body.
  */
 const uninstalledBefore = (integration: Integration, receivedAt: string): boolean =>
-  integration.status !== 'ACTIVE' &&
+  integration.status === 'INACTIVE' &&
+  (integration.statusReason === UNINSTALLED || integration.statusReason === SHOP_REDACTED) &&
   (integration.uninstalledAt === undefined || integration.uninstalledAt <= receivedAt);
 
 /** The privacy payloads name their shop as `shop_domain` + `shop_id`. */
@@ -67,22 +78,55 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   const now = () => deps.now?.() ?? new Date();
   const mirrorNamed = (name: string) => deps.mirrors.find((mirror) => mirror.name === name);
 
+  /**
+   * The body is signed but the same for every uninstall of the shop, so a captured one can be
+   * replayed long after, against a store connected again since. It deactivates nothing itself:
+   * Shopify confirms. A store whose token Shopify refuses already (NEEDS_ATTENTION after a 401),
+   * or that has no token left (disconnected), is uninstalled at once; an ACTIVE one is marked
+   * and made due, and the sync that meets a 401 finishes the uninstall (run-sync.ts), while one
+   * that succeeds refutes the claim. The webhook Lambda cannot decrypt tokens, so it does not
+   * ask Shopify itself. Idempotent: a redelivery finds the claim or the uninstall in place.
+   */
   const appUninstalled = defineTopic({
     payload: appUninstalledPayloadSchema,
     signedShop: (shop) => ({ domain: shop.myshopify_domain, id: shop.id }),
     servesInactiveIntegrations: true,
+    idempotent: true,
     handle: async (delivery, integration) => {
-      // No more syncs (the integration leaves the active index) and no Shopify calls: the token is dead.
-      await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'app-uninstalled');
-      await deps.records.recordUninstalled(integration.integrationId, delivery.triggeredAt);
-      deps.logger.info('App uninstalled: integration deactivated', {
-        integrationId: integration.integrationId,
-      });
+      const { integrationId } = integration;
+      if (integration.statusReason === UNINSTALLED || integration.statusReason === SHOP_REDACTED)
+        return { outcome: 'stale', reason: 'already-uninstalled' };
+      const refused =
+        integration.status === 'NEEDS_ATTENTION' && integration.statusReason === 'SHOPIFY_UNAUTHORIZED';
+      if (refused || !integration.encryptedAccessToken) {
+        await deps.integrations.setStatus(integrationId, 'INACTIVE', UNINSTALLED);
+        await deps.records.recordUninstalled(integrationId, delivery.receivedAt);
+        deps.logger.info('App uninstalled: integration deactivated', { integrationId });
+        return { outcome: 'written' };
+      }
+      if (integration.uninstallClaimedAt !== undefined)
+        return { outcome: 'stale', reason: 'uninstall-already-claimed' };
+      await deps.records.recordUninstallClaim(integrationId, delivery.receivedAt);
+      deps.logger.info('App uninstalled claimed: the next sync asks Shopify to confirm', { integrationId });
       return { outcome: 'written' };
     },
   });
 
+  /** The ids of a store's mirrored orders whose customerId is this customer. */
+  const ordersOf = async (integration: Integration, customerId: string): Promise<string[]> => {
+    const inventory = mirrorNamed('orders')?.inventory;
+    if (!inventory?.idsWithLookup) return [];
+    const ids: string[] = [];
+    for await (const page of inventory.idsWithLookup(integration.organizationId, integration.integrationId, {
+      attribute: 'customerId',
+      value: customerId,
+    }))
+      ids.push(...page);
+    return ids;
+  };
+
   const customersRedact = defineTopic({
+    idempotent: true,
     payload: customersRedactPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
@@ -91,8 +135,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
       const redactedAt = now().toISOString();
       // The ledger first: should anything below fail, Shopify's retry finds the id already kept.
       await deps.ledger.record(signer.shopDomain, 'customers', shopifyId);
-      for (const orderId of payload.orders_to_redact ?? [])
-        await deps.ledger.record(signer.shopDomain, 'orders', orderId);
+      await deps.ledger.recordMany(signer.shopDomain, 'orders', payload.orders_to_redact ?? []);
       const deletedExports = await deps.exports.deleteForCustomer(signer.shopDomain, shopifyId);
       // The customer's record, and the personal fields of the orders Shopify names (which may
       // belong to a guest checkout with no customer record at all).
@@ -102,7 +145,15 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
       ];
       const outcomes: string[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
-        for (const { mirror, ids } of targets) {
+        // Every order that names the customer, listed or not: Shopify lists what it knows of, the
+        // mirror may hold more (an order Shopify has since archived away from the customer's list).
+        const referencing = await ordersOf(integration, shopifyId);
+        await deps.ledger.recordMany(signer.shopDomain, 'orders', referencing);
+        const integrationTargets = [
+          ...targets,
+          { mirror: mirrorNamed('orders'), ids: referencing.filter((id) => !targets[1]!.ids.includes(id)) },
+        ];
+        for (const { mirror, ids } of integrationTargets) {
           for (const id of mirror ? ids : []) {
             outcomes.push(
               await mirror!.erasure.redact({
@@ -130,6 +181,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   });
 
   const shopRedact = defineTopic({
+    idempotent: true,
     payload: shopRedactPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
@@ -146,7 +198,9 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
           keptActive.push(integration.integrationId);
           continue;
         }
-        await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', 'shop-redacted');
+        // Shopify's retry of a purge already made finds nothing left to write.
+        if (integration.statusReason !== SHOP_REDACTED)
+          await deps.integrations.setStatus(integration.integrationId, 'INACTIVE', SHOP_REDACTED);
         const result = await purgeIntegrationData(integration, deps, { at, deadline });
         complete &&= result.complete;
       }
@@ -166,15 +220,21 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
   });
 
   const customersDataRequest = defineTopic({
+    idempotent: true,
     payload: customersDataRequestPayloadSchema,
     signedShop: privacyShop,
     servesInactiveIntegrations: true,
     handle: async (delivery, signer, payload) => {
       const shopifyId = payload.customer.id;
       const records: Record<string, unknown>[] = [];
+      const orders: Record<string, unknown>[] = [];
       for (const integration of await integrationsOfShop(deps, signer)) {
         const stored = await deps.customers.get(integration.organizationId, shopifyId);
         if (stored && stored.integrationId === integration.integrationId) records.push({ ...stored });
+        for (const orderId of deps.orders ? (payload.orders_requested ?? []) : []) {
+          const order = await deps.orders!.get(integration.organizationId, orderId);
+          if (order && order.integrationId === integration.integrationId) orders.push({ ...order });
+        }
       }
       const { exportKey, created } = await deps.exports.save({
         dataRequestId: payload.data_request.id,
@@ -184,6 +244,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
         requestedAt: delivery.triggeredAt,
         exportedAt: now().toISOString(),
         records,
+        orders,
       });
       deps.logger.info('Customer data request exported', {
         shopDomain: signer.shopDomain,
@@ -191,6 +252,7 @@ export const complianceTopics = (deps: ComplianceDeps): TopicDefinitions => {
         dataRequestId: payload.data_request.id,
         exportKey,
         recordCount: records.length,
+        orderCount: orders.length,
         created,
       });
       return created

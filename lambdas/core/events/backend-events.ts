@@ -17,6 +17,9 @@ const store = {
   shopDomain: z.string(),
 };
 const timestamp = z.iso.datetime().describe('UTC, ISO 8601');
+const missingScopes = z
+  .record(z.string(), z.array(z.string()))
+  .describe('Per resource (orders, products, ...), the access scopes it needs that Shopify did not grant');
 
 export const backendEventDetails = {
   'Integration Needs Attention': z
@@ -24,11 +27,18 @@ export const backendEventDetails = {
       ...store,
       reason: z
         .string()
-        .describe('Why syncing stopped, e.g. SHOPIFY_UNAUTHORIZED (Shopify refused the token)'),
+        .describe(
+          'Why: e.g. SHOPIFY_UNAUTHORIZED (Shopify refused the token: syncing stopped), or MISSING_SCOPE (some resources lack their access scopes: those are not synced, the others are)',
+        ),
+      missingScopes: missingScopes
+        .optional()
+        .describe('With MISSING_SCOPE: per resource, the access scopes the merchant must grant'),
       at: timestamp,
       runId: z.string().optional().describe('The sync run that found the problem'),
     })
-    .describe('Syncing stopped for this store until it is reconnected (POST /integrations again).'),
+    .describe(
+      'A person must act on this store. Most reasons stop its syncing until it is reconnected (POST /integrations again); MISSING_SCOPE stops only the resources listed in missingScopes, until the merchant grants those scopes (the next sync or connect sees the grant).',
+    ),
   'Integration Recovered': z
     .object({
       ...store,
@@ -61,8 +71,17 @@ export const backendEventDetails = {
         )
         .optional()
         .describe('The same counts per resource (customers, orders, products)'),
+      resourceAttention: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe(
+          'Resources this run did not sync, with why: MISSING_SCOPE (not granted; see missingScopes) or ACCESS_DENIED (refused by Shopify). Absent when every resource synced.',
+        ),
+      missingScopes: missingScopes.optional(),
     })
-    .describe('A sync run finished and advanced the store’s watermark.'),
+    .describe(
+      'A sync run finished and advanced the watermarks of the resources it synced. With resourceAttention, some resources were not synced: the run is not a clean success.',
+    ),
   'Sync Failed': z
     .object({
       ...store,

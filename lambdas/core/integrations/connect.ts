@@ -20,8 +20,14 @@ import type {
   SyncStarter,
   TokenCipher,
 } from './ports.js';
-import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
-import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
+import { fetchGrantedScopes, fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
+import {
+  type GrantedScopesStore,
+  type GrantedScopesUpdate,
+  recordGrantedScopes,
+  type ScopeRequirements,
+} from './granted-scopes.js';
+import { ensureWebhookSubscriptions, grantedTopics, type WebhookTopics } from './webhook-subscriptions.js';
 
 export interface ConnectDeps {
   readonly integrations: IntegrationRepository;
@@ -40,6 +46,8 @@ export interface ConnectDeps {
   readonly newIntegrationId?: () => string;
   /** `Integration Recovered` when a reconnect brings back a store that needed attention. */
   readonly events?: BackendEvents;
+  /** The grant is checked against what the mirrored resources need (granted-scopes.ts). */
+  readonly scopes?: ScopeRequirements & { readonly store: GrantedScopesStore };
 }
 
 export interface ConnectResult {
@@ -88,6 +96,10 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   const request = parseWith(connectRequestSchema, body, 'integration');
   const now = (deps.now?.() ?? new Date()).toISOString();
   const identity = await verifyToken(deps, request);
+  // What the token may read, asked before anything is written (one cheap call).
+  const granted = deps.scopes
+    ? await fetchGrantedScopes(deps.shopify(request.shopDomain, request.accessToken))
+    : undefined;
 
   const proposedId = deps.newIntegrationId?.() ?? `int_${randomUUID()}`;
   const integrationId = await deps.records.claimShop(request.shopDomain, request.organizationId, proposedId);
@@ -97,6 +109,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   const {
     statusReason: _reason,
     uninstalledAt: _uninstalled,
+    uninstallClaimedAt: _claimed,
     redactedAt: _redacted,
     encryptedWebhookSecret: _oldSecret,
     ...kept
@@ -119,13 +132,23 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   // believes every body is signed with the app secret.
   if (request.webhookSecret !== undefined) await deps.records.recordOwnWebhookSecretInUse();
   await deps.integrations.put(integration);
+  // Compared with what the integration recorded before (a reconnect): announced only if new.
+  const scopes: GrantedScopesUpdate | undefined =
+    deps.scopes && granted
+      ? await recordGrantedScopes(integration, granted, {
+          ...deps.scopes,
+          logger: deps.logger,
+          now: () => Date.parse(now),
+          ...(deps.events && { events: deps.events }),
+        })
+      : undefined;
   const restoredRedactions = await restoreRedactions(integration, deps, now);
 
   const webhookHealth = await ensureWebhookSubscriptions(
     deps.shopify(request.shopDomain, request.accessToken),
     deps.webhookUri,
     now,
-    deps.webhookTopics,
+    grantedTopics(deps.webhookTopics, scopes?.missingScopes ?? integration.missingScopes),
   );
   await deps.records.recordWebhookHealth(integrationId, webhookHealth);
 
@@ -163,7 +186,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
   }
   return {
     created: existing === undefined,
-    integration: publicIntegrationView({ ...integration, webhookHealth, lastSyncRunId: runId }),
+    integration: publicIntegrationView({ ...integration, ...scopes, webhookHealth, lastSyncRunId: runId }),
     runId,
   };
 };

@@ -34,6 +34,12 @@ export interface Integration {
   /** Why the integration is not ACTIVE (e.g. Shopify answered 401, app uninstalled). */
   readonly statusReason?: string;
   readonly uninstalledAt?: string;
+  /**
+   * An app/uninstalled was received (its time of receipt) but not yet confirmed. The body is
+   * signed but replayable, so the store stays ACTIVE until Shopify itself refuses the stored token
+   * (the next sync, made due at once); a sync that succeeds after the claim refutes it.
+   */
+  readonly uninstallClaimedAt?: string;
   /** Start time of the last sync that completed: the next incremental sync reads from here. */
   readonly lastSuccessfulSyncAt?: string;
   readonly lastSyncRunId?: string;
@@ -43,6 +49,13 @@ export interface Integration {
    */
   readonly syncWatermarks?: Readonly<Record<string, string>>;
   readonly resourceAttention?: Readonly<Record<string, string>>;
+  /**
+   * The access scopes Shopify last reported granted on this store (granted-scopes.ts), and per
+   * mirrored resource the scopes it needs that are not among them (its resourceAttention says
+   * MISSING_SCOPE meanwhile). Absent until the first check.
+   */
+  readonly grantedScopes?: readonly string[];
+  readonly missingScopes?: Readonly<Record<string, readonly string[]>>;
   readonly webhookHealth?: WebhookHealth;
   /** `gid://shopify/Shop/…`, recorded when the token was verified (compliance payloads name it). */
   readonly shopifyShopId?: string;

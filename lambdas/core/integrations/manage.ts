@@ -98,8 +98,8 @@ export const purgeIntegrationData = async (
     for await (const page of inventory.allKeys(integrationId)) {
       // A tombstone is about to go: its id stays in the shop's ledger (customers/redact puts it
       // there too; this also covers tombstones written before the ledger existed).
-      for (const ref of page.filter((r) => r.redacted))
-        await deps.ledger.record(integration.shopDomain, name, ref.shopifyId);
+      const redacted = page.filter((r) => r.redacted).map((r) => r.shopifyId);
+      await deps.ledger.recordMany(integration.shopDomain, name, redacted);
       deleted[name] += await erasure.deleteMany(page);
       if (Date.now() >= deadline) {
         await deps.records.addPendingPurge(integrationId);
@@ -180,6 +180,8 @@ export const disconnectIntegration = async (
     // A revoked token or an uninstalled app: Shopify has already dropped the subscriptions.
     webhookCleanupError = safeMessage(error);
   }
+  // The token was needed only to remove the subscriptions: a disconnected store keeps no way in.
+  if (!purge) await deps.records.eraseAccessToken(integrationId);
   const purgeResult = purge
     ? await purgeIntegrationData(integration, deps, { at, ...(deadline !== undefined && { deadline }) })
     : undefined;

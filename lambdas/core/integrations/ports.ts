@@ -39,6 +39,13 @@ export interface IntegrationLifecycleRecords {
   listActive(): AsyncIterable<Integration[]>;
   recordWebhookHealth(integrationId: string, health: WebhookHealth): Promise<void>;
   recordUninstalled(integrationId: string, uninstalledAt: string): Promise<void>;
+  /**
+   * An app/uninstalled to confirm (see Integration.uninstallClaimedAt): the first claim is kept,
+   * and the integration is made due so the next fan-out asks Shopify.
+   */
+  recordUninstallClaim(integrationId: string, claimedAt: string): Promise<void>;
+  /** Disconnect: the access token is erased (the webhook secret stays, for privacy webhooks). */
+  eraseAccessToken(integrationId: string): Promise<void>;
   /** Removes the encrypted token and webhook secret and stamps `redactedAt`. */
   eraseCredentials(integrationId: string, redactedAt: string): Promise<void>;
   /** A completed reconcile; a mismatch it could not resolve is kept, a resolved one removed. */
@@ -70,12 +77,15 @@ export interface CustomerDataExport {
   readonly exportedAt: string;
   /** Every stored item of that customer, one per organization that mirrors the shop. */
   readonly records: readonly Record<string, unknown>[];
+  /** The stored orders Shopify listed in `orders_requested`, from every organization that mirrors the shop. */
+  readonly orders: readonly Record<string, unknown>[];
 }
 
 /** Auditable exports for customers/data_request. */
 export interface DataExports {
   /** Idempotent: a redelivered request keeps the first export. Returns where it is stored. */
   save(dataExport: CustomerDataExport): Promise<{ readonly exportKey: string; readonly created: boolean }>;
+  /** The export, whole; undefined once past its expiry (DynamoDB's TTL sweep may lag for days). */
   get(shopDomain: string, dataRequestId: string): Promise<CustomerDataExport | undefined>;
   /** Erasure: deletes every export of that customer of the shop. Returns how many. */
   deleteForCustomer(shopDomain: string, customerShopifyId: string): Promise<number>;
@@ -88,7 +98,10 @@ export interface DataExports {
  * store purged and connected again (by any organization) must not bring a redacted record back.
  */
 export interface RedactionLedger {
+  /** Idempotent; one entry per (shop, resource, id), however many a shop has. */
   record(shopDomain: string, resource: string, shopifyId: string): Promise<void>;
+  /** `record` for many ids at once (batched writes). */
+  recordMany(shopDomain: string, resource: string, shopifyIds: readonly string[]): Promise<void>;
   redacted(shopDomain: string): Promise<{ readonly resource: string; readonly shopifyId: string }[]>;
 }
 
@@ -114,6 +127,12 @@ export interface RecordInventory {
   activeUpdatedBefore(integrationId: string, cutoff: string): AsyncIterable<StoredRecordRef[]>;
   /** Every item of the store, whatever its status, page by page. */
   allKeys(integrationId: string): AsyncIterable<StoredRecordRef[]>;
+  /** Ids of the store's records whose lookup attribute has this value (a customer's orders). */
+  idsWithLookup?(
+    organizationId: string,
+    integrationId: string,
+    lookup: { readonly attribute: string; readonly value: string },
+  ): AsyncIterable<string[]>;
 }
 
 export interface RecordErasure {

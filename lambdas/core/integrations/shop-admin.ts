@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
 import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
 import {
+  accessScopesQuery,
   nodesByIdQuery,
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
@@ -52,6 +53,19 @@ export const fetchShopIdentity = async (shopify: ShopifyGraphql): Promise<ShopId
     z.object({ shop: z.object({ id: z.string(), name: z.string(), myshopifyDomain: z.string() }) }),
   );
   return data.shop;
+};
+
+/** The access scope handles Shopify reports granted to this app on this shop (e.g. `read_orders`). */
+export const fetchGrantedScopes = async (shopify: ShopifyGraphql): Promise<string[]> => {
+  const { data } = await shopify.query(
+    accessScopesQuery,
+    {},
+    z.object({
+      currentAppInstallation: z.object({ accessScopes: z.array(z.object({ handle: z.string().min(1) })) }),
+    }),
+    { expectedCost: 2 },
+  );
+  return data.currentAppInstallation.accessScopes.map((scope) => scope.handle);
 };
 
 export const listWebhookSubscriptions = async (

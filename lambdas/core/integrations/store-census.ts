@@ -13,6 +13,10 @@ export interface StoreCensus {
   readonly stale: number;
   /** Active, syncs keep healing changes, and no verified webhook for longer than `webhooksSilentAfterMs`. */
   readonly webhooksSilent: number;
+  /** Active, and some mirrored resource lacks its access scopes (not synced until granted). */
+  readonly missingScope: number;
+  /** The same stores, per resource that lacks scopes (a store may count under several). */
+  readonly missingScopeByResource: Readonly<Record<string, number>>;
 }
 
 export interface CensusThresholds {
@@ -23,7 +27,7 @@ export interface CensusThresholds {
 
 export type CensusFields = Pick<
   Integration,
-  'status' | 'createdAt' | 'lastSuccessfulSyncAt' | 'lastWebhookAt' | 'lastHealedAt'
+  'status' | 'createdAt' | 'lastSuccessfulSyncAt' | 'lastWebhookAt' | 'lastHealedAt' | 'missingScopes'
 >;
 
 /** No verified webhook from this store (since it was connected) for longer than `silentAfterMs`. */
@@ -60,6 +64,8 @@ export const takeStoreCensus = async (
   let inactive = 0;
   let stale = 0;
   let silent = 0;
+  let missingScope = 0;
+  const missingScopeByResource: Record<string, number> = {};
   for await (const page of pages) {
     for (const integration of page) {
       if (integration.status === 'NEEDS_ATTENTION') needingAttention += 1;
@@ -68,8 +74,20 @@ export const takeStoreCensus = async (
         active += 1;
         if (isStale(integration, now, staleAfterMs)) stale += 1;
         if (deliveriesLookStopped(integration, now, webhooksSilentAfterMs)) silent += 1;
+        const lacking = Object.keys(integration.missingScopes ?? {});
+        if (lacking.length > 0) missingScope += 1;
+        for (const resource of lacking)
+          missingScopeByResource[resource] = (missingScopeByResource[resource] ?? 0) + 1;
       }
     }
   }
-  return { active, needingAttention, inactive, stale, webhooksSilent: silent };
+  return {
+    active,
+    needingAttention,
+    inactive,
+    stale,
+    webhooksSilent: silent,
+    missingScope,
+    missingScopeByResource,
+  };
 };

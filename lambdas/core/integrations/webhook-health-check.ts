@@ -12,7 +12,12 @@ import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';
-import { ensureWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
+import {
+  ensureWebhookSubscriptions,
+  grantedTopics,
+  safeMessage,
+  type WebhookTopics,
+} from './webhook-subscriptions.js';
 
 export interface HealthCheckDeps extends OpenShopDeps {
   readonly records: IntegrationLifecycleRecords;
@@ -35,7 +40,8 @@ export const checkIntegrationWebhooks = async (
       await openShop(integration, deps),
       deps.webhookUri,
       checkedAt,
-      deps.webhookTopics,
+      // As the last scope check left the grant: topics Shopify would refuse are not asked for.
+      grantedTopics(deps.webhookTopics, integration.missingScopes),
     );
   } catch (error) {
     health = { checkedAt, healthy: false, repaired: [], error: safeMessage(error) };

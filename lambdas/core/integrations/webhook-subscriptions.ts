@@ -24,6 +24,8 @@ import {
 export interface WebhookTopics {
   readonly wanted: readonly string[];
   readonly known: readonly string[];
+  /** The wanted topics of each mirrored resource, so a resource without its scopes can be left out. */
+  readonly byResource?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `orders/create` → `ORDERS_CREATE` (WebhookSubscriptionTopic). */
@@ -38,12 +40,31 @@ const topicsOf = (resources: readonly { readonly webhooks: ResourceWebhooks<unkn
 const deploymentTopics = ['APP_UNINSTALLED', 'BULK_OPERATIONS_FINISH'];
 
 export const webhookTopicsFor = (
-  mirrored: readonly { readonly webhooks: ResourceWebhooks<unknown> }[],
+  mirrored: readonly { readonly name: string; readonly webhooks: ResourceWebhooks<unknown> }[],
   registered: readonly { readonly webhooks: ResourceWebhooks<unknown> }[],
 ): WebhookTopics => ({
   wanted: [...topicsOf(mirrored), ...deploymentTopics],
   known: [...topicsOf(registered), ...deploymentTopics],
+  byResource: Object.fromEntries(mirrored.map((resource) => [resource.name, topicsOf([resource])])),
 });
+
+/**
+ * The topics a store can be subscribed to with its grant: Shopify refuses a subscription to a
+ * topic whose resource's scope the app lacks, and one refusal would stop the others (app/uninstalled
+ * among them) from being created. The left-out topics stay `known`, so a subscription of theirs
+ * that outlived a revoked scope is removed.
+ */
+export const grantedTopics = (
+  topics: WebhookTopics,
+  missingScopes: Readonly<Record<string, readonly string[]>> | undefined,
+): WebhookTopics => {
+  const withheld = new Set(
+    Object.keys(missingScopes ?? {}).flatMap((name) => topics.byResource?.[name] ?? []),
+  );
+  return withheld.size === 0
+    ? topics
+    : { ...topics, wanted: topics.wanted.filter((topic) => !withheld.has(topic)) };
+};
 
 export type SubscriptionAction =
   | { readonly kind: 'create'; readonly topic: string }

@@ -3,7 +3,7 @@
  * page its listing carried, one query per page. Shared by every definition with a `completeNode`.
  *
  * Pages are a fixed size. Sizing them to what the bucket holds now was measured (orders of a
- * Standard-plan store, docs/benchmarks.md): no faster, because a wait for points a query
+ * Standard-plan store, docs/benchmarks-history.md): no faster, because a wait for points a query
  * requests but does not spend is not lost while the bucket is below its maximum; the sync is
  * bound by the points it actually spends at the restore rate.
  */

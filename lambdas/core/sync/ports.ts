@@ -46,6 +46,8 @@ export interface SyncRunRepository {
       /** The message whose receives ran out (it goes to the DLQ): its redrive re-opens the run. */
       readonly exhaustedMessageId?: string;
       readonly healedBySync?: number;
+      /** The resources a succeeded run left out, with why. */
+      readonly resourceAttention?: Readonly<Record<string, string>>;
     },
   ): Promise<boolean>;
 }
@@ -108,6 +110,14 @@ export interface SyncStateRepository {
    * when the integration was not ACTIVE (already flagged, or uninstalled): nothing changed.
    */
   markNeedsAttention(integrationId: string, reason: string, now: string): Promise<boolean>;
+  /**
+   * Shopify refused the token of an ACTIVE integration with an app/uninstalled claim: status
+   * INACTIVE (`app-uninstalled`, `uninstalledAt` = the claim), out of the due index, lease and
+   * claim removed. False when there was no such claim (or it is not ACTIVE): nothing changed.
+   */
+  confirmUninstall(integrationId: string, uninstalledAt: string, now: string): Promise<boolean>;
+  /** A sync that started after the claim succeeded: the token works, the claim was false. */
+  refuteUninstallClaim(integrationId: string, syncStartedAt: string): Promise<void>;
   /** Adds to the integration's `healedBySync` total and sets `lastHealedAt`. */
   recordHealed(integrationId: string, healed: number, at: string): Promise<void>;
 }

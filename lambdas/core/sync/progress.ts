@@ -59,16 +59,21 @@ export interface BulkCheckpoint {
 }
 
 /**
- * `pending` → `syncing` → `completed`; `needs-attention` when Shopify refuses this resource (a
- * missing scope) while the others keep syncing.
+ * `pending` → `syncing` → `completed`; `needs-attention` when the app lacks this resource's scope
+ * (or Shopify refuses it) while the others keep syncing.
  */
 export type ResourceSyncStatus = 'pending' | 'syncing' | 'completed' | 'needs-attention';
 
 export interface ResourceProgress extends ResourceCounters {
   readonly status: ResourceSyncStatus;
   readonly checkpoint: SyncCheckpoint;
-  /** Why Shopify refused this resource (e.g. `ACCESS_DENIED`), when status is needs-attention. */
+  /**
+   * Why this resource needs attention: `MISSING_SCOPE` (the grant lacks its scopes, so it was not
+   * queried) or `ACCESS_DENIED` (Shopify refused it although its scopes look granted).
+   */
   readonly attentionReason?: string;
+  /** With MISSING_SCOPE: the scopes the merchant must grant for this resource. */
+  readonly missingScopes?: readonly string[];
 }
 
 /** A run's progress: one entry per resource (keyed by definition name) and the shared call costs. */

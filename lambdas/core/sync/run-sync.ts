@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { BulkResultReader } from '../bulk/ports.js';
-import { countShopifyRecords } from '../integrations/shop-admin.js';
+import { countShopifyRecords, fetchGrantedScopes } from '../integrations/shop-admin.js';
+import {
+  type GrantedScopesStore,
+  MISSING_SCOPE,
+  type MissingScopes,
+  newlyGrantedResources,
+  recordGrantedScopes,
+  type ScopeRequirements,
+  scopeLists,
+} from '../integrations/granted-scopes.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
@@ -133,6 +142,20 @@ export interface SyncDeps {
    * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
    */
   readonly webhooksSilentAfterMs?: number;
+  /**
+   * Each invocation first asks Shopify what it granted (one cheap call) and records it: a resource
+   * whose scopes are missing is marked needs-attention (MISSING_SCOPE) and never queried. Without
+   * it every resource is queried, and a missing scope shows only as Shopify's ACCESS_DENIED.
+   */
+  readonly scopes?: ScopeRequirements & {
+    readonly store: GrantedScopesStore;
+    /**
+     * Called when a resource that lacked scopes has them now, with the integration as the grant
+     * left it: e.g. to subscribe its webhook topics now rather than at the next daily check.
+     * Its failure is logged, never fails the sync.
+     */
+    readonly onGranted?: (integration: Integration) => Promise<unknown>;
+  };
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -280,6 +303,8 @@ async function syncIntegration(
   if (
     !started &&
     run.trigger === 'schedule' &&
+    // An uninstall to confirm cannot wait for the interval: the claim made the store due.
+    integration.uninstallClaimedAt === undefined &&
     recentlySynced(integration, now, config.minSyncIntervalMinutes)
   ) {
     return skip('RECENTLY_SYNCED');
@@ -380,6 +405,35 @@ async function syncIntegration(
   try {
     const accessToken = await deps.tokens.decrypt(encryptedAccessToken, { integrationId });
     const graphql = deps.graphqlFor(integration, accessToken);
+    if (deps.scopes && hasWorkLeft(progress)) {
+      const grant = await recordGrantedScopes(
+        integration,
+        await fetchGrantedScopes(graphql),
+        { ...deps.scopes, logger, now: deps.now, ...(deps.events && { events: deps.events }) },
+        { runId },
+      );
+      const { missingScopes } = grant;
+      const granted = newlyGrantedResources(integration.missingScopes, missingScopes);
+      if (granted.length > 0 && deps.scopes.onGranted) {
+        logger.info('Access scopes granted; those resources sync again', { integrationId, runId, granted });
+        await deps.scopes.onGranted({ ...integration, ...grant }).catch((error: unknown) =>
+          logger.warn('After-grant step failed; the daily health check does it', {
+            integrationId,
+            runId,
+            error: errorSummary(error),
+          }),
+        );
+      }
+      const marked = withMissingScopes(progress, missingScopes);
+      if (marked) {
+        await saveProgress(marked);
+        logger.warn('Resources without their access scopes are not synced; the others are', {
+          integrationId,
+          runId,
+          missingScopes,
+        });
+      }
+    }
     const owner = {
       organizationId: integration.organizationId,
       integrationId,
@@ -435,6 +489,8 @@ async function syncIntegration(
           runId,
           resource: name,
           reason: error.reason,
+          // Shopify's own words (which scope or data it wants); never a payload.
+          error: errorSummary(error),
         });
         continue;
       }
@@ -465,10 +521,15 @@ async function syncIntegration(
     // and the run is done (succeeded, watermark advanced, lease released) only after it.
     if (deps.afterSync) {
       try {
-        await deps.afterSync(integration, {
-          deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
-          heartbeat: keepLease,
-        });
+        // With this run's attention: a resource Shopify refused is not reconciled either.
+        const { resourceAttention } = runAttention(progress);
+        await deps.afterSync(
+          { ...integration, resourceAttention },
+          {
+            deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+            heartbeat: keepLease,
+          },
+        );
       } catch (error) {
         logger.warn('Post-sync step failed; the next sync tries again', {
           integrationId,
@@ -487,13 +548,19 @@ async function syncIntegration(
     );
     if (!advanced)
       logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
+    if (integration.uninstallClaimedAt !== undefined) {
+      await state.refuteUninstallClaim(integrationId, startedAt);
+      logger.warn('app/uninstalled not confirmed: Shopify still accepts the token', { integrationId, runId });
+    }
     const totals = totalsOf(integration, progress);
     const finishedAt = iso(deps.now());
+    const attention = attentionDetail(progress);
     const finished = await runs.finish(integrationId, runId, {
       status: 'succeeded',
       finishedAt,
       progress,
       healedBySync: totals.healedBySync,
+      ...(attention.resourceAttention && { resourceAttention: attention.resourceAttention }),
     });
     // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
     // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
@@ -503,6 +570,7 @@ async function syncIntegration(
       integrationId,
       runId,
       healedBySync: totals.healedBySync,
+      ...attention,
       ...summaryOf(progress),
     });
     await announce(
@@ -520,6 +588,7 @@ async function syncIntegration(
           recordsWritten: totals.recordsWritten,
           healedBySync: totals.healedBySync,
           resources: totals.resources,
+          ...attention,
         },
       },
       ...deliveriesStopped(integration, totals.healedBySync, deps),
@@ -529,6 +598,10 @@ async function syncIntegration(
     const summary = errorSummary(error);
     if (isAttentionError(error)) {
       const at = iso(deps.now());
+      if (await confirmedUninstall(integration, error.reason, at, deps)) {
+        await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
+        return { outcome: 'failed', runId };
+      }
       const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
       await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
       logger.warn('Integration needs attention; sync stopped', {
@@ -554,6 +627,26 @@ async function syncIntegration(
     return attemptFailed(error);
   }
 }
+
+/**
+ * A 401 on a store with an app/uninstalled claim is Shopify confirming the uninstall (the token
+ * was revoked), not a token to repair: the integration becomes INACTIVE `app-uninstalled`.
+ */
+const confirmedUninstall = async (
+  integration: Integration,
+  reason: string,
+  at: string,
+  { state, logger }: Pick<SyncDeps, 'state' | 'logger'>,
+): Promise<boolean> => {
+  const claimedAt = integration.uninstallClaimedAt;
+  if (claimedAt === undefined || reason !== 'SHOPIFY_UNAUTHORIZED') return false;
+  const confirmed = await state.confirmUninstall(integration.integrationId, claimedAt, at);
+  if (confirmed)
+    logger.info('App uninstalled: Shopify refused the token, integration deactivated', {
+      integrationId: integration.integrationId,
+    });
+  return confirmed;
+};
 
 /**
  * Bulk for a full sync (no watermark: initial, or a resync from scratch) of a resource that has
@@ -670,15 +763,66 @@ const resourceSyncState = (
   startedAt: string,
 ): ResourceSyncState => {
   const syncWatermarks: Record<string, string> = { ...integration.syncWatermarks };
-  const resourceAttention: Record<string, string> = {};
+  const { resourceAttention } = runAttention(progress);
   for (const [name, resource] of Object.entries(progress.resources)) {
     if (resource.status === 'completed') syncWatermarks[name] = startedAt;
-    if (resource.status === 'needs-attention') {
-      resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
-      delete syncWatermarks[name];
-    }
+    if (resource.status === 'needs-attention') delete syncWatermarks[name];
   }
   return { syncWatermarks, resourceAttention };
+};
+
+/** The resources a run did not sync, with why, and (MISSING_SCOPE) the scopes each lacks. */
+const runAttention = (progress: SyncProgress) => {
+  const resourceAttention: Record<string, string> = {};
+  const missingScopes: Record<string, readonly string[]> = {};
+  for (const [name, resource] of Object.entries(progress.resources)) {
+    if (resource.status !== 'needs-attention') continue;
+    resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
+    if (resource.missingScopes) missingScopes[name] = resource.missingScopes;
+  }
+  return { resourceAttention, missingScopes };
+};
+
+/** For `Sync Completed`: present only when some resource was not synced. */
+const attentionDetail = (
+  progress: SyncProgress,
+): { resourceAttention?: Record<string, string>; missingScopes?: Record<string, string[]> } => {
+  const { resourceAttention, missingScopes } = runAttention(progress);
+  if (Object.keys(resourceAttention).length === 0) return {};
+  return {
+    resourceAttention,
+    ...(Object.keys(missingScopes).length > 0 && { missingScopes: scopeLists(missingScopes) }),
+  };
+};
+
+const hasWorkLeft = (progress: SyncProgress): boolean =>
+  Object.values(progress.resources).some(
+    (resource) => resource.status !== 'completed' && resource.status !== 'needs-attention',
+  );
+
+/**
+ * Marks the resources still to sync that lack scopes: needs-attention, MISSING_SCOPE, and the
+ * scopes to grant. Undefined when none changed. Their checkpoints are dropped with them: once
+ * granted, they are synced in full (they keep no watermark).
+ */
+export const withMissingScopes = (
+  progress: SyncProgress,
+  missingScopes: MissingScopes,
+): SyncProgress | undefined => {
+  const resources = { ...progress.resources };
+  let marked = false;
+  for (const [name, scopes] of Object.entries(missingScopes)) {
+    const resource = resources[name];
+    if (!resource || resource.status === 'completed' || resource.status === 'needs-attention') continue;
+    resources[name] = {
+      ...resource,
+      status: 'needs-attention',
+      attentionReason: MISSING_SCOPE,
+      missingScopes: scopes,
+    };
+    marked = true;
+  }
+  return marked ? { ...progress, resources } : undefined;
 };
 
 /** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */

@@ -63,6 +63,11 @@ export interface SyncRun {
   readonly resumedAt?: string;
   /** Records written because newer than the mirror (0 for a store's first sync): what webhooks missed. */
   readonly healedBySync?: number;
+  /**
+   * On a `succeeded` run that left resources out: each with why (MISSING_SCOPE, ACCESS_DENIED).
+   * A succeeded run without it synced everything; with it, it is not a clean success.
+   */
+  readonly resourceAttention?: Readonly<Record<string, string>>;
   /** Epoch seconds: DynamoDB TTL. */
   readonly expiresAt: number;
 }

@@ -1,5 +1,6 @@
 /**
- * Applies an authenticated delivery at most once per signed body, across every integration.
+ * Applies an authenticated delivery at most once per signed body, across every integration
+ * (topics whose handlers are idempotent by the state they find are applied every time).
  * Shopify redelivers the same body on retries, and anyone who saw a body can post it again
  * under other headers; the replay guard (replay-guard.ts) makes every second delivery of a
  * body a no-op. Correctness of the mirror never depends on it (every write is conditional and
@@ -39,7 +40,7 @@ export const ingest = async (
 
   const receipt = { digest: delivery.digest };
   // Such a topic's one write records the receipt in the same round trip (and says 'duplicate').
-  if (topic.recordsReceipt) return topic.handle(delivery, integration, payload, receipt);
+  if (topic.recordsReceipt || topic.idempotent) return topic.handle(delivery, integration, payload, receipt);
   if (await processed.has(receipt.digest)) return alreadyProcessed;
   const result = await topic.handle(delivery, integration, payload, receipt);
   // Only now: had the handler failed, Shopify's retry of this body must still be processed.

@@ -44,6 +44,14 @@ export interface TopicDefinition<P = unknown> {
    * when it was already recorded (customer writes): no separate check and record round trips.
    */
   readonly recordsReceipt?: boolean;
+  /**
+   * The handler converges on the same state however often the body comes, so no digest of it is
+   * kept. For bodies that are byte-identical by design (every shop/redact of a shop is
+   * `{shop_id, shop_domain}`), a digest would refuse a genuine second request (uninstall,
+   * reconnect, uninstall, shop/redact) and, after its window, let an old one through: such a
+   * topic's handler decides from the state it finds instead.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** Keeps the payload type between a definition's schema and its handler, then erases it. */

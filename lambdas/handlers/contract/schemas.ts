@@ -50,6 +50,10 @@ export const integrationSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     uninstalledAt: timestamp.optional(),
+    uninstallClaimedAt: timestamp.optional().meta({
+      description:
+        'An app/uninstalled was received and awaits confirmation: the next sync asks Shopify whether the token still works',
+    }),
     lastSuccessfulSyncAt: timestamp
       .optional()
       .meta({ description: 'Start of the last sync that completed; the next one reads from here' }),
@@ -66,6 +70,29 @@ export const integrationSchema = z
       .meta({
         description: 'Per resource: when its last reconcile (id sets compared with Shopify) completed',
         examples: [{ customers: '2026-11-30T04:00:00.000Z', orders: '2026-11-30T04:00:02.000Z' }],
+      }),
+    resourceAttention: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'Resources the last sync (or scope check) could not mirror, with why: MISSING_SCOPE (the app lacks the access scopes in missingScopes: the merchant must grant them; the other resources keep syncing) or ACCESS_DENIED (Shopify refused the resource although its scopes look granted)',
+        examples: [{ orders: 'MISSING_SCOPE', products: 'MISSING_SCOPE' }],
+      }),
+    grantedScopes: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description: 'The access scopes Shopify last reported granted to the app on this store',
+        examples: [['read_customers']],
+      }),
+    missingScopes: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .meta({
+        description:
+          'Per mirrored resource, the access scopes it needs that are not granted (what to ask the merchant for); empty when nothing is missing',
+        examples: [{ orders: ['read_orders'], products: ['read_products'] }],
       }),
     hasCustomWebhookSecret: z.boolean(),
   })
@@ -133,7 +160,14 @@ export const resourceProgressSchema = z
     stale: count.meta({ description: 'Older than the stored version: something newer was already written' }),
     redacted: count.meta({ description: 'Erased by a GDPR redact; never resurrected' }),
     invalid: count.meta({ description: 'Failed validation; logged by id' }),
-    attentionReason: z.string().optional().meta({ description: 'Why Shopify refused this resource' }),
+    attentionReason: z.string().optional().meta({
+      description:
+        'With needs-attention: MISSING_SCOPE (its access scopes are not granted, so it was not queried) or ACCESS_DENIED (Shopify refused it)',
+    }),
+    missingScopes: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'With MISSING_SCOPE: the access scopes to grant', examples: [['read_orders']] }),
     checkpoint: z.looseObject({}).optional().meta({ description: 'Where a running sync resumes' }),
   })
   .meta({ id: 'ResourceProgress' });
@@ -165,6 +199,14 @@ export const syncRunSchema = z
       .optional()
       .meta({ description: 'Per resource (customers, ...), synced one after another' }),
     calls: callCountersSchema.optional(),
+    resourceAttention: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'On a succeeded run that did not sync every resource: each one left out, with why (MISSING_SCOPE, ACCESS_DENIED; details under resources). Absent when the run synced everything.',
+        examples: [{ orders: 'MISSING_SCOPE' }],
+      }),
   })
   .meta({ id: 'SyncRun' });
 

@@ -9,7 +9,7 @@
  * An integration of another organization is a 404. Bodies never carry a token or secret: every
  * integration goes out through publicIntegrationView.
  */
-import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { ApiRouter } from './route-table.js';
 import * as z from 'zod';
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
 import { isAttentionError } from '../../core/sync/errors.js';
@@ -53,7 +53,7 @@ const jsonBody = async (req: Request): Promise<unknown> => {
   }
 };
 
-export const registerIntegrationRoutes = (app: Router, deps: IntegrationRouteDeps): void => {
+export const registerIntegrationRoutes = (app: ApiRouter, deps: IntegrationRouteDeps): void => {
   app.post('/organizations/:organizationId/integrations', async ({ params, req }) => {
     const { organizationId } = parseWith(organizationPath, params, 'path parameters');
     const body = parseWith(connectBody, await jsonBody(req), 'integration');

@@ -6,7 +6,7 @@
  *       { items, nextCursor }   nextCursor null at the end; a page may be short and still continue
  *   GET /organizations/{organizationId}/{resource}/{shopifyId}   404 if absent
  */
-import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { ApiRouter } from './route-table.js';
 import { getRecord, listRecords, type RecordQueries } from '../../core/read-api/record-listing.js';
 import type { ResourceDefinition } from '../../core/resources/resource-definition.js';
 import { json } from './json.js';
@@ -18,7 +18,7 @@ export interface RecordReader {
 
 const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
-export const registerRecordRoutes = (app: Router, readers: readonly RecordReader[]): void => {
+export const registerRecordRoutes = (app: ApiRouter, readers: readonly RecordReader[]): void => {
   for (const { definition, queries } of readers) {
     const { name, gidType, table } = definition;
     app.get(`/organizations/:organizationId/${name}`, async ({ params, req }) => {

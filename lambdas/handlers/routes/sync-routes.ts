@@ -10,7 +10,7 @@
  *   GET  …/sync-runs?limit=1..100&cursor=   newest first, opaque cursor
  *   GET  …/sync-runs/{runId}
  */
-import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { ApiRouter } from './route-table.js';
 import * as z from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { requireIntegration } from '../../core/integrations/manage.js';
@@ -49,7 +49,7 @@ const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchPara
 /** What the API shows of a run: everything but the TTL attribute. */
 export const runView = ({ expiresAt: _ttl, ...run }: SyncRun) => run;
 
-export const registerSyncRoutes = (app: Router, deps: SyncRouteDeps): void => {
+export const registerSyncRoutes = (app: ApiRouter, deps: SyncRouteDeps): void => {
   const now = deps.now ?? Date.now;
 
   app.post(`${integrationRoute}/sync`, async ({ params, req }) => {

@@ -15,6 +15,20 @@ export const shopIdentityQuery = /* GraphQL */ `
   }
 `;
 
+/**
+ * The scopes the merchant granted this app on this shop: one cheap call, asked at connect and at
+ * the start of every sync run, so a resource whose scope is missing is never queried.
+ */
+export const accessScopesQuery = /* GraphQL */ `
+  query GrantedAccessScopes {
+    currentAppInstallation {
+      accessScopes {
+        handle
+      }
+    }
+  }
+`;
+
 /** Only the topics we manage are listed, so other subscriptions of the app are never touched. */
 export const webhookSubscriptionsQuery = /* GraphQL */ `
   query WebhookSubscriptions($first: Int!, $after: String, $topics: [WebhookSubscriptionTopic!]) {

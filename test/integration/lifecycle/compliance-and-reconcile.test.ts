@@ -151,7 +151,8 @@ describe('erasure is complete and lasting', () => {
     );
     expect(requested.body).toMatchObject({ outcome: 'written' });
     // The export holds the customer's data, and expires: 30 days after it was made.
-    const exportItem = (await containingPii()).map((t) => JSON.parse(t) as Record<string, unknown>);
+    expect(await containingPii()).not.toEqual([]);
+    const exportItem = (await everyItemText()).map((t) => JSON.parse(t) as Record<string, unknown>);
     const saved = exportItem.find((item) => item['recordType'] === 'CUSTOMER_DATA_EXPORT');
     expect(saved).toBeDefined();
     expect(Number(saved!['expiresAt'])).toBeCloseTo(
@@ -245,6 +246,7 @@ describe('shop/redact', () => {
     // Shopify sends shop/redact 48 h after the merchant uninstalled the app.
     const uninstalled = withExactIds({ id: `#${gone.shop.numericId}`, myshopify_domain: gone.shopDomain });
     expect((await world.deliver(gone.shopDomain, 'app/uninstalled', uninstalled)).status).toBe(200);
+    await world.confirmUninstall(gone.integration.integrationId);
 
     const response = await world.deliver(gone.shopDomain, 'shop/redact', payload);
 
@@ -278,6 +280,7 @@ describe('shop/redact', () => {
       withExactIds({ id: `#${left.shop.numericId}`, myshopify_domain: left.shopDomain }),
     );
     expect(uninstalled.status).toBe(200);
+    await world.confirmUninstall(left.integration.integrationId);
     expect(await world.lifecycle.integrations.get(left.integration.integrationId)).toMatchObject({
       status: 'INACTIVE',
     });

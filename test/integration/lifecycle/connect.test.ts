@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDueIntegrations } from '../../../lambdas/adapters/dynamodb/sync-state-store.js';
@@ -221,7 +222,7 @@ describe('managing integrations', () => {
       'CUSTOMERS_UPDATE',
       'https://other-app.example.test/hooks',
       'JSON',
-      '2026-10',
+      SHOPIFY_API_VERSION,
     );
     shop.setDelivery({ capture: true });
     shop.createCustomer({ firstName: 'Gina' });
@@ -291,7 +292,7 @@ describe('webhook health check', () => {
       moved!.topic,
       'https://other-app.example.test/hooks',
       'JSON',
-      '2026-10',
+      SHOPIFY_API_VERSION,
     );
 
     const summary = await runWebhookHealthCheck(world.lifecycle);
@@ -345,6 +346,7 @@ describe('app/uninstalled', () => {
     const [response] = await world.deliverCaptured(shopDomain);
 
     expect(response?.statusCode).toBe(200);
+    await world.confirmUninstall(integration.integrationId);
     const item = await rawIntegrationItem(integration.integrationId);
     expect(item).toMatchObject({
       status: 'INACTIVE',

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
@@ -6,6 +6,8 @@ import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-sto
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { type CustomerRecord, toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
 import { createApiHandler } from '../../../lambdas/handlers/api.js';
+import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
+import { apiGatewayEventFor } from '../../../local/http-api.js';
 import { useTestTables } from '../../support/dynamo.js';
 
 const tables = useTestTables();
@@ -35,17 +37,8 @@ const record = (n: number, updatedAt: string): CustomerRecord =>
   );
 
 const get = async (path: string) => {
-  const url = new URL(path, 'https://api.example.test');
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers: { host: 'api.example.test' },
-    queryStringParameters: Object.fromEntries(url.searchParams),
-    requestContext: { http: { method: 'GET', path: url.pathname }, stage: '$default' },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
+  const event = apiGatewayEventFor(apiRoutes, { method: 'GET', url: path });
+  if (!event) return { status: 404, body: { message: 'Not Found' } };
   const response = await api(event, {} as Context);
   return { status: response.statusCode, body: JSON.parse(String(response.body)) };
 };

@@ -4,6 +4,8 @@
  * the project's DynamoDB adapters, the real webhook handler, and a Powertools logger whose every
  * line is captured so tests can scan it for secrets.
  */
+import { expect } from 'vitest';
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
@@ -96,7 +98,7 @@ export async function startWorld(tables: TestTables) {
   const customers = createRecordQueryStore(doc, names.Customers);
   const erasure = createRecordErasureStore(doc, names.Customers, customersResource);
   const exports = createDataExportStore(doc, names.Integrations);
-  const ledger = createRedactionLedger(doc, names.Integrations);
+  const ledger = createRedactionLedger(doc, names);
   const runs = createSyncRunStore(doc, names.SyncRuns);
   const state = createSyncStateStore(doc, names.Integrations);
 
@@ -111,7 +113,7 @@ export async function startWorld(tables: TestTables) {
     new ShopifyAdminClient({
       shopDomain,
       accessToken,
-      apiVersion: '2026-10',
+      apiVersion: SHOPIFY_API_VERSION,
       urlTemplate: simulator.adminUrlTemplate,
       maxAttempts: 2,
       backoffBaseMs: 1,
@@ -158,7 +160,7 @@ export async function startWorld(tables: TestTables) {
         'x-shopify-topic': topic,
         'x-shopify-webhook-id': `wh-${Date.now()}-${webhookSequence}`,
         'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-api-version': '2026-10',
+        'x-shopify-api-version': SHOPIFY_API_VERSION,
       },
       body,
       isBase64Encoded: false,
@@ -194,6 +196,15 @@ export async function startWorld(tables: TestTables) {
     queued,
     deliver,
     deliverCaptured,
+    /**
+     * What the next sync does once Shopify answers 401 to a store with an app/uninstalled claim
+     * (run-sync.ts; end to end in local-runtime/privacy-replay.test.ts): this world has no worker.
+     */
+    async confirmUninstall(integrationId: string) {
+      const claimed = (await integrations.get(integrationId))?.uninstallClaimedAt;
+      if (!claimed) throw new Error(`${integrationId} has no uninstall claim`);
+      expect(await state.confirmUninstall(integrationId, claimed, new Date().toISOString())).toBe(true);
+    },
     async stop() {
       await simulator.stop();
       await aws.stop();

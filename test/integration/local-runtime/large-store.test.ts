@@ -109,7 +109,7 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
         (
           await fetch(
             `${runtime.apiUrl}/organizations/${organizationId}/integrations/${integration.integrationId}/sync?force=true`,
-            { method: 'POST' },
+            { method: 'POST', headers: { 'content-type': 'application/json' } },
           )
         ).status;
       await expect.poll(requestSync, { timeout: 60_000, interval: 500 }).toBe(202);

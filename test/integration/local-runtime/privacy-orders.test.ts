@@ -6,6 +6,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { orderPersonalFields } from '../../../lambdas/core/orders/order-record.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
@@ -100,11 +101,35 @@ describe('privacy webhooks across customers, orders and products (local runtime,
     expect((await everyItemText()).some((text) => text.includes(pii.email))).toBe(true);
   });
 
-  it('customers/redact erases the subject and the personal fields of the listed orders; nothing else changes', async () => {
+  it('customers/data_request exports the customer and every order it lists, in parts well under 400 KB', async () => {
+    shop.requestCompliance('customers/data_request', subject);
+    await shop.flushDeliveries();
+    expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'customers/data_request', status: 200 });
+    const integrationItems = (
+      await doc().send(new ScanCommand({ TableName: runtime.tableNames.Integrations, ConsistentRead: true }))
+    ).Items!;
+    const head = integrationItems.find((item) => item['recordType'] === 'CUSTOMER_DATA_EXPORT')!;
+    const exported = await createDataExportStore(doc(), runtime.tableNames.Integrations).get(
+      shop.domain,
+      String(head['dataRequestId']),
+    );
+    expect(exported!.records.map((record) => record['shopifyId'])).toEqual([subject]);
+    expect(exported!.orders.map((order) => order['shopifyId']).sort()).toEqual([...subjectOrders].sort());
+    expect(
+      exported!.orders.find((order) => order['shopifyId'] === subjectOrders[0])!['lineItems'],
+    ).toHaveLength(150);
+    const exportItems = integrationItems.filter((item) =>
+      String(item['integrationId']).startsWith(`data-request#${shop.domain}#`),
+    );
+    for (const item of exportItems) expect(Buffer.byteLength(JSON.stringify(item))).toBeLessThan(200 * 1024);
+  });
+
+  it('customers/redact erases the subject and the personal fields of every order naming it, listed or not; nothing else changes', async () => {
     const before = await byId('Orders');
     const productsBefore = await items('Products');
 
-    shop.requestCompliance('customers/redact', subject);
+    // Shopify lists one of the two orders: the other still names the customer in the mirror.
+    shop.requestCompliance('customers/redact', subject, [subjectOrders[0]!]);
     await shop.flushDeliveries();
     expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'customers/redact', status: 200 });
 
@@ -140,6 +165,13 @@ describe('privacy webhooks across customers, orders and products (local runtime,
   it('shop/redact after the uninstall purges the customers, orders and products of the store', async () => {
     shop.uninstall();
     await shop.flushDeliveries();
+    // The uninstall is confirmed by Shopify's 401 at the next sync, which the claim made due.
+    await runtime.scheduler.fire('sync-schedule');
+    await expect
+      .poll(async () => ((await api('/integrations')).body['items'] as { status: string }[])[0]!.status, {
+        timeout: 30_000,
+      })
+      .toBe('INACTIVE');
     shop.requestCompliance('shop/redact');
     await shop.flushDeliveries();
     expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'shop/redact', status: 200 });

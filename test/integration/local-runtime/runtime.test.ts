@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -192,7 +193,10 @@ describe('local HTTP API (API Gateway HTTP API, payload 2.0)', () => {
   });
 
   it('hides a handler failure behind 500 {"message":"Internal Server Error"}', async () => {
-    const response = await fetch(`${runtime.apiUrl}/broken`, { method: 'POST' });
+    const response = await fetch(`${runtime.apiUrl}/broken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
 
     expect(response.status).toBe(500);
     expect(await response.text()).toBe('{"message":"Internal Server Error"}');
@@ -238,7 +242,7 @@ describe('local AWS wiring through the standard SDK endpoint variables', () => {
     const shop = runtime.shopify.demoShop!;
     const url = runtime.lambdaEnv
       .SHOPIFY_ADMIN_URL_TEMPLATE!.replace('{shop}', shop.shopDomain)
-      .replace('{version}', '2026-10');
+      .replace('{version}', SHOPIFY_API_VERSION);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-shopify-access-token': shop.accessToken },

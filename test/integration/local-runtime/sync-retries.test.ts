@@ -98,11 +98,11 @@ describe('sync retries and redrive', () => {
 
   it('a run that exhausted its receives fails with the reason, and its redriven message resumes it from the checkpoint', async () => {
     const { shop, integrationId, runId } = await connectStore('redrive', 600);
-    // The count (bulk or pages?) and the first page go through; every later call fails, on all
-    // five receives.
+    // The scope check, the count (bulk or pages?) and the first page go through; every later
+    // call fails, on all five receives.
     const passes: Fault = { kind: 'slow', ms: 0 };
     shop.setFaults({
-      queue: [passes, passes, ...Array.from({ length: 5 }, () => oneFailedCall).flat()],
+      queue: [passes, passes, passes, ...Array.from({ length: 5 }, () => oneFailedCall).flat()],
     });
 
     const delays: number[] = [];

@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -217,7 +218,7 @@ describe('operations through the local runtime', () => {
             'x-shopify-shop-domain': runtime.shopify.demoShop!.shopDomain,
             'x-shopify-webhook-id': `forged-${i}`,
             'x-shopify-triggered-at': new Date().toISOString(),
-            'x-shopify-api-version': '2026-10',
+            'x-shopify-api-version': SHOPIFY_API_VERSION,
             'x-shopify-hmac-sha256': signature,
           },
           body,

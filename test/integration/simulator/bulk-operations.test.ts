@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toJsonl, validateBulkQuery } from '../../../local/shopify-simulator/bulk-operations.js';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
@@ -144,7 +145,7 @@ describe('simulator bulk operations', () => {
     ],
     ['{ customers { edges { node { orders { edges { node { id } } } } } } }', /must select the id field/],
   ])('enforces the nesting rules: %s', (query, message) => {
-    expect(() => validateBulkQuery(adminSchema('2026-10'), query)).toThrow(message);
+    expect(() => validateBulkQuery(adminSchema(SHOPIFY_API_VERSION), query)).toThrow(message);
   });
 
   it.each([
@@ -203,7 +204,7 @@ describe('simulator bulk operations', () => {
     const receiver = await startWebhookReceiver();
     try {
       const { shop, gql } = newShop(3);
-      shop.addWebhookSubscription('BULK_OPERATIONS_FINISH', receiver.url, 'JSON', '2026-10');
+      shop.addWebhookSubscription('BULK_OPERATIONS_FINISH', receiver.url, 'JSON', SHOPIFY_API_VERSION);
       const started = (await gql(runQuery, { query: idsQuery })).body.data.bulkOperationRunQuery;
       await pollToEnd(gql, started.bulkOperation.id);
       await shop.flushDeliveries();

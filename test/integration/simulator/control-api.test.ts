@@ -3,6 +3,7 @@
  * what a curl user or another process changes shows in the Admin API and sends the signed
  * webhook Shopify would.
  */
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { postGraphQL, startWebhookReceiver } from './support.js';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     'PRODUCTS_UPDATE',
     'PRODUCTS_DELETE',
   ])
-    shop.addWebhookSubscription(topic, receiver.url, 'JSON', '2026-10');
+    shop.addWebhookSubscription(topic, receiver.url, 'JSON', SHOPIFY_API_VERSION);
 });
 afterAll(async () => {
   await receiver?.stop();

@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
@@ -110,7 +111,7 @@ describe('deliveries', () => {
       'content-type': 'application/json',
       'x-shopify-topic': 'customers/create',
       'x-shopify-shop-domain': shop.domain,
-      'x-shopify-api-version': '2026-10',
+      'x-shopify-api-version': SHOPIFY_API_VERSION,
     });
     expect(header(headers['x-shopify-webhook-id'])).toMatch(/^[0-9a-f-]{36}$/);
     expect(header(headers['x-shopify-event-id'])).toMatch(/^[0-9a-f-]{36}$/);

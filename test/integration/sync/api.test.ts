@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { createSyncRunStore } from '../../../lambdas/adapters/dynamodb/sync-run-store.js';
@@ -7,34 +6,17 @@ import { createSyncStateStore } from '../../../lambdas/adapters/dynamodb/sync-st
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { createApiHandler } from '../../../lambdas/handlers/api.js';
+import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
+import { apiGatewayEventFor } from '../../../local/http-api.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, fakeContext } from './harness.js';
 
 const tables = useTestTables();
 
-const event = (method: string, path: string, query: Record<string, string> = {}): APIGatewayProxyEventV2 => {
+/** What API Gateway hands the api Lambda for this request: its route key and path parameters. */
+const event = (method: string, path: string, query: Record<string, string> = {}) => {
   const rawQueryString = new URLSearchParams(query).toString();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString,
-    headers: { host: 'api.local' },
-    ...(rawQueryString ? { queryStringParameters: query } : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'api.local',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: Date.now(),
-    },
-  };
+  return apiGatewayEventFor(apiRoutes, { method, url: rawQueryString ? `${path}?${rawQueryString}` : path });
 };
 
 function setup() {
@@ -47,7 +29,10 @@ function setup() {
     logger: silentLogger,
   });
   const call = async (method: string, path: string, query?: Record<string, string>) => {
-    const result = await api(event(method, path, query), fakeContext());
+    const request = event(method, path, query);
+    // No route matched: API Gateway answers 404 itself, without invoking the function.
+    if (!request) return { status: 404, body: { message: 'Not Found' } };
+    const result = await api(request, fakeContext());
     return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
   };
   const add = async (overrides: Partial<Integration> = {}) => {

@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
 import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
@@ -106,8 +107,8 @@ describe('bulk sync (full syncs of large stores)', () => {
     // Another client's operation holds the shop's only slot for a moment.
     shop.configureBulk({ finishAfterMs: 300 });
     const blocking = shop.bulk.run(
-      (await import('../../../local/shopify-simulator/schema.js')).adminSchema('2026-10'),
-      '2026-10',
+      (await import('../../../local/shopify-simulator/schema.js')).adminSchema(SHOPIFY_API_VERSION),
+      SHOPIFY_API_VERSION,
       '{ customers { edges { node { id } } } }',
     );
     expect(blocking.operation?.status).toBe('CREATED');

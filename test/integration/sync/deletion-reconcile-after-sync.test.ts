@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
@@ -43,7 +44,7 @@ describe('deletion reconcile after a sync', () => {
             new ShopifyAdminClient({
               shopDomain,
               accessToken,
-              apiVersion: '2026-10',
+              apiVersion: SHOPIFY_API_VERSION,
               urlTemplate: simulator.adminUrlTemplate,
             }),
           resource: customersResource,

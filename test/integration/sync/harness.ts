@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 /**
  * Wiring for the sync integration tests: the real worker handler, DynamoDB Local stores and the
@@ -175,7 +176,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
         new ShopifyAdminClient({
           shopDomain: integration.shopDomain,
           accessToken,
-          apiVersion: '2026-10',
+          apiVersion: SHOPIFY_API_VERSION,
           urlTemplate: simulator().adminUrlTemplate,
           backoffBaseMs: 20,
           backoffMaxMs: 200,

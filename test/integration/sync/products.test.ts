@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { applyDelivery } from '../../support/apply-delivery.js';
 import { describe, expect, it } from 'vitest';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
@@ -73,7 +74,7 @@ describe('products', () => {
           new ShopifyAdminClient({
             shopDomain,
             accessToken,
-            apiVersion: '2026-10',
+            apiVersion: SHOPIFY_API_VERSION,
             urlTemplate: simulator().adminUrlTemplate,
           }),
         resource: productsResource,
@@ -127,7 +128,7 @@ describe('products', () => {
           new ShopifyAdminClient({
             shopDomain,
             accessToken,
-            apiVersion: '2026-10',
+            apiVersion: SHOPIFY_API_VERSION,
             urlTemplate: simulator().adminUrlTemplate,
           }),
         resource: productsResource,

@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -81,7 +82,7 @@ describe('sync and webhook mappings', () => {
           const client = new ShopifyAdminClient({
             shopDomain: shop.domain,
             accessToken: integration.encryptedAccessToken!.replace(/^enc:/, ''),
-            apiVersion: '2026-10',
+            apiVersion: SHOPIFY_API_VERSION,
             urlTemplate: simulator.adminUrlTemplate,
           });
           const { data } = await client.query(

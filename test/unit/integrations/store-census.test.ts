@@ -20,7 +20,15 @@ describe('store census', () => {
       pages([active(), active({ status: 'NEEDS_ATTENTION' })], [active({ status: 'INACTIVE' }), active()]),
       thresholds,
     );
-    expect(census).toEqual({ active: 2, needingAttention: 1, inactive: 1, stale: 0, webhooksSilent: 0 });
+    expect(census).toEqual({
+      active: 2,
+      needingAttention: 1,
+      inactive: 1,
+      stale: 0,
+      webhooksSilent: 0,
+      missingScope: 0,
+      missingScopeByResource: {},
+    });
   });
 
   it('an active store is stale after 3 intervals without a successful sync, or without any since it connected', async () => {
@@ -49,5 +57,21 @@ describe('store census', () => {
       thresholds,
     );
     expect(census.webhooksSilent).toBe(2);
+  });
+
+  it('counts active stores that lack a resource’s access scopes, in all and per resource', async () => {
+    const census = await takeStoreCensus(
+      pages([
+        active({ missingScopes: { orders: ['read_orders'], products: ['read_products'] } }),
+        active({ missingScopes: { orders: ['read_all_orders'] } }),
+        active({ missingScopes: {} }), // checked, nothing missing
+        active(),
+        // Not syncing at all: counted as needing attention, not here.
+        active({ status: 'NEEDS_ATTENTION', missingScopes: { orders: ['read_orders'] } }),
+      ]),
+      thresholds,
+    );
+    expect(census.missingScope).toBe(2);
+    expect(census.missingScopeByResource).toEqual({ orders: 2, products: 1 });
   });
 });

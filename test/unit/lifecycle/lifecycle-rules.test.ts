@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import { connectRequestSchema } from '../../../lambdas/core/integrations/connect-request.js';
 import {
+  grantedTopics,
   planSubscriptionRepair,
   webhookTopicsFor,
 } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { ordersResource } from '../../../lambdas/core/resources/orders.js';
 import { decodeCursor, encodeCursor } from '../../../lambdas/core/read-api/record-listing.js';
 import { isReconcileDue } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 
@@ -62,6 +64,31 @@ describe('planSubscriptionRepair', () => {
     expect(planSubscriptionRepair(existing, uri, withOrders)).not.toContainEqual(
       expect.objectContaining({ id: 'y' }),
     );
+  });
+});
+
+describe('grantedTopics', () => {
+  const both = webhookTopicsFor([customersResource, ordersResource], [customersResource, ordersResource]);
+
+  it('leaves out the topics of a resource whose scopes are missing, app/uninstalled never', () => {
+    const topics = grantedTopics(both, { orders: ['read_orders'] });
+    expect(topics.wanted).toEqual([
+      'CUSTOMERS_CREATE',
+      'CUSTOMERS_UPDATE',
+      'CUSTOMERS_DELETE',
+      'APP_UNINSTALLED',
+    ]);
+    // Still known: our subscription of a topic the grant no longer allows is removed.
+    expect(planSubscriptionRepair([{ id: 'o', topic: 'ORDERS_CREATE', uri }], uri, topics)).toContainEqual({
+      kind: 'delete-unwanted',
+      topic: 'ORDERS_CREATE',
+      id: 'o',
+    });
+  });
+
+  it('with nothing missing (or never checked), every mirrored topic is wanted', () => {
+    expect(grantedTopics(both, {})).toBe(both);
+    expect(grantedTopics(both, undefined).wanted).toContain('ORDERS_UPDATED');
   });
 });
 

@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
@@ -52,7 +53,7 @@ function clientFor(
   const client = new ShopifyAdminClient({
     shopDomain: 'demo.myshopify.com',
     accessToken: TOKEN,
-    apiVersion: '2026-10',
+    apiVersion: SHOPIFY_API_VERSION,
     urlTemplate: 'http://127.0.0.1:9/{shop}/admin/api/{version}/graphql.json',
     fetch: shopify.fetch,
     now: () => now,
@@ -71,7 +72,9 @@ describe('ShopifyAdminClient', () => {
     const { client, calls } = clientFor([ok()]);
     const result = await client.query('{ shop { name } }', { a: 1 }, dataSchema);
     expect(result.data).toEqual({ shop: { name: 'Demo' } });
-    expect(calls[0]!.url).toBe('http://127.0.0.1:9/demo.myshopify.com/admin/api/2026-10/graphql.json');
+    expect(calls[0]!.url).toBe(
+      `http://127.0.0.1:9/demo.myshopify.com/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
+    );
     expect((calls[0]!.init.headers as Record<string, string>)['x-shopify-access-token']).toBe(TOKEN);
     expect(JSON.parse(calls[0]!.init.body as string)).toEqual({
       query: '{ shop { name } }',
@@ -257,7 +260,7 @@ function sharedStoreBucket(maximum: number, restoreRate: number) {
     new ShopifyAdminClient({
       shopDomain: 'demo.myshopify.com',
       accessToken: TOKEN,
-      apiVersion: '2026-10',
+      apiVersion: SHOPIFY_API_VERSION,
       urlTemplate: 'http://127.0.0.1:9/{shop}/admin/api/{version}/graphql.json',
       fetch,
       now: () => now,

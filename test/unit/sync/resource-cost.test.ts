@@ -1,3 +1,4 @@
+import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
@@ -25,7 +26,7 @@ describe('customers page cost', () => {
       const client = new ShopifyAdminClient({
         shopDomain: 'cost.myshopify.com',
         accessToken: 'token',
-        apiVersion: '2026-10',
+        apiVersion: SHOPIFY_API_VERSION,
         urlTemplate: simulator.adminUrlTemplate,
       });
       const result = await client.query(
@@ -43,7 +44,7 @@ describe('customers page cost', () => {
       const client = new ShopifyAdminClient({
         shopDomain: 'cost.myshopify.com',
         accessToken: 'token',
-        apiVersion: '2026-10',
+        apiVersion: SHOPIFY_API_VERSION,
         urlTemplate: simulator.adminUrlTemplate,
       });
       const result = await client.query(
@@ -64,7 +65,7 @@ describe('customers page cost', () => {
       const client = new ShopifyAdminClient({
         shopDomain: 'cost.myshopify.com',
         accessToken: 'token',
-        apiVersion: '2026-10',
+        apiVersion: SHOPIFY_API_VERSION,
         urlTemplate: simulator.adminUrlTemplate,
       });
       const result = await client.query(

@@ -1,0 +1,36 @@
+/**
+ * A scope check on the integration's item (core/integrations/granted-scopes.ts): what Shopify
+ * granted, what each mirrored resource lacks, and the resources' attention, in one UpdateItem.
+ * `resourceAttention` is otherwise written by the sync's completeSync; both derive it from what
+ * Shopify said last, so whichever lands second is as true as the first.
+ */
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { GrantedScopesStore } from '../../core/integrations/granted-scopes.js';
+import { isConditionFailure } from './conditions.js';
+
+export const createGrantedScopesStore = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): GrantedScopesStore => ({
+  async recordGrantedScopes(integrationId, update) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { integrationId },
+          UpdateExpression:
+            'SET grantedScopes = :granted, missingScopes = :missing, resourceAttention = :attention',
+          // Never creates an item: an integration deleted meanwhile stays deleted.
+          ConditionExpression: 'attribute_exists(integrationId)',
+          ExpressionAttributeValues: {
+            ':granted': update.grantedScopes,
+            ':missing': update.missingScopes,
+            ':attention': update.resourceAttention,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  },
+});
