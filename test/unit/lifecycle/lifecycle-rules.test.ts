@@ -70,13 +70,14 @@ describe('planSubscriptionRepair', () => {
 describe('grantedTopics', () => {
   const both = webhookTopicsFor([customersResource, ordersResource], [customersResource, ordersResource]);
 
-  it('leaves out the topics of a resource whose scopes are missing, app/uninstalled never', () => {
+  it('leaves out the topics of a resource whose scopes are missing, app/uninstalled and bulk finish never', () => {
     const topics = grantedTopics(both, { orders: ['read_orders'] });
     expect(topics.wanted).toEqual([
       'CUSTOMERS_CREATE',
       'CUSTOMERS_UPDATE',
       'CUSTOMERS_DELETE',
       'APP_UNINSTALLED',
+      'BULK_OPERATIONS_FINISH',
     ]);
     // Still known: our subscription of a topic the grant no longer allows is removed.
     expect(planSubscriptionRepair([{ id: 'o', topic: 'ORDERS_CREATE', uri }], uri, topics)).toContainEqual({
