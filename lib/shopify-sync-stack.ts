@@ -126,6 +126,9 @@ export class ShopifySyncStack extends Stack {
         tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters (one ADD per delivery)
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
+        // bulk_operations/finish: reads the waiting run, enqueues its continuation.
+        tables.SyncRuns.grantReadData(fn);
+        queue.grantSendMessages(fn);
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);

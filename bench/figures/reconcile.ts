@@ -10,8 +10,11 @@
  */
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createIntegrationLifecycleStore } from '../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
+import { meterCapacity } from '../../lambdas/adapters/dynamodb/capacity-meter.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.js';
 import { createReconcileListingStore } from '../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
@@ -23,7 +26,7 @@ import { silentLogger } from '../../lambdas/core/logger.js';
 import { LISTING_BATCH_IDS } from '../../lambdas/core/reconcile/bulk-id-listing.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
 import { customersResource } from '../../lambdas/core/resources/customers.js';
-import { createBenchTables, progress } from '../support/environment.js';
+import { createBenchTables, localDynamoClient, progress } from '../support/environment.js';
 import { type Figure, fixed } from '../support/figure.js';
 import { newShop, type SyncBenchContext, warmUpDynamoDb } from './sync-figures.js';
 
@@ -97,7 +100,10 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
     for (const id of deleted) shop.deleteCustomer(id);
     shop.takeDeliveries();
 
-    const listings = createReconcileListingStore(doc, names.SyncRuns);
+    // The listing's own client, metered: what the reconcile's scratch store costs in DynamoDB.
+    const listingClient = localDynamoClient(context.dynamoEndpoint);
+    const listingMeter = meterCapacity(listingClient);
+    const listings = createReconcileListingStore(createDocumentClient(listingClient), names.SyncRuns);
     const inventory = createRecordQueryStore(doc, names.Customers);
     // After the store has been quiet for longer than the overlap (its clock may run ahead).
     const storeClock = all.reduce((latest, c) => Math.max(latest, c.updatedAt), Date.now());
@@ -178,7 +184,20 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
       counts.INACTIVE === deletedCount;
     const resumed =
       killed && operations === 1 && savedLine > 0 && linesAfter === customers - deletedCount - savedLine;
+    // Both invocations together are one reconcile; the read of the cleared checkpoint below is not.
+    const listingUsage = { ...listingMeter.total() };
     const cleared = (await listings.checkpoint(integrationId, 'customers')) === undefined;
+    listingClient.destroy();
+    const { Count: chunkItems = 0 } = await doc.send(
+      new QueryCommand({
+        TableName: names.SyncRuns,
+        KeyConditionExpression: 'integrationId = :id AND begins_with(runId, :chunks)',
+        ExpressionAttributeValues: { ':id': integrationId, ':chunks': 'reconcile#customers#' },
+        Select: 'COUNT',
+      }),
+    );
+    // One PutRequest (1 write unit: ~70 bytes) per listed id before the ids were chunked, issue 22.
+    const perIdWrites = customers - deletedCount;
     const maxRssKiB = process.resourceUsage().maxRSS;
 
     return {
@@ -187,12 +206,16 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
       measured:
         `${fixed(wallMs / 1000, 1)} s wall (killed run ${fixed(killedMs / 1000, 1)} s, resumed run ${fixed(resumedMs / 1000, 1)} s); ` +
         `${operations} bulk operation; lines read ${savedLine} before the kill, ${linesAfter} after (from line ${savedLine}); ` +
-        `${marked.length} marked INACTIVE of ${deletedCount} deleted, mirror ACTIVE ${counts.ACTIVE} / INACTIVE ${counts.INACTIVE}` +
+        `${marked.length} marked INACTIVE of ${deletedCount} deleted, mirror ACTIVE ${counts.ACTIVE} / INACTIVE ${counts.INACTIVE}; ` +
+        `listing writes per reconcile: ${chunkItems} id chunks, ${listingUsage.requests} requests with the checkpoints, ${fixed(listingUsage.writeUnits, 0)} write units, ` +
+        `${fixed(listingUsage.readUnits, 0)} read units (an item per id wrote ${perIdWrites} items, ${perIdWrites} write units)` +
         `${cleared ? '' : ', checkpoint NOT cleared'}; bench process peak RSS ${fixed(maxRssKiB / 1024, 0)} MiB ` +
         `(setup: seed ${fixed(seedMs / 1000, 1)} s, mirror write ${fixed(mirrorMs / 1000, 1)} s)`,
-      baseline: '-',
-      target: `one bulk operation, resumed from the saved line > 0; exactly the ${deletedCount} deleted INACTIVE, every other ACTIVE`,
-      pass: exact && resumed && cleared,
+      baseline: `an item per listed id: ${perIdWrites} writes`,
+      target:
+        `one bulk operation, resumed from the saved line > 0; exactly the ${deletedCount} deleted INACTIVE, every other ACTIVE; ` +
+        `one chunk item per ${LISTING_BATCH_IDS} ids (≤ ids / 900)`,
+      pass: exact && resumed && cleared && chunkItems > 0 && chunkItems <= perIdWrites / 900,
       data: {
         customers,
         deletedCount,
@@ -212,6 +235,9 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
         seedMs,
         mirrorMs,
         maxRssKiB,
+        listingUsage,
+        chunkItems,
+        perIdWrites,
       },
     };
   } finally {

@@ -41,7 +41,7 @@ import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js'
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
 import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
 import type { ResourceDefinition } from '../core/resources/resource-definition.js';
-import { type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
 import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
@@ -63,6 +63,7 @@ const missingClientId: ShopifyTokenEndpoint = {
   },
 };
 import { recordStoreOf } from './mirror-stores.js';
+import { type BackPressure, createBackPressure } from '../adapters/dynamodb/back-pressure.js';
 
 /** Sync settings of the core, from the parsed environment. */
 export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
@@ -76,6 +77,8 @@ export const syncConfigOf = (settings: LambdaSettings): SyncConfig => ({
   maxObjectsPerQuery: settings.SHOPIFY_LISTING_LIMIT,
   retryBaseSeconds: settings.SYNC_RETRY_BASE_SECONDS,
   retryMaxSeconds: settings.SYNC_RETRY_MAX_SECONDS,
+  bulkWaitInInvocationMs: defaultSyncConfig.bulkWaitInInvocationMs,
+  bulkWakeFallbackSeconds: defaultSyncConfig.bulkWakeFallbackSeconds,
 });
 
 /** One mirrored resource with its adapters: the write rules, the reads, and erasure. */
@@ -83,9 +86,10 @@ const mirrorOf = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tables: LambdaSettings['tables'],
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
+  backPressure: BackPressure,
 ) => {
   const tableName = tables[definition.table.id];
-  const store = recordStoreOf<TRecord>(doc, tables, definition);
+  const store = recordStoreOf<TRecord>(doc, tables, definition, backPressure);
   return {
     definition,
     name: definition.name,
@@ -152,7 +156,12 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   );
   // Erasure reaches every registered resource's table: data mirrored before a resource was
   // deselected is personal data all the same.
-  const everyMirror = registeredResources.map((definition) => mirrorOf(doc, tables, definition));
+  // One limiter for every record write of this Lambda: a throttled table slows its writers down
+  // (a minute's patience per write; beyond it the attempt fails and SQS retries it from its checkpoint).
+  const writePressure = createBackPressure({ maxConcurrency: config.writeConcurrency, budgetMs: 60_000 });
+  const everyMirror = registeredResources.map((definition) =>
+    mirrorOf(doc, tables, definition, writePressure),
+  );
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
   const ledger = createRedactionLedger(doc, tables);
   /**

@@ -4,6 +4,7 @@
  * cold start evaluates everything this imports.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BackPressure } from '../adapters/dynamodb/back-pressure.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
 import type { ResourceTableId } from '../core/resources/registry.js';
@@ -18,8 +19,10 @@ export const recordStoreOf = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tables: LambdaSettings['tables'],
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
+  backPressure?: BackPressure,
 ) =>
   createRecordStore<TRecord>(doc, tables[definition.table.id], {
     sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
     receipts: receiptsOf(tables),
+    ...(backPressure && { backPressure }),
   });

@@ -10,8 +10,12 @@
  * cold start got slower, not faster (measured; docs/benchmarks-history.md, "Webhook cold start").
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, createDynamoDbClient } from '../adapters/dynamodb/document-client.js';
+import { createBackPressure } from '../adapters/dynamodb/back-pressure.js';
 import { createIntegrationStore } from '../adapters/dynamodb/integration-store.js';
+import { createSyncLeaseReader } from '../adapters/dynamodb/sync-state-store.js';
+import { createSyncRunStore } from '../adapters/dynamodb/sync-run-store.js';
 import { createProcessedDeliveries } from '../adapters/dynamodb/processed-deliveries.js';
 import { createWebhookActivityStore } from '../adapters/dynamodb/webhook-activity-store.js';
 import { createWebhookDeliveryCounts } from '../adapters/dynamodb/webhook-delivery-counts.js';
@@ -19,7 +23,9 @@ import { createWebhookIntegrationLookup } from '../adapters/dynamodb/webhook-int
 import { logger, traced } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
+import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { registeredResources } from '../core/resources/registry.js';
+import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { complianceTopicsOf } from './compliance-composition.js';
@@ -34,11 +40,22 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
   );
+  // A throttled write waits and goes again for up to 2 s (plus the SDK's own retries of the last
+  // attempt), inside Shopify's 5 s; after that the delivery fails with a 500 and Shopify retries.
+  const webhookWritePressure = createBackPressure({ maxConcurrency: 4, budgetMs: 2_000 });
   return {
     integrations: createWebhookIntegrationLookup(doc, tables.Integrations, integrations),
     topics: createTopicRegistry(
-      ...mirrored.map((definition) => resourceTopics(definition, recordStoreOf(doc, tables, definition))),
+      ...mirrored.map((definition) =>
+        resourceTopics(definition, recordStoreOf(doc, tables, definition, webhookWritePressure)),
+      ),
       complianceTopicsOf({ doc, settings, integrations, logger }),
+      // Wakes a bulk sync waiting for its operation; the SQS client is only used by this topic.
+      bulkOperationTopics({
+        leases: createSyncLeaseReader(doc, tables.Integrations),
+        runs: createSyncRunStore(doc, tables.SyncRuns),
+        queue: createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL }),
+      }),
     ),
     // KMS only decrypts the webhook secret of a store that has one of its own.
     secrets: createWebhookSecrets({

@@ -335,6 +335,7 @@ describe('least privilege', () => {
   // Every resource table (customers, orders, products) alike: purges and redacts reach them all.
   const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
+    // SyncRuns: hourly delivery counters (UpdateItem), and bulk_operations/finish finds the run waiting.
     webhook: { Integrations: 'write', ...records, Idempotency: 'write', SyncRuns: 'write' },
     api: { Integrations: 'write', ...records, SyncRuns: 'write' },
     fanOut: { Integrations: 'read' },
@@ -388,7 +389,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('only the API, the fan-out and the worker (continuations) can enqueue syncs', () => {
+  it('only the API, the fan-out, the worker (continuations) and the webhook (bulk wake-ups) can enqueue syncs', () => {
     const queueId = synth.logicalId(synth.stack.syncPipeline.queue);
     expect(
       deployedLambdas()
@@ -396,7 +397,7 @@ describe('least privilege', () => {
         .sort(),
     ).toEqual(
       deployedLambdas()
-        .filter((id) => ['api', 'fanOut', 'syncWorker'].includes(id))
+        .filter((id) => ['api', 'fanOut', 'syncWorker', 'webhook'].includes(id))
         .sort(),
     );
   });

@@ -3,16 +3,17 @@
  * in the SyncRuns table beside the store's runs: same partition (integrationId), sort keys that
  * no run id can take (`reconcile#…` sorts after every ULID, which the run listing stops before).
  *
- *   reconcile#<resource>                          the checkpoint
- *   reconcile#<resource>#<operation>#<shopifyId>  one per id read from that operation's file
+ *   reconcile#<resource>                                      the checkpoint
+ *   reconcile#<resource>#<operation>#<smallest id>#<line>     one per batch read from that file
  *
- * One item per id, so a Query over the operation's prefix gives the ids back in string order,
- * the order of the mirror's byIntegration index, page by page: the reconcile compares them with
- * the mirror by merging, never holding a store's ids in memory. Everything expires by TTL; ids of
- * an abandoned operation are never read again (a new operation has a new prefix).
+ * One item per batch of ids (LISTING_BATCH_IDS, sorted; core/reconcile/sorted-chunks.ts), not per
+ * id: a 100k-store listing writes ~100 items (~14 KB each, so ~1,400 write units) where an item
+ * per id wrote 100,000. The key's smallest id orders the chunks for the merge that reads them back
+ * in the mirror index's order; the line (where the batch starts in the file) makes a batch read
+ * again after a crash replace itself. Everything expires by TTL; chunks of an abandoned operation
+ * are never read again (a new operation has a new prefix).
  */
 import {
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -20,13 +21,14 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BulkListingCheckpoint, ReconcileListingStore } from '../../core/reconcile/bulk-id-listing.js';
+import { mergeSortedChunks, type SortedChunk, sortedChunk } from '../../core/reconcile/sorted-chunks.js';
 
 /** Run ids are ULIDs (0-9, A-Z): every one sorts before this. */
 export const RECONCILE_SORT_KEY_PREFIX = 'reconcile#';
 /** A listing not finished within a week is abandoned (Shopify's result URLs last a week). */
 const RETENTION_SECONDS = 7 * 86_400;
-const BATCH = 25;
-const BATCHES_IN_FLIGHT = 8;
+/** Chunks per Query page while merging: what the merge may hold beyond the chunks it merges. */
+const CHUNKS_PER_READ = 8;
 
 const checkpointKey = (integrationId: string, resource: string) => ({
   integrationId,
@@ -42,18 +44,6 @@ export const createReconcileListingStore = (
   now: () => number = Date.now,
 ): ReconcileListingStore => {
   const expiresAt = () => Math.floor(now() / 1000) + RETENTION_SECONDS;
-
-  const writeBatch = async (items: readonly Record<string, unknown>[]) => {
-    let requests = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt >= 8) throw new Error(`${requests.length} listed ids could not be stored`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const { UnprocessedItems } = await doc.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  };
 
   return {
     async checkpoint(integrationId, resource) {
@@ -89,34 +79,44 @@ export const createReconcileListingStore = (
       );
     },
 
-    async addIds(integrationId, resource, operationId, ids) {
-      const prefix = idsPrefix(resource, operationId);
-      const ttl = expiresAt();
-      const batches: Record<string, unknown>[][] = [];
-      for (let start = 0; start < ids.length; start += BATCH)
-        batches.push(
-          ids
-            .slice(start, start + BATCH)
-            .map((id) => ({ integrationId, runId: prefix + id, expiresAt: ttl })),
-        );
-      for (let start = 0; start < batches.length; start += BATCHES_IN_FLIGHT)
-        await Promise.all(batches.slice(start, start + BATCHES_IN_FLIGHT).map(writeBatch));
+    async addIds(integrationId, resource, operationId, ids, line) {
+      if (ids.length === 0) return;
+      const sorted = sortedChunk(ids);
+      // `#` sorts before every digit: chunks order by their smallest id as strings do.
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            integrationId,
+            runId: `${idsPrefix(resource, operationId)}${sorted[0]}#${line}`,
+            ids: sorted.join(','),
+            expiresAt: expiresAt(),
+          },
+        }),
+      );
     },
 
-    async *ids(integrationId, resource, operationId) {
+    ids(integrationId, resource, operationId) {
       const prefix = idsPrefix(resource, operationId);
-      const pages = paginateQuery(
-        { client: doc },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'integrationId = :id AND begins_with(runId, :prefix)',
-          ExpressionAttributeValues: { ':id': integrationId, ':prefix': prefix },
-          ProjectionExpression: 'runId',
-        },
-      );
-      for await (const page of pages) {
-        const ids = (page.Items ?? []).map((item) => String(item['runId']).slice(prefix.length));
-        if (ids.length > 0) yield ids;
+      return mergeSortedChunks(chunks());
+
+      async function* chunks(): AsyncGenerator<SortedChunk> {
+        const pages = paginateQuery(
+          { client: doc, pageSize: CHUNKS_PER_READ },
+          {
+            TableName: tableName,
+            KeyConditionExpression: 'integrationId = :id AND begins_with(runId, :prefix)',
+            ExpressionAttributeValues: { ':id': integrationId, ':prefix': prefix },
+            ProjectionExpression: 'runId, ids',
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) {
+            const text = String(item['ids']);
+            const first = String(item['runId']).slice(prefix.length).split('#')[0]!;
+            yield { first, ids: () => text.split(',') };
+          }
+        }
       }
     },
   };

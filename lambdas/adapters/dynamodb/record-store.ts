@@ -39,6 +39,7 @@ import type {
 } from '../../core/resources/record-writes.js';
 import type { UpsertManyOptions, WriteCounts } from '../../core/resources/resource-definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
+import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure } from './conditions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 
@@ -83,6 +84,8 @@ export interface RecordStoreOptions {
   readonly sparseAttributes?: readonly string[];
   /** Where webhook receipts go (the Idempotency table); required to write with a receipt. */
   readonly receipts?: ReceiptTable;
+  /** Throttled writes wait and go again, fewer at once (back-pressure.ts); without it they fail. */
+  readonly backPressure?: BackPressure;
 }
 
 export const createRecordStore = <TRecord extends MirroredRecord>(
@@ -90,6 +93,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   tableName: string,
   options: RecordStoreOptions = {},
 ): RecordStore<TRecord> => {
+  const guarded = options.backPressure;
+  const underPressure = <T>(request: () => Promise<T>): Promise<T> =>
+    guarded ? guarded.run(request) : request();
   /**
    * Sends one conditional update, with the receipt in the same transaction when there is one.
    * Returns whether the update landed, the stored item that failed its condition, or 'duplicate'.
@@ -100,7 +106,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   ): Promise<{ landed: true } | { landed: false; old?: Record<string, unknown> } | 'duplicate'> => {
     if (!receipt) {
       try {
-        await doc.send(new UpdateCommand(update));
+        await underPressure(() => doc.send(new UpdateCommand(update)));
         return { landed: true };
       } catch (error) {
         if (isConditionFailure(error)) return { landed: false, old: error.Item as Record<string, unknown> };
@@ -111,7 +117,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const put = receiptPut(options.receipts, receipt.digest);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: put }] }));
+        await underPressure(() =>
+          doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: put }] })),
+        );
         return { landed: true };
       } catch (error) {
         const reasons = cancellationReasons(error);
@@ -120,7 +128,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
           // Nothing to write, but the body was processed: a replay must find its receipt.
           try {
-            await doc.send(new PutCommand(put));
+            await underPressure(() => doc.send(new PutCommand(put)));
           } catch (putError) {
             if (isConditionFailure(putError)) return 'duplicate';
             throw putError;

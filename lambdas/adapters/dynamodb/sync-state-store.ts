@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
-import type { LeaseResult, SyncStateRepository } from '../../core/sync/ports.js';
+import type { LeaseResult, SyncLeaseView, SyncStateRepository } from '../../core/sync/ports.js';
 import { isConditionFailure } from './conditions.js';
 
 export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: string): SyncStateRepository => {
@@ -188,5 +188,27 @@ export const createDueIntegrations = (doc: DynamoDBDocumentClient, tableName: st
       },
     );
     for await (const page of pages) yield page.Items ?? [];
+  },
+});
+
+/** The store's sync lease as it stands (for the BULK_OPERATIONS_FINISH wake-up). */
+export const createSyncLeaseReader = (doc: DynamoDBDocumentClient, tableName: string) => ({
+  async lease(integrationId: string): Promise<SyncLeaseView | undefined> {
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { integrationId },
+        ProjectionExpression: 'syncLease',
+        ConsistentRead: true,
+      }),
+    );
+    const lease = Item?.['syncLease'] as
+      { runId?: unknown; holder?: unknown; expiresAt?: unknown } | undefined;
+    if (typeof lease?.runId !== 'string' || typeof lease.expiresAt !== 'string') return undefined;
+    return {
+      runId: lease.runId,
+      expiresAt: lease.expiresAt,
+      ...(typeof lease.holder === 'string' && { holder: lease.holder }),
+    };
   },
 });

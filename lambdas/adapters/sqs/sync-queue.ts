@@ -9,7 +9,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SendResult, SyncQueue } from '../../core/sync/ports.js';
+import type { SendOptions, SendResult, SyncQueue } from '../../core/sync/ports.js';
 import type { SyncMessage } from '../../core/sync/sync-run.js';
 
 export interface SqsSyncQueueOptions {
@@ -30,7 +30,7 @@ export const createSqsSyncQueue = ({
   maxAttempts = 4,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }: SqsSyncQueueOptions): SyncQueue => {
-  const sendBatch = async (batch: readonly SyncMessage[]): Promise<SendResult> => {
+  const sendBatch = async (batch: readonly SyncMessage[], options: SendOptions): Promise<SendResult> => {
     let pending = batch.map((message, index) => ({ id: String(index), message }));
     let lastReasons = new Map<string, string>();
     const failed: { message: SyncMessage; reason: string }[] = [];
@@ -39,6 +39,7 @@ export const createSqsSyncQueue = ({
       const entries: SendMessageBatchRequestEntry[] = pending.map(({ id, message }) => ({
         Id: id,
         MessageBody: JSON.stringify(message),
+        ...(options.delaySeconds !== undefined && { DelaySeconds: options.delaySeconds }),
       }));
       let result;
       try {
@@ -69,7 +70,7 @@ export const createSqsSyncQueue = ({
   };
 
   return {
-    async send(messages) {
+    async send(messages, options = {}) {
       const batches: SyncMessage[][] = [];
       for (let i = 0; i < messages.length; i += BATCH_SIZE) batches.push(messages.slice(i, i + BATCH_SIZE));
       let next = 0;
@@ -77,7 +78,7 @@ export const createSqsSyncQueue = ({
       const failed: SendResult['failed'][number][] = [];
       const worker = async () => {
         while (next < batches.length) {
-          const result = await sendBatch(batches[next++]!);
+          const result = await sendBatch(batches[next++]!, options);
           sent += result.sent;
           failed.push(...result.failed);
         }

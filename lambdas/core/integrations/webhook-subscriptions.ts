@@ -17,7 +17,8 @@ import {
 
 /**
  * The subscriptions of a deployment: `wanted` are the mirrored resources' topics plus
- * app/uninstalled; `known` adds the topics of registered resources the deployment does not
+ * app/uninstalled and bulk_operations/finish (which wakes a bulk sync waiting for its
+ * operation; polling stands in when it does not come); `known` adds the topics of registered resources the deployment does not
  * mirror (any more), whose subscriptions are removed. Both in the API's enum form (ORDERS_CREATE).
  */
 export interface WebhookTopics {
@@ -35,12 +36,15 @@ const topicsOf = (resources: readonly { readonly webhooks: ResourceWebhooks<unkn
     .flatMap(({ webhooks }) => [...webhooks.upsertTopics, webhooks.deleteTopic])
     .map(subscriptionTopic);
 
+/** Topics every store gets, whatever the deployment mirrors. */
+const deploymentTopics = ['APP_UNINSTALLED', 'BULK_OPERATIONS_FINISH'];
+
 export const webhookTopicsFor = (
   mirrored: readonly { readonly name: string; readonly webhooks: ResourceWebhooks<unknown> }[],
   registered: readonly { readonly webhooks: ResourceWebhooks<unknown> }[],
 ): WebhookTopics => ({
-  wanted: [...topicsOf(mirrored), 'APP_UNINSTALLED'],
-  known: [...topicsOf(registered), 'APP_UNINSTALLED'],
+  wanted: [...topicsOf(mirrored), ...deploymentTopics],
+  known: [...topicsOf(registered), ...deploymentTopics],
   byResource: Object.fromEntries(mirrored.map((resource) => [resource.name, topicsOf([resource])])),
 });
 

@@ -6,9 +6,9 @@
  * and puts the ids it read into a scratch store that outlives the invocation; the next reconcile
  * of the store goes on from the line where this one stopped, with the same operation.
  *
- * Memory stays flat at any store size: ids go to the scratch store a batch at a time, and the
- * conclusion reads them back in id order, merged page by page against the mirror's index (which
- * is in the same order), never as one set.
+ * Memory stays flat at any store size: ids go to the scratch store a batch at a time (one sorted
+ * chunk per batch, sorted-chunks.ts), and the conclusion reads them back in id order, merged page
+ * by page against the mirror's index (which is in the same order), never as one set.
  */
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
@@ -31,8 +31,17 @@ export interface ReconcileListingStore {
   saveCheckpoint(integrationId: string, resource: string, checkpoint: BulkListingCheckpoint): Promise<void>;
   /** Forgets the checkpoint: the next reconcile starts a new listing. Ids of old ones expire. */
   clear(integrationId: string, resource: string): Promise<void>;
-  /** Adds numeric ids read from `operationId`'s file; adding one twice is harmless. */
-  addIds(integrationId: string, resource: string, operationId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Adds numeric ids read from `operationId`'s file, a batch starting at `line`; adding a batch
+   * again (read again after a crash, from the same line) or an id twice is harmless.
+   */
+  addIds(
+    integrationId: string,
+    resource: string,
+    operationId: string,
+    ids: readonly string[],
+    line: number,
+  ): Promise<void>;
   /** Every id added for `operationId`, ascending in string order (the mirror index's order). */
   ids(integrationId: string, resource: string, operationId: string): AsyncIterable<string[]>;
 }
@@ -138,7 +147,7 @@ export async function listIdsInBulk(input: BulkIdListingInput): Promise<BulkList
     let line = from.line;
     let batch: string[] = [];
     const flush = async () => {
-      await store.addIds(integrationId, resource.name, from.operationId, batch);
+      await store.addIds(integrationId, resource.name, from.operationId, batch, line);
       line += batch.length;
       batch = [];
       await save({ ...from, line });

@@ -58,6 +58,14 @@ export interface BulkSyncInput<TNode, TRecord extends MirroredRecord> {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly firstPollDelayMs?: number;
   readonly maxPollDelayMs?: number;
+  /**
+   * How long one invocation polls a running operation before it hands the wait on (a paused
+   * result with `waitingForOperation`): a large store's operation runs for minutes to hours, and
+   * an invocation that sleeps through it is billed for every second. Without it, the invocation
+   * polls until it must pause for time.
+   */
+  readonly waitInInvocationMs?: number;
+  readonly now?: () => number;
 }
 
 export const startBulkCheckpoint = (): BulkCheckpoint => ({
@@ -92,6 +100,8 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
     await save({ ...startBulkCheckpoint(), attempts: bulk.attempts });
   };
   const delays = pollDelays(input.firstPollDelayMs ?? 1000, input.maxPollDelayMs ?? 10_000);
+  const now = input.now ?? Date.now;
+  let waitingSince: number | undefined;
 
   for (;;) {
     if (bulk.operationId === null) {
@@ -133,6 +143,9 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
       }
       if (isRunning(operation.status)) {
         if (input.shouldPause()) return paused();
+        waitingSince ??= now();
+        if (input.waitInInvocationMs !== undefined && now() - waitingSince >= input.waitInInvocationMs)
+          return { outcome: 'paused', progress: { resource, calls }, waitingForOperation: bulk.operationId! };
         await sleep(delays.next());
         continue;
       }

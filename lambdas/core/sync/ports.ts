@@ -52,6 +52,14 @@ export interface SyncRunRepository {
   ): Promise<boolean>;
 }
 
+/** The store's sync lease as the integration item holds it. */
+export interface SyncLeaseView {
+  readonly runId: string;
+  /** Absent while handed off: no invocation is at work, the run waits for its continuation. */
+  readonly holder?: string;
+  readonly expiresAt: string;
+}
+
 export type LeaseResult =
   { readonly acquired: true } | { readonly acquired: false; readonly holderRunId?: string };
 
@@ -124,8 +132,13 @@ export interface SendResult {
   readonly failed: readonly { readonly message: SyncMessage; readonly reason: string }[];
 }
 
+export interface SendOptions {
+  /** Hidden this long before a worker can receive it (SQS: at most 900). */
+  readonly delaySeconds?: number;
+}
+
 export interface SyncQueue {
-  send(messages: readonly SyncMessage[]): Promise<SendResult>;
+  send(messages: readonly SyncMessage[], options?: SendOptions): Promise<SendResult>;
 }
 
 export interface TokenDecrypter {

@@ -67,6 +67,17 @@ export interface SyncConfig {
   readonly retryBaseSeconds: number;
   /** Never longer than the queue's visibility timeout: SQS would have retried by then anyway. */
   readonly retryMaxSeconds: number;
+  /**
+   * How long an invocation polls a running bulk operation before the run waits outside Lambda
+   * (unset: it polls until it must pause for time, billed all along).
+   */
+  readonly bulkWaitInInvocationMs?: number;
+  /**
+   * The delay of a waiting run's continuation: the poll that stands in for BULK_OPERATIONS_FINISH
+   * (a webhook Shopify may deliver late or not at all). Below the lease TTL, so the waiting run
+   * keeps its store.
+   */
+  readonly bulkWakeFallbackSeconds?: number;
 }
 
 export const defaultSyncConfig: SyncConfig = {
@@ -79,6 +90,8 @@ export const defaultSyncConfig: SyncConfig = {
   bulkThreshold: 10_000,
   retryBaseSeconds: 30,
   retryMaxSeconds: 1800,
+  bulkWaitInInvocationMs: 20_000,
+  bulkWakeFallbackSeconds: 120,
 };
 
 /**
@@ -265,6 +278,16 @@ async function syncIntegration(
     await state.releaseLease(integrationId, runId);
     return { outcome: 'duplicate', runId };
   }
+  // The other message of a wait (wake-up or fallback poll) already continued the run. Only on a
+  // first receive: a redelivery is the message that continued it, after a crash, and goes on.
+  const waitServed = (): boolean =>
+    message.afterInvocation !== undefined &&
+    delivery.receiveCount === 1 &&
+    (run.invocations ?? 0) > message.afterInvocation;
+  if (waitServed()) {
+    logger.info('Continuation dropped: the wait it was sent for was served', { integrationId, runId });
+    return { outcome: 'duplicate', runId };
+  }
 
   const skip = async (reason: SkipReason): Promise<SyncOutcome> => {
     await runs.finish(integrationId, runId, {
@@ -350,6 +373,9 @@ async function syncIntegration(
     // would finish the run under it, so this copy retries later, by which time the run is done
     // (or its holder crashed and the lease lapsed, and this copy carries the run on).
     if (!started && lease.holderRunId !== runId) return skip('ANOTHER_SYNC_RUNNING');
+    // A wait's second message while the first one's invocation is at work: that one carries on.
+    if (message.afterInvocation !== undefined && delivery.receiveCount === 1 && lease.holderRunId === runId)
+      return { outcome: 'duplicate', runId };
     return attemptFailed(new LeaseBusyError(integrationId, lease.holderRunId));
   }
 
@@ -450,6 +476,10 @@ async function syncIntegration(
                   firstPollDelayMs: deps.bulkPollDelayMs,
                   maxPollDelayMs: deps.bulkPollDelayMs,
                 }),
+                ...(config.bulkWaitInInvocationMs !== undefined && {
+                  waitInInvocationMs: config.bulkWaitInInvocationMs,
+                }),
+                now: deps.now,
               })
             : await syncResource({ ...common, maxObjectsPerQuery: config.maxObjectsPerQuery });
       } catch (error) {
@@ -478,14 +508,21 @@ async function syncIntegration(
       if (result.outcome === 'paused') {
         // The continuation is a new invocation of this run: it may take the lease, no one else.
         await state.handOffLease(integrationId, runId, holder);
-        const sent = await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
+        const waiting = result.waitingForOperation !== undefined;
+        const sent = waiting
+          ? await deps.queue.send(
+              [{ integrationId, trigger: 'continuation', runId, afterInvocation: current.invocations ?? 1 }],
+              { delaySeconds: config.bulkWakeFallbackSeconds ?? 60 },
+            )
+          : await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
         // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
         if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
-        logger.info('Sync paused for a continuation', {
+        logger.info(waiting ? 'Sync waits for its bulk operation' : 'Sync paused for a continuation', {
           integrationId,
           runId,
           resource: name,
           pages: result.progress.resource.pages,
+          ...(waiting && { operationId: result.waitingForOperation }),
         });
         return { outcome: 'paused', runId };
       }

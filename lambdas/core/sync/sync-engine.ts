@@ -42,7 +42,15 @@ export interface ResourceStep {
 
 export type ResourceSyncResult =
   | { readonly outcome: 'completed'; readonly progress: ResourceStep }
-  | { readonly outcome: 'paused'; readonly progress: ResourceStep };
+  | {
+      readonly outcome: 'paused';
+      readonly progress: ResourceStep;
+      /**
+       * Paused to wait for a bulk operation Shopify is still running, not for lack of time: the
+       * continuation waits too (BULK_OPERATIONS_FINISH wakes it, a delayed poll is the fallback).
+       */
+      readonly waitingForOperation?: string;
+    };
 
 export class SliceCannotAdvanceError extends Error {
   constructor(limit: number, at: string) {

@@ -80,6 +80,13 @@ export const syncMessageSchema = z.object({
     .string()
     .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'runId')
     .optional(),
+  /**
+   * A continuation of a run that paused to wait for a bulk operation: the run's invocation count
+   * then. Two messages continue such a wait (the BULK_OPERATIONS_FINISH wake-up and the delayed
+   * poll that stands in for it); the first serves it, and the other, finding the run moved past
+   * this count, is dropped.
+   */
+  afterInvocation: z.number().int().nonnegative().optional(),
 });
 export type SyncMessage = z.infer<typeof syncMessageSchema>;
 

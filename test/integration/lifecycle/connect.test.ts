@@ -91,9 +91,13 @@ describe('connecting a store', () => {
 
     expect(topicsOf(shopDomain)).toEqual(
       [
-        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-          (t) => `${t} ${WEBHOOK_URI}`,
-        ),
+        ...[
+          'APP_UNINSTALLED',
+          'BULK_OPERATIONS_FINISH',
+          'CUSTOMERS_CREATE',
+          'CUSTOMERS_DELETE',
+          'CUSTOMERS_UPDATE',
+        ].map((t) => `${t} ${WEBHOOK_URI}`),
       ].sort(),
     );
     expect(world.queued).toContainEqual({
@@ -129,8 +133,8 @@ describe('connecting a store', () => {
         integrationId: first.integration.integrationId,
       }),
     ).toBe(rotated);
-    // Still one subscription per topic: the repair found them all in place.
-    expect(topicsOf(shopDomain)).toHaveLength(4);
+    // Still one subscription per topic (3 customer topics, uninstall, bulk finish): all in place.
+    expect(topicsOf(shopDomain)).toHaveLength(5);
   });
 
   it('refuses a shop already connected by another organization with 409, also when both race', async () => {
@@ -227,7 +231,7 @@ describe('managing integrations', () => {
     const result = await disconnectIntegration(integration, { purge: false }, world.lifecycle);
 
     expect(result.integration.status).toBe('INACTIVE');
-    expect(result.webhookSubscriptionsRemoved).toBe(4);
+    expect(result.webhookSubscriptionsRemoved).toBe(5);
     expect(shop.webhookSubscriptions()).toEqual([foreign]);
     expect((await world.lifecycle.customers.countByStatus(integration.integrationId)).ACTIVE).toBe(1);
     // The data is still the organization's: another organization still cannot take the shop.
@@ -303,9 +307,13 @@ describe('webhook health check', () => {
     ]);
     expect(topicsOf(shopDomain)).toEqual(
       [
-        ...['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE'].map(
-          (t) => `${t} ${WEBHOOK_URI}`,
-        ),
+        ...[
+          'APP_UNINSTALLED',
+          'BULK_OPERATIONS_FINISH',
+          'CUSTOMERS_CREATE',
+          'CUSTOMERS_DELETE',
+          'CUSTOMERS_UPDATE',
+        ].map((t) => `${t} ${WEBHOOK_URI}`),
         `${foreign.topic} ${foreign.uri}`,
       ].sort(),
     );

@@ -29,7 +29,7 @@ import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhoo
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
 import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
-import { type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
+import { type SendOptions, type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import {
   defaultSyncConfig,
@@ -62,9 +62,12 @@ export interface QueuedMessage {
 export class CapturingQueue implements SyncQueue {
   readonly pending: QueuedMessage[] = [];
   readonly sent: SyncMessage[] = [];
-  async send(messages: readonly SyncMessage[]): Promise<SendResult> {
+  /** The delay each sent message asked for (delivered at once all the same: tests order them). */
+  readonly delays: (number | undefined)[] = [];
+  async send(messages: readonly SyncMessage[], options: SendOptions = {}): Promise<SendResult> {
     for (const message of messages) {
       this.sent.push(message);
+      this.delays.push(options.delaySeconds);
       this.pending.push({ messageId: randomUUID(), message, sentAt: Date.now(), receiveCount: 0 });
     }
     return { sent: messages.length, failed: [] };

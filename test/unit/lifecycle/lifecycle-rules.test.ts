@@ -20,9 +20,13 @@ const ordersLike = {
 
 describe('planSubscriptionRepair', () => {
   it('plans nothing when every managed topic has one subscription at the right address', () => {
-    const existing = ['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'APP_UNINSTALLED'].map(
-      (topic, i) => ({ id: `s${i}`, topic, uri }),
-    );
+    const existing = [
+      'CUSTOMERS_CREATE',
+      'CUSTOMERS_UPDATE',
+      'CUSTOMERS_DELETE',
+      'APP_UNINSTALLED',
+      'BULK_OPERATIONS_FINISH',
+    ].map((topic, i) => ({ id: `s${i}`, topic, uri }));
     expect(planSubscriptionRepair(existing, uri, customersOnly)).toEqual([]);
   });
 
@@ -42,6 +46,7 @@ describe('planSubscriptionRepair', () => {
       { kind: 'delete-duplicate', topic: 'CUSTOMERS_UPDATE', id: 'c' },
       { kind: 'create', topic: 'CUSTOMERS_DELETE' },
       { kind: 'create', topic: 'APP_UNINSTALLED' },
+      { kind: 'create', topic: 'BULK_OPERATIONS_FINISH' },
     ]);
   });
 
@@ -65,13 +70,14 @@ describe('planSubscriptionRepair', () => {
 describe('grantedTopics', () => {
   const both = webhookTopicsFor([customersResource, ordersResource], [customersResource, ordersResource]);
 
-  it('leaves out the topics of a resource whose scopes are missing, app/uninstalled never', () => {
+  it('leaves out the topics of a resource whose scopes are missing, app/uninstalled and bulk finish never', () => {
     const topics = grantedTopics(both, { orders: ['read_orders'] });
     expect(topics.wanted).toEqual([
       'CUSTOMERS_CREATE',
       'CUSTOMERS_UPDATE',
       'CUSTOMERS_DELETE',
       'APP_UNINSTALLED',
+      'BULK_OPERATIONS_FINISH',
     ]);
     // Still known: our subscription of a topic the grant no longer allows is removed.
     expect(planSubscriptionRepair([{ id: 'o', topic: 'ORDERS_CREATE', uri }], uri, topics)).toContainEqual({
