@@ -47,9 +47,11 @@ export const settingsSchema = z.object({
     .default('true')
     .describe('Whether the handlers skip their EMF metric lines'),
   POWERTOOLS_LOG_LEVEL: z
-    .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])
+    .string()
+    .toUpperCase()
+    .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']))
     .optional()
-    .describe("The handlers' log level (as --log-level); INFO by default"),
+    .describe("The handlers' log level: DEBUG, INFO, WARN or ERROR (as --log-level); INFO by default"),
   SCHEDULE_EVERY_SECONDS: z.coerce
     .number()
     .int()

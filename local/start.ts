@@ -202,6 +202,8 @@ async function main(): Promise<void> {
   // The terminal went away: nobody is watching, stop as for Ctrl-C.
   process.on('SIGHUP', () => stop('SIGHUP', 0));
   const crash = (error: unknown) => {
+    // While stopping, work left in flight fails as its servers go: the deadline ends it all anyway.
+    if (stoppingSince !== undefined) return;
     output.clearStatus();
     console.error(explain(error, settings.ports) ?? error);
     stop('Crashed', 1);
