@@ -210,6 +210,11 @@ async function main(): Promise<void> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // npm (or whatever started us) killed outright sends no signal: we are only re-parented.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('Parent process gone', 0);
+  }, 1000).unref();
 
   try {
     await checkPorts(settings.ports);

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +76,17 @@ const javaOnPort = (port: string): number[] =>
       }
     })
     .map(Number);
+
+/** Whether anything accepts connections on this port (the orphaned runtime's HTTP API). */
+const answers = (port: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ port: Number(port), host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 
 afterEach(async () => {
   for (const { child, exited } of started.splice(0)) {
@@ -167,5 +178,21 @@ describe('npm start', () => {
     runtime.child.kill('SIGKILL');
     await runtime.exited;
     await until('the JVM to go', () => javaOnPort(ports.DYNAMODB_LOCAL_PORT).length === 0, 5000);
+  });
+
+  it('the npm process killed outright: the runtime notices it is orphaned and stops, no JVM left', async () => {
+    const ports = await freePorts();
+    const npm = run('npm', ['start', '--silent', '--', '--no-connect'], ports);
+    await until('the runtime to start', () => npm.output().includes('Ctrl-C stops everything'), 150_000);
+    expect(javaOnPort(ports.DYNAMODB_LOCAL_PORT)).toHaveLength(1);
+
+    npm.child.kill('SIGKILL');
+    await npm.exited;
+    await until(
+      'the orphaned runtime to stop its JVM',
+      () => javaOnPort(ports.DYNAMODB_LOCAL_PORT).length === 0,
+      15_000,
+    );
+    expect(await answers(ports.API_PORT)).toBe(false);
   });
 });
