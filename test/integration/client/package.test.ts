@@ -56,7 +56,8 @@ afterAll(async () => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-describe('@shopify-sync/client from its tarball', () => {
+// Packing builds with tsc, and the typed check runs tsc again: minutes on a loaded machine.
+describe('@shopify-sync/client from its tarball', { timeout: 240_000 }, () => {
   it('ships only built ESM, declarations and its README', async () => {
     const { stdout } = await run('tar', ['-tzf', readdirSync(project).find((n) => n.endsWith('.tgz'))!], {
       cwd: project,

@@ -97,7 +97,8 @@ afterEach(async () => {
   }
 });
 
-describe('npm start', () => {
+// Each test starts the runtime in its own process (a JVM, tsx, the handlers): minutes on a loaded machine.
+describe('npm start', { timeout: 300_000 }, () => {
   it('--help lists every option and every environment setting, generated from their definitions', async () => {
     const help = startScript(['--help']);
     expect((await help.exited).code).toBe(0);
