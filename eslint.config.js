@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'test-output/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'test-output/**', 'client/dist/**'] },
   js.configs.recommended,
   // Type-aware: a promise nobody awaits (a lost write, an unhandled rejection) is an error.
   ...tseslint.configs.recommendedTypeChecked,

@@ -5,25 +5,33 @@
  * and prints the command that replays each failing seed.
  */
 import './support/quiet.js';
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, parseCommandLine } from '../scripts/support/command-line.js';
 import { chaosRuntime, type ChaosSeedReport, mismatchCount, runChaosSeed } from './chaos/run-seed.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 
-const { values } = parseArgs({
+const chaosCommand = defineCommand({
+  usage: 'npm run chaos -- [options]',
+  summary:
+    'Seeded convergence runs: random store changes, webhook faults and syncs against the local runtime, then ' +
+    'a comparison of the mirror with the store. Exits non-zero if any seed leaves a mismatch, and prints the ' +
+    'command that replays each failing seed. Uses DYNAMODB_ENDPOINT when set, else starts DynamoDB Local.',
   options: {
-    seeds: { type: 'string', default: '5' },
-    seed: { type: 'string' },
-    first: { type: 'string', default: '1' },
-    mutations: { type: 'string', default: '1000' },
-    json: { type: 'boolean', default: false },
+    seeds: { type: 'string', valueName: 'n', default: '5', description: 'How many seeds to run' },
+    first: { type: 'string', valueName: 'seed', default: '1', description: 'The first seed of the run' },
+    seed: { type: 'string', valueName: 'seed', description: 'Run this one seed only (replays a failure)' },
+    mutations: { type: 'string', valueName: 'n', default: '1000', description: 'Store changes per seed' },
+    json: { type: 'boolean', default: false, description: "Print every seed's report as JSON" },
   },
+  examples: ['npm run chaos', 'npm run chaos -- --seed 7 --mutations 200'],
 });
 
-const mutations = Number(values.mutations);
+const values = parseCommandLine(chaosCommand);
+const whole = (name: string, value: string, min: number) => integerOption(chaosCommand, name, value, { min });
+const mutations = whole('mutations', values.mutations, 1);
 const seeds =
   values.seed !== undefined
-    ? [Number(values.seed)]
-    : Array.from({ length: Number(values.seeds) }, (_, i) => Number(values.first) + i);
+    ? [whole('seed', values.seed, 0)]
+    : Array.from({ length: whole('seeds', values.seeds, 1) }, (_, i) => whole('first', values.first, 0) + i);
 const replay = (seed: number) =>
   `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}`;
 

@@ -8,7 +8,7 @@ import './support/quiet.js';
 import { tokenRefreshRate } from './figures/token-refresh.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineCommand, parseCommandLine } from '../scripts/support/command-line.js';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
 import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
@@ -23,19 +23,42 @@ import type { Figure } from './support/figure.js';
 import { renderTable } from './support/table.js';
 import { benchRuntime } from './support/runtime.js';
 
-const { values } = parseArgs({
+const benchCommand = defineCommand({
+  usage: 'npm run bench -- [options]',
+  summary:
+    'Measures every figure in one run on this machine, each next to its baseline from the same run, and ' +
+    'prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr. Uses ' +
+    'DYNAMODB_ENDPOINT when set (a running DynamoDB Local), else starts one.',
   options: {
-    quick: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    fuzz: { type: 'string' },
-    'fuzz-seed': { type: 'string', default: '1' },
-    only: { type: 'string' },
+    quick: {
+      type: 'boolean',
+      default: false,
+      description: 'Smaller workloads: a smoke run, not the figures',
+    },
+    json: { type: 'boolean', default: false, description: 'Print the figures as JSON instead of the table' },
+    fuzz: {
+      type: 'string',
+      valueName: 'requests',
+      description: 'Also fuzz the webhook endpoint with N requests (--fuzz alone: 10000)',
+    },
+    'fuzz-seed': { type: 'string', valueName: 'seed', default: '1', description: 'Seed of the fuzz run' },
+    only: {
+      type: 'string',
+      valueName: 'ids',
+      description:
+        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz',
+    },
   },
+  examples: ['npm run bench -- --quick', 'npm run bench -- --only P1,P3 --json'],
+});
+
+const values = parseCommandLine(
+  benchCommand,
   // `--fuzz` alone means the full 10,000 requests.
-  args: process.argv
+  process.argv
     .slice(2)
     .map((arg, i, all) => (arg === '--fuzz' && (all[i + 1] ?? '--').startsWith('--') ? '--fuzz=10000' : arg)),
-});
+);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = values.quick;

@@ -1,7 +1,9 @@
 /**
- * A typed client of the shopify-sync HTTP API. Its calls and answers are typed from the same zod
- * contracts the handlers parse with and the OpenAPI document is generated from
+ * A typed client of the shopify-sync HTTP API. Its calls and answers are typed from contracts.ts,
+ * generated from the zod contracts the handlers parse with and the OpenAPI document is generated from
  * (lambdas/handlers/contract/), and every answer is parsed with them, so a drift fails loudly.
+ * Published as the workspace package @shopify-sync/client (README.md); it imports nothing outside
+ * this folder.
  *
  * Calls are SigV4-signed (service `execute-api`) with the standard AWS credential chain
  * (environment, shared config and SSO profiles, web identity, container and instance roles),
@@ -16,15 +18,20 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { z } from 'zod';
-import {
-  type RouteContract,
-  type RouteContracts,
-  routeContracts,
-} from '../lambdas/handlers/contract/route-contracts.js';
-import { apiErrorSchema, gatewayErrorSchema } from '../lambdas/handlers/contract/schemas.js';
+import { apiErrorSchema, gatewayErrorSchema, routeContracts } from './contracts.js';
 
-/** Every operation your backend may call: all but Shopify's webhook. */
-export type Operation = Exclude<keyof RouteContracts, 'receiveWebhook'>;
+type RouteContracts = typeof routeContracts;
+
+/** Every operation your backend may call (Shopify's webhook route is Shopify's alone). */
+export type Operation = keyof RouteContracts;
+
+/** The operations, for a caller that takes an operation's name from outside (a CLI, a config). */
+export const operations = Object.keys(routeContracts) as Operation[];
+
+interface RouteContract {
+  readonly route: string;
+  readonly responses: Readonly<Partial<Record<number, { readonly body: z.ZodType }>>>;
+}
 
 type Contract<Op extends Operation> = RouteContracts[Op];
 type Field<C, K extends string> = C extends { readonly [key in K]: infer S extends z.ZodType } ? S : never;
@@ -51,6 +58,14 @@ export type CallResult<Op extends Operation> = {
       : never;
   };
 }[keyof Responses<Op>];
+
+/** A call of an operation the API does not have (a typo, or a client older than the call). */
+export class UnknownOperationError extends TypeError {
+  override readonly name = 'UnknownOperationError';
+  constructor(readonly operation: string) {
+    super(`Unknown operation "${operation}": the shopify-sync API has ${operations.join(', ')}`);
+  }
+}
 
 /** An answer outside the route's success statuses; `code` is the API's error code (or API Gateway's). */
 export class ShopifySyncApiError extends Error {
@@ -131,6 +146,8 @@ export function createShopifySyncClient(options: ShopifySyncClientOptions): Shop
   return {
     apiUrl,
     async call(operation, input) {
+      // Object.hasOwn, not `in`: "toString" is no operation either.
+      if (!Object.hasOwn(routeContracts, operation)) throw new UnknownOperationError(String(operation));
       const contract: RouteContract = routeContracts[operation];
       const [method, template] = contract.route.split(' ') as [string, string];
       const given = input as {

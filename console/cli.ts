@@ -3,28 +3,50 @@
  * The status console on localhost against a deployed stack, signed with your own AWS credentials.
  * (The local runtime serves the same console at http://127.0.0.1:3000/console.)
  */
-import { parseArgs } from 'node:util';
+import {
+  defineCommand,
+  exitWithUsage,
+  integerOption,
+  parseCommandLine,
+} from '../scripts/support/command-line.js';
 import { StackNotFoundError, startDeployedConsole } from './deployed.js';
 
-const { values } = parseArgs({
+const consoleCommand = defineCommand({
+  usage: 'npm run console -- --stage <stage> [options]',
+  summary:
+    'Serves the status console on 127.0.0.1 against a deployed stack (ShopifySync-<stage>), its API calls ' +
+    'signed with your own AWS credentials. The local runtime (npm start) serves the same console at /console.',
   options: {
-    stage: { type: 'string' },
-    region: { type: 'string' },
-    profile: { type: 'string' },
-    port: { type: 'string', default: '4000' },
-    org: { type: 'string', multiple: true },
+    stage: { type: 'string', valueName: 'stage', description: "The stack's stage (required)" },
+    region: {
+      type: 'string',
+      valueName: 'region',
+      description: "Its AWS region (default: AWS_REGION or the profile's)",
+    },
+    profile: {
+      type: 'string',
+      valueName: 'profile',
+      description: 'The AWS profile to sign with (default: AWS_PROFILE or the default chain)',
+    },
+    port: { type: 'string', valueName: 'port', default: '4000', description: 'Port to serve the console on' },
+    org: {
+      type: 'string',
+      multiple: true,
+      valueName: 'organizationId',
+      description: 'An organization to show at start; repeat for more',
+    },
   },
-  strict: true,
+  examples: [
+    'npm run console -- --stage prod --region eu-west-1',
+    'npm run console -- --stage dev --org org-1 --org org-2',
+  ],
 });
 
+const values = parseCommandLine(consoleCommand);
+
 async function main(): Promise<void> {
-  if (!values.stage)
-    throw new StackNotFoundError(
-      'Usage: npm run console -- --stage <stage> [--region r] [--profile p] [--port 4000] [--org id]',
-    );
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new StackNotFoundError(`Not a port: ${values.port}`);
+  if (!values.stage) exitWithUsage(consoleCommand, '--stage is required');
+  const port = integerOption(consoleCommand, 'port', values.port, { min: 0, max: 65_535 });
   const console_ = await startDeployedConsole({
     stage: values.stage,
     port,

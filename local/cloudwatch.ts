@@ -59,11 +59,16 @@ const isEmf = (value: Record<string, unknown>): value is EmfLine =>
  * Starts reading this process's stdout and stderr. EMF lines are kept as metrics and not echoed (a metric
  * blob per invocation would drown the log); log lines are kept and echoed when `echo` is set.
  */
-export function captureLambdaOutput(options: { readonly echo: boolean }): LocalCloudWatch {
+export function captureLambdaOutput(options: {
+  readonly echo: boolean;
+  /** Told of each log line, after the write that carried it (so it may print). */
+  readonly onLog?: (event: LogEvent) => void;
+}): LocalCloudWatch {
   const metrics: MetricDatum[] = [];
   const logs: LogEvent[] = [];
   const restore: (() => void)[] = [];
 
+  const taken: LogEvent[] = [];
   const take = (line: string): boolean => {
     if (!line.startsWith('{')) return false;
     let parsed: unknown;
@@ -76,6 +81,7 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
     const record = parsed as Record<string, unknown>;
     if (!isEmf(record)) {
       logs.push(record);
+      if (options.onLog) taken.push(record);
       return !options.echo;
     }
     for (const directive of record._aws.CloudWatchMetrics) {
@@ -106,10 +112,14 @@ export function captureLambdaOutput(options: { readonly echo: boolean }): LocalC
       const lines = (pending + text).split('\n');
       pending = lines.pop() ?? '';
       const echoed = lines.filter((line) => !take(line));
-      if (echoed.length > 0) return original(`${echoed.join('\n')}\n`, ...rest);
-      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
+      const result = echoed.length > 0 ? original(`${echoed.join('\n')}\n`, ...rest) : true;
+      if (echoed.length === 0) {
+        const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+        callback?.();
+      }
+      // Only now: a listener that prints writes through this same stream, whole lines, in order.
+      for (const event of taken.splice(0)) options.onLog?.(event);
+      return result;
     };
     stream.write = write;
     restore.push(() => {

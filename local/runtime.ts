@@ -19,7 +19,7 @@ import { localRegion } from './aws/local-identity.js';
 import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
 import { createLocalSqs } from './aws/sqs-endpoint.js';
 import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
-import { captureLambdaOutput, type LocalCloudWatch } from './cloudwatch.js';
+import { captureLambdaOutput, type LocalCloudWatch, type LogEvent } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
 import { DEMO_ORGANIZATION } from './demo-connect.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -83,8 +83,21 @@ export interface LocalRuntimeOptions {
   /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
   readonly startWorker?: boolean;
   readonly log?: (line: string) => void;
+  /** Log every HTTP API request (`[http-api] GET /path → 200`) through `log` (default true). */
+  readonly logRequests?: boolean;
   /** Print the handlers' JSON log lines (default true); they are recorded in `cloudWatch` either way. */
   readonly echoHandlerLogs?: boolean;
+  /** Called with each log line a handler writes (e.g. to print it compactly instead of echoing it). */
+  readonly onHandlerLog?: (event: LogEvent) => void;
+}
+
+export interface StopOptions {
+  /**
+   * How long to let sync batches in flight finish before leaving them (default: as long as they
+   * take). Everything local is in memory, so `npm start` gives them a moment, not a throttled sync's
+   * minutes; a left batch is dropped with the in-memory queue.
+   */
+  readonly drainMs?: number;
 }
 
 export interface LocalRuntime {
@@ -108,7 +121,7 @@ export interface LocalRuntime {
   readonly cloudWatch: LocalCloudWatch;
   /** Moves every dead-lettered sync back onto the sync queue; returns how many. */
   redriveDeadLetters(): number;
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -150,8 +163,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   const log = options.log ?? console.log;
   const cleanups: (() => Promise<void> | void)[] = [];
+  let stopOptions: StopOptions = {};
   // Every step runs even if an earlier one fails: a leaked DynamoDB Local JVM outlives us.
-  const stopAll = async () => {
+  const stopAll = async (options: StopOptions = {}) => {
+    stopOptions = options;
     const failures: unknown[] = [];
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {
@@ -228,7 +243,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const tokenKeyId = kms.createKey('alias/shopify-sync-tokens');
 
     // The HTTP API binds first: handlers must find their callback URL in the environment at import.
-    const httpApi: HttpApi = await startHttpApi([], { port: options.apiPort ?? localDefaults.apiPort, log });
+    const httpApi: HttpApi = await startHttpApi([], {
+      port: options.apiPort ?? localDefaults.apiPort,
+      ...((options.logRequests ?? true) && { log }),
+    });
     cleanups.push(() => httpApi.stop());
 
     // What the stack sets (lambdas/handlers/environment.ts), filled from the local services.
@@ -304,7 +322,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // Powertools looks for the invoke store as soon as AWS_LAMBDA_MAX_CONCURRENCY is set.
     cleanups.push(installInvokeStore());
-    const cloudWatch = captureLambdaOutput({ echo: options.echoHandlerLogs ?? true });
+    const cloudWatch = captureLambdaOutput({
+      echo: options.echoHandlerLogs ?? true,
+      ...(options.onHandlerLog && { onLog: options.onHandlerLog }),
+    });
     cleanups.push(() => cloudWatch.stop());
 
     // Handlers, imported only now that the environment is in place.
@@ -356,7 +377,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     if (options.startWorker ?? true) syncWorker.start();
     cleanups.push(async () => {
-      await syncWorker.stop();
+      await syncWorker.stop(stopOptions.drainMs === undefined ? {} : { abandonAfterMs: stopOptions.drainMs });
       const left = syncQueue.counts();
       const pending = left.visible + left.inFlight + left.delayed;
       if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queue were dropped`);

@@ -99,13 +99,27 @@ export class SqsEventSource {
     this.loop = this.run();
   }
 
-  /** Stops polling and waits for batches in flight to finish (their outcome is still applied). */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and waits for batches in flight to finish (their outcome is still applied), or
+   * only `abandonAfterMs`: then they are left running, their messages in flight, as when a Lambda
+   * is torn down mid-invocation.
+   */
+  async stop(options: { abandonAfterMs?: number } = {}): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
     this.wake?.();
     await this.loop;
-    await Promise.allSettled(this.inFlight);
+    const drained = Promise.allSettled(this.inFlight);
+    if (options.abandonAfterMs === undefined) {
+      await drained;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.abandonAfterMs)));
+    await Promise.race([drained, abandoned]);
+    clearTimeout(timer);
+    if (this.inFlight.size > 0)
+      this.options.log?.(`[${this.options.functionName}] left ${this.inFlight.size} batch(es) in flight`);
   }
 
   private async run(): Promise<void> {

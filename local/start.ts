@@ -1,83 +1,22 @@
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
 import { localDefaults } from './config.js';
-import { connectDemoStore, DEMO_ORGANIZATION } from './demo-connect.js';
-import { JavaMissingError } from './dynamodb-local.js';
+import { connectDemoStore, DEMO_ORGANIZATION, type RunView } from './demo-connect.js';
+import { JavaMissingError, PortInUseError } from './dynamodb-local.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.js';
+import {
+  checkPorts,
+  InvalidSettingsError,
+  PortTakenError,
+  readSettings,
+  type StartSettings,
+} from './start-settings.js';
+import { clip, compactLogLine, type TerminalOutput, terminalOutput } from './terminal-output.js';
 
 /**
- * `npm start`: the whole system in one process, on its embedded defaults. Settings come from the
- * environment (and `--schedule-every N`); see README "Local runtime".
+ * `npm start`: the whole system in one process, on its embedded defaults (settings: start-settings.ts,
+ * `npm start -- --help`). Stops everything on Ctrl-C, SIGTERM or SIGHUP within a few seconds; on any
+ * other end, a crash or SIGKILL included, DynamoDB Local's watchdog stops the JVM. See README "Local runtime".
  */
-const port = z.coerce.number().int().min(0).max(65_535);
-const settingsSchema = z.object({
-  API_PORT: port.default(localDefaults.apiPort),
-  AWS_LOCAL_PORT: port.default(localDefaults.awsPort),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  DYNAMODB_LOCAL_PORT: port.default(localDefaults.dynamoPort),
-  SHOPIFY_SIMULATOR_PORT: port.default(localDefaults.shopifySimulatorPort),
-  SHOPIFY_ADMIN_URL_TEMPLATE: z
-    .string()
-    .refine((t) => t.includes('{shop}') && t.includes('{version}'), 'must contain {shop} and {version}')
-    .optional(),
-  SHOPIFY_APP_SECRET: z.string().min(1).optional(),
-  SHOPIFY_APP_CLIENT_ID: z.string().min(1).optional(),
-  SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).optional(),
-  SHOPIFY_SHOP_URL_TEMPLATE: z.string().includes('{shop}', { message: 'must contain {shop}' }).optional(),
-  // Metrics go to CloudWatch as EMF log lines; locally they would only bury the logs.
-  POWERTOOLS_METRICS_DISABLED: z.enum(['true', 'false']).default('true'),
-  SCHEDULE_EVERY_SECONDS: z.coerce.number().int().min(1).optional(),
-  TABLE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]*$/)
-    .default(localDefaults.tablePrefix),
-});
-
-class InvalidSettingsError extends Error {
-  override readonly name = 'InvalidSettingsError';
-}
-
-function readSettings(): LocalRuntimeOptions & { connectDemo: boolean } {
-  const { values } = parseArgs({
-    options: { 'schedule-every': { type: 'string' }, 'no-connect': { type: 'boolean' } },
-    strict: true,
-  });
-  const env = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
-  const parsed = settingsSchema.safeParse({
-    ...env,
-    ...(values['schedule-every'] && { SCHEDULE_EVERY_SECONDS: values['schedule-every'] }),
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-      .join('\n');
-    throw new InvalidSettingsError(`Invalid local runtime settings:\n${problems}`);
-  }
-  const settings = parsed.data;
-  return {
-    connectDemo: !values['no-connect'],
-    apiPort: settings.API_PORT,
-    lambdaEnv: { POWERTOOLS_METRICS_DISABLED: settings.POWERTOOLS_METRICS_DISABLED },
-    tablePrefix: settings.TABLE_PREFIX,
-    awsPort: settings.AWS_LOCAL_PORT,
-    ...(settings.DYNAMODB_ENDPOINT
-      ? { dynamoEndpoint: settings.DYNAMODB_ENDPOINT }
-      : { dynamoPort: settings.DYNAMODB_LOCAL_PORT }),
-    ...(settings.SHOPIFY_SIMULATOR_PORT !== undefined && {
-      shopifySimulatorPort: settings.SHOPIFY_SIMULATOR_PORT,
-    }),
-    ...(settings.SHOPIFY_ADMIN_URL_TEMPLATE && {
-      shopifyAdminUrlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
-    }),
-    ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
-    ...(settings.SHOPIFY_APP_CLIENT_ID && { shopifyAppClientId: settings.SHOPIFY_APP_CLIENT_ID }),
-    ...(settings.SHOPIFY_APP_DISTRIBUTION && { shopifyAppDistribution: settings.SHOPIFY_APP_DISTRIBUTION }),
-    ...(settings.SHOPIFY_SHOP_URL_TEMPLATE && { shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE }),
-    ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
-  };
-}
-
 const every = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`);
 
 function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
@@ -145,78 +84,153 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const options = readSettings();
-  const runtime = await startLocalRuntime(options);
-  console.log(banner(runtime, options));
-  const shop = runtime.shopify.demoShop;
-  if (options.connectDemo && shop) {
-    console.log(
-      `Installing ${shop.shopDomain} for ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/installations and GET /oauth/callback...`,
-    );
-    connectDemoStore(runtime.apiUrl, shop, {
-      onProgress: (run) =>
-        console.log(
-          `  initial sync ${run.status}: ${
-            Object.entries(run.resources ?? {})
-              .map(
-                ([name, r]) => `${name} ${r.status} (${r.pages} pages, ${r.seen} seen, ${r.written} written)`,
-              )
-              .join(', ') || 'starting'
-          }`,
-        ),
-    }).then(
-      ({ run }) =>
-        console.log(
-          run.status === 'succeeded'
-            ? [
-                `Demo store mirrored: ${Object.entries(run.resources ?? {})
-                  .map(([name, r]) => `${r.written} ${name}`)
-                  .join(', ')}.`,
-                ...Object.keys(run.resources ?? {}).map(
-                  (name) =>
-                    `  curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/${name}?limit=2'`,
-                ),
-              ].join('\n')
-            : `Initial sync ended ${run.status}${run.lastError ? `: ${run.lastError}` : ''}`,
-        ),
-      (error: unknown) => console.error(`Connecting the demo store failed: ${(error as Error).message}`),
-    );
-  }
+const resourceLine = (name: string, progress: NonNullable<RunView['resources']>[string], of?: number) =>
+  `    ${name.padEnd(10)} ${progress.status.padEnd(10)} ${String(progress.seen).padStart(7)}${of === undefined ? '' : ` of ${of}`} seen, ${progress.written} written, ${progress.pages} pages`;
 
+/**
+ * The demo store's initial sync as it goes: on a terminal, one line per resource redrawn in place;
+ * otherwise a line only when a resource's status changes (never one per poll).
+ */
+function syncProgress(output: TerminalOutput, totals: Readonly<Record<string, number>>) {
+  const said = new Map<string, string>();
+  return (run: RunView) => {
+    const resources = Object.entries(run.resources ?? {});
+    if (output.live) {
+      output.status([
+        `  initial sync ${run.status}`,
+        ...resources.map(([name, progress]) => resourceLine(name, progress, totals[name])),
+      ]);
+      return;
+    }
+    for (const [name, progress] of resources) {
+      if (said.get(name) === progress.status) continue;
+      said.set(name, progress.status);
+      output.line(`  initial sync: ${resourceLine(name, progress, totals[name]).trim()}`);
+    }
+  };
+}
+
+function connectDemo(runtime: LocalRuntime, output: TerminalOutput, stopping: () => boolean): void {
+  const shop = runtime.shopify.demoShop;
+  if (!shop) return;
+  output.line(
+    `Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/integrations...`,
+  );
+  const totals = { customers: shop.customers, orders: shop.orders, products: shop.products };
+  connectDemoStore(runtime.apiUrl, shop, { onProgress: syncProgress(output, totals) }).then(
+    ({ run }) => {
+      output.clearStatus();
+      output.line(
+        run.status === 'succeeded'
+          ? [
+              `Demo store mirrored: ${Object.entries(run.resources ?? {})
+                .map(([name, r]) => `${r.written} ${name}`)
+                .join(', ')}.`,
+              ...Object.keys(run.resources ?? {}).map(
+                (name) => `  curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/${name}?limit=2'`,
+              ),
+            ].join('\n')
+          : `Initial sync ended ${run.status}${run.lastError ? `: ${run.lastError}` : ''}`,
+      );
+    },
+    (error: unknown) => {
+      // Stopping cuts the servers under it: that failure is ours, not news.
+      if (stopping()) return;
+      output.clearStatus();
+      output.line(`Connecting the demo store failed: ${(error as Error).message}`);
+    },
+  );
+}
+
+/** Expected failures (no Java, a port in use, bad settings) read best as one paragraph; others need the stack. */
+function explain(error: unknown, ports: StartSettings['ports']): string | undefined {
+  if (
+    error instanceof JavaMissingError ||
+    error instanceof InvalidSettingsError ||
+    error instanceof PortTakenError
+  )
+    return error.message;
+  if (error instanceof PortInUseError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const port = (error as { port?: number }).port;
+    const setting = ports.find((p) => p.port === port);
+    return setting ? new PortTakenError(setting).message : (error as Error).message;
+  }
+  return undefined;
+}
+
+/** How long `npm start` waits for anything when asked to stop: then it exits regardless. */
+const stopDeadlineMs = 4000;
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const output = terminalOutput();
+  let runtime: LocalRuntime | undefined;
   let stoppingSince: number | undefined;
-  const shutdown = (signal: string) => {
+
+  const exit = (code: number) => {
+    output.clearStatus();
+    // DynamoDB Local's watchdog stops the JVM as soon as this process is gone, whatever happens next.
+    process.exit(code);
+  };
+  const stop = (reason: string, code: number) => {
     if (stoppingSince !== undefined) {
       // Ctrl-C reaches us twice (from the terminal and relayed by tsx): only a later one means "now".
       if (Date.now() - stoppingSince < 1000) return;
-      console.error(`${signal} again: exiting without waiting`);
-      process.exit(130);
+      output.line(`${reason} again: exiting without waiting`);
+      exit(code || 130);
     }
     stoppingSince = Date.now();
-    console.log(
-      `\n${signal}: stopping the scheduler, draining the worker, stopping servers and DynamoDB Local...`,
-    );
-    runtime.stop().then(
+    output.clearStatus();
+    output.line(`\n${reason}: stopping...`);
+    setTimeout(() => {
+      output.line(`Still stopping after ${stopDeadlineMs / 1000} s: exiting anyway`);
+      exit(code || 1);
+    }, stopDeadlineMs).unref();
+    (runtime?.stop({ drainMs: 1000 }) ?? Promise.resolve()).then(
       () => {
-        console.log('Stopped.');
-        process.exit(0);
+        output.line('Stopped.');
+        exit(code);
       },
       (error: unknown) => {
-        console.error('Shutdown failed:', error);
-        process.exit(1);
+        output.line(`Some services did not stop cleanly: ${String(error)}`);
+        exit(code || 1);
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT', 0));
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+  // The terminal went away: nobody is watching, stop as for Ctrl-C.
+  process.on('SIGHUP', () => stop('SIGHUP', 0));
+  const crash = (error: unknown) => {
+    // While stopping, work left in flight fails as its servers go: the deadline ends it all anyway.
+    if (stoppingSince !== undefined) return;
+    output.clearStatus();
+    console.error(explain(error, settings.ports) ?? error);
+    stop('Crashed', 1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  // npm (or whatever started us) killed outright sends no signal: we are only re-parented.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('Parent process gone', 0);
+  }, 1000).unref();
+
+  try {
+    await checkPorts(settings.ports);
+    runtime = await startLocalRuntime({
+      ...settings.runtime,
+      log: (line) => output.line(settings.verbose ? line : clip(line)),
+      ...(!settings.verbose && { onHandlerLog: (event) => output.line(compactLogLine(event)) }),
+    });
+  } catch (error) {
+    console.error(explain(error, settings.ports) ?? error);
+    exit(1);
+    return;
+  }
+  if (stoppingSince !== undefined) return;
+  output.line(banner(runtime, settings.runtime));
+  if (settings.connectDemo) connectDemo(runtime, output, () => stoppingSince !== undefined);
 }
 
-main().catch((error: unknown) => {
-  // Expected failures (no Java, a port in use, bad settings) read best as one line; others need the stack.
-  const expected =
-    error instanceof JavaMissingError ||
-    error instanceof InvalidSettingsError ||
-    (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-  console.error(expected ? (error as Error).message : error);
-  process.exit(1);
-});
+await main();

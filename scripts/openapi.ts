@@ -6,12 +6,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { openApiJson } from '../lambdas/handlers/contract/openapi.js';
+import { defineCommand, parseCommandLine } from './support/command-line.js';
 
 export const openApiFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/openapi.json');
 
-const { values } = parseArgs({ options: { check: { type: 'boolean' } }, strict: true });
+const values = parseCommandLine(
+  defineCommand({
+    usage: 'npm run openapi [-- --check]',
+    summary: 'Writes docs/openapi.json from the route table and its zod contracts.',
+    options: {
+      check: {
+        type: 'boolean',
+        description: 'Only compare: exit 1 when docs/openapi.json is not what the contracts give',
+      },
+    },
+  }),
+);
 const generated = openApiJson();
 if (values.check) {
   let committed = '';

@@ -12,11 +12,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Logger as LoggerPort } from '../core/logger.js';
 import type { ShopifyGraphql } from '../core/shopify-graphql.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'shopify-sync';
 
-export const logger = new Logger({ serviceName });
+const powertoolsLogger = new Logger({ serviceName });
+
+/** Powertools' Logger seen through the port, so a reserved key (`message`, `level`...) fails to compile. */
+export const logger: LoggerPort = powertoolsLogger;
 
 export const metrics = new Metrics({
   serviceName,
@@ -66,7 +70,7 @@ export const lambdaHandler = <TEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
 ) =>
   (tracing ? middy(handler).use(tracing.middleware()) : middy(handler))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(powertoolsLogger, { resetKeys: true }))
     .use(flushStoredMetrics());
 
 /** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */

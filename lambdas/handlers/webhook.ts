@@ -139,7 +139,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       }
       outcome = 'rejected';
       reason = rejectionReason(error.code);
-      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason, message: error.message });
+      // `detail`, not `message`: Powertools owns `message` and would drop the reason with a WARN.
+      logger.warn(`webhook ${outcome}`, { outcome, code: error.code, reason, detail: error.message });
       return errorResponse(error);
     } finally {
       // Also undimensioned, for the dashboard and the alarm that watch all rejections.

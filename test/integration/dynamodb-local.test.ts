@@ -1,7 +1,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { tableDefinitions } from '../../lambdas/adapters/dynamodb/table-definitions.js';
+import { PortInUseError, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { useTestTables } from '../support/dynamo.js';
 
 const tables = useTestTables();
@@ -36,5 +37,12 @@ describe('DynamoDB Local harness', () => {
       new GetCommand({ TableName, Key: { organizationId: 'org-1', shopifyId: '1' } }),
     );
     expect(Item).toEqual(item);
+  });
+
+  it('refuses to start on a port where another DynamoDB answers, instead of reusing its data', async () => {
+    const taken = Number(new URL(inject('dynamoEndpoint')).port);
+    const attempt = startDynamoDbLocal({ port: taken });
+    await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+    await expect(attempt).rejects.toMatchObject({ port: taken, service: 'DynamoDB Local' });
   });
 });
