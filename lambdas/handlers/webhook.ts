@@ -118,10 +118,7 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
       metrics.addMetric('WebhooksVerified', MetricUnit.Count, 1);
       return await withLogKeys(logger, { integrationId: integration.integrationId }, async () => {
         const { delivery } = authentication;
-        // Beside the ingest, not after it: the count adds no latency to Shopify's 5 s.
-        const counted = countDelivery(integration.integrationId);
         const result = await ingest(delivery, integration, { topics, processed: deps.processed });
-        await counted;
         // Uninstall and privacy topics change the integration itself: what was cached of it is stale.
         if (!topics.definitionOf(delivery.topic)?.recordsReceipt)
           deps.integrations.forget?.(delivery.shopDomain);
@@ -129,7 +126,8 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
         logger.info(`webhook ${outcome}`, { ...result });
         // Only a delivery this store's body was processed for proves its subscriptions: a replay
         // (duplicate) under its header proves nothing and must not write on its integration.
-        if (result.outcome === 'written' || result.outcome === 'stale') await recordActivity(integration);
+        if (result.outcome === 'written' || result.outcome === 'stale')
+          await Promise.all([recordActivity(integration), countDelivery(integration.integrationId)]);
         return jsonResponse(200, result);
       });
     } catch (error) {
@@ -154,7 +152,10 @@ export const createWebhookHandler = (deps: WebhookHandlerDeps) => {
     }
   }
 
-  /** Every verified delivery, duplicates included (they are deliveries all the same); never fails one. */
+  /**
+   * Deliveries whose body was processed: a replay under another store's header must not add to
+   * that store's count. Batched per container (usually no write); never fails a delivery.
+   */
   async function countDelivery(integrationId: string): Promise<void> {
     await deliveries?.count(integrationId, now());
   }
