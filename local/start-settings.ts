@@ -41,7 +41,11 @@ export const settingsSchema = z.object({
     .min(1)
     .optional()
     .describe('The app secret webhooks are signed with (with SHOPIFY_ADMIN_URL_TEMPLATE)'),
-  SHOPIFY_APP_CLIENT_ID: z.string().min(1).optional().describe("The app's client id (the simulator's by default)"),
+  SHOPIFY_APP_CLIENT_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The app's client id (the simulator's by default)"),
   SHOPIFY_APP_DISTRIBUTION: z
     .enum(['public', 'custom'])
     .optional()
@@ -50,7 +54,9 @@ export const settingsSchema = z.object({
     .string()
     .includes('{shop}', { message: 'must contain {shop}' })
     .optional()
-    .describe('A Shopify-compatible server\'s shop URL ({shop}): OAuth at …/admin/oauth, the Admin API below it'),
+    .describe(
+      "A Shopify-compatible server's shop URL ({shop}): OAuth at …/admin/oauth, the Admin API below it",
+    ),
   // Metrics go to CloudWatch as EMF log lines; locally they would only bury the logs.
   POWERTOOLS_METRICS_DISABLED: z
     .enum(['true', 'false'])
@@ -177,7 +183,9 @@ export function readSettings(): StartSettings {
       ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
       ...(settings.SHOPIFY_APP_CLIENT_ID && { shopifyAppClientId: settings.SHOPIFY_APP_CLIENT_ID }),
       ...(settings.SHOPIFY_APP_DISTRIBUTION && { shopifyAppDistribution: settings.SHOPIFY_APP_DISTRIBUTION }),
-      ...(settings.SHOPIFY_SHOP_URL_TEMPLATE && { shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE }),
+      ...(settings.SHOPIFY_SHOP_URL_TEMPLATE && {
+        shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE,
+      }),
       ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
       logRequests: verbose,
       echoHandlerLogs: verbose,

@@ -13,7 +13,6 @@ import { type RecordReader, registerRecordRoutes } from './routes/records.js';
 import { type IntegrationRouteDeps, registerIntegrationRoutes } from './routes/integrations.js';
 import { createRouteTable, UnknownRouteError } from './routes/route-table.js';
 import { type InstallRouteDeps, registerInstallRoutes } from './routes/installations.js';
-import { json } from './routes/json.js';
 import { registerSyncRoutes, type SyncRouteDeps } from './routes/sync-routes.js';
 
 export interface ApiDeps {
