@@ -137,7 +137,11 @@ describe('the repository docs', () => {
     }
     expect([...documented.keys()].sort()).toEqual([...configKeys].sort());
     const shown = (value: string | number | boolean | readonly string[] | undefined) =>
-      value === undefined ? 'none' : Array.isArray(value) ? value.join(',') : String(value);
+      value === undefined || (Array.isArray(value) && value.length === 0)
+        ? 'none'
+        : Array.isArray(value)
+          ? value.join(',')
+          : String(value);
     const wrongDefaults = configKeys
       .filter((key) => documented.get(key) !== shown(defaults[key]))
       .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
