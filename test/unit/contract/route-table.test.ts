@@ -5,6 +5,7 @@ import { createRouteTable, routeKeyPath } from '../../../lambdas/handlers/routes
 import { registerIntegrationRoutes } from '../../../lambdas/handlers/routes/integrations.js';
 import { registerRecordRoutes } from '../../../lambdas/handlers/routes/records.js';
 import { registerSyncRoutes } from '../../../lambdas/handlers/routes/sync-routes.js';
+import { registerInstallRoutes } from '../../../lambdas/handlers/routes/installations.js';
 import { resourceDefinitions } from '../../../lambdas/core/resources/registry.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
@@ -13,6 +14,7 @@ describe('the api Lambda dispatches on routeKey', () => {
     const table = createRouteTable();
     registerSyncRoutes(table.router, {} as never);
     registerIntegrationRoutes(table.router, {} as never);
+    registerInstallRoutes(table.router, undefined, undefined);
     registerRecordRoutes(
       table.router,
       resourceDefinitions.map((definition) => ({ definition, queries: {} as never })),
