@@ -336,11 +336,18 @@ describe('least privilege', () => {
   const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
     // SyncRuns: hourly delivery counters (UpdateItem), and bulk_operations/finish finds the run waiting.
-    webhook: { Integrations: 'write', ...records, Idempotency: 'write', SyncRuns: 'write' },
-    api: { Integrations: 'write', ...records, SyncRuns: 'write' },
+    webhook: {
+      Integrations: 'write',
+      ...records,
+      Idempotency: 'write',
+      SyncRuns: 'write',
+      Redactions: 'write',
+    },
+    api: { Integrations: 'write', ...records, SyncRuns: 'write', Redactions: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { ...records, Integrations: 'write', SyncRuns: 'write' },
-    healthCheck: { Integrations: 'write', ...records },
+    // Redactions: a shop/redact purge it resumes keeps the tombstones of what it erased.
+    healthCheck: { Integrations: 'write', ...records, Redactions: 'write' },
   };
 
   it('each Lambda reaches exactly the tables its job needs, with the access it needs', () => {
