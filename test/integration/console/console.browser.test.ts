@@ -117,9 +117,6 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
       // them refused on one store) sync in seconds on a busy machine.
       demoShop: { customers: 60, orders: 8, products: 0 },
       resources: ['customers', 'orders'],
-      // Its stores are connected with static tokens that the test then revokes: a custom app's, which
-      // stay as they are (a public deployment would exchange them for expiring ones at connect).
-      shopifyAppDistribution: 'custom',
       syncQueue: { pollIntervalMs: 20, workerTimeoutSeconds: 10 },
       lambdaEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
       log: (line) => runtimeLog.push(line),
