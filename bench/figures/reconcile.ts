@@ -20,12 +20,12 @@ import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-q
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
-import { type CustomerRecord, toCustomerRecord } from '../../lambdas/core/customers/customer-record.js';
+import { type CustomerRecord, toCustomerRecord } from '../../lambdas/resources/customers/record.js';
 import type { TokenCipher } from '../../lambdas/core/integrations/ports.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { LISTING_BATCH_IDS } from '../../lambdas/core/reconcile/bulk-id-listing.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { createBenchTables, localDynamoClient, progress } from '../support/environment.js';
 import { type Figure, fixed } from '../support/figure.js';
 import { newShop, type SyncBenchContext, warmUpDynamoDb } from './sync-figures.js';

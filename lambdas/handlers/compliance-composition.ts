@@ -11,10 +11,10 @@ import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
-import type { CustomerRecord } from '../core/customers/customer-record.js';
+import type { CustomerRecord } from '../resources/customers/record.js';
 import type { Logger } from '../core/logger.js';
-import type { OrderRecord } from '../core/orders/order-record.js';
-import { registeredResources } from '../core/resources/registry.js';
+import type { OrderRecord } from '../resources/orders/record.js';
+import { registeredResources } from '../resources/registry.js';
 import type { LambdaSettings } from './environment.js';
 
 export const complianceTopicsOf = ({

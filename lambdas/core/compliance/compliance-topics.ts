@@ -7,7 +7,7 @@
  * A shop may be mirrored by more than one integration over time (a purged one and a newer one),
  * so erasure and export act on every integration of the shop domain, not just the signer.
  */
-import type { StoredCustomer } from '../customers/customer-record.js';
+import type { StoredCustomer } from '../../resources/customers/record.js';
 import type { Integration } from '../integrations/integration.js';
 import { purgeIntegrationData } from '../integrations/manage.js';
 import type {

@@ -7,11 +7,11 @@
 import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
-import { customersResource } from '../../core/resources/customers.js';
-import { ordersResource } from '../../core/resources/orders.js';
-import { productsResource } from '../../core/resources/products.js';
-import { registeredResources } from '../../core/resources/registry.js';
-import type { RecordLookup } from '../../core/resources/resource-definition.js';
+import { customersResource } from '../../resources/customers/index.js';
+import { ordersResource } from '../../resources/orders/index.js';
+import { productsResource } from '../../resources/products/index.js';
+import { registeredResources } from '../../resources/registry.js';
+import type { RecordLookup } from '../../resources/kit/definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import { callbackQuery, installationBody } from '../routes/installations.js';

@@ -7,7 +7,7 @@
  * breaking them. Requests stay strict (their schemas live with the routes that parse them).
  */
 import * as z from 'zod';
-import { customerStates } from '../../core/customers/customer-record.js';
+import { customerStates } from '../../resources/customers/record.js';
 import { recordStatusSchema } from '../../core/read-api/record-listing.js';
 import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';
 

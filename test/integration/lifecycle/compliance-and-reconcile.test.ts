@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
-import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import { toCustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { disconnectIntegration } from '../../../lambdas/core/integrations/manage.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhook.js';
+import { toCustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { snapshotFromWebhook } from '../../../lambdas/resources/customers/shopify/from-webhook.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import {
   customerDeletePayloadSchema,
   customerPayloadSchema,
-} from '../../../lambdas/shopify/webhook-payloads.js';
+} from '../../../lambdas/resources/customers/shopify/payloads.js';
 import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { parseWith } from '../../../lambdas/core/validation.js';
 

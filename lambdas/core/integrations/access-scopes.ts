@@ -3,8 +3,8 @@
  * scopes its reads need (`scopes`); the install flow requests the union for the mirrored resources,
  * and every connect and token refresh compares what Shopify granted with it, per resource.
  */
-import type { ResourceName } from './registry.js';
-import { definitionOf } from './registry.js';
+import type { ResourceName } from '../../resources/registry.js';
+import { definitionOf } from '../../resources/registry.js';
 
 export interface ScopeOptions {
   /**

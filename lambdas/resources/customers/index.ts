@@ -3,18 +3,18 @@ import {
   customersBulkQuery,
   customersByIdsQuery,
   customersPageQuery,
-} from '../../shopify/queries/customers.js';
-import { type CustomerRecord, toCustomerRecord, toUtcIso } from '../customers/customer-record.js';
+} from './shopify/documents.js';
+import { type CustomerRecord, toCustomerRecord, toUtcIso } from './record.js';
 import {
   type GraphqlCustomer,
   graphqlCustomerSchema,
   numericIdOfGid,
   snapshotFromGraphql,
-} from '../customers/from-graphql.js';
-import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
-import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
-import { snapshotFromWebhook } from '../customers/from-webhook.js';
-import { customerDeletePayloadSchema, customerPayloadSchema } from '../../shopify/webhook-payloads.js';
+} from './shopify/mapping.js';
+import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../kit/query-cost.js';
+import { type ResourceDefinition, resourceWebhooks } from '../kit/definition.js';
+import { snapshotFromWebhook } from './shopify/from-webhook.js';
+import { customerDeletePayloadSchema, customerPayloadSchema } from './shopify/payloads.js';
 import { customerIdsPageQuery, customersCountQuery } from '../../shopify/queries/lifecycle.js';
 
 /**

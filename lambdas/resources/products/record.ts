@@ -3,7 +3,7 @@
  * sync (GraphQL) map into this one shape. Prices are exact decimal strings in the shop's
  * currency (the Admin API gives variant prices without a currency code).
  */
-import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { MirroredRecord } from '../kit/mirrored-record.js';
 
 export interface ProductVariant {
   readonly id: string;

@@ -8,7 +8,7 @@
  * bound by the points it actually spends at the restore rate.
  */
 import * as z from 'zod';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import type { PageCost } from './query-cost.js';
 
 export interface NestedConnection<TNode> {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { MirroredRecord, RecordOwner } from './mirrored-record.js';
 import type { PageCost } from './query-cost.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 
 export type { RecordOwner } from './mirrored-record.js';
 

@@ -1,4 +1,4 @@
-import { mailingAddressFields } from './resource-listings.js';
+import { mailingAddressFields } from '../../../shopify/queries/resource-listings.js';
 
 /** The Customer fields that feed the canonical record, shared by the listing and the lookup by id. */
 const customerFields = /* GraphQL */ `

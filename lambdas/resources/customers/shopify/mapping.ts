@@ -5,7 +5,7 @@ import {
   type CustomerSnapshot,
   customerStates,
   toUtcIso,
-} from './customer-record.js';
+} from '../record.js';
 import {
   addressFromGraphql,
   gidSchema,
@@ -13,7 +13,7 @@ import {
   numericIdOfGid,
   optionalText,
   timestampSchema,
-} from '../resources/shopify-fields.js';
+} from '../../kit/shopify-fields.js';
 
 // Re-exported: the customer mapping was its first home.
 export { numericIdOfGid };

@@ -2,11 +2,11 @@
  * Every resource the service can mirror. A deployment picks some of them (CDK context
  * `resources`); webhook topics, tables, grants, read routes and the sync follow this list.
  */
-import type { MirroredRecord } from './mirrored-record.js';
-import type { ResourceDefinition } from './resource-definition.js';
-import { customersResource } from './customers.js';
-import { ordersResource } from './orders.js';
-import { productsResource } from './products.js';
+import type { MirroredRecord } from './kit/mirrored-record.js';
+import type { ResourceDefinition } from './kit/definition.js';
+import { customersResource } from './customers/index.js';
+import { ordersResource } from './orders/index.js';
+import { productsResource } from './products/index.js';
 
 export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
 

@@ -3,7 +3,7 @@
  * store the same string, and a REST line's discounted total (price × quantity − discount) must be
  * computed without a float ever touching it.
  */
-import type { Money } from './order-record.js';
+import type { Money } from '../orders/record.js';
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 

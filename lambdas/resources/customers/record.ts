@@ -6,16 +6,16 @@
  * GraphQL `Customer` type are kept. `currency` is in the webhook but not on `Customer`, so it
  * is left out rather than filled by one path only.
  */
-import type { PostalAddress } from '../resources/shopify-fields.js';
+import type { PostalAddress } from '../kit/shopify-fields.js';
 import {
   gidOf,
   type MirroredRecord,
   type RecordOwner,
   type RecordStatus,
   type StoredRecord,
-} from '../resources/mirrored-record.js';
+} from '../kit/mirrored-record.js';
 
-export { blankToNull, toUtcIso } from '../resources/normalize.js';
+export { blankToNull, toUtcIso } from '../kit/normalize.js';
 export const customerStates = ['ENABLED', 'DISABLED', 'INVITED', 'DECLINED'] as const;
 export type CustomerState = (typeof customerStates)[number];
 

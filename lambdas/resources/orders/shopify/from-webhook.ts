@@ -4,11 +4,11 @@
  * amounts canonical, and a line's discounted total computed exactly as GraphQL reports it
  * (quantity × unit price − the discounts allocated to the line).
  */
-import type { OrderPayload } from '../../shopify/order-payloads.js';
-import { addressFromRest } from '../resources/shopify-fields.js';
-import { blankToNull, toUtcIso } from '../resources/normalize.js';
-import { lineTotal, money, sumAmounts } from './money.js';
-import type { MoneyPair, OrderSnapshot } from './order-record.js';
+import type { OrderPayload } from './payloads.js';
+import { addressFromRest } from '../../kit/shopify-fields.js';
+import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { lineTotal, money, sumAmounts } from '../../kit/money.js';
+import type { MoneyPair, OrderSnapshot } from '../record.js';
 
 type MoneySet = NonNullable<OrderPayload['total_price_set']>;
 

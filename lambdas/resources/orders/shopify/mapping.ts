@@ -7,10 +7,10 @@ import {
   numericIdOfGid,
   optionalText,
   timestampSchema,
-} from '../resources/shopify-fields.js';
-import { blankToNull, toUtcIso } from '../resources/normalize.js';
-import { money } from './money.js';
-import type { MoneyPair, OrderLineItem, OrderSnapshot } from './order-record.js';
+} from '../../kit/shopify-fields.js';
+import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { money } from '../../kit/money.js';
+import type { MoneyPair, OrderLineItem, OrderSnapshot } from '../record.js';
 
 const gid = gidSchema;
 const text = optionalText;

@@ -4,15 +4,15 @@
  * deliberately conservative: blank strings are null, ids are decimal strings, timestamps are UTC
  * with milliseconds, and enums are upper-case like GraphQL's.
  */
-import type { CustomerPayload, WebhookAddress } from '../../shopify/webhook-payloads.js';
+import type { CustomerPayload, WebhookAddress } from './payloads.js';
 import {
   type CustomerAddress,
   type CustomerSnapshot,
   type CustomerState,
   blankToNull,
   toUtcIso,
-} from './customer-record.js';
-import { addressFromRest } from '../resources/shopify-fields.js';
+} from '../record.js';
+import { addressFromRest } from '../../kit/shopify-fields.js';
 
 export const addressFromWebhook = (address: WebhookAddress): CustomerAddress => ({
   id: blankToNull(address.id),

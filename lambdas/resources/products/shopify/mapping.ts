@@ -1,9 +1,9 @@
 /** Both ways into the canonical product snapshot: a GraphQL node (sync) and a REST payload (webhook). */
 import * as z from 'zod';
-import type { ProductPayload } from '../../shopify/product-payloads.js';
-import { gidSchema, numericIdOfGid, timestampSchema } from '../resources/shopify-fields.js';
-import { blankToNull, toUtcIso } from '../resources/normalize.js';
-import { decimalAmount, type ProductSnapshot, type ProductVariant } from './product-record.js';
+import type { ProductPayload } from './payloads.js';
+import { gidSchema, numericIdOfGid, timestampSchema } from '../../kit/shopify-fields.js';
+import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { decimalAmount, type ProductSnapshot, type ProductVariant } from '../record.js';
 
 const gid = gidSchema;
 const timestamp = timestampSchema;

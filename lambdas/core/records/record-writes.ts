@@ -21,8 +21,8 @@
  *    write with the same receipt answers `duplicate` and changes nothing.
  */
 import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
-import type { MirroredRecord, StoredRecord } from './mirrored-record.js';
-import type { UpsertManyOptions, WriteCounts } from './resource-definition.js';
+import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
+import type { UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 
 /** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
 export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';

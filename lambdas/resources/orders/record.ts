@@ -3,8 +3,8 @@
  * nodes) both map into this one shape, so the same order always yields the identical item.
  * Money is an exact decimal string with its currency, never a float.
  */
-import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { PostalAddress } from '../resources/shopify-fields.js';
+import type { MirroredRecord } from '../kit/mirrored-record.js';
+import type { PostalAddress } from '../kit/shopify-fields.js';
 
 export interface Money {
   /** Exact decimal string with the currency's minor digits (`"12.50"` USD, `"1200"` JPY): see money.ts. */

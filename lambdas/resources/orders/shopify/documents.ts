@@ -13,7 +13,7 @@ import {
   mailingAddressFields,
   nestedPageQuery,
   pageInfoFields,
-} from './resource-listings.js';
+} from '../../../shopify/queries/resource-listings.js';
 export const ORDER_LINE_ITEMS_PAGE = 10;
 
 const money = /* GraphQL */ `

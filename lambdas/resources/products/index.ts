@@ -6,9 +6,9 @@ import {
   productVariantsQuery,
   productsBulkQuery,
   productIdsBulkQuery,
-} from '../../shopify/queries/products.js';
-import { productDeletePayloadSchema, productPayloadSchema } from '../../shopify/product-payloads.js';
-import { numericIdOfGid } from './shopify-fields.js';
+} from './shopify/documents.js';
+import { productDeletePayloadSchema, productPayloadSchema } from './shopify/payloads.js';
+import { numericIdOfGid } from '../kit/shopify-fields.js';
 import {
   type GraphqlProduct,
   graphqlProductSchema,
@@ -16,13 +16,13 @@ import {
   graphqlVariantSchema,
   productSnapshotFromGraphql,
   productSnapshotFromWebhook,
-} from '../products/product-mapping.js';
-import type { ProductRecord, ProductSnapshot } from '../products/product-record.js';
-import { gidOf, type RecordOwner } from './mirrored-record.js';
-import { completeNested, type NestedPages } from './nested-pages.js';
-import { toUtcIso } from './normalize.js';
-import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
-import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
+} from './shopify/mapping.js';
+import type { ProductRecord, ProductSnapshot } from './record.js';
+import { gidOf, type RecordOwner } from '../kit/mirrored-record.js';
+import { completeNested, type NestedPages } from '../kit/nested-pages.js';
+import { toUtcIso } from '../kit/normalize.js';
+import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../kit/query-cost.js';
+import { type ResourceDefinition, resourceWebhooks } from '../kit/definition.js';
 
 /**
  * products(first:) is a connection (2). Each product (1) lists its options as objects with

@@ -6,23 +6,23 @@ import {
   ordersPageQuery,
   ordersBulkQuery,
   orderIdsBulkQuery,
-} from '../../shopify/queries/orders.js';
-import { orderDeletePayloadSchema, orderPayloadSchema } from '../../shopify/order-payloads.js';
-import { numericIdOfGid } from './shopify-fields.js';
+} from './shopify/documents.js';
+import { orderDeletePayloadSchema, orderPayloadSchema } from './shopify/payloads.js';
+import { numericIdOfGid } from '../kit/shopify-fields.js';
 import {
   type GraphqlLineItem,
   graphqlLineItemSchema,
   type GraphqlOrder,
   graphqlOrderSchema,
   orderSnapshotFromGraphql,
-} from '../orders/from-graphql.js';
-import { orderSnapshotFromWebhook } from '../orders/from-webhook.js';
-import { type OrderRecord, orderPersonalFields, type OrderSnapshot } from '../orders/order-record.js';
-import { gidOf, type RecordOwner } from './mirrored-record.js';
-import { completeNested, type NestedPages } from './nested-pages.js';
-import { toUtcIso } from './normalize.js';
-import { largestPageWithin, MAX_QUERY_COST, type PageCost } from './query-cost.js';
-import { type ResourceDefinition, resourceWebhooks } from './resource-definition.js';
+} from './shopify/mapping.js';
+import { orderSnapshotFromWebhook } from './shopify/from-webhook.js';
+import { type OrderRecord, orderPersonalFields, type OrderSnapshot } from './record.js';
+import { gidOf, type RecordOwner } from '../kit/mirrored-record.js';
+import { completeNested, type NestedPages } from '../kit/nested-pages.js';
+import { toUtcIso } from '../kit/normalize.js';
+import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../kit/query-cost.js';
+import { type ResourceDefinition, resourceWebhooks } from '../kit/definition.js';
 
 /**
  * orders(first:) is a connection (2). Each order: the Order (1), customer (1), four money bags of
