@@ -20,7 +20,8 @@ import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-q
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
-import { type CustomerRecord, toCustomerRecord } from '../../lambdas/resources/customers/record.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import { toRecord } from '../../lambdas/resources/kit/mirrored-record.js';
 import type { TokenCipher } from '../../lambdas/core/integrations/ports.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { LISTING_BATCH_IDS } from '../../lambdas/core/reconcile/bulk-id-listing.js';
@@ -71,7 +72,8 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
     const mirroring = performance.now();
     for (let from = 0; from < all.length; from += 1000) {
       const records = all.slice(from, from + 1000).map((c) =>
-        toCustomerRecord(
+        toRecord<CustomerRecord>(
+          'Customer',
           {
             shopifyId: c.id,
             firstName: c.firstName,

@@ -1,5 +1,5 @@
 /**
- * DynamoDB implementation of the mirror write rules (core/resources/record-writes.ts), for the
+ * DynamoDB implementation of the mirror write rules (core/records/record-writes.ts), for the
  * table of any resource.
  *
  * Stable API (the webhook and the sync both call it):

@@ -6,8 +6,18 @@ import type {
   ResourceDefinition,
   WriteCounts,
 } from '../../resources/kit/definition.js';
-import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../../resources/kit/query-cost.js';
-import type { BucketEstimate, GraphqlCallStats, GraphqlResult, ShopifyGraphql } from '../../shopify/graphql.js';
+import {
+  MAX_PAGE_SIZE,
+  MAX_QUERY_COST,
+  type PageCost,
+  requestedCostOf,
+} from '../../resources/kit/query-cost.js';
+import type {
+  BucketEstimate,
+  GraphqlCallStats,
+  GraphqlResult,
+  ShopifyGraphql,
+} from '../../shopify/graphql.js';
 import type { Logger } from '../logger.js';
 import { PageWrites } from './page-writes.js';
 import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';

@@ -1,9 +1,28 @@
 /**
- * Exact money arithmetic on decimal strings. GraphQL answers `"12.5"`, REST `"12.50"`: both must
- * store the same string, and a REST line's discounted total (price × quantity − discount) must be
- * computed without a float ever touching it.
+ * Money, once for every resource: the record's schema of an amount and the one normaliser every
+ * mapping calls. Exact arithmetic on decimal strings: GraphQL answers `"12.5"`, REST `"12.50"`,
+ * and both must store the same string; a REST line's discounted total (price × quantity −
+ * discount) is computed without a float ever touching it.
  */
-import type { Money } from '../orders/record.js';
+import * as z from 'zod';
+
+/** An exact decimal string, as Shopify states amounts (never a float). */
+export const decimalTextSchema = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .meta({ description: 'Exact decimal string' });
+
+/** Money as Shopify states it: an exact decimal string with its currency. */
+export const moneySchema = z
+  .looseObject({ amount: decimalTextSchema, currencyCode: z.string() })
+  .meta({ id: 'Money' });
+export type Money = z.infer<typeof moneySchema>;
+
+/** A total in the shop's currency and in the currency the buyer saw. */
+export const moneyPairSchema = z
+  .looseObject({ shop: moneySchema, presentment: moneySchema })
+  .meta({ id: 'MoneyPair', description: "In the shop's currency and in the one the buyer saw" });
+export type MoneyPair = z.infer<typeof moneyPairSchema>;
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
@@ -49,6 +68,15 @@ const format = (units: bigint, scale: number, minDigits: number): string => {
 export const money = (amount: string, currencyCode: string): Money => {
   const parsed = parse(amount);
   return { amount: format(parsed.units, parsed.scale, minorDigits(currencyCode)), currencyCode };
+};
+
+/**
+ * An amount without a currency (a variant's price is in the shop's currency, which the Admin API
+ * does not repeat): `"12.5"`, `"12.50"` and `"12.500"` are one price, `"12.50"`.
+ */
+export const decimalAmount = (amount: string): string => {
+  const parsed = parse(amount);
+  return format(parsed.units, parsed.scale, 2);
 };
 
 /** `unit × quantity − discount`, exactly, in the unit's currency. */

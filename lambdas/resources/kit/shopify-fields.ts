@@ -1,11 +1,13 @@
 /**
- * What the resources' mappings share: the GraphQL scalars as Shopify sends them (global ids,
- * nullable text, ISO timestamps) and the postal address, which a customer's default address and
- * an order's shipping and billing addresses carry with the same fields, from GraphQL (sync) or
- * REST (webhooks). One place, so the two paths and the resources normalise them alike.
+ * What the resources' Shopify parts share: the scalars as Shopify sends them, in GraphQL (global
+ * ids, nullable text, ISO timestamps) and in REST webhook payloads (numeric ids, decimal amounts),
+ * and the postal address, which a customer's default address and an order's shipping and billing
+ * addresses carry with the same fields, from GraphQL (sync) or REST (webhooks). One place, so the
+ * two paths and the resources normalise them alike.
  */
 import * as z from 'zod';
 import { blankToNull } from './normalize.js';
+import type { PostalAddress } from './record-schema.js';
 
 /** `gid://shopify/MailingAddress/123?model_name=CustomerAddress` → `'123'`; never through a JS number. */
 export const numericIdOfGid = (gid: string): string => {
@@ -19,23 +21,6 @@ export const optionalText = z.string().nullish();
 export const timestampSchema = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), 'ISO-8601 timestamp');
-
-/** A postal address as the mirror stores it: blank is null, the country as its code. */
-export interface PostalAddress {
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly name: string | null;
-  readonly company: string | null;
-  readonly address1: string | null;
-  readonly address2: string | null;
-  readonly city: string | null;
-  readonly province: string | null;
-  readonly provinceCode: string | null;
-  readonly country: string | null;
-  readonly countryCode: string | null;
-  readonly zip: string | null;
-  readonly phone: string | null;
-}
 
 /** The GraphQL `MailingAddress` fields every address selection takes. */
 export const graphqlAddressShape = {
@@ -71,21 +56,49 @@ export const addressFromGraphql = (address: GraphqlAddress): PostalAddress => ({
   phone: blankToNull(address.phone),
 });
 
+/** A numeric id in a REST payload (parsed with `parseShopifyJson`, so it is exact text). */
+export const restIdSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
+export const restTextSchema = z.string().nullish();
+export const restTimestampSchema = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp');
+/** Amounts arrive as decimal strings (`"12.50"`) and stay strings. */
+export const restAmountSchema = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
+
 /** The REST address fields of customers/* and orders/* payloads. */
-export interface RestAddress {
-  readonly first_name?: string | null | undefined;
-  readonly last_name?: string | null | undefined;
-  readonly name?: string | null | undefined;
-  readonly company?: string | null | undefined;
-  readonly address1?: string | null | undefined;
-  readonly address2?: string | null | undefined;
-  readonly city?: string | null | undefined;
-  readonly province?: string | null | undefined;
-  readonly province_code?: string | null | undefined;
-  readonly country?: string | null | undefined;
-  readonly country_code?: string | null | undefined;
-  readonly zip?: string | null | undefined;
-  readonly phone?: string | null | undefined;
+export const restAddressShape = {
+  first_name: restTextSchema,
+  last_name: restTextSchema,
+  name: restTextSchema,
+  company: restTextSchema,
+  address1: restTextSchema,
+  address2: restTextSchema,
+  city: restTextSchema,
+  province: restTextSchema,
+  province_code: restTextSchema,
+  country: restTextSchema,
+  country_code: restTextSchema,
+  zip: restTextSchema,
+  phone: restTextSchema,
+};
+export type RestAddress = z.output<z.ZodObject<typeof restAddressShape>>;
+
+/**
+ * A payload's `id` and `admin_graphql_api_id` must name the same record of `gidType`: a
+ * disagreement means a corrupt or forged payload. Spread into `.refine(...)`.
+ */
+export const idsAgree = (
+  gidType: string,
+): [check: (payload: { id: string; admin_graphql_api_id: string }) => boolean, rule: IdsAgreeRule] => {
+  const pattern = new RegExp(`^gid://shopify/${gidType}/(\\d+)$`);
+  return [
+    (payload) => pattern.exec(payload.admin_graphql_api_id)?.[1] === payload.id,
+    { message: 'admin_graphql_api_id does not match id', path: ['admin_graphql_api_id'] },
+  ];
+};
+interface IdsAgreeRule {
+  message: string;
+  path: string[];
 }
 
 export const addressFromRest = (address: RestAddress): PostalAddress => ({

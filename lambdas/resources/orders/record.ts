@@ -1,73 +1,76 @@
 /**
  * The canonical order record. Webhooks (REST-shaped `orders/*` payloads) and the sync (GraphQL
- * nodes) both map into this one shape, so the same order always yields the identical item.
- * Money is an exact decimal string with its currency, never a float.
+ * nodes) both map into this one shape, so the same order always yields the identical item. This
+ * schema is its only statement: the type, the read API's contract and the typed client follow it.
+ * Money is an exact decimal string with its currency, never a float (kit/money.ts).
  */
-import type { MirroredRecord } from '../kit/mirrored-record.js';
-import type { PostalAddress } from '../kit/shopify-fields.js';
+import * as z from 'zod';
+import { moneyPairSchema, moneySchema } from '../kit/money.js';
+import { mirroredRecordSchema, type RecordFields } from '../kit/mirrored-record.js';
+import { nullableTextSchema, postalAddressShape, timestampSchema } from '../kit/record-schema.js';
 
-export interface Money {
-  /** Exact decimal string with the currency's minor digits (`"12.50"` USD, `"1200"` JPY): see money.ts. */
-  readonly amount: string;
-  readonly currencyCode: string;
-}
-
-/** A total in the shop's currency and in the currency the buyer saw. */
-export interface MoneyPair {
-  readonly shop: Money;
-  readonly presentment: Money;
-}
+export type { Money, MoneyPair } from '../kit/money.js';
 
 /** The postal fields every Shopify address has (no id of its own on an order). */
-export type OrderAddress = PostalAddress;
+export const orderAddressSchema = z.looseObject(postalAddressShape).meta({ id: 'OrderAddress' });
+export type OrderAddress = z.infer<typeof orderAddressSchema>;
 
-export interface OrderLineItem {
-  readonly id: string;
-  readonly title: string;
-  readonly quantity: number;
-  readonly sku: string | null;
-  readonly variantId: string | null;
-  readonly productId: string | null;
-  readonly unitPrice: Money;
-  /** Quantity × unit price, minus the discounts allocated to this line. */
-  readonly discountedTotal: Money;
-}
+export const orderLineItemSchema = z
+  .looseObject({
+    id: z.string(),
+    title: z.string(),
+    quantity: z.number().int(),
+    sku: nullableTextSchema,
+    variantId: nullableTextSchema,
+    productId: nullableTextSchema,
+    unitPrice: moneySchema,
+    discountedTotal: moneySchema.meta({ description: "Quantity x unit price, minus the line's discounts" }),
+  })
+  .meta({ id: 'OrderLineItem' });
+export type OrderLineItem = z.infer<typeof orderLineItemSchema>;
 
-export interface OrderSnapshot {
-  readonly shopifyId: string;
-  /** `#1001`. */
-  readonly name: string;
-  /**
-   * Links to the customer mirror; absent for a guest checkout (it keys the sparse by-customer
-   * index, which takes no nulls).
-   */
-  readonly customerId?: string;
-  /** As the order holds them (they may differ from the customer's current ones). */
-  readonly email: string | null;
-  readonly phone: string | null;
-  /** GraphQL's enum names (PAID, PARTIALLY_REFUNDED, ...). */
-  readonly financialStatus: string | null;
-  readonly fulfillmentStatus: string;
-  readonly currency: string;
-  readonly presentmentCurrency: string;
-  readonly subtotalPrice: MoneyPair | null;
-  readonly totalTax: MoneyPair | null;
-  readonly totalPrice: MoneyPair;
-  readonly currentTotalPrice: MoneyPair;
-  readonly lineItems: readonly OrderLineItem[];
-  readonly shippingAddress: OrderAddress | null;
-  readonly billingAddress: OrderAddress | null;
-  readonly tags: readonly string[];
-  readonly note: string | null;
-  readonly cancelledAt: string | null;
-  readonly cancelReason: string | null;
-  readonly closedAt: string | null;
-  readonly processedAt: string;
-  readonly createdAt: string;
-  readonly shopifyUpdatedAt: string;
-}
+export const orderRecordSchema = mirroredRecordSchema
+  .extend({
+    /** `#1001`. */
+    name: z.string().meta({ examples: ['#1001'] }),
+    /**
+     * Links to the customer mirror; absent for a guest checkout (it keys the sparse by-customer
+     * index, which takes no nulls).
+     */
+    customerId: z
+      .string()
+      .meta({ description: "The customer's shopifyId; absent for a guest checkout or once redacted" })
+      .optional(),
+    /** As the order holds them (they may differ from the customer's current ones). */
+    email: nullableTextSchema,
+    phone: nullableTextSchema,
+    /** GraphQL's enum names (PAID, PARTIALLY_REFUNDED, ...). */
+    financialStatus: nullableTextSchema,
+    fulfillmentStatus: z.string(),
+    currency: z.string(),
+    presentmentCurrency: z.string(),
+    subtotalPrice: moneyPairSchema.nullable(),
+    totalTax: moneyPairSchema.nullable(),
+    totalPrice: moneyPairSchema,
+    currentTotalPrice: moneyPairSchema,
+    lineItems: z.array(orderLineItemSchema),
+    shippingAddress: orderAddressSchema.nullable(),
+    billingAddress: orderAddressSchema.nullable(),
+    tags: z.array(z.string()),
+    note: nullableTextSchema,
+    cancelledAt: timestampSchema.nullable(),
+    cancelReason: nullableTextSchema,
+    closedAt: timestampSchema.nullable(),
+    processedAt: timestampSchema,
+    createdAt: timestampSchema,
+  })
+  .describe(
+    'A mirrored order with every line item; a deleted one keeps only its ids, a redacted one loses its ' +
+      'personal fields (customerId, email, phone, addresses, note) and keeps the sale',
+  );
 
-export type OrderRecord = OrderSnapshot & MirroredRecord;
+export type OrderRecord = z.infer<typeof orderRecordSchema>;
+export type OrderSnapshot = RecordFields<OrderRecord>;
 
 /** What a customers/redact erases from an order: everything about the person, not the sale. */
 export const orderPersonalFields = [

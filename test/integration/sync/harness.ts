@@ -24,8 +24,8 @@ import {
   ShopifyAdminClient,
   type ShopifyAdminClientOptions,
 } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { toCustomerRecord, type CustomerRecord } from '../../../lambdas/resources/customers/record.js';
-import { snapshotFromWebhook } from '../../../lambdas/resources/customers/shopify/from-webhook.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { fromWebhook } from '../../../lambdas/resources/customers/shopify/mapping.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
@@ -234,10 +234,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
     shop: SimulatedShop,
     integration: Integration,
   ): CustomerRecord =>
-    toCustomerRecord(
-      snapshotFromWebhook(
-        parseWith(customerPayloadSchema, parseShopifyJson(customerPayload(customer, shop)), 'customer'),
-      ),
+    fromWebhook(
+      parseWith(customerPayloadSchema, parseShopifyJson(customerPayload(customer, shop)), 'customer'),
       integration,
     );
 

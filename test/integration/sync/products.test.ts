@@ -13,7 +13,10 @@ import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-clie
 import { productPayload } from '../../../local/shopify-simulator/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
-import { productIdsBulkQuery, productsBulkQuery } from '../../../lambdas/resources/products/shopify/documents.js';
+import {
+  productIdsBulkQuery,
+  productsBulkQuery,
+} from '../../../lambdas/resources/products/shopify/documents.js';
 import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';

@@ -1,4 +1,8 @@
-import { mailingAddressFields } from '../../../shopify/queries/resource-listings.js';
+import {
+  countQuery,
+  idsPageQuery,
+  mailingAddressFields,
+} from '../../../shopify/queries/resource-listings.js';
 
 /** The Customer fields that feed the canonical record, shared by the listing and the lookup by id. */
 const customerFields = /* GraphQL */ `
@@ -28,7 +32,7 @@ const customerFields = /* GraphQL */ `
 
 /**
  * Customers ordered by `updatedAt`, filtered by the search syntax (`updated_at:>='…'`). Selects
- * only non-deprecated 2026-10 fields that feed the canonical record (see customer-record.ts).
+ * only non-deprecated 2026-10 fields that feed the canonical record (see ../record.ts).
  */
 export const customersPageQuery = /* GraphQL */ `
   query CustomersPage($first: Int!, $after: String, $query: String) {
@@ -87,3 +91,8 @@ export const customerIdsBulkQuery = /* GraphQL */ `
     }
   }
 `;
+
+export const customersCountQuery = countQuery('CustomersCount', 'customersCount');
+
+/** Ids only, in id order, for the deletion reconcile. */
+export const customerIdsPageQuery = idsPageQuery('CustomerIdsPage', 'customers');

@@ -4,37 +4,16 @@
  * (`z.looseObject`): Shopify adds fields without a version bump and they must not fail delivery.
  */
 import * as z from 'zod';
+import {
+  idsAgree,
+  restAddressShape,
+  restIdSchema as shopifyId,
+  restTextSchema as nullableText,
+  restTimestampSchema as timestamp,
+} from '../../kit/shopify-fields.js';
 
-const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
-const nullableText = z.string().nullish();
-const timestamp = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp');
-
-const customerGidPattern = /^gid:\/\/shopify\/Customer\/(\d+)$/;
-
-export const webhookAddressSchema = z.looseObject({
-  id: shopifyId.nullish(),
-  first_name: nullableText,
-  last_name: nullableText,
-  name: nullableText,
-  company: nullableText,
-  address1: nullableText,
-  address2: nullableText,
-  city: nullableText,
-  province: nullableText,
-  province_code: nullableText,
-  country: nullableText,
-  country_code: nullableText,
-  zip: nullableText,
-  phone: nullableText,
-});
+export const webhookAddressSchema = z.looseObject({ id: shopifyId.nullish(), ...restAddressShape });
 export type WebhookAddress = z.output<typeof webhookAddressSchema>;
-
-/** Both ids must name the same customer: a disagreement means a corrupt or forged payload. */
-const idsAgree = (payload: { id: string; admin_graphql_api_id: string }): boolean =>
-  customerGidPattern.exec(payload.admin_graphql_api_id)?.[1] === payload.id;
-const idsAgreeRule = { message: 'admin_graphql_api_id does not match id', path: ['admin_graphql_api_id'] };
 
 /** `customers/create` and `customers/update` (2026-10: no tags, consent, orders_count, total_spent). */
 export const customerPayloadSchema = z
@@ -56,7 +35,7 @@ export const customerPayloadSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .refine(idsAgree, idsAgreeRule);
+  .refine(...idsAgree('Customer'));
 export type CustomerPayload = z.output<typeof customerPayloadSchema>;
 
 /**
@@ -71,4 +50,4 @@ export const customerDeletePayloadSchema = z
     tax_exemptions: z.array(z.string()).nullish(),
     admin_graphql_api_id: z.string(),
   })
-  .refine(idsAgree, idsAgreeRule);
+  .refine(...idsAgree('Customer'));

@@ -119,7 +119,7 @@ export const orderIdsPageQuery = idsPageQuery('OrderIdsPage', 'orders');
 /**
  * Every order with all its line items, for a bulk operation (full syncs of large stores): the
  * page's fields, no pagination arguments. Line items come as `__parentId` lines, gathered back
- * under their order (core/resources/orders.ts declares `children`), so no order needs the
+ * under their order (shopify/source.ts declares `children`), so no order needs the
  * per-order line-item pages a paged sync spends on a 500-line order.
  */
 export const ordersBulkQuery = /* GraphQL */ `

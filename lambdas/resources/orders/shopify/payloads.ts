@@ -4,32 +4,18 @@
  * arrive as decimal strings (`"12.50"`) and stay strings. Unknown fields are allowed.
  */
 import * as z from 'zod';
+import {
+  idsAgree,
+  restAddressShape,
+  restAmountSchema as amount,
+  restIdSchema as shopifyId,
+  restTextSchema as text,
+  restTimestampSchema as timestamp,
+} from '../../kit/shopify-fields.js';
 
-const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
-const text = z.string().nullish();
-const timestamp = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp');
-const amount = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
 const money = z.looseObject({ amount, currency_code: z.string() });
 const moneySet = z.looseObject({ shop_money: money, presentment_money: money });
-
-const address = z.looseObject({
-  first_name: text,
-  last_name: text,
-  name: text,
-  company: text,
-  address1: text,
-  address2: text,
-  city: text,
-  province: text,
-  province_code: text,
-  country: text,
-  country_code: text,
-  zip: text,
-  phone: text,
-});
-export type OrderPayloadAddress = z.output<typeof address>;
+const address = z.looseObject(restAddressShape);
 
 const lineItem = z.looseObject({
   id: shopifyId,
@@ -43,11 +29,6 @@ const lineItem = z.looseObject({
   discount_allocations: z.array(z.looseObject({ amount })).nullish(),
 });
 export type OrderPayloadLineItem = z.output<typeof lineItem>;
-
-const orderGidPattern = /^gid:\/\/shopify\/Order\/(\d+)$/;
-const idsAgree = (payload: { id: string; admin_graphql_api_id: string }): boolean =>
-  orderGidPattern.exec(payload.admin_graphql_api_id)?.[1] === payload.id;
-const idsAgreeRule = { message: 'admin_graphql_api_id does not match id', path: ['admin_graphql_api_id'] };
 
 export const orderPayloadSchema = z
   .looseObject({
@@ -78,7 +59,7 @@ export const orderPayloadSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .refine(idsAgree, idsAgreeRule);
+  .refine(...idsAgree('Order'));
 export type OrderPayload = z.output<typeof orderPayloadSchema>;
 
 /**

@@ -4,7 +4,12 @@
  * small and a product with more variants gets the rest through `productVariantsQuery`).
  * Only non-deprecated 2026-10 fields: no bodyHtml, images, featuredImage or totalVariants.
  */
-import { countQuery, idsPageQuery, nestedPageQuery, pageInfoFields } from '../../../shopify/queries/resource-listings.js';
+import {
+  countQuery,
+  idsPageQuery,
+  nestedPageQuery,
+  pageInfoFields,
+} from '../../../shopify/queries/resource-listings.js';
 export const PRODUCT_VARIANTS_PAGE = 10;
 
 const variantFields = /* GraphQL */ `

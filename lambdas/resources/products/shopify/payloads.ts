@@ -3,15 +3,13 @@
  * Parse bodies with `parseShopifyJson` so ids stay exact. Unknown fields are allowed.
  */
 import * as z from 'zod';
-
-const shopifyId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
-const text = z.string().nullish();
-const timestamp = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 timestamp');
-const amount = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-
-const productGidPattern = /^gid:\/\/shopify\/Product\/(\d+)$/;
+import {
+  idsAgree,
+  restAmountSchema as amount,
+  restIdSchema as shopifyId,
+  restTextSchema as text,
+  restTimestampSchema as timestamp,
+} from '../../kit/shopify-fields.js';
 
 export const productPayloadSchema = z
   .looseObject({
@@ -38,10 +36,7 @@ export const productPayloadSchema = z
     created_at: timestamp,
     updated_at: timestamp,
   })
-  .refine((payload) => productGidPattern.exec(payload.admin_graphql_api_id)?.[1] === payload.id, {
-    message: 'admin_graphql_api_id does not match id',
-    path: ['admin_graphql_api_id'],
-  });
+  .refine(...idsAgree('Product'));
 export type ProductPayload = z.output<typeof productPayloadSchema>;
 
 /**
