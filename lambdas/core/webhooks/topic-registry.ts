@@ -44,6 +44,16 @@ export interface TopicDefinition<P = unknown> {
    * when it was already recorded (customer writes): no separate check and record round trips.
    */
   readonly recordsReceipt?: boolean;
+  /**
+   * For topics whose body can be too large for EventBridge (oversized-payload.ts): handles the
+   * `{ "id": … }` that stands in for it, by reading the record from Shopify. Same receipt rules.
+   */
+  readonly oversized?: (
+    delivery: WebhookDelivery,
+    integration: Integration,
+    shopifyId: string,
+    receipt: DeliveryReceipt,
+  ) => Promise<IngestResult>;
 }
 
 /** Keeps the payload type between a definition's schema and its handler, then erases it. */
