@@ -30,6 +30,7 @@ export const localDefaults = {
 /** Lambda timeouts, as in lib/constructs (API Gateway caps synchronous integrations at 30 s). */
 export const lambdaTimeoutSeconds = {
   webhook: 10,
+  webhookEvents: 60,
   api: 29,
   fanOut: 300,
   syncWorker: 300,

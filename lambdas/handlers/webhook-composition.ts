@@ -22,13 +22,21 @@ import { registeredResources } from '../core/resources/registry.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { complianceTopicsOf } from './compliance-composition.js';
-import { parseLambdaEnvironment } from './environment.js';
+import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RecordFetcher } from '../core/webhooks/oversized-payload.js';
 import { receiptsOf, recordStoreOf } from './mirror-stores.js';
 
-export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
-  const settings = parseLambdaEnvironment(env);
+/**
+ * What both transports share: the integrations, the one topic registry, the replay guard and the
+ * delivery-health record. `fetchRecord` (EventBridge only) reads bodies too large to carry.
+ */
+export const webhookIngestDeps = (
+  settings: LambdaSettings,
+  doc: DynamoDBDocumentClient,
+  fetchRecord?: RecordFetcher,
+) => {
   const { tables } = settings;
-  const doc = createDocumentClient(traced(createDynamoDbClient()));
   const integrations = createIntegrationStore(doc, tables.Integrations);
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
@@ -36,15 +44,25 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
   return {
     integrations: createWebhookIntegrationLookup(doc, tables.Integrations, integrations),
     topics: createTopicRegistry(
-      ...mirrored.map((definition) => resourceTopics(definition, recordStoreOf(doc, tables, definition))),
+      ...mirrored.map((definition) =>
+        resourceTopics(definition, recordStoreOf(doc, tables, definition), fetchRecord),
+      ),
       complianceTopicsOf({ doc, settings, integrations, logger }),
     ),
+    processed: createProcessedDeliveries(doc, receiptsOf(tables)),
+    activity: createWebhookActivityStore(doc, tables.Integrations),
+  };
+};
+
+export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
+  const settings = parseLambdaEnvironment(env);
+  const doc = createDocumentClient(traced(createDynamoDbClient()));
+  return {
+    ...webhookIngestDeps(settings, doc),
     // KMS only decrypts the webhook secret of a store that has one of its own.
     secrets: createWebhookSecrets({
       appSecretArn: settings.APP_SECRET_ARN,
       cipher: createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) }),
     }),
-    processed: createProcessedDeliveries(doc, receiptsOf(tables)),
-    activity: createWebhookActivityStore(doc, tables.Integrations),
   };
 };

@@ -21,9 +21,14 @@ import type {
   TokenCipher,
 } from './ports.js';
 import { fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
-import { ensureWebhookSubscriptions, type WebhookTopics } from './webhook-subscriptions.js';
+import {
+  ensureWebhookSubscriptions,
+  subscriptionTarget,
+  type WebhookAddresses,
+  type WebhookTopics,
+} from './webhook-subscriptions.js';
 
-export interface ConnectDeps {
+export interface ConnectDeps extends WebhookAddresses {
   readonly integrations: IntegrationRepository;
   readonly records: IntegrationLifecycleRecords;
   readonly cipher: TokenCipher;
@@ -32,8 +37,6 @@ export interface ConnectDeps {
   /** Redacted customers of the shop, kept across purges, and the tombstones that keep them out. */
   readonly ledger: RedactionLedger;
   readonly mirrors: readonly Mirror[];
-  /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
-  readonly webhookUri: string;
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -123,7 +126,7 @@ export const connectIntegration = async (body: unknown, deps: ConnectDeps): Prom
 
   const webhookHealth = await ensureWebhookSubscriptions(
     deps.shopify(request.shopDomain, request.accessToken),
-    deps.webhookUri,
+    subscriptionTarget(deps, request.webhookSecret !== undefined),
     now,
     deps.webhookTopics,
   );

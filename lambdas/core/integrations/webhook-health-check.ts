@@ -12,11 +12,16 @@ import type { Logger } from '../logger.js';
 import type { Integration, WebhookHealth } from './integration.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
 import type { IntegrationLifecycleRecords } from './ports.js';
-import { ensureWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
+import {
+  ensureWebhookSubscriptions,
+  safeMessage,
+  subscriptionTarget,
+  type WebhookAddresses,
+  type WebhookTopics,
+} from './webhook-subscriptions.js';
 
-export interface HealthCheckDeps extends OpenShopDeps {
+export interface HealthCheckDeps extends OpenShopDeps, WebhookAddresses {
   readonly records: IntegrationLifecycleRecords;
-  readonly webhookUri: string;
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -33,7 +38,7 @@ export const checkIntegrationWebhooks = async (
   try {
     health = await ensureWebhookSubscriptions(
       await openShop(integration, deps),
-      deps.webhookUri,
+      subscriptionTarget(deps, integration.encryptedWebhookSecret !== undefined),
       checkedAt,
       deps.webhookTopics,
     );

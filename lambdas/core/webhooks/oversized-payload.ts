@@ -9,6 +9,8 @@
  */
 import * as z from 'zod';
 import type { Integration } from '../integrations/integration.js';
+import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
+import { fetchRecordById } from '../integrations/shop-admin.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 import type { WebhookDelivery } from './delivery.js';
@@ -32,3 +34,12 @@ export type RecordFetcher = <TRecord extends MirroredRecord>(
   definition: ResourceDefinition<unknown, TRecord>,
   shopifyId: string,
 ) => Promise<TRecord | undefined>;
+
+/**
+ * Reads through the store's Admin API with the integration's stored credentials (open-shop.ts,
+ * the one way a handler reaches a store's API).
+ */
+export const createRecordFetcher =
+  (deps: OpenShopDeps): RecordFetcher =>
+  async (integration, definition, shopifyId) =>
+    fetchRecordById(await openShop(integration, deps), definition, shopifyId, integration);

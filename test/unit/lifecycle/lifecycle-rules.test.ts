@@ -3,6 +3,7 @@ import { ValidationError } from '../../../lambdas/core/errors.js';
 import { connectRequestSchema } from '../../../lambdas/core/integrations/connect-request.js';
 import {
   planSubscriptionRepair,
+  subscriptionTarget,
   webhookTopicsFor,
 } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/core/resources/customers.js';
@@ -57,6 +58,35 @@ describe('planSubscriptionRepair', () => {
     expect(planSubscriptionRepair(existing, uri, withOrders)).not.toContainEqual(
       expect.objectContaining({ id: 'y' }),
     );
+  });
+});
+
+describe('subscriptions in eventbridge mode', () => {
+  const eventSourceArn =
+    'arn:aws:events:eu-west-1::event-source/aws.partner/shopify.com/1234567/shopify-sync';
+  const addresses = { webhookUri: uri, eventSourceArn };
+
+  it('point a store at the partner event source, and move its HTTPS subscriptions after the new ones exist', () => {
+    const target = subscriptionTarget(addresses, false);
+    expect(target).toEqual({ uri: eventSourceArn, moveFrom: [uri] });
+    const existing = [
+      { id: 'h1', topic: 'CUSTOMERS_CREATE', uri },
+      { id: 'h2', topic: 'APP_UNINSTALLED', uri },
+      { id: 'other', topic: 'CUSTOMERS_CREATE', uri: 'https://someone-else.example.test/hooks' },
+    ];
+    expect(planSubscriptionRepair(existing, target.uri, customersOnly, target.moveFrom)).toEqual([
+      { kind: 'create', topic: 'CUSTOMERS_CREATE' },
+      { kind: 'create', topic: 'CUSTOMERS_UPDATE' },
+      { kind: 'create', topic: 'CUSTOMERS_DELETE' },
+      { kind: 'create', topic: 'APP_UNINSTALLED' },
+      { kind: 'delete-moved', topic: 'CUSTOMERS_CREATE', id: 'h1' },
+      { kind: 'delete-moved', topic: 'APP_UNINSTALLED', id: 'h2' },
+    ]);
+  });
+
+  it('keep a store with its own webhook secret (a custom app) on HTTPS: the partner source takes only the app’s own', () => {
+    expect(subscriptionTarget(addresses, true)).toEqual({ uri, moveFrom: [eventSourceArn] });
+    expect(subscriptionTarget({ webhookUri: uri }, false)).toEqual({ uri, moveFrom: [] });
   });
 });
 

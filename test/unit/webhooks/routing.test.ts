@@ -72,9 +72,9 @@ describe('delivery parsing', () => {
       shopDomain: 'a.myshopify.com',
       triggeredAt: '2026-03-01T15:00:00.123Z',
     });
-    expect(() =>
-      parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': 'soon' }),
-    ).toThrow(ValidationError);
+    expect(() => parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': 'soon' })).toThrow(
+      ValidationError,
+    );
   });
 
   it('refuses bodies over the limit, in plain or base64 form', () => {
@@ -95,8 +95,7 @@ describe('delivery parsing', () => {
 describe('X-Shopify-Triggered-At is an unsigned claim', () => {
   const receivedAt = new Date('2026-03-01T16:00:00.000Z');
   const triggeredAt = (value: string) =>
-    parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': value }, receivedAt)
-      .triggeredAt;
+    parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': value }, receivedAt).triggeredAt;
 
   it('keeps a time within the 48 h before receipt', () => {
     expect(triggeredAt('2026-02-28T16:00:00.000Z')).toBe('2026-02-28T16:00:00.000Z');
