@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -12,6 +12,8 @@ import { IngestApi } from './constructs/ingest-api.js';
 import { LambdaFactory } from './constructs/lambda-function.js';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
+import { EventBridgeDelivery } from './constructs/eventbridge-delivery.js';
+import { eventSourceArn } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
 
 export interface ShopifySyncStackProps extends StackProps {
@@ -25,6 +27,8 @@ export class ShopifySyncStack extends Stack {
   readonly syncPipeline: SyncPipeline;
   readonly monitoring: Monitoring;
   readonly lambdas: LambdaFactory;
+  /** Present in `eventbridge` webhook delivery: the partner bus, its rule, queue and ingest. */
+  readonly eventBridgeDelivery?: EventBridgeDelivery;
   /** Where backend events go: the account's default bus, or the stack's own. */
   readonly eventBus: IEventBus;
 
@@ -72,6 +76,11 @@ export class ShopifySyncStack extends Stack {
         EVENT_BUS_NAME: eventBus.eventBusName,
         STALE_AFTER_MINUTES: String(staleAfterMinutes(config)),
         WEBHOOKS_SILENT_AFTER_MINUTES: String(config.webhooksSilentAfterHours * 60),
+        WEBHOOK_DELIVERY: config.webhookDelivery,
+        SHOPIFY_EVENT_SOURCE_ARN:
+          config.webhookDelivery === 'eventbridge' && config.shopifyEventSource
+            ? eventSourceArn(Aws.REGION, config.shopifyEventSource)
+            : '',
       },
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
@@ -94,6 +103,14 @@ export class ShopifySyncStack extends Stack {
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
 
+    const eventBridgeDelivery =
+      config.webhookDelivery === 'eventbridge' && config.shopifyEventSource
+        ? new EventBridgeDelivery(this, 'EventBridgeDelivery', {
+            lambdas,
+            eventSourceName: config.shopifyEventSource,
+          })
+        : undefined;
+
     // Least privilege: what each Lambda may touch, in one table. Every registered resource's
     // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
     const { queue } = syncPipeline;
@@ -110,6 +127,15 @@ export class ShopifySyncStack extends Stack {
         tables.Idempotency.grantReadWriteData(fn);
         appSecret.grantRead(fn);
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
+      },
+      // The same writes as the HTTPS webhook, no app secret (nothing is signed), and the token
+      // key to read a body too large for EventBridge from the store's Admin API. Reading its
+      // queue is granted by the event source mapping.
+      webhookEvents: (fn) => {
+        tables.Integrations.grantReadWriteData(fn);
+        readWriteRecords(fn);
+        tables.Idempotency.grantReadWriteData(fn);
+        tokenKey.grantDecrypt(fn);
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
@@ -152,6 +178,7 @@ export class ShopifySyncStack extends Stack {
         syncIntervalMinutes(config) + Math.ceil((2 * config.workerTimeoutSeconds) / 60),
       ),
       alarmEmail: config.alarmEmail,
+      ...(eventBridgeDelivery && { webhookDeadLetterQueue: eventBridgeDelivery.deadLetterQueue }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: ingestApi.url, description: 'Base URL of the HTTP API' });
@@ -173,7 +200,18 @@ export class ShopifySyncStack extends Stack {
     // The status console (npm run console) reads it to show and redrive dead-lettered syncs.
     new CfnOutput(this, 'SyncDeadLetterQueueUrl', { value: syncPipeline.deadLetterQueue.queueUrl });
 
+    if (eventBridgeDelivery) {
+      new CfnOutput(this, 'WebhookEventBusName', {
+        value: eventBridgeDelivery.partnerBus.eventBusName,
+        description: 'Partner event bus of the Shopify event source (webhookDelivery eventbridge)',
+      });
+      new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
+        value: eventBridgeDelivery.deadLetterQueue.queueUrl,
+      });
+    }
+
     this.storage = storage;
+    this.eventBridgeDelivery = eventBridgeDelivery;
     this.ingestApi = ingestApi;
     this.syncPipeline = syncPipeline;
     this.monitoring = monitoring;

@@ -18,6 +18,12 @@ export const localDefaults = {
   dataExportRetentionDays: 30,
   syncQueueName: 'local-sync',
   syncDeadLetterQueueName: 'local-sync-dlq',
+  /** `WEBHOOK_DELIVERY=eventbridge`: the partner event source, and the queue its rule feeds. */
+  shopifyEventSource: 'aws.partner/shopify.com/1000001/shopify-sync-local',
+  webhookQueueName: 'local-webhooks',
+  webhookDeadLetterQueueName: 'local-webhooks-dlq',
+  /** lib/constructs/eventbridge-delivery.ts WEBHOOK_EVENT_MAX_RECEIVES. */
+  webhookMaxReceives: 5,
   /** EventBridge `rate(1 hour)` and `rate(1 day)`. */
   syncScheduleSeconds: 3600,
   healthCheckScheduleSeconds: 86_400,

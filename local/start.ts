@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
 import { localDefaults } from './config.js';
+import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { connectDemoStore, DEMO_ORGANIZATION } from './demo-connect.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.js';
@@ -29,6 +30,12 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]*$/)
     .default(localDefaults.tablePrefix),
+  // CDK context webhookDelivery / shopifyEventSource, locally.
+  WEBHOOK_DELIVERY: z.enum(['https', 'eventbridge']).default('https'),
+  SHOPIFY_EVENT_SOURCE: z
+    .string()
+    .regex(shopifyEventSourcePattern, 'must be aws.partner/shopify.com/<app id>/<name>')
+    .optional(),
 });
 
 class InvalidSettingsError extends Error {
@@ -69,6 +76,8 @@ function readSettings(): LocalRuntimeOptions & { connectDemo: boolean } {
     }),
     ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
     ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
+    webhookDelivery: settings.WEBHOOK_DELIVERY,
+    ...(settings.SHOPIFY_EVENT_SOURCE && { shopifyEventSource: settings.SHOPIFY_EVENT_SOURCE }),
   };
 }
 
@@ -93,6 +102,13 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  SQS / Secrets Manager / KMS  ${runtime.awsEndpoint.url}`,
     `    sync queue        ${runtime.syncQueue.url}  (maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
     `    dead letters      ${runtime.deadLetterQueue.url}`,
+    ...(runtime.webhookQueue
+      ? [
+          `  Webhook delivery    eventbridge: partner bus ${env.SHOPIFY_EVENT_SOURCE_ARN?.split('::event-source/')[1]} → rule → webhook queue → webhookEvents`,
+          `    webhook queue     ${runtime.webhookQueue.url}  (dead letters ${runtime.webhookDeadLetterQueue?.url})`,
+          `    compliance topics HTTPS, ${env.WEBHOOK_CALLBACK_URL}`,
+        ]
+      : [`  Webhook delivery    https: ${env.WEBHOOK_CALLBACK_URL}`]),
     `    app secret        ${env.APP_SECRET_ARN}`,
     `    token key         ${env.TOKEN_KEY_ID}`,
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,

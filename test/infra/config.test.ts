@@ -42,7 +42,25 @@ describe('deployment config', () => {
       apiThrottleBurstLimit: 200,
       webhookThrottleRateLimit: 500,
       webhookThrottleBurstLimit: 1000,
+      webhookDelivery: 'https',
     });
+  });
+
+  it('takes webhooks through EventBridge only with a partner event source, naming the key', () => {
+    const source = 'aws.partner/shopify.com/1234567/shopify-sync';
+    expect(parseConfig({ webhookDelivery: 'eventbridge', shopifyEventSource: source })).toMatchObject({
+      webhookDelivery: 'eventbridge',
+      shopifyEventSource: source,
+    });
+    expect(errorOf({ webhookDelivery: 'eventbridge' })).toMatch(
+      /Invalid context "shopifyEventSource": required when webhookDelivery is "eventbridge"/,
+    );
+    expect(
+      errorOf({ webhookDelivery: 'eventbridge', shopifyEventSource: 'aws.partner/github.com/1/x' }),
+    ).toMatch(
+      /Invalid context "shopifyEventSource": expected aws\.partner\/shopify\.com\/<app id>\/<event source name>/,
+    );
+    expect(errorOf({ webhookDelivery: 'sqs' })).toMatch(/Invalid context "webhookDelivery"/);
   });
 
   it('rejects a webhook throttle that is not a positive integer, naming the key', () => {

@@ -335,6 +335,8 @@ describe('least privilege', () => {
   const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
     webhook: { Integrations: 'write', ...records, Idempotency: 'write' },
+    // Deployed only with webhookDelivery "eventbridge" (eventbridge-delivery.test.ts).
+    webhookEvents: { Integrations: 'write', ...records, Idempotency: 'write' },
     api: { Integrations: 'write', ...records, SyncRuns: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { ...records, Integrations: 'write', SyncRuns: 'write' },
