@@ -57,19 +57,25 @@ export const createWebhookEventsHandler = (deps: WebhookEventsHandlerDeps) => {
   const processRecord = async (record: SQSRecord): Promise<void> => {
     let outcome: DeliveryOutcome = 'failed';
     let reason: string | undefined;
+    // Only ids and outcomes are logged: the body carries personal data.
+    let keys: Record<string, string> = { messageId: record.messageId };
     try {
       // The raw text: the Lambda runtime's own parse of the event left the body a string.
       const delivery = parseEventBridgeDelivery(record.body, {
         ...(deps.eventSource !== undefined && { expectedSource: deps.eventSource }),
         receivedAt: new Date(now()),
       });
-      const keys = { shopDomain: delivery.shopDomain, topic: delivery.topic, webhookId: delivery.webhookId };
-      await withLogKeys(logger, { ...keys, messageId: record.messageId }, async () => {
-        outcome = (await apply(await resolveEventBridgeDelivery(delivery, deps.integrations))).outcome;
-      });
+      keys = {
+        ...keys,
+        shopDomain: delivery.shopDomain,
+        topic: delivery.topic,
+        webhookId: delivery.webhookId,
+      };
+      const authentication = await resolveEventBridgeDelivery(delivery, deps.integrations);
+      outcome = (await withLogKeys(logger, keys, () => apply(authentication))).outcome;
     } catch (error) {
       if (!isExpectedError(error)) {
-        logger.error('webhook failed', { outcome, messageId: record.messageId, ...errorFields(error) });
+        logger.error('webhook failed', { outcome, ...keys, ...errorFields(error) });
         throw error;
       }
       outcome = 'rejected';
@@ -79,7 +85,7 @@ export const createWebhookEventsHandler = (deps: WebhookEventsHandlerDeps) => {
         code: error.code,
         reason,
         message: error.message,
-        messageId: record.messageId,
+        ...keys,
       });
     } finally {
       countOutcome(metrics, outcome, reason);
