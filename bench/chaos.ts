@@ -1,12 +1,19 @@
 /**
- * npm run chaos [-- --seeds N] [--seed S] [--mutations M] [--first F] [--json]
+ * npm run chaos [-- --seeds N] [--seed S] [--mutations M] [--first F] [--mode https|eventbridge] [--json]
  *
- * Seeded convergence runs (see chaos/run-seed.ts). Exits non-zero if any seed leaves a mismatch,
+ * Seeded convergence runs (see chaos/run-seed.ts). `--mode eventbridge` delivers the webhooks
+ * through the partner event bus, its queue and the EventBridge ingest instead of HTTPS. Exits non-zero if any seed leaves a mismatch,
  * and prints the command that replays each failing seed.
  */
 import './support/quiet.js';
 import { parseArgs } from 'node:util';
-import { chaosRuntime, type ChaosSeedReport, mismatchCount, runChaosSeed } from './chaos/run-seed.js';
+import {
+  chaosRuntime,
+  type ChaosSeedReport,
+  mismatchCount,
+  runChaosSeed,
+  type WebhookDeliveryMode,
+} from './chaos/run-seed.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 
 const { values } = parseArgs({
@@ -15,9 +22,15 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     first: { type: 'string', default: '1' },
     mutations: { type: 'string', default: '1000' },
+    mode: { type: 'string', default: 'https' },
     json: { type: 'boolean', default: false },
   },
 });
+if (values.mode !== 'https' && values.mode !== 'eventbridge') {
+  process.stderr.write(`--mode must be https or eventbridge, not ${values.mode}\n`);
+  process.exit(2);
+}
+const mode: WebhookDeliveryMode = values.mode;
 
 const mutations = Number(values.mutations);
 const seeds =
@@ -25,15 +38,15 @@ const seeds =
     ? [Number(values.seed)]
     : Array.from({ length: Number(values.seeds) }, (_, i) => Number(values.first) + i);
 const replay = (seed: number) =>
-  `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}`;
+  `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}${mode === 'https' ? '' : ` --mode ${mode}`}`;
 
 const machine = machineInfo();
 progress(
-  `chaos: ${seeds.length} seed(s), ${mutations} mutations each, on ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}`,
+  `chaos: ${seeds.length} seed(s), ${mutations} mutations each, webhooks over ${mode}, on ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}`,
 );
 const started = Date.now();
 const dynamo = await useDynamoDbLocal();
-const bench = await chaosRuntime(dynamo.endpoint);
+const bench = await chaosRuntime(dynamo.endpoint, mode);
 const reports: ChaosSeedReport[] = [];
 const failed: number[] = [];
 try {
@@ -85,6 +98,7 @@ for (const report of reports)
 const summary = {
   machine,
   seeds: seeds.length,
+  webhookDelivery: mode,
   mutationsPerSeed: mutations,
   failedSeeds: failed,
   mismatches: totals,
@@ -94,7 +108,7 @@ const summary = {
 if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, reports }, null, 2)}\n`);
 else
   process.stdout.write(
-    `chaos: ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
+    `chaos (${mode}): ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
       `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted} ` +
       `(customers, orders and products); ` +
       `${summary.elapsedSeconds} s\n` +
