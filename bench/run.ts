@@ -68,7 +68,7 @@ try {
   // Also a walkthrough: --quick runs it (at 5,000 customers) only when asked.
   if (quick ? only?.has('Reconcile100k') : wanted('Reconcile100k'))
     figures.push(await reconcile100k(context));
-  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4')) figures.push(...(await webhookPath(dynamo.endpoint, quick)));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);

@@ -77,10 +77,10 @@ export class ShopifySyncStack extends Stack {
         STALE_AFTER_MINUTES: String(staleAfterMinutes(config)),
         WEBHOOKS_SILENT_AFTER_MINUTES: String(config.webhooksSilentAfterHours * 60),
         WEBHOOK_DELIVERY: config.webhookDelivery,
-        SHOPIFY_EVENT_SOURCE_ARN:
-          config.webhookDelivery === 'eventbridge' && config.shopifyEventSource
-            ? eventSourceArn(Aws.REGION, config.shopifyEventSource)
-            : '',
+        // Known in https mode too: the health check then moves subscriptions back from it.
+        SHOPIFY_EVENT_SOURCE_ARN: config.shopifyEventSource
+          ? eventSourceArn(Aws.REGION, config.shopifyEventSource)
+          : '',
       },
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
@@ -103,13 +103,14 @@ export class ShopifySyncStack extends Stack {
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
 
-    const eventBridgeDelivery =
-      config.webhookDelivery === 'eventbridge' && config.shopifyEventSource
-        ? new EventBridgeDelivery(this, 'EventBridgeDelivery', {
-            lambdas,
-            eventSourceName: config.shopifyEventSource,
-          })
-        : undefined;
+    // Also in https mode while a source is still configured: what it delivers during the move
+    // back to HTTPS is still applied.
+    const eventBridgeDelivery = config.shopifyEventSource
+      ? new EventBridgeDelivery(this, 'EventBridgeDelivery', {
+          lambdas,
+          eventSourceName: config.shopifyEventSource,
+        })
+      : undefined;
 
     // Least privilege: what each Lambda may touch, in one table. Every registered resource's
     // table is granted alike (shop/redact and purges erase all of them, mirrored or not).

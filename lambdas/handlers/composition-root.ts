@@ -161,9 +161,8 @@ const lifecycleDeps = (c: Composition) => ({
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
   // Subscriptions point at the partner event source in eventbridge mode (webhook-subscriptions.ts).
-  ...(c.settings.WEBHOOK_DELIVERY === 'eventbridge' && {
-    eventSourceArn: c.settings.SHOPIFY_EVENT_SOURCE_ARN,
-  }),
+  viaEventBridge: c.settings.WEBHOOK_DELIVERY === 'eventbridge',
+  ...(c.settings.SHOPIFY_EVENT_SOURCE_ARN && { eventSourceArn: c.settings.SHOPIFY_EVENT_SOURCE_ARN }),
   webhookTopics: c.webhookTopics,
   logger: c.logger,
   events: c.events,

@@ -43,12 +43,15 @@ export const webhookTopicsFor = (
 
 /**
  * This deployment's delivery addresses. `webhookUri` is POST /webhooks/shopify; `eventSourceArn`
- * (`arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`) is set when
- * the deployment takes webhooks through EventBridge (CDK context `webhookDelivery`).
+ * (`arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`) is the app's
+ * partner event source when one is configured (CDK context `shopifyEventSource`), and
+ * `viaEventBridge` says the stores' subscriptions go there (`webhookDelivery: eventbridge`). A
+ * known source in `https` mode is still ours: its subscriptions move back to HTTPS.
  */
 export interface WebhookAddresses {
   readonly webhookUri: string;
   readonly eventSourceArn?: string;
+  readonly viaEventBridge?: boolean;
 }
 
 /** Where one store's subscriptions go, and our other address, whose subscriptions move here. */
@@ -67,7 +70,7 @@ export const subscriptionTarget = (
   ownWebhookSecret: boolean,
 ): SubscriptionTarget => {
   const uri =
-    addresses.eventSourceArn !== undefined && !ownWebhookSecret
+    addresses.viaEventBridge && addresses.eventSourceArn !== undefined && !ownWebhookSecret
       ? addresses.eventSourceArn
       : addresses.webhookUri;
   return { uri, moveFrom: ourUris(addresses).filter((other) => other !== uri) };

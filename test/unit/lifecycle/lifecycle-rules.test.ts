@@ -64,7 +64,7 @@ describe('planSubscriptionRepair', () => {
 describe('subscriptions in eventbridge mode', () => {
   const eventSourceArn =
     'arn:aws:events:eu-west-1::event-source/aws.partner/shopify.com/1234567/shopify-sync';
-  const addresses = { webhookUri: uri, eventSourceArn };
+  const addresses = { webhookUri: uri, eventSourceArn, viaEventBridge: true };
 
   it('point a store at the partner event source, and move its HTTPS subscriptions after the new ones exist', () => {
     const target = subscriptionTarget(addresses, false);
@@ -87,6 +87,13 @@ describe('subscriptions in eventbridge mode', () => {
   it('keep a store with its own webhook secret (a custom app) on HTTPS: the partner source takes only the app’s own', () => {
     expect(subscriptionTarget(addresses, true)).toEqual({ uri, moveFrom: [eventSourceArn] });
     expect(subscriptionTarget({ webhookUri: uri }, false)).toEqual({ uri, moveFrom: [] });
+  });
+
+  it('move back to HTTPS when the mode returns to https while the event source is still configured', () => {
+    expect(subscriptionTarget({ webhookUri: uri, eventSourceArn, viaEventBridge: false }, false)).toEqual({
+      uri,
+      moveFrom: [eventSourceArn],
+    });
   });
 });
 
