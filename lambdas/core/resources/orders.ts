@@ -1,6 +1,7 @@
 import {
   ORDER_LINE_ITEMS_PAGE,
   orderIdsPageQuery,
+  ordersByIdsQuery,
   orderLineItemsQuery,
   ordersCountQuery,
   ordersPageQuery,
@@ -74,6 +75,7 @@ export const ordersResource: ResourceDefinition<GraphqlOrder, OrderRecord, 'Orde
     countQuery: ordersCountQuery,
     countField: 'ordersCount',
     idsQuery: orderIdsPageQuery,
+    byIdsQuery: ordersByIdsQuery,
     idsConnectionField: 'orders',
   },
   // The sale stays (it is the merchant's record); what identifies or reaches the buyer goes.

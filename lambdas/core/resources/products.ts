@@ -1,6 +1,7 @@
 import {
   PRODUCT_VARIANTS_PAGE,
   productIdsPageQuery,
+  productsByIdsQuery,
   productsCountQuery,
   productsPageQuery,
   productVariantsQuery,
@@ -71,6 +72,7 @@ export const productsResource: ResourceDefinition<GraphqlProduct, ProductRecord,
     countQuery: productsCountQuery,
     countField: 'productsCount',
     idsQuery: productIdsPageQuery,
+    byIdsQuery: productsByIdsQuery,
     idsConnectionField: 'products',
   },
   // A catalogue holds nothing about a person.
