@@ -56,7 +56,11 @@ export interface LocalRuntimeOptions {
   readonly shopifyAppSecret?: string;
   /** The app's client id (SHOPIFY_APP_CLIENT_ID); the simulator's by default. */
   readonly shopifyAppClientId?: string;
-  /** `public` (default) or `custom` (SHOPIFY_APP_DISTRIBUTION): public migrates static tokens. */
+  /**
+   * `public` or `custom` (SHOPIFY_APP_DISTRIBUTION): public migrates static tokens. `npm start` runs
+   * `public`, as a deployment does by default; in-process runtimes (tests, bench) default to `custom`,
+   * so a static token they connect stays the one they seeded, unless they ask for `public`.
+   */
   readonly shopifyAppDistribution?: 'public' | 'custom';
   /** An external server's shop URL template (SHOPIFY_SHOP_URL_TEMPLATE, `{shop}`); no simulator then. */
   readonly shopifyShopUrlTemplate?: string;
@@ -284,7 +288,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
       SHOPIFY_SHOP_URL_TEMPLATE: shopify.shopUrlTemplate,
       SHOPIFY_APP_CLIENT_ID: shopify.clientId,
-      SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'public',
+      SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'custom',
       READ_ALL_ORDERS: String(options.readAllOrders ?? false),
       OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
       INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),

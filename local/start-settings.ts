@@ -49,7 +49,7 @@ export const settingsSchema = z.object({
     .describe("The app's client id (the simulator's by default)"),
   SHOPIFY_APP_DISTRIBUTION: z
     .enum(['public', 'custom'])
-    .optional()
+    .default('public')
     .describe('public (default): static tokens are exchanged for expiring ones; custom: they stay'),
   SHOPIFY_SHOP_URL_TEMPLATE: z
     .string()
@@ -193,7 +193,7 @@ export function readSettings(): StartSettings {
       }),
       ...(settings.SHOPIFY_APP_SECRET && { shopifyAppSecret: settings.SHOPIFY_APP_SECRET }),
       ...(settings.SHOPIFY_APP_CLIENT_ID && { shopifyAppClientId: settings.SHOPIFY_APP_CLIENT_ID }),
-      ...(settings.SHOPIFY_APP_DISTRIBUTION && { shopifyAppDistribution: settings.SHOPIFY_APP_DISTRIBUTION }),
+      shopifyAppDistribution: settings.SHOPIFY_APP_DISTRIBUTION,
       ...(settings.SHOPIFY_SHOP_URL_TEMPLATE && {
         shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE,
       }),

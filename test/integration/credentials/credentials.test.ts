@@ -119,6 +119,7 @@ const invocation = (offsetMs: number) =>
 beforeAll(async () => {
   runtime = await startLocalRuntime({
     ...isolatedRuntime('cred'),
+    shopifyAppDistribution: 'public',
     demoShop: false,
     syncEverySeconds: 86_400,
     healthCheckEverySeconds: 86_400,

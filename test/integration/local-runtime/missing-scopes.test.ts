@@ -147,6 +147,7 @@ describe('a store whose grant lacks read_orders and read_products', () => {
     });
     expect(subscribedTopics()).toEqual([
       'APP_UNINSTALLED',
+      'BULK_OPERATIONS_FINISH',
       'CUSTOMERS_CREATE',
       'CUSTOMERS_DELETE',
       'CUSTOMERS_UPDATE',
@@ -287,6 +288,7 @@ describe('a store whose grant lacks read_orders and read_products', () => {
     expect(subscribedTopics()).toEqual(
       [
         'APP_UNINSTALLED',
+        'BULK_OPERATIONS_FINISH',
         ...['CUSTOMERS', 'ORDERS', 'PRODUCTS'].flatMap((resource) =>
           ['CREATE', 'DELETE', resource === 'ORDERS' ? 'UPDATED' : 'UPDATE'].map(
             (verb) => `${resource}_${verb}`,

@@ -68,8 +68,9 @@ const javaOnPort = (port: string): number[] =>
         return (
           state !== 'Z' &&
           path.basename(argv[0] ?? '') === 'java' &&
-          argv.some((arg) => arg.endsWith('DynamoDBLocal.jar')) &&
-          argv[argv.indexOf('-port') + 1] === port
+          // On its classpath (started through Jetty's XmlConfiguration on 127.0.0.1, port=N).
+          argv.some((arg) => arg.includes('DynamoDBLocal.jar')) &&
+          argv.includes(`port=${port}`)
         );
       } catch {
         return false; // gone while we looked
