@@ -43,18 +43,33 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       body: JSON.stringify({ shopDomain: demo.shopDomain, accessToken: demo.accessToken }),
     });
     expect(connected.status).toBe(201);
-    integrationId = ((await connected.json()) as { integration: { integrationId: string } }).integration
-      .integrationId;
-    // The initial sync: from here on, what changes arrives by webhook.
+    const { integration, runId } = (await connected.json()) as {
+      integration: { integrationId: string };
+      runId: string;
+    };
+    integrationId = integration.integrationId;
+    // The whole initial sync: from here on, what changes arrives by webhook (and no sync still
+    // reading the store when a test revokes its token).
     const deadline = Date.now() + poll.timeout;
-    while ((await items('customers')).length < 5) {
+    while ((await syncRun(runId)).status !== 'succeeded') {
       if (Date.now() > deadline) throw new Error('The initial sync did not mirror the demo store in time');
       await new Promise((resolve) => setTimeout(resolve, poll.interval));
     }
+    expect(await items('customers')).toHaveLength(5);
   });
   afterAll(() => runtime?.stop());
 
   const api = (path: string, init?: RequestInit) => fetch(`${runtime.apiUrl}${path}`, init);
+  const integrationView = async () =>
+    (await (await api(`/organizations/${organizationId}/integrations/${integrationId}`)).json()) as {
+      status?: string;
+      statusReason?: string;
+      uninstallClaimedAt?: string;
+    };
+  const syncRun = async (runId: string) =>
+    (await (
+      await api(`/organizations/${organizationId}/integrations/${integrationId}/sync-runs/${runId}`)
+    ).json()) as { status?: string };
   const items = async (resource: string): Promise<Record<string, unknown>[]> => {
     const response = await api(`/organizations/${organizationId}/${resource}?limit=100`);
     return ((await response.json()) as { items?: Record<string, unknown>[] }).items ?? [];
@@ -75,6 +90,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       expect(subscriptions.map((s) => s.topic).sort()).toEqual(
         [
           'APP_UNINSTALLED',
+          'BULK_OPERATIONS_FINISH',
           'CUSTOMERS_CREATE',
           'CUSTOMERS_DELETE',
           'CUSTOMERS_UPDATE',
@@ -210,15 +226,22 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       });
     }
 
-    it('app/uninstalled deactivates the integration', async () => {
+    it('app/uninstalled is claimed, then deactivates the integration once Shopify refuses the token', async () => {
       shop.uninstall();
       await shop.flushDeliveries();
+      // The delivery alone proves nothing (a replayed body would read the same): a claim, still ACTIVE.
+      await expect
+        .poll(async () => (await integrationView()).uninstallClaimedAt, poll)
+        .toEqual(expect.any(String));
+      expect(await integrationView()).toMatchObject({ status: 'ACTIVE' });
+      // The next sync asks Shopify, whose 401 confirms it.
+      await runtime.scheduler.fire('sync-schedule');
       await expect
         .poll(async () => {
-          const response = await api(`/organizations/${organizationId}/integrations/${integrationId}`);
-          return ((await response.json()) as { status?: string }).status;
+          const { status, statusReason } = await integrationView();
+          return { status, statusReason };
         }, poll)
-        .toBe('INACTIVE');
+        .toEqual({ status: 'INACTIVE', statusReason: 'app-uninstalled' });
     });
   });
 
