@@ -6,6 +6,7 @@
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 import type { RecordWrites, UpsertOutcome } from '../resources/record-writes.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
+import { preferGraphqlId } from './graphql-id.js';
 import type { RecordFetcher } from './oversized-payload.js';
 import { defineTopic, type IngestResult, type TopicDefinitions } from './topic-registry.js';
 
@@ -29,7 +30,7 @@ export const resourceTopics = <TRecord extends MirroredRecord>(
 ): TopicDefinitions => {
   const { webhooks } = definition;
   const upsert = defineTopic({
-    payload: webhooks.payloadSchema,
+    payload: preferGraphqlId(definition.gidType, webhooks.payloadSchema),
     recordsReceipt: true,
     handle: async (_delivery, integration, payload, receipt) => {
       const record = webhooks.toRecord(payload, integration);
@@ -46,7 +47,7 @@ export const resourceTopics = <TRecord extends MirroredRecord>(
   });
 
   const remove = defineTopic({
-    payload: webhooks.deletePayloadSchema,
+    payload: preferGraphqlId(definition.gidType, webhooks.deletePayloadSchema),
     recordsReceipt: true,
     handle: async (delivery, integration, { id: shopifyId }, receipt) => {
       const outcome = await writes.markDeleted(

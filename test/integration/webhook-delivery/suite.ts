@@ -169,6 +169,25 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       expect(await record('customers', '9007199254740992')).toBeUndefined();
     });
 
+    it('a body whose id was rounded on its way (a plain JSON.parse) is mirrored under its exact GraphQL id', async () => {
+      const exact = '9007199254740995';
+      const rounded = String(Number(exact)); // 9007199254740996
+      expect(rounded).not.toBe(exact);
+      await deliver('customers/create', customerBody(rounded, exact, 'Rounded'));
+      await expect.poll(async () => (await record('customers', exact))?.firstName, poll).toBe('Rounded');
+      expect(await record('customers', rounded)).toBeUndefined();
+    });
+
+    it('a body whose two ids name different customers is refused, and nothing is written', async () => {
+      const id = '9007199254740999';
+      const other = '9007199254741999';
+      const webhookId = await deliver('customers/create', customerBody(id, other, 'Mismatch'), 400);
+      // Over HTTPS the 400 says so; through EventBridge the ingest logs it rejected (and drops it).
+      await expect.poll(() => rejectedInLogs(webhookId), poll).toBe(true);
+      expect(await record('customers', id)).toBeUndefined();
+      expect(await record('customers', other)).toBeUndefined();
+    });
+
     it('privacy requests stay on HTTPS (the app TOML’s compliance URI) and erase the customer', async () => {
       const customer = shop.createCustomer({ firstName: 'Private' });
       await expect
@@ -204,12 +223,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       it('an event that can never apply is dropped as rejected, not retried into the dead-letter queue', async () => {
         const metadata = metadataOf('customers/update');
         await putEvents(JSON.stringify({ payload: { id: 1, unexpected: true }, metadata }));
-        const rejected = () =>
-          runtime.cloudWatch.logs.some((line) => {
-            const text = JSON.stringify(line);
-            return text.includes('webhook rejected') && text.includes(metadata['X-Shopify-Webhook-Id']);
-          });
-        await expect.poll(rejected, poll).toBe(true);
+        await expect.poll(() => rejectedInLogs(metadata['X-Shopify-Webhook-Id']), poll).toBe(true);
         const { visible, inFlight } = runtime.webhookQueue!.counts();
         expect(visible + inFlight).toBe(0);
         expect(runtime.webhookDeadLetterQueue!.counts().visible).toBe(0);
@@ -225,6 +239,35 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
         expect(runtime.webhookQueue!.peek().length).toBe(before);
       });
     }
+
+    it(`the health check repairs a lost subscription at the ${mode === 'https' ? 'callback URL' : 'partner event source ARN'}`, async () => {
+      const lost = shop.webhookSubscriptions().find((s) => s.topic === 'CUSTOMERS_UPDATE')!;
+      expect(shop.deleteWebhookSubscription(lost.id)).toBe(true);
+      // In eventbridge mode, one also left behind at the callback URL (from before the switch).
+      const callbackUrl = runtime.lambdaEnv['WEBHOOK_CALLBACK_URL']!;
+      if (mode === 'eventbridge')
+        shop.addWebhookSubscription('CUSTOMERS_UPDATE', callbackUrl, 'JSON', '2026-10');
+      const checked = await api(
+        `/organizations/${organizationId}/integrations/${integrationId}/webhooks/check`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        },
+      );
+      expect(checked.status).toBe(200);
+      const updates = shop.webhookSubscriptions().filter((s) => s.topic === 'CUSTOMERS_UPDATE');
+      expect(updates.map((s) => s.uri)).toEqual([webhookUri()]);
+      expect(shop.webhookSubscriptions()).toHaveLength(11);
+      // The repaired subscription delivers.
+      const customer = shop.createCustomer({ firstName: 'Repaired' });
+      await expect
+        .poll(async () => (await record('customers', customer.id))?.firstName, poll)
+        .toBe('Repaired');
+      shop.updateCustomer(customer.id, { firstName: 'Delivered' });
+      await expect
+        .poll(async () => (await record('customers', customer.id))?.firstName, poll)
+        .toBe('Delivered');
+    });
 
     it('app/uninstalled is claimed, then deactivates the integration once Shopify refuses the token', async () => {
       shop.uninstall();
@@ -269,13 +312,24 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     return (await response.json()) as { FailedEntryCount: number };
   };
 
+  const customerBody = (id: string, gidId: string, firstName: string): string =>
+    `{"id":${id},"email":null,"created_at":"2026-01-01T09:00:00-05:00","updated_at":"${new Date().toISOString()}","first_name":"${firstName}","last_name":"Id","state":"enabled","note":null,"verified_email":true,"multipass_identifier":null,"tax_exempt":false,"phone":null,"currency":"USD","addresses":[],"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${gidId}","default_address":null}`;
+
   /** One delivery the way the deployment takes them: a signed POST, or an event on the partner bus. */
-  const deliver = async (topic: string, body: string): Promise<void> => {
+  const rejectedInLogs = (webhookId: string): boolean =>
+    runtime.cloudWatch.logs.some((line) => {
+      const text = JSON.stringify(line);
+      return text.includes('webhook rejected') && text.includes(webhookId);
+    });
+
+  /** Returns the delivery's X-Shopify-Webhook-Id. */
+  const deliver = async (topic: string, body: string, httpsStatus = 200): Promise<string> => {
+    const metadata = metadataOf(topic);
     if (mode === 'eventbridge') {
       // The body's text is embedded as is: its ids never pass through a JS number.
-      const response = await putEvents(`{"payload":${body},"metadata":${JSON.stringify(metadataOf(topic))}}`);
+      const response = await putEvents(`{"payload":${body},"metadata":${JSON.stringify(metadata)}}`);
       expect(response.FailedEntryCount).toBe(0);
-      return;
+      return metadata['X-Shopify-Webhook-Id'];
     }
     const response = await fetch(runtime.lambdaEnv['WEBHOOK_CALLBACK_URL']!, {
       method: 'POST',
@@ -284,10 +338,11 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
         'x-shopify-hmac-sha256': createHmac('sha256', runtime.shopify.appSecret)
           .update(body)
           .digest('base64'),
-        ...Object.fromEntries(Object.entries(metadataOf(topic)).map(([k, v]) => [k.toLowerCase(), v])),
+        ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
       },
       body,
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(httpsStatus);
+    return metadata['X-Shopify-Webhook-Id'];
   };
 }
