@@ -188,6 +188,18 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       expect(await record('customers', other)).toBeUndefined();
     });
 
+    it('an update body under the delete topic is refused: the live customer stays ACTIVE', async () => {
+      const customer = shop.createCustomer({ firstName: 'Alive' });
+      await expect.poll(async () => (await record('customers', customer.id))?.firstName, poll).toBe('Alive');
+      const webhookId = await deliver(
+        'customers/delete',
+        customerBody(customer.id, customer.id, 'Alive'),
+        400,
+      );
+      await expect.poll(() => rejectedInLogs(webhookId), poll).toBe(true);
+      expect(await record('customers', customer.id)).toMatchObject({ status: 'ACTIVE', firstName: 'Alive' });
+    });
+
     it('privacy requests stay on HTTPS (the app TOML’s compliance URI) and erase the customer', async () => {
       const customer = shop.createCustomer({ firstName: 'Private' });
       await expect
