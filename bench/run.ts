@@ -93,7 +93,7 @@ try {
   if (quick ? only?.has('Reconcile100k') : wanted('Reconcile100k'))
     figures.push(await reconcile100k(context));
   if (wanted('TokenRefresh')) figures.push(await tokenRefreshRate(context));
-  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4')) figures.push(...(await webhookPath(dynamo.endpoint, quick)));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);

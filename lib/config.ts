@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { resourceNames } from '../lambdas/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
+import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -170,8 +171,30 @@ export const configSchema = z
     oauthCallbackThrottleBurstLimit: integer('expected a positive integer', 1).default(20),
     webhookThrottleRateLimit: integer('expected a positive integer', 1).default(500),
     webhookThrottleBurstLimit: integer('expected a positive integer', 1).default(1000),
+    /**
+     * How the stores' webhook subscriptions are delivered: `https` to POST /webhooks/shopify, or
+     * `eventbridge` through the app's Shopify partner event source (README, "Webhook delivery").
+     * The compliance topics and stores connected with their own webhook secret stay on HTTPS.
+     */
+    webhookDelivery: z
+      .enum(['https', 'eventbridge'], { error: 'expected "https" or "eventbridge"' })
+      .default('https'),
+    /** The partner event source of `eventbridge` delivery, as the Partner Dashboard names it. */
+    shopifyEventSource: z
+      .string({ error: 'expected a partner event source name' })
+      .regex(shopifyEventSourcePattern, {
+        error: 'expected aws.partner/shopify.com/<app id>/<event source name>',
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.webhookDelivery === 'eventbridge' && config.shopifyEventSource === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shopifyEventSource'],
+        message: 'required when webhookDelivery is "eventbridge" (aws.partner/shopify.com/<app id>/<name>)',
+      });
+    }
     // Only meaningful once the interval itself is valid (its own issue is already reported).
     if (config.minSyncIntervalMinutes >= 1 && config.syncOverlapMinutes >= config.minSyncIntervalMinutes) {
       ctx.addIssue({

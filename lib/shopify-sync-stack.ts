@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -12,6 +12,8 @@ import { IngestApi } from './constructs/ingest-api.js';
 import { LambdaFactory } from './constructs/lambda-function.js';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monitoring.js';
 import { Storage } from './constructs/storage.js';
+import { EventBridgeDelivery } from './constructs/eventbridge-delivery.js';
+import { eventSourceArn } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
 
 export interface ShopifySyncStackProps extends StackProps {
@@ -25,6 +27,8 @@ export class ShopifySyncStack extends Stack {
   readonly syncPipeline: SyncPipeline;
   readonly monitoring: Monitoring;
   readonly lambdas: LambdaFactory;
+  /** Present in `eventbridge` webhook delivery: the partner bus, its rule, queue and ingest. */
+  readonly eventBridgeDelivery?: EventBridgeDelivery;
   /** Where backend events go: the account's default bus, or the stack's own. */
   readonly eventBus: IEventBus;
 
@@ -78,6 +82,11 @@ export class ShopifySyncStack extends Stack {
         EVENT_BUS_NAME: eventBus.eventBusName,
         STALE_AFTER_MINUTES: String(staleAfterMinutes(config)),
         WEBHOOKS_SILENT_AFTER_MINUTES: String(config.webhooksSilentAfterHours * 60),
+        WEBHOOK_DELIVERY: config.webhookDelivery,
+        // Known in https mode too: the health check then moves subscriptions back from it.
+        SHOPIFY_EVENT_SOURCE_ARN: config.shopifyEventSource
+          ? eventSourceArn(Aws.REGION, config.shopifyEventSource)
+          : '',
       },
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
@@ -105,6 +114,15 @@ export class ShopifySyncStack extends Stack {
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
     lambdas.addEnvironment('OAUTH_CALLBACK_URL', ingestApi.oauthCallbackUrl);
 
+    // Also in https mode while a source is still configured: what it delivers during the move
+    // back to HTTPS is still applied.
+    const eventBridgeDelivery = config.shopifyEventSource
+      ? new EventBridgeDelivery(this, 'EventBridgeDelivery', {
+          lambdas,
+          eventSourceName: config.shopifyEventSource,
+        })
+      : undefined;
+
     // Least privilege: what each Lambda may touch, in one table. Every registered resource's
     // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
     const { queue } = syncPipeline;
@@ -129,6 +147,22 @@ export class ShopifySyncStack extends Stack {
         // bulk_operations/finish: reads the waiting run, enqueues its continuation.
         tables.SyncRuns.grantReadData(fn);
         queue.grantSendMessages(fn);
+      },
+      // The same writes as the HTTPS webhook (the one ingest core), and what reads a body too
+      // large for EventBridge from the store's Admin API through the token provider: the token key
+      // (a renewed token is encrypted), the app secret (it authenticates the grant, nothing is
+      // signed) and the bus (Needs Attention). Reading its queue is granted by the event source mapping.
+      webhookEvents: (fn) => {
+        tables.Integrations.grantReadWriteData(fn);
+        readWriteRecords(fn);
+        tables.Idempotency.grantReadWriteData(fn);
+        addRedactions(fn);
+        tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters
+        tables.SyncRuns.grantReadData(fn); // bulk_operations/finish: the waiting run
+        queue.grantSendMessages(fn); // … and its continuation
+        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        appSecret.grantRead(fn);
+        eventBus.grantPutEventsTo(fn);
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
@@ -179,6 +213,7 @@ export class ShopifySyncStack extends Stack {
         syncIntervalMinutes(config) + Math.ceil((2 * config.workerTimeoutSeconds) / 60),
       ),
       alarmEmail: config.alarmEmail,
+      ...(eventBridgeDelivery && { webhookDeadLetterQueue: eventBridgeDelivery.deadLetterQueue }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: ingestApi.url, description: 'Base URL of the HTTP API' });
@@ -204,7 +239,18 @@ export class ShopifySyncStack extends Stack {
     // The status console (npm run console) reads it to show and redrive dead-lettered syncs.
     new CfnOutput(this, 'SyncDeadLetterQueueUrl', { value: syncPipeline.deadLetterQueue.queueUrl });
 
+    if (eventBridgeDelivery) {
+      new CfnOutput(this, 'WebhookEventBusName', {
+        value: eventBridgeDelivery.partnerBus.eventBusName,
+        description: 'Partner event bus of the Shopify event source (webhookDelivery eventbridge)',
+      });
+      new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
+        value: eventBridgeDelivery.deadLetterQueue.queueUrl,
+      });
+    }
+
     this.storage = storage;
+    this.eventBridgeDelivery = eventBridgeDelivery;
     this.ingestApi = ingestApi;
     this.syncPipeline = syncPipeline;
     this.monitoring = monitoring;

@@ -19,6 +19,11 @@ import { localRegion } from './aws/local-identity.js';
 import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
 import { createLocalSqs } from './aws/sqs-endpoint.js';
 import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
+import type { LocalSqs } from './aws/sqs-endpoint.js';
+import {
+  eventSourceArn,
+  SHOPIFY_WEBHOOK_DETAIL_TYPE,
+} from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { captureLambdaOutput, type LocalCloudWatch, type LogEvent } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
 import { DEMO_ORGANIZATION } from './demo-connect.js';
@@ -86,6 +91,16 @@ export interface LocalRuntimeOptions {
   };
   /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
   readonly startWorker?: boolean;
+  /**
+   * How the stores' webhooks arrive (CDK context `webhookDelivery`): `https` to POST
+   * /webhooks/shopify, or `eventbridge` through the partner bus of `shopifyEventSource`, its
+   * rule, the local webhook queue and the EventBridge ingest. Compliance topics stay on HTTPS.
+   */
+  readonly webhookDelivery?: 'https' | 'eventbridge';
+  /** The partner event source (`aws.partner/shopify.com/<app id>/<name>`); a local one by default. */
+  readonly shopifyEventSource?: string;
+  /** The simulator sends bodies above this many bytes through EventBridge as `{ "id": … }` (tests lower it). */
+  readonly eventBridgePayloadLimitBytes?: number;
   readonly log?: (line: string) => void;
   /** Log every HTTP API request (`[http-api] GET /path → 200`) through `log` (default true). */
   readonly logRequests?: boolean;
@@ -115,6 +130,10 @@ export interface LocalRuntime {
   readonly syncQueue: LocalQueue;
   readonly deadLetterQueue: LocalQueue;
   readonly syncWorker: SqsEventSource;
+  /** `eventbridge` delivery: the queue the partner bus's rule feeds, its DLQ, and the ingest's mapping. */
+  readonly webhookQueue?: LocalQueue;
+  readonly webhookDeadLetterQueue?: LocalQueue;
+  readonly webhookEvents?: SqsEventSource;
   readonly scheduler: Scheduler;
   readonly shopify: ShopifyBackend;
   readonly secrets: LocalSecretsManager;
@@ -225,6 +244,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       deadLetter: { queue: deadLetterQueue, maxReceiveCount: queueSettings.maxReceiveCount },
       ...(clock && { clock }),
     });
+    const eventBridgeDelivery =
+      options.webhookDelivery === 'eventbridge'
+        ? localEventBridgeDelivery(
+            sqs,
+            events,
+            options.shopifyEventSource ?? localDefaults.shopifyEventSource,
+          )
+        : undefined;
 
     // Shopify
     const demoShop = options.demoShop;
@@ -288,6 +315,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       EVENT_BUS_NAME: 'default',
       STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
       WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
+      WEBHOOK_DELIVERY: eventBridgeDelivery ? 'eventbridge' : 'https',
+      SHOPIFY_EVENT_SOURCE_ARN: eventBridgeDelivery
+        ? eventSourceArn(localRegion, eventBridgeDelivery.source)
+        : '',
     };
     const lambdaEnv: Record<string, string> = {
       ...environment,
@@ -310,6 +341,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'local',
       ...options.lambdaEnv,
     };
+    // The Partner Dashboard's event source, associated with the local partner bus.
+    if (eventBridgeDelivery) {
+      shopify.simulator?.connectEventBridge({
+        endpointUrl: awsEndpoint.url,
+        ...(options.eventBridgePayloadLimitBytes !== undefined && {
+          payloadLimitBytes: options.eventBridgePayloadLimitBytes,
+        }),
+      });
+    }
     // The app TOML's compliance URI: privacy webhooks go to the same signed endpoint.
     if (shopify.demoShop && shopify.simulator) {
       shopify.simulator.shop(shopify.demoShop.shopDomain)?.setComplianceUri(lambdaEnv.WEBHOOK_CALLBACK_URL!);
@@ -387,6 +427,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queue were dropped`);
     });
 
+    const webhookEvents =
+      eventBridgeDelivery &&
+      new SqsEventSource({
+        queue: eventBridgeDelivery.queue,
+        handler: handlerOf('webhookEvents') as LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+        functionName: functionName('webhookEvents'),
+        timeoutMs: lambdaTimeoutSeconds.webhookEvents * 1000,
+        batchSize: 10,
+        maxConcurrency: 5,
+        ...(options.syncQueue?.pollIntervalMs !== undefined && {
+          pollIntervalMs: options.syncQueue.pollIntervalMs,
+        }),
+        log,
+      });
+    if (webhookEvents) {
+      webhookEvents.start();
+      cleanups.push(() => webhookEvents.stop());
+    }
+
     const scheduler = startScheduler(
       [
         {
@@ -418,6 +477,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       syncQueue,
       deadLetterQueue,
       syncWorker,
+      ...(eventBridgeDelivery && {
+        webhookQueue: eventBridgeDelivery.queue,
+        webhookDeadLetterQueue: eventBridgeDelivery.deadLetterQueue,
+        webhookEvents,
+      }),
       scheduler,
       shopify,
       secrets,
@@ -432,4 +496,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What the stack's EventBridgeDelivery construct deploys, locally: the partner bus's rule sends
+ * Shopify's webhook events to a queue (with its dead-letter queue) that the ingest reads.
+ */
+function localEventBridgeDelivery(sqs: LocalSqs, events: LocalEventBridge, source: string) {
+  const deadLetterQueue = sqs.createQueue({ name: localDefaults.webhookDeadLetterQueueName });
+  const queue = sqs.createQueue({
+    name: localDefaults.webhookQueueName,
+    visibilityTimeoutSeconds: 6 * lambdaTimeoutSeconds.webhookEvents,
+    // Shopify puts bodies up to 1,000,000 bytes inline; SQS takes 1 MiB messages.
+    maximumMessageSizeBytes: 1_048_576,
+    deadLetter: { queue: deadLetterQueue, maxReceiveCount: localDefaults.webhookMaxReceives },
+  });
+  events.addRule({
+    eventBusName: source,
+    source,
+    detailType: SHOPIFY_WEBHOOK_DETAIL_TYPE,
+    target: (eventText) => queue.send({ body: eventText }),
+  });
+  return { source, queue, deadLetterQueue };
 }

@@ -38,6 +38,13 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  SQS / Secrets Manager / KMS  ${runtime.awsEndpoint.url}`,
     `    sync queue        ${runtime.syncQueue.url}  (maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
     `    dead letters      ${runtime.deadLetterQueue.url}`,
+    ...(runtime.webhookQueue
+      ? [
+          `  Webhook delivery    eventbridge: partner bus ${env.SHOPIFY_EVENT_SOURCE_ARN?.split('::event-source/')[1]} → rule → webhook queue → webhookEvents`,
+          `    webhook queue     ${runtime.webhookQueue.url}  (dead letters ${runtime.webhookDeadLetterQueue?.url})`,
+          `    compliance topics HTTPS, ${env.WEBHOOK_CALLBACK_URL}`,
+        ]
+      : [`  Webhook delivery    https: ${env.WEBHOOK_CALLBACK_URL}`]),
     `    app secret        ${env.APP_SECRET_ARN}`,
     `    token key         ${env.TOKEN_KEY_ID}`,
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,

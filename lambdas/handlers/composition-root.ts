@@ -226,6 +226,9 @@ const lifecycleDeps = (c: Composition) => ({
   distribution: c.settings.SHOPIFY_APP_DISTRIBUTION,
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
+  // Subscriptions point at the partner event source in eventbridge mode (webhook-subscriptions.ts).
+  viaEventBridge: c.settings.WEBHOOK_DELIVERY === 'eventbridge',
+  ...(c.settings.SHOPIFY_EVENT_SOURCE_ARN && { eventSourceArn: c.settings.SHOPIFY_EVENT_SOURCE_ARN }),
   webhookTopics: c.webhookTopics,
   scopes: c.scopes,
   logger: c.logger,

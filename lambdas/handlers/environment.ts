@@ -15,8 +15,24 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** Settings besides the table names (those follow the table definitions: `<TABLE>_TABLE`). */
 export const lambdaSettingsSchema = z.object({
   SYNC_QUEUE_URL: z.url(),
-  /** Where Shopify delivers webhooks: the subscriptions the stores get point here. */
+  /**
+   * POST /webhooks/shopify: where Shopify delivers over HTTPS (the subscriptions of `https` mode,
+   * the compliance topics, and stores connected with a webhook secret of their own).
+   */
   WEBHOOK_CALLBACK_URL: z.url(),
+  /** CDK context `webhookDelivery`: how the stores' webhook subscriptions are delivered. */
+  WEBHOOK_DELIVERY: z.enum(['https', 'eventbridge']).default('https'),
+  /**
+   * `arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`: the `uri` of
+   * the subscriptions in `eventbridge` mode; empty in `https` mode.
+   */
+  SHOPIFY_EVENT_SOURCE_ARN: z
+    .string()
+    .regex(
+      /^(arn:aws:events:[a-z0-9-]+::event-source\/aws\.partner\/shopify\.com\/\d+\/[\w.-]+)?$/,
+      'must be arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>',
+    )
+    .default(''),
   APP_SECRET_ARN: z.string().min(1),
   TOKEN_KEY_ID: z.string().min(1),
   SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'must be YYYY-01/04/07/10'),
@@ -104,6 +120,8 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
   const parsed = lambdaSettingsSchema.safeParse(env);
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  else if (parsed.data.WEBHOOK_DELIVERY === 'eventbridge' && !parsed.data.SHOPIFY_EVENT_SOURCE_ARN)
+    problems.push('SHOPIFY_EVENT_SOURCE_ARN: required when WEBHOOK_DELIVERY is eventbridge');
   if (problems.length > 0 || !parsed.success)
     throw new InvalidEnvironmentError(`Invalid Lambda environment: ${problems.join('; ')}`);
   return { ...parsed.data, tables };

@@ -110,7 +110,9 @@ const subscriptionView = (subscription: WebhookSubscription): View => ({
   topic: subscription.topic,
   uri: subscription.uri,
   callbackUrl: subscription.uri,
-  endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.uri },
+  endpoint: subscription.uri.startsWith('arn:')
+    ? { __typename: 'WebhookEventBridgeEndpoint', arn: subscription.uri }
+    : { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.uri },
   format: subscription.format,
   apiVersion: { handle: subscription.apiVersion, displayName: subscription.apiVersion, supported: true },
   createdAt: graphqlDateTime(subscription.createdAt),
@@ -272,6 +274,16 @@ export function rootValueFor(
     if (id.startsWith('gid://shopify/Customer/')) {
       const customer = shop.customer(id);
       return customer ? customerView(customer) : null;
+    }
+    if (id.startsWith('gid://shopify/Order/')) {
+      requireAccess('orders');
+      const order = shop.order(id);
+      return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
+    }
+    if (id.startsWith('gid://shopify/Product/')) {
+      requireAccess('products');
+      const product = shop.product(id);
+      return product ? productView(product, shop.maxPaginatedObjects) : null;
     }
     const subscription = shop.webhookSubscriptions().find((s) => s.id === id);
     return subscription ? subscriptionView(subscription) : null;

@@ -44,6 +44,10 @@ import {
 import {
   type DeliveryAttempt,
   type DeliverySettings,
+  EVENTBRIDGE_PAYLOAD_LIMIT_BYTES,
+  type EventBridgeLink,
+  eventBridgeDelivery,
+  eventSourceOf,
   restTopic,
   signedDelivery,
   type WebhookDelivery,
@@ -166,6 +170,7 @@ export class SimulatedShop {
   readonly faults = new FaultPlan();
   readonly bulk: ShopBulkOperations;
   readonly outbox: WebhookOutbox;
+  private readonly eventBridge: EventBridgeLink;
   maxPaginatedObjects: number;
   paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
@@ -197,6 +202,8 @@ export class SimulatedShop {
       readonly numericId: string;
       /** This shop's place among the simulator's shops: which block of ids it hands out. */
       readonly idBlock: number;
+      /** Where subscriptions to a partner event source deliver (shared by the simulator's shops). */
+      readonly eventBridge?: EventBridgeLink;
     },
     private readonly clock: Clock,
   ) {
@@ -209,6 +216,7 @@ export class SimulatedShop {
     this.appSecret = options.appSecret;
     this.bucket = new CostBucket(options.plan ?? standardPlan, clock);
     this.outbox = new WebhookOutbox(clock);
+    this.eventBridge = options.eventBridge ?? { payloadLimitBytes: EVENTBRIDGE_PAYLOAD_LIMIT_BYTES };
     this.maxPaginatedObjects = options.maxPaginatedObjects ?? defaultMaxPaginatedObjects;
     this.paginationLimitBehaviour = options.paginationLimitBehaviour ?? 'error';
     this.bulk = new ShopBulkOperations(this, clock, options.bulkResults ?? new BulkResultFiles(clock));
@@ -706,11 +714,28 @@ export class SimulatedShop {
     return this.nextAddressId.toString();
   }
 
-  /** Delivers `body` to every HTTP subscription of `topic` (GraphQL enum name). */
+  /**
+   * Delivers `body` to every subscription of `topic` (GraphQL enum name): over HTTP, or to the
+   * partner event source its ARN names (when the simulator is linked to EventBridge).
+   */
   emit(topic: string, body: string): void {
     const eventId = randomUUID();
     for (const subscription of this.subscriptionMap.values()) {
-      if (subscription.topic !== topic || !/^https?:\/\//.test(subscription.uri)) continue;
+      if (subscription.topic !== topic) continue;
+      const sourceName = eventSourceOf(subscription.uri);
+      if (sourceName !== undefined && this.eventBridge.endpointUrl !== undefined) {
+        const event = {
+          topic: restTopic(topic),
+          shopDomain: this.domain,
+          apiVersion: subscription.apiVersion ?? defaultApiVersion,
+          body,
+          eventId,
+          sourceName,
+        };
+        this.outbox.enqueue(eventBridgeDelivery(event, this.eventBridge, this.clock));
+        continue;
+      }
+      if (!/^https?:\/\//.test(subscription.uri)) continue;
       this.outbox.enqueue(
         signedDelivery(
           {

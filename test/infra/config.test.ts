@@ -48,6 +48,7 @@ describe('deployment config', () => {
       installReturnUrls: [],
       oauthCallbackThrottleRateLimit: 10,
       oauthCallbackThrottleBurstLimit: 20,
+      webhookDelivery: 'https',
     });
   });
 
@@ -70,6 +71,23 @@ describe('deployment config', () => {
     expect(() => parseConfig({ installReturnUrls: 'http://app.example.com/' })).toThrow(
       /Invalid context "installReturnUrls.0"/,
     );
+  });
+
+  it('takes webhooks through EventBridge only with a partner event source, naming the key', () => {
+    const source = 'aws.partner/shopify.com/1234567/shopify-sync';
+    expect(parseConfig({ webhookDelivery: 'eventbridge', shopifyEventSource: source })).toMatchObject({
+      webhookDelivery: 'eventbridge',
+      shopifyEventSource: source,
+    });
+    expect(errorOf({ webhookDelivery: 'eventbridge' })).toMatch(
+      /Invalid context "shopifyEventSource": required when webhookDelivery is "eventbridge"/,
+    );
+    expect(
+      errorOf({ webhookDelivery: 'eventbridge', shopifyEventSource: 'aws.partner/github.com/1/x' }),
+    ).toMatch(
+      /Invalid context "shopifyEventSource": expected aws\.partner\/shopify\.com\/<app id>\/<event source name>/,
+    );
+    expect(errorOf({ webhookDelivery: 'sqs' })).toMatch(/Invalid context "webhookDelivery"/);
   });
 
   it('rejects a webhook throttle that is not a positive integer, naming the key', () => {

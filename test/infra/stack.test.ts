@@ -343,6 +343,14 @@ describe('least privilege', () => {
       SyncRuns: 'write',
       Redactions: 'write',
     },
+    // Deployed only with webhookDelivery "eventbridge" (eventbridge-delivery.test.ts): the same ingest.
+    webhookEvents: {
+      Integrations: 'write',
+      ...records,
+      Idempotency: 'write',
+      SyncRuns: 'write',
+      Redactions: 'write',
+    },
     api: { Integrations: 'write', ...records, SyncRuns: 'write', Redactions: 'write' },
     fanOut: { Integrations: 'read' },
     syncWorker: { ...records, Integrations: 'write', SyncRuns: 'write' },

@@ -243,15 +243,16 @@ export const recordsAbsentFromShopify = async (
 };
 
 /**
- * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page,
- * in batches that stay under Shopify's 1,000-point cap; ids Shopify no longer has are left out,
- * and a node that fails validation is skipped.
+ * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page
+ * (with what one page could not hold: `completeNode`), in batches that stay under Shopify's
+ * 1,000-point cap; ids Shopify no longer has are left out, and a node that fails validation is
+ * skipped.
  */
 export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
   shopify: ShopifyGraphql,
   definition: Pick<
     ResourceDefinition<unknown, TRecord>,
-    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost'
+    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost' | 'completeNode'
   >,
   ids: readonly string[],
   owner: RecordOwner,
@@ -268,11 +269,26 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
       schema,
       { expectedCost: batch.length * definition.pageCost.perNode + 1 },
     );
-    const records = data.nodes.flatMap((node) => {
-      if (node === null) return [];
-      const parsed = definition.nodeSchema.safeParse(node);
-      return parsed.success ? [definition.toRecord(parsed.data, owner)] : [];
-    });
+    const records: TRecord[] = [];
+    for (const node of data.nodes) {
+      const parsed = node === null ? undefined : definition.nodeSchema.safeParse(node);
+      if (!parsed?.success) continue;
+      const whole = definition.completeNode
+        ? await definition.completeNode(parsed.data, shopify)
+        : parsed.data;
+      records.push(definition.toRecord(whole, owner));
+    }
     if (records.length > 0) yield records;
   }
 }
+
+/** One record by numeric id (fetchRecordsByIds); undefined when Shopify no longer has it. */
+export const fetchRecordById = async <TRecord extends MirroredRecord>(
+  shopify: ShopifyGraphql,
+  definition: Parameters<typeof fetchRecordsByIds<TRecord>>[1],
+  id: string,
+  owner: RecordOwner,
+): Promise<TRecord | undefined> => {
+  for await (const [record] of fetchRecordsByIds(shopify, definition, [id], owner)) return record;
+  return undefined;
+};
