@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_BODY_BYTES } from '../../../lambdas/core/webhooks/delivery.js';
 import { customerBody, deleteBody, hmac, webhookEvent } from '../../support/webhook-delivery.js';
 import { APP_SECRET, B_SECRET, newCustomerId, useWebhookFixture } from './fixture.js';
 
@@ -307,7 +308,7 @@ describe('rejected and ignored deliveries write nothing', () => {
   it('an oversized body → 413, before any signature work', async () => {
     const event = webhookEvent({
       ...base(),
-      body: customerBody({ id: '5', updatedAt: T1, extra: { pad: 'x'.repeat(300_000) } }),
+      body: customerBody({ id: '5', updatedAt: T1, extra: { pad: 'x'.repeat(MAX_BODY_BYTES) } }),
     });
     await expectRejected(event, 413, 'PAYLOAD_TOO_LARGE');
     await expectRejected(
