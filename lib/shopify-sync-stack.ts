@@ -125,7 +125,8 @@ export class ShopifySyncStack extends Stack {
         addRedactions(fn); // customers/redact, and the tombstones a shop/redact purges
         tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters (one ADD per delivery)
         appSecret.grantRead(fn);
-        tokenKey.grantDecrypt(fn); // per-integration webhook secrets
+        // Per-integration webhook secrets only: never an access token (issue 19 §6).
+        storage.allowTokenKey(fn, ['kms:Decrypt'], { webhookSecretsOnly: true });
         // bulk_operations/finish: reads the waiting run, enqueues its continuation.
         tables.SyncRuns.grantReadData(fn);
         queue.grantSendMessages(fn);
@@ -137,7 +138,7 @@ export class ShopifySyncStack extends Stack {
         addRedactions(fn); // a disconnect's purge
         tables.Redactions.grant(fn, 'dynamodb:Query'); // a reconnect restores the shop's redactions
         queue.grantSendMessages(fn);
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']); // stores new tokens, registers webhooks
         appSecret.grantRead(fn); // the app's grants: install code, token exchange, refresh
         eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy, Needs Attention (REAUTHORIZE)
       },
@@ -150,7 +151,7 @@ export class ShopifySyncStack extends Stack {
         tables.Integrations.grantReadWriteData(fn);
         tables.SyncRuns.grantReadWriteData(fn);
         // Refreshed tokens are encrypted before they are used; refreshing needs the app secret.
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
         queue.grantSendMessages(fn); // continuations of long syncs
         eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
@@ -160,7 +161,7 @@ export class ShopifySyncStack extends Stack {
         readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
         addRedactions(fn);
         // Refreshes, and migrates static tokens (token exchange): encrypts the new pair.
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
         eventBus.grantPutEventsTo(fn); // Webhooks Unhealthy
       },

@@ -396,6 +396,55 @@ describe('least privilege', () => {
     );
   });
 
+  it('the webhook can decrypt only webhook secrets: its grant, in its policy and the key policy, requires their purpose', () => {
+    const keyId = synth.logicalId(synth.stack.storage.tokenKey);
+    const purpose = { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-secret' } };
+    const webhookKmsStatements = statementsOf('webhook').filter(
+      (statement) =>
+        actions(statement).some((action) => action.startsWith('kms:')) && targets(statement, keyId),
+    );
+    expect(webhookKmsStatements).toEqual([
+      expect.objectContaining({ Action: 'kms:Decrypt', Condition: purpose }),
+    ]);
+    const keyPolicy = propsOf(keyId).KeyPolicy as {
+      Statement: (Statement & { Principal: unknown; Condition?: unknown })[];
+    };
+    const webhookRole = { 'Fn::GetAtt': [synth.logicalId(fnOf('webhook').role!), 'Arn'] };
+    expect(
+      keyPolicy.Statement.filter((s) =>
+        [(s.Principal as { AWS: unknown }).AWS]
+          .flat()
+          .some((p) => JSON.stringify(p) === JSON.stringify(webhookRole)),
+      ),
+    ).toEqual([expect.objectContaining({ Action: 'kms:Decrypt', Condition: purpose })]);
+  });
+
+  it('the key policy names every role that uses the token key; the account only administers it', () => {
+    const keyId = synth.logicalId(synth.stack.storage.tokenKey);
+    const keyPolicy = propsOf(keyId).KeyPolicy as {
+      Statement: (Statement & { Principal: { AWS: unknown } })[];
+    };
+    const uses = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:*'];
+    const usersInKeyPolicy = keyPolicy.Statement.filter((statement) =>
+      actions(statement).some((action) => uses.includes(action)),
+    ).flatMap((statement) => [statement.Principal.AWS].flat().map((principal) => JSON.stringify(principal)));
+    const users = deployedLambdas().filter((id) => can(id, 'kms:Decrypt', keyId));
+    expect(users.length).toBeGreaterThan(0);
+    expect(usersInKeyPolicy.sort()).toEqual(
+      users.map((id) => JSON.stringify({ 'Fn::GetAtt': [synth.logicalId(fnOf(id).role!), 'Arn'] })).sort(),
+    );
+    // The account root keeps administration (so the key can never be locked out), not use.
+    const root = keyPolicy.Statement.filter((statement) =>
+      JSON.stringify(statement.Principal).includes(':root'),
+    );
+    expect(root).toHaveLength(1);
+    expect(
+      actions(root[0]!).filter(
+        (action) => uses.includes(action) || /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey)/.test(action),
+      ),
+    ).toEqual([]);
+  });
+
   it('only the API, the fan-out, the worker (continuations) and the webhook (bulk wake-ups) can enqueue syncs', () => {
     const queueId = synth.logicalId(synth.stack.syncPipeline.queue);
     expect(
