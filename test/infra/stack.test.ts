@@ -359,6 +359,60 @@ describe('least privilege', () => {
     }
   });
 
+  it('each Lambda gets only the DynamoDB actions its adapters send, table by table', () => {
+    const R = ['GetItem', 'Query'];
+    const records = ['BatchWriteItem', ...R, 'PutItem', 'UpdateItem'];
+    const everyRecordTable = (actions: string[]) => ({
+      Customers: actions,
+      Orders: actions,
+      Products: actions,
+    });
+    const expected: Record<LambdaId, Partial<Record<TableId, string[]>>> = {
+      webhook: {
+        Integrations: ['BatchWriteItem', 'DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+        ...everyRecordTable(records),
+        Idempotency: ['GetItem', 'PutItem'],
+        SyncRuns: [...R, 'UpdateItem'],
+        Redactions: ['BatchWriteItem', 'PutItem'],
+      },
+      api: {
+        Integrations: ['DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+        ...everyRecordTable(records),
+        SyncRuns: [...R, 'UpdateItem'],
+        Redactions: ['BatchWriteItem', 'PutItem', 'Query'],
+      },
+      fanOut: { Integrations: [...R, 'Scan'] },
+      syncWorker: {
+        Integrations: ['DeleteItem', ...R, 'UpdateItem'],
+        ...everyRecordTable(records),
+        SyncRuns: ['DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+      },
+      healthCheck: {
+        Integrations: ['DeleteItem', ...R, 'Scan', 'UpdateItem'],
+        ...everyRecordTable(records),
+        Redactions: ['BatchWriteItem', 'PutItem'],
+      },
+    };
+    for (const id of deployedLambdas()) {
+      const actual = Object.fromEntries(
+        tableDefinitions
+          .map((table) => {
+            const granted = statementsOf(id)
+              .filter((statement) => targets(statement, tableLogicalId(table.id)))
+              .flatMap(actions)
+              .filter((action) => action.startsWith('dynamodb:'))
+              .map((action) => action.replace(/^dynamodb:/, ''));
+            return [table.id, [...new Set(granted)].sort()] as const;
+          })
+          .filter(([, granted]) => granted.length > 0),
+      );
+      const wanted = Object.fromEntries(
+        Object.entries(expected[id]).map(([table, list]) => [table, [...list].sort()]),
+      );
+      expect({ id, tables: actual }).toEqual({ id, tables: wanted });
+    }
+  });
+
   it('the fan-out cannot write customers or integrations', () => {
     for (const table of ['Customers', 'Integrations'] as const) {
       for (const action of [
