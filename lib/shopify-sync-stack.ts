@@ -102,6 +102,7 @@ export class ShopifySyncStack extends Stack {
       },
       accessLogRetention: config.logRetentionDays,
       accessLogRemovalPolicy: dataRemovalPolicy,
+      webhookWaf: config.webhookWaf,
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
     lambdas.addEnvironment('OAUTH_CALLBACK_URL', ingestApi.oauthCallbackUrl);

@@ -136,12 +136,14 @@ describe('the repository docs', () => {
       names.forEach((name, index) => documented.set(name, values[index] ?? 'none'));
     }
     expect([...documented.keys()].sort()).toEqual([...configKeys].sort());
-    const shown = (value: string | number | boolean | readonly string[] | undefined) =>
+    const shown = (value: unknown) =>
       value === undefined || (Array.isArray(value) && value.length === 0)
         ? 'none'
         : Array.isArray(value)
           ? value.join(',')
-          : String(value);
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value as string | number | boolean);
     const wrongDefaults = configKeys
       .filter((key) => documented.get(key) !== shown(defaults[key]))
       .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
