@@ -141,9 +141,9 @@ describe('the repository docs', () => {
         ? 'none'
         : Array.isArray(value)
           ? value.join(',')
-          : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value as string | number | boolean);
+          : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
     const wrongDefaults = configKeys
       .filter((key) => documented.get(key) !== shown(defaults[key]))
       .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
