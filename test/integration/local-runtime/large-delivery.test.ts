@@ -4,7 +4,7 @@
  * delivery must mirror exactly, through the same HTTP API, signature check and write path as any.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { productsResource } from '../../../lambdas/core/resources/products.js';
+import { productsResource } from '../../../lambdas/resources/products/index.js';
 import { MAX_BODY_BYTES } from '../../../lambdas/core/webhooks/delivery.js';
 import { organizationItems } from '../../support/organization-items.js';
 import {
