@@ -547,6 +547,14 @@ describe('ingest API', () => {
     }
   });
 
+  it('webhookWaf is off by default: no web ACL, no REST API, the webhook route is on the HTTP API', () => {
+    expect(ofType(resources, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(ofType(resources, 'AWS::ApiGateway::RestApi')).toEqual([]);
+    expect(ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey)).toContain(
+      'POST /webhooks/shopify',
+    );
+  });
+
   it('throttles the stage and writes access logs without request bodies', () => {
     const [[, stage]] = ofType(resources, 'AWS::ApiGatewayV2::Stage') as [[string, Resources[string]]];
     expect(stage.Properties).toMatchObject({

@@ -176,19 +176,6 @@ describe('webhookWaf: the webhook route behind AWS WAF', () => {
   });
   afterAll(() => synth?.cleanup());
 
-  it('is off by default: no web ACL, no REST API, the webhook route is on the HTTP API', () => {
-    const plain = synthesize();
-    try {
-      expect(ofType(plain.resources, 'AWS::WAFv2::WebACL')).toEqual([]);
-      expect(ofType(plain.resources, 'AWS::ApiGateway::RestApi')).toEqual([]);
-      expect(
-        ofType(plain.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey),
-      ).toContain('POST /webhooks/shopify');
-    } finally {
-      plain.cleanup();
-    }
-  });
-
   it('blocks a source IP past the limit in 5 minutes, on the REST stage that serves the route', () => {
     const [[aclId, acl]] = ofType(resources, 'AWS::WAFv2::WebACL') as [[string, Resources[string]]];
     expect(acl.Properties).toMatchObject({
