@@ -170,6 +170,29 @@ export const configSchema = z
     oauthCallbackThrottleRateLimit: integer('expected a positive integer', 1).default(10),
     oauthCallbackThrottleBurstLimit: integer('expected a positive integer', 1).default(20),
     webhookThrottleRateLimit: integer('expected a positive integer', 1).default(500),
+    /**
+     * Off by default. `{"rateLimitPer5Min": 2000}` serves the webhook route behind AWS WAF, whose
+     * rate-based rule blocks one source IP past that many requests in 5 minutes (WAF's own
+     * bounds: 10 to 2,000,000,000). Accepts JSON on the command line: -c webhookWaf='{…}'.
+     */
+    webhookWaf: z
+      .preprocess(
+        (value) => {
+          if (typeof value !== 'string') return value;
+          try {
+            return JSON.parse(value) as unknown;
+          } catch {
+            return value;
+          }
+        },
+        z.strictObject(
+          {
+            rateLimitPer5Min: integer('expected an integer between 10 and 2000000000', 10, 2_000_000_000),
+          },
+          { error: 'expected {"rateLimitPer5Min": <requests per source IP per 5 minutes>}' },
+        ),
+      )
+      .optional(),
     webhookThrottleBurstLimit: integer('expected a positive integer', 1).default(1000),
     /**
      * How the stores' webhook subscriptions are delivered: `https` to POST /webhooks/shopify, or

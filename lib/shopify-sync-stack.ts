@@ -1,4 +1,5 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -110,6 +111,7 @@ export class ShopifySyncStack extends Stack {
       },
       accessLogRetention: config.logRetentionDays,
       accessLogRemovalPolicy: dataRemovalPolicy,
+      webhookWaf: config.webhookWaf,
     });
     lambdas.addEnvironment('WEBHOOK_CALLBACK_URL', ingestApi.webhookCallbackUrl);
     lambdas.addEnvironment('OAUTH_CALLBACK_URL', ingestApi.oauthCallbackUrl);
@@ -123,78 +125,96 @@ export class ShopifySyncStack extends Stack {
         })
       : undefined;
 
-    // Least privilege: what each Lambda may touch, in one table. Every registered resource's
-    // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
+    // Least privilege: what each Lambda may touch, in one table, down to the DynamoDB actions its
+    // adapters send (lambdas/adapters/dynamodb). No adapter reads a stream, batch-gets, checks a
+    // condition alone or describes a table; Scan is only the fan-out's census and the health
+    // check's re-seal; DeleteItem only on Integrations (claims, install states, exports) and
+    // SyncRuns (reconcile checkpoints); records are erased by BatchWriteItem and UpdateItem.
+    // Every registered resource's table is granted alike (shop/redact and purges erase all of
+    // them, mirrored or not).
     const { queue } = syncPipeline;
+    const read = ['dynamodb:GetItem', 'dynamodb:Query'];
+    const update = ['dynamodb:UpdateItem'];
+    const put = ['dynamodb:PutItem'];
+    const remove = ['dynamodb:DeleteItem'];
+    const batchWrite = ['dynamodb:BatchWriteItem'];
+    const scan = ['dynamodb:Scan'];
+    const allow = (fn: IGrantable, table: ITable, ...actions: string[][]) =>
+      table.grant(fn, ...actions.flat());
     const recordTables = resourceDefinitions.map((definition) => tables[definition.table.id]);
-    const readWriteRecords = (fn: IGrantable) => {
-      for (const table of recordTables) table.grantReadWriteData(fn);
+    // Upserts (Put, Update), tombstones and redactions (Update), purges (BatchWrite), reads.
+    const writeRecords = (fn: IGrantable) => {
+      for (const table of recordTables) allow(fn, table, read, put, update, batchWrite);
     };
     // The redaction ledger is only ever added to (and read whole by a reconnect): never updated or deleted.
-    const addRedactions = (fn: IGrantable) =>
-      tables.Redactions.grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    const addRedactions = (fn: IGrantable) => allow(fn, tables.Redactions, put, batchWrite);
     const capabilities: Record<LambdaId, (fn: IGrantable) => void> = {
       webhook: (fn) => {
-        // Writes too: app/uninstalled deactivates, shop/redact erases credentials, and
-        // customers/data_request exports are kept as items in the Integrations table.
-        tables.Integrations.grantReadWriteData(fn);
-        readWriteRecords(fn);
-        tables.Idempotency.grantReadWriteData(fn);
+        // Reads the store; app/uninstalled claims, shop/redact erases credentials (Update);
+        // customers/data_request exports are items here (Put, BatchWrite, Delete of the old one).
+        allow(fn, tables.Integrations, read, update, put, batchWrite, remove);
+        writeRecords(fn);
+        allow(fn, tables.Idempotency, ['dynamodb:GetItem'], put); // body receipts (replay guard)
         addRedactions(fn); // customers/redact, and the tombstones a shop/redact purges
-        tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters (one ADD per delivery)
+        // Hourly delivery counters (one ADD per delivery); bulk_operations/finish reads the waiting run.
+        allow(fn, tables.SyncRuns, read, update);
         appSecret.grantRead(fn);
-        tokenKey.grantDecrypt(fn); // per-integration webhook secrets
-        // bulk_operations/finish: reads the waiting run, enqueues its continuation.
-        tables.SyncRuns.grantReadData(fn);
-        queue.grantSendMessages(fn);
+        // Per-integration webhook secrets only: never an access token (issue 19 §6).
+        storage.allowTokenKey(fn, ['kms:Decrypt'], { webhookSecretsOnly: true });
+        queue.grantSendMessages(fn); // bulk_operations/finish enqueues the run's continuation
       },
       // The same writes as the HTTPS webhook (the one ingest core), and what reads a body too
       // large for EventBridge from the store's Admin API through the token provider: the token key
       // (a renewed token is encrypted), the app secret (it authenticates the grant, nothing is
       // signed) and the bus (Needs Attention). Reading its queue is granted by the event source mapping.
       webhookEvents: (fn) => {
-        tables.Integrations.grantReadWriteData(fn);
-        readWriteRecords(fn);
-        tables.Idempotency.grantReadWriteData(fn);
+        allow(fn, tables.Integrations, read, update, put, batchWrite, remove);
+        writeRecords(fn);
+        allow(fn, tables.Idempotency, ['dynamodb:GetItem'], put); // body receipts (replay guard)
         addRedactions(fn);
-        tables.SyncRuns.grant(fn, 'dynamodb:UpdateItem'); // hourly delivery counters
-        tables.SyncRuns.grantReadData(fn); // bulk_operations/finish: the waiting run
+        allow(fn, tables.SyncRuns, read, update); // delivery counters; bulk_operations/finish's waiting run
         queue.grantSendMessages(fn); // … and its continuation
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        // Not internet-facing: it may renew a token to fetch an oversized body, so it encrypts too.
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
         eventBus.grantPutEventsTo(fn);
       },
       api: (fn) => {
-        tables.Integrations.grantReadWriteData(fn);
-        readWriteRecords(fn);
-        tables.SyncRuns.grantReadWriteData(fn);
+        // Connect and disconnect (Update), install states (Put, consumed by Delete), released claims.
+        allow(fn, tables.Integrations, read, update, put, remove);
+        writeRecords(fn);
+        allow(fn, tables.SyncRuns, read, update); // runs are created and advanced by UpdateItem
         addRedactions(fn); // a disconnect's purge
-        tables.Redactions.grant(fn, 'dynamodb:Query'); // a reconnect restores the shop's redactions
+        allow(fn, tables.Redactions, ['dynamodb:Query']); // a reconnect restores the shop's redactions
         queue.grantSendMessages(fn);
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']); // stores new tokens, registers webhooks
         appSecret.grantRead(fn); // the app's grants: install code, token exchange, refresh
         eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy, Needs Attention (REAUTHORIZE)
       },
       fanOut: (fn) => {
-        tables.Integrations.grantReadData(fn); // the due index, and the hourly store census (Scan)
+        allow(fn, tables.Integrations, read, scan); // the due index, and the hourly store census (Scan)
         queue.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
-        readWriteRecords(fn);
-        tables.Integrations.grantReadWriteData(fn);
-        tables.SyncRuns.grantReadWriteData(fn);
+        writeRecords(fn);
+        // Leases, checkpoints, credentials and scopes (Update); a confirmed uninstall's purge releases the claim.
+        allow(fn, tables.Integrations, read, update, remove);
+        // Runs (Update), and the reconcile's listing checkpoints (Put, Delete).
+        allow(fn, tables.SyncRuns, read, update, put, remove);
         // Refreshed tokens are encrypted before they are used; refreshing needs the app secret.
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
         queue.grantSendMessages(fn); // continuations of long syncs
         eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
       },
       healthCheck: (fn) => {
-        tables.Integrations.grantReadWriteData(fn);
-        readWriteRecords(fn); // resumes shop/redact purges paused at their deadline
+        // Webhook health, token migration (Update), resumed purges (Delete of the claim), and the
+        // webhook-secret re-seal's Scan.
+        allow(fn, tables.Integrations, read, update, remove, scan);
+        writeRecords(fn); // resumes shop/redact purges paused at their deadline
         addRedactions(fn);
-        // Refreshes, and migrates static tokens (token exchange): encrypts the new pair.
-        tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        // Refreshes, migrates static tokens (token exchange) and re-seals webhook secrets.
+        storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
         eventBus.grantPutEventsTo(fn); // Webhooks Unhealthy
       },

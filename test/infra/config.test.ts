@@ -100,6 +100,25 @@ describe('deployment config', () => {
     );
   });
 
+  it('webhookWaf is off unless set; takes JSON from the command line or an object; refuses bounds WAF refuses', () => {
+    expect(parseConfig({}).webhookWaf).toBeUndefined();
+    expect(parseConfig({ webhookWaf: '{"rateLimitPer5Min": 2000}' }).webhookWaf).toEqual({
+      rateLimitPer5Min: 2000,
+    });
+    expect(parseConfig({ webhookWaf: { rateLimitPer5Min: '300' } }).webhookWaf).toEqual({
+      rateLimitPer5Min: 300,
+    });
+    for (const bad of [
+      { rateLimitPer5Min: 5 },
+      { rateLimitPer5Min: 2.5 },
+      {},
+      { rateLimit: 100 },
+      'on',
+      '{oops',
+    ])
+      expect(() => parseConfig({ webhookWaf: bad })).toThrow(/Invalid context "webhookWaf/);
+  });
+
   it('selects the mirrored resources from a comma list or an array, and names a wrong one', () => {
     expect(parseConfig({ resources: 'customers' }).resources).toEqual(['customers']);
     expect(parseConfig({ resources: ['customers'] }).resources).toEqual(['customers']);

@@ -27,6 +27,7 @@ import type {
   SyncStarter,
   TokenCipher,
 } from './ports.js';
+import { WEBHOOK_SECRET_PURPOSE } from './ports.js';
 import { fetchGrantedScopes, fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
 import {
   type GrantedScopesStore,
@@ -298,7 +299,10 @@ export const connectStore = async (
       nowMs,
     )),
     ...(request.webhookSecret !== undefined && {
-      encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, context),
+      encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, {
+        ...context,
+        purpose: WEBHOOK_SECRET_PURPOSE,
+      }),
     }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,

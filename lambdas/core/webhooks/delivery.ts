@@ -8,8 +8,15 @@ import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import { parseShopifyJson } from './shopify-json.js';
 
-/** Customer payloads are a few KiB; anything near this is not a Shopify webhook. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * Shopify documents no size cap for HTTPS deliveries: a product at its 2,048-variant ceiling is
+ * ~552 KB, orders with many lines run past a megabyte, and its own EventBridge cap is 1,000,000
+ * bytes. What binds is AWS: API Gateway passes up to 10 MB, but Lambda takes a synchronous event of
+ * at most 6 MB, and the body sits in that event as a JSON string, where each `"`, `\` and newline
+ * is escaped to two bytes. 3,000,000 bytes therefore always fits (≤ 6,000,000 plus headers), is
+ * three times Shopify's own large-payload threshold, and is still refused before any HMAC work.
+ */
+export const MAX_BODY_BYTES = 3_000_000;
 
 export interface RawWebhookRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
