@@ -41,7 +41,8 @@ import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js'
 import type { MirroredRecord } from '../core/resources/mirrored-record.js';
 import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
 import type { ResourceDefinition } from '../core/resources/resource-definition.js';
-import { defaultSyncConfig, type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
+import { syncedResource } from '../core/sync/resource-loop.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
 import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
