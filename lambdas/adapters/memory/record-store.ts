@@ -53,8 +53,11 @@ export const createInMemoryRecordStore = <TRecord extends MirroredRecord>(
     if (receipt) receipts.add(receipt.digest);
     return write();
   };
+  /** A store's items in ascending id string order, as the DynamoDB `byIntegration` index reads them. */
   const ofStore = (integrationId: string) =>
-    [...items.values()].filter((item) => item.integrationId === integrationId);
+    [...items.values()]
+      .filter((item) => item.integrationId === integrationId)
+      .sort((a, b) => (a.shopifyId < b.shopifyId ? -1 : a.shopifyId > b.shopifyId ? 1 : 0));
   const refOf = (item: StoredRecord<TRecord>): StoredRecordRef => ({
     organizationId: item.organizationId,
     shopifyId: item.shopifyId,
