@@ -29,9 +29,9 @@ import { createKmsTokenCipher } from '../../lambdas/adapters/secrets/token-ciphe
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
 import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
-import type { MirroredRecord } from '../../lambdas/core/resources/mirrored-record.js';
-import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
-import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
+import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
+import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
+import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';

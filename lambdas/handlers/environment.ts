@@ -6,7 +6,7 @@
  * from what they know (their tables, URLs, settings), so neither writes the variables itself.
  */
 import * as z from 'zod';
-import { resourceNames } from '../core/resources/registry.js';
+import { resourceNames } from '../resources/registry.js';
 import { defaultSyncConfig } from '../core/sync-config.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
 import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';

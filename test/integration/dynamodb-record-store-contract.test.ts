@@ -1,7 +1,7 @@
 import { createRecordErasureStore } from '../../lambdas/adapters/dynamodb/record-erasure-store.js';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
-import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { useTestTables } from '../support/dynamo.js';
 import { recordStoreContract } from '../support/record-store-contract.js';
 

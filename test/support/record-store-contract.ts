@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import type { RecordErasure } from '../../lambdas/core/integrations/ports.js';
-import type { RecordStore } from '../../lambdas/core/resources/record-writes.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import type { RecordStore } from '../../lambdas/core/records/record-writes.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 
 export interface RecordStoreUnderTest {
   /** A store of customer records that writes webhook receipts. */

@@ -5,8 +5,8 @@
  * shared contract test (test/support/record-store-contract.ts) holds it and the DynamoDB store to
  * the same outcomes.
  */
-import { gidOf, type MirroredRecord, type StoredRecord } from '../../core/resources/mirrored-record.js';
-import { toUtcIso } from '../../core/resources/normalize.js';
+import { gidOf, type MirroredRecord, type StoredRecord } from '../../resources/kit/mirrored-record.js';
+import { toUtcIso } from '../../resources/kit/normalize.js';
 import {
   decideDelete,
   decideUpsert,
@@ -15,12 +15,8 @@ import {
   type RecordKey,
   type RecordStore,
   type UpsertOutcome,
-} from '../../core/resources/record-writes.js';
-import type {
-  ResourceDefinition,
-  UpsertManyOptions,
-  WriteCounts,
-} from '../../core/resources/resource-definition.js';
+} from '../../core/records/record-writes.js';
+import type { ResourceDefinition, UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 import type { RecordErasure, RecordInventory, StoredRecordRef } from '../../core/integrations/ports.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 

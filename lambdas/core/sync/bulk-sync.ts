@@ -19,9 +19,9 @@
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { RecordOwner, RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordOwner, RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import {
   addCallStats,
   type BulkCheckpoint,

@@ -5,8 +5,8 @@
  * JSONL lines; what a page is and how its checkpoint is saved is theirs, the rest is here once.
  */
 import type { Logger } from '../logger.js';
-import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
-import type { RecordWriter, ResourceDefinition, WriteCounts } from '../resources/resource-definition.js';
+import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
+import type { RecordWriter, ResourceDefinition, WriteCounts } from '../../resources/kit/definition.js';
 import { PageWrites } from './page-writes.js';
 import type { ResourceProgress } from './progress.js';
 

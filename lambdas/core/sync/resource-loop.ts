@@ -17,9 +17,9 @@ import {
 import type { Integration } from '../integrations/integration.js';
 import { countShopifyRecords, fetchGrantedScopes } from '../integrations/shop-admin.js';
 import type { Logger } from '../logger.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import type { SyncConfig } from '../sync-config.js';
 import { syncResourceInBulk } from './bulk-sync.js';
 import { errorSummary, isResourceAccessDenied } from './errors.js';

@@ -9,7 +9,7 @@ import type { TokenProvider } from '../credentials/token-provider.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, watermarkOf } from '../integrations/integration.js';
 import { withLogKeys } from '../log-scope.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import {
   errorSummary,
   type IntegrationAttentionError,

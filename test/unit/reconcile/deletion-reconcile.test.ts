@@ -6,16 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createInMemoryRecordStore } from '../../../lambdas/adapters/memory/record-store.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import {
-  emptyCallStats,
-  type GraphqlResult,
-  type ShopifyGraphql,
-} from '../../../lambdas/core/shopify-graphql.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import { emptyCallStats, type GraphqlResult, type ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
 import { customerNode, owner } from '../sync/fixtures.js';
 
 const NOW = new Date('2026-03-10T00:00:00.000Z');

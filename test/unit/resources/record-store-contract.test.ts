@@ -1,6 +1,6 @@
 import { createInMemoryRecordStore } from '../../../lambdas/adapters/memory/record-store.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { recordStoreContract } from '../../support/record-store-contract.js';
 
 recordStoreContract('in memory', () => {

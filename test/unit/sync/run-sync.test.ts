@@ -11,15 +11,11 @@ import {
   InMemorySyncQueue,
   InMemorySyncRuns,
 } from '../../../lambdas/adapters/memory/sync-stores.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import {
-  emptyCallStats,
-  type GraphqlResult,
-  type ShopifyGraphql,
-} from '../../../lambdas/core/shopify-graphql.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import { emptyCallStats, type GraphqlResult, type ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
 import { defaultSyncConfig, type SyncConfig } from '../../../lambdas/core/sync-config.js';
 import { RetryLaterError } from '../../../lambdas/core/sync/errors.js';
 import { syncedResource } from '../../../lambdas/core/sync/resource-loop.js';
