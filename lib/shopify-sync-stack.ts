@@ -4,8 +4,7 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
 import { resourceDefinitions } from '../lambdas/resources/registry.js';
-import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
-import { tableEnvironment } from '../lambdas/handlers/environment.js';
+import { lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { type ShopifySyncConfig, staleAfterMinutes, syncIntervalMinutes } from './config.js';
@@ -15,7 +14,7 @@ import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monito
 import { Storage } from './constructs/storage.js';
 import { EventBridgeDelivery } from './constructs/eventbridge-delivery.js';
 import { eventSourceArn } from '../lambdas/core/webhooks/eventbridge-delivery.js';
-import { MAX_RECEIVE_COUNT, SyncPipeline } from './constructs/sync-pipeline.js';
+import { MAX_RECEIVE_COUNT, SyncPipeline, syncQueueVisibilitySeconds } from './constructs/sync-pipeline.js';
 
 export interface ShopifySyncStackProps extends StackProps {
   readonly config: ShopifySyncConfig;
@@ -49,46 +48,45 @@ export class ShopifySyncStack extends Stack {
     // Every Lambda gets the environment that lambdas/handlers/environment.ts describes; the queue
     // and webhook URLs follow once their constructs exist.
     const lambdas = new LambdaFactory({
-      environment: {
-        ...tableEnvironment(
-          Object.fromEntries(
-            Object.entries(tables).map(([id, table]) => [id, table.tableName]),
-          ) as TableNames,
-        ),
-        SHOPIFY_API_VERSION: config.shopifyApiVersion,
-        SHOPIFY_ADMIN_URL_TEMPLATE: config.shopifyAdminUrlTemplate,
-        SHOPIFY_SHOP_URL_TEMPLATE: 'https://{shop}',
-        SHOPIFY_APP_CLIENT_ID: config.shopifyAppClientId ?? '',
-        SHOPIFY_APP_DISTRIBUTION: config.shopifyAppDistribution,
-        READ_ALL_ORDERS: String(config.readAllOrders),
-        INSTALL_RETURN_URLS: config.installReturnUrls.join(','),
-        APP_SECRET_ARN: appSecret.secretArn,
-        TOKEN_KEY_ID: tokenKey.keyArn,
-        SYNCED_RESOURCES: config.resources.join(','),
-        // Until CDK context `readAllOrders` exists (issue 18, creds): orders need read_orders only.
-        MIN_SYNC_INTERVAL_MINUTES: String(config.minSyncIntervalMinutes),
-        SYNC_OVERLAP_MINUTES: String(config.syncOverlapMinutes),
-        DATA_EXPORT_RETENTION_DAYS: String(config.dataExportRetentionDays),
-        SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
-        SYNC_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
-        SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
-        SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
-        SHOPIFY_LISTING_LIMIT: '25000',
-        SYNC_RETRY_BASE_SECONDS: String(defaultSyncConfig.retryBaseSeconds),
-        SYNC_RETRY_MAX_SECONDS: String(config.workerTimeoutSeconds * 6),
-        BULK_SYNC_THRESHOLD: String(config.bulkSyncThreshold),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_TRACE_ENABLED: String(config.tracing),
-        EVENT_BUS_NAME: eventBus.eventBusName,
-        STALE_AFTER_MINUTES: String(staleAfterMinutes(config)),
-        WEBHOOKS_SILENT_AFTER_MINUTES: String(config.webhooksSilentAfterHours * 60),
-        WEBHOOK_DELIVERY: config.webhookDelivery,
-        // Known in https mode too: the health check then moves subscriptions back from it.
-        SHOPIFY_EVENT_SOURCE_ARN: config.shopifyEventSource
-          ? eventSourceArn(Aws.REGION, config.shopifyEventSource)
-          : '',
-      },
+      environment: lambdaEnvironment({
+        tables: Object.fromEntries(
+          Object.entries(tables).map(([id, table]) => [id, table.tableName]),
+        ) as TableNames,
+        appSecretArn: appSecret.secretArn,
+        tokenKeyId: tokenKey.keyArn,
+        shopify: {
+          apiVersion: config.shopifyApiVersion,
+          adminUrlTemplate: config.shopifyAdminUrlTemplate,
+          ...(config.shopifyAppClientId !== undefined && { appClientId: config.shopifyAppClientId }),
+          appDistribution: config.shopifyAppDistribution,
+          readAllOrders: config.readAllOrders,
+        },
+        installReturnUrls: config.installReturnUrls,
+        resources: config.resources,
+        sync: {
+          minIntervalMinutes: config.minSyncIntervalMinutes,
+          overlapMinutes: config.syncOverlapMinutes,
+          maxReceives: MAX_RECEIVE_COUNT,
+          visibilityTimeoutSeconds: syncQueueVisibilitySeconds(config),
+          bulkThreshold: config.bulkSyncThreshold,
+        },
+        dataExportRetentionDays: config.dataExportRetentionDays,
+        observability: {
+          serviceName: SERVICE_NAME,
+          metricsNamespace: METRICS_NAMESPACE,
+          tracing: config.tracing,
+        },
+        eventBusName: eventBus.eventBusName,
+        staleAfterMinutes: staleAfterMinutes(config),
+        webhooksSilentAfterMinutes: config.webhooksSilentAfterHours * 60,
+        webhookDelivery: {
+          mode: config.webhookDelivery,
+          // Known in https mode too: the health check then moves subscriptions back from it.
+          ...(config.shopifyEventSource && {
+            eventSourceArn: eventSourceArn(Aws.REGION, config.shopifyEventSource),
+          }),
+        },
+      }),
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
       logRemovalPolicy: dataRemovalPolicy,

@@ -6,8 +6,7 @@ import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
 import { resourceNames } from '../lambdas/resources/registry.js';
-import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
-import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
+import { type LambdaEnvironment, lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
 import { createShopifySyncClient } from '../client/index.js';
 import { createConsoleHandler } from '../console/server.js';
@@ -282,43 +281,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // What the stack sets (lambdas/handlers/environment.ts), filled from the local services.
     const environment: LambdaEnvironment = {
-      ...tableEnvironment(tableNames),
+      ...lambdaEnvironment({
+        tables: tableNames,
+        appSecretArn,
+        tokenKeyId,
+        shopify: {
+          apiVersion: localDefaults.shopifyApiVersion,
+          adminUrlTemplate: shopify.adminUrlTemplate,
+          shopUrlTemplate: shopify.shopUrlTemplate,
+          appClientId: shopify.clientId,
+          appDistribution: options.shopifyAppDistribution ?? 'custom',
+          readAllOrders: options.readAllOrders ?? false,
+          ...(options.listingLimit !== undefined && { listingLimit: options.listingLimit }),
+        },
+        installReturnUrls: options.installReturnUrls ?? [`${httpApi.url}/`],
+        resources: options.resources ?? resourceNames,
+        sync: {
+          minIntervalMinutes: localDefaults.minSyncIntervalMinutes,
+          overlapMinutes: localDefaults.syncOverlapMinutes,
+          maxReceives: queueSettings.maxReceiveCount,
+          visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
+        },
+        dataExportRetentionDays: localDefaults.dataExportRetentionDays,
+        observability: { serviceName: 'shopify-sync', metricsNamespace: 'ShopifySync' },
+        eventBusName: 'default',
+        staleAfterMinutes: localDefaults.staleAfterMinutes,
+        webhooksSilentAfterMinutes: localDefaults.webhooksSilentAfterMinutes,
+        webhookDelivery: eventBridgeDelivery
+          ? { mode: 'eventbridge', eventSourceArn: eventSourceArn(localRegion, eventBridgeDelivery.source) }
+          : { mode: 'https' },
+      }),
       SYNC_QUEUE_URL: syncQueue.url,
-      SHOPIFY_API_VERSION: localDefaults.shopifyApiVersion,
-      SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
-      SHOPIFY_SHOP_URL_TEMPLATE: shopify.shopUrlTemplate,
-      SHOPIFY_APP_CLIENT_ID: shopify.clientId,
-      SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'custom',
-      READ_ALL_ORDERS: String(options.readAllOrders ?? false),
-      OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
-      INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),
-      APP_SECRET_ARN: appSecretArn,
-      TOKEN_KEY_ID: tokenKeyId,
-      SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
-      MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
-      SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
-      DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),
-      SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
-      SYNC_MAX_RECEIVES: String(queueSettings.maxReceiveCount),
-      SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
-      SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
-      SHOPIFY_LISTING_LIMIT: String(options.listingLimit ?? 25_000),
-      // A retry never waits longer than the queue would have made it wait anyway.
-      SYNC_RETRY_BASE_SECONDS: String(
-        Math.max(1, Math.min(defaultSyncConfig.retryBaseSeconds, queueSettings.visibilityTimeoutSeconds)),
-      ),
-      SYNC_RETRY_MAX_SECONDS: String(Math.max(1, queueSettings.visibilityTimeoutSeconds)),
-      BULK_SYNC_THRESHOLD: String(defaultSyncConfig.bulkThreshold),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
-      POWERTOOLS_SERVICE_NAME: 'shopify-sync',
-      POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
-      EVENT_BUS_NAME: 'default',
-      STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
-      WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
-      WEBHOOK_DELIVERY: eventBridgeDelivery ? 'eventbridge' : 'https',
-      SHOPIFY_EVENT_SOURCE_ARN: eventBridgeDelivery
-        ? eventSourceArn(localRegion, eventBridgeDelivery.source)
-        : '',
+      OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
     };
     const lambdaEnv: Record<string, string> = {
       ...environment,

@@ -34,7 +34,7 @@ import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record
 import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
 import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
-import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
+import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput, OrderInput, ProductInput } from '../../local/shopify-simulator/index.js';

@@ -33,7 +33,9 @@ import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
 import { customersBulkQuery } from '../../lambdas/resources/customers/shopify/documents.js';
 import { PageWrites } from '../../lambdas/core/sync/page-writes.js';
-import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
+import { defaultSyncConfig } from '../../lambdas/core/sync-config.js';
+import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
+import { runSync } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
 export const syncJobSchema = z.object({

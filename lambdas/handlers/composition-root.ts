@@ -40,7 +40,8 @@ import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js'
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
 import { type RecordOfTable, registeredResources, type ResourceTableId } from '../resources/registry.js';
 import type { ResourceDefinition } from '../resources/kit/definition.js';
-import { defaultSyncConfig, type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
+import { syncedResource } from '../core/sync/resource-loop.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
 import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';

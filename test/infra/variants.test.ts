@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiRoute, apiRoutes } from '../../lambdas/handlers/catalog.js';
+import type { DeploymentEnvironment } from '../../lambdas/handlers/environment.js';
 import { IngestApi } from '../../lib/constructs/ingest-api.js';
 import { LambdaFactory } from '../../lib/constructs/lambda-function.js';
 import {
@@ -109,7 +110,8 @@ describe('the ingest API on its own', () => {
   const webhookRoute = apiRoutes.find((route) => route.lambda === 'webhook')!;
   const lambdas = () =>
     new LambdaFactory({
-      environment: {},
+      // The API on its own: what its functions would read at cold start is not under test here.
+      environment: {} as DeploymentEnvironment,
       logRetention: RetentionDays.ONE_WEEK,
       logLevel: 'INFO',
       logRemovalPolicy: RemovalPolicy.DESTROY,

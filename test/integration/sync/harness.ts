@@ -31,12 +31,9 @@ import { customersResource } from '../../../lambdas/resources/customers/index.js
 import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
 import { type SendOptions, type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
-import {
-  defaultSyncConfig,
-  type SyncConfig,
-  type SyncDeps,
-  syncedResource,
-} from '../../../lambdas/core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig } from '../../../lambdas/core/sync-config.js';
+import { syncedResource } from '../../../lambdas/core/sync/resource-loop.js';
+import type { SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
 import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
 import { customerPayloadSchema } from '../../../lambdas/resources/customers/shopify/payloads.js';
