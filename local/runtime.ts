@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
-import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { defaultResourceNames } from '../lambdas/core/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
@@ -267,7 +267,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),
       APP_SECRET_ARN: appSecretArn,
       TOKEN_KEY_ID: tokenKeyId,
-      SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
+      SYNCED_RESOURCES: (options.resources ?? defaultResourceNames).join(','),
       MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
       SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
       DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),

@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
-import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
+import {
+  type ReconcileListing,
+  type RecordCount,
+  recordsOf,
+  type ResourceDefinition,
+} from '../resources/resource-definition.js';
 import {
   accessScopesQuery,
   nodesByIdQuery,
@@ -128,10 +133,7 @@ export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: str
 };
 
 /** How many records of a resource the store has (its definition's count query, e.g. customersCount). */
-export const countShopifyRecords = async (
-  shopify: ShopifyGraphql,
-  listing: ReconcileListing,
-): Promise<number> => {
+export const countShopifyRecords = async (shopify: ShopifyGraphql, listing: RecordCount): Promise<number> => {
   const { data } = await shopify.query(
     listing.countQuery,
     {},
@@ -251,8 +253,8 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
   shopify: ShopifyGraphql,
   definition: Pick<
     ResourceDefinition<unknown, TRecord>,
-    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost'
-  >,
+    'name' | 'gidType' | 'nodeSchema' | 'toRecord' | 'toRecords' | 'pageCost'
+  > & { readonly reconcile: ReconcileListing },
   ids: readonly string[],
   owner: RecordOwner,
 ): AsyncGenerator<TRecord[]> {
@@ -271,7 +273,7 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
     const records = data.nodes.flatMap((node) => {
       if (node === null) return [];
       const parsed = definition.nodeSchema.safeParse(node);
-      return parsed.success ? [definition.toRecord(parsed.data, owner)] : [];
+      return parsed.success ? recordsOf(definition, parsed.data, owner) : [];
     });
     if (records.length > 0) yield records;
   }

@@ -7,8 +7,18 @@ import type { ResourceDefinition } from './resource-definition.js';
 import { customersResource } from './customers.js';
 import { ordersResource } from './orders.js';
 import { productsResource } from './products.js';
+import { locationsResource } from '../../resources/locations/index.js';
+import { inventoryItemsResource } from '../../resources/inventory-items/index.js';
+import { inventoryLevelsResource } from '../../resources/inventory-levels/index.js';
 
-export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
+export const resourceDefinitions = [
+  customersResource,
+  ordersResource,
+  productsResource,
+  locationsResource,
+  inventoryItemsResource,
+  inventoryLevelsResource,
+] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];
 export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];
@@ -21,6 +31,11 @@ export const resourceNames = resourceDefinitions.map((definition) => definition.
   ResourceName,
   ...ResourceName[],
 ];
+
+/** What a deployment mirrors when it does not say (CDK context `resources`): all but the opt-in ones. */
+export const defaultResourceNames = resourceDefinitions
+  .filter((definition: { readonly optIn?: boolean }) => definition.optIn !== true)
+  .map((definition) => definition.name) as [ResourceName, ...ResourceName[]];
 
 /** A registered definition by name. */
 export const definitionOf = (name: ResourceName): AnyResourceDefinition => {

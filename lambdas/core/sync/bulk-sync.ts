@@ -20,11 +20,12 @@ import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '..
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type {
-  RecordOwner,
-  RecordWriter,
-  ResourceDefinition,
-  WriteCounts,
+import {
+  type RecordOwner,
+  type RecordWriter,
+  type ResourceDefinition,
+  type WriteCounts,
+  recordsOf,
 } from '../resources/resource-definition.js';
 import type { ShopifyGraphql } from '../shopify-graphql.js';
 import { addCallStats, type BulkCheckpoint } from './progress.js';
@@ -227,7 +228,7 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
       let invalid = 0;
       for (const raw of batch) {
         const parsed = definition.nodeSchema.safeParse(raw);
-        if (parsed.success) records.push(definition.toRecord(parsed.data, input.owner));
+        if (parsed.success) records.push(...recordsOf(definition, parsed.data, input.owner));
         else {
           invalid += 1;
           logger.warn('Skipping a node that failed validation', {

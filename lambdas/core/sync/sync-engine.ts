@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type {
-  RecordOwner,
-  RecordWriter,
-  ResourceDefinition,
-  WriteCounts,
+import {
+  type RecordOwner,
+  recordsOf,
+  type RecordWriter,
+  type ResourceDefinition,
+  type WriteCounts,
 } from '../resources/resource-definition.js';
 import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
 import type { BucketEstimate, GraphqlCallStats, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
@@ -338,6 +339,9 @@ async function mapPage<TNode, TRecord extends MirroredRecord>(
   const records: TRecord[] = [];
   let invalid = 0;
   let lastSeen = checkpoint.lastSeenUpdatedAt;
+  const page = {
+    query: checkpoint.sliceFrom === null ? null : definition.updatedSince(checkpoint.sliceFrom),
+  };
   let boundary = new Set(checkpoint.boundaryIds);
   for (const raw of nodes) {
     const parsed = definition.nodeSchema.safeParse(raw);
@@ -359,8 +363,10 @@ async function mapPage<TNode, TRecord extends MirroredRecord>(
     } else if (updatedAt === lastSeen) {
       boundary.add(id);
     }
-    const node = definition.completeNode ? await definition.completeNode(parsed.data, graphql) : parsed.data;
-    records.push(definition.toRecord(node, owner));
+    const node = definition.completeNode
+      ? await definition.completeNode(parsed.data, graphql, page)
+      : parsed.data;
+    records.push(...recordsOf(definition, node, owner));
   }
   return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
 }
