@@ -70,7 +70,7 @@ export interface LocalRuntimeOptions {
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
   readonly syncEverySeconds?: number;
   readonly healthCheckEverySeconds?: number;
-  /** The resources to mirror (the CDK context key `resources`); all by default. */
+  /** The resources to mirror (the CDK context key `resources`); by default all but the opt-in ones. */
   readonly resources?: readonly string[];
   /** Shopify's object limit per listing as the handlers assume it (lowered with the simulator's in tests). */
   readonly listingLimit?: number;

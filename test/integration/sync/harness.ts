@@ -35,6 +35,7 @@ import {
   defaultSyncConfig,
   type SyncConfig,
   type SyncDeps,
+  type SyncedResource,
   syncedResource,
 } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
@@ -163,6 +164,10 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       /** Mirror orders too (after customers, as the registry orders them). */
       withOrders?: boolean;
       withProducts?: boolean;
+      /** Further resources, synced after those (locations and inventory). */
+      extra?: readonly SyncedResource[];
+      /** The granted-scopes check of each invocation (MISSING_SCOPE); without it, none. */
+      scopes?: SyncDeps['scopes'];
     } = {},
   ) => {
     const s = stores();
@@ -189,12 +194,14 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
           ? [syncedResource(ordersResource, options.orderWriter ? options.orderWriter(s.orders) : s.orders)]
           : []),
         ...(options.withProducts ? [syncedResource(productsResource, s.products)] : []),
+        ...(options.extra ?? []),
       ],
       config: { ...defaultSyncConfig, ...options.config },
       logger: silentLogger,
       metrics: metricsOff,
       pauseMarginMs: options.pauseMarginMs,
       afterSync: options.afterSync,
+      ...(options.scopes && { scopes: options.scopes }),
       ...(options.bulk && { bulkResults: createJsonlReader(), bulkPollDelayMs: 5 }),
     });
   };
