@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
-import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
+import { recordKeyParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
 import { customersResource } from '../../core/resources/customers.js';
 import { ordersResource } from '../../core/resources/orders.js';
 import { productsResource } from '../../core/resources/products.js';
@@ -251,7 +251,7 @@ const fixedContracts = {
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : name);
 
-const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: shopifyIdParamSchema });
+const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: recordKeyParamSchema });
 
 /** The read API's two routes for one resource, as catalog.ts declares them from the same registry. */
 const readContractsOf = <S extends z.ZodType, const L extends string = string>(

@@ -159,7 +159,7 @@ describe('locations and inventory', () => {
     expect(levels).toEqual(expectedLevels(shop, integration));
     expect(levels).toHaveLength(12);
     expect(levels[0]).toMatchObject({
-      shopifyId: `${levels[0]!['inventoryItemId']}:${levels[0]!['locationId']}`,
+      shopifyId: `${String(levels[0]!['inventoryItemId'])}:${String(levels[0]!['locationId'])}`,
       quantities: {
         on_hand: expect.any(Number),
         committed: expect.any(Number),
@@ -303,15 +303,13 @@ describe('locations and inventory', () => {
     shop.inventory.deleteLocation(closed!.id, { webhook: false });
     shop.inventory.deleteItem(gone!.id, { webhook: false });
 
-    const locations = await runDeletionReconcile(
-      integration,
-      reconcileDeps(locationsResource as AnyResourceDefinition, 'Locations'),
-      { force: true },
-    );
+    const locations = await runDeletionReconcile(integration, reconcileDeps(locationsResource, 'Locations'), {
+      force: true,
+    });
     expect(locations).toMatchObject({ outcome: 'reconciled', idsListed: 2, markedInactive: [closed!.id] });
     const items = await runDeletionReconcile(
       integration,
-      reconcileDeps(inventoryItemsResource as AnyResourceDefinition, 'InventoryItems'),
+      reconcileDeps(inventoryItemsResource, 'InventoryItems'),
       { force: true },
     );
     expect(items).toMatchObject({ outcome: 'reconciled', idsListed: 4, markedInactive: [gone!.id] });
