@@ -10,6 +10,12 @@ import { recordKeyParamSchema, typedListQuerySchema } from '../../core/read-api/
 import { customersResource } from '../../core/resources/customers.js';
 import { ordersResource } from '../../core/resources/orders.js';
 import { productsResource } from '../../core/resources/products.js';
+import { locationsResource } from '../../resources/locations/index.js';
+import { locationFields } from '../../resources/locations/record.js';
+import { inventoryItemsResource } from '../../resources/inventory-items/index.js';
+import { inventoryItemFields } from '../../resources/inventory-items/record.js';
+import { inventoryLevelsResource } from '../../resources/inventory-levels/index.js';
+import { inventoryLevelFields } from '../../resources/inventory-levels/record.js';
 import { registeredResources } from '../../core/resources/registry.js';
 import type { RecordLookup } from '../../core/resources/resource-definition.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
@@ -30,6 +36,7 @@ import {
   mirroredRecordSchema,
   orderSchema,
   productSchema,
+  recordSchemaOf,
   shopCountsSchema,
   syncRunListSchema,
   syncRunSchema,
@@ -258,8 +265,10 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
   name: string,
   lookups: readonly { readonly attribute: L }[],
   record: S,
+  /** The record's type name (`InventoryLevel`), for a name that is not one word. */
+  typeName = capitalize(singular(name)),
 ) => {
-  const one = singular(name);
+  const one = singular(name).replace(/-/g, ' ');
   return {
     list: {
       route: `GET /organizations/{organizationId}/${name}`,
@@ -271,7 +280,7 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
       path: organizationPath,
       query: typedListQuerySchema(lookups),
       responses: {
-        200: { description: `A page of ${name}`, body: listing(record, `${capitalize(one)}List`) },
+        200: { description: `A page of ${name}`, body: listing(record, `${typeName}List`) },
       },
       errors: { 400: 'A parameter or the cursor is invalid' },
     },
@@ -311,6 +320,32 @@ const orders = readContractsOf(
 );
 const customers = readContractsOf('customers', lookupsOf(customersResource, []), customerSchema);
 const products = readContractsOf('products', lookupsOf(productsResource, []), productSchema);
+const locations = readContractsOf(
+  'locations',
+  lookupsOf(locationsResource, []),
+  recordSchemaOf(locationFields, 'Location', 'A mirrored location; a deleted one keeps only its ids'),
+);
+const inventoryItems = readContractsOf(
+  'inventory-items',
+  lookupsOf(inventoryItemsResource, []),
+  recordSchemaOf(
+    inventoryItemFields,
+    'InventoryItem',
+    "A mirrored inventory item (one per variant); `cost` is exact, in the shop's currency",
+  ),
+  'InventoryItem',
+);
+const inventoryLevels = readContractsOf(
+  'inventory-levels',
+  lookupsOf(inventoryLevelsResource, [{ attribute: 'inventoryItemId' }, { attribute: 'locationId' }]),
+  recordSchemaOf(
+    inventoryLevelFields,
+    'InventoryLevel',
+    'The stock of one inventory item at one location; `shopifyId` is `<inventoryItemId>:<locationId>`. ' +
+      '`available` follows every change; `quantities` are as of `quantitiesAt` (the last sync)',
+  ),
+  'InventoryLevel',
+);
 
 export const routeContracts = {
   ...fixedContracts,
@@ -320,9 +355,22 @@ export const routeContracts = {
   getOrder: orders.get,
   listProducts: products.list,
   getProduct: products.get,
+  listLocations: locations.list,
+  getLocation: locations.get,
+  listInventoryItems: inventoryItems.list,
+  getInventoryItem: inventoryItems.get,
+  listInventoryLevels: inventoryLevels.list,
+  getInventoryLevel: inventoryLevels.get,
 };
 
-const typedResources = new Set(['customers', 'orders', 'products']);
+const typedResources = new Set([
+  'customers',
+  'orders',
+  'products',
+  'locations',
+  'inventory-items',
+  'inventory-levels',
+]);
 const otherReadContracts = registeredResources
   .filter(({ name }) => !typedResources.has(name))
   .flatMap(({ name, table }): [string, RouteContract][] => {

@@ -305,7 +305,10 @@ const addressSchema = z
 /** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
 const mirroredFields = {
   organizationId: z.string(),
-  shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+  shopifyId: z.string().meta({
+    description:
+      "Numeric Shopify id as a decimal string (64-bit); an inventory level's is `<inventoryItemId>:<locationId>`",
+  }),
   status: recordStatusSchema,
   integrationId: z.string().optional(),
   shopDomain: z.string().optional(),
@@ -432,6 +435,24 @@ export const productSchema = z
     id: 'Product',
     description: 'A mirrored product with its variants; a deleted one keeps only its ids',
   });
+
+/**
+ * The read API's schema of a resource whose record fields live in its folder (record.ts): the
+ * shared fields plus its own, each optional, since a deleted record keeps only its ids.
+ */
+export const recordSchemaOf = <F extends Record<string, z.ZodType>>(
+  fields: F,
+  id: string,
+  description: string,
+) =>
+  z
+    .looseObject({
+      ...mirroredFields,
+      ...(Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.optional()])) as {
+        [K in keyof F]: z.ZodOptional<F[K]>;
+      }),
+    })
+    .meta({ id, description });
 
 export const mirroredRecordSchema = z.looseObject(mirroredFields).meta({
   id: 'MirroredRecord',
