@@ -1,5 +1,5 @@
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
-import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { resourceNames } from '../lambdas/resources/registry.js';
 import { localDefaults } from './config.js';
 import { connectDemoStore, DEMO_ORGANIZATION, type RunView } from './demo-connect.js';
 import { JavaMissingError, PortInUseError } from './dynamodb-local.js';

@@ -7,7 +7,7 @@ import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { adminSchema, knownApiVersions } from '../../local/shopify-simulator/schema.js';
 
 const QUERIES_DIR = join(process.cwd(), 'lambdas/shopify/queries');
-/** Resources in their own folder keep their documents in `<name>/shopify/documents.ts`. */
+/** Each resource's Shopify documents (resources/<name>/shopify/documents.ts). */
 const RESOURCES_DIR = join(process.cwd(), 'lambdas/resources');
 
 /** The vendored official schema of the pinned version (schema/, npm run schema:refresh). */
@@ -15,19 +15,15 @@ const schema = adminSchema(SHOPIFY_API_VERSION);
 
 /**
  * Every exported string that is a GraphQL operation, of every module under lambdas/shopify/queries
- * and of every resource folder's `shopify/documents.ts`.
+ * (the lifecycle's documents) and lambdas/resources (each resource's shopify/documents.ts).
  */
 async function collectDocuments(): Promise<{ name: string; source: string }[]> {
-  const files = [
-    ...readdirSync(QUERIES_DIR, { recursive: true, encoding: 'utf8' })
+  const modulesUnder = (dir: string) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-      .map((file) => ({ file, path: join(QUERIES_DIR, file) })),
-    ...readdirSync(RESOURCES_DIR, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('shopify/documents.ts'))
-      .map((file) => ({ file, path: join(RESOURCES_DIR, file) })),
-  ];
+      .map((file) => ({ file, path: join(dir, file) }));
   const documents: { name: string; source: string }[] = [];
-  for (const { file, path } of files) {
+  for (const { file, path } of [...modulesUnder(QUERIES_DIR), ...modulesUnder(RESOURCES_DIR)]) {
     const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     for (const [exportName, value] of Object.entries(module)) {
       if (typeof value === 'string' && /^\s*(query|mutation|subscription|fragment)\b/.test(value)) {
@@ -46,8 +42,11 @@ describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`
   });
 
   it('finds the documents to check', () => {
-    expect(documents.map((d) => d.name)).toContain('customers.ts#customersPageQuery');
-    expect(documents.map((d) => d.name)).toEqual(
+    const names = documents.map((d) => d.name);
+    expect(names).toContain('customers/shopify/documents.ts#customersPageQuery');
+    expect(names).toContain('orders/shopify/documents.ts#orderLineItemsQuery');
+    expect(names).toContain('lifecycle.ts#webhookSubscriptionsQuery');
+    expect(names).toEqual(
       expect.arrayContaining([
         'locations/shopify/documents.ts#locationsPageQuery',
         'inventory-items/shopify/documents.ts#inventoryItemsPageQuery',

@@ -4,13 +4,13 @@
  * the token, which lives in the client's headers).
  */
 import * as z from 'zod';
-import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
+import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
 import {
   type ReconcileListing,
   type RecordCount,
   recordsOf,
   type ResourceDefinition,
-} from '../resources/resource-definition.js';
+} from '../../resources/kit/definition.js';
 import {
   accessScopesQuery,
   nodesByIdQuery,
@@ -19,7 +19,7 @@ import {
   webhookSubscriptionDeleteMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';

@@ -7,17 +7,7 @@
 import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { recordKeyParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
-import { customersResource } from '../../core/resources/customers.js';
-import { ordersResource } from '../../core/resources/orders.js';
-import { productsResource } from '../../core/resources/products.js';
-import { locationsResource } from '../../resources/locations/index.js';
-import { locationFields } from '../../resources/locations/record.js';
-import { inventoryItemsResource } from '../../resources/inventory-items/index.js';
-import { inventoryItemFields } from '../../resources/inventory-items/record.js';
-import { inventoryLevelsResource } from '../../resources/inventory-levels/index.js';
-import { inventoryLevelFields } from '../../resources/inventory-levels/record.js';
-import { registeredResources } from '../../core/resources/registry.js';
-import type { RecordLookup } from '../../core/resources/resource-definition.js';
+import { registeredResources } from '../../resources/registry.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import { callbackQuery, installationBody } from '../routes/installations.js';
@@ -25,7 +15,6 @@ import { installationAnswerSchema } from '../../core/credentials/install.js';
 import type { HttpMethod } from '../catalog.js';
 import {
   connectResultSchema,
-  customerSchema,
   disconnectResultSchema,
   integrationDetailsSchema,
   integrationListSchema,
@@ -33,10 +22,7 @@ import {
   integrationSchema,
   listing,
   manualSyncAnswerSchema,
-  mirroredRecordSchema,
-  orderSchema,
-  productSchema,
-  recordSchemaOf,
+  recordAnswerSchema,
   shopCountsSchema,
   syncRunListSchema,
   syncRunSchema,
@@ -255,7 +241,12 @@ const fixedContracts = {
   },
 } as const satisfies Record<string, RouteContract>;
 
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** `inventory-items` → `InventoryItems`: operation ids and schema names are one word. */
+const capitalize = (text: string) =>
+  text
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : name);
 
 const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: recordKeyParamSchema });
@@ -265,10 +256,8 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
   name: string,
   lookups: readonly { readonly attribute: L }[],
   record: S,
-  /** The record's type name (`InventoryLevel`), for a name that is not one word. */
-  typeName = capitalize(singular(name)),
 ) => {
-  const one = singular(name).replace(/-/g, ' ');
+  const one = singular(name);
   return {
     list: {
       route: `GET /organizations/{organizationId}/${name}`,
@@ -280,7 +269,7 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
       path: organizationPath,
       query: typedListQuerySchema(lookups),
       responses: {
-        200: { description: `A page of ${name}`, body: listing(record, `${typeName}List`) },
+        200: { description: `A page of ${name}`, body: listing(record, `${capitalize(one)}List`) },
       },
       errors: { 400: 'A parameter or the cursor is invalid' },
     },
@@ -296,96 +285,28 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
 };
 
 /**
- * A typed resource's lookups, spelled here so the client knows the parameter names, and checked
- * against its definition's when this module loads: the two cannot drift.
+ * The read routes of every registered resource, typed field by field from its record schema
+ * (resources/<name>/record.ts): `listCustomers`, `getCustomer`, ... in the registry's order.
  */
-const lookupsOf = <const L extends string = never>(
-  definition: { readonly name: string; readonly table: { readonly lookups: readonly RecordLookup[] } },
-  lookups: readonly { readonly attribute: L }[],
-) => {
-  const declared = definition.table.lookups.map((lookup) => lookup.attribute).join(',');
-  if (declared !== lookups.map((lookup) => lookup.attribute).join(','))
-    throw new Error(`The ${definition.name} contract's lookups differ from its definition's (${declared})`);
-  return lookups;
-};
-
-/**
- * Resources whose records have a schema here are documented field by field and typed in the
- * client; any other registered resource is documented with what every mirrored record shares.
- */
-const orders = readContractsOf(
-  'orders',
-  lookupsOf(ordersResource, [{ attribute: 'customerId' }]),
-  orderSchema,
-);
-const customers = readContractsOf('customers', lookupsOf(customersResource, []), customerSchema);
-const products = readContractsOf('products', lookupsOf(productsResource, []), productSchema);
-const locations = readContractsOf(
-  'locations',
-  lookupsOf(locationsResource, []),
-  recordSchemaOf(locationFields, 'Location', 'A mirrored location; a deleted one keeps only its ids'),
-);
-const inventoryItems = readContractsOf(
-  'inventory-items',
-  lookupsOf(inventoryItemsResource, []),
-  recordSchemaOf(
-    inventoryItemFields,
-    'InventoryItem',
-    "A mirrored inventory item (one per variant); `cost` is exact, in the shop's currency",
-  ),
-  'InventoryItem',
-);
-const inventoryLevels = readContractsOf(
-  'inventory-levels',
-  lookupsOf(inventoryLevelsResource, [{ attribute: 'inventoryItemId' }, { attribute: 'locationId' }]),
-  recordSchemaOf(
-    inventoryLevelFields,
-    'InventoryLevel',
-    'The stock of one inventory item at one location; `shopifyId` is `<inventoryItemId>:<locationId>`. ' +
-      '`available` follows every change; `quantities` are as of `quantitiesAt` (the last sync)',
-  ),
-  'InventoryLevel',
-);
-
-export const routeContracts = {
-  ...fixedContracts,
-  listCustomers: customers.list,
-  getCustomer: customers.get,
-  listOrders: orders.list,
-  getOrder: orders.get,
-  listProducts: products.list,
-  getProduct: products.get,
-  listLocations: locations.list,
-  getLocation: locations.get,
-  listInventoryItems: inventoryItems.list,
-  getInventoryItem: inventoryItems.get,
-  listInventoryLevels: inventoryLevels.list,
-  getInventoryLevel: inventoryLevels.get,
-};
-
-const typedResources = new Set([
-  'customers',
-  'orders',
-  'products',
-  'locations',
-  'inventory-items',
-  'inventory-levels',
-]);
-const otherReadContracts = registeredResources
-  .filter(({ name }) => !typedResources.has(name))
-  .flatMap(({ name, table }): [string, RouteContract][] => {
-    const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
+const readContracts: Record<string, RouteContract> = Object.fromEntries(
+  registeredResources.flatMap(({ name, table, recordSchema }): [string, RouteContract][] => {
+    const one = capitalize(singular(name));
+    const { list, get } = readContractsOf(name, table.lookups, recordAnswerSchema(one, recordSchema));
     return [
       [`list${capitalize(name)}`, list],
-      [`get${capitalize(singular(name))}`, get],
+      [`get${one}`, get],
     ];
-  });
+  }),
+);
+
+export const routeContracts = { ...fixedContracts, ...readContracts };
 
 export type RouteContracts = typeof routeContracts;
 export type OperationId = keyof RouteContracts;
 
 export const contractByRoute: ReadonlyMap<string, readonly [string, RouteContract]> = new Map(
-  [...(Object.entries(routeContracts) as [string, RouteContract][]), ...otherReadContracts].map(
-    ([id, contract]) => [contract.route, [id, contract] as const],
-  ),
+  (Object.entries(routeContracts) as [string, RouteContract][]).map(([id, contract]) => [
+    contract.route,
+    [id, contract] as const,
+  ]),
 );

@@ -1,41 +1,9 @@
-/**
- * Inventory items: per variant, its SKU, whether stock is tracked and its unit cost. Read with
- * `read_inventory` (the reconcile's count, `productVariantsCount`, also needs `read_products`).
- */
-import { gidOf, type RecordOwner } from '../../core/resources/mirrored-record.js';
-import { toUtcIso } from '../../core/resources/normalize.js';
-import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../../core/resources/query-cost.js';
-import { type ResourceDefinition, resourceWebhooks } from '../../core/resources/resource-definition.js';
-import { numericIdOfGid } from '../../core/resources/shopify-fields.js';
+/** The neutral definition and its Shopify source, as the registry lists them. */
+import type { ResourceDefinition } from '../kit/definition.js';
 import { inventoryItemsDefinition } from './definition.js';
-import type { InventoryItemRecord, InventoryItemSnapshot } from './record.js';
-import {
-  inventoryItemIdsBulkQuery,
-  inventoryItemIdsPageQuery,
-  inventoryItemsBulkQuery,
-  inventoryItemsByIdsQuery,
-  inventoryItemsCountQuery,
-  inventoryItemsPageQuery,
-} from './shopify/documents.js';
-import {
-  fromGraphql,
-  fromWebhook,
-  type GraphqlInventoryItem,
-  graphqlInventoryItemSchema,
-} from './shopify/mapping.js';
-import { inventoryItemDeletePayloadSchema, inventoryItemPayloadSchema } from './shopify/payloads.js';
-
-/** inventoryItems(first:) is a connection (2); each node is the item (1) and its unit cost (1). */
-const inventoryItemsPageCost: PageCost = { perQuery: 2, perNode: 2 };
-
-const toRecord = (snapshot: InventoryItemSnapshot, owner: RecordOwner): InventoryItemRecord => ({
-  organizationId: owner.organizationId,
-  integrationId: owner.integrationId,
-  shopDomain: owner.shopDomain,
-  ...snapshot,
-  shopifyGid: gidOf('InventoryItem', snapshot.shopifyId),
-  source: 'SHOPIFY',
-});
+import type { InventoryItemRecord } from './record.js';
+import type { GraphqlInventoryItem } from './shopify/mapping.js';
+import { inventoryItemsShopify } from './shopify/source.js';
 
 export const inventoryItemsResource: ResourceDefinition<
   GraphqlInventoryItem,
@@ -43,29 +11,5 @@ export const inventoryItemsResource: ResourceDefinition<
   'InventoryItems'
 > = {
   ...inventoryItemsDefinition,
-  gidType: 'InventoryItem',
-  scopes: ['read_inventory', 'read_products'],
-  webhooks: resourceWebhooks({
-    upsertTopics: ['inventory_items/create', 'inventory_items/update'],
-    payloadSchema: inventoryItemPayloadSchema,
-    toRecord: (payload, owner) => toRecord(fromWebhook(payload), owner),
-    deleteTopic: 'inventory_items/delete',
-    deletePayloadSchema: inventoryItemDeletePayloadSchema,
-  }),
-  reconcile: {
-    countQuery: inventoryItemsCountQuery,
-    countField: 'productVariantsCount',
-    idsQuery: inventoryItemIdsPageQuery,
-    idsConnectionField: 'inventoryItems',
-    byIdsQuery: inventoryItemsByIdsQuery,
-  },
-  document: inventoryItemsPageQuery,
-  connectionField: 'inventoryItems',
-  nodeSchema: graphqlInventoryItemSchema,
-  identify: (node) => ({ id: numericIdOfGid(node.id), updatedAt: toUtcIso(node.updatedAt) }),
-  toRecord: (node, owner) => toRecord(fromGraphql(node), owner),
-  updatedSince: (iso) => `updated_at:>='${iso}'`,
-  pageCost: inventoryItemsPageCost,
-  initialPageSize: largestPageWithin(inventoryItemsPageCost, MAX_QUERY_COST),
-  bulk: { query: inventoryItemsBulkQuery, idsQuery: inventoryItemIdsBulkQuery },
+  ...inventoryItemsShopify,
 };

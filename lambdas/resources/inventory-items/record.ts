@@ -1,33 +1,29 @@
 /**
  * The canonical inventory item: the stock-keeping side of one product variant (Shopify makes
  * exactly one per variant). Webhooks (REST-shaped `inventory_items/*`) and the sync (GraphQL)
- * map into this one shape. `cost` is an exact decimal string in the shop's currency: REST sends
- * the amount without a currency code, so storing GraphQL's code would make the paths disagree
- * (as for product prices).
+ * map into this one shape; this schema is its only statement. `cost` is an exact decimal string
+ * in the shop's currency: REST sends the amount without a currency code, so storing GraphQL's
+ * code would make the paths disagree (as for product prices).
  */
 import * as z from 'zod';
-import type { MirroredRecord } from '../../core/resources/mirrored-record.js';
+import { decimalTextSchema } from '../kit/money.js';
+import { mirroredRecordSchema, type RecordFields } from '../kit/mirrored-record.js';
+import { nullableTextSchema, timestampSchema } from '../kit/record-schema.js';
 
-const text = z.string().nullable();
+export const inventoryItemRecordSchema = mirroredRecordSchema
+  .extend({
+    sku: nullableTextSchema,
+    tracked: z.boolean().meta({ description: 'Whether Shopify counts stock for it' }),
+    requiresShipping: z.boolean(),
+    cost: decimalTextSchema
+      .nullable()
+      .meta({ description: "Unit cost, exact, in the shop's currency; null when none is set" }),
+    countryCodeOfOrigin: nullableTextSchema,
+    provinceCodeOfOrigin: nullableTextSchema,
+    harmonizedSystemCode: nullableTextSchema,
+    createdAt: timestampSchema,
+  })
+  .describe('A mirrored inventory item (one per variant); a deleted one keeps only its ids');
 
-/** The record's own fields; the read API's contract and the typed client use this shape. */
-export const inventoryItemFields = {
-  sku: text,
-  /** Whether Shopify counts stock for it; an untracked item's levels are not kept up to date. */
-  tracked: z.boolean(),
-  requiresShipping: z.boolean(),
-  /** Unit cost, exact (`"12.50"`), in the shop's currency; null when none is set. */
-  cost: text,
-  countryCodeOfOrigin: text,
-  provinceCodeOfOrigin: text,
-  harmonizedSystemCode: text,
-  createdAt: z.string(),
-};
-
-export const inventoryItemSnapshotSchema = z.object({
-  shopifyId: z.string(),
-  shopifyUpdatedAt: z.string(),
-  ...inventoryItemFields,
-});
-export type InventoryItemSnapshot = z.infer<typeof inventoryItemSnapshotSchema>;
-export type InventoryItemRecord = InventoryItemSnapshot & MirroredRecord;
+export type InventoryItemRecord = z.infer<typeof inventoryItemRecordSchema>;
+export type InventoryItemSnapshot = RecordFields<InventoryItemRecord>;

@@ -17,7 +17,8 @@
  * its watermark) reads them again.
  */
 import * as z from 'zod';
-import type { MirroredRecord } from '../../core/resources/mirrored-record.js';
+import { mirroredRecordSchema } from '../kit/mirrored-record.js';
+import { timestampSchema } from '../kit/record-schema.js';
 
 /** The names `InventoryLevel.quantities(names:)` is asked for (Shopify's documented set). */
 export const quantityNames = [
@@ -34,32 +35,34 @@ export type QuantityName = (typeof quantityNames)[number];
 
 const count = z.number().int();
 
-/** The record's own fields; the read API's contract and the typed client use this shape. */
-export const inventoryLevelFields = {
-  inventoryItemId: z.string(),
-  locationId: z.string(),
-  /** Sellable stock; null when Shopify sent none (a level connected without a quantity). */
-  available: count.nullable(),
-  /** Every named quantity as of `quantitiesAt`; written by the sync only. */
-  quantities: z
-    .object(
-      Object.fromEntries(quantityNames.map((name) => [name, count])) as {
-        [K in QuantityName]: typeof count;
-      },
-    )
-    .optional(),
-  /** The level's update time when the sync read `quantities`. */
-  quantitiesAt: z.string().optional(),
-};
+export const inventoryLevelRecordSchema = mirroredRecordSchema
+  .extend({
+    inventoryItemId: z.string(),
+    locationId: z.string(),
+    available: count.nullable().meta({
+      description: 'Sellable stock, after every change (webhook or sync); null when Shopify sent none',
+    }),
+    quantities: z
+      .object(
+        Object.fromEntries(quantityNames.map((name) => [name, count])) as {
+          [K in QuantityName]: typeof count;
+        },
+      )
+      .optional()
+      .meta({ description: 'Every named quantity as of `quantitiesAt`; written by the sync only' }),
+    quantitiesAt: timestampSchema
+      .optional()
+      .meta({ description: "The level's update time when the sync read `quantities`" }),
+  })
+  .describe(
+    'The stock of one inventory item at one location; `shopifyId` is `<inventoryItemId>:<locationId>`',
+  );
 
-export const inventoryLevelSnapshotSchema = z.object({
-  shopifyId: z.string(),
-  shopifyGid: z.string(),
-  shopifyUpdatedAt: z.string(),
-  ...inventoryLevelFields,
-});
-export type InventoryLevelSnapshot = z.infer<typeof inventoryLevelSnapshotSchema>;
-export type InventoryLevelRecord = InventoryLevelSnapshot & MirroredRecord;
+export type InventoryLevelRecord = z.infer<typeof inventoryLevelRecordSchema>;
+export type InventoryLevelSnapshot = Omit<
+  InventoryLevelRecord,
+  'organizationId' | 'integrationId' | 'shopDomain' | 'source'
+>;
 
 /** The composite key: `<inventoryItemId>:<locationId>`. */
 export const levelIdOf = (inventoryItemId: string, locationId: string): string =>

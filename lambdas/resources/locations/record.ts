@@ -2,35 +2,31 @@
  * The canonical location record: where a store keeps and fulfils stock. Webhooks (REST-shaped
  * `locations/*`) and the sync (GraphQL) map into this one shape, so it holds only what both
  * carry: GraphQL's `deactivatedAt`, `fulfillsOnlineOrders` or `shipsInventory` have no REST
- * counterpart, and a field one path cannot fill would make the two disagree.
+ * counterpart, and a field one path cannot fill would make the two disagree. This schema is its
+ * only statement: the type, the read API's contract and the typed client follow it.
  */
 import * as z from 'zod';
-import type { MirroredRecord } from '../../core/resources/mirrored-record.js';
+import { mirroredRecordSchema, type RecordFields } from '../kit/mirrored-record.js';
+import { nullableTextSchema, timestampSchema } from '../kit/record-schema.js';
 
-const text = z.string().nullable();
+export const locationRecordSchema = mirroredRecordSchema
+  .extend({
+    name: z.string(),
+    isActive: z.boolean().meta({
+      description: 'False once the merchant deactivated it (`locations/deactivate`); the record stays ACTIVE',
+    }),
+    address1: nullableTextSchema,
+    address2: nullableTextSchema,
+    city: nullableTextSchema,
+    zip: nullableTextSchema,
+    province: nullableTextSchema,
+    provinceCode: nullableTextSchema,
+    country: nullableTextSchema.meta({ description: "The country's name" }),
+    countryCode: nullableTextSchema,
+    phone: nullableTextSchema,
+    createdAt: timestampSchema,
+  })
+  .describe('A mirrored location; a deleted one keeps only its ids');
 
-/** The record's own fields; the read API's contract and the typed client use this shape. */
-export const locationFields = {
-  name: z.string(),
-  /** False once the merchant deactivated it (`locations/deactivate`); its record stays ACTIVE. */
-  isActive: z.boolean(),
-  address1: text,
-  address2: text,
-  city: text,
-  zip: text,
-  province: text,
-  provinceCode: text,
-  /** The country's name (GraphQL `address.country`, REST `country_name`). */
-  country: text,
-  countryCode: text,
-  phone: text,
-  createdAt: z.string(),
-};
-
-export const locationSnapshotSchema = z.object({
-  shopifyId: z.string(),
-  shopifyUpdatedAt: z.string(),
-  ...locationFields,
-});
-export type LocationSnapshot = z.infer<typeof locationSnapshotSchema>;
-export type LocationRecord = LocationSnapshot & MirroredRecord;
+export type LocationRecord = z.infer<typeof locationRecordSchema>;
+export type LocationSnapshot = RecordFields<LocationRecord>;

@@ -10,7 +10,7 @@ import {
   type ReconcileDeps,
   runDeletionReconcile,
 } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
-import type { AnyResourceDefinition } from '../../../lambdas/core/resources/registry.js';
+import type { AnyResourceDefinition } from '../../../lambdas/resources/registry.js';
 import { syncedResource } from '../../../lambdas/core/sync/run-sync.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';

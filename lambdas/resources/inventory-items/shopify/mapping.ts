@@ -1,13 +1,8 @@
 /** Both ways into the canonical inventory item: a GraphQL node (sync) and a REST payload (webhook). */
 import * as z from 'zod';
-import { decimalAmount } from '../../../core/products/product-record.js';
-import { blankToNull, toUtcIso } from '../../../core/resources/normalize.js';
-import {
-  gidSchema,
-  numericIdOfGid,
-  optionalText,
-  timestampSchema,
-} from '../../../core/resources/shopify-fields.js';
+import { decimalAmount } from '../../kit/money.js';
+import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { gidSchema, numericIdOfGid, optionalText, timestampSchema } from '../../kit/shopify-fields.js';
 import type { InventoryItemSnapshot } from '../record.js';
 import type { InventoryItemPayload } from './payloads.js';
 

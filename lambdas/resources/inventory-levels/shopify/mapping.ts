@@ -3,8 +3,8 @@
  * pages, an inventory item in a bulk operation) and a REST payload (webhook).
  */
 import * as z from 'zod';
-import { toUtcIso } from '../../../core/resources/normalize.js';
-import { gidSchema, numericIdOfGid, timestampSchema } from '../../../core/resources/shopify-fields.js';
+import { toUtcIso } from '../../kit/normalize.js';
+import { gidSchema, numericIdOfGid, timestampSchema } from '../../kit/shopify-fields.js';
 import { type InventoryLevelSnapshot, levelIdOf, type QuantityName, quantityNames } from '../record.js';
 import type { InventoryLevelPayload } from './payloads.js';
 

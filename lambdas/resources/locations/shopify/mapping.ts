@@ -1,12 +1,7 @@
 /** Both ways into the canonical location: a GraphQL node (sync) and a REST payload (webhook). */
 import * as z from 'zod';
-import { blankToNull, toUtcIso } from '../../../core/resources/normalize.js';
-import {
-  gidSchema,
-  numericIdOfGid,
-  optionalText,
-  timestampSchema,
-} from '../../../core/resources/shopify-fields.js';
+import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { gidSchema, numericIdOfGid, optionalText, timestampSchema } from '../../kit/shopify-fields.js';
 import type { LocationSnapshot } from '../record.js';
 import type { LocationPayload } from './payloads.js';
 
