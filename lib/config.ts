@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { resourceNames } from '../lambdas/resources/registry.js';
+import { defaultResourceNames, resourceNames } from '../lambdas/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 
@@ -84,7 +84,10 @@ export const configSchema = z
         error: 'expected an https URL template containing {shop} and {version}',
       })
       .default(SHOPIFY_ADMIN_URL_TEMPLATE),
-    /** Which Shopify resources to mirror: `-c resources=customers,orders` or a JSON array in cdk.json. */
+    /**
+     * Which Shopify resources to mirror: `-c resources=customers,orders` or a JSON array in
+     * cdk.json. Default: customers, orders, products; locations and inventory are opt-in.
+     */
     resources: z
       .preprocess(
         (value) => (typeof value === 'string' ? value.split(',').map((name) => name.trim()) : value),
@@ -95,7 +98,7 @@ export const configSchema = z
           .min(1, { error: 'expected at least one resource' })
           .refine((names) => new Set(names).size === names.length, { error: 'expected each resource once' }),
       )
-      .default([...resourceNames]),
+      .default([...defaultResourceNames]),
     syncSchedule: scheduleExpression.default('rate(1 hour)'),
     healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
     minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),

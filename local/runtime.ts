@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
-import { resourceNames } from '../lambdas/resources/registry.js';
+import { defaultResourceNames } from '../lambdas/resources/registry.js';
 import { type LambdaEnvironment, lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
 import { createShopifySyncClient } from '../client/index.js';
@@ -74,7 +74,7 @@ export interface LocalRuntimeOptions {
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
   readonly syncEverySeconds?: number;
   readonly healthCheckEverySeconds?: number;
-  /** The resources to mirror (the CDK context key `resources`); all by default. */
+  /** The resources to mirror (the CDK context key `resources`); by default all but the opt-in ones. */
   readonly resources?: readonly string[];
   /** Shopify's object limit per listing as the handlers assume it (lowered with the simulator's in tests). */
   readonly listingLimit?: number;
@@ -295,7 +295,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           ...(options.listingLimit !== undefined && { listingLimit: options.listingLimit }),
         },
         installReturnUrls: options.installReturnUrls ?? [`${httpApi.url}/`],
-        resources: options.resources ?? resourceNames,
+        resources: options.resources ?? defaultResourceNames,
         sync: {
           minIntervalMinutes: localDefaults.minSyncIntervalMinutes,
           overlapMinutes: localDefaults.syncOverlapMinutes,

@@ -1,4 +1,5 @@
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
+import { resourceNames } from '../lambdas/resources/registry.js';
 import { localDefaults } from './config.js';
 import { connectDemoStore, DEMO_ORGANIZATION, type RunView } from './demo-connect.js';
 import { JavaMissingError, PortInUseError } from './dynamodb-local.js';
@@ -50,7 +51,7 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,
     ...(shop
       ? [
-          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products)`,
+          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products, ${shop.inventoryItems} inventory items at ${shop.locations} locations)`,
           `    access token      ${shop.accessToken}`,
           `    app secret        ${shop.appSecret}  (signs webhooks)`,
         ]
@@ -123,7 +124,14 @@ function connectDemo(runtime: LocalRuntime, output: TerminalOutput, stopping: ()
   output.line(
     `Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/integrations...`,
   );
-  const totals = { customers: shop.customers, orders: shop.orders, products: shop.products };
+  const totals = {
+    customers: shop.customers,
+    orders: shop.orders,
+    products: shop.products,
+    locations: shop.locations,
+    'inventory-items': shop.inventoryItems,
+    'inventory-levels': shop.inventoryItems * shop.locations,
+  };
   connectDemoStore(runtime.apiUrl, shop, { onProgress: syncProgress(output, totals) }).then(
     ({ run }) => {
       output.clearStatus();
@@ -226,6 +234,8 @@ async function main(): Promise<void> {
   try {
     await checkPorts(settings.ports);
     runtime = await startLocalRuntime({
+      // The demo mirrors every resource, the opt-in ones (locations, inventory) too.
+      resources: resourceNames,
       ...settings.runtime,
       log: (line) => output.line(settings.verbose ? line : clip(line)),
       ...(!settings.verbose && { onHandlerLog: (event) => output.line(compactLogLine(event)) }),

@@ -27,6 +27,7 @@ import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
+import { recordsOf } from '../../lambdas/resources/kit/definition.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { isRunning, pollBulkOperation, startBulkOperation } from '../../lambdas/core/bulk/operations.js';
 import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
@@ -414,7 +415,7 @@ async function measuredSync(
 export type Owner = { organizationId: string; integrationId: string; shopDomain: string };
 
 const toRecords = (nodes: readonly unknown[], owner: Owner): CustomerRecord[] =>
-  nodes.map((node) => customersResource.toRecord(customersResource.nodeSchema.parse(node), owner));
+  nodes.flatMap((node) => recordsOf(customersResource, customersResource.nodeSchema.parse(node), owner));
 
 /**
  * What a first attempt usually looks like: ask for the maximum page, send the next request as

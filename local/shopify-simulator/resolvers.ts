@@ -271,6 +271,8 @@ export function rootValueFor(
 
   const nodeById = (id: unknown): View | null => {
     if (typeof id !== 'string') return null;
+    const inventoryNode = shop.inventory.nodeById(id);
+    if (inventoryNode !== undefined) return inventoryNode;
     if (id.startsWith('gid://shopify/Customer/')) {
       const customer = shop.customer(id);
       return customer ? customerView(customer) : null;
@@ -290,6 +292,7 @@ export function rootValueFor(
   };
 
   return {
+    ...shop.inventory.rootFields(unbounded),
     customers: (args: Args) => {
       requireAccess('customers');
       return customerConnection(args);
@@ -392,7 +395,7 @@ export function rootValueFor(
         };
       }
       // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
-      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS)_/.exec(topic)?.[1]?.toLowerCase();
+      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS|LOCATIONS|INVENTORY)_/.exec(topic)?.[1]?.toLowerCase();
       if (resource && !shop.hasScope(`read_${resource}`)) {
         return {
           webhookSubscription: null,

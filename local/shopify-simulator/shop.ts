@@ -32,6 +32,7 @@ import {
   type SimProduct,
 } from './products.js';
 import { type FaultSettings, FaultPlan } from './faults.js';
+import { SimInventory } from './resources/inventory.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
 import { defaultApiVersion } from './schema.js';
@@ -77,6 +78,8 @@ export interface CreateShopOptions {
   readonly seedOrders?: number;
   /** Products seeded at start; the first has more variants than one page holds. */
   readonly seedProducts?: number;
+  /** Locations and inventory items seeded at start, every item stocked at every location. */
+  readonly seedInventory?: { readonly locations: number; readonly items: number };
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
   /**
@@ -94,6 +97,8 @@ export const allSimulatedScopes = [
   'read_orders',
   'read_all_orders',
   'read_products',
+  'read_inventory',
+  'read_locations',
 ] as const;
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
@@ -171,6 +176,8 @@ export class SimulatedShop {
   readonly bulk: ShopBulkOperations;
   readonly outbox: WebhookOutbox;
   private readonly eventBridge: EventBridgeLink;
+  /** Locations, inventory items and levels (resources/inventory.ts). */
+  readonly inventory: SimInventory;
   maxPaginatedObjects: number;
   paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
@@ -248,6 +255,11 @@ export class SimulatedShop {
       const product = this.buildProduct({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
       this.productMap.set(product.id, product);
       this.latestUpdatedAt = Math.max(this.latestUpdatedAt, product.updatedAt);
+    }
+    this.inventory = new SimInventory(this, random, block * SHOP_ID_BLOCK.others);
+    if (options.seedInventory) {
+      const { locations, items } = options.seedInventory;
+      this.inventory.seed(locations, items, Math.floor(clock.now() / 1000) * 1000);
     }
     const customerIds = seeded.map((customer) => customer.id);
     for (let n = 0; n < (options.seedOrders ?? 0); n += 1) {
@@ -695,6 +707,11 @@ export class SimulatedShop {
     const customer = this.customer(id);
     if (!customer) throw new CustomerNotFoundError(id);
     return customer;
+  }
+
+  /** The next update time, for the resources kept in modules of their own. */
+  stamp(): number {
+    return this.nextUpdatedAt();
   }
 
   /** Whole seconds like Shopify, and strictly after every earlier update in this shop. */

@@ -26,7 +26,7 @@ export const recordStoreContract = (implementation: string, open: () => RecordSt
       shopDomain: 'c.myshopify.com',
     });
     const customer = (org: string, updatedAt: string, firstName = 'Ada'): CustomerRecord =>
-      customersResource.toRecord(
+      customersResource.toRecord!(
         {
           id: 'gid://shopify/Customer/7',
           firstName,

@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
-import type { ReconcileListing, ResourceDefinition } from '../../resources/kit/definition.js';
+import {
+  type ReconcileListing,
+  type RecordCount,
+  recordsOf,
+  type ResourceDefinition,
+} from '../../resources/kit/definition.js';
 import {
   accessScopesQuery,
   nodesByIdQuery,
@@ -128,10 +133,7 @@ export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: str
 };
 
 /** How many records of a resource the store has (its definition's count query, e.g. customersCount). */
-export const countShopifyRecords = async (
-  shopify: ShopifyGraphql,
-  listing: ReconcileListing,
-): Promise<number> => {
+export const countShopifyRecords = async (shopify: ShopifyGraphql, listing: RecordCount): Promise<number> => {
   const { data } = await shopify.query(
     listing.countQuery,
     {},
@@ -252,8 +254,8 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
   shopify: ShopifyGraphql,
   definition: Pick<
     ResourceDefinition<unknown, TRecord>,
-    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost' | 'completeNode'
-  >,
+    'name' | 'gidType' | 'nodeSchema' | 'toRecord' | 'toRecords' | 'pageCost' | 'completeNode'
+  > & { readonly reconcile: ReconcileListing },
   ids: readonly string[],
   owner: RecordOwner,
 ): AsyncGenerator<TRecord[]> {
@@ -273,10 +275,11 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
     for (const node of data.nodes) {
       const parsed = node === null ? undefined : definition.nodeSchema.safeParse(node);
       if (!parsed?.success) continue;
+      // Fetched by id, not from a filtered page: the whole node, whatever its update time.
       const whole = definition.completeNode
-        ? await definition.completeNode(parsed.data, shopify)
+        ? await definition.completeNode(parsed.data, shopify, { query: null })
         : parsed.data;
-      records.push(definition.toRecord(whole, owner));
+      records.push(...recordsOf(definition, whole, owner));
     }
     if (records.length > 0) yield records;
   }

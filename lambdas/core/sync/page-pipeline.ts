@@ -6,7 +6,12 @@
  */
 import type { Logger } from '../logger.js';
 import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
-import type { RecordWriter, ResourceDefinition, WriteCounts } from '../../resources/kit/definition.js';
+import {
+  recordsOf,
+  type RecordWriter,
+  type ResourceDefinition,
+  type WriteCounts,
+} from '../../resources/kit/definition.js';
 import { PageWrites } from './page-writes.js';
 import type { ResourceProgress } from './progress.js';
 
@@ -47,10 +52,10 @@ export const parseNodes = <TNode>(
 
 /** Map: the records of parsed nodes, owned by the store being synced. */
 export const toRecords = <TNode, TRecord extends MirroredRecord>(
-  definition: Pick<ResourceDefinition<TNode, TRecord>, 'toRecord'>,
+  definition: Pick<ResourceDefinition<TNode, TRecord>, 'name' | 'toRecord' | 'toRecords'>,
   nodes: readonly TNode[],
   owner: RecordOwner,
-): TRecord[] => nodes.map((node) => definition.toRecord(node, owner));
+): TRecord[] => nodes.flatMap((node) => recordsOf(definition, node, owner));
 
 /**
  * Write and settle. A page's writes start while the previous page's last ones are in flight

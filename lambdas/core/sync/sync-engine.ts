@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import type {
+  NodePage,
   RecordOwner,
   RecordWriter,
   ResourceDefinition,
@@ -252,7 +253,9 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
     const nested: GraphqlCallStats[] = [];
     const { nodes, invalid } = parseNodes(definition, connection.nodes, logger);
     const unseen = afterBoundary(definition, nodes, from);
-    const completed = await completeNodes(definition, unseen.nodes, countingGraphql(graphql, nested));
+    // completeNode sees the page's own filter: inventory levels page a location's levels by it.
+    const page = { query: from.sliceFrom === null ? null : definition.updatedSince(from.sliceFrom) };
+    const completed = await completeNodes(definition, unseen.nodes, countingGraphql(graphql, nested), page);
     if (result.cost) {
       const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
       this.lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
@@ -348,10 +351,11 @@ const completeNodes = async <TNode>(
   definition: Pick<ResourceDefinition<TNode>, 'completeNode'>,
   nodes: TNode[],
   graphql: ShopifyGraphql,
+  page: NodePage,
 ): Promise<TNode[]> => {
   if (!definition.completeNode) return nodes;
   const completed: TNode[] = [];
-  for (const node of nodes) completed.push(await definition.completeNode(node, graphql));
+  for (const node of nodes) completed.push(await definition.completeNode(node, graphql, page));
   return completed;
 };
 

@@ -12,7 +12,7 @@ import type { Integration } from '../integrations/integration.js';
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
 import { fetchRecordById } from '../integrations/shop-admin.js';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
-import type { ResourceDefinition } from '../../resources/kit/definition.js';
+import { hasIdListing, type ResourceDefinition } from '../../resources/kit/definition.js';
 import type { WebhookDelivery } from './delivery.js';
 
 /** Exactly `{ "id": <integer> }`: the id kept exact by parseShopifyJson (a decimal string). */
@@ -41,5 +41,10 @@ export type RecordFetcher = <TRecord extends MirroredRecord>(
  */
 export const createRecordFetcher =
   (deps: OpenShopDeps): RecordFetcher =>
-  async (integration, definition, shopifyId) =>
-    fetchRecordById(await openShop(integration, deps), definition, shopifyId, integration);
+  async (integration, definition, shopifyId) => {
+    const { reconcile } = definition;
+    // Only a resource that lists ids can be read back by id (inventory levels only count).
+    if (!hasIdListing(reconcile)) return undefined;
+    const shop = await openShop(integration, deps);
+    return fetchRecordById(shop, { ...definition, reconcile }, shopifyId, integration);
+  };

@@ -11,6 +11,7 @@ import type { Integration } from '../../../lambdas/core/integrations/integration
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { ReconcileListing } from '../../../lambdas/resources/kit/definition.js';
 import { emptyCallStats, type GraphqlResult, type ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
 import { customerNode, owner } from '../sync/fixtures.js';
 
@@ -27,7 +28,7 @@ const fakeShopify = (live: readonly number[], unlisted: readonly number[] = []) 
       schema: z.ZodType<T>,
     ): Promise<GraphqlResult<T>> {
       const reply = (data: unknown) => ({ data: schema.parse(data), cost: null, stats: emptyCallStats });
-      const { reconcile } = customersResource;
+      const reconcile = customersResource.reconcile as ReconcileListing;
       if (document === reconcile.countQuery)
         return reply({ customersCount: { count: live.length, precision: 'EXACT' } });
       if (document === reconcile.idsQuery) {
@@ -54,7 +55,7 @@ const reconcile = async (mirrored: readonly number[], shopify: ShopifyGraphql) =
   const store = createInMemoryRecordStore<CustomerRecord>({ definition: customersResource });
   for (const id of mirrored)
     await store.upsert(
-      customersResource.toRecord(customersResource.nodeSchema.parse(customerNode(id, LONG_AGO)), owner),
+      customersResource.toRecord!(customersResource.nodeSchema.parse(customerNode(id, LONG_AGO)), owner),
     );
   const reconciled: unknown[] = [];
   const result = await runDeletionReconcile(

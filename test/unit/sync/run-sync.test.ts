@@ -183,7 +183,7 @@ describe('a sync run on in-memory ports', () => {
 
   it('a page never overwrites a newer webhook write: counted stale, the newer version stays', async () => {
     const { deliver, customers } = world(5);
-    const newer = customersResource.toRecord(
+    const newer = customersResource.toRecord!(
       customersResource.nodeSchema.parse(customerNode(3, '2026-03-05T00:00:00Z')),
       owner,
     );
