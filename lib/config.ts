@@ -3,6 +3,10 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { resourceNames } from '../lambdas/core/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
+import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+  updatedSinceIndexSteps,
+} from '../lambdas/adapters/dynamodb/table-definitions.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -149,6 +153,16 @@ export const configSchema = z
     shopifyAppDistribution: z
       .enum(['public', 'custom'], { error: 'expected "public" or "custom"' })
       .default('public'),
+    /**
+     * The step a deployment is at in the move to the write-sharded `updatedSince` index
+     * (docs/upgrading.md): `sharded` (default, new deployments); a deployment from before it goes
+     * `unsharded` → `adding-sharded` → (backfill) → `reading-sharded` → `sharded`, one deploy each.
+     */
+    updatedSinceIndex: z
+      .enum(updatedSinceIndexSteps, {
+        error: `expected one of ${updatedSinceIndexSteps.join(', ')}`,
+      })
+      .default(DEFAULT_UPDATED_SINCE_INDEX_STEP),
     /** Mirror full order history: the install asks for read_all_orders too. */
     readAllOrders: z
       .preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' }))

@@ -34,7 +34,10 @@ export class ShopifySyncStack extends Stack {
     const dataRemovalPolicy =
       config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
+    const storage = new Storage(this, 'Storage', {
+      dataRemovalPolicy,
+      updatedSinceIndex: config.updatedSinceIndex,
+    });
     const { tables, tokenKey, appSecret } = storage;
     const eventBus =
       config.eventBus === 'stack'
@@ -56,6 +59,7 @@ export class ShopifySyncStack extends Stack {
         SHOPIFY_APP_CLIENT_ID: config.shopifyAppClientId ?? '',
         SHOPIFY_APP_DISTRIBUTION: config.shopifyAppDistribution,
         READ_ALL_ORDERS: String(config.readAllOrders),
+        UPDATED_SINCE_INDEX: config.updatedSinceIndex,
         INSTALL_RETURN_URLS: config.installReturnUrls.join(','),
         APP_SECRET_ARN: appSecret.secretArn,
         TOKEN_KEY_ID: tokenKey.keyArn,

@@ -263,6 +263,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SHOPIFY_APP_CLIENT_ID: shopify.clientId,
       SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'custom',
       READ_ALL_ORDERS: String(options.readAllOrders ?? false),
+      // The local tables are created at the last step: the sharded index only.
+      UPDATED_SINCE_INDEX: 'sharded',
       OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
       INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),
       APP_SECRET_ARN: appSecretArn,

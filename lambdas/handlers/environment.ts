@@ -8,7 +8,13 @@ import * as z from 'zod';
 import { resourceNames } from '../core/resources/registry.js';
 import { defaultSyncConfig } from '../core/sync/run-sync.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
-import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';
+import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+  type TableNames,
+  tableDefinitions,
+  tableEnvVar,
+  updatedSinceIndexSteps,
+} from '../adapters/dynamodb/table-definitions.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -32,6 +38,8 @@ export const lambdaSettingsSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** Which `updatedSince` index the read API lists from: the migration step (CDK context `updatedSinceIndex`). */
+  UPDATED_SINCE_INDEX: z.enum(updatedSinceIndexSteps).default(DEFAULT_UPDATED_SINCE_INDEX_STEP),
   /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
   OAUTH_CALLBACK_URL: z.url(),
   /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
