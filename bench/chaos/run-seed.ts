@@ -238,7 +238,7 @@ export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
     },
     // A failed attempt asks SQS to retry it after 1 s (the worker's own backoff) instead of minutes.
     // A public app: the store's static token is migrated on its first sync, then its short-lived
-    // tokens (20-60 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
+    // tokens (15-40 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
     { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1', SHOPIFY_APP_DISTRIBUTION: 'public' },
   );
 
@@ -349,7 +349,8 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   plan = { random: new Random(seed ^ 0x5eed), killProbability: 0.35, injected };
   bench.runtime.syncWorker.start();
   const oauth = bench.simulator.oauth;
-  oauth.configure({ accessTokenTtlSeconds: random.int(20, 60) });
+  // 15-40 s: most seeds outlive a token, so refreshes race the syncs, reconciles and health checks.
+  oauth.configure({ accessTokenTtlSeconds: random.int(15, 40) });
   const tokensBefore = {
     expiredTokenCalls: oauth.stats.expiredTokenCalls,
     refreshTokenReuses: oauth.stats.refreshTokenReuses,
