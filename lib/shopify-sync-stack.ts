@@ -38,7 +38,10 @@ export class ShopifySyncStack extends Stack {
     const dataRemovalPolicy =
       config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
+    const storage = new Storage(this, 'Storage', {
+      dataRemovalPolicy,
+      updatedSinceIndex: config.updatedSinceIndex,
+    });
     const { tables, tokenKey, appSecret } = storage;
     const eventBus =
       config.eventBus === 'stack'
@@ -63,6 +66,7 @@ export class ShopifySyncStack extends Stack {
         },
         installReturnUrls: config.installReturnUrls,
         resources: config.resources,
+        updatedSinceIndex: config.updatedSinceIndex,
         sync: {
           minIntervalMinutes: config.minSyncIntervalMinutes,
           overlapMinutes: config.syncOverlapMinutes,

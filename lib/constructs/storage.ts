@@ -23,12 +23,15 @@ import {
   type KeyAttribute,
   type TableDefinition,
   type TableId,
-  tableDefinitions,
+  tableDefinitionsAt,
+  type UpdatedSinceIndexStep,
 } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 
 export interface StorageProps {
   /** What happens to data that outlives the stack: the customer tables, the token key, the app secret. */
   readonly dataRemovalPolicy: RemovalPolicy;
+  /** The resource tables' `updatedSince` indexes: the deployment's migration step (default `sharded`). */
+  readonly updatedSinceIndex?: UpdatedSinceIndexStep;
 }
 
 /**
@@ -47,7 +50,10 @@ export class Storage extends Construct {
     super(scope, id);
 
     this.tables = Object.fromEntries(
-      tableDefinitions.map((definition) => [definition.id, this.table(definition, props.dataRemovalPolicy)]),
+      tableDefinitionsAt(props.updatedSinceIndex ?? 'sharded').map((definition) => [
+        definition.id,
+        this.table(definition, props.dataRemovalPolicy),
+      ]),
     ) as Record<TableId, Table>;
 
     this.tokenKey = new Key(this, 'TokenKey', {

@@ -42,6 +42,7 @@ import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure } from './conditions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
+import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
 
 const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 
@@ -145,13 +146,23 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const fields = Object.entries(record).filter(
       ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
     );
-    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'shopifyUpdatedAt' };
-    const values: Record<string, unknown> = { ':active': 'ACTIVE', ':updatedAt': record.shopifyUpdatedAt };
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#updatedAt': 'shopifyUpdatedAt',
+      '#shard': UPDATED_SHARD_ATTRIBUTE,
+    };
+    const values: Record<string, unknown> = {
+      ':active': 'ACTIVE',
+      ':updatedAt': record.shopifyUpdatedAt,
+      ':shard': updatedShardOf(record.organizationId, record.shopifyId),
+    };
     const sets = fields.map(([name, value], index) => {
       names[`#f${index}`] = name;
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
+    // The sharded `updatedSince` index's key, on every write (updated-shards.ts).
+    sets.push('#shard = :shard');
     const removes = (options.sparseAttributes ?? [])
       .filter((name) => (record as Record<string, unknown>)[name] === undefined)
       .map((name, index) => {
@@ -209,7 +220,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         UpdateExpression:
           'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
           'integrationId = if_not_exists(integrationId, :integrationId), ' +
-          'shopDomain = if_not_exists(shopDomain, :shopDomain)',
+          'shopDomain = if_not_exists(shopDomain, :shopDomain), ' +
+          '#shard = if_not_exists(#shard, :shard)',
         // A webhook delete is Shopify's word and replaces a reconcile's inference; an inference
         // never replaces Shopify's word, even one it predates (rule 2): a reconcile stamps its
         // start, often before a delete it confirmed, and a reconcile-made delete is reversible.
@@ -218,7 +230,10 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           (reason === 'webhook'
             ? 'deletedAt > :deletedAt OR deleteReason = :reconciled)'
             : '(deletedAt > :deletedAt AND deleteReason = :reconciled))'),
-        ExpressionAttributeNames: { '#status': 'status' },
+        // The shard is set as a snapshot's write would set it, so an item ends the same whatever
+        // order its create and delete arrive in; without an update time a tombstone alone stays
+        // out of the `updatedSince` index (both of its keys are needed there).
+        ExpressionAttributeNames: { '#status': 'status', '#shard': UPDATED_SHARD_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':reconciled': 'reconciled',
           ':inactive': 'INACTIVE',
@@ -226,6 +241,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           ':reason': reason,
           ':integrationId': key.integrationId,
           ':shopDomain': key.shopDomain,
+          ':shard': updatedShardOf(key.organizationId, key.shopifyId),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
