@@ -220,8 +220,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         UpdateExpression:
           'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
           'integrationId = if_not_exists(integrationId, :integrationId), ' +
-          'shopDomain = if_not_exists(shopDomain, :shopDomain), ' +
-          '#shard = if_not_exists(#shard, :shard)',
+          'shopDomain = if_not_exists(shopDomain, :shopDomain)',
         // A webhook delete is Shopify's word and replaces a reconcile's inference; an inference
         // never replaces Shopify's word, even one it predates (rule 2): a reconcile stamps its
         // start, often before a delete it confirmed, and a reconcile-made delete is reversible.
@@ -230,10 +229,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           (reason === 'webhook'
             ? 'deletedAt > :deletedAt OR deleteReason = :reconciled)'
             : '(deletedAt > :deletedAt AND deleteReason = :reconciled))'),
-        // The shard is set as a snapshot's write would set it, so an item ends the same whatever
-        // order its create and delete arrive in; without an update time a tombstone alone stays
-        // out of the `updatedSince` index (both of its keys are needed there).
-        ExpressionAttributeNames: { '#status': 'status', '#shard': UPDATED_SHARD_ATTRIBUTE },
+        // No `updatedShard`: a delete never sets the update time, so its own write never puts an
+        // item in the `updatedSince` index (the snapshot's write or the backfill gave it one).
+        ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':reconciled': 'reconciled',
           ':inactive': 'INACTIVE',
@@ -241,7 +239,6 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           ':reason': reason,
           ':integrationId': key.integrationId,
           ':shopDomain': key.shopDomain,
-          ':shard': updatedShardOf(key.organizationId, key.shopifyId),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
