@@ -9,6 +9,7 @@ import {
   tableEnvVar,
 } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { apiRoutes, lambdaCatalog, type LambdaId } from '../../lambdas/handlers/catalog.js';
+import { resourceDefinitions } from '../../lambdas/resources/registry.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/sync-pipeline.js';
 import {
   bundleOf,
@@ -332,8 +333,9 @@ const can = (id: LambdaId, action: string, logicalId: string) =>
   statementsOf(id).some((statement) => actions(statement).includes(action) && targets(statement, logicalId));
 
 describe('least privilege', () => {
-  // Every resource table (customers, orders, products) alike: purges and redacts reach them all.
-  const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
+  // Every registered resource's table alike (the opt-in ones too): purges and redacts reach them all.
+  const recordTableIds = resourceDefinitions.map((definition) => definition.table.id);
+  const records = Object.fromEntries(recordTableIds.map((id) => [id, 'write' as const]));
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
     // SyncRuns: hourly delivery counters (UpdateItem), and bulk_operations/finish finds the run waiting.
     webhook: {
@@ -370,11 +372,8 @@ describe('least privilege', () => {
   it('each Lambda gets only the DynamoDB actions its adapters send, table by table', () => {
     const R = ['GetItem', 'Query'];
     const records = ['BatchWriteItem', ...R, 'PutItem', 'UpdateItem'];
-    const everyRecordTable = (actions: string[]) => ({
-      Customers: actions,
-      Orders: actions,
-      Products: actions,
-    });
+    const everyRecordTable = (actions: string[]) =>
+      Object.fromEntries(recordTableIds.map((id) => [id, actions]));
     const expected: Record<LambdaId, Partial<Record<TableId, string[]>>> = {
       webhook: {
         Integrations: ['BatchWriteItem', 'DeleteItem', ...R, 'PutItem', 'UpdateItem'],
