@@ -114,6 +114,15 @@ afterAll(async () => {
   client.destroy();
 });
 
+const untilIndexesActive = async (table: string) => {
+  for (let attempt = 0; ; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    const building = (Table?.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
+    if (!building || attempt >= 300) return Table;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 describe('moving a deployment to the sharded updatedSince index', () => {
   it('adds the index beside the old one, backfills resumably and idempotently, and the switched read path lists the same records', async () => {
     // Step adding-sharded: the index is added, as CloudFormation does, beside the old one.
@@ -138,7 +147,9 @@ describe('moving a deployment to the sharded updatedSince index', () => {
         ],
       }),
     );
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // As CloudFormation does, the deploy goes on once the new index is ACTIVE (DynamoDB Local
+    // can fail writes while it is still building, when other tests load it).
+    const Table = await untilIndexesActive(tableName);
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
       ['byIntegration', 'byOrganizationShardUpdatedAt', 'byOrganizationUpdatedAt'].sort(),
     );
