@@ -3,6 +3,13 @@
  * docs/upgrading.md has the operator do it: a table of the old shape with records written by the
  * old release, the sharded index added beside the old one, live writes of the new release, the
  * backfill (interrupted and resumed, then run again), and the read path switched.
+ *
+ * This file starts its own DynamoDB Local. While DynamoDB Local builds an index added by
+ * UpdateTable, it already reports the index ACTIVE, yet fails every write to its (one, shared,
+ * in-memory) database with InternalFailure, for as long as the build takes: half a second here
+ * when idle, far longer on a loaded machine; and the SDK's five attempts give up inside that.
+ * Real DynamoDB takes writes while it backfills an index. On the suite's shared instance, the
+ * other test files' traffic made the build slow enough (or never finish) to fail this file.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -12,7 +19,8 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
@@ -29,9 +37,11 @@ import type { CustomerRecord } from '../../../lambdas/resources/customers/record
 import { toRecord } from '../../../lambdas/resources/kit/mirrored-record.js';
 import type { ListRecordsRequest, RecordQueries } from '../../../lambdas/core/read-api/record-listing.js';
 import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
 import { localDynamoClient } from '../../support/dynamo.js';
 
 const tableName = `t${randomUUID().slice(0, 8)}-MigratingCustomers`;
+let dynamo: DynamoDbLocal | undefined;
 let client: ReturnType<typeof localDynamoClient>;
 let doc: ReturnType<typeof createDocumentClient>;
 const orgs = ['org-a', 'org-b'] as const;
@@ -95,7 +105,8 @@ const memoryCheckpoint = (failAfter = Infinity) => {
 };
 
 beforeAll(async () => {
-  client = localDynamoClient(inject('dynamoEndpoint'));
+  dynamo = await startDynamoDbLocal();
+  client = localDynamoClient(dynamo.endpoint);
   doc = createDocumentClient(client);
   // The old release's table: the one-key-per-organization index only.
   await client.send(
@@ -110,17 +121,37 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
-  client.destroy();
+  if (client) {
+    await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    client.destroy();
+  }
+  await dynamo?.stop();
 });
 
-const untilIndexesActive = async (table: string) => {
+/**
+ * Until the table's indexes are ACTIVE (CloudFormation's wait), and DynamoDB Local has built the
+ * added one: it reports ACTIVE at once, but answers a query on the index only when the build is
+ * done (writes meanwhile fail, see the top of this file).
+ */
+const untilIndexesActive = async (table: string, added: { name: string; key: string }) => {
   for (let attempt = 0; ; attempt += 1) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
     const building = (Table?.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
-    if (!building || attempt >= 300) return Table;
+    if (!building || attempt >= 300) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await doc.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: added.name,
+      KeyConditionExpression: '#key = :key',
+      ExpressionAttributeNames: { '#key': added.key },
+      ExpressionAttributeValues: { ':key': 'org-a#0' },
+      Limit: 1,
+    }),
+  );
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  return Table;
 };
 
 describe('moving a deployment to the sharded updatedSince index', () => {
@@ -147,9 +178,12 @@ describe('moving a deployment to the sharded updatedSince index', () => {
         ],
       }),
     );
-    // As CloudFormation does, the deploy goes on once the new index is ACTIVE (DynamoDB Local
-    // can fail writes while it is still building, when other tests load it).
-    const Table = await untilIndexesActive(tableName);
+    // As CloudFormation does, the deploy goes on once the new index is ACTIVE.
+    const Table = await untilIndexesActive(tableName, {
+      name: sharded.indexName,
+      key: sharded.partitionKey.name,
+    });
+    expect(Table?.GlobalSecondaryIndexes?.every((index) => index.IndexStatus === 'ACTIVE')).toBe(true);
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
       ['byIntegration', 'byOrganizationShardUpdatedAt', 'byOrganizationUpdatedAt'].sort(),
     );
