@@ -2,7 +2,10 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+  type TableNames,
+} from '../lambdas/adapters/dynamodb/table-definitions.js';
 import { resourceDefinitions } from '../lambdas/resources/registry.js';
 import { lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
@@ -40,7 +43,7 @@ export class ShopifySyncStack extends Stack {
 
     const storage = new Storage(this, 'Storage', {
       dataRemovalPolicy,
-      updatedSinceIndex: config.updatedSinceIndex,
+      ...(config.updatedSinceIndex && { updatedSinceIndex: config.updatedSinceIndex }),
     });
     const { tables, tokenKey, appSecret } = storage;
     const eventBus =
@@ -66,7 +69,7 @@ export class ShopifySyncStack extends Stack {
         },
         installReturnUrls: config.installReturnUrls,
         resources: config.resources,
-        updatedSinceIndex: config.updatedSinceIndex,
+        updatedSinceIndex: config.updatedSinceIndex ?? DEFAULT_UPDATED_SINCE_INDEX_STEP,
         sync: {
           minIntervalMinutes: config.minSyncIntervalMinutes,
           overlapMinutes: config.syncOverlapMinutes,

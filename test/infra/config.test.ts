@@ -45,7 +45,6 @@ describe('deployment config', () => {
       webhookThrottleBurstLimit: 1000,
       shopifyAppDistribution: 'public',
       readAllOrders: false,
-      updatedSinceIndex: 'sharded',
       installReturnUrls: [],
       oauthCallbackThrottleRateLimit: 10,
       oauthCallbackThrottleBurstLimit: 20,

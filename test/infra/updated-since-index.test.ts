@@ -18,13 +18,16 @@ interface TemplateIndex {
   readonly Projection: { ProjectionType: string };
 }
 
-/** Each resource table's indexes, by the table's logical id. */
-const resourceTableIndexes = (step?: UpdatedSinceIndexStep) => {
-  const stack = new Stack(new App(), 'Test');
+const storageOf = (stack: Stack, step?: UpdatedSinceIndexStep) =>
   new Storage(stack, 'Storage', {
     dataRemovalPolicy: RemovalPolicy.DESTROY,
     ...(step && { updatedSinceIndex: step }),
   });
+
+/** Each resource table's indexes, by the table's logical id. */
+const resourceTableIndexes = (step?: UpdatedSinceIndexStep) => {
+  const stack = new Stack(new App(), 'Test');
+  storageOf(stack, step);
   const tables = Template.fromStack(stack).findResources('AWS::DynamoDB::Table');
   return Object.fromEntries(
     Object.entries(tables)
@@ -87,9 +90,20 @@ describe('the updatedSince index in the template', () => {
     }
   });
 
+  it('a synth without the step warns that an existing deployment must step through, and a given step does not', () => {
+    const warnings = (step?: UpdatedSinceIndexStep) =>
+      storageOf(new Stack(new App(), 'Test'), step)
+        .node.metadata.filter((entry) => entry.type === 'aws:cdk:warning')
+        .map((entry) => String(entry.data));
+    expect(warnings()).toEqual([
+      expect.stringMatching(/updatedSinceIndex is not set.*unsharded.*upgrading\.md/),
+    ]);
+    for (const step of updatedSinceIndexSteps) expect(warnings(step)).toEqual([]);
+  });
+
   it('the CDK context key names the step, and a wrong one is refused naming the key', () => {
     const configOf = (context: Record<string, unknown>) => configFromContext(new App({ context }).node);
-    expect(configOf({}).updatedSinceIndex).toBe('sharded');
+    expect(configOf({}).updatedSinceIndex).toBeUndefined();
     expect(configOf({ updatedSinceIndex: 'adding-sharded' }).updatedSinceIndex).toBe('adding-sharded');
     expect(() => configOf({ updatedSinceIndex: 'both' })).toThrow(/updatedSinceIndex/);
   });
