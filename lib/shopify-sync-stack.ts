@@ -87,6 +87,7 @@ export class ShopifySyncStack extends Stack {
 
     const syncPipeline = new SyncPipeline(this, 'SyncPipeline', { lambdas, config });
     lambdas.addEnvironment('SYNC_QUEUE_URL', syncPipeline.queue.queueUrl);
+    lambdas.addEnvironment('INCREMENTAL_SYNC_QUEUE_URL', syncPipeline.incrementalQueue.queueUrl);
 
     const ingestApi = new IngestApi(this, 'IngestApi', {
       lambdas,
@@ -107,7 +108,6 @@ export class ShopifySyncStack extends Stack {
 
     // Least privilege: what each Lambda may touch, in one table. Every registered resource's
     // table is granted alike (shop/redact and purges erase all of them, mirrored or not).
-    const { queue } = syncPipeline;
     const recordTables = resourceDefinitions.map((definition) => tables[definition.table.id]);
     const readWriteRecords = (fn: IGrantable) => {
       for (const table of recordTables) table.grantReadWriteData(fn);
@@ -128,7 +128,7 @@ export class ShopifySyncStack extends Stack {
         tokenKey.grantDecrypt(fn); // per-integration webhook secrets
         // bulk_operations/finish: reads the waiting run, enqueues its continuation.
         tables.SyncRuns.grantReadData(fn);
-        queue.grantSendMessages(fn);
+        syncPipeline.grantSendMessages(fn);
       },
       api: (fn) => {
         tables.Integrations.grantReadWriteData(fn);
@@ -136,14 +136,14 @@ export class ShopifySyncStack extends Stack {
         tables.SyncRuns.grantReadWriteData(fn);
         addRedactions(fn); // a disconnect's purge
         tables.Redactions.grant(fn, 'dynamodb:Query'); // a reconnect restores the shop's redactions
-        queue.grantSendMessages(fn);
+        syncPipeline.grantSendMessages(fn);
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt'); // stores new tokens, registers webhooks
         appSecret.grantRead(fn); // the app's grants: install code, token exchange, refresh
         eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy, Needs Attention (REAUTHORIZE)
       },
       fanOut: (fn) => {
         tables.Integrations.grantReadData(fn); // the due index, and the hourly store census (Scan)
-        queue.grantSendMessages(fn);
+        syncPipeline.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
         readWriteRecords(fn);
@@ -152,7 +152,7 @@ export class ShopifySyncStack extends Stack {
         // Refreshed tokens are encrypted before they are used; refreshing needs the app secret.
         tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
         appSecret.grantRead(fn);
-        queue.grantSendMessages(fn); // continuations of long syncs
+        syncPipeline.grantSendMessages(fn); // continuations of long syncs
         eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
       },
       healthCheck: (fn) => {
@@ -171,6 +171,7 @@ export class ShopifySyncStack extends Stack {
       stage: config.stage,
       functions: lambdas.functions,
       queue: syncPipeline.queue,
+      incrementalQueue: syncPipeline.incrementalQueue,
       deadLetterQueue: syncPipeline.deadLetterQueue,
       syncWorker: syncPipeline.syncWorker,
       api: ingestApi,

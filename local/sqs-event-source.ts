@@ -14,6 +14,8 @@ export interface SqsEventSourceOptions {
   /** Idle poll interval; a sent message wakes the poller at once. */
   readonly pollIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** Whom the usage meter charges a batch to, from its first message's body. */
+  readonly accountOf?: (body: string) => string | undefined;
 }
 
 /** What happened to one batch: ids deleted, and ids left to reappear after the visibility timeout. */
@@ -160,7 +162,11 @@ export class SqsEventSource {
     let failed: ReadonlySet<string> | 'all';
     let error: Error | undefined;
     try {
-      failed = failedIds(batch, await invokeLambda(handler, event, { functionName, timeoutMs }));
+      const account = this.options.accountOf?.(batch[0]!.body);
+      failed = failedIds(
+        batch,
+        await invokeLambda(handler, event, { functionName, timeoutMs, ...(account && { account }) }),
+      );
       if (failed === 'all') error = new Error('batchItemFailures named a message that is not in the batch');
     } catch (thrown) {
       failed = 'all';

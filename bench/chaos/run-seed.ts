@@ -322,7 +322,7 @@ const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   let quietSince: number | undefined;
   while (Date.now() < deadline) {
-    const { visible, inFlight, delayed } = bench.runtime.syncQueue.counts();
+    const { visible, inFlight, delayed } = bench.runtime.syncQueueCounts();
     if (visible + inFlight + delayed === 0) {
       quietSince ??= Date.now();
       if (Date.now() - quietSince > 150) return;
@@ -330,7 +330,7 @@ const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> 
     await sleep(50);
   }
   throw new Error(
-    `sync queue still busy after ${timeoutMs} ms: ${JSON.stringify(bench.runtime.syncQueue.counts())}`,
+    `sync queue still busy after ${timeoutMs} ms: ${JSON.stringify(bench.runtime.syncQueueCounts())}`,
   );
 };
 

@@ -14,7 +14,10 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 /** Settings besides the table names (those follow the table definitions: `<TABLE>_TABLE`). */
 export const lambdaSettingsSchema = z.object({
+  /** The long-work lane's sync queue (initial syncs, continuations); core/sync/sync-lanes.ts. */
   SYNC_QUEUE_URL: z.url(),
+  /** The incremental lane's queue (hourly and manual syncs). */
+  INCREMENTAL_SYNC_QUEUE_URL: z.url(),
   /** Where Shopify delivers webhooks: the subscriptions the stores get point here. */
   WEBHOOK_CALLBACK_URL: z.url(),
   APP_SECRET_ARN: z.string().min(1),
@@ -112,3 +115,11 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
 /** The environment variables that carry the table names, from the tables' physical names. */
 export const tableEnvironment = (names: TableNames): Record<TableVariable, string> =>
   Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]]));
+
+/** The sync lanes' queues (core/sync/sync-lanes.ts), as the SQS adapter takes them. */
+export const queueUrlsOf = (
+  settings: Pick<LambdaSettings, 'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL'>,
+) => ({
+  queueUrl: settings.SYNC_QUEUE_URL,
+  incrementalQueueUrl: settings.INCREMENTAL_SYNC_QUEUE_URL,
+});

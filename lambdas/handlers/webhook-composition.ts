@@ -29,7 +29,7 @@ import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { complianceTopicsOf } from './compliance-composition.js';
-import { parseLambdaEnvironment } from './environment.js';
+import { parseLambdaEnvironment, queueUrlsOf } from './environment.js';
 import { receiptsOf, recordStoreOf } from './mirror-stores.js';
 
 export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
@@ -54,7 +54,7 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
       bulkOperationTopics({
         leases: createSyncLeaseReader(doc, tables.Integrations),
         runs: createSyncRunStore(doc, tables.SyncRuns),
-        queue: createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL }),
+        queue: createSqsSyncQueue({ client: traced(new SQSClient({})), ...queueUrlsOf(settings) }),
       }),
     ),
     // KMS only decrypts the webhook secret of a store that has one of its own.

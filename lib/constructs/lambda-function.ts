@@ -17,7 +17,8 @@ import { type LambdaId, lambdaCatalog } from '../../lambdas/handlers/catalog.js'
 import type { LambdaEnvironment } from '../../lambdas/handlers/environment.js';
 
 /** Known only once the queue and the API exist: added to every function by the stack. */
-type LateVariable = 'SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
+type LateVariable =
+  'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -18,6 +18,7 @@ import {
   ShopifyShopUnavailableError,
   ShopifyUnavailableError,
 } from './errors.js';
+import { countRequest, countUsage } from '../usage-meter.js';
 
 export const DEFAULT_ADMIN_URL_TEMPLATE = 'https://{shop}/admin/api/{version}/graphql.json';
 
@@ -174,6 +175,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
       const token = await this.#tokens.token();
       let response: Response;
       let text: string;
+      countRequest('shopify');
       try {
         response = await this.#fetch(this.#url, {
           method: 'POST',
@@ -223,6 +225,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
       if (cost) {
         this.#bucket = { status: cost.throttleStatus, at: this.#now() };
         stats.costUsed += cost.actualQueryCost ?? 0;
+        countUsage('shopify.points', cost.actualQueryCost ?? 0);
       }
       const errors = envelope.errors ?? [];
       const codes = errors.map((e) => e.extensions?.code ?? 'UNKNOWN');
