@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { localRegion } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
+import { chargeTo, countUsage, FLEET_ACCOUNT } from '../lambdas/adapters/usage-meter.js';
 import type { LocalQueue, ReceivedMessage } from './queue.js';
 
 export interface SqsEventSourceOptions {
@@ -163,6 +164,9 @@ export class SqsEventSource {
     let error: Error | undefined;
     try {
       const account = this.options.accountOf?.(batch[0]!.body);
+      // The event source's own requests, billed to the account like any: the receive, and the
+      // delete (or the visibility change) that ends it.
+      chargeTo(account ?? FLEET_ACCOUNT, functionName, () => countUsage('sqs.requests', 2));
       failed = failedIds(
         batch,
         await invokeLambda(handler, event, { functionName, timeoutMs, ...(account && { account }) }),
