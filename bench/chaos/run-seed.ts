@@ -347,7 +347,9 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const random = new Random(seed);
   const injected: Record<string, number> = {};
   plan = { random: new Random(seed ^ 0x5eed), killProbability: 0.35, injected };
+  // Both lanes: manual syncs run on the incremental one, initial syncs and continuations on the other.
   bench.runtime.syncWorker.start();
+  bench.runtime.incrementalSyncWorker.start();
   const oauth = bench.simulator.oauth;
   oauth.configure({ accessTokenTtlSeconds: random.int(20, 60) });
   const tokensBefore = {
