@@ -91,6 +91,13 @@ for (const report of reports)
       counts[name as keyof typeof totals] += count;
     }
   }
+// Renewal is part of what chaos exercises: the totals show how many refreshes raced the runs.
+const tokens = { refreshes: 0, expiredTokenCalls: 0, refreshTokenReuses: 0 };
+for (const report of reports) {
+  tokens.refreshes += report.tokens.refreshes;
+  tokens.expiredTokenCalls += report.tokens.expiredTokenCalls;
+  tokens.refreshTokenReuses += report.tokens.refreshTokenReuses;
+}
 const summary = {
   machine,
   seeds: seeds.length,
@@ -98,6 +105,7 @@ const summary = {
   failedSeeds: failed,
   mismatches: totals,
   mismatchesByResource: perResource,
+  tokens,
   elapsedSeconds: Math.round((Date.now() - started) / 1000),
 };
 if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, reports }, null, 2)}\n`);
@@ -105,7 +113,9 @@ else
   process.stdout.write(
     `chaos: ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
       `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted} ` +
-      `(customers, orders and products); ` +
+      `(${Object.keys(perResource).join(', ')}); ` +
+      `tokens: ${tokens.refreshes} refreshes, ${tokens.expiredTokenCalls} Admin calls with an expired token, ` +
+      `${tokens.refreshTokenReuses} refresh tokens spent twice; ` +
       `${summary.elapsedSeconds} s\n` +
       failed.map((seed) => `  replay: ${replay(seed)}\n`).join(''),
   );

@@ -11,7 +11,7 @@
 import { SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { ShopifyAdminClient } from '../lambdas/adapters/shopify/admin-client.js';
-import { ordersResource } from '../lambdas/core/resources/orders.js';
+import { ordersResource } from '../lambdas/resources/orders/index.js';
 import { syncResource } from '../lambdas/core/sync/sync-engine.js';
 import { initialResourceProgress, zeroCallCounters } from '../lambdas/core/sync/progress.js';
 import { silentLogger } from '../lambdas/core/logger.js';

@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { resourceNames } from '../lambdas/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 
 /**

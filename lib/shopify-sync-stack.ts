@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
-import { resourceDefinitions } from '../lambdas/core/resources/registry.js';
+import { resourceDefinitions } from '../lambdas/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { tableEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';

@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
-import { resourceNames } from '../lambdas/core/resources/registry.js';
+import { resourceNames } from '../lambdas/resources/registry.js';
 import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
 import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';

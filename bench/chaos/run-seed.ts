@@ -29,9 +29,9 @@ import { createKmsTokenCipher } from '../../lambdas/adapters/secrets/token-ciphe
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
 import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
-import type { MirroredRecord } from '../../lambdas/core/resources/mirrored-record.js';
-import type { RecordWriter } from '../../lambdas/core/resources/resource-definition.js';
-import { type ShopifyGraphql } from '../../lambdas/core/shopify-graphql.js';
+import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
+import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
+import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
@@ -238,7 +238,7 @@ export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
     },
     // A failed attempt asks SQS to retry it after 1 s (the worker's own backoff) instead of minutes.
     // A public app: the store's static token is migrated on its first sync, then its short-lived
-    // tokens (20-60 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
+    // tokens (15-40 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
     { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1', SHOPIFY_APP_DISTRIBUTION: 'public' },
   );
 
@@ -351,7 +351,8 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   bench.runtime.syncWorker.start();
   bench.runtime.incrementalSyncWorker.start();
   const oauth = bench.simulator.oauth;
-  oauth.configure({ accessTokenTtlSeconds: random.int(20, 60) });
+  // 15-40 s: most seeds outlive a token, so refreshes race the syncs, reconciles and health checks.
+  oauth.configure({ accessTokenTtlSeconds: random.int(15, 40) });
   const tokensBefore = {
     expiredTokenCalls: oauth.stats.expiredTokenCalls,
     refreshTokenReuses: oauth.stats.refreshTokenReuses,

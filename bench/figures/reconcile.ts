@@ -20,12 +20,13 @@ import { createRecordQueryStore } from '../../lambdas/adapters/dynamodb/record-q
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
-import { type CustomerRecord, toCustomerRecord } from '../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import { toRecord } from '../../lambdas/resources/kit/mirrored-record.js';
 import type { TokenCipher } from '../../lambdas/core/integrations/ports.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { LISTING_BATCH_IDS } from '../../lambdas/core/reconcile/bulk-id-listing.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { createBenchTables, localDynamoClient, progress } from '../support/environment.js';
 import { type Figure, fixed } from '../support/figure.js';
 import { newShop, type SyncBenchContext, warmUpDynamoDb } from './sync-figures.js';
@@ -71,7 +72,8 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
     const mirroring = performance.now();
     for (let from = 0; from < all.length; from += 1000) {
       const records = all.slice(from, from + 1000).map((c) =>
-        toCustomerRecord(
+        toRecord<CustomerRecord>(
+          'Customer',
           {
             shopifyId: c.id,
             firstName: c.firstName,

@@ -14,9 +14,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { organizationItems } from '../../test/support/organization-items.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import { z } from 'zod';
-import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
-import type { MirroredRecord } from '../../lambdas/core/resources/mirrored-record.js';
-import type { ResourceDefinition } from '../../lambdas/core/resources/resource-definition.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
+import type { ResourceDefinition } from '../../lambdas/resources/kit/definition.js';
 import { fetchAll, type Owner } from '../workers/sync-process.js';
 
 export const mismatchClasses = ['lost', 'stale', 'resurrected', 'falselyDeleted'] as const;

@@ -25,13 +25,13 @@ import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integrat
 import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-store.js';
 import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state-store.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
-import type { CustomerRecord } from '../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { isRunning, pollBulkOperation, startBulkOperation } from '../../lambdas/core/bulk/operations.js';
 import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
-import { customersBulkQuery } from '../../lambdas/shopify/queries/customers.js';
+import { customersBulkQuery } from '../../lambdas/resources/customers/shopify/documents.js';
 import { PageWrites } from '../../lambdas/core/sync/page-writes.js';
 import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';

@@ -6,7 +6,7 @@
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { createTopicRegistry } from '../../lambdas/core/webhooks/topic-registry.js';
 import { resourceTopics } from '../../lambdas/core/webhooks/resource-topics.js';
-import { customersResource } from '../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';

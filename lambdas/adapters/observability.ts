@@ -13,7 +13,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger as LoggerPort } from '../core/logger.js';
-import type { ShopifyGraphql } from '../core/shopify-graphql.js';
+import type { ShopifyGraphql } from '../shopify/graphql.js';
 import { meterAwsClient } from './usage-meter.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'shopify-sync';

@@ -1,4 +1,4 @@
-import { resourceDefinitions } from '../core/resources/registry.js';
+import { resourceDefinitions } from '../resources/registry.js';
 
 /**
  * Every Lambda and every HTTP route, in one place. The CDK constructs and the local runtime both

@@ -11,10 +11,8 @@ import { createRecordQueryStore } from '../adapters/dynamodb/record-query-store.
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import { createRedactionLedger } from '../adapters/dynamodb/redaction-ledger.js';
 import { complianceTopics } from '../core/compliance/compliance-topics.js';
-import type { CustomerRecord } from '../core/customers/customer-record.js';
 import type { Logger } from '../core/logger.js';
-import type { OrderRecord } from '../core/orders/order-record.js';
-import { registeredResources } from '../core/resources/registry.js';
+import { type RecordOfTable, registeredResources } from '../resources/registry.js';
 import type { LambdaSettings } from './environment.js';
 
 export const complianceTopicsOf = ({
@@ -40,8 +38,8 @@ export const complianceTopicsOf = ({
       erasure: createRecordErasureStore(doc, tables[definition.table.id], definition),
     })),
     // The customer table's reads, for customers/data_request (mirrored or not, it may hold data).
-    customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
-    orders: createRecordStore<OrderRecord>(doc, tables.Orders),
+    customers: createRecordStore<RecordOfTable<'Customers'>>(doc, tables.Customers),
+    orders: createRecordStore<RecordOfTable<'Orders'>>(doc, tables.Orders),
     exports: createDataExportStore(doc, tables.Integrations, {
       retentionDays: settings.DATA_EXPORT_RETENTION_DAYS,
     }),

@@ -35,12 +35,11 @@ import type { Integration } from '../core/integrations/integration.js';
 import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
 import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
-import type { CustomerRecord } from '../core/customers/customer-record.js';
 import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
-import type { MirroredRecord } from '../core/resources/mirrored-record.js';
-import { registeredResources, type ResourceTableId } from '../core/resources/registry.js';
-import type { ResourceDefinition } from '../core/resources/resource-definition.js';
+import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
+import { type RecordOfTable, registeredResources, type ResourceTableId } from '../resources/registry.js';
+import type { ResourceDefinition } from '../resources/kit/definition.js';
 import { defaultSyncConfig, type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
@@ -54,7 +53,7 @@ import {
   type ShopifyTokenEndpoint,
 } from '../core/credentials/credentials.js';
 import { createTokenProvider } from '../core/credentials/token-provider.js';
-import { requiredScopes } from '../core/resources/access-scopes.js';
+import { requiredScopes } from '../core/integrations/access-scopes.js';
 
 /** The token endpoint of a deployment without a client id: every grant is refused, plainly. */
 const missingClientId: ShopifyTokenEndpoint = {
@@ -195,7 +194,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
     mirrors,
     everyMirror,
     /** The customer table's own store, outside the resource list (the chaos run wraps it). */
-    customers: createRecordStore<CustomerRecord>(doc, tables.Customers),
+    customers: createRecordStore<RecordOfTable<'Customers'>>(doc, tables.Customers),
     webhookTopics: webhookTopicsFor(mirrored, registeredResources),
     ledger,
     scopes,

@@ -5,7 +5,7 @@
  * Every Lambda receives the same environment.
  */
 import * as z from 'zod';
-import { resourceNames } from '../core/resources/registry.js';
+import { resourceNames } from '../resources/registry.js';
 import { defaultSyncConfig } from '../core/sync/run-sync.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
 import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';

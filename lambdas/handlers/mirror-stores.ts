@@ -6,9 +6,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BackPressure } from '../adapters/dynamodb/back-pressure.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
-import type { MirroredRecord } from '../core/resources/mirrored-record.js';
-import type { ResourceTableId } from '../core/resources/registry.js';
-import type { ResourceDefinition } from '../core/resources/resource-definition.js';
+import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
+import type { ResourceTableId } from '../resources/registry.js';
+import type { ResourceDefinition } from '../resources/kit/definition.js';
 import type { LambdaSettings } from './environment.js';
 
 /** Where webhook receipts (digests of processed bodies) live. */

@@ -24,7 +24,7 @@ import { logger, traced } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { registeredResources } from '../core/resources/registry.js';
+import { registeredResources } from '../resources/registry.js';
 import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';

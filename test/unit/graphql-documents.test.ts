@@ -7,18 +7,24 @@ import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { adminSchema, knownApiVersions } from '../../local/shopify-simulator/schema.js';
 
 const QUERIES_DIR = join(process.cwd(), 'lambdas/shopify/queries');
+/** Each resource's Shopify documents (resources/<name>/shopify/documents.ts). */
+const RESOURCES_DIR = join(process.cwd(), 'lambdas/resources');
 
 /** The vendored official schema of the pinned version (schema/, npm run schema:refresh). */
 const schema = adminSchema(SHOPIFY_API_VERSION);
 
-/** Every exported string of every module under lambdas/shopify/queries that is a GraphQL operation. */
+/**
+ * Every exported string that is a GraphQL operation, of every module under lambdas/shopify/queries
+ * (the lifecycle's documents) and lambdas/resources (each resource's shopify/documents.ts).
+ */
 async function collectDocuments(): Promise<{ name: string; source: string }[]> {
-  const files = readdirSync(QUERIES_DIR, { recursive: true, encoding: 'utf8' }).filter(
-    (file) => file.endsWith('.ts') && !file.endsWith('.d.ts'),
-  );
+  const modulesUnder = (dir: string) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+      .map((file) => ({ file, path: join(dir, file) }));
   const documents: { name: string; source: string }[] = [];
-  for (const file of files) {
-    const module = (await import(pathToFileURL(join(QUERIES_DIR, file)).href)) as Record<string, unknown>;
+  for (const { file, path } of [...modulesUnder(QUERIES_DIR), ...modulesUnder(RESOURCES_DIR)]) {
+    const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     for (const [exportName, value] of Object.entries(module)) {
       if (typeof value === 'string' && /^\s*(query|mutation|subscription|fragment)\b/.test(value)) {
         documents.push({ name: `${file}#${exportName}`, source: value });
@@ -36,7 +42,10 @@ describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`
   });
 
   it('finds the documents to check', () => {
-    expect(documents.map((d) => d.name)).toContain('customers.ts#customersPageQuery');
+    const names = documents.map((d) => d.name);
+    expect(names).toContain('customers/shopify/documents.ts#customersPageQuery');
+    expect(names).toContain('orders/shopify/documents.ts#orderLineItemsQuery');
+    expect(names).toContain('lifecycle.ts#webhookSubscriptionsQuery');
   });
 
   it.each(documents)('$name is valid and uses no deprecated field, argument or enum value', ({ source }) => {

@@ -13,8 +13,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { gidOf } from '../../core/resources/mirrored-record.js';
-import type { ResourceDefinition } from '../../core/resources/resource-definition.js';
+import { gidOf } from '../../resources/kit/mirrored-record.js';
+import type { ResourceDefinition } from '../../resources/kit/definition.js';
 import type { RecordErasure, StoredRecordRef } from '../../core/integrations/ports.js';
 import { isConditionFailure } from './conditions.js';
 

@@ -15,7 +15,7 @@ import {
   type QueryCommandInput,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import type { StoredRecord } from '../../core/resources/mirrored-record.js';
+import type { StoredRecord } from '../../resources/kit/mirrored-record.js';
 import type { RecordInventory, RecordStatusCounts, StoredRecordRef } from '../../core/integrations/ports.js';
 import {
   type ListingKey,

@@ -1,5 +1,5 @@
 /**
- * DynamoDB implementation of the mirror write rules (core/resources/record-writes.ts), for the
+ * DynamoDB implementation of the mirror write rules (core/records/record-writes.ts), for the
  * table of any resource.
  *
  * Stable API (the webhook and the sync both call it):
@@ -28,16 +28,16 @@ import {
   type TransactWriteUpdate,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { MirroredRecord, StoredRecord } from '../../core/resources/mirrored-record.js';
-import { toUtcIso } from '../../core/resources/normalize.js';
+import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
+import { toUtcIso } from '../../resources/kit/normalize.js';
 import type {
   RecordKey,
   RecordStore,
   DeleteOutcome,
   DeleteReason,
   UpsertOutcome,
-} from '../../core/resources/record-writes.js';
-import type { UpsertManyOptions, WriteCounts } from '../../core/resources/resource-definition.js';
+} from '../../core/records/record-writes.js';
+import type { UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure } from './conditions.js';

@@ -3,9 +3,9 @@
  * local runtime (and the tests) both build their tables from this, so they cannot drift. Each
  * registered resource gets its table from its definition.
  */
-import type { ResourceTableId } from '../../core/resources/registry.js';
-import { resourceDefinitions } from '../../core/resources/registry.js';
-import type { RecordLookup } from '../../core/resources/resource-definition.js';
+import type { ResourceTableId } from '../../resources/registry.js';
+import { resourceDefinitions } from '../../resources/registry.js';
+import type { RecordLookup } from '../../resources/kit/definition.js';
 export type KeyType = 'S' | 'N';
 
 export interface KeyAttribute {

@@ -8,7 +8,7 @@ import type {
   GraphqlResult,
   ShopifyGraphql,
   ThrottleStatus,
-} from '../../core/shopify-graphql.js';
+} from '../../shopify/graphql.js';
 import {
   ShopifyAccessDeniedError,
   ShopifyAuthError,

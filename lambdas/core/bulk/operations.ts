@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { bulkOperationQuery, bulkOperationRunQueryMutation } from '../../shopify/queries/bulk-operations.js';
-import type { GraphqlCallStats, ShopifyGraphql } from '../shopify-graphql.js';
+import type { GraphqlCallStats, ShopifyGraphql } from '../../shopify/graphql.js';
 
 const userErrorSchema = z.object({ message: z.string(), code: z.string().nullish() });
 const runSchema = z.object({

@@ -7,7 +7,8 @@
  * A shop may be mirrored by more than one integration over time (a purged one and a newer one),
  * so erasure and export act on every integration of the shop domain, not just the signer.
  */
-import type { StoredCustomer } from '../customers/customer-record.js';
+import type { StoredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordOfTable } from '../../resources/registry.js';
 import type { Integration } from '../integrations/integration.js';
 import { purgeIntegrationData } from '../integrations/manage.js';
 import type {
@@ -33,7 +34,10 @@ export interface ComplianceDeps {
   readonly mirrors: readonly Mirror[];
   /** The customer mirror's reads, for customers/data_request. */
   readonly customers: {
-    get(organizationId: string, shopifyId: string): Promise<StoredCustomer | undefined>;
+    get(
+      organizationId: string,
+      shopifyId: string,
+    ): Promise<StoredRecord<RecordOfTable<'Customers'>> | undefined>;
   };
   /** The order mirror's reads, for the orders a data request lists. */
   readonly orders?: {

@@ -11,8 +11,8 @@
  */
 import { announce, type BackendEvents } from '../events/backend-events.js';
 import type { Logger } from '../logger.js';
-import { missingScopesByResource, type ScopeOptions } from '../resources/access-scopes.js';
-import type { ResourceName } from '../resources/registry.js';
+import { missingScopesByResource, type ScopeOptions } from './access-scopes.js';
+import type { ResourceName } from '../../resources/registry.js';
 import type { Integration } from './integration.js';
 
 /** `resourceAttention` (integration) and `attentionReason` (run) of a resource whose scope is not granted. */

@@ -1,5 +1,5 @@
 import type { TokenProvider } from '../credentials/token-provider.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import { IntegrationNotActiveError } from '../sync/errors.js';
 import type { Integration } from './integration.js';
 import type { ShopifyConnector, TokenCipher } from './ports.js';

@@ -3,7 +3,7 @@
  * lambdas/adapters implement them (DynamoDB, KMS, the Shopify client); tests swap them freely.
  */
 import type { AccessTokenSource } from '../credentials/credentials.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import type { CountMismatch, Integration, WebhookHealth } from './integration.js';
 
 export interface CipherContext {

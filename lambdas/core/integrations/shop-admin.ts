@@ -4,8 +4,8 @@
  * the token, which lives in the client's headers).
  */
 import * as z from 'zod';
-import type { MirroredRecord, RecordOwner } from '../resources/mirrored-record.js';
-import type { ReconcileListing, ResourceDefinition } from '../resources/resource-definition.js';
+import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
+import type { ReconcileListing, ResourceDefinition } from '../../resources/kit/definition.js';
 import {
   accessScopesQuery,
   nodesByIdQuery,
@@ -14,7 +14,7 @@ import {
   webhookSubscriptionDeleteMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 
 export class ShopAdminError extends Error {
   override readonly name = 'ShopAdminError';

@@ -5,8 +5,8 @@
  * shop/redact, customers/data_request) are app-level subscriptions in shopify.app.toml and cannot
  * be created through the API, so they are not managed here.
  */
-import type { ShopifyGraphql } from '../shopify-graphql.js';
-import type { ResourceWebhooks } from '../resources/resource-definition.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
+import type { ResourceWebhooks } from '../../resources/kit/definition.js';
 import type { WebhookHealth } from './integration.js';
 import {
   type WebhookSubscriptionSummary,

@@ -7,8 +7,8 @@
 import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { organizationIdSchema } from '../integrations/connect-request.js';
-import type { StoredRecord } from '../resources/mirrored-record.js';
-import type { RecordLookup } from '../resources/resource-definition.js';
+import type { StoredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordLookup } from '../../resources/kit/definition.js';
 import { parseWith } from '../validation.js';
 
 export const recordStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']);

@@ -13,7 +13,7 @@
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import { IncompleteListingError, ShopAdminError } from '../integrations/shop-admin.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 
 /** Where a resource's bulk id listing stands; `listed` once the whole file was read. */
 export interface BulkListingCheckpoint {

@@ -33,9 +33,9 @@ import {
 } from '../integrations/shop-admin.js';
 import { type BulkListingCheckpoint, listIdsInBulk, type ReconcileListingStore } from './bulk-id-listing.js';
 import type { Logger } from '../logger.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { RecordWrites } from '../resources/record-writes.js';
-import type { ResourceDefinition, WriteCounts } from '../resources/resource-definition.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordWrites } from '../records/record-writes.js';
+import type { ResourceDefinition, WriteCounts } from '../../resources/kit/definition.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 

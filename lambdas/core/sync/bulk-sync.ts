@@ -19,14 +19,14 @@
 import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '../bulk/operations.js';
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import type {
   RecordOwner,
   RecordWriter,
   ResourceDefinition,
   WriteCounts,
-} from '../resources/resource-definition.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+} from '../../resources/kit/definition.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import { addCallStats, type BulkCheckpoint } from './progress.js';
 import { PageWrites } from './page-writes.js';
 import { type ResourceStep, type ResourceSyncResult, tally } from './sync-engine.js';

@@ -1,4 +1,4 @@
-import type { RecordWriter, WriteCounts, WriteSlotPool } from '../resources/resource-definition.js';
+import type { RecordWriter, WriteCounts, WriteSlotPool } from '../../resources/kit/definition.js';
 
 /**
  * A counting semaphore for writes of several pages in flight together: they hold at most `size`

@@ -1,4 +1,4 @@
-import type { GraphqlCallStats } from '../shopify-graphql.js';
+import type { GraphqlCallStats } from '../../shopify/graphql.js';
 
 /** What happened to one resource's records in a run, summed over all its invocations. */
 export interface ResourceCounters {

@@ -16,8 +16,8 @@ import { announce, type BackendEvents } from '../events/backend-events.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
 import { withLogKeys } from '../log-scope.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
-import type { RecordWriter, ResourceDefinition } from '../resources/resource-definition.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
+import type { RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
 import {
   isAttentionError,
   isResourceAccessDenied,
@@ -33,7 +33,7 @@ import type {
   TokenDecrypter,
 } from './ports.js';
 import type { Logger } from '../logger.js';
-import type { ShopifyGraphql } from '../shopify-graphql.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import {
   incrementalFrom,
   initialResourceProgress,

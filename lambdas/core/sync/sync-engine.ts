@@ -1,18 +1,28 @@
 import * as z from 'zod';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import type {
   RecordOwner,
   RecordWriter,
   ResourceDefinition,
   WriteCounts,
-} from '../resources/resource-definition.js';
-import { MAX_PAGE_SIZE, MAX_QUERY_COST, type PageCost, requestedCostOf } from '../resources/query-cost.js';
-import type { BucketEstimate, GraphqlCallStats, GraphqlResult, ShopifyGraphql } from '../shopify-graphql.js';
+} from '../../resources/kit/definition.js';
+import {
+  MAX_PAGE_SIZE,
+  MAX_QUERY_COST,
+  type PageCost,
+  requestedCostOf,
+} from '../../resources/kit/query-cost.js';
+import type {
+  BucketEstimate,
+  GraphqlCallStats,
+  GraphqlResult,
+  ShopifyGraphql,
+} from '../../shopify/graphql.js';
 import type { Logger } from '../logger.js';
 import { PageWrites } from './page-writes.js';
 import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';
 
-export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../resources/query-cost.js';
+export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../../resources/kit/query-cost.js';
 /** Shopify stops cursor pagination after this many objects per query. */
 export const MAX_OBJECTS_PER_QUERY = 25_000;
 

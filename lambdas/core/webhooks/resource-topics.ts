@@ -3,9 +3,9 @@
  * Shopify call. Every resource gets the same outcomes from the same write rules, and each write
  * records the body's receipt in the same round trip (record-writes.ts rule 5).
  */
-import type { ResourceDefinition } from '../resources/resource-definition.js';
-import type { RecordWrites } from '../resources/record-writes.js';
-import type { MirroredRecord } from '../resources/mirrored-record.js';
+import type { ResourceDefinition } from '../../resources/kit/definition.js';
+import type { RecordWrites } from '../records/record-writes.js';
+import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import { defineTopic, type TopicDefinitions } from './topic-registry.js';
 
 const alreadyProcessed = 'body-already-processed';

@@ -7,11 +7,7 @@
 import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
 import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
-import { customersResource } from '../../core/resources/customers.js';
-import { ordersResource } from '../../core/resources/orders.js';
-import { productsResource } from '../../core/resources/products.js';
-import { registeredResources } from '../../core/resources/registry.js';
-import type { RecordLookup } from '../../core/resources/resource-definition.js';
+import { registeredResources } from '../../resources/registry.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
 import { callbackQuery, installationBody } from '../routes/installations.js';
@@ -19,7 +15,6 @@ import { installationAnswerSchema } from '../../core/credentials/install.js';
 import type { HttpMethod } from '../catalog.js';
 import {
   connectResultSchema,
-  customerSchema,
   disconnectResultSchema,
   integrationDetailsSchema,
   integrationListSchema,
@@ -27,9 +22,7 @@ import {
   integrationSchema,
   listing,
   manualSyncAnswerSchema,
-  mirroredRecordSchema,
-  orderSchema,
-  productSchema,
+  recordAnswerSchema,
   shopCountsSchema,
   syncRunListSchema,
   syncRunSchema,
@@ -287,57 +280,28 @@ const readContractsOf = <S extends z.ZodType, const L extends string = string>(
 };
 
 /**
- * A typed resource's lookups, spelled here so the client knows the parameter names, and checked
- * against its definition's when this module loads: the two cannot drift.
+ * The read routes of every registered resource, typed field by field from its record schema
+ * (resources/<name>/record.ts): `listCustomers`, `getCustomer`, ... in the registry's order.
  */
-const lookupsOf = <const L extends string = never>(
-  definition: { readonly name: string; readonly table: { readonly lookups: readonly RecordLookup[] } },
-  lookups: readonly { readonly attribute: L }[],
-) => {
-  const declared = definition.table.lookups.map((lookup) => lookup.attribute).join(',');
-  if (declared !== lookups.map((lookup) => lookup.attribute).join(','))
-    throw new Error(`The ${definition.name} contract's lookups differ from its definition's (${declared})`);
-  return lookups;
-};
-
-/**
- * Resources whose records have a schema here are documented field by field and typed in the
- * client; any other registered resource is documented with what every mirrored record shares.
- */
-const orders = readContractsOf(
-  'orders',
-  lookupsOf(ordersResource, [{ attribute: 'customerId' }]),
-  orderSchema,
-);
-const customers = readContractsOf('customers', lookupsOf(customersResource, []), customerSchema);
-const products = readContractsOf('products', lookupsOf(productsResource, []), productSchema);
-
-export const routeContracts = {
-  ...fixedContracts,
-  listCustomers: customers.list,
-  getCustomer: customers.get,
-  listOrders: orders.list,
-  getOrder: orders.get,
-  listProducts: products.list,
-  getProduct: products.get,
-};
-
-const typedResources = new Set(['customers', 'orders', 'products']);
-const otherReadContracts = registeredResources
-  .filter(({ name }) => !typedResources.has(name))
-  .flatMap(({ name, table }): [string, RouteContract][] => {
-    const { list, get } = readContractsOf(name, table.lookups, mirroredRecordSchema);
+const readContracts: Record<string, RouteContract> = Object.fromEntries(
+  registeredResources.flatMap(({ name, table, recordSchema }): [string, RouteContract][] => {
+    const one = capitalize(singular(name));
+    const { list, get } = readContractsOf(name, table.lookups, recordAnswerSchema(one, recordSchema));
     return [
       [`list${capitalize(name)}`, list],
-      [`get${capitalize(singular(name))}`, get],
+      [`get${one}`, get],
     ];
-  });
+  }),
+);
+
+export const routeContracts = { ...fixedContracts, ...readContracts };
 
 export type RouteContracts = typeof routeContracts;
 export type OperationId = keyof RouteContracts;
 
 export const contractByRoute: ReadonlyMap<string, readonly [string, RouteContract]> = new Map(
-  [...(Object.entries(routeContracts) as [string, RouteContract][]), ...otherReadContracts].map(
-    ([id, contract]) => [contract.route, [id, contract] as const],
-  ),
+  (Object.entries(routeContracts) as [string, RouteContract][]).map(([id, contract]) => [
+    contract.route,
+    [id, contract] as const,
+  ]),
 );

@@ -7,12 +7,11 @@
  * breaking them. Requests stay strict (their schemas live with the routes that parse them).
  */
 import * as z from 'zod';
-import { customerStates } from '../../core/customers/customer-record.js';
+import { mirroredRecordSchema } from '../../resources/kit/mirrored-record.js';
 import { recordStatusSchema } from '../../core/read-api/record-listing.js';
 import { runStatuses, runTriggers } from '../../core/sync/sync-run.js';
 
 const timestamp = z.string().meta({ format: 'date-time', description: 'UTC ISO-8601' });
-const nullableText = z.string().nullable();
 
 /** Every error the handlers raise: a stable code and a message that never carries secrets or data. */
 export const apiErrorSchema = z
@@ -283,25 +282,6 @@ export const manualSyncAnswerSchema = z
   ])
   .meta({ id: 'ManualSyncAnswer' });
 
-const addressSchema = z
-  .looseObject({
-    id: nullableText,
-    firstName: nullableText,
-    lastName: nullableText,
-    name: nullableText,
-    company: nullableText,
-    address1: nullableText,
-    address2: nullableText,
-    city: nullableText,
-    province: nullableText,
-    provinceCode: nullableText,
-    country: nullableText,
-    countryCode: nullableText,
-    zip: nullableText,
-    phone: nullableText,
-  })
-  .meta({ id: 'CustomerAddress' });
-
 /** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
 const mirroredFields = {
   organizationId: z.string(),
@@ -316,127 +296,19 @@ const mirroredFields = {
   redactedAt: timestamp.optional(),
 };
 
-export const customerSchema = z
-  .looseObject({
-    ...mirroredFields,
-    firstName: nullableText.optional(),
-    lastName: nullableText.optional(),
-    email: nullableText.optional(),
-    phone: nullableText.optional(),
-    state: z.enum(customerStates).optional(),
-    verifiedEmail: z.boolean().optional(),
-    taxExempt: z.boolean().optional(),
-    taxExemptions: z.array(z.string()).optional(),
-    note: nullableText.optional(),
-    defaultAddress: addressSchema.nullable().optional(),
-    createdAt: timestamp.optional(),
-  })
-  .meta({ id: 'Customer', description: 'A mirrored customer; a deleted or redacted one keeps only its ids' });
-
-/** Money as Shopify states it: an exact decimal string (never a float) with its currency. */
-const decimalText = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/)
-  .meta({ description: 'Exact decimal string' });
-const moneySchema = z.looseObject({ amount: decimalText, currencyCode: z.string() }).meta({ id: 'Money' });
-const moneyPairSchema = z
-  .looseObject({ shop: moneySchema, presentment: moneySchema })
-  .meta({ id: 'MoneyPair', description: "In the shop's currency and in the one the buyer saw" });
-
-const orderAddressSchema = addressSchema.omit({ id: true }).meta({ id: 'OrderAddress' });
-
-const orderLineItemSchema = z
-  .looseObject({
-    id: z.string(),
-    title: z.string(),
-    quantity: z.number().int(),
-    sku: nullableText,
-    variantId: nullableText,
-    productId: nullableText,
-    unitPrice: moneySchema,
-    discountedTotal: moneySchema.meta({ description: "Quantity x unit price, minus the line's discounts" }),
-  })
-  .meta({ id: 'OrderLineItem' });
-
-export const orderSchema = z
-  .looseObject({
-    ...mirroredFields,
-    name: z
-      .string()
-      .meta({ examples: ['#1001'] })
-      .optional(),
-    customerId: z
-      .string()
-      .meta({ description: "The customer's shopifyId; absent for a guest checkout or once redacted" })
-      .optional(),
-    email: nullableText.optional(),
-    phone: nullableText.optional(),
-    financialStatus: nullableText.optional(),
-    fulfillmentStatus: z.string().optional(),
-    currency: z.string().optional(),
-    presentmentCurrency: z.string().optional(),
-    subtotalPrice: moneyPairSchema.nullable().optional(),
-    totalTax: moneyPairSchema.nullable().optional(),
-    totalPrice: moneyPairSchema.optional(),
-    currentTotalPrice: moneyPairSchema.optional(),
-    lineItems: z.array(orderLineItemSchema).optional(),
-    shippingAddress: orderAddressSchema.nullable().optional(),
-    billingAddress: orderAddressSchema.nullable().optional(),
-    tags: z.array(z.string()).optional(),
-    note: nullableText.optional(),
-    cancelledAt: timestamp.nullable().optional(),
-    cancelReason: nullableText.optional(),
-    closedAt: timestamp.nullable().optional(),
-    processedAt: timestamp.optional(),
-    createdAt: timestamp.optional(),
-  })
-  .meta({
-    id: 'Order',
-    description:
-      'A mirrored order with every line item; a deleted one keeps only its ids, a redacted one loses its ' +
-      'personal fields (customerId, email, phone, addresses, note) and keeps the sale',
-  });
-
-const productVariantSchema = z
-  .looseObject({
-    id: z.string(),
-    title: z.string(),
-    sku: nullableText,
-    price: decimalText,
-    compareAtPrice: decimalText.nullable(),
-    inventoryQuantity: z
-      .number()
-      .int()
-      .nullable()
-      .meta({ description: 'Null when inventory is not tracked or not readable' }),
-  })
-  .meta({ id: 'ProductVariant' });
-
-export const productSchema = z
-  .looseObject({
-    ...mirroredFields,
-    title: z.string().optional(),
-    handle: z.string().optional(),
-    vendor: nullableText.optional(),
-    productType: nullableText.optional(),
-    productStatus: z
-      .string()
-      .meta({ description: "Shopify's status (ACTIVE, DRAFT, ARCHIVED); `status` is the record's lifecycle" })
-      .optional(),
-    tags: z.array(z.string()).optional(),
-    options: z.array(z.looseObject({ name: z.string(), values: z.array(z.string()) })).optional(),
-    variants: z.array(productVariantSchema).optional(),
-    createdAt: timestamp.optional(),
-  })
-  .meta({
-    id: 'Product',
-    description: 'A mirrored product with its variants; a deleted one keeps only its ids',
-  });
-
-export const mirroredRecordSchema = z.looseObject(mirroredFields).meta({
-  id: 'MirroredRecord',
-  description: 'A mirrored record; a deleted or redacted one keeps only its ids',
-});
+/**
+ * The read API's answer for one resource's records: the lifecycle fields every record has, then
+ * the resource's own fields from its record schema (resources/<name>/record.ts, the one statement
+ * of its shape), each optional because a deleted or redacted record keeps only its ids.
+ */
+export const recordAnswerSchema = (id: string, recordSchema: z.ZodObject) => {
+  const ownFields = Object.entries(recordSchema.shape as Record<string, z.ZodType>)
+    .filter(([field]) => !(field in mirroredRecordSchema.shape))
+    .map(([field, schema]) => [field, schema instanceof z.ZodOptional ? schema : schema.optional()]);
+  return z
+    .looseObject({ ...mirroredFields, ...(Object.fromEntries(ownFields) as z.ZodRawShape) })
+    .meta({ id, description: recordSchema.description });
+};
 
 export const webhookAnswerSchema = z
   .looseObject({

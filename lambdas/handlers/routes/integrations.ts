@@ -25,7 +25,7 @@ import {
 } from '../../core/integrations/manage.js';
 import { openShop } from '../../core/integrations/open-shop.js';
 import { countShopifyRecords } from '../../core/integrations/shop-admin.js';
-import { resourceDefinitions } from '../../core/resources/registry.js';
+import { resourceDefinitions } from '../../resources/registry.js';
 import {
   checkIntegrationWebhooks,
   type HealthCheckDeps,

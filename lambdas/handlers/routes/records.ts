@@ -8,7 +8,7 @@
  */
 import type { ApiRouter } from './route-table.js';
 import { getRecord, listRecords, type RecordQueries } from '../../core/read-api/record-listing.js';
-import type { ResourceDefinition } from '../../core/resources/resource-definition.js';
+import type { ResourceDefinition } from '../../resources/kit/definition.js';
 import { json } from './json.js';
 
 export interface RecordReader {

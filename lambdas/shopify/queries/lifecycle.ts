@@ -2,7 +2,6 @@
  * Documents of the integration lifecycle: verifying a token, managing the app's webhook
  * subscriptions, and the cheap id-only listing the deletion reconcile compares against.
  */
-import { countQuery, idsPageQuery } from './resource-listings.js';
 
 /** The cheapest call that proves a token works for this shop (and tells us the shop's id). */
 export const shopIdentityQuery = /* GraphQL */ `
@@ -73,11 +72,6 @@ export const webhookSubscriptionDeleteMutation = /* GraphQL */ `
     }
   }
 `;
-
-export const customersCountQuery = countQuery('CustomersCount', 'customersCount');
-
-/** Ids only, in id order, for the deletion reconcile. */
-export const customerIdsPageQuery = idsPageQuery('CustomerIdsPage', 'customers');
 
 /** A direct lookup by id (no search index): `null` for each record Shopify no longer has. */
 export const nodesByIdQuery = /* GraphQL */ `

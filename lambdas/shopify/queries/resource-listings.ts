@@ -60,7 +60,7 @@ export const idsPageQuery = (operationName: string, connectionField: string): st
   }
 `;
 
-/** One parent's nested connection after its first page (`$first` sized by core/resources/nested-pages.ts). */
+/** One parent's nested connection after its first page (`$first` sized by resources/kit/nested-pages.ts). */
 export const nestedPageQuery = (
   operationName: string,
   parentField: string,

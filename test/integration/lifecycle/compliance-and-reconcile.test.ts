@@ -1,9 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
-import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { toRecord } from '../../../lambdas/resources/kit/mirrored-record.js';
 import { connectIntegration } from '../../../lambdas/core/integrations/connect.js';
 import { disconnectIntegration } from '../../../lambdas/core/integrations/manage.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
@@ -84,7 +85,8 @@ describe('customers/redact', () => {
     shop.updateCustomer(target!.id, { firstName: 'Back', email: 'back@example.com' });
     await world.deliverCaptured(shopDomain);
     const syncOutcome = await world.customerStore.upsert(
-      toCustomerRecord(
+      toRecord<CustomerRecord>(
+        'Customer',
         {
           shopifyId: target!.id,
           firstName: 'Sync',
@@ -196,7 +198,8 @@ describe('erasure is complete and lasting', () => {
 
     // What the initial sync does with every customer it lists: the same conditional upsert.
     const listed = (customer: typeof target) =>
-      toCustomerRecord(
+      toRecord<CustomerRecord>(
+        'Customer',
         {
           shopifyId: customer!.id,
           firstName: customer!.firstName,
@@ -373,7 +376,8 @@ describe('deletion reconcile', () => {
     const now = new Date(Date.now() + 60 * 60_000);
     const recentGhost = '9999999999001';
     await world.customerStore.upsert(
-      toCustomerRecord(
+      toRecord<CustomerRecord>(
+        'Customer',
         {
           shopifyId: recentGhost,
           firstName: null,
@@ -753,7 +757,8 @@ describe('reconcile safety', () => {
     const lasting: string[] = [];
     const recent = new Date(Date.now() + 60 * 60_000).toISOString();
     await world.customerStore.upsert(
-      toCustomerRecord(
+      toRecord<CustomerRecord>(
+        'Customer',
         {
           shopifyId: '9999999999777',
           firstName: null,
@@ -798,7 +803,8 @@ describe('reconcile safety', () => {
 
 describe('the write rules around a reconcile-made delete', () => {
   const record = (shopifyId: string, updatedAt: string, firstName: string) =>
-    toCustomerRecord(
+    toRecord<CustomerRecord>(
+      'Customer',
       {
         shopifyId,
         firstName,

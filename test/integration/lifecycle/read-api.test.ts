@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
-import { type CustomerRecord, toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { toRecord } from '../../../lambdas/resources/kit/mirrored-record.js';
 import { createApiHandler } from '../../../lambdas/handlers/api.js';
 import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
 import { apiGatewayEventFor } from '../../../local/http-api.js';
@@ -17,7 +18,8 @@ const org = 'org-read';
 const owner = { organizationId: org, integrationId: 'int-read', shopDomain: 'read.myshopify.com' };
 
 const record = (n: number, updatedAt: string): CustomerRecord =>
-  toCustomerRecord(
+  toRecord<CustomerRecord>(
+    'Customer',
     {
       shopifyId: String(7_000_000_000_000_000_000n + BigInt(n)),
       firstName: `C${n}`,

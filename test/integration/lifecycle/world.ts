@@ -7,8 +7,8 @@
 import { expect } from 'vitest';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import { createHmac } from 'node:crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

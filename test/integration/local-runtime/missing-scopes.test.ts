@@ -9,8 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFa
 import type { z } from 'zod';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
 import { backendEventDetails, type BackendEventType } from '../../../lambdas/core/events/backend-events.js';
-import type { RecordOwner } from '../../../lambdas/core/resources/mirrored-record.js';
-import { type AnyResourceDefinition, definitionOf } from '../../../lambdas/core/resources/registry.js';
+import type { RecordOwner } from '../../../lambdas/resources/kit/mirrored-record.js';
+import { type AnyResourceDefinition, definitionOf } from '../../../lambdas/resources/registry.js';
 import { parseWith } from '../../../lambdas/core/validation.js';
 import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';

@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { createDataExportStore } from '../../../lambdas/adapters/dynamodb/data-export-store.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.js';
-import { orderPersonalFields } from '../../../lambdas/core/orders/order-record.js';
+import { orderPersonalFields } from '../../../lambdas/resources/orders/record.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
 import { localDynamoClient, organizationItems } from '../../support/dynamo.js';

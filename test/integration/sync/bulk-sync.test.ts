@@ -1,7 +1,7 @@
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, syncHarness } from './harness.js';

@@ -1,6 +1,6 @@
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynamodb/integration-lifecycle-store.js';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';

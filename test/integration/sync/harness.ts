@@ -5,14 +5,14 @@ import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines
  * Shopify simulator over HTTP. Only the queue is in-memory (a SyncQueue that delivers to the
  * handler with SQS's at-least-once semantics: failed records come back with receiveCount + 1).
  */
-import type { ProductRecord } from '../../../lambdas/core/products/product-record.js';
-import { productsResource } from '../../../lambdas/core/resources/products.js';
-import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
-import { ordersResource } from '../../../lambdas/core/resources/orders.js';
+import type { ProductRecord } from '../../../lambdas/resources/products/record.js';
+import { productsResource } from '../../../lambdas/resources/products/index.js';
+import type { OrderRecord } from '../../../lambdas/resources/orders/record.js';
+import { ordersResource } from '../../../lambdas/resources/orders/index.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import type { AnyResourceDefinition } from '../../../lambdas/core/resources/registry.js';
-import type { RecordOwner } from '../../../lambdas/core/resources/mirrored-record.js';
+import type { AnyResourceDefinition } from '../../../lambdas/resources/registry.js';
+import type { RecordOwner } from '../../../lambdas/resources/kit/mirrored-record.js';
 import { startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -24,11 +24,11 @@ import {
   ShopifyAdminClient,
   type ShopifyAdminClientOptions,
 } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { toCustomerRecord, type CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhook.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { fromWebhook } from '../../../lambdas/resources/customers/shopify/mapping.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
 import { type SendOptions, type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import {
@@ -39,7 +39,7 @@ import {
 } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
 import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
-import { customerPayloadSchema } from '../../../lambdas/shopify/webhook-payloads.js';
+import { customerPayloadSchema } from '../../../lambdas/resources/customers/shopify/payloads.js';
 import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { parseWith } from '../../../lambdas/core/validation.js';
 import type {
@@ -234,10 +234,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
     shop: SimulatedShop,
     integration: Integration,
   ): CustomerRecord =>
-    toCustomerRecord(
-      snapshotFromWebhook(
-        parseWith(customerPayloadSchema, parseShopifyJson(customerPayload(customer, shop)), 'customer'),
-      ),
+    fromWebhook(
+      parseWith(customerPayloadSchema, parseShopifyJson(customerPayload(customer, shop)), 'customer'),
       integration,
     );
 

@@ -2,14 +2,14 @@ import { applyDelivery } from '../../support/apply-delivery.js';
 import { describe, expect, it } from 'vitest';
 import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/record-query-store.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
-import { ordersResource } from '../../../lambdas/core/resources/orders.js';
+import { ordersResource } from '../../../lambdas/resources/orders/index.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { orderDeletePayload, orderPayload } from '../../../local/shopify-simulator/orders.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
-import type { OrderRecord } from '../../../lambdas/core/orders/order-record.js';
-import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
-import { ordersBulkQuery } from '../../../lambdas/shopify/queries/orders.js';
+import type { OrderRecord } from '../../../lambdas/resources/orders/record.js';
+import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
+import { ordersBulkQuery } from '../../../lambdas/resources/orders/shopify/documents.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';
 

@@ -6,14 +6,17 @@ import { createRecordQueryStore } from '../../../lambdas/adapters/dynamodb/recor
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
-import { productsResource } from '../../../lambdas/core/resources/products.js';
+import { productsResource } from '../../../lambdas/resources/products/index.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
 import { productPayload } from '../../../local/shopify-simulator/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
-import { productIdsBulkQuery, productsBulkQuery } from '../../../lambdas/shopify/queries/products.js';
+import {
+  productIdsBulkQuery,
+  productsBulkQuery,
+} from '../../../lambdas/resources/products/shopify/documents.js';
 import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, expectedMirror, syncHarness, useSimulator } from './harness.js';

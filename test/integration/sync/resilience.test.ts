@@ -1,8 +1,8 @@
 import { newRunId } from '../../../lambdas/core/sync/sync-run.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { RecordWriter } from '../../../lambdas/core/resources/resource-definition.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { CapturingQueue, fakeContext, sqsEvent, syncHarness } from './harness.js';

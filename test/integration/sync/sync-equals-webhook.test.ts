@@ -3,9 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { graphqlCustomerSchema, snapshotFromGraphql } from '../../../lambdas/core/customers/from-graphql.js';
-import { customersPageQuery } from '../../../lambdas/shopify/queries/customers.js';
+import { fromGraphql, graphqlCustomerSchema } from '../../../lambdas/resources/customers/shopify/mapping.js';
+import { customersPageQuery } from '../../../lambdas/resources/customers/shopify/documents.js';
 import { type ShopifySimulator, startShopifySimulator } from '../../../local/shopify-simulator/index.js';
 import { useTestTables } from '../../support/dynamo.js';
 import { syncHarness } from './harness.js';
@@ -90,9 +89,7 @@ describe('sync and webhook mappings', () => {
             { first: 50, after: null, query: null },
             pageSchema,
           );
-          const viaSync = data.customers.nodes.map((node) =>
-            toCustomerRecord(snapshotFromGraphql(node), integration),
-          );
+          const viaSync = data.customers.nodes.map((node) => fromGraphql(node, integration));
           const viaWebhook = created.map((customer) => harness.webhookRecord(customer, shop, integration));
           const byId = (a: { shopifyId: string }, b: { shopifyId: string }) =>
             a.shopifyId.localeCompare(b.shopifyId);

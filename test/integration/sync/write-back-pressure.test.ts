@@ -12,8 +12,8 @@ import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integ
 import { createProcessedDeliveries } from '../../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';

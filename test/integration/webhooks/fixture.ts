@@ -1,8 +1,8 @@
 /** A webhook handler wired to DynamoDB Local, two stores (A uses the app secret, B its own), and a write counter. */
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll } from 'vitest';
@@ -12,7 +12,7 @@ import { createIntegrationLifecycleStore } from '../../../lambdas/adapters/dynam
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
 import { createWebhookIntegrationLookup } from '../../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
 import { createWebhookDeliveryCounts } from '../../../lambdas/adapters/dynamodb/webhook-delivery-counts.js';
-import type { RecordStore, RecordWrites } from '../../../lambdas/core/resources/record-writes.js';
+import type { RecordStore, RecordWrites } from '../../../lambdas/core/records/record-writes.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import type { WebhookSecrets } from '../../../lambdas/core/webhooks/authenticate.js';
 import { createWebhookHandler } from '../../../lambdas/handlers/webhook.js';

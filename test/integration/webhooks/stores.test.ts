@@ -2,8 +2,9 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecordStore } from '../../../lambdas/adapters/dynamodb/record-store.js';
 import { createIntegrationStore } from '../../../lambdas/adapters/dynamodb/integration-store.js';
-import { type CustomerRecord, customerGid } from '../../../lambdas/core/customers/customer-record.js';
-import type { RecordStore } from '../../../lambdas/core/resources/record-writes.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { gidOf } from '../../../lambdas/resources/kit/mirrored-record.js';
+import type { RecordStore } from '../../../lambdas/core/records/record-writes.js';
 import { NotFoundError } from '../../../lambdas/core/errors.js';
 import type { Integration } from '../../../lambdas/core/integrations/integration.js';
 import { PageWrites } from '../../../lambdas/core/sync/page-writes.js';
@@ -20,7 +21,7 @@ const owner = { organizationId: 'org-s', integrationId: 'int-s', shopDomain: 's.
 const record = (shopifyId: string, shopifyUpdatedAt: string, firstName = 'Ada'): CustomerRecord => ({
   ...owner,
   shopifyId,
-  shopifyGid: customerGid(shopifyId),
+  shopifyGid: gidOf('Customer', shopifyId),
   source: 'SHOPIFY',
   firstName,
   lastName: null,

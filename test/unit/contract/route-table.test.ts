@@ -6,7 +6,7 @@ import { registerIntegrationRoutes } from '../../../lambdas/handlers/routes/inte
 import { registerRecordRoutes } from '../../../lambdas/handlers/routes/records.js';
 import { registerSyncRoutes } from '../../../lambdas/handlers/routes/sync-routes.js';
 import { registerInstallRoutes } from '../../../lambdas/handlers/routes/installations.js';
-import { resourceDefinitions } from '../../../lambdas/core/resources/registry.js';
+import { resourceDefinitions } from '../../../lambdas/resources/registry.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
 describe('the api Lambda dispatches on routeKey', () => {

@@ -10,7 +10,7 @@ import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
 import { configKeys, parseConfig } from '../../../lib/config.js';
 import { backendEventTypes } from '../../../lambdas/core/events/backend-events.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
-import { resourceDefinitions } from '../../../lambdas/core/resources/registry.js';
+import { resourceDefinitions } from '../../../lambdas/resources/registry.js';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { readMarkdown, type MarkdownFile } from '../../support/markdown.js';
 import { routeMentions, type RouteMention, routeExists } from '../../support/route-mentions.js';

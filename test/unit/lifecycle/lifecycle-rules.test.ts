@@ -6,8 +6,8 @@ import {
   planSubscriptionRepair,
   webhookTopicsFor,
 } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import { ordersResource } from '../../../lambdas/core/resources/orders.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import { ordersResource } from '../../../lambdas/resources/orders/index.js';
 import { decodeCursor, encodeCursor } from '../../../lambdas/core/read-api/record-listing.js';
 import { isReconcileDue } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 

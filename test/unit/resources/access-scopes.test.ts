@@ -3,7 +3,7 @@ import {
   missingScopesByResource,
   requiredScopes,
   scopesOf,
-} from '../../../lambdas/core/resources/access-scopes.js';
+} from '../../../lambdas/core/integrations/access-scopes.js';
 
 describe('access scopes', () => {
   it('asks for the union of the mirrored resources’ scopes, sorted, once each', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { requiredScopes, scopesOf } from '../../../lambdas/core/resources/access-scopes.js';
-import { resourceNames } from '../../../lambdas/core/resources/registry.js';
+import { requiredScopes, scopesOf } from '../../../lambdas/core/integrations/access-scopes.js';
+import { resourceNames } from '../../../lambdas/resources/registry.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { CustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lambdas/core/shopify-graphql.js';
-import { emptyCallStats } from '../../../lambdas/core/shopify-graphql.js';
+import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
+import { emptyCallStats } from '../../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
 import type { ResourceStep } from '../../../lambdas/core/sync/sync-engine.js';

@@ -2,14 +2,14 @@ import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { customersResource } from '../../../lambdas/core/resources/customers.js';
-import { ordersResource } from '../../../lambdas/core/resources/orders.js';
-import { productsResource } from '../../../lambdas/core/resources/products.js';
+import { customersResource } from '../../../lambdas/resources/customers/index.js';
+import { ordersResource } from '../../../lambdas/resources/orders/index.js';
+import { productsResource } from '../../../lambdas/resources/products/index.js';
 import {
   largestPageWithin,
   MAX_QUERY_COST,
   requestedCostOf,
-} from '../../../lambdas/core/resources/query-cost.js';
+} from '../../../lambdas/resources/kit/query-cost.js';
 import { startShopifySimulator, type ShopifySimulator } from '../../../local/shopify-simulator/index.js';
 
 let simulator: ShopifySimulator;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toCustomerRecord } from '../../../lambdas/core/customers/customer-record.js';
-import { snapshotFromWebhook } from '../../../lambdas/core/customers/from-webhook.js';
+import { fromWebhook } from '../../../lambdas/resources/customers/shopify/mapping.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import {
   customerDeletePayloadSchema,
   customerPayloadSchema,
-} from '../../../lambdas/shopify/webhook-payloads.js';
+} from '../../../lambdas/resources/customers/shopify/payloads.js';
 import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { parseWith } from '../../../lambdas/core/validation.js';
 
@@ -22,6 +21,19 @@ const payloadText = `{
 }`;
 
 const parse = (text: string) => parseWith(customerPayloadSchema, parseShopifyJson(text), 'customer');
+const owner = { organizationId: 'org', integrationId: 'int', shopDomain: 'a.myshopify.com' };
+/** The record's own fields: what the payload said, without the owner, gid and source. */
+const snapshotFromWebhook = (payload: ReturnType<typeof parse>) => {
+  const {
+    organizationId: _organizationId,
+    integrationId: _integrationId,
+    shopDomain: _shopDomain,
+    shopifyGid: _shopifyGid,
+    source: _source,
+    ...snapshot
+  } = fromWebhook(payload, owner);
+  return snapshot;
+};
 
 describe('customer webhook mapping', () => {
   it('maps a 2026-10 payload to the canonical snapshot (exact ids, UTC ms times, blanks → null)', () => {
@@ -58,11 +70,7 @@ describe('customer webhook mapping', () => {
   });
 
   it('builds the record with the owner and the gid', () => {
-    const record = toCustomerRecord(snapshotFromWebhook(parse(payloadText)), {
-      organizationId: 'org',
-      integrationId: 'int',
-      shopDomain: 'a.myshopify.com',
-    });
+    const record = fromWebhook(parse(payloadText), owner);
     expect(record).toMatchObject({
       organizationId: 'org',
       shopifyGid: 'gid://shopify/Customer/7000000000000000123',

@@ -1,0 +1,54 @@
+/**
+ * The write rules of every mirror (customers, orders, products), and the port that enforces them. Shopify delivers
+ * webhooks at least once, in any order, sometimes a day late, and the sync races them; these
+ * rules make the stored item a function of the SET of facts received, not of their order:
+ *
+ * 1. Snapshot fields (name, email, totals, ...) follow `shopifyUpdatedAt`: a write lands only if
+ *    the stored snapshot is not newer (equal timestamps rewrite: Shopify stamps to the second, so
+ *    two edits within one second are settled by the next update or sync).
+ * 2. Lifecycle follows deletions: once deleted by a webhook, a record stays INACTIVE whatever
+ *    snapshot arrives later (Shopify never reuses ids). `deletedAt`/`deleteReason` keep the
+ *    EARLIEST deletion seen, so duplicate deletes cannot move it. A reconcile-made delete is an
+ *    inference, not Shopify's word: a snapshot updated after it proves the record alive and
+ *    reverses it (ACTIVE again, deletedAt/deleteReason removed), and a webhook delete replaces it.
+ *    A reconcile-made delete never replaces a webhook-made one, whatever their times: it would
+ *    turn Shopify's final word into a reversible inference.
+ * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
+ *    create then fills with its snapshot: create→delete and delete→create end identical.
+ * 4. A REDACTED item (compliance) is never written again by either path.
+ * 5. A write with a receipt (a webhook's body digest) happens at most once per receipt, across
+ *    every organization: the receipt is recorded with the outcome, whatever it is, and a second
+ *    write with the same receipt answers `duplicate` and changes nothing.
+ */
+import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
+import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
+import type { UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
+
+/** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
+export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';
+/** `unchanged`: the record was already deleted at or before this time. */
+export type DeleteOutcome = 'written' | 'unchanged' | 'redacted' | 'duplicate';
+export type DeleteReason = 'webhook' | 'reconciled';
+
+export interface RecordKey {
+  readonly organizationId: string;
+  readonly shopifyId: string;
+  readonly integrationId: string;
+  readonly shopDomain: string;
+}
+
+export interface RecordWrites<TRecord extends MirroredRecord = MirroredRecord> {
+  upsert(record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome>;
+  /** `deletedAt` is any ISO-8601 timestamp; it is stored as UTC with milliseconds. */
+  markDeleted(
+    key: RecordKey,
+    deletedAt: string,
+    reason: DeleteReason,
+    receipt?: DeliveryReceipt,
+  ): Promise<DeleteOutcome>;
+}
+
+export interface RecordStore<TRecord extends MirroredRecord = MirroredRecord> extends RecordWrites<TRecord> {
+  get(organizationId: string, shopifyId: string): Promise<StoredRecord<TRecord> | undefined>;
+  upsertMany(records: readonly TRecord[], options?: Partial<UpsertManyOptions>): Promise<WriteCounts>;
+}

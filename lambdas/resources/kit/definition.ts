@@ -1,0 +1,86 @@
+/**
+ * What a resource is, in two parts: the neutral part (`definition.ts` of each resource: its name,
+ * table, lookups, personal data and record schema), which the stores, the read API, the erasure
+ * and the stack read, and the source part (shopify-source.ts: documents, costs, bulk, topics,
+ * scopes), which the sync, the webhooks and the reconcile read. A second source platform would be
+ * a second source part beside the first, not a fork of the resource.
+ */
+import type { z } from 'zod';
+import type { MirroredRecord } from './mirrored-record.js';
+import type { ShopifySource } from './shopify-source.js';
+
+export type { RecordOwner } from './mirrored-record.js';
+export type {
+  ReconcileListing,
+  ResourceBulkSync,
+  ResourceWebhooks,
+  ShopifySource,
+} from './shopify-source.js';
+export { resourceWebhooks } from './shopify-source.js';
+
+/** How many records of a batch landed, were older than the stored version, or were redacted. */
+export interface WriteCounts {
+  readonly written: number;
+  readonly stale: number;
+  readonly redacted: number;
+}
+
+/**
+ * Slots shared by batches written at the same time (core/sync/page-writes.ts): each write holds
+ * one, so overlapping batches together keep to one concurrency.
+ */
+export interface WriteSlotPool {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
+export interface UpsertManyOptions {
+  /** Writes of this batch in flight at once. */
+  readonly concurrency: number;
+  /** Shared with other batches in flight: a write waits for a slot before it is sent. */
+  readonly slots?: WriteSlotPool;
+}
+
+/** Where a resource's records go: the same conditional, newest-wins write as the webhooks. */
+export interface RecordWriter<TRecord> {
+  upsertMany(records: readonly TRecord[], options: UpsertManyOptions): Promise<WriteCounts>;
+}
+
+/** A secondary listing of the read API (`?customerId=` on orders): an index on that attribute. */
+export interface RecordLookup {
+  /** The record attribute, also the query parameter's name. */
+  readonly attribute: string;
+}
+
+/**
+ * The neutral part of a resource: what it is, whatever platform it comes from.
+ */
+export interface ResourceBase<TTable extends string = string> {
+  /** Plural, lower-case: the run record's key, the read API's path, the config's name. */
+  readonly name: string;
+  /** Its DynamoDB table (`id` is the logical name) and the read API's secondary lookups. */
+  readonly table: { readonly id: TTable; readonly lookups: readonly RecordLookup[] };
+  /**
+   * What a privacy erasure removes: `record` turns the whole item into a tombstone of ids (the
+   * customer); a list names the personal fields to drop from an item that stays (an order).
+   */
+  readonly personalData: 'record' | readonly string[];
+  /**
+   * The record's schema (its `record.ts`): the mirrored envelope plus the resource's fields, with a
+   * `.describe()` the read API documents it by. The contract and the typed client are built from it.
+   */
+  readonly recordSchema: z.ZodObject;
+}
+
+/**
+ * Everything the service needs to mirror one resource: its neutral part and its Shopify source,
+ * as one object (`index.ts` of each resource spreads the two). The sync engine, the webhook
+ * registry, the tables, the grants, the read API and the reconcile all read it, through
+ * resources/registry.ts. Adding a resource means a folder like `resources/customers/` and one
+ * line in the registry.
+ */
+export type ResourceDefinition<
+  TNode,
+  TRecord extends MirroredRecord = MirroredRecord,
+  TTable extends string = string,
+> = ResourceBase<TTable> & ShopifySource<TNode, TRecord>;

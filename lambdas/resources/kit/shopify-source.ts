@@ -1,0 +1,110 @@
+/**
+ * The Shopify part of a resource: how its records are read from Shopify's Admin GraphQL API (the
+ * page, nested-page, bulk, count and id-listing documents, their cost) and received from its
+ * webhooks (topics and REST payload schemas), and the access scopes those reads need.
+ */
+import type { z } from 'zod';
+import type { MirroredRecord, RecordOwner } from './mirrored-record.js';
+import type { PageCost } from './query-cost.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
+
+/**
+ * The resource's webhooks, REST-shaped. Create and update topics carry the whole resource and are
+ * upserted with the sync's rules; the delete topic carries its id. The payload schemas are data,
+ * so the fuzz and the docs read the same ones the handler parses with.
+ */
+export interface ResourceWebhooks<TRecord> {
+  readonly upsertTopics: readonly string[];
+  readonly payloadSchema: z.ZodType;
+  /** Maps a payload that `payloadSchema` accepted to the same record the sync writes. */
+  toRecord(payload: unknown, owner: RecordOwner): TRecord;
+  readonly deleteTopic: string;
+  readonly deletePayloadSchema: z.ZodType<{ readonly id: string }>;
+}
+
+/** Declares a resource's webhooks with the payload type checked against its schema. */
+export const resourceWebhooks = <TPayload, TRecord>(
+  webhooks: Omit<ResourceWebhooks<TRecord>, 'payloadSchema' | 'toRecord'> & {
+    readonly payloadSchema: z.ZodType<TPayload>;
+    toRecord(payload: TPayload, owner: RecordOwner): TRecord;
+  },
+): ResourceWebhooks<TRecord> => webhooks;
+
+/** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
+export interface ReconcileListing {
+  /** Takes no variables; answers `{ <countField>: { count, precision } }`. */
+  readonly countQuery: string;
+  readonly countField: string;
+  /** Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }`. */
+  readonly idsQuery: string;
+  readonly idsConnectionField: string;
+  /**
+   * Optional backfill: takes `$ids: [ID!]!` and answers `nodes(ids:)` with the page's fields, so
+   * records Shopify lists but the mirror lacks are fetched by id and written like a page.
+   */
+  readonly byIdsQuery?: string;
+}
+
+/**
+ * How one resource is mirrored from Shopify: the sync engine, the webhook registry and the
+ * reconcile read it.
+ *
+ * The document must take `$first: Int!`, `$after: String`, `$query: String`, sort ascending by
+ * update time, and return a connection with `nodes` and `pageInfo { hasNextPage endCursor }`
+ * under `connectionField`.
+ */
+export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredRecord> {
+  /** The GraphQL type (`gid://shopify/<gidType>/<id>`). */
+  readonly gidType: string;
+  /**
+   * Shopify access scopes its reads need (core/integrations/access-scopes.ts): the install flow asks
+   * for them and a store that did not grant one shows this resource as needing attention.
+   */
+  readonly scopes: readonly string[];
+  /**
+   * A further scope without which Shopify lists only recent records (orders: `read_all_orders`,
+   * else the last 60 days); asked for and required when the deployment mirrors full history.
+   */
+  readonly fullHistoryScope?: string;
+  readonly webhooks: ResourceWebhooks<TRecord>;
+  readonly reconcile: ReconcileListing;
+  readonly document: string;
+  readonly connectionField: string;
+  readonly nodeSchema: z.ZodType<TNode>;
+  /** Numeric id (string) and UTC ISO update time of a parsed node. */
+  identify(node: TNode): { readonly id: string; readonly updatedAt: string };
+  toRecord(node: TNode, owner: RecordOwner): TRecord;
+  /**
+   * Fetches what one page could not hold (an order's line items past the first page) before the
+   * node is mapped. Called only for nodes that passed `nodeSchema`, one at a time.
+   */
+  completeNode?(node: TNode, graphql: ShopifyGraphql): Promise<TNode>;
+  /** Search filter for "updated at or after" (Shopify search syntax). */
+  updatedSince(isoTimestamp: string): string;
+  /**
+   * The document's requested cost, declared from Shopify's cost rules (a test holds it to what
+   * the simulator prices), so the first request is sized and paced before Shopify reports a cost.
+   */
+  readonly pageCost: PageCost;
+  /** First page size: the largest whose requested cost fits Shopify's single-query cap. */
+  readonly initialPageSize: number;
+  /** Present when full syncs of large stores may run as a bulk operation (sync/bulk-sync.ts). */
+  readonly bulk?: ResourceBulkSync;
+}
+
+/**
+ * A resource's bulk operations: `query` selects every record with the page's fields and no
+ * pagination arguments (each JSONL line a node `nodeSchema` parses), `idsQuery` every id (the
+ * reconcile's listing). The reconcile's count query decides between bulk and pages.
+ */
+export interface ResourceBulkSync {
+  readonly query: string;
+  readonly idsQuery: string;
+  /**
+   * The nested connection `query` selects (an order's `lineItems`, a product's `variants`). Its
+   * nodes come on lines of their own with `__parentId`; the operation runs with `groupObjects`
+   * so they follow their parent, and each parent is gathered with all of them into the page's
+   * shape (`{ nodes, pageInfo }` under this field) before `nodeSchema` and `toRecord` see it.
+   */
+  readonly children?: { readonly connection: string };
+}

@@ -1,0 +1,102 @@
+/**
+ * Products ordered by `updatedAt`, filtered by the search syntax, with the first page of their
+ * variants (a nested connection: its page size multiplies each product's cost, so it stays
+ * small and a product with more variants gets the rest through `productVariantsQuery`).
+ * Only non-deprecated 2026-10 fields: no bodyHtml, images, featuredImage or totalVariants.
+ */
+import {
+  countQuery,
+  idsPageQuery,
+  nestedPageQuery,
+  pageInfoFields,
+} from '../../../shopify/queries/resource-listings.js';
+export const PRODUCT_VARIANTS_PAGE = 10;
+
+const variantFields = /* GraphQL */ `
+  id
+  title
+  sku
+  price
+  compareAtPrice
+  inventoryQuantity
+`;
+
+/** A product's own fields, shared by the page and the bulk operation (variants apart). */
+const productFields = /* GraphQL */ `
+  id
+  title
+  handle
+  vendor
+  productType
+  status
+  tags
+  createdAt
+  updatedAt
+  options {
+    name
+    optionValues {
+      name
+    }
+  }
+`;
+
+export const productsPageQuery = /* GraphQL */ `
+  query ProductsPage($first: Int!, $after: String, $query: String) {
+    products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        ${productFields}
+        variants(first: ${PRODUCT_VARIANTS_PAGE}) {
+          nodes {
+            ${variantFields}
+          }
+          ${pageInfoFields}
+        }
+      }
+      ${pageInfoFields}
+    }
+  }
+`;
+
+/** The variants of one product after the first page. */
+export const productVariantsQuery = nestedPageQuery('ProductVariants', 'product', 'variants', variantFields);
+
+export const productsCountQuery = countQuery('ProductsCount', 'productsCount');
+
+/** Ids only, in id order, for the deletion reconcile. */
+export const productIdsPageQuery = idsPageQuery('ProductIdsPage', 'products');
+
+/**
+ * Every product with all its variants, for a bulk operation: the page's fields, no pagination
+ * arguments; variants come as `__parentId` lines, gathered back under their product.
+ */
+export const productsBulkQuery = /* GraphQL */ `
+  query ProductsBulk {
+    products(sortKey: ID) {
+      edges {
+        node {
+          ${productFields}
+          variants {
+            edges {
+              node {
+                ${variantFields}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Ids only, for the reconcile's listing of a large store by bulk operation. */
+export const productIdsBulkQuery = /* GraphQL */ `
+  query ProductIdsBulk {
+    products(sortKey: ID) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`;

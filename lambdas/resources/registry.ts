@@ -1,0 +1,38 @@
+/**
+ * Every resource the service can mirror: one import and one list entry per resource folder. A
+ * deployment picks some of them (CDK context `resources`); webhook topics, tables, grants, read
+ * routes, the read API's contract and the sync follow this list. The engine, stores, webhook
+ * path, handlers and stack reach resources only through this module (and the neutral types of
+ * ./kit/), never a resource folder directly.
+ */
+import type { MirroredRecord } from './kit/mirrored-record.js';
+import type { ResourceDefinition } from './kit/definition.js';
+import { customersResource } from './customers/index.js';
+import { ordersResource } from './orders/index.js';
+import { productsResource } from './products/index.js';
+
+export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
+
+export type ResourceName = (typeof resourceDefinitions)[number]['name'];
+export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];
+
+/** The record type of the resource stored in a table (`RecordOfTable<'Customers'>`). */
+export type RecordOfTable<TTable extends ResourceTableId> = ReturnType<
+  Extract<(typeof resourceDefinitions)[number], { readonly table: { readonly id: TTable } }>['toRecord']
+>;
+
+/** Every definition at its common shape (records are MirroredRecords), for generic wiring. */
+export type AnyResourceDefinition = ResourceDefinition<unknown, MirroredRecord, ResourceTableId>;
+export const registeredResources: readonly AnyResourceDefinition[] = resourceDefinitions;
+
+export const resourceNames = resourceDefinitions.map((definition) => definition.name) as [
+  ResourceName,
+  ...ResourceName[],
+];
+
+/** A registered definition by name. */
+export const definitionOf = (name: ResourceName): AnyResourceDefinition => {
+  const definition = registeredResources.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`No resource named ${name}`);
+  return definition;
+};
