@@ -1,12 +1,24 @@
 /**
- * npm run chaos [-- --seeds N] [--seed S] [--mutations M] [--first F] [--json]
+ * npm run chaos [-- --seeds N] [--seed S] [--mutations M] [--first F] [--mode https|eventbridge] [--json]
  *
- * Seeded convergence runs (see chaos/run-seed.ts). Exits non-zero if any seed leaves a mismatch,
+ * Seeded convergence runs (see chaos/run-seed.ts). `--mode eventbridge` delivers the webhooks
+ * through the partner event bus, its queue and the EventBridge ingest instead of HTTPS. Exits non-zero if any seed leaves a mismatch,
  * and prints the command that replays each failing seed.
  */
 import './support/quiet.js';
-import { defineCommand, integerOption, parseCommandLine } from '../scripts/support/command-line.js';
-import { chaosRuntime, type ChaosSeedReport, mismatchCount, runChaosSeed } from './chaos/run-seed.js';
+import {
+  defineCommand,
+  exitWithUsage,
+  integerOption,
+  parseCommandLine,
+} from '../scripts/support/command-line.js';
+import {
+  chaosRuntime,
+  type ChaosSeedReport,
+  mismatchCount,
+  runChaosSeed,
+  type WebhookDeliveryMode,
+} from './chaos/run-seed.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 
 const chaosCommand = defineCommand({
@@ -20,12 +32,26 @@ const chaosCommand = defineCommand({
     first: { type: 'string', valueName: 'seed', default: '1', description: 'The first seed of the run' },
     seed: { type: 'string', valueName: 'seed', description: 'Run this one seed only (replays a failure)' },
     mutations: { type: 'string', valueName: 'n', default: '1000', description: 'Store changes per seed' },
+    mode: {
+      type: 'string',
+      valueName: 'transport',
+      default: 'https',
+      description:
+        'How webhooks are delivered: https, or eventbridge (partner bus, queue, EventBridge ingest)',
+    },
     json: { type: 'boolean', default: false, description: "Print every seed's report as JSON" },
   },
-  examples: ['npm run chaos', 'npm run chaos -- --seed 7 --mutations 200'],
+  examples: [
+    'npm run chaos',
+    'npm run chaos -- --seed 7 --mutations 200',
+    'npm run chaos -- --seeds 2 --mode eventbridge',
+  ],
 });
 
 const values = parseCommandLine(chaosCommand);
+if (values.mode !== 'https' && values.mode !== 'eventbridge')
+  exitWithUsage(chaosCommand, `--mode takes https or eventbridge, not "${values.mode}"`);
+const mode: WebhookDeliveryMode = values.mode;
 const whole = (name: string, value: string, min: number) => integerOption(chaosCommand, name, value, { min });
 const mutations = whole('mutations', values.mutations, 1);
 const seeds =
@@ -33,15 +59,15 @@ const seeds =
     ? [whole('seed', values.seed, 0)]
     : Array.from({ length: whole('seeds', values.seeds, 1) }, (_, i) => whole('first', values.first, 0) + i);
 const replay = (seed: number) =>
-  `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}`;
+  `npm run chaos -- --seed ${seed}${mutations === 1000 ? '' : ` --mutations ${mutations}`}${mode === 'https' ? '' : ` --mode ${mode}`}`;
 
 const machine = machineInfo();
 progress(
-  `chaos: ${seeds.length} seed(s), ${mutations} mutations each, on ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}`,
+  `chaos: ${seeds.length} seed(s), ${mutations} mutations each, webhooks over ${mode}, on ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}`,
 );
 const started = Date.now();
 const dynamo = await useDynamoDbLocal();
-const bench = await chaosRuntime(dynamo.endpoint);
+const bench = await chaosRuntime(dynamo.endpoint, mode);
 const reports: ChaosSeedReport[] = [];
 const failed: number[] = [];
 try {
@@ -101,6 +127,7 @@ for (const report of reports) {
 const summary = {
   machine,
   seeds: seeds.length,
+  webhookDelivery: mode,
   mutationsPerSeed: mutations,
   failedSeeds: failed,
   mismatches: totals,
@@ -111,7 +138,7 @@ const summary = {
 if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, reports }, null, 2)}\n`);
 else
   process.stdout.write(
-    `chaos: ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
+    `chaos (${mode}): ${seeds.length} seed(s) x ${mutations} mutations: ${failed.length === 0 ? '0 mismatches' : `FAILED seeds ${failed.join(', ')}`}; ` +
       `lost ${totals.lost}, stale ${totals.stale}, resurrected ${totals.resurrected}, falsely deleted ${totals.falselyDeleted} ` +
       `(${Object.keys(perResource).join(', ')}); ` +
       `tokens: ${tokens.refreshes} refreshes, ${tokens.expiredTokenCalls} Admin calls with an expired token, ` +

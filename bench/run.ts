@@ -106,7 +106,7 @@ try {
   if (wanted('TokenRefresh')) figures.push(await tokenRefreshRate(context));
   if (wanted('F2')) figures.push(fairQueues());
   if (wanted('F1')) figures.push(await fleetCost({ ...context, writeCostDoc: values['write-cost-doc'] }));
-  if (wanted('P4')) figures.push(await webhookPath(dynamo.endpoint, quick));
+  if (wanted('P4')) figures.push(...(await webhookPath(dynamo.endpoint, quick)));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);

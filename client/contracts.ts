@@ -142,6 +142,90 @@ export const IntegrationDetailsSchema = z.looseObject({
   ),
 });
 export const IntegrationListSchema = z.looseObject({ items: z.array(IntegrationSchema) });
+export const InventoryItemSchema = z.looseObject({
+  organizationId: z.string(),
+  shopifyId: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
+  integrationId: z.string().optional(),
+  shopDomain: z.string().optional(),
+  shopifyGid: z.string().optional(),
+  shopifyUpdatedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
+  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+  redactedAt: z.string().optional(),
+  sku: z.string().nullable().optional(),
+  tracked: z.boolean().optional(),
+  requiresShipping: z.boolean().optional(),
+  cost: z.string().nullable().optional(),
+  countryCodeOfOrigin: z.string().nullable().optional(),
+  provinceCodeOfOrigin: z.string().nullable().optional(),
+  harmonizedSystemCode: z.string().nullable().optional(),
+  createdAt: z.string().optional(),
+});
+export const InventoryItemListSchema = z.looseObject({
+  items: z.array(InventoryItemSchema),
+  nextCursor: z.string().nullable(),
+});
+export const InventoryLevelSchema = z.looseObject({
+  organizationId: z.string(),
+  shopifyId: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
+  integrationId: z.string().optional(),
+  shopDomain: z.string().optional(),
+  shopifyGid: z.string().optional(),
+  shopifyUpdatedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
+  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+  redactedAt: z.string().optional(),
+  inventoryItemId: z.string().optional(),
+  locationId: z.string().optional(),
+  available: z.number().int().nullable().optional(),
+  quantities: z
+    .object({
+      available: z.number().int(),
+      on_hand: z.number().int(),
+      committed: z.number().int(),
+      incoming: z.number().int(),
+      reserved: z.number().int(),
+      damaged: z.number().int(),
+      safety_stock: z.number().int(),
+      quality_control: z.number().int(),
+    })
+    .optional(),
+  quantitiesAt: z.string().optional(),
+});
+export const InventoryLevelListSchema = z.looseObject({
+  items: z.array(InventoryLevelSchema),
+  nextCursor: z.string().nullable(),
+});
+export const LocationSchema = z.looseObject({
+  organizationId: z.string(),
+  shopifyId: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
+  integrationId: z.string().optional(),
+  shopDomain: z.string().optional(),
+  shopifyGid: z.string().optional(),
+  shopifyUpdatedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
+  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+  redactedAt: z.string().optional(),
+  name: z.string().optional(),
+  isActive: z.boolean().optional(),
+  address1: z.string().nullable().optional(),
+  address2: z.string().nullable().optional(),
+  city: z.string().nullable().optional(),
+  zip: z.string().nullable().optional(),
+  province: z.string().nullable().optional(),
+  provinceCode: z.string().nullable().optional(),
+  country: z.string().nullable().optional(),
+  countryCode: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  createdAt: z.string().optional(),
+});
+export const LocationListSchema = z.looseObject({
+  items: z.array(LocationSchema),
+  nextCursor: z.string().nullable(),
+});
 export const ManualSyncAnswerSchema = z.union([
   z.looseObject({ status: z.literal('queued'), runId: z.string() }),
   z.looseObject({
@@ -419,5 +503,55 @@ export const routeContracts = {
     route: 'GET /organizations/{organizationId}/products/{shopifyId}',
     path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
     responses: { 200: { body: ProductSchema } },
+  },
+  listLocations: {
+    route: 'GET /organizations/{organizationId}/locations',
+    path: z.object({ organizationId: z.string() }),
+    query: z.object({
+      status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']).optional(),
+      updatedSince: z.string().optional(),
+      limit: z.number().int().optional(),
+      cursor: z.string().optional(),
+    }),
+    responses: { 200: { body: LocationListSchema } },
+  },
+  getLocation: {
+    route: 'GET /organizations/{organizationId}/locations/{shopifyId}',
+    path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
+    responses: { 200: { body: LocationSchema } },
+  },
+  listInventoryItems: {
+    route: 'GET /organizations/{organizationId}/inventory-items',
+    path: z.object({ organizationId: z.string() }),
+    query: z.object({
+      status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']).optional(),
+      updatedSince: z.string().optional(),
+      limit: z.number().int().optional(),
+      cursor: z.string().optional(),
+    }),
+    responses: { 200: { body: InventoryItemListSchema } },
+  },
+  getInventoryItem: {
+    route: 'GET /organizations/{organizationId}/inventory-items/{shopifyId}',
+    path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
+    responses: { 200: { body: InventoryItemSchema } },
+  },
+  listInventoryLevels: {
+    route: 'GET /organizations/{organizationId}/inventory-levels',
+    path: z.object({ organizationId: z.string() }),
+    query: z.object({
+      status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']).optional(),
+      updatedSince: z.string().optional(),
+      limit: z.number().int().optional(),
+      cursor: z.string().optional(),
+      inventoryItemId: z.string().optional(),
+      locationId: z.string().optional(),
+    }),
+    responses: { 200: { body: InventoryLevelListSchema } },
+  },
+  getInventoryLevel: {
+    route: 'GET /organizations/{organizationId}/inventory-levels/{shopifyId}',
+    path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
+    responses: { 200: { body: InventoryLevelSchema } },
   },
 } as const;

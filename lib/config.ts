@@ -1,8 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { resourceNames } from '../lambdas/resources/registry.js';
+import { defaultResourceNames, resourceNames } from '../lambdas/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
+import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -83,7 +84,10 @@ export const configSchema = z
         error: 'expected an https URL template containing {shop} and {version}',
       })
       .default(SHOPIFY_ADMIN_URL_TEMPLATE),
-    /** Which Shopify resources to mirror: `-c resources=customers,orders` or a JSON array in cdk.json. */
+    /**
+     * Which Shopify resources to mirror: `-c resources=customers,orders` or a JSON array in
+     * cdk.json. Default: customers, orders, products; locations and inventory are opt-in.
+     */
     resources: z
       .preprocess(
         (value) => (typeof value === 'string' ? value.split(',').map((name) => name.trim()) : value),
@@ -94,7 +98,7 @@ export const configSchema = z
           .min(1, { error: 'expected at least one resource' })
           .refine((names) => new Set(names).size === names.length, { error: 'expected each resource once' }),
       )
-      .default([...resourceNames]),
+      .default([...defaultResourceNames]),
     syncSchedule: scheduleExpression.default('rate(1 hour)'),
     healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
     minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),
@@ -172,7 +176,45 @@ export const configSchema = z
     oauthCallbackThrottleRateLimit: integer('expected a positive integer', 1).default(10),
     oauthCallbackThrottleBurstLimit: integer('expected a positive integer', 1).default(20),
     webhookThrottleRateLimit: integer('expected a positive integer', 1).default(500),
+    /**
+     * Off by default. `{"rateLimitPer5Min": 2000}` serves the webhook route behind AWS WAF, whose
+     * rate-based rule blocks one source IP past that many requests in 5 minutes (WAF's own
+     * bounds: 10 to 2,000,000,000). Accepts JSON on the command line: -c webhookWaf='{…}'.
+     */
+    webhookWaf: z
+      .preprocess(
+        (value) => {
+          if (typeof value !== 'string') return value;
+          try {
+            return JSON.parse(value) as unknown;
+          } catch {
+            return value;
+          }
+        },
+        z.strictObject(
+          {
+            rateLimitPer5Min: integer('expected an integer between 10 and 2000000000', 10, 2_000_000_000),
+          },
+          { error: 'expected {"rateLimitPer5Min": <requests per source IP per 5 minutes>}' },
+        ),
+      )
+      .optional(),
     webhookThrottleBurstLimit: integer('expected a positive integer', 1).default(1000),
+    /**
+     * How the stores' webhook subscriptions are delivered: `https` to POST /webhooks/shopify, or
+     * `eventbridge` through the app's Shopify partner event source (README, "Webhook delivery").
+     * The compliance topics and stores connected with their own webhook secret stay on HTTPS.
+     */
+    webhookDelivery: z
+      .enum(['https', 'eventbridge'], { error: 'expected "https" or "eventbridge"' })
+      .default('https'),
+    /** The partner event source of `eventbridge` delivery, as the Partner Dashboard names it. */
+    shopifyEventSource: z
+      .string({ error: 'expected a partner event source name' })
+      .regex(shopifyEventSourcePattern, {
+        error: 'expected aws.partner/shopify.com/<app id>/<event source name>',
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     // Lambda's guidance: reserve at least the event sources' maximum concurrency together, or
@@ -183,6 +225,13 @@ export const configSchema = z
         code: 'custom',
         path: ['workerReservedConcurrency'],
         message: `expected at least workerMaxConcurrency + incrementalWorkerMaxConcurrency (${lanes})`,
+      });
+    }
+    if (config.webhookDelivery === 'eventbridge' && config.shopifyEventSource === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shopifyEventSource'],
+        message: 'required when webhookDelivery is "eventbridge" (aws.partner/shopify.com/<app id>/<name>)',
       });
     }
     // Only meaningful once the interval itself is valid (its own issue is already reported).

@@ -21,6 +21,12 @@ export const localDefaults = {
   syncQueueName: 'local-sync',
   incrementalSyncQueueName: 'local-incremental-sync',
   syncDeadLetterQueueName: 'local-sync-dlq',
+  /** `WEBHOOK_DELIVERY=eventbridge`: the partner event source, and the queue its rule feeds. */
+  shopifyEventSource: 'aws.partner/shopify.com/1000001/shopify-sync-local',
+  webhookQueueName: 'local-webhooks',
+  webhookDeadLetterQueueName: 'local-webhooks-dlq',
+  /** lib/constructs/eventbridge-delivery.ts WEBHOOK_EVENT_MAX_RECEIVES. */
+  webhookMaxReceives: 5,
   /** EventBridge `rate(1 hour)` and `rate(1 day)`. */
   syncScheduleSeconds: 3600,
   healthCheckScheduleSeconds: 86_400,
@@ -33,6 +39,7 @@ export const localDefaults = {
 /** Lambda timeouts, as in lib/constructs (API Gateway caps synchronous integrations at 30 s). */
 export const lambdaTimeoutSeconds = {
   webhook: 10,
+  webhookEvents: 60,
   api: 29,
   fanOut: 300,
   syncWorker: 300,

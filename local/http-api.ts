@@ -67,7 +67,9 @@ const matchSegments = (
   const pathParameters: Record<string, string> = {};
   for (const [index, segment] of segments.entries()) {
     const part = parts[index];
-    if (part === undefined) return undefined;
+    // A parameter never captures an empty segment (`/items/`, `/items//x`): API Gateway matches
+    // no route there, so neither may this emulation, or a client's normalised path finds another.
+    if (part === undefined || part === '') return undefined;
     if (segment.kind === 'literal') {
       if (segment.value !== part) return undefined;
       continue;
@@ -85,7 +87,9 @@ export const matchRoute = (
   method: string,
   path: string,
 ): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined => {
-  const parts = path.split('/').filter(Boolean);
+  // Segments as sent, empty ones included: `…/{integrationId}/` is not `…/{integrationId}`.
+  if (!path.startsWith('/')) return undefined;
+  const parts = path === '/' ? [] : path.slice(1).split('/');
   for (const route of routes) {
     if (route.route.method !== method) continue;
     const pathParameters = matchSegments(route.segments, parts);

@@ -5,9 +5,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
-import { resourceNames } from '../lambdas/resources/registry.js';
-import { defaultSyncConfig } from '../lambdas/core/sync/run-sync.js';
-import { type LambdaEnvironment, tableEnvironment } from '../lambdas/handlers/environment.js';
+import { defaultResourceNames } from '../lambdas/resources/registry.js';
+import { type LambdaEnvironment, lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
 import { createShopifySyncClient } from '../client/index.js';
 import { createConsoleHandler } from '../console/server.js';
@@ -19,6 +18,11 @@ import { localRegion } from './aws/local-identity.js';
 import { createLocalSecretsManager, type LocalSecretsManager } from './aws/secrets-manager-endpoint.js';
 import { createLocalSqs } from './aws/sqs-endpoint.js';
 import { createLocalEventBridge, type LocalEventBridge } from './aws/eventbridge-endpoint.js';
+import type { LocalSqs } from './aws/sqs-endpoint.js';
+import {
+  eventSourceArn,
+  SHOPIFY_WEBHOOK_DETAIL_TYPE,
+} from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { captureLambdaOutput, type LocalCloudWatch, type LogEvent } from './cloudwatch.js';
 import { lambdaTimeoutSeconds, localDefaults, type SyncQueueSettings, syncQueueSettings } from './config.js';
 import { DEMO_ORGANIZATION } from './demo-connect.js';
@@ -71,7 +75,7 @@ export interface LocalRuntimeOptions {
   /** Fan-out schedule (EventBridge `rate(1 hour)` by default). */
   readonly syncEverySeconds?: number;
   readonly healthCheckEverySeconds?: number;
-  /** The resources to mirror (the CDK context key `resources`); all by default. */
+  /** The resources to mirror (the CDK context key `resources`); by default all but the opt-in ones. */
   readonly resources?: readonly string[];
   /** Shopify's object limit per listing as the handlers assume it (lowered with the simulator's in tests). */
   readonly listingLimit?: number;
@@ -89,6 +93,16 @@ export interface LocalRuntimeOptions {
   readonly startWorker?: boolean;
   /** Count every billable request per store (lambdas/adapters/usage-meter.ts): the bench's F1. */
   readonly meterUsage?: boolean;
+  /**
+   * How the stores' webhooks arrive (CDK context `webhookDelivery`): `https` to POST
+   * /webhooks/shopify, or `eventbridge` through the partner bus of `shopifyEventSource`, its
+   * rule, the local webhook queue and the EventBridge ingest. Compliance topics stay on HTTPS.
+   */
+  readonly webhookDelivery?: 'https' | 'eventbridge';
+  /** The partner event source (`aws.partner/shopify.com/<app id>/<name>`); a local one by default. */
+  readonly shopifyEventSource?: string;
+  /** The simulator sends bodies above this many bytes through EventBridge as `{ "id": … }` (tests lower it). */
+  readonly eventBridgePayloadLimitBytes?: number;
   readonly log?: (line: string) => void;
   /** Log every HTTP API request (`[http-api] GET /path → 200`) through `log` (default true). */
   readonly logRequests?: boolean;
@@ -128,6 +142,10 @@ export interface LocalRuntime {
   syncQueueCounts(): { visible: number; inFlight: number; delayed: number };
   /** What the handlers' requests cost, per store, when started with `meterUsage`. */
   readonly usage?: UsageLedger;
+  /** `eventbridge` delivery: the queue the partner bus's rule feeds, its DLQ, and the ingest's mapping. */
+  readonly webhookQueue?: LocalQueue;
+  readonly webhookDeadLetterQueue?: LocalQueue;
+  readonly webhookEvents?: SqsEventSource;
   readonly scheduler: Scheduler;
   readonly shopify: ShopifyBackend;
   readonly secrets: LocalSecretsManager;
@@ -252,6 +270,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       });
     const syncQueue = laneQueue(localDefaults.syncQueueName);
     const incrementalSyncQueue = laneQueue(localDefaults.incrementalSyncQueueName);
+    const eventBridgeDelivery =
+      options.webhookDelivery === 'eventbridge'
+        ? localEventBridgeDelivery(
+            sqs,
+            events,
+            options.shopifyEventSource ?? localDefaults.shopifyEventSource,
+          )
+        : undefined;
 
     // Shopify
     const demoShop = options.demoShop;
@@ -282,40 +308,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // What the stack sets (lambdas/handlers/environment.ts), filled from the local services.
     const environment: LambdaEnvironment = {
-      ...tableEnvironment(tableNames),
+      ...lambdaEnvironment({
+        tables: tableNames,
+        appSecretArn,
+        tokenKeyId,
+        shopify: {
+          apiVersion: localDefaults.shopifyApiVersion,
+          adminUrlTemplate: shopify.adminUrlTemplate,
+          shopUrlTemplate: shopify.shopUrlTemplate,
+          appClientId: shopify.clientId,
+          appDistribution: options.shopifyAppDistribution ?? 'custom',
+          readAllOrders: options.readAllOrders ?? false,
+          ...(options.listingLimit !== undefined && { listingLimit: options.listingLimit }),
+        },
+        installReturnUrls: options.installReturnUrls ?? [`${httpApi.url}/`],
+        resources: options.resources ?? defaultResourceNames,
+        sync: {
+          minIntervalMinutes: localDefaults.minSyncIntervalMinutes,
+          overlapMinutes: localDefaults.syncOverlapMinutes,
+          maxReceives: queueSettings.maxReceiveCount,
+          visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
+        },
+        dataExportRetentionDays: localDefaults.dataExportRetentionDays,
+        observability: { serviceName: 'shopify-sync', metricsNamespace: 'ShopifySync' },
+        eventBusName: 'default',
+        staleAfterMinutes: localDefaults.staleAfterMinutes,
+        webhooksSilentAfterMinutes: localDefaults.webhooksSilentAfterMinutes,
+        webhookDelivery: eventBridgeDelivery
+          ? { mode: 'eventbridge', eventSourceArn: eventSourceArn(localRegion, eventBridgeDelivery.source) }
+          : { mode: 'https' },
+      }),
       SYNC_QUEUE_URL: syncQueue.url,
       INCREMENTAL_SYNC_QUEUE_URL: incrementalSyncQueue.url,
-      SHOPIFY_API_VERSION: localDefaults.shopifyApiVersion,
-      SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
-      SHOPIFY_SHOP_URL_TEMPLATE: shopify.shopUrlTemplate,
-      SHOPIFY_APP_CLIENT_ID: shopify.clientId,
-      SHOPIFY_APP_DISTRIBUTION: options.shopifyAppDistribution ?? 'custom',
-      READ_ALL_ORDERS: String(options.readAllOrders ?? false),
-      OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
-      INSTALL_RETURN_URLS: (options.installReturnUrls ?? [`${httpApi.url}/`]).join(','),
-      APP_SECRET_ARN: appSecretArn,
-      TOKEN_KEY_ID: tokenKeyId,
-      SYNCED_RESOURCES: (options.resources ?? resourceNames).join(','),
-      MIN_SYNC_INTERVAL_MINUTES: String(localDefaults.minSyncIntervalMinutes),
-      SYNC_OVERLAP_MINUTES: String(localDefaults.syncOverlapMinutes),
-      DATA_EXPORT_RETENTION_DAYS: String(localDefaults.dataExportRetentionDays),
-      SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
-      SYNC_MAX_RECEIVES: String(queueSettings.maxReceiveCount),
-      SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
-      SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
-      SHOPIFY_LISTING_LIMIT: String(options.listingLimit ?? 25_000),
-      // A retry never waits longer than the queue would have made it wait anyway.
-      SYNC_RETRY_BASE_SECONDS: String(
-        Math.max(1, Math.min(defaultSyncConfig.retryBaseSeconds, queueSettings.visibilityTimeoutSeconds)),
-      ),
-      SYNC_RETRY_MAX_SECONDS: String(Math.max(1, queueSettings.visibilityTimeoutSeconds)),
-      BULK_SYNC_THRESHOLD: String(defaultSyncConfig.bulkThreshold),
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
-      POWERTOOLS_SERVICE_NAME: 'shopify-sync',
-      POWERTOOLS_METRICS_NAMESPACE: 'ShopifySync',
-      EVENT_BUS_NAME: 'default',
-      STALE_AFTER_MINUTES: String(localDefaults.staleAfterMinutes),
-      WEBHOOKS_SILENT_AFTER_MINUTES: String(localDefaults.webhooksSilentAfterMinutes),
+      OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
     };
     const lambdaEnv: Record<string, string> = {
       ...environment,
@@ -338,6 +364,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'local',
       ...options.lambdaEnv,
     };
+    // The Partner Dashboard's event source, associated with the local partner bus.
+    if (eventBridgeDelivery) {
+      shopify.simulator?.connectEventBridge({
+        endpointUrl: awsEndpoint.url,
+        ...(options.eventBridgePayloadLimitBytes !== undefined && {
+          payloadLimitBytes: options.eventBridgePayloadLimitBytes,
+        }),
+      });
+    }
     // The app TOML's compliance URI: privacy webhooks go to the same signed endpoint.
     if (shopify.demoShop && shopify.simulator) {
       shopify.simulator.shop(shopify.demoShop.shopDomain)?.setComplianceUri(lambdaEnv.WEBHOOK_CALLBACK_URL!);
@@ -428,6 +463,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queues were dropped`);
     });
 
+    const webhookEvents =
+      eventBridgeDelivery &&
+      new SqsEventSource({
+        queue: eventBridgeDelivery.queue,
+        handler: handlerOf('webhookEvents') as LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+        functionName: functionName('webhookEvents'),
+        timeoutMs: lambdaTimeoutSeconds.webhookEvents * 1000,
+        batchSize: 10,
+        maxConcurrency: 5,
+        ...(options.syncQueue?.pollIntervalMs !== undefined && {
+          pollIntervalMs: options.syncQueue.pollIntervalMs,
+        }),
+        log,
+      });
+    if (webhookEvents) {
+      webhookEvents.start();
+      cleanups.push(() => webhookEvents.stop());
+    }
+
     const scheduler = startScheduler(
       [
         {
@@ -470,6 +524,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           delayed: long.delayed + incremental.delayed,
         };
       },
+      ...(eventBridgeDelivery && {
+        webhookQueue: eventBridgeDelivery.queue,
+        webhookDeadLetterQueue: eventBridgeDelivery.deadLetterQueue,
+        webhookEvents,
+      }),
       scheduler,
       shopify,
       secrets,
@@ -484,4 +543,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What the stack's EventBridgeDelivery construct deploys, locally: the partner bus's rule sends
+ * Shopify's webhook events to a queue (with its dead-letter queue) that the ingest reads.
+ */
+function localEventBridgeDelivery(sqs: LocalSqs, events: LocalEventBridge, source: string) {
+  const deadLetterQueue = sqs.createQueue({ name: localDefaults.webhookDeadLetterQueueName });
+  const queue = sqs.createQueue({
+    name: localDefaults.webhookQueueName,
+    visibilityTimeoutSeconds: 6 * lambdaTimeoutSeconds.webhookEvents,
+    // Shopify puts bodies up to 1,000,000 bytes inline; SQS takes 1 MiB messages.
+    maximumMessageSizeBytes: 1_048_576,
+    deadLetter: { queue: deadLetterQueue, maxReceiveCount: localDefaults.webhookMaxReceives },
+  });
+  events.addRule({
+    eventBusName: source,
+    source,
+    detailType: SHOPIFY_WEBHOOK_DETAIL_TYPE,
+    target: (eventText) => queue.send({ body: eventText }),
+  });
+  return { source, queue, deadLetterQueue };
 }

@@ -15,6 +15,9 @@ export interface DemoShop {
   /** The first order has hundreds of line items; the first product more variants than a page. */
   readonly orders: number;
   readonly products: number;
+  /** Stock: every inventory item at every location. */
+  readonly locations: number;
+  readonly inventoryItems: number;
 }
 
 export const defaultDemoShop: DemoShop = {
@@ -25,6 +28,8 @@ export const defaultDemoShop: DemoShop = {
   customers: 250,
   orders: 120,
   products: 40,
+  locations: 2,
+  inventoryItems: 60,
 };
 
 export interface ShopifyBackend {
@@ -87,6 +92,7 @@ export async function startShopifyBackend(options: {
       seedCustomers: demoShop.customers,
       seedOrders: demoShop.orders,
       seedProducts: demoShop.products,
+      seedInventory: { locations: demoShop.locations, items: demoShop.inventoryItems },
     });
   }
   return {

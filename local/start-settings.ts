@@ -5,6 +5,7 @@ import {
   integerOption,
   parseCommandLine,
 } from '../scripts/support/command-line.js';
+import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { localDefaults } from './config.js';
 import { portTaken } from './dynamodb-local.js';
 import type { LocalRuntimeOptions } from './runtime.js';
@@ -79,6 +80,16 @@ export const settingsSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]*$/)
     .default(localDefaults.tablePrefix)
     .describe('Prefix of the DynamoDB table names'),
+  // CDK context webhookDelivery / shopifyEventSource, locally.
+  WEBHOOK_DELIVERY: z
+    .enum(['https', 'eventbridge'])
+    .default('https')
+    .describe('How webhooks arrive: https (POST /webhooks/shopify) or eventbridge (partner event source)'),
+  SHOPIFY_EVENT_SOURCE: z
+    .string()
+    .regex(shopifyEventSourcePattern, 'must be aws.partner/shopify.com/<app id>/<name>')
+    .optional()
+    .describe('The partner event source of eventbridge delivery (a local one by default)'),
 });
 
 /** The variable that moves each port `npm start` binds, and what binds it. */
@@ -187,6 +198,8 @@ export function readSettings(): StartSettings {
         shopifyShopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE,
       }),
       ...(settings.SCHEDULE_EVERY_SECONDS && { syncEverySeconds: settings.SCHEDULE_EVERY_SECONDS }),
+      webhookDelivery: settings.WEBHOOK_DELIVERY,
+      ...(settings.SHOPIFY_EVENT_SOURCE && { shopifyEventSource: settings.SHOPIFY_EVENT_SOURCE }),
       logRequests: verbose,
       echoHandlerLogs: verbose,
     },

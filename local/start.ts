@@ -1,4 +1,5 @@
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
+import { resourceNames } from '../lambdas/resources/registry.js';
 import { localDefaults } from './config.js';
 import { connectDemoStore, DEMO_ORGANIZATION, type RunView } from './demo-connect.js';
 import { JavaMissingError, PortInUseError } from './dynamodb-local.js';
@@ -39,12 +40,19 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `    sync queue        ${runtime.syncQueue.url}  (long work; maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
     `    incremental queue ${runtime.incrementalSyncQueue.url}  (hourly and manual syncs)`,
     `    dead letters      ${runtime.deadLetterQueue.url}`,
+    ...(runtime.webhookQueue
+      ? [
+          `  Webhook delivery    eventbridge: partner bus ${env.SHOPIFY_EVENT_SOURCE_ARN?.split('::event-source/')[1]} → rule → webhook queue → webhookEvents`,
+          `    webhook queue     ${runtime.webhookQueue.url}  (dead letters ${runtime.webhookDeadLetterQueue?.url})`,
+          `    compliance topics HTTPS, ${env.WEBHOOK_CALLBACK_URL}`,
+        ]
+      : [`  Webhook delivery    https: ${env.WEBHOOK_CALLBACK_URL}`]),
     `    app secret        ${env.APP_SECRET_ARN}`,
     `    token key         ${env.TOKEN_KEY_ID}`,
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,
     ...(shop
       ? [
-          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products)`,
+          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products, ${shop.inventoryItems} inventory items at ${shop.locations} locations)`,
           `    access token      ${shop.accessToken}`,
           `    app secret        ${shop.appSecret}  (signs webhooks)`,
         ]
@@ -117,7 +125,14 @@ function connectDemo(runtime: LocalRuntime, output: TerminalOutput, stopping: ()
   output.line(
     `Connecting ${shop.shopDomain} to ${DEMO_ORGANIZATION} through POST /organizations/${DEMO_ORGANIZATION}/integrations...`,
   );
-  const totals = { customers: shop.customers, orders: shop.orders, products: shop.products };
+  const totals = {
+    customers: shop.customers,
+    orders: shop.orders,
+    products: shop.products,
+    locations: shop.locations,
+    'inventory-items': shop.inventoryItems,
+    'inventory-levels': shop.inventoryItems * shop.locations,
+  };
   connectDemoStore(runtime.apiUrl, shop, { onProgress: syncProgress(output, totals) }).then(
     ({ run }) => {
       output.clearStatus();
@@ -220,6 +235,8 @@ async function main(): Promise<void> {
   try {
     await checkPorts(settings.ports);
     runtime = await startLocalRuntime({
+      // The demo mirrors every resource, the opt-in ones (locations, inventory) too.
+      resources: resourceNames,
       ...settings.runtime,
       log: (line) => output.line(settings.verbose ? line : clip(line)),
       ...(!settings.verbose && { onHandlerLog: (event) => output.line(compactLogLine(event)) }),

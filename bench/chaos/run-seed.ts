@@ -5,7 +5,8 @@
  * store, field by field.
  *
  * What runs for real: the local runtime's HTTP API with the real webhook handler (signature,
- * dedupe, conditional writes), the local SQS queue with its Lambda event source driving the real
+ * dedupe, conditional writes) or, in `eventbridge` mode, the local partner bus, its rule and queue
+ * and the real EventBridge ingest (the same core), the local SQS queue with its Lambda event source driving the real
  * sync worker handler (createSyncWorkerHandler with the production adapters), the local KMS,
  * DynamoDB Local, and the Shopify simulator over HTTP.
  *
@@ -33,7 +34,7 @@ import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record
 import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
 import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
-import { syncedResource } from '../../lambdas/core/sync/run-sync.js';
+import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
 import type { CustomerInput, OrderInput, ProductInput } from '../../local/shopify-simulator/index.js';
@@ -213,20 +214,44 @@ const countedWebhook = async (event: APIGatewayProxyEventV2, context: Context) =
     webhooksInFlight -= 1;
   }
 };
+/** The EventBridge transport's ingest (SQS batches), counted the same way. */
+const countedWebhookEvents = async (event: SQSEvent, context: Context) => {
+  const { handler } = await import('../../lambdas/handlers/webhook-events.js');
+  webhooksInFlight += 1;
+  try {
+    return await handler(event, context);
+  } finally {
+    webhooksInFlight -= 1;
+  }
+};
 
-const webhooksIdle = async (timeoutMs: number): Promise<void> => {
+/** No webhook invocation running, and (EventBridge) nothing left on the webhook queue. */
+const webhooksIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
-  while (webhooksInFlight > 0) {
-    if (Date.now() > deadline) throw new Error(`${webhooksInFlight} webhook invocations still running`);
+  const queued = () => {
+    const counts = bench.runtime.webhookQueue?.counts();
+    return counts ? counts.visible + counts.inFlight + counts.delayed : 0;
+  };
+  while (webhooksInFlight > 0 || queued() > 0) {
+    if (Date.now() > deadline)
+      throw new Error(`${webhooksInFlight} webhook invocations still running, ${queued()} events queued`);
     await sleep(50);
   }
 };
 
-/** The runtime chaos runs on: the real handlers, with the sync worker above and a fast retry queue. */
-export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
+export type WebhookDeliveryMode = 'https' | 'eventbridge';
+
+/**
+ * The runtime chaos runs on: the real handlers, with the sync worker above and a fast retry
+ * queue; webhooks arrive over HTTPS or through the partner bus, its queue and the batch ingest.
+ */
+export const chaosRuntime = (
+  dynamoEndpoint: string,
+  webhookDelivery: WebhookDeliveryMode = 'https',
+): Promise<BenchRuntime> =>
   benchRuntime(
     dynamoEndpoint,
-    { syncWorker: chaosSyncWorker(), webhook: countedWebhook },
+    { syncWorker: chaosSyncWorker(), webhook: countedWebhook, webhookEvents: countedWebhookEvents },
     {
       // A small Lambda (seconds, not 15 minutes) so runs pause and continue often, under the
       // deployed queue's rule that a message stays hidden for 6x the worker's timeout: with a
@@ -240,6 +265,7 @@ export const chaosRuntime = (dynamoEndpoint: string): Promise<BenchRuntime> =>
     // A public app: the store's static token is migrated on its first sync, then its short-lived
     // tokens (15-40 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
     { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1', SHOPIFY_APP_DISTRIBUTION: 'public' },
+    webhookDelivery,
   );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -383,7 +409,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     'PRODUCTS_UPDATE',
     'PRODUCTS_DELETE',
   ])
-    shop.addWebhookSubscription(topic, bench.webhookUrl, 'JSON', SHOPIFY_API_VERSION);
+    shop.addWebhookSubscription(topic, bench.subscriptionUri, 'JSON', SHOPIFY_API_VERSION);
   shop.setDelivery({
     duplicateProbability: 0.15,
     dropProbability: 0.1,
@@ -485,7 +511,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   // Let Shopify finish sending (drops stay dropped: only the sync and the reconcile can fix them).
   await Promise.all(healthChecks);
   await shop.flushDeliveries();
-  await webhooksIdle(120_000);
+  await webhooksIdle(bench, 120_000);
   await queueIdle(bench, 120_000);
 
   // The scheduled work: a sync that succeeds (workers may still be killed; SQS retries), then

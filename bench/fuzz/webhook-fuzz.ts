@@ -10,6 +10,7 @@
  */
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { createHmac, randomUUID } from 'node:crypto';
+import { MAX_BODY_BYTES } from '../../lambdas/core/webhooks/delivery.js';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { heapAfterGcMiB } from '../support/heap.js';
 import { Random } from '../support/random.js';
@@ -328,7 +329,9 @@ export function generateRequest(
       break;
     }
     case 'oversized':
-      body = Buffer.from(`{"id":${id},"note":"${'x'.repeat(random.int(256 * 1024, 1.5 * 1024 * 1024))}"}`);
+      body = Buffer.from(
+        `{"id":${id},"note":"${'x'.repeat(random.int(MAX_BODY_BYTES, MAX_BODY_BYTES + 1024 * 1024))}"}`,
+      );
       break;
   }
 

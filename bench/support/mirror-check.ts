@@ -16,7 +16,7 @@ import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.
 import { z } from 'zod';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
-import type { ResourceDefinition } from '../../lambdas/resources/kit/definition.js';
+import { recordsOf, type ResourceDefinition } from '../../lambdas/resources/kit/definition.js';
 import { fetchAll, type Owner } from '../workers/sync-process.js';
 
 export const mismatchClasses = ['lost', 'stale', 'resurrected', 'falselyDeleted'] as const;
@@ -98,8 +98,10 @@ export async function resourceTruth<TNode, TRecord extends MirroredRecord>(
     const page: z.infer<typeof pageSchema> = data[definition.connectionField]!;
     for (const raw of page.nodes) {
       const parsed = definition.nodeSchema.parse(raw);
-      const node = definition.completeNode ? await definition.completeNode(parsed, client) : parsed;
-      records.push(definition.toRecord(node, owner));
+      const node = definition.completeNode
+        ? await definition.completeNode(parsed, client, { query: null })
+        : parsed;
+      records.push(...recordsOf(definition, node, owner));
     }
     if (!page.pageInfo.hasNextPage) return records;
     after = page.pageInfo.endCursor;

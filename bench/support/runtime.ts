@@ -19,7 +19,13 @@ export interface BenchRuntime {
   readonly runtime: LocalRuntime;
   readonly simulator: ShopifySimulator;
   readonly doc: DynamoDBDocumentClient;
+  /** POST /webhooks/shopify: the HTTPS transport (load, fuzz). */
   readonly webhookUrl: string;
+  /**
+   * Where store subscriptions point in this runtime's delivery mode: the callback URL, or the
+   * partner event source ARN (`webhookDelivery: 'eventbridge'`).
+   */
+  readonly subscriptionUri: string;
   /** Stores an ACTIVE integration whose access token is encrypted with the runtime's KMS key. */
   connect(shopDomain: string, accessToken: string, organizationId?: string): Promise<Integration>;
   stop(): Promise<void>;
@@ -32,8 +38,9 @@ export function benchRuntime(
   handlers?: Partial<Record<LambdaId, NonNullable<LocalRuntimeOptions['handlers']>[LambdaId]>>,
   syncQueue?: LocalRuntimeOptions['syncQueue'],
   lambdaEnv?: LocalRuntimeOptions['lambdaEnv'],
+  webhookDelivery: 'https' | 'eventbridge' = 'https',
 ): Promise<BenchRuntime> {
-  current ??= start(dynamoEndpoint, handlers, syncQueue, lambdaEnv);
+  current ??= start(dynamoEndpoint, handlers, syncQueue, lambdaEnv, webhookDelivery);
   return current;
 }
 
@@ -42,6 +49,7 @@ async function start(
   handlers: LocalRuntimeOptions['handlers'],
   syncQueue: LocalRuntimeOptions['syncQueue'],
   lambdaEnv: LocalRuntimeOptions['lambdaEnv'],
+  webhookDelivery: 'https' | 'eventbridge',
 ): Promise<BenchRuntime> {
   const runtime = await startLocalRuntime({
     dynamoEndpoint,
@@ -54,6 +62,7 @@ async function start(
     syncEverySeconds: 1_000_000,
     healthCheckEverySeconds: 1_000_000,
     startWorker: false,
+    webhookDelivery,
     ...(handlers && { handlers }),
     ...(syncQueue && { syncQueue }),
     // Static tokens stay static (a custom app) unless a caller asks otherwise: the figures measure
@@ -74,6 +83,10 @@ async function start(
     simulator,
     doc,
     webhookUrl: `${runtime.apiUrl}/webhooks/shopify`,
+    subscriptionUri:
+      webhookDelivery === 'eventbridge'
+        ? runtime.lambdaEnv['SHOPIFY_EVENT_SOURCE_ARN']!
+        : `${runtime.apiUrl}/webhooks/shopify`,
     async connect(shopDomain, accessToken, organizationId = `org-${randomUUID()}`) {
       const integrationId = `int-${randomUUID()}`;
       const now = new Date().toISOString();

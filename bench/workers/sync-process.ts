@@ -27,13 +27,16 @@ import { createSyncStateStore } from '../../lambdas/adapters/dynamodb/sync-state
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
+import { recordsOf } from '../../lambdas/resources/kit/definition.js';
 import { silentLogger } from '../../lambdas/core/logger.js';
 import { isRunning, pollBulkOperation, startBulkOperation } from '../../lambdas/core/bulk/operations.js';
 import type { BulkResultReader } from '../../lambdas/core/bulk/ports.js';
 import { createJsonlReader } from '../../lambdas/adapters/shopify/jsonl-lines.js';
 import { customersBulkQuery } from '../../lambdas/resources/customers/shopify/documents.js';
 import { PageWrites } from '../../lambdas/core/sync/page-writes.js';
-import { defaultSyncConfig, runSync, syncedResource } from '../../lambdas/core/sync/run-sync.js';
+import { defaultSyncConfig } from '../../lambdas/core/sync-config.js';
+import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
+import { runSync } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
 export const syncJobSchema = z.object({
@@ -412,7 +415,7 @@ async function measuredSync(
 export type Owner = { organizationId: string; integrationId: string; shopDomain: string };
 
 const toRecords = (nodes: readonly unknown[], owner: Owner): CustomerRecord[] =>
-  nodes.map((node) => customersResource.toRecord(customersResource.nodeSchema.parse(node), owner));
+  nodes.flatMap((node) => recordsOf(customersResource, customersResource.nodeSchema.parse(node), owner));
 
 /**
  * What a first attempt usually looks like: ask for the maximum page, send the next request as

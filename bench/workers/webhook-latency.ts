@@ -1,6 +1,8 @@
 /**
- * P4: latency of the webhook handler invoked in process (signature, parse, dedupe, conditional
- * write against DynamoDB Local) next to a bare handler that only parses the body and PutItems it.
+ * P4: latency of the webhook path invoked in process, per transport, next to a bare handler of
+ * the same transport that only parses the delivery and PutItems it:
+ * - HTTPS: the webhook handler (signature, parse, dedupe, conditional write against DynamoDB Local);
+ * - EventBridge: the ingest with an SQS batch of one event (parse of the raw text, the same core).
  * Runs in its own process with the deployed log level, so logging is part of the measured cost.
  */
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
@@ -10,7 +12,7 @@ import { customersResource } from '../../lambdas/resources/customers/index.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
 import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
@@ -18,6 +20,7 @@ import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/
 import { createWebhookActivityStore } from '../../lambdas/adapters/dynamodb/webhook-activity-store.js';
 import { createWebhookDeliveryCounts } from '../../lambdas/adapters/dynamodb/webhook-delivery-counts.js';
 import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
+import { createWebhookEventsHandler } from '../../lambdas/handlers/webhook-events.js';
 import { createBenchTables, percentile } from '../support/environment.js';
 
 export interface LatencyJob {
@@ -37,6 +40,11 @@ export interface LatencyResult {
   readonly webhook: LatencyStats;
   readonly bare: LatencyStats;
   readonly statuses: Record<string, number>;
+  /** The EventBridge transport, and its bare baseline (parse the SQS record, PutItem). */
+  readonly eventBridge: LatencyStats;
+  readonly bareEventBridge: LatencyStats;
+  /** Events the ingest applied without reporting a batch item failure. */
+  readonly eventBridgeApplied: number;
 }
 
 const stats = (samples: number[]): LatencyStats => {
@@ -48,6 +56,9 @@ const stats = (samples: number[]): LatencyStats => {
     count: sorted.length,
   };
 };
+
+const eventSource = 'aws.partner/shopify.com/1000001/bench';
+const lambdaContext = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
 async function measure(job: LatencyJob): Promise<LatencyResult> {
   const tables = await createBenchTables(job.dynamoEndpoint, 'lat');
@@ -64,10 +75,9 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
     createdAt: now,
     updatedAt: now,
   });
-  const webhook = createWebhookHandler({
+  const ingestDeps = {
     // As deployed: the per-shop cache in front of the Integrations table.
     integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
-    secrets: { appSecrets: async () => [appSecret], integrationSecret: async () => undefined },
     topics: createTopicRegistry(
       resourceTopics(
         customersResource,
@@ -79,9 +89,38 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
     processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
     // As deployed: each verified delivery may note lastWebhookAt on the integration.
     activity: createWebhookActivityStore(tables.doc, tables.names.Integrations),
-    // As deployed: every verified delivery adds to its store's hourly counter.
+    // As deployed: every processed delivery, either transport, adds to its store's hourly counter.
     deliveries: createWebhookDeliveryCounts(tables.doc, tables.names.SyncRuns),
+  };
+  const webhook = createWebhookHandler({
+    ...ingestDeps,
+    secrets: { appSecrets: async () => [appSecret], integrationSecret: async () => undefined },
   });
+  const ingestEvents = createWebhookEventsHandler({ ...ingestDeps, eventSource });
+  let eventBridgeApplied = 0;
+  const eventBridge = async (event: SQSEvent) => {
+    const response = await ingestEvents(event, lambdaContext);
+    if (response.batchItemFailures.length === 0) eventBridgeApplied += 1;
+    return { statusCode: response.batchItemFailures.length === 0 ? 200 : 500 };
+  };
+  const bareEventBridge = async (event: SQSEvent) => {
+    const parsed = JSON.parse(event.Records[0]!.body) as {
+      detail: { payload: { admin_graphql_api_id: string; updated_at: string } };
+    };
+    const { payload } = parsed.detail;
+    await tables.doc.send(
+      new PutCommand({
+        TableName: tables.names.Customers,
+        Item: {
+          organizationId: 'org-bare-eventbridge',
+          shopifyId: payload.admin_graphql_api_id,
+          updatedAt: payload.updated_at,
+          body: JSON.stringify(payload),
+        },
+      }),
+    );
+    return { statusCode: 200 };
+  };
   const bare = async (event: APIGatewayProxyEventV2) => {
     const body = JSON.parse(event.body ?? '{}') as { admin_graphql_api_id: string; updated_at: string };
     await tables.doc.send(
@@ -99,11 +138,49 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
   };
 
   let sequence = 0;
-  const delivery = (): APIGatewayProxyEventV2 => {
+  const customerBody = (): string => {
     sequence += 1;
     const id = 7_100_000_000_000_000_000n + BigInt(sequence % 500);
     const updatedAt = new Date(Date.parse('2026-01-01T00:00:00Z') + sequence * 1000).toISOString();
-    const body = `{"id":${id},"email":"c${sequence}@example.com","created_at":"2025-12-01T00:00:00Z","updated_at":"${updatedAt}","first_name":"Ada","last_name":"Lovelace","state":"enabled","note":null,"verified_email":true,"multipass_identifier":null,"tax_exempt":false,"phone":null,"currency":"USD","addresses":[],"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${id}","default_address":null}`;
+    return `{"id":${id},"email":"c${sequence}@example.com","created_at":"2025-12-01T00:00:00Z","updated_at":"${updatedAt}","first_name":"Ada","last_name":"Lovelace","state":"enabled","note":null,"verified_email":true,"multipass_identifier":null,"tax_exempt":false,"phone":null,"currency":"USD","addresses":[],"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${id}","default_address":null}`;
+  };
+  /** One event as the webhook queue holds it (the rule's SQS target), in a batch of one. */
+  const event = (): SQSEvent => {
+    const metadata = {
+      'X-Shopify-Topic': 'customers/update',
+      'X-Shopify-Shop-Domain': shop,
+      'X-Shopify-Webhook-Id': randomUUID(),
+      'X-Shopify-Event-Id': randomUUID(),
+      'X-Shopify-Triggered-At': new Date().toISOString(),
+      'X-Shopify-API-Version': SHOPIFY_API_VERSION,
+    };
+    const body =
+      `{"version":"0","id":"${randomUUID()}","detail-type":"shopifyWebhook","source":"${eventSource}",` +
+      `"account":"000000000000","time":"${new Date().toISOString()}","region":"us-east-1","resources":[],` +
+      `"detail":{"payload":${customerBody()},"metadata":${JSON.stringify(metadata)}}}`;
+    return {
+      Records: [
+        {
+          messageId: randomUUID(),
+          receiptHandle: 'r',
+          body,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'AIDA',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:webhooks',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    };
+  };
+  const delivery = (): APIGatewayProxyEventV2 => {
+    const body = customerBody();
     return {
       version: '2.0',
       routeKey: 'POST /webhooks/shopify',
@@ -126,16 +203,17 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
   };
 
   const statuses: Record<string, number> = {};
-  const run = async (
-    handler: (event: APIGatewayProxyEventV2) => Promise<{ statusCode?: number }>,
+  const run = async <E>(
+    handler: (event: E) => Promise<{ statusCode?: number }>,
     count: number,
     record: boolean,
+    next: () => E,
   ) => {
     const samples: number[] = [];
     for (let i = 0; i < count; i += 1) {
-      const event = delivery();
+      const input = next();
       const started = performance.now();
-      const response = await handler(event);
+      const response = await handler(input);
       samples.push(performance.now() - started);
       if (record) statuses[String(response.statusCode)] = (statuses[String(response.statusCode)] ?? 0) + 1;
     }
@@ -144,21 +222,39 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
   // Warm-up, then one of each per round, in alternating order: a burst of noise on the shared
   // machine (GC, another process, DynamoDB Local's own pauses) lands on both handlers alike,
   // where blocks of 100 let one burst inflate only one side's p99.
-  await run(webhook, job.warmup, false);
-  await run(bare, job.warmup, false);
-  const webhookSamples: number[] = [];
-  const bareSamples: number[] = [];
+  const contenders = {
+    webhook: () => run(webhook, 1, true, delivery),
+    bare: () => run(bare, 1, false, delivery),
+    eventBridge: () => run(eventBridge, 1, false, event),
+    bareEventBridge: () => run(bareEventBridge, 1, false, event),
+  };
+  type Contender = keyof typeof contenders;
+  const order = Object.keys(contenders) as Contender[];
+  for (let i = 0; i < job.warmup; i += 1) for (const name of order) await contenders[name]();
+  for (const key of Object.keys(statuses)) delete statuses[key];
+  eventBridgeApplied = 0;
+  const samples: Record<Contender, number[]> = {
+    webhook: [],
+    bare: [],
+    eventBridge: [],
+    bareEventBridge: [],
+  };
   for (let round = 0; round < job.invocations; round += 1) {
-    if (round % 2 === 0) {
-      webhookSamples.push(...(await run(webhook, 1, true)));
-      bareSamples.push(...(await run(bare, 1, false)));
-    } else {
-      bareSamples.push(...(await run(bare, 1, false)));
-      webhookSamples.push(...(await run(webhook, 1, true)));
+    // A rotating order: a burst of noise lands on every contender alike.
+    for (let k = 0; k < order.length; k += 1) {
+      const name = order[(round + k) % order.length]!;
+      samples[name].push(...(await contenders[name]()));
     }
   }
   await tables.drop();
-  return { webhook: stats(webhookSamples), bare: stats(bareSamples), statuses };
+  return {
+    webhook: stats(samples.webhook),
+    bare: stats(samples.bare),
+    statuses,
+    eventBridge: stats(samples.eventBridge),
+    bareEventBridge: stats(samples.bareEventBridge),
+    eventBridgeApplied,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -6,6 +6,10 @@ import { resourceDefinitions } from '../resources/registry.js';
  */
 export const lambdaCatalog = {
   webhook: { entry: 'lambdas/handlers/webhook.ts', description: 'Verifies and ingests Shopify webhooks' },
+  webhookEvents: {
+    entry: 'lambdas/handlers/webhook-events.ts',
+    description: 'Ingests Shopify webhooks delivered through EventBridge (webhookDelivery: eventbridge)',
+  },
   api: { entry: 'lambdas/handlers/api.ts', description: 'IAM-authorised integrations, sync and read API' },
   fanOut: {
     entry: 'lambdas/handlers/fan-out.ts',

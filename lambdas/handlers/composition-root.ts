@@ -40,7 +40,8 @@ import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js'
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
 import { type RecordOfTable, registeredResources, type ResourceTableId } from '../resources/registry.js';
 import type { ResourceDefinition } from '../resources/kit/definition.js';
-import { defaultSyncConfig, type SyncConfig, syncedResource } from '../core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
+import { syncedResource } from '../core/sync/resource-loop.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
 import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
@@ -226,6 +227,9 @@ const lifecycleDeps = (c: Composition) => ({
   distribution: c.settings.SHOPIFY_APP_DISTRIBUTION,
   sync: c.syncStarter,
   webhookUri: c.settings.WEBHOOK_CALLBACK_URL,
+  // Subscriptions point at the partner event source in eventbridge mode (webhook-subscriptions.ts).
+  viaEventBridge: c.settings.WEBHOOK_DELIVERY === 'eventbridge',
+  ...(c.settings.SHOPIFY_EVENT_SOURCE_ARN && { eventSourceArn: c.settings.SHOPIFY_EVENT_SOURCE_ARN }),
   webhookTopics: c.webhookTopics,
   scopes: c.scopes,
   logger: c.logger,

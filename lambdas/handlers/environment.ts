@@ -2,11 +2,12 @@
  * The Lambda environment, described once. The stack (lib/) fills it from the CDK config, the
  * local runtime (local/runtime.ts) from its local services, and the composition root parses it
  * at cold start: a missing or bad variable fails there, naming the variable, in every world.
- * Every Lambda receives the same environment.
+ * Every Lambda receives the same environment, and both worlds build it with `lambdaEnvironment`
+ * from what they know (their tables, URLs, settings), so neither writes the variables itself.
  */
 import * as z from 'zod';
 import { resourceNames } from '../resources/registry.js';
-import { defaultSyncConfig } from '../core/sync/run-sync.js';
+import { defaultSyncConfig } from '../core/sync-config.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
 import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';
 
@@ -18,8 +19,24 @@ export const lambdaSettingsSchema = z.object({
   SYNC_QUEUE_URL: z.url(),
   /** The incremental lane's queue (hourly and manual syncs). */
   INCREMENTAL_SYNC_QUEUE_URL: z.url(),
-  /** Where Shopify delivers webhooks: the subscriptions the stores get point here. */
+  /**
+   * POST /webhooks/shopify: where Shopify delivers over HTTPS (the subscriptions of `https` mode,
+   * the compliance topics, and stores connected with a webhook secret of their own).
+   */
   WEBHOOK_CALLBACK_URL: z.url(),
+  /** CDK context `webhookDelivery`: how the stores' webhook subscriptions are delivered. */
+  WEBHOOK_DELIVERY: z.enum(['https', 'eventbridge']).default('https'),
+  /**
+   * `arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`: the `uri` of
+   * the subscriptions in `eventbridge` mode; empty in `https` mode.
+   */
+  SHOPIFY_EVENT_SOURCE_ARN: z
+    .string()
+    .regex(
+      /^(arn:aws:events:[a-z0-9-]+::event-source\/aws\.partner\/shopify\.com\/\d+\/[\w.-]+)?$/,
+      'must be arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>',
+    )
+    .default(''),
   APP_SECRET_ARN: z.string().min(1),
   TOKEN_KEY_ID: z.string().min(1),
   SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'must be YYYY-01/04/07/10'),
@@ -84,8 +101,14 @@ export const lambdaSettingsSchema = z.object({
 
 type TableVariable = (typeof tableEnvVar)[keyof typeof tableEnvVar];
 
+/** Known only once the queue and the API exist: the stack adds them to every function later. */
+export type LateVariable =
+  'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
+
+type SettingVariable = keyof z.input<typeof lambdaSettingsSchema>;
+
 /** What the stack and the local runtime set: every value a string, as Lambda passes them. */
-export type LambdaEnvironment = { readonly [K in keyof z.input<typeof lambdaSettingsSchema>]-?: string } & {
+export type LambdaEnvironment = { readonly [K in SettingVariable]-?: string } & {
   readonly [K in TableVariable]: string;
 };
 
@@ -107,6 +130,8 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
   const parsed = lambdaSettingsSchema.safeParse(env);
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  else if (parsed.data.WEBHOOK_DELIVERY === 'eventbridge' && !parsed.data.SHOPIFY_EVENT_SOURCE_ARN)
+    problems.push('SHOPIFY_EVENT_SOURCE_ARN: required when WEBHOOK_DELIVERY is eventbridge');
   if (problems.length > 0 || !parsed.success)
     throw new InvalidEnvironmentError(`Invalid Lambda environment: ${problems.join('; ')}`);
   return { ...parsed.data, tables };
@@ -123,3 +148,93 @@ export const queueUrlsOf = (
   queueUrl: settings.SYNC_QUEUE_URL,
   incrementalQueueUrl: settings.INCREMENTAL_SYNC_QUEUE_URL,
 });
+
+/** What a deployment (the stack, or the local runtime) knows, from which the environment follows. */
+export interface LambdaDeployment {
+  readonly tables: TableNames;
+  readonly appSecretArn: string;
+  readonly tokenKeyId: string;
+  readonly shopify: {
+    readonly apiVersion: string;
+    readonly adminUrlTemplate: string;
+    /** `https://{shop}` unless a simulator stands in for Shopify. */
+    readonly shopUrlTemplate?: string;
+    /** Absent: no install flow, no token renewal. */
+    readonly appClientId?: string;
+    readonly appDistribution: 'public' | 'custom';
+    readonly readAllOrders: boolean;
+    /** Shopify's object limit per paged listing (25,000; lowered with a simulator's in tests). */
+    readonly listingLimit?: number;
+  };
+  readonly installReturnUrls: readonly string[];
+  /** The resources this deployment mirrors. */
+  readonly resources: readonly string[];
+  readonly sync: {
+    readonly minIntervalMinutes: number;
+    readonly overlapMinutes: number;
+    /** The sync queue's maxReceiveCount: the last attempt fails the run before the DLQ. */
+    readonly maxReceives: number;
+    /** The sync queue's: no retry waits longer than SQS would have made it wait anyway. */
+    readonly visibilityTimeoutSeconds: number;
+    readonly bulkThreshold?: number;
+  };
+  readonly dataExportRetentionDays: number;
+  readonly observability: {
+    readonly serviceName: string;
+    readonly metricsNamespace: string;
+    /** X-Ray tracing; absent: left to Powertools' default. */
+    readonly tracing?: boolean;
+  };
+  readonly eventBusName: string;
+  readonly staleAfterMinutes: number;
+  readonly webhooksSilentAfterMinutes: number;
+  /** How the stores' subscriptions deliver; the partner event source's ARN when `eventbridge`. */
+  readonly webhookDelivery: { readonly mode: 'https' | 'eventbridge'; readonly eventSourceArn?: string };
+}
+
+/** Every variable but the late ones; values are strings, as Lambda passes them. */
+export type DeploymentEnvironment = { readonly [K in Exclude<SettingVariable, LateVariable>]-?: string } & {
+  readonly [K in TableVariable]: string;
+} & { readonly POWERTOOLS_TRACE_ENABLED?: string };
+
+/**
+ * The environment every Lambda of a deployment receives, but for the late variables. The
+ * settings no deployment chooses (lease TTL, run retention, write concurrency) come from
+ * `defaultSyncConfig` here, once.
+ */
+export const lambdaEnvironment = (deployment: LambdaDeployment): DeploymentEnvironment => {
+  const { shopify, sync, observability } = deployment;
+  const visibility = Math.max(1, sync.visibilityTimeoutSeconds);
+  return {
+    ...tableEnvironment(deployment.tables),
+    SHOPIFY_API_VERSION: shopify.apiVersion,
+    SHOPIFY_ADMIN_URL_TEMPLATE: shopify.adminUrlTemplate,
+    SHOPIFY_SHOP_URL_TEMPLATE: shopify.shopUrlTemplate ?? 'https://{shop}',
+    SHOPIFY_APP_CLIENT_ID: shopify.appClientId ?? '',
+    SHOPIFY_APP_DISTRIBUTION: shopify.appDistribution,
+    READ_ALL_ORDERS: String(shopify.readAllOrders),
+    SHOPIFY_LISTING_LIMIT: String(shopify.listingLimit ?? 25_000),
+    INSTALL_RETURN_URLS: deployment.installReturnUrls.join(','),
+    APP_SECRET_ARN: deployment.appSecretArn,
+    TOKEN_KEY_ID: deployment.tokenKeyId,
+    SYNCED_RESOURCES: deployment.resources.join(','),
+    MIN_SYNC_INTERVAL_MINUTES: String(sync.minIntervalMinutes),
+    SYNC_OVERLAP_MINUTES: String(sync.overlapMinutes),
+    SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),
+    SYNC_MAX_RECEIVES: String(sync.maxReceives),
+    SYNC_RUN_RETENTION_DAYS: String(defaultSyncConfig.runRetentionDays),
+    SYNC_WRITE_CONCURRENCY: String(defaultSyncConfig.writeConcurrency),
+    SYNC_RETRY_BASE_SECONDS: String(Math.min(defaultSyncConfig.retryBaseSeconds, visibility)),
+    SYNC_RETRY_MAX_SECONDS: String(visibility),
+    BULK_SYNC_THRESHOLD: String(sync.bulkThreshold ?? defaultSyncConfig.bulkThreshold),
+    DATA_EXPORT_RETENTION_DAYS: String(deployment.dataExportRetentionDays),
+    POWERTOOLS_SERVICE_NAME: observability.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
+    ...(observability.tracing !== undefined && { POWERTOOLS_TRACE_ENABLED: String(observability.tracing) }),
+    EVENT_BUS_NAME: deployment.eventBusName,
+    STALE_AFTER_MINUTES: String(deployment.staleAfterMinutes),
+    WEBHOOKS_SILENT_AFTER_MINUTES: String(deployment.webhooksSilentAfterMinutes),
+    WEBHOOK_DELIVERY: deployment.webhookDelivery.mode,
+    SHOPIFY_EVENT_SOURCE_ARN: deployment.webhookDelivery.eventSourceArn ?? '',
+  };
+};

@@ -1,9 +1,11 @@
 /**
  * Daily (EventBridge schedule): first finishes any purge (shop/redact, DELETE ?purge=true) that
- * did not fit in its request, because Shopify's 30-day redact deadline is a legal one; then
+ * did not fit in its request, because Shopify's 30-day redact deadline is a legal one; re-seals
+ * webhook secrets stored before they were bound to their purpose (webhook-secret-seal.ts); then
  * repairs active stores' webhook subscriptions, least recently checked first, until the
  * invocation's deadline (the rest go first tomorrow).
- * Metrics: StoresChecked, StoresNotReached, StoresRepaired, StoresUnhealthy, PurgesCompleted.
+ * Metrics: StoresChecked, StoresNotReached, StoresRepaired, StoresUnhealthy, PurgesCompleted,
+ * TokensMigrated, WebhookSecretsResealed.
  * Logs name the repaired stores by id and domain, and the actions taken.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -14,6 +16,7 @@ import { type PurgeDeps, resumePendingPurges } from '../core/integrations/manage
 import type { IntegrationRepository } from '../core/integrations/ports.js';
 import { type HealthCheckDeps, runWebhookHealthCheck } from '../core/integrations/webhook-health-check.js';
 import { migrateStaticTokens } from '../core/credentials/migration.js';
+import { resealWebhookSecrets } from '../core/credentials/webhook-secret-seal.js';
 import type { TokenProvider } from '../core/credentials/token-provider.js';
 
 export type HealthCheckHandlerDeps = HealthCheckDeps &
@@ -35,6 +38,10 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
     const deadline =
       Date.now() + (context ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS : 10 * 60_000);
     const purges = await resumePendingPurges(deps, { deadline });
+    // Before the token migration: until re-sealed, the webhook Lambda cannot verify that store.
+    const seals = await resealWebhookSecrets(deps.records.listWithWebhookSecret(), deps, {
+      shouldStop: () => Date.now() >= deadline - CHECK_BUDGET_MS,
+    });
     // Before 2027-01-01 every static token of a public app must become an expiring one.
     const migration = deps.tokens
       ? await migrateStaticTokens(deps.records.listActive(), deps.tokens, deps.logger, {
@@ -51,8 +58,9 @@ export const createHealthCheckHandler = (deps: HealthCheckHandlerDeps) => {
     metrics.addMetric('StoresUnhealthy', MetricUnit.Count, summary.failed.length);
     metrics.addMetric('PurgesCompleted', MetricUnit.Count, purges.completed);
     metrics.addMetric('TokensMigrated', MetricUnit.Count, migration.migrated);
+    metrics.addMetric('WebhookSecretsResealed', MetricUnit.Count, seals.resealed);
     metrics.publishStoredMetrics();
-    return { ...summary, purges, migration };
+    return { ...summary, purges, migration, seals };
   };
 };
 

@@ -13,7 +13,8 @@ import {
 } from '../adapters/observability.js';
 import { withLogKeys } from '../core/log-scope.js';
 import { syncWorkerDeps, composition } from './composition-root.js';
-import { runIdOf, runSync, type SyncDeps, type SyncOutcome, type SyncTotals } from '../core/sync/run-sync.js';
+import { runIdOf, runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
+import type { SyncTotals } from '../core/sync/run-report.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
 import { RetryLaterError } from '../core/sync/errors.js';
 import type { RetryScheduler } from '../adapters/sqs/sync-queue.js';

@@ -29,13 +29,22 @@ import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { complianceTopicsOf } from './compliance-composition.js';
-import { parseLambdaEnvironment, queueUrlsOf } from './environment.js';
+import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RecordFetcher } from '../core/webhooks/oversized-payload.js';
 import { receiptsOf, recordStoreOf } from './mirror-stores.js';
 
-export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
-  const settings = parseLambdaEnvironment(env);
+/**
+ * What both transports share: the integrations, the one topic registry, the replay guard, the
+ * delivery-health record and the per-store delivery counts. `fetchRecord` (EventBridge only)
+ * reads bodies too large to carry.
+ */
+export const webhookIngestDeps = (
+  settings: LambdaSettings,
+  doc: DynamoDBDocumentClient,
+  fetchRecord?: RecordFetcher,
+) => {
   const { tables } = settings;
-  const doc = createDocumentClient(traced(createDynamoDbClient()));
   const integrations = createIntegrationStore(doc, tables.Integrations);
   const mirrored = registeredResources.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
@@ -47,7 +56,7 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
     integrations: createWebhookIntegrationLookup(doc, tables.Integrations, integrations),
     topics: createTopicRegistry(
       ...mirrored.map((definition) =>
-        resourceTopics(definition, recordStoreOf(doc, tables, definition, webhookWritePressure)),
+        resourceTopics(definition, recordStoreOf(doc, tables, definition, webhookWritePressure), fetchRecord),
       ),
       complianceTopicsOf({ doc, settings, integrations, logger }),
       // Wakes a bulk sync waiting for its operation; the SQS client is only used by this topic.
@@ -57,13 +66,21 @@ export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = 
         queue: createSqsSyncQueue({ client: traced(new SQSClient({})), ...queueUrlsOf(settings) }),
       }),
     ),
+    processed: createProcessedDeliveries(doc, receiptsOf(tables)),
+    activity: createWebhookActivityStore(doc, tables.Integrations),
+    deliveries: createWebhookDeliveryCounts(doc, tables.SyncRuns),
+  };
+};
+
+export const webhookDeps = (env: Readonly<Record<string, string | undefined>> = process.env) => {
+  const settings = parseLambdaEnvironment(env);
+  const doc = createDocumentClient(traced(createDynamoDbClient()));
+  return {
+    ...webhookIngestDeps(settings, doc),
     // KMS only decrypts the webhook secret of a store that has one of its own.
     secrets: createWebhookSecrets({
       appSecretArn: settings.APP_SECRET_ARN,
       cipher: createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) }),
     }),
-    processed: createProcessedDeliveries(doc, receiptsOf(tables)),
-    activity: createWebhookActivityStore(doc, tables.Integrations),
-    deliveries: createWebhookDeliveryCounts(doc, tables.SyncRuns),
   };
 };

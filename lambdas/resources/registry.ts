@@ -10,16 +10,30 @@ import type { ResourceDefinition } from './kit/definition.js';
 import { customersResource } from './customers/index.js';
 import { ordersResource } from './orders/index.js';
 import { productsResource } from './products/index.js';
+import { locationsResource } from './locations/index.js';
+import { inventoryItemsResource } from './inventory-items/index.js';
+import { inventoryLevelsResource } from './inventory-levels/index.js';
 
-export const resourceDefinitions = [customersResource, ordersResource, productsResource] as const;
+export const resourceDefinitions = [
+  customersResource,
+  ordersResource,
+  productsResource,
+  locationsResource,
+  inventoryItemsResource,
+  inventoryLevelsResource,
+] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];
 export type ResourceTableId = (typeof resourceDefinitions)[number]['table']['id'];
 
 /** The record type of the resource stored in a table (`RecordOfTable<'Customers'>`). */
-export type RecordOfTable<TTable extends ResourceTableId> = ReturnType<
-  Extract<(typeof resourceDefinitions)[number], { readonly table: { readonly id: TTable } }>['toRecord']
->;
+export type RecordOfTable<TTable extends ResourceTableId> =
+  Extract<
+    (typeof resourceDefinitions)[number],
+    { readonly table: { readonly id: TTable } }
+  > extends ResourceDefinition<infer _TNode, infer TRecord, TTable>
+    ? TRecord
+    : never;
 
 /** Every definition at its common shape (records are MirroredRecords), for generic wiring. */
 export type AnyResourceDefinition = ResourceDefinition<unknown, MirroredRecord, ResourceTableId>;
@@ -29,6 +43,11 @@ export const resourceNames = resourceDefinitions.map((definition) => definition.
   ResourceName,
   ...ResourceName[],
 ];
+
+/** What a deployment mirrors when it does not say (CDK context `resources`): all but the opt-in ones. */
+export const defaultResourceNames = resourceDefinitions
+  .filter((definition: { readonly optIn?: boolean }) => definition.optIn !== true)
+  .map((definition) => definition.name) as [ResourceName, ...ResourceName[]];
 
 /** A registered definition by name. */
 export const definitionOf = (name: ResourceName): AnyResourceDefinition => {

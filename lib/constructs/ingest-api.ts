@@ -16,6 +16,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type ApiRoute, type LambdaId, apiRoutes } from '../../lambdas/handlers/catalog.js';
 import type { LambdaFactory, LambdaSizing } from './lambda-function.js';
+import { WebhookFirewall } from './webhook-firewall.js';
 
 export interface ThrottleLimits {
   readonly rateLimit: number;
@@ -37,6 +38,8 @@ export interface IngestApiProps {
   readonly oauthCallbackThrottle?: ThrottleLimits;
   readonly accessLogRetention: RetentionDays;
   readonly accessLogRemovalPolicy: RemovalPolicy;
+  /** Serve the webhook route behind AWS WAF, with this per-source rate limit (webhook-firewall.ts). */
+  readonly webhookWaf?: { readonly rateLimitPer5Min: number };
 }
 
 /**
@@ -65,6 +68,9 @@ export class IngestApi extends Construct {
   readonly oauthCallbackUrl: string;
   readonly functions: Partial<Record<LambdaId, NodejsFunction>>;
   readonly routes: readonly ApiRoute[];
+  /** With `webhookWaf`: the webhook route's own REST API and web ACL, in place of its HTTP route. */
+  readonly webhookFirewall?: WebhookFirewall;
+  private readonly webhookRouteKey: string;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
@@ -112,16 +118,19 @@ export class IngestApi extends Construct {
     // Honest limit: route and stage throttles are targets inside the account's per-Region limit,
     // which every API of the account shares; a flood large enough to hit that can still 429 others.
     const webhookRouteKey = `${webhookRoute.method} ${webhookRoute.path}`;
+    this.webhookRouteKey = webhookRouteKey;
     // The install callback is public too: its own (small) limits, apart from both.
     const callbackRoute = this.routes.find((route) => route.auth === 'HMAC' && route.lambda !== 'webhook');
     const callbackThrottle = props.oauthCallbackThrottle ?? { rateLimit: 10, burstLimit: 20 };
     (this.stage.node.defaultChild as CfnStage).routeSettings = {
-      [webhookRouteKey]: {
-        ThrottlingRateLimit: props.webhookThrottle.rateLimit,
-        ThrottlingBurstLimit: props.webhookThrottle.burstLimit,
-        // A route setting replaces the default's, so the per-route metrics are restated here.
-        DetailedMetricsEnabled: true,
-      },
+      ...(!props.webhookWaf && {
+        [webhookRouteKey]: {
+          ThrottlingRateLimit: props.webhookThrottle.rateLimit,
+          ThrottlingBurstLimit: props.webhookThrottle.burstLimit,
+          // A route setting replaces the default's, so the per-route metrics are restated here.
+          DetailedMetricsEnabled: true,
+        },
+      }),
       ...(callbackRoute && {
         [`${callbackRoute.method} ${callbackRoute.path}`]: {
           ThrottlingRateLimit: callbackThrottle.rateLimit,
@@ -131,26 +140,43 @@ export class IngestApi extends Construct {
       }),
     };
     this.url = this.api.apiEndpoint;
-    this.webhookCallbackUrl = `${this.api.apiEndpoint}${webhookRoute.path}`;
     this.oauthCallbackUrl = `${this.api.apiEndpoint}${callbackRoute?.path ?? '/oauth/callback'}`;
 
     const functions: Partial<Record<LambdaId, NodejsFunction>> = {};
     const integrations = new Map<LambdaId, HttpLambdaIntegration>();
-    // One function and one integration per Lambda, however many routes it serves.
-    const integrationFor = (lambdaId: LambdaId): HttpLambdaIntegration => {
-      const existing = integrations.get(lambdaId);
+    // One function per Lambda, however many routes (and APIs) it serves.
+    const functionFor = (lambdaId: LambdaId): NodejsFunction => {
+      const existing = functions[lambdaId];
       if (existing) return existing;
       const sizing = httpLambdas[lambdaId];
       if (!sizing) throw new Error(`A route targets the "${lambdaId}" Lambda, which is not an HTTP Lambda`);
-      const fn = props.lambdas.create(this, lambdaId, sizing);
-      functions[lambdaId] = fn;
-      const integration = new HttpLambdaIntegration(`${lambdaId}Integration`, fn);
+      return (functions[lambdaId] = props.lambdas.create(this, lambdaId, sizing));
+    };
+    const integrationFor = (lambdaId: LambdaId): HttpLambdaIntegration => {
+      const existing = integrations.get(lambdaId);
+      if (existing) return existing;
+      const integration = new HttpLambdaIntegration(`${lambdaId}Integration`, functionFor(lambdaId));
       integrations.set(lambdaId, integration);
       return integration;
     };
     const iamAuthorizer = new HttpIamAuthorizer();
 
+    if (props.webhookWaf) {
+      this.webhookFirewall = new WebhookFirewall(this, 'WebhookFirewall', {
+        handler: functionFor(webhookRoute.lambda),
+        path: webhookRoute.path,
+        throttle: props.webhookThrottle,
+        rateLimitPer5Min: props.webhookWaf.rateLimitPer5Min,
+        accessLogRetention: props.accessLogRetention,
+        accessLogRemovalPolicy: props.accessLogRemovalPolicy,
+      });
+    }
+    this.webhookCallbackUrl =
+      this.webhookFirewall?.callbackUrl ?? `${this.api.apiEndpoint}${webhookRoute.path}`;
+
     for (const route of this.routes) {
+      // Behind the firewall the webhook route is on the REST API only: no way around the web ACL.
+      if (this.webhookFirewall && route === webhookRoute) continue;
       const integration = integrationFor(route.lambda);
       const [created] = this.api.addRoutes({
         path: route.path,
@@ -180,13 +206,16 @@ export class IngestApi extends Construct {
 
   /** One route's 4xx, 5xx (sums) or latency (the statistic given), from the stage's detailed metrics. */
   metricRoute(route: ApiRoute, metricName: '4xx' | '5xx' | 'Latency', statistic: string = 'Sum'): Metric {
+    const label = `${route.method} ${route.path}${metricName === 'Latency' ? ` ${statistic}` : ''}`;
+    if (this.webhookFirewall && `${route.method} ${route.path}` === this.webhookRouteKey)
+      return this.webhookFirewall.metric(metricName, statistic, label);
     return new Metric({
       namespace: 'AWS/ApiGateway',
       metricName,
       dimensionsMap: { ApiId: this.api.apiId, Stage: STAGE_NAME, Route: `${route.method} ${route.path}` },
       statistic,
       period: Duration.minutes(5),
-      label: `${route.method} ${route.path}${metricName === 'Latency' ? ` ${statistic}` : ''}`,
+      label,
     });
   }
 

@@ -14,17 +14,13 @@ import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-l
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type LambdaId, lambdaCatalog } from '../../lambdas/handlers/catalog.js';
-import type { LambdaEnvironment } from '../../lambdas/handlers/environment.js';
-
-/** Known only once the queue and the API exist: added to every function by the stack. */
-type LateVariable =
-  'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
+import type { DeploymentEnvironment, LateVariable } from '../../lambdas/handlers/environment.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LambdaSettings {
   /** Variables every function receives (lambdas/handlers/environment.ts), but for the late ones. */
-  readonly environment: Omit<LambdaEnvironment, LateVariable>;
+  readonly environment: DeploymentEnvironment;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRemovalPolicy: RemovalPolicy;

@@ -50,6 +50,8 @@ export interface MonitoringProps {
   /** A sync message older than this has waited more than a whole round: the worker is behind. */
   readonly maxQueueAge: Duration;
   readonly alarmEmail?: string;
+  /** EventBridge webhook delivery's dead-letter queue, when the stack takes webhooks that way. */
+  readonly webhookDeadLetterQueue?: IQueue;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -281,6 +283,20 @@ export class Monitoring extends Construct {
         description: 'A sync message failed repeatedly and was parked in the dead-letter queue',
       }),
     );
+
+    if (props.webhookDeadLetterQueue) {
+      this.notify(
+        'WebhookDeadLetters',
+        this.anyAlarm('WebhookDeadLetters', {
+          metric: props.webhookDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: Stats.MAXIMUM,
+          }),
+          description:
+            'A webhook event from EventBridge failed repeatedly (or could not be queued) and was parked in its dead-letter queue',
+        }),
+      );
+    }
 
     // --- Lambda and API --------------------------------------------------------------------
     for (const [lambdaId, fn] of props.functions) {

@@ -7,7 +7,15 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AccountRootPrincipal,
+  Effect,
+  type IGrantable,
+  PolicyDocument,
+  PolicyStatement,
+} from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { WEBHOOK_SECRET_PURPOSE } from '../../lambdas/core/integrations/ports.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -43,8 +51,21 @@ export class Storage extends Construct {
     ) as Record<TableId, Table>;
 
     this.tokenKey = new Key(this, 'TokenKey', {
-      description: 'Encrypts Shopify access tokens and webhook secrets (encryption context: integrationId)',
+      description:
+        'Encrypts Shopify access tokens and webhook secrets (encryption context: integrationId, and purpose for webhook secrets)',
       enableKeyRotation: true,
+      // The account administers the key but cannot use it through IAM alone: every role that
+      // encrypts or decrypts is named in the key policy (allowTokenKey), with what it may do.
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'AccountAdministersTheKey',
+            principals: [new AccountRootPrincipal()],
+            actions: keyAdministration,
+            resources: ['*'],
+          }),
+        ],
+      }),
       // Deleting the key would make every stored token unreadable, so it lives as long as the tables.
       removalPolicy: props.dataRemovalPolicy,
     });
@@ -63,6 +84,34 @@ export class Storage extends Construct {
       reason:
         "The value is Shopify's app client secret: it is rotated in the Shopify Partner dashboard and then copied here, so a Secrets Manager rotation Lambda has nothing to rotate.",
     });
+  }
+
+  /**
+   * Lets a role use the token key, stated twice: in the key policy, naming the role (the key's
+   * own record of who may use it), and in the role's policy. `webhookSecretsOnly` conditions both
+   * on the encryption context's purpose, so an access token (which has none) never decrypts.
+   */
+  allowTokenKey(
+    grantee: IGrantable,
+    actions: readonly ('kms:Encrypt' | 'kms:Decrypt')[],
+    options: { readonly webhookSecretsOnly?: boolean } = {},
+  ): void {
+    const conditions = options.webhookSecretsOnly
+      ? { StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE } }
+      : undefined;
+    this.tokenKey.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [grantee.grantPrincipal],
+        actions: [...actions],
+        // In a key policy, "*" is this key.
+        resources: ['*'],
+        conditions,
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [this.tokenKey.keyArn], conditions }),
+    );
   }
 
   private table(definition: TableDefinition, dataRemovalPolicy: RemovalPolicy): Table {
@@ -93,6 +142,25 @@ export class Storage extends Construct {
     return table;
   }
 }
+
+/** What the account (its administrators, through IAM) may do with the key: everything but use it. */
+const keyAdministration = [
+  'kms:CancelKeyDeletion',
+  'kms:Create*',
+  'kms:Delete*',
+  'kms:Describe*',
+  'kms:Disable*',
+  'kms:Enable*',
+  'kms:Get*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Revoke*',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:Update*',
+];
 
 const attribute = (key: KeyAttribute): Attribute => ({
   name: key.name,

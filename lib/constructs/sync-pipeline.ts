@@ -26,6 +26,14 @@ export interface SyncPipelineProps {
 export const MAX_RECEIVE_COUNT = 5;
 
 /**
+ * The sync queue's visibility timeout: AWS's guidance for Lambda consumers, at least six times
+ * the function timeout, so a message is not redelivered while the first attempt (plus the
+ * poller's retries) may still run. A failed attempt never waits longer to retry than this.
+ */
+export const syncQueueVisibilitySeconds = (config: Pick<ShopifySyncConfig, 'workerTimeoutSeconds'>): number =>
+  config.workerTimeoutSeconds * 6;
+
+/**
  * Scheduled syncing: an EventBridge rule wakes the fan-out, which enqueues one message per due
  * integration; the worker consumes them. A daily rule runs the webhook health check. Rules are
  * account-internal: nothing here has an endpoint reachable from the internet.
@@ -61,9 +69,7 @@ export class SyncPipeline extends Construct {
       new Queue(this, id, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        // AWS's guidance for Lambda consumers: at least six times the function timeout, so a message
-        // is not redelivered while the first attempt (plus the poller's retries) may still run.
-        visibilityTimeout: Duration.seconds(config.workerTimeoutSeconds * 6),
+        visibilityTimeout: Duration.seconds(syncQueueVisibilitySeconds(config)),
         retentionPeriod: Duration.days(4),
         // One dead-letter queue for both lanes: a redriven message finds its run from either.
         deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },

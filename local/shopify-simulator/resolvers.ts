@@ -110,7 +110,9 @@ const subscriptionView = (subscription: WebhookSubscription): View => ({
   topic: subscription.topic,
   uri: subscription.uri,
   callbackUrl: subscription.uri,
-  endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.uri },
+  endpoint: subscription.uri.startsWith('arn:')
+    ? { __typename: 'WebhookEventBridgeEndpoint', arn: subscription.uri }
+    : { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.uri },
   format: subscription.format,
   apiVersion: { handle: subscription.apiVersion, displayName: subscription.apiVersion, supported: true },
   createdAt: graphqlDateTime(subscription.createdAt),
@@ -269,15 +271,28 @@ export function rootValueFor(
 
   const nodeById = (id: unknown): View | null => {
     if (typeof id !== 'string') return null;
+    const inventoryNode = shop.inventory.nodeById(id);
+    if (inventoryNode !== undefined) return inventoryNode;
     if (id.startsWith('gid://shopify/Customer/')) {
       const customer = shop.customer(id);
       return customer ? customerView(customer) : null;
+    }
+    if (id.startsWith('gid://shopify/Order/')) {
+      requireAccess('orders');
+      const order = shop.order(id);
+      return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
+    }
+    if (id.startsWith('gid://shopify/Product/')) {
+      requireAccess('products');
+      const product = shop.product(id);
+      return product ? productView(product, shop.maxPaginatedObjects) : null;
     }
     const subscription = shop.webhookSubscriptions().find((s) => s.id === id);
     return subscription ? subscriptionView(subscription) : null;
   };
 
   return {
+    ...shop.inventory.rootFields(unbounded),
     customers: (args: Args) => {
       requireAccess('customers');
       return customerConnection(args);
@@ -380,7 +395,7 @@ export function rootValueFor(
         };
       }
       // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
-      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS)_/.exec(topic)?.[1]?.toLowerCase();
+      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS|LOCATIONS|INVENTORY)_/.exec(topic)?.[1]?.toLowerCase();
       if (resource && !shop.hasScope(`read_${resource}`)) {
         return {
           webhookSubscription: null,

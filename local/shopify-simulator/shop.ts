@@ -32,6 +32,7 @@ import {
   type SimProduct,
 } from './products.js';
 import { type FaultSettings, FaultPlan } from './faults.js';
+import { SimInventory } from './resources/inventory.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
 import { defaultApiVersion } from './schema.js';
@@ -44,6 +45,10 @@ import {
 import {
   type DeliveryAttempt,
   type DeliverySettings,
+  EVENTBRIDGE_PAYLOAD_LIMIT_BYTES,
+  type EventBridgeLink,
+  eventBridgeDelivery,
+  eventSourceOf,
   restTopic,
   signedDelivery,
   type WebhookDelivery,
@@ -73,6 +78,8 @@ export interface CreateShopOptions {
   readonly seedOrders?: number;
   /** Products seeded at start; the first has more variants than one page holds. */
   readonly seedProducts?: number;
+  /** Locations and inventory items seeded at start, every item stocked at every location. */
+  readonly seedInventory?: { readonly locations: number; readonly items: number };
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
   /**
@@ -90,6 +97,8 @@ export const allSimulatedScopes = [
   'read_orders',
   'read_all_orders',
   'read_products',
+  'read_inventory',
+  'read_locations',
 ] as const;
 
 /** What the simulator remembers about each GraphQL request, for assertions. */
@@ -166,6 +175,9 @@ export class SimulatedShop {
   readonly faults = new FaultPlan();
   readonly bulk: ShopBulkOperations;
   readonly outbox: WebhookOutbox;
+  private readonly eventBridge: EventBridgeLink;
+  /** Locations, inventory items and levels (resources/inventory.ts). */
+  readonly inventory: SimInventory;
   maxPaginatedObjects: number;
   paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
@@ -197,6 +209,8 @@ export class SimulatedShop {
       readonly numericId: string;
       /** This shop's place among the simulator's shops: which block of ids it hands out. */
       readonly idBlock: number;
+      /** Where subscriptions to a partner event source deliver (shared by the simulator's shops). */
+      readonly eventBridge?: EventBridgeLink;
     },
     private readonly clock: Clock,
   ) {
@@ -209,6 +223,7 @@ export class SimulatedShop {
     this.appSecret = options.appSecret;
     this.bucket = new CostBucket(options.plan ?? standardPlan, clock);
     this.outbox = new WebhookOutbox(clock);
+    this.eventBridge = options.eventBridge ?? { payloadLimitBytes: EVENTBRIDGE_PAYLOAD_LIMIT_BYTES };
     this.maxPaginatedObjects = options.maxPaginatedObjects ?? defaultMaxPaginatedObjects;
     this.paginationLimitBehaviour = options.paginationLimitBehaviour ?? 'error';
     this.bulk = new ShopBulkOperations(this, clock, options.bulkResults ?? new BulkResultFiles(clock));
@@ -240,6 +255,11 @@ export class SimulatedShop {
       const product = this.buildProduct({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
       this.productMap.set(product.id, product);
       this.latestUpdatedAt = Math.max(this.latestUpdatedAt, product.updatedAt);
+    }
+    this.inventory = new SimInventory(this, random, block * SHOP_ID_BLOCK.others);
+    if (options.seedInventory) {
+      const { locations, items } = options.seedInventory;
+      this.inventory.seed(locations, items, Math.floor(clock.now() / 1000) * 1000);
     }
     const customerIds = seeded.map((customer) => customer.id);
     for (let n = 0; n < (options.seedOrders ?? 0); n += 1) {
@@ -689,6 +709,11 @@ export class SimulatedShop {
     return customer;
   }
 
+  /** The next update time, for the resources kept in modules of their own. */
+  stamp(): number {
+    return this.nextUpdatedAt();
+  }
+
   /** Whole seconds like Shopify, and strictly after every earlier update in this shop. */
   private nextUpdatedAt(): number {
     const now = Math.floor(this.clock.now() / 1000) * 1000;
@@ -706,11 +731,28 @@ export class SimulatedShop {
     return this.nextAddressId.toString();
   }
 
-  /** Delivers `body` to every HTTP subscription of `topic` (GraphQL enum name). */
+  /**
+   * Delivers `body` to every subscription of `topic` (GraphQL enum name): over HTTP, or to the
+   * partner event source its ARN names (when the simulator is linked to EventBridge).
+   */
   emit(topic: string, body: string): void {
     const eventId = randomUUID();
     for (const subscription of this.subscriptionMap.values()) {
-      if (subscription.topic !== topic || !/^https?:\/\//.test(subscription.uri)) continue;
+      if (subscription.topic !== topic) continue;
+      const sourceName = eventSourceOf(subscription.uri);
+      if (sourceName !== undefined && this.eventBridge.endpointUrl !== undefined) {
+        const event = {
+          topic: restTopic(topic),
+          shopDomain: this.domain,
+          apiVersion: subscription.apiVersion ?? defaultApiVersion,
+          body,
+          eventId,
+          sourceName,
+        };
+        this.outbox.enqueue(eventBridgeDelivery(event, this.eventBridge, this.clock));
+        continue;
+      }
+      if (!/^https?:\/\//.test(subscription.uri)) continue;
       this.outbox.enqueue(
         signedDelivery(
           {

@@ -10,6 +10,7 @@ import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
 import { OAuthServer, type OAuthSettings, oauthPathPattern } from './oauth.js';
+import { EVENTBRIDGE_PAYLOAD_LIMIT_BYTES, type EventBridgeLink } from './webhooks.js';
 
 export interface ShopifySimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -48,6 +49,12 @@ export interface ShopifySimulator {
   shop(domain: string): SimulatedShop;
   shops(): SimulatedShop[];
   adminUrl(domain: string, version?: string): string;
+  /**
+   * Links subscriptions whose `uri` is a partner event source ARN to an EventBridge endpoint
+   * (`AWSEvents.PutEvents`), as the Partner Dashboard's association does in AWS. Bodies larger
+   * than `payloadLimitBytes` (Shopify: 1,000,000) go as `{ "id": … }` only.
+   */
+  connectEventBridge(link: { readonly endpointUrl: string; readonly payloadLimitBytes?: number }): void;
   /** Closes the server (keep-alive sockets included) and cancels pending webhook deliveries. */
   stop(): Promise<void>;
 }
@@ -68,6 +75,7 @@ export async function startShopifySimulator(
   const bulkResults = new BulkResultFiles(clock);
   const sleeps = new Set<NodeJS.Timeout>();
   let nextShopId = 60_000_000_001;
+  const eventBridge: EventBridgeLink = { payloadLimitBytes: EVENTBRIDGE_PAYLOAD_LIMIT_BYTES };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -89,6 +97,7 @@ export async function startShopifySimulator(
         appSecret: shopOptions.appSecret ?? appSecret,
         numericId: String(nextShopId),
         idBlock: shops.size,
+        eventBridge,
       },
       clock,
     );
@@ -168,6 +177,10 @@ export async function startShopifySimulator(
     },
     shops: () => [...shops.values()],
     adminUrl,
+    connectEventBridge(link) {
+      eventBridge.endpointUrl = link.endpointUrl;
+      eventBridge.payloadLimitBytes = link.payloadLimitBytes ?? EVENTBRIDGE_PAYLOAD_LIMIT_BYTES;
+    },
     async stop() {
       for (const timer of sleeps) clearTimeout(timer);
       sleeps.clear();

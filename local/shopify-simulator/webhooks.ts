@@ -102,6 +102,71 @@ export function signedDelivery(event: EventToDeliver, clock: Clock): WebhookDeli
 }
 
 /**
+ * Where subscriptions whose `uri` is a partner event source ARN deliver: the AWS endpoint (the
+ * local runtime's `AWSEvents.PutEvents`), shared by every shop of the simulator and set once AWS
+ * is up (`connectEventBridge`). `payloadLimitBytes`: larger bodies go as `{ "id": … }` only.
+ */
+export interface EventBridgeLink {
+  endpointUrl?: string;
+  payloadLimitBytes: number;
+}
+
+/** Shopify's inline limit through EventBridge (changelog 2026-11-17): 1,000,000 bytes. */
+export const EVENTBRIDGE_PAYLOAD_LIMIT_BYTES = 1_000_000;
+
+const eventSourceArnPattern =
+  /^arn:aws:events:[a-z0-9-]+::event-source\/(aws\.partner\/shopify\.com\/\d+\/[\w.-]+)$/;
+
+/** The partner event source a subscription `uri` names, if it is such an ARN. */
+export const eventSourceOf = (uri: string): string | undefined => eventSourceArnPattern.exec(uri)?.[1];
+
+/**
+ * The same event as `signedDelivery`, as Shopify publishes it to a partner event source: the
+ * headers (no HMAC: AWS authenticates the source) as `detail.metadata`, the body as
+ * `detail.payload`, put on the partner bus with detail-type `shopifyWebhook`. A body over the
+ * limit goes as `{ "id": … }` alone. The body's text is embedded as is, so 64-bit ids stay exact.
+ */
+export function eventBridgeDelivery(
+  event: Omit<EventToDeliver, 'appSecret' | 'url'> & { readonly sourceName: string },
+  link: EventBridgeLink,
+  clock: Clock,
+): WebhookDelivery {
+  const webhookId = randomUUID();
+  const metadata = {
+    'Content-Type': 'application/json',
+    'X-Shopify-Topic': event.topic,
+    'X-Shopify-Shop-Domain': event.shopDomain,
+    'X-Shopify-API-Version': event.apiVersion,
+    'X-Shopify-Webhook-Id': webhookId,
+    'X-Shopify-Event-Id': event.eventId,
+    'X-Shopify-Triggered-At': triggeredAt(clock.now(), Number(process.hrtime.bigint() % 1_000_000n)),
+  };
+  const oversized = Buffer.byteLength(event.body, 'utf8') > link.payloadLimitBytes;
+  const payload = oversized ? `{"id":${/"id":\s*(\d+)/.exec(event.body)?.[1] ?? 'null'}}` : event.body;
+  const detail = `{"payload":${payload},"metadata":${JSON.stringify(metadata)}}`;
+  return {
+    webhookId,
+    eventId: event.eventId,
+    topic: event.topic,
+    url: link.endpointUrl ?? 'http://eventbridge.invalid',
+    body: JSON.stringify({
+      Entries: [
+        {
+          Source: event.sourceName,
+          DetailType: 'shopifyWebhook',
+          Detail: detail,
+          EventBusName: event.sourceName,
+        },
+      ],
+    }),
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'AWSEvents.PutEvents',
+    },
+  };
+}
+
+/**
  * A shop's outgoing webhooks, with Shopify's delivery quirks on demand: duplicates (same webhook
  * id), drops (until redelivered), delays and reordering, all from a seeded PRNG.
  */
@@ -220,8 +285,9 @@ export class WebhookOutbox {
         body: delivery.body,
         signal: controller.signal,
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) {
+      const answer = await response.text().catch(() => '');
+      // PutEvents answers 200 with the entries it could not put.
+      if (response.ok && !/"FailedEntryCount":\s*[1-9]/.test(answer)) {
         this.failedDeliveries.delete(delivery.webhookId);
         this.record(delivery, response.status, 'delivered');
       } else {

@@ -49,6 +49,7 @@ describe('deployment config', () => {
       installReturnUrls: [],
       oauthCallbackThrottleRateLimit: 10,
       oauthCallbackThrottleBurstLimit: 20,
+      webhookDelivery: 'https',
     });
   });
 
@@ -73,6 +74,23 @@ describe('deployment config', () => {
     );
   });
 
+  it('takes webhooks through EventBridge only with a partner event source, naming the key', () => {
+    const source = 'aws.partner/shopify.com/1234567/shopify-sync';
+    expect(parseConfig({ webhookDelivery: 'eventbridge', shopifyEventSource: source })).toMatchObject({
+      webhookDelivery: 'eventbridge',
+      shopifyEventSource: source,
+    });
+    expect(errorOf({ webhookDelivery: 'eventbridge' })).toMatch(
+      /Invalid context "shopifyEventSource": required when webhookDelivery is "eventbridge"/,
+    );
+    expect(
+      errorOf({ webhookDelivery: 'eventbridge', shopifyEventSource: 'aws.partner/github.com/1/x' }),
+    ).toMatch(
+      /Invalid context "shopifyEventSource": expected aws\.partner\/shopify\.com\/<app id>\/<event source name>/,
+    );
+    expect(errorOf({ webhookDelivery: 'sqs' })).toMatch(/Invalid context "webhookDelivery"/);
+  });
+
   it('rejects a webhook throttle that is not a positive integer, naming the key', () => {
     expect(parseConfig({ webhookThrottleRateLimit: '50' }).webhookThrottleRateLimit).toBe(50);
     expect(() => parseConfig({ webhookThrottleRateLimit: 0 })).toThrow(
@@ -81,6 +99,25 @@ describe('deployment config', () => {
     expect(() => parseConfig({ webhookThrottleBurstLimit: 'lots' })).toThrow(
       /Invalid context "webhookThrottleBurstLimit"/,
     );
+  });
+
+  it('webhookWaf is off unless set; takes JSON from the command line or an object; refuses bounds WAF refuses', () => {
+    expect(parseConfig({}).webhookWaf).toBeUndefined();
+    expect(parseConfig({ webhookWaf: '{"rateLimitPer5Min": 2000}' }).webhookWaf).toEqual({
+      rateLimitPer5Min: 2000,
+    });
+    expect(parseConfig({ webhookWaf: { rateLimitPer5Min: '300' } }).webhookWaf).toEqual({
+      rateLimitPer5Min: 300,
+    });
+    for (const bad of [
+      { rateLimitPer5Min: 5 },
+      { rateLimitPer5Min: 2.5 },
+      {},
+      { rateLimit: 100 },
+      'on',
+      '{oops',
+    ])
+      expect(() => parseConfig({ webhookWaf: bad })).toThrow(/Invalid context "webhookWaf/);
   });
 
   it('selects the mirrored resources from a comma list or an array, and names a wrong one', () => {

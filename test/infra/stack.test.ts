@@ -9,6 +9,7 @@ import {
   tableEnvVar,
 } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 import { apiRoutes, lambdaCatalog, type LambdaId } from '../../lambdas/handlers/catalog.js';
+import { resourceDefinitions } from '../../lambdas/resources/registry.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/sync-pipeline.js';
 import {
   bundleOf,
@@ -355,11 +356,20 @@ const can = (id: LambdaId, action: string, logicalId: string) =>
   statementsOf(id).some((statement) => actions(statement).includes(action) && targets(statement, logicalId));
 
 describe('least privilege', () => {
-  // Every resource table (customers, orders, products) alike: purges and redacts reach them all.
-  const records = { Customers: 'write', Orders: 'write', Products: 'write' } as const;
+  // Every registered resource's table alike (the opt-in ones too): purges and redacts reach them all.
+  const recordTableIds = resourceDefinitions.map((definition) => definition.table.id);
+  const records = Object.fromEntries(recordTableIds.map((id) => [id, 'write' as const]));
   const expectedTables: Record<LambdaId, Partial<Record<TableId, 'read' | 'write'>>> = {
     // SyncRuns: hourly delivery counters (UpdateItem), and bulk_operations/finish finds the run waiting.
     webhook: {
+      Integrations: 'write',
+      ...records,
+      Idempotency: 'write',
+      SyncRuns: 'write',
+      Redactions: 'write',
+    },
+    // Deployed only with webhookDelivery "eventbridge" (eventbridge-delivery.test.ts): the same ingest.
+    webhookEvents: {
       Integrations: 'write',
       ...records,
       Idempotency: 'write',
@@ -379,6 +389,65 @@ describe('least privilege', () => {
         tableDefinitions.map((table) => [table.id, tableAccess(id, table.id)]).filter(([, access]) => access),
       );
       expect({ id, tables: actual }).toEqual({ id, tables: expectedTables[id] });
+    }
+  });
+
+  it('each Lambda gets only the DynamoDB actions its adapters send, table by table', () => {
+    const R = ['GetItem', 'Query'];
+    const records = ['BatchWriteItem', ...R, 'PutItem', 'UpdateItem'];
+    const everyRecordTable = (actions: string[]) =>
+      Object.fromEntries(recordTableIds.map((id) => [id, actions]));
+    const expected: Record<LambdaId, Partial<Record<TableId, string[]>>> = {
+      webhook: {
+        Integrations: ['BatchWriteItem', 'DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+        ...everyRecordTable(records),
+        Idempotency: ['GetItem', 'PutItem'],
+        SyncRuns: [...R, 'UpdateItem'],
+        Redactions: ['BatchWriteItem', 'PutItem'],
+      },
+      // Deployed only with webhookDelivery "eventbridge": the same ingest, so the same actions.
+      webhookEvents: {
+        Integrations: ['BatchWriteItem', 'DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+        ...everyRecordTable(records),
+        Idempotency: ['GetItem', 'PutItem'],
+        SyncRuns: [...R, 'UpdateItem'],
+        Redactions: ['BatchWriteItem', 'PutItem'],
+      },
+      api: {
+        Integrations: ['DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+        ...everyRecordTable(records),
+        SyncRuns: [...R, 'UpdateItem'],
+        Redactions: ['BatchWriteItem', 'PutItem', 'Query'],
+      },
+      fanOut: { Integrations: [...R, 'Scan'] },
+      syncWorker: {
+        Integrations: ['DeleteItem', ...R, 'UpdateItem'],
+        ...everyRecordTable(records),
+        SyncRuns: ['DeleteItem', ...R, 'PutItem', 'UpdateItem'],
+      },
+      healthCheck: {
+        Integrations: ['DeleteItem', ...R, 'Scan', 'UpdateItem'],
+        ...everyRecordTable(records),
+        Redactions: ['BatchWriteItem', 'PutItem'],
+      },
+    };
+    for (const id of deployedLambdas()) {
+      const actual = Object.fromEntries(
+        tableDefinitions
+          .map((table) => {
+            const granted = statementsOf(id)
+              .filter((statement) => targets(statement, tableLogicalId(table.id)))
+              .flatMap(actions)
+              .filter((action) => action.startsWith('dynamodb:'))
+              .map((action) => action.replace(/^dynamodb:/, ''));
+            return [table.id, [...new Set(granted)].sort()] as const;
+          })
+          .filter(([, granted]) => granted.length > 0),
+      );
+      const wanted = Object.fromEntries(
+        Object.entries(expected[id]).map(([table, list]) => [table, [...list].sort()]),
+      );
+      expect({ id, tables: actual }).toEqual({ id, tables: wanted });
     }
   });
 
@@ -417,6 +486,55 @@ describe('least privilege', () => {
     expect(deployed.filter((id) => can(id, 'kms:Decrypt', keyId)).sort()).toEqual(
       deployed.filter((id) => id !== 'fanOut').sort(),
     );
+  });
+
+  it('the webhook can decrypt only webhook secrets: its grant, in its policy and the key policy, requires their purpose', () => {
+    const keyId = synth.logicalId(synth.stack.storage.tokenKey);
+    const purpose = { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-secret' } };
+    const webhookKmsStatements = statementsOf('webhook').filter(
+      (statement) =>
+        actions(statement).some((action) => action.startsWith('kms:')) && targets(statement, keyId),
+    );
+    expect(webhookKmsStatements).toEqual([
+      expect.objectContaining({ Action: 'kms:Decrypt', Condition: purpose }),
+    ]);
+    const keyPolicy = propsOf(keyId).KeyPolicy as {
+      Statement: (Statement & { Principal: unknown; Condition?: unknown })[];
+    };
+    const webhookRole = { 'Fn::GetAtt': [synth.logicalId(fnOf('webhook').role!), 'Arn'] };
+    expect(
+      keyPolicy.Statement.filter((s) =>
+        [(s.Principal as { AWS: unknown }).AWS]
+          .flat()
+          .some((p) => JSON.stringify(p) === JSON.stringify(webhookRole)),
+      ),
+    ).toEqual([expect.objectContaining({ Action: 'kms:Decrypt', Condition: purpose })]);
+  });
+
+  it('the key policy names every role that uses the token key; the account only administers it', () => {
+    const keyId = synth.logicalId(synth.stack.storage.tokenKey);
+    const keyPolicy = propsOf(keyId).KeyPolicy as {
+      Statement: (Statement & { Principal: { AWS: unknown } })[];
+    };
+    const uses = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:*'];
+    const usersInKeyPolicy = keyPolicy.Statement.filter((statement) =>
+      actions(statement).some((action) => uses.includes(action)),
+    ).flatMap((statement) => [statement.Principal.AWS].flat().map((principal) => JSON.stringify(principal)));
+    const users = deployedLambdas().filter((id) => can(id, 'kms:Decrypt', keyId));
+    expect(users.length).toBeGreaterThan(0);
+    expect(usersInKeyPolicy.sort()).toEqual(
+      users.map((id) => JSON.stringify({ 'Fn::GetAtt': [synth.logicalId(fnOf(id).role!), 'Arn'] })).sort(),
+    );
+    // The account root keeps administration (so the key can never be locked out), not use.
+    const root = keyPolicy.Statement.filter((statement) =>
+      JSON.stringify(statement.Principal).includes(':root'),
+    );
+    expect(root).toHaveLength(1);
+    expect(
+      actions(root[0]!).filter(
+        (action) => uses.includes(action) || /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey)/.test(action),
+      ),
+    ).toEqual([]);
   });
 
   it('only the API, the fan-out, the worker (continuations) and the webhook (bulk wake-ups) can enqueue syncs', () => {
@@ -465,6 +583,14 @@ describe('ingest API', () => {
         'Fn::GetAtt': [synth.logicalId(fnOf(route.lambda)), 'Arn'],
       });
     }
+  });
+
+  it('webhookWaf is off by default: no web ACL, no REST API, the webhook route is on the HTTP API', () => {
+    expect(ofType(resources, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(ofType(resources, 'AWS::ApiGateway::RestApi')).toEqual([]);
+    expect(ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey)).toContain(
+      'POST /webhooks/shopify',
+    );
   });
 
   it('throttles the stage and writes access logs without request bodies', () => {

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiRoute, apiRoutes } from '../../lambdas/handlers/catalog.js';
+import type { DeploymentEnvironment } from '../../lambdas/handlers/environment.js';
 import { IngestApi } from '../../lib/constructs/ingest-api.js';
 import { LambdaFactory } from '../../lib/constructs/lambda-function.js';
 import {
@@ -116,7 +117,8 @@ describe('the ingest API on its own', () => {
   const webhookRoute = apiRoutes.find((route) => route.lambda === 'webhook')!;
   const lambdas = () =>
     new LambdaFactory({
-      environment: {},
+      // The API on its own: what its functions would read at cold start is not under test here.
+      environment: {} as DeploymentEnvironment,
       logRetention: RetentionDays.ONE_WEEK,
       logLevel: 'INFO',
       logRemovalPolicy: RemovalPolicy.DESTROY,
@@ -170,5 +172,67 @@ describe('the ingest API on its own', () => {
     expect(() => build([{ method: 'GET', path: '/customers', lambda: 'api', auth: 'IAM' }])).toThrow(
       /must send Shopify webhooks/,
     );
+  });
+});
+
+describe('webhookWaf: the webhook route behind AWS WAF', () => {
+  let synth: Synthesized;
+  let resources: Resources;
+  beforeAll(() => {
+    // As `-c webhookWaf='{"rateLimitPer5Min":2000}'` arrives from the command line: a string.
+    synth = synthesize({ webhookWaf: '{"rateLimitPer5Min":2000}' });
+    resources = synth.resources;
+  });
+  afterAll(() => synth?.cleanup());
+
+  it('blocks a source IP past the limit in 5 minutes, on the REST stage that serves the route', () => {
+    const [[aclId, acl]] = ofType(resources, 'AWS::WAFv2::WebACL') as [[string, Resources[string]]];
+    expect(acl.Properties).toMatchObject({
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
+          },
+        },
+      ],
+    });
+    const [[, association]] = ofType(resources, 'AWS::WAFv2::WebACLAssociation') as [
+      [string, Resources[string]],
+    ];
+    expect(association.Properties!.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    const restApiId = synth.logicalId(synth.stack.ingestApi.webhookFirewall!.api);
+    expect(JSON.stringify(association.Properties!.ResourceArn)).toContain(restApiId);
+    // The REST API's one method is the webhook route, integrated with the webhook Lambda.
+    const methods = ofType(resources, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties!);
+    expect(methods.map((m) => m.HttpMethod)).toEqual(['POST']);
+    const webhookArn = JSON.stringify({
+      'Fn::GetAtt': [synth.logicalId(synth.stack.lambdas.functions.get('webhook')!), 'Arn'],
+    });
+    expect(JSON.stringify(methods[0]!.Integration)).toContain(webhookArn);
+  });
+
+  it('leaves no way around it: the HTTP API has no webhook route, and Shopify is sent to the REST URL', () => {
+    const routeKeys = ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey);
+    expect(routeKeys).not.toContain('POST /webhooks/shopify');
+    expect(routeKeys).toHaveLength(apiRoutes.length - 1);
+    const restApiId = synth.logicalId(synth.stack.ingestApi.webhookFirewall!.api);
+    for (const [, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+      const callback = (fn.Properties!.Environment as { Variables: Record<string, unknown> } | undefined)
+        ?.Variables?.['WEBHOOK_CALLBACK_URL'];
+      if (callback === undefined) continue;
+      expect(JSON.stringify(callback)).toContain(restApiId);
+      expect(JSON.stringify(callback)).toContain('/webhooks/shopify');
+    }
+  });
+
+  it('the webhook alarms watch the REST route, and cdk-nag stays clean', () => {
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    // The WebhookServerErrors alarm reads the REST method's 5XXError, not an HTTP route's 5xx.
+    expect(JSON.stringify(alarms)).toContain('"MetricName":"5XXError"');
+    expect(JSON.stringify(alarms)).toContain('"Name":"Resource","Value":"/webhooks/shopify"');
+    expect(unacknowledgedNagFindings(synth.app)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
+import { parseShopifyJson } from '../../lambdas/core/webhooks/shopify-json.js';
 import { ingest } from '../../lambdas/core/webhooks/ingest.js';
 import type { TopicRegistry } from '../../lambdas/core/webhooks/topic-registry.js';
 
@@ -22,7 +23,8 @@ export const applyDelivery = (
       webhookId: `w-${randomUUID()}`,
       triggeredAt: triggeredAt ?? now,
       receivedAt: now,
-      body: new TextEncoder().encode(body),
+      transport: 'https',
+      payload: () => parseShopifyJson(body),
       digest: randomUUID(),
     },
     integration,

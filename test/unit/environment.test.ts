@@ -41,9 +41,27 @@ const complete: LambdaEnvironment = {
   EVENT_BUS_NAME: 'default',
   STALE_AFTER_MINUTES: '180',
   WEBHOOKS_SILENT_AFTER_MINUTES: '360',
+  WEBHOOK_DELIVERY: 'https',
+  SHOPIFY_EVENT_SOURCE_ARN: '',
 };
 
 describe('the Lambda environment', () => {
+  it('takes webhooks through EventBridge only with the partner event source ARN, naming the variable', () => {
+    const arn = 'arn:aws:events:eu-west-1::event-source/aws.partner/shopify.com/1234567/shopify-sync';
+    expect(
+      parseLambdaEnvironment({ ...complete, WEBHOOK_DELIVERY: 'eventbridge', SHOPIFY_EVENT_SOURCE_ARN: arn }),
+    ).toMatchObject({ WEBHOOK_DELIVERY: 'eventbridge', SHOPIFY_EVENT_SOURCE_ARN: arn });
+    expect(() => parseLambdaEnvironment({ ...complete, WEBHOOK_DELIVERY: 'eventbridge' })).toThrow(
+      /SHOPIFY_EVENT_SOURCE_ARN: required when WEBHOOK_DELIVERY is eventbridge/,
+    );
+    expect(() =>
+      parseLambdaEnvironment({
+        ...complete,
+        SHOPIFY_EVENT_SOURCE_ARN: 'arn:aws:events:eu-west-1::event-bus/x',
+      }),
+    ).toThrow(/SHOPIFY_EVENT_SOURCE_ARN/);
+  });
+
   it('parses what the stack and the local runtime set into table names, resources and sync settings', () => {
     const settings = parseLambdaEnvironment(complete);
     expect(settings.tables.Customers).toBe('test-Customers');

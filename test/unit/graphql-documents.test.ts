@@ -46,6 +46,14 @@ describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`
     expect(names).toContain('customers/shopify/documents.ts#customersPageQuery');
     expect(names).toContain('orders/shopify/documents.ts#orderLineItemsQuery');
     expect(names).toContain('lifecycle.ts#webhookSubscriptionsQuery');
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'locations/shopify/documents.ts#locationsPageQuery',
+        'inventory-items/shopify/documents.ts#inventoryItemsPageQuery',
+        'inventory-levels/shopify/documents.ts#inventoryLevelsPageQuery',
+        'inventory-levels/shopify/documents.ts#inventoryLevelsBulkQuery',
+      ]),
+    );
   });
 
   it.each(documents)('$name is valid and uses no deprecated field, argument or enum value', ({ source }) => {

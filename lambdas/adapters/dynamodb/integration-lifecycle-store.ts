@@ -18,6 +18,7 @@ import {
   GetCommand,
   UpdateCommand,
   paginateQuery,
+  paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors.js';
 import {
@@ -145,6 +146,35 @@ export const createIntegrationLifecycleStore = (
           .map(fromItem)
           .filter((integration) => integration.status === 'ACTIVE');
         if (active.length > 0) yield active;
+      }
+    },
+
+    async *listWithWebhookSecret() {
+      // Daily, and the table holds one item per store (plus short-lived install states).
+      const pages = paginateScan(
+        { client: doc },
+        { TableName: tableName, FilterExpression: 'attribute_exists(encryptedWebhookSecret)' },
+      );
+      for await (const page of pages) {
+        const found = (page.Items ?? []).map(fromItem);
+        if (found.length > 0) yield found;
+      }
+    },
+
+    async resealWebhookSecret(integrationId, previous, next) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { integrationId },
+            UpdateExpression: 'SET encryptedWebhookSecret = :next',
+            ConditionExpression: 'encryptedWebhookSecret = :previous',
+            ExpressionAttributeValues: { ':next': next, ':previous': previous },
+          }),
+        );
+      } catch (error) {
+        // Replaced or erased meanwhile: what is there now was sealed by its writer.
+        if (!isConditionFailure(error)) throw error;
       }
     },
 

@@ -8,10 +8,15 @@
  *   const token = await cipher.decrypt(ciphertext, { integrationId })
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { CipherContext } from '../../core/integrations/ports.js';
 
-export interface CipherContext {
-  readonly integrationId: string;
-}
+export type { CipherContext };
+
+/** `purpose` only when given: access tokens stored before it existed keep decrypting. */
+const encryptionContextOf = ({ integrationId, purpose }: CipherContext): Record<string, string> => ({
+  integrationId,
+  ...(purpose !== undefined && { purpose }),
+});
 
 export interface TokenCipher {
   encrypt(plaintext: string, context: CipherContext): Promise<string>;
@@ -27,24 +32,24 @@ export const createKmsTokenCipher = ({
   keyId,
   client = new KMSClient({}),
 }: KmsTokenCipherOptions): TokenCipher => ({
-  async encrypt(plaintext, { integrationId }) {
+  async encrypt(plaintext, context) {
     const { CiphertextBlob } = await client.send(
       new EncryptCommand({
         KeyId: keyId,
         Plaintext: Buffer.from(plaintext, 'utf8'),
-        EncryptionContext: { integrationId },
+        EncryptionContext: encryptionContextOf(context),
       }),
     );
     if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
     return Buffer.from(CiphertextBlob).toString('base64');
   },
-  async decrypt(ciphertext, { integrationId }) {
+  async decrypt(ciphertext, context) {
     const { Plaintext } = await client.send(
       new DecryptCommand({
         // Pinning the key refuses ciphertexts made under any other key.
         KeyId: keyId,
         CiphertextBlob: Buffer.from(ciphertext, 'base64'),
-        EncryptionContext: { integrationId },
+        EncryptionContext: encryptionContextOf(context),
       }),
     );
     if (!Plaintext) throw new Error('KMS returned no plaintext');

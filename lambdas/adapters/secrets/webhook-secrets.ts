@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
 import type { Integration } from '../../core/integrations/integration.js';
+import { WEBHOOK_SECRET_PURPOSE } from '../../core/integrations/ports.js';
 import type { WebhookSecrets } from '../../core/webhooks/authenticate.js';
 import type { TokenCipher } from './token-cipher.js';
 
@@ -67,7 +68,10 @@ export const createWebhookSecrets = ({
       const cacheKey = `${integration.integrationId}\u0000${ciphertext}`;
       let secret = decrypted.get(cacheKey);
       if (!secret) {
-        secret = cipher.decrypt(ciphertext, { integrationId: integration.integrationId });
+        secret = cipher.decrypt(ciphertext, {
+          integrationId: integration.integrationId,
+          purpose: WEBHOOK_SECRET_PURPOSE,
+        });
         // A failed decrypt is not cached: the next delivery tries again.
         secret.catch(() => decrypted.delete(cacheKey));
       }

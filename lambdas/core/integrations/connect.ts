@@ -27,6 +27,7 @@ import type {
   SyncStarter,
   TokenCipher,
 } from './ports.js';
+import { WEBHOOK_SECRET_PURPOSE } from './ports.js';
 import { fetchGrantedScopes, fetchShopIdentity, type ShopIdentity } from './shop-admin.js';
 import {
   type GrantedScopesStore,
@@ -34,9 +35,15 @@ import {
   recordGrantedScopes,
   type ScopeRequirements,
 } from './granted-scopes.js';
-import { ensureWebhookSubscriptions, grantedTopics, type WebhookTopics } from './webhook-subscriptions.js';
+import {
+  ensureWebhookSubscriptions,
+  grantedTopics,
+  subscriptionTarget,
+  type WebhookAddresses,
+  type WebhookTopics,
+} from './webhook-subscriptions.js';
 
-export interface ConnectDeps {
+export interface ConnectDeps extends WebhookAddresses {
   readonly integrations: IntegrationRepository;
   readonly records: IntegrationLifecycleRecords;
   readonly cipher: TokenCipher;
@@ -45,8 +52,6 @@ export interface ConnectDeps {
   /** Redacted customers of the shop, kept across purges, and the tombstones that keep them out. */
   readonly ledger: RedactionLedger;
   readonly mirrors: readonly Mirror[];
-  /** Public URL of POST /webhooks/shopify (WEBHOOK_CALLBACK_URL). */
-  readonly webhookUri: string;
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -294,7 +299,10 @@ export const connectStore = async (
       nowMs,
     )),
     ...(request.webhookSecret !== undefined && {
-      encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, context),
+      encryptedWebhookSecret: await deps.cipher.encrypt(request.webhookSecret, {
+        ...context,
+        purpose: WEBHOOK_SECRET_PURPOSE,
+      }),
     }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
@@ -317,7 +325,7 @@ export const connectStore = async (
 
   const webhookHealth = await ensureWebhookSubscriptions(
     deps.shopify(request.shopDomain, credential.grant.accessToken),
-    deps.webhookUri,
+    subscriptionTarget(deps, request.webhookSecret !== undefined),
     now,
     grantedTopics(deps.webhookTopics, scopes?.missingScopes ?? integration.missingScopes),
   );

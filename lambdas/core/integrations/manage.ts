@@ -15,7 +15,13 @@ import type {
   RecordStatusCounts,
 } from './ports.js';
 import { type OpenShopDeps, openShop } from './open-shop.js';
-import { removeWebhookSubscriptions, safeMessage, type WebhookTopics } from './webhook-subscriptions.js';
+import {
+  ourUris,
+  removeWebhookSubscriptions,
+  safeMessage,
+  type WebhookAddresses,
+  type WebhookTopics,
+} from './webhook-subscriptions.js';
 
 /** An integration as the API addresses it: always within its organization. */
 export interface IntegrationKey {
@@ -138,11 +144,10 @@ export const resumePendingPurges = async (
   return { resumed, completed };
 };
 
-export interface DisconnectDeps extends PurgeDeps, OpenShopDeps {
+/** Only subscriptions at this stack's addresses (callback URL, event source) are ours to remove. */
+export interface DisconnectDeps extends PurgeDeps, OpenShopDeps, WebhookAddresses {
   readonly integrations: IntegrationRepository;
   readonly webhookTopics: WebhookTopics;
-  /** This stack's callback: only subscriptions at this address are ours to remove. */
-  readonly webhookUri: string;
   readonly now?: () => Date;
 }
 
@@ -173,7 +178,7 @@ export const disconnectIntegration = async (
   try {
     webhookSubscriptionsRemoved = await removeWebhookSubscriptions(
       await openShop(integration, deps),
-      deps.webhookUri,
+      ourUris(deps),
       deps.webhookTopics,
     );
   } catch (error) {

@@ -6,8 +6,17 @@ import type { AccessTokenSource } from '../credentials/credentials.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import type { CountMismatch, Integration, WebhookHealth } from './integration.js';
 
+/**
+ * The encryption context's `purpose` of a per-integration webhook secret. The internet-facing
+ * webhook Lambda may decrypt only ciphertexts bound to it (its key grant is conditioned on
+ * `kms:EncryptionContext:purpose`), so it can never decrypt an access token, which has none.
+ */
+export const WEBHOOK_SECRET_PURPOSE = 'webhook-secret';
+
 export interface CipherContext {
   readonly integrationId: string;
+  /** Set for webhook secrets only; access tokens, refresh tokens and client secrets have none. */
+  readonly purpose?: typeof WEBHOOK_SECRET_PURPOSE;
 }
 
 /** Credentials at rest: ciphertext bound to its integration (adapters/secrets/token-cipher.ts). */
@@ -64,6 +73,13 @@ export interface IntegrationLifecycleRecords {
       readonly countMismatch?: CountMismatch;
     },
   ): Promise<void>;
+  /**
+   * Every integration holding its own webhook secret, whatever its status: an uninstalled store's
+   * privacy webhooks are still verified with it.
+   */
+  listWithWebhookSecret(): AsyncIterable<Integration[]>;
+  /** Replaces the webhook secret's ciphertext, only while it is still `previous` (a reconnect wins). */
+  resealWebhookSecret(integrationId: string, previous: string, next: string): Promise<void>;
   /** A store was connected with its own webhook secret: signatures can no longer be app-only. */
   recordOwnWebhookSecretInUse(): Promise<void>;
   /**

@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
-import type { ReconcileListing, ResourceDefinition } from '../../resources/kit/definition.js';
+import {
+  type ReconcileListing,
+  type RecordCount,
+  recordsOf,
+  type ResourceDefinition,
+} from '../../resources/kit/definition.js';
 import {
   accessScopesQuery,
   nodesByIdQuery,
@@ -128,10 +133,7 @@ export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: str
 };
 
 /** How many records of a resource the store has (its definition's count query, e.g. customersCount). */
-export const countShopifyRecords = async (
-  shopify: ShopifyGraphql,
-  listing: ReconcileListing,
-): Promise<number> => {
+export const countShopifyRecords = async (shopify: ShopifyGraphql, listing: RecordCount): Promise<number> => {
   const { data } = await shopify.query(
     listing.countQuery,
     {},
@@ -243,16 +245,17 @@ export const recordsAbsentFromShopify = async (
 };
 
 /**
- * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page,
- * in batches that stay under Shopify's 1,000-point cap; ids Shopify no longer has are left out,
- * and a node that fails validation is skipped.
+ * Records by numeric id through the definition's `reconcile.byIdsQuery`, mapped like a sync page
+ * (with what one page could not hold: `completeNode`), in batches that stay under Shopify's
+ * 1,000-point cap; ids Shopify no longer has are left out, and a node that fails validation is
+ * skipped.
  */
 export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
   shopify: ShopifyGraphql,
   definition: Pick<
     ResourceDefinition<unknown, TRecord>,
-    'gidType' | 'reconcile' | 'nodeSchema' | 'toRecord' | 'pageCost'
-  >,
+    'name' | 'gidType' | 'nodeSchema' | 'toRecord' | 'toRecords' | 'pageCost' | 'completeNode'
+  > & { readonly reconcile: ReconcileListing },
   ids: readonly string[],
   owner: RecordOwner,
 ): AsyncGenerator<TRecord[]> {
@@ -268,11 +271,27 @@ export async function* fetchRecordsByIds<TRecord extends MirroredRecord>(
       schema,
       { expectedCost: batch.length * definition.pageCost.perNode + 1 },
     );
-    const records = data.nodes.flatMap((node) => {
-      if (node === null) return [];
-      const parsed = definition.nodeSchema.safeParse(node);
-      return parsed.success ? [definition.toRecord(parsed.data, owner)] : [];
-    });
+    const records: TRecord[] = [];
+    for (const node of data.nodes) {
+      const parsed = node === null ? undefined : definition.nodeSchema.safeParse(node);
+      if (!parsed?.success) continue;
+      // Fetched by id, not from a filtered page: the whole node, whatever its update time.
+      const whole = definition.completeNode
+        ? await definition.completeNode(parsed.data, shopify, { query: null })
+        : parsed.data;
+      records.push(...recordsOf(definition, whole, owner));
+    }
     if (records.length > 0) yield records;
   }
 }
+
+/** One record by numeric id (fetchRecordsByIds); undefined when Shopify no longer has it. */
+export const fetchRecordById = async <TRecord extends MirroredRecord>(
+  shopify: ShopifyGraphql,
+  definition: Parameters<typeof fetchRecordsByIds<TRecord>>[1],
+  id: string,
+  owner: RecordOwner,
+): Promise<TRecord | undefined> => {
+  for await (const [record] of fetchRecordsByIds(shopify, definition, [id], owner)) return record;
+  return undefined;
+};

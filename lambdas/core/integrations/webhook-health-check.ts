@@ -16,12 +16,13 @@ import {
   ensureWebhookSubscriptions,
   grantedTopics,
   safeMessage,
+  subscriptionTarget,
+  type WebhookAddresses,
   type WebhookTopics,
 } from './webhook-subscriptions.js';
 
-export interface HealthCheckDeps extends OpenShopDeps {
+export interface HealthCheckDeps extends OpenShopDeps, WebhookAddresses {
   readonly records: IntegrationLifecycleRecords;
-  readonly webhookUri: string;
   readonly webhookTopics: WebhookTopics;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -38,7 +39,7 @@ export const checkIntegrationWebhooks = async (
   try {
     health = await ensureWebhookSubscriptions(
       await openShop(integration, deps),
-      deps.webhookUri,
+      subscriptionTarget(deps, integration.encryptedWebhookSecret !== undefined),
       checkedAt,
       // As the last scope check left the grant: topics Shopify would refuse are not asked for.
       grantedTopics(deps.webhookTopics, integration.missingScopes),

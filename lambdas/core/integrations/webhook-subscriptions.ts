@@ -66,10 +66,51 @@ export const grantedTopics = (
     : { ...topics, wanted: topics.wanted.filter((topic) => !withheld.has(topic)) };
 };
 
+/**
+ * This deployment's delivery addresses. `webhookUri` is POST /webhooks/shopify; `eventSourceArn`
+ * (`arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`) is the app's
+ * partner event source when one is configured (CDK context `shopifyEventSource`), and
+ * `viaEventBridge` says the stores' subscriptions go there (`webhookDelivery: eventbridge`). A
+ * known source in `https` mode is still ours: its subscriptions move back to HTTPS.
+ */
+export interface WebhookAddresses {
+  readonly webhookUri: string;
+  readonly eventSourceArn?: string;
+  readonly viaEventBridge?: boolean;
+}
+
+/** Where one store's subscriptions go, and our other address, whose subscriptions move here. */
+export interface SubscriptionTarget {
+  readonly uri: string;
+  readonly moveFrom: readonly string[];
+}
+
+/**
+ * The partner event source takes only subscriptions created by its own app (Shopify checks the
+ * ARN's app id against the caller), so a store connected with a webhook secret of its own (a
+ * custom app) keeps HTTPS delivery, signed with that secret.
+ */
+export const subscriptionTarget = (
+  addresses: WebhookAddresses,
+  ownWebhookSecret: boolean,
+): SubscriptionTarget => {
+  const uri =
+    addresses.viaEventBridge && addresses.eventSourceArn !== undefined && !ownWebhookSecret
+      ? addresses.eventSourceArn
+      : addresses.webhookUri;
+  return { uri, moveFrom: ourUris(addresses).filter((other) => other !== uri) };
+};
+
+export const ourUris = (addresses: WebhookAddresses): string[] => [
+  addresses.webhookUri,
+  ...(addresses.eventSourceArn !== undefined ? [addresses.eventSourceArn] : []),
+];
+
 export type SubscriptionAction =
   | { readonly kind: 'create'; readonly topic: string }
   | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string }
-  | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string };
+  | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string }
+  | { readonly kind: 'delete-moved'; readonly topic: string; readonly id: string };
 
 /**
  * One subscription per wanted topic, pointing at `uri` (this stack's callback). Only ours are
@@ -82,6 +123,11 @@ export const planSubscriptionRepair = (
   existing: readonly WebhookSubscriptionSummary[],
   uri: string,
   topics: WebhookTopics,
+  /**
+   * Our other address (the delivery mode changed): its subscriptions of managed topics go, after
+   * their replacements exist, so no event falls between the two.
+   */
+  moveFrom: readonly string[] = [],
 ): SubscriptionAction[] => {
   const actions: SubscriptionAction[] = [];
   const ours = existing.filter((subscription) => subscription.uri === uri);
@@ -94,6 +140,10 @@ export const planSubscriptionRepair = (
     if (!keep) actions.push({ kind: 'create', topic });
     for (const extra of extras) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
   }
+  for (const moved of existing.filter((subscription) => moveFrom.includes(subscription.uri))) {
+    if (topics.known.includes(moved.topic))
+      actions.push({ kind: 'delete-moved', topic: moved.topic, id: moved.id });
+  }
   return actions;
 };
 
@@ -102,14 +152,14 @@ const describe = (action: SubscriptionAction): string => `${action.topic}:${acti
 /** Brings the store's subscriptions to the plan and says what it changed; never throws. */
 export const ensureWebhookSubscriptions = async (
   shopify: ShopifyGraphql,
-  uri: string,
+  { uri, moveFrom }: SubscriptionTarget,
   checkedAt: string,
   topics: WebhookTopics,
 ): Promise<WebhookHealth> => {
   const repaired: string[] = [];
   try {
     const existing = await listWebhookSubscriptions(shopify, topics.known);
-    for (const action of planSubscriptionRepair(existing, uri, topics)) {
+    for (const action of planSubscriptionRepair(existing, uri, topics, moveFrom)) {
       if (action.kind === 'create') await createWebhookSubscription(shopify, action.topic, uri);
       else await deleteWebhookSubscription(shopify, action.id);
       repaired.push(describe(action));
@@ -123,10 +173,10 @@ export const ensureWebhookSubscriptions = async (
 /** Removes this stack's subscriptions of the managed topics (disconnect), no one else's. Returns how many. */
 export const removeWebhookSubscriptions = async (
   shopify: ShopifyGraphql,
-  uri: string,
+  uris: readonly string[],
   topics: WebhookTopics,
 ): Promise<number> => {
-  const ours = (await listWebhookSubscriptions(shopify, topics.known)).filter((s) => s.uri === uri);
+  const ours = (await listWebhookSubscriptions(shopify, topics.known)).filter((s) => uris.includes(s.uri));
   for (const subscription of ours) await deleteWebhookSubscription(shopify, subscription.id);
   return ours.length;
 };

@@ -20,6 +20,15 @@ const isoTimestamp = z
 
 export const shopifyIdParamSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric Shopify id');
 
+/**
+ * A record's key: a numeric Shopify id, or two joined by `:` where a record's identity is
+ * composite (an inventory level is `<inventoryItemId>:<locationId>`).
+ */
+const RECORD_KEY = /^\d{1,20}(?::\d{1,20})?$/;
+export const recordKeyParamSchema = z
+  .string()
+  .regex(RECORD_KEY, 'must be a numeric Shopify id, or two joined by ":" (an inventory level)');
+
 /** The query parameters of one resource's listing: the common ones plus its lookups. */
 const listQueryShape = {
   status: recordStatusSchema.optional(),
@@ -117,7 +126,7 @@ export const decodeCursor = (cursor: string, mode: ListingMode, organizationId: 
     throw new ValidationError('Cursor does not belong to this listing');
   }
   const expected = ['organizationId', 'shopifyId', sortAttributeOf(mode)].filter(Boolean).sort();
-  if (!/^\d{1,20}$/.test(key['shopifyId'] ?? '') || Object.keys(key).sort().join() !== expected.join())
+  if (!RECORD_KEY.test(key['shopifyId'] ?? '') || Object.keys(key).sort().join() !== expected.join())
     throw new ValidationError('Invalid cursor');
   return key as ListingKey;
 };
@@ -161,7 +170,7 @@ export const getRecord = async (
   queries: RecordQueries,
 ): Promise<StoredRecord> => {
   const organizationId = parseWith(organizationIdSchema, organizationIdParam, 'organizationId');
-  const shopifyId = parseWith(shopifyIdParamSchema, shopifyIdParam, 'shopifyId');
+  const shopifyId = parseWith(recordKeyParamSchema, shopifyIdParam, 'shopifyId');
   const record = await queries.getRecord(organizationId, shopifyId);
   if (!record) throw new NotFoundError(`${what} ${shopifyId}`);
   return record;

@@ -35,7 +35,7 @@ import { type BulkListingCheckpoint, listIdsInBulk, type ReconcileListingStore }
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import type { RecordWrites } from '../records/record-writes.js';
-import type { ResourceDefinition, WriteCounts } from '../../resources/kit/definition.js';
+import { hasIdListing, type ResourceDefinition, type WriteCounts } from '../../resources/kit/definition.js';
 
 export const RECONCILE_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -43,7 +43,7 @@ export interface ReconcileDeps extends OpenShopDeps {
   /** The resource: its GraphQL type, count query, id listings, and the mapping for a backfill. */
   readonly resource: Pick<
     ResourceDefinition<unknown>,
-    'name' | 'gidType' | 'reconcile' | 'bulk' | 'nodeSchema' | 'toRecord' | 'pageCost'
+    'name' | 'gidType' | 'bulk' | 'nodeSchema' | 'toRecord' | 'toRecords' | 'pageCost' | 'reconcile'
   >;
   readonly inventory: RecordInventory;
   readonly writes: Pick<RecordWrites, 'markDeleted'> & {
@@ -85,6 +85,8 @@ export interface ReconcileOptions {
 
 export type ReconcileResult =
   | { readonly outcome: 'skipped'; readonly shopifyCount: number; readonly storedActive: number }
+  /** The resource has a count but no id listing (inventory levels): nothing to compare. */
+  | { readonly outcome: 'unsupported' }
   | { readonly outcome: 'incomplete'; readonly idsListed: number; readonly reason: string }
   | {
       readonly outcome: 'reconciled';
@@ -118,10 +120,13 @@ export const runDeletionReconcile = async (
   deps: ReconcileDeps,
   { force = false, deadline = Number.POSITIVE_INFINITY, heartbeat = async () => {} }: ReconcileOptions = {},
 ): Promise<ReconcileResult> => {
+  const { reconcile } = deps.resource;
+  if (!hasIdListing(reconcile)) return { outcome: 'unsupported' };
+  const resource = { ...deps.resource, reconcile };
   const now = deps.now?.() ?? new Date();
   const { integrationId } = integration;
   const ids = { integrationId, shopDomain: integration.shopDomain };
-  const { name } = deps.resource;
+  const { name } = resource;
   const logIds = { ...ids, resource: name };
   const shopify = await openShop(integration, deps);
   const counts = async () => {
@@ -199,7 +204,7 @@ export const runDeletionReconcile = async (
     // Paged only up to the bulk threshold (or without bulk): a set of that size is small.
     const present = new Set<string>();
     try {
-      for await (const page of shopifyRecordIds(shopify, deps.resource, deps.listingLimit)) {
+      for await (const page of shopifyRecordIds(shopify, resource, deps.listingLimit)) {
         for (const id of page) present.add(id);
         if (Date.now() >= deadline) return stopped(present.size, 'deadline');
         await heartbeat();
@@ -246,7 +251,7 @@ export const runDeletionReconcile = async (
   const owner = { organizationId: integration.organizationId, ...ids };
   const unknown = notListed(listed(), (id) => id, idsOf(deps.inventory.allKeys(integrationId)));
   for await (const batch of inBatches(unknown, CONCLUDE_BATCH)) {
-    for await (const records of fetchRecordsByIds(shopify, deps.resource, batch, owner)) {
+    for await (const records of fetchRecordsByIds(shopify, resource, batch, owner)) {
       await deps.writes.upsertMany(records);
       backfilled.push(...records.map((record) => record.shopifyId));
     }

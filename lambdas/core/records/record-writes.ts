@@ -52,3 +52,66 @@ export interface RecordStore<TRecord extends MirroredRecord = MirroredRecord> ex
   get(organizationId: string, shopifyId: string): Promise<StoredRecord<TRecord> | undefined>;
   upsertMany(records: readonly TRecord[], options?: Partial<UpsertManyOptions>): Promise<WriteCounts>;
 }
+
+/**
+ * Rules 1–4 as decisions on one stored item, for a store that holds items itself (the in-memory
+ * one). The DynamoDB store states the same decisions as condition expressions; one contract test
+ * (test/support/record-store-contract.ts) holds both to them.
+ */
+export type WriteDecision<TItem> =
+  | { readonly outcome: 'written'; readonly item: TItem }
+  | { readonly outcome: 'stale' | 'unchanged' | 'redacted' };
+
+/** What an upsert of `record` makes of the stored item (absent: none yet). */
+export const decideUpsert = <TRecord extends MirroredRecord>(
+  stored: StoredRecord<TRecord> | undefined,
+  record: TRecord,
+  sparseAttributes: readonly string[] = [],
+): WriteDecision<StoredRecord<TRecord>> => {
+  if (stored?.redactedAt !== undefined) return { outcome: 'redacted' };
+  const updatedAt = record.shopifyUpdatedAt;
+  if (stored?.shopifyUpdatedAt !== undefined && stored.shopifyUpdatedAt > updatedAt)
+    return { outcome: 'stale' };
+  // Rule 2: a snapshot newer than a reconcile-made delete proves the record alive.
+  const reverses =
+    stored?.deleteReason === 'reconciled' && stored.deletedAt !== undefined && stored.deletedAt < updatedAt;
+  const item: Record<string, unknown> = { ...stored };
+  for (const [name, value] of Object.entries(record)) if (value !== undefined) item[name] = value;
+  for (const name of sparseAttributes)
+    if ((record as Record<string, unknown>)[name] === undefined) delete item[name];
+  if (reverses) {
+    delete item['deletedAt'];
+    delete item['deleteReason'];
+  }
+  // The lifecycle is set by the first write or a delete only: a late update never resurrects.
+  item['status'] = reverses ? 'ACTIVE' : (stored?.status ?? 'ACTIVE');
+  return { outcome: 'written', item: item as StoredRecord<TRecord> };
+};
+
+/** What a delete at `deletedAt` (UTC, milliseconds) makes of the stored item. */
+export const decideDelete = <TRecord extends MirroredRecord>(
+  stored: StoredRecord<TRecord> | undefined,
+  key: RecordKey,
+  deletedAt: string,
+  reason: DeleteReason,
+): WriteDecision<StoredRecord<TRecord>> => {
+  if (stored?.redactedAt !== undefined) return { outcome: 'redacted' };
+  const earlier = stored?.deletedAt === undefined || stored.deletedAt > deletedAt;
+  const byReconcile = stored?.deleteReason === 'reconciled';
+  // The earliest deletion wins; Shopify's word replaces an inference, never the reverse.
+  const replaces =
+    stored?.deletedAt === undefined ||
+    (reason === 'webhook' ? earlier || byReconcile : earlier && byReconcile);
+  if (!replaces) return { outcome: 'unchanged' };
+  const item = {
+    ...stored,
+    organizationId: key.organizationId,
+    shopifyId: key.shopifyId,
+    integrationId: stored?.integrationId ?? key.integrationId,
+    shopDomain: stored?.shopDomain ?? key.shopDomain,
+    status: 'INACTIVE',
+    deletedAt,
+    deleteReason: reason,
+  } as StoredRecord<TRecord>;
+  return { outcome: 'written', item };
+};

@@ -20,16 +20,17 @@ import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '..
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
-import type {
-  RecordOwner,
-  RecordWriter,
-  ResourceDefinition,
-  WriteCounts,
-} from '../../resources/kit/definition.js';
+import type { RecordOwner, RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
-import { addCallStats, type BulkCheckpoint } from './progress.js';
-import { PageWrites } from './page-writes.js';
-import { type ResourceStep, type ResourceSyncResult, tally } from './sync-engine.js';
+import {
+  addCallStats,
+  type BulkCheckpoint,
+  type CallCounters,
+  type ResourceProgress,
+  type ResourceStep,
+  type ResourceSyncResult,
+} from './progress.js';
+import { PagePipeline, type PageTally, parseNodes, tally, toRecords } from './page-pipeline.js';
 
 /** Operations started for one sync before the attempt fails (and SQS retries it later). */
 export const MAX_BULK_ATTEMPTS = 3;
@@ -76,127 +77,154 @@ export const startBulkCheckpoint = (): BulkCheckpoint => ({
   attempts: 0,
 });
 
-export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
+export const syncResourceInBulk = <TNode, TRecord extends MirroredRecord>(
   input: BulkSyncInput<TNode, TRecord>,
-): Promise<ResourceSyncResult> {
-  const { definition, graphql, logger } = input;
-  if (!definition.bulk) throw new Error(`${definition.name} has no bulk strategy`);
-  const bulkQuery = definition.bulk.query;
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let { resource, calls } = input.progress;
-  let bulk = resource.checkpoint.bulk ?? startBulkCheckpoint();
-  const save = async (next: BulkCheckpoint, status = resource.status) => {
-    bulk = next;
-    resource = { ...resource, status, checkpoint: { ...resource.checkpoint, bulk } };
-    await input.saveProgress({ resource, calls });
-  };
-  const paused = (): ResourceSyncResult => ({ outcome: 'paused', progress: { resource, calls } });
-  const restart = async (reason: string) => {
-    logger.warn('Bulk operation to be run again', {
-      resource: definition.name,
+): Promise<ResourceSyncResult> => new BulkSync(input).run();
+
+/** What to do after a step of the operation's lifecycle: go round again, write its result, or stop. */
+type Step = 'again' | 'write' | ResourceSyncResult;
+
+class BulkSync<TNode, TRecord extends MirroredRecord> {
+  private readonly bulkQuery: string;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly delays: ReturnType<typeof pollDelays>;
+  private readonly now: () => number;
+  private resource: ResourceProgress;
+  private calls: CallCounters;
+  private bulk: BulkCheckpoint;
+  private waitingSince: number | undefined;
+
+  constructor(private readonly input: BulkSyncInput<TNode, TRecord>) {
+    const { definition } = input;
+    if (!definition.bulk) throw new Error(`${definition.name} has no bulk strategy`);
+    this.bulkQuery = definition.bulk.query;
+    this.sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.delays = pollDelays(input.firstPollDelayMs ?? 1000, input.maxPollDelayMs ?? 10_000);
+    this.now = input.now ?? Date.now;
+    ({ resource: this.resource, calls: this.calls } = input.progress);
+    this.bulk = this.resource.checkpoint.bulk ?? startBulkCheckpoint();
+  }
+
+  async run(): Promise<ResourceSyncResult> {
+    for (;;) {
+      const step =
+        this.bulk.operationId === null
+          ? await this.startOperation()
+          : this.bulk.url === null
+            ? await this.awaitResult()
+            : await this.writeResult();
+      if (step !== 'again' && step !== 'write') return step;
+    }
+  }
+
+  private async startOperation(): Promise<Step> {
+    const { definition, logger } = this.input;
+    if (this.bulk.attempts >= MAX_BULK_ATTEMPTS) {
+      const attempts = this.bulk.attempts;
+      await this.save(startBulkCheckpoint());
+      throw new BulkOperationFailedError('without a usable result', null, attempts);
+    }
+    const { started, stats } = await startBulkOperation(this.input.graphql, this.bulkQuery, {
+      groupObjects: definition.bulk!.children !== undefined,
+    });
+    this.calls = addCallStats(this.calls, stats);
+    // Another bulk operation of this app and shop: wait for the slot, never fail for it.
+    if (started === 'busy') return this.waitABit();
+    const attempts = this.bulk.attempts + 1;
+    await this.save(
+      { operationId: started.id, operationStartedAt: started.createdAt, url: null, line: 0, attempts },
+      'syncing',
+    );
+    logger.info('Bulk operation started', { resource: definition.name, operationId: started.id });
+    this.delays.reset();
+    return 'again';
+  }
+
+  /** Polls the operation once: still running, finished with a result to write, or to run again. */
+  private async awaitResult(): Promise<Step> {
+    const { operation, stats } = await pollBulkOperation(this.input.graphql, this.bulk.operationId!);
+    this.calls = addCallStats(this.calls, stats);
+    if (!operation) return this.restart('operation not found');
+    if (isRunning(operation.status)) {
+      if (this.input.shouldPause()) return this.paused();
+      this.waitingSince ??= this.now();
+      const { waitInInvocationMs } = this.input;
+      if (waitInInvocationMs !== undefined && this.now() - this.waitingSince >= waitInInvocationMs)
+        return { ...this.paused(), waitingForOperation: this.bulk.operationId! };
+      await this.sleep(this.delays.next());
+      return 'again';
+    }
+    if (operation.status === 'COMPLETED') {
+      // No URL: Shopify's answer for a query that matched nothing.
+      if (operation.url === null) return this.completed();
+      await this.save({ ...this.bulk, url: operation.url });
+      return 'write';
+    }
+    if (operation.partialDataUrl) {
+      const partial = await this.writeLines(operation.partialDataUrl, 0, { whole: false });
+      if (partial === 'paused') return this.paused();
+    }
+    if (this.bulk.attempts >= MAX_BULK_ATTEMPTS) {
+      const attempts = this.bulk.attempts;
+      // The next delivery of this run (SQS retry, backoff) starts over with fresh attempts.
+      await this.save(startBulkCheckpoint());
+      throw new BulkOperationFailedError(operation.status, operation.errorCode, attempts);
+    }
+    return this.restart(`${operation.status}${operation.errorCode ? ` ${operation.errorCode}` : ''}`);
+  }
+
+  private async writeResult(): Promise<Step> {
+    const outcome = await this.writeLines(this.bulk.url!, this.bulk.line, { checkpointed: true });
+    if (outcome === 'paused') return this.paused();
+    if (outcome === 'unavailable') return this.restart('result URL expired');
+    const completed = await this.completed();
+    this.input.logger.info('Bulk sync finished', {
+      resource: this.input.definition.name,
+      lines: this.bulk.line,
+      written: this.resource.written,
+    });
+    return completed;
+  }
+
+  /** Pauses if the invocation must stop, else sleeps before asking again. */
+  private async waitABit(): Promise<Step> {
+    if (this.input.shouldPause()) return this.paused();
+    await this.sleep(this.delays.next());
+    return 'again';
+  }
+
+  private async restart(reason: string): Promise<Step> {
+    this.input.logger.warn('Bulk operation to be run again', {
+      resource: this.input.definition.name,
       reason,
-      attempts: bulk.attempts,
+      attempts: this.bulk.attempts,
     });
-    await save({ ...startBulkCheckpoint(), attempts: bulk.attempts });
-  };
-  const delays = pollDelays(input.firstPollDelayMs ?? 1000, input.maxPollDelayMs ?? 10_000);
-  const now = input.now ?? Date.now;
-  let waitingSince: number | undefined;
+    await this.save({ ...startBulkCheckpoint(), attempts: this.bulk.attempts });
+    return 'again';
+  }
 
-  for (;;) {
-    if (bulk.operationId === null) {
-      if (bulk.attempts >= MAX_BULK_ATTEMPTS) {
-        const attempts = bulk.attempts;
-        await save(startBulkCheckpoint());
-        throw new BulkOperationFailedError('without a usable result', null, attempts);
-      }
-      const { started, stats } = await startBulkOperation(graphql, bulkQuery, {
-        groupObjects: definition.bulk.children !== undefined,
-      });
-      calls = addCallStats(calls, stats);
-      if (started === 'busy') {
-        // Another bulk operation of this app and shop: wait for the slot, never fail for it.
-        if (input.shouldPause()) return paused();
-        await sleep(delays.next());
-        continue;
-      }
-      await save(
-        {
-          operationId: started.id,
-          operationStartedAt: started.createdAt,
-          url: null,
-          line: 0,
-          attempts: bulk.attempts + 1,
-        },
-        'syncing',
-      );
-      logger.info('Bulk operation started', { resource: definition.name, operationId: started.id });
-      delays.reset();
-    }
+  private async save(next: BulkCheckpoint, status = this.resource.status): Promise<void> {
+    this.bulk = next;
+    this.resource = { ...this.resource, status, checkpoint: { ...this.resource.checkpoint, bulk: next } };
+    await this.input.saveProgress({ resource: this.resource, calls: this.calls });
+  }
 
-    if (bulk.url === null) {
-      const { operation, stats } = await pollBulkOperation(graphql, bulk.operationId!);
-      calls = addCallStats(calls, stats);
-      if (!operation) {
-        await restart('operation not found');
-        continue;
-      }
-      if (isRunning(operation.status)) {
-        if (input.shouldPause()) return paused();
-        waitingSince ??= now();
-        if (input.waitInInvocationMs !== undefined && now() - waitingSince >= input.waitInInvocationMs)
-          return { outcome: 'paused', progress: { resource, calls }, waitingForOperation: bulk.operationId! };
-        await sleep(delays.next());
-        continue;
-      }
-      if (operation.status === 'COMPLETED') {
-        if (operation.url === null) {
-          // Shopify's answer for a query that matched nothing.
-          await save(bulk, 'completed');
-          return { outcome: 'completed', progress: { resource, calls } };
-        }
-        await save({ ...bulk, url: operation.url });
-      } else {
-        if (operation.partialDataUrl) {
-          const partial = await writeLines(operation.partialDataUrl, 0, { whole: false });
-          if (partial === 'paused') return paused();
-        }
-        if (bulk.attempts >= MAX_BULK_ATTEMPTS) {
-          const attempts = bulk.attempts;
-          // The next delivery of this run (SQS retry, backoff) starts over with fresh attempts.
-          await save(startBulkCheckpoint());
-          throw new BulkOperationFailedError(operation.status, operation.errorCode, attempts);
-        }
-        await restart(`${operation.status}${operation.errorCode ? ` ${operation.errorCode}` : ''}`);
-        continue;
-      }
-    }
+  private async completed(): Promise<ResourceSyncResult> {
+    await this.save(this.bulk, 'completed');
+    return { outcome: 'completed', progress: { resource: this.resource, calls: this.calls } };
+  }
 
-    const outcome = await writeLines(bulk.url!, bulk.line, { checkpointed: true });
-    if (outcome === 'paused') return paused();
-    if (outcome === 'unavailable') {
-      await restart('result URL expired');
-      continue;
-    }
-    await save(bulk, 'completed');
-    logger.info('Bulk sync finished', {
-      resource: definition.name,
-      lines: bulk.line,
-      written: resource.written,
-    });
-    return { outcome: 'completed', progress: { resource, calls } };
+  private paused(): Extract<ResourceSyncResult, { outcome: 'paused' }> {
+    return { outcome: 'paused', progress: { resource: this.resource, calls: this.calls } };
   }
 
   /**
-   * Writes lines from `fromLine` in batches of about BULK_BATCH_LINES lines; after each, the
-   * checkpoint (when `checkpointed`) is the first line not yet written. A nested definition's
-   * child lines (`__parentId`) are gathered under the parent line they follow: only the current
-   * parent is held, a batch ends only at a parent's first line, so a resumed read never starts
-   * among a parent's children. `whole: false` (a failed operation's partial data, which may stop
-   * among the last parent's children) leaves the last parent out. A flat definition's query
-   * selects no nested connection, so it has no child lines to gather.
+   * Writes lines from `fromLine` through the page pipeline, in batches of about BULK_BATCH_LINES
+   * lines; after each, the checkpoint (when `checkpointed`) is the first line not yet written.
+   * `whole: false` (a failed operation's partial data, which may stop among the last parent's
+   * children) leaves the last parent out.
    */
-  async function writeLines(
+  private async writeLines(
     url: string,
     fromLine: number,
     {
@@ -204,98 +232,109 @@ export async function syncResourceInBulk<TNode, TRecord extends MirroredRecord>(
       whole = true,
     }: { readonly checkpointed?: boolean; readonly whole?: boolean } = {},
   ): Promise<'done' | 'paused' | 'unavailable'> {
-    const childField = definition.bulk?.children?.connection;
-    let line = fromLine;
-    let batch: unknown[] = [];
-    let batchLines = 0;
-    let parent: GatheredParent | undefined;
-    // A batch's writes start while the previous batch's last ones are in flight (PageWrites, as
-    // for pages); a batch settles (tally, checkpoint) once its own writes are done, oldest first.
-    const writes = new PageWrites(input.writer, input.writeConcurrency ?? 16);
-    const unsettled: { writing: Promise<WriteCounts>; seen: number; invalid: number; through: number }[] = [];
-    const settleOldest = async () => {
-      const written = unsettled.shift()!;
-      resource = tally(resource, written.seen, written.invalid, await written.writing);
-      if (checkpointed) await save({ ...bulk, line: written.through });
-      else await input.saveProgress({ resource, calls });
-    };
-    const settleAll = async () => {
-      while (unsettled.length > 0) await settleOldest();
-    };
-    const flush = async (through: number) => {
-      const records: TRecord[] = [];
-      let invalid = 0;
-      for (const raw of batch) {
-        const parsed = definition.nodeSchema.safeParse(raw);
-        if (parsed.success) records.push(definition.toRecord(parsed.data, input.owner));
-        else {
-          invalid += 1;
-          logger.warn('Skipping a node that failed validation', {
-            resource: definition.name,
-            gid: typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined,
-            issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.code}`),
-          });
-        }
-      }
-      unsettled.push({ writing: writes.start(records), seen: batch.length, invalid, through });
-      batch = [];
-      batchLines = 0;
-      // The previous batch settles while this one is written.
-      if (unsettled.length > 1) await settleOldest();
-    };
-    const close = (gathered: GatheredParent) => {
-      batch.push({
-        ...gathered.node,
-        [childField!]: { nodes: gathered.children, pageInfo: { hasNextPage: false, endCursor: null } },
-      });
-      batchLines += gathered.children.length + 1;
+    const { definition, logger, owner } = this.input;
+    const pipeline = new PagePipeline<TRecord, LineBatch>(
+      this.input.writer,
+      this.input.writeConcurrency ?? 16,
+      async (batch, counts) => {
+        this.resource = tally(this.resource, batch.seen, batch.invalid, counts);
+        if (checkpointed) await this.save({ ...this.bulk, line: batch.through });
+        else await this.input.saveProgress({ resource: this.resource, calls: this.calls });
+      },
+    );
+    const write = async (lines: readonly unknown[], through: number) => {
+      const { nodes, invalid } = parseNodes(definition, lines, logger);
+      await pipeline.write(toRecords(definition, nodes, owner), { seen: lines.length, invalid, through });
     };
     try {
-      for await (const text of input.results.lines(url, fromLine)) {
-        const at = line;
-        line += 1;
-        const { __parentId: parentId, ...node } = JSON.parse(text) as Record<string, unknown>;
-        if (parentId !== undefined) {
-          if (childField === undefined) continue;
-          if (parent?.id !== parentId) throw new BulkResultNotGroupedError(definition.name, at);
-          parent.children.push(node);
-          continue;
-        }
-        if (childField === undefined) {
-          batch.push(node);
-          batchLines += 1;
-        } else {
-          if (parent) close(parent);
-          parent = { id: String(node['id']), startLine: at, node, children: [] };
-        }
-        if (batchLines >= BULK_BATCH_LINES) {
-          await flush(parent?.startLine ?? line);
-          if (input.shouldPause()) {
-            await settleAll();
-            return 'paused';
-          }
+      for await (const batch of lineBatches(
+        this.input.results.lines(url, fromLine),
+        fromLine,
+        definition,
+        whole,
+      )) {
+        await write(batch.nodes, batch.through);
+        if (!batch.final && this.input.shouldPause()) {
+          await pipeline.settleAll();
+          return 'paused';
         }
       }
-      if (parent && whole) close(parent);
-      if (batch.length > 0) await flush(line);
-      await settleAll();
+      await pipeline.settleAll();
       return 'done';
     } catch (error) {
       if (error instanceof BulkResultUnavailableError) {
         // What was read before the URL expired is written and checkpointed like any batch.
         try {
-          await settleAll();
+          await pipeline.settleAll();
         } catch (writeError) {
-          await writes.abandon();
+          await pipeline.abandon();
           throw writeError;
         }
         return 'unavailable';
       }
       // Writes in flight land (or fail) before the caller handles the failure.
-      await writes.abandon();
+      await pipeline.abandon();
       throw error;
     }
   }
+}
+
+/** A batch of result lines in the pipeline: settling it checkpoints `through`. */
+interface LineBatch extends PageTally {
+  /** The first line not yet written once this batch is. */
+  readonly through: number;
+}
+
+/**
+ * The result file in batches of about BULK_BATCH_LINES lines. A nested definition's child lines
+ * (`__parentId`) are gathered under the parent line they follow: only the current parent is
+ * held, a batch ends only at a parent's first line, so a resumed read never starts among a
+ * parent's children. A flat definition's query selects no nested connection, so it has no child
+ * lines to gather. The batch after the file's end is `final` (no pause is taken after it).
+ */
+async function* lineBatches(
+  lines: AsyncIterable<string>,
+  fromLine: number,
+  definition: Pick<ResourceDefinition<unknown>, 'name' | 'bulk'>,
+  whole: boolean,
+): AsyncGenerator<{ readonly nodes: unknown[]; readonly through: number; readonly final: boolean }> {
+  const childField = definition.bulk?.children?.connection;
+  let line = fromLine;
+  let batch: unknown[] = [];
+  let batchLines = 0;
+  let parent: GatheredParent | undefined;
+  const close = (gathered: GatheredParent) => {
+    batch.push({
+      ...gathered.node,
+      [childField!]: { nodes: gathered.children, pageInfo: { hasNextPage: false, endCursor: null } },
+    });
+    batchLines += gathered.children.length + 1;
+  };
+  for await (const text of lines) {
+    const at = line;
+    line += 1;
+    const { __parentId: parentId, ...node } = JSON.parse(text) as Record<string, unknown>;
+    if (parentId !== undefined) {
+      if (childField === undefined) continue;
+      if (parent?.id !== parentId) throw new BulkResultNotGroupedError(definition.name, at);
+      parent.children.push(node);
+      continue;
+    }
+    if (childField === undefined) {
+      batch.push(node);
+      batchLines += 1;
+    } else {
+      if (parent) close(parent);
+      parent = { id: String(node['id']), startLine: at, node, children: [] };
+    }
+    if (batchLines >= BULK_BATCH_LINES) {
+      yield { nodes: batch, through: parent?.startLine ?? line, final: false };
+      batch = [];
+      batchLines = 0;
+    }
+  }
+  if (parent && whole) close(parent);
+  if (batch.length > 0) yield { nodes: batch, through: line, final: true };
 }
 
 /** A parent line and the child lines gathered under it so far. */

@@ -73,3 +73,7 @@ const MAX_DELAY_SECONDS = 43_200;
 /** `base` after the first failed receive, then ×4 each time: 30 s, 2 min, 8 min, 32 min… */
 export const retryDelaySeconds = (receiveCount: number, base = 30, max = MAX_DELAY_SECONDS): number =>
   Math.min(max, MAX_DELAY_SECONDS, base * 4 ** Math.max(0, receiveCount - 1));
+
+/** Error text for the run history: the message only, bounded, never a stack or a payload. */
+export const errorSummary = (error: unknown): string =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : 'Unknown error').slice(0, 500);

@@ -76,6 +76,25 @@ export interface ResourceProgress extends ResourceCounters {
   readonly missingScopes?: readonly string[];
 }
 
+/** One resource's progress and the run's call costs, which every resource adds to. */
+export interface ResourceStep {
+  readonly resource: ResourceProgress;
+  readonly calls: CallCounters;
+}
+
+/** How one invocation's sync of a resource (paged or bulk) ended. */
+export type ResourceSyncResult =
+  | { readonly outcome: 'completed'; readonly progress: ResourceStep }
+  | {
+      readonly outcome: 'paused';
+      readonly progress: ResourceStep;
+      /**
+       * Paused to wait for a bulk operation Shopify is still running, not for lack of time: the
+       * continuation waits too (BULK_OPERATIONS_FINISH wakes it, a delayed poll is the fallback).
+       */
+      readonly waitingForOperation?: string;
+    };
+
 /** A run's progress: one entry per resource (keyed by definition name) and the shared call costs. */
 export interface SyncProgress {
   readonly resources: Readonly<Record<string, ResourceProgress>>;

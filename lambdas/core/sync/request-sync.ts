@@ -1,7 +1,8 @@
 import { NotFoundError } from '../errors.js';
 import { IntegrationNotActiveError, SyncInProgressError } from './errors.js';
 import type { IntegrationReader, SyncQueue, SyncRunRepository, SyncStateRepository } from './ports.js';
-import { recentlySynced, type SyncConfig } from './run-sync.js';
+import type { SyncConfig } from '../sync-config.js';
+import { recentlySynced } from './run-sync.js';
 import { newRunId } from './sync-run.js';
 
 export type ManualSyncAnswer =

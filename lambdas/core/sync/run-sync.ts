@@ -1,121 +1,58 @@
+/**
+ * A sync run's lifecycle, for one queue delivery: open the run (or recognise a duplicate or a
+ * skip), take the store's lease (run-lease.ts), sync the resources (resource-loop.ts), then end
+ * the run: succeeded, paused for a continuation, needs attention, or a failed attempt that SQS
+ * retries. What a run reports when it ends is in run-report.ts.
+ */
 import type { AccessTokenSource } from '../credentials/credentials.js';
 import type { TokenProvider } from '../credentials/token-provider.js';
-import { randomBytes } from 'node:crypto';
-import type { BulkResultReader } from '../bulk/ports.js';
-import { countShopifyRecords, fetchGrantedScopes } from '../integrations/shop-admin.js';
-import {
-  type GrantedScopesStore,
-  MISSING_SCOPE,
-  type MissingScopes,
-  newlyGrantedResources,
-  recordGrantedScopes,
-  type ScopeRequirements,
-  scopeLists,
-} from '../integrations/granted-scopes.js';
 import { announce, type BackendEvents } from '../events/backend-events.js';
-import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
-import { webhooksSilent } from '../integrations/store-census.js';
+import { type Integration, watermarkOf } from '../integrations/integration.js';
 import { withLogKeys } from '../log-scope.js';
-import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
-import type { RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
+import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import {
+  errorSummary,
+  type IntegrationAttentionError,
   isAttentionError,
-  isResourceAccessDenied,
   LeaseBusyError,
   RetryLaterError,
   retryDelaySeconds,
 } from './errors.js';
 import type {
   IntegrationReader,
-  SyncQueue,
+  LeaseResult,
   SyncRunRepository,
   SyncStateRepository,
   TokenDecrypter,
 } from './ports.js';
-import type { Logger } from '../logger.js';
-import type { ShopifyGraphql } from '../../shopify/graphql.js';
+import { incrementalFrom, initialResourceProgress, type SyncProgress, zeroCallCounters } from './progress.js';
+import { type ResourceLoopDeps, RunProgress, syncResources } from './resource-loop.js';
+import { RunLease } from './run-lease.js';
 import {
-  incrementalFrom,
-  initialResourceProgress,
-  type ResourceProgress,
-  type SyncProgress,
-  zeroCallCounters,
-} from './progress.js';
-import { syncResourceInBulk } from './bulk-sync.js';
-import { type ResourceStep, type ResourceSyncResult, syncResource } from './sync-engine.js';
+  attentionDetail,
+  deliveriesStopped,
+  resourceSyncState,
+  runAttention,
+  storeOf,
+  summaryOf,
+  syncFailed,
+  type SyncTotals,
+  totalsOf,
+} from './run-report.js';
 import {
   isTerminal,
   type RunTrigger,
   runIdForMessage,
   type SkipReason,
   type SyncMessage,
+  type SyncRun,
 } from './sync-run.js';
 
-export interface SyncConfig {
-  readonly minSyncIntervalMinutes: number;
-  readonly overlapMinutes: number;
-  /** Heartbeat-extended after every page; a crashed worker's lease lapses after this long. */
-  readonly leaseTtlMs: number;
-  /** Must match the queue's maxReceiveCount: the last attempt marks the run failed before the DLQ. */
-  readonly maxReceives: number;
-  readonly runRetentionDays: number;
-  readonly writeConcurrency: number;
-  readonly maxObjectsPerQuery?: number;
-  /** A full sync of a resource with more records than this runs as a bulk operation. */
-  readonly bulkThreshold: number;
-  /** First retry delay after a failed attempt; each next one is 4× longer. */
-  readonly retryBaseSeconds: number;
-  /** Never longer than the queue's visibility timeout: SQS would have retried by then anyway. */
-  readonly retryMaxSeconds: number;
-  /**
-   * How long an invocation polls a running bulk operation before the run waits outside Lambda
-   * (unset: it polls until it must pause for time, billed all along).
-   */
-  readonly bulkWaitInInvocationMs?: number;
-  /**
-   * The delay of a waiting run's continuation: the poll that stands in for BULK_OPERATIONS_FINISH
-   * (a webhook Shopify may deliver late or not at all). Below the lease TTL, so the waiting run
-   * keeps its store.
-   */
-  readonly bulkWakeFallbackSeconds?: number;
-}
-
-export const defaultSyncConfig: SyncConfig = {
-  minSyncIntervalMinutes: 30,
-  overlapMinutes: 5,
-  leaseTtlMs: 5 * 60_000,
-  maxReceives: 5,
-  runRetentionDays: 90,
-  writeConcurrency: 16,
-  bulkThreshold: 10_000,
-  retryBaseSeconds: 30,
-  retryMaxSeconds: 1800,
-  bulkWaitInInvocationMs: 20_000,
-  bulkWakeFallbackSeconds: 120,
-};
-
-/**
- * One resource a run mirrors: its definition and where its records go. Built with
- * `syncedResource` so a definition's record type and its writer's always agree.
- */
-export interface SyncedResource {
-  readonly definition: ResourceDefinition<unknown, MirroredRecord>;
-  readonly writer: RecordWriter<MirroredRecord>;
-}
-
-export const syncedResource = <TNode, TRecord extends MirroredRecord>(
-  definition: ResourceDefinition<TNode, TRecord>,
-  writer: RecordWriter<TRecord>,
-): SyncedResource => ({
-  definition: definition,
-  writer: writer,
-});
-
-export interface SyncDeps {
+/** Everything a run needs: the resource loop's dependencies, and the run's and the store's. */
+export interface SyncDeps extends ResourceLoopDeps {
   readonly integrations: IntegrationReader;
   readonly runs: SyncRunRepository;
   readonly state: SyncStateRepository;
-  readonly queue: SyncQueue;
   readonly tokens: TokenDecrypter;
   /**
    * Renews the store's token ahead of expiry and on a 401 (core/credentials); without it the
@@ -123,15 +60,6 @@ export interface SyncDeps {
    */
   readonly credentials?: TokenProvider;
   readonly graphqlFor: (integration: Integration, accessToken: string | AccessTokenSource) => ShopifyGraphql;
-  /** Synced one after another, in this order, each from its own checkpoint. */
-  readonly resources: readonly SyncedResource[];
-  readonly now: () => number;
-  readonly logger: Logger;
-  readonly config: SyncConfig;
-  /** Reads bulk operation results; without it every sync is paged. */
-  readonly bulkResults?: BulkResultReader;
-  /** Waits between polls of a running bulk operation (tests pass a short one). */
-  readonly bulkPollDelayMs?: number;
   /**
    * Runs after a sync completed, e.g. the reconcile: an incremental sync cannot see deletes. It
    * runs under the run's lease (one Shopify consumer per store at a time) and calls `heartbeat`
@@ -142,27 +70,13 @@ export interface SyncDeps {
     integration: Integration,
     options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
   ) => Promise<unknown>;
-  /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
-  readonly events?: BackendEvents;
   /**
    * A store whose syncs keep healing changes while no webhook arrived for this long looks like
    * its deliveries stopped (endpoint unreachable, subscriptions gone): `Webhooks Unhealthy`.
    */
   readonly webhooksSilentAfterMs?: number;
-  /**
-   * Each invocation first asks Shopify what it granted (one cheap call) and records it: a resource
-   * whose scopes are missing is marked needs-attention (MISSING_SCOPE) and never queried. Without
-   * it every resource is queried, and a missing scope shows only as Shopify's ACCESS_DENIED.
-   */
-  readonly scopes?: ScopeRequirements & {
-    readonly store: GrantedScopesStore;
-    /**
-     * Called when a resource that lacked scopes has them now, with the integration as the grant
-     * left it: e.g. to subscribe its webhook topics now rather than at the next daily check.
-     * Its failure is logged, never fails the sync.
-     */
-    readonly onGranted?: (integration: Integration) => Promise<unknown>;
-  };
+  /** Sync Completed / Sync Failed / Integration Needs Attention / Webhooks Unhealthy, for the backend. */
+  readonly events?: BackendEvents;
 }
 
 /** One delivery of a queue message, as the worker sees it. */
@@ -178,28 +92,6 @@ export interface SyncDelivery {
   readonly deadline?: number;
 }
 
-/** What a finished run did, over all its resources, for the worker's metrics. */
-export interface SyncTotals {
-  readonly recordsSeen: number;
-  readonly recordsWritten: number;
-  /**
-   * Written because newer than the mirror, for resources already mirrored (their first sync
-   * writes everything and heals nothing): changes no webhook delivered in time.
-   */
-  readonly healedBySync: number;
-  readonly shopifyCostUsed: number;
-  readonly throttleWaits: number;
-  readonly throttledResponses: number;
-  /** The same counts per resource (customers, orders, products), by definition name. */
-  readonly resources: Readonly<Record<string, ResourceTotals>>;
-}
-
-export interface ResourceTotals {
-  readonly seen: number;
-  readonly written: number;
-  readonly healedBySync: number;
-}
-
 export type SyncOutcome =
   | { readonly outcome: 'succeeded'; readonly runId: string; readonly totals: SyncTotals }
   | { readonly outcome: 'failed'; readonly runId: string; readonly needsAttention?: boolean }
@@ -209,10 +101,6 @@ export type SyncOutcome =
   | { readonly outcome: 'ignored'; readonly reason: 'INTEGRATION_NOT_FOUND' };
 
 const iso = (millis: number) => new Date(millis).toISOString();
-
-/** Error text for the run history: the message only, bounded, never a stack or a payload. */
-export const errorSummary = (error: unknown): string =>
-  (error instanceof Error ? `${error.name}: ${error.message}` : 'Unknown error').slice(0, 500);
 
 /**
  * Runs (or continues) one incremental sync of one integration for one queue delivery.
@@ -245,66 +133,64 @@ export async function runSync(delivery: SyncDelivery, deps: SyncDeps): Promise<S
 export const runIdOf = (delivery: Pick<SyncDelivery, 'message' | 'sentAt' | 'messageId'>): string =>
   delivery.message.runId ?? runIdForMessage(delivery.sentAt, delivery.messageId);
 
+/** One delivery's view of its run. */
+interface RunScope {
+  readonly integration: Integration;
+  readonly delivery: SyncDelivery;
+  readonly deps: SyncDeps;
+  readonly runId: string;
+  readonly trigger: RunTrigger;
+  /** When this delivery was taken up: the run's start, and the lease's, if it starts here. */
+  readonly at: number;
+}
+
 async function syncIntegration(
   integration: Integration,
   delivery: SyncDelivery,
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
-  const { message } = delivery;
-  const { runs, state, logger, config } = deps;
+  const opened = await openRun(integration, delivery, deps);
+  if ('outcome' in opened) return opened;
+  const { scope, started } = opened;
+  const claim = await RunLease.acquire(
+    deps.state,
+    { integrationId: integration.integrationId, runId: scope.runId },
+    scope.at,
+    deps.config.leaseTtlMs,
+    deps.now,
+  );
+  if ('refused' in claim) return leaseRefused(scope, started, claim.refused);
+  return syncUnderLease(scope, claim.lease);
+}
+
+/**
+ * The run this delivery belongs to, created if it is the first, re-opened if a DLQ redrive
+ * brought it back; or the outcome that ends the delivery here (a duplicate, a skip).
+ */
+async function openRun(
+  integration: Integration,
+  delivery: SyncDelivery,
+  deps: SyncDeps,
+): Promise<SyncOutcome | { readonly scope: RunScope; readonly started: boolean }> {
   const { integrationId } = integration;
+  const at = deps.now();
   const runId = runIdOf(delivery);
-  const now = deps.now();
-  let run = await runs.createIfAbsent({
-    integrationId,
-    runId,
-    trigger: runTriggerOf(message, integration),
-    status: 'queued',
-    queuedAt: iso(delivery.sentAt),
-    expiresAt: Math.floor(now / 1000) + config.runRetentionDays * 86_400,
-  });
-  // Redriven from the DLQ: the run failed when its receives ran out; it goes on from its checkpoint.
-  if (
-    run.status === 'failed' &&
-    run.exhaustedMessageId !== undefined &&
-    run.exhaustedMessageId !== delivery.messageId &&
-    (await runs.reopen(integrationId, runId, run.exhaustedMessageId, iso(now)))
-  ) {
-    logger.info('Sync run re-opened by a redriven message', { integrationId, runId });
-    run = { ...run, status: 'resumed' };
-  }
+  const run = await createOrReopen(integration, delivery, deps, runId, at);
+  const scope: RunScope = { integration, delivery, deps, runId, trigger: run.trigger, at };
   if (isTerminal(run.status)) {
     // A concurrent copy of this run may still hold the lease; a finished run never keeps it.
-    await state.releaseLease(integrationId, runId);
+    await deps.state.releaseLease(integrationId, runId);
     return { outcome: 'duplicate', runId };
   }
-  // The other message of a wait (wake-up or fallback poll) already continued the run. Only on a
-  // first receive: a redelivery is the message that continued it, after a crash, and goes on.
-  const waitServed = (): boolean =>
-    message.afterInvocation !== undefined &&
-    delivery.receiveCount === 1 &&
-    (run.invocations ?? 0) > message.afterInvocation;
-  if (waitServed()) {
-    logger.info('Continuation dropped: the wait it was sent for was served', { integrationId, runId });
+  if (waitServed(run, delivery)) {
+    deps.logger.info('Continuation dropped: the wait it was sent for was served', { integrationId, runId });
     return { outcome: 'duplicate', runId };
   }
-
-  const skip = async (reason: SkipReason): Promise<SyncOutcome> => {
-    await runs.finish(integrationId, runId, {
-      status: 'skipped',
-      finishedAt: iso(deps.now()),
-      skipReason: reason,
-    });
-    logger.info('Sync skipped', { integrationId, runId, reason });
-    return { outcome: 'skipped', runId, reason };
-  };
   const started = run.status !== 'queued';
-
-  const { encryptedAccessToken } = integration;
   // Erased credentials (shop/redact, purge) leave nothing to sync with, whatever the status says.
-  if (integration.status !== 'ACTIVE' || !encryptedAccessToken) {
-    if (started) await state.releaseLease(integrationId, runId);
-    return skip('INTEGRATION_NOT_ACTIVE');
+  if (integration.status !== 'ACTIVE' || !integration.encryptedAccessToken) {
+    if (started) await deps.state.releaseLease(integrationId, runId);
+    return skip(scope, 'INTEGRATION_NOT_ACTIVE');
   }
   // The fan-out filters on the due index; this catches a backlog of duplicate schedule messages.
   if (
@@ -312,339 +198,302 @@ async function syncIntegration(
     run.trigger === 'schedule' &&
     // An uninstall to confirm cannot wait for the interval: the claim made the store due.
     integration.uninstallClaimedAt === undefined &&
-    recentlySynced(integration, now, config.minSyncIntervalMinutes)
-  ) {
-    return skip('RECENTLY_SYNCED');
-  }
+    recentlySynced(integration, at, deps.config.minSyncIntervalMinutes)
+  )
+    return skip(scope, 'RECENTLY_SYNCED');
+  return { scope, started };
+}
 
-  /**
-   * A failed attempt: retried soon (growing backoff) while receives remain; on the last one the
-   * run fails with the reason, and the message (bound for the DLQ) can re-open it when redriven.
-   */
-  const attemptFailed = async (error: unknown): Promise<never> => {
-    const summary = errorSummary(error);
-    if (delivery.receiveCount >= config.maxReceives) {
-      const finishedAt = iso(deps.now());
-      await runs.finish(integrationId, runId, {
-        status: 'failed',
-        finishedAt,
-        lastError: `Gave up after ${delivery.receiveCount} attempts: ${summary}`,
-        exhaustedMessageId: delivery.messageId,
-      });
-      await state.releaseLease(integrationId, runId);
-      await announce(deps.events, logger, syncFailed(integration, run.trigger, runId, summary, finishedAt));
-      logger.error('Sync attempt failed for the last time; the message goes to the DLQ', {
-        integrationId,
-        runId,
-        receiveCount: delivery.receiveCount,
-        error: summary,
-      });
-      throw error;
-    }
-    const delaySeconds = retryDelaySeconds(
-      delivery.receiveCount,
-      config.retryBaseSeconds,
-      config.retryMaxSeconds,
-    );
-    const nextAttemptAt = iso(deps.now() + delaySeconds * 1000);
-    await runs.recordRetry(integrationId, runId, { lastError: summary, nextAttemptAt });
-    logger.warn('Sync attempt failed; retrying soon', {
-      integrationId,
-      runId,
-      receiveCount: delivery.receiveCount,
-      nextAttemptAt,
-      error: summary,
-    });
-    throw new RetryLaterError(error, delaySeconds);
-  };
-
-  // This invocation's claim: another copy of the same message must not sync beside it.
-  const holder = randomBytes(9).toString('base64url');
-  const lease = await state.acquireLease(
+const createOrReopen = async (
+  integration: Integration,
+  delivery: SyncDelivery,
+  { runs, logger, config }: SyncDeps,
+  runId: string,
+  at: number,
+): Promise<SyncRun> => {
+  const { integrationId } = integration;
+  const run = await runs.createIfAbsent({
     integrationId,
     runId,
-    holder,
-    iso(now),
-    iso(now + config.leaseTtlMs),
-  );
-  if (!lease.acquired) {
-    // Another run holds the store: this trigger is a duplicate of it. But a lease held by this
-    // same run is another copy of this message at work (SQS delivers at least once): skipping
-    // would finish the run under it, so this copy retries later, by which time the run is done
-    // (or its holder crashed and the lease lapsed, and this copy carries the run on).
-    if (!started && lease.holderRunId !== runId) return skip('ANOTHER_SYNC_RUNNING');
-    // A wait's second message while the first one's invocation is at work: that one carries on.
-    if (message.afterInvocation !== undefined && delivery.receiveCount === 1 && lease.holderRunId === runId)
-      return { outcome: 'duplicate', runId };
-    return attemptFailed(new LeaseBusyError(integrationId, lease.holderRunId));
-  }
-
-  const current = await runs.markRunning(integrationId, runId, iso(now));
-  const startedAt = current.startedAt ?? iso(now);
-  let progress: SyncProgress = {
-    resources: Object.fromEntries(
-      deps.resources.map(({ definition }) => [
-        definition.name,
-        current.resources?.[definition.name] ??
-          initialResourceProgress(
-            incrementalFrom(watermarkOf(integration, definition.name), config.overlapMinutes),
-            definition.initialPageSize,
-          ),
-      ]),
-    ),
-    calls: current.calls ?? zeroCallCounters,
-  };
-  const withStep = (name: string, step: ResourceStep): SyncProgress => ({
-    resources: { ...progress.resources, [name]: step.resource },
-    calls: step.calls,
+    trigger: runTriggerOf(delivery.message, integration),
+    status: 'queued',
+    queuedAt: iso(delivery.sentAt),
+    expiresAt: Math.floor(at / 1000) + config.runRetentionDays * 86_400,
   });
-  // Heartbeat: a run that lost its lease stops instead of racing the new holder. Renewed only
-  // once a third of the lease has passed: while it is held and unexpired no one else can take
-  // it, so an earlier renewal learns nothing, and each one rewrites the whole integration item
-  // (a write unit per KB of it: most of an idle store's DynamoDB cost, bench F1).
-  let leaseRenewedAt = now;
-  const keepLease = async (): Promise<void> => {
-    if (deps.now() - leaseRenewedAt < config.leaseTtlMs / 3) return;
-    const renewedAt = deps.now();
-    const renewed = await state.renewLease(integrationId, runId, holder, iso(renewedAt + config.leaseTtlMs));
-    if (!renewed.acquired) throw new LeaseBusyError(integrationId, renewed.holderRunId);
-    leaseRenewedAt = renewedAt;
-  };
-  const saveProgress = async (next: SyncProgress) => {
-    progress = next;
-    await runs.saveProgress(integrationId, runId, next);
-    await keepLease();
-  };
+  // Redriven from the DLQ: the run failed when its receives ran out; it goes on from its checkpoint.
+  if (
+    run.status === 'failed' &&
+    run.exhaustedMessageId !== undefined &&
+    run.exhaustedMessageId !== delivery.messageId &&
+    (await runs.reopen(integrationId, runId, run.exhaustedMessageId, iso(at)))
+  ) {
+    logger.info('Sync run re-opened by a redriven message', { integrationId, runId });
+    return { ...run, status: 'resumed' };
+  }
+  return run;
+};
 
+/**
+ * The other message of a wait (wake-up or fallback poll) already continued the run. Only on a
+ * first receive: a redelivery is the message that continued it, after a crash, and goes on.
+ */
+const waitServed = (run: SyncRun, { message, receiveCount }: SyncDelivery): boolean =>
+  message.afterInvocation !== undefined &&
+  receiveCount === 1 &&
+  (run.invocations ?? 0) > message.afterInvocation;
+
+/**
+ * Another run holds the store: this trigger is a duplicate of it. But a lease held by this same
+ * run is another copy of this message at work (SQS delivers at least once): skipping would
+ * finish the run under it, so this copy retries later, by which time the run is done (or its
+ * holder crashed and the lease lapsed, and this copy carries the run on).
+ */
+const leaseRefused = (
+  scope: RunScope,
+  started: boolean,
+  refused: Extract<LeaseResult, { acquired: false }>,
+): Promise<SyncOutcome> => {
+  const { runId, delivery } = scope;
+  if (!started && refused.holderRunId !== runId) return skip(scope, 'ANOTHER_SYNC_RUNNING');
+  // A wait's second message while the first one's invocation is at work: that one carries on.
+  if (
+    delivery.message.afterInvocation !== undefined &&
+    delivery.receiveCount === 1 &&
+    refused.holderRunId === runId
+  )
+    return Promise.resolve({ outcome: 'duplicate', runId });
+  return attemptFailed(scope, new LeaseBusyError(scope.integration.integrationId, refused.holderRunId));
+};
+
+/** This invocation's part of the run, holding the store's lease. */
+async function syncUnderLease(scope: RunScope, lease: RunLease): Promise<SyncOutcome> {
+  const { integration, delivery, deps, runId, at } = scope;
+  const { integrationId } = integration;
+  const current = await deps.runs.markRunning(integrationId, runId, iso(at));
+  const startedAt = current.startedAt ?? iso(at);
+  const progress = new RunProgress(progressOf(scope, current), async (next) => {
+    await deps.runs.saveProgress(integrationId, runId, next);
+    // Heartbeat: a run that lost its lease stops instead of racing the new holder.
+    await lease.keep();
+  });
   try {
-    const graphql = deps.graphqlFor(
+    const loop = await syncResources({
       integration,
-      deps.credentials
-        ? deps.credentials.source(integration)
-        : await deps.tokens.decrypt(encryptedAccessToken, { integrationId }),
-    );
-    if (deps.scopes && hasWorkLeft(progress)) {
-      const grant = await recordGrantedScopes(
-        integration,
-        await fetchGrantedScopes(graphql),
-        { ...deps.scopes, logger, now: deps.now, ...(deps.events && { events: deps.events }) },
-        { runId },
-      );
-      const { missingScopes } = grant;
-      const granted = newlyGrantedResources(integration.missingScopes, missingScopes);
-      if (granted.length > 0 && deps.scopes.onGranted) {
-        logger.info('Access scopes granted; those resources sync again', { integrationId, runId, granted });
-        await deps.scopes.onGranted({ ...integration, ...grant }).catch((error: unknown) =>
-          logger.warn('After-grant step failed; the daily health check does it', {
-            integrationId,
-            runId,
-            error: errorSummary(error),
-          }),
-        );
-      }
-      const marked = withMissingScopes(progress, missingScopes);
-      if (marked) {
-        await saveProgress(marked);
-        logger.warn('Resources without their access scopes are not synced; the others are', {
-          integrationId,
-          runId,
-          missingScopes,
-        });
-      }
-    }
-    const owner = {
-      organizationId: integration.organizationId,
-      integrationId,
-      shopDomain: integration.shopDomain,
-    };
-    for (const { definition, writer } of deps.resources) {
-      const { name } = definition;
-      const resource = progress.resources[name]!;
-      if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
-      let result: ResourceSyncResult;
-      try {
-        const common = {
-          definition,
-          writer,
-          graphql,
-          owner,
-          progress: { resource, calls: progress.calls },
-          writeConcurrency: config.writeConcurrency,
-          shouldPause: delivery.shouldPause,
-          logger,
-          saveProgress: (step: ResourceStep) => saveProgress(withStep(name, step)),
-        };
-        result =
-          deps.bulkResults && (await useBulk(definition, resource, graphql, config.bulkThreshold))
-            ? await syncResourceInBulk({
-                ...common,
-                results: deps.bulkResults,
-                ...(deps.bulkPollDelayMs !== undefined && {
-                  firstPollDelayMs: deps.bulkPollDelayMs,
-                  maxPollDelayMs: deps.bulkPollDelayMs,
-                }),
-                ...(config.bulkWaitInInvocationMs !== undefined && {
-                  waitInInvocationMs: config.bulkWaitInInvocationMs,
-                }),
-                now: deps.now,
-              })
-            : await syncResource({ ...common, maxObjectsPerQuery: config.maxObjectsPerQuery });
-      } catch (error) {
-        if (!isResourceAccessDenied(error)) throw error;
-        // A missing scope for this resource only: record it and go on with the others.
-        await saveProgress(
-          withStep(name, {
-            resource: {
-              ...progress.resources[name]!,
-              status: 'needs-attention',
-              attentionReason: error.reason,
-            },
-            calls: progress.calls,
-          }),
-        );
-        logger.warn('Shopify denied a resource; it needs attention, the others keep syncing', {
-          integrationId,
-          runId,
-          resource: name,
-          reason: error.reason,
-          // Shopify's own words (which scope or data it wants); never a payload.
-          error: errorSummary(error),
-        });
-        continue;
-      }
-      if (result.outcome === 'paused') {
-        // The continuation is a new invocation of this run: it may take the lease, no one else.
-        await state.handOffLease(integrationId, runId, holder);
-        const waiting = result.waitingForOperation !== undefined;
-        const sent = waiting
-          ? await deps.queue.send(
-              [{ integrationId, trigger: 'continuation', runId, afterInvocation: current.invocations ?? 1 }],
-              { delaySeconds: config.bulkWakeFallbackSeconds ?? 60 },
-            )
-          : await deps.queue.send([{ integrationId, trigger: 'continuation', runId }]);
-        // Not enqueued: fail this delivery so SQS redelivers it; it resumes from the same checkpoint.
-        if (sent.failed.length > 0) throw new Error(`Continuation not enqueued: ${sent.failed[0]!.reason}`);
-        logger.info(waiting ? 'Sync waits for its bulk operation' : 'Sync paused for a continuation', {
-          integrationId,
-          runId,
-          resource: name,
-          pages: result.progress.resource.pages,
-          ...(waiting && { operationId: result.waitingForOperation }),
-        });
-        return { outcome: 'paused', runId };
-      }
-    }
-
-    // The post-sync step (reconcile, backfill) is part of the run: it runs under the run's lease,
-    // and the run is done (succeeded, watermark advanced, lease released) only after it.
-    if (deps.afterSync) {
-      try {
-        // With this run's attention: a resource Shopify refused is not reconciled either.
-        const { resourceAttention } = runAttention(progress);
-        await deps.afterSync(
-          { ...integration, resourceAttention },
-          {
-            deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
-            heartbeat: keepLease,
-          },
-        );
-      } catch (error) {
-        logger.warn('Post-sync step failed; the next sync tries again', {
-          integrationId,
-          runId,
-          error: errorSummary(error),
-        });
-      }
-    }
-    // Watermark and lease first, then the run's status: whoever reads `succeeded` finds the store
-    // recently synced and unlocked (a "sync now" right after is skipped, never refused as running).
-    const advanced = await state.completeSync(
-      integrationId,
       runId,
-      startedAt,
-      resourceSyncState(integration, progress, startedAt),
-    );
-    if (!advanced)
-      logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
-    if (integration.uninstallClaimedAt !== undefined) {
-      await state.refuteUninstallClaim(integrationId, startedAt);
-      logger.warn('app/uninstalled not confirmed: Shopify still accepts the token', { integrationId, runId });
-    }
-    const totals = totalsOf(integration, progress);
-    const finishedAt = iso(deps.now());
-    const attention = attentionDetail(progress);
-    const finished = await runs.finish(integrationId, runId, {
-      status: 'succeeded',
-      finishedAt,
+      invocation: current.invocations ?? 1,
+      graphql: await openGraphql(scope),
+      lease,
       progress,
-      healedBySync: totals.healedBySync,
-      ...(attention.resourceAttention && { resourceAttention: attention.resourceAttention }),
+      shouldPause: delivery.shouldPause,
+      deps,
     });
-    // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
-    // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
-    if (!finished) return { outcome: 'duplicate', runId };
-    if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
-    logger.info('Sync succeeded', {
-      integrationId,
-      runId,
-      healedBySync: totals.healedBySync,
-      ...attention,
-      ...summaryOf(progress),
-    });
-    await announce(
-      deps.events,
-      logger,
-      {
-        type: 'Sync Completed',
-        detail: {
-          ...storeOf(integration),
-          runId,
-          trigger: run.trigger,
-          startedAt,
-          finishedAt,
-          recordsSeen: totals.recordsSeen,
-          recordsWritten: totals.recordsWritten,
-          healedBySync: totals.healedBySync,
-          resources: totals.resources,
-          ...attention,
-        },
-      },
-      ...deliveriesStopped(integration, totals.healedBySync, deps),
-    );
-    return { outcome: 'succeeded', runId, totals };
+    if (loop === 'paused') return { outcome: 'paused', runId };
+    await afterSync(scope, progress.current, lease);
+    return await succeed(scope, progress.current, startedAt);
   } catch (error) {
-    const summary = errorSummary(error);
-    if (isAttentionError(error)) {
-      const at = iso(deps.now());
-      if (await confirmedUninstall(integration, error.reason, at, deps)) {
-        await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
-        return { outcome: 'failed', runId };
-      }
-      const flagged = await state.markNeedsAttention(integrationId, error.reason, at);
-      await runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
-      logger.warn('Integration needs attention; sync stopped', {
-        integrationId,
-        runId,
-        reason: error.reason,
-      });
-      const attention = {
-        type: 'Integration Needs Attention',
-        detail: { ...storeOf(integration), reason: error.reason, at, runId },
-      } as const;
-      // Announced once, by the run that made the change.
-      await announce(
-        deps.events,
-        logger,
-        ...(flagged ? [attention] : []),
-        syncFailed(integration, run.trigger, runId, summary, at),
-      );
-      return { outcome: 'failed', runId, needsAttention: flagged };
-    }
+    if (isAttentionError(error)) return needsAttention(scope, error);
     // A handled failure: the retry, another invocation of this run, may take the lease at once.
-    await state.handOffLease(integrationId, runId, holder);
-    return attemptFailed(error);
+    await lease.handOff();
+    return attemptFailed(scope, error);
   }
 }
+
+/** Each resource from where the run left it, or from its watermark (minus the overlap). */
+const progressOf = ({ integration, deps }: RunScope, run: SyncRun): SyncProgress => ({
+  resources: Object.fromEntries(
+    deps.resources.map(({ definition }) => [
+      definition.name,
+      run.resources?.[definition.name] ??
+        initialResourceProgress(
+          incrementalFrom(watermarkOf(integration, definition.name), deps.config.overlapMinutes),
+          definition.initialPageSize,
+        ),
+    ]),
+  ),
+  calls: run.calls ?? zeroCallCounters,
+});
+
+const openGraphql = async ({ integration, deps }: RunScope): Promise<ShopifyGraphql> =>
+  deps.graphqlFor(
+    integration,
+    deps.credentials
+      ? deps.credentials.source(integration)
+      : // openRun let only a store with a token through.
+        await deps.tokens.decrypt(integration.encryptedAccessToken!, {
+          integrationId: integration.integrationId,
+        }),
+  );
+
+/**
+ * The post-sync step (reconcile, backfill) is part of the run: it runs under the run's lease, and
+ * the run is done (succeeded, watermark advanced, lease released) only after it.
+ */
+const afterSync = async (
+  { integration, delivery, deps, runId }: RunScope,
+  progress: SyncProgress,
+  lease: RunLease,
+) => {
+  if (!deps.afterSync) return;
+  try {
+    // With this run's attention: a resource Shopify refused is not reconciled either.
+    const { resourceAttention } = runAttention(progress);
+    await deps.afterSync(
+      { ...integration, resourceAttention },
+      { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY, heartbeat: () => lease.keep() },
+    );
+  } catch (error) {
+    deps.logger.warn('Post-sync step failed; the next sync tries again', {
+      integrationId: integration.integrationId,
+      runId,
+      error: errorSummary(error),
+    });
+  }
+};
+
+async function succeed(scope: RunScope, progress: SyncProgress, startedAt: string): Promise<SyncOutcome> {
+  const { integration, deps, runId } = scope;
+  const { state, runs, logger } = deps;
+  const { integrationId } = integration;
+  // Watermark and lease first, then the run's status: whoever reads `succeeded` finds the store
+  // recently synced and unlocked (a "sync now" right after is skipped, never refused as running).
+  const advanced = await state.completeSync(
+    integrationId,
+    runId,
+    startedAt,
+    resourceSyncState(integration, progress, startedAt),
+  );
+  if (!advanced)
+    logger.warn('Sync finished without its lease; watermark left as it was', { integrationId, runId });
+  if (integration.uninstallClaimedAt !== undefined) {
+    await state.refuteUninstallClaim(integrationId, startedAt);
+    logger.warn('app/uninstalled not confirmed: Shopify still accepts the token', { integrationId, runId });
+  }
+  const totals = totalsOf(integration, progress);
+  const finishedAt = iso(deps.now());
+  const attention = attentionDetail(progress);
+  const finished = await runs.finish(integrationId, runId, {
+    status: 'succeeded',
+    finishedAt,
+    progress,
+    healedBySync: totals.healedBySync,
+    ...(attention.resourceAttention && { resourceAttention: attention.resourceAttention }),
+  });
+  // A redelivered copy of this run got there first (SQS's visibility timeout ran out while this
+  // copy worked): it advances the watermark and reports the run; reporting it twice would lie.
+  if (!finished) return { outcome: 'duplicate', runId };
+  if (totals.healedBySync > 0) await state.recordHealed(integrationId, totals.healedBySync, finishedAt);
+  logger.info('Sync succeeded', {
+    integrationId,
+    runId,
+    healedBySync: totals.healedBySync,
+    ...attention,
+    ...summaryOf(progress),
+  });
+  await announce(
+    deps.events,
+    logger,
+    {
+      type: 'Sync Completed',
+      detail: {
+        ...storeOf(integration),
+        runId,
+        trigger: scope.trigger,
+        startedAt,
+        finishedAt,
+        recordsSeen: totals.recordsSeen,
+        recordsWritten: totals.recordsWritten,
+        healedBySync: totals.healedBySync,
+        resources: totals.resources,
+        ...attention,
+      },
+    },
+    ...deliveriesStopped(integration, totals.healedBySync, deps),
+  );
+  return { outcome: 'succeeded', runId, totals };
+}
+
+/** The store refused us for a reason no retry fixes: flagged NEEDS_ATTENTION (announced once). */
+async function needsAttention(scope: RunScope, error: IntegrationAttentionError): Promise<SyncOutcome> {
+  const { integration, deps, runId } = scope;
+  const { integrationId } = integration;
+  const summary = errorSummary(error);
+  const at = iso(deps.now());
+  if (await confirmedUninstall(integration, error.reason, at, deps)) {
+    await deps.runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
+    return { outcome: 'failed', runId };
+  }
+  const flagged = await deps.state.markNeedsAttention(integrationId, error.reason, at);
+  await deps.runs.finish(integrationId, runId, { status: 'failed', finishedAt: at, lastError: summary });
+  deps.logger.warn('Integration needs attention; sync stopped', {
+    integrationId,
+    runId,
+    reason: error.reason,
+  });
+  const attention = {
+    type: 'Integration Needs Attention',
+    detail: { ...storeOf(integration), reason: error.reason, at, runId },
+  } as const;
+  // Announced once, by the run that made the change.
+  await announce(
+    deps.events,
+    deps.logger,
+    ...(flagged ? [attention] : []),
+    syncFailed(integration, scope.trigger, runId, summary, at),
+  );
+  return { outcome: 'failed', runId, needsAttention: flagged };
+}
+
+/**
+ * A failed attempt: retried soon (growing backoff) while receives remain; on the last one the
+ * run fails with the reason, and the message (bound for the DLQ) can re-open it when redriven.
+ */
+async function attemptFailed(scope: RunScope, error: unknown): Promise<never> {
+  const { integration, delivery, deps, runId } = scope;
+  const { runs, state, logger, config } = deps;
+  const { integrationId } = integration;
+  const summary = errorSummary(error);
+  const { receiveCount } = delivery;
+  if (receiveCount >= config.maxReceives) {
+    const finishedAt = iso(deps.now());
+    await runs.finish(integrationId, runId, {
+      status: 'failed',
+      finishedAt,
+      lastError: `Gave up after ${receiveCount} attempts: ${summary}`,
+      exhaustedMessageId: delivery.messageId,
+    });
+    await state.releaseLease(integrationId, runId);
+    await announce(deps.events, logger, syncFailed(integration, scope.trigger, runId, summary, finishedAt));
+    logger.error('Sync attempt failed for the last time; the message goes to the DLQ', {
+      integrationId,
+      runId,
+      receiveCount,
+      error: summary,
+    });
+    throw error;
+  }
+  const delaySeconds = retryDelaySeconds(receiveCount, config.retryBaseSeconds, config.retryMaxSeconds);
+  const nextAttemptAt = iso(deps.now() + delaySeconds * 1000);
+  await runs.recordRetry(integrationId, runId, { lastError: summary, nextAttemptAt });
+  logger.warn('Sync attempt failed; retrying soon', {
+    integrationId,
+    runId,
+    receiveCount,
+    nextAttemptAt,
+    error: summary,
+  });
+  throw new RetryLaterError(error, delaySeconds);
+}
+
+const skip = async ({ deps, runId, integration }: RunScope, reason: SkipReason): Promise<SyncOutcome> => {
+  const { integrationId } = integration;
+  await deps.runs.finish(integrationId, runId, {
+    status: 'skipped',
+    finishedAt: iso(deps.now()),
+    skipReason: reason,
+  });
+  deps.logger.info('Sync skipped', { integrationId, runId, reason });
+  return { outcome: 'skipped', runId, reason };
+};
 
 /**
  * A 401 on a store with an app/uninstalled claim is Shopify confirming the uninstall (the token
@@ -666,101 +515,6 @@ const confirmedUninstall = async (
   return confirmed;
 };
 
-/**
- * Bulk for a full sync (no watermark: initial, or a resync from scratch) of a resource that has
- * a bulk strategy and more records than the threshold; a sync that started in bulk stays in bulk.
- */
-const useBulk = async (
-  definition: ResourceDefinition<unknown>,
-  resource: ResourceProgress,
-  graphql: ShopifyGraphql,
-  threshold: number,
-): Promise<boolean> => {
-  if (resource.checkpoint.bulk) return true;
-  const { bulk } = definition;
-  const fresh =
-    resource.checkpoint.sliceFrom === null && resource.checkpoint.cursor === null && resource.pages === 0;
-  if (!bulk || !fresh) return false;
-  return (await countShopifyRecords(graphql, definition.reconcile)) > threshold;
-};
-
-const storeOf = (integration: Integration) => ({
-  integrationId: integration.integrationId,
-  organizationId: integration.organizationId,
-  shopDomain: integration.shopDomain,
-});
-
-const syncFailed = (
-  integration: Integration,
-  trigger: RunTrigger,
-  runId: string,
-  error: string,
-  finishedAt: string,
-) =>
-  ({
-    type: 'Sync Failed',
-    detail: { ...storeOf(integration), runId, trigger, error, finishedAt },
-  }) as const;
-
-/**
- * A resource with a watermark was mirrored before this run, so what the run wrote was newer than
- * the mirror: a change no webhook delivered. A resource's first sync writes everything.
- */
-const totalsOf = (integration: Integration, progress: SyncProgress): SyncTotals => {
-  const resources = Object.fromEntries(
-    Object.entries(progress.resources).map(([name, resource]) => [
-      name,
-      {
-        seen: resource.seen,
-        written: resource.written,
-        healedBySync: watermarkOf(integration, name) !== undefined ? resource.written : 0,
-      },
-    ]),
-  );
-  const sum = (field: keyof ResourceTotals) =>
-    Object.values(resources).reduce((total, resource) => total + resource[field], 0);
-  const { shopifyCostUsed, throttleWaits, throttledResponses } = progress.calls;
-  return {
-    recordsSeen: sum('seen'),
-    recordsWritten: sum('written'),
-    healedBySync: sum('healedBySync'),
-    shopifyCostUsed,
-    throttleWaits,
-    throttledResponses,
-    resources,
-  };
-};
-
-/** Default silence before a store that keeps healing is reported: a quiet store sends nothing. */
-export const DEFAULT_WEBHOOKS_SILENT_AFTER_MS = 6 * 3_600_000;
-
-/**
- * Changes found by sync while no verified webhook arrived for hours: the endpoint is unreachable
- * or the subscriptions are gone. Reported on every such run (at most once per sync interval)
- * until a webhook arrives again.
- */
-const deliveriesStopped = (
-  integration: Integration,
-  healedBySync: number,
-  deps: Pick<SyncDeps, 'now' | 'webhooksSilentAfterMs'>,
-) => {
-  if (healedBySync === 0) return [];
-  const silentAfterMs = deps.webhooksSilentAfterMs ?? DEFAULT_WEBHOOKS_SILENT_AFTER_MS;
-  if (!webhooksSilent(integration, deps.now(), silentAfterMs)) return [];
-  return [
-    {
-      type: 'Webhooks Unhealthy',
-      detail: {
-        ...storeOf(integration),
-        reason: 'DELIVERIES_STOPPED',
-        ...(integration.lastWebhookAt && { lastWebhookAt: integration.lastWebhookAt }),
-        healedBySync,
-        at: iso(deps.now()),
-      },
-    } as const,
-  ];
-};
-
 const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigger => {
   if (message.trigger === 'continuation') return 'schedule'; // only reached if the run record vanished (TTL)
   if (message.trigger === 'schedule' && !integration.lastSuccessfulSyncAt) return 'initial';
@@ -770,86 +524,3 @@ const runTriggerOf = (message: SyncMessage, integration: Integration): RunTrigge
 export const recentlySynced = (integration: Integration, now: number, minIntervalMinutes: number): boolean =>
   integration.lastSuccessfulSyncAt !== undefined &&
   now - Date.parse(integration.lastSuccessfulSyncAt) < minIntervalMinutes * 60_000;
-
-/**
- * Watermarks advance only for the resources this run completed; a refused resource keeps no
- * watermark, so once the scope is granted it is synced in full.
- */
-const resourceSyncState = (
-  integration: Integration,
-  progress: SyncProgress,
-  startedAt: string,
-): ResourceSyncState => {
-  const syncWatermarks: Record<string, string> = { ...integration.syncWatermarks };
-  const { resourceAttention } = runAttention(progress);
-  for (const [name, resource] of Object.entries(progress.resources)) {
-    if (resource.status === 'completed') syncWatermarks[name] = startedAt;
-    if (resource.status === 'needs-attention') delete syncWatermarks[name];
-  }
-  return { syncWatermarks, resourceAttention };
-};
-
-/** The resources a run did not sync, with why, and (MISSING_SCOPE) the scopes each lacks. */
-const runAttention = (progress: SyncProgress) => {
-  const resourceAttention: Record<string, string> = {};
-  const missingScopes: Record<string, readonly string[]> = {};
-  for (const [name, resource] of Object.entries(progress.resources)) {
-    if (resource.status !== 'needs-attention') continue;
-    resourceAttention[name] = resource.attentionReason ?? 'UNKNOWN';
-    if (resource.missingScopes) missingScopes[name] = resource.missingScopes;
-  }
-  return { resourceAttention, missingScopes };
-};
-
-/** For `Sync Completed`: present only when some resource was not synced. */
-const attentionDetail = (
-  progress: SyncProgress,
-): { resourceAttention?: Record<string, string>; missingScopes?: Record<string, string[]> } => {
-  const { resourceAttention, missingScopes } = runAttention(progress);
-  if (Object.keys(resourceAttention).length === 0) return {};
-  return {
-    resourceAttention,
-    ...(Object.keys(missingScopes).length > 0 && { missingScopes: scopeLists(missingScopes) }),
-  };
-};
-
-const hasWorkLeft = (progress: SyncProgress): boolean =>
-  Object.values(progress.resources).some(
-    (resource) => resource.status !== 'completed' && resource.status !== 'needs-attention',
-  );
-
-/**
- * Marks the resources still to sync that lack scopes: needs-attention, MISSING_SCOPE, and the
- * scopes to grant. Undefined when none changed. Their checkpoints are dropped with them: once
- * granted, they are synced in full (they keep no watermark).
- */
-export const withMissingScopes = (
-  progress: SyncProgress,
-  missingScopes: MissingScopes,
-): SyncProgress | undefined => {
-  const resources = { ...progress.resources };
-  let marked = false;
-  for (const [name, scopes] of Object.entries(missingScopes)) {
-    const resource = resources[name];
-    if (!resource || resource.status === 'completed' || resource.status === 'needs-attention') continue;
-    resources[name] = {
-      ...resource,
-      status: 'needs-attention',
-      attentionReason: MISSING_SCOPE,
-      missingScopes: scopes,
-    };
-    marked = true;
-  }
-  return marked ? { ...progress, resources } : undefined;
-};
-
-/** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */
-const summaryOf = (progress: SyncProgress) => ({
-  resources: Object.fromEntries(
-    Object.entries(progress.resources).map(([name, { checkpoint: _checkpoint, ...counters }]) => [
-      name,
-      counters,
-    ]),
-  ),
-  ...progress.calls,
-});

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
 import type {
+  NodePage,
   RecordOwner,
   RecordWriter,
   ResourceDefinition,
@@ -19,8 +20,15 @@ import type {
   ShopifyGraphql,
 } from '../../shopify/graphql.js';
 import type { Logger } from '../logger.js';
-import { PageWrites } from './page-writes.js';
-import { addCallStats, type CallCounters, type ResourceProgress, type SyncCheckpoint } from './progress.js';
+import { PagePipeline, type PageTally, parseNodes, tally, toRecords } from './page-pipeline.js';
+import {
+  addCallStats,
+  type CallCounters,
+  type ResourceProgress,
+  type ResourceStep,
+  type ResourceSyncResult,
+  type SyncCheckpoint,
+} from './progress.js';
 
 export { MAX_PAGE_SIZE, MAX_QUERY_COST } from '../../resources/kit/query-cost.js';
 /** Shopify stops cursor pagination after this many objects per query. */
@@ -43,24 +51,6 @@ export interface ResourceSyncInput<TNode, TRecord extends MirroredRecord> {
   readonly maxObjectsPerQuery?: number;
   readonly logger: Logger;
 }
-
-/** One resource's progress and the run's call costs, which every resource adds to. */
-export interface ResourceStep {
-  readonly resource: ResourceProgress;
-  readonly calls: CallCounters;
-}
-
-export type ResourceSyncResult =
-  | { readonly outcome: 'completed'; readonly progress: ResourceStep }
-  | {
-      readonly outcome: 'paused';
-      readonly progress: ResourceStep;
-      /**
-       * Paused to wait for a bulk operation Shopify is still running, not for lack of time: the
-       * continuation waits too (BULK_OPERATIONS_FINISH wakes it, a delayed poll is the fallback).
-       */
-      readonly waitingForOperation?: string;
-    };
 
 export class SliceCannotAdvanceError extends Error {
   constructor(limit: number, at: string) {
@@ -117,10 +107,18 @@ interface FetchedPage {
   readonly connection: Connection;
 }
 
+/** A page whose writes were started and whose checkpoint waits for them. */
+interface WrittenPage extends PageTally {
+  readonly checkpoint: SyncCheckpoint;
+  readonly stats: readonly GraphqlCallStats[];
+  /** The listing's last page: settling it completes the resource. */
+  readonly last: boolean;
+}
+
 /**
- * Mirrors one resource of one store: cursor pages sorted by update time, each page mapped and
- * written with the conditional (newest-wins) write, then checkpointed. Returns `paused` when
- * asked to stop so the caller can continue in a fresh invocation from the saved checkpoint.
+ * Mirrors one resource of one store: cursor pages sorted by update time, each page run through
+ * the page pipeline (parse, map, conditional newest-wins writes, checkpoint). Returns `paused`
+ * when asked to stop so the caller can continue in a fresh invocation from the saved checkpoint.
  *
  * The next page is fetched while the current one is written: a fetch needs only the previous
  * page's cursor, and the GraphQL calls stay one at a time, so the client's bucket pacing holds.
@@ -129,189 +127,237 @@ interface FetchedPage {
  * wanted (pause, failed write or save) is dropped: its points are spent, its page is re-read by
  * whoever resumes from the checkpoint.
  */
-export async function syncResource<TNode, TRecord extends MirroredRecord>(
+export const syncResource = <TNode, TRecord extends MirroredRecord>(
   input: ResourceSyncInput<TNode, TRecord>,
-): Promise<ResourceSyncResult> {
-  const { definition, graphql, writer, owner, logger } = input;
-  const limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
-  const dataSchema = z.object({ [definition.connectionField]: connectionSchema });
-  let { calls } = input.progress;
-  let resource: ResourceProgress = { ...input.progress.resource, status: 'syncing' };
-  let { checkpoint } = resource;
-  // The bucket as the last result reported it, for a client that offers no estimate of its own.
-  let lastReported: BucketEstimate | undefined;
+): Promise<ResourceSyncResult> => new PagedSync(input).run();
 
-  const fetchPage = async (after: SyncCheckpoint): Promise<FetchedPage> => {
-    const from = after.sliceObjects >= limit ? nextSlice(after, limit) : after;
+class PagedSync<TNode, TRecord extends MirroredRecord> {
+  private readonly limit: number;
+  private readonly dataSchema: z.ZodType;
+  private readonly pipeline: PagePipeline<TRecord, WrittenPage>;
+  private resource: ResourceProgress;
+  private calls: CallCounters;
+  /** The bucket as the last result reported it, for a client that offers no estimate of its own. */
+  private lastReported: BucketEstimate | undefined;
+  private fetching: Promise<FetchedPage> | undefined;
+  /**
+   * A page's checkpoint save (and lease renewal) runs while later pages are written: two round
+   * trips per page would otherwise idle the writes. Saves stay in order, each after its own
+   * page's writes.
+   */
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly input: ResourceSyncInput<TNode, TRecord>) {
+    this.limit = input.maxObjectsPerQuery ?? MAX_OBJECTS_PER_QUERY;
+    this.dataSchema = z.object({ [input.definition.connectionField]: connectionSchema });
+    this.calls = input.progress.calls;
+    this.resource = { ...input.progress.resource, status: 'syncing' };
+    this.pipeline = new PagePipeline(input.writer, input.writeConcurrency ?? 16, (page, counts) =>
+      this.settle(page, counts),
+    );
+  }
+
+  async run(): Promise<ResourceSyncResult> {
+    // The first page is always fetched: an invocation that cannot finish one page must not loop forever.
+    this.fetching = this.startFetch(this.resource.checkpoint);
+    try {
+      for (;;) {
+        const fetched = await this.nextPage();
+        if (!fetched) return await this.finish('paused');
+        const page = await this.mapPage(fetched);
+        const ahead = page.last || this.input.shouldPause() ? undefined : this.startFetch(page.checkpoint);
+        // The last save (usually long done: it began a page of writes ago) must have landed before
+        // more writes go out: a lost lease stops the sync after at most one more page.
+        await this.saving;
+        await this.pipeline.write(page.records, page);
+        if (page.last) return await this.finish('completed');
+        if (!ahead || this.input.shouldPause()) return await this.finish('paused');
+        this.fetching = ahead;
+      }
+    } catch (error) {
+      // Writes and a checkpoint in flight land (or fail) before the caller handles the failure.
+      await this.pipeline.abandon();
+      await this.saving.catch(() => {});
+      throw error;
+    }
+  }
+
+  private async fetchPage(after: SyncCheckpoint): Promise<FetchedPage> {
+    const { definition, graphql } = this.input;
+    const from = after.sliceObjects >= this.limit ? nextSlice(after, this.limit) : after;
     // Until Shopify reports a cost, the declared one sizes the page and lets the client wait first.
     const cost: PageCost =
       from.costPerNode === null
         ? definition.pageCost
         : { perQuery: definition.pageCost.perQuery, perNode: from.costPerNode };
     // Sized when issued (a fetch ahead too), from the estimate of that moment.
-    const bucket = graphql.availableNow ? graphql.availableNow() : lastReported;
-    const first = Math.min(affordablePageSize(cost, from.pageSize, bucket), limit - from.sliceObjects);
+    const bucket = graphql.availableNow ? graphql.availableNow() : this.lastReported;
+    const first = Math.min(affordablePageSize(cost, from.pageSize, bucket), this.limit - from.sliceObjects);
     const variables = {
       first,
       after: from.cursor,
       query: from.sliceFrom === null ? null : definition.updatedSince(from.sliceFrom),
     };
     const expectedCost = Math.ceil(requestedCostOf(cost, first));
-    const result = await graphql.query(definition.document, variables, dataSchema, { expectedCost });
+    const result = await graphql.query(definition.document, variables, this.dataSchema, { expectedCost });
     const connection = (result.data as Record<string, Connection>)[definition.connectionField]!;
     return { from, first, result, connection };
-  };
-  // The rejection of a fetch ahead is observed when (if) it is awaited; a dropped one must not
-  // become an unhandled rejection.
-  const startFetch = (after: SyncCheckpoint): Promise<FetchedPage> => {
-    const fetching = fetchPage(after);
+  }
+
+  /**
+   * The rejection of a fetch ahead is observed when (if) it is awaited; a dropped one must not
+   * become an unhandled rejection.
+   */
+  private startFetch(after: SyncCheckpoint): Promise<FetchedPage> {
+    const fetching = this.fetchPage(after);
     fetching.catch(() => {});
     return fetching;
-  };
+  }
 
-  // The first page is always fetched: an invocation that cannot finish one page must not loop forever.
-  let fetching = startFetch(checkpoint);
-  // A page's writes start while the previous page's last ones are in flight (PageWrites), so at
-  // most two pages are being written. A page is settled (tallied, then checkpointed) once its
-  // own writes are done, oldest first.
-  const writes = new PageWrites(writer, input.writeConcurrency ?? 16);
-  const unsettled: WrittenPage[] = [];
-  // A page's checkpoint save (and lease renewal) runs while later pages are written: two round
-  // trips per page would otherwise idle the writes. Saves stay in order, each after its own
-  // page's writes.
-  let saving: Promise<void> = Promise.resolve();
-  const startSave = (step: ResourceStep): Promise<void> => {
-    const saved = input.saveProgress(step);
-    saved.catch(() => {});
-    return saved;
-  };
-  const settleOldest = async (): Promise<void> => {
-    const page = unsettled.shift()!;
-    const outcomes = await page.writing;
-    calls = page.stats.reduce(addCallStats, calls);
-    checkpoint = page.checkpoint;
-    resource = { ...tally(resource, page.seen, page.invalid, outcomes), checkpoint };
-    if (page.last) resource = { ...resource, status: 'completed' };
-    await saving;
-    saving = startSave({ resource, calls });
-  };
-  const finish = async (outcome: ResourceSyncResult['outcome']): Promise<ResourceSyncResult> => {
-    while (unsettled.length > 0) await settleOldest();
-    await saving;
-    return { outcome, progress: { resource, calls } };
-  };
   /**
    * The page being fetched, or undefined to pause. A page still being written settles as soon as
    * its writes are done, even before the fetch returns: a pause is then taken at once instead of
    * after a fetch that may be waiting for points, and a failed fetch surfaces only after the
    * pages before it are stored and checkpointed.
    */
-  const nextPage = async (): Promise<FetchedPage | undefined> => {
-    const fetched = fetching.then(
+  private async nextPage(): Promise<FetchedPage | undefined> {
+    const fetched = this.fetching!.then(
       (page) => ({ page }),
       (error: unknown) => ({ error }),
     );
     for (;;) {
-      const oldest = unsettled[0];
+      const oldest = this.pipeline.oldestWriting();
       const first = oldest
-        ? await Promise.race([fetched, oldest.writing.then(noFetchYet, noFetchYet)])
+        ? await Promise.race([fetched, oldest.then(noFetchYet, noFetchYet)])
         : await fetched;
       if (first === FETCH_PENDING) {
-        await settleOldest();
-        if (input.shouldPause()) return undefined;
+        await this.pipeline.settleOldest();
+        if (this.input.shouldPause()) return undefined;
       } else if ('error' in first) {
-        while (unsettled.length > 0) await settleOldest();
-        await saving;
+        await this.pipeline.settleAll();
+        await this.saving;
         throw first.error;
       } else {
         return first.page;
       }
     }
-  };
-  try {
-    for (;;) {
-      const fetchedPage = await nextPage();
-      if (!fetchedPage) return await finish('paused');
-      const { from, first, result, connection } = fetchedPage;
-      // Nested pages (an order's line items past the first page) are fetched here, before the
-      // fetch ahead starts, so GraphQL calls stay one at a time.
-      const nested: GraphqlCallStats[] = [];
-      const page = await mapPage(
-        definition,
-        connection.nodes,
-        from,
-        owner,
-        logger,
-        countingGraphql(graphql, nested),
-      );
-      // Per node, the query's own cost taken out: small pages would otherwise overstate it.
-      const costPerNode = result.cost
-        ? Math.max(0, result.cost.requestedQueryCost - definition.pageCost.perQuery) / Math.max(1, first)
-        : from.costPerNode;
-      if (result.cost) {
-        const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
-        lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
-      }
-      const written: SyncCheckpoint = {
-        ...from,
-        cursor: connection.pageInfo.endCursor,
-        sliceObjects: from.sliceObjects + connection.nodes.length,
-        lastSeenUpdatedAt: page.lastSeenUpdatedAt,
-        boundaryIds: page.boundaryIds,
-        costPerNode,
-        pageSize:
-          costPerNode !== null && result.cost
-            ? adaptPageSize(
-                costPerNode,
-                result.cost.throttleStatus.maximumAvailable,
-                definition.pageCost.perQuery,
-              )
-            : from.pageSize,
-      };
+  }
+
+  /**
+   * Parse and map a fetched page, and the checkpoint after it. Nested pages (an order's line
+   * items past the first page) are fetched here, before the fetch ahead starts, so GraphQL calls
+   * stay one at a time.
+   */
+  private async mapPage({ from, first, result, connection }: FetchedPage) {
+    const { definition, graphql, owner, logger } = this.input;
+    const nested: GraphqlCallStats[] = [];
+    const { nodes, invalid } = parseNodes(definition, connection.nodes, logger);
+    const unseen = afterBoundary(definition, nodes, from);
+    // completeNode sees the page's own filter: inventory levels page a location's levels by it.
+    const page = { query: from.sliceFrom === null ? null : definition.updatedSince(from.sliceFrom) };
+    const completed = await completeNodes(definition, unseen.nodes, countingGraphql(graphql, nested), page);
+    if (result.cost) {
+      const { currentlyAvailable, maximumAvailable } = result.cost.throttleStatus;
+      this.lastReported = { available: currentlyAvailable, maximum: maximumAvailable };
+    }
+    const checkpoint: SyncCheckpoint = {
+      ...from,
+      ...sizingAfter(definition.pageCost, from, first, result),
+      cursor: connection.pageInfo.endCursor,
+      sliceObjects: from.sliceObjects + connection.nodes.length,
+      lastSeenUpdatedAt: unseen.lastSeenUpdatedAt,
+      boundaryIds: unseen.boundaryIds,
+    };
+    return {
+      records: toRecords(definition, completed, owner),
+      checkpoint,
+      seen: connection.nodes.length,
+      invalid,
+      stats: [result.stats, ...nested],
       // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the
       // limit Shopify may end a listing silently instead of erroring, so a full slice always goes
       // on with a new slice from the last updatedAt seen (the next fetch starts it).
-      const done = !connection.pageInfo.hasNextPage && written.sliceObjects < limit;
-      const ahead = done || input.shouldPause() ? undefined : startFetch(written);
+      last: !connection.pageInfo.hasNextPage && checkpoint.sliceObjects < this.limit,
+    };
+  }
 
-      // The last save (usually long done: it began a page of writes ago) must have landed before
-      // more writes go out: a lost lease stops the sync after at most one more page.
-      await saving;
-      unsettled.push({
-        writing: writes.start(page.records),
-        checkpoint: written,
-        seen: connection.nodes.length,
-        invalid: page.invalid,
-        stats: [result.stats, ...nested],
-        last: done,
-      });
-      if (done) return await finish('completed');
-      // The previous page settles while this one is written.
-      if (unsettled.length > 1) await settleOldest();
-      if (!ahead || input.shouldPause()) return await finish('paused');
-      fetching = ahead;
-    }
-  } catch (error) {
-    // Writes and a checkpoint in flight land (or fail) before the caller handles the failure.
-    await writes.abandon();
-    await saving.catch(() => {});
-    throw error;
+  /** Settle: the page's costs and counts, then its checkpoint, saved while later pages write. */
+  private async settle(page: WrittenPage, counts: WriteCounts): Promise<void> {
+    this.calls = page.stats.reduce(addCallStats, this.calls);
+    this.resource = { ...tally(this.resource, page.seen, page.invalid, counts), checkpoint: page.checkpoint };
+    if (page.last) this.resource = { ...this.resource, status: 'completed' };
+    await this.saving;
+    const saved = this.input.saveProgress({ resource: this.resource, calls: this.calls });
+    saved.catch(() => {});
+    this.saving = saved;
+  }
+
+  private async finish(outcome: ResourceSyncResult['outcome']): Promise<ResourceSyncResult> {
+    await this.pipeline.settleAll();
+    await this.saving;
+    return { outcome, progress: { resource: this.resource, calls: this.calls } };
   }
 }
 
 const FETCH_PENDING: unique symbol = Symbol('fetch pending');
 const noFetchYet = (): typeof FETCH_PENDING => FETCH_PENDING;
 
-/** A page whose writes were started and whose checkpoint waits for them. */
-interface WrittenPage {
-  readonly writing: Promise<WriteCounts>;
-  readonly checkpoint: SyncCheckpoint;
-  readonly seen: number;
-  readonly invalid: number;
-  readonly stats: readonly GraphqlCallStats[];
-  /** The listing's last page: settling it completes the resource. */
-  readonly last: boolean;
-}
+/**
+ * Page size and cost per node as the last response measured them: per node, the query's own
+ * cost taken out (small pages would otherwise overstate it).
+ */
+const sizingAfter = (
+  pageCost: PageCost,
+  from: SyncCheckpoint,
+  first: number,
+  result: GraphqlResult<unknown>,
+): Pick<SyncCheckpoint, 'costPerNode' | 'pageSize'> => {
+  if (!result.cost) return { costPerNode: from.costPerNode, pageSize: from.pageSize };
+  const costPerNode = Math.max(0, result.cost.requestedQueryCost - pageCost.perQuery) / Math.max(1, first);
+  return {
+    costPerNode,
+    pageSize: adaptPageSize(costPerNode, result.cost.throttleStatus.maximumAvailable, pageCost.perQuery),
+  };
+};
+
+/**
+ * The nodes not yet written, and the slice boundary after them: after a slice restart at the
+ * last updatedAt seen, the ids already written at that exact instant are skipped.
+ */
+const afterBoundary = <TNode>(
+  definition: Pick<ResourceDefinition<TNode>, 'identify'>,
+  nodes: readonly TNode[],
+  checkpoint: SyncCheckpoint,
+) => {
+  const unseen: TNode[] = [];
+  let lastSeen = checkpoint.lastSeenUpdatedAt;
+  let boundary = new Set(checkpoint.boundaryIds);
+  for (const node of nodes) {
+    const { id, updatedAt } = definition.identify(node);
+    if (lastSeen !== null && updatedAt === lastSeen && boundary.has(id)) continue;
+    if (lastSeen === null || updatedAt > lastSeen) {
+      lastSeen = updatedAt;
+      boundary = new Set([id]);
+    } else if (updatedAt === lastSeen) {
+      boundary.add(id);
+    }
+    unseen.push(node);
+  }
+  return { nodes: unseen, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
+};
+
+/** Nested pages, one node after another: the GraphQL calls stay one at a time. */
+const completeNodes = async <TNode>(
+  definition: Pick<ResourceDefinition<TNode>, 'completeNode'>,
+  nodes: TNode[],
+  graphql: ShopifyGraphql,
+  page: NodePage,
+): Promise<TNode[]> => {
+  if (!definition.completeNode) return nodes;
+  const completed: TNode[] = [];
+  for (const node of nodes) completed.push(await definition.completeNode(node, graphql, page));
+  return completed;
+};
 
 /** Restarts the query at the last update time seen, because Shopify will not page further. */
 const nextSlice = (checkpoint: SyncCheckpoint, limit: number): SyncCheckpoint => {
@@ -321,13 +367,6 @@ const nextSlice = (checkpoint: SyncCheckpoint, limit: number): SyncCheckpoint =>
   return { ...checkpoint, sliceFrom: from, cursor: null, sliceObjects: 0 };
 };
 
-interface MappedPage<TRecord> {
-  readonly records: TRecord[];
-  readonly invalid: number;
-  readonly lastSeenUpdatedAt: string | null;
-  readonly boundaryIds: string[];
-}
-
 /** The same client, recording what each call cost (for the run's counters). */
 const countingGraphql = (graphql: ShopifyGraphql, into: GraphqlCallStats[]): ShopifyGraphql => ({
   query: async (document, variables, schema, options) => {
@@ -335,57 +374,4 @@ const countingGraphql = (graphql: ShopifyGraphql, into: GraphqlCallStats[]): Sho
     into.push(result.stats);
     return result;
   },
-});
-
-async function mapPage<TNode, TRecord extends MirroredRecord>(
-  definition: ResourceDefinition<TNode, TRecord>,
-  nodes: readonly unknown[],
-  checkpoint: SyncCheckpoint,
-  owner: RecordOwner,
-  logger: Logger,
-  graphql: ShopifyGraphql,
-): Promise<MappedPage<TRecord>> {
-  const records: TRecord[] = [];
-  let invalid = 0;
-  let lastSeen = checkpoint.lastSeenUpdatedAt;
-  let boundary = new Set(checkpoint.boundaryIds);
-  for (const raw of nodes) {
-    const parsed = definition.nodeSchema.safeParse(raw);
-    if (!parsed.success) {
-      invalid += 1;
-      // Ids and field paths only: never the record's data.
-      logger.warn('Skipping a node that failed validation', {
-        resource: definition.name,
-        gid: typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined,
-        issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.code}`),
-      });
-      continue;
-    }
-    const { id, updatedAt } = definition.identify(parsed.data);
-    if (lastSeen !== null && updatedAt === lastSeen && boundary.has(id)) continue; // already written before the slice restart
-    if (lastSeen === null || updatedAt > lastSeen) {
-      lastSeen = updatedAt;
-      boundary = new Set([id]);
-    } else if (updatedAt === lastSeen) {
-      boundary.add(id);
-    }
-    const node = definition.completeNode ? await definition.completeNode(parsed.data, graphql) : parsed.data;
-    records.push(definition.toRecord(node, owner));
-  }
-  return { records, invalid, lastSeenUpdatedAt: lastSeen, boundaryIds: [...boundary] };
-}
-
-export const tally = (
-  progress: ResourceProgress,
-  seen: number,
-  invalid: number,
-  writes: WriteCounts,
-): ResourceProgress => ({
-  ...progress,
-  pages: progress.pages + 1,
-  seen: progress.seen + seen,
-  invalid: progress.invalid + invalid,
-  written: progress.written + writes.written,
-  stale: progress.stale + writes.stale,
-  redacted: progress.redacted + writes.redacted,
 });

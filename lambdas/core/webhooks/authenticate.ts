@@ -15,6 +15,7 @@ import {
   type RawWebhookRequest,
   type WebhookDelivery,
   lowerCaseHeaders,
+  parseBody,
   parseDeliveryHeaders,
   readRawBody,
   shopDomainSchema,
@@ -88,7 +89,12 @@ export const authenticateDelivery = async (
   if (digest === undefined) throw new InvalidSignatureError();
 
   if (!shop.success) throw new ValidationError('Missing or invalid X-Shopify-Shop-Domain header');
-  const delivery = { ...parseDeliveryHeaders(headers, body, receivedAt), digest };
+  const delivery: WebhookDelivery = {
+    ...parseDeliveryHeaders(headers, receivedAt),
+    transport: 'https',
+    payload: () => parseBody(body),
+    digest,
+  };
   if (!signer) return { kind: 'ignored', reason: 'unknown-shop', delivery };
   return { kind: 'accepted', delivery, integration: signer };
 };

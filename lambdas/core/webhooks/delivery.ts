@@ -1,12 +1,22 @@
 /**
- * A webhook delivery as Shopify sends it: raw body bytes plus X-Shopify-* headers. Everything
- * here is parsed with zod at the boundary; header names are matched case-insensitively.
+ * A webhook delivery, whichever way it came: over HTTPS (raw body bytes plus X-Shopify-* headers)
+ * or through Amazon EventBridge (the same fields as `detail.metadata`, the body as
+ * `detail.payload`). Everything here is parsed with zod at the boundary; header names are
+ * matched case-insensitively.
  */
 import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
+import { parseShopifyJson } from './shopify-json.js';
 
-/** Customer payloads are a few KiB; anything near this is not a Shopify webhook. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * Shopify documents no size cap for HTTPS deliveries: a product at its 2,048-variant ceiling is
+ * ~552 KB, orders with many lines run past a megabyte, and its own EventBridge cap is 1,000,000
+ * bytes. What binds is AWS: API Gateway passes up to 10 MB, but Lambda takes a synchronous event of
+ * at most 6 MB, and the body sits in that event as a JSON string, where each `"`, `\` and newline
+ * is escaped to two bytes. 3,000,000 bytes therefore always fits (≤ 6,000,000 plus headers), is
+ * three times Shopify's own large-payload threshold, and is still refused before any HMAC work.
+ */
+export const MAX_BODY_BYTES = 3_000_000;
 
 export interface RawWebhookRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -14,7 +24,15 @@ export interface RawWebhookRequest {
   readonly isBase64Encoded: boolean;
 }
 
+/**
+ * How a delivery reached us. `https`: the body is signed and the headers are unsigned claims.
+ * `eventbridge`: AWS delivered it from the app's partner event source, which only Shopify can
+ * publish to, so metadata and body both come from Shopify.
+ */
+export type WebhookTransport = 'https' | 'eventbridge';
+
 export interface WebhookDelivery {
+  readonly transport: WebhookTransport;
   readonly shopDomain: string;
   readonly topic: string;
   readonly webhookId: string;
@@ -27,8 +45,15 @@ export interface WebhookDelivery {
   readonly receivedAt: string;
   readonly apiVersion?: string;
   readonly eventId?: string;
-  readonly body: Uint8Array;
-  /** The verified HMAC of the body (base64): who signed it, and the key of the replay guard. */
+  /**
+   * The body as JSON, integer ids kept exact (shopify-json.ts). Read only once the topic is known
+   * to be handled, so the body of a topic nobody handles is never parsed.
+   */
+  readonly payload: () => unknown;
+  /**
+   * The replay guard's key (replay-guard.ts): over HTTPS the verified HMAC of the body (base64),
+   * through EventBridge the delivery's X-Shopify-Webhook-Id.
+   */
   readonly digest: string;
 }
 
@@ -90,12 +115,15 @@ export const clampTriggeredAt = (triggeredAt: string, receivedAt: Date): string 
     : receivedAt.toISOString();
 };
 
-/** Called only after the signature checked out: a signed delivery missing a header is a 400. */
+/**
+ * The X-Shopify-* fields, as HTTP headers or as EventBridge's `detail.metadata` (lower-cased
+ * names): over HTTPS called only after the signature checked out, so a signed delivery missing a
+ * header is a 400.
+ */
 export const parseDeliveryHeaders = (
   headers: Record<string, string>,
-  body: Uint8Array,
   receivedAt: Date = new Date(),
-): Omit<WebhookDelivery, 'digest'> => {
+): Omit<WebhookDelivery, 'digest' | 'payload' | 'transport'> => {
   const result = deliveryHeadersSchema.safeParse(headers);
   if (!result.success) {
     const problems = result.error.issues
@@ -112,16 +140,18 @@ export const parseDeliveryHeaders = (
     receivedAt: receivedAt.toISOString(),
     ...(h['x-shopify-api-version'] !== undefined && { apiVersion: h['x-shopify-api-version'] }),
     ...(h['x-shopify-event-id'] !== undefined && { eventId: h['x-shopify-event-id'] }),
-    body,
   };
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export const bodyText = (delivery: WebhookDelivery): string => {
+/** The signed bytes of an HTTPS body as exact JSON; not UTF-8 or not JSON → ValidationError (400). */
+export const parseBody = (body: Uint8Array): unknown => {
+  let text: string;
   try {
-    return utf8.decode(delivery.body);
+    text = utf8.decode(body);
   } catch {
     throw new ValidationError('Body is not valid UTF-8');
   }
+  return parseShopifyJson(text);
 };

@@ -1,4 +1,7 @@
 /**
+ * The one ingest core of both transports (HTTPS and EventBridge): the topic registry, the payload
+ * schemas, the shop check and the replay guard, whichever way a delivery came.
+ *
  * Applies an authenticated delivery at most once per signed body, across every integration
  * (topics whose handlers are idempotent by the state they find are applied every time).
  * Shopify redelivers the same body on retries, and anyone who saw a body can post it again
@@ -8,11 +11,11 @@
  */
 import type { Integration } from '../integrations/integration.js';
 import { parseWith } from '../validation.js';
-import { parseShopifyJson } from './shopify-json.js';
-import { bodyText, type WebhookDelivery } from './delivery.js';
-import type { ProcessedDeliveries } from './replay-guard.js';
+import type { WebhookDelivery } from './delivery.js';
+import { oversizedStubId } from './oversized-payload.js';
+import type { DeliveryReceipt, ProcessedDeliveries } from './replay-guard.js';
 import { requireSignedShop } from './signed-shop.js';
-import type { IngestResult, TopicRegistry } from './topic-registry.js';
+import type { IngestResult, TopicDefinition, TopicRegistry } from './topic-registry.js';
 
 export type WebhookOutcome = IngestResult;
 
@@ -22,6 +25,25 @@ export interface IngestDeps {
 }
 
 const alreadyProcessed = { outcome: 'duplicate', reason: 'body-already-processed' } as const;
+
+/**
+ * Checks the body before anything is read or written on the integration's behalf, and returns
+ * what applies it: over HTTPS the body is signed and the headers are not, so the topic's shape
+ * and the body's own shop decide; an EventBridge body too large to carry is read from Shopify.
+ */
+const checkedHandler = (
+  topic: TopicDefinition,
+  delivery: WebhookDelivery,
+  integration: Integration,
+  receipt: DeliveryReceipt,
+): (() => Promise<WebhookOutcome>) => {
+  const body = delivery.payload();
+  const oversizedId = topic.oversized && oversizedStubId(delivery, body);
+  if (oversizedId) return () => topic.oversized!(delivery, integration, oversizedId, receipt);
+  const payload = parseWith(topic.payload, body, `${delivery.topic} payload`);
+  if (topic.signedShop) requireSignedShop(topic.signedShop(payload), integration);
+  return () => topic.handle(delivery, integration, payload, receipt);
+};
 
 export const ingest = async (
   delivery: WebhookDelivery,
@@ -33,16 +55,12 @@ export const ingest = async (
   if (integration.status !== 'ACTIVE' && !topic.servesInactiveIntegrations) {
     return { outcome: 'ignored', reason: 'inactive-integration' };
   }
-  // The body is signed, the headers are not: the topic's shape and the body's own shop are
-  // checked before anything is read or written on the integration's behalf.
-  const payload = parseWith(topic.payload, parseShopifyJson(bodyText(delivery)), `${delivery.topic} payload`);
-  if (topic.signedShop) requireSignedShop(topic.signedShop(payload), integration);
-
   const receipt = { digest: delivery.digest };
+  const handle = checkedHandler(topic, delivery, integration, receipt);
   // Such a topic's one write records the receipt in the same round trip (and says 'duplicate').
-  if (topic.recordsReceipt || topic.idempotent) return topic.handle(delivery, integration, payload, receipt);
+  if (topic.recordsReceipt || topic.idempotent) return handle();
   if (await processed.has(receipt.digest)) return alreadyProcessed;
-  const result = await topic.handle(delivery, integration, payload, receipt);
+  const result = await handle();
   // Only now: had the handler failed, Shopify's retry of this body must still be processed.
   await processed.add(receipt.digest);
   return result;

@@ -12,6 +12,13 @@
 /** At least 7 days: Shopify retries for 4 h, can deliver a day late, and a replay can come later. */
 export const REPLAY_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * The replay guard's key of an EventBridge delivery: nothing there is signed, nor needs to be (AWS
+ * authenticates the source), and Shopify's retries and SQS's redeliveries of one delivery share
+ * its X-Shopify-Webhook-Id. Never equal to an HMAC (base64 has no `:`).
+ */
+export const deliveryReceiptKey = (webhookId: string): string => `webhook-id:${webhookId}`;
+
 /** The verified digest of a signed body, handed to the write that records it. */
 export interface DeliveryReceipt {
   readonly digest: string;

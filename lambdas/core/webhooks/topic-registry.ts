@@ -52,6 +52,16 @@ export interface TopicDefinition<P = unknown> {
    * topic's handler decides from the state it finds instead.
    */
   readonly idempotent?: boolean;
+  /**
+   * For topics whose body can be too large for EventBridge (oversized-payload.ts): handles the
+   * `{ "id": … }` that stands in for it, by reading the record from Shopify. Same receipt rules.
+   */
+  readonly oversized?: (
+    delivery: WebhookDelivery,
+    integration: Integration,
+    shopifyId: string,
+    receipt: DeliveryReceipt,
+  ) => Promise<IngestResult>;
 }
 
 /** Keeps the payload type between a definition's schema and its handler, then erases it. */

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { organizationIdSchema } from '../../core/integrations/connect-request.js';
-import { shopifyIdParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
+import { recordKeyParamSchema, typedListQuerySchema } from '../../core/read-api/record-listing.js';
 import { registeredResources } from '../../resources/registry.js';
 import { connectBody, deleteQuery, integrationPath, organizationPath } from '../routes/integrations.js';
 import { deliveryHoursQuery, listRunsQuery, runPath, syncPath, syncQuery } from '../routes/sync-routes.js';
@@ -241,10 +241,15 @@ const fixedContracts = {
   },
 } as const satisfies Record<string, RouteContract>;
 
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** `inventory-items` → `InventoryItems`: operation ids and schema names are one word. */
+const capitalize = (text: string) =>
+  text
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 const singular = (name: string) => (name.endsWith('s') ? name.slice(0, -1) : name);
 
-const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: shopifyIdParamSchema });
+const recordPath = z.object({ organizationId: organizationIdSchema, shopifyId: recordKeyParamSchema });
 
 /** The read API's two routes for one resource, as catalog.ts declares them from the same registry. */
 const readContractsOf = <S extends z.ZodType, const L extends string = string>(

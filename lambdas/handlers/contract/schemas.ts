@@ -285,7 +285,10 @@ export const manualSyncAnswerSchema = z
 /** What every mirrored record shares, whatever its resource (a tombstone keeps only the ids). */
 const mirroredFields = {
   organizationId: z.string(),
-  shopifyId: z.string().meta({ description: 'Numeric Shopify id as a decimal string (64-bit)' }),
+  shopifyId: z.string().meta({
+    description:
+      "Numeric Shopify id as a decimal string (64-bit); an inventory level's is `<inventoryItemId>:<locationId>`",
+  }),
   status: recordStatusSchema,
   integrationId: z.string().optional(),
   shopDomain: z.string().optional(),

@@ -23,7 +23,7 @@ import type {
 } from '../../core/sync/ports.js';
 import { parseWith } from '../../core/validation.js';
 import { requestManualSync } from '../../core/sync/request-sync.js';
-import type { SyncConfig } from '../../core/sync/run-sync.js';
+import type { SyncConfig } from '../../core/sync-config.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
 import {
   DELIVERY_HOURS_RETENTION_DAYS,

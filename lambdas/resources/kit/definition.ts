@@ -11,12 +11,14 @@ import type { ShopifySource } from './shopify-source.js';
 
 export type { RecordOwner } from './mirrored-record.js';
 export type {
+  NodePage,
   ReconcileListing,
+  RecordCount,
   ResourceBulkSync,
   ResourceWebhooks,
   ShopifySource,
 } from './shopify-source.js';
-export { resourceWebhooks } from './shopify-source.js';
+export { hasIdListing, recordsOf, resourceWebhooks } from './shopify-source.js';
 
 /** How many records of a batch landed, were older than the stored version, or were redacted. */
 export interface WriteCounts {
@@ -58,6 +60,12 @@ export interface RecordLookup {
 export interface ResourceBase<TTable extends string = string> {
   /** Plural, lower-case: the run record's key, the read API's path, the config's name. */
   readonly name: string;
+  /**
+   * Mirrored only when a deployment names it (CDK context `resources`). Resources added after
+   * 1.0 are: by default an upgrade would ask every installed store for scopes it never granted,
+   * and show each of them as needing attention until the merchant re-approves the app.
+   */
+  readonly optIn?: boolean;
   /** Its DynamoDB table (`id` is the logical name) and the read API's secondary lookups. */
   readonly table: { readonly id: TTable; readonly lookups: readonly RecordLookup[] };
   /**

@@ -39,6 +39,8 @@ export async function completeNested<TNode>(
   firstPage: NestedConnection<TNode>,
   pages: NestedPages<TNode>,
   graphql: ShopifyGraphql,
+  /** Further variables of every page: a filter the first page was listed under (`$query`). */
+  filter: Readonly<Record<string, unknown>> = {},
 ): Promise<{ nodes: TNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
   const schema = z.object({
     [pages.parentField]: z
@@ -53,7 +55,7 @@ export async function completeNested<TNode>(
     const first = pages.pageSize;
     const { data } = await graphql.query(
       pages.document,
-      { id: parentId, first, after: pageInfo.endCursor },
+      { ...filter, id: parentId, first, after: pageInfo.endCursor },
       schema,
       { expectedCost: pages.cost.perQuery + first * pages.cost.perNode },
     );

@@ -30,11 +30,17 @@ export const resourceWebhooks = <TPayload, TRecord>(
   },
 ): ResourceWebhooks<TRecord> => webhooks;
 
-/** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
-export interface ReconcileListing {
-  /** Takes no variables; answers `{ <countField>: { count, precision } }`. */
+/**
+ * How many records Shopify holds: the count a full sync sizes itself by (bulk or pages) and the
+ * reconcile compares with the mirror's. Takes no variables; answers `{ <countField>: { count, precision } }`.
+ */
+export interface RecordCount {
   readonly countQuery: string;
   readonly countField: string;
+}
+
+/** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
+export interface ReconcileListing extends RecordCount {
   /** Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }`. */
   readonly idsQuery: string;
   readonly idsConnectionField: string;
@@ -67,18 +73,26 @@ export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredR
    */
   readonly fullHistoryScope?: string;
   readonly webhooks: ResourceWebhooks<TRecord>;
-  readonly reconcile: ReconcileListing;
+  /**
+   * The count, and the id listing of the deletion reconcile. A count alone: the resource has no
+   * id-set reconcile (inventory levels: Shopify lists no level by id, and their key is composite).
+   */
+  readonly reconcile: ReconcileListing | RecordCount;
   readonly document: string;
   readonly connectionField: string;
   readonly nodeSchema: z.ZodType<TNode>;
   /** Numeric id (string) and UTC ISO update time of a parsed node. */
   identify(node: TNode): { readonly id: string; readonly updatedAt: string };
-  toRecord(node: TNode, owner: RecordOwner): TRecord;
+  /** One node, one record. A definition has this or `toRecords` (read both through `recordsOf`). */
+  toRecord?(node: TNode, owner: RecordOwner): TRecord;
+  /** One node, several records: a location with its inventory levels. */
+  toRecords?(node: TNode, owner: RecordOwner): readonly TRecord[];
   /**
    * Fetches what one page could not hold (an order's line items past the first page) before the
-   * node is mapped. Called only for nodes that passed `nodeSchema`, one at a time.
+   * node is mapped. Called only for nodes that passed `nodeSchema`, one at a time; `page.query`
+   * is the page's search filter, for nested connections that filter by it too.
    */
-  completeNode?(node: TNode, graphql: ShopifyGraphql): Promise<TNode>;
+  completeNode?(node: TNode, graphql: ShopifyGraphql, page: NodePage): Promise<TNode>;
   /** Search filter for "updated at or after" (Shopify search syntax). */
   updatedSince(isoTimestamp: string): string;
   /**
@@ -92,6 +106,27 @@ export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredR
   readonly bulk?: ResourceBulkSync;
 }
 
+/** The page a node came from, as `completeNode` sees it. */
+export interface NodePage {
+  /** The page's `$query` (the `updatedSince` filter), null for a listing of everything. */
+  readonly query: string | null;
+}
+
+/** The records of a parsed node, whichever of `toRecord` and `toRecords` its definition has. */
+export const recordsOf = <TNode, TRecord extends MirroredRecord>(
+  definition: Pick<ShopifySource<TNode, TRecord>, 'toRecord' | 'toRecords'> & { readonly name: string },
+  node: TNode,
+  owner: RecordOwner,
+): readonly TRecord[] => {
+  if (definition.toRecords) return definition.toRecords(node, owner);
+  if (definition.toRecord) return [definition.toRecord(node, owner)];
+  throw new Error(`Resource ${definition.name} maps no node: it needs toRecord or toRecords`);
+};
+
+/** Whether the resource has an id-set reconcile, not only a count. */
+export const hasIdListing = (reconcile: ReconcileListing | RecordCount): reconcile is ReconcileListing =>
+  'idsQuery' in reconcile;
+
 /**
  * A resource's bulk operations: `query` selects every record with the page's fields and no
  * pagination arguments (each JSONL line a node `nodeSchema` parses), `idsQuery` every id (the
@@ -99,7 +134,8 @@ export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredR
  */
 export interface ResourceBulkSync {
   readonly query: string;
-  readonly idsQuery: string;
+  /** Absent for a resource without an id-set reconcile. */
+  readonly idsQuery?: string;
   /**
    * The nested connection `query` selects (an order's `lineItems`, a product's `variants`). Its
    * nodes come on lines of their own with `__parentId`; the operation runs with `groupObjects`

@@ -3,48 +3,6 @@
  * webhooks, Admin API faults and killed or timed-out sync workers must leave the mirror equal to
  * the store, table by table. The full run is `npm run chaos -- --seeds 10`.
  */
-// First: silences the handlers' logger and metrics before they are imported.
-import '../../../bench/support/quiet.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chaosRuntime, runChaosSeed } from '../../../bench/chaos/run-seed.js';
-import type { BenchRuntime } from '../../../bench/support/runtime.js';
+import { describeChaos } from './convergence.js';
 
-let bench: BenchRuntime;
-beforeAll(async () => {
-  bench = await chaosRuntime(inject('dynamoEndpoint'));
-});
-afterAll(async () => {
-  await bench?.stop();
-});
-
-describe('chaos convergence (short)', () => {
-  for (const seed of [101, 202]) {
-    it(`seed ${seed}: the mirror equals the store after faults, duplicates, drops and killed workers (replay: npm run chaos -- --seed ${seed} --mutations 240)`, async () => {
-      const report = await runChaosSeed(bench, {
-        seed,
-        mutations: 240,
-        initialCustomers: 30,
-        initialOrders: 12,
-        initialProducts: 8,
-      });
-      for (const resource of ['customers', 'orders', 'products'] as const) {
-        const mirror = report.mirror[resource];
-        expect({ resource, ...mirror.byClass }).toEqual({
-          resource,
-          lost: 0,
-          stale: 0,
-          resurrected: 0,
-          falselyDeleted: 0,
-        });
-        expect(mirror.expectedActive).toBeGreaterThan(0);
-        // Each resource lived through creates, updates and deletes, not just its seed data.
-        expect(mirror.expectedDeleted).toBeGreaterThan(0);
-        expect(report.history[`${resource}.create`]).toBeGreaterThan(0);
-        expect(report.history[`${resource}.update`]).toBeGreaterThan(0);
-      }
-      // The run really was chaotic: something was dropped and some worker was sabotaged.
-      expect(report.deliveries['dropped'] ?? 0).toBeGreaterThan(0);
-      expect(Object.values(report.injected).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    }, 240_000); // ~35 s alone; three resources' histories under the whole suite's load take longer
-  }
-});
+describeChaos('https', [101, 202]);

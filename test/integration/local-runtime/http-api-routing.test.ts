@@ -6,6 +6,8 @@ import { type HttpApi, startHttpApi } from '../../../local/http-api.js';
 const routes: ApiRoute[] = [
   { method: 'GET', path: '/files/{key+}', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/files/readme', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/items', lambda: 'api', auth: 'IAM' },
+  { method: 'GET', path: '/items/{itemId}', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/slow', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/binary', lambda: 'api', auth: 'IAM' },
   { method: 'GET', path: '/bad-result', lambda: 'api', auth: 'IAM' },
@@ -47,6 +49,14 @@ describe('local HTTP API routing and results', () => {
     expect((await routeOf('/files/a/b%20c')).status).toBe(200);
     expect((await routeOf('/files')).status).toBe(404);
     expect((await routeOf('/files/%E0%A4%A')).status).toBe(404);
+  });
+
+  it('an empty segment matches no route, as in API Gateway: a trailing or doubled slash is a 404', async () => {
+    const statusOf = async (path: string) => [path, (await fetch(`${api.url}${path}`)).status];
+    for (const path of ['/items', '/items/a', '/items/a%2Fb'])
+      expect(await statusOf(path)).toEqual([path, 200]);
+    for (const path of ['/items/', '/items/a/', '//items/a', '/items//', '/files/'])
+      expect(await statusOf(path)).toEqual([path, 404]);
   });
 
   it('decodes a base64 result into binary bytes', async () => {

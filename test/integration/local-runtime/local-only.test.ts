@@ -31,7 +31,10 @@ interface Answer {
   readonly body: string;
 }
 
-/** A raw request, so the Host header is exactly what a rebinding page's browser would send. */
+/**
+ * A raw request, so the Host header is exactly what a rebinding page's browser would send, and the
+ * path exactly as given: `new URL` would resolve `%2e%2e` as `..` before it left the client.
+ */
 const raw = (
   url: string,
   options: { method?: string; host?: string; headers?: Record<string, string>; body?: string } = {},
@@ -42,7 +45,7 @@ const raw = (
       {
         host: '127.0.0.1',
         port: target.port,
-        path: `${target.pathname}${target.search}`,
+        path: url.slice(target.origin.length),
         method: options.method ?? 'GET',
         headers: { host: options.host ?? target.host, ...options.headers },
       },
@@ -190,9 +193,7 @@ describe('the JSON routes refuse what a cross-site page can send (415)', () => {
 });
 
 describe('the api Lambda dispatches on the route API Gateway matched', () => {
-  // Known defect, open under issue 19: since the merges of 2026-12-07 the local HTTP API answers
-  // these tails 200 (the api Lambda's own routeKey dispatch is covered by route-table.test.ts).
-  it.skip('…/sync-runs/%2e%2e is the sync-run route with a run id of "..": refused, never the integration route', async () => {
+  it('…/sync-runs/%2e%2e is the sync-run route with a run id of "..": refused, never the integration route', async () => {
     const connected = (await (await world.api('/organizations/org-local/integrations')).json()) as {
       items: { integrationId: string }[];
     };
@@ -203,5 +204,12 @@ describe('the api Lambda dispatches on the route API Gateway matched', () => {
       expect([tail, answer.status]).toEqual([tail, 400]);
       expect(answer.body).not.toContain('"shopDomain"');
     }
+    // What a client that resolves dot segments (a browser, `new URL`) sends instead: the integration
+    // path with a trailing slash, which matches no route in API Gateway and so none here.
+    const resolved = new URL(`${world.runtime.apiUrl}${base}/sync-runs/%2e%2e`).pathname;
+    expect(resolved).toBe(`${base}/`);
+    const answer = await raw(`${world.runtime.apiUrl}${resolved}`);
+    expect(answer.status).toBe(404);
+    expect(answer.body).not.toContain('"shopDomain"');
   });
 });

@@ -31,12 +31,9 @@ import { customersResource } from '../../../lambdas/resources/customers/index.js
 import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
 import { type SendOptions, type SendResult, type SyncQueue } from '../../../lambdas/core/sync/ports.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
-import {
-  defaultSyncConfig,
-  type SyncConfig,
-  type SyncDeps,
-  syncedResource,
-} from '../../../lambdas/core/sync/run-sync.js';
+import { defaultSyncConfig, type SyncConfig } from '../../../lambdas/core/sync-config.js';
+import { type SyncedResource, syncedResource } from '../../../lambdas/core/sync/resource-loop.js';
+import type { SyncDeps } from '../../../lambdas/core/sync/run-sync.js';
 import type { SyncMessage } from '../../../lambdas/core/sync/sync-run.js';
 import { createSyncWorkerHandler } from '../../../lambdas/handlers/sync-worker.js';
 import { customerPayloadSchema } from '../../../lambdas/resources/customers/shopify/payloads.js';
@@ -163,6 +160,10 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       /** Mirror orders too (after customers, as the registry orders them). */
       withOrders?: boolean;
       withProducts?: boolean;
+      /** Further resources, synced after those (locations and inventory). */
+      extra?: readonly SyncedResource[];
+      /** The granted-scopes check of each invocation (MISSING_SCOPE); without it, none. */
+      scopes?: SyncDeps['scopes'];
     } = {},
   ) => {
     const s = stores();
@@ -189,12 +190,14 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
           ? [syncedResource(ordersResource, options.orderWriter ? options.orderWriter(s.orders) : s.orders)]
           : []),
         ...(options.withProducts ? [syncedResource(productsResource, s.products)] : []),
+        ...(options.extra ?? []),
       ],
       config: { ...defaultSyncConfig, ...options.config },
       logger: silentLogger,
       metrics: metricsOff,
       pauseMarginMs: options.pauseMarginMs,
       afterSync: options.afterSync,
+      ...(options.scopes && { scopes: options.scopes }),
       ...(options.bulk && { bulkResults: createJsonlReader(), bulkPollDelayMs: 5 }),
     });
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_BODY_BYTES } from '../../../lambdas/core/webhooks/delivery.js';
 import { customerBody, deleteBody, hmac, webhookEvent } from '../../support/webhook-delivery.js';
 import { APP_SECRET, B_SECRET, newCustomerId, useWebhookFixture } from './fixture.js';
 
@@ -89,6 +90,30 @@ describe('customer webhooks → DynamoDB mirror', () => {
       countryCode: 'CA',
       provinceCode: null,
     });
+  });
+
+  it('a REST API event (payload 1.0, base64 body, headers as sent), as the WAF-fronted route delivers it, is verified and written alike', async () => {
+    const id = newCustomerId();
+    const v2 = create(id);
+    const titleCase = (name: string) =>
+      name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+    const headers = Object.fromEntries(
+      Object.entries(v2.headers).map(([name, value]) => [titleCase(name), value!]),
+    );
+    const rest = {
+      resource: '/webhooks/shopify',
+      path: '/webhooks/shopify',
+      httpMethod: 'POST',
+      headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+      queryStringParameters: null,
+      pathParameters: null,
+      body: Buffer.from(v2.body!, v2.isBase64Encoded ? 'base64' : 'utf8').toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { stage: 'live', resourcePath: '/webhooks/shopify', httpMethod: 'POST' },
+    } as unknown as Parameters<typeof f.handle>[0];
+    expect((await send(rest)).body).toMatchObject({ outcome: 'written', shopifyId: id });
+    expect(await f.store.get('org-a', id)).toMatchObject({ shopifyId: id, status: 'ACTIVE' });
   });
 
   it('every delivery order of create, update, delete ends in the identical item', async () => {
@@ -307,7 +332,7 @@ describe('rejected and ignored deliveries write nothing', () => {
   it('an oversized body → 413, before any signature work', async () => {
     const event = webhookEvent({
       ...base(),
-      body: customerBody({ id: '5', updatedAt: T1, extra: { pad: 'x'.repeat(300_000) } }),
+      body: customerBody({ id: '5', updatedAt: T1, extra: { pad: 'x'.repeat(MAX_BODY_BYTES) } }),
     });
     await expectRejected(event, 413, 'PAYLOAD_TOO_LARGE');
     await expectRejected(

@@ -10,7 +10,7 @@ import { apiRoutes } from '../../../lambdas/handlers/catalog.js';
 import { configKeys, parseConfig } from '../../../lib/config.js';
 import { backendEventTypes } from '../../../lambdas/core/events/backend-events.js';
 import { webhookTopicsFor } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
-import { resourceDefinitions } from '../../../lambdas/resources/registry.js';
+import { defaultResourceNames, resourceDefinitions } from '../../../lambdas/resources/registry.js';
 import { SHOPIFY_API_VERSION } from '../../../lambdas/shopify/api-version.js';
 import { readMarkdown, type MarkdownFile } from '../../support/markdown.js';
 import { routeMentions, type RouteMention, routeExists } from '../../support/route-mentions.js';
@@ -136,12 +136,14 @@ describe('the repository docs', () => {
       names.forEach((name, index) => documented.set(name, values[index] ?? 'none'));
     }
     expect([...documented.keys()].sort()).toEqual([...configKeys].sort());
-    const shown = (value: string | number | boolean | readonly string[] | undefined) =>
+    const shown = (value: unknown) =>
       value === undefined || (Array.isArray(value) && value.length === 0)
         ? 'none'
         : Array.isArray(value)
           ? value.join(',')
-          : String(value);
+          : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
     const wrongDefaults = configKeys
       .filter((key) => documented.get(key) !== shown(defaults[key]))
       .map((key) => `${key}: README says ${documented.get(key)}, lib/config.ts ${shown(defaults[key])}`);
@@ -163,7 +165,11 @@ describe('the repository docs', () => {
     const listed = /<!-- subscribed-topics -->([\s\S]*?)<!-- \/subscribed-topics -->/.exec(source)?.[1];
     expect(listed, 'the <!-- subscribed-topics --> list in docs/operations.md').toBeDefined();
     const topics = [...listed!.matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]);
-    expect(topics).toEqual(webhookTopicsFor(resourceDefinitions, resourceDefinitions).wanted);
+    // The default `resources`: the opt-in ones (locations, inventory) add their topics when named.
+    const mirrored = resourceDefinitions.filter((definition) =>
+      defaultResourceNames.includes(definition.name),
+    );
+    expect(topics).toEqual(webhookTopicsFor(mirrored, resourceDefinitions).wanted);
   });
 });
 
@@ -240,3 +246,39 @@ function missingRepoPath(file: string, text: string): string | undefined {
     ? undefined
     : `not found (looked for ${[...candidates].join(', ')})`;
 }
+
+describe("the README's IAM example", () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const arns = [...readme.matchAll(/"arn:aws:execute-api:<region>:<account>:<ApiId>\/([^"]+)"/g)].map(
+    (match) => match[1]!,
+  );
+  /** IAM's matching: `*` is any run of characters, `/` included. */
+  const allows = (resource: string) =>
+    arns.some((pattern) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(resource),
+    );
+  const resourceOf = (method: string, routePath: string, organizationId: string) =>
+    `$default/${method}${routePath
+      .replace('{organizationId}', organizationId)
+      .replace(/\{[A-Za-z]+\}/g, 'x-1')}`;
+
+  it('names one ARN per method the IAM routes use, each anchored at the stage', () => {
+    const methods = [...new Set(apiRoutes.filter((r) => r.auth === 'IAM').map((r) => r.method))].sort();
+    expect(arns.map((arn) => arn.split('/')[1]).sort()).toEqual(methods);
+    for (const arn of arns) expect(arn).toMatch(/^\$default\/[A-Z]+\/organizations\/org-1\/\*$/);
+  });
+
+  it('allows every IAM route of org-1, and no route of another organization (org-10 included)', () => {
+    for (const route of apiRoutes.filter((r) => r.auth === 'IAM')) {
+      expect([route.path, allows(resourceOf(route.method, route.path, 'org-1'))]).toEqual([route.path, true]);
+      for (const other of ['org-10', 'org-2', 'x'])
+        expect([route.path, other, allows(resourceOf(route.method, route.path, other))]).toEqual([
+          route.path,
+          other,
+          false,
+        ]);
+      // A path that merely contains the prefix further down is not the tenant's.
+      expect(allows(`$default/${route.method}/organizations/org-2/organizations/org-1/x`)).toBe(false);
+    }
+  });
+});

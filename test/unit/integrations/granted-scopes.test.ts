@@ -11,7 +11,7 @@ import {
 } from '../../../lambdas/core/integrations/granted-scopes.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
-import { withMissingScopes } from '../../../lambdas/core/sync/run-sync.js';
+import { withMissingScopes } from '../../../lambdas/core/sync/resource-loop.js';
 
 const all = { resources: ['customers', 'orders', 'products'] as const, options: {} };
 const store = { integrationId: 'int_1', organizationId: 'org-1', shopDomain: 'a.myshopify.com' };

@@ -4,6 +4,7 @@ import { connectRequestSchema } from '../../../lambdas/core/integrations/connect
 import {
   grantedTopics,
   planSubscriptionRepair,
+  subscriptionTarget,
   webhookTopicsFor,
 } from '../../../lambdas/core/integrations/webhook-subscriptions.js';
 import { customersResource } from '../../../lambdas/resources/customers/index.js';
@@ -90,6 +91,43 @@ describe('grantedTopics', () => {
   it('with nothing missing (or never checked), every mirrored topic is wanted', () => {
     expect(grantedTopics(both, {})).toBe(both);
     expect(grantedTopics(both, undefined).wanted).toContain('ORDERS_UPDATED');
+  });
+});
+
+describe('subscriptions in eventbridge mode', () => {
+  const eventSourceArn =
+    'arn:aws:events:eu-west-1::event-source/aws.partner/shopify.com/1234567/shopify-sync';
+  const addresses = { webhookUri: uri, eventSourceArn, viaEventBridge: true };
+
+  it('point a store at the partner event source, and move its HTTPS subscriptions after the new ones exist', () => {
+    const target = subscriptionTarget(addresses, false);
+    expect(target).toEqual({ uri: eventSourceArn, moveFrom: [uri] });
+    const existing = [
+      { id: 'h1', topic: 'CUSTOMERS_CREATE', uri },
+      { id: 'h2', topic: 'APP_UNINSTALLED', uri },
+      { id: 'other', topic: 'CUSTOMERS_CREATE', uri: 'https://someone-else.example.test/hooks' },
+    ];
+    expect(planSubscriptionRepair(existing, target.uri, customersOnly, target.moveFrom)).toEqual([
+      { kind: 'create', topic: 'CUSTOMERS_CREATE' },
+      { kind: 'create', topic: 'CUSTOMERS_UPDATE' },
+      { kind: 'create', topic: 'CUSTOMERS_DELETE' },
+      { kind: 'create', topic: 'APP_UNINSTALLED' },
+      { kind: 'create', topic: 'BULK_OPERATIONS_FINISH' },
+      { kind: 'delete-moved', topic: 'CUSTOMERS_CREATE', id: 'h1' },
+      { kind: 'delete-moved', topic: 'APP_UNINSTALLED', id: 'h2' },
+    ]);
+  });
+
+  it('keep a store with its own webhook secret (a custom app) on HTTPS: the partner source takes only the app’s own', () => {
+    expect(subscriptionTarget(addresses, true)).toEqual({ uri, moveFrom: [eventSourceArn] });
+    expect(subscriptionTarget({ webhookUri: uri }, false)).toEqual({ uri, moveFrom: [] });
+  });
+
+  it('move back to HTTPS when the mode returns to https while the event source is still configured', () => {
+    expect(subscriptionTarget({ webhookUri: uri, eventSourceArn, viaEventBridge: false }, false)).toEqual({
+      uri,
+      moveFrom: [eventSourceArn],
+    });
   });
 });
 

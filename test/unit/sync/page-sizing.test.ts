@@ -6,7 +6,7 @@ import type { BucketEstimate, GraphqlResult, ShopifyGraphql } from '../../../lam
 import { emptyCallStats } from '../../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
-import type { ResourceStep } from '../../../lambdas/core/sync/sync-engine.js';
+import type { ResourceStep } from '../../../lambdas/core/sync/progress.js';
 import { affordablePageSize, syncResource } from '../../../lambdas/core/sync/sync-engine.js';
 import { customerNode, owner } from './fixtures.js';
 

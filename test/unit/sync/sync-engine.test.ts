@@ -7,7 +7,7 @@ import type { GraphqlResult, ShopifyGraphql } from '../../../lambdas/shopify/gra
 import { emptyCallStats } from '../../../lambdas/shopify/graphql.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
 import { initialResourceProgress, zeroCallCounters } from '../../../lambdas/core/sync/progress.js';
-import type { ResourceStep } from '../../../lambdas/core/sync/sync-engine.js';
+import type { ResourceStep } from '../../../lambdas/core/sync/progress.js';
 import {
   adaptPageSize,
   SliceCannotAdvanceError,

@@ -42,7 +42,9 @@ describe('topic registry and ingest', () => {
     });
     const topics = createTopicRegistry({ 'customers/update': handler }, { 'app/uninstalled': handler });
     const delivery = {
-      ...parseDeliveryHeaders(headers, Buffer.from('{}'), new Date('2026-03-01T16:00:00Z')),
+      ...parseDeliveryHeaders(headers, new Date('2026-03-01T16:00:00Z')),
+      transport: 'https' as const,
+      payload: () => ({}),
       digest: 'd',
     };
     expect(await ingest(delivery, integration, { topics, processed })).toEqual({ outcome: 'written' });
@@ -66,13 +68,13 @@ describe('topic registry and ingest', () => {
 
 describe('delivery parsing', () => {
   it('lower-cases the shop and normalises X-Shopify-Triggered-At to UTC ms', () => {
-    expect(parseDeliveryHeaders(headers, new Uint8Array(), new Date('2026-03-01T16:00:00Z'))).toMatchObject({
+    expect(parseDeliveryHeaders(headers, new Date('2026-03-01T16:00:00Z'))).toMatchObject({
       shopDomain: 'a.myshopify.com',
       triggeredAt: '2026-03-01T15:00:00.123Z',
     });
-    expect(() =>
-      parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': 'soon' }, new Uint8Array()),
-    ).toThrow(ValidationError);
+    expect(() => parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': 'soon' })).toThrow(
+      ValidationError,
+    );
   });
 
   it('refuses bodies over the limit, in plain or base64 form', () => {
@@ -93,8 +95,7 @@ describe('delivery parsing', () => {
 describe('X-Shopify-Triggered-At is an unsigned claim', () => {
   const receivedAt = new Date('2026-03-01T16:00:00.000Z');
   const triggeredAt = (value: string) =>
-    parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': value }, new Uint8Array(), receivedAt)
-      .triggeredAt;
+    parseDeliveryHeaders({ ...headers, 'x-shopify-triggered-at': value }, receivedAt).triggeredAt;
 
   it('keeps a time within the 48 h before receipt', () => {
     expect(triggeredAt('2026-02-28T16:00:00.000Z')).toBe('2026-02-28T16:00:00.000Z');

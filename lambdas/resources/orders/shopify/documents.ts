@@ -108,6 +108,26 @@ export const ordersPageQuery = /* GraphQL */ `
   }
 `;
 
+/**
+ * Orders by id, with the page's fields: the reconcile's backfill, and an order whose webhook body
+ * was too large for EventBridge (`{ "id": … }` only). `null` for an id Shopify no longer has.
+ */
+export const ordersByIdsQuery = /* GraphQL */ `
+  query OrdersByIds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        ${orderFields}
+        lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
+          nodes {
+            ${lineItemFields}
+          }
+          ${pageInfoFields}
+        }
+      }
+    }
+  }
+`;
+
 /** The line items of one order after the first page (7 points each). */
 export const orderLineItemsQuery = nestedPageQuery('OrderLineItems', 'order', 'lineItems', lineItemFields);
 

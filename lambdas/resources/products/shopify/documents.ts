@@ -57,6 +57,26 @@ export const productsPageQuery = /* GraphQL */ `
   }
 `;
 
+/**
+ * Products by id, with the page's fields: the reconcile's backfill, and a product whose webhook
+ * body was too large for EventBridge (`{ "id": … }` only). `null` for an id Shopify no longer has.
+ */
+export const productsByIdsQuery = /* GraphQL */ `
+  query ProductsByIds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product {
+        ${productFields}
+        variants(first: ${PRODUCT_VARIANTS_PAGE}) {
+          nodes {
+            ${variantFields}
+          }
+          ${pageInfoFields}
+        }
+      }
+    }
+  }
+`;
+
 /** The variants of one product after the first page. */
 export const productVariantsQuery = nestedPageQuery('ProductVariants', 'product', 'variants', variantFields);
 

@@ -1,0 +1,16 @@
+import { createRecordErasureStore } from '../../lambdas/adapters/dynamodb/record-erasure-store.js';
+import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
+import { useTestTables } from '../support/dynamo.js';
+import { recordStoreContract } from '../support/record-store-contract.js';
+
+const tables = useTestTables();
+
+recordStoreContract('DynamoDB', () => ({
+  store: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
+    sparseAttributes: customersResource.table.lookups.map((lookup) => lookup.attribute),
+    receipts: { tableName: tables.names.Idempotency },
+  }),
+  erasure: createRecordErasureStore(tables.doc, tables.names.Customers, customersResource),
+}));

@@ -1,0 +1,3 @@
+import { describeWebhookDelivery } from './suite.js';
+
+describeWebhookDelivery('eventbridge');

@@ -1,0 +1,167 @@
+/**
+ * The mirror write rules (lambdas/core/resources/record-writes.ts) as one contract, run against
+ * every implementation of the record store: in memory in a unit test, DynamoDB Local in an
+ * integration test. Each case states an outcome a rule promises and checks what is stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import type { RecordErasure } from '../../lambdas/core/integrations/ports.js';
+import type { RecordStore } from '../../lambdas/core/records/record-writes.js';
+import { customersResource } from '../../lambdas/resources/customers/index.js';
+
+export interface RecordStoreUnderTest {
+  /** A store of customer records that writes webhook receipts. */
+  readonly store: RecordStore<CustomerRecord>;
+  readonly erasure: Pick<RecordErasure, 'redact'>;
+}
+
+/** Registers the contract's cases; `open` gives a store on empty tables (or fresh ids). */
+export const recordStoreContract = (implementation: string, open: () => RecordStoreUnderTest): void => {
+  describe(`the record store's write rules (${implementation})`, () => {
+    const organizationId = () => `org-${randomUUID().slice(0, 8)}`;
+    const owner = (org: string) => ({
+      organizationId: org,
+      integrationId: 'int-1',
+      shopDomain: 'c.myshopify.com',
+    });
+    const customer = (org: string, updatedAt: string, firstName = 'Ada'): CustomerRecord =>
+      customersResource.toRecord!(
+        {
+          id: 'gid://shopify/Customer/7',
+          firstName,
+          lastName: null,
+          defaultEmailAddress: null,
+          defaultPhoneNumber: null,
+          state: 'ENABLED',
+          verifiedEmail: true,
+          taxExempt: false,
+          taxExemptions: [],
+          note: '',
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt,
+          defaultAddress: null,
+        },
+        owner(org),
+      );
+    const key = (org: string) => ({ ...owner(org), shopifyId: '7' });
+    const T1 = '2026-03-01T10:00:00.000Z';
+    const T2 = '2026-03-01T11:00:00.000Z';
+    const T3 = '2026-03-01T12:00:00.000Z';
+
+    it('a stale update never overwrites a newer one; an equal timestamp rewrites', async () => {
+      const { store } = open();
+      const org = organizationId();
+      expect(await store.upsert(customer(org, T2, 'Newer'))).toBe('written');
+      expect(await store.upsert(customer(org, T1, 'Older'))).toBe('stale');
+      expect((await store.get(org, '7'))?.firstName).toBe('Newer');
+      expect(await store.upsert(customer(org, T2, 'Same second'))).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({ firstName: 'Same second', status: 'ACTIVE' });
+    });
+
+    it('a webhook delete is final: a later snapshot fills the record but never makes it active', async () => {
+      const { store } = open();
+      const org = organizationId();
+      await store.upsert(customer(org, T1));
+      expect(await store.markDeleted(key(org), T2, 'webhook')).toBe('written');
+      expect(await store.upsert(customer(org, T3, 'After'))).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({
+        firstName: 'After',
+        status: 'INACTIVE',
+        deletedAt: T2,
+        deleteReason: 'webhook',
+      });
+    });
+
+    it('create→delete and delete→create end identical (a delete of an unknown record leaves a tombstone)', async () => {
+      const { store } = open();
+      const first = organizationId();
+      const second = organizationId();
+      await store.upsert(customer(first, T1));
+      await store.markDeleted(key(first), T2, 'webhook');
+      expect(await store.markDeleted(key(second), T2, 'webhook')).toBe('written');
+      expect(await store.get(second, '7')).toMatchObject({ status: 'INACTIVE', integrationId: 'int-1' });
+      await store.upsert(customer(second, T1));
+      const { organizationId: _a, ...a } = (await store.get(first, '7'))!;
+      const { organizationId: _b, ...b } = (await store.get(second, '7'))!;
+      expect(b).toEqual(a);
+    });
+
+    it('the earliest deletion wins; a later or repeated delete changes nothing', async () => {
+      const { store } = open();
+      const org = organizationId();
+      expect(await store.markDeleted(key(org), T2, 'webhook')).toBe('written');
+      expect(await store.markDeleted(key(org), T3, 'webhook')).toBe('unchanged');
+      expect(await store.markDeleted(key(org), T2, 'webhook')).toBe('unchanged');
+      expect(await store.markDeleted(key(org), '2026-03-01T10:30:00+01:00', 'webhook')).toBe('written');
+      expect((await store.get(org, '7'))?.deletedAt).toBe('2026-03-01T09:30:00.000Z');
+    });
+
+    it('a snapshot updated after a reconcile-made delete reverses it; an older one does not', async () => {
+      const { store } = open();
+      const org = organizationId();
+      await store.upsert(customer(org, T1));
+      expect(await store.markDeleted(key(org), T2, 'reconciled')).toBe('written');
+      expect(await store.upsert(customer(org, T1, 'Same as before'))).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({ status: 'INACTIVE', deleteReason: 'reconciled' });
+      expect(await store.upsert(customer(org, T3, 'Alive'))).toBe('written');
+      const stored = await store.get(org, '7');
+      expect(stored).toMatchObject({ status: 'ACTIVE', firstName: 'Alive' });
+      expect(stored).not.toHaveProperty('deletedAt');
+      expect(stored).not.toHaveProperty('deleteReason');
+    });
+
+    it("a webhook delete replaces a reconcile's; a reconcile's never replaces a webhook's", async () => {
+      const { store } = open();
+      const org = organizationId();
+      await store.markDeleted(key(org), T1, 'reconciled');
+      expect(await store.markDeleted(key(org), T3, 'webhook')).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({ deletedAt: T3, deleteReason: 'webhook' });
+      expect(await store.markDeleted(key(org), T1, 'reconciled')).toBe('unchanged');
+      expect(await store.get(org, '7')).toMatchObject({ deletedAt: T3, deleteReason: 'webhook' });
+    });
+
+    it('a redacted record is never written again, by a snapshot or a delete', async () => {
+      const { store, erasure } = open();
+      const org = organizationId();
+      await store.upsert(customer(org, T1));
+      await erasure.redact({ ...key(org), redactedAt: T2 });
+      expect(await store.upsert(customer(org, T3, 'Back'))).toBe('redacted');
+      expect(await store.markDeleted(key(org), T3, 'webhook')).toBe('redacted');
+      const stored = await store.get(org, '7');
+      expect(stored).toMatchObject({ status: 'REDACTED', redactedAt: T2 });
+      expect(stored).not.toHaveProperty('firstName');
+      expect(await store.upsertMany([customer(org, T3)])).toEqual({ written: 0, stale: 0, redacted: 1 });
+    });
+
+    it('a write with a receipt happens once, across organizations, whatever its outcome', async () => {
+      const { store } = open();
+      const org = organizationId();
+      const receipt = { digest: randomUUID() };
+      expect(await store.upsert(customer(org, T2), receipt)).toBe('written');
+      expect(await store.upsert(customer(organizationId(), T3), receipt)).toBe('duplicate');
+      const stale = { digest: randomUUID() };
+      expect(await store.upsert(customer(org, T1), stale)).toBe('stale');
+      expect(await store.upsert(customer(org, T3), stale)).toBe('duplicate');
+      expect((await store.get(org, '7'))?.shopifyUpdatedAt).toBe(T2);
+      const deletion = { digest: randomUUID() };
+      expect(await store.markDeleted(key(org), T3, 'webhook', deletion)).toBe('written');
+      expect(await store.markDeleted(key(organizationId()), T3, 'webhook', deletion)).toBe('duplicate');
+    });
+
+    it('a batch counts what it wrote, what was stale and what was redacted', async () => {
+      const { store, erasure } = open();
+      const org = organizationId();
+      const other = organizationId();
+      await store.upsert(customer(org, T2));
+      await erasure.redact({ ...key(other), redactedAt: T1 });
+      const counts = await store.upsertMany(
+        [customer(org, T1), customer(other, T3), customer(organizationId(), T1)],
+        {
+          concurrency: 2,
+        },
+      );
+      expect(counts).toEqual({ written: 1, stale: 1, redacted: 1 });
+    });
+  });
+};
