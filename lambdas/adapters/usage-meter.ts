@@ -160,6 +160,8 @@ export const meterAwsClient = <T>(client: T, service: string): T => {
       if (reportsCapacity) input.ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
       countRequest(service);
+      // Per command, so a report can say which requests an hour's cost goes to.
+      countUsage(`${service}.requests.${command.replace(/Command$/, '')}`);
       // EventBridge bills per event (64 KB chunk), not per PutEvents call.
       if (service === 'eventbridge' && command === 'PutEventsCommand')
         countUsage('eventbridge.events', input.Entries?.length ?? 0);
@@ -168,6 +170,11 @@ export const meterAwsClient = <T>(client: T, service: string): T => {
           countUsage('dynamodb.readUnits', units.readUnits);
           countUsage('dynamodb.writeUnits', units.writeUnits);
           countUsage(`dynamodb.writeUnits.${units.table}`, units.writeUnits);
+          if (units.writeUnits > 0)
+            countUsage(
+              `dynamodb.writeUnits.${units.table}.${command.replace(/Command$/, '')}`,
+              units.writeUnits,
+            );
         }
       }
       return result;

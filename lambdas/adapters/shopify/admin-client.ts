@@ -18,7 +18,11 @@ import {
   ShopifyShopUnavailableError,
   ShopifyUnavailableError,
 } from './errors.js';
-import { countRequest, countUsage } from '../usage-meter.js';
+import { countRequest, countUsage, usageMeterEnabled } from '../usage-meter.js';
+
+/** A document's operation name (`query CustomersPage(...)` → CustomersPage), for the usage meter. */
+const operationOf = (document: string): string =>
+  /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? 'anonymous';
 
 export const DEFAULT_ADMIN_URL_TEMPLATE = 'https://{shop}/admin/api/{version}/graphql.json';
 
@@ -176,6 +180,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
       let response: Response;
       let text: string;
       countRequest('shopify');
+      if (usageMeterEnabled()) countUsage(`shopify.requests.${operationOf(document)}`);
       try {
         response = await this.#fetch(this.#url, {
           method: 'POST',
