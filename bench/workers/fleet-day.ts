@@ -214,11 +214,12 @@ async function makeChanges(
 ): Promise<void> {
   for (const { cls, shop } of stores) {
     const changes = job.classes[cls].changesPerHour;
-    const customers = shop.customers();
+    const customers = shop.resources.customers.list();
     for (let change = 0; change < changes; change++) {
       const customer = customers[(change * 7919) % customers.length];
-      if (change % 2 === 0 && customer) shop.updateCustomer(customer.id, { note: `hour note ${Date.now()}` });
-      else shop.createOrder({});
+      if (change % 2 === 0 && customer)
+        shop.resources.customers.update(customer.id, { note: `hour note ${Date.now()}` });
+      else shop.resources.orders.create({});
     }
   }
 }
