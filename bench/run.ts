@@ -19,6 +19,8 @@ import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
 import { coldStart } from './figures/cold-start.js';
+import { fleetCost } from './figures/fleet-cost.js';
+import { fairQueues } from './figures/fair-queues.js';
 import { machineInfo, progress, useDynamoDbLocal } from './support/environment.js';
 import type { Figure } from './support/figure.js';
 import { renderTable } from './support/table.js';
@@ -43,14 +45,23 @@ const benchCommand = defineCommand({
       description: 'Also fuzz the webhook endpoint with N requests (--fuzz alone: 10000)',
     },
     'fuzz-seed': { type: 'string', valueName: 'seed', default: '1', description: 'Seed of the fuzz run' },
+    'write-cost-doc': {
+      type: 'boolean',
+      default: false,
+      description: 'With F1: store its counts in docs/cost-counts.json and regenerate docs/cost.md from them',
+    },
     only: {
       type: 'string',
       valueName: 'ids',
       description:
-        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, CPU, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz',
+        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, CPU, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz, F1, F2',
     },
   },
-  examples: ['npm run bench -- --quick', 'npm run bench -- --only P1,P3 --json'],
+  examples: [
+    'npm run bench -- --quick',
+    'npm run bench -- --only P1,P3 --json',
+    'npm run bench -- --only F1 --write-cost-doc',
+  ],
 });
 
 const values = parseCommandLine(
@@ -95,6 +106,8 @@ try {
   if (quick ? only?.has('Reconcile100k') : wanted('Reconcile100k'))
     figures.push(await reconcile100k(context));
   if (wanted('TokenRefresh')) figures.push(await tokenRefreshRate(context));
+  if (wanted('F2')) figures.push(fairQueues());
+  if (wanted('F1')) figures.push(await fleetCost({ ...context, writeCostDoc: values['write-cost-doc'] }));
   if (wanted('P4')) figures.push(...(await webhookPath(dynamo.endpoint, quick)));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {

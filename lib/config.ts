@@ -114,7 +114,10 @@ export const configSchema = z
     workerTimeoutSeconds: integer('expected an integer between 30 and 900', 30, 900).default(300),
     workerReservedConcurrency: integer('expected a positive integer', 1).optional(),
     // Lambda's SQS event source accepts 2..1000.
+    // The long-work lane's event source (initial syncs, continuations; core/sync/sync-lanes.ts).
     workerMaxConcurrency: integer('expected an integer between 2 and 1000', 2, 1000).default(5),
+    // The incremental lane's (hourly and manual syncs): its own share, whatever the long lane holds.
+    incrementalWorkerMaxConcurrency: integer('expected an integer between 2 and 1000', 2, 1000).default(5),
     logRetentionDays: z
       .preprocess(
         fromCliNumber,
@@ -227,6 +230,16 @@ export const configSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    // Lambda's guidance: reserve at least the event sources' maximum concurrency together, or
+    // the pollers' invocations are throttled and messages wait although a lane has room.
+    const lanes = config.workerMaxConcurrency + config.incrementalWorkerMaxConcurrency;
+    if (config.workerReservedConcurrency !== undefined && config.workerReservedConcurrency < lanes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workerReservedConcurrency'],
+        message: `expected at least workerMaxConcurrency + incrementalWorkerMaxConcurrency (${lanes})`,
+      });
+    }
     if (config.webhookDelivery === 'eventbridge' && config.shopifyEventSource === undefined) {
       ctx.addIssue({
         code: 'custom',

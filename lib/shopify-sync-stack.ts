@@ -102,6 +102,7 @@ export class ShopifySyncStack extends Stack {
 
     const syncPipeline = new SyncPipeline(this, 'SyncPipeline', { lambdas, config });
     lambdas.addEnvironment('SYNC_QUEUE_URL', syncPipeline.queue.queueUrl);
+    lambdas.addEnvironment('INCREMENTAL_SYNC_QUEUE_URL', syncPipeline.incrementalQueue.queueUrl);
 
     const ingestApi = new IngestApi(this, 'IngestApi', {
       lambdas,
@@ -137,7 +138,6 @@ export class ShopifySyncStack extends Stack {
     // SyncRuns (reconcile checkpoints); records are erased by BatchWriteItem and UpdateItem.
     // Every registered resource's table is granted alike (shop/redact and purges erase all of
     // them, mirrored or not).
-    const { queue } = syncPipeline;
     const read = ['dynamodb:GetItem', 'dynamodb:Query'];
     const update = ['dynamodb:UpdateItem'];
     const put = ['dynamodb:PutItem'];
@@ -166,7 +166,7 @@ export class ShopifySyncStack extends Stack {
         appSecret.grantRead(fn);
         // Per-integration webhook secrets only: never an access token (issue 19 §6).
         storage.allowTokenKey(fn, ['kms:Decrypt'], { webhookSecretsOnly: true });
-        queue.grantSendMessages(fn); // bulk_operations/finish enqueues the run's continuation
+        syncPipeline.grantSendMessages(fn); // bulk_operations/finish enqueues the run's continuation
       },
       // The same writes as the HTTPS webhook (the one ingest core), and what reads a body too
       // large for EventBridge from the store's Admin API through the token provider: the token key
@@ -178,7 +178,7 @@ export class ShopifySyncStack extends Stack {
         allow(fn, tables.Idempotency, ['dynamodb:GetItem'], put); // body receipts (replay guard)
         addRedactions(fn);
         allow(fn, tables.SyncRuns, read, update); // delivery counters; bulk_operations/finish's waiting run
-        queue.grantSendMessages(fn); // … and its continuation
+        syncPipeline.grantSendMessages(fn); // … and its continuation
         // Not internet-facing: it may renew a token to fetch an oversized body, so it encrypts too.
         storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
@@ -191,14 +191,14 @@ export class ShopifySyncStack extends Stack {
         allow(fn, tables.SyncRuns, read, update); // runs are created and advanced by UpdateItem
         addRedactions(fn); // a disconnect's purge
         allow(fn, tables.Redactions, ['dynamodb:Query']); // a reconnect restores the shop's redactions
-        queue.grantSendMessages(fn);
+        syncPipeline.grantSendMessages(fn);
         storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']); // stores new tokens, registers webhooks
         appSecret.grantRead(fn); // the app's grants: install code, token exchange, refresh
         eventBus.grantPutEventsTo(fn); // Integration Recovered, Webhooks Unhealthy, Needs Attention (REAUTHORIZE)
       },
       fanOut: (fn) => {
         allow(fn, tables.Integrations, read, scan); // the due index, and the hourly store census (Scan)
-        queue.grantSendMessages(fn);
+        syncPipeline.grantSendMessages(fn);
       },
       syncWorker: (fn) => {
         writeRecords(fn);
@@ -209,7 +209,7 @@ export class ShopifySyncStack extends Stack {
         // Refreshed tokens are encrypted before they are used; refreshing needs the app secret.
         storage.allowTokenKey(fn, ['kms:Encrypt', 'kms:Decrypt']);
         appSecret.grantRead(fn);
-        queue.grantSendMessages(fn); // continuations of long syncs
+        syncPipeline.grantSendMessages(fn); // continuations of long syncs
         eventBus.grantPutEventsTo(fn); // Sync Completed/Failed, Needs Attention, Webhooks Unhealthy
       },
       healthCheck: (fn) => {
@@ -230,6 +230,7 @@ export class ShopifySyncStack extends Stack {
       stage: config.stage,
       functions: lambdas.functions,
       queue: syncPipeline.queue,
+      incrementalQueue: syncPipeline.incrementalQueue,
       deadLetterQueue: syncPipeline.deadLetterQueue,
       syncWorker: syncPipeline.syncWorker,
       api: ingestApi,

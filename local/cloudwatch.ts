@@ -4,6 +4,7 @@
  * Metric Format becomes metric data points. Powertools writes both straight to process.stdout,
  * so the local runtime reads them there: the handlers stay unchanged.
  */
+import { countUsage } from '../lambdas/adapters/usage-meter.js';
 
 export interface MetricDatum {
   readonly namespace: string;
@@ -79,6 +80,8 @@ export function captureLambdaOutput(options: {
     }
     if (typeof parsed !== 'object' || parsed === null) return false;
     const record = parsed as Record<string, unknown>;
+    // CloudWatch Logs bills ingestion by the byte, EMF lines included (it reads metrics from them).
+    countUsage('logs.bytes', Buffer.byteLength(line, 'utf8') + 1);
     if (!isEmf(record)) {
       logs.push(record);
       if (options.onLog) taken.push(record);

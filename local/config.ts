@@ -19,6 +19,7 @@ export const localDefaults = {
   syncOverlapMinutes: 5,
   dataExportRetentionDays: 30,
   syncQueueName: 'local-sync',
+  incrementalSyncQueueName: 'local-incremental-sync',
   syncDeadLetterQueueName: 'local-sync-dlq',
   /** `WEBHOOK_DELIVERY=eventbridge`: the partner event source, and the queue its rule feeds. */
   shopifyEventSource: 'aws.partner/shopify.com/1000001/shopify-sync-local',
@@ -51,8 +52,10 @@ export interface SyncQueueSettings {
   /** AWS recommends at least 6× the consumer's timeout so a slow batch is never delivered twice. */
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
-  /** The event source mapping's maximum concurrency (lib/config.ts `workerMaxConcurrency`). */
+  /** The long-work lane's event source maximum concurrency (lib/config.ts `workerMaxConcurrency`). */
   readonly maxConcurrency: number;
+  /** The incremental lane's (lib/config.ts `incrementalWorkerMaxConcurrency`). */
+  readonly incrementalMaxConcurrency: number;
   readonly workerTimeoutSeconds: number;
 }
 
@@ -64,5 +67,6 @@ export const syncQueueSettings = (
   // One message is one sync that uses the worker's whole time budget.
   batchSize: 1,
   maxConcurrency: 5,
+  incrementalMaxConcurrency: 5,
   workerTimeoutSeconds,
 });

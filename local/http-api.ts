@@ -6,6 +6,7 @@ import type { ApiRoute } from '../lambdas/handlers/catalog.js';
 import { closeServer } from './aws/json-protocol.js';
 import { localAccountId } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
+import { chargeTo, countUsage, FLEET_ACCOUNT } from '../lambdas/adapters/usage-meter.js';
 import { refuseForeignHost, refuseNonJsonPost } from './local-host.js';
 
 /** API Gateway's payload limit for HTTP APIs. */
@@ -376,11 +377,13 @@ export async function startHttpApi(
       route.route.auth,
     );
     let answer: HttpResponse;
+    chargeTo(payerOf(event) ?? FLEET_ACCOUNT, route.functionName, () => countUsage('apigateway.requests'));
     try {
       answer = fromHandlerResult(
         await invokeLambda(route.handler, event, {
           functionName: route.functionName,
           timeoutMs: route.timeoutMs,
+          account: payerOf(event),
         }),
       );
     } catch (error) {
@@ -393,6 +396,10 @@ export async function startHttpApi(
     log(`[http-api] ${method} ${path} → ${answer.statusCode}`);
     respond(response, answer, event.requestContext.requestId);
   };
+
+  /** Whom the usage meter charges: the integration a route names, or the shop a webhook claims. */
+  const payerOf = (event: APIGatewayProxyEventV2): string | undefined =>
+    event.pathParameters?.integrationId ?? event.headers['x-shopify-shop-domain'];
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {

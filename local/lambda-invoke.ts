@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { localAccountId, localRegion } from './aws/local-identity.js';
+import { chargeTo, countUsage, FLEET_ACCOUNT } from '../lambdas/adapters/usage-meter.js';
 
 /** What the local runtime can invoke: any async Lambda handler, real or written for a test. */
 export type LambdaHandler<TEvent = never, TResult = unknown> = (
@@ -20,6 +21,11 @@ export class LambdaTimeoutError extends Error {
 export interface InvokeOptions {
   readonly functionName: string;
   readonly timeoutMs: number;
+  /**
+   * The store the usage meter charges this invocation to (lambdas/adapters/usage-meter.ts), when
+   * the runtime can tell: the sync message's integration, the webhook's shop. `fleet` otherwise.
+   */
+  readonly account?: string;
 }
 
 const unsupported = (name: string) => () => {
@@ -105,12 +111,18 @@ export async function invokeLambda<TEvent, TResult>(
     );
   });
   const invocation = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
-  try {
-    return await Promise.race([
-      localInvokeStore.run(invocation, () => Promise.resolve().then(() => handler(event, context))),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const started = Date.now();
+  const payer = options.account ?? FLEET_ACCOUNT;
+  return chargeTo(payer, options.functionName, async () => {
+    countUsage(`lambda.invocations.${options.functionName}`);
+    try {
+      return await Promise.race([
+        localInvokeStore.run(invocation, () => Promise.resolve().then(() => handler(event, context))),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      countUsage(`lambda.wallMs.${options.functionName}`, Date.now() - started);
+    }
+  });
 }

@@ -19,8 +19,12 @@ export interface QueuedMessage {
   readonly md5OfBody: string;
   readonly messageAttributes: Readonly<Record<string, MessageAttributeValue>>;
   readonly sentTimestamp: number;
+  /** MessageGroupId: the tenant of a fair queue; a message without one is a tenant of its own. */
+  readonly groupId?: string;
   receiveCount: number;
   firstReceiveTimestamp?: number;
+  /** When the current receive began (for the tenant's processing-time share). */
+  receivedAt?: number;
   /** Epoch ms at which it can next be received (delay or visibility timeout). */
   visibleAt: number;
   /** Only the latest receipt handle can delete the message. */
@@ -50,6 +54,9 @@ export interface QueueOptions {
   readonly clock?: Clock;
 }
 
+/** How far back a tenant's processing time counts (AWS: a tenant quiet for 5 minutes is quiet again). */
+const FAIRNESS_WINDOW_MS = 5 * 60_000;
+
 export class MessageTooLongError extends Error {
   override readonly name = 'MessageTooLongError';
 }
@@ -72,6 +79,8 @@ export class LocalQueue {
   private readonly clock: Clock;
   private readonly messages = new Map<string, QueuedMessage>();
   private readonly listeners = new Set<() => void>();
+  /** Processing time per tenant over the last FAIRNESS_WINDOW_MS (fair queues). */
+  private recentWork: { groupId: string; ms: number; endedAt: number }[] = [];
 
   constructor(options: QueueOptions) {
     this.name = options.name;
@@ -88,6 +97,7 @@ export class LocalQueue {
     body: string;
     delaySeconds?: number;
     messageAttributes?: Record<string, MessageAttributeValue>;
+    groupId?: string;
   }): QueuedMessage {
     if (Buffer.byteLength(input.body, 'utf8') > this.maximumMessageSizeBytes) {
       throw new MessageTooLongError(`Message must be shorter than ${this.maximumMessageSizeBytes} bytes.`);
@@ -99,6 +109,7 @@ export class LocalQueue {
       md5OfBody: md5Hex(input.body),
       messageAttributes: input.messageAttributes ?? {},
       sentTimestamp: now,
+      ...(input.groupId !== undefined && { groupId: input.groupId }),
       receiveCount: 0,
       visibleAt: now + (input.delaySeconds ?? this.delaySeconds) * 1000,
     };
@@ -114,9 +125,10 @@ export class LocalQueue {
   receive(max: number, visibilityTimeoutSeconds = this.visibilityTimeoutSeconds): ReceivedMessage[] {
     const now = this.clock.now();
     const received: ReceivedMessage[] = [];
-    const due = [...this.messages.values()]
-      .filter((m) => m.visibleAt <= now)
-      .sort((a, b) => a.visibleAt - b.visibleAt);
+    const due = this.fairOrder(
+      [...this.messages.values()].filter((m) => m.visibleAt <= now).sort((a, b) => a.visibleAt - b.visibleAt),
+      now,
+    );
     for (const message of due) {
       if (received.length >= max) break;
       if (this.deadLetter && message.receiveCount >= this.deadLetter.maxReceiveCount) {
@@ -126,6 +138,8 @@ export class LocalQueue {
       }
       message.receiveCount += 1;
       message.firstReceiveTimestamp ??= now;
+      this.endProcessing(message, now);
+      message.receivedAt = now;
       message.visibleAt = now + visibilityTimeoutSeconds * 1000;
       message.receiptHandle = `${message.messageId}#${randomUUID()}`;
       received.push({
@@ -145,6 +159,7 @@ export class LocalQueue {
   /** Deletes a received message; a stale receipt handle (from an earlier receive) deletes nothing. */
   delete(receiptHandle: string): boolean {
     const message = this.byReceiptHandle(receiptHandle);
+    if (message) this.endProcessing(message, this.clock.now());
     return message ? this.messages.delete(message.messageId) : false;
   }
 
@@ -191,6 +206,7 @@ export class LocalQueue {
         body: message.body,
         delaySeconds: 0,
         messageAttributes: { ...message.messageAttributes },
+        ...(message.groupId !== undefined && { groupId: message.groupId }),
       });
     return moved.length;
   }
@@ -211,6 +227,53 @@ export class LocalQueue {
     delete message.receiptHandle;
     this.messages.set(message.messageId, message);
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * SQS fair queues, as AWS documents them: a tenant (MessageGroupId) holding more than 10% of
+   * the in-flight messages with at least 30 of them, or more than 10% of the recent processing
+   * time, is a noisy neighbour; while quiet tenants' messages wait, those are served first, and
+   * among noisy tenants the one with the fewest messages in flight. Nothing is dropped or held
+   * back: with no quiet message waiting, noisy ones are served as usual.
+   */
+  private fairOrder(due: QueuedMessage[], now: number): QueuedMessage[] {
+    if (!due.some((message) => message.groupId !== undefined)) return due;
+    this.recentWork = this.recentWork.filter((work) => now - work.endedAt < FAIRNESS_WINDOW_MS);
+    const inFlight = new Map<string, number>();
+    let allInFlight = 0;
+    for (const message of this.messages.values()) {
+      if (message.groupId === undefined || message.receivedAt === undefined || message.visibleAt <= now)
+        continue;
+      inFlight.set(message.groupId, (inFlight.get(message.groupId) ?? 0) + 1);
+      allInFlight += 1;
+    }
+    const busy = new Map<string, number>();
+    let allBusy = 0;
+    for (const work of this.recentWork) {
+      busy.set(work.groupId, (busy.get(work.groupId) ?? 0) + work.ms);
+      allBusy += work.ms;
+    }
+    const noisy = (groupId: string | undefined): boolean => {
+      if (groupId === undefined) return false;
+      const flying = inFlight.get(groupId) ?? 0;
+      const concurrencyShare = allInFlight === 0 ? 0 : flying / allInFlight;
+      const timeShare = allBusy === 0 ? 0 : (busy.get(groupId) ?? 0) / allBusy;
+      return (concurrencyShare > 0.1 && flying >= 30) || timeShare > 0.1;
+    };
+    const rank = (message: QueuedMessage) =>
+      noisy(message.groupId) ? 1 + (inFlight.get(message.groupId!) ?? 0) : 0;
+    // Array sort is stable: within a rank, the oldest visible first, as before.
+    return due
+      .map((message) => ({ message, rank: rank(message) }))
+      .sort((a, b) => a.rank - b.rank)
+      .map(({ message }) => message);
+  }
+
+  /** A receive ended (deleted, or received again): its time counts to its tenant's share. */
+  private endProcessing(message: QueuedMessage, now: number): void {
+    if (message.groupId === undefined || message.receivedAt === undefined) return;
+    this.recentWork.push({ groupId: message.groupId, ms: now - message.receivedAt, endedAt: now });
+    delete message.receivedAt;
   }
 
   private byReceiptHandle(receiptHandle: string): QueuedMessage | undefined {

@@ -32,6 +32,7 @@ import { installInvokeStore, type LambdaHandler } from './lambda-invoke.js';
 import type { Clock, LocalQueue } from './queue.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { SqsEventSource } from './sqs-event-source.js';
+import { enableUsageMeter, type UsageLedger } from '../lambdas/adapters/usage-meter.js';
 import { type DemoShop, type ShopifyBackend, startShopifyBackend } from './shopify-backend.js';
 import type { OAuthSettings } from './shopify-simulator/index.js';
 
@@ -88,8 +89,10 @@ export interface LocalRuntimeOptions {
     readonly clock?: Clock;
     readonly pollIntervalMs?: number;
   };
-  /** Start the sync worker's event source mapping (default true); tests may poll by hand. */
+  /** Start the sync worker's event source mappings (default true); tests may poll by hand. */
   readonly startWorker?: boolean;
+  /** Count every billable request per store (lambdas/adapters/usage-meter.ts): the bench's F1. */
+  readonly meterUsage?: boolean;
   /**
    * How the stores' webhooks arrive (CDK context `webhookDelivery`): `https` to POST
    * /webhooks/shopify, or `eventbridge` through the partner bus of `shopifyEventSource`, its
@@ -126,9 +129,19 @@ export interface LocalRuntime {
   /** The environment every handler runs with (also applied to `process.env`). */
   readonly lambdaEnv: Readonly<Record<string, string>>;
   readonly routeKeys: readonly string[];
+  /** The long-work lane's queue (initial syncs, continuations); lambdas/core/sync/sync-lanes.ts. */
   readonly syncQueue: LocalQueue;
+  /** The incremental lane's queue (hourly and manual syncs). */
+  readonly incrementalSyncQueue: LocalQueue;
   readonly deadLetterQueue: LocalQueue;
+  /** The sync worker's event source on the long-work lane. */
   readonly syncWorker: SqsEventSource;
+  /** The sync worker's event source on the incremental lane. */
+  readonly incrementalSyncWorker: SqsEventSource;
+  /** Both lanes' messages together, as SQS counts them. */
+  syncQueueCounts(): { visible: number; inFlight: number; delayed: number };
+  /** What the handlers' requests cost, per store, when started with `meterUsage`. */
+  readonly usage?: UsageLedger;
   /** `eventbridge` delivery: the queue the partner bus's rule feeds, its DLQ, and the ingest's mapping. */
   readonly webhookQueue?: LocalQueue;
   readonly webhookDeadLetterQueue?: LocalQueue;
@@ -159,6 +172,16 @@ async function loadHandler(id: LambdaId, overrides: LocalRuntimeOptions['handler
 }
 
 const functionName = (id: LambdaId) => `local-${id}`;
+
+/** The integration a sync message names: the store its invocation is charged to. */
+const integrationOfMessage = (body: string): string | undefined => {
+  try {
+    const parsed = JSON.parse(body) as { integrationId?: unknown };
+    return typeof parsed.integrationId === 'string' ? parsed.integrationId : undefined;
+  } catch {
+    return undefined;
+  }
+};
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
@@ -237,12 +260,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       name: localDefaults.syncDeadLetterQueueName,
       ...(clock && { clock }),
     });
-    const syncQueue = sqs.createQueue({
-      name: localDefaults.syncQueueName,
-      visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
-      deadLetter: { queue: deadLetterQueue, maxReceiveCount: queueSettings.maxReceiveCount },
-      ...(clock && { clock }),
-    });
+    // The two lanes (lambdas/core/sync/sync-lanes.ts), sharing one dead-letter queue as deployed.
+    const laneQueue = (name: string) =>
+      sqs.createQueue({
+        name,
+        visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
+        deadLetter: { queue: deadLetterQueue, maxReceiveCount: queueSettings.maxReceiveCount },
+        ...(clock && { clock }),
+      });
+    const syncQueue = laneQueue(localDefaults.syncQueueName);
+    const incrementalSyncQueue = laneQueue(localDefaults.incrementalSyncQueueName);
     const eventBridgeDelivery =
       options.webhookDelivery === 'eventbridge'
         ? localEventBridgeDelivery(
@@ -314,6 +341,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           : { mode: 'https' },
       }),
       SYNC_QUEUE_URL: syncQueue.url,
+      INCREMENTAL_SYNC_QUEUE_URL: incrementalSyncQueue.url,
       WEBHOOK_CALLBACK_URL: `${httpApi.url}/webhooks/shopify`,
       OAUTH_CALLBACK_URL: `${httpApi.url}/oauth/callback`,
     };
@@ -369,6 +397,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     cleanups.push(() => cloudWatch.stop());
 
+    // Before the handlers build their clients: only clients built after this are metered.
+    const usage = options.meterUsage ? enableUsageMeter() : undefined;
+
     // Handlers, imported only now that the environment is in place.
     const handlers = new Map<LambdaId, AnyHandler>();
     for (const id of Object.keys(lambdaCatalog) as LambdaId[])
@@ -404,24 +435,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return consoleHandler(request, response);
     });
 
-    const syncWorker = new SqsEventSource({
-      queue: syncQueue,
-      handler: handlerOf('syncWorker') as LambdaHandler<SQSEvent, SQSBatchResponse | void>,
-      functionName: functionName('syncWorker'),
-      timeoutMs: queueSettings.workerTimeoutSeconds * 1000,
-      batchSize: queueSettings.batchSize,
-      maxConcurrency: queueSettings.maxConcurrency,
-      ...(options.syncQueue?.pollIntervalMs !== undefined && {
-        pollIntervalMs: options.syncQueue.pollIntervalMs,
-      }),
-      log,
-    });
-    if (options.startWorker ?? true) syncWorker.start();
+    // One worker function, an event source per lane, each with its own maximum concurrency.
+    const laneSource = (queue: LocalQueue, maxConcurrency: number) =>
+      new SqsEventSource({
+        queue,
+        handler: handlerOf('syncWorker') as LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+        functionName: functionName('syncWorker'),
+        timeoutMs: queueSettings.workerTimeoutSeconds * 1000,
+        batchSize: queueSettings.batchSize,
+        maxConcurrency,
+        ...(options.syncQueue?.pollIntervalMs !== undefined && {
+          pollIntervalMs: options.syncQueue.pollIntervalMs,
+        }),
+        accountOf: integrationOfMessage,
+        log,
+      });
+    const syncWorker = laneSource(syncQueue, queueSettings.maxConcurrency);
+    const incrementalSyncWorker = laneSource(incrementalSyncQueue, queueSettings.incrementalMaxConcurrency);
+    if (options.startWorker ?? true) {
+      syncWorker.start();
+      incrementalSyncWorker.start();
+    }
     cleanups.push(async () => {
-      await syncWorker.stop(stopOptions.drainMs === undefined ? {} : { abandonAfterMs: stopOptions.drainMs });
-      const left = syncQueue.counts();
-      const pending = left.visible + left.inFlight + left.delayed;
-      if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queue were dropped`);
+      const drain = stopOptions.drainMs === undefined ? {} : { abandonAfterMs: stopOptions.drainMs };
+      await Promise.all([syncWorker.stop(drain), incrementalSyncWorker.stop(drain)]);
+      const pending = [syncQueue, incrementalSyncQueue]
+        .map((queue) => queue.counts())
+        .reduce((sum, left) => sum + left.visible + left.inFlight + left.delayed, 0);
+      if (pending > 0) log(`[sync-queue] ${pending} message(s) left in the in-memory queues were dropped`);
     });
 
     const webhookEvents =
@@ -472,8 +513,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       lambdaEnv,
       routeKeys: httpApi.routeKeys,
       syncQueue,
+      incrementalSyncQueue,
       deadLetterQueue,
       syncWorker,
+      incrementalSyncWorker,
+      ...(usage && { usage }),
+      syncQueueCounts: () => {
+        const [long, incremental] = [syncQueue.counts(), incrementalSyncQueue.counts()];
+        return {
+          visible: long.visible + incremental.visible,
+          inFlight: long.inFlight + incremental.inFlight,
+          delayed: long.delayed + incremental.delayed,
+        };
+      },
       ...(eventBridgeDelivery && {
         webhookQueue: eventBridgeDelivery.queue,
         webhookDeadLetterQueue: eventBridgeDelivery.deadLetterQueue,

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { localRegion } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
+import { chargeTo, countUsage, FLEET_ACCOUNT } from '../lambdas/adapters/usage-meter.js';
 import type { LocalQueue, ReceivedMessage } from './queue.js';
 
 export interface SqsEventSourceOptions {
@@ -14,6 +15,8 @@ export interface SqsEventSourceOptions {
   /** Idle poll interval; a sent message wakes the poller at once. */
   readonly pollIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** Whom the usage meter charges a batch to, from its first message's body. */
+  readonly accountOf?: (body: string) => string | undefined;
 }
 
 /** What happened to one batch: ids deleted, and ids left to reappear after the visibility timeout. */
@@ -160,7 +163,14 @@ export class SqsEventSource {
     let failed: ReadonlySet<string> | 'all';
     let error: Error | undefined;
     try {
-      failed = failedIds(batch, await invokeLambda(handler, event, { functionName, timeoutMs }));
+      const account = this.options.accountOf?.(batch[0]!.body);
+      // The event source's own requests, billed to the account like any: the receive, and the
+      // delete (or the visibility change) that ends it.
+      chargeTo(account ?? FLEET_ACCOUNT, functionName, () => countUsage('sqs.requests', 2));
+      failed = failedIds(
+        batch,
+        await invokeLambda(handler, event, { functionName, timeoutMs, ...(account && { account }) }),
+      );
       if (failed === 'all') error = new Error('batchItemFailures named a message that is not in the batch');
     } catch (thrown) {
       failed = 'all';

@@ -37,7 +37,8 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  DynamoDB            ${runtime.dynamoEndpoint}${options.dynamoEndpoint ? '' : '  (DynamoDB Local, in memory)'}`,
     ...Object.values(runtime.tableNames).map((name) => `    ${name}`),
     `  SQS / Secrets Manager / KMS  ${runtime.awsEndpoint.url}`,
-    `    sync queue        ${runtime.syncQueue.url}  (maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
+    `    sync queue        ${runtime.syncQueue.url}  (long work; maxReceiveCount ${runtime.syncQueue.deadLetter?.maxReceiveCount}, visibility ${runtime.syncQueue.visibilityTimeoutSeconds} s)`,
+    `    incremental queue ${runtime.incrementalSyncQueue.url}  (hourly and manual syncs)`,
     `    dead letters      ${runtime.deadLetterQueue.url}`,
     ...(runtime.webhookQueue
       ? [

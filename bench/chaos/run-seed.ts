@@ -348,7 +348,7 @@ const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   let quietSince: number | undefined;
   while (Date.now() < deadline) {
-    const { visible, inFlight, delayed } = bench.runtime.syncQueue.counts();
+    const { visible, inFlight, delayed } = bench.runtime.syncQueueCounts();
     if (visible + inFlight + delayed === 0) {
       quietSince ??= Date.now();
       if (Date.now() - quietSince > 150) return;
@@ -356,7 +356,7 @@ const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> 
     await sleep(50);
   }
   throw new Error(
-    `sync queue still busy after ${timeoutMs} ms: ${JSON.stringify(bench.runtime.syncQueue.counts())}`,
+    `sync queue still busy after ${timeoutMs} ms: ${JSON.stringify(bench.runtime.syncQueueCounts())}`,
   );
 };
 
@@ -373,7 +373,9 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const random = new Random(seed);
   const injected: Record<string, number> = {};
   plan = { random: new Random(seed ^ 0x5eed), killProbability: 0.35, injected };
+  // Both lanes: manual syncs run on the incremental one, initial syncs and continuations on the other.
   bench.runtime.syncWorker.start();
+  bench.runtime.incrementalSyncWorker.start();
   const oauth = bench.simulator.oauth;
   // 15-40 s: most seeds outlive a token, so refreshes race the syncs, reconciles and health checks.
   oauth.configure({ accessTokenTtlSeconds: random.int(15, 40) });

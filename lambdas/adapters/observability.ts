@@ -14,6 +14,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger as LoggerPort } from '../core/logger.js';
 import type { ShopifyGraphql } from '../shopify/graphql.js';
+import { meterAwsClient } from './usage-meter.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'shopify-sync';
 
@@ -73,8 +74,15 @@ export const lambdaHandler = <TEvent, TResult>(
     .use(injectLambdaContext(powertoolsLogger, { resetKeys: true }))
     .use(flushStoredMetrics());
 
-/** An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off). */
-export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
+/**
+ * An AWS SDK v3 client whose calls appear as X-Ray subsegments (a no-op while tracing is off) and
+ * are counted by the usage meter (a no-op unless the local runtime or the bench turned it on).
+ */
+export const traced = <T>(client: T): T => {
+  const serviceId = (client as { config?: { serviceId?: string } }).config?.serviceId ?? 'aws';
+  const metered = meterAwsClient(client, serviceId.toLowerCase().replaceAll(' ', ''));
+  return tracer ? tracer.captureAWSv3Client(metered) : metered;
+};
 
 /**
  * A Shopify GraphQL port whose every call (throttle waits and retries included) is one X-Ray

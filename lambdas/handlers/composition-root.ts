@@ -43,7 +43,7 @@ import type { ResourceDefinition } from '../resources/kit/definition.js';
 import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
 import { syncedResource } from '../core/sync/resource-loop.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
-import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
 import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
 import { createInstallStateStore } from '../adapters/dynamodb/install-state-store.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
@@ -119,7 +119,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const runs = createSyncRunStore(doc, tables.SyncRuns);
   const state = createSyncStateStore(doc, tables.Integrations);
   const sqs = traced(new SQSClient({}));
-  const queue = createSqsSyncQueue({ client: sqs, queueUrl: settings.SYNC_QUEUE_URL });
+  const queue = createSqsSyncQueue({ client: sqs, ...queueUrlsOf(settings) });
   const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
   // The app's client secret (Secrets Manager, cached): signs its webhooks, and authenticates its grants.
   const appSecrets = createWebhookSecrets({ appSecretArn: settings.APP_SECRET_ARN, cipher });
@@ -295,7 +295,7 @@ export const syncWorkerDeps = (c: Composition) => ({
   resources: c.mirrors.map((mirror) => mirror.synced),
   config: c.config,
   bulkResults: c.bulkResults,
-  retries: createSqsRetryScheduler({ client: c.sqs, queueUrl: c.settings.SYNC_QUEUE_URL }),
+  retries: createSqsRetryScheduler({ client: c.sqs, ...queueUrlsOf(c.settings) }),
   afterSync: deletionReconcile(c),
   events: c.events,
   webhooksSilentAfterMs: c.settings.WEBHOOKS_SILENT_AFTER_MINUTES * 60_000,

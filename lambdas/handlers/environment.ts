@@ -21,7 +21,10 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 /** Settings besides the table names (those follow the table definitions: `<TABLE>_TABLE`). */
 export const lambdaSettingsSchema = z.object({
+  /** The long-work lane's sync queue (initial syncs, continuations); core/sync/sync-lanes.ts. */
   SYNC_QUEUE_URL: z.url(),
+  /** The incremental lane's queue (hourly and manual syncs). */
+  INCREMENTAL_SYNC_QUEUE_URL: z.url(),
   /**
    * POST /webhooks/shopify: where Shopify delivers over HTTPS (the subscriptions of `https` mode,
    * the compliance topics, and stores connected with a webhook secret of their own).
@@ -107,7 +110,8 @@ export const lambdaSettingsSchema = z.object({
 type TableVariable = (typeof tableEnvVar)[keyof typeof tableEnvVar];
 
 /** Known only once the queue and the API exist: the stack adds them to every function later. */
-export type LateVariable = 'SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
+export type LateVariable =
+  'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
 
 type SettingVariable = keyof z.input<typeof lambdaSettingsSchema>;
 
@@ -144,6 +148,14 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
 /** The environment variables that carry the table names, from the tables' physical names. */
 export const tableEnvironment = (names: TableNames): Record<TableVariable, string> =>
   Object.fromEntries(tableDefinitions.map(({ id }) => [tableEnvVar[id], names[id]]));
+
+/** The sync lanes' queues (core/sync/sync-lanes.ts), as the SQS adapter takes them. */
+export const queueUrlsOf = (
+  settings: Pick<LambdaSettings, 'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL'>,
+) => ({
+  queueUrl: settings.SYNC_QUEUE_URL,
+  incrementalQueueUrl: settings.INCREMENTAL_SYNC_QUEUE_URL,
+});
 
 /** What a deployment (the stack, or the local runtime) knows, from which the environment follows. */
 export interface LambdaDeployment {

@@ -57,12 +57,14 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
         metrics.addMetric('SyncAttemptFailed', MetricUnit.Count, 1);
         if (error instanceof RetryLaterError && deps.retries) {
           // Without it the message still comes back, after the visibility timeout: slower, not lost.
-          await deps.retries.retryAfter(record.receiptHandle, error.delaySeconds).catch((failure: unknown) =>
-            logger.warn('Could not shorten the retry delay; SQS retries after the visibility timeout', {
-              messageId: record.messageId,
-              error: failure instanceof Error ? failure.name : 'Unknown',
-            }),
-          );
+          await deps.retries
+            .retryAfter(record.receiptHandle, error.delaySeconds, record.eventSourceARN)
+            .catch((failure: unknown) =>
+              logger.warn('Could not shorten the retry delay; SQS retries after the visibility timeout', {
+                messageId: record.messageId,
+                error: failure instanceof Error ? failure.name : 'Unknown',
+              }),
+            );
         }
         throw error;
       }

@@ -29,7 +29,7 @@ import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
 import { complianceTopicsOf } from './compliance-composition.js';
-import { type LambdaSettings, parseLambdaEnvironment } from './environment.js';
+import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordFetcher } from '../core/webhooks/oversized-payload.js';
 import { receiptsOf, recordStoreOf } from './mirror-stores.js';
@@ -63,7 +63,7 @@ export const webhookIngestDeps = (
       bulkOperationTopics({
         leases: createSyncLeaseReader(doc, tables.Integrations),
         runs: createSyncRunStore(doc, tables.SyncRuns),
-        queue: createSqsSyncQueue({ client: traced(new SQSClient({})), queueUrl: settings.SYNC_QUEUE_URL }),
+        queue: createSqsSyncQueue({ client: traced(new SQSClient({})), ...queueUrlsOf(settings) }),
       }),
     ),
     processed: createProcessedDeliveries(doc, receiptsOf(tables)),

@@ -42,6 +42,8 @@ export interface MonitoringProps {
   readonly stage: string;
   readonly functions: ReadonlyMap<LambdaId, NodejsFunction>;
   readonly queue: IQueue;
+  /** The incremental lane's queue (hourly syncs); its age counts in SyncQueueAge too. */
+  readonly incrementalQueue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly syncWorker: NodejsFunction;
   readonly api: ApiMetrics;
@@ -249,9 +251,20 @@ export class Monitoring extends Construct {
     this.notify(
       'SyncQueueAge',
       new Alarm(this, 'SyncQueueAge', {
-        metric: props.queue.metricApproximateAgeOfOldestMessage({
+        // The older of the two lanes' oldest messages: either lane behind is the worker behind.
+        metric: new MathExpression({
+          expression: 'MAX([longLane, incrementalLane])',
+          usingMetrics: {
+            longLane: props.queue.metricApproximateAgeOfOldestMessage({
+              period: FIVE_MINUTES,
+              statistic: Stats.MAXIMUM,
+            }),
+            incrementalLane: props.incrementalQueue.metricApproximateAgeOfOldestMessage({
+              period: FIVE_MINUTES,
+              statistic: Stats.MAXIMUM,
+            }),
+          },
           period: FIVE_MINUTES,
-          statistic: Stats.MAXIMUM,
         }),
         threshold: props.maxQueueAge.toSeconds(),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -405,6 +418,12 @@ export class Monitoring extends Construct {
             props.queue.metricApproximateNumberOfMessagesVisible({
               statistic: Stats.MAXIMUM,
               period: FIVE_MINUTES,
+              label: 'Long lane',
+            }),
+            props.incrementalQueue.metricApproximateNumberOfMessagesVisible({
+              statistic: Stats.MAXIMUM,
+              period: FIVE_MINUTES,
+              label: 'Incremental lane',
             }),
             props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
               statistic: Stats.MAXIMUM,
@@ -416,7 +435,12 @@ export class Monitoring extends Construct {
             props.queue.metricApproximateAgeOfOldestMessage({
               statistic: Stats.MAXIMUM,
               period: FIVE_MINUTES,
-              label: 'Age of oldest (s)',
+              label: 'Age of oldest, long lane (s)',
+            }),
+            props.incrementalQueue.metricApproximateAgeOfOldestMessage({
+              statistic: Stats.MAXIMUM,
+              period: FIVE_MINUTES,
+              label: 'Age of oldest, incremental lane (s)',
             }),
           ],
           ...third,

@@ -4,6 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { ShopifySyncConfig } from '../config.js';
 import type { LambdaFactory } from './lambda-function.js';
@@ -17,6 +18,7 @@ export interface SyncPipelineProps {
     | 'workerTimeoutSeconds'
     | 'workerReservedConcurrency'
     | 'workerMaxConcurrency'
+    | 'incrementalWorkerMaxConcurrency'
   >;
 }
 
@@ -35,9 +37,18 @@ export const syncQueueVisibilitySeconds = (config: Pick<ShopifySyncConfig, 'work
  * Scheduled syncing: an EventBridge rule wakes the fan-out, which enqueues one message per due
  * integration; the worker consumes them. A daily rule runs the webhook health check. Rules are
  * account-internal: nothing here has an endpoint reachable from the internet.
+ *
+ * Two lanes (lambdas/core/sync/sync-lanes.ts), each a queue with its own event source and
+ * maximum concurrency: long work (initial syncs, continuations) in `queue`, hourly and manual
+ * syncs in `incrementalQueue`, so twenty large stores onboarding cannot hold the concurrency that
+ * every small store's hourly sync needs. Inside each lane, messages carry their store as the
+ * MessageGroupId: SQS fair queues then serve quiet stores before a store with a backlog.
  */
 export class SyncPipeline extends Construct {
+  /** The long-work lane (SYNC_QUEUE_URL): kept from before the lanes, so an upgrade loses no message. */
   readonly queue: Queue;
+  /** The incremental lane (INCREMENTAL_SYNC_QUEUE_URL). */
+  readonly incrementalQueue: Queue;
   readonly deadLetterQueue: Queue;
   readonly fanOut: NodejsFunction;
   readonly syncWorker: NodejsFunction;
@@ -54,13 +65,17 @@ export class SyncPipeline extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
-    this.queue = new Queue(this, 'SyncQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(syncQueueVisibilitySeconds(config)),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
+    const laneQueue = (id: string) =>
+      new Queue(this, id, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(syncQueueVisibilitySeconds(config)),
+        retentionPeriod: Duration.days(4),
+        // One dead-letter queue for both lanes: a redriven message finds its run from either.
+        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+    this.queue = laneQueue('SyncQueue');
+    this.incrementalQueue = laneQueue('IncrementalSyncQueue');
 
     this.fanOut = lambdas.create(this, 'fanOut', { memorySize: 512, timeout: Duration.minutes(5) });
     new Rule(this, 'SyncSchedule', {
@@ -76,15 +91,21 @@ export class SyncPipeline extends Construct {
       timeout: workerTimeout,
       reservedConcurrentExecutions: config.workerReservedConcurrency,
     });
-    this.syncWorker.addEventSource(
-      new SqsEventSource(this.queue, {
-        // One message is one sync that uses the whole time budget; a batch would start later
-        // messages with less of it.
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: config.workerMaxConcurrency,
-      }),
-    );
+    for (const [queue, maxConcurrency] of [
+      [this.queue, config.workerMaxConcurrency],
+      [this.incrementalQueue, config.incrementalWorkerMaxConcurrency],
+    ] as const) {
+      this.syncWorker.addEventSource(
+        new SqsEventSource(queue, {
+          // One message is one sync that uses the whole time budget; a batch would start later
+          // messages with less of it.
+          batchSize: 1,
+          reportBatchItemFailures: true,
+          // Per event source: each lane keeps its own share of the worker's concurrency.
+          maxConcurrency,
+        }),
+      );
+    }
 
     this.healthCheck = lambdas.create(this, 'healthCheck', {
       memorySize: 512,
@@ -95,5 +116,11 @@ export class SyncPipeline extends Construct {
       schedule: Schedule.expression(config.healthCheckSchedule),
       targets: [new LambdaFunction(this.healthCheck, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
     });
+  }
+
+  /** Lets `grantee` enqueue syncs in either lane (the SQS adapter picks the lane per message). */
+  grantSendMessages(grantee: IGrantable): void {
+    this.queue.grantSendMessages(grantee);
+    this.incrementalQueue.grantSendMessages(grantee);
   }
 }

@@ -34,6 +34,8 @@ const messageFields = {
   MessageBody: z.string(),
   DelaySeconds: z.number().int().optional(),
   MessageAttributes: messageAttributes,
+  /** On a standard queue: the tenant of a fair queue (local/queue.ts serves quiet tenants first). */
+  MessageGroupId: z.string().min(1).max(128).optional(),
 };
 const queueUrlInput = z.object({ QueueUrl: z.string().min(1) });
 const sendMessageInput = queueUrlInput.extend(messageFields);
@@ -101,6 +103,7 @@ export function createLocalSqs(endpointUrl: () => string): LocalSqs {
         body: fields.MessageBody,
         ...(fields.DelaySeconds !== undefined && { delaySeconds: fields.DelaySeconds }),
         ...(fields.MessageAttributes && { messageAttributes: fields.MessageAttributes }),
+        ...(fields.MessageGroupId !== undefined && { groupId: fields.MessageGroupId }),
       });
     } catch (error) {
       if (error instanceof MessageTooLongError)

@@ -33,6 +33,7 @@ describe('deployment config', () => {
       removalPolicy: 'retain',
       workerTimeoutSeconds: 300,
       workerMaxConcurrency: 5,
+      incrementalWorkerMaxConcurrency: 5,
       logRetentionDays: 90,
       logLevel: 'INFO',
       tracing: false,
@@ -185,6 +186,14 @@ describe('deployment config', () => {
     [
       { workerReservedConcurrency: 0 },
       'Invalid context "workerReservedConcurrency": expected a positive integer',
+    ],
+    [
+      { workerReservedConcurrency: 9 },
+      'Invalid context "workerReservedConcurrency": expected at least workerMaxConcurrency + incrementalWorkerMaxConcurrency (10)',
+    ],
+    [
+      { incrementalWorkerMaxConcurrency: 1 },
+      'Invalid context "incrementalWorkerMaxConcurrency": expected an integer between 2 and 1000',
     ],
     [
       { workerMaxConcurrency: 1 },

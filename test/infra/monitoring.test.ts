@@ -136,20 +136,25 @@ describe('alarms on what actually breaks', () => {
     });
   });
 
-  it('age of the oldest queued sync message: over one interval plus two worker timeouts, for 15 minutes', () => {
-    expect(alarm('SyncQueueAge')).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [synth.logicalId(synth.stack.syncPipeline.queue), 'QueueName'] },
+  it('age of the oldest queued sync message: the older lane over one interval plus two worker timeouts, for 15 minutes', () => {
+    const age = alarm('SyncQueueAge');
+    expect(age).toMatchObject({ Threshold: 70 * 60, EvaluationPeriods: 3 });
+    const metrics = age.Metrics as MetricStatEntry[];
+    expect(rootExpression(age)).toBe('MAX([longLane, incrementalLane])');
+    const laneOf = (id: string) => metrics.find((metric) => metric.Id === id)!.MetricStat!;
+    for (const [id, queue] of [
+      ['longLane', synth.stack.syncPipeline.queue],
+      ['incrementalLane', synth.stack.syncPipeline.incrementalQueue],
+    ] as const) {
+      expect(laneOf(id)).toMatchObject({
+        Metric: {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(queue), 'QueueName'] } }],
         },
-      ],
-      Statistic: 'Maximum',
-      Threshold: 70 * 60,
-      EvaluationPeriods: 3,
-    });
+        Stat: 'Maximum',
+      });
+    }
   });
 
   it('deliveries stopped: a composite of low webhook volume (anomaly band) and syncs healing changes', () => {

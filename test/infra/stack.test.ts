@@ -149,10 +149,11 @@ describe('sync pipeline', () => {
     expect(queue().VisibilityTimeout).toBeGreaterThanOrEqual(6 * workerTimeout);
   });
 
-  it('both queues are encrypted and refuse requests without TLS', () => {
-    for (const props of [queue(), dlq()]) expect(props.SqsManagedSseEnabled).toBe(true);
+  it('every queue is encrypted and refuses requests without TLS', () => {
+    const incremental = propsOf(synth.logicalId(synth.stack.syncPipeline.incrementalQueue));
+    for (const props of [queue(), incremental, dlq()]) expect(props.SqsManagedSseEnabled).toBe(true);
     const policies = ofType(resources, 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const [, policy] of policies) {
       expect(policy.Properties!.PolicyDocument).toMatchObject({
         Statement: expect.arrayContaining([
@@ -174,6 +175,27 @@ describe('sync pipeline', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
     });
+  });
+
+  it('gives each lane its own queue and its own maximum concurrency, so long work cannot hold the hourly syncs’ share', () => {
+    const { queue, incrementalQueue, deadLetterQueue } = synth.stack.syncPipeline;
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties!);
+    expect(mappings).toHaveLength(2);
+    const byQueue = new Map(
+      mappings.map((m) => [(m.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], m]),
+    );
+    for (const lane of [queue, incrementalQueue]) {
+      expect(byQueue.get(synth.logicalId(lane))).toMatchObject({
+        FunctionName: { Ref: synth.logicalId(fnOf('syncWorker')) },
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 5 },
+      });
+      // Both lanes park what keeps failing in the one dead-letter queue the console redrives.
+      expect(propsOf(synth.logicalId(lane)).RedrivePolicy).toMatchObject({
+        deadLetterTargetArn: { 'Fn::GetAtt': [synth.logicalId(deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      });
+    }
   });
 
   it('starts the fan-out hourly and the health check daily, from account-internal EventBridge rules', () => {
@@ -282,6 +304,7 @@ describe('Lambda functions', () => {
         SYNC_OVERLAP_MINUTES: '5',
         CUSTOMERS_TABLE: { Ref: tableLogicalId('Customers') },
         SYNC_QUEUE_URL: { Ref: synth.logicalId(synth.stack.syncPipeline.queue) },
+        INCREMENTAL_SYNC_QUEUE_URL: { Ref: synth.logicalId(synth.stack.syncPipeline.incrementalQueue) },
         TOKEN_KEY_ID: { 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.tokenKey), 'Arn'] },
         WEBHOOK_CALLBACK_URL: {
           'Fn::Join': [

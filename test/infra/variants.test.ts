@@ -27,6 +27,7 @@ describe('a stack configured away from the defaults', () => {
       tracing: 'true',
       workerReservedConcurrency: '10',
       workerMaxConcurrency: 8,
+      incrementalWorkerMaxConcurrency: 2,
       workerTimeoutSeconds: 600,
       syncSchedule: 'cron(0/30 * * * ? *)',
       logRetentionDays: 30,
@@ -77,8 +78,14 @@ describe('a stack configured away from the defaults', () => {
     expect(resources[synth.logicalId(synth.stack.syncPipeline.queue)]!.Properties!.VisibilityTimeout).toBe(
       3600,
     );
-    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 8 },
+    const concurrency = ofType(resources, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => [
+      (mapping.Properties!.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+      (mapping.Properties!.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency,
+    ]);
+    // Each lane its own: the long lane workerMaxConcurrency, the incremental lane its own key.
+    expect(Object.fromEntries(concurrency)).toEqual({
+      [synth.logicalId(synth.stack.syncPipeline.queue)]: 8,
+      [synth.logicalId(synth.stack.syncPipeline.incrementalQueue)]: 2,
     });
   });
 

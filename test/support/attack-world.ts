@@ -130,7 +130,7 @@ export const startAttackWorld = async (
   const settle = async () => {
     let previous = '';
     await waitUntil(async () => {
-      const queue = runtime.syncQueue.counts();
+      const queue = runtime.syncQueueCounts();
       const now = JSON.stringify(await everything());
       const settled = now === previous && queue.visible + queue.inFlight + queue.delayed === 0;
       previous = now;

@@ -12,6 +12,7 @@ import { syncConfigOf } from '../../lambdas/handlers/composition-root.js';
 const complete: LambdaEnvironment = {
   ...tableEnvironment(tableNamesWithPrefix('test-')),
   SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync',
+  INCREMENTAL_SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/incremental-sync',
   WEBHOOK_CALLBACK_URL: 'https://api.example.com/webhooks/shopify',
   APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app',
   TOKEN_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/1',

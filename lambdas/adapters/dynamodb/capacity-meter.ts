@@ -6,6 +6,7 @@
  * several write units).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { capacityReporting, consumedUnits } from '../usage-meter.js';
 
 export interface TableUsage {
   requests: number;
@@ -20,34 +21,6 @@ export interface CapacityMeter {
   reset(): void;
 }
 
-interface ConsumedCapacity {
-  readonly TableName?: string;
-  readonly CapacityUnits?: number;
-  readonly ReadCapacityUnits?: number;
-  readonly WriteCapacityUnits?: number;
-}
-
-/** Commands whose input takes ReturnConsumedCapacity (the rest pass through uncounted). */
-const metered = new Set([
-  'GetItemCommand',
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'QueryCommand',
-  'ScanCommand',
-  'BatchGetItemCommand',
-  'BatchWriteItemCommand',
-  'TransactGetItemsCommand',
-  'TransactWriteItemsCommand',
-]);
-const writes = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
 export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
   const tables = new Map<string, TableUsage>();
   const usageOf = (table: string) => {
@@ -58,22 +31,17 @@ export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? '';
-      if (!metered.has(command)) return next(args);
+      if (!capacityReporting.has(command)) return next(args);
       const input = args.input as { ReturnConsumedCapacity?: string; TableName?: string };
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
-      const output = result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
-      const consumed = output.ConsumedCapacity;
-      const reports = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
+      const reports = consumedUnits(command, result.output, input.TableName);
       if (reports.length === 0 && input.TableName) usageOf(input.TableName).requests += 1;
       reports.forEach((report, n) => {
-        const usage = usageOf(report.TableName ?? input.TableName ?? 'unknown');
+        const usage = usageOf(report.table);
         if (n === 0) usage.requests += 1;
-        const units = report.CapacityUnits ?? 0;
-        const read = report.ReadCapacityUnits ?? (writes.has(command) ? 0 : units);
-        const write = report.WriteCapacityUnits ?? (writes.has(command) ? units : 0);
-        usage.readUnits += read;
-        usage.writeUnits += write;
+        usage.readUnits += report.readUnits;
+        usage.writeUnits += report.writeUnits;
       });
       return result;
     },

@@ -18,6 +18,11 @@ import {
   ShopifyShopUnavailableError,
   ShopifyUnavailableError,
 } from './errors.js';
+import { countRequest, countUsage, usageMeterEnabled } from '../usage-meter.js';
+
+/** A document's operation name (`query CustomersPage(...)` → CustomersPage), for the usage meter. */
+const operationOf = (document: string): string =>
+  /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? 'anonymous';
 
 export const DEFAULT_ADMIN_URL_TEMPLATE = 'https://{shop}/admin/api/{version}/graphql.json';
 
@@ -174,6 +179,8 @@ export class ShopifyAdminClient implements ShopifyGraphql {
       const token = await this.#tokens.token();
       let response: Response;
       let text: string;
+      countRequest('shopify');
+      if (usageMeterEnabled()) countUsage(`shopify.requests.${operationOf(document)}`);
       try {
         response = await this.#fetch(this.#url, {
           method: 'POST',
@@ -223,6 +230,7 @@ export class ShopifyAdminClient implements ShopifyGraphql {
       if (cost) {
         this.#bucket = { status: cost.throttleStatus, at: this.#now() };
         stats.costUsed += cost.actualQueryCost ?? 0;
+        countUsage('shopify.points', cost.actualQueryCost ?? 0);
       }
       const errors = envelope.errors ?? [];
       const codes = errors.map((e) => e.extensions?.code ?? 'UNKNOWN');

@@ -11,10 +11,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SendOptions, SendResult, SyncQueue } from '../../core/sync/ports.js';
 import type { SyncMessage } from '../../core/sync/sync-run.js';
+import { laneOf, type SyncLane, syncLanes } from '../../core/sync/sync-lanes.js';
 
 export interface SqsSyncQueueOptions {
   readonly client: SQSClient;
+  /** The long-work lane's queue (initial syncs, continuations), and every message's without the next. */
   readonly queueUrl: string;
+  /** The incremental lane's queue (hourly and manual syncs); see core/sync/sync-lanes.ts. */
+  readonly incrementalQueueUrl?: string;
   /** SendMessageBatch calls in flight at once. */
   readonly concurrency?: number;
   readonly maxAttempts?: number;
@@ -26,11 +30,17 @@ const BATCH_SIZE = 10;
 export const createSqsSyncQueue = ({
   client,
   queueUrl,
+  incrementalQueueUrl,
   concurrency = 8,
   maxAttempts = 4,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }: SqsSyncQueueOptions): SyncQueue => {
-  const sendBatch = async (batch: readonly SyncMessage[], options: SendOptions): Promise<SendResult> => {
+  const urlOf = (lane: SyncLane) => (lane === 'incremental' ? (incrementalQueueUrl ?? queueUrl) : queueUrl);
+  const sendBatch = async (
+    batch: readonly SyncMessage[],
+    lane: SyncLane,
+    options: SendOptions,
+  ): Promise<SendResult> => {
     let pending = batch.map((message, index) => ({ id: String(index), message }));
     let lastReasons = new Map<string, string>();
     const failed: { message: SyncMessage; reason: string }[] = [];
@@ -39,11 +49,14 @@ export const createSqsSyncQueue = ({
       const entries: SendMessageBatchRequestEntry[] = pending.map(({ id, message }) => ({
         Id: id,
         MessageBody: JSON.stringify(message),
+        // The tenant of an SQS fair queue: one store's backlog (a large store's continuations)
+        // cannot raise the dwell time of the other stores' messages in the same queue.
+        MessageGroupId: message.integrationId,
         ...(options.delaySeconds !== undefined && { DelaySeconds: options.delaySeconds }),
       }));
       let result;
       try {
-        result = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+        result = await client.send(new SendMessageBatchCommand({ QueueUrl: urlOf(lane), Entries: entries }));
       } catch (error) {
         // The SDK already retried the call itself; a whole-batch error is retried like a partial one.
         lastReasons = new Map(
@@ -71,14 +84,19 @@ export const createSqsSyncQueue = ({
 
   return {
     async send(messages, options = {}) {
-      const batches: SyncMessage[][] = [];
-      for (let i = 0; i < messages.length; i += BATCH_SIZE) batches.push(messages.slice(i, i + BATCH_SIZE));
+      const batches: { lane: SyncLane; messages: SyncMessage[] }[] = [];
+      for (const lane of syncLanes) {
+        const inLane = messages.filter((message) => laneOf(message) === lane);
+        for (let i = 0; i < inLane.length; i += BATCH_SIZE)
+          batches.push({ lane, messages: inLane.slice(i, i + BATCH_SIZE) });
+      }
       let next = 0;
       let sent = 0;
       const failed: SendResult['failed'][number][] = [];
       const worker = async () => {
         while (next < batches.length) {
-          const result = await sendBatch(batches[next++]!, options);
+          const batch = batches[next++]!;
+          const result = await sendBatch(batch.messages, batch.lane, options);
           sent += result.sent;
           failed.push(...result.failed);
         }
@@ -96,11 +114,16 @@ export const createSqsSyncQueue = ({
 export const createSqsRetryScheduler = ({
   client,
   queueUrl,
-}: Pick<SqsSyncQueueOptions, 'client' | 'queueUrl'>) => ({
-  async retryAfter(receiptHandle: string, delaySeconds: number): Promise<void> {
+  incrementalQueueUrl,
+}: Pick<SqsSyncQueueOptions, 'client' | 'queueUrl' | 'incrementalQueueUrl'>) => ({
+  /** `sourceArn`: the record's eventSourceARN, naming the lane's queue the message came from. */
+  async retryAfter(receiptHandle: string, delaySeconds: number, sourceArn?: string): Promise<void> {
+    const sourceName = sourceArn?.split(':').at(-1);
+    const fromIncremental =
+      incrementalQueueUrl !== undefined && sourceName === incrementalQueueUrl.split('/').at(-1);
     await client.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: queueUrl,
+        QueueUrl: fromIncremental ? incrementalQueueUrl : queueUrl,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: delaySeconds,
       }),

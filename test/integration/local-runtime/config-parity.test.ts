@@ -19,6 +19,7 @@ describe('local runtime settings match the deployed defaults', () => {
     expect(lambdaTimeoutSeconds.syncWorker).toBe(deployed.workerTimeoutSeconds);
     expect(local.visibilityTimeoutSeconds).toBe(6 * deployed.workerTimeoutSeconds);
     expect(local.maxConcurrency).toBe(deployed.workerMaxConcurrency);
+    expect(local.incrementalMaxConcurrency).toBe(deployed.incrementalWorkerMaxConcurrency);
     expect(localDefaults.syncScheduleSeconds).toBe(rateSeconds(deployed.syncSchedule));
     expect(localDefaults.healthCheckScheduleSeconds).toBe(rateSeconds(deployed.healthCheckSchedule));
     expect(localDefaults.minSyncIntervalMinutes).toBe(deployed.minSyncIntervalMinutes);

@@ -150,7 +150,7 @@ beforeAll(async () => {
   // The worker's post-sync steps (deletion reconcile) write a moment after the run succeeds.
   let previous = '';
   await waitUntil(async () => {
-    const queue = runtime.syncQueue.counts();
+    const queue = runtime.syncQueueCounts();
     const now = JSON.stringify(await everything());
     const settled = now === previous && queue.visible + queue.inFlight + queue.delayed === 0;
     previous = now;
