@@ -9,6 +9,15 @@ import { type Keyed, type PageArgs, paginate } from './connection.js';
 import { JsonInteger, type JsonText, toJsonText } from './json-text.js';
 import type { SeededRandom } from './random.js';
 import { graphqlDateTime, restDateTime } from './time-format.js';
+import {
+  fulfillmentPayload,
+  fulfillmentView,
+  orderPartsInputSchema,
+  refundPayload,
+  refundView,
+  type SimFulfillment,
+  type SimRefund,
+} from './resources/order-parts.js';
 
 export interface SimOrderLine {
   readonly id: string;
@@ -50,6 +59,9 @@ export interface SimOrder {
   readonly processedAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Oldest first; absent on an order nothing was shipped or refunded from. */
+  readonly fulfillments?: readonly SimFulfillment[];
+  readonly refunds?: readonly SimRefund[];
 }
 
 export const orderGid = (id: string) => `gid://shopify/Order/${id}`;
@@ -63,6 +75,7 @@ export const orderInputSchema = z.strictObject({
   note: z.string().nullable().optional(),
   tags: z.array(z.string()).optional(),
   cancel: z.boolean().optional(),
+  ...orderPartsInputSchema,
 });
 export type OrderInput = z.input<typeof orderInputSchema>;
 
@@ -76,9 +89,11 @@ const decimal = (cents: number) => {
   return text.endsWith('.') ? `${text}0` : text;
 };
 /** REST: always two digits (`"12.50"`). */
-const restAmount = (cents: number) => (cents / 100).toFixed(2);
+export const restAmount = (cents: number) => (cents / 100).toFixed(2);
 
 const moneyView = (cents: number, currency: string) => ({ amount: decimal(cents), currencyCode: currency });
+/** GraphQL's MoneyV2 of an amount in cents. */
+export const moneyOf = moneyView;
 const bagView = (cents: number, currency: string) => ({
   shopMoney: moneyView(cents, currency),
   presentmentMoney: moneyView(cents, currency),
@@ -140,6 +155,12 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number,
   processedAt: graphqlDateTime(order.processedAt),
   createdAt: graphqlDateTime(order.createdAt),
   updatedAt: graphqlDateTime(order.updatedAt),
+  fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
+    fulfillmentView(fulfillment, maxObjects, unbounded),
+  ),
+  refunds: (order.refunds ?? []).map((refund) =>
+    refundView(refund, (cents) => moneyView(cents, currency), maxObjects, unbounded),
+  ),
   lineItems: (args: PageArgs) => {
     const entries: Keyed<SimOrderLine>[] = order.lines.map((line) => ({
       item: line,
@@ -227,6 +248,10 @@ export function orderPayload(order: SimOrder, shop: { ianaTimezone: string; curr
           ? [{ amount: restAmount(line.discountCents), discount_application_index: 0 }]
           : [],
     })),
+    fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
+      fulfillmentPayload(fulfillment, order.id, shop),
+    ),
+    refunds: (order.refunds ?? []).map((refund) => refundPayload(refund, order.id, shop, restAmount)),
     shipping_address: order.shippingAddress ? restAddress(order.shippingAddress) : null,
     billing_address: order.shippingAddress ? restAddress(order.shippingAddress) : null,
     tags: [...order.tags].sort().join(', '),

@@ -2,7 +2,8 @@ import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { type Keyed, paginate, type PageArgs } from './connection.js';
 import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from './customer.js';
 import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
-import { orderView, type SimOrder } from './orders.js';
+import { moneyOf, orderView, type SimOrder } from './orders.js';
+import { fulfillmentView, refundView } from './resources/order-parts.js';
 import { productView, type SimProduct } from './products.js';
 import type { SimulatedShop } from './shop.js';
 import { graphqlDateTime } from './time-format.js';
@@ -323,6 +324,19 @@ export function rootValueFor(
       requireAccess('orders');
       const order = typeof args['id'] === 'string' ? shop.order(args['id']) : undefined;
       return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
+    },
+    // The by-id roots of an order's fulfillments and refunds, for the rest of their lines.
+    fulfillment: (args: Args) => {
+      requireAccess('orders');
+      const found = typeof args['id'] === 'string' ? shop.orderPart('Fulfillment', args['id']) : undefined;
+      return found?.kind === 'Fulfillment' ? fulfillmentView(found.part, shop.maxPaginatedObjects) : null;
+    },
+    refund: (args: Args) => {
+      requireAccess('orders');
+      const found = typeof args['id'] === 'string' ? shop.orderPart('Refund', args['id']) : undefined;
+      return found?.kind === 'Refund'
+        ? refundView(found.part, (cents) => moneyOf(cents, shop.currencyCode), shop.maxPaginatedObjects)
+        : null;
     },
     ordersCount: (args: Args) => {
       requireAccess('orders');

@@ -21,8 +21,18 @@ import {
   type OrderInput,
   orderInputSchema,
   orderPayload,
+  restAmount,
   type SimOrder,
 } from './orders.js';
+import { toJsonText } from './json-text.js';
+import {
+  fulfillmentPayload,
+  makeFulfillment,
+  makeRefund,
+  refundPayload,
+  type SimFulfillment,
+  type SimRefund,
+} from './resources/order-parts.js';
 import {
   makeVariants,
   productDeletePayload,
@@ -189,6 +199,8 @@ export class SimulatedShop {
   private nextVariantId: bigint;
   private nextOrderId: bigint;
   private nextLineItemId: bigint;
+  /** Fulfillments, refunds and their lines and transactions. */
+  private nextOrderPartId: bigint;
   private nextOrderNumber = 1001;
   private readonly random: SeededRandom;
   deniedFields: readonly string[];
@@ -234,6 +246,7 @@ export class SimulatedShop {
     this.nextVariantId = 45_000_000_000_000n + block * SHOP_ID_BLOCK.others;
     this.nextOrderId = 5_000_000_000_000n + block * SHOP_ID_BLOCK.others;
     this.nextLineItemId = 13_000_000_000_000n + block * SHOP_ID_BLOCK.others;
+    this.nextOrderPartId = 16_000_000_000_000n + block * SHOP_ID_BLOCK.others;
     // Ids are sparse and increase with creation time, like Shopify's.
     this.nextCustomerId =
       customerIdBase + block * SHOP_ID_BLOCK.customers + BigInt(random.int(1, 999_999)) * 1000n;
@@ -269,6 +282,9 @@ export class SimulatedShop {
           customerId: customerIds.length > 0 && random.chance(0.8) ? random.pick(customerIds) : null,
           // A big B2B order with hundreds of lines, then ordinary ones.
           lineItems: n === 0 ? 320 : random.int(1, 6),
+          // Every third order shipped, every fifth partly refunded (the big one both: long lists).
+          ...(n % 3 === 0 && { fulfill: {} }),
+          ...(n % 5 === 0 && { refund: {} }),
         },
         at,
       );
@@ -351,6 +367,24 @@ export class SimulatedShop {
     return this.orderMap.get(id.replace(/^gid:\/\/shopify\/Order\//, ''));
   }
 
+  /** A fulfillment or refund of any order, by id or gid. */
+  orderPart(
+    kind: 'Fulfillment' | 'Refund',
+    id: string,
+  ): { kind: 'Fulfillment'; part: SimFulfillment } | { kind: 'Refund'; part: SimRefund } | undefined {
+    const numeric = id.replace(/^gid:\/\/shopify\/(Fulfillment|Refund)\//, '');
+    for (const order of this.orderMap.values()) {
+      if (kind === 'Fulfillment') {
+        const part = order.fulfillments?.find((fulfillment) => fulfillment.id === numeric);
+        if (part) return { kind, part };
+      } else {
+        const part = order.refunds?.find((refund) => refund.id === numeric);
+        if (part) return { kind, part };
+      }
+    }
+    return undefined;
+  }
+
   createOrder(input: OrderInput = {}): SimOrder {
     const order = this.buildOrder(orderInputSchema.parse(input), this.nextUpdatedAt());
     this.orderMap.set(order.id, order);
@@ -363,7 +397,7 @@ export class SimulatedShop {
     if (!existing) throw new OrderNotFoundError(id);
     const parsed = orderInputSchema.parse(patch);
     const at = this.nextUpdatedAt();
-    const updated: SimOrder = {
+    const edited: SimOrder = {
       ...existing,
       ...(parsed.email !== undefined && { email: parsed.email }),
       ...(parsed.note !== undefined && { note: parsed.note }),
@@ -373,9 +407,56 @@ export class SimulatedShop {
       ...(parsed.cancel && { cancelledAt: at, cancelReason: 'CUSTOMER', closedAt: at }),
       updatedAt: at,
     };
+    const { order: updated, parts } = this.withOrderParts(edited, parsed, at);
     this.orderMap.set(updated.id, updated);
+    // Shopify sends the part's own topic and orders/updated (the part bumps the order), unordered.
+    for (const [topic, body] of parts) this.emit(topic, body);
     this.emit('ORDERS_UPDATED', orderPayload(updated, this));
     return updated;
+  }
+
+  /**
+   * Ships, re-tracks or refunds what the input asks for (orders.ts `fulfill`, `updateFulfillment`,
+   * `refund`), with the status changes Shopify makes, and the part topics' bodies to send.
+   */
+  private withOrderParts(
+    order: SimOrder,
+    input: z.output<typeof orderInputSchema>,
+    at: number,
+  ): { order: SimOrder; parts: [string, string][] } {
+    const nextId = () => (this.nextOrderPartId += 1n).toString();
+    const parts: [string, string][] = [];
+    let fulfillments = [...(order.fulfillments ?? [])];
+    let refunds = [...(order.refunds ?? [])];
+    let { fulfillmentStatus, financialStatus } = order;
+    if (input.fulfill) {
+      const count = input.fulfill.lines ?? order.lines.length;
+      const fulfillment = makeFulfillment(order.lines, count, at, nextId, input.fulfill.trackingNumber);
+      fulfillments.push(fulfillment);
+      fulfillmentStatus = count >= order.lines.length ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
+      parts.push(['FULFILLMENTS_CREATE', toJsonText(fulfillmentPayload(fulfillment, order.id, this))]);
+    }
+    if (input.updateFulfillment) {
+      const { id, trackingNumber, cancel } = input.updateFulfillment;
+      const current = fulfillments.find((fulfillment) => fulfillment.id === id);
+      if (!current) throw new OrderNotFoundError(`${order.id} fulfillment ${id}`);
+      const updated = {
+        ...current,
+        ...(trackingNumber !== undefined && { trackingNumbers: [trackingNumber] }),
+        ...(cancel && { status: 'CANCELLED' as const }),
+        updatedAt: at,
+      };
+      fulfillments = fulfillments.map((fulfillment) => (fulfillment.id === id ? updated : fulfillment));
+      parts.push(['FULFILLMENTS_UPDATE', toJsonText(fulfillmentPayload(updated, order.id, this))]);
+    }
+    if (input.refund) {
+      const count = input.refund.lines ?? 1;
+      const refund = makeRefund(order.lines, count, at, nextId, input.refund.note ?? null);
+      refunds = [...refunds, refund];
+      financialStatus = 'PARTIALLY_REFUNDED';
+      parts.push(['REFUNDS_CREATE', toJsonText(refundPayload(refund, order.id, this, restAmount))]);
+    }
+    return { order: { ...order, fulfillments, refunds, fulfillmentStatus, financialStatus }, parts };
   }
 
   deleteOrder(id: string): SimOrder {
@@ -386,7 +467,12 @@ export class SimulatedShop {
     return existing;
   }
 
+  /** A new order; one created shipped or refunded carries its parts in orders/create, no part topic. */
   private buildOrder(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
+    return this.withOrderParts(this.buildOrderOnly(input, at), input, at).order;
+  }
+
+  private buildOrderOnly(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
     const random = this.random;
     const customer = input.customerId ? this.customerMap.get(input.customerId) : undefined;
     this.nextOrderId += BigInt(random.int(1, 5000));
