@@ -1,7 +1,9 @@
 /**
  * A resource's create/update/delete topics (from its definition): conditional writes, never a
  * Shopify call. Every resource gets the same outcomes from the same write rules, and each write
- * records the body's receipt in the same round trip (record-writes.ts rule 5).
+ * records the body's receipt in the same round trip (record-writes.ts rule 5). Its part topics (an
+ * order's refunds/create) read the stored record, merge the part and write it back under the
+ * same rule (docs/architecture.md, "Parts of a record").
  */
 import type { PartWebhooks, ResourceDefinition } from '../../resources/kit/definition.js';
 import type { RecordStore, RecordWrites, UpsertOutcome } from '../records/record-writes.js';
