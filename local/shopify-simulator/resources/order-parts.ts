@@ -5,7 +5,8 @@
  * Amounts are cents, rendered as orders.ts renders them.
  */
 import { z } from 'zod';
-import { type Keyed, type PageArgs, paginate } from '../connection.js';
+import { connectionOf, decimal, restAmount } from './kit.js';
+import type { Args } from './resource.js';
 import { JsonInteger, type JsonText } from '../json-text.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
 
@@ -126,28 +127,22 @@ export const makeRefund = (
 
 // ---- GraphQL ----------------------------------------------------------------------------------
 
-type Money = (cents: number) => { amount: string; currencyCode: string };
-
-const connectionOf = <T>(
-  items: readonly T[],
-  idOf: (item: T) => string,
-  view: (item: T) => unknown,
-  maxObjects: number,
-  unbounded: boolean,
-) => {
-  return (args: PageArgs) => {
-    const entries: Keyed<T>[] = items.map((item) => ({
-      item,
-      key: { value: BigInt(idOf(item)), id: BigInt(idOf(item)) },
-    }));
-    const page = paginate(entries, args, { maxObjects, behaviour: 'error' }, { unbounded });
-    return {
-      nodes: page.nodes.map(view),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
-  };
-};
+/** A part's nested connection, keyed by id (Shopify's order for them), every item when `unbounded`. */
+const listOf =
+  <T extends { readonly id: string }>(
+    items: readonly T[],
+    view: (item: T) => unknown,
+    maxObjects: number,
+    unbounded: boolean,
+  ) =>
+  (args: Args) =>
+    connectionOf(
+      items.map((item) => ({ item, key: { value: BigInt(item.id), id: BigInt(item.id) } })),
+      args,
+      view,
+      { maxObjects, behaviour: 'error' },
+      unbounded,
+    );
 
 export const fulfillmentView = (fulfillment: SimFulfillment, maxObjects: number, unbounded = false) => ({
   __typename: 'Fulfillment',
@@ -161,9 +156,8 @@ export const fulfillmentView = (fulfillment: SimFulfillment, maxObjects: number,
     number,
     url: `https://track.example/${number}`,
   })),
-  fulfillmentLineItems: connectionOf(
+  fulfillmentLineItems: listOf(
     fulfillment.lines,
-    (line) => line.id,
     (line) => ({
       __typename: 'FulfillmentLineItem',
       id: `gid://shopify/FulfillmentLineItem/${line.id}`,
@@ -180,7 +174,8 @@ const refunded = (refund: SimRefund) =>
     .filter((transaction) => transaction.status === 'SUCCESS')
     .reduce((sum, transaction) => sum + transaction.amountCents, 0);
 
-export const refundView = (refund: SimRefund, money: Money, maxObjects: number, unbounded = false) => {
+export const refundView = (refund: SimRefund, currency: string, maxObjects: number, unbounded = false) => {
+  const money = (cents: number) => ({ amount: decimal(cents), currencyCode: currency });
   const bag = (cents: number) => ({ shopMoney: money(cents), presentmentMoney: money(cents) });
   return {
     __typename: 'Refund',
@@ -188,9 +183,8 @@ export const refundView = (refund: SimRefund, money: Money, maxObjects: number, 
     createdAt: graphqlDateTime(refund.createdAt),
     note: refund.note,
     totalRefundedSet: bag(refunded(refund)),
-    refundLineItems: connectionOf(
+    refundLineItems: listOf(
       refund.lines,
-      (line) => line.id,
       (line) => ({
         __typename: 'RefundLineItem',
         id: `gid://shopify/RefundLineItem/${line.id}`,
@@ -201,9 +195,8 @@ export const refundView = (refund: SimRefund, money: Money, maxObjects: number, 
       maxObjects,
       unbounded,
     ),
-    transactions: connectionOf(
+    transactions: listOf(
       refund.transactions,
-      (transaction) => transaction.id,
       (transaction) => ({
         __typename: 'OrderTransaction',
         id: `gid://shopify/OrderTransaction/${transaction.id}`,
@@ -253,12 +246,7 @@ export const fulfillmentPayload = (
 });
 
 /** A refund as orders/* bodies and the refunds/create body carry it (REST states no total). */
-export const refundPayload = (
-  refund: SimRefund,
-  orderId: string,
-  shop: RestShop,
-  restAmount: (cents: number) => string,
-): JsonText => {
+export const refundPayload = (refund: SimRefund, orderId: string, shop: RestShop): JsonText => {
   const set = (cents: number) => {
     const money = { amount: restAmount(cents), currency_code: shop.currencyCode };
     return { shop_money: money, presentment_money: money };

@@ -12,7 +12,7 @@ import type { OrderRecord } from '../../../lambdas/resources/orders/record.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { toJsonText } from '../../../local/shopify-simulator/json-text.js';
-import { orderPayload, restAmount } from '../../../local/shopify-simulator/orders.js';
+import { orderPayload } from '../../../local/shopify-simulator/resources/orders.js';
 import { fulfillmentPayload, refundPayload } from '../../../local/shopify-simulator/resources/order-parts.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { organizationItems, useTestTables } from '../../support/dynamo.js';
@@ -31,16 +31,16 @@ const storedOrders = async (organizationId: string) =>
 const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
   expectedMirror(
     ordersResource,
-    shop.orders().map((order) => orderPayload(order, shop)),
+    shop.resources.orders.list().map((order) => orderPayload(order, shop)),
     integration,
   );
 
 /** A shop whose orders have parts longer than the page's first pages of them. */
 const withLongParts = (shop: SimulatedShop) => {
-  const order = shop.createOrder({ lineItems: 40 });
-  shop.updateOrder(order.id, { fulfill: { lines: 30 } });
-  shop.updateOrder(order.id, { refund: { lines: 12, note: 'damaged' } });
-  return shop.updateOrder(order.id, { refund: { lines: 1 } });
+  const order = shop.resources.orders.create({ lineItems: 40 });
+  shop.resources.orders.update(order.id, { fulfill: { lines: 30 } });
+  shop.resources.orders.update(order.id, { refund: { lines: 12, note: 'damaged' } });
+  return shop.resources.orders.update(order.id, { refund: { lines: 1 } });
 };
 
 const expectLongParts = (stored: OrderRecord[], orderId: string) => {
@@ -110,10 +110,10 @@ describe('fulfillments and refunds on the order record', () => {
     const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
     const stored = async () => (await storedOrders(integration.organizationId))[0]!;
 
-    const created = shop.createOrder({ lineItems: 3 });
+    const created = shop.resources.orders.create({ lineItems: 3 });
     // A part of an order not mirrored yet waits for the order's own topic or the sync.
-    const early = shop.updateOrder(created.id, { refund: { lines: 1 } });
-    const earlyRefund = toJsonText(refundPayload(early.refunds![0]!, created.id, shop, restAmount));
+    const early = shop.resources.orders.update(created.id, { refund: { lines: 1 } });
+    const earlyRefund = toJsonText(refundPayload(early.refunds![0]!, created.id, shop));
     expect(await handle('refunds/create', earlyRefund)).toMatchObject({
       outcome: 'ignored',
       reason: 'record-not-mirrored',
@@ -134,10 +134,10 @@ describe('fulfillments and refunds on the order record', () => {
     expect(withRefund.financialStatus).toBe('PAID');
 
     // Shipped, then re-tracked: the newer fulfillment wins whatever the order of the bodies.
-    const shipped = shop.updateOrder(created.id, { fulfill: { trackingNumber: 'FIRST' } });
+    const shipped = shop.resources.orders.update(created.id, { fulfill: { trackingNumber: 'FIRST' } });
     const fulfillment = shipped.fulfillments![0]!;
     const createdBody = toJsonText(fulfillmentPayload(fulfillment, created.id, shop));
-    const retracked = shop.updateOrder(created.id, {
+    const retracked = shop.resources.orders.update(created.id, {
       updateFulfillment: { id: fulfillment.id, trackingNumber: 'SECOND' },
     });
     const updatedBody = toJsonText(fulfillmentPayload(retracked.fulfillments![0]!, created.id, shop));
@@ -165,10 +165,10 @@ describe('fulfillments and refunds on the order record', () => {
     const a = await harness.connect({ shopDomain: 'parts-tenant-a.myshopify.com' });
     const b = await harness.connect({ shopDomain: 'parts-tenant-b.myshopify.com' });
     const topics = createTopicRegistry(resourceTopics(ordersResource, harness.stores().orders));
-    const order = a.shop.createOrder({ lineItems: 2 });
+    const order = a.shop.resources.orders.create({ lineItems: 2 });
     await applyDelivery(topics, a.integration, { topic: 'orders/create', body: orderPayload(order, a.shop) });
-    const refunded = a.shop.updateOrder(order.id, { refund: {} });
-    const body = toJsonText(refundPayload(refunded.refunds![0]!, order.id, a.shop, restAmount));
+    const refunded = a.shop.resources.orders.update(order.id, { refund: {} });
+    const body = toJsonText(refundPayload(refunded.refunds![0]!, order.id, a.shop));
 
     // Store B's signed body naming store A's order id: B has no such order, nothing is written.
     expect(await applyDelivery(topics, b.integration, { topic: 'refunds/create', body })).toMatchObject({
