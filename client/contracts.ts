@@ -247,6 +247,32 @@ export const OrderLineItemSchema = z.looseObject({
   unitPrice: MoneySchema,
   discountedTotal: MoneySchema,
 });
+export const OrderTrackingSchema = z.object({
+  company: z.string().nullable(),
+  number: z.string().nullable(),
+  url: z.string().nullable(),
+});
+export const OrderFulfillmentSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  locationId: z.string().nullable(),
+  trackingInfo: z.array(OrderTrackingSchema),
+  lineItems: z.array(z.object({ lineItemId: z.string(), quantity: z.number().int() })),
+});
+export const OrderRefundSchema = z.looseObject({
+  id: z.string(),
+  createdAt: z.string().nullable(),
+  note: z.string().nullable(),
+  totalRefunded: MoneySchema,
+  lineItems: z.array(
+    z.object({ lineItemId: z.string(), quantity: z.number().int(), subtotal: MoneyPairSchema }),
+  ),
+  transactions: z.array(
+    z.object({ id: z.string(), kind: z.string(), status: z.string(), amount: MoneySchema }),
+  ),
+});
 export const OrderAddressSchema = z.looseObject({
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
@@ -286,6 +312,8 @@ export const OrderSchema = z.looseObject({
   totalPrice: MoneyPairSchema.optional(),
   currentTotalPrice: MoneyPairSchema.optional(),
   lineItems: z.array(OrderLineItemSchema).optional(),
+  fulfillments: z.array(OrderFulfillmentSchema).optional(),
+  refunds: z.array(OrderRefundSchema).optional(),
   shippingAddress: OrderAddressSchema.nullable().optional(),
   billingAddress: OrderAddressSchema.nullable().optional(),
   tags: z.array(z.string()).optional(),

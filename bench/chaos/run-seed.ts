@@ -302,7 +302,17 @@ const customerPatch = (random: Random, n: number): CustomerInput => {
   return patch;
 };
 
-const orderPatch = (random: Random, n: number): OrderInput => {
+/** `shipped`: a fulfillment of the order, which a patch may re-track or cancel. */
+const orderPatch = (random: Random, n: number, shipped: string | undefined): OrderInput => {
+  // Its parts: shipped (some or all lines), re-tracked or cancelled, refunded (fulfillments/*, refunds/create).
+  if (random.chance(0.3)) {
+    const roll = random.int(0, 2);
+    if (roll === 0 && shipped !== undefined)
+      return { updateFulfillment: { id: shipped, trackingNumber: `T${n}`, cancel: random.chance(0.2) } };
+    if (roll === 1)
+      return { refund: { lines: random.int(1, 3), note: random.chance(0.5) ? `refund ${n}` : undefined } };
+    return { fulfill: { lines: random.int(1, 8), trackingNumber: `S${n}` } };
+  }
   switch (random.int(0, 5)) {
     case 0:
       return { email: random.chance(0.2) ? null : `o${n}@example.com` };
@@ -475,8 +485,13 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   };
   const update = (resource: ChaosResource, id: string, n: number): void => {
     if (resource === 'customers') shop.resources.customers.update(id, customerPatch(random, n));
-    else if (resource === 'orders') shop.resources.orders.update(id, orderPatch(random, n));
-    else shop.resources.products.update(id, productPatch(random, n));
+    else if (resource === 'orders') {
+      const fulfillments = shop.resources.orders.get(id)?.fulfillments ?? [];
+      shop.resources.orders.update(
+        id,
+        orderPatch(random, n, fulfillments.length > 0 ? random.pick(fulfillments).id : undefined),
+      );
+    } else shop.resources.products.update(id, productPatch(random, n));
   };
   const remove = (resource: ChaosResource, id: string): void => {
     if (resource === 'customers') shop.resources.customers.delete(id);

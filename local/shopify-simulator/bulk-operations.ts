@@ -494,18 +494,36 @@ export function toJsonl(
       return (connection.edges as { node: Record<string, unknown> }[]).map((edge) => edge.node);
     return undefined;
   };
-  const emit = (node: Record<string, unknown>, parentId: string | undefined): void => {
+  /**
+   * An object without its connections, which go to `children` under the object that holds them:
+   * the node itself, or an item of one of its lists (an order's fulfillment, whose lines are
+   * listed with that fulfillment's id as `__parentId`).
+   */
+  const ownFields = (
+    object: Record<string, unknown>,
+    children: [Record<string, unknown>[], string][],
+  ): Record<string, unknown> => {
     const own: Record<string, unknown> = {};
-    const children: Record<string, unknown>[][] = [];
-    for (const [key, value] of Object.entries(node)) {
+    for (const [key, value] of Object.entries(object)) {
       const nested = connectionNodes(value);
-      if (nested) children.push(nested);
+      if (nested) children.push([nested, String(object['id'])]);
+      else if (Array.isArray(value))
+        own[key] = value.map((item: unknown) =>
+          item !== null && typeof item === 'object'
+            ? ownFields(item as Record<string, unknown>, children)
+            : item,
+        );
       else own[key] = value;
     }
+    return own;
+  };
+  const emit = (node: Record<string, unknown>, parentId: string | undefined): void => {
+    const children: [Record<string, unknown>[], string][] = [];
+    const own = ownFields(node, children);
     if (parentId !== undefined) own['__parentId'] = parentId;
     else roots += 1;
     (parentId === undefined || grouped ? lines : later).push(JSON.stringify(own));
-    for (const list of children) for (const child of list) emit(child, String(node['id']));
+    for (const [list, owner] of children) for (const child of list) emit(child, owner);
   };
   const visitValue = (value: unknown): void => {
     const nodes = connectionNodes(value);

@@ -33,7 +33,11 @@ export const subscriptionTopic = (topic: string): string => topic.replace('/', '
 
 const topicsOf = (resources: readonly { readonly webhooks: ResourceWebhooks<unknown> }[]): string[] =>
   resources
-    .flatMap(({ webhooks }) => [...webhooks.upsertTopics, webhooks.deleteTopic])
+    .flatMap(({ webhooks }) => [
+      ...webhooks.upsertTopics,
+      webhooks.deleteTopic,
+      ...(webhooks.parts ?? []).flatMap((part) => part.topics),
+    ])
     .map(subscriptionTopic);
 
 /** Topics every store gets, whatever the deployment mirrors. */

@@ -20,7 +20,12 @@ import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '..
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import type { Logger } from '../logger.js';
 import type { MirroredRecord } from '../../resources/kit/mirrored-record.js';
-import type { RecordOwner, RecordWriter, ResourceDefinition } from '../../resources/kit/definition.js';
+import type {
+  NestedBulkConnection,
+  RecordOwner,
+  RecordWriter,
+  ResourceDefinition,
+} from '../../resources/kit/definition.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
 import {
   addCallStats,
@@ -298,34 +303,32 @@ async function* lineBatches(
   definition: Pick<ResourceDefinition<unknown>, 'name' | 'bulk'>,
   whole: boolean,
 ): AsyncGenerator<{ readonly nodes: unknown[]; readonly through: number; readonly final: boolean }> {
-  const childField = definition.bulk?.children?.connection;
+  const children = definition.bulk?.children;
   let line = fromLine;
   let batch: unknown[] = [];
   let batchLines = 0;
   let parent: GatheredParent | undefined;
   const close = (gathered: GatheredParent) => {
-    batch.push({
-      ...gathered.node,
-      [childField!]: { nodes: gathered.children, pageInfo: { hasNextPage: false, endCursor: null } },
-    });
-    batchLines += gathered.children.length + 1;
+    batch.push({ ...gathered.node, [children!.connection]: wholePage(gathered.children) });
+    batchLines += gathered.lines;
   };
   for await (const text of lines) {
     const at = line;
     line += 1;
     const { __parentId: parentId, ...node } = JSON.parse(text) as Record<string, unknown>;
     if (parentId !== undefined) {
-      if (childField === undefined) continue;
-      if (parent?.id !== parentId) throw new BulkResultNotGroupedError(definition.name, at);
-      parent.children.push(node);
+      if (children === undefined) continue;
+      if (!parent || !gatherChild(parent, parentId as string, node)) {
+        throw new BulkResultNotGroupedError(definition.name, at);
+      }
       continue;
     }
-    if (childField === undefined) {
+    if (children === undefined) {
       batch.push(node);
       batchLines += 1;
     } else {
       if (parent) close(parent);
-      parent = { id: String(node['id']), startLine: at, node, children: [] };
+      parent = gatheredParent(node, at, children.nested ?? []);
     }
     if (batchLines >= BULK_BATCH_LINES) {
       yield { nodes: batch, through: parent?.startLine ?? line, final: false };
@@ -337,6 +340,9 @@ async function* lineBatches(
   if (batch.length > 0) yield { nodes: batch, through: line, final: true };
 }
 
+/** A gathered connection in the page's shape: every node, no further page. */
+const wholePage = (nodes: unknown[]) => ({ nodes, pageInfo: { hasNextPage: false, endCursor: null } });
+
 /** A parent line and the child lines gathered under it so far. */
 interface GatheredParent {
   readonly id: string;
@@ -344,7 +350,50 @@ interface GatheredParent {
   readonly startLine: number;
   readonly node: Record<string, unknown>;
   readonly children: unknown[];
+  /** The items of the parent's lists that own nested connections, by id, with those connections. */
+  readonly owners: Map<string, { readonly connections: Map<string, unknown[]> }>;
+  lines: number;
 }
+
+/**
+ * Copies the parent's list items that own nested connections, each with an empty page of every
+ * connection it owns (an item without child lines has none), ready to gather their lines.
+ */
+const gatheredParent = (
+  line: Record<string, unknown>,
+  startLine: number,
+  nested: readonly NestedBulkConnection[],
+): GatheredParent => {
+  const node = { ...line };
+  const owners: GatheredParent['owners'] = new Map();
+  for (const list of new Set(nested.map((connection) => connection.list))) {
+    const items = Array.isArray(node[list]) ? (node[list] as Record<string, unknown>[]) : [];
+    node[list] = items.map((item) => {
+      const connections = new Map<string, unknown[]>();
+      const copy: Record<string, unknown> = { ...item };
+      for (const { connection, typename } of nested.filter((each) => each.list === list)) {
+        const nodes: unknown[] = [];
+        connections.set(typename, nodes);
+        copy[connection] = wholePage(nodes);
+      }
+      owners.set(String(item['id']), { connections });
+      return copy;
+    });
+  }
+  return { id: String(node['id']), startLine, node, children: [], owners, lines: 1 };
+};
+
+/** Puts a child line under the parent or one of its list items; false when neither owns it. */
+const gatherChild = (parent: GatheredParent, parentId: string, node: Record<string, unknown>): boolean => {
+  const { __typename: typename, ...fields } = node;
+  let into: unknown[] | undefined;
+  if (parentId === parent.id) into = parent.children;
+  else into = parent.owners.get(parentId)?.connections.get(String(typename));
+  if (!into) return false;
+  into.push(fields);
+  parent.lines += 1;
+  return true;
+};
 
 /**
  * A child line that does not follow its parent: the file is not grouped (an operation run

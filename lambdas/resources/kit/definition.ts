@@ -11,14 +11,16 @@ import type { ShopifySource } from './shopify-source.js';
 
 export type { RecordOwner } from './mirrored-record.js';
 export type {
+  NestedBulkConnection,
   NodePage,
+  PartWebhooks,
   ReconcileListing,
   RecordCount,
   ResourceBulkSync,
   ResourceWebhooks,
   ShopifySource,
 } from './shopify-source.js';
-export { hasIdListing, recordsOf, resourceWebhooks } from './shopify-source.js';
+export { hasIdListing, partWebhooks, recordsOf, resourceWebhooks } from './shopify-source.js';
 
 /** How many records of a batch landed, were older than the stored version, or were redacted. */
 export interface WriteCounts {

@@ -20,7 +20,37 @@ export interface ResourceWebhooks<TRecord> {
   toRecord(payload: unknown, owner: RecordOwner): TRecord;
   readonly deleteTopic: string;
   readonly deletePayloadSchema: z.ZodType<{ readonly id: string }>;
+  /** Topics that carry one part of a record (a refund of an order), merged into the stored record. */
+  readonly parts?: readonly PartWebhooks<TRecord>[];
 }
+
+/**
+ * A topic whose body is one part of a record (refunds/create: one refund of an order). The part
+ * is merged into the stored record by its own id and version, under the record's own write rule:
+ * the merged record keeps the stored `shopifyUpdatedAt`, so a newer snapshot written meanwhile
+ * makes the write stale and the merge starts again from it (core/webhooks/resource-topics.ts). A
+ * part never creates its record: the record's own topics and the sync do.
+ */
+export interface PartWebhooks<TRecord> {
+  readonly topics: readonly string[];
+  readonly payloadSchema: z.ZodType;
+  /** The numeric id of the record the part belongs to (`order_id`). */
+  recordIdOf(payload: unknown): string;
+  /**
+   * The stored record with the part in it, or undefined when it already holds this part at the
+   * same or a newer version (nothing to write).
+   */
+  merge(stored: TRecord, payload: unknown): TRecord | undefined;
+}
+
+/** Declares a part topic with the payload type checked against its schema. */
+export const partWebhooks = <TPayload, TRecord>(
+  part: Omit<PartWebhooks<TRecord>, 'payloadSchema' | 'recordIdOf' | 'merge'> & {
+    readonly payloadSchema: z.ZodType<TPayload>;
+    recordIdOf(payload: TPayload): string;
+    merge(stored: TRecord, payload: TPayload): TRecord | undefined;
+  },
+): PartWebhooks<TRecord> => part;
 
 /** Declares a resource's webhooks with the payload type checked against its schema. */
 export const resourceWebhooks = <TPayload, TRecord>(
@@ -142,5 +172,21 @@ export interface ResourceBulkSync {
    * so they follow their parent, and each parent is gathered with all of them into the page's
    * shape (`{ nodes, pageInfo }` under this field) before `nodeSchema` and `toRecord` see it.
    */
-  readonly children?: { readonly connection: string };
+  readonly children?: {
+    readonly connection: string;
+    /**
+     * Connections inside a list field of the parent (an order's `fulfillments`, each with its
+     * `fulfillmentLineItems`): their lines name the list item as `__parentId` and come with the
+     * parent's other child lines; `__typename` (which the query must select) tells which
+     * connection of the item a line belongs to. Gathered into the item's page shape too.
+     */
+    readonly nested?: readonly NestedBulkConnection[];
+  };
+}
+
+/** One connection inside the items of a list field of a bulk parent (see `children.nested`). */
+export interface NestedBulkConnection {
+  readonly list: string;
+  readonly connection: string;
+  readonly typename: string;
 }

@@ -29,6 +29,56 @@ export const orderLineItemSchema = z
   .meta({ id: 'OrderLineItem' });
 export type OrderLineItem = z.infer<typeof orderLineItemSchema>;
 
+/** A carrier's tracking of one shipment, as the merchant or the carrier entered it. */
+export const orderTrackingSchema = z
+  .object({ company: nullableTextSchema, number: nullableTextSchema, url: nullableTextSchema })
+  .meta({ id: 'OrderTracking' });
+
+/**
+ * One shipment of some of the order's line items. `lineItems` name the order's line items
+ * (`lineItemId`) and how many of each went: REST webhooks do not carry the fulfillment line's own id.
+ */
+export const orderFulfillmentSchema = z
+  .looseObject({
+    id: z.string(),
+    /** GraphQL's FulfillmentStatus: SUCCESS, CANCELLED, ERROR, FAILURE. */
+    status: z.string(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+    /** The location it was fulfilled from; null when Shopify names none. */
+    locationId: nullableTextSchema,
+    trackingInfo: z.array(orderTrackingSchema),
+    lineItems: z.array(z.object({ lineItemId: z.string(), quantity: z.number().int() })),
+  })
+  .meta({ id: 'OrderFulfillment' });
+export type OrderFulfillment = z.infer<typeof orderFulfillmentSchema>;
+
+/**
+ * Money given back on the order. Amounts are in the presentment currency (what the buyer paid
+ * and got back): that is the currency both Shopify's GraphQL refund and its REST transactions state.
+ */
+export const orderRefundSchema = z
+  .looseObject({
+    id: z.string(),
+    createdAt: timestampSchema.nullable(),
+    note: nullableTextSchema,
+    totalRefunded: moneySchema.meta({ description: "The refund's successful REFUND transactions, summed" }),
+    lineItems: z.array(
+      z.object({ lineItemId: z.string(), quantity: z.number().int(), subtotal: moneyPairSchema }),
+    ),
+    transactions: z.array(
+      z.object({
+        id: z.string(),
+        /** GraphQL's OrderTransactionKind (REFUND, ...) and OrderTransactionStatus (SUCCESS, ...). */
+        kind: z.string(),
+        status: z.string(),
+        amount: moneySchema,
+      }),
+    ),
+  })
+  .meta({ id: 'OrderRefund' });
+export type OrderRefund = z.infer<typeof orderRefundSchema>;
+
 export const orderRecordSchema = mirroredRecordSchema
   .extend({
     /** `#1001`. */
@@ -54,6 +104,10 @@ export const orderRecordSchema = mirroredRecordSchema
     totalPrice: moneyPairSchema,
     currentTotalPrice: moneyPairSchema,
     lineItems: z.array(orderLineItemSchema),
+    /** Oldest first (by id); every fulfillment, each with all its lines. */
+    fulfillments: z.array(orderFulfillmentSchema),
+    /** Oldest first (by id); every refund, each with all its lines and transactions. */
+    refunds: z.array(orderRefundSchema),
     shippingAddress: orderAddressSchema.nullable(),
     billingAddress: orderAddressSchema.nullable(),
     tags: z.array(z.string()),

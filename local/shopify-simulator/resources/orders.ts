@@ -33,6 +33,17 @@ import {
   type View,
 } from './resource.js';
 import type { SimCustomers } from './customers.js';
+import {
+  fulfillmentPayload,
+  fulfillmentView,
+  makeFulfillment,
+  makeRefund,
+  orderPartsInputSchema,
+  refundPayload,
+  refundView,
+  type SimFulfillment,
+  type SimRefund,
+} from './order-parts.js';
 
 export interface SimOrderLine {
   readonly id: string;
@@ -74,6 +85,9 @@ export interface SimOrder {
   readonly processedAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Oldest first; absent on an order nothing was shipped or refunded from. */
+  readonly fulfillments?: readonly SimFulfillment[];
+  readonly refunds?: readonly SimRefund[];
 }
 
 export const orderGid = (id: string) => `gid://shopify/Order/${id}`;
@@ -87,6 +101,7 @@ export const orderInputSchema = z.strictObject({
   note: z.string().nullable().optional(),
   tags: z.array(z.string()).optional(),
   cancel: z.boolean().optional(),
+  ...orderPartsInputSchema,
 });
 export type OrderInput = z.input<typeof orderInputSchema>;
 
@@ -156,6 +171,10 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number,
   processedAt: graphqlDateTime(order.processedAt),
   createdAt: graphqlDateTime(order.createdAt),
   updatedAt: graphqlDateTime(order.updatedAt),
+  fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
+    fulfillmentView(fulfillment, maxObjects, unbounded),
+  ),
+  refunds: (order.refunds ?? []).map((refund) => refundView(refund, currency, maxObjects, unbounded)),
   lineItems: (args: Args) => {
     const entries: Keyed<SimOrderLine>[] = order.lines.map((line) => ({
       item: line,
@@ -238,6 +257,10 @@ export function orderPayload(order: SimOrder, shop: { ianaTimezone: string; curr
           ? [{ amount: restAmount(line.discountCents), discount_application_index: 0 }]
           : [],
     })),
+    fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
+      fulfillmentPayload(fulfillment, order.id, shop),
+    ),
+    refunds: (order.refunds ?? []).map((refund) => refundPayload(refund, order.id, shop)),
     shipping_address: order.shippingAddress ? restAddress(order.shippingAddress) : null,
     billing_address: order.shippingAddress ? restAddress(order.shippingAddress) : null,
     tags: [...order.tags].sort().join(', '),
@@ -296,8 +319,11 @@ export class SimOrders implements SimulatedResource {
   private readonly random: SeededRandom;
   private nextOrderId: bigint;
   private nextLineItemId: bigint;
+  /** Fulfillments, refunds and their lines and transactions. */
+  private nextOrderPartId: bigint;
   private nextOrderNumber = 1001;
-  readonly topicScopes = { ORDERS_: 'read_orders' };
+  // An order's fulfillments and refunds come with the orders' scope.
+  readonly topicScopes = { ORDERS_: 'read_orders', FULFILLMENTS_: 'read_orders', REFUNDS_: 'read_orders' };
   readonly controlRecords = [
     controlRecords({
       path: 'orders',
@@ -320,6 +346,7 @@ export class SimOrders implements SimulatedResource {
     this.random = random;
     this.nextOrderId = idBlockStart(5_000_000_000_000n, idBlock);
     this.nextLineItemId = idBlockStart(13_000_000_000_000n, idBlock);
+    this.nextOrderPartId = idBlockStart(16_000_000_000_000n, idBlock);
     const customerIds = customers.list().map((customer) => customer.id);
     for (let n = 0; n < seedOrders; n += 1) {
       const at = Math.floor(shop.now() / 1000) * 1000 - (seedOrders - n) * 60_000;
@@ -328,6 +355,9 @@ export class SimOrders implements SimulatedResource {
           customerId: customerIds.length > 0 && random.chance(0.8) ? random.pick(customerIds) : null,
           // A big B2B order with hundreds of lines, then ordinary ones.
           lineItems: n === 0 ? 320 : random.int(1, 6),
+          // Every third order shipped, every fifth partly refunded (the big one both: long lists).
+          ...(n % 3 === 0 && { fulfill: {} }),
+          ...(n % 5 === 0 && { refund: {} }),
         },
         at,
       );
@@ -360,7 +390,7 @@ export class SimOrders implements SimulatedResource {
     const existing = this.require(id);
     const parsed = orderInputSchema.parse(patch);
     const at = this.shop.stamp();
-    const updated: SimOrder = {
+    const edited: SimOrder = {
       ...existing,
       ...(parsed.email !== undefined && { email: parsed.email }),
       ...(parsed.note !== undefined && { note: parsed.note }),
@@ -370,9 +400,68 @@ export class SimOrders implements SimulatedResource {
       ...(parsed.cancel && { cancelledAt: at, cancelReason: 'CUSTOMER', closedAt: at }),
       updatedAt: at,
     };
+    const { order: updated, parts } = this.withParts(edited, parsed, at);
     this.orderMap.set(updated.id, updated);
+    // Shopify sends the part's own topic and orders/updated (the part bumps the order), unordered.
+    for (const [topic, body] of parts) this.shop.emit(topic, body);
     this.shop.emit('ORDERS_UPDATED', orderPayload(updated, this.shop));
     return updated;
+  }
+
+  /** A fulfillment or refund of any order, by id or gid. */
+  part(kind: 'Fulfillment', id: string): SimFulfillment | undefined;
+  part(kind: 'Refund', id: string): SimRefund | undefined;
+  part(kind: 'Fulfillment' | 'Refund', id: string): SimFulfillment | SimRefund | undefined {
+    const numeric = numericIdOf(kind, id);
+    for (const order of this.orderMap.values()) {
+      const parts = kind === 'Fulfillment' ? order.fulfillments : order.refunds;
+      const found = parts?.find((part) => part.id === numeric);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Ships, re-tracks or refunds what the input asks for (`fulfill`, `updateFulfillment`,
+   * `refund`), with the status changes Shopify makes, and the part topics' bodies to send.
+   */
+  private withParts(
+    order: SimOrder,
+    input: z.output<typeof orderInputSchema>,
+    at: number,
+  ): { order: SimOrder; parts: [string, string][] } {
+    const nextId = () => (this.nextOrderPartId += 1n).toString();
+    const parts: [string, string][] = [];
+    let fulfillments = [...(order.fulfillments ?? [])];
+    const refunds = [...(order.refunds ?? [])];
+    let { fulfillmentStatus, financialStatus } = order;
+    if (input.fulfill) {
+      const count = input.fulfill.lines ?? order.lines.length;
+      const fulfillment = makeFulfillment(order.lines, count, at, nextId, input.fulfill.trackingNumber);
+      fulfillments.push(fulfillment);
+      fulfillmentStatus = count >= order.lines.length ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
+      parts.push(['FULFILLMENTS_CREATE', toJsonText(fulfillmentPayload(fulfillment, order.id, this.shop))]);
+    }
+    if (input.updateFulfillment) {
+      const { id, trackingNumber, cancel } = input.updateFulfillment;
+      const current = fulfillments.find((fulfillment) => fulfillment.id === id);
+      if (!current) throw new OrderNotFoundError(`${order.id} (no fulfillment ${id})`);
+      const updated: SimFulfillment = {
+        ...current,
+        ...(trackingNumber !== undefined && { trackingNumbers: [trackingNumber] }),
+        ...(cancel && { status: 'CANCELLED' as const }),
+        updatedAt: at,
+      };
+      fulfillments = fulfillments.map((fulfillment) => (fulfillment.id === id ? updated : fulfillment));
+      parts.push(['FULFILLMENTS_UPDATE', toJsonText(fulfillmentPayload(updated, order.id, this.shop))]);
+    }
+    if (input.refund) {
+      const refund = makeRefund(order.lines, input.refund.lines ?? 1, at, nextId, input.refund.note ?? null);
+      refunds.push(refund);
+      financialStatus = 'PARTIALLY_REFUNDED';
+      parts.push(['REFUNDS_CREATE', toJsonText(refundPayload(refund, order.id, this.shop))]);
+    }
+    return { order: { ...order, fulfillments, refunds, fulfillmentStatus, financialStatus }, parts };
   }
 
   delete(id: string): SimOrder {
@@ -401,6 +490,17 @@ export class SimOrders implements SimulatedResource {
         const order = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
         return order ? orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
       },
+      // The by-id roots of an order's fulfillments and refunds, for the rest of their lines.
+      fulfillment: (args: Args) => {
+        requireAccess(this.shop, 'orders');
+        const found = typeof args['id'] === 'string' ? this.part('Fulfillment', args['id']) : undefined;
+        return found ? fulfillmentView(found, this.shop.maxPaginatedObjects) : null;
+      },
+      refund: (args: Args) => {
+        requireAccess(this.shop, 'orders');
+        const found = typeof args['id'] === 'string' ? this.part('Refund', args['id']) : undefined;
+        return found ? refundView(found, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
+      },
       ordersCount: (args: Args) => {
         requireAccess(this.shop, 'orders');
         return countOf(matching(args).length, args);
@@ -421,7 +521,12 @@ export class SimOrders implements SimulatedResource {
     return order;
   }
 
+  /** A new order; one created shipped or refunded carries its parts in orders/create, no part topic. */
   private build(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
+    return this.withParts(this.buildOrder(input, at), input, at).order;
+  }
+
+  private buildOrder(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
     const random = this.random;
     const customer = input.customerId ? this.customers.get(input.customerId) : undefined;
     this.nextOrderId += BigInt(random.int(1, 5000));

@@ -38,8 +38,8 @@ describe('customers page cost', () => {
     },
   );
 
-  it.each([1, 5, 11])(
-    'the declared requested cost of %i orders (nested line items) is what the simulator prices',
+  it.each([1, 5, ordersResource.initialPageSize])(
+    'the declared requested cost of %i orders (nested line items, fulfillments, refunds) is what the simulator prices',
     async (first) => {
       const client = new ShopifyAdminClient({
         shopDomain: 'cost.myshopify.com',

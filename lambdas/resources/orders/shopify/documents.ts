@@ -15,6 +15,14 @@ import {
   pageInfoFields,
 } from '../../../shopify/queries/resource-listings.js';
 export const ORDER_LINE_ITEMS_PAGE = 10;
+/**
+ * The first page of each fulfillment's and refund's nested lists, inside every order of a page.
+ * Most orders have one or two of each with a few lines: small first pages keep the order page
+ * affordable, and a longer list gets the rest through the by-id queries below.
+ */
+export const FULFILLMENT_LINES_PAGE = 5;
+export const REFUND_LINES_PAGE = 5;
+export const REFUND_TRANSACTIONS_PAGE = 2;
 
 const money = /* GraphQL */ `
   shopMoney {
@@ -47,6 +55,89 @@ const bothMoneys = /* GraphQL */ `
   presentmentMoney {
     amount
     currencyCode
+  }
+`;
+
+const presentmentMoney = /* GraphQL */ `
+  presentmentMoney {
+    amount
+    currencyCode
+  }
+`;
+
+export const fulfillmentLineItemFields = /* GraphQL */ `
+  id
+  quantity
+  lineItem {
+    id
+  }
+`;
+
+export const refundLineItemFields = /* GraphQL */ `
+  quantity
+  lineItem {
+    id
+  }
+  subtotalSet {
+    ${bothMoneys}
+  }
+`;
+
+export const refundTransactionFields = /* GraphQL */ `
+  id
+  kind
+  status
+  amountSet {
+    ${presentmentMoney}
+  }
+`;
+
+const fulfillmentFields = /* GraphQL */ `
+  id
+  status
+  createdAt
+  updatedAt
+  location {
+    id
+  }
+  trackingInfo {
+    company
+    number
+    url
+  }
+`;
+
+const refundFields = /* GraphQL */ `
+  id
+  createdAt
+  note
+  totalRefundedSet {
+    ${presentmentMoney}
+  }
+`;
+
+/**
+ * Fulfillments and refunds are lists on Order (all of them, no paging) whose lines are
+ * connections: the page carries each connection's first page, `…PagesQuery` below the rest.
+ */
+const paged = (connection: string, size: number, fields: string) => /* GraphQL */ `
+  ${connection}(first: ${size}) {
+    nodes {
+      ${fields}
+    }
+    ${pageInfoFields}
+  }
+`;
+
+const fulfillmentsAndRefunds = /* GraphQL */ `
+  fulfillments {
+    ${fulfillmentFields}
+    ${paged('fulfillmentLineItems', FULFILLMENT_LINES_PAGE, fulfillmentLineItemFields)}
+  }
+  refunds {
+    ${refundFields}
+    ${paged('refundLineItems', REFUND_LINES_PAGE, refundLineItemFields)}
+    ${paged('transactions', REFUND_TRANSACTIONS_PAGE, refundTransactionFields)}
   }
 `;
 
@@ -96,6 +187,7 @@ export const ordersPageQuery = /* GraphQL */ `
     orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       nodes {
         ${orderFields}
+        ${fulfillmentsAndRefunds}
         lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
           nodes {
             ${lineItemFields}
@@ -117,6 +209,7 @@ export const ordersByIdsQuery = /* GraphQL */ `
     nodes(ids: $ids) {
       ... on Order {
         ${orderFields}
+        ${fulfillmentsAndRefunds}
         lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
           nodes {
             ${lineItemFields}
@@ -131,16 +224,39 @@ export const ordersByIdsQuery = /* GraphQL */ `
 /** The line items of one order after the first page (7 points each). */
 export const orderLineItemsQuery = nestedPageQuery('OrderLineItems', 'order', 'lineItems', lineItemFields);
 
+/** The rest of a fulfillment's lines, of a refund's lines and of its transactions. */
+export const fulfillmentLineItemsQuery = nestedPageQuery(
+  'FulfillmentLineItems',
+  'fulfillment',
+  'fulfillmentLineItems',
+  fulfillmentLineItemFields,
+);
+export const refundLineItemsQuery = nestedPageQuery(
+  'RefundLineItems',
+  'refund',
+  'refundLineItems',
+  refundLineItemFields,
+);
+export const refundTransactionsQuery = nestedPageQuery(
+  'RefundTransactions',
+  'refund',
+  'transactions',
+  refundTransactionFields,
+);
+
 export const ordersCountQuery = countQuery('OrdersCount', 'ordersCount');
 
 /** Ids only, in id order, for the deletion reconcile. */
 export const orderIdsPageQuery = idsPageQuery('OrderIdsPage', 'orders');
 
 /**
- * Every order with all its line items, for a bulk operation (full syncs of large stores): the
- * page's fields, no pagination arguments. Line items come as `__parentId` lines, gathered back
- * under their order (shopify/source.ts declares `children`), so no order needs the
- * per-order line-item pages a paged sync spends on a 500-line order.
+ * Every order with all its line items, fulfillments and refunds, for a bulk operation (full syncs
+ * of large stores): the page's fields, no pagination arguments. Line items come as `__parentId`
+ * lines, gathered back under their order; a fulfillment's lines and a refund's lines and
+ * transactions come as lines whose `__parentId` is that fulfillment or refund (inline in the
+ * order's line), told apart by `__typename` (shopify/source.ts declares `children`). Five
+ * connections (orders, lineItems, fulfillmentLineItems, refundLineItems, transactions), nested
+ * two deep: exactly bulk's limits.
  */
 export const ordersBulkQuery = /* GraphQL */ `
   query OrdersBulk {
@@ -151,7 +267,38 @@ export const ordersBulkQuery = /* GraphQL */ `
           lineItems {
             edges {
               node {
+                __typename
                 ${lineItemFields}
+              }
+            }
+          }
+          fulfillments {
+            ${fulfillmentFields}
+            fulfillmentLineItems {
+              edges {
+                node {
+                  __typename
+                  ${fulfillmentLineItemFields}
+                }
+              }
+            }
+          }
+          refunds {
+            ${refundFields}
+            refundLineItems {
+              edges {
+                node {
+                  __typename
+                  ${refundLineItemFields}
+                }
+              }
+            }
+            transactions {
+              edges {
+                node {
+                  __typename
+                  ${refundTransactionFields}
+                }
               }
             }
           }

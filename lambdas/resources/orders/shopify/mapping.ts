@@ -19,8 +19,15 @@ import { type RecordOwner, toRecord } from '../../kit/mirrored-record.js';
 import { blankToNull, toUtcIso } from '../../kit/normalize.js';
 import { lineTotal, money, type MoneyPair, sumAmounts } from '../../kit/money.js';
 import { sortedTags } from '../../kit/record-schema.js';
-import type { OrderLineItem, OrderRecord, OrderSnapshot } from '../record.js';
-import type { OrderPayload } from './payloads.js';
+import type {
+  Money,
+  OrderFulfillment,
+  OrderLineItem,
+  OrderRecord,
+  OrderRefund,
+  OrderSnapshot,
+} from '../record.js';
+import type { FulfillmentPayload, OrderPayload, RefundPayload } from './payloads.js';
 
 export const gidType = 'Order';
 
@@ -49,6 +56,49 @@ export const lineItemConnectionSchema = z.object({
   pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
 });
 
+const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+const connectionOf = <T extends z.ZodType>(node: T) => z.object({ nodes: z.array(node), pageInfo });
+
+export const graphqlFulfillmentLineItemSchema = z.object({
+  id: gid,
+  quantity: z.number().int().nullish(),
+  lineItem: z.object({ id: gid }),
+});
+export const graphqlRefundLineItemSchema = z.object({
+  quantity: z.number().int(),
+  lineItem: z.object({ id: gid }),
+  subtotalSet: moneyBag,
+});
+export const graphqlRefundTransactionSchema = z.object({
+  id: gid,
+  kind: z.string(),
+  status: z.string(),
+  amountSet: z.object({ presentmentMoney: moneySchema }),
+});
+
+export const graphqlFulfillmentSchema = z.object({
+  id: gid,
+  status: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  location: z.object({ id: gid }).nullish(),
+  trackingInfo: z.array(z.object({ company: text, number: text, url: text })),
+  fulfillmentLineItems: connectionOf(graphqlFulfillmentLineItemSchema),
+});
+export const graphqlRefundSchema = z.object({
+  id: gid,
+  createdAt: timestamp.nullish(),
+  note: text,
+  totalRefundedSet: z.object({ presentmentMoney: moneySchema }),
+  refundLineItems: connectionOf(graphqlRefundLineItemSchema),
+  transactions: connectionOf(graphqlRefundTransactionSchema),
+});
+export type GraphqlFulfillment = z.infer<typeof graphqlFulfillmentSchema>;
+export type GraphqlRefund = z.infer<typeof graphqlRefundSchema>;
+export type GraphqlFulfillmentLineItem = z.infer<typeof graphqlFulfillmentLineItemSchema>;
+export type GraphqlRefundLineItem = z.infer<typeof graphqlRefundLineItemSchema>;
+export type GraphqlRefundTransaction = z.infer<typeof graphqlRefundTransactionSchema>;
+
 export const graphqlOrderSchema = z.object({
   id: gid,
   name: z.string(),
@@ -74,6 +124,8 @@ export const graphqlOrderSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   lineItems: lineItemConnectionSchema,
+  fulfillments: z.array(graphqlFulfillmentSchema),
+  refunds: z.array(graphqlRefundSchema),
 });
 
 export type GraphqlOrder = z.infer<typeof graphqlOrderSchema>;
@@ -101,6 +153,57 @@ const toLineItem = (item: z.infer<typeof graphqlLineItemSchema>): OrderLineItem 
   ),
 });
 
+/** Numeric ids in number order (ids are decimal strings of up to 20 digits). */
+const byNumericId = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] =>
+  [...items].sort((a, b) => byNumericId(key(a), key(b)));
+
+const moneyOf = (value: z.infer<typeof moneySchema>): Money => money(value.amount, value.currencyCode);
+
+const fulfillmentFromGraphql = (fulfillment: GraphqlFulfillment): OrderFulfillment => ({
+  id: numericIdOfGid(fulfillment.id),
+  status: fulfillment.status,
+  createdAt: toUtcIso(fulfillment.createdAt),
+  updatedAt: toUtcIso(fulfillment.updatedAt),
+  locationId: fulfillment.location ? numericIdOfGid(fulfillment.location.id) : null,
+  trackingInfo: fulfillment.trackingInfo.map((tracking) => ({
+    company: blankToNull(tracking.company),
+    number: blankToNull(tracking.number),
+    url: blankToNull(tracking.url),
+  })),
+  lineItems: sortedBy(
+    fulfillment.fulfillmentLineItems.nodes.map((line) => ({
+      lineItemId: numericIdOfGid(line.lineItem.id),
+      quantity: line.quantity ?? 0,
+    })),
+    (line) => line.lineItemId,
+  ),
+});
+
+const refundFromGraphql = (refund: GraphqlRefund): OrderRefund => ({
+  id: numericIdOfGid(refund.id),
+  createdAt: isoOrNull(refund.createdAt),
+  note: blankToNull(refund.note),
+  totalRefunded: moneyOf(refund.totalRefundedSet.presentmentMoney),
+  lineItems: sortedBy(
+    refund.refundLineItems.nodes.map((line) => ({
+      lineItemId: numericIdOfGid(line.lineItem.id),
+      quantity: line.quantity,
+      subtotal: pair(line.subtotalSet),
+    })),
+    (line) => line.lineItemId,
+  ),
+  transactions: sortedBy(
+    refund.transactions.nodes.map((transaction) => ({
+      id: numericIdOfGid(transaction.id),
+      kind: transaction.kind,
+      status: transaction.status,
+      amount: moneyOf(transaction.amountSet.presentmentMoney),
+    })),
+    (transaction) => transaction.id,
+  ),
+});
+
 const isoOrNull = (value: string | null | undefined): string | null => (value ? toUtcIso(value) : null);
 
 const fieldsFromGraphql = (node: GraphqlOrder): OrderSnapshot => ({
@@ -118,6 +221,8 @@ const fieldsFromGraphql = (node: GraphqlOrder): OrderSnapshot => ({
   totalPrice: pair(node.totalPriceSet),
   currentTotalPrice: pair(node.currentTotalPriceSet),
   lineItems: node.lineItems.nodes.map(toLineItem),
+  fulfillments: sortedBy(node.fulfillments.map(fulfillmentFromGraphql), (fulfillment) => fulfillment.id),
+  refunds: sortedBy(node.refunds.map(refundFromGraphql), (refund) => refund.id),
   shippingAddress: node.shippingAddress ? addressFromGraphql(node.shippingAddress) : null,
   billingAddress: node.billingAddress ? addressFromGraphql(node.billingAddress) : null,
   tags: sortedTags(node.tags),
@@ -141,7 +246,75 @@ const pairOfSet = (set: MoneySet): MoneyPair => ({
 const fulfillmentStatus = (status: string | null | undefined): string =>
   !status ? 'UNFULFILLED' : status === 'partial' ? 'PARTIALLY_FULFILLED' : status.toUpperCase();
 
-const fieldsFromWebhook = (payload: OrderPayload): OrderSnapshot => ({
+/** REST's lower-case enums are GraphQL's upper-case ones (`success` is SUCCESS). */
+const upper = (value: string): string => value.toUpperCase();
+
+/**
+ * REST states tracking as one company with parallel number and URL lists; GraphQL as one
+ * entry per number. A company with no number yet is one entry without a number.
+ */
+const trackingFromRest = (fulfillment: FulfillmentPayload): OrderFulfillment['trackingInfo'] => {
+  const company = blankToNull(fulfillment.tracking_company);
+  const numbers = fulfillment.tracking_numbers ?? [];
+  const urls = fulfillment.tracking_urls ?? [];
+  if (numbers.length === 0) return company ? [{ company, number: null, url: blankToNull(urls[0]) }] : [];
+  return numbers.map((number, at) => ({ company, number: blankToNull(number), url: blankToNull(urls[at]) }));
+};
+
+export const fulfillmentFromRest = (fulfillment: FulfillmentPayload): OrderFulfillment => ({
+  id: fulfillment.id,
+  status: upper(fulfillment.status),
+  createdAt: toUtcIso(fulfillment.created_at),
+  updatedAt: toUtcIso(fulfillment.updated_at),
+  locationId: fulfillment.location_id ?? null,
+  trackingInfo: trackingFromRest(fulfillment),
+  lineItems: sortedBy(
+    fulfillment.line_items.map((line) => ({ lineItemId: line.id, quantity: line.quantity })),
+    (line) => line.lineItemId,
+  ),
+});
+
+/**
+ * REST refunds state no total: GraphQL's totalRefundedSet is the sum of the refund's successful
+ * REFUND transactions, in the currency those transactions are in (the presentment currency).
+ */
+export const refundFromRest = (refund: RefundPayload, presentmentCurrency: string): OrderRefund => {
+  const refunded = refund.transactions.filter(
+    (transaction) => upper(transaction.kind) === 'REFUND' && upper(transaction.status) === 'SUCCESS',
+  );
+  return {
+    id: refund.id,
+    createdAt: isoOrNull(refund.created_at),
+    note: blankToNull(refund.note),
+    totalRefunded: money(
+      sumAmounts(refunded.map((transaction) => transaction.amount)),
+      refunded[0]?.currency ?? presentmentCurrency,
+    ),
+    lineItems: sortedBy(
+      refund.refund_line_items.map((line) => ({
+        lineItemId: line.line_item_id,
+        quantity: line.quantity,
+        subtotal: pairOfSet(line.subtotal_set),
+      })),
+      (line) => line.lineItemId,
+    ),
+    transactions: sortedBy(
+      refund.transactions.map((transaction) => ({
+        id: transaction.id,
+        kind: upper(transaction.kind),
+        status: upper(transaction.status),
+        amount: money(transaction.amount, transaction.currency ?? presentmentCurrency),
+      })),
+      (transaction) => transaction.id,
+    ),
+  };
+};
+
+/** A webhook body may lack the nested lists; then they are left out and the stored ones stay. */
+type WebhookSnapshot = Omit<OrderSnapshot, 'fulfillments' | 'refunds'> &
+  Partial<Pick<OrderSnapshot, 'fulfillments' | 'refunds'>>;
+
+const fieldsFromWebhook = (payload: OrderPayload): WebhookSnapshot => ({
   shopifyId: payload.id,
   name: payload.name,
   ...(payload.customer && { customerId: payload.customer.id }),
@@ -169,6 +342,15 @@ const fieldsFromWebhook = (payload: OrderPayload): OrderSnapshot => ({
       discountedTotal: lineTotal(unitPrice, item.quantity, discount),
     };
   }),
+  ...(payload.fulfillments && {
+    fulfillments: sortedBy(payload.fulfillments.map(fulfillmentFromRest), (fulfillment) => fulfillment.id),
+  }),
+  ...(payload.refunds && {
+    refunds: sortedBy(
+      payload.refunds.map((refund) => refundFromRest(refund, payload.presentment_currency)),
+      (refund) => refund.id,
+    ),
+  }),
   shippingAddress: payload.shipping_address ? addressFromRest(payload.shipping_address) : null,
   billingAddress: payload.billing_address ? addressFromRest(payload.billing_address) : null,
   tags: sortedTags((payload.tags ?? '').split(',')),
@@ -185,5 +367,37 @@ const fieldsFromWebhook = (payload: OrderPayload): OrderSnapshot => ({
 export const fromGraphql = (node: GraphqlOrder, owner: RecordOwner): OrderRecord =>
   toRecord<OrderRecord>(gidType, fieldsFromGraphql(node), owner);
 
+/**
+ * Shopify's orders/* bodies carry `fulfillments` and `refunds`; one that lacks them maps without
+ * them, and the upsert (which writes only the fields a record has) keeps the stored lists.
+ */
 export const fromWebhook = (payload: OrderPayload, owner: RecordOwner): OrderRecord =>
-  toRecord<OrderRecord>(gidType, fieldsFromWebhook(payload), owner);
+  toRecord<OrderRecord>(gidType, fieldsFromWebhook(payload) as OrderSnapshot, owner);
+
+/**
+ * A fulfillments/create|update body merged into the stored order: the fulfillment replaces the
+ * stored one of its id unless that one is as new or newer (its own `updatedAt`), so a late or
+ * repeated body never takes a fulfillment back. Undefined: nothing to write.
+ */
+export const withFulfillment = (
+  stored: OrderRecord,
+  payload: FulfillmentPayload,
+): OrderRecord | undefined => {
+  const incoming = fulfillmentFromRest(payload);
+  const current = stored.fulfillments ?? [];
+  const existing = current.find((fulfillment) => fulfillment.id === incoming.id);
+  if (existing && existing.updatedAt >= incoming.updatedAt) return undefined;
+  const fulfillments = [...current.filter((fulfillment) => fulfillment.id !== incoming.id), incoming];
+  return { ...stored, fulfillments: sortedBy(fulfillments, (fulfillment) => fulfillment.id) };
+};
+
+/**
+ * A refunds/create body merged into the stored order. A refund is never edited once created, so
+ * one already stored (from this topic, the order's own body or the sync) is final.
+ */
+export const withRefund = (stored: OrderRecord, payload: RefundPayload): OrderRecord | undefined => {
+  const current = stored.refunds ?? [];
+  if (current.some((refund) => refund.id === payload.id)) return undefined;
+  const refunds = [...current, refundFromRest(payload, stored.presentmentCurrency)];
+  return { ...stored, refunds: sortedBy(refunds, (refund) => refund.id) };
+};

@@ -30,6 +30,46 @@ const lineItem = z.looseObject({
 });
 export type OrderPayloadLineItem = z.output<typeof lineItem>;
 
+/**
+ * A fulfillment as REST states it: in an order's `fulfillments` and as the fulfillments/* body.
+ * Its `line_items` are the order's line items with the quantity this fulfillment shipped.
+ */
+export const fulfillmentPayloadSchema = z.looseObject({
+  id: shopifyId,
+  order_id: shopifyId,
+  status: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  location_id: shopifyId.nullish(),
+  tracking_company: text,
+  tracking_numbers: z.array(z.string()).nullish(),
+  tracking_urls: z.array(z.string()).nullish(),
+  line_items: z.array(z.looseObject({ id: shopifyId, quantity: z.number().int() })),
+});
+export type FulfillmentPayload = z.output<typeof fulfillmentPayloadSchema>;
+
+/** A refund as REST states it: in an order's `refunds` and as the refunds/create body. */
+export const refundPayloadSchema = z.looseObject({
+  id: shopifyId,
+  order_id: shopifyId,
+  created_at: timestamp.nullish(),
+  note: text,
+  refund_line_items: z.array(
+    z.looseObject({ line_item_id: shopifyId, quantity: z.number().int(), subtotal_set: moneySet }),
+  ),
+  transactions: z.array(
+    z.looseObject({
+      id: shopifyId,
+      kind: z.string(),
+      status: z.string(),
+      amount,
+      /** The transaction's currency: the order's presentment currency. */
+      currency: z.string().nullish(),
+    }),
+  ),
+});
+export type RefundPayload = z.output<typeof refundPayloadSchema>;
+
 export const orderPayloadSchema = z
   .looseObject({
     id: shopifyId,
@@ -47,6 +87,9 @@ export const orderPayloadSchema = z
     total_price_set: moneySet,
     current_total_price_set: moneySet,
     line_items: z.array(lineItem),
+    /** Every fulfillment and refund of the order; a body without them leaves the stored ones. */
+    fulfillments: z.array(fulfillmentPayloadSchema).nullish(),
+    refunds: z.array(refundPayloadSchema).nullish(),
     shipping_address: address.nullish(),
     billing_address: address.nullish(),
     /** Comma-separated, as REST has always sent them. */
