@@ -34,10 +34,13 @@ export const readResponseBody = async (body: unknown): Promise<Uint8Array> => {
 export const createDynamoDbClient = (config: DynamoDBClientConfig = {}): DynamoDBClient =>
   new DynamoDBClient({ ...config, streamCollector: readResponseBody });
 
+/** How plain values become attribute values, for the document client and for writes that marshal their own. */
+export const marshallOptions = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
 export const createDocumentClient = (
   client: DynamoDBClient = createDynamoDbClient(),
 ): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    marshallOptions: { ...marshallOptions },
     unmarshallOptions: { wrapNumbers: false },
   });

@@ -21,13 +21,15 @@
  * replay under another store's headers finds it.
  */
 import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteUpdate,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  type AttributeValue,
+  type Put,
+  TransactWriteItemsCommand,
+  type Update,
+  UpdateItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { convertToAttr, marshall } from '@aws-sdk/util-dynamodb';
 import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
 import { toUtcIso } from '../../resources/kit/normalize.js';
 import type {
@@ -41,6 +43,7 @@ import type { UpsertManyOptions, WriteCounts } from '../../resources/kit/definit
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure } from './conditions.js';
+import { marshallOptions } from './document-client.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
 
@@ -65,8 +68,65 @@ const reversible = (item: Record<string, unknown> | undefined, updatedAt: string
   );
 };
 
-/** One conditional update, in the shape both UpdateItem and TransactWriteItems accept. */
-type ConditionalUpdate = TransactWriteUpdate;
+/**
+ * One conditional update, already marshalled, in the shape both UpdateItem and TransactWriteItems
+ * accept. The writes marshal their own values and go to the low-level client: the document
+ * client's translation walks the whole request (expressions, names, key) on every write, and on a
+ * sync that is most of what a record costs besides the request itself (issue 22 §6).
+ */
+type ConditionalUpdate = Update & { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
+
+const attribute = (value: unknown): AttributeValue => convertToAttr(value, marshallOptions);
+
+/**
+ * The expressions of a record's upsert depend only on which fields it has and which sparse
+ * attributes it lacks, so a sync builds each text once per shape of record, not once per record.
+ */
+interface UpsertShape {
+  readonly update: string;
+  readonly reactivate: string;
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/** Records of one resource come in few shapes; the bound only guards against an unforeseen many. */
+const MAX_CACHED_SHAPES = 256;
+
+const SNAPSHOT_IS_NEWER =
+  '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
+const REVERSES_RECONCILE = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
+// Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by the first
+// write or by a delete, so a late update can never resurrect a record, except over a
+// reconcile-made delete it postdates (rule 2), in a write of its own.
+const UPSERT_CONDITION = `${SNAPSHOT_IS_NEWER} AND NOT (${REVERSES_RECONCILE})`;
+const REACTIVATE_CONDITION = `${SNAPSHOT_IS_NEWER} AND ${REVERSES_RECONCILE}`;
+
+const upsertShape = (fields: readonly string[], removes: readonly string[]): UpsertShape => {
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#updatedAt': 'shopifyUpdatedAt',
+    '#shard': UPDATED_SHARD_ATTRIBUTE,
+  };
+  const sets = fields.map((name, index) => {
+    names[`#f${index}`] = name;
+    return `#f${index} = :f${index}`;
+  });
+  // The sharded `updatedSince` index's key, on every write (updated-shards.ts).
+  sets.push('#shard = :shard');
+  const removed = removes.map((name, index) => {
+    names[`#r${index}`] = name;
+    return `#r${index}`;
+  });
+  const expression = (status: string, remove: readonly string[]) =>
+    `SET ${[...sets, status].join(', ')}` + (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : '');
+  return {
+    update: expression('#status = if_not_exists(#status, :active)', removed),
+    reactivate: expression('#status = :active', [...removed, 'deletedAt', 'deleteReason']),
+    names,
+  };
+};
+
+const ACTIVE: AttributeValue = { S: 'ACTIVE' };
+const RECONCILED: AttributeValue = { S: 'reconciled' };
 
 interface CancellationReason {
   readonly Code?: string;
@@ -107,7 +167,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   ): Promise<{ landed: true } | { landed: false; old?: Record<string, unknown> } | 'duplicate'> => {
     if (!receipt) {
       try {
-        await underPressure(() => doc.send(new UpdateCommand(update)));
+        await underPressure(() => doc.send(new UpdateItemCommand(update)));
         return { landed: true };
       } catch (error) {
         if (isConditionFailure(error)) return { landed: false, old: error.Item as Record<string, unknown> };
@@ -115,11 +175,16 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       }
     }
     if (!options.receipts) throw new Error('This customer store was created without a receipts table');
-    const put = receiptPut(options.receipts, receipt.digest);
+    const plainPut = receiptPut(options.receipts, receipt.digest);
+    const put: Put = {
+      ...plainPut,
+      Item: marshall(plainPut.Item as Record<string, unknown>, marshallOptions),
+      ExpressionAttributeValues: marshall(plainPut.ExpressionAttributeValues ?? {}, marshallOptions),
+    };
     for (let attempt = 1; ; attempt += 1) {
       try {
         await underPressure(() =>
-          doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: put }] })),
+          doc.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: update }, { Put: put }] })),
         );
         return { landed: true };
       } catch (error) {
@@ -129,7 +194,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
           // Nothing to write, but the body was processed: a replay must find its receipt.
           try {
-            await underPressure(() => doc.send(new PutCommand(put)));
+            await underPressure(() => doc.send(new PutItemCommand(put)));
           } catch (putError) {
             if (isConditionFailure(putError)) return 'duplicate';
             throw putError;
@@ -142,58 +207,49 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     }
   };
 
+  const shapes = new Map<string, UpsertShape>();
+  const shapeOf = (fields: readonly string[], removes: readonly string[]): UpsertShape => {
+    const key = `${fields.join(',')}|${removes.join(',')}`;
+    let shape = shapes.get(key);
+    if (!shape) {
+      if (shapes.size >= MAX_CACHED_SHAPES) shapes.clear();
+      shape = upsertShape(fields, removes);
+      shapes.set(key, shape);
+    }
+    return shape;
+  };
+
   const upsert = async (record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> => {
-    const fields = Object.entries(record).filter(
-      ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
+    const fields: string[] = [];
+    const values: Record<string, AttributeValue> = {
+      ':active': ACTIVE,
+      ':updatedAt': attribute(record.shopifyUpdatedAt),
+      ':reconciled': RECONCILED,
+      ':shard': attribute(updatedShardOf(record.organizationId, record.shopifyId)),
+    };
+    for (const [name, value] of Object.entries(record)) {
+      if (KEY_ATTRIBUTES.has(name) || value === undefined) continue;
+      values[`:f${fields.length}`] = attribute(value);
+      fields.push(name);
+    }
+    const removes = (options.sparseAttributes ?? []).filter(
+      (name) => (record as Record<string, unknown>)[name] === undefined,
     );
-    const names: Record<string, string> = {
-      '#status': 'status',
-      '#updatedAt': 'shopifyUpdatedAt',
-      '#shard': UPDATED_SHARD_ATTRIBUTE,
-    };
-    const values: Record<string, unknown> = {
-      ':active': 'ACTIVE',
-      ':updatedAt': record.shopifyUpdatedAt,
-      ':shard': updatedShardOf(record.organizationId, record.shopifyId),
-    };
-    const sets = fields.map(([name, value], index) => {
-      names[`#f${index}`] = name;
-      values[`:f${index}`] = value;
-      return `#f${index} = :f${index}`;
-    });
-    // The sharded `updatedSince` index's key, on every write (updated-shards.ts).
-    sets.push('#shard = :shard');
-    const removes = (options.sparseAttributes ?? [])
-      .filter((name) => (record as Record<string, unknown>)[name] === undefined)
-      .map((name, index) => {
-        names[`#r${index}`] = name;
-        return `#r${index}`;
-      });
-    const snapshotIsNewer =
-      '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
-    const reversesReconcile = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
-    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) => {
-      const removed = reactivate ? [...removes, 'deletedAt', 'deleteReason'] : removes;
-      return send(
+    const shape = shapeOf(fields, removes);
+    const key = { organizationId: attribute(record.organizationId), shopifyId: attribute(record.shopifyId) };
+    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) =>
+      send(
         {
           TableName: tableName,
-          Key: { organizationId: record.organizationId, shopifyId: record.shopifyId },
-          // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by
-          // the first write or by a delete, so a late update can never resurrect a record,
-          // except over a reconcile-made delete it postdates (rule 2), in a write of its own.
-          UpdateExpression:
-            `SET ${[...sets, reactivate ? '#status = :active' : '#status = if_not_exists(#status, :active)'].join(', ')}` +
-            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
-          ConditionExpression: reactivate
-            ? `${snapshotIsNewer} AND ${reversesReconcile}`
-            : `${snapshotIsNewer} AND NOT (${reversesReconcile})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':reconciled': 'reconciled' },
+          Key: key,
+          UpdateExpression: reactivate ? shape.reactivate : shape.update,
+          ConditionExpression: reactivate ? REACTIVATE_CONDITION : UPSERT_CONDITION,
+          ExpressionAttributeNames: shape.names,
+          ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
         withReceipt,
       );
-    };
     const first = await write(false, receipt);
     if (first === 'duplicate') return first;
     if (first.landed) return 'written';
@@ -215,7 +271,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const result = await send(
       {
         TableName: tableName,
-        Key: { organizationId: key.organizationId, shopifyId: key.shopifyId },
+        Key: marshall({ organizationId: key.organizationId, shopifyId: key.shopifyId }, marshallOptions),
         // The earliest deletion wins, so repeated or reconciled deletes converge on one value.
         UpdateExpression:
           'SET #status = :inactive, deletedAt = :deletedAt, deleteReason = :reason, ' +
@@ -232,14 +288,17 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         // No `updatedShard`: a delete never sets the update time, so its own write never puts an
         // item in the `updatedSince` index (the snapshot's write or the backfill gave it one).
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':reconciled': 'reconciled',
-          ':inactive': 'INACTIVE',
-          ':deletedAt': toUtcIso(deletedAt),
-          ':reason': reason,
-          ':integrationId': key.integrationId,
-          ':shopDomain': key.shopDomain,
-        },
+        ExpressionAttributeValues: marshall(
+          {
+            ':reconciled': 'reconciled',
+            ':inactive': 'INACTIVE',
+            ':deletedAt': toUtcIso(deletedAt),
+            ':reason': reason,
+            ':integrationId': key.integrationId,
+            ':shopDomain': key.shopDomain,
+          },
+          marshallOptions,
+        ),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
       receipt,
