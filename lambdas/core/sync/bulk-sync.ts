@@ -35,7 +35,7 @@ import {
   type ResourceStep,
   type ResourceSyncResult,
 } from './progress.js';
-import { PagePipeline, type PageTally, parseNodes, tally, toRecords } from './page-pipeline.js';
+import { PagePipeline, type PageTally, parseNodes, seenOf, tally, toRecords } from './page-pipeline.js';
 
 /** Operations started for one sync before the attempt fails (and SQS retries it later). */
 export const MAX_BULK_ATTEMPTS = 3;
@@ -249,7 +249,12 @@ class BulkSync<TNode, TRecord extends MirroredRecord> {
     );
     const write = async (lines: readonly unknown[], through: number) => {
       const { nodes, invalid } = parseNodes(definition, lines, logger);
-      await pipeline.write(toRecords(definition, nodes, owner), { seen: lines.length, invalid, through });
+      const records = toRecords(definition, nodes, owner);
+      await pipeline.write(records, {
+        seen: seenOf(definition, lines.length, records.length + invalid),
+        invalid,
+        through,
+      });
     };
     try {
       for await (const batch of lineBatches(

@@ -51,6 +51,17 @@ export const parseNodes = <TNode>(
 };
 
 /** Map: the records of parsed nodes, owned by the store being synced. */
+/**
+ * What a page counts as seen: its nodes, or, for a resource whose node holds several records (a
+ * location with its inventory levels), its records, so that "seen" and a progress line's total
+ * (the levels in the store) count the same things.
+ */
+export const seenOf = (
+  definition: Pick<ResourceDefinition<never, MirroredRecord>, 'toRecords'>,
+  nodes: number,
+  records: number,
+): number => (definition.toRecords ? records : nodes);
+
 export const toRecords = <TNode, TRecord extends MirroredRecord>(
   definition: Pick<ResourceDefinition<TNode, TRecord>, 'name' | 'toRecord' | 'toRecords'>,
   nodes: readonly TNode[],

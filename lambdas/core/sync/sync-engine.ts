@@ -20,7 +20,7 @@ import type {
   ShopifyGraphql,
 } from '../../shopify/graphql.js';
 import type { Logger } from '../logger.js';
-import { PagePipeline, type PageTally, parseNodes, tally, toRecords } from './page-pipeline.js';
+import { PagePipeline, type PageTally, parseNodes, seenOf, tally, toRecords } from './page-pipeline.js';
 import {
   addCallStats,
   type CallCounters,
@@ -268,10 +268,11 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
       lastSeenUpdatedAt: unseen.lastSeenUpdatedAt,
       boundaryIds: unseen.boundaryIds,
     };
+    const records = toRecords(definition, completed, owner);
     return {
-      records: toRecords(definition, completed, owner),
+      records,
       checkpoint,
-      seen: connection.nodes.length,
+      seen: seenOf(definition, connection.nodes.length, records.length + invalid),
       invalid,
       stats: [result.stats, ...nested],
       // hasNextPage=false ends the run only on a slice that stayed below the object limit: at the

@@ -7,12 +7,15 @@
  * inventory items list by id and filter by `updated_at`; levels hang under an item or a
  * location and filter by `updated_at` there; a level's gid is
  * `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>`; `inventory_levels/update` carries
- * only `available`. What it chooses where Shopify does not say: items are not linked to the
+ * only `available` (the REST bodies follow shopify.dev's 2026-01 Location, InventoryItem and
+ * InventoryLevel examples; a level gid's number is not the location's in every example, so
+ * nothing reads it). What it chooses where Shopify does not say: items are not linked to the
  * simulated products' variants (`productVariantsCount` counts the items: one per variant), and
  * deleting an item disconnects its levels first, each with its webhook.
  */
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { type QuantityName, quantityNames } from '../../../lambdas/resources/inventory-levels/record.js';
 import type { Keyed } from '../connection.js';
 import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, toJsonText } from '../json-text.js';
@@ -38,17 +41,6 @@ import {
   type View,
 } from './resource.js';
 
-export const quantityNames = [
-  'available',
-  'on_hand',
-  'committed',
-  'incoming',
-  'reserved',
-  'damaged',
-  'safety_stock',
-  'quality_control',
-] as const;
-type QuantityName = (typeof quantityNames)[number];
 type Quantities = Record<QuantityName, number>;
 
 export interface SimLocation {
@@ -527,6 +519,8 @@ export class SimInventory implements SimulatedResource {
       legacy: false,
       active: location.isActive,
       admin_graphql_api_id: `gid://shopify/Location/${location.id}`,
+      localized_country_name: location.country,
+      localized_province_name: location.province,
     });
   }
 
