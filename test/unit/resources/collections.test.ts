@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { collectionsResource } from '../../../lambdas/resources/collections/index.js';
 import { MAX_MEMBERS_IN_ITEM } from '../../../lambdas/resources/collections/record.js';
 import {
@@ -11,6 +12,7 @@ import {
   collectionPayloadSchema,
 } from '../../../lambdas/resources/collections/shopify/payloads.js';
 import { defaultResourceNames } from '../../../lambdas/resources/registry.js';
+import { emptyCallStats, type ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
 
 const owner = { organizationId: 'org-1', integrationId: 'int-1', shopDomain: 'c.myshopify.com' };
 
@@ -97,5 +99,59 @@ describe('collections resource', () => {
 
   it('lists every collection on every sync (membership moves without the collection’s updatedAt)', () => {
     expect(collectionsResource.updatedSince('2026-12-01T00:00:00.000Z')).toBe('');
+  });
+});
+
+describe("a collection's further members", () => {
+  /** A collection of `total` members, served 250 a query as Shopify would, counting the queries. */
+  const membersServer = (total: number) => {
+    const calls: { first: number; after: unknown }[] = [];
+    const graphql: ShopifyGraphql = {
+      async query<T>(_document: string, variables: Record<string, unknown>, schema: z.ZodType<T>) {
+        const first = Number(variables['first']);
+        const start = variables['after'] === null ? 0 : Number(variables['after']);
+        calls.push({ first, after: variables['after'] });
+        const end = Math.min(total, start + first);
+        const data = schema.parse({
+          collection: {
+            products: {
+              nodes: Array.from({ length: end - start }, (_, n) => ({
+                id: `gid://shopify/Product/${start + n + 1}`,
+              })),
+              pageInfo: { hasNextPage: end < total, endCursor: String(end) },
+            },
+          },
+        });
+        return { data, cost: null, stats: emptyCallStats };
+      },
+    };
+    return { graphql, calls };
+  };
+  const firstPage = (members: number) =>
+    node(
+      Array.from({ length: 50 }, (_, n) => String(n + 1)),
+      { productsCount: { count: members, precision: 'EXACT' } },
+    );
+  const withMore = (members: number) => {
+    const page = firstPage(members);
+    return { ...page, products: { ...page.products, pageInfo: { hasNextPage: true, endCursor: '50' } } };
+  };
+
+  it('are read 250 a query until the last, and all land in the record', async () => {
+    const { graphql, calls } = membersServer(1_000);
+    const complete = await collectionsResource.completeNode!(withMore(1_000), graphql, { query: null });
+    expect(calls.map((call) => call.first)).toEqual([250, 250, 250, 250]);
+    expect(fromGraphql(complete, owner).productIds).toHaveLength(1_000);
+  });
+
+  it('stop once more than one item holds have been read, and the record keeps the count alone', async () => {
+    const total = MAX_MEMBERS_IN_ITEM + 10_000;
+    const { graphql, calls } = membersServer(total);
+    const complete = await collectionsResource.completeNode!(withMore(total), graphql, { query: null });
+    // 50 + 100 × 250 = 25,050: the first read past the cap is the last.
+    expect(calls).toHaveLength(100);
+    const record = fromGraphql(complete, owner);
+    expect(record.productIds).toBeNull();
+    expect(record.productsCount).toBe(total);
   });
 });
