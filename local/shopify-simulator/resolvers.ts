@@ -273,6 +273,8 @@ export function rootValueFor(
     if (typeof id !== 'string') return null;
     const inventoryNode = shop.inventory.nodeById(id);
     if (inventoryNode !== undefined) return inventoryNode;
+    const collectionNode = shop.collections.nodeById(id);
+    if (collectionNode !== undefined) return collectionNode;
     if (id.startsWith('gid://shopify/Customer/')) {
       const customer = shop.customer(id);
       return customer ? customerView(customer) : null;
@@ -293,6 +295,7 @@ export function rootValueFor(
 
   return {
     ...shop.inventory.rootFields(unbounded),
+    ...shop.collections.rootFields(unbounded),
     customers: (args: Args) => {
       requireAccess('customers');
       return customerConnection(args);
@@ -395,7 +398,11 @@ export function rootValueFor(
         };
       }
       // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
-      const resource = /^(CUSTOMERS|ORDERS|PRODUCTS|LOCATIONS|INVENTORY)_/.exec(topic)?.[1]?.toLowerCase();
+      // Collections are products' (COLLECTIONS_* needs read_products).
+      const prefix = /^(CUSTOMERS|ORDERS|PRODUCTS|LOCATIONS|INVENTORY|COLLECTIONS)_/
+        .exec(topic)?.[1]
+        ?.toLowerCase();
+      const resource = prefix === 'collections' ? 'products' : prefix;
       if (resource && !shop.hasScope(`read_${resource}`)) {
         return {
           webhookSubscription: null,

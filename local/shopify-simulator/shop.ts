@@ -32,6 +32,7 @@ import {
   type SimProduct,
 } from './products.js';
 import { type FaultSettings, FaultPlan } from './faults.js';
+import { SimCollections } from './resources/collections.js';
 import { SimInventory } from './resources/inventory.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
@@ -80,6 +81,8 @@ export interface CreateShopOptions {
   readonly seedProducts?: number;
   /** Locations and inventory items seeded at start, every item stocked at every location. */
   readonly seedInventory?: { readonly locations: number; readonly items: number };
+  /** Collections seeded at start, after the products: hand-picked and tagged `summer` by turns. */
+  readonly seedCollections?: number;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
   /**
@@ -178,6 +181,8 @@ export class SimulatedShop {
   private readonly eventBridge: EventBridgeLink;
   /** Locations, inventory items and levels (resources/inventory.ts). */
   readonly inventory: SimInventory;
+  /** Collections and their members (resources/collections.ts). */
+  readonly collections: SimCollections;
   maxPaginatedObjects: number;
   paginationLimitBehaviour: PaginationLimitBehaviour;
   private token: string | null;
@@ -275,6 +280,11 @@ export class SimulatedShop {
       this.orderMap.set(order.id, order);
       this.latestUpdatedAt = Math.max(this.latestUpdatedAt, order.updatedAt);
     }
+    // Last, so the randomness drawn above (and every existing seed's shop) stays as it was.
+    this.collections = new SimCollections(this, random, block * SHOP_ID_BLOCK.others);
+    const collectionsAt = Math.floor(clock.now() / 1000) * 1000;
+    this.collections.seed(options.seedCollections ?? 0, collectionsAt);
+    this.latestUpdatedAt = Math.max(this.latestUpdatedAt, collectionsAt);
   }
 
   // ---- products -------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ export const collectionsBulkQuery = /* GraphQL */ `
       edges {
         node {
           ${collectionFields}
-          products {
+          products(sortKey: ID) {
             edges {
               node {
                 id
