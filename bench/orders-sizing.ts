@@ -27,7 +27,7 @@ const shop = sim.createShop({
   plan: { restoreRate: 100 * scale, maximumAvailable: 2000 * scale },
 });
 // a realistic tail: 8 orders with 12-40 lines
-for (let i = 0; i < 8; i++) shop.createOrder({ lineItems: 12 + i * 4 });
+for (let i = 0; i < 8; i++) shop.resources.orders.create({ lineItems: 12 + i * 4 });
 const client = new ShopifyAdminClient({
   shopDomain: domain,
   accessToken: 't',

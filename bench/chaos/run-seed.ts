@@ -431,9 +431,9 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
 
   // The history, with syncs started at random points so they race the webhooks.
   const live: Record<ChaosResource, string[]> = {
-    customers: shop.customers().map((c) => c.id),
-    orders: shop.orders().map((o) => o.id),
-    products: shop.products().map((p) => p.id),
+    customers: shop.resources.customers.list().map((c) => c.id),
+    orders: shop.resources.orders.list().map((o) => o.id),
+    products: shop.resources.products.list().map((p) => p.id),
   };
   const deleted: Record<ChaosResource, Set<string>> = {
     customers: new Set(),
@@ -453,32 +453,33 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const create = (resource: ChaosResource, n: number): string => {
     switch (resource) {
       case 'customers':
-        return shop.createCustomer({
+        return shop.resources.customers.create({
           firstName: `New${n}`,
           email: `new${n}@example.com`,
           ...customerPatch(random, n),
         }).id;
       case 'orders':
-        return shop.createOrder({
+        return shop.resources.orders.create({
           // A live customer's order, sometimes a guest's; now and then a large B2B order whose
           // line items need pages of their own.
           customerId: live.customers.length > 0 && random.chance(0.8) ? random.pick(live.customers) : null,
           lineItems: random.chance(0.04) ? random.int(40, 260) : random.int(1, 6),
         }).id;
       case 'products':
-        return shop.createProduct({ variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4) })
-          .id;
+        return shop.resources.products.create({
+          variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4),
+        }).id;
     }
   };
   const update = (resource: ChaosResource, id: string, n: number): void => {
-    if (resource === 'customers') shop.updateCustomer(id, customerPatch(random, n));
-    else if (resource === 'orders') shop.updateOrder(id, orderPatch(random, n));
-    else shop.updateProduct(id, productPatch(random, n));
+    if (resource === 'customers') shop.resources.customers.update(id, customerPatch(random, n));
+    else if (resource === 'orders') shop.resources.orders.update(id, orderPatch(random, n));
+    else shop.resources.products.update(id, productPatch(random, n));
   };
   const remove = (resource: ChaosResource, id: string): void => {
-    if (resource === 'customers') shop.deleteCustomer(id);
-    else if (resource === 'orders') shop.deleteOrder(id);
-    else shop.deleteProduct(id);
+    if (resource === 'customers') shop.resources.customers.delete(id);
+    else if (resource === 'orders') shop.resources.orders.delete(id);
+    else shop.resources.products.delete(id);
   };
 
   enqueueSync(bench, integration);
@@ -563,7 +564,11 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   // ahead of the wall clock; "later" is measured on the store's clock.
   const storeClock = Math.max(
     Date.now(),
-    ...[...shop.customers(), ...shop.orders(), ...shop.products()].map((r) => r.updatedAt),
+    ...[
+      ...shop.resources.customers.list(),
+      ...shop.resources.orders.list(),
+      ...shop.resources.products.list(),
+    ].map((r) => r.updatedAt),
   );
   const integrations = createIntegrationStore(bench.doc, bench.runtime.tableNames.Integrations);
   const reconciled: string[] = [];

@@ -33,12 +33,12 @@ export async function webhookLoad(bench: BenchRuntime, deliveries = 200, custome
   const integration = await bench.connect(shopDomain, accessToken);
   const ids = Array.from(
     { length: customers },
-    (_, i) => shop.createCustomer({ firstName: `Load${i}`, email: `load${i}@example.com` }).id,
+    (_, i) => shop.resources.customers.create({ firstName: `Load${i}`, email: `load${i}@example.com` }).id,
   );
   shop.addWebhookSubscription('CUSTOMERS_UPDATE', bench.webhookUrl, 'JSON', SHOPIFY_API_VERSION);
   shop.setDelivery({ capture: true });
   for (let i = 0; i < deliveries; i += 1) {
-    shop.updateCustomer(random.pick(ids), {
+    shop.resources.customers.update(random.pick(ids), {
       firstName: `First${i}`,
       note: `update ${i}`,
       ...(random.chance(0.5) && {

@@ -47,7 +47,7 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
     const { doc, names } = tables;
     const seeding = performance.now();
     const { shop, job } = newShop(context, customers);
-    const all = shop.customers();
+    const all = shop.resources.customers.list();
     const seedMs = performance.now() - seeding;
     const organizationId = `org-${randomUUID()}`;
     const integrationId = `int-${randomUUID()}`;
@@ -99,7 +99,7 @@ export async function reconcile100k(context: SyncBenchContext): Promise<Figure> 
     // N customers deleted in the store; their webhooks never arrive.
     const step = Math.floor(all.length / deletedCount);
     const deleted = Array.from({ length: deletedCount }, (_, n) => all[n * step + 7]!.id);
-    for (const id of deleted) shop.deleteCustomer(id);
+    for (const id of deleted) shop.resources.customers.delete(id);
     shop.takeDeliveries();
 
     // The listing's own client, metered: what the reconcile's scratch store costs in DynamoDB.

@@ -137,10 +137,10 @@ export async function runLargeStore(input: LargeStoreJob): Promise<LargeStoreRes
     await waitFor('the initial sync', () => synced(undefined), 1_800_000);
     await compare('initial sync');
 
-    const [first, second] = shop.customers();
-    shop.updateCustomer(first!.id, { firstName: 'Changed' });
-    const created = shop.createCustomer({ firstName: 'New', email: `new-${name}@example.com` });
-    shop.deleteCustomer(second!.id);
+    const [first, second] = shop.resources.customers.list();
+    shop.resources.customers.update(first!.id, { firstName: 'Changed' });
+    const created = shop.resources.customers.create({ firstName: 'New', email: `new-${name}@example.com` });
+    shop.resources.customers.delete(second!.id);
     deleted.add(second!.id);
     await shop.flushDeliveries();
     const mirror = createRecordStore(doc, runtime.tableNames.Customers);
@@ -159,8 +159,8 @@ export async function runLargeStore(input: LargeStoreJob): Promise<LargeStoreRes
 
     // Changes no webhook delivered: the manual sync brings them in.
     shop.setDelivery({ capture: true });
-    shop.createCustomer({ firstName: 'Missed', email: `missed-${name}@example.com` });
-    shop.updateCustomer(first!.id, { firstName: 'ChangedAgain' });
+    shop.resources.customers.create({ firstName: 'Missed', email: `missed-${name}@example.com` });
+    shop.resources.customers.update(first!.id, { firstName: 'ChangedAgain' });
     shop.takeDeliveries();
     const before = (await integrations.get(integrationId))?.lastSuccessfulSyncAt;
     await waitFor(

@@ -34,10 +34,19 @@ import {
 } from 'graphql';
 import { z } from 'zod';
 import type { Clock } from './clock.js';
-import { type Keyed, paginate, type PageArgs } from './connection.js';
-import { rootValueFor, simulatorFieldResolver } from './resolvers.js';
-import type { SimulatedShop } from './shop.js';
+import { type Keyed, paginate, type PageArgs, type PaginationLimit } from './connection.js';
+import { simulatorFieldResolver } from './field-resolver.js';
 import { graphqlDateTime } from './time-format.js';
+
+/** What bulk operations need of their shop. */
+export interface BulkShop {
+  readonly domain: string;
+  paginationLimit(): PaginationLimit;
+  emit(topic: string, body: string): void;
+}
+
+/** The shop's GraphQL root for a bulk operation's run (every item, no page limit). */
+export type UnboundedRoot = (apiVersion: string) => Record<string, unknown>;
 
 type Status = 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'CANCELING' | 'EXPIRED';
 
@@ -123,9 +132,10 @@ export class ShopBulkOperations {
   urlTtlMs = defaultUrlTtlMs;
 
   constructor(
-    private readonly shop: SimulatedShop,
+    private readonly shop: BulkShop,
     private readonly clock: Clock,
     private readonly files: BulkResultFiles,
+    private readonly unboundedRoot: UnboundedRoot,
   ) {}
 
   configure(settings: BulkSettings): void {
@@ -179,7 +189,7 @@ export class ShopBulkOperations {
     const result = executeSync({
       schema,
       document,
-      rootValue: rootValueFor(this.shop, apiVersion, { unbounded: true }),
+      rootValue: this.unboundedRoot(apiVersion),
       fieldResolver: simulatorFieldResolver,
     });
     if (result.errors?.length) return invalid(result.errors.map((e) => e.message).join('; '));
@@ -344,7 +354,7 @@ export const bulkOperationView = (operation: BulkOperationRecord) => ({
 
 /** Root fields for the executor: the bulk query and mutation fields of one shop. */
 export const bulkRootFields = (
-  shop: SimulatedShop,
+  shop: BulkShop,
   bulk: ShopBulkOperations,
   schema: GraphQLSchema,
   apiVersion: string,

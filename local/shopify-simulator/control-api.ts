@@ -1,19 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { paginationLimitBehaviours } from './connection.js';
-import { type SimCustomer, customerInputSchema } from './customer.js';
 import { bulkSettingsSchema } from './bulk-operations.js';
 import { faultSettingsSchema } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
-import { orderInputSchema, type SimOrder } from './orders.js';
-import { productInputSchema, type SimProduct } from './products.js';
-import {
-  CustomerNotFoundError,
-  type CreateShopOptions,
-  OrderNotFoundError,
-  ProductNotFoundError,
-  type SimulatedShop,
-} from './shop.js';
+import { type ControlRecords, SimRecordNotFoundError } from './resources/resource.js';
+import type { CreateShopOptions } from './shop-options.js';
+import type { SimulatedShop } from './shop.js';
 import { deliverySettingsSchema } from './webhooks.js';
 
 export const controlPrefix = '/_simulator';
@@ -83,27 +76,6 @@ class ControlError extends Error {
   }
 }
 
-/** Records over the control API carry ISO timestamps; ids stay decimal strings. */
-const isoOrNull = (at: number | null) => (at === null ? null : new Date(at).toISOString());
-const customerJson = (customer: SimCustomer) => ({
-  ...customer,
-  createdAt: isoOrNull(customer.createdAt),
-  updatedAt: isoOrNull(customer.updatedAt),
-});
-const orderJson = (order: SimOrder) => ({
-  ...order,
-  cancelledAt: isoOrNull(order.cancelledAt),
-  closedAt: isoOrNull(order.closedAt),
-  processedAt: isoOrNull(order.processedAt),
-  createdAt: isoOrNull(order.createdAt),
-  updatedAt: isoOrNull(order.updatedAt),
-});
-const productJson = (product: SimProduct) => ({
-  ...product,
-  createdAt: isoOrNull(product.createdAt),
-  updatedAt: isoOrNull(product.updatedAt),
-});
-
 const parseJson = async <T>(request: IncomingMessage, schema: z.ZodType<T>): Promise<T> => {
   const raw = await readBody(request);
   let value: unknown;
@@ -132,41 +104,42 @@ const withShop = (
 type Route = [method: string, pattern: RegExp, handler: Handler];
 
 /**
- * List, create, update and delete of one resource under /shops/{domain}/{path}: the same four
- * routes for customers, orders and products, each mutation sending its webhook as in Shopify.
+ * List, create, update and delete of one resource under /shops/{domain}/{path}, for every
+ * resource module that offers them (`controlRecords`), each mutation sending its webhook. Matched
+ * after every other route, so a resource's path never shadows one of the shop's.
  */
-const recordRoutes = <TInput, TRecord extends { readonly id: string }>(
-  path: string,
-  resource: {
-    readonly input: z.ZodType<TInput>;
-    readonly json: (record: TRecord) => unknown;
-    readonly list: (shop: SimulatedShop) => readonly TRecord[];
-    readonly create: (shop: SimulatedShop, input: TInput) => TRecord;
-    readonly update: (shop: SimulatedShop, id: string, input: TInput) => TRecord;
-    readonly remove: (shop: SimulatedShop, id: string) => TRecord;
-  },
-): Route[] => {
-  const collection = new RegExp(`^/shops/([^/]+)/${path}$`);
-  const member = new RegExp(`^/shops/([^/]+)/${path}/([^/]+)$`);
-  return [
-    ['GET', collection, withShop((shop) => resource.list(shop).map(resource.json))],
-    [
-      'POST',
-      collection,
-      withShop(async (shop, request) =>
-        resource.json(resource.create(shop, await parseJson(request, resource.input))),
-      ),
-    ],
-    [
-      'PATCH',
-      member,
-      withShop(async (shop, request, [id = '']) =>
-        resource.json(resource.update(shop, id, await parseJson(request, resource.input))),
-      ),
-    ],
-    ['DELETE', member, withShop((shop, _r, [id = '']) => ({ deleted: resource.remove(shop, id).id }))],
-  ];
-};
+const withRecords = (
+  handler: (records: ControlRecords, request: IncomingMessage, params: string[]) => unknown,
+): Handler =>
+  withShop((shop, request, [path = '', ...params]) => {
+    const records = shop
+      .resourceModules()
+      .flatMap((resource) => resource.controlRecords)
+      .find((candidate) => candidate.path === path);
+    if (!records) throw new ControlError(404, `No control route for ${path}`);
+    return handler(records, request, params);
+  });
+
+const recordRoutes: Route[] = [
+  ['GET', /^\/shops\/([^/]+)\/([a-z-]+)$/, withRecords((records) => records.list())],
+  [
+    'POST',
+    /^\/shops\/([^/]+)\/([a-z-]+)$/,
+    withRecords(async (records, request) => records.create(await parseJson(request, records.input))),
+  ],
+  [
+    'PATCH',
+    /^\/shops\/([^/]+)\/([a-z-]+)\/([^/]+)$/,
+    withRecords(async (records, request, [id = '']) =>
+      records.update(id, await parseJson(request, records.input)),
+    ),
+  ],
+  [
+    'DELETE',
+    /^\/shops\/([^/]+)\/([a-z-]+)\/([^/]+)$/,
+    withRecords((records, _r, [id = '']) => ({ deleted: records.remove(id) })),
+  ],
+];
 
 const routes: Route[] = [
   ['GET', /^\/health$/, async () => ({ ok: true })],
@@ -179,36 +152,12 @@ const routes: Route[] = [
       return {
         shopDomain: shop.domain,
         adminUrl: deps.adminUrl(shop.domain),
-        customers: shop.customers().length,
-        orders: shop.orders().length,
-        products: shop.products().length,
+        customers: shop.resources.customers.list().length,
+        orders: shop.resources.orders.list().length,
+        products: shop.resources.products.list().length,
       };
     },
   ],
-  ...recordRoutes('customers', {
-    input: customerInputSchema,
-    json: customerJson,
-    list: (shop) => shop.customers(),
-    create: (shop, input) => shop.createCustomer(input),
-    update: (shop, id, input) => shop.updateCustomer(id, input),
-    remove: (shop, id) => shop.deleteCustomer(id),
-  }),
-  ...recordRoutes('orders', {
-    input: orderInputSchema,
-    json: orderJson,
-    list: (shop) => shop.orders(),
-    create: (shop, input) => shop.createOrder(input),
-    update: (shop, id, input) => shop.updateOrder(id, input),
-    remove: (shop, id) => shop.deleteOrder(id),
-  }),
-  ...recordRoutes('products', {
-    input: productInputSchema,
-    json: productJson,
-    list: (shop) => shop.products(),
-    create: (shop, input) => shop.createProduct(input),
-    update: (shop, id, input) => shop.updateProduct(id, input),
-    remove: (shop, id) => shop.deleteProduct(id),
-  }),
   [
     'PUT',
     /^\/shops\/([^/]+)\/faults$/,
@@ -328,6 +277,7 @@ const routes: Route[] = [
       return { ok: true };
     }),
   ],
+  ...recordRoutes,
 ];
 
 /** JSON control API under /_simulator, for the local runtime and curl. Local use only: no auth. */
@@ -354,12 +304,7 @@ export async function handleControl(
         ...(error.issues ? { issues: error.issues } : {}),
       });
     }
-    if (
-      error instanceof CustomerNotFoundError ||
-      error instanceof OrderNotFoundError ||
-      error instanceof ProductNotFoundError
-    )
-      return sendJson(response, 404, { error: error.message });
+    if (error instanceof SimRecordNotFoundError) return sendJson(response, 404, { error: error.message });
     if (error instanceof z.ZodError)
       return sendJson(response, 400, { error: 'Invalid input', issues: z.treeifyError(error) });
     if (error instanceof Error && /already exists/.test(error.message))

@@ -2,8 +2,8 @@ export { startShopifySimulator, defaultSimulatorAppSecret } from './simulator.js
 export type { ShopifySimulator, ShopifySimulatorOptions } from './simulator.js';
 export type { CreateShopOptions, RequestRecord, SimulatedShop } from './shop.js';
 export type { CustomerInput, SimAddress, SimCustomer, SimCustomerState } from './customer.js';
-export type { OrderInput, SimOrder } from './orders.js';
-export type { ProductInput, SimProduct } from './products.js';
+export type { OrderInput, SimOrder } from './resources/orders.js';
+export type { ProductInput, SimProduct } from './resources/products.js';
 export type { Fault, FaultSettings } from './faults.js';
 export type { DeliveryAttempt, DeliverySettings, WebhookDelivery, WebhookSubscription } from './webhooks.js';
 export type { RatePlan, ThrottleStatus } from './rate-limiter.js';

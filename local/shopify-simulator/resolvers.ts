@@ -1,107 +1,14 @@
-import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
-import { type Keyed, paginate, type PageArgs } from './connection.js';
-import { type SimAddress, type SimCustomer, customerGid, customerIdFrom } from './customer.js';
-import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from './customer-search.js';
-import { orderView, type SimOrder } from './orders.js';
-import { productView, type SimProduct } from './products.js';
-import type { SimulatedShop } from './shop.js';
+/**
+ * The shop-wide root fields of QueryRoot and Mutation (shop, app installation, webhook
+ * subscriptions, `node(s)`), with every resource module's own fields spread in.
+ */
+import type { Keyed } from './connection.js';
+import { rootConnection } from './resources/kit.js';
+import type { Args, ShopContext, SimulatedResource, View } from './resources/resource.js';
 import { graphqlDateTime } from './time-format.js';
 import type { webhookFormats, WebhookSubscription } from './webhooks.js';
 
-type Args = Record<string, unknown>;
-type View = Record<string, unknown>;
-
-/**
- * Reads fields from plain view objects (calling functions with the field's arguments). A field the
- * simulator does not model fails loudly instead of returning a misleading null.
- */
-export const simulatorFieldResolver: GraphQLFieldResolver<unknown, unknown> = (
-  source,
-  args,
-  context,
-  info,
-) => {
-  if (source === null || typeof source !== 'object') return null;
-  const value = (source as View)[info.fieldName];
-  if (value === undefined) {
-    throw new GraphQLError(
-      `${info.parentType.name}.${info.fieldName} is not implemented by the Shopify simulator`,
-      {
-        extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
-      },
-    );
-  }
-  return typeof value === 'function' ? (value as (a: unknown, c: unknown) => unknown)(args, context) : value;
-};
-
-const addressView = (address: SimAddress): View => ({
-  __typename: 'MailingAddress',
-  id: `gid://shopify/MailingAddress/${address.id}?model_name=CustomerAddress`,
-  firstName: address.firstName,
-  lastName: address.lastName,
-  name: [address.firstName, address.lastName].filter(Boolean).join(' ') || null,
-  company: address.company,
-  address1: address.address1,
-  address2: address.address2,
-  city: address.city,
-  province: address.province,
-  provinceCode: address.provinceCode,
-  country: address.country,
-  countryCodeV2: address.countryCode,
-  zip: address.zip,
-  phone: address.phone,
-  formattedArea: [address.city, address.provinceCode, address.country].filter(Boolean).join(', ') || null,
-  coordinatesValidated: false,
-  latitude: null,
-  longitude: null,
-  timeZone: null,
-  validationResultSummary: null,
-});
-
-const customerView = (customer: SimCustomer): View => {
-  const displayName =
-    [customer.firstName, customer.lastName].filter(Boolean).join(' ') ||
-    customer.email ||
-    customer.phone ||
-    '';
-  return {
-    __typename: 'Customer',
-    id: customerGid(customer.id),
-    legacyResourceId: customer.id,
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    displayName,
-    defaultEmailAddress: customer.email
-      ? {
-          emailAddress: customer.email,
-          validFormat: true,
-          marketingState: 'NOT_SUBSCRIBED',
-          marketingOptInLevel: null,
-          marketingUpdatedAt: null,
-        }
-      : null,
-    defaultPhoneNumber: customer.phone ? { phoneNumber: customer.phone } : null,
-    email: customer.email,
-    phone: customer.phone,
-    state: customer.state,
-    verifiedEmail: customer.verifiedEmail,
-    validEmailAddress: customer.email !== null,
-    taxExempt: customer.taxExempt,
-    taxExemptions: customer.taxExemptions,
-    note: customer.note,
-    tags: customer.tags,
-    numberOfOrders: String(customer.numberOfOrders),
-    multipassIdentifier: customer.multipassIdentifier,
-    createdAt: graphqlDateTime(customer.createdAt),
-    updatedAt: graphqlDateTime(customer.updatedAt),
-    defaultAddress: customer.defaultAddress ? addressView(customer.defaultAddress) : null,
-    addresses: customer.defaultAddress ? [addressView(customer.defaultAddress)] : [],
-    canDelete: customer.numberOfOrders === 0,
-    dataSaleOptOut: false,
-    locale: 'en',
-    lifetimeDuration: 'about 1 year',
-  };
-};
+export { simulatorFieldResolver } from './field-resolver.js';
 
 const subscriptionView = (subscription: WebhookSubscription): View => ({
   __typename: 'WebhookSubscription',
@@ -124,130 +31,34 @@ const subscriptionView = (subscription: WebhookSubscription): View => ({
   name: null,
 });
 
-const searchTerms = (query: unknown) => {
-  try {
-    return parseCustomerSearch(typeof query === 'string' ? query : null);
-  } catch (error) {
-    if (error instanceof UnsupportedSearchError) {
-      throw new GraphQLError(error.message, { extensions: { code: 'UNSUPPORTED_SEARCH_IN_SIMULATOR' } });
-    }
-    throw error;
-  }
-};
-
-const customerSortValue = (
-  customer: Pick<SimCustomer, 'id' | 'updatedAt' | 'createdAt'>,
-  sortKey: string,
-): bigint => {
-  switch (sortKey) {
-    case 'ID':
-      return BigInt(customer.id);
-    case 'UPDATED_AT':
-      return BigInt(customer.updatedAt);
-    case 'CREATED_AT':
-      return BigInt(customer.createdAt);
-    default:
-      throw new GraphQLError(`sortKey ${sortKey} is not implemented by the Shopify simulator`, {
-        extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
-      });
-  }
-};
+/** What the shop-wide fields read of their shop. */
+export interface RootShop extends ShopContext {
+  readonly domain: string;
+  readonly numericId: string;
+  readonly name: string;
+  resourceModules(): SimulatedResource[];
+  grantedScopes(): readonly string[];
+  webhookSubscriptions(): WebhookSubscription[];
+  addWebhookSubscription(
+    topic: string,
+    uri: string,
+    format: 'JSON' | 'XML',
+    apiVersion: string,
+  ): WebhookSubscription;
+  deleteWebhookSubscription(id: string): boolean;
+}
 
 const userError = (field: string[] | null, message: string) => ({ field, message });
 
 /** Root fields of QueryRoot and Mutation for one shop, as graphql-js rootValue functions. */
 export function rootValueFor(
-  shop: SimulatedShop,
+  shop: RootShop,
   apiVersion: string,
   /** A bulk operation's run: connections return every item, with no page size or object limit. */
   { unbounded = false }: { readonly unbounded?: boolean } = {},
 ): View {
-  const pageOf = <T>(entries: readonly Keyed<T>[], args: Args) =>
-    unbounded
-      ? paginate(
-          entries,
-          { reverse: args['reverse'] as boolean },
-          { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' },
-          { unbounded: true },
-        )
-      : paginate(
-          entries,
-          { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-          shop.paginationLimit(),
-        );
-
-  const customerConnection = (args: Args) => {
-    const terms = searchTerms(args['query']);
-    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
-    const entries: Keyed<SimCustomer>[] = shop
-      .customers()
-      .filter((customer) => matchesSearch(customer, terms))
-      .map((customer) => ({
-        item: customer,
-        key: { value: customerSortValue(customer, sortKey), id: BigInt(customer.id) },
-      }));
-    const page = pageOf(entries, args);
-    return {
-      nodes: page.nodes.map(customerView),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: customerView(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
-  };
-
-  /**
-   * An app without the resource's scope gets ACCESS_DENIED for it, as from Shopify; `deniedFields`
-   * refuses a field whatever the grant says.
-   */
-  const requireAccess = (field: string) => {
-    if (shop.deniedFields.includes(field) || !shop.hasScope(`read_${field}`))
-      throw new GraphQLError(
-        `Access denied for ${field} field. Required access: \`read_${field}\` access scope.`,
-        {
-          extensions: { code: 'ACCESS_DENIED' },
-        },
-      );
-  };
-
-  const orderConnection = (args: Args) => {
-    requireAccess('orders');
-    const terms = searchTerms(args['query']);
-    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
-    const entries: Keyed<SimOrder>[] = shop
-      .orders()
-      .filter((order) => matchesSearch(order, terms))
-      .map((order) => ({
-        item: order,
-        key: { value: customerSortValue(order, sortKey), id: BigInt(order.id) },
-      }));
-    const page = pageOf(entries, args);
-    const view = (order: SimOrder) =>
-      orderView(order, shop.currencyCode, shop.maxPaginatedObjects, unbounded);
-    return {
-      nodes: page.nodes.map(view),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
-  };
-
-  const productConnection = (args: Args) => {
-    requireAccess('products');
-    const terms = searchTerms(args['query']);
-    const sortKey = typeof args['sortKey'] === 'string' ? args['sortKey'] : 'ID';
-    const entries: Keyed<SimProduct>[] = shop
-      .products()
-      .filter((product) => matchesSearch(product, terms))
-      .map((product) => ({
-        item: product,
-        key: { value: customerSortValue(product, sortKey), id: BigInt(product.id) },
-      }));
-    const page = pageOf(entries, args);
-    const view = (product: SimProduct) => productView(product, shop.maxPaginatedObjects, unbounded);
-    return {
-      nodes: page.nodes.map(view),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
-  };
+  const resources = shop.resourceModules();
+  const page = rootConnection(shop, unbounded);
 
   const subscriptionConnection = (args: Args) => {
     const topics = Array.isArray(args['topics']) ? (args['topics'] as string[]) : null;
@@ -257,94 +68,33 @@ export function rootValueFor(
         : typeof args['callbackUrl'] === 'string'
           ? args['callbackUrl']
           : null;
-    const entries = shop
+    const entries: Keyed<WebhookSubscription>[] = shop
       .webhookSubscriptions()
       .filter((s) => (!topics || topics.includes(s.topic)) && (!uri || s.uri === uri))
       .map((s) => ({ item: s, key: { value: BigInt(s.createdAt), id: BigInt(s.legacyResourceId) } }));
-    const page = pageOf(entries, args);
-    return {
-      nodes: page.nodes.map(subscriptionView),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: subscriptionView(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
+    return page(entries, args, subscriptionView);
   };
 
   const nodeById = (id: unknown): View | null => {
     if (typeof id !== 'string') return null;
-    const inventoryNode = shop.inventory.nodeById(id);
-    if (inventoryNode !== undefined) return inventoryNode;
-    const collectionNode = shop.collections.nodeById(id);
-    if (collectionNode !== undefined) return collectionNode;
-    if (id.startsWith('gid://shopify/Customer/')) {
-      const customer = shop.customer(id);
-      return customer ? customerView(customer) : null;
-    }
-    if (id.startsWith('gid://shopify/Order/')) {
-      requireAccess('orders');
-      const order = shop.order(id);
-      return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
-    }
-    if (id.startsWith('gid://shopify/Product/')) {
-      requireAccess('products');
-      const product = shop.product(id);
-      return product ? productView(product, shop.maxPaginatedObjects) : null;
+    for (const resource of resources) {
+      const node = resource.nodeById(id);
+      if (node !== undefined) return node;
     }
     const subscription = shop.webhookSubscriptions().find((s) => s.id === id);
     return subscription ? subscriptionView(subscription) : null;
   };
 
+  /** Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers). */
+  const scopeOfTopic = (topic: string): string | undefined => {
+    for (const resource of resources)
+      for (const [prefix, scope] of Object.entries(resource.topicScopes))
+        if (topic.startsWith(prefix)) return scope;
+    return undefined;
+  };
+
   return {
-    ...shop.inventory.rootFields(unbounded),
-    ...shop.collections.rootFields(unbounded),
-    customers: (args: Args) => {
-      requireAccess('customers');
-      return customerConnection(args);
-    },
-    customer: (args: Args) => {
-      requireAccess('customers');
-      const id = typeof args['id'] === 'string' ? customerIdFrom(args['id']) : null;
-      const customer = id === null ? undefined : shop.customer(id);
-      return customer ? customerView(customer) : null;
-    },
-    products: productConnection,
-    product: (args: Args) => {
-      requireAccess('products');
-      const product = typeof args['id'] === 'string' ? shop.product(args['id']) : undefined;
-      return product ? productView(product, shop.maxPaginatedObjects) : null;
-    },
-    productsCount: (args: Args) => {
-      requireAccess('products');
-      const terms = searchTerms(args['query']);
-      const count = shop.products().filter((product) => matchesSearch(product, terms)).length;
-      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
-      return limit !== null && count > limit
-        ? { count: limit, precision: 'AT_LEAST' }
-        : { count, precision: 'EXACT' };
-    },
-    orders: orderConnection,
-    order: (args: Args) => {
-      requireAccess('orders');
-      const order = typeof args['id'] === 'string' ? shop.order(args['id']) : undefined;
-      return order ? orderView(order, shop.currencyCode, shop.maxPaginatedObjects) : null;
-    },
-    ordersCount: (args: Args) => {
-      requireAccess('orders');
-      const terms = searchTerms(args['query']);
-      const count = shop.orders().filter((order) => matchesSearch(order, terms)).length;
-      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
-      return limit !== null && count > limit
-        ? { count: limit, precision: 'AT_LEAST' }
-        : { count, precision: 'EXACT' };
-    },
-    customersCount: (args: Args) => {
-      requireAccess('customers');
-      const terms = searchTerms(args['query']);
-      const count = shop.customers().filter((customer) => matchesSearch(customer, terms)).length;
-      const limit = typeof args['limit'] === 'number' ? args['limit'] : null;
-      return limit !== null && count > limit
-        ? { count: limit, precision: 'AT_LEAST' }
-        : { count, precision: 'EXACT' };
-    },
+    ...(Object.assign({}, ...resources.map((resource) => resource.rootFields(unbounded))) as View),
     node: (args: Args) => nodeById(args['id']),
     nodes: (args: Args) => (Array.isArray(args['ids']) ? args['ids'].map(nodeById) : []),
     shop: () => ({
@@ -397,20 +147,12 @@ export function rootValueFor(
           ],
         };
       }
-      // Shopify offers an app only the topics its scopes cover (CUSTOMERS_* needs read_customers).
-      // Collections are products' (COLLECTIONS_* needs read_products).
-      const prefix = /^(CUSTOMERS|ORDERS|PRODUCTS|LOCATIONS|INVENTORY|COLLECTIONS)_/
-        .exec(topic)?.[1]
-        ?.toLowerCase();
-      const resource = prefix === 'collections' ? 'products' : prefix;
-      if (resource && !shop.hasScope(`read_${resource}`)) {
+      const scope = scopeOfTopic(topic);
+      if (scope && !shop.hasScope(scope)) {
         return {
           webhookSubscription: null,
           userErrors: [
-            userError(
-              ['topic'],
-              `Topic ${topic} needs the read_${resource} access scope, which the app lacks`,
-            ),
+            userError(['topic'], `Topic ${topic} needs the ${scope} access scope, which the app lacks`),
           ],
         };
       }

@@ -5,85 +5,33 @@
  * GraphQL views (members as a nested connection sorted by id, priced by the schema's cost rules)
  * and REST-shaped collections/* webhook bodies.
  */
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { type Keyed, type PageArgs, paginate, type PaginationLimit } from '../connection.js';
-import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from '../customer-search.js';
+import type { Keyed } from '../connection.js';
+import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, toJsonText } from '../json-text.js';
-import type { SimProduct } from '../products.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
-
-type Args = Record<string, unknown>;
-type View = Record<string, unknown>;
-
-/** What the collections need of their shop: time, webhooks, scopes, limits and its products. */
-export interface CollectionsShop {
-  /** The next update time: whole seconds, after every earlier update of the shop. */
-  stamp(): number;
-  emit(topic: string, body: string): void;
-  hasScope(scope: string): boolean;
-  readonly deniedFields: readonly string[];
-  readonly ianaTimezone: string;
-  paginationLimit(): PaginationLimit;
-  readonly maxPaginatedObjects: number;
-  products(): SimProduct[];
-  product(id: string): SimProduct | undefined;
-}
-
-const everything: PaginationLimit = { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' };
-
-function connectionOf<T, V>(
-  entries: readonly Keyed<T>[],
-  args: Args,
-  view: (item: T) => V,
-  limit: PaginationLimit,
-  unbounded = false,
-) {
-  const page = paginate(
-    entries,
-    { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-    unbounded ? everything : limit,
-    { unbounded },
-  );
-  return {
-    nodes: page.nodes.map(view),
-    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-    pageInfo: page.pageInfo,
-  };
-}
-
-const countOf = (total: number, args: Args) => {
-  const cap = typeof args['limit'] === 'number' ? args['limit'] : null;
-  return cap !== null && total > cap
-    ? { count: cap, precision: 'AT_LEAST' }
-    : { count: total, precision: 'EXACT' };
-};
-
-const searchTerms = (query: unknown) => {
-  try {
-    return parseCustomerSearch(typeof query === 'string' ? query : null);
-  } catch (error) {
-    if (error instanceof UnsupportedSearchError)
-      throw new GraphQLError(error.message, { extensions: { code: 'UNSUPPORTED_SEARCH_IN_SIMULATOR' } });
-    throw error;
-  }
-};
-
-const sortKeyOf = (record: { readonly id: string; readonly updatedAt: number }, sortKey: unknown) => {
-  const key = typeof sortKey === 'string' ? sortKey : 'ID';
-  if (key === 'ID') return { value: BigInt(record.id), id: BigInt(record.id) };
-  if (key === 'UPDATED_AT') return { value: BigInt(record.updatedAt), id: BigInt(record.id) };
-  throw new GraphQLError(`sortKey ${key} is not implemented by the Shopify simulator`, {
-    extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
-  });
-};
-
-const byId = (a: { readonly id: string }, b: { readonly id: string }) =>
-  BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0;
-
-const numericIdOf = (type: string, id: string): string =>
-  id.replace(new RegExp(`^gid://shopify/${type}/`), '');
+import {
+  byId,
+  connectionOf,
+  countOf,
+  idBlockStart,
+  numericIdOf,
+  requireAccess,
+  rootConnection,
+  searchTerms,
+  sortKeyOf,
+} from './kit.js';
+import type { SimProduct, SimProducts } from './products.js';
+import {
+  type Args,
+  controlRecords,
+  type ResourceSetup,
+  type ShopContext,
+  SimRecordNotFoundError,
+  type SimulatedResource,
+  type View,
+} from './resource.js';
 
 const sortOrders = ['MANUAL', 'BEST_SELLING', 'ALPHA_ASC', 'CREATED_DESC'] as const;
 
@@ -112,7 +60,7 @@ export const collectionInputSchema = z.strictObject({
 });
 export type CollectionInput = z.input<typeof collectionInputSchema>;
 
-export class CollectionNotFoundError extends Error {
+export class CollectionNotFoundError extends SimRecordNotFoundError {
   override readonly name = 'CollectionNotFoundError';
   constructor(id: string) {
     super(`No collection ${id} in this shop`);
@@ -147,34 +95,54 @@ export const collectionDeletePayload = (collection: SimCollection): string =>
   toJsonText({ id: new JsonInteger(collection.id) });
 
 /** Collections of one shop: seeded, CRUD with `collections/*` webhooks, GraphQL fields. */
-export class SimCollections {
+export class SimCollections implements SimulatedResource {
   private readonly collectionMap = new Map<string, SimCollection>();
+  private readonly shop: ShopContext;
+  private readonly random: SeededRandom;
   private nextCollectionId: bigint;
-
-  constructor(
-    private readonly shop: CollectionsShop,
-    private readonly random: SeededRandom,
-    idBlock: bigint,
-  ) {
-    this.nextCollectionId = 470_000_000_000n + idBlock;
-  }
+  readonly topicScopes = { COLLECTIONS_: 'read_products' };
+  readonly controlRecords = [
+    controlRecords({
+      path: 'collections',
+      input: collectionInputSchema,
+      json: (collection: SimCollection) => ({
+        ...collection,
+        productIds: this.memberIds(collection),
+        createdAt: new Date(collection.createdAt).toISOString(),
+        updatedAt: new Date(collection.updatedAt).toISOString(),
+      }),
+      list: () => this.list(),
+      create: (input) => this.create(input),
+      update: (id, input) => this.update(id, input),
+      remove: (id) => this.delete(id),
+    }),
+  ];
 
   /**
-   * `count` collections at start, no webhooks, alternating hand-picked (a random third of the
-   * products) and tagged (`summer`, which products are seeded with).
+   * `seedCollections` at start, alternating hand-picked (a random third of the products) and
+   * tagged (`summer`, which products are seeded with).
    */
-  seed(count: number, startAt: number): void {
-    const catalogue = this.shop.products();
-    for (let n = 0; n < count; n += 1) {
+  constructor(
+    { shop, random, idBlock }: ResourceSetup,
+    private readonly products: SimProducts,
+    seedCollections = 0,
+  ) {
+    this.shop = shop;
+    this.random = random;
+    this.nextCollectionId = idBlockStart(470_000_000_000n, idBlock);
+    const catalogue = products.list();
+    for (let n = 0; n < seedCollections; n += 1) {
+      const at = Math.floor(shop.now() / 1000) * 1000 - (seedCollections - n) * 60_000;
       const input: CollectionInput =
         n % 2 === 1
           ? { title: `Tagged summer ${n + 1}`, tag: 'summer' }
           : {
               title: `Picked ${n + 1}`,
-              productIds: catalogue.filter(() => this.random.chance(0.35)).map((product) => product.id),
+              productIds: catalogue.filter(() => random.chance(0.35)).map((product) => product.id),
             };
-      const collection = this.build(collectionInputSchema.parse(input), startAt - (count - n) * 60_000);
+      const collection = this.build(collectionInputSchema.parse(input), at);
       this.collectionMap.set(collection.id, collection);
+      shop.noteUpdate(collection.updatedAt);
     }
   }
 
@@ -195,9 +163,9 @@ export class SimCollections {
   members(collection: SimCollection): SimProduct[] {
     const { members } = collection;
     if (members.kind === 'tag')
-      return this.shop.products().filter((product) => product.tags.includes(members.tag));
+      return this.products.list().filter((product) => product.tags.includes(members.tag));
     return [...new Set(members.productIds)]
-      .map((id) => this.shop.product(id))
+      .map((id) => this.products.get(id))
       .filter((product): product is SimProduct => product !== undefined)
       .sort(byId);
   }
@@ -254,10 +222,8 @@ export class SimCollections {
     return existing;
   }
 
-  /** Root fields for `rootValueFor`; `unbounded`: a bulk operation's run, every nested item. */
-  rootFields(unbounded: boolean): Record<string, (args: Args) => unknown> {
-    const page = <T, V>(entries: readonly Keyed<T>[], args: Args, view: (item: T) => V) =>
-      connectionOf(entries, args, view, this.shop.paginationLimit(), unbounded);
+  rootFields(unbounded: boolean) {
+    const page = rootConnection(this.shop, unbounded);
     const view = (collection: SimCollection) => this.view(collection, unbounded);
     const matching = (args: Args) => {
       const terms = searchTerms(args['query']);
@@ -265,17 +231,17 @@ export class SimCollections {
     };
     return {
       collections: (args: Args) => {
-        this.requireAccess();
+        requireAccess(this.shop, 'collections', 'read_products');
         const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
         return page(entries, args, view);
       },
       collection: (args: Args) => {
-        this.requireAccess();
+        requireAccess(this.shop, 'collections', 'read_products');
         const collection = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
         return collection ? this.view(collection) : null;
       },
       collectionsCount: (args: Args) => {
-        this.requireAccess();
+        requireAccess(this.shop, 'collections', 'read_products');
         return countOf(matching(args).length, args);
       },
     };
@@ -283,7 +249,7 @@ export class SimCollections {
 
   nodeById(id: string): View | null | undefined {
     if (!id.startsWith('gid://shopify/Collection/')) return undefined;
-    this.requireAccess();
+    requireAccess(this.shop, 'collections', 'read_products');
     const collection = this.get(id);
     return collection ? this.view(collection) : null;
   }
@@ -313,16 +279,6 @@ export class SimCollections {
         );
       },
     };
-  }
-
-  private requireAccess(): void {
-    if (this.shop.deniedFields.includes('collections') || !this.shop.hasScope('read_products'))
-      throw new GraphQLError(
-        'Access denied for collections field. Required access: `read_products` access scope.',
-        {
-          extensions: { code: 'ACCESS_DENIED' },
-        },
-      );
   }
 
   private require(id: string): SimCollection {

@@ -13,11 +13,30 @@
  */
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { type Keyed, type PageArgs, paginate, type PaginationLimit } from '../connection.js';
-import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from '../customer-search.js';
+import type { Keyed } from '../connection.js';
+import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, toJsonText } from '../json-text.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
+import {
+  byId,
+  connectionOf,
+  countOf,
+  decimal,
+  idBlockStart,
+  numericIdOf,
+  requireAccess,
+  restAmount,
+  searchTerms,
+} from './kit.js';
+import {
+  type Args,
+  type ResourceSetup,
+  type ShopContext,
+  SimRecordNotFoundError,
+  type SimulatedResource,
+  type View,
+} from './resource.js';
 
 export const quantityNames = [
   'available',
@@ -94,7 +113,7 @@ export const levelChangeSchema = z.strictObject({
 });
 export type LevelChange = z.input<typeof levelChangeSchema>;
 
-export class InventoryNotFoundError extends Error {
+export class InventoryNotFoundError extends SimRecordNotFoundError {
   override readonly name = 'InventoryNotFoundError';
 }
 
@@ -103,12 +122,6 @@ const countries = {
   CA: { country: 'Canada', province: 'Ontario', provinceCode: 'ON' },
   DE: { country: 'Germany', province: null, provinceCode: null },
 } as const;
-
-const decimal = (cents: number) => {
-  const text = (cents / 100).toFixed(2).replace(/0$/, '');
-  return text.endsWith('.') ? `${text}0` : text;
-};
-const restAmount = (cents: number) => (cents / 100).toFixed(2);
 
 const levelGid = (level: SimInventoryLevel) =>
   `gid://shopify/InventoryLevel/${level.id}?inventory_item_id=${level.itemId}`;
@@ -119,21 +132,7 @@ const withOnHand = (q: Omit<Quantities, 'on_hand'>): Quantities => ({
   on_hand: q.available + q.committed + q.reserved + q.damaged + q.safety_stock + q.quality_control,
 });
 
-type Args = Record<string, unknown>;
-
-/** What the inventory needs of its shop: time, ids, webhooks, scopes and pagination limits. */
-export interface InventoryShop {
-  /** The next update time: whole seconds, after every earlier update of the shop. */
-  stamp(): number;
-  emit(topic: string, body: string): void;
-  hasScope(scope: string): boolean;
-  readonly deniedFields: readonly string[];
-  readonly ianaTimezone: string;
-  paginationLimit(): PaginationLimit;
-  readonly maxPaginatedObjects: number;
-}
-
-export class SimInventory {
+export class SimInventory implements SimulatedResource {
   private readonly locationMap = new Map<string, SimLocation>();
   private readonly itemMap = new Map<string, SimInventoryItem>();
   /** By `<itemId>:<locationId>`. */
@@ -141,19 +140,30 @@ export class SimInventory {
   private nextLocationId: bigint;
   private nextItemId: bigint;
   private nextLevelId: bigint;
+  private readonly shop: ShopContext;
+  private readonly random: SeededRandom;
+  readonly topicScopes = {
+    LOCATIONS_: 'read_locations',
+    INVENTORY_ITEMS_: 'read_inventory',
+    INVENTORY_LEVELS_: 'read_inventory',
+  };
+  readonly controlRecords = [];
 
+  /** `seed`: locations and items at start, every item stocked at every location. */
   constructor(
-    private readonly shop: InventoryShop,
-    private readonly random: SeededRandom,
-    idBlock: bigint,
+    { shop, random, idBlock }: ResourceSetup,
+    seed?: { readonly locations: number; readonly items: number },
   ) {
-    this.nextLocationId = 60_000_000_000n + idBlock;
-    this.nextItemId = 49_000_000_000_000n + idBlock;
-    this.nextLevelId = 90_000_000_000n + idBlock;
+    this.shop = shop;
+    this.random = random;
+    this.nextLocationId = idBlockStart(60_000_000_000n, idBlock);
+    this.nextItemId = idBlockStart(49_000_000_000_000n, idBlock);
+    this.nextLevelId = idBlockStart(90_000_000_000n, idBlock);
+    if (seed) this.seed(seed.locations, seed.items, Math.floor(shop.now() / 1000) * 1000);
   }
 
   /** Locations and items at start, every item stocked at every location, no webhooks. */
-  seed(locations: number, items: number, startAt: number): void {
+  private seed(locations: number, items: number, startAt: number): void {
     const names = ['Main warehouse', 'Downtown store', 'Outlet', 'Pop-up'];
     for (let n = 0; n < locations; n += 1) {
       const location = this.buildLocation({ name: names[n] ?? `Location ${n + 1}` }, startAt - 3_600_000);
@@ -175,7 +185,7 @@ export class SimInventory {
   }
 
   location(id: string): SimLocation | undefined {
-    return this.locationMap.get(id.replace(/^gid:\/\/shopify\/Location\//, ''));
+    return this.locationMap.get(numericIdOf('Location', id));
   }
 
   items(): SimInventoryItem[] {
@@ -183,7 +193,7 @@ export class SimInventory {
   }
 
   item(id: string): SimInventoryItem | undefined {
-    return this.itemMap.get(id.replace(/^gid:\/\/shopify\/InventoryItem\//, ''));
+    return this.itemMap.get(numericIdOf('InventoryItem', id));
   }
 
   levels(): SimInventoryLevel[] {
@@ -345,23 +355,10 @@ export class SimInventory {
 
   /** Root fields for `rootValueFor`; `unbounded`: a bulk operation's run, every nested item. */
   rootFields(unbounded: boolean): Record<string, (args: Args) => unknown> {
-    const limit = (): PaginationLimit =>
-      unbounded ? { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' } : this.shop.paginationLimit();
-    const page = <T, V>(entries: readonly Keyed<T>[], args: Args, view: (item: T) => V) => {
-      const result = paginate(
-        entries,
-        { ...(args as PageArgs), reverse: args['reverse'] as boolean },
-        limit(),
-        { unbounded },
-      );
-      return {
-        nodes: result.nodes.map(view),
-        edges: result.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-        pageInfo: result.pageInfo,
-      };
-    };
+    const page = <T, V>(entries: readonly Keyed<T>[], args: Args, view: (item: T) => V) =>
+      connectionOf(entries, args, view, this.shop.paginationLimit(), unbounded);
     const levelsOf = (filter: (level: SimInventoryLevel) => boolean) => (args: Args) => {
-      this.requireAccess('inventory');
+      requireAccess(this.shop, 'inventory');
       const terms = searchTerms(args['query']);
       const entries = this.levels()
         .filter((level) => filter(level) && matchesSearch(level, terms))
@@ -389,15 +386,9 @@ export class SimInventory {
           };
         }),
     });
-    const count = (total: number, args: Args) => {
-      const cap = typeof args['limit'] === 'number' ? args['limit'] : null;
-      return cap !== null && total > cap
-        ? { count: cap, precision: 'AT_LEAST' }
-        : { count: total, precision: 'EXACT' };
-    };
     return {
       locations: (args) => {
-        this.requireAccess('locations');
+        requireAccess(this.shop, 'locations');
         if (typeof args['query'] === 'string' && args['query'].trim() !== '')
           throw new GraphQLError('The simulator filters locations by nothing', {
             extensions: { code: 'UNSUPPORTED_SEARCH_IN_SIMULATOR' },
@@ -411,16 +402,16 @@ export class SimInventory {
         return page(entries, args, (location) => this.locationView(location, levelsOf));
       },
       location: (args) => {
-        this.requireAccess('locations');
+        requireAccess(this.shop, 'locations');
         const location = typeof args['id'] === 'string' ? this.location(args['id']) : undefined;
         return location ? this.locationView(location, levelsOf) : null;
       },
       locationsCount: (args) => {
-        this.requireAccess('locations');
-        return count(this.locationMap.size, args);
+        requireAccess(this.shop, 'locations');
+        return countOf(this.locationMap.size, args);
       },
       inventoryItems: (args) => {
-        this.requireAccess('inventory');
+        requireAccess(this.shop, 'inventory');
         const terms = searchTerms(args['query']);
         const entries = this.items()
           .filter((item) => matchesSearch(item, terms))
@@ -428,32 +419,32 @@ export class SimInventory {
         return page(entries, args, (item) => this.itemView(item, levelsOf));
       },
       inventoryItem: (args) => {
-        this.requireAccess('inventory');
+        requireAccess(this.shop, 'inventory');
         const item = typeof args['id'] === 'string' ? this.item(args['id']) : undefined;
         return item ? this.itemView(item, levelsOf) : null;
       },
       // One inventory item per variant: the simulator's variants are its items (see above).
       productVariantsCount: (args) => {
-        this.requireAccess('products');
-        return count(this.itemMap.size, args);
+        requireAccess(this.shop, 'products');
+        return countOf(this.itemMap.size, args);
       },
     };
   }
 
   /** `nodes(ids:)` for locations and items; null for anything else of theirs that is gone. */
-  nodeById(id: string): Record<string, unknown> | null | undefined {
+  nodeById(id: string): View | null | undefined {
     const levelsOf = () => () => {
       throw new GraphQLError('inventoryLevels under nodes() is not implemented by the simulator', {
         extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
       });
     };
     if (id.startsWith('gid://shopify/Location/')) {
-      this.requireAccess('locations');
+      requireAccess(this.shop, 'locations');
       const location = this.location(id);
       return location ? this.locationView(location, levelsOf) : null;
     }
     if (id.startsWith('gid://shopify/InventoryItem/')) {
-      this.requireAccess('inventory');
+      requireAccess(this.shop, 'inventory');
       const item = this.item(id);
       return item ? this.itemView(item, levelsOf) : null;
     }
@@ -646,25 +637,4 @@ export class SimInventory {
     if (!level) throw new InventoryNotFoundError(`Item ${itemId} is not stocked at location ${locationId}`);
     return level;
   }
-
-  /** ACCESS_DENIED as from Shopify for an app without the scope (`read_<what>`). */
-  private requireAccess(what: 'locations' | 'inventory' | 'products'): void {
-    if (this.shop.deniedFields.includes(what) || !this.shop.hasScope(`read_${what}`))
-      throw new GraphQLError(`Access denied. Required access: \`read_${what}\` access scope.`, {
-        extensions: { code: 'ACCESS_DENIED' },
-      });
-  }
 }
-
-const byId = (a: { readonly id: string }, b: { readonly id: string }) =>
-  BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0;
-
-const searchTerms = (query: unknown) => {
-  try {
-    return parseCustomerSearch(typeof query === 'string' ? query : null);
-  } catch (error) {
-    if (error instanceof UnsupportedSearchError)
-      throw new GraphQLError(error.message, { extensions: { code: 'UNSUPPORTED_SEARCH_IN_SIMULATOR' } });
-    throw error;
-  }
-};

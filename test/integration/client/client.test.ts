@@ -92,13 +92,13 @@ describe('the typed client', () => {
     const store = runtime.shopify.simulator!.shop(runtime.shopify.demoShop!.shopDomain);
     const orders = await api.call('listOrders', { path: { organizationId }, query: { limit: 10 } });
     expect(orders.body.items.map((order) => order.shopifyId).sort()).toEqual(
-      store
-        .orders()
+      store.resources.orders
+        .list()
         .map((order) => order.id)
         .sort(),
     );
     // The demo store's first order has hundreds of lines: all of them, typed, money as exact decimals.
-    const big = store.orders()[0]!;
+    const big = store.resources.orders.list()[0]!;
     const order = (await api.call('getOrder', { path: { organizationId, shopifyId: big.id } })).body;
     expect(order.name).toBe(`#${big.number}`);
     expect(order.lineItems).toHaveLength(big.lines.length);
@@ -109,7 +109,7 @@ describe('the typed client', () => {
     });
     expect(order.totalPrice?.shop.amount).toMatch(/^\d+\.\d{2}$/);
 
-    const owned = store.orders().filter((candidate) => candidate.customerId !== null);
+    const owned = store.resources.orders.list().filter((candidate) => candidate.customerId !== null);
     for (const customerId of new Set(owned.map((candidate) => candidate.customerId!))) {
       const byCustomer = await api.call('listOrders', { path: { organizationId }, query: { customerId } });
       expect(byCustomer.body.items.map((item) => item.customerId)).toEqual(
@@ -118,8 +118,8 @@ describe('the typed client', () => {
     }
 
     const products = await api.call('listProducts', { path: { organizationId } });
-    expect(products.body.items).toHaveLength(store.products().length);
-    const [first] = store.products();
+    expect(products.body.items).toHaveLength(store.resources.products.list().length);
+    const [first] = store.resources.products.list();
     const product = (await api.call('getProduct', { path: { organizationId, shopifyId: first!.id } })).body;
     expect(product).toMatchObject({ title: first!.title, productStatus: first!.status, status: 'ACTIVE' });
     expect(product.variants!.map((variant) => variant.id)).toEqual(

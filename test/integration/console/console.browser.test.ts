@@ -214,8 +214,8 @@ describe.skipIf(skipReason !== undefined)('the status console in Chromium', { ti
     const shop = runtime.shopify.simulator!.shop(DEMO);
     // Three customers change in the store, a second or more apart (a burst is counted once per
     // second per container): webhooks deliver them, and the next sync reads them.
-    for (const customer of shop.customers().slice(0, 3)) {
-      shop.updateCustomer(customer.id, { note: `changed ${Date.now()}` });
+    for (const customer of shop.resources.customers.list().slice(0, 3)) {
+      shop.resources.customers.update(customer.id, { note: `changed ${Date.now()}` });
       await shop.flushDeliveries();
       await new Promise((resolve) => setTimeout(resolve, 1_100));
     }

@@ -83,13 +83,13 @@ const expectExactMirror = async (organizationId: string, shop: SimulatedShop) =>
       .sort();
   const numeric = (gid: string) => gid.split('/').pop()!;
   expect((await ids(runtime.tableNames.Customers)).map(numeric)).toEqual(
-    shop
-      .customers()
+    shop.resources.customers
+      .list()
       .map((c) => numeric(c.id))
       .sort(),
   );
-  expect(await ids(runtime.tableNames.Orders)).toHaveLength(shop.orders().length);
-  expect(await ids(runtime.tableNames.Products)).toHaveLength(shop.products().length);
+  expect(await ids(runtime.tableNames.Orders)).toHaveLength(shop.resources.orders.list().length);
+  expect(await ids(runtime.tableNames.Products)).toHaveLength(shop.resources.products.list().length);
 };
 
 /** Ten "Lambdas": each its own provider (own cache), sharing the real table, KMS and Shopify. */

@@ -29,7 +29,7 @@ const connectedShopWithCustomers = async (name: string, organizationId: string, 
   const shop = world.simulator.shop(shopDomain);
   shop.setDelivery({ capture: true });
   const customers = Array.from({ length: count }, (_, n) =>
-    shop.createCustomer({
+    shop.resources.customers.create({
       firstName: `${name}${n}`,
       email: `${name}${n}@example.com`,
       phone: `+1415555${String(1000 + n)}`,
@@ -82,7 +82,7 @@ describe('customers/redact', () => {
     });
     const redactedAt = tombstone!.redactedAt;
 
-    shop.updateCustomer(target!.id, { firstName: 'Back', email: 'back@example.com' });
+    shop.resources.customers.update(target!.id, { firstName: 'Back', email: 'back@example.com' });
     await world.deliverCaptured(shopDomain);
     const syncOutcome = await world.customerStore.upsert(
       toRecord<CustomerRecord>(
@@ -130,7 +130,7 @@ const everyItemText = async (): Promise<string[]> => {
 describe('erasure is complete and lasting', () => {
   it('after a data request then customers/redact, the email, phone and names are in no item of any table', async () => {
     const { shopDomain, shop } = await connectedShopWithCustomers('erase', 'org-e', 1);
-    const person = shop.createCustomer({
+    const person = shop.resources.customers.create({
       firstName: 'Zebulon',
       lastName: 'Quillfeather',
       email: 'zebulon.quillfeather@example.com',
@@ -288,7 +288,7 @@ describe('shop/redact', () => {
       status: 'INACTIVE',
     });
 
-    left.shop.updateCustomer(left.customers[0]!.id, { firstName: 'AfterUninstall' });
+    left.shop.resources.customers.update(left.customers[0]!.id, { firstName: 'AfterUninstall' });
     const late = await world.deliverCaptured(left.shopDomain);
     expect(late.map((r) => JSON.parse(String(r.body)))).toEqual([
       expect.objectContaining({ outcome: 'ignored', reason: 'inactive-integration' }),
@@ -370,7 +370,7 @@ describe('deletion reconcile', () => {
       12,
     );
     const deleted = customers.slice(3, 6);
-    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    for (const customer of deleted) shop.resources.customers.delete(customer.id);
     shop.takeDeliveries(); // the deletes never arrive
     // Stored but changed just now: too recent to judge against Shopify's lagging search index.
     const now = new Date(Date.now() + 60 * 60_000);
@@ -514,7 +514,7 @@ describe('reconcile safety', () => {
     shop.maxPaginatedObjects = 5;
     shop.paginationLimitBehaviour = 'silentStop';
     const deleted = customers.slice(8, 10);
-    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    for (const customer of deleted) shop.resources.customers.delete(customer.id);
     shop.takeDeliveries();
 
     const later = new Date(Date.now() + 10 * 60_000);
@@ -538,7 +538,7 @@ describe('reconcile safety', () => {
   it('lists a store above the bulk threshold by bulk operation and marks exactly the deleted customers', async () => {
     const { shop, integration, customers } = await connectedShopWithCustomers('recon-bulk', 'org-rbk', 40);
     const deleted = [customers[2]!, customers[17]!, customers[39]!];
-    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    for (const customer of deleted) shop.resources.customers.delete(customer.id);
     shop.takeDeliveries();
     const later = new Date(Date.now() + 10 * 60_000);
 
@@ -590,8 +590,12 @@ describe('reconcile safety', () => {
     expect(first).toMatchObject({ outcome: 'reconciled', idsListed: 2500, markedInactive: [] });
     expect(first.outcome === 'reconciled' && first.backfilled.length).toBe(2500);
 
-    const deleted = [shop.customers()[3]!, shop.customers()[1200]!, shop.customers()[2499]!];
-    for (const customer of deleted) shop.deleteCustomer(customer.id);
+    const deleted = [
+      shop.resources.customers.list()[3]!,
+      shop.resources.customers.list()[1200]!,
+      shop.resources.customers.list()[2499]!,
+    ];
+    for (const customer of deleted) shop.resources.customers.delete(customer.id);
     shop.takeDeliveries(); // their webhooks never arrive
     const killedAt = new Date(Date.now() + 10 * 60_000);
     const added: number[] = [];
@@ -652,7 +656,7 @@ describe('reconcile safety', () => {
 
   it('concludes nothing from a page that says hasNextPage but holds no ids', async () => {
     const { shop, integration, customers } = await connectedShopWithCustomers('recon-empty', 'org-re', 6);
-    shop.deleteCustomer(customers[0]!.id);
+    shop.resources.customers.delete(customers[0]!.id);
     shop.takeDeliveries();
     // The first id page comes back empty while still promising more.
     const connector: typeof world.lifecycle.shopify = (domain, token) => {
@@ -683,7 +687,7 @@ describe('reconcile safety', () => {
   it('fetches by id and writes the customers Shopify lists but the mirror lacks (backfill)', async () => {
     const { shop, integration } = await connectedShopWithCustomers('recon-backfill', 'org-rb', 3);
     const missed = Array.from({ length: 4 }, (_, n) =>
-      shop.createCustomer({ firstName: `Missed${n}`, email: `missed${n}@example.com` }),
+      shop.resources.customers.create({ firstName: `Missed${n}`, email: `missed${n}@example.com` }),
     );
     shop.takeDeliveries(); // their webhooks never arrive
 
@@ -713,9 +717,9 @@ describe('reconcile safety', () => {
     // The reconcile starts after the stored snapshot and before the update and delete below.
     const startedAt = new Date(customer!.updatedAt + 500);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt.getTime() + 600 - Date.now())));
-    shop.updateCustomer(customer!.id, { firstName: 'Edited' });
+    shop.resources.customers.update(customer!.id, { firstName: 'Edited' });
     const [lateUpdate] = shop.takeDeliveries(); // delivered only after the reconcile, as Shopify may
-    shop.deleteCustomer(customer!.id);
+    shop.resources.customers.delete(customer!.id);
     const [deleteWebhook] = shop.takeDeliveries();
     const send = (delivery: typeof deleteWebhook) =>
       world.deliver(shopDomain, delivery!.headers['X-Shopify-Topic']!, delivery!.body);
@@ -789,8 +793,8 @@ describe('reconcile safety', () => {
     const again = await runDeletionReconcile(await current(integration.integrationId), deps);
     expect(again).toEqual({ outcome: 'skipped', shopifyCount: 3, storedActive: 4 });
 
-    const gone = shop.customers()[0]!;
-    shop.deleteCustomer(gone.id);
+    const gone = shop.resources.customers.list()[0]!;
+    shop.resources.customers.delete(gone.id);
     shop.takeDeliveries();
     const later = new Date(Date.now() + 10 * 60_000);
     const changed = await runDeletionReconcile(await current(integration.integrationId), {

@@ -194,9 +194,9 @@ describe('managing integrations', () => {
     world.simulator.shop(shopDomain).setDelivery({ capture: true });
     const shop = world.simulator.shop(shopDomain);
     const created = [1, 2, 3].map((n) =>
-      shop.createCustomer({ firstName: `F${n}`, email: `f${n}@example.com` }),
+      shop.resources.customers.create({ firstName: `F${n}`, email: `f${n}@example.com` }),
     );
-    shop.deleteCustomer(created[0]!.id);
+    shop.resources.customers.delete(created[0]!.id);
     await world.deliverCaptured(shopDomain);
 
     const details = await describeIntegration(integration, world.lifecycle);
@@ -225,7 +225,7 @@ describe('managing integrations', () => {
       SHOPIFY_API_VERSION,
     );
     shop.setDelivery({ capture: true });
-    shop.createCustomer({ firstName: 'Gina' });
+    shop.resources.customers.create({ firstName: 'Gina' });
     await world.deliverCaptured(shopDomain);
 
     const result = await disconnectIntegration(integration, { purge: false }, world.lifecycle);
@@ -252,7 +252,7 @@ describe('managing integrations', () => {
     for (const domain of [shopDomain, kept.shopDomain]) {
       const shop = world.simulator.shop(domain);
       shop.setDelivery({ capture: true });
-      for (let n = 0; n < 30; n += 1) shop.createCustomer({ firstName: `H${n}` });
+      for (let n = 0; n < 30; n += 1) shop.resources.customers.create({ firstName: `H${n}` });
       await world.deliverCaptured(domain);
     }
 

@@ -69,7 +69,8 @@ describe('the daily jobs at scale', () => {
     const purged = await connectShop('daily-purge');
     const shop = world.simulator.shop('daily-purge.myshopify.com');
     shop.setDelivery({ capture: true });
-    for (let n = 0; n < 30; n++) shop.createCustomer({ firstName: `p${n}`, email: `p${n}@example.com` });
+    for (let n = 0; n < 30; n++)
+      shop.resources.customers.create({ firstName: `p${n}`, email: `p${n}@example.com` });
     await world.deliverCaptured('daily-purge.myshopify.com');
     expect((await world.lifecycle.customers.countByStatus(purged.integrationId)).ACTIVE).toBe(30);
     const integration = (await world.lifecycle.integrations.get(purged.integrationId))!;

@@ -74,9 +74,9 @@ describe('the local runtime against an external Shopify server', () => {
         }
       ).status;
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('succeeded');
-    const [customer] = external.shop(shopDomain).customers();
+    const [customer] = external.shop(shopDomain).resources.customers.list();
 
-    external.shop(shopDomain).updateCustomer(customer!.id, { firstName: 'Grace' });
+    external.shop(shopDomain).resources.customers.update(customer!.id, { firstName: 'Grace' });
 
     await expect.poll(() => firstName(customer!.id), { timeout: 30_000 }).toBe('Grace');
     expect(await runStatus()).toBe('succeeded');

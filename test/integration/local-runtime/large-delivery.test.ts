@@ -37,7 +37,7 @@ describe('a delivery as large as Shopify sends', () => {
     const { shop } = tenant;
     const delivery = one(
       captured(shop, () => {
-        shop.createProduct({ title: 'Every size there is', variants: 2048 });
+        shop.resources.products.create({ title: 'Every size there is', variants: 2048 });
       }),
       'products/create',
     );
@@ -49,7 +49,7 @@ describe('a delivery as large as Shopify sends', () => {
     const answer = await world.send(delivery);
     expect(answer.status).toBe(200);
 
-    const product = shop.products().find((p) => p.title === 'Every size there is')!;
+    const product = shop.resources.products.list().find((p) => p.title === 'Every size there is')!;
     const stored = await organizationItems(world.doc, world.runtime.tableNames.Products, 'org-large');
     const owner = {
       organizationId: 'org-large',

@@ -75,7 +75,7 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
         maxPaginatedObjects: LIMIT,
         paginationLimitBehaviour: behaviour,
       });
-      const expected = () => new Map(shop.customers().map((c) => [c.id, 'ACTIVE']));
+      const expected = () => new Map(shop.resources.customers.list().map((c) => [c.id, 'ACTIVE']));
       const connected = await fetch(`${runtime.apiUrl}/organizations/${organizationId}/integrations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -91,10 +91,10 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
       expect(await mirror(organizationId)).toEqual(expected());
 
       // Webhooks: an update, a creation and a deletion arrive signed through the public route.
-      const [first, second] = shop.customers();
-      shop.updateCustomer(first!.id, { firstName: 'Changed' });
-      shop.createCustomer({ firstName: 'New', email: `new-${name}@example.com` });
-      shop.deleteCustomer(second!.id);
+      const [first, second] = shop.resources.customers.list();
+      shop.resources.customers.update(first!.id, { firstName: 'Changed' });
+      shop.resources.customers.create({ firstName: 'New', email: `new-${name}@example.com` });
+      shop.resources.customers.delete(second!.id);
       await shop.flushDeliveries();
       const afterWebhooks = new Map(expected());
       afterWebhooks.set(second!.id, 'INACTIVE');
@@ -102,7 +102,10 @@ describe.each<PaginationLimitBehaviour>(['error', 'silentStop'])(
 
       // Changes the webhooks never delivered: the manual sync brings them in.
       shop.setDelivery({ capture: true });
-      const missed = shop.createCustomer({ firstName: 'Missed', email: `missed-${name}@example.com` });
+      const missed = shop.resources.customers.create({
+        firstName: 'Missed',
+        email: `missed-${name}@example.com`,
+      });
       shop.takeDeliveries();
       // force: the initial sync finished moments ago; 409 while its reconcile still holds the lease.
       const requestSync = async () =>

@@ -155,7 +155,7 @@ describe('every local route refuses a foreign Host (DNS rebinding)', () => {
       { host: foreign },
     );
     expect(control.status).toBe(421);
-    expect(control.body).not.toContain(shop.customers()[0]!.id);
+    expect(control.body).not.toContain(shop.resources.customers.list()[0]!.id);
   });
 });
 

@@ -15,8 +15,8 @@ import { parseWith } from '../../../lambdas/core/validation.js';
 import { parseShopifyJson } from '../../../lambdas/core/webhooks/shopify-json.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
-import { orderPayload } from '../../../local/shopify-simulator/orders.js';
-import { productPayload } from '../../../local/shopify-simulator/products.js';
+import { orderPayload } from '../../../local/shopify-simulator/resources/orders.js';
+import { productPayload } from '../../../local/shopify-simulator/resources/products.js';
 import { customerPayload } from '../../../local/shopify-simulator/webhook-payload.js';
 import { localDynamoClient, organizationItems } from '../../support/dynamo.js';
 import { isolatedRuntime } from '../../support/local-runtime.js';
@@ -183,7 +183,7 @@ describe('a store whose grant lacks read_orders and read_products', () => {
     expect(await stored('Customers')).toEqual(
       expectedMirror(
         definitionOf('customers'),
-        shop.customers().map((customer) => customerPayload(customer, shop)),
+        shop.resources.customers.list().map((customer) => customerPayload(customer, shop)),
         owner,
       ),
     );
@@ -260,14 +260,14 @@ describe('a store whose grant lacks read_orders and read_products', () => {
     expect(await stored('Orders')).toEqual(
       expectedMirror(
         definitionOf('orders'),
-        shop.orders().map((order) => orderPayload(order, shop)),
+        shop.resources.orders.list().map((order) => orderPayload(order, shop)),
         owner,
       ),
     );
     expect(await stored('Products')).toEqual(
       expectedMirror(
         definitionOf('products'),
-        shop.products().map((product) => productPayload(product, shop)),
+        shop.resources.products.list().map((product) => productPayload(product, shop)),
         owner,
       ),
     );

@@ -72,14 +72,26 @@ describe('privacy webhooks across customers, orders and products (local runtime,
   let guestOrder: string;
 
   it('mirrors the store: the subject, their orders (one with 150 line items), a bystander and a guest', async () => {
-    subject = shop.createCustomer({ ...pii, note: 'likes blue' }).id;
-    const bystander = shop.customers()[0]!.id;
+    subject = shop.resources.customers.create({ ...pii, note: 'likes blue' }).id;
+    const bystander = shop.resources.customers.list()[0]!.id;
     subjectOrders = [
-      shop.createOrder({ customerId: subject, lineItems: 150, note: `deliver to ${pii.firstName}` }).id,
-      shop.createOrder({ customerId: subject, lineItems: 2 }).id,
+      shop.resources.orders.create({
+        customerId: subject,
+        lineItems: 150,
+        note: `deliver to ${pii.firstName}`,
+      }).id,
+      shop.resources.orders.create({ customerId: subject, lineItems: 2 }).id,
     ];
-    bystanderOrder = shop.createOrder({ customerId: bystander, lineItems: 3, note: 'bystander note' }).id;
-    guestOrder = shop.createOrder({ customerId: null, email: 'guest@example.com', lineItems: 1 }).id;
+    bystanderOrder = shop.resources.orders.create({
+      customerId: bystander,
+      lineItems: 3,
+      note: 'bystander note',
+    }).id;
+    guestOrder = shop.resources.orders.create({
+      customerId: null,
+      email: 'guest@example.com',
+      lineItems: 1,
+    }).id;
 
     const connected = await fetch(`${runtime.apiUrl}/organizations/${organizationId}/integrations`, {
       method: 'POST',
@@ -155,7 +167,7 @@ describe('privacy webhooks across customers, orders and products (local runtime,
     expect(leaks).toEqual([]);
 
     // A later orders/updated of a redacted order does not bring the data back.
-    shop.updateOrder(subjectOrders[1]!, { note: `call ${pii.phone}` });
+    shop.resources.orders.update(subjectOrders[1]!, { note: `call ${pii.phone}` });
     await shop.flushDeliveries();
     expect(shop.deliveryAttempts().at(-1)).toMatchObject({ topic: 'orders/updated', status: 200 });
     expect((await byId('Orders')).get(subjectOrders[1]!)).toMatchObject({ status: 'REDACTED' });

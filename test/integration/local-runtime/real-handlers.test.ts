@@ -42,8 +42,10 @@ describe('npm start with the real handlers', () => {
 
     await expect.poll(async () => (await customerIds()).length, { timeout: 30_000 }).toBe(12);
 
-    const [customer] = runtime.shopify.simulator!.shop(shop.shopDomain).customers();
-    runtime.shopify.simulator!.shop(shop.shopDomain).updateCustomer(customer!.id, { firstName: 'Ada' });
+    const [customer] = runtime.shopify.simulator!.shop(shop.shopDomain).resources.customers.list();
+    runtime.shopify
+      .simulator!.shop(shop.shopDomain)
+      .resources.customers.update(customer!.id, { firstName: 'Ada' });
     await expect
       .poll(
         async () => {

@@ -230,9 +230,11 @@ describe('the API is scoped per organization', () => {
 
 describe('issue 9 attacks through the local HTTP API', () => {
   it("alpha's update body replayed under the victim's shop header writes nothing (200, duplicate)", async () => {
-    const [customer] = alpha.shop.customers();
+    const [customer] = alpha.shop.resources.customers.list();
     const update = one(
-      captured(alpha.shop, () => alpha.shop.updateCustomer(customer!.id, { firstName: 'Genuine' })),
+      captured(alpha.shop, () =>
+        alpha.shop.resources.customers.update(customer!.id, { firstName: 'Genuine' }),
+      ),
       'customers/update',
     );
     expect((await send(update)).body).toMatchObject({ outcome: 'written' });
@@ -256,9 +258,11 @@ describe('issue 9 attacks through the local HTTP API', () => {
   });
 
   it('an update body sent under the delete topic is refused (400): a live customer is not deleted', async () => {
-    const [customer] = alpha.shop.customers();
+    const [customer] = alpha.shop.resources.customers.list();
     const update = one(
-      captured(alpha.shop, () => alpha.shop.updateCustomer(customer!.id, { firstName: 'Swapped' })),
+      captured(alpha.shop, () =>
+        alpha.shop.resources.customers.update(customer!.id, { firstName: 'Swapped' }),
+      ),
       'customers/update',
     );
     await refusedWithNothingWritten(
@@ -268,7 +272,9 @@ describe('issue 9 attacks through the local HTTP API', () => {
     );
     // And the reverse: a delete body is not an update.
     const remove = one(
-      captured(alpha.shop, () => alpha.shop.deleteCustomer(alpha.shop.customers()[2]!.id)),
+      captured(alpha.shop, () =>
+        alpha.shop.resources.customers.delete(alpha.shop.resources.customers.list()[2]!.id),
+      ),
       'customers/delete',
     );
     await refusedWithNothingWritten(
@@ -282,9 +288,9 @@ describe('issue 9 attacks through the local HTTP API', () => {
   });
 
   it('a forged X-Shopify-Triggered-At does not become deletedAt: the time of receipt does', async () => {
-    const target = alpha.shop.customers()[1]!;
+    const target = alpha.shop.resources.customers.list()[1]!;
     const remove = one(
-      captured(alpha.shop, () => alpha.shop.deleteCustomer(target.id)),
+      captured(alpha.shop, () => alpha.shop.resources.customers.delete(target.id)),
       'customers/delete',
     );
     const before = Date.now();
@@ -302,7 +308,7 @@ describe('issue 9 attacks through the local HTTP API', () => {
   });
 
   it("another shop's customers/redact and customers/data_request are refused (401)", async () => {
-    const customerId = alpha.shop.customers()[0]!.id;
+    const customerId = alpha.shop.resources.customers.list()[0]!.id;
     const redact = one(
       captured(alpha.shop, () => alpha.shop.requestCompliance('customers/redact', customerId)),
       'customers/redact',
@@ -336,10 +342,10 @@ describe('issue 9 attacks through the local HTTP API', () => {
   it("property: edited unsigned headers never write outside the signer's integration nor change any status", async () => {
     const genuine = [
       ...captured(alpha.shop, () => {
-        const first = alpha.shop.createCustomer({ firstName: 'Prop' });
-        const second = alpha.shop.createCustomer({ firstName: 'Erty' });
-        alpha.shop.updateCustomer(first.id, { firstName: 'Prop' });
-        alpha.shop.deleteCustomer(second.id);
+        const first = alpha.shop.resources.customers.create({ firstName: 'Prop' });
+        const second = alpha.shop.resources.customers.create({ firstName: 'Erty' });
+        alpha.shop.resources.customers.update(first.id, { firstName: 'Prop' });
+        alpha.shop.resources.customers.delete(second.id);
         alpha.shop.requestCompliance('customers/redact', first.id);
         alpha.shop.requestCompliance('customers/data_request', first.id);
         alpha.shop.requestCompliance('shop/redact');

@@ -91,7 +91,9 @@ const storeLegacySecret = async ({ integrationId }: OwnSecretStore) => {
 const sendOwnSigned = async ({ shop }: OwnSecretStore) => {
   const delivery = one(
     captured(shop, () => {
-      shop.updateCustomer(shop.customers()[0]!.id, { firstName: `Name ${Date.now()}` });
+      shop.resources.customers.update(shop.resources.customers.list()[0]!.id, {
+        firstName: `Name ${Date.now()}`,
+      });
     }),
     'customers/update',
   );

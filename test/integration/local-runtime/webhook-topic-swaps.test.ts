@@ -36,15 +36,15 @@ afterAll(() => world?.stop());
 const genuineBodies = (): WebhookDelivery[] => {
   const { shop } = alpha;
   const deliveries = captured(shop, () => {
-    const customer = shop.createCustomer({ firstName: 'Swap' });
-    shop.updateCustomer(customer.id, { firstName: 'Swapped' });
-    const order = shop.createOrder({ customerId: customer.id, lineItems: 2 });
-    shop.updateOrder(order.id, { note: 'swap' });
-    const product = shop.createProduct({ variants: 2 });
-    shop.updateProduct(product.id, { title: 'Swap' });
-    shop.deleteOrder(shop.orders()[0]!.id);
-    shop.deleteProduct(shop.products()[0]!.id);
-    shop.deleteCustomer(shop.customers()[0]!.id);
+    const customer = shop.resources.customers.create({ firstName: 'Swap' });
+    shop.resources.customers.update(customer.id, { firstName: 'Swapped' });
+    const order = shop.resources.orders.create({ customerId: customer.id, lineItems: 2 });
+    shop.resources.orders.update(order.id, { note: 'swap' });
+    const product = shop.resources.products.create({ variants: 2 });
+    shop.resources.products.update(product.id, { title: 'Swap' });
+    shop.resources.orders.delete(shop.resources.orders.list()[0]!.id);
+    shop.resources.products.delete(shop.resources.products.list()[0]!.id);
+    shop.resources.customers.delete(shop.resources.customers.list()[0]!.id);
     shop.requestCompliance('customers/redact', customer.id);
     shop.requestCompliance('customers/data_request', customer.id);
     shop.requestCompliance('shop/redact');

@@ -141,8 +141,8 @@ describe('operations through the local runtime', () => {
 
   it('a change no webhook delivered is healed by the next sync: counted on the run, the integration, the metric, and reported', async () => {
     shop().setDelivery({ dropProbability: 1 });
-    const [customer] = shop().customers();
-    shop().updateCustomer(customer!.id, { firstName: 'Healed' });
+    const [customer] = shop().resources.customers.list();
+    shop().resources.customers.update(customer!.id, { firstName: 'Healed' });
 
     const started = await post(
       `/organizations/${organizationId}/integrations/${integrationId}/sync?force=true`,
@@ -176,7 +176,7 @@ describe('operations through the local runtime', () => {
 
     // A delivery arrives again: lastWebhookAt moves past the healing, the store is no longer silent.
     shop().setDelivery({});
-    shop().updateCustomer(customer!.id, { firstName: 'Delivered' });
+    shop().resources.customers.update(customer!.id, { firstName: 'Delivered' });
     await shop().flushDeliveries();
     await expect
       .poll(

@@ -81,8 +81,8 @@ describe('simulator bulk operations', () => {
     const file = await lines(operation.url);
     expect(file.status).toBe(200);
     expect(file.lines.map((l) => JSON.parse(l).id).sort()).toEqual(
-      shop
-        .customers()
+      shop.resources.customers
+        .list()
         .map((c) => `gid://shopify/Customer/${c.id}`)
         .sort(),
     );

@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe('control API: orders', () => {
   it('creates, lists, updates and deletes an order over HTTP, with its webhooks and the Admin API agreeing', async () => {
-    const customerId = simulator.shop(shopDomain).customers()[0]!.id;
+    const customerId = simulator.shop(shopDomain).resources.customers.list()[0]!.id;
     const created = await control('/orders', 'POST', { customerId, lineItems: 3, tags: ['vip'] });
     expect(created.status).toBe(200);
     const order = (await created.json()) as {
@@ -79,7 +79,7 @@ describe('control API: orders', () => {
     expect(listed.map((o) => o.id)).toEqual([
       ...simulator
         .shop(shopDomain)
-        .orders()
+        .resources.orders.list()
         .map((o) => o.id),
     ]);
     expect(listed.map((o) => o.id)).toContain(order.id);
@@ -95,21 +95,21 @@ describe('control API: orders', () => {
     expect(await control(`/orders/${order.id}`, 'DELETE').then((r) => r.json())).toEqual({
       deleted: order.id,
     });
-    expect(simulator.shop(shopDomain).order(order.id)).toBeUndefined();
+    expect(simulator.shop(shopDomain).resources.orders.get(order.id)).toBeUndefined();
     expect(await topicsReceived()).toEqual(
       expect.arrayContaining(['orders/create', 'orders/updated', 'orders/delete']),
     );
   });
 
   it('refuses an invalid order with 400 and an unknown one with 404, changing nothing', async () => {
-    const before = simulator.shop(shopDomain).orders().length;
+    const before = simulator.shop(shopDomain).resources.orders.list().length;
     const invalid = await control('/orders', 'POST', { lineItems: 0 });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: 'Invalid request body' });
     expect((await control('/orders', 'POST', { unknownField: 1 })).status).toBe(400);
     expect((await control('/orders/1', 'PATCH', { note: 'x' })).status).toBe(404);
     expect((await control('/orders/1', 'DELETE')).status).toBe(404);
-    expect(simulator.shop(shopDomain).orders()).toHaveLength(before);
+    expect(simulator.shop(shopDomain).resources.orders.list()).toHaveLength(before);
   });
 });
 
@@ -138,7 +138,7 @@ describe('control API: products', () => {
 
     expect((await control(`/products/${product.id}`, 'DELETE')).status).toBe(200);
     expect((await control(`/products/${product.id}`, 'DELETE')).status).toBe(404);
-    expect(simulator.shop(shopDomain).product(product.id)).toBeUndefined();
+    expect(simulator.shop(shopDomain).resources.products.get(product.id)).toBeUndefined();
     expect(await topicsReceived()).toEqual(
       expect.arrayContaining(['products/create', 'products/update', 'products/delete']),
     );

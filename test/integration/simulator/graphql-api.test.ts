@@ -41,14 +41,14 @@ describe('customers connection', () => {
     const nodes = await walk({});
     const expected = simulator
       .shop(shopDomain)
-      .customers()
+      .resources.customers.list()
       .map((c) => c.id);
     expect(nodes.map((n) => n.legacyResourceId)).toEqual(expected);
     expect(nodes.map((n) => n.id)).toEqual(expected.map((id) => `gid://shopify/Customer/${id}`));
   });
 
   it('filters on updated_at with quoted ISO dates, >=, >, < and AND', async () => {
-    const customers = simulator.shop(shopDomain).customers();
+    const customers = simulator.shop(shopDomain).resources.customers.list();
     const times = customers.map((c) => c.updatedAt).sort((a, b) => a - b);
     const from = times[20] as number;
     const to = times[45] as number;
@@ -124,7 +124,7 @@ describe('customers connection', () => {
 
 describe('single customer, count and shop', () => {
   it('returns a customer by gid with its 64-bit id exact in the raw JSON', async () => {
-    const customer = simulator.shop(shopDomain).customers()[3]!;
+    const customer = simulator.shop(shopDomain).resources.customers.list()[3]!;
     const { text, body } = await gql(
       `query($id: ID!) { customer(id: $id) { id legacyResourceId numberOfOrders } }`,
       {
@@ -238,6 +238,6 @@ describe('control API', () => {
 
     const invalid = await fetch(base, { method: 'POST', body: JSON.stringify({ phone: '0207 123' }) });
     expect(invalid.status).toBe(400);
-    expect(simulator.shop(shopDomain).customers()).toHaveLength(listed.length);
+    expect(simulator.shop(shopDomain).resources.customers.list()).toHaveLength(listed.length);
   });
 });

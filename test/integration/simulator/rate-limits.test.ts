@@ -14,10 +14,10 @@ const tenWithAddresses = `{ customers(first: 10) { nodes { id firstName defaultA
 
 function shopWithFourCustomers(domain: string, plan?: { restoreRate: number; maximumAvailable: number }) {
   const shop = simulator.createShop({ shopDomain: domain, accessToken: 'token', ...(plan ? { plan } : {}) });
-  shop.createCustomer({ firstName: 'A', defaultAddress: { city: 'Ottawa', countryCode: 'CA' } });
-  shop.createCustomer({ firstName: 'B', defaultAddress: { city: 'Berlin', countryCode: 'DE' } });
-  shop.createCustomer({ firstName: 'C', defaultAddress: { city: 'Austin', countryCode: 'US' } });
-  shop.createCustomer({ firstName: 'D' });
+  shop.resources.customers.create({ firstName: 'A', defaultAddress: { city: 'Ottawa', countryCode: 'CA' } });
+  shop.resources.customers.create({ firstName: 'B', defaultAddress: { city: 'Berlin', countryCode: 'DE' } });
+  shop.resources.customers.create({ firstName: 'C', defaultAddress: { city: 'Austin', countryCode: 'US' } });
+  shop.resources.customers.create({ firstName: 'D' });
   return { shop, url: simulator.adminUrl(domain) };
 }
 
@@ -140,7 +140,7 @@ describe('pagination limit', () => {
     expect(beyond.body.data).toBeNull();
     expect(beyond.body.errors[0].extensions.code).toBe('PAGINATION_LIMIT_EXCEEDED');
 
-    const fifth = shop.customers()[4]!.id;
+    const fifth = shop.resources.customers.list()[4]!.id;
     const narrower = await postGraphQL(url, 'token', customersPageQuery, {
       first: 10,
       query: `id:>${fifth}`,
@@ -148,8 +148,8 @@ describe('pagination limit', () => {
     expect(
       narrower.body.data.customers.nodes.map((n: { legacyResourceId: string }) => n.legacyResourceId),
     ).toEqual(
-      shop
-        .customers()
+      shop.resources.customers
+        .list()
         .slice(5, 10)
         .map((c) => c.id),
     );

@@ -85,7 +85,7 @@ describe('webhook subscriptions over GraphQL', () => {
 describe('deliveries', () => {
   it('delivers a signed customers/create exactly as Shopify sends it', async () => {
     const shop = await subscribedShop();
-    const customer = shop.createCustomer({
+    const customer = shop.resources.customers.create({
       firstName: 'Grace',
       lastName: 'Hopper',
       email: 'grace@example.com',
@@ -164,20 +164,20 @@ describe('deliveries', () => {
 
   it('sends customers/delete with only id, tax_exemptions and admin_graphql_api_id', async () => {
     const shop = await subscribedShop(['CUSTOMERS_DELETE']);
-    const customer = shop.createCustomer({ firstName: 'Gone' });
-    shop.deleteCustomer(customer.id);
+    const customer = shop.resources.customers.create({ firstName: 'Gone' });
+    shop.resources.customers.delete(customer.id);
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(1);
     const text = receiver.received[0]!.rawBody.toString('utf8');
     expect(text).toBe(
       `{"id":${customer.id},"tax_exemptions":[],"admin_graphql_api_id":"gid://shopify/Customer/${customer.id}"}`,
     );
-    expect(shop.customers()).toEqual([]);
+    expect(shop.resources.customers.list()).toEqual([]);
   });
 
   it('sends the privacy topics to the compliance URI of the app TOML, signed, over the control API', async () => {
     const shop = await subscribedShop([]);
-    const customer = shop.createCustomer({ firstName: 'Private', email: 'private@example.com' });
+    const customer = shop.resources.customers.create({ firstName: 'Private', email: 'private@example.com' });
     const control = (path: string, method: string, body: unknown) =>
       fetch(`${simulator.controlUrl}/shops/${shop.domain}${path}`, {
         method,
@@ -210,8 +210,10 @@ describe('deliveries', () => {
 
   it('gives every mutation an updatedAt strictly later than any before it', async () => {
     const shop = await subscribedShop([]);
-    const first = shop.createCustomer({ firstName: 'Tick' });
-    const updates = [1, 2, 3].map((n) => shop.updateCustomer(first.id, { note: `edit ${n}` }).updatedAt);
+    const first = shop.resources.customers.create({ firstName: 'Tick' });
+    const updates = [1, 2, 3].map(
+      (n) => shop.resources.customers.update(first.id, { note: `edit ${n}` }).updatedAt,
+    );
     const times = [first.updatedAt, ...updates];
     times.slice(1).forEach((time, i) => expect(time).toBeGreaterThan(times[i]!));
     expect(times.every((time) => time % 1000 === 0)).toBe(true);
@@ -220,8 +222,8 @@ describe('deliveries', () => {
   it('shares one event id across the subscriptions of one action', async () => {
     const shop = await subscribedShop(['CUSTOMERS_UPDATE']);
     await subscribe(shop.domain, 'CUSTOMERS_UPDATE', `${receiver.url}?second=1`);
-    const customer = shop.createCustomer({});
-    shop.updateCustomer(customer.id, { note: 'hello' });
+    const customer = shop.resources.customers.create({});
+    shop.resources.customers.update(customer.id, { note: 'hello' });
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(2);
     const [a, b] = receiver.received.map((r) => r.headers);
@@ -232,7 +234,7 @@ describe('deliveries', () => {
   it('stops delivering once Shopify removes the subscription', async () => {
     const shop = await subscribedShop(['CUSTOMERS_CREATE']);
     shop.deleteWebhookSubscription(shop.webhookSubscriptions()[0]!.id);
-    shop.createCustomer({});
+    shop.resources.customers.create({});
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(0);
   });
@@ -242,7 +244,7 @@ describe('delivery knobs', () => {
   it('duplicates a delivery with the same webhook id and body', async () => {
     const shop = await subscribedShop(['CUSTOMERS_CREATE']);
     shop.setDelivery({ duplicateProbability: 1 });
-    shop.createCustomer({});
+    shop.resources.customers.create({});
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(2);
     const [a, b] = receiver.received;
@@ -253,7 +255,7 @@ describe('delivery knobs', () => {
   it('drops deliveries until they are redelivered under the same webhook id', async () => {
     const shop = await subscribedShop(['CUSTOMERS_CREATE']);
     shop.setDelivery({ dropProbability: 1 });
-    shop.createCustomer({});
+    shop.resources.customers.create({});
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(0);
     const [dropped] = shop.droppedDeliveries();
@@ -266,7 +268,7 @@ describe('delivery knobs', () => {
   it('retries a rejected delivery on redeliver and records each attempt', async () => {
     const shop = await subscribedShop(['CUSTOMERS_CREATE']);
     receiverStatus = 500;
-    shop.createCustomer({});
+    shop.resources.customers.create({});
     await shop.flushDeliveries();
     receiverStatus = 200;
     await shop.redeliver();
@@ -281,9 +283,9 @@ describe('delivery knobs', () => {
   it('holds a window of deliveries and releases them shuffled', async () => {
     const shop = await subscribedShop(['CUSTOMERS_UPDATE']);
     shop.setDelivery({ reorderWindow: 6, seed: 3 });
-    const customer = shop.createCustomer({});
+    const customer = shop.resources.customers.create({});
     const notes = ['1', '2', '3', '4', '5', '6'];
-    for (const note of notes) shop.updateCustomer(customer.id, { note });
+    for (const note of notes) shop.resources.customers.update(customer.id, { note });
     expect(shop.pendingDeliveries()).toHaveLength(6);
     await shop.flushDeliveries();
     const received = receiver.received.map((r) => JSON.parse(r.rawBody.toString('utf8')).note as string);
@@ -294,8 +296,8 @@ describe('delivery knobs', () => {
   it('captures deliveries for replay in any order, signatures intact', async () => {
     const shop = await subscribedShop(['CUSTOMERS_CREATE']);
     shop.setDelivery({ capture: true });
-    shop.createCustomer({ firstName: 'One' });
-    shop.createCustomer({ firstName: 'Two' });
+    shop.resources.customers.create({ firstName: 'One' });
+    shop.resources.customers.create({ firstName: 'Two' });
     await shop.flushDeliveries();
     expect(receiver.received).toHaveLength(0);
 
@@ -326,9 +328,11 @@ describe('ids across shops', () => {
       });
     const [left, right] = [seeded(1), seeded(2)];
     const idsOf = (shop: typeof left) => [
-      ...shop.customers().flatMap((c) => [c.id, ...(c.defaultAddress ? [c.defaultAddress.id] : [])]),
-      ...shop.orders().flatMap((o) => [o.id, ...o.lines.map((line) => line.id)]),
-      ...shop.products().flatMap((p) => [p.id, ...p.variants.map((variant) => variant.id)]),
+      ...shop.resources.customers
+        .list()
+        .flatMap((c) => [c.id, ...(c.defaultAddress ? [c.defaultAddress.id] : [])]),
+      ...shop.resources.orders.list().flatMap((o) => [o.id, ...o.lines.map((line) => line.id)]),
+      ...shop.resources.products.list().flatMap((p) => [p.id, ...p.variants.map((variant) => variant.id)]),
     ];
     const leftIds = new Set(idsOf(left));
     expect(leftIds.size).toBeGreaterThan(40);
@@ -337,7 +341,7 @@ describe('ids across shops', () => {
     // Shopify's ids are platform-wide: the "same" customer deleted in both shops is two bodies.
     for (const shop of [left, right]) {
       expect((await subscribe(shop.domain, 'CUSTOMERS_DELETE')).userErrors).toEqual([]);
-      shop.deleteCustomer(shop.customers()[1]!.id);
+      shop.resources.customers.delete(shop.resources.customers.list()[1]!.id);
       await shop.flushDeliveries();
     }
     const bodies = receiver.received.map((delivery) => delivery.rawBody.toString('utf8'));

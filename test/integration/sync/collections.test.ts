@@ -42,12 +42,12 @@ const active = async (organizationId: string) =>
 
 /** What an exact mirror holds: each collection as its webhook stores it, with its members now. */
 const expectedCollections = (shop: SimulatedShop, integration: Integration) =>
-  shop.collections
+  shop.resources.collections
     .list()
     .map((collection) => {
-      const productIds = shop.collections.memberIds(collection);
+      const productIds = shop.resources.collections.memberIds(collection);
       return {
-        ...webhookOracle(collectionsResource, shop.collections.payload(collection), integration),
+        ...webhookOracle(collectionsResource, shop.resources.collections.payload(collection), integration),
         productIds,
         productsCount: productIds.length,
         status: 'ACTIVE',
@@ -77,9 +77,9 @@ describe('collections', () => {
       seedCollections: 4,
       plan: fastPlan,
     });
-    const everything = shop.collections.create({
+    const everything = shop.resources.collections.create({
       title: 'Everything',
-      productIds: shop.products().map((product) => product.id),
+      productIds: shop.resources.products.list().map((product) => product.id),
     });
     const run = await syncOnce(integration);
 
@@ -106,15 +106,15 @@ describe('collections', () => {
     for (const topic of topics)
       shop.addWebhookSubscription(topic, 'https://hooks.example.test/shopify', 'JSON', SHOPIFY_API_VERSION);
     const registry = createTopicRegistry(resourceTopics(collectionsResource, collectionStore()));
-    const [picked, tagged, gone] = shop.collections.list();
-    const [first] = shop.products();
+    const [picked, tagged, gone] = shop.resources.collections.list();
+    const [first] = shop.resources.products.list();
     const org = integration.organizationId;
     const before = await stored(org);
 
-    shop.collections.update(picked!.id, { title: 'Picked, renamed' });
-    shop.collections.update(tagged!.id, { sortOrder: 'ALPHA_ASC' });
-    const created = shop.collections.create({ title: 'New', productIds: [first!.id] });
-    shop.collections.delete(gone!.id);
+    shop.resources.collections.update(picked!.id, { title: 'Picked, renamed' });
+    shop.resources.collections.update(tagged!.id, { sortOrder: 'ALPHA_ASC' });
+    const created = shop.resources.collections.create({ title: 'New', productIds: [first!.id] });
+    shop.resources.collections.delete(gone!.id);
     const deliveries = shop.takeDeliveries();
     expect(deliveries.map((d) => d.topic).sort()).toEqual(
       ['collections/create', 'collections/delete', 'collections/update', 'collections/update'].sort(),
@@ -145,10 +145,12 @@ describe('collections', () => {
 
     // Members move with no collection webhook: a product added from its own page, and a product
     // tagged into the tagged collection.
-    const pickedIds = shop.collections.memberIds(picked!);
-    const outsider = shop.products().find((p) => !pickedIds.includes(p.id) && !p.tags.includes('summer'))!;
-    shop.collections.setMembersQuietly(picked!.id, [...pickedIds, outsider.id]);
-    shop.updateProduct(outsider.id, { tags: ['summer'] });
+    const pickedIds = shop.resources.collections.memberIds(picked!);
+    const outsider = shop.resources.products
+      .list()
+      .find((p) => !pickedIds.includes(p.id) && !p.tags.includes('summer'))!;
+    shop.resources.collections.setMembersQuietly(picked!.id, [...pickedIds, outsider.id]);
+    shop.resources.products.update(outsider.id, { tags: ['summer'] });
     expect(shop.takeDeliveries().map((d) => d.topic)).not.toContain('collections/update');
 
     const next = await syncOnce(integration);
@@ -184,8 +186,8 @@ describe('collections', () => {
       plan: fastPlan,
     });
     await syncOnce(integration);
-    const [, gone] = shop.collections.list();
-    shop.collections.deleteQuietly(gone!.id);
+    const [, gone] = shop.resources.collections.list();
+    shop.resources.collections.deleteQuietly(gone!.id);
     const outcome = await runDeletionReconcile(
       integration,
       {

@@ -72,8 +72,8 @@ describe('deletion reconcile after a sync', () => {
     ).toBeUndefined();
 
     // Deleted in Shopify; the webhooks never arrive (nothing is delivered in this test).
-    const gone = shop.customers().slice(3, 6);
-    for (const customer of gone) shop.deleteCustomer(customer.id);
+    const gone = shop.resources.customers.list().slice(3, 6);
+    for (const customer of gone) shop.resources.customers.delete(customer.id);
     await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
     await harness.drain(worker, queue);
 

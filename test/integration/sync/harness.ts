@@ -244,8 +244,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
 
   /** The mirror holds exactly the shop's customers, each as the webhook path would have stored it. */
   const expectedMirror = (shop: SimulatedShop, integration: Integration) =>
-    shop
-      .customers()
+    shop.resources.customers
+      .list()
       .map((c) => ({ ...webhookRecord(c, shop, integration), status: 'ACTIVE' }))
       .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
 

@@ -45,11 +45,11 @@ describe('initial and incremental sync', () => {
     expect(Date.parse(afterInitial!.lastSuccessfulSyncAt!)).toBeGreaterThanOrEqual(before - 1000);
 
     // Mutations after the initial sync: updates, a creation, and one just inside the overlap window.
-    const customers = shop.customers();
+    const customers = shop.resources.customers.list();
     const updated = [customers[10]!, customers[2000]!, customers[4999]!].map((c) =>
-      shop.updateCustomer(c.id, { note: `changed ${c.id}` }),
+      shop.resources.customers.update(c.id, { note: `changed ${c.id}` }),
     );
-    const created = shop.createCustomer({ firstName: 'Newcomer', email: 'newcomer@example.com' });
+    const created = shop.resources.customers.create({ firstName: 'Newcomer', email: 'newcomer@example.com' });
 
     // A manual incremental sync (the scheduled one would be skipped as recently synced).
     const requests = shop.requests().length;

@@ -66,7 +66,9 @@ const expectedLocations = (shop: SimulatedShop, integration: Integration) =>
   byKey(
     expectedMirror(
       locationsResource as AnyResourceDefinition,
-      shop.inventory.locations().map((location) => shop.inventory.locationPayload(location)),
+      shop.resources.inventory
+        .locations()
+        .map((location) => shop.resources.inventory.locationPayload(location)),
       integration,
     ),
   );
@@ -75,7 +77,7 @@ const expectedItems = (shop: SimulatedShop, integration: Integration) =>
   byKey(
     expectedMirror(
       inventoryItemsResource as AnyResourceDefinition,
-      shop.inventory.items().map((item) => shop.inventory.itemPayload(item)),
+      shop.resources.inventory.items().map((item) => shop.resources.inventory.itemPayload(item)),
       integration,
     ),
   );
@@ -83,10 +85,10 @@ const expectedItems = (shop: SimulatedShop, integration: Integration) =>
 /** What `inventory_levels/update` stores for each level, with every named quantity of the store. */
 const expectedLevels = (shop: SimulatedShop, integration: Integration) =>
   byKey(
-    shop.inventory.levels().map((level) => ({
+    shop.resources.inventory.levels().map((level) => ({
       ...webhookOracle(
         inventoryLevelsResource as AnyResourceDefinition,
-        shop.inventory.levelPayload(level),
+        shop.resources.inventory.levelPayload(level),
         integration,
       ),
       quantities: level.quantities,
@@ -193,17 +195,17 @@ describe('locations and inventory', () => {
       ...resourceTopics(inventoryItemsResource, s.items),
       ...resourceTopics(inventoryLevelsResource, s.levels),
     });
-    const [first, second, third] = shop.inventory.items();
-    const [main, downtown] = shop.inventory.locations();
-    const popUp = shop.inventory.createLocation({ name: 'Pop-up', countryCode: 'CA' });
-    shop.inventory.updateLocation(downtown!.id, { name: 'Downtown flagship' });
-    shop.inventory.updateItem(first!.id, { costCents: 1250, sku: 'TEE-RED-M' });
+    const [first, second, third] = shop.resources.inventory.items();
+    const [main, downtown] = shop.resources.inventory.locations();
+    const popUp = shop.resources.inventory.createLocation({ name: 'Pop-up', countryCode: 'CA' });
+    shop.resources.inventory.updateLocation(downtown!.id, { name: 'Downtown flagship' });
+    shop.resources.inventory.updateItem(first!.id, { costCents: 1250, sku: 'TEE-RED-M' });
     for (let sale = 0; sale < 3; sale += 1)
-      shop.inventory.changeLevel(first!.id, main!.id, { availableDelta: -1, committedDelta: 1 });
-    const created = shop.inventory.createItem({ sku: 'NEW-1' });
-    shop.inventory.disconnectLevel(second!.id, downtown!.id);
-    shop.inventory.deleteItem(third!.id);
-    shop.inventory.setLocationActive(popUp.id, false);
+      shop.resources.inventory.changeLevel(first!.id, main!.id, { availableDelta: -1, committedDelta: 1 });
+    const created = shop.resources.inventory.createItem({ sku: 'NEW-1' });
+    shop.resources.inventory.disconnectLevel(second!.id, downtown!.id);
+    shop.resources.inventory.deleteItem(third!.id);
+    shop.resources.inventory.setLocationActive(popUp.id, false);
 
     const deliveries = shop.takeDeliveries();
     expect(new Set(deliveries.map((d) => d.topic))).toEqual(
@@ -298,10 +300,10 @@ describe('locations and inventory', () => {
       plan: fastPlan,
     });
     await syncOnce(integration);
-    const [, , closed] = shop.inventory.locations();
-    const [, gone] = shop.inventory.items();
-    shop.inventory.deleteLocation(closed!.id, { webhook: false });
-    shop.inventory.deleteItem(gone!.id, { webhook: false });
+    const [, , closed] = shop.resources.inventory.locations();
+    const [, gone] = shop.resources.inventory.items();
+    shop.resources.inventory.deleteLocation(closed!.id, { webhook: false });
+    shop.resources.inventory.deleteItem(gone!.id, { webhook: false });
 
     const locations = await runDeletionReconcile(integration, reconcileDeps(locationsResource, 'Locations'), {
       force: true,

@@ -5,7 +5,7 @@ import type { Integration } from '../../../lambdas/core/integrations/integration
 import { ordersResource } from '../../../lambdas/resources/orders/index.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
-import { orderDeletePayload, orderPayload } from '../../../local/shopify-simulator/orders.js';
+import { orderDeletePayload, orderPayload } from '../../../local/shopify-simulator/resources/orders.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import type { OrderRecord } from '../../../lambdas/resources/orders/record.js';
 import type { RecordWriter } from '../../../lambdas/resources/kit/definition.js';
@@ -24,7 +24,7 @@ const storedOrders = (organizationId: string) =>
 const expectedOrders = (shop: SimulatedShop, integration: Integration) =>
   expectedMirror(
     ordersResource,
-    shop.orders().map((order) => orderPayload(order, shop)),
+    shop.resources.orders.list().map((order) => orderPayload(order, shop)),
     integration,
   );
 
@@ -36,7 +36,7 @@ describe('orders', () => {
       seedOrders: 25,
       plan: fastPlan,
     });
-    expect(shop.orders()[0]!.lines).toHaveLength(320);
+    expect(shop.resources.orders.list()[0]!.lines).toHaveLength(320);
     const queue = new CapturingQueue();
     const worker = harness.worker(queue, { withOrders: true });
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
@@ -57,10 +57,10 @@ describe('orders', () => {
     );
     expect(shop.deprecationsUsed()).toEqual([]);
 
-    const [first, second] = shop.orders();
-    shop.updateOrder(first!.id, { cancel: true, note: 'changed mind' });
-    shop.updateOrder(second!.id, { fulfillmentStatus: 'PARTIALLY_FULFILLED', tags: ['b', 'a'] });
-    shop.createOrder({ lineItems: 2 });
+    const [first, second] = shop.resources.orders.list();
+    shop.resources.orders.update(first!.id, { cancel: true, note: 'changed mind' });
+    shop.resources.orders.update(second!.id, { fulfillmentStatus: 'PARTIALLY_FULFILLED', tags: ['b', 'a'] });
+    shop.resources.orders.create({ lineItems: 2 });
     await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
     await harness.drain(worker, queue);
     expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
@@ -68,7 +68,7 @@ describe('orders', () => {
     // Incremental: the three changes, plus whatever the 5-minute overlap re-reads, not the store.
     const orders = incremental!.resources!['orders']!;
     expect(orders.written).toBeGreaterThanOrEqual(3);
-    expect(orders.seen).toBeLessThan(shop.orders().length);
+    expect(orders.seen).toBeLessThan(shop.resources.orders.list().length);
   }, 120_000);
 
   it("mirrors a large store's orders by bulk operation, each with all its line items (500 on one)", async () => {
@@ -78,7 +78,10 @@ describe('orders', () => {
       seedOrders: 30,
       plan: fastPlan,
     });
-    const big = shop.createOrder({ customerId: shop.customers()[0]!.id, lineItems: 500 });
+    const big = shop.resources.orders.create({
+      customerId: shop.resources.customers.list()[0]!.id,
+      lineItems: 500,
+    });
     const queue = new CapturingQueue();
     const worker = harness.worker(queue, { withOrders: true, bulk: true, config: { bulkThreshold: 10 } });
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
@@ -107,7 +110,7 @@ describe('orders', () => {
     });
     // 37-line orders: 500-line batches always end inside one, so a checkpoint at the last line
     // read would resume among an order's line items.
-    for (let n = 0; n < 60; n += 1) shop.createOrder({ lineItems: 37 });
+    for (let n = 0; n < 60; n += 1) shop.resources.orders.create({ lineItems: 37 });
     let batches = 0;
     const written: string[] = [];
     const crashOnThirdBatch = (store: RecordWriter<OrderRecord>): RecordWriter<OrderRecord> => ({
@@ -175,9 +178,12 @@ describe('orders', () => {
     const topics = createTopicRegistry(resourceTopics(ordersResource, harness.stores().orders));
     const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
 
-    const created = shop.createOrder({ customerId: shop.customers()[0]!.id, lineItems: 3 });
+    const created = shop.resources.orders.create({
+      customerId: shop.resources.customers.list()[0]!.id,
+      lineItems: 3,
+    });
     const createdBody = orderPayload(created, shop);
-    const updated = shop.updateOrder(created.id, { financialStatus: 'REFUNDED' });
+    const updated = shop.resources.orders.update(created.id, { financialStatus: 'REFUNDED' });
     const updatedBody = orderPayload(updated, shop);
 
     // The update lands first; the late create is older and does not overwrite it.
@@ -190,12 +196,12 @@ describe('orders', () => {
     const queries = createRecordQueryStore(tables.doc, tables.names.Orders);
     const byCustomer = await queries.listRecords({
       organizationId: integration.organizationId,
-      lookup: { attribute: 'customerId', value: shop.customers()[0]!.id },
+      lookup: { attribute: 'customerId', value: shop.resources.customers.list()[0]!.id },
       limit: 10,
     });
     expect(byCustomer.items.map((item) => item.shopifyId)).toEqual([created.id]);
 
-    shop.deleteOrder(created.id);
+    shop.resources.orders.delete(created.id);
     expect(await handle('orders/delete', orderDeletePayload(created))).toMatchObject({ outcome: 'written' });
     expect(await handle('orders/updated', updatedBody)).toMatchObject({ outcome: 'written' });
     const [stored] = await storedOrders(integration.organizationId);

@@ -10,7 +10,7 @@ import { productsResource } from '../../../lambdas/resources/products/index.js';
 import { resourceTopics } from '../../../lambdas/core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../../../lambdas/core/webhooks/topic-registry.js';
 import { ShopifyAdminClient } from '../../../lambdas/adapters/shopify/admin-client.js';
-import { productPayload } from '../../../local/shopify-simulator/products.js';
+import { productPayload } from '../../../local/shopify-simulator/resources/products.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
 import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import {
@@ -32,7 +32,7 @@ const storedProducts = (organizationId: string) =>
 const expectedProducts = (shop: SimulatedShop, integration: Integration) =>
   expectedMirror(
     productsResource,
-    shop.products().map((product) => productPayload(product, shop)),
+    shop.resources.products.list().map((product) => productPayload(product, shop)),
     integration,
   );
 
@@ -44,7 +44,7 @@ describe('products', () => {
       seedProducts: 12,
       plan: fastPlan,
     });
-    expect(shop.products()[0]!.variants).toHaveLength(35);
+    expect(shop.resources.products.list()[0]!.variants).toHaveLength(35);
     const queue = new CapturingQueue();
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
     await harness.drain(harness.worker(queue, { withOrders: true, withProducts: true }), queue);
@@ -57,18 +57,20 @@ describe('products', () => {
     // Webhooks: an update lands, its older create is stale.
     const topics = createTopicRegistry(resourceTopics(productsResource, harness.stores().products));
     const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
-    const created = shop.createProduct({ title: 'Linen shirt', variants: 3 });
+    const created = shop.resources.products.create({ title: 'Linen shirt', variants: 3 });
     const createdBody = productPayload(created, shop);
-    shop.updateProduct(created.id, { status: 'ARCHIVED', tags: ['sale'] });
-    expect(await handle('products/update', productPayload(shop.product(created.id)!, shop))).toMatchObject({
+    shop.resources.products.update(created.id, { status: 'ARCHIVED', tags: ['sale'] });
+    expect(
+      await handle('products/update', productPayload(shop.resources.products.get(created.id)!, shop)),
+    ).toMatchObject({
       outcome: 'written',
     });
     expect(await handle('products/create', createdBody)).toMatchObject({ outcome: 'stale' });
     expect(await storedProducts(integration.organizationId)).toEqual(expectedProducts(shop, integration));
 
     // A delete whose webhook never came: the id-set reconcile finds it.
-    const gone = shop.products()[4]!;
-    shop.deleteProduct(gone.id);
+    const gone = shop.resources.products.list()[4]!;
+    shop.resources.products.delete(gone.id);
     const result = await runDeletionReconcile(
       integration,
       {
@@ -105,7 +107,7 @@ describe('products', () => {
       seedProducts: 25,
       plan: fastPlan,
     });
-    const wide = shop.createProduct({ title: 'Every size', variants: 250 });
+    const wide = shop.resources.products.create({ title: 'Every size', variants: 250 });
     const queue = new CapturingQueue();
     await queue.send([{ integrationId: integration.integrationId, trigger: 'schedule' }]);
     await harness.drain(
@@ -121,8 +123,8 @@ describe('products', () => {
     expect(shop.bulk.all().map((op) => op.query)).toEqual([productsBulkQuery]);
     expect(shop.deprecationsUsed()).toEqual([]);
 
-    const gone = shop.products()[7]!;
-    shop.deleteProduct(gone.id);
+    const gone = shop.resources.products.list()[7]!;
+    shop.resources.products.delete(gone.id);
     const result = await runDeletionReconcile(
       integration,
       {

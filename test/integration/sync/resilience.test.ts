@@ -303,7 +303,7 @@ describe('webhooks racing a sync', () => {
     const { shop, integration } = await connect(900);
     shop.setFaults({ random: { probability: 1, seed: 3, faults: [{ kind: 'slow', ms: 120 }] } });
     const { customers } = harness.stores();
-    const targets = shop.customers().filter((_, i) => i % 45 === 0);
+    const targets = shop.resources.customers.list().filter((_, i) => i % 45 === 0);
     const originals = targets.map((c) => harness.webhookRecord(c, shop, integration));
 
     const queue = new CapturingQueue();
@@ -314,7 +314,7 @@ describe('webhooks racing a sync', () => {
     // original versions arrive late (Shopify retries an old delivery).
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const target of targets) {
-      const updated = shop.updateCustomer(target.id, { note: `edited during sync ${target.id}` });
+      const updated = shop.resources.customers.update(target.id, { note: `edited during sync ${target.id}` });
       await customers.upsert(harness.webhookRecord(updated, shop, integration));
     }
     await customers.upsertMany(originals, { concurrency: 8 });

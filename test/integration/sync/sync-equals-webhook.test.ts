@@ -77,7 +77,7 @@ describe('sync and webhook mappings', () => {
             shopDomain: `prop-${++n}.myshopify.com`,
             ianaTimezone,
           });
-          const created = inputs.map((input) => shop.createCustomer(input));
+          const created = inputs.map((input) => shop.resources.customers.create(input));
           const client = new ShopifyAdminClient({
             shopDomain: shop.domain,
             accessToken: integration.encryptedAccessToken!.replace(/^enc:/, ''),

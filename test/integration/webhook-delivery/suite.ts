@@ -110,12 +110,12 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     });
 
     it('a customer created, updated and deleted in the store ends mirrored as deleted, with its 64-bit id exact', async () => {
-      const created = shop.createCustomer({ firstName: 'Ada', lastName: 'Lovelace' });
+      const created = shop.resources.customers.create({ firstName: 'Ada', lastName: 'Lovelace' });
       expect(BigInt(created.id)).toBeGreaterThan(2n ** 53n);
       await expect.poll(async () => (await record('customers', created.id))?.firstName, poll).toBe('Ada');
-      shop.updateCustomer(created.id, { firstName: 'Grace' });
+      shop.resources.customers.update(created.id, { firstName: 'Grace' });
       await expect.poll(async () => (await record('customers', created.id))?.firstName, poll).toBe('Grace');
-      shop.deleteCustomer(created.id);
+      shop.resources.customers.delete(created.id);
       await expect.poll(async () => (await record('customers', created.id))?.status, poll).toBe('INACTIVE');
       expect(await record('customers', created.id)).toMatchObject({
         shopifyId: created.id,
@@ -124,21 +124,22 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     });
 
     it('orders and products arrive through the same topic registry', async () => {
-      const product = shop.createProduct({ title: 'Kettle', variants: 3 });
-      const order = shop.createOrder({ lineItems: 2, note: 'first' });
+      const product = shop.resources.products.create({ title: 'Kettle', variants: 3 });
+      const order = shop.resources.orders.create({ lineItems: 2, note: 'first' });
       await expect.poll(async () => (await record('products', product.id))?.title, poll).toBe('Kettle');
       await expect.poll(async () => (await record('orders', order.id))?.note, poll).toBe('first');
-      shop.updateOrder(order.id, { note: 'second' });
+      shop.resources.orders.update(order.id, { note: 'second' });
       await expect.poll(async () => (await record('orders', order.id))?.note, poll).toBe('second');
       expect((await record('products', product.id))?.variants).toHaveLength(3);
     });
 
     it('deliveries all sent twice, reordered and delayed converge on the newest state', async () => {
-      const customer = shop.createCustomer({ firstName: 'v0' });
+      const customer = shop.resources.customers.create({ firstName: 'v0' });
       await expect.poll(async () => (await record('customers', customer.id))?.firstName, poll).toBe('v0');
       shop.setDelivery({ duplicateProbability: 1, reorderWindow: 4, delayMs: { min: 0, max: 50 }, seed: 7 });
       try {
-        for (const name of ['v1', 'v2', 'v3', 'v4']) shop.updateCustomer(customer.id, { firstName: name });
+        for (const name of ['v1', 'v2', 'v3', 'v4'])
+          shop.resources.customers.update(customer.id, { firstName: name });
         await shop.flushDeliveries();
         await expect.poll(async () => (await record('customers', customer.id))?.firstName, poll).toBe('v4');
       } finally {
@@ -150,10 +151,10 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     });
 
     it('a dropped delivery that Shopify redelivers later is applied', async () => {
-      const customer = shop.createCustomer({ firstName: 'before' });
+      const customer = shop.resources.customers.create({ firstName: 'before' });
       await expect.poll(async () => (await record('customers', customer.id))?.firstName, poll).toBe('before');
       shop.setDelivery({ dropProbability: 1 });
-      shop.updateCustomer(customer.id, { firstName: 'after' });
+      shop.resources.customers.update(customer.id, { firstName: 'after' });
       shop.setDelivery({});
       expect(shop.droppedDeliveries().length).toBeGreaterThan(0);
       expect((await record('customers', customer.id))?.firstName).toBe('before');
@@ -189,7 +190,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     });
 
     it('an update body under the delete topic is refused: the live customer stays ACTIVE', async () => {
-      const customer = shop.createCustomer({ firstName: 'Alive' });
+      const customer = shop.resources.customers.create({ firstName: 'Alive' });
       await expect.poll(async () => (await record('customers', customer.id))?.firstName, poll).toBe('Alive');
       const webhookId = await deliver(
         'customers/delete',
@@ -201,7 +202,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
     });
 
     it('privacy requests stay on HTTPS (the app TOML’s compliance URI) and erase the customer', async () => {
-      const customer = shop.createCustomer({ firstName: 'Private' });
+      const customer = shop.resources.customers.create({ firstName: 'Private' });
       await expect
         .poll(async () => (await record('customers', customer.id))?.firstName, poll)
         .toBe('Private');
@@ -216,7 +217,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
 
     if (mode === 'eventbridge') {
       it('a product too large for EventBridge arrives as {id} and is read from Shopify, every variant included', async () => {
-        const product = shop.createProduct({ title: 'Huge', variants: 120 });
+        const product = shop.resources.products.create({ title: 'Huge', variants: 120 });
         await expect.poll(async () => (await record('products', product.id))?.title, poll).toBe('Huge');
         const variants = (await record('products', product.id))?.variants as { id: string }[];
         expect(variants).toHaveLength(120);
@@ -271,11 +272,11 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       expect(updates.map((s) => s.uri)).toEqual([webhookUri()]);
       expect(shop.webhookSubscriptions()).toHaveLength(11);
       // The repaired subscription delivers.
-      const customer = shop.createCustomer({ firstName: 'Repaired' });
+      const customer = shop.resources.customers.create({ firstName: 'Repaired' });
       await expect
         .poll(async () => (await record('customers', customer.id))?.firstName, poll)
         .toBe('Repaired');
-      shop.updateCustomer(customer.id, { firstName: 'Delivered' });
+      shop.resources.customers.update(customer.id, { firstName: 'Delivered' });
       await expect
         .poll(async () => (await record('customers', customer.id))?.firstName, poll)
         .toBe('Delivered');

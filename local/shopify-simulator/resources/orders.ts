@@ -5,10 +5,34 @@
  * REST with two digits ("12.50"), so the service's normalisation is exercised for real.
  */
 import { z } from 'zod';
-import { type Keyed, type PageArgs, paginate } from './connection.js';
-import { JsonInteger, type JsonText, toJsonText } from './json-text.js';
-import type { SeededRandom } from './random.js';
-import { graphqlDateTime, restDateTime } from './time-format.js';
+import type { Keyed } from '../connection.js';
+import { matchesSearch } from '../customer-search.js';
+import { JsonInteger, type JsonText, toJsonText } from '../json-text.js';
+import type { SeededRandom } from '../random.js';
+import { graphqlDateTime, restDateTime } from '../time-format.js';
+import {
+  byId,
+  connectionOf,
+  countOf,
+  decimal,
+  idBlockStart,
+  numericIdOf,
+  requireAccess,
+  restAmount,
+  rootConnection,
+  searchTerms,
+  sortKeyOf,
+} from './kit.js';
+import {
+  type Args,
+  controlRecords,
+  type ResourceSetup,
+  type ShopContext,
+  SimRecordNotFoundError,
+  type SimulatedResource,
+  type View,
+} from './resource.js';
+import type { SimCustomers } from './customers.js';
 
 export interface SimOrderLine {
   readonly id: string;
@@ -69,14 +93,6 @@ export type OrderInput = z.input<typeof orderInputSchema>;
 const subtotalCents = (order: SimOrder) =>
   order.lines.reduce((sum, line) => sum + line.unitCents * line.quantity - line.discountCents, 0);
 const totalCents = (order: SimOrder) => subtotalCents(order) + order.taxCents;
-
-/** GraphQL's Decimal: no trailing zeros (`"12.5"`, `"12.0"`). */
-const decimal = (cents: number) => {
-  const text = (cents / 100).toFixed(2).replace(/0$/, '');
-  return text.endsWith('.') ? `${text}0` : text;
-};
-/** REST: always two digits (`"12.50"`). */
-const restAmount = (cents: number) => (cents / 100).toFixed(2);
 
 const moneyView = (cents: number, currency: string) => ({ amount: decimal(cents), currencyCode: currency });
 const bagView = (cents: number, currency: string) => ({
@@ -140,18 +156,13 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number,
   processedAt: graphqlDateTime(order.processedAt),
   createdAt: graphqlDateTime(order.createdAt),
   updatedAt: graphqlDateTime(order.updatedAt),
-  lineItems: (args: PageArgs) => {
+  lineItems: (args: Args) => {
     const entries: Keyed<SimOrderLine>[] = order.lines.map((line) => ({
       item: line,
       key: { value: BigInt(line.id), id: BigInt(line.id) },
     }));
-    const page = paginate(entries, args, { maxObjects, behaviour: 'error' }, { unbounded });
     const view = (line: SimOrderLine) => lineView(line, currency);
-    return {
-      nodes: page.nodes.map(view),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-      pageInfo: page.pageInfo,
-    };
+    return connectionOf(entries, args, view, { maxObjects, behaviour: 'error' }, unbounded);
   },
 });
 
@@ -258,3 +269,192 @@ export const makeOrderLines = (count: number, random: SeededRandom, nextId: () =
       discountCents: random.chance(0.3) ? random.int(1, Math.floor((unitCents * quantity) / 4)) : 0,
     };
   });
+
+export class OrderNotFoundError extends SimRecordNotFoundError {
+  override readonly name = 'OrderNotFoundError';
+  constructor(id: string) {
+    super(`No order ${id} in this shop`);
+  }
+}
+
+const orderJson = (order: SimOrder) => {
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  return {
+    ...order,
+    cancelledAt: iso(order.cancelledAt),
+    closedAt: iso(order.closedAt),
+    processedAt: iso(order.processedAt),
+    createdAt: iso(order.createdAt),
+    updatedAt: iso(order.updatedAt),
+  };
+};
+
+/** Orders of one shop: seeded over its customers, CRUD with `orders/*` webhooks, GraphQL fields. */
+export class SimOrders implements SimulatedResource {
+  private readonly orderMap = new Map<string, SimOrder>();
+  private readonly shop: ShopContext;
+  private readonly random: SeededRandom;
+  private nextOrderId: bigint;
+  private nextLineItemId: bigint;
+  private nextOrderNumber = 1001;
+  readonly topicScopes = { ORDERS_: 'read_orders' };
+  readonly controlRecords = [
+    controlRecords({
+      path: 'orders',
+      input: orderInputSchema,
+      json: orderJson,
+      list: () => this.list(),
+      create: (input) => this.create(input),
+      update: (id, input) => this.update(id, input),
+      remove: (id) => this.delete(id),
+    }),
+  ];
+
+  /** `seedOrders` spread over the seeded customers; the first has hundreds of lines. */
+  constructor(
+    { shop, random, idBlock }: ResourceSetup,
+    private readonly customers: SimCustomers,
+    seedOrders = 0,
+  ) {
+    this.shop = shop;
+    this.random = random;
+    this.nextOrderId = idBlockStart(5_000_000_000_000n, idBlock);
+    this.nextLineItemId = idBlockStart(13_000_000_000_000n, idBlock);
+    const customerIds = customers.list().map((customer) => customer.id);
+    for (let n = 0; n < seedOrders; n += 1) {
+      const at = Math.floor(shop.now() / 1000) * 1000 - (seedOrders - n) * 60_000;
+      const order = this.build(
+        {
+          customerId: customerIds.length > 0 && random.chance(0.8) ? random.pick(customerIds) : null,
+          // A big B2B order with hundreds of lines, then ordinary ones.
+          lineItems: n === 0 ? 320 : random.int(1, 6),
+        },
+        at,
+      );
+      this.orderMap.set(order.id, order);
+      shop.noteUpdate(order.updatedAt);
+    }
+  }
+
+  list(): SimOrder[] {
+    return [...this.orderMap.values()].sort(byId);
+  }
+
+  get(id: string): SimOrder | undefined {
+    return this.orderMap.get(numericIdOf('Order', id));
+  }
+
+  /** The customer's orders, as a privacy request lists them. */
+  ofCustomer(customerId: string): SimOrder[] {
+    return this.list().filter((order) => order.customerId === customerId);
+  }
+
+  create(input: OrderInput = {}): SimOrder {
+    const order = this.build(orderInputSchema.parse(input), this.shop.stamp());
+    this.orderMap.set(order.id, order);
+    this.shop.emit('ORDERS_CREATE', orderPayload(order, this.shop));
+    return order;
+  }
+
+  update(id: string, patch: OrderInput): SimOrder {
+    const existing = this.require(id);
+    const parsed = orderInputSchema.parse(patch);
+    const at = this.shop.stamp();
+    const updated: SimOrder = {
+      ...existing,
+      ...(parsed.email !== undefined && { email: parsed.email }),
+      ...(parsed.note !== undefined && { note: parsed.note }),
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      ...(parsed.financialStatus !== undefined && { financialStatus: parsed.financialStatus }),
+      ...(parsed.fulfillmentStatus !== undefined && { fulfillmentStatus: parsed.fulfillmentStatus }),
+      ...(parsed.cancel && { cancelledAt: at, cancelReason: 'CUSTOMER', closedAt: at }),
+      updatedAt: at,
+    };
+    this.orderMap.set(updated.id, updated);
+    this.shop.emit('ORDERS_UPDATED', orderPayload(updated, this.shop));
+    return updated;
+  }
+
+  delete(id: string): SimOrder {
+    const existing = this.require(id);
+    this.orderMap.delete(existing.id);
+    this.shop.emit('ORDERS_DELETE', orderDeletePayload(existing));
+    return existing;
+  }
+
+  rootFields(unbounded: boolean) {
+    const page = rootConnection(this.shop, unbounded);
+    const view = (order: SimOrder) =>
+      orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects, unbounded);
+    const matching = (args: Args) => {
+      const terms = searchTerms(args['query']);
+      return this.list().filter((order) => matchesSearch(order, terms));
+    };
+    return {
+      orders: (args: Args) => {
+        requireAccess(this.shop, 'orders');
+        const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
+        return page(entries, args, view);
+      },
+      order: (args: Args) => {
+        requireAccess(this.shop, 'orders');
+        const order = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
+        return order ? orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
+      },
+      ordersCount: (args: Args) => {
+        requireAccess(this.shop, 'orders');
+        return countOf(matching(args).length, args);
+      },
+    };
+  }
+
+  nodeById(id: string): View | null | undefined {
+    if (!id.startsWith('gid://shopify/Order/')) return undefined;
+    requireAccess(this.shop, 'orders');
+    const order = this.get(id);
+    return order ? orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
+  }
+
+  private require(id: string): SimOrder {
+    const order = this.get(id);
+    if (!order) throw new OrderNotFoundError(id);
+    return order;
+  }
+
+  private build(input: z.output<typeof orderInputSchema>, at: number): SimOrder {
+    const random = this.random;
+    const customer = input.customerId ? this.customers.get(input.customerId) : undefined;
+    this.nextOrderId += BigInt(random.int(1, 5000));
+    return {
+      id: this.nextOrderId.toString(),
+      number: this.nextOrderNumber++,
+      customerId: input.customerId ?? null,
+      email: input.email ?? customer?.email ?? null,
+      phone: customer?.phone ?? null,
+      financialStatus: input.financialStatus ?? 'PAID',
+      fulfillmentStatus: input.fulfillmentStatus ?? 'UNFULFILLED',
+      lines: makeOrderLines(input.lineItems ?? random.int(1, 6), random, () => {
+        this.nextLineItemId += 1n;
+        return this.nextLineItemId.toString();
+      }),
+      taxCents: random.int(0, 2000),
+      shippingAddress: {
+        firstName: customer?.firstName ?? 'Guest',
+        lastName: customer?.lastName ?? null,
+        address1: `${random.int(1, 999)} Main St`,
+        city: 'Springfield',
+        provinceCode: 'IL',
+        countryCode: 'US',
+        zip: String(random.int(10000, 99999)),
+      },
+      tags: input.tags ?? (random.chance(0.3) ? ['wholesale'] : []),
+      note: input.note ?? null,
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      processedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+}
