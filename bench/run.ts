@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P2A,P3,PagedVsBulk,Reconcile100k,TokenRefresh,...]
+ * npm run bench [-- --quick] [--json] [--fuzz [N]] [--only P1,P2,P2L,P2A,P3,CPU,PagedVsBulk,Reconcile100k,TokenRefresh,...]
  *
  * Measures every figure in one run on this machine, each next to its baseline from the same run,
  * and prints a table (stdout) with PASS/MISS against the targets. Progress goes to stderr.
@@ -13,6 +13,7 @@ import { startShopifySimulator } from '../local/shopify-simulator/index.js';
 import { webhookFuzz } from './figures/fuzz.js';
 import { bulkSyncThroughput, largeStoreWalkthrough, pagedVsBulk } from './figures/large-store.js';
 import { pipelineAgainstStandIn, pipelineWithLatency } from './figures/latency.js';
+import { cpuPerRecord } from './figures/cpu-per-record.js';
 import { reconcile100k } from './figures/reconcile.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
@@ -46,7 +47,7 @@ const benchCommand = defineCommand({
       type: 'string',
       valueName: 'ids',
       description:
-        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz',
+        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, CPU, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz',
     },
   },
   examples: ['npm run bench -- --quick', 'npm run bench -- --only P1,P3 --json'],
@@ -86,6 +87,7 @@ try {
   if (wanted('P2L')) figures.push(await pipelineWithLatency(context));
   if (wanted('P2A')) figures.push(await pipelineAgainstStandIn(context));
   if (wanted('P3')) figures.push(await bulkSyncThroughput(context));
+  if (wanted('CPU')) figures.push(await cpuPerRecord(context));
   if (wanted('PagedVsBulk')) figures.push(await pagedVsBulk(context));
   // A walkthrough, not a rate: --quick runs it only when asked (npm test runs it at 800 customers).
   if (quick ? only?.has('Store30k') : wanted('Store30k')) figures.push(await largeStoreWalkthrough(context));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultResourceNames, resourceNames } from '../lambdas/resources/registry.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
+import { updatedSinceIndexSteps } from '../lambdas/adapters/dynamodb/table-definitions.js';
 
 /**
  * The deployment's settings. They come from CDK context (cdk.json, or `-c key=value` on the
@@ -153,6 +154,18 @@ export const configSchema = z
     shopifyAppDistribution: z
       .enum(['public', 'custom'], { error: 'expected "public" or "custom"' })
       .default('public'),
+    /**
+     * The step a deployment is at in the move to the write-sharded `updatedSince` index
+     * (docs/upgrading.md): `sharded` (default, new deployments); a deployment from before it goes
+     * `unsharded` → `adding-sharded` → (backfill) → `reading-sharded` → `sharded`, one deploy each.
+     * Absent stays absent (not the default filled in): the Storage construct warns at synth then,
+     * since an existing deployment updated without it would lose its old index in one jump.
+     */
+    updatedSinceIndex: z
+      .enum(updatedSinceIndexSteps, {
+        error: `expected one of ${updatedSinceIndexSteps.join(', ')}`,
+      })
+      .optional(),
     /** Mirror full order history: the install asks for read_all_orders too. */
     readAllOrders: z
       .preprocess(fromCliBoolean, z.boolean({ error: 'expected true or false' }))

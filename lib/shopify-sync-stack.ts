@@ -2,7 +2,10 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { TableNames } from '../lambdas/adapters/dynamodb/table-definitions.js';
+import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+  type TableNames,
+} from '../lambdas/adapters/dynamodb/table-definitions.js';
 import { resourceDefinitions } from '../lambdas/resources/registry.js';
 import { lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import type { LambdaId } from '../lambdas/handlers/catalog.js';
@@ -38,7 +41,10 @@ export class ShopifySyncStack extends Stack {
     const dataRemovalPolicy =
       config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const storage = new Storage(this, 'Storage', { dataRemovalPolicy });
+    const storage = new Storage(this, 'Storage', {
+      dataRemovalPolicy,
+      ...(config.updatedSinceIndex && { updatedSinceIndex: config.updatedSinceIndex }),
+    });
     const { tables, tokenKey, appSecret } = storage;
     const eventBus =
       config.eventBus === 'stack'
@@ -63,6 +69,7 @@ export class ShopifySyncStack extends Stack {
         },
         installReturnUrls: config.installReturnUrls,
         resources: config.resources,
+        updatedSinceIndex: config.updatedSinceIndex ?? DEFAULT_UPDATED_SINCE_INDEX_STEP,
         sync: {
           minIntervalMinutes: config.minSyncIntervalMinutes,
           overlapMinutes: config.syncOverlapMinutes,

@@ -296,6 +296,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         },
         installReturnUrls: options.installReturnUrls ?? [`${httpApi.url}/`],
         resources: options.resources ?? defaultResourceNames,
+        // The local tables are created at the last step: the sharded index only.
+        updatedSinceIndex: 'sharded',
         sync: {
           minIntervalMinutes: localDefaults.minSyncIntervalMinutes,
           overlapMinutes: localDefaults.syncOverlapMinutes,

@@ -13,6 +13,9 @@
  *   storeWrites fetch first (untimed), then the sync's own writes without the sync: the record
  *               store's upsertMany, pages of `pageSize` through PageWrites as the engine writes
  *               them (two pages in flight, no drain between them)
+ *   floor       fetch the raw response texts first (untimed: pages, or the JSONL lines with
+ *               `bulk`), then only what no sync can skip: JSON.parse, the node schema, the
+ *               mapping to a record (the CPU floor a record costs, bench figure CPU)
  */
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
 import { randomUUID } from 'node:crypto';
@@ -40,7 +43,7 @@ import { runSync } from '../../lambdas/core/sync/run-sync.js';
 import { type BenchTables, createBenchTables } from '../support/environment.js';
 
 export const syncJobSchema = z.object({
-  workload: z.enum(['sync', 'naive', 'ceiling', 'sequential', 'storeWrites']),
+  workload: z.enum(['sync', 'naive', 'ceiling', 'sequential', 'storeWrites', 'floor']),
   dynamoEndpoint: z.string(),
   adminUrlTemplate: z.string(),
   shopDomain: z.string(),
@@ -203,6 +206,8 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
     result = await measuredSync(job, tables, owner, customers, client, onStart);
   } else if (job.workload === 'naive') {
     result = await naiveSync(job, owner, customers, onStart);
+  } else if (job.workload === 'floor') {
+    result = await parseAndMapFloor(job, owner, client, onStart);
   } else {
     const records = job.bulk ? await fetchAllInBulk(client(), owner) : await fetchAll(client(), owner);
     const batch = records.slice(0, job.limit ?? records.length);
@@ -464,6 +469,85 @@ async function naiveSync(
     after = page.pageInfo.endCursor;
   }
   return { customers: count, elapsedMs: performance.now() - started, costUsed, throttled, requests };
+}
+
+/**
+ * The CPU a record costs at the least: its text parsed, checked against the node schema, mapped
+ * to a record. The texts are fetched first, untimed: pages of 200 (under the 1,000-point query cost
+ * cap), or the bulk operation's JSONL lines.
+ */
+async function parseAndMapFloor(
+  job: z.infer<typeof syncJobSchema>,
+  owner: Owner,
+  client: () => ShopifyAdminClient,
+  onStart: () => void,
+): Promise<Omit<SyncJobResult, 'maxRssKiB' | 'workload' | 'tables'>> {
+  const texts = job.bulk ? await bulkLines(client()) : await pageTexts(job);
+  onStart();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let count = 0;
+  const keep: CustomerRecord[] = [];
+  for (const text of texts) {
+    const nodes = job.bulk
+      ? [JSON.parse(text) as unknown]
+      : connectionSchema.parse((JSON.parse(text) as { data: unknown }).data).customers.nodes;
+    const records = toRecords(nodes, owner);
+    count += records.length;
+    // Kept, so the mapping cannot be optimised away and the heap holds what a sync's page holds.
+    keep.push(records.at(-1)!);
+    if (keep.length > 64) keep.shift();
+  }
+  const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return {
+    customers: count,
+    elapsedMs,
+    costUsed: 0,
+    throttled: 0,
+    requests: 0,
+    cpuMs: (used.user + used.system) / 1000,
+  };
+}
+
+/** The raw body of every page of 200 customers (no slicing: the floor runs below the listing limit). */
+async function pageTexts(job: z.infer<typeof syncJobSchema>): Promise<string[]> {
+  const url = job.adminUrlTemplate.replace('{shop}', job.shopDomain).replace('{version}', job.apiVersion);
+  const texts: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': job.accessToken },
+      body: JSON.stringify({
+        query: customersResource.document,
+        variables: { first: 200, after, query: null },
+      }),
+    });
+    const text = await response.text();
+    texts.push(text);
+    const page = connectionSchema.parse((JSON.parse(text) as { data: unknown }).data).customers;
+    if (!page.pageInfo.hasNextPage) return texts;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** The JSONL lines of one bulk operation of the shop's customers. */
+async function bulkLines(client: ShopifyAdminClient): Promise<string[]> {
+  const { started } = await startBulkOperation(client, customersBulkQuery);
+  if (started === 'busy') throw new Error('a bulk operation of this shop is already running');
+  for (;;) {
+    const { operation } = await pollBulkOperation(client, started.id);
+    if (!operation) throw new Error(`bulk operation ${started.id} vanished`);
+    if (!isRunning(operation.status)) {
+      if (operation.status !== 'COMPLETED') throw new Error(`bulk operation ended ${operation.status}`);
+      const lines: string[] = [];
+      if (operation.url !== null)
+        for await (const line of createJsonlReader().lines(operation.url, 0)) lines.push(line);
+      return lines;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** Every customer of the shop as canonical records, through the Admin API (slices past 20k). */

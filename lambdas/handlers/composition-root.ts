@@ -63,6 +63,7 @@ const missingClientId: ShopifyTokenEndpoint = {
   },
 };
 import { recordStoreOf } from './mirror-stores.js';
+import { readsShardedIndex, type UpdatedSinceIndexStep } from '../adapters/dynamodb/table-definitions.js';
 import { type BackPressure, createBackPressure } from '../adapters/dynamodb/back-pressure.js';
 
 /** Sync settings of the core, from the parsed environment. */
@@ -87,6 +88,7 @@ const mirrorOf = <TRecord extends MirroredRecord>(
   tables: LambdaSettings['tables'],
   definition: ResourceDefinition<unknown, TRecord, ResourceTableId>,
   backPressure: BackPressure,
+  updatedSinceIndex: UpdatedSinceIndexStep,
 ) => {
   const tableName = tables[definition.table.id];
   const store = recordStoreOf<TRecord>(doc, tables, definition, backPressure);
@@ -94,7 +96,9 @@ const mirrorOf = <TRecord extends MirroredRecord>(
     definition,
     name: definition.name,
     store,
-    queries: createRecordQueryStore(doc, tableName),
+    queries: createRecordQueryStore(doc, tableName, {
+      updatedSinceIndex: readsShardedIndex(updatedSinceIndex) ? 'sharded' : 'unsharded',
+    }),
     inventory: createRecordQueryStore(doc, tableName),
     erasure: createRecordErasureStore(doc, tableName, definition),
     synced: syncedResource(definition, store),
@@ -160,7 +164,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // (a minute's patience per write; beyond it the attempt fails and SQS retries it from its checkpoint).
   const writePressure = createBackPressure({ maxConcurrency: config.writeConcurrency, budgetMs: 60_000 });
   const everyMirror = registeredResources.map((definition) =>
-    mirrorOf(doc, tables, definition, writePressure),
+    mirrorOf(doc, tables, definition, writePressure, settings.UPDATED_SINCE_INDEX),
   );
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));
   const ledger = createRedactionLedger(doc, tables);

@@ -9,7 +9,13 @@ import * as z from 'zod';
 import { resourceNames } from '../resources/registry.js';
 import { defaultSyncConfig } from '../core/sync-config.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
-import { type TableNames, tableDefinitions, tableEnvVar } from '../adapters/dynamodb/table-definitions.js';
+import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+  type TableNames,
+  tableDefinitions,
+  tableEnvVar,
+  updatedSinceIndexSteps,
+} from '../adapters/dynamodb/table-definitions.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -49,6 +55,8 @@ export const lambdaSettingsSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** Which `updatedSince` index the read API lists from: the migration step (CDK context `updatedSinceIndex`). */
+  UPDATED_SINCE_INDEX: z.enum(updatedSinceIndexSteps).default(DEFAULT_UPDATED_SINCE_INDEX_STEP),
   /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
   OAUTH_CALLBACK_URL: z.url(),
   /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
@@ -157,6 +165,8 @@ export interface LambdaDeployment {
   readonly installReturnUrls: readonly string[];
   /** The resources this deployment mirrors. */
   readonly resources: readonly string[];
+  /** Where the updatedSince listing reads during the sharded index's migration (docs/upgrading.md). */
+  readonly updatedSinceIndex: string;
   readonly sync: {
     readonly minIntervalMinutes: number;
     readonly overlapMinutes: number;
@@ -206,6 +216,7 @@ export const lambdaEnvironment = (deployment: LambdaDeployment): DeploymentEnvir
     APP_SECRET_ARN: deployment.appSecretArn,
     TOKEN_KEY_ID: deployment.tokenKeyId,
     SYNCED_RESOURCES: deployment.resources.join(','),
+    UPDATED_SINCE_INDEX: deployment.updatedSinceIndex,
     MIN_SYNC_INTERVAL_MINUTES: String(sync.minIntervalMinutes),
     SYNC_OVERLAP_MINUTES: String(sync.overlapMinutes),
     SYNC_LEASE_TTL_SECONDS: String(defaultSyncConfig.leaseTtlMs / 1000),

@@ -1,4 +1,4 @@
-import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -19,16 +19,23 @@ import { WEBHOOK_SECRET_PURPOSE } from '../../lambdas/core/integrations/ports.js
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
   type IndexDefinition,
   type KeyAttribute,
   type TableDefinition,
   type TableId,
-  tableDefinitions,
+  tableDefinitionsAt,
+  type UpdatedSinceIndexStep,
 } from '../../lambdas/adapters/dynamodb/table-definitions.js';
 
 export interface StorageProps {
   /** What happens to data that outlives the stack: the customer tables, the token key, the app secret. */
   readonly dataRemovalPolicy: RemovalPolicy;
+  /**
+   * The resource tables' `updatedSince` indexes: the deployment's migration step. Absent: `sharded`,
+   * with a synth warning (an existing deployment must step through, docs/upgrading.md).
+   */
+  readonly updatedSinceIndex?: UpdatedSinceIndexStep;
 }
 
 /**
@@ -46,8 +53,12 @@ export class Storage extends Construct {
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
 
+    if (props.updatedSinceIndex === undefined) warnUnsetUpdatedSinceIndex(this);
     this.tables = Object.fromEntries(
-      tableDefinitions.map((definition) => [definition.id, this.table(definition, props.dataRemovalPolicy)]),
+      tableDefinitionsAt(props.updatedSinceIndex ?? DEFAULT_UPDATED_SINCE_INDEX_STEP).map((definition) => [
+        definition.id,
+        this.table(definition, props.dataRemovalPolicy),
+      ]),
     ) as Record<TableId, Table>;
 
     this.tokenKey = new Key(this, 'TokenKey', {
@@ -185,4 +196,20 @@ const globalIndex = (index: IndexDefinition) => {
         nonKeyAttributes: [...index.projection.attributes],
       };
   }
+};
+
+/**
+ * CloudFormation cannot tell a new deployment from an old one updated in place, and the default
+ * (`sharded`) over a deployment from before the sharded index would replace its `updatedSince`
+ * index in one update: refused, or the read API listing only what was written since. So a synth
+ * without the option says so; `-c updatedSinceIndex=sharded` (cdk.json) acknowledges it.
+ */
+const warnUnsetUpdatedSinceIndex = (storage: Construct): void => {
+  Annotations.of(storage).addWarningV2(
+    'shopify-sync:updatedSinceIndexUnset',
+    'CDK context updatedSinceIndex is not set, so the tables get the sharded updatedSince index. ' +
+      'Right for a new deployment (set -c updatedSinceIndex=sharded to say so). A deployment from ' +
+      'before the sharded index must instead step through unsharded, adding-sharded (then the ' +
+      'backfill), reading-sharded, sharded: docs/upgrading.md.',
+  );
 };

@@ -22,7 +22,9 @@ export async function organizationItems(
         ExclusiveStartKey: startKey,
       }),
     );
-    items.push(...(page.Items ?? []));
+    // The sharded index's key (`updatedShard`) is storage, not the mirrored record: the read API
+    // does not show it either, so comparisons with the store leave it out.
+    items.push(...(page.Items ?? []).map(({ updatedShard: _shard, ...item }) => item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;

@@ -21,6 +21,7 @@ const complete: LambdaEnvironment = {
   SHOPIFY_APP_CLIENT_ID: 'client-id',
   SHOPIFY_APP_DISTRIBUTION: 'public',
   READ_ALL_ORDERS: 'false',
+  UPDATED_SINCE_INDEX: 'sharded',
   OAUTH_CALLBACK_URL: 'https://api.example.com/oauth/callback',
   INSTALL_RETURN_URLS: 'https://app.example.com/',
   SYNCED_RESOURCES: 'customers',

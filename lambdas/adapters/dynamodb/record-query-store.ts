@@ -2,7 +2,7 @@
  * Reads of a resource table by key and index only (never a Scan): the read API's listings, and
  * the per-store work of counts, reconcile and purge over the `byIntegration` index.
  *
- *   const queries = createRecordQueryStore(doc, tableName)
+ *   const queries = createRecordQueryStore(doc, tableName, { updatedSinceIndex: 'sharded' | 'unsharded' })
  *   queries.listRecords({ organizationId, status?, updatedSince? | lookup?, limit, startAfter? })
  *   queries.getRecord(organizationId, shopifyId)
  *   queries.countByStatus(integrationId) / countActive(integrationId)
@@ -21,22 +21,70 @@ import {
   type ListingKey,
   type ListRecordsRequest,
   modeOf,
+  type RangePosition,
   type RecordPage,
   type RecordQueries,
 } from '../../core/read-api/record-listing.js';
+import { ValidationError } from '../../core/errors.js';
 import { lookupIndexName } from './table-definitions.js';
+import {
+  SHARDED_UPDATED_INDEX,
+  shardKey,
+  UNSHARDED_UPDATED_INDEX,
+  UPDATED_SHARD_ATTRIBUTE,
+  UPDATED_SHARDS,
+} from './updated-shards.js';
 
 type Key = Record<string, unknown>;
+
+type Place = { readonly sort: string; readonly shopifyId: string };
+const placeOf = (item: Key): Place => ({
+  sort: String(item['shopifyUpdatedAt']),
+  shopifyId: String(item['shopifyId']),
+});
+/**
+ * Merge order: update time, then id. Each shard's items come in the index's order, which for
+ * equal update times is not documented; comparing heads by (time, id) still yields every item
+ * once, in an order that is the same on every read of unchanged data.
+ */
+const compareItems = (a: Place, b: Place): number =>
+  a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : compareIds(a.shopifyId, b.shopifyId);
+const compareIds = (a: string, b: string): number =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 
 /** Items read per Query while filling a listing page: a selective status filter needs headroom. */
 const LISTING_READ_BATCH = 500;
 /** Queries per listing request before a short page is returned with a cursor (bounds latency and cost). */
 const LISTING_MAX_QUERIES = 10;
 
+/** Merged listings: the Queries one page may send (one round per shard, then refills) before it ends short. */
+const MERGED_MAX_QUERIES = UPDATED_SHARDS * 3;
+
 export type RecordQueryStore = RecordQueries &
   RecordInventory & { get(organizationId: string, shopifyId: string): Promise<StoredRecord | undefined> };
 
-export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: string): RecordQueryStore => {
+export interface RecordQueryStoreOptions {
+  /**
+   * Which index the `updatedSince` listing reads (table-definitions.ts, the migration steps):
+   * `sharded` (default) merges the shards of `byOrganizationShardUpdatedAt`; `unsharded` reads
+   * `byOrganizationUpdatedAt` while a deployment still builds the sharded one.
+   */
+  readonly updatedSinceIndex?: 'sharded' | 'unsharded';
+}
+
+/** The sharded index's key is storage, not data: the read API never shows it. */
+const withoutShardKey = (item: Key): StoredRecord => {
+  if (!(UPDATED_SHARD_ATTRIBUTE in item)) return item as unknown as StoredRecord;
+  const { [UPDATED_SHARD_ATTRIBUTE]: _shard, ...record } = item;
+  return record as unknown as StoredRecord;
+};
+
+export const createRecordQueryStore = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: RecordQueryStoreOptions = {},
+): RecordQueryStore => {
+  const sharded = (options.updatedSinceIndex ?? 'sharded') === 'sharded';
   async function* pages(input: QueryCommandInput): AsyncGenerator<Key[]> {
     for await (const page of paginateQuery({ client: doc }, input)) {
       if ((page.Items?.length ?? 0) > 0) yield page.Items!;
@@ -47,7 +95,7 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
   const indexOf = (request: ListRecordsRequest): { indexName?: string; sortAttribute?: string } => {
     const mode = modeOf(request);
     if (mode === 'byUpdatedAt')
-      return { indexName: 'byOrganizationUpdatedAt', sortAttribute: 'shopifyUpdatedAt' };
+      return { indexName: UNSHARDED_UPDATED_INDEX, sortAttribute: 'shopifyUpdatedAt' };
     if (request.lookup)
       return {
         indexName: lookupIndexName(request.lookup.attribute),
@@ -56,7 +104,14 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
     return {};
   };
 
-  const listRecords = async (request: ListRecordsRequest): Promise<RecordPage> => {
+  const listRecords = (request: ListRecordsRequest): Promise<RecordPage> => {
+    if (modeOf(request) !== 'byUpdatedAt') return listOneRange(request);
+    if (sharded) return listShardsMerged(request);
+    const start = unshardedStart(request);
+    return start === 'done' ? Promise.resolve({ items: [] }) : listOneRange(start);
+  };
+
+  const listOneRange = async (request: ListRecordsRequest): Promise<RecordPage> => {
     const { indexName, sortAttribute } = indexOf(request);
     const keyOf = (item: Key): ListingKey => ({
       organizationId: String(item['organizationId']),
@@ -96,7 +151,7 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
           ExclusiveStartKey: startKey,
         }),
       );
-      const found = (page.Items ?? []) as StoredRecord[];
+      const found = (page.Items ?? []).map(withoutShardKey);
       if (found.length >= remaining) {
         const taken = found.slice(0, remaining);
         items.push(...taken);
@@ -111,11 +166,133 @@ export const createRecordQueryStore = (doc: DynamoDBDocumentClient, tableName: s
     return { items, lastKey: keyOf(startKey!) };
   };
 
+  /**
+   * A cursor made by the other reader during a migration step's switch: the unsharded index goes
+   * on from the earliest place any shard reached (items at that place may come again, none are
+   * skipped), the sharded one from the v1 key's place in every shard.
+   */
+  const unshardedStart = (request: ListRecordsRequest): ListRecordsRequest | 'done' => {
+    if (!request.startAfterRanges) return request;
+    const { startAfterRanges, ...rest } = request;
+    if (startAfterRanges.includes(null)) return rest;
+    const places = startAfterRanges.filter((range): range is Place => range !== null && range !== 'done');
+    const earliest = places.reduce<Place | undefined>(
+      (min, place) => (!min || compareItems(place, min) < 0 ? place : min),
+      undefined,
+    );
+    if (!earliest) return 'done';
+    return {
+      ...rest,
+      startAfter: {
+        organizationId: request.organizationId,
+        shopifyId: earliest.shopifyId,
+        shopifyUpdatedAt: earliest.sort,
+      },
+    };
+  };
+
+  /**
+   * The `updatedSince` listing over the sharded index: one Query per shard, merged in
+   * (shopifyUpdatedAt, shard) order. An item is emitted only once every shard that may still
+   * hold an earlier one has shown its next item, so the page is in order; each shard goes on
+   * from its own place, so nothing is skipped or repeated, and a record updated while a client
+   * pages moves forward within its shard and is listed again at its new place, as in one range.
+   */
+  const listShardsMerged = async (request: ListRecordsRequest): Promise<RecordPage> => {
+    const { organizationId, limit } = request;
+    const starts: RangePosition[] = [
+      ...(request.startAfterRanges ?? Array.from({ length: UPDATED_SHARDS }, () => null)),
+    ];
+    if (starts.length !== UPDATED_SHARDS) throw new ValidationError('Invalid cursor');
+    if (!request.startAfterRanges && request.startAfter) {
+      // A v1 cursor from the unsharded index (the switch step): the same place in every shard.
+      const { shopifyUpdatedAt, shopifyId } = request.startAfter;
+      starts.fill({ sort: shopifyUpdatedAt!, shopifyId });
+    }
+    const since = request.updatedSince!;
+    if (starts.some((start) => start !== null && start !== 'done' && start.sort < since))
+      throw new ValidationError('Invalid cursor');
+    const shards = starts.map((start, shard) => ({
+      shard,
+      key: shardKey(organizationId, shard),
+      position: start,
+      buffer: [] as Key[],
+      readAll: start === 'done',
+    }));
+    const names: Record<string, string> = { '#shard': UPDATED_SHARD_ATTRIBUTE, '#sort': 'shopifyUpdatedAt' };
+    if (request.status) names['#status'] = 'status';
+    const items: StoredRecord[] = [];
+    let queries = 0;
+    const fill = async (state: (typeof shards)[number]): Promise<void> => {
+      const remaining = limit - items.length;
+      // About this shard's share of what is missing, with headroom for uneven shards.
+      const share = Math.min(remaining, Math.max(10, Math.ceil((2 * remaining) / UPDATED_SHARDS)));
+      const position = state.position;
+      queries += 1;
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: SHARDED_UPDATED_INDEX,
+          KeyConditionExpression: '#shard = :shard AND #sort >= :since',
+          ...(request.status && { FilterExpression: '#status = :status' }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':shard': state.key,
+            ':since': since,
+            ...(request.status && { ':status': request.status }),
+          },
+          Limit: request.status ? Math.max(share, 100) : share,
+          ...(position !== null &&
+            position !== 'done' && {
+              ExclusiveStartKey: {
+                [UPDATED_SHARD_ATTRIBUTE]: state.key,
+                shopifyUpdatedAt: position.sort,
+                organizationId,
+                shopifyId: position.shopifyId,
+              },
+            }),
+        }),
+      );
+      state.buffer = page.Items ?? [];
+      const last = page.LastEvaluatedKey;
+      state.readAll = last === undefined;
+      // Everything read and not buffered was filtered out: the shard's place moves past it.
+      if (state.buffer.length === 0)
+        state.position = last
+          ? { sort: String(last['shopifyUpdatedAt']), shopifyId: String(last['shopifyId']) }
+          : 'done';
+    };
+    const waiting = () => shards.filter((state) => state.buffer.length === 0 && !state.readAll);
+    let short = false;
+    while (items.length < limit) {
+      const empty = waiting();
+      if (empty.length > 0) {
+        if (queries + empty.length > MERGED_MAX_QUERIES) {
+          short = true;
+          break;
+        }
+        await Promise.all(empty.map(fill));
+        continue;
+      }
+      let next: (typeof shards)[number] | undefined;
+      for (const state of shards) {
+        if (state.buffer.length === 0) continue;
+        if (!next || compareItems(placeOf(state.buffer[0]!), placeOf(next.buffer[0]!)) < 0) next = state;
+      }
+      if (!next) break;
+      const item = next.buffer.shift()!;
+      items.push(withoutShardKey(item));
+      next.position = next.buffer.length === 0 && next.readAll ? 'done' : placeOf(item);
+    }
+    const more = short || shards.some((state) => state.buffer.length > 0 || !state.readAll);
+    return { items, ...(more && { lastRanges: shards.map((state) => state.position) }) };
+  };
+
   const getRecord = async (organizationId: string, shopifyId: string): Promise<StoredRecord | undefined> => {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
     );
-    return Item as StoredRecord | undefined;
+    return Item && withoutShardKey(Item);
   };
 
   const byIntegration = (integrationId: string): QueryCommandInput => ({

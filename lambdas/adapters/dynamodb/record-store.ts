@@ -42,6 +42,7 @@ import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure } from './conditions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
+import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
 
 const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 
@@ -145,13 +146,23 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const fields = Object.entries(record).filter(
       ([name, value]) => !KEY_ATTRIBUTES.has(name) && value !== undefined,
     );
-    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'shopifyUpdatedAt' };
-    const values: Record<string, unknown> = { ':active': 'ACTIVE', ':updatedAt': record.shopifyUpdatedAt };
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#updatedAt': 'shopifyUpdatedAt',
+      '#shard': UPDATED_SHARD_ATTRIBUTE,
+    };
+    const values: Record<string, unknown> = {
+      ':active': 'ACTIVE',
+      ':updatedAt': record.shopifyUpdatedAt,
+      ':shard': updatedShardOf(record.organizationId, record.shopifyId),
+    };
     const sets = fields.map(([name, value], index) => {
       names[`#f${index}`] = name;
       values[`:f${index}`] = value;
       return `#f${index} = :f${index}`;
     });
+    // The sharded `updatedSince` index's key, on every write (updated-shards.ts).
+    sets.push('#shard = :shard');
     const removes = (options.sparseAttributes ?? [])
       .filter((name) => (record as Record<string, unknown>)[name] === undefined)
       .map((name, index) => {
@@ -218,6 +229,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           (reason === 'webhook'
             ? 'deletedAt > :deletedAt OR deleteReason = :reconciled)'
             : '(deletedAt > :deletedAt AND deleteReason = :reconciled))'),
+        // No `updatedShard`: a delete never sets the update time, so its own write never puts an
+        // item in the `updatedSince` index (the snapshot's write or the backfill gave it one).
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':reconciled': 'reconciled',

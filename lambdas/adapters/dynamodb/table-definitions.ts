@@ -6,6 +6,7 @@
 import type { ResourceTableId } from '../../resources/registry.js';
 import { resourceDefinitions } from '../../resources/registry.js';
 import type { RecordLookup } from '../../resources/kit/definition.js';
+import { SHARDED_UPDATED_INDEX, UNSHARDED_UPDATED_INDEX, UPDATED_SHARD_ATTRIBUTE } from './updated-shards.js';
 export type KeyType = 'S' | 'N';
 
 export interface KeyAttribute {
@@ -34,13 +35,62 @@ export interface TableDefinition<TId extends string = string> {
 }
 
 /**
+ * Where a deployment is in the move from the one-key-per-organization `updatedSince` index to
+ * the write-sharded one (updated-shards.ts), one CDK deploy per step (docs/upgrading.md):
+ *
+ *   unsharded        the old index only; reads use it (deployments from before the sharded index)
+ *   adding-sharded   both indexes; reads use the old one while the new one builds and is backfilled
+ *   reading-sharded  both indexes; reads use the sharded one (the old one is still there to go back to)
+ *   sharded          the sharded index only (the default: a new deployment starts here)
+ *
+ * Every release writes `updatedShard` whatever the step, so items written since the first
+ * deploy need no backfill. CloudFormation adds or removes one index per table per update, which
+ * is why the steps cannot be folded into one.
+ */
+export const updatedSinceIndexSteps = ['unsharded', 'adding-sharded', 'reading-sharded', 'sharded'] as const;
+export type UpdatedSinceIndexStep = (typeof updatedSinceIndexSteps)[number];
+export const DEFAULT_UPDATED_SINCE_INDEX_STEP: UpdatedSinceIndexStep = 'sharded';
+
+/** Whether the read API lists `updatedSince` from the sharded index at this step. */
+export const readsShardedIndex = (step: UpdatedSinceIndexStep): boolean =>
+  step === 'reading-sharded' || step === 'sharded';
+
+/** The `updatedSince` indexes a resource table has at this step. */
+const updatedSinceIndexes = (step: UpdatedSinceIndexStep): IndexDefinition[] => [
+  ...(step === 'sharded'
+    ? []
+    : [
+        {
+          // The read API's `updatedSince` listing before the shards: one key per organization.
+          indexName: UNSHARDED_UPDATED_INDEX,
+          partitionKey: { name: 'organizationId', type: 'S' as const },
+          sortKey: { name: 'shopifyUpdatedAt', type: 'S' as const },
+        },
+      ]),
+  ...(step === 'unsharded'
+    ? []
+    : [
+        {
+          // The read API's `updatedSince` listing: a Query per shard, merged in order, never a Scan.
+          indexName: SHARDED_UPDATED_INDEX,
+          partitionKey: { name: UPDATED_SHARD_ATTRIBUTE, type: 'S' as const },
+          sortKey: { name: 'shopifyUpdatedAt', type: 'S' as const },
+        },
+      ]),
+];
+
+/**
  * The table of one resource's records, the same shape for every resource: keyed on
  * (organizationId, shopifyId), with the per-store index (redact, reconcile, counts), the read
- * API's `updatedSince` index, and one index per declared lookup (orders by customerId).
+ * API's `updatedSince` index (sharded; see the steps above), and one index per declared lookup
+ * (orders by customerId).
  */
-export const resourceTable = <TId extends string>(definition: {
-  readonly table: { readonly id: TId; readonly lookups: readonly RecordLookup[] };
-}) =>
+export const resourceTable = <TId extends string>(
+  definition: {
+    readonly table: { readonly id: TId; readonly lookups: readonly RecordLookup[] };
+  },
+  step: UpdatedSinceIndexStep = DEFAULT_UPDATED_SINCE_INDEX_STEP,
+) =>
   ({
     id: definition.table.id,
     partitionKey: { name: 'organizationId', type: 'S' },
@@ -56,12 +106,7 @@ export const resourceTable = <TId extends string>(definition: {
           attributes: ['status', 'shopifyUpdatedAt', 'deletedAt', 'redactedAt'],
         },
       },
-      {
-        // The read API's `updatedSince` listing: a Query, never a Scan.
-        indexName: 'byOrganizationUpdatedAt',
-        partitionKey: { name: 'organizationId', type: 'S' },
-        sortKey: { name: 'shopifyUpdatedAt', type: 'S' },
-      },
+      ...updatedSinceIndexes(step),
       ...definition.table.lookups.map((lookup) => ({
         indexName: lookupIndexName(lookup.attribute),
         partitionKey: { name: 'organizationId', type: 'S' as const },
@@ -128,13 +173,19 @@ export const redactionsTable = {
   holdsCustomerData: false,
 } as const satisfies TableDefinition;
 
-export const tableDefinitions: readonly TableDefinition<TableId>[] = [
-  ...resourceDefinitions.map(resourceTable),
+/** Every table, with the resource tables' `updatedSince` indexes of one migration step. */
+export const tableDefinitionsAt = (step: UpdatedSinceIndexStep): readonly TableDefinition<TableId>[] => [
+  ...resourceDefinitions.map((definition) => resourceTable(definition, step)),
   integrationsTable,
   syncRunsTable,
   idempotencyTable,
   redactionsTable,
 ];
+
+/** Every table as a new deployment (and the local runtime, and the tests) creates it. */
+export const tableDefinitions: readonly TableDefinition<TableId>[] = tableDefinitionsAt(
+  DEFAULT_UPDATED_SINCE_INDEX_STEP,
+);
 
 export type TableId =
   | ResourceTableId

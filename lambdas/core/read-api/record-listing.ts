@@ -1,8 +1,10 @@
 /**
  * The read API's listing contract, the same for every resource: query parameters, and the opaque
  * cursor. A cursor is the base64url of the last returned item's index key plus the mode it was
- * made for; decoding checks it with zod and against the request, so a cursor can neither be
- * forged into another organization's partition nor replayed against a different listing.
+ * made for (v1), or, for a listing merged from several key ranges (the sharded `updatedSince`
+ * index), where it stands in each range (v2); decoding checks it with zod and against the
+ * request, so a cursor can neither be forged into another organization's partition nor replayed
+ * against a different listing.
  */
 import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -74,7 +76,17 @@ export interface ListRecordsRequest {
   readonly lookup?: { readonly attribute: string; readonly value: string };
   readonly limit: number;
   readonly startAfter?: ListingKey;
+  /** A merged listing's place in each of its ranges (from a v2 cursor). */
+  readonly startAfterRanges?: readonly RangePosition[];
 }
+
+/**
+ * Where a merged listing stands in one of its key ranges: not started (`null`), read to its end
+ * (`'done'`), or just after one item (its sort value and id). Each range is read in its own
+ * order, from its own position, so no item is skipped or repeated across pages whatever the
+ * other ranges hold.
+ */
+export type RangePosition = null | 'done' | { readonly sort: string; readonly shopifyId: string };
 
 /** The index key of one item: the base table key plus the index's sort key, if any. */
 export type ListingKey = Readonly<Record<string, string>> & {
@@ -84,8 +96,10 @@ export type ListingKey = Readonly<Record<string, string>> & {
 
 export interface RecordPage {
   readonly items: readonly StoredRecord[];
-  /** Absent means the end; a page may hold fewer than `limit` items and still have a cursor. */
+  /** Absent (and no `lastRanges`) means the end; a page may hold fewer than `limit` items and still have a cursor. */
   readonly lastKey?: ListingKey;
+  /** A merged listing's place in each range, when it has more to read. */
+  readonly lastRanges?: readonly RangePosition[];
 }
 
 /** Reads for the read API: key-based Queries only, never a Scan (adapters/dynamodb/record-query-store.ts). */
@@ -102,6 +116,26 @@ const cursorSchema = z.strictObject({
     .refine((key) => Object.keys(key).length <= 3),
 });
 
+/** Merged listings: at most this many ranges (the sharded index has 16), so a cursor stays under 2 KB. */
+const MAX_RANGES = 24;
+
+const rangesCursorSchema = z.strictObject({
+  v: z.literal(2),
+  mode: z.string().regex(/^(byShopifyId|byUpdatedAt|by:[A-Za-z]+)$/),
+  org: z.string().max(128),
+  // 0: not started, 1: done, [sort value, shopifyId]: just after that item.
+  ranges: z
+    .array(
+      z.union([
+        z.literal(0),
+        z.literal(1),
+        z.tuple([z.string().min(1).max(64), z.string().regex(/^\d{1,20}$/)]),
+      ]),
+    )
+    .min(1)
+    .max(MAX_RANGES),
+});
+
 export const modeOf = (request: Pick<ListRecordsRequest, 'updatedSince' | 'lookup'>): ListingMode =>
   request.lookup ? `by:${request.lookup.attribute}` : request.updatedSince ? 'byUpdatedAt' : 'byShopifyId';
 
@@ -112,13 +146,52 @@ const sortAttributeOf = (mode: ListingMode): string | undefined =>
 export const encodeCursor = (mode: ListingMode, key: ListingKey): string =>
   Buffer.from(JSON.stringify({ v: 1, mode, key }), 'utf8').toString('base64url');
 
-export const decodeCursor = (cursor: string, mode: ListingMode, organizationId: string): ListingKey => {
-  let raw: unknown;
+export const encodeRangesCursor = (
+  mode: ListingMode,
+  organizationId: string,
+  ranges: readonly RangePosition[],
+): string =>
+  Buffer.from(
+    JSON.stringify({
+      v: 2,
+      mode,
+      org: organizationId,
+      ranges: ranges.map((range) =>
+        range === null ? 0 : range === 'done' ? 1 : [range.sort, range.shopifyId],
+      ),
+    }),
+    'utf8',
+  ).toString('base64url');
+
+const rawCursor = (cursor: string): unknown => {
   try {
-    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new ValidationError('Invalid cursor');
   }
+};
+
+/** Either kind of cursor: one index key (v1), or a merged listing's place in each range (v2). */
+export const decodeListingCursor = (
+  cursor: string,
+  mode: ListingMode,
+  organizationId: string,
+): { readonly key: ListingKey } | { readonly ranges: readonly RangePosition[] } => {
+  const raw = rawCursor(cursor);
+  if ((raw as { v?: unknown } | null)?.v !== 2) return { key: decodeCursor(cursor, mode, organizationId) };
+  const parsed = rangesCursorSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError('Invalid cursor');
+  if (parsed.data.mode !== mode || parsed.data.org !== organizationId)
+    throw new ValidationError('Cursor does not belong to this listing');
+  return {
+    ranges: parsed.data.ranges.map((range) =>
+      range === 0 ? null : range === 1 ? 'done' : { sort: range[0], shopifyId: range[1] },
+    ),
+  };
+};
+
+export const decodeCursor = (cursor: string, mode: ListingMode, organizationId: string): ListingKey => {
+  const raw = rawCursor(cursor);
   const parsed = cursorSchema.safeParse(raw);
   if (!parsed.success) throw new ValidationError('Invalid cursor');
   const { key } = parsed.data;
@@ -150,17 +223,23 @@ export const listRecords = async (
   const found = lookups.find(({ attribute }) => params[attribute] !== undefined);
   const lookup = found && { attribute: found.attribute, value: params[found.attribute]! };
   const mode = modeOf({ updatedSince: params.updatedSince, lookup });
-  const startAfter =
-    params.cursor === undefined ? undefined : decodeCursor(params.cursor, mode, organizationId);
+  const start =
+    params.cursor === undefined ? undefined : decodeListingCursor(params.cursor, mode, organizationId);
   const page = await queries.listRecords({
     organizationId,
     limit: params.limit,
     ...(params.status && { status: params.status }),
     ...(params.updatedSince && { updatedSince: params.updatedSince }),
     ...(lookup && { lookup }),
-    ...(startAfter && { startAfter }),
+    ...(start && 'key' in start && { startAfter: start.key }),
+    ...(start && 'ranges' in start && { startAfterRanges: start.ranges }),
   });
-  return { items: page.items, nextCursor: page.lastKey ? encodeCursor(mode, page.lastKey) : null };
+  const nextCursor = page.lastRanges
+    ? encodeRangesCursor(mode, organizationId, page.lastRanges)
+    : page.lastKey
+      ? encodeCursor(mode, page.lastKey)
+      : null;
+  return { items: page.items, nextCursor };
 };
 
 export const getRecord = async (
