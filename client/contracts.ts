@@ -10,6 +10,27 @@ export const CallCountersSchema = z.looseObject({
   throttledResponses: z.number().int(),
   retries: z.number().int(),
 });
+export const CollectionSchema = z.looseObject({
+  organizationId: z.string(),
+  shopifyId: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
+  integrationId: z.string().optional(),
+  shopDomain: z.string().optional(),
+  shopifyGid: z.string().optional(),
+  shopifyUpdatedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
+  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
+  redactedAt: z.string().optional(),
+  title: z.string().optional(),
+  handle: z.string().optional(),
+  sortOrder: z.string().nullable().optional(),
+  productIds: z.array(z.string()).nullable().optional(),
+  productsCount: z.number().int().optional(),
+});
+export const CollectionListSchema = z.looseObject({
+  items: z.array(CollectionSchema),
+  nextCursor: z.string().nullable(),
+});
 export const WebhookHealthSchema = z.looseObject({
   checkedAt: z.string(),
   healthy: z.boolean(),
@@ -581,5 +602,21 @@ export const routeContracts = {
     route: 'GET /organizations/{organizationId}/inventory-levels/{shopifyId}',
     path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
     responses: { 200: { body: InventoryLevelSchema } },
+  },
+  listCollections: {
+    route: 'GET /organizations/{organizationId}/collections',
+    path: z.object({ organizationId: z.string() }),
+    query: z.object({
+      status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']).optional(),
+      updatedSince: z.string().optional(),
+      limit: z.number().int().optional(),
+      cursor: z.string().optional(),
+    }),
+    responses: { 200: { body: CollectionListSchema } },
+  },
+  getCollection: {
+    route: 'GET /organizations/{organizationId}/collections/{shopifyId}',
+    path: z.object({ organizationId: z.string(), shopifyId: z.string() }),
+    responses: { 200: { body: CollectionSchema } },
   },
 } as const;

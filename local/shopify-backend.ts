@@ -18,6 +18,8 @@ export interface DemoShop {
   /** Stock: every inventory item at every location. */
   readonly locations: number;
   readonly inventoryItems: number;
+  /** Hand-picked and tagged collections by turns, with members among the products. */
+  readonly collections: number;
 }
 
 export const defaultDemoShop: DemoShop = {
@@ -30,6 +32,7 @@ export const defaultDemoShop: DemoShop = {
   products: 40,
   locations: 2,
   inventoryItems: 60,
+  collections: 6,
 };
 
 export interface ShopifyBackend {
@@ -93,6 +96,7 @@ export async function startShopifyBackend(options: {
       seedOrders: demoShop.orders,
       seedProducts: demoShop.products,
       seedInventory: { locations: demoShop.locations, items: demoShop.inventoryItems },
+      seedCollections: demoShop.collections,
     });
   }
   return {

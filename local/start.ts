@@ -52,7 +52,7 @@ function banner(runtime: LocalRuntime, options: LocalRuntimeOptions): string {
     `  Shopify             ${runtime.shopify.simulatorUrl ? `${runtime.shopify.simulatorUrl}  (simulator)` : `${env.SHOPIFY_ADMIN_URL_TEMPLATE}  (external)`}`,
     ...(shop
       ? [
-          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products, ${shop.inventoryItems} inventory items at ${shop.locations} locations)`,
+          `    demo store        ${shop.shopDomain}  (${shop.customers} customers, ${shop.orders} orders, ${shop.products} products, ${shop.inventoryItems} inventory items at ${shop.locations} locations, ${shop.collections} collections)`,
           `    access token      ${shop.accessToken}`,
           `    app secret        ${shop.appSecret}  (signs webhooks)`,
         ]
@@ -132,6 +132,7 @@ function connectDemo(runtime: LocalRuntime, output: TerminalOutput, stopping: ()
     locations: shop.locations,
     'inventory-items': shop.inventoryItems,
     'inventory-levels': shop.inventoryItems * shop.locations,
+    collections: shop.collections,
   };
   connectDemoStore(runtime.apiUrl, shop, { onProgress: syncProgress(output, totals) }).then(
     ({ run }) => {

@@ -13,6 +13,7 @@ import { productsResource } from './products/index.js';
 import { locationsResource } from './locations/index.js';
 import { inventoryItemsResource } from './inventory-items/index.js';
 import { inventoryLevelsResource } from './inventory-levels/index.js';
+import { collectionsResource } from './collections/index.js';
 
 export const resourceDefinitions = [
   customersResource,
@@ -21,6 +22,7 @@ export const resourceDefinitions = [
   locationsResource,
   inventoryItemsResource,
   inventoryLevelsResource,
+  collectionsResource,
 ] as const;
 
 export type ResourceName = (typeof resourceDefinitions)[number]['name'];

@@ -32,6 +32,7 @@ export const createShopSchema = z
     currencyCode: z.string().length(3).optional(),
     seedOrders: z.number().int().min(0).max(100_000).optional(),
     seedProducts: z.number().int().min(0).max(100_000).optional(),
+    seedCollections: z.number().int().min(0).max(5_000).optional(),
     deniedFields: z.array(z.string().min(1)).optional(),
     grantedScopes: z.array(z.string().min(1)).optional(),
   })

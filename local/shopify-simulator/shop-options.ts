@@ -30,6 +30,8 @@ export interface CreateShopOptions {
   readonly seedProducts?: number;
   /** Locations and inventory items seeded at start, every item stocked at every location. */
   readonly seedInventory?: { readonly locations: number; readonly items: number };
+  /** Collections seeded at start, after the products: hand-picked and tagged `summer` by turns. */
+  readonly seedCollections?: number;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
   /**

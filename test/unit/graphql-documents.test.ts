@@ -52,6 +52,9 @@ describe(`GraphQL documents against the Admin API ${SHOPIFY_API_VERSION} schema`
         'inventory-items/shopify/documents.ts#inventoryItemsPageQuery',
         'inventory-levels/shopify/documents.ts#inventoryLevelsPageQuery',
         'inventory-levels/shopify/documents.ts#inventoryLevelsBulkQuery',
+        'collections/shopify/documents.ts#collectionsPageQuery',
+        'collections/shopify/documents.ts#collectionProductsQuery',
+        'collections/shopify/documents.ts#collectionsBulkQuery',
       ]),
     );
   });

@@ -26,6 +26,11 @@ export interface NestedPages<TNode> {
   readonly pageSize: number;
   /** The parent object and the connection (perQuery), one node with its objects (perNode). */
   readonly cost: PageCost;
+  /**
+   * Stop once more than this many nodes are held (`pageInfo.hasNextPage` then stays true): for a
+   * connection the record keeps only up to a size (a collection's members).
+   */
+  readonly maxNodes?: number;
 }
 
 const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
@@ -51,7 +56,8 @@ export async function completeNested<TNode>(
   });
   const nodes = [...firstPage.nodes];
   let pageInfo = { ...firstPage.pageInfo };
-  while (pageInfo.hasNextPage) {
+  const enough = (pages.maxNodes ?? Number.POSITIVE_INFINITY) + 1;
+  while (pageInfo.hasNextPage && nodes.length < enough) {
     const first = pages.pageSize;
     const { data } = await graphql.query(
       pages.document,

@@ -6,6 +6,7 @@
  * randomness: add a resource at the end so existing seeds keep giving the same shops.
  */
 import type { CreateShopOptions } from '../shop-options.js';
+import { SimCollections } from './collections.js';
 import { SimCustomers } from './customers.js';
 import { SimInventory } from './inventory.js';
 import { SimOrders } from './orders.js';
@@ -14,11 +15,13 @@ import type { ResourceSetup } from './resource.js';
 
 export function buildResources(setup: ResourceSetup, options: CreateShopOptions) {
   const customers = new SimCustomers(setup, options.seedCustomers);
+  const products = new SimProducts(setup, options.seedProducts);
   return {
     customers,
-    products: new SimProducts(setup, options.seedProducts),
+    products,
     inventory: new SimInventory(setup, options.seedInventory),
     orders: new SimOrders(setup, customers, options.seedOrders),
+    collections: new SimCollections(setup, products, options.seedCollections),
   };
 }
 
