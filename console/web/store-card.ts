@@ -339,15 +339,17 @@ function runSentence(run: SyncRun, data: CardData, percent: number): string {
   const count = (name: string) => data.shopCounts?.[name];
   if (isActive(run)) {
     if (run.status === 'queued') return 'Waiting for a worker to start it.';
-    const read = resources
-      .map(
-        ([name, resource]) =>
-          `${amount(resource.seen)}${count(name) !== undefined ? ` of ${amount(count(name)!)}` : ''} ${name}`,
-      )
-      .join(', ');
+    // Totals, not a list per resource: with every resource mirrored a list outgrows the two lines
+    // kept free and the page jumps; the records table below has the per-resource figures.
+    const seen = total(run, 'seen');
+    const known = resources.every(([name]) => count(name) !== undefined);
+    const of =
+      known && resources.length > 0
+        ? ` of ${amount(resources.reduce((sum, [name]) => sum + count(name)!, 0))}`
+        : '';
     const prefix =
       run.status === 'retrying' ? `Retrying after: ${plainError(run.lastError) ?? 'an error'}. ` : '';
-    return `${prefix}${run.trigger === 'initial' ? `${percent}% · ` : ''}read ${read || 'nothing yet'} · ${amount(total(run, 'written'))} written`;
+    return `${prefix}${run.trigger === 'initial' ? `${percent}% · ` : ''}read ${resources.length > 0 ? `${amount(seen)}${of} records` : 'nothing yet'} · ${amount(total(run, 'written'))} written`;
   }
   const when = run.finishedAt ? ` ${relativeTime(run.finishedAt, data.now)}` : '';
   const took = runLength(run);
@@ -355,8 +357,8 @@ function runSentence(run: SyncRun, data: CardData, percent: number): string {
   if (run.status === 'skipped') return `Skipped${when}${run.skipReason ? `: ${run.skipReason}` : ''}`;
   const length = took !== undefined ? ` in ${duration(took)}` : '';
   if (run.trigger === 'initial') {
-    const all = resources.map(([name, resource]) => counted(resource.seen, name)).join(', ');
-    return `Finished${when}${length} · read all ${all} · ${amount(total(run, 'written'))} written`;
+    // One total: the records table below has each resource's count beside Shopify's.
+    return `Finished${when}${length} · read all ${counted(total(run, 'seen'), 'records')} · ${amount(total(run, 'written'))} written`;
   }
   // An incremental sync reads only what changed since the last one: "3 of 120" is 3 changed.
   const changed = resources
@@ -459,7 +461,9 @@ function updateRecords(parts: CardParts, data: CardData): void {
     } else if (mirrored === shopify) {
       difference = cell('equal', 'num same');
     } else if (isActive(latest)) {
-      difference = cell(`${signed(mirrored - shopify)} (syncing)`, 'num pending');
+      // The state is the cell's colour and title, not words: a wider cell would wrap and make the
+      // row grow while the run goes, moving everything below it.
+      difference = cell(signed(mirrored - shopify), 'num pending', 'Still syncing: the run has not finished');
     } else {
       difference = cell(signed(mirrored - shopify), 'num differs');
       tr.className = 'differs';

@@ -94,6 +94,10 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
           'CUSTOMERS_CREATE',
           'CUSTOMERS_DELETE',
           'CUSTOMERS_UPDATE',
+          // The orders' parts arrive on topics of their own.
+          'FULFILLMENTS_CREATE',
+          'FULFILLMENTS_UPDATE',
+          'REFUNDS_CREATE',
           'ORDERS_CREATE',
           'ORDERS_DELETE',
           'ORDERS_UPDATED',
@@ -270,7 +274,7 @@ export function describeWebhookDelivery(mode: DeliveryMode): void {
       expect(checked.status).toBe(200);
       const updates = shop.webhookSubscriptions().filter((s) => s.topic === 'CUSTOMERS_UPDATE');
       expect(updates.map((s) => s.uri)).toEqual([webhookUri()]);
-      expect(shop.webhookSubscriptions()).toHaveLength(11);
+      expect(shop.webhookSubscriptions()).toHaveLength(14);
       // The repaired subscription delivers.
       const customer = shop.resources.customers.create({ firstName: 'Repaired' });
       await expect
