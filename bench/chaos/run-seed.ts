@@ -1,8 +1,9 @@
 /**
- * One seeded chaos run: a store lives through a random history of its customers, orders (some
- * with hundreds of line items, paged inside the order) and products (some with more variants
- * than one page holds) while every delivery path misbehaves; then each table must equal the
- * store, field by field.
+ * One seeded chaos run: a store lives through a random history of every registered resource
+ * (each churned by its module in chaos/resources/: customers, orders with hundreds of line items
+ * now and then, products with more variants than a page holds, locations, inventory items and
+ * levels, collections and their members) while every delivery path misbehaves; then each
+ * registered resource's table must equal the store, field by field.
  *
  * What runs for real: the local runtime's HTTP API with the real webhook handler (signature,
  * dedupe, conditional writes) or, in `eventbridge` mode, the local partner bus, its rule and queue
@@ -37,8 +38,12 @@ import { silentLogger } from '../../lambdas/core/logger.js';
 import { syncedResource } from '../../lambdas/core/sync/resource-loop.js';
 import { compose, syncWorkerDeps } from '../../lambdas/handlers/composition-root.js';
 import { createSyncWorkerHandler } from '../../lambdas/handlers/sync-worker.js';
-import type { CustomerInput, OrderInput, ProductInput } from '../../local/shopify-simulator/index.js';
+import { chaosModulesFor } from './resources/index.js';
+import type { ChaosModule } from './resources/kit.js';
+import { webhookTopicsFor } from '../../lambdas/core/integrations/webhook-subscriptions.js';
+import { registeredResources, resourceNames } from '../../lambdas/resources/registry.js';
 import {
+  absentFrom,
   compareMirror,
   type MirrorReport,
   type MismatchClass,
@@ -51,13 +56,16 @@ import { benchRuntime, type BenchRuntime } from '../support/runtime.js';
 
 export interface ChaosSeedOptions {
   readonly seed: number;
-  /** Mutations in the history (create / update / delete of a customer, an order or a product). */
+  /** Changes in the history, each of one registered resource (bench/chaos/resources/). */
   readonly mutations?: number;
   /** Customers the store has before the first sync. */
   readonly initialCustomers?: number;
   /** Orders before the first sync (the first with 320 line items) and products (the first with 35 variants). */
   readonly initialOrders?: number;
   readonly initialProducts?: number;
+  /** Inventory items before the first sync, each stocked at both seeded locations. */
+  readonly initialInventoryItems?: number;
+  readonly initialCollections?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -65,7 +73,7 @@ export interface ChaosSeedReport {
   readonly seed: number;
   readonly mutations: number;
   /** Each resource's table against the store. */
-  readonly mirror: Readonly<Record<ChaosResource, MirrorReport>>;
+  readonly mirror: Readonly<Record<string, MirrorReport>>;
   /** Mismatches of every resource, by class. */
   readonly byClass: Readonly<Record<MismatchClass, number>>;
   /** Mutations of the history, by resource and kind (`orders.create`). */
@@ -264,94 +272,27 @@ export const chaosRuntime = (
     // A failed attempt asks SQS to retry it after 1 s (the worker's own backoff) instead of minutes.
     // A public app: the store's static token is migrated on its first sync, then its short-lived
     // tokens (15-40 s, drawn per seed) are refreshed while syncs, reconciles and health checks race.
-    { SYNC_RETRY_BASE_SECONDS: '1', SYNC_RETRY_MAX_SECONDS: '1', SHOPIFY_APP_DISTRIBUTION: 'public' },
+    // Every registered resource, the opt-in ones too.
+    {
+      SYNC_RETRY_BASE_SECONDS: '1',
+      SYNC_RETRY_MAX_SECONDS: '1',
+      SHOPIFY_APP_DISTRIBUTION: 'public',
+      SYNCED_RESOURCES: resourceNames.join(','),
+    },
     webhookDelivery,
   );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const customerPatch = (random: Random, n: number): CustomerInput => {
-  const patch: Record<string, unknown> = {};
-  const fields = random.int(1, 3);
-  for (let i = 0; i < fields; i += 1) {
-    switch (random.int(0, 6)) {
-      case 0:
-        patch['firstName'] = random.chance(0.1) ? null : `F${n}`;
-        break;
-      case 1:
-        patch['lastName'] = `L${n}`;
-        break;
-      case 2:
-        patch['email'] = random.chance(0.1) ? null : `c${n}-${random.int(1, 1e6)}@example.com`;
-        break;
-      case 3:
-        patch['note'] = random.chance(0.3) ? null : `note ${n}`;
-        break;
-      case 4:
-        patch['state'] = random.pick(['ENABLED', 'DISABLED', 'INVITED', 'DECLINED']);
-        break;
-      case 5:
-        patch['taxExempt'] = random.chance(0.5);
-        break;
-      default:
-        patch['defaultAddress'] = random.chance(0.1)
-          ? null
-          : { city: `City${n}`, zip: `Z${random.int(10000, 99999)}`, countryCode: 'CA', country: 'Canada' };
-    }
+/** A resource's module, drawn by weight: the seed's next change is one of its. */
+const pickModule = (modules: readonly ChaosModule[], random: Random): ChaosModule => {
+  let roll = random.next() * modules.reduce((sum, module) => sum + module.weight, 0);
+  for (const module of modules) {
+    if (roll < module.weight) return module;
+    roll -= module.weight;
   }
-  return patch;
+  return modules[modules.length - 1]!;
 };
-
-/** `shipped`: a fulfillment of the order, which a patch may re-track or cancel. */
-const orderPatch = (random: Random, n: number, shipped: string | undefined): OrderInput => {
-  // Its parts: shipped (some or all lines), re-tracked or cancelled, refunded (fulfillments/*, refunds/create).
-  if (random.chance(0.3)) {
-    const roll = random.int(0, 2);
-    if (roll === 0 && shipped !== undefined)
-      return { updateFulfillment: { id: shipped, trackingNumber: `T${n}`, cancel: random.chance(0.2) } };
-    if (roll === 1)
-      return { refund: { lines: random.int(1, 3), note: random.chance(0.5) ? `refund ${n}` : undefined } };
-    return { fulfill: { lines: random.int(1, 8), trackingNumber: `S${n}` } };
-  }
-  switch (random.int(0, 5)) {
-    case 0:
-      return { email: random.chance(0.2) ? null : `o${n}@example.com` };
-    case 1:
-      return { note: random.chance(0.3) ? null : `order note ${n}` };
-    case 2:
-      return { tags: random.chance(0.3) ? [] : [`t${n % 7}`, 'chaos'] };
-    case 3:
-      return {
-        financialStatus: random.pick(['PENDING', 'AUTHORIZED', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']),
-      };
-    case 4:
-      return { fulfillmentStatus: random.pick(['UNFULFILLED', 'PARTIALLY_FULFILLED', 'FULFILLED']) };
-    default:
-      return { cancel: true };
-  }
-};
-
-const productPatch = (random: Random, n: number): ProductInput => {
-  switch (random.int(0, 2)) {
-    case 0:
-      return { title: `Product ${n}` };
-    case 1:
-      return { status: random.pick(['ACTIVE', 'DRAFT', 'ARCHIVED']) };
-    default:
-      return { tags: random.chance(0.3) ? [] : [`p${n % 5}`] };
-  }
-};
-
-/** The resources the history mutates and the check compares: every registered one. */
-const chaosResources = ['customers', 'orders', 'products'] as const;
-type ChaosResource = (typeof chaosResources)[number];
-
-/** How often each resource is touched: customers and orders change most, the catalogue least. */
-const resourceWeights: readonly (readonly [ChaosResource, number])[] = [
-  ['customers', 0.45],
-  ['orders', 0.35],
-  ['products', 0.2],
-];
 
 /** Waits until the sync queue is empty and no worker is busy. */
 const queueIdle = async (bench: BenchRuntime, timeoutMs: number): Promise<void> => {
@@ -381,6 +322,10 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const mutations = options.mutations ?? 1000;
   const log = options.log ?? (() => {});
   const random = new Random(seed);
+  const modules = chaosModulesFor(resourceNames);
+  const c = compose();
+  const unmirrored = resourceNames.filter((name) => !c.mirrors.some((mirror) => mirror.name === name));
+  if (unmirrored.length > 0) throw new Error(`chaos: the runtime does not mirror ${unmirrored.join(', ')}`);
   const injected: Record<string, number> = {};
   plan = { random: new Random(seed ^ 0x5eed), killProbability: 0.35, injected };
   // Both lanes: manual syncs run on the incremental one, initial syncs and continuations on the other.
@@ -404,21 +349,14 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     seedCustomers: options.initialCustomers ?? 40,
     seedOrders: options.initialOrders ?? 20,
     seedProducts: options.initialProducts ?? 10,
+    seedInventory: { locations: 2, items: options.initialInventoryItems ?? 12 },
+    seedCollections: options.initialCollections ?? 4,
     // A Standard-sized bucket restoring fast, so a seed is not dominated by waiting.
     plan: { restoreRate: 1000, maximumAvailable: 2000 },
   });
   const integration = await bench.connect(shopDomain, accessToken);
-  for (const topic of [
-    'CUSTOMERS_CREATE',
-    'CUSTOMERS_UPDATE',
-    'CUSTOMERS_DELETE',
-    'ORDERS_CREATE',
-    'ORDERS_UPDATED',
-    'ORDERS_DELETE',
-    'PRODUCTS_CREATE',
-    'PRODUCTS_UPDATE',
-    'PRODUCTS_DELETE',
-  ])
+  // Every topic of every registered resource, its parts' (fulfillments/*, refunds/create) too.
+  for (const topic of webhookTopicsFor(registeredResources, registeredResources).wanted)
     shop.addWebhookSubscription(topic, bench.subscriptionUri, 'JSON', SHOPIFY_API_VERSION);
   shop.setDelivery({
     duplicateProbability: 0.15,
@@ -442,81 +380,14 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   });
 
   // The history, with syncs started at random points so they race the webhooks.
-  const live: Record<ChaosResource, string[]> = {
-    customers: shop.resources.customers.list().map((c) => c.id),
-    orders: shop.resources.orders.list().map((o) => o.id),
-    products: shop.resources.products.list().map((p) => p.id),
-  };
-  const deleted: Record<ChaosResource, Set<string>> = {
-    customers: new Set(),
-    orders: new Set(),
-    products: new Set(),
-  };
   const history: Record<string, number> = {};
   const count = (key: string) => (history[key] = (history[key] ?? 0) + 1);
-  const pickResource = (): ChaosResource => {
-    let roll = random.next();
-    for (const [name, weight] of resourceWeights) {
-      if (roll < weight) return name;
-      roll -= weight;
-    }
-    return 'customers';
-  };
-  const create = (resource: ChaosResource, n: number): string => {
-    switch (resource) {
-      case 'customers':
-        return shop.resources.customers.create({
-          firstName: `New${n}`,
-          email: `new${n}@example.com`,
-          ...customerPatch(random, n),
-        }).id;
-      case 'orders':
-        return shop.resources.orders.create({
-          // A live customer's order, sometimes a guest's; now and then a large B2B order whose
-          // line items need pages of their own.
-          customerId: live.customers.length > 0 && random.chance(0.8) ? random.pick(live.customers) : null,
-          lineItems: random.chance(0.04) ? random.int(40, 260) : random.int(1, 6),
-        }).id;
-      case 'products':
-        return shop.resources.products.create({
-          variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4),
-        }).id;
-    }
-  };
-  const update = (resource: ChaosResource, id: string, n: number): void => {
-    if (resource === 'customers') shop.resources.customers.update(id, customerPatch(random, n));
-    else if (resource === 'orders') {
-      const fulfillments = shop.resources.orders.get(id)?.fulfillments ?? [];
-      shop.resources.orders.update(
-        id,
-        orderPatch(random, n, fulfillments.length > 0 ? random.pick(fulfillments).id : undefined),
-      );
-    } else shop.resources.products.update(id, productPatch(random, n));
-  };
-  const remove = (resource: ChaosResource, id: string): void => {
-    if (resource === 'customers') shop.resources.customers.delete(id);
-    else if (resource === 'orders') shop.resources.orders.delete(id);
-    else shop.resources.products.delete(id);
-  };
 
   enqueueSync(bench, integration);
   const syncEvery = Math.max(50, Math.floor(mutations / 4));
   for (let n = 0; n < mutations; n += 1) {
-    const resource = pickResource();
-    const ids = live[resource];
-    const roll = random.next();
-    if (ids.length === 0 || roll < 0.25) {
-      ids.push(create(resource, n));
-      count(`${resource}.create`);
-    } else if (roll < 0.85) {
-      update(resource, random.pick(ids), n);
-      count(`${resource}.update`);
-    } else {
-      const [id] = ids.splice(random.int(0, ids.length - 1), 1);
-      remove(resource, id!);
-      deleted[resource].add(id!);
-      count(`${resource}.delete`);
-    }
+    const module = pickModule(modules, random);
+    count(`${module.resource}.${module.mutate({ shop, random, n })}`);
     if (n % syncEvery === syncEvery - 1) enqueueSync(bench, integration);
     if (n % 20 === 19) await sleep(random.int(0, 30));
     if (n % 250 === 249) log(`seed ${seed}: ${n + 1}/${mutations} mutations`);
@@ -574,19 +445,12 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   }
 
   // The deletion reconcile of each resource, as the worker's post-sync step runs it.
-  const c = compose();
   const overlapMinutes = c.config.overlapMinutes;
   // The reconcile runs on its schedule, after the store has been quiet for longer than the
   // overlap. The simulator stamps each mutation a second after the last, so its clock runs
-  // ahead of the wall clock; "later" is measured on the store's clock.
-  const storeClock = Math.max(
-    Date.now(),
-    ...[
-      ...shop.resources.customers.list(),
-      ...shop.resources.orders.list(),
-      ...shop.resources.products.list(),
-    ].map((r) => r.updatedAt),
-  );
+  // ahead of the wall clock; "later" is measured on the store's clock (its next stamp comes
+  // after every update it has made).
+  const storeClock = Math.max(Date.now(), shop.stamp());
   const integrations = createIntegrationStore(bench.doc, bench.runtime.tableNames.Integrations);
   const reconciled: string[] = [];
   for (const mirror of c.mirrors) {
@@ -641,7 +505,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   // The truth is read with the shop's own static token, reinstated (the integration's was
   // exchanged for an expiring pair on its first sync).
   shop.setAccessToken(accessToken);
-  const mirror = {} as Record<ChaosResource, MirrorReport>;
+  const mirror: Record<string, MirrorReport> = {};
   const byClass = Object.fromEntries(mismatchClasses.map((name) => [name, 0])) as Record<
     MismatchClass,
     number
@@ -656,12 +520,11 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     );
     const tableName = bench.runtime.tableNames[definition.table.id];
     const stored = await storedItems(bench.doc, tableName, integration.organizationId);
-    const report = compareMirror(truth, deleted[name as ChaosResource], stored);
-    mirror[name as ChaosResource] = report;
+    // Whatever the table holds that Shopify no longer lists was deleted there: by any path.
+    const report = compareMirror(truth, absentFrom(truth, stored), stored);
+    mirror[name] = report;
     for (const key of mismatchClasses) byClass[key] += report.byClass[key];
   }
-  for (const name of chaosResources)
-    if (!(name in mirror)) throw new Error(`chaos: the runtime does not mirror ${name}`);
 
   const attempts = shop.deliveryAttempts();
   const deliveries: Record<string, number> = {};

@@ -108,6 +108,15 @@ export async function resourceTruth<TNode, TRecord extends MirroredRecord>(
   }
 }
 
+/** The stored ids Shopify does not list: records deleted there, whichever path told the mirror. */
+export const absentFrom = (
+  truth: readonly MirroredRecord[],
+  stored: ReadonlyMap<string, Record<string, unknown>>,
+): Set<string> => {
+  const listed = new Set(truth.map((record) => record.shopifyId));
+  return new Set([...stored.keys()].filter((id) => !listed.has(id)));
+};
+
 export function compareMirror(
   truth: readonly MirroredRecord[],
   deletedIds: ReadonlySet<string>,

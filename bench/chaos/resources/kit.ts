@@ -1,0 +1,34 @@
+/**
+ * What a chaos module is: one registered resource's part of a seed's history. The history picks a
+ * resource by weight and asks its module for one store change, made as a merchant or Shopify
+ * would make it (through the simulated shop's resource, which stamps the change and sends its
+ * webhooks; the delivery knobs then drop, duplicate, reorder and delay them). The mirror check
+ * needs nothing from a module: it compares each registered table with the Admin API's answer.
+ */
+import type { SimulatedShop } from '../../../local/shopify-simulator/index.js';
+import type { Random } from '../../support/random.js';
+
+export interface ChaosStep {
+  readonly shop: SimulatedShop;
+  readonly random: Random;
+  /** The change's number in the history: names and values derived from it are unique. */
+  readonly n: number;
+}
+
+export interface ChaosModule {
+  /** The registered resource (`lambdas/resources/registry.ts`) whose table this module churns. */
+  readonly resource: string;
+  /** How often the history touches it, relative to the other modules. */
+  readonly weight: number;
+  /** One change of the store; answers its kind (`create`, `disconnect`…) for the seed's tally. */
+  mutate(step: ChaosStep): string;
+}
+
+/** A create, an update or a delete, the way a store's records churn: mostly updates. */
+export type Churn = 'create' | 'update' | 'delete';
+export const churn = (random: Random, live: number, { min = 0 }: { readonly min?: number } = {}): Churn => {
+  const roll = random.next();
+  if (live === 0 || roll < 0.25) return 'create';
+  if (roll < 0.85 || live <= min) return 'update';
+  return 'delete';
+};
