@@ -59,6 +59,7 @@ export const createReconcileListingStore = (
         operationId: String(Item['operationId']),
         url: typeof Item['url'] === 'string' ? Item['url'] : null,
         line: Number(Item['line']),
+        ...(Item['ids'] !== undefined && { ids: Number(Item['ids']) }),
         startedAt: String(Item['startedAt']),
         listed: Item['listed'] === true,
       } satisfies BulkListingCheckpoint;

@@ -5,7 +5,9 @@
  */
 import * as z from 'zod';
 import type { MirroredRecord, RecordOwner } from '../../resources/kit/mirrored-record.js';
+import { largestPageWithin, MAX_QUERY_COST } from '../../resources/kit/query-cost.js';
 import {
+  type ChildKeys,
   type ReconcileListing,
   type RecordCount,
   recordsOf,
@@ -165,21 +167,28 @@ export async function* shopifyRecordIds(
   resource: { readonly gidType: string; readonly reconcile: ReconcileListing },
   listingLimit = MAX_OBJECTS_PER_LISTING,
 ): AsyncGenerator<string[]> {
+  const { keys } = resource.reconcile;
   const field = resource.reconcile.idsConnectionField;
-  const gidPattern = new RegExp(`^gid://shopify/${resource.gidType}/(\\d{1,20})$`);
+  const gidType = keys?.parentGidType ?? resource.gidType;
+  const gidPattern = new RegExp(`^gid://shopify/${gidType}/(\\d{1,20})$`);
   const schema = z.object({
-    [field]: z.object({ nodes: z.array(z.object({ id: z.string() })), pageInfo: pageInfoSchema }),
+    [field]: z.object({ nodes: z.array(z.looseObject({ id: z.string() })), pageInfo: pageInfoSchema }),
   });
   const sliceLimit = Math.min(ID_SLICE_OBJECTS, listingLimit);
+  // Parents with their children's ids cost more than an id each: as many as fit a query.
+  const pageSize = keys
+    ? largestPageWithin({ perQuery: 2, perNode: keys.parentCost }, MAX_QUERY_COST)
+    : ID_PAGE_SIZE;
+  const perNode = keys?.parentCost ?? 1;
   let lastId: string | undefined;
   let after: string | null = null;
   let inSlice = 0;
   for (;;) {
     const query = lastId === undefined ? null : `id:>${lastId}`;
-    const first = Math.min(ID_PAGE_SIZE, sliceLimit - inSlice);
+    const first = Math.min(pageSize, sliceLimit - inSlice);
     const variables: Record<string, unknown> = { first, after, query };
     const { data } = await shopify.query(resource.reconcile.idsQuery, variables, schema, {
-      expectedCost: first + 2,
+      expectedCost: first * perNode + 2,
     });
     const connection = data[field] as {
       nodes: { id: string }[];
@@ -187,11 +196,11 @@ export async function* shopifyRecordIds(
     };
     const ids = connection.nodes.map((node) => {
       const match = gidPattern.exec(node.id);
-      if (!match?.[1])
-        throw new ShopAdminError(`${field} returned a node id that is not a ${resource.gidType} gid`);
+      if (!match?.[1]) throw new ShopAdminError(`${field} returned a node id that is not a ${gidType} gid`);
       return match[1];
     });
-    if (ids.length > 0) yield ids;
+    const listed = keys ? await childKeysOf(keys, connection.nodes, shopify) : ids;
+    if (listed.length > 0) yield listed;
     const { hasNextPage, endCursor } = connection.pageInfo;
     inSlice += ids.length;
     if (!hasNextPage && inSlice < sliceLimit) return;
@@ -209,6 +218,16 @@ export async function* shopifyRecordIds(
     }
   }
 }
+
+const childKeysOf = async (
+  keys: ChildKeys,
+  parents: readonly unknown[],
+  shopify: ShopifyGraphql,
+): Promise<string[]> => {
+  const listed: string[] = [];
+  for (const parent of parents) listed.push(...(await keys.keysOf(parent, shopify)));
+  return listed;
+};
 
 /** Shopify's cap on ids per `nodes(ids:)` call. */
 export const NODES_PER_CALL = 250;
@@ -242,6 +261,36 @@ export const recordsAbsentFromShopify = async (
     });
   }
   return absent;
+};
+
+/**
+ * Of `keys` (parent and child, `ChildKeys`), those Shopify no longer has: the parent answers
+ * `null`, or it answers without that child. Parents are looked up directly (no search index),
+ * each with all its children.
+ */
+export const childKeysAbsentFromShopify = async (
+  shopify: ShopifyGraphql,
+  childKeys: ChildKeys,
+  keys: readonly string[],
+): Promise<string[]> => {
+  const parents = [...new Set(keys.map((key) => childKeys.parentOf(key)))];
+  const perCall = largestPageWithin({ perQuery: 1, perNode: childKeys.parentCost }, MAX_QUERY_COST);
+  const schema = z.object({ nodes: z.array(z.unknown()) });
+  const present = new Set<string>();
+  for (let start = 0; start < parents.length; start += perCall) {
+    const batch = parents.slice(start, start + perCall);
+    const { data } = await shopify.query(
+      childKeys.lookupQuery,
+      { ids: batch.map((id) => gidOf(childKeys.parentGidType, id)) },
+      schema,
+      { expectedCost: batch.length * childKeys.parentCost + 1 },
+    );
+    if (data.nodes.length !== batch.length)
+      throw new ShopAdminError(`nodes returned ${data.nodes.length} entries for ${batch.length} ids`);
+    const found = data.nodes.filter((node) => node !== null);
+    for (const key of await childKeysOf(childKeys, found, shopify)) present.add(key);
+  }
+  return keys.filter((key) => !present.has(key));
 };
 
 /**

@@ -14,12 +14,15 @@ import { isRunning, pollBulkOperation, pollDelays, startBulkOperation } from '..
 import { type BulkResultReader, BulkResultUnavailableError } from '../bulk/ports.js';
 import { IncompleteListingError, ShopAdminError } from '../integrations/shop-admin.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
+import type { ChildKeys } from '../../resources/kit/definition.js';
 
 /** Where a resource's bulk id listing stands; `listed` once the whole file was read. */
 export interface BulkListingCheckpoint {
   readonly operationId: string;
   readonly url: string | null;
   readonly line: number;
+  /** Ids read up to `line`: fewer than lines when parents' lines hold none (ChildKeys). */
+  readonly ids?: number;
   /** The reconcile's start, kept for its conclusion (the "too recent to judge" cutoff). */
   readonly startedAt: string;
   readonly listed: boolean;
@@ -48,7 +51,13 @@ export interface ReconcileListingStore {
 
 export interface BulkIdListingInput {
   readonly shopify: ShopifyGraphql;
-  readonly resource: { readonly name: string; readonly gidType: string; readonly idsQuery: string };
+  readonly resource: {
+    readonly name: string;
+    readonly gidType: string;
+    readonly idsQuery: string;
+    /** Records keyed by parent and child: their keys come on the children's lines. */
+    readonly keys?: Pick<ChildKeys, 'keyOfLine'>;
+  };
   readonly integrationId: string;
   readonly results: BulkResultReader;
   readonly store: ReconcileListingStore;
@@ -144,24 +153,35 @@ export async function listIdsInBulk(input: BulkIdListingInput): Promise<BulkList
 
   /** Streams the file from the checkpoint's line; each batch is stored, then checkpointed. */
   async function readFile(from: BulkListingCheckpoint): Promise<void> {
+    // `line` counts the file's lines: with child keys, a parent's line holds no id.
     let line = from.line;
+    let read = from.line;
+    let ids = from.ids ?? from.line;
     let batch: string[] = [];
     const flush = async () => {
       await store.addIds(integrationId, resource.name, from.operationId, batch, line);
-      line += batch.length;
+      line = read;
+      ids += batch.length;
       batch = [];
-      await save({ ...from, line });
+      await save({ ...from, line, ids });
       await input.heartbeat();
       if (now() >= input.deadline) stop('ran out of time');
     };
     for await (const text of input.results.lines(from.url!, from.line)) {
-      const node = JSON.parse(text) as { id?: unknown };
-      const match = typeof node.id === 'string' ? gidPattern.exec(node.id) : null;
-      if (!match?.[1])
-        throw new ShopAdminError(`bulk listing returned a line that is not a ${resource.gidType} id`);
-      batch.push(match[1]);
+      read += 1;
+      const id = idOfLine(JSON.parse(text));
+      if (id !== undefined) batch.push(id);
       if (batch.length >= LISTING_BATCH_IDS) await flush();
     }
-    if (batch.length > 0) await flush();
+    if (read > line) await flush();
+  }
+
+  function idOfLine(node: unknown): string | undefined {
+    if (resource.keys) return resource.keys.keyOfLine(node);
+    const id = (node as { id?: unknown }).id;
+    const match = typeof id === 'string' ? gidPattern.exec(id) : null;
+    if (!match?.[1])
+      throw new ShopAdminError(`bulk listing returned a line that is not a ${resource.gidType} id`);
+    return match[1];
   }
 }

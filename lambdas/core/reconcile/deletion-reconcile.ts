@@ -25,6 +25,7 @@ import { type CountMismatch, type Integration, reconciledAtOf } from '../integra
 import { type OpenShopDeps, openShop } from '../integrations/open-shop.js';
 import type { IntegrationLifecycleRecords, RecordInventory, StoredRecordRef } from '../integrations/ports.js';
 import {
+  childKeysAbsentFromShopify,
   countShopifyRecords,
   fetchRecordsByIds,
   IncompleteListingError,
@@ -85,7 +86,7 @@ export interface ReconcileOptions {
 
 export type ReconcileResult =
   | { readonly outcome: 'skipped'; readonly shopifyCount: number; readonly storedActive: number }
-  /** The resource has a count but no id listing (inventory levels): nothing to compare. */
+  /** The resource has a count but no id listing: nothing to compare. */
   | { readonly outcome: 'unsupported' }
   | { readonly outcome: 'incomplete'; readonly idsListed: number; readonly reason: string }
   | {
@@ -147,7 +148,8 @@ export const runDeletionReconcile = async (
     knownCount = shopifyCount;
     const due = isReconcileDue({
       shopifyCount,
-      storedActive,
+      // A count of parents (ChildKeys) says nothing of the records: only the daily rule applies.
+      storedActive: reconcile.keys ? shopifyCount : storedActive,
       lastReconciledAt: reconciledAtOf(integration, name),
       lastingMismatch: integration.countMismatch?.[name],
       now,
@@ -179,7 +181,12 @@ export const runDeletionReconcile = async (
     try {
       listing = await listIdsInBulk({
         shopify,
-        resource: { name, gidType: deps.resource.gidType, idsQuery: bulkIds },
+        resource: {
+          name,
+          gidType: deps.resource.gidType,
+          idsQuery: bulkIds,
+          ...(reconcile.keys && { keys: reconcile.keys }),
+        },
         integrationId,
         results: bulk.results,
         store: bulk.listings,
@@ -193,12 +200,12 @@ export const runDeletionReconcile = async (
       });
     } catch (error) {
       if (error instanceof IncompleteListingError)
-        return stopped((await bulk.listings.checkpoint(integrationId, name))?.line ?? 0, error.message);
+        return stopped(idsOfCheckpoint(await bulk.listings.checkpoint(integrationId, name)), error.message);
       throw error;
     }
     // Judged as of the listing's start, which may be an earlier invocation's.
     startedAt = new Date(listing.startedAt);
-    idsListed = listing.line;
+    idsListed = idsOfCheckpoint(listing);
     listed = () => bulk.listings.ids(integrationId, name, listing.operationId);
   } else {
     // Paged only up to the bulk threshold (or without bulk): a set of that size is small.
@@ -233,9 +240,11 @@ export const runDeletionReconcile = async (
   for await (const batch of inBatches(judged, CONCLUDE_BATCH)) {
     candidates += batch.length;
     const organizationOf = new Map(batch.map((stored) => [stored.shopifyId, stored.organizationId]));
-    for (const shopifyId of await recordsAbsentFromShopify(shopify, deps.resource.gidType, [
-      ...organizationOf.keys(),
-    ])) {
+    const judgedIds = [...organizationOf.keys()];
+    const absent = reconcile.keys
+      ? await childKeysAbsentFromShopify(shopify, reconcile.keys, judgedIds)
+      : await recordsAbsentFromShopify(shopify, deps.resource.gidType, judgedIds);
+    for (const shopifyId of absent) {
       const outcome = await deps.writes.markDeleted(
         { organizationId: organizationOf.get(shopifyId)!, shopifyId, ...ids },
         deletedAt,
@@ -260,7 +269,7 @@ export const runDeletionReconcile = async (
 
   const after = await counts();
   const mismatch: CountMismatch | undefined =
-    after.shopifyCount === after.storedActive
+    reconcile.keys || after.shopifyCount === after.storedActive
       ? undefined
       : { ...after, since: integration.countMismatch?.[name]?.since ?? deletedAt };
   await deps.records.recordReconcile(integrationId, {
@@ -292,6 +301,9 @@ export const runDeletionReconcile = async (
     ...(mismatch && { mismatch }),
   };
 };
+
+const idsOfCheckpoint = (checkpoint: BulkListingCheckpoint | undefined): number =>
+  checkpoint ? (checkpoint.ids ?? checkpoint.line) : 0;
 
 /** Ids confirmed, deleted or fetched at a time while concluding (Shopify's nodes() takes 250). */
 const CONCLUDE_BATCH = 1000;

@@ -11,6 +11,7 @@ import type { ShopifySource } from './shopify-source.js';
 
 export type { RecordOwner } from './mirrored-record.js';
 export type {
+  ChildKeys,
   NestedBulkConnection,
   NodePage,
   PartWebhooks,

@@ -71,14 +71,45 @@ export interface RecordCount {
 
 /** What the id-set reconcile asks Shopify: a count, and every id in id order (cheap, ids only). */
 export interface ReconcileListing extends RecordCount {
-  /** Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }`. */
+  /**
+   * Takes `$first`, `$after`, `$query` (`id:>N` slices), sorted by ID; nodes are `{ id }` (with
+   * `keys`: parents, `{ id, <their children's ids> }`).
+   */
   readonly idsQuery: string;
   readonly idsConnectionField: string;
+  /** Present when a record's key is not one node's id: see `ChildKeys`. */
+  readonly keys?: ChildKeys;
   /**
    * Optional backfill: takes `$ids: [ID!]!` and answers `nodes(ids:)` with the page's fields, so
    * records Shopify lists but the mirror lacks are fetched by id and written like a page.
    */
   readonly byIdsQuery?: string;
+}
+
+/**
+ * Records keyed by a parent and a child (an inventory level: `<item id>:<location id>`), which
+ * Shopify neither lists on their own nor looks up by that key. The reconcile then lists the
+ * parents (`idsQuery`, their ids ascending, so `id:>N` slices work) with their children, and
+ * confirms a key gone by looking its parent up (`lookupQuery`, no search index) with the same
+ * children selected. `countQuery` counts the parents: it sizes the listing (bulk or pages) but is
+ * no count of records, so only the daily rule makes such a reconcile due.
+ */
+export interface ChildKeys {
+  /** The parent's GraphQL type (`InventoryItem`): the gid `lookupQuery` is asked for. */
+  readonly parentGidType: string;
+  /** A key's parent, numeric (`<item id>` of `<item id>:<location id>`). */
+  parentOf(key: string): string;
+  /**
+   * The keys a parent node of `idsQuery` or `lookupQuery` holds, its children paged to the end
+   * (`graphql`: for the children past the node's first page).
+   */
+  keysOf(node: unknown, graphql: ShopifyGraphql): Promise<readonly string[]>;
+  /** Takes `$ids: [ID!]!`; answers `nodes(ids:)`, each parent with the selection of `idsQuery`. */
+  readonly lookupQuery: string;
+  /** Requested cost of one parent in `idsQuery` and `lookupQuery`: pages are sized by it. */
+  readonly parentCost: number;
+  /** A line of the bulk id listing: a child's key, or undefined for a parent's line. */
+  keyOfLine(line: unknown): string | undefined;
 }
 
 /**
@@ -103,10 +134,7 @@ export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredR
    */
   readonly fullHistoryScope?: string;
   readonly webhooks: ResourceWebhooks<TRecord>;
-  /**
-   * The count, and the id listing of the deletion reconcile. A count alone: the resource has no
-   * id-set reconcile (inventory levels: Shopify lists no level by id, and their key is composite).
-   */
+  /** The count, and the id listing of the deletion reconcile (a count alone: no id-set reconcile). */
   readonly reconcile: ReconcileListing | RecordCount;
   readonly document: string;
   readonly connectionField: string;

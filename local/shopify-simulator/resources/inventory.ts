@@ -349,35 +349,7 @@ export class SimInventory implements SimulatedResource {
   rootFields(unbounded: boolean): Record<string, (args: Args) => unknown> {
     const page = <T, V>(entries: readonly Keyed<T>[], args: Args, view: (item: T) => V) =>
       connectionOf(entries, args, view, this.shop.paginationLimit(), unbounded);
-    const levelsOf = (filter: (level: SimInventoryLevel) => boolean) => (args: Args) => {
-      requireAccess(this.shop, 'inventory');
-      const terms = searchTerms(args['query']);
-      const entries = this.levels()
-        .filter((level) => filter(level) && matchesSearch(level, terms))
-        .map((level) => ({ item: level, key: { value: BigInt(level.id), id: BigInt(level.id) } }));
-      return page(entries, args, levelView);
-    };
-    const levelView = (level: SimInventoryLevel) => ({
-      __typename: 'InventoryLevel',
-      id: levelGid(level),
-      createdAt: graphqlDateTime(level.createdAt),
-      updatedAt: graphqlDateTime(level.updatedAt),
-      isActive: true,
-      item: () => this.itemView(this.itemMap.get(level.itemId)!, levelsOf),
-      location: () => this.locationView(this.locationMap.get(level.locationId)!, levelsOf),
-      quantities: (args: Args) =>
-        ((args['names'] as string[] | undefined) ?? []).map((name) => {
-          if (!(quantityNames as readonly string[]).includes(name))
-            throw new GraphQLError(`Invalid quantity name: ${name}`, { extensions: { code: 'BAD_REQUEST' } });
-          return {
-            __typename: 'InventoryQuantity',
-            id: `gid://shopify/InventoryQuantity/${level.id}?name=${name}`,
-            name,
-            quantity: level.quantities[name as QuantityName],
-            updatedAt: graphqlDateTime(level.updatedAt),
-          };
-        }),
-    });
+    const levelsOf = this.levelConnection(unbounded);
     return {
       locations: (args) => {
         requireAccess(this.shop, 'locations');
@@ -423,13 +395,45 @@ export class SimInventory implements SimulatedResource {
     };
   }
 
+  /** A location's or an item's `inventoryLevels(first:, after:, query:)`. */
+  private levelConnection(unbounded: boolean) {
+    const page = <T, V>(entries: readonly Keyed<T>[], args: Args, view: (item: T) => V) =>
+      connectionOf(entries, args, view, this.shop.paginationLimit(), unbounded);
+    const levelsOf = (filter: (level: SimInventoryLevel) => boolean) => (args: Args) => {
+      requireAccess(this.shop, 'inventory');
+      const terms = searchTerms(args['query']);
+      const entries = this.levels()
+        .filter((level) => filter(level) && matchesSearch(level, terms))
+        .map((level) => ({ item: level, key: { value: BigInt(level.id), id: BigInt(level.id) } }));
+      return page(entries, args, levelView);
+    };
+    const levelView = (level: SimInventoryLevel) => ({
+      __typename: 'InventoryLevel',
+      id: levelGid(level),
+      createdAt: graphqlDateTime(level.createdAt),
+      updatedAt: graphqlDateTime(level.updatedAt),
+      isActive: true,
+      item: () => this.itemView(this.itemMap.get(level.itemId)!, levelsOf),
+      location: () => this.locationView(this.locationMap.get(level.locationId)!, levelsOf),
+      quantities: (args: Args) =>
+        ((args['names'] as string[] | undefined) ?? []).map((name) => {
+          if (!(quantityNames as readonly string[]).includes(name))
+            throw new GraphQLError(`Invalid quantity name: ${name}`, { extensions: { code: 'BAD_REQUEST' } });
+          return {
+            __typename: 'InventoryQuantity',
+            id: `gid://shopify/InventoryQuantity/${level.id}?name=${name}`,
+            name,
+            quantity: level.quantities[name as QuantityName],
+            updatedAt: graphqlDateTime(level.updatedAt),
+          };
+        }),
+    });
+    return levelsOf;
+  }
+
   /** `nodes(ids:)` for locations and items; null for anything else of theirs that is gone. */
   nodeById(id: string): View | null | undefined {
-    const levelsOf = () => () => {
-      throw new GraphQLError('inventoryLevels under nodes() is not implemented by the simulator', {
-        extensions: { code: 'NOT_IMPLEMENTED_IN_SIMULATOR' },
-      });
-    };
+    const levelsOf = this.levelConnection(false);
     if (id.startsWith('gid://shopify/Location/')) {
       requireAccess(this.shop, 'locations');
       const location = this.location(id);

@@ -20,7 +20,12 @@ import type { InventoryItemRecord } from '../../../lambdas/resources/inventory-i
 import { inventoryItemsBulkQuery } from '../../../lambdas/resources/inventory-items/shopify/documents.js';
 import { inventoryLevelsResource } from '../../../lambdas/resources/inventory-levels/index.js';
 import type { InventoryLevelRecord } from '../../../lambdas/resources/inventory-levels/record.js';
-import { inventoryLevelsBulkQuery } from '../../../lambdas/resources/inventory-levels/shopify/documents.js';
+import {
+  inventoryLevelKeysBulkQuery,
+  inventoryLevelsBulkQuery,
+} from '../../../lambdas/resources/inventory-levels/shopify/documents.js';
+import { createReconcileListingStore } from '../../../lambdas/adapters/dynamodb/reconcile-listing-store.js';
+import { createJsonlReader } from '../../../lambdas/adapters/shopify/jsonl-lines.js';
 import { locationsResource } from '../../../lambdas/resources/locations/index.js';
 import type { LocationRecord } from '../../../lambdas/resources/locations/record.js';
 import type { SimulatedShop } from '../../../local/shopify-simulator/shop.js';
@@ -122,7 +127,7 @@ const syncOnce = async (integration: Integration, options: Parameters<typeof har
 
 const reconcileDeps = (
   resource: AnyResourceDefinition,
-  table: 'Locations' | 'InventoryItems',
+  table: 'Locations' | 'InventoryItems' | 'InventoryLevels',
 ): ReconcileDeps => ({
   cipher: { encrypt: async (t: string) => t, decrypt: async (t: string) => t.replace(/^enc:/, '') },
   shopify: (shopDomain, accessToken) =>
@@ -134,7 +139,9 @@ const reconcileDeps = (
     }),
   resource,
   inventory: createRecordQueryStore(tables.doc, tables.names[table]),
-  writes: table === 'Locations' ? stores().locations : stores().items,
+  writes: { Locations: stores().locations, InventoryItems: stores().items, InventoryLevels: stores().levels }[
+    table
+  ],
   records: createIntegrationLifecycleStore(tables.doc, tables.names.Integrations),
   logger: silentLogger,
   overlapMinutes: 0,
@@ -293,7 +300,7 @@ describe('locations and inventory', () => {
     expect(named('LocationsPage')).toBeGreaterThan(0);
   }, 120_000);
 
-  it('finds a location and an inventory item deleted without a webhook; levels have no id-set reconcile', async () => {
+  it('finds a location and an inventory item deleted without a webhook', async () => {
     const { shop, integration } = await harness.connect({
       shopDomain: 'inventory-reconcile.myshopify.com',
       seedCustomers: 1,
@@ -319,14 +326,91 @@ describe('locations and inventory', () => {
     expect(
       (await stored('Locations', integration.organizationId)).find((l) => l['shopifyId'] === closed!.id),
     ).toMatchObject({ status: 'INACTIVE', deleteReason: 'reconciled' });
-    expect(
-      await runDeletionReconcile(
-        integration,
-        { ...reconcileDeps(inventoryLevelsResource as AnyResourceDefinition, 'InventoryItems') },
-        { force: true },
-      ),
-    ).toEqual({ outcome: 'unsupported' });
   }, 120_000);
+
+  const levelsReconcile = (integration: Integration, bulk?: ReconcileDeps['bulk']) =>
+    runDeletionReconcile(
+      integration,
+      {
+        ...reconcileDeps(inventoryLevelsResource as AnyResourceDefinition, 'InventoryLevels'),
+        ...(bulk && { bulk }),
+      },
+      { force: true },
+    );
+
+  it('finds a level disconnected without a webhook, and the levels of an item deleted without one; every other level stays ACTIVE', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'inventory-level-reconcile.myshopify.com',
+      seedCustomers: 1,
+      seedInventory: { locations: 3, items: 5 },
+      plan: fastPlan,
+    });
+    const inventory = shop.resources.inventory;
+    await syncOnce(integration);
+    const [, , closed] = inventory.locations();
+    const [first, gone] = inventory.items();
+    inventory.disconnectLevel(first!.id, closed!.id, { webhook: false });
+    inventory.deleteItem(gone!.id, { webhook: false });
+    const removed = [
+      `${first!.id}:${closed!.id}`,
+      ...inventory.locations().map((l) => `${gone!.id}:${l.id}`),
+    ];
+
+    const result = await levelsReconcile(integration);
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 11, candidates: 4 });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(removed.sort());
+    const levels = await stored('InventoryLevels', integration.organizationId);
+    expect(levels.filter((l) => l['status'] !== 'ACTIVE').map((l) => l['shopifyId'])).toEqual(removed.sort());
+    expect(levels.filter((l) => removed.includes(String(l['shopifyId'])))).toEqual(
+      removed.map(() => expect.objectContaining({ status: 'INACTIVE', deleteReason: 'reconciled' })),
+    );
+    // Every level Shopify still has is ACTIVE, as the sync left it.
+    expect(await active('InventoryLevels', integration.organizationId)).toEqual(
+      expectedLevels(shop, integration),
+    );
+    const named = (name: string) => shop.requests().filter((r) => r.operationName === name).length;
+    expect(named('InventoryLevelKeysPage')).toBe(1);
+    expect(named('InventoryLevelKeysByItem')).toBe(1);
+  }, 120_000);
+
+  it('a large store lists level keys by bulk operation, with the same conclusion; an item stocked past its first page of locations is listed whole', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'inventory-level-reconcile-bulk.myshopify.com',
+      seedCustomers: 1,
+      seedInventory: { locations: 27, items: 8 },
+      plan: fastPlan,
+    });
+    const inventory = shop.resources.inventory;
+    await syncOnce(integration);
+    const locations = inventory.locations();
+    const [first, gone] = inventory.items();
+    inventory.disconnectLevel(first!.id, locations[26]!.id, { webhook: false });
+    inventory.deleteItem(gone!.id, { webhook: false });
+    const removed = [
+      `${first!.id}:${locations[26]!.id}`,
+      ...locations.map((l) => `${gone!.id}:${l.id}`),
+    ].sort();
+    const bulk = {
+      results: createJsonlReader(),
+      threshold: 5,
+      pollDelayMs: 5,
+      listings: createReconcileListingStore(tables.doc, tables.names.SyncRuns),
+    };
+    const result = await levelsReconcile(integration, bulk);
+    expect(result).toMatchObject({ outcome: 'reconciled', idsListed: 7 * 27 - 1 });
+    expect(result.outcome === 'reconciled' && [...result.markedInactive].sort()).toEqual(removed);
+    expect(shop.bulk.all().map((op) => op.query)).toContain(inventoryLevelKeysBulkQuery);
+    expect(await active('InventoryLevels', integration.organizationId)).toEqual(
+      expectedLevels(shop, integration),
+    );
+
+    // Paged, the same: the item with 26 levels has its last one on a page of its own.
+    const relisted = await levelsReconcile(integration);
+    expect(relisted).toMatchObject({ outcome: 'reconciled', idsListed: 7 * 27 - 1, markedInactive: [] });
+    expect(
+      shop.requests().filter((r) => r.operationName === 'InventoryItemLevelKeys').length,
+    ).toBeGreaterThan(0);
+  }, 180_000);
 
   it('a store without read_inventory shows inventory items and levels as needing attention while its locations and customers sync', async () => {
     const { integration } = await harness.connect({

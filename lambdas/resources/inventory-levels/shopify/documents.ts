@@ -88,3 +88,84 @@ export const inventoryLevelsBulkQuery = /* GraphQL */ `
     }
   }
 `;
+
+/**
+ * The deletion reconcile's listing: a level's key is `<item id>:<location id>` and Shopify lists
+ * no level on its own, so it lists inventory items by id (`id:>N` slices, as the items'
+ * reconcile) with the location of each of their levels. An item is stocked at a few locations:
+ * its first 25 come with it (1 + 2 + 25 × 2 = 53 points, 18 items a query), the rest 250 a query.
+ */
+export const LEVEL_KEYS_PER_ITEM = 25;
+export const LEVEL_KEYS_PAGE = 250;
+
+const itemLevelKeys = /* GraphQL */ `
+  id
+  inventoryLevels(first: ${LEVEL_KEYS_PER_ITEM}) {
+    nodes {
+      location {
+        id
+      }
+    }
+    ${pageInfoFields}
+  }
+`;
+
+export const inventoryLevelKeysQuery = /* GraphQL */ `
+  query InventoryLevelKeysPage($first: Int!, $after: String, $query: String) {
+    inventoryItems(first: $first, after: $after, query: $query) {
+      nodes {
+        ${itemLevelKeys}
+      }
+      ${pageInfoFields}
+    }
+  }
+`;
+
+/** A level the listing did not show, confirmed gone by its item, looked up directly (no search index). */
+export const inventoryLevelKeysByItemQuery = /* GraphQL */ `
+  query InventoryLevelKeysByItem($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on InventoryItem {
+        ${itemLevelKeys}
+      }
+    }
+  }
+`;
+
+/** The rest of one item's level keys. */
+export const itemLevelKeysQuery = /* GraphQL */ `
+  query InventoryItemLevelKeys($id: ID!, $first: Int!, $after: String) {
+    inventoryItem(id: $id) {
+      inventoryLevels(first: $first, after: $after) {
+        nodes {
+          location {
+            id
+          }
+        }
+        ${pageInfoFields}
+      }
+    }
+  }
+`;
+
+/** Every level key in one bulk operation: an item's line, then one line per level (`__parentId`). */
+export const inventoryLevelKeysBulkQuery = /* GraphQL */ `
+  query InventoryLevelKeysBulk {
+    inventoryItems {
+      edges {
+        node {
+          id
+          inventoryLevels {
+            edges {
+              node {
+                location {
+                  id
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;

@@ -6,16 +6,23 @@
  * records (`toRecords`). Every sale moves a level: `inventory_levels/update` is the busiest
  * topic of a store, and its record is the smallest write.
  */
+import * as z from 'zod';
 import type { RecordOwner } from '../../kit/mirrored-record.js';
 import { completeNested, type NestedPages } from '../../kit/nested-pages.js';
 import { toUtcIso } from '../../kit/normalize.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../../kit/query-cost.js';
-import { resourceWebhooks, type ShopifySource } from '../../kit/shopify-source.js';
-import { numericIdOfGid } from '../../kit/shopify-fields.js';
+import { type ChildKeys, resourceWebhooks, type ShopifySource } from '../../kit/shopify-source.js';
+import { gidSchema, numericIdOfGid } from '../../kit/shopify-fields.js';
 import { inventoryItemsCountQuery } from '../../inventory-items/shopify/documents.js';
-import type { InventoryLevelRecord, InventoryLevelSnapshot } from '../record.js';
+import { type InventoryLevelRecord, type InventoryLevelSnapshot, levelIdOf } from '../record.js';
 import {
+  inventoryLevelKeysBulkQuery,
+  inventoryLevelKeysByItemQuery,
+  inventoryLevelKeysQuery,
   inventoryLevelsBulkQuery,
+  itemLevelKeysQuery,
+  LEVEL_KEYS_PAGE,
+  LEVEL_KEYS_PER_ITEM,
   inventoryLevelsPageQuery,
   LEVELS_PAGE,
   LOCATION_LEVELS_PAGE,
@@ -47,6 +54,51 @@ const locationLevelPages: NestedPages<GraphqlLevel> = {
   cost: { perQuery: 1 + 2, perNode: LEVEL_COST },
 };
 
+const itemLevelKeysSchema = z.object({
+  id: gidSchema,
+  inventoryLevels: z.object({
+    nodes: z.array(z.object({ location: z.object({ id: gidSchema }) })),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+type LevelKeyNode = z.infer<typeof itemLevelKeysSchema>['inventoryLevels']['nodes'][number];
+
+/** The rest of an item's level keys: the item (1), the connection (2), 2 per level. */
+const itemLevelKeyPages: NestedPages<LevelKeyNode> = {
+  document: itemLevelKeysQuery,
+  parentField: 'inventoryItem',
+  connectionField: 'inventoryLevels',
+  nodeSchema: itemLevelKeysSchema.shape.inventoryLevels.shape.nodes.element,
+  pageSize: LEVEL_KEYS_PAGE,
+  cost: { perQuery: 1 + 2, perNode: 2 },
+};
+
+/** A bulk listing's level line (`__parentId`: its item); an item's own line has none. */
+const levelKeyLineSchema = z.union([
+  z.object({ location: z.object({ id: gidSchema }), __parentId: gidSchema }),
+  z.object({ id: gidSchema }),
+]);
+
+/** Levels are keyed `<item id>:<location id>`: the reconcile lists and looks them up by item. */
+const levelKeys: ChildKeys = {
+  parentGidType: 'InventoryItem',
+  parentOf: (key) => key.slice(0, key.indexOf(':')),
+  async keysOf(node, graphql) {
+    const item = itemLevelKeysSchema.parse(node);
+    const levels = await completeNested(item.id, item.inventoryLevels, itemLevelKeyPages, graphql);
+    const itemId = numericIdOfGid(item.id);
+    return levels.nodes.map((level) => levelIdOf(itemId, numericIdOfGid(level.location.id)));
+  },
+  lookupQuery: inventoryLevelKeysByItemQuery,
+  parentCost: 1 + 2 + LEVEL_KEYS_PER_ITEM * 2,
+  keyOfLine(line) {
+    const parsed = levelKeyLineSchema.parse(line);
+    return '__parentId' in parsed
+      ? levelIdOf(numericIdOfGid(parsed.__parentId), numericIdOfGid(parsed.location.id))
+      : undefined;
+  },
+};
+
 const toRecord = (snapshot: InventoryLevelSnapshot, owner: RecordOwner): InventoryLevelRecord => ({
   organizationId: owner.organizationId,
   integrationId: owner.integrationId,
@@ -65,11 +117,15 @@ export const inventoryLevelsShopify: ShopifySource<GraphqlLevelParent, Inventory
     deleteTopic: 'inventory_levels/disconnect',
     deletePayloadSchema: inventoryLevelDisconnectPayloadSchema,
   }),
-  // A count only, no id-set reconcile: Shopify lists no level by id, and the reconcile looks ids
-  // up as `gid://shopify/<type>/<numeric id>`, which a composite key is not (see the record).
-  // Levels have no count of their own either; the variants' (one inventory item each) sizes a
-  // full sync: a store with more items than the bulk threshold has at least as many levels.
-  reconcile: { countQuery: inventoryItemsCountQuery, countField: 'productVariantsCount' },
+  // Levels have no count of their own: the variants' (one inventory item each) sizes a full sync
+  // and the reconcile's listing, which goes through the items (`levelKeys`).
+  reconcile: {
+    countQuery: inventoryItemsCountQuery,
+    countField: 'productVariantsCount',
+    idsQuery: inventoryLevelKeysQuery,
+    idsConnectionField: 'inventoryItems',
+    keys: levelKeys,
+  },
   document: inventoryLevelsPageQuery,
   connectionField: 'locations',
   nodeSchema: graphqlLevelParentSchema,
@@ -87,5 +143,9 @@ export const inventoryLevelsShopify: ShopifySource<GraphqlLevelParent, Inventory
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: levelsPageCost,
   initialPageSize: largestPageWithin(levelsPageCost, MAX_QUERY_COST),
-  bulk: { query: inventoryLevelsBulkQuery, children: { connection: 'inventoryLevels' } },
+  bulk: {
+    query: inventoryLevelsBulkQuery,
+    idsQuery: inventoryLevelKeysBulkQuery,
+    children: { connection: 'inventoryLevels' },
+  },
 };
