@@ -18,6 +18,7 @@ import { reconcile100k } from './figures/reconcile.js';
 import { webhookLoad } from './figures/load.js';
 import { pipelineThroughput, syncMemory, throttleEfficiency } from './figures/sync-figures.js';
 import { webhookPath } from './figures/webhook-latency.js';
+import { levelBurst } from './figures/level-burst.js';
 import { coldStart } from './figures/cold-start.js';
 import { fleetCost } from './figures/fleet-cost.js';
 import { fairQueues } from './figures/fair-queues.js';
@@ -54,7 +55,7 @@ const benchCommand = defineCommand({
       type: 'string',
       valueName: 'ids',
       description:
-        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, CPU, P4, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz, F1, F2',
+        'Comma-separated figures to run: P1, P2, P2L, P2A, P3, CPU, P4, LevelBurst, P5, PagedVsBulk,\nStore30k, Reconcile100k, Cold, Load, Fuzz, F1, F2',
     },
   },
   examples: [
@@ -112,6 +113,7 @@ try {
   if (quick ? wanted('F1') : only?.has('F1'))
     figures.push(await fleetCost({ ...context, writeCostDoc: values['write-cost-doc'] }));
   if (wanted('P4')) figures.push(...(await webhookPath(dynamo.endpoint, quick)));
+  if (wanted('LevelBurst')) figures.push(await levelBurst(dynamo.endpoint, quick));
   if (wanted('P4') || wanted('Cold')) figures.push(await coldStart(root, quick));
   if (wanted('Load') || fuzzRequests > 0) {
     const bench = await benchRuntime(dynamo.endpoint);

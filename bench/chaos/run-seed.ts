@@ -30,7 +30,10 @@ import { createSyncRunStore } from '../../lambdas/adapters/dynamodb/sync-run-sto
 import { createKmsTokenCipher } from '../../lambdas/adapters/secrets/token-cipher.js';
 import { ShopifyAdminClient } from '../../lambdas/adapters/shopify/admin-client.js';
 import type { Integration } from '../../lambdas/core/integrations/integration.js';
-import { runDeletionReconcile } from '../../lambdas/core/reconcile/deletion-reconcile.js';
+import {
+  RECONCILE_AT_LEAST_EVERY_MS,
+  runDeletionReconcile,
+} from '../../lambdas/core/reconcile/deletion-reconcile.js';
 import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
 import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
 import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
@@ -444,10 +447,11 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     );
   }
 
-  // The deletion reconcile of each resource, as the worker's post-sync step runs it.
+  // The deletion reconcile of each resource, as the worker's post-sync step runs it the next
+  // day: the daily rule makes every resource's due (inventory levels' only by it: their count is
+  // the items', no count of levels), after the store has been quiet for longer than the overlap.
   const overlapMinutes = c.config.overlapMinutes;
-  // The reconcile runs on its schedule, after the store has been quiet for longer than the
-  // overlap. The simulator stamps each mutation a second after the last, so its clock runs
+  // The reconcile runs on its schedule. The simulator stamps each mutation a second after the last, so its clock runs
   // ahead of the wall clock; "later" is measured on the store's clock (its next stamp comes
   // after every update it has made).
   const storeClock = Math.max(Date.now(), shop.stamp());
@@ -474,7 +478,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
       records: createIntegrationLifecycleStore(bench.doc, bench.runtime.tableNames.Integrations),
       logger: silentLogger,
       overlapMinutes,
-      now: () => new Date(storeClock + (overlapMinutes + 1) * 60_000),
+      now: () => new Date(storeClock + RECONCILE_AT_LEAST_EVERY_MS + (overlapMinutes + 1) * 60_000),
     });
     reconciled.push(
       `${mirror.name} ${

@@ -6,22 +6,21 @@
  * Runs in its own process with the deployed log level, so logging is part of the measured cost.
  */
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
-import { createTopicRegistry } from '../../lambdas/core/webhooks/topic-registry.js';
 import { resourceTopics } from '../../lambdas/core/webhooks/resource-topics.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
-import { createProcessedDeliveries } from '../../lambdas/adapters/dynamodb/processed-deliveries.js';
-import { createIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store.js';
-import { createWebhookIntegrationLookup } from '../../lambdas/adapters/dynamodb/webhook-integration-lookup.js';
-import { createWebhookActivityStore } from '../../lambdas/adapters/dynamodb/webhook-activity-store.js';
-import { createWebhookDeliveryCounts } from '../../lambdas/adapters/dynamodb/webhook-delivery-counts.js';
-import { createWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { createWebhookEventsHandler } from '../../lambdas/handlers/webhook-events.js';
-import { createBenchTables, percentile } from '../support/environment.js';
+import { createBenchTables } from '../support/environment.js';
+import {
+  benchIngest,
+  type LatencyStats,
+  latencyStats as stats,
+  signedDelivery,
+} from '../support/webhook-bench.js';
 
 export interface LatencyJob {
   readonly dynamoEndpoint: string;
@@ -29,12 +28,7 @@ export interface LatencyJob {
   readonly warmup: number;
 }
 
-export interface LatencyStats {
-  readonly p50: number;
-  readonly p99: number;
-  readonly mean: number;
-  readonly count: number;
-}
+export type { LatencyStats };
 
 export interface LatencyResult {
   readonly webhook: LatencyStats;
@@ -47,55 +41,27 @@ export interface LatencyResult {
   readonly eventBridgeApplied: number;
 }
 
-const stats = (samples: number[]): LatencyStats => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-    count: sorted.length,
-  };
-};
-
 const eventSource = 'aws.partner/shopify.com/1000001/bench';
 const lambdaContext = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
 async function measure(job: LatencyJob): Promise<LatencyResult> {
   const tables = await createBenchTables(job.dynamoEndpoint, 'lat');
-  const appSecret = `bench-secret-${randomUUID()}`;
-  const shop = 'latency.myshopify.com';
-  const integrations = createIntegrationStore(tables.doc, tables.names.Integrations);
-  const now = new Date().toISOString();
-  await integrations.put({
-    integrationId: 'int-latency',
+  const store = {
+    shop: 'latency.myshopify.com',
     organizationId: 'org-latency',
-    shopDomain: shop,
-    status: 'ACTIVE',
-    encryptedAccessToken: 'unused',
-    createdAt: now,
-    updatedAt: now,
-  });
-  const ingestDeps = {
-    // As deployed: the per-shop cache in front of the Integrations table.
-    integrations: createWebhookIntegrationLookup(tables.doc, tables.names.Integrations, integrations),
-    topics: createTopicRegistry(
-      resourceTopics(
-        customersResource,
-        createRecordStore(tables.doc, tables.names.Customers, {
-          receipts: { tableName: tables.names.Idempotency },
-        }),
-      ),
-    ),
-    processed: createProcessedDeliveries(tables.doc, { tableName: tables.names.Idempotency }),
-    // As deployed: each verified delivery may note lastWebhookAt on the integration.
-    activity: createWebhookActivityStore(tables.doc, tables.names.Integrations),
-    // As deployed: every processed delivery, either transport, adds to its store's hourly counter.
-    deliveries: createWebhookDeliveryCounts(tables.doc, tables.names.SyncRuns),
+    appSecret: `bench-secret-${randomUUID()}`,
   };
-  const webhook = createWebhookHandler({
-    ...ingestDeps,
-    secrets: { appSecrets: async () => [appSecret], integrationSecret: async () => undefined },
-  });
+  const shop = store.shop;
+  const { ingestDeps, webhook } = await benchIngest(
+    tables,
+    store,
+    resourceTopics(
+      customersResource,
+      createRecordStore(tables.doc, tables.names.Customers, {
+        receipts: { tableName: tables.names.Idempotency },
+      }),
+    ),
+  );
   const ingestEvents = createWebhookEventsHandler({ ...ingestDeps, eventSource });
   let eventBridgeApplied = 0;
   const eventBridge = async (event: SQSEvent) => {
@@ -179,28 +145,7 @@ async function measure(job: LatencyJob): Promise<LatencyResult> {
       ],
     };
   };
-  const delivery = (): APIGatewayProxyEventV2 => {
-    const body = customerBody();
-    return {
-      version: '2.0',
-      routeKey: 'POST /webhooks/shopify',
-      rawPath: '/webhooks/shopify',
-      rawQueryString: '',
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-hmac-sha256': createHmac('sha256', appSecret).update(body).digest('base64'),
-        'x-shopify-shop-domain': shop,
-        'x-shopify-topic': 'customers/update',
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-event-id': randomUUID(),
-        'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-api-version': SHOPIFY_API_VERSION,
-      },
-      requestContext: {} as APIGatewayProxyEventV2['requestContext'],
-      body,
-      isBase64Encoded: false,
-    };
-  };
+  const delivery = (): APIGatewayProxyEventV2 => signedDelivery(store, 'customers/update', customerBody());
 
   const statuses: Record<string, number> = {};
   const run = async <E>(

@@ -25,4 +25,5 @@ export const recordStoreOf = <TRecord extends MirroredRecord>(
     sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
     receipts: receiptsOf(tables),
     ...(backPressure && { backPressure }),
+    ...(definition.reusedKeys && { reusedKeys: true }),
   });

@@ -13,4 +13,8 @@ recordStoreContract('DynamoDB', () => ({
     receipts: { tableName: tables.names.Idempotency },
   }),
   erasure: createRecordErasureStore(tables.doc, tables.names.Customers, customersResource),
+  reusedKeys: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
+    receipts: { tableName: tables.names.Idempotency },
+    reusedKeys: true,
+  }),
 }));

@@ -14,6 +14,8 @@ export interface RecordStoreUnderTest {
   /** A store of customer records that writes webhook receipts. */
   readonly store: RecordStore<CustomerRecord>;
   readonly erasure: Pick<RecordErasure, 'redact'>;
+  /** The same store for a resource whose keys come back after a delete (`reusedKeys`). */
+  readonly reusedKeys: RecordStore<CustomerRecord>;
 }
 
 /** Registers the contract's cases; `open` gives a store on empty tables (or fresh ids). */
@@ -114,6 +116,24 @@ export const recordStoreContract = (implementation: string, open: () => RecordSt
       expect(stored).toMatchObject({ status: 'ACTIVE', firstName: 'Alive' });
       expect(stored).not.toHaveProperty('deletedAt');
       expect(stored).not.toHaveProperty('deleteReason');
+    });
+
+    it('a reused key comes back with a snapshot newer than its delete; a delete older than the stored snapshot changes nothing', async () => {
+      const store = open().reusedKeys;
+      const org = organizationId();
+      await store.upsert(customer(org, T1));
+      expect(await store.markDeleted(key(org), T2, 'webhook')).toBe('written');
+      expect(await store.upsert(customer(org, T1, 'Before the delete'))).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({ status: 'INACTIVE', deletedAt: T2 });
+      expect(await store.upsert(customer(org, T3, 'Connected again'))).toBe('written');
+      const back = await store.get(org, '7');
+      expect(back).toMatchObject({ status: 'ACTIVE', firstName: 'Connected again' });
+      expect(back).not.toHaveProperty('deletedAt');
+      // The first delete, delivered late: of the key's earlier life.
+      expect(await store.markDeleted(key(org), T2, 'webhook')).toBe('unchanged');
+      expect(await store.get(org, '7')).toMatchObject({ status: 'ACTIVE' });
+      expect(await store.markDeleted(key(org), '2026-03-01T13:00:00.000Z', 'webhook')).toBe('written');
+      expect(await store.get(org, '7')).toMatchObject({ status: 'INACTIVE', deleteReason: 'webhook' });
     });
 
     it("a webhook delete replaces a reconcile's; a reconcile's never replaces a webhook's", async () => {

@@ -52,8 +52,12 @@ const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 /** The stored item that made a condition fail (ALL_OLD), in marshalled or plain form. */
 const wasRedacted = (old: Record<string, unknown> | undefined): boolean => old?.['redactedAt'] !== undefined;
 
-/** The failed condition was the reconcile rule: a reconcile-made delete this snapshot postdates. */
-const reversible = (item: Record<string, unknown> | undefined, updatedAt: string): boolean => {
+/** The failed condition was the reversal rule: a (reconcile-made) delete this snapshot postdates. */
+const reversible = (
+  item: Record<string, unknown> | undefined,
+  updatedAt: string,
+  reusedKeys: boolean,
+): boolean => {
   const plain = (name: string): unknown => {
     const value = item?.[name];
     return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
@@ -61,7 +65,7 @@ const reversible = (item: Record<string, unknown> | undefined, updatedAt: string
   const storedUpdatedAt = plain('shopifyUpdatedAt');
   const deletedAt = plain('deletedAt');
   return (
-    plain('deleteReason') === 'reconciled' &&
+    (reusedKeys || plain('deleteReason') === 'reconciled') &&
     typeof deletedAt === 'string' &&
     deletedAt < updatedAt &&
     (typeof storedUpdatedAt !== 'string' || storedUpdatedAt <= updatedAt)
@@ -94,11 +98,18 @@ const MAX_CACHED_SHAPES = 256;
 const SNAPSHOT_IS_NEWER =
   '(attribute_not_exists(#updatedAt) OR #updatedAt <= :updatedAt) AND attribute_not_exists(redactedAt)';
 const REVERSES_RECONCILE = 'deleteReason = :reconciled AND deletedAt < :updatedAt';
+/** Keys that come back (record-writes.ts, after rule 4): any delete the snapshot postdates. */
+const REVERSES_ANY_DELETE = 'deletedAt < :updatedAt';
 // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by the first
 // write or by a delete, so a late update can never resurrect a record, except over a
 // reconcile-made delete it postdates (rule 2), in a write of its own.
-const UPSERT_CONDITION = `${SNAPSHOT_IS_NEWER} AND NOT (${REVERSES_RECONCILE})`;
-const REACTIVATE_CONDITION = `${SNAPSHOT_IS_NEWER} AND ${REVERSES_RECONCILE}`;
+const upsertConditions = (reusedKeys: boolean) => {
+  const reverses = reusedKeys ? REVERSES_ANY_DELETE : REVERSES_RECONCILE;
+  return {
+    upsert: `${SNAPSHOT_IS_NEWER} AND NOT (${reverses})`,
+    reactivate: `${SNAPSHOT_IS_NEWER} AND ${reverses}`,
+  };
+};
 
 const upsertShape = (fields: readonly string[], removes: readonly string[]): UpsertShape => {
   const names: Record<string, string> = {
@@ -147,6 +158,8 @@ export interface RecordStoreOptions {
   readonly receipts?: ReceiptTable;
   /** Throttled writes wait and go again, fewer at once (back-pressure.ts); without it they fail. */
   readonly backPressure?: BackPressure;
+  /** Keys come back after a delete (record-writes.ts, after rule 4): an inventory level's. */
+  readonly reusedKeys?: boolean;
 }
 
 export const createRecordStore = <TRecord extends MirroredRecord>(
@@ -155,6 +168,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   options: RecordStoreOptions = {},
 ): RecordStore<TRecord> => {
   const guarded = options.backPressure;
+  const reusedKeys = options.reusedKeys ?? false;
+  const conditions = upsertConditions(reusedKeys);
   const underPressure = <T>(request: () => Promise<T>): Promise<T> =>
     guarded ? guarded.run(request) : request();
   /**
@@ -224,7 +239,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const values: Record<string, AttributeValue> = {
       ':active': ACTIVE,
       ':updatedAt': attribute(record.shopifyUpdatedAt),
-      ':reconciled': RECONCILED,
+      ...(!reusedKeys && { ':reconciled': RECONCILED }),
       ':shard': attribute(updatedShardOf(record.organizationId, record.shopifyId)),
     };
     for (const [name, value] of Object.entries(record)) {
@@ -243,7 +258,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           TableName: tableName,
           Key: key,
           UpdateExpression: reactivate ? shape.reactivate : shape.update,
-          ConditionExpression: reactivate ? REACTIVATE_CONDITION : UPSERT_CONDITION,
+          ConditionExpression: reactivate ? conditions.reactivate : conditions.upsert,
           ExpressionAttributeNames: shape.names,
           ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -256,7 +271,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     if (wasRedacted(first.old)) return 'redacted';
     // The rare case costs a second round trip; the common one pays nothing for it. The receipt
     // was recorded by the first attempt.
-    if (!reversible(first.old, record.shopifyUpdatedAt)) return 'stale';
+    if (!reversible(first.old, record.shopifyUpdatedAt, reusedKeys)) return 'stale';
     const second = await write(true, undefined);
     if (second !== 'duplicate' && second.landed) return 'written';
     return second !== 'duplicate' && wasRedacted(second.old) ? 'redacted' : 'stale';
@@ -284,7 +299,11 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
           'attribute_not_exists(redactedAt) AND (attribute_not_exists(deletedAt) OR ' +
           (reason === 'webhook'
             ? 'deletedAt > :deletedAt OR deleteReason = :reconciled)'
-            : '(deletedAt > :deletedAt AND deleteReason = :reconciled))'),
+            : '(deletedAt > :deletedAt AND deleteReason = :reconciled))') +
+          // A reused key's delete older than its snapshot is of the key's earlier life.
+          (reusedKeys
+            ? ' AND (attribute_not_exists(shopifyUpdatedAt) OR shopifyUpdatedAt <= :deletedAt)'
+            : ''),
         // No `updatedShard`: a delete never sets the update time, so its own write never puts an
         // item in the `updatedSince` index (the snapshot's write or the backfill gave it one).
         ExpressionAttributeNames: { '#status': 'status' },

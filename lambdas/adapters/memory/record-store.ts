@@ -23,6 +23,8 @@ import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 export interface InMemoryRecordStoreOptions {
   /** Attributes a record without them has removed (the DynamoDB store's sparse index keys). */
   readonly sparseAttributes?: readonly string[];
+  /** Keys come back after a delete (record-writes.ts, after rule 4). */
+  readonly reusedKeys?: boolean;
   /** Digests of processed webhook bodies: share one set between stores, as they share one table. */
   readonly receipts?: Set<string>;
   /** How a redaction erases (a whole customer, or an order's personal fields). */
@@ -67,7 +69,7 @@ export const createInMemoryRecordStore = <TRecord extends MirroredRecord>(
   const upsert = async (record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> =>
     once(receipt, () => {
       const key = keyOf(record.organizationId, record.shopifyId);
-      const decision = decideUpsert(items.get(key), record, options.sparseAttributes);
+      const decision = decideUpsert(items.get(key), record, options.sparseAttributes, options.reusedKeys);
       if (decision.outcome !== 'written') return decision.outcome as 'stale' | 'redacted';
       items.set(key, decision.item);
       return 'written';
@@ -81,7 +83,7 @@ export const createInMemoryRecordStore = <TRecord extends MirroredRecord>(
   ): Promise<DeleteOutcome> =>
     once(receipt, () => {
       const itemKey = keyOf(key.organizationId, key.shopifyId);
-      const decision = decideDelete(items.get(itemKey), key, toUtcIso(deletedAt), reason);
+      const decision = decideDelete(items.get(itemKey), key, toUtcIso(deletedAt), reason, options.reusedKeys);
       if (decision.outcome !== 'written') return decision.outcome as 'unchanged' | 'redacted';
       items.set(itemKey, decision.item);
       return 'written';

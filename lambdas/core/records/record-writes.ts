@@ -16,6 +16,10 @@
  * 3. A delete for an unknown record leaves a tombstone (ids + lifecycle), which a late, older
  *    create then fills with its snapshot: create→delete and delete→create end identical.
  * 4. A REDACTED item (compliance) is never written again by either path.
+ *    Where a key comes back after a delete (an inventory level: `<item>:<location>`, disconnected
+ *    then connected again), rule 2 reads differently (`reusedKeys`): every delete is reversed by
+ *    a snapshot updated after it, and a delete older than the stored snapshot is of the key's
+ *    earlier life and changes nothing.
  * 5. A write with a receipt (a webhook's body digest) happens at most once per receipt, across
  *    every organization: the receipt is recorded with the outcome, whatever it is, and a second
  *    write with the same receipt answers `duplicate` and changes nothing.
@@ -67,14 +71,18 @@ export const decideUpsert = <TRecord extends MirroredRecord>(
   stored: StoredRecord<TRecord> | undefined,
   record: TRecord,
   sparseAttributes: readonly string[] = [],
+  reusedKeys = false,
 ): WriteDecision<StoredRecord<TRecord>> => {
   if (stored?.redactedAt !== undefined) return { outcome: 'redacted' };
   const updatedAt = record.shopifyUpdatedAt;
   if (stored?.shopifyUpdatedAt !== undefined && stored.shopifyUpdatedAt > updatedAt)
     return { outcome: 'stale' };
   // Rule 2: a snapshot newer than a reconcile-made delete proves the record alive.
+  // With reused keys, a snapshot newer than any delete is the key's next life.
   const reverses =
-    stored?.deleteReason === 'reconciled' && stored.deletedAt !== undefined && stored.deletedAt < updatedAt;
+    (reusedKeys || stored?.deleteReason === 'reconciled') &&
+    stored?.deletedAt !== undefined &&
+    stored.deletedAt < updatedAt;
   const item: Record<string, unknown> = { ...stored };
   for (const [name, value] of Object.entries(record)) if (value !== undefined) item[name] = value;
   for (const name of sparseAttributes)
@@ -94,8 +102,11 @@ export const decideDelete = <TRecord extends MirroredRecord>(
   key: RecordKey,
   deletedAt: string,
   reason: DeleteReason,
+  reusedKeys = false,
 ): WriteDecision<StoredRecord<TRecord>> => {
   if (stored?.redactedAt !== undefined) return { outcome: 'redacted' };
+  if (reusedKeys && stored?.shopifyUpdatedAt !== undefined && stored.shopifyUpdatedAt > deletedAt)
+    return { outcome: 'unchanged' };
   const earlier = stored?.deletedAt === undefined || stored.deletedAt > deletedAt;
   const byReconcile = stored?.deleteReason === 'reconciled';
   // The earliest deletion wins; Shopify's word replaces an inference, never the reverse.

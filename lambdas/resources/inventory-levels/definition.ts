@@ -11,6 +11,8 @@ export const inventoryLevelsDefinition = {
   // Opt-in: it needs scopes a store installed for customers, orders and products never granted.
   optIn: true,
   table: { id: 'InventoryLevels', lookups: [{ attribute: 'inventoryItemId' }, { attribute: 'locationId' }] },
+  // `<item>:<location>`: an item disconnected from a location and connected again is the same key.
+  reusedKeys: true,
   // Stock counts: nothing about a person.
   personalData: [],
   recordSchema: inventoryLevelRecordSchema,

@@ -77,6 +77,12 @@ export interface ResourceBase<TTable extends string = string> {
    */
   readonly personalData: 'record' | readonly string[];
   /**
+   * A key can come back after its record was deleted (an inventory level, keyed by item and
+   * location, disconnected and connected again): any delete is then reversed by a snapshot
+   * updated after it, and a delete older than the stored snapshot changes nothing (record-writes.ts).
+   */
+  readonly reusedKeys?: boolean;
+  /**
    * The record's schema (its `record.ts`): the mirrored envelope plus the resource's fields, with a
    * `.describe()` the read API documents it by. The contract and the typed client are built from it.
    */

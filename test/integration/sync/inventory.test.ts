@@ -47,7 +47,10 @@ const receipts = {
 const stores = () => ({
   locations: createRecordStore<LocationRecord>(tables.doc, tables.names.Locations, { receipts }),
   items: createRecordStore<InventoryItemRecord>(tables.doc, tables.names.InventoryItems, { receipts }),
-  levels: createRecordStore<InventoryLevelRecord>(tables.doc, tables.names.InventoryLevels, { receipts }),
+  levels: createRecordStore<InventoryLevelRecord>(tables.doc, tables.names.InventoryLevels, {
+    receipts,
+    reusedKeys: inventoryLevelsResource.reusedKeys,
+  }),
 });
 
 const inventoryResources = () => {
@@ -273,6 +276,54 @@ describe('locations and inventory', () => {
     expect(await active('InventoryLevels', org)).toEqual(fromSync);
     expect(await active('Locations', org)).toEqual(expectedLocations(shop, integration));
     expect(await active('InventoryItems', org)).toEqual(expectedItems(shop, integration));
+  }, 120_000);
+
+  it('a level disconnected and connected again is ACTIVE, whichever of the two webhooks arrives first; its late disconnect changes nothing', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'inventory-reconnect.myshopify.com',
+      seedCustomers: 1,
+      seedInventory: { locations: 2, items: 2 },
+      plan: fastPlan,
+    });
+    await syncOnce(integration);
+    shop.setDelivery({ capture: true });
+    for (const topic of inventoryTopics)
+      shop.addWebhookSubscription(topic, 'https://hooks.example.test/shopify', 'JSON', SHOPIFY_API_VERSION);
+    const topics = createTopicRegistry(resourceTopics(inventoryLevelsResource, stores().levels));
+    const inventory = shop.resources.inventory;
+    const [main] = inventory.locations();
+    for (const [item, order] of inventory
+      .items()
+      .map((it, n) => [it, n === 0 ? 'in order' : 'reversed'] as const)) {
+      inventory.disconnectLevel(item.id, main!.id);
+      // When the disconnect happened on Shopify's clock: after the level's last update.
+      const disconnectedAt = new Date(shop.stamp()).toISOString();
+      inventory.connectLevel(item.id, main!.id);
+      const [disconnect, connect] = shop.takeDeliveries();
+      const apply = (delivery: typeof disconnect) =>
+        applyDelivery(topics, integration, {
+          topic: delivery!.topic,
+          body: delivery!.body,
+          ...(delivery === disconnect && { triggeredAt: disconnectedAt }),
+        });
+      if (order === 'in order') {
+        expect((await apply(disconnect)).outcome).toBe('written');
+        expect((await apply(connect)).outcome).toBe('written');
+      } else {
+        expect((await apply(connect)).outcome).toBe('written');
+        expect((await apply(disconnect)).outcome, 'a late disconnect of the earlier level').toBe('stale');
+      }
+    }
+    expect(await active('InventoryLevels', integration.organizationId)).toEqual(
+      expect.arrayContaining(
+        inventory
+          .items()
+          .map((item) => expect.objectContaining({ shopifyId: `${item.id}:${main!.id}`, available: 0 })),
+      ),
+    );
+    expect(
+      (await stored('InventoryLevels', integration.organizationId)).every((l) => l['status'] === 'ACTIVE'),
+    ).toBe(true);
   }, 120_000);
 
   it('a large store syncs by bulk operation to the same records as pages: items and levels in bulk, locations in pages', async () => {

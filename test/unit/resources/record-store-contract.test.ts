@@ -5,5 +5,9 @@ import { recordStoreContract } from '../../support/record-store-contract.js';
 
 recordStoreContract('in memory', () => {
   const store = createInMemoryRecordStore<CustomerRecord>({ definition: customersResource });
-  return { store, erasure: store };
+  const reusedKeys = createInMemoryRecordStore<CustomerRecord>({
+    definition: customersResource,
+    reusedKeys: true,
+  });
+  return { store, erasure: store, reusedKeys };
 });
