@@ -90,7 +90,7 @@ export interface Integration {
   readonly resourceReconciledAt?: Readonly<Record<string, string>>;
   /**
    * The last completed reconcile of any resource. Before `resourceReconciledAt` it was the only
-   * record, so a resource without an entry of its own falls back to it (reconciledAtOf).
+   * record, so an integration without per-resource entries falls back to it (reconciledAtOf).
    */
   readonly lastReconciledAt?: string;
   /**
@@ -128,7 +128,12 @@ export const watermarkOf = (integration: Integration, resource: string): string 
  * entry within a day of that time).
  */
 export const reconciledAtOf = (integration: Integration, resource: string): string | undefined =>
-  integration.resourceReconciledAt?.[resource] ?? integration.lastReconciledAt;
+  // Only a record from before per-resource entries falls back: once another resource has one, a
+  // resource without its own (one added to the deployment since) was never reconciled, and the
+  // others' reconciles that same hour must not make it look done.
+  integration.resourceReconciledAt
+    ? integration.resourceReconciledAt[resource]
+    : integration.lastReconciledAt;
 
 /** Marker value of the sparse `activeBySyncDue` index: only ACTIVE integrations carry it. */
 export const ACTIVE_PARTITION = 'ACTIVE';

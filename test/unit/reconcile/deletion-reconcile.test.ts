@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createInMemoryRecordStore } from '../../../lambdas/adapters/memory/record-store.js';
 import type { CustomerRecord } from '../../../lambdas/resources/customers/record.js';
-import type { Integration } from '../../../lambdas/core/integrations/integration.js';
+import { type Integration, reconciledAtOf } from '../../../lambdas/core/integrations/integration.js';
 import { silentLogger } from '../../../lambdas/core/logger.js';
-import { runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
+import { isReconcileDue, runDeletionReconcile } from '../../../lambdas/core/reconcile/deletion-reconcile.js';
 import { customersResource } from '../../../lambdas/resources/customers/index.js';
 import type { ReconcileListing } from '../../../lambdas/resources/kit/definition.js';
 import { emptyCallStats, type GraphqlResult, type ShopifyGraphql } from '../../../lambdas/shopify/graphql.js';
@@ -104,5 +104,21 @@ describe('the deletion reconcile on the in-memory store', () => {
     expect(reconciled).toEqual([
       { reconciledAt: NOW.toISOString(), resource: 'customers', countMismatch: undefined },
     ]);
+  });
+});
+
+describe('when a resource was last reconciled', () => {
+  const at = '2026-03-09T23:00:00.000Z';
+  it('a resource another resource was reconciled before, in the same hour, was never reconciled itself', () => {
+    const reconciled = { ...integration, lastReconciledAt: at, resourceReconciledAt: { customers: at } };
+    expect(reconciledAtOf(reconciled, 'customers')).toBe(at);
+    expect(reconciledAtOf(reconciled, 'inventory-levels')).toBeUndefined();
+    expect(isReconcileDue({ shopifyCount: 3, storedActive: 3, lastReconciledAt: undefined, now: NOW })).toBe(
+      true,
+    );
+  });
+
+  it('a record from before per-resource entries falls back to its one reconcile time', () => {
+    expect(reconciledAtOf({ ...integration, lastReconciledAt: at }, 'orders')).toBe(at);
   });
 });
