@@ -383,7 +383,7 @@ describe('locations and inventory', () => {
     runDeletionReconcile(
       integration,
       {
-        ...reconcileDeps(inventoryLevelsResource as AnyResourceDefinition, 'InventoryLevels'),
+        ...reconcileDeps(inventoryLevelsResource, 'InventoryLevels'),
         ...(bulk && { bulk }),
       },
       { force: true },
