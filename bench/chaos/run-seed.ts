@@ -189,7 +189,7 @@ export const chaosSyncWorker = () => {
             maxRetryAfterMs: 500,
           }),
         ),
-      // Every resource of the deployment (all three), each writer sabotaged the same way.
+      // Every resource of the deployment (all registered ones), each writer sabotaged the same way.
       resources: c.mirrors.map((mirror) => syncedResource(mirror.definition, sabotagedWriter(mirror.store))),
       afterSync: undefined,
       logger: silentLogger,
