@@ -14,7 +14,7 @@
  * bulk result gathers each parent with all its children in memory, and an item has a handful of
  * levels where a location may have every item of the store.
  */
-import { pageInfoFields } from '../../../shopify/queries/resource-listings.js';
+import * as listings from '../../../shopify/queries/resource-listings.js';
 import { quantityNames } from '../record.js';
 
 export const LOCATION_LEVELS_PAGE = 25;
@@ -47,10 +47,10 @@ export const inventoryLevelsPageQuery = /* GraphQL */ `
           nodes {
             ${inventoryLevelFields}
           }
-          ${pageInfoFields}
+          ${listings.pageInfoFields}
         }
       }
-      ${pageInfoFields}
+      ${listings.pageInfoFields}
     }
   }
 `;
@@ -63,7 +63,7 @@ export const locationLevelsQuery = /* GraphQL */ `
         nodes {
           ${inventoryLevelFields}
         }
-        ${pageInfoFields}
+        ${listings.pageInfoFields}
       }
     }
   }
@@ -98,74 +98,49 @@ export const inventoryLevelsBulkQuery = /* GraphQL */ `
 export const LEVEL_KEYS_PER_ITEM = 25;
 export const LEVEL_KEYS_PAGE = 250;
 
+const levelLocation = /* GraphQL */ `
+  location {
+    id
+  }
+`;
+
 const itemLevelKeys = /* GraphQL */ `
   id
   inventoryLevels(first: ${LEVEL_KEYS_PER_ITEM}) {
     nodes {
-      location {
-        id
-      }
+      ${levelLocation}
     }
-    ${pageInfoFields}
+    ${listings.pageInfoFields}
   }
 `;
 
-export const inventoryLevelKeysQuery = /* GraphQL */ `
-  query InventoryLevelKeysPage($first: Int!, $after: String, $query: String) {
-    inventoryItems(first: $first, after: $after, query: $query) {
-      nodes {
-        ${itemLevelKeys}
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+// No sort key: `inventoryItems` lists in id order only.
+export const inventoryLevelKeysQuery = listings.pageQuery(
+  'InventoryLevelKeysPage',
+  'inventoryItems',
+  '',
+  itemLevelKeys,
+);
 
 /** A level the listing did not show, confirmed gone by its item, looked up directly (no search index). */
-export const inventoryLevelKeysByItemQuery = /* GraphQL */ `
-  query InventoryLevelKeysByItem($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on InventoryItem {
-        ${itemLevelKeys}
-      }
-    }
-  }
-`;
+export const inventoryLevelKeysByItemQuery = listings.byIdsQuery(
+  'InventoryLevelKeysByItem',
+  'InventoryItem',
+  itemLevelKeys,
+);
 
 /** The rest of one item's level keys. */
-export const itemLevelKeysQuery = /* GraphQL */ `
-  query InventoryItemLevelKeys($id: ID!, $first: Int!, $after: String) {
-    inventoryItem(id: $id) {
-      inventoryLevels(first: $first, after: $after) {
-        nodes {
-          location {
-            id
-          }
-        }
-        ${pageInfoFields}
-      }
-    }
-  }
-`;
+export const itemLevelKeysQuery = listings.nestedPageQuery(
+  'InventoryItemLevelKeys',
+  'inventoryItem',
+  'inventoryLevels',
+  levelLocation,
+);
 
 /** Every level key in one bulk operation: an item's line, then one line per level (`__parentId`). */
-export const inventoryLevelKeysBulkQuery = /* GraphQL */ `
-  query InventoryLevelKeysBulk {
-    inventoryItems {
-      edges {
-        node {
-          id
-          inventoryLevels {
-            edges {
-              node {
-                location {
-                  id
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
+export const inventoryLevelKeysBulkQuery = listings.bulkQuery(
+  'InventoryLevelKeysBulk',
+  'inventoryItems',
+  '',
+  `id ${listings.connectionEdges('inventoryLevels', '', levelLocation)}`,
+);
