@@ -246,6 +246,8 @@ class BulkSync<TNode, TRecord extends MirroredRecord> {
         if (checkpointed) await this.save({ ...this.bulk, line: batch.through });
         else await this.input.saveProgress({ resource: this.resource, calls: this.calls });
       },
+      // A bulk sync is a full sync (resource-loop.ts): its records are mostly not stored yet.
+      true,
     );
     const write = async (lines: readonly unknown[], through: number) => {
       const { nodes, invalid } = parseNodes(definition, lines, logger);

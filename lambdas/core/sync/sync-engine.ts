@@ -152,8 +152,12 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
     this.dataSchema = z.object({ [input.definition.connectionField]: connectionSchema });
     this.calls = input.progress.calls;
     this.resource = { ...input.progress.resource, status: 'syncing' };
-    this.pipeline = new PagePipeline(input.writer, input.writeConcurrency ?? 16, (page, counts) =>
-      this.settle(page, counts),
+    this.pipeline = new PagePipeline(
+      input.writer,
+      input.writeConcurrency ?? 16,
+      (page, counts) => this.settle(page, counts),
+      // The first slice of a sync from no watermark: a full sync, whose records are mostly new.
+      this.resource.checkpoint.sliceFrom === null,
     );
   }
 
