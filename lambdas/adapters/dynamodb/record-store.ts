@@ -45,7 +45,7 @@ import type {
 import type { NewRecordGuess, UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
-import { isConditionFailure } from './conditions.js';
+import { isConditionFailure, landed } from './conditions.js';
 import { marshallOptions } from './document-client.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
@@ -228,7 +228,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
    * less on a put than on an update expression. Where an item exists nothing is written and the
    * merge decides: answers whether it was created.
    */
-  const create = async (
+  const create = (
     key: Record<string, AttributeValue>,
     fields: readonly string[],
     values: Record<string, AttributeValue>,
@@ -239,8 +239,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       [UPDATED_SHARD_ATTRIBUTE]: values[':shard']!,
     };
     fields.forEach((name, index) => (item[name] = values[`:f${index}`]!));
-    try {
-      await underPressure(() =>
+    return landed(
+      underPressure(() =>
         doc.send(
           new PutItemCommand({
             TableName: tableName,
@@ -248,12 +248,8 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
             ConditionExpression: 'attribute_not_exists(organizationId)',
           }),
         ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   const upsert = async (
