@@ -238,6 +238,7 @@ async function main(): Promise<void> {
     runtime = await startLocalRuntime({
       // The demo mirrors every resource, the opt-in ones (locations, inventory) too.
       resources: resourceNames,
+      metafieldNamespaces: localDefaults.demoMetafieldNamespaces,
       ...settings.runtime,
       log: (line) => output.line(settings.verbose ? line : clip(line)),
       ...(!settings.verbose && { onHandlerLog: (event) => output.line(compactLogLine(event)) }),

@@ -38,7 +38,12 @@ import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-list
 import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
-import { type RecordOfTable, registeredResources, type ResourceTableId } from '../resources/registry.js';
+import {
+  configuredResources,
+  type RecordOfTable,
+  registeredResources,
+  type ResourceTableId,
+} from '../resources/registry.js';
 import type { ResourceDefinition } from '../resources/kit/definition.js';
 import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
 import { syncedResource } from '../core/sync/resource-loop.js';
@@ -154,8 +159,10 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
       }),
       'Admin GraphQL',
     );
+  // Every resource as the deployment configures it (metafield namespaces in the owners' documents).
+  const configured = configuredResources(settings.METAFIELD_NAMESPACES);
   // The deployment's resources (CDK context `resources`), in registration order.
-  const mirrored = registeredResources.filter((definition) =>
+  const mirrored = configured.filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
   );
   // Erasure reaches every registered resource's table: data mirrored before a resource was
@@ -163,7 +170,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // One limiter for every record write of this Lambda: a throttled table slows its writers down
   // (a minute's patience per write; beyond it the attempt fails and SQS retries it from its checkpoint).
   const writePressure = createBackPressure({ maxConcurrency: config.writeConcurrency, budgetMs: 60_000 });
-  const everyMirror = registeredResources.map((definition) =>
+  const everyMirror = configured.map((definition) =>
     mirrorOf(doc, tables, definition, writePressure, settings.UPDATED_SINCE_INDEX),
   );
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));

@@ -40,10 +40,17 @@ export interface WebhookSubscriptionSummary {
   readonly id: string;
   readonly topic: string;
   readonly uri: string;
+  /** The metafield namespaces its bodies carry; absent is none. */
+  readonly metafieldNamespaces?: readonly string[];
 }
 
 const userErrorsSchema = z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string() }));
-const subscriptionSchema = z.object({ id: z.string(), topic: z.string(), uri: z.string() });
+const subscriptionSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  uri: z.string(),
+  metafieldNamespaces: z.array(z.string()).default([]),
+});
 const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 
 const failOnUserErrors = (operation: string, errors: z.infer<typeof userErrorsSchema>): void => {
@@ -100,10 +107,12 @@ export const createWebhookSubscription = async (
   shopify: ShopifyGraphql,
   topic: string,
   uri: string,
+  /** The metafield namespaces its bodies carry (none: no `metafields` in them). */
+  metafieldNamespaces: readonly string[] = [],
 ): Promise<WebhookSubscriptionSummary> => {
   const { data } = await shopify.query(
     webhookSubscriptionCreateMutation,
-    { topic, uri },
+    { topic, uri, metafieldNamespaces },
     z.object({
       webhookSubscriptionCreate: z.object({
         webhookSubscription: subscriptionSchema.nullable(),
