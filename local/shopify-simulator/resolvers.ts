@@ -50,6 +50,10 @@ export interface RootShop extends ShopContext {
     metafieldNamespaces?: readonly string[],
   ): WebhookSubscription;
   deleteWebhookSubscription(id: string): boolean;
+  updateWebhookSubscription(
+    id: string,
+    changes: Partial<Pick<WebhookSubscription, 'uri' | 'metafieldNamespaces'>>,
+  ): WebhookSubscription | undefined;
 }
 
 const userError = (field: string[] | null, message: string) => ({ field, message });
@@ -176,6 +180,19 @@ export function rootValueFor(
         ),
         userErrors: [],
       };
+    },
+    webhookSubscriptionUpdate: (args: Args) => {
+      const input = (args['webhookSubscription'] ?? {}) as Record<string, unknown>;
+      const updated = shop.updateWebhookSubscription(String(args['id']), {
+        ...(typeof input['uri'] === 'string' && { uri: input['uri'].trim() }),
+        ...('metafieldNamespaces' in input && { metafieldNamespaces: namespacesOf(input) }),
+      });
+      return updated
+        ? { webhookSubscription: subscriptionView(updated), userErrors: [] }
+        : {
+            webhookSubscription: null,
+            userErrors: [userError(['id'], 'Webhook subscription does not exist')],
+          };
     },
     webhookSubscriptionDelete: (args: Args) => {
       const id = String(args['id']);

@@ -180,6 +180,17 @@ export class SimulatedShop implements RootShop {
     return subscription;
   }
 
+  updateWebhookSubscription(
+    id: string,
+    changes: Partial<Pick<WebhookSubscription, 'uri' | 'metafieldNamespaces'>>,
+  ): WebhookSubscription | undefined {
+    const existing = this.subscriptionMap.get(id);
+    if (!existing) return undefined;
+    const updated = { ...existing, ...changes, updatedAt: this.clock.now() };
+    this.subscriptionMap.set(id, updated);
+    return updated;
+  }
+
   /** Also how a test simulates Shopify removing a subscription (e.g. after repeated delivery failures). */
   deleteWebhookSubscription(id: string): boolean {
     return this.subscriptionMap.delete(id);

@@ -17,6 +17,7 @@ import {
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
+  webhookSubscriptionNamespacesMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
@@ -125,6 +126,25 @@ export const createWebhookSubscription = async (
   if (!webhookSubscription)
     throw new ShopAdminError(`webhookSubscriptionCreate(${topic}) returned no subscription`);
   return webhookSubscription;
+};
+
+/** Sets the metafield namespaces a subscription's bodies carry. */
+export const updateWebhookSubscriptionNamespaces = async (
+  shopify: ShopifyGraphql,
+  id: string,
+  metafieldNamespaces: readonly string[],
+): Promise<void> => {
+  const { data } = await shopify.query(
+    webhookSubscriptionNamespacesMutation,
+    { id, metafieldNamespaces },
+    z.object({
+      webhookSubscriptionUpdate: z.object({
+        webhookSubscription: subscriptionSchema.nullable(),
+        userErrors: userErrorsSchema,
+      }),
+    }),
+  );
+  failOnUserErrors('webhookSubscriptionUpdate', data.webhookSubscriptionUpdate.userErrors);
 };
 
 export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: string): Promise<void> => {

@@ -13,6 +13,7 @@ import {
   createWebhookSubscription,
   deleteWebhookSubscription,
   listWebhookSubscriptions,
+  updateWebhookSubscriptionNamespaces,
 } from './shop-admin.js';
 
 /**
@@ -29,7 +30,7 @@ export interface WebhookTopics {
   /**
    * The metafield namespaces a wanted topic's subscription names (`metafieldNamespaces`), so its
    * bodies carry those metafields; a topic not listed names none. A subscription that names
-   * others (the configuration changed) is replaced.
+   * others (the configuration changed) is updated.
    */
   readonly metafieldNamespaces?: Readonly<Record<string, readonly string[]>>;
 }
@@ -135,7 +136,7 @@ export type SubscriptionAction =
   | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string }
   | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string }
   | { readonly kind: 'delete-moved'; readonly topic: string; readonly id: string }
-  | { readonly kind: 'delete-outdated'; readonly topic: string; readonly id: string };
+  | { readonly kind: 'update-namespaces'; readonly topic: string; readonly id: string };
 
 /**
  * One subscription per wanted topic, pointing at `uri` (this stack's callback). Only ours are
@@ -163,10 +164,9 @@ export const planSubscriptionRepair = (
   for (const topic of topics.wanted) {
     const [keep, ...extras] = ours.filter((subscription) => subscription.topic === topic);
     if (!keep) actions.push({ kind: 'create', topic });
-    else if (!sameNamespaces(namespacesFor(topics, topic), keep.metafieldNamespaces)) {
-      // Its bodies would carry other namespaces' metafields: the replacement first, so none is missed.
-      actions.push({ kind: 'create', topic }, { kind: 'delete-outdated', topic, id: keep.id });
-    }
+    // In place: Shopify takes one subscription per topic and address, and none goes missing meanwhile.
+    else if (!sameNamespaces(namespacesFor(topics, topic), keep.metafieldNamespaces))
+      actions.push({ kind: 'update-namespaces', topic, id: keep.id });
     for (const extra of extras) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
   }
   for (const moved of existing.filter((subscription) => moveFrom.includes(subscription.uri))) {
@@ -191,6 +191,8 @@ export const ensureWebhookSubscriptions = async (
     for (const action of planSubscriptionRepair(existing, uri, topics, moveFrom)) {
       if (action.kind === 'create')
         await createWebhookSubscription(shopify, action.topic, uri, namespacesFor(topics, action.topic));
+      else if (action.kind === 'update-namespaces')
+        await updateWebhookSubscriptionNamespaces(shopify, action.id, namespacesFor(topics, action.topic));
       else await deleteWebhookSubscription(shopify, action.id);
       repaired.push(describe(action));
     }

@@ -70,6 +70,24 @@ export const webhookSubscriptionCreateMutation = /* GraphQL */ `
   }
 `;
 
+/** Changes which metafield namespaces a subscription's bodies carry, keeping its topic and address. */
+export const webhookSubscriptionNamespacesMutation = /* GraphQL */ `
+  mutation WebhookSubscriptionNamespaces($id: ID!, $metafieldNamespaces: [String!]) {
+    webhookSubscriptionUpdate(id: $id, webhookSubscription: { metafieldNamespaces: $metafieldNamespaces }) {
+      webhookSubscription {
+        id
+        topic
+        uri
+        metafieldNamespaces
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export const webhookSubscriptionDeleteMutation = /* GraphQL */ `
   mutation WebhookSubscriptionDelete($id: ID!) {
     webhookSubscriptionDelete(id: $id) {

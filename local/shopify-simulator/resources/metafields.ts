@@ -12,6 +12,40 @@ import { graphqlDateTime, restDateTime } from '../time-format.js';
 import { connectionOf, idBlockStart } from './kit.js';
 import type { Args, ResourceSetup, ShopContext, SimulatedResource, View } from './resource.js';
 
+/** The Admin API's mutations of metafields, as an app (and the tests, and chaos) calls them. */
+export const metafieldsSetMutation = /* GraphQL */ `
+  mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        namespace
+        key
+        updatedAt
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const metafieldsDeleteMutation = /* GraphQL */ `
+  mutation MetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        ownerId
+        namespace
+        key
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export interface SimMetafield {
   readonly id: string;
   readonly ownerGid: string;

@@ -161,7 +161,7 @@ describe('subscriptions name the configured namespaces', () => {
     });
   });
 
-  it('a subscription naming other namespaces is replaced (the new one first); one naming the same is kept', () => {
+  it('a subscription naming other namespaces is updated in place; one naming the same in another order is kept', () => {
     const existing = topics.wanted.map((topic, n) => ({
       id: `gid://shopify/WebhookSubscription/${n}`,
       topic,
@@ -171,12 +171,11 @@ describe('subscriptions name the configured namespaces', () => {
     }));
     const updateId = existing.find((s) => s.topic === 'PRODUCTS_UPDATE')!.id;
     expect(planSubscriptionRepair(existing, uri, topics)).toEqual([
-      { kind: 'create', topic: 'PRODUCTS_UPDATE' },
-      { kind: 'delete-outdated', topic: 'PRODUCTS_UPDATE', id: updateId },
+      { kind: 'update-namespaces', topic: 'PRODUCTS_UPDATE', id: updateId },
     ]);
   });
 
-  it('a subscription still naming namespaces after the configuration dropped them is replaced', () => {
+  it('a subscription still naming namespaces after the configuration dropped them is updated', () => {
     const plain = webhookTopicsFor(registeredResources, registeredResources);
     const existing = [
       {
@@ -187,8 +186,7 @@ describe('subscriptions name the configured namespaces', () => {
       },
     ];
     expect(planSubscriptionRepair(existing, uri, { ...plain, wanted: ['CUSTOMERS_UPDATE'] })).toEqual([
-      { kind: 'create', topic: 'CUSTOMERS_UPDATE' },
-      { kind: 'delete-outdated', topic: 'CUSTOMERS_UPDATE', id: 'gid://shopify/WebhookSubscription/1' },
+      { kind: 'update-namespaces', topic: 'CUSTOMERS_UPDATE', id: 'gid://shopify/WebhookSubscription/1' },
     ]);
   });
 });
