@@ -162,9 +162,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   // Every resource as the deployment configures it (metafield namespaces in the owners' documents).
   const configured = configuredResources(settings.METAFIELD_NAMESPACES);
   // The deployment's resources (CDK context `resources`), in registration order.
-  const mirrored = configured.filter((definition) =>
-    settings.SYNCED_RESOURCES.includes(definition.name),
-  );
+  const mirrored = configured.filter((definition) => settings.SYNCED_RESOURCES.includes(definition.name));
   // Erasure reaches every registered resource's table: data mirrored before a resource was
   // deselected is personal data all the same.
   // One limiter for every record write of this Lambda: a throttled table slows its writers down

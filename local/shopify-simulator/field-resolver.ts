@@ -21,7 +21,7 @@ export const simulatorFieldResolver: GraphQLFieldResolver<unknown, unknown> = (
     ownerMetafieldsHook
   ];
   if (value === undefined && info.fieldName === 'metafields' && ownerMetafields)
-    return ownerMetafields(source, args);
+    return ownerMetafields(source, args as Record<string, unknown>);
   if (value === undefined) {
     throw new GraphQLError(
       `${info.parentType.name}.${info.fieldName} is not implemented by the Shopify simulator`,

@@ -204,8 +204,11 @@ export const ordersShopify: ShopifySource<GraphqlOrder, OrderRecord> = {
         { list: 'refunds', connection: 'transactions', typename: 'OrderTransaction' },
       ],
     },
-  },  // No bulk with metafields: the bulk document uses all five connections bulk allows, so full
+  }, // No bulk with metafields: the bulk document uses all five connections bulk allows, so full
   // syncs of large stores list their orders in pages (docs/resources.md#metafields).
   withMetafieldNamespaces: (namespaces) =>
-    withMetafields(ordersShopify, namespaces, { page: ordersPage(namespaces), byIds: ordersByIds(namespaces) }),
+    withMetafields(ordersShopify, namespaces, {
+      page: ordersPage(namespaces),
+      byIds: ordersByIds(namespaces),
+    }),
 };
