@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiRoute } from '../lambdas/handlers/catalog.js';
 import { closeServer } from './aws/json-protocol.js';
 import { localAccountId } from './aws/local-identity.js';
 import { invokeLambda, type LambdaHandler } from './lambda-invoke.js';
 import { chargeTo, countUsage, FLEET_ACCOUNT } from '../lambdas/adapters/usage-meter.js';
-import { refuseForeignHost, refuseNonJsonPost } from './local-host.js';
+import { listenLocally, refuseForeignHost, refuseNonJsonPost } from './local-host.js';
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -407,11 +406,7 @@ export async function startHttpApi(
       if (!response.headersSent) respond(response, gatewayError(500, 'Internal Server Error'), randomUUID());
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port, options.host);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -6,7 +6,8 @@
  * does). A cross-site form or `no-cors` fetch cannot send `Content-Type: application/json`
  * without a preflight, which nothing local answers: the JSON routes require it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** Host names (any port) that only this machine's own pages use. */
 export const localHostNames: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
@@ -53,4 +54,13 @@ export const refuseNonJsonPost = (request: IncomingMessage, response: ServerResp
     },
   });
   return true;
+};
+
+/** Starts a local server on loopback (unless told otherwise) and answers the port it got. */
+export const listenLocally = async (server: Server, port = 0, host = '127.0.0.1'): Promise<number> => {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 };

@@ -34,21 +34,9 @@ export const localDynamoClient = (endpoint: string): DynamoDBClient =>
 
 /** A fresh set of tables (own prefix) on the given DynamoDB Local. */
 export async function createBenchTables(endpoint: string, label = 'bench'): Promise<BenchTables> {
-  const client = localDynamoClient(endpoint);
-  const prefix = `${label}${randomUUID().slice(0, 8)}-`;
-  const names = tableNamesWithPrefix(prefix);
-  await createTables(client, names);
-  return {
-    endpoint,
-    client,
-    doc: createDocumentClient(client),
-    names,
-    prefix,
-    async drop() {
-      await deleteTables(client, names);
-      client.destroy();
-    },
-  };
+  const tables = openBenchTables(endpoint, `${label}${randomUUID().slice(0, 8)}-`);
+  await createTables(tables.client, tables.names);
+  return tables;
 }
 
 /** The tables another process created with `createBenchTables` (to compare, then drop them). */

@@ -585,21 +585,7 @@ export async function fetchAll(client: ShopifyAdminClient, owner: Owner): Promis
 
 /** Every customer of the shop as canonical records, from the JSONL of one bulk operation. */
 async function fetchAllInBulk(client: ShopifyAdminClient, owner: Owner): Promise<CustomerRecord[]> {
-  const { started } = await startBulkOperation(client, customersBulkQuery);
-  if (started === 'busy') throw new Error('a bulk operation of this shop is already running');
-  for (;;) {
-    const { operation } = await pollBulkOperation(client, started.id);
-    if (!operation) throw new Error(`bulk operation ${started.id} vanished`);
-    if (!isRunning(operation.status)) {
-      if (operation.status !== 'COMPLETED') throw new Error(`bulk operation ended ${operation.status}`);
-      const records: CustomerRecord[] = [];
-      if (operation.url === null) return records;
-      for await (const line of createJsonlReader().lines(operation.url, 0))
-        records.push(...toRecords([JSON.parse(line)], owner));
-      return records;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return (await bulkLines(client)).flatMap((line) => toRecords([JSON.parse(line)], owner));
 }
 
 /** The same condition the store uses (newest wins), without the store's expression building. */

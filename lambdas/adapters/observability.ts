@@ -44,6 +44,27 @@ export const tracer = tracing?.tracer;
 
 export { MetricUnit };
 
+/** Counts, a data point each, in the invocation's stored metrics. */
+export const addCounts = (target: Metrics, counts: Readonly<Record<string, number>>): void => {
+  for (const [name, value] of Object.entries(counts)) target.addMetric(name, MetricUnit.Count, value);
+};
+
+/**
+ * A count per resource: a bounded dimension (the registered resources), never a store. Each is a
+ * single metric, published (and its dimension dropped from the rest) at its addMetric.
+ */
+export const addCountsByResource = (
+  target: Metrics,
+  name: string,
+  byResource: Readonly<Record<string, number>>,
+): void => {
+  for (const [resource, value] of Object.entries(byResource)) {
+    const perResource = target.singleMetric();
+    perResource.addDimension('resource', resource);
+    perResource.addMetric(name, MetricUnit.Count, value);
+  }
+};
+
 /**
  * Flushes what an invocation stored, even when the handler throws. Unlike Powertools' `logMetrics`
  * it publishes only when something is stored: an API read stores nothing, and handlers that flush

@@ -7,7 +7,6 @@
  * module, never the reverse: their factories type-check what it returns at the call site.) No local-only paths:
  * local emulators are reached through the SDK's AWS_ENDPOINT_URL_* variables.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,15 +23,12 @@ import { createWebhookDeliveryCounts } from '../adapters/dynamodb/webhook-delive
 import { createDueIntegrations, createSyncStateStore } from '../adapters/dynamodb/sync-state-store.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { scanIntegrationStates } from '../adapters/dynamodb/integration-census.js';
-import { createEventBridgeEvents } from '../adapters/events/eventbridge-events.js';
-import { logger, metrics, traced, tracedGraphql } from '../adapters/observability.js';
+import { logger, metrics, traced } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
-import { ShopifyAdminClient } from '../adapters/shopify/admin-client.js';
 import { createSqsRetryScheduler, createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
 import { createJsonlReader } from '../adapters/shopify/jsonl-lines.js';
 import { createSyncStarter } from '../core/integrations/initial-sync.js';
 import type { Integration } from '../core/integrations/integration.js';
-import type { ShopifyConnector } from '../core/integrations/ports.js';
 import { type ReconcileDeps, runDeletionReconcile } from '../core/reconcile/deletion-reconcile.js';
 import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-listing-store.js';
 import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
@@ -49,25 +45,12 @@ import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
 import { syncedResource } from '../core/sync/resource-loop.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { type LambdaSettings, parseLambdaEnvironment, queueUrlsOf } from './environment.js';
-import { createCredentialStore } from '../adapters/dynamodb/credential-store.js';
 import { createInstallStateStore } from '../adapters/dynamodb/install-state-store.js';
-import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
-import { createOAuthClient } from '../adapters/shopify/oauth-client.js';
-import {
-  type AccessTokenSource,
-  GrantRefusedError,
-  type ShopifyTokenEndpoint,
-} from '../core/credentials/credentials.js';
-import { createTokenProvider } from '../core/credentials/token-provider.js';
+import type { AccessTokenSource } from '../core/credentials/credentials.js';
 import { requiredScopes } from '../core/integrations/access-scopes.js';
 
-/** The token endpoint of a deployment without a client id: every grant is refused, plainly. */
-const missingClientId: ShopifyTokenEndpoint = {
-  grant: async () => {
-    throw new GrantRefusedError(400, 'no_client_id_configured');
-  },
-};
 import { recordStoreOf } from './mirror-stores.js';
+import { adminAccessOf } from './admin-access-composition.js';
 import { readsShardedIndex, type UpdatedSinceIndexStep } from '../adapters/dynamodb/table-definitions.js';
 import { type BackPressure, createBackPressure } from '../adapters/dynamodb/back-pressure.js';
 
@@ -126,39 +109,7 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const sqs = traced(new SQSClient({}));
   const queue = createSqsSyncQueue({ client: sqs, ...queueUrlsOf(settings) });
   const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
-  // The app's client secret (Secrets Manager, cached): signs its webhooks, and authenticates its grants.
-  const appSecrets = createWebhookSecrets({ appSecretArn: settings.APP_SECRET_ARN, cipher });
-  const tokenEndpoint = settings.SHOPIFY_APP_CLIENT_ID
-    ? createOAuthClient({
-        clientId: settings.SHOPIFY_APP_CLIENT_ID,
-        clientSecret: async () => (await appSecrets.appSecrets())[0]!,
-        shopUrlTemplate: settings.SHOPIFY_SHOP_URL_TEMPLATE,
-      })
-    : undefined;
-  const events = createEventBridgeEvents({
-    client: traced(new EventBridgeClient({})),
-    eventBusName: settings.EVENT_BUS_NAME,
-  });
-  const tokens = createTokenProvider({
-    store: createCredentialStore(doc, tables.Integrations),
-    cipher,
-    // Without a client id only static tokens work; a renewal answers that plainly.
-    endpoint: tokenEndpoint ?? missingClientId,
-    attention: state,
-    events,
-    logger,
-    distribution: tokenEndpoint ? settings.SHOPIFY_APP_DISTRIBUTION : 'custom',
-  });
-  const shopify: ShopifyConnector = (shopDomain, accessToken) =>
-    tracedGraphql(
-      new ShopifyAdminClient({
-        shopDomain,
-        accessToken,
-        apiVersion: settings.SHOPIFY_API_VERSION,
-        urlTemplate: settings.SHOPIFY_ADMIN_URL_TEMPLATE,
-      }),
-      'Admin GraphQL',
-    );
+  const { appSecrets, tokenEndpoint, events, tokens, shopify } = adminAccessOf(settings, doc, cipher);
   // Every resource as the deployment configures it (metafield namespaces in the owners' documents).
   const configured = configuredResources(settings.METAFIELD_NAMESPACES);
   // The deployment's resources (CDK context `resources`), in registration order.

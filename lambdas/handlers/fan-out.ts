@@ -2,8 +2,9 @@
  * EventBridge schedule → one SQS message per due integration. Invoked by EventBridge directly:
  * no route reaches it from the internet.
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
+  addCounts,
+  addCountsByResource,
   logger as defaultLogger,
   errorFields,
   lambdaHandler,
@@ -45,22 +46,18 @@ export const createFanOutHandler = (deps: FanOutDeps) => {
       minSyncIntervalMinutes: deps.minSyncIntervalMinutes,
       logger,
     });
-    metrics.addMetric('SyncsEnqueued', MetricUnit.Count, summary.enqueued);
-    metrics.addMetric('SyncsNotEnqueued', MetricUnit.Count, summary.failed);
+    addCounts(metrics, { SyncsEnqueued: summary.enqueued, SyncsNotEnqueued: summary.failed });
     const census = await countStores();
     if (census) {
-      metrics.addMetric('StoresActive', MetricUnit.Count, census.active);
-      metrics.addMetric('StoresNeedingAttention', MetricUnit.Count, census.needingAttention);
-      metrics.addMetric('StoresStale', MetricUnit.Count, census.stale);
-      metrics.addMetric('StoresWebhooksSilent', MetricUnit.Count, census.webhooksSilent);
-      metrics.addMetric('StoresMissingScope', MetricUnit.Count, census.missingScope);
-      // Per resource too: a bounded dimension (the registered resources), never a store.
-      for (const [resource, stores] of Object.entries(census.missingScopeByResource)) {
-        const perResource = metrics.singleMetric();
-        perResource.addDimension('resource', resource);
-        perResource.addMetric('StoresMissingScope', MetricUnit.Count, stores);
-      }
-      metrics.addMetric('NonExpiringTokens', MetricUnit.Count, census.nonExpiringTokens);
+      addCounts(metrics, {
+        StoresActive: census.active,
+        StoresNeedingAttention: census.needingAttention,
+        StoresStale: census.stale,
+        StoresWebhooksSilent: census.webhooksSilent,
+        StoresMissingScope: census.missingScope,
+        NonExpiringTokens: census.nonExpiringTokens,
+      });
+      addCountsByResource(metrics, 'StoresMissingScope', census.missingScopeByResource);
     }
     metrics.publishStoredMetrics();
     logger.info('Fan-out finished', { ...summary, ...(census && { census }) });

@@ -7,6 +7,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
+  addCounts,
+  addCountsByResource,
   logger as defaultLogger,
   lambdaHandler,
   metrics as defaultMetrics,
@@ -103,24 +105,25 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
     };
     /** Totals of a finished run; no store dimension (see adapters/observability.ts). */
     const addRunMetrics = (totals: SyncTotals) => {
-      metrics.addMetric('RecordsSeen', MetricUnit.Count, totals.recordsSeen);
-      metrics.addMetric('RecordsWritten', MetricUnit.Count, totals.recordsWritten);
-      metrics.addMetric('HealedBySync', MetricUnit.Count, totals.healedBySync);
-      metrics.addMetric('ShopifyCostUsed', MetricUnit.Count, totals.shopifyCostUsed);
-      metrics.addMetric('ShopifyThrottleWaits', MetricUnit.Count, totals.throttleWaits);
-      metrics.addMetric('ShopifyThrottledResponses', MetricUnit.Count, totals.throttledResponses);
-      // Per resource too: a bounded dimension (the registered resources), never a store.
-      // (A single metric is published, and its dimensions dropped, at its first addMetric.)
-      for (const [resource, counts] of Object.entries(totals.resources)) {
-        for (const [name, value] of [
-          ['RecordsWritten', counts.written],
-          ['HealedBySync', counts.healedBySync],
-        ] as const) {
-          const perResource = metrics.singleMetric();
-          perResource.addDimension('resource', resource);
-          perResource.addMetric(name, MetricUnit.Count, value);
-        }
-      }
+      addCounts(metrics, {
+        RecordsSeen: totals.recordsSeen,
+        RecordsWritten: totals.recordsWritten,
+        HealedBySync: totals.healedBySync,
+        ShopifyCostUsed: totals.shopifyCostUsed,
+        ShopifyThrottleWaits: totals.throttleWaits,
+        ShopifyThrottledResponses: totals.throttledResponses,
+      });
+      const perResource = Object.entries(totals.resources);
+      addCountsByResource(
+        metrics,
+        'RecordsWritten',
+        Object.fromEntries(perResource.map(([r, c]) => [r, c.written])),
+      );
+      addCountsByResource(
+        metrics,
+        'HealedBySync',
+        Object.fromEntries(perResource.map(([r, c]) => [r, c.healedBySync])),
+      );
     };
     try {
       return await processPartialResponse(event, processRecord, processor, {

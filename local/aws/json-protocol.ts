@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
-import { refuseForeignHost } from '../local-host.js';
+import { listenLocally, refuseForeignHost } from '../local-host.js';
 
 /**
  * The AWS JSON RPC protocols (1.0 and 1.1): every call is a POST to `/` with
@@ -127,11 +126,7 @@ export async function startAwsJsonEndpoint(
   };
 
   const server: Server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port, options.host);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

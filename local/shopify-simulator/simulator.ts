@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { adminPathPattern, handleAdminGraphQL } from './admin-api.js';
 import { BulkResultFiles, bulkResultsPrefix } from './bulk-operations.js';
 import { type Clock, systemClock } from './clock.js';
 import { controlPrefix, handleControl } from './control-api.js';
 import type { PaginationLimitBehaviour } from './connection.js';
-import { refuseForeignHost } from '../local-host.js';
+import { listenLocally, refuseForeignHost } from '../local-host.js';
 import { sendJson } from './http-io.js';
 import { adminSchema, defaultApiVersion } from './schema.js';
 import { type CreateShopOptions, SimulatedShop } from './shop.js';
@@ -151,11 +150,7 @@ export async function startShopifySimulator(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server, options.port, host);
   const baseUrl = `http://${host}:${port}`;
   adminUrlTemplate = `${baseUrl}/{shop}/admin/api/{version}/graphql.json`;
   bulkResults.baseUrl = baseUrl;

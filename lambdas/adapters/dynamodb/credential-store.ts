@@ -10,7 +10,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CredentialKind, StoredCredential } from '../../core/credentials/credentials.js';
 import type { CredentialStore } from '../../core/credentials/token-provider.js';
-import { isConditionFailure } from './conditions.js';
+import { landed } from './conditions.js';
 
 /** Item attribute of each credential field (the integration's view names a few of them). */
 export const credentialAttributes = {
@@ -67,8 +67,8 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
   },
 
   async tryLease(integrationId, version, holder, now, until) {
-    try {
-      await doc.send(
+    return landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -82,12 +82,8 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
             ':zero': 0,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 
   async save(integrationId, version, holder, update) {
@@ -113,8 +109,8 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
       sets.push('grantedScopes = :grantedScopes');
       values[':grantedScopes'] = [...update.grantedScopes];
     }
-    try {
-      await doc.send(
+    return landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -123,17 +119,13 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 
   async releaseLease(integrationId, holder) {
-    try {
-      await doc.send(
+    await landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -141,9 +133,7 @@ export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: st
           ConditionExpression: `${LEASE_HOLDER} = :holder`,
           ExpressionAttributeValues: { ':holder': holder },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   },
 });

@@ -6,15 +6,15 @@
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { GrantedScopesStore } from '../../core/integrations/granted-scopes.js';
-import { isConditionFailure } from './conditions.js';
+import { landed } from './conditions.js';
 
 export const createGrantedScopesStore = (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): GrantedScopesStore => ({
   async recordGrantedScopes(integrationId, update) {
-    try {
-      await doc.send(
+    await landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -28,9 +28,7 @@ export const createGrantedScopesStore = (
             ':attention': update.resourceAttention,
           },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   },
 });

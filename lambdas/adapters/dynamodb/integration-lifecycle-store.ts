@@ -27,7 +27,7 @@ import {
   type WebhookHealth,
 } from '../../core/integrations/integration.js';
 import type { IntegrationLifecycleRecords } from '../../core/integrations/ports.js';
-import { isConditionFailure } from './conditions.js';
+import { isConditionFailure, landed } from './conditions.js';
 
 const claimKey = (shopDomain: string) => ({ integrationId: `shop-claim#${shopDomain.toLowerCase()}` });
 /**
@@ -55,8 +55,9 @@ export const createIntegrationLifecycleStore = (
     values: Record<string, unknown>,
     names?: Record<string, string>,
   ) => {
-    try {
-      await doc.send(
+    // Not landed when the integration is gone: there is nothing left to record on.
+    await landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -65,11 +66,8 @@ export const createIntegrationLifecycleStore = (
           ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
           ...(names && { ExpressionAttributeNames: names }),
         }),
-      );
-    } catch (error) {
-      // The integration is gone: there is nothing left to record on.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   };
 
   return {
@@ -100,19 +98,17 @@ export const createIntegrationLifecycleStore = (
     },
 
     async releaseShopClaim(shopDomain, integrationId) {
-      try {
-        await doc.send(
+      // Not landed when already released, or claimed since by a newer integration: leave that one alone.
+      await landed(
+        doc.send(
           new DeleteCommand({
             TableName: tableName,
             Key: claimKey(shopDomain),
             ConditionExpression: 'ownerIntegrationId = :id',
             ExpressionAttributeValues: { ':id': integrationId },
           }),
-        );
-      } catch (error) {
-        // Already released, or claimed since by a newer integration: leave that one alone.
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     async listByOrganization(organizationId) {
@@ -162,8 +158,9 @@ export const createIntegrationLifecycleStore = (
     },
 
     async resealWebhookSecret(integrationId, previous, next) {
-      try {
-        await doc.send(
+      // Not landed when replaced or erased meanwhile: what is there now was sealed by its writer.
+      await landed(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { integrationId },
@@ -171,11 +168,8 @@ export const createIntegrationLifecycleStore = (
             ConditionExpression: 'encryptedWebhookSecret = :previous',
             ExpressionAttributeValues: { ':next': next, ':previous': previous },
           }),
-        );
-      } catch (error) {
-        // Replaced or erased meanwhile: what is there now was sealed by its writer.
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     async recordWebhookHealth(integrationId, health: WebhookHealth) {

@@ -8,7 +8,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { SyncRunPage, SyncRunRepository } from '../../core/sync/ports.js';
 import type { SyncProgress } from '../../core/sync/progress.js';
 import type { SyncRun } from '../../core/sync/sync-run.js';
-import { isConditionFailure } from './conditions.js';
+import { isConditionFailure, landed } from './conditions.js';
 import { RECONCILE_SORT_KEY_PREFIX } from './reconcile-listing-store.js';
 
 const cursorSchema = z.object({ integrationId: z.string(), runId: z.string() }).strict();
@@ -135,8 +135,9 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
     },
 
     async recordRetry(integrationId, runId, { lastError, nextAttemptAt }) {
-      try {
-        await doc.send(
+      // Not landed when the run finished meanwhile: its outcome stands.
+      await landed(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { integrationId, runId },
@@ -149,15 +150,13 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
               ':next': nextAttemptAt,
             },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error; // finished meanwhile: the outcome stands
-      }
+        ),
+      );
     },
 
     async reopen(integrationId, runId, exhaustedMessageId, now) {
-      try {
-        await doc.send(
+      return landed(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { integrationId, runId },
@@ -172,12 +171,8 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
               ':now': now,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return false;
-      }
+        ),
+      );
     },
 
     async finish(integrationId, runId, outcome) {
@@ -215,8 +210,9 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
         sets.push('resourceAttention = :resourceAttention');
         values[':resourceAttention'] = outcome.resourceAttention;
       }
-      try {
-        await doc.send(
+      // Not landed when already terminal: the first outcome stands.
+      return landed(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { integrationId, runId },
@@ -225,12 +221,8 @@ export const createSyncRunStore = (doc: DynamoDBDocumentClient, tableName: strin
             ExpressionAttributeNames: { ...update.names, '#status': 'status' },
             ExpressionAttributeValues: values,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error; // already terminal: the first outcome stands
-        return false;
-      }
+        ),
+      );
     },
   };
 };

@@ -16,7 +16,7 @@ import {
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
 import type { LeaseResult, SyncLeaseView, SyncStateRepository } from '../../core/sync/ports.js';
-import { isConditionFailure } from './conditions.js';
+import { landed } from './conditions.js';
 
 export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: string): SyncStateRepository => {
   /** One conditional UpdateItem on the integration's item; false when its condition does not hold. */
@@ -24,26 +24,11 @@ export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: str
     integrationId: string,
     update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
   ): Promise<boolean> => {
-    try {
-      await doc.send(new UpdateCommand({ TableName: tableName, Key: { integrationId }, ...update }));
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    }
+    return landed(doc.send(new UpdateCommand({ TableName: tableName, Key: { integrationId }, ...update })));
   };
 
-  const leaseOf = async (integrationId: string) => {
-    const { Item } = await doc.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { integrationId },
-        ProjectionExpression: 'syncLease',
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.syncLease as { runId: string; expiresAt: string } | undefined;
-  };
+  const leases = createSyncLeaseReader(doc, tableName);
+  const leaseOf = (integrationId: string) => leases.lease(integrationId);
 
   const leaseResult = async (integrationId: string, acquired: boolean): Promise<LeaseResult> =>
     acquired ? { acquired } : { acquired, holderRunId: (await leaseOf(integrationId))?.runId };

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WebhookActivity } from '../../core/webhooks/webhook-activity.js';
-import { isConditionFailure } from './conditions.js';
+import { landed } from './conditions.js';
 
 /** `lastWebhookAt` on the Integrations item: one conditional UpdateItem, never backwards. */
 export const createWebhookActivityStore = (
@@ -8,8 +8,9 @@ export const createWebhookActivityStore = (
   tableName: string,
 ): WebhookActivity => ({
   async recordWebhookAt(integrationId, at) {
-    try {
-      await doc.send(
+    // a newer delivery already recorded: fine
+    await landed(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { integrationId },
@@ -18,9 +19,7 @@ export const createWebhookActivityStore = (
             'attribute_exists(integrationId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt < :at)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error; // a newer delivery already recorded: fine
-    }
+      ),
+    );
   },
 });

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { blankToNull } from './normalize.js';
-import type { PostalAddress } from './record-schema.js';
+import { type PostalAddress, postalAddressShape } from './record-schema.js';
 
 /** `gid://shopify/MailingAddress/123?model_name=CustomerAddress` → `'123'`; never through a JS number. */
 export const numericIdOfGid = (gid: string): string => {
@@ -40,21 +40,8 @@ export const graphqlAddressShape = {
 };
 type GraphqlAddress = z.infer<z.ZodObject<typeof graphqlAddressShape>>;
 
-export const addressFromGraphql = (address: GraphqlAddress): PostalAddress => ({
-  firstName: blankToNull(address.firstName),
-  lastName: blankToNull(address.lastName),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.provinceCode),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.countryCodeV2),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
-});
+export const addressFromGraphql = (address: GraphqlAddress): PostalAddress =>
+  postalAddressOf(address, { countryCode: 'countryCodeV2' });
 
 /** A numeric id in a REST payload (parsed with `parseShopifyJson`, so it is exact text). */
 export const restIdSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
@@ -101,18 +88,25 @@ interface IdsAgreeRule {
   path: string[];
 }
 
-export const addressFromRest = (address: RestAddress): PostalAddress => ({
-  firstName: blankToNull(address.first_name),
-  lastName: blankToNull(address.last_name),
-  name: blankToNull(address.name),
-  company: blankToNull(address.company),
-  address1: blankToNull(address.address1),
-  address2: blankToNull(address.address2),
-  city: blankToNull(address.city),
-  province: blankToNull(address.province),
-  provinceCode: blankToNull(address.province_code),
-  country: blankToNull(address.country),
-  countryCode: blankToNull(address.country_code),
-  zip: blankToNull(address.zip),
-  phone: blankToNull(address.phone),
-});
+export const addressFromRest = (address: RestAddress): PostalAddress =>
+  postalAddressOf(address, {
+    firstName: 'first_name',
+    lastName: 'last_name',
+    provinceCode: 'province_code',
+    countryCode: 'country_code',
+  });
+
+/** The record's address fields, in the record's order. */
+const postalFields = Object.keys(postalAddressShape) as (keyof PostalAddress)[];
+
+/**
+ * An address as the record keeps it, read from either API: `renamed` gives the payload's name of
+ * each field it names otherwise; blank and absent are both null.
+ */
+const postalAddressOf = (
+  address: Readonly<Record<string, string | null | undefined>>,
+  renamed: Partial<Record<keyof PostalAddress, string>>,
+): PostalAddress =>
+  Object.fromEntries(
+    postalFields.map((field) => [field, blankToNull(address[renamed[field] ?? field])]),
+  ) as PostalAddress;

@@ -49,13 +49,10 @@ describe('JSONL reader of a bulk result', () => {
 
     const first = await lines.next();
     expect(JSON.parse(first.value as string)).toMatchObject({ id: 'gid://shopify/Customer/0' });
-    // Long enough for an unbounded reader to pull far more than the bound below over loopback.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const sentWhilePaused = file.served.sent;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    // The download waits for the consumer: nothing more was sent once the buffers were full...
-    expect(file.served.sent).toBe(sentWhilePaused);
+    // The download waits for the consumer: once the buffers are full nothing more is sent (two
+    // readings 200 ms apart agree; on a loaded machine filling them can take seconds). An
+    // unbounded reader settles only at the whole file, far above the bound below.
+    const sentWhilePaused = await settledCount(() => file.served.sent, 200, 10_000);
     // ...and those buffers (socket, HTTP client, stream) hold a bounded slice of the file.
     expect(sentWhilePaused).toBeLessThan(16 * MiB);
 
@@ -116,3 +113,15 @@ describe('JSONL reader of a bulk result', () => {
     expect(await read(3)).toEqual([]);
   });
 });
+
+/** The value once two readings `intervalMs` apart agree (or the last reading after `timeoutMs`). */
+async function settledCount(read: () => number, intervalMs: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const current = read();
+    if (current === previous || Date.now() > deadline) return current;
+    previous = current;
+  }
+}
