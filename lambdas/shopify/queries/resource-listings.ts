@@ -46,17 +46,82 @@ export const countQuery = (operationName: string, countField: string): string =>
 `;
 
 /**
- * Ids only, in id order: about one cost point per record. The caller slices with
- * `query: "id:>N"` so no single cursor walk reaches Shopify's 25,000-object limit.
+ * `(first: $first, after: $after, query: $query, <listing>)`: the arguments of a page of a
+ * connection; `listing` is the resource's own order and filter (`sortKey: ID`, `includeInactive: true`…).
  */
-export const idsPageQuery = (operationName: string, connectionField: string): string => /* GraphQL */ `
+const pageArguments = (listing: string): string =>
+  ['first: $first', 'after: $after', 'query: $query', ...(listing ? [listing] : [])].join(', ');
+
+/** A page of the connection with each node's fields: the incremental sync's listing. */
+export const pageQuery = (
+  operationName: string,
+  connectionField: string,
+  listing: string,
+  nodeFields: string,
+): string => /* GraphQL */ `
   query ${operationName}($first: Int!, $after: String, $query: String) {
-    ${connectionField}(first: $first, after: $after, query: $query, sortKey: ID) {
+    ${connectionField}(${pageArguments(listing)}) {
       nodes {
-        id
+        ${nodeFields}
       }
       ${pageInfoFields}
     }
+  }
+`;
+
+/**
+ * Ids only, in id order: about one cost point per record. The caller slices with
+ * `query: "id:>N"` so no single cursor walk reaches Shopify's 25,000-object limit. `listing`
+ * must keep id order (a connection without a sort key lists by id).
+ */
+export const idsPageQuery = (
+  operationName: string,
+  connectionField: string,
+  listing = 'sortKey: ID',
+): string => pageQuery(operationName, connectionField, listing, 'id');
+
+/** Records by id, with the page's fields (`null` for an id Shopify no longer has). */
+export const byIdsQuery = (
+  operationName: string,
+  nodeType: string,
+  nodeFields: string,
+): string => /* GraphQL */ `
+  query ${operationName}($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on ${nodeType} {
+        ${nodeFields}
+      }
+    }
+  }
+`;
+
+/**
+ * A connection walked whole, as a bulk operation reads it: no paging arguments, edges of nodes.
+ * Nested in a parent's fields, its nodes come as `__parentId` lines.
+ */
+export const connectionEdges = (
+  connectionField: string,
+  listing: string,
+  nodeFields: string,
+): string => /* GraphQL */ `
+  ${connectionField}${listing ? `(${listing})` : ''} {
+    edges {
+      node {
+        ${nodeFields}
+      }
+    }
+  }
+`;
+
+/** The whole connection for a bulk operation. */
+export const bulkQuery = (
+  operationName: string,
+  connectionField: string,
+  listing: string,
+  nodeFields: string,
+): string => /* GraphQL */ `
+  query ${operationName} {
+    ${connectionEdges(connectionField, listing, nodeFields)}
   }
 `;
 

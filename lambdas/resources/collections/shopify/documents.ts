@@ -8,7 +8,15 @@
  * The bulk operation nests two connections (collections → products: depth 2, within Shopify's
  * five connections and two levels); members come as `__parentId` lines.
  */
-import { countQuery, idsPageQuery, pageInfoFields } from '../../../shopify/queries/resource-listings.js';
+import {
+  bulkQuery,
+  byIdsQuery,
+  connectionEdges,
+  countQuery,
+  idsPageQuery,
+  pageInfoFields,
+  pageQuery,
+} from '../../../shopify/queries/resource-listings.js';
 
 export const COLLECTION_PRODUCTS_PAGE = 50;
 export const COLLECTION_PRODUCTS_REST = 250;
@@ -35,32 +43,22 @@ const firstMembers = /* GraphQL */ `
   }
 `;
 
-export const collectionsPageQuery = /* GraphQL */ `
-  query CollectionsPage($first: Int!, $after: String, $query: String) {
-    collections(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes {
-        ${collectionFields}
-        ${firstMembers}
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+export const collectionsPageQuery = pageQuery(
+  'CollectionsPage',
+  'collections',
+  'sortKey: UPDATED_AT',
+  collectionFields + firstMembers,
+);
 
 /**
  * Collections by id, with the page's fields: the reconcile's backfill, and a collection whose
  * webhook body was too large for EventBridge. `null` for an id Shopify no longer has.
  */
-export const collectionsByIdsQuery = /* GraphQL */ `
-  query CollectionsByIds($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on Collection {
-        ${collectionFields}
-        ${firstMembers}
-      }
-    }
-  }
-`;
+export const collectionsByIdsQuery = byIdsQuery(
+  'CollectionsByIds',
+  'Collection',
+  collectionFields + firstMembers,
+);
 
 /** The members of one collection after the first page, in id order. */
 export const collectionProductsQuery = /* GraphQL */ `
@@ -82,34 +80,12 @@ export const collectionsCountQuery = countQuery('CollectionsCount', 'collections
 export const collectionIdsPageQuery = idsPageQuery('CollectionIdsPage', 'collections');
 
 /** Every collection with every member, for a bulk operation (members as `__parentId` lines). */
-export const collectionsBulkQuery = /* GraphQL */ `
-  query CollectionsBulk {
-    collections(sortKey: ID) {
-      edges {
-        node {
-          ${collectionFields}
-          products(sortKey: ID) {
-            edges {
-              node {
-                id
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
+export const collectionsBulkQuery = bulkQuery(
+  'CollectionsBulk',
+  'collections',
+  'sortKey: ID',
+  collectionFields + connectionEdges('products', 'sortKey: ID', 'id'),
+);
 
 /** Ids only, for the reconcile's listing of a large store by bulk operation. */
-export const collectionIdsBulkQuery = /* GraphQL */ `
-  query CollectionIdsBulk {
-    collections(sortKey: ID) {
-      edges {
-        node {
-          id
-        }
-      }
-    }
-  }
-`;
+export const collectionIdsBulkQuery = bulkQuery('CollectionIdsBulk', 'collections', 'sortKey: ID', 'id');

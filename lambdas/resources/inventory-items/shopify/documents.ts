@@ -4,7 +4,13 @@
  * unit cost (1), so a page of 250 costs 2 + 250 × 2. The deprecated `variant` field is not read,
  * and the variant link is left out: REST's `inventory_items/*` bodies do not carry it.
  */
-import { pageInfoFields } from '../../../shopify/queries/resource-listings.js';
+import {
+  bulkQuery,
+  byIdsQuery,
+  countQuery,
+  idsPageQuery,
+  pageQuery,
+} from '../../../shopify/queries/resource-listings.js';
 
 export const inventoryItemFields = /* GraphQL */ `
   id
@@ -21,72 +27,34 @@ export const inventoryItemFields = /* GraphQL */ `
   }
 `;
 
-export const inventoryItemsPageQuery = /* GraphQL */ `
-  query InventoryItemsPage($first: Int!, $after: String, $query: String) {
-    inventoryItems(first: $first, after: $after, query: $query) {
-      nodes {
-        ${inventoryItemFields}
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+// No sort key: `inventoryItems` lists in id order only.
+export const inventoryItemsPageQuery = pageQuery(
+  'InventoryItemsPage',
+  'inventoryItems',
+  '',
+  inventoryItemFields,
+);
 
 /**
  * `inventoryItems` has no count of its own; Shopify keeps exactly one inventory item per
  * variant, so the variants' count is theirs.
  */
-export const inventoryItemsCountQuery = /* GraphQL */ `
-  query InventoryItemsCount {
-    productVariantsCount(limit: null) {
-      count
-      precision
-    }
-  }
-`;
+export const inventoryItemsCountQuery = countQuery('InventoryItemsCount', 'productVariantsCount');
 
 /** Ids only, in id order (the listing's only order), for the deletion reconcile. */
-export const inventoryItemIdsPageQuery = /* GraphQL */ `
-  query InventoryItemIdsPage($first: Int!, $after: String, $query: String) {
-    inventoryItems(first: $first, after: $after, query: $query) {
-      nodes {
-        id
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+export const inventoryItemIdsPageQuery = idsPageQuery('InventoryItemIdsPage', 'inventoryItems', '');
 
-export const inventoryItemsByIdsQuery = /* GraphQL */ `
-  query InventoryItemsByIds($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on InventoryItem {
-        ${inventoryItemFields}
-      }
-    }
-  }
-`;
+export const inventoryItemsByIdsQuery = byIdsQuery(
+  'InventoryItemsByIds',
+  'InventoryItem',
+  inventoryItemFields,
+);
 
-export const inventoryItemsBulkQuery = /* GraphQL */ `
-  query InventoryItemsBulk {
-    inventoryItems {
-      edges {
-        node {
-          ${inventoryItemFields}
-        }
-      }
-    }
-  }
-`;
+export const inventoryItemsBulkQuery = bulkQuery(
+  'InventoryItemsBulk',
+  'inventoryItems',
+  '',
+  inventoryItemFields,
+);
 
-export const inventoryItemIdsBulkQuery = /* GraphQL */ `
-  query InventoryItemIdsBulk {
-    inventoryItems {
-      edges {
-        node {
-          id
-        }
-      }
-    }
-  }
-`;
+export const inventoryItemIdsBulkQuery = bulkQuery('InventoryItemIdsBulk', 'inventoryItems', '', 'id');

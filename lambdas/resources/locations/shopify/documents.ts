@@ -6,7 +6,13 @@
  * locations (their `isActive` says so), and a reconcile that did not list them would delete them.
  * No deprecated 2026-10 field (`isPrimary` is).
  */
-import { pageInfoFields } from '../../../shopify/queries/resource-listings.js';
+import {
+  bulkQuery,
+  byIdsQuery,
+  countQuery,
+  idsPageQuery,
+  pageQuery,
+} from '../../../shopify/queries/resource-listings.js';
 
 /** A location's fields, shared by the page, the lookup by id and the bulk operation. */
 export const locationFields = /* GraphQL */ `
@@ -28,72 +34,22 @@ export const locationFields = /* GraphQL */ `
   }
 `;
 
-export const locationsPageQuery = /* GraphQL */ `
-  query LocationsPage($first: Int!, $after: String, $query: String) {
-    locations(first: $first, after: $after, query: $query, includeInactive: true, sortKey: ID) {
-      nodes {
-        ${locationFields}
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+/** Every location, active or not, by id (locations neither sort nor filter by update time). */
+const listing = 'includeInactive: true, sortKey: ID';
 
-export const locationsCountQuery = /* GraphQL */ `
-  query LocationsCount {
-    locationsCount(limit: null) {
-      count
-      precision
-    }
-  }
-`;
+export const locationsPageQuery = pageQuery('LocationsPage', 'locations', listing, locationFields);
+
+export const locationsCountQuery = countQuery('LocationsCount', 'locationsCount');
 
 /**
  * Ids only, in id order, for the reconcile. Inactive ones too: a deactivated location is still
  * one (its record says `isActive: false`), and one left out of the listing would be deleted.
  */
-export const locationIdsPageQuery = /* GraphQL */ `
-  query LocationIdsPage($first: Int!, $after: String, $query: String) {
-    locations(first: $first, after: $after, query: $query, includeInactive: true, sortKey: ID) {
-      nodes {
-        id
-      }
-      ${pageInfoFields}
-    }
-  }
-`;
+export const locationIdsPageQuery = idsPageQuery('LocationIdsPage', 'locations', listing);
 
 /** The reconcile's backfill: locations Shopify lists and the mirror lacks, by id. */
-export const locationsByIdsQuery = /* GraphQL */ `
-  query LocationsByIds($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on Location {
-        ${locationFields}
-      }
-    }
-  }
-`;
+export const locationsByIdsQuery = byIdsQuery('LocationsByIds', 'Location', locationFields);
 
-export const locationsBulkQuery = /* GraphQL */ `
-  query LocationsBulk {
-    locations(includeInactive: true, sortKey: ID) {
-      edges {
-        node {
-          ${locationFields}
-        }
-      }
-    }
-  }
-`;
+export const locationsBulkQuery = bulkQuery('LocationsBulk', 'locations', listing, locationFields);
 
-export const locationIdsBulkQuery = /* GraphQL */ `
-  query LocationIdsBulk {
-    locations(includeInactive: true, sortKey: ID) {
-      edges {
-        node {
-          id
-        }
-      }
-    }
-  }
-`;
+export const locationIdsBulkQuery = bulkQuery('LocationIdsBulk', 'locations', listing, 'id');
