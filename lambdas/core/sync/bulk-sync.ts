@@ -246,15 +246,19 @@ class BulkSync<TNode, TRecord extends MirroredRecord> {
         if (checkpointed) await this.save({ ...this.bulk, line: batch.through });
         else await this.input.saveProgress({ resource: this.resource, calls: this.calls });
       },
+      // A bulk sync is a full sync (resource-loop.ts): its records are mostly not stored yet.
+      true,
     );
-    const write = async (lines: readonly unknown[], through: number) => {
+    // Not async, and the batch's lines emptied once mapped: the lines and parsed nodes would
+    // otherwise stay reachable from frames suspended while earlier batches settle (this one's,
+    // the loop's, the generator's), long enough for V8 to promote them to the old generation,
+    // where only full collections free them; the peak RSS then grew with the store (P3).
+    const write = (lines: unknown[], through: number): Promise<void> => {
       const { nodes, invalid } = parseNodes(definition, lines, logger);
       const records = toRecords(definition, nodes, owner);
-      await pipeline.write(records, {
-        seen: seenOf(definition, lines.length, records.length + invalid),
-        invalid,
-        through,
-      });
+      const seen = seenOf(definition, lines.length, records.length + invalid);
+      lines.length = 0;
+      return pipeline.write(records, { seen, invalid, through });
     };
     try {
       for await (const batch of lineBatches(

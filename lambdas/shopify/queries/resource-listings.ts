@@ -46,28 +46,30 @@ export const countQuery = (operationName: string, countField: string): string =>
 `;
 
 /**
- * `(first: $first, after: $after, query: $query, <listing>)`: the arguments of a page of a
- * connection; `listing` is the resource's own order and filter (`sortKey: ID`, `includeInactive: true`…).
+ * What a document lists: the connection field, its listing arguments (the resource's own order
+ * and filter: `sortKey: ID`, `includeInactive: true`…; empty for none) and each node's fields.
  */
-const pageArguments = (listing: string): string =>
-  ['first: $first', 'after: $after', 'query: $query', ...(listing ? [listing] : [])].join(', ');
+type Listed = [connection: string, listing: string, nodeFields: string];
 
-/** A page of the connection with each node's fields: the incremental sync's listing. */
-export const pageQuery = (
-  operationName: string,
-  connectionField: string,
-  listing: string,
-  nodeFields: string,
-): string => /* GraphQL */ `
-  query ${operationName}($first: Int!, $after: String, $query: String) {
-    ${connectionField}(${pageArguments(listing)}) {
-      nodes {
-        ${nodeFields}
-      }
-      ${pageInfoFields}
-    }
+/** `nodes { … } pageInfo { … }`: one page of a connection's nodes. */
+const nodesPage = (nodeFields: string): string => /* GraphQL */ `
+  nodes {
+    ${nodeFields}
   }
+  ${pageInfoFields}
 `;
+
+/** A page of the connection, sliced by `$query`: the incremental sync's listing. */
+export const pageQuery = (operationName: string, ...[connection, listing, nodeFields]: Listed): string => {
+  const args = ['first: $first', 'after: $after', 'query: $query', ...(listing ? [listing] : [])];
+  return /* GraphQL */ `
+    query ${operationName}($first: Int!, $after: String, $query: String) {
+      ${connection}(${args.join(', ')}) {
+        ${nodesPage(nodeFields)}
+      }
+    }
+  `;
+};
 
 /**
  * Ids only, in id order: about one cost point per record. The caller slices with
@@ -99,12 +101,8 @@ export const byIdsQuery = (
  * A connection walked whole, as a bulk operation reads it: no paging arguments, edges of nodes.
  * Nested in a parent's fields, its nodes come as `__parentId` lines.
  */
-export const connectionEdges = (
-  connectionField: string,
-  listing: string,
-  nodeFields: string,
-): string => /* GraphQL */ `
-  ${connectionField}${listing ? `(${listing})` : ''} {
+export const connectionEdges = (...[connection, listing, nodeFields]: Listed): string => /* GraphQL */ `
+  ${connection}${listing ? `(${listing})` : ''} {
     edges {
       node {
         ${nodeFields}
@@ -114,16 +112,8 @@ export const connectionEdges = (
 `;
 
 /** The whole connection for a bulk operation. */
-export const bulkQuery = (
-  operationName: string,
-  connectionField: string,
-  listing: string,
-  nodeFields: string,
-): string => /* GraphQL */ `
-  query ${operationName} {
-    ${connectionEdges(connectionField, listing, nodeFields)}
-  }
-`;
+export const bulkQuery = (operationName: string, ...listed: Listed): string =>
+  `query ${operationName} { ${connectionEdges(...listed)} }`;
 
 /** One parent's nested connection after its first page (`$first` sized by resources/kit/nested-pages.ts). */
 export const nestedPageQuery = (
@@ -135,10 +125,7 @@ export const nestedPageQuery = (
   query ${operationName}($id: ID!, $first: Int!, $after: String) {
     ${parentField}(id: $id) {
       ${connectionField}(first: $first, after: $after) {
-        nodes {
-          ${nodeFields}
-        }
-        ${pageInfoFields}
+        ${nodesPage(nodeFields)}
       }
     }
   }

@@ -8,15 +8,7 @@
  * The bulk operation nests two connections (collections → products: depth 2, within Shopify's
  * five connections and two levels); members come as `__parentId` lines.
  */
-import {
-  bulkQuery,
-  byIdsQuery,
-  connectionEdges,
-  countQuery,
-  idsPageQuery,
-  pageInfoFields,
-  pageQuery,
-} from '../../../shopify/queries/resource-listings.js';
+import * as listings from '../../../shopify/queries/resource-listings.js';
 
 export const COLLECTION_PRODUCTS_PAGE = 50;
 export const COLLECTION_PRODUCTS_REST = 250;
@@ -39,11 +31,11 @@ const firstMembers = /* GraphQL */ `
     nodes {
       id
     }
-    ${pageInfoFields}
+    ${listings.pageInfoFields}
   }
 `;
 
-export const collectionsPageQuery = pageQuery(
+export const collectionsPageQuery = listings.pageQuery(
   'CollectionsPage',
   'collections',
   'sortKey: UPDATED_AT',
@@ -54,7 +46,7 @@ export const collectionsPageQuery = pageQuery(
  * Collections by id, with the page's fields: the reconcile's backfill, and a collection whose
  * webhook body was too large for EventBridge. `null` for an id Shopify no longer has.
  */
-export const collectionsByIdsQuery = byIdsQuery(
+export const collectionsByIdsQuery = listings.byIdsQuery(
   'CollectionsByIds',
   'Collection',
   collectionFields + firstMembers,
@@ -68,24 +60,29 @@ export const collectionProductsQuery = /* GraphQL */ `
         nodes {
           id
         }
-        ${pageInfoFields}
+        ${listings.pageInfoFields}
       }
     }
   }
 `;
 
-export const collectionsCountQuery = countQuery('CollectionsCount', 'collectionsCount');
+export const collectionsCountQuery = listings.countQuery('CollectionsCount', 'collectionsCount');
 
 /** Ids only, in id order, for the deletion reconcile. */
-export const collectionIdsPageQuery = idsPageQuery('CollectionIdsPage', 'collections');
+export const collectionIdsPageQuery = listings.idsPageQuery('CollectionIdsPage', 'collections');
 
 /** Every collection with every member, for a bulk operation (members as `__parentId` lines). */
-export const collectionsBulkQuery = bulkQuery(
+export const collectionsBulkQuery = listings.bulkQuery(
   'CollectionsBulk',
   'collections',
   'sortKey: ID',
-  collectionFields + connectionEdges('products', 'sortKey: ID', 'id'),
+  collectionFields + listings.connectionEdges('products', 'sortKey: ID', 'id'),
 );
 
 /** Ids only, for the reconcile's listing of a large store by bulk operation. */
-export const collectionIdsBulkQuery = bulkQuery('CollectionIdsBulk', 'collections', 'sortKey: ID', 'id');
+export const collectionIdsBulkQuery = listings.bulkQuery(
+  'CollectionIdsBulk',
+  'collections',
+  'sortKey: ID',
+  'id',
+);

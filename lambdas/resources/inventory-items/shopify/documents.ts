@@ -4,13 +4,7 @@
  * unit cost (1), so a page of 250 costs 2 + 250 × 2. The deprecated `variant` field is not read,
  * and the variant link is left out: REST's `inventory_items/*` bodies do not carry it.
  */
-import {
-  bulkQuery,
-  byIdsQuery,
-  countQuery,
-  idsPageQuery,
-  pageQuery,
-} from '../../../shopify/queries/resource-listings.js';
+import * as listings from '../../../shopify/queries/resource-listings.js';
 
 export const inventoryItemFields = /* GraphQL */ `
   id
@@ -28,7 +22,7 @@ export const inventoryItemFields = /* GraphQL */ `
 `;
 
 // No sort key: `inventoryItems` lists in id order only.
-export const inventoryItemsPageQuery = pageQuery(
+export const inventoryItemsPageQuery = listings.pageQuery(
   'InventoryItemsPage',
   'inventoryItems',
   '',
@@ -39,22 +33,27 @@ export const inventoryItemsPageQuery = pageQuery(
  * `inventoryItems` has no count of its own; Shopify keeps exactly one inventory item per
  * variant, so the variants' count is theirs.
  */
-export const inventoryItemsCountQuery = countQuery('InventoryItemsCount', 'productVariantsCount');
+export const inventoryItemsCountQuery = listings.countQuery('InventoryItemsCount', 'productVariantsCount');
 
 /** Ids only, in id order (the listing's only order), for the deletion reconcile. */
-export const inventoryItemIdsPageQuery = idsPageQuery('InventoryItemIdsPage', 'inventoryItems', '');
+export const inventoryItemIdsPageQuery = listings.idsPageQuery('InventoryItemIdsPage', 'inventoryItems', '');
 
-export const inventoryItemsByIdsQuery = byIdsQuery(
+export const inventoryItemsByIdsQuery = listings.byIdsQuery(
   'InventoryItemsByIds',
   'InventoryItem',
   inventoryItemFields,
 );
 
-export const inventoryItemsBulkQuery = bulkQuery(
+export const inventoryItemsBulkQuery = listings.bulkQuery(
   'InventoryItemsBulk',
   'inventoryItems',
   '',
   inventoryItemFields,
 );
 
-export const inventoryItemIdsBulkQuery = bulkQuery('InventoryItemIdsBulk', 'inventoryItems', '', 'id');
+export const inventoryItemIdsBulkQuery = listings.bulkQuery(
+  'InventoryItemIdsBulk',
+  'inventoryItems',
+  '',
+  'id',
+);

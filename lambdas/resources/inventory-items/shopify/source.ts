@@ -2,7 +2,7 @@
  * Inventory items: per variant, its SKU, whether stock is tracked and its unit cost. Read with
  * `read_inventory` (the reconcile's count, `productVariantsCount`, also needs `read_products`).
  */
-import { gidOf, type RecordOwner } from '../../kit/mirrored-record.js';
+import { type RecordOwner, toRecord } from '../../kit/mirrored-record.js';
 import { toUtcIso } from '../../kit/normalize.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../../kit/query-cost.js';
 import { resourceWebhooks, type ShopifySource } from '../../kit/shopify-source.js';
@@ -27,14 +27,8 @@ import { inventoryItemDeletePayloadSchema, inventoryItemPayloadSchema } from './
 /** inventoryItems(first:) is a connection (2); each node is the item (1) and its unit cost (1). */
 const inventoryItemsPageCost: PageCost = { perQuery: 2, perNode: 2 };
 
-const toRecord = (snapshot: InventoryItemSnapshot, owner: RecordOwner): InventoryItemRecord => ({
-  organizationId: owner.organizationId,
-  integrationId: owner.integrationId,
-  shopDomain: owner.shopDomain,
-  ...snapshot,
-  shopifyGid: gidOf('InventoryItem', snapshot.shopifyId),
-  source: 'SHOPIFY',
-});
+const recordOf = (snapshot: InventoryItemSnapshot, owner: RecordOwner): InventoryItemRecord =>
+  toRecord<InventoryItemRecord>('InventoryItem', snapshot, owner);
 
 export const inventoryItemsShopify: ShopifySource<GraphqlInventoryItem, InventoryItemRecord> = {
   gidType: 'InventoryItem',
@@ -42,7 +36,7 @@ export const inventoryItemsShopify: ShopifySource<GraphqlInventoryItem, Inventor
   webhooks: resourceWebhooks({
     upsertTopics: ['inventory_items/create', 'inventory_items/update'],
     payloadSchema: inventoryItemPayloadSchema,
-    toRecord: (payload, owner) => toRecord(fromWebhook(payload), owner),
+    toRecord: (payload, owner) => recordOf(fromWebhook(payload), owner),
     deleteTopic: 'inventory_items/delete',
     deletePayloadSchema: inventoryItemDeletePayloadSchema,
   }),
@@ -57,7 +51,7 @@ export const inventoryItemsShopify: ShopifySource<GraphqlInventoryItem, Inventor
   connectionField: 'inventoryItems',
   nodeSchema: graphqlInventoryItemSchema,
   identify: (node) => ({ id: numericIdOfGid(node.id), updatedAt: toUtcIso(node.updatedAt) }),
-  toRecord: (node, owner) => toRecord(fromGraphql(node), owner),
+  toRecord: (node, owner) => recordOf(fromGraphql(node), owner),
   updatedSince: (iso) => `updated_at:>='${iso}'`,
   pageCost: inventoryItemsPageCost,
   initialPageSize: largestPageWithin(inventoryItemsPageCost, MAX_QUERY_COST),

@@ -6,13 +6,7 @@
  * locations (their `isActive` says so), and a reconcile that did not list them would delete them.
  * No deprecated 2026-10 field (`isPrimary` is).
  */
-import {
-  bulkQuery,
-  byIdsQuery,
-  countQuery,
-  idsPageQuery,
-  pageQuery,
-} from '../../../shopify/queries/resource-listings.js';
+import * as listings from '../../../shopify/queries/resource-listings.js';
 
 /** A location's fields, shared by the page, the lookup by id and the bulk operation. */
 export const locationFields = /* GraphQL */ `
@@ -37,19 +31,19 @@ export const locationFields = /* GraphQL */ `
 /** Every location, active or not, by id (locations neither sort nor filter by update time). */
 const listing = 'includeInactive: true, sortKey: ID';
 
-export const locationsPageQuery = pageQuery('LocationsPage', 'locations', listing, locationFields);
+export const locationsPageQuery = listings.pageQuery('LocationsPage', 'locations', listing, locationFields);
 
-export const locationsCountQuery = countQuery('LocationsCount', 'locationsCount');
+export const locationsCountQuery = listings.countQuery('LocationsCount', 'locationsCount');
 
 /**
  * Ids only, in id order, for the reconcile. Inactive ones too: a deactivated location is still
  * one (its record says `isActive: false`), and one left out of the listing would be deleted.
  */
-export const locationIdsPageQuery = idsPageQuery('LocationIdsPage', 'locations', listing);
+export const locationIdsPageQuery = listings.idsPageQuery('LocationIdsPage', 'locations', listing);
 
 /** The reconcile's backfill: locations Shopify lists and the mirror lacks, by id. */
-export const locationsByIdsQuery = byIdsQuery('LocationsByIds', 'Location', locationFields);
+export const locationsByIdsQuery = listings.byIdsQuery('LocationsByIds', 'Location', locationFields);
 
-export const locationsBulkQuery = bulkQuery('LocationsBulk', 'locations', listing, locationFields);
+export const locationsBulkQuery = listings.bulkQuery('LocationsBulk', 'locations', listing, locationFields);
 
-export const locationIdsBulkQuery = bulkQuery('LocationIdsBulk', 'locations', listing, 'id');
+export const locationIdsBulkQuery = listings.bulkQuery('LocationIdsBulk', 'locations', listing, 'id');

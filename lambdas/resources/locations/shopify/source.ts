@@ -3,7 +3,7 @@
  * (`locations/activate` and `/deactivate` carry the whole location, like an update, since
  * 2023-01; Shopify still sends `locations/update` for them too, which the write rules absorb).
  */
-import { gidOf, type RecordOwner } from '../../kit/mirrored-record.js';
+import { type RecordOwner, toRecord } from '../../kit/mirrored-record.js';
 import { toUtcIso } from '../../kit/normalize.js';
 import { largestPageWithin, MAX_QUERY_COST, type PageCost } from '../../kit/query-cost.js';
 import { numericIdOfGid } from '../../kit/shopify-fields.js';
@@ -23,14 +23,8 @@ import { locationDeletePayloadSchema, locationPayloadSchema } from './payloads.j
 /** locations(first:) is a connection (2); each node is the Location (1) and its address (1). */
 const locationsPageCost: PageCost = { perQuery: 2, perNode: 2 };
 
-const toRecord = (snapshot: LocationSnapshot, owner: RecordOwner): LocationRecord => ({
-  organizationId: owner.organizationId,
-  integrationId: owner.integrationId,
-  shopDomain: owner.shopDomain,
-  ...snapshot,
-  shopifyGid: gidOf('Location', snapshot.shopifyId),
-  source: 'SHOPIFY',
-});
+const recordOf = (snapshot: LocationSnapshot, owner: RecordOwner): LocationRecord =>
+  toRecord<LocationRecord>('Location', snapshot, owner);
 
 export const locationsShopify: ShopifySource<GraphqlLocation, LocationRecord> = {
   gidType: 'Location',
@@ -38,7 +32,7 @@ export const locationsShopify: ShopifySource<GraphqlLocation, LocationRecord> = 
   webhooks: resourceWebhooks({
     upsertTopics: ['locations/create', 'locations/update', 'locations/activate', 'locations/deactivate'],
     payloadSchema: locationPayloadSchema,
-    toRecord: (payload, owner) => toRecord(fromWebhook(payload), owner),
+    toRecord: (payload, owner) => recordOf(fromWebhook(payload), owner),
     deleteTopic: 'locations/delete',
     deletePayloadSchema: locationDeletePayloadSchema,
   }),
@@ -53,7 +47,7 @@ export const locationsShopify: ShopifySource<GraphqlLocation, LocationRecord> = 
   connectionField: 'locations',
   nodeSchema: graphqlLocationSchema,
   identify: (node) => ({ id: numericIdOfGid(node.id), updatedAt: toUtcIso(node.updatedAt) }),
-  toRecord: (node, owner) => toRecord(fromGraphql(node), owner),
+  toRecord: (node, owner) => recordOf(fromGraphql(node), owner),
   // No update-time filter exists for locations: every sync lists them all (a page or two).
   updatedSince: () => '',
   pageCost: locationsPageCost,
