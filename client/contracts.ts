@@ -86,6 +86,13 @@ export const CustomerAddressSchema = z.looseObject({
   zip: z.string().nullable(),
   phone: z.string().nullable(),
 });
+export const MetafieldSchema = z.looseObject({
+  namespace: z.string(),
+  key: z.string(),
+  type: z.string(),
+  value: z.unknown(),
+  updatedAt: z.string(),
+});
 export const CustomerSchema = z.looseObject({
   organizationId: z.string(),
   shopifyId: z.string(),
@@ -108,6 +115,7 @@ export const CustomerSchema = z.looseObject({
   note: z.string().nullable().optional(),
   defaultAddress: CustomerAddressSchema.nullable().optional(),
   createdAt: z.string().optional(),
+  metafields: z.array(MetafieldSchema).optional(),
 });
 export const CustomerListSchema = z.looseObject({
   items: z.array(CustomerSchema),
@@ -344,6 +352,7 @@ export const OrderSchema = z.looseObject({
   closedAt: z.string().nullable().optional(),
   processedAt: z.string().optional(),
   createdAt: z.string().optional(),
+  metafields: z.array(MetafieldSchema).optional(),
 });
 export const OrderListSchema = z.looseObject({
   items: z.array(OrderSchema),
@@ -377,6 +386,7 @@ export const ProductSchema = z.looseObject({
   options: z.array(z.looseObject({ name: z.string(), values: z.array(z.string()) })).optional(),
   variants: z.array(ProductVariantSchema).optional(),
   createdAt: z.string().optional(),
+  metafields: z.array(MetafieldSchema).optional(),
 });
 export const ProductListSchema = z.looseObject({
   items: z.array(ProductSchema),

@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { defaultResourceNames, resourceNames } from '../lambdas/resources/registry.js';
+import { metafieldNamespacesSchema } from '../lambdas/resources/kit/metafields.js';
 import { apiVersionPattern, SHOPIFY_API_VERSION } from '../lambdas/shopify/api-version.js';
 import { shopifyEventSourcePattern } from '../lambdas/core/webhooks/eventbridge-delivery.js';
 import { updatedSinceIndexSteps } from '../lambdas/adapters/dynamodb/table-definitions.js';
@@ -33,6 +34,16 @@ const integer = (message: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
       .min(min, { error: message })
       .max(max, { error: message }),
   );
+
+/** A JSON-valued key: cdk.json gives the value, `-c key='{…}'` its text. */
+const fromCliJson = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
 
 /**
  * EventBridge schedule expressions: `rate(1 hour)` (singular unit only for 1) or a six-field
@@ -100,6 +111,12 @@ export const configSchema = z
           .refine((names) => new Set(names).size === names.length, { error: 'expected each resource once' }),
       )
       .default([...defaultResourceNames]),
+    /**
+     * Metafields mirrored on the owner's record, by namespace:
+     * `{"products": ["custom", "specs"], "customers": ["loyalty"]}` (JSON on the command line too).
+     * Only customers, orders and products have them; none by default.
+     */
+    metafieldNamespaces: z.preprocess(fromCliJson, metafieldNamespacesSchema).default({}),
     syncSchedule: scheduleExpression.default('rate(1 hour)'),
     healthCheckSchedule: scheduleExpression.default('rate(1 day)'),
     minSyncIntervalMinutes: integer('expected a positive integer', 1).default(30),
@@ -196,14 +213,7 @@ export const configSchema = z
      */
     webhookWaf: z
       .preprocess(
-        (value) => {
-          if (typeof value !== 'string') return value;
-          try {
-            return JSON.parse(value) as unknown;
-          } catch {
-            return value;
-          }
-        },
+        fromCliJson,
         z.strictObject(
           {
             rateLimitPer5Min: integer('expected an integer between 10 and 2000000000', 10, 2_000_000_000),
@@ -239,6 +249,15 @@ export const configSchema = z
         path: ['workerReservedConcurrency'],
         message: `expected at least workerMaxConcurrency + incrementalWorkerMaxConcurrency (${lanes})`,
       });
+    }
+    for (const resource of Object.keys(config.metafieldNamespaces)) {
+      if (!(config.resources as readonly string[]).includes(resource)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metafieldNamespaces', resource],
+          message: `names a resource this deployment does not mirror (resources: ${config.resources.join(',')})`,
+        });
+      }
     }
     if (config.webhookDelivery === 'eventbridge' && config.shopifyEventSource === undefined) {
       ctx.addIssue({

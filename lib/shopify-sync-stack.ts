@@ -69,6 +69,7 @@ export class ShopifySyncStack extends Stack {
         },
         installReturnUrls: config.installReturnUrls,
         resources: config.resources,
+        metafieldNamespaces: config.metafieldNamespaces,
         updatedSinceIndex: config.updatedSinceIndex ?? DEFAULT_UPDATED_SINCE_INDEX_STEP,
         sync: {
           minIntervalMinutes: config.minSyncIntervalMinutes,

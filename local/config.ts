@@ -34,6 +34,11 @@ export const localDefaults = {
   staleAfterMinutes: 180,
   /** lib/config.ts webhooksSilentAfterHours (6) in minutes. */
   webhooksSilentAfterMinutes: 360,
+  /**
+   * `npm start` mirrors the demo store's metafields (seeded in `custom`). A deployment configures
+   * none by default (lib/config.ts `metafieldNamespaces`): here the demo shows them.
+   */
+  demoMetafieldNamespaces: { customers: ['custom'], orders: ['custom'], products: ['custom'] },
 } as const;
 
 /** Lambda timeouts, as in lib/constructs (API Gateway caps synchronous integrations at 30 s). */

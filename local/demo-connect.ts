@@ -55,3 +55,28 @@ export async function connectDemoStore(
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
 }
+
+/**
+ * How many metafields the demo organization's mirror holds on customers, orders and products,
+ * read as a backend would: every record through the typed client, page by page.
+ */
+export async function countMirroredMetafields(
+  apiUrl: string,
+  organizationId = DEMO_ORGANIZATION,
+): Promise<number> {
+  const api = createShopifySyncClient({ apiUrl, credentials: false });
+  const operations = ['listCustomers', 'listOrders', 'listProducts'] as const;
+  let count = 0;
+  for (const operation of operations) {
+    let cursor: string | undefined;
+    do {
+      const { body } = await api.call(operation, {
+        path: { organizationId },
+        query: { limit: 500, ...(cursor !== undefined && { cursor }) },
+      });
+      for (const item of body.items) count += item.metafields?.length ?? 0;
+      cursor = body.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+  return count;
+}

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent
 import { createTables } from '../lambdas/adapters/dynamodb/create-tables.js';
 import { type TableNames, tableNamesWithPrefix } from '../lambdas/adapters/dynamodb/table-definitions.js';
 import { defaultResourceNames } from '../lambdas/resources/registry.js';
+import type { MetafieldNamespaces } from '../lambdas/resources/kit/metafields.js';
 import { type LambdaEnvironment, lambdaEnvironment } from '../lambdas/handlers/environment.js';
 import { type ApiRoute, apiRoutes, type LambdaId, lambdaCatalog } from '../lambdas/handlers/catalog.js';
 import { createShopifySyncClient } from '../client/index.js';
@@ -77,6 +78,8 @@ export interface LocalRuntimeOptions {
   readonly healthCheckEverySeconds?: number;
   /** The resources to mirror (the CDK context key `resources`); by default all but the opt-in ones. */
   readonly resources?: readonly string[];
+  /** The metafield namespaces mirrored (the CDK context key `metafieldNamespaces`); none by default. */
+  readonly metafieldNamespaces?: MetafieldNamespaces;
   /** Shopify's object limit per listing as the handlers assume it (lowered with the simulator's in tests). */
   readonly listingLimit?: number;
   /** Extra or overriding Lambda environment variables (e.g. `POWERTOOLS_LOG_LEVEL`). */
@@ -323,6 +326,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         },
         installReturnUrls: options.installReturnUrls ?? [`${httpApi.url}/`],
         resources: options.resources ?? defaultResourceNames,
+        ...(options.metafieldNamespaces && { metafieldNamespaces: options.metafieldNamespaces }),
         // The local tables are created at the last step: the sharded index only.
         updatedSinceIndex: 'sharded',
         sync: {

@@ -20,6 +20,8 @@ export interface DemoShop {
   readonly inventoryItems: number;
   /** Hand-picked and tagged collections by turns, with members among the products. */
   readonly collections: number;
+  /** Metafields of several types in this namespace on the first customers, orders and products. */
+  readonly metafieldNamespace: string;
 }
 
 export const defaultDemoShop: DemoShop = {
@@ -33,6 +35,7 @@ export const defaultDemoShop: DemoShop = {
   locations: 2,
   inventoryItems: 60,
   collections: 6,
+  metafieldNamespace: 'custom',
 };
 
 export interface ShopifyBackend {
@@ -97,6 +100,7 @@ export async function startShopifyBackend(options: {
       seedProducts: demoShop.products,
       seedInventory: { locations: demoShop.locations, items: demoShop.inventoryItems },
       seedCollections: demoShop.collections,
+      seedMetafieldNamespace: demoShop.metafieldNamespace,
     });
   }
   return {

@@ -1,7 +1,12 @@
 import { apiRoutes } from '../lambdas/handlers/catalog.js';
 import { resourceNames } from '../lambdas/resources/registry.js';
 import { localDefaults } from './config.js';
-import { connectDemoStore, DEMO_ORGANIZATION, type RunView } from './demo-connect.js';
+import {
+  connectDemoStore,
+  countMirroredMetafields,
+  DEMO_ORGANIZATION,
+  type RunView,
+} from './demo-connect.js';
 import { JavaMissingError, PortInUseError } from './dynamodb-local.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.js';
 import {
@@ -135,14 +140,15 @@ function connectDemo(runtime: LocalRuntime, output: TerminalOutput, stopping: ()
     collections: shop.collections,
   };
   connectDemoStore(runtime.apiUrl, shop, { onProgress: syncProgress(output, totals) }).then(
-    ({ run }) => {
+    async ({ run }) => {
+      const metafields = run.status === 'succeeded' ? await countMirroredMetafields(runtime.apiUrl) : 0;
       output.clearStatus();
       output.line(
         run.status === 'succeeded'
           ? [
               `Demo store mirrored: ${Object.entries(run.resources ?? {})
                 .map(([name, r]) => `${r.written} ${name}`)
-                .join(', ')}.`,
+                .join(', ')}, with ${metafields} metafields (namespace ${shop.metafieldNamespace}).`,
               ...Object.keys(run.resources ?? {}).map(
                 (name) => `  curl -s '${runtime.apiUrl}/organizations/${DEMO_ORGANIZATION}/${name}?limit=2'`,
               ),
@@ -238,6 +244,7 @@ async function main(): Promise<void> {
     runtime = await startLocalRuntime({
       // The demo mirrors every resource, the opt-in ones (locations, inventory) too.
       resources: resourceNames,
+      metafieldNamespaces: localDefaults.demoMetafieldNamespaces,
       ...settings.runtime,
       log: (line) => output.line(settings.verbose ? line : clip(line)),
       ...(!settings.verbose && { onHandlerLog: (event) => output.line(compactLogLine(event)) }),

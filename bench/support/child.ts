@@ -13,11 +13,13 @@ export function runBenchProcess<T>(
   relativeFile: string,
   argument: unknown,
   env: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
+        ...nodeFlags,
         ...(process.env['BENCH_CPU_PROF']
           ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']]
           : []),
@@ -49,8 +51,22 @@ export function runBenchProcess<T>(
   });
 }
 
+/** The sync worker's memory in the stack (lib/constructs/sync-pipeline.ts). */
+export const SYNC_WORKER_MEMORY_MB = 1024;
+
+/**
+ * The heap limits Lambda's Node.js runtime starts a function of `memoryMb` with (its bootstrap:
+ * a tenth of the memory for the young generation, half of that a semi-space, the rest old
+ * space). Without them Node sizes the young generation for this machine's 24 GiB (up to 128 MiB
+ * of semi-spaces), and a sync's peak RSS measures that, not the deployed worker.
+ */
+export const lambdaHeapFlags = (memoryMb: number): string[] => {
+  const youngMb = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.floor(youngMb / 2)}`, `--max-old-space-size=${memoryMb - youngMb}`];
+};
+
 export const runSyncJob = (job: SyncJob): Promise<SyncJobResult> =>
-  runBenchProcess<SyncJobResult>('workers/sync-process.ts', job);
+  runBenchProcess<SyncJobResult>('workers/sync-process.ts', job, {}, lambdaHeapFlags(SYNC_WORKER_MEMORY_MB));
 
 export interface BenchService<T> {
   readonly ready: T;

@@ -110,11 +110,21 @@ export function dynamoDbLocalCpu(endpoint: string): DynamoDbLocalCpu | undefined
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   };
+  const argsOf = (pid: string): string[] => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      // a process that ended meanwhile (on a shared machine, often): not the one looked for
+      return [];
+    }
+  };
   try {
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (!args.some((arg) => arg.endsWith('DynamoDBLocal.jar'))) continue;
-      if (args[args.indexOf('-port') + 1] !== port) continue;
+      const args = argsOf(pid);
+      // The JVM itself (not the shell watching it), launched by local/dynamodb-local.ts
+      // (`port=<n>` to its Jetty configuration) or by the jar's own main (`-port <n>`).
+      if (args[0] !== 'java' || !args.some((arg) => arg.includes('DynamoDBLocal.jar'))) continue;
+      if (!args.includes(`port=${port}`) && args[args.indexOf('-port') + 1] !== port) continue;
       let compilerMs = 0;
       for (const task of readdirSync(`/proc/${pid}/task`)) {
         try {

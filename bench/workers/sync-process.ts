@@ -215,8 +215,9 @@ export async function runWorkload(input: SyncJob, onStart: () => void = () => {}
     const cpu = process.cpuUsage();
     const started = performance.now();
     if (job.workload === 'storeWrites') {
-      // As the engine writes pages: the next page starts before the last one drains.
-      const writes = new PageWrites(customers, job.concurrency);
+      // As the engine writes an initial sync's pages: the next page starts before the last one
+      // drains, and records are created first (the tables are new).
+      const writes = new PageWrites(customers, job.concurrency, true);
       const pages: Promise<unknown>[] = [];
       for (let at = 0; at < batch.length; at += job.pageSize) {
         pages.push(writes.start(batch.slice(at, at + job.pageSize)));

@@ -34,7 +34,12 @@ import { createReconcileListingStore } from '../adapters/dynamodb/reconcile-list
 import { checkIntegrationWebhooks } from '../core/integrations/webhook-health-check.js';
 import { webhookTopicsFor } from '../core/integrations/webhook-subscriptions.js';
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
-import { type RecordOfTable, registeredResources, type ResourceTableId } from '../resources/registry.js';
+import {
+  configuredResources,
+  type RecordOfTable,
+  registeredResources,
+  type ResourceTableId,
+} from '../resources/registry.js';
 import type { ResourceDefinition } from '../resources/kit/definition.js';
 import { defaultSyncConfig, type SyncConfig } from '../core/sync-config.js';
 import { syncedResource } from '../core/sync/resource-loop.js';
@@ -105,16 +110,16 @@ export const compose = (env: Readonly<Record<string, string | undefined>> = proc
   const queue = createSqsSyncQueue({ client: sqs, ...queueUrlsOf(settings) });
   const cipher = createKmsTokenCipher({ keyId: settings.TOKEN_KEY_ID, client: traced(new KMSClient({})) });
   const { appSecrets, tokenEndpoint, events, tokens, shopify } = adminAccessOf(settings, doc, cipher);
+  // Every resource as the deployment configures it (metafield namespaces in the owners' documents).
+  const configured = configuredResources(settings.METAFIELD_NAMESPACES);
   // The deployment's resources (CDK context `resources`), in registration order.
-  const mirrored = registeredResources.filter((definition) =>
-    settings.SYNCED_RESOURCES.includes(definition.name),
-  );
+  const mirrored = configured.filter((definition) => settings.SYNCED_RESOURCES.includes(definition.name));
   // Erasure reaches every registered resource's table: data mirrored before a resource was
   // deselected is personal data all the same.
   // One limiter for every record write of this Lambda: a throttled table slows its writers down
   // (a minute's patience per write; beyond it the attempt fails and SQS retries it from its checkpoint).
   const writePressure = createBackPressure({ maxConcurrency: config.writeConcurrency, budgetMs: 60_000 });
-  const everyMirror = registeredResources.map((definition) =>
+  const everyMirror = configured.map((definition) =>
     mirrorOf(doc, tables, definition, writePressure, settings.UPDATED_SINCE_INDEX),
   );
   const mirrors = everyMirror.filter((mirror) => settings.SYNCED_RESOURCES.includes(mirror.name));

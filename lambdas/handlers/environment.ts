@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { resourceNames } from '../resources/registry.js';
+import { metafieldNamespacesSchema, type MetafieldNamespaces } from '../resources/kit/metafields.js';
 import { defaultSyncConfig } from '../core/sync-config.js';
 import { DEFAULT_DATA_EXPORT_RETENTION_DAYS } from '../adapters/dynamodb/data-export-store.js';
 import {
@@ -77,6 +78,19 @@ export const lambdaSettingsSchema = z.object({
     .string()
     .transform((list) => list.split(',').map((name) => name.trim()))
     .pipe(z.array(z.enum(resourceNames)).min(1)),
+  /** JSON `{ "<resource>": ["<namespace>", …] }`: the metafields mirrored (CDK context `metafieldNamespaces`). */
+  METAFIELD_NAMESPACES: z
+    .string()
+    .default('{}')
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(metafieldNamespacesSchema),
   MIN_SYNC_INTERVAL_MINUTES: z.coerce
     .number()
     .int()
@@ -177,6 +191,8 @@ export interface LambdaDeployment {
   readonly installReturnUrls: readonly string[];
   /** The resources this deployment mirrors. */
   readonly resources: readonly string[];
+  /** The metafield namespaces mirrored on customers, orders and products (none: no metafields). */
+  readonly metafieldNamespaces?: MetafieldNamespaces;
   /** Where the updatedSince listing reads during the sharded index's migration (docs/upgrading.md). */
   readonly updatedSinceIndex: string;
   readonly sync: {
@@ -228,6 +244,7 @@ export const lambdaEnvironment = (deployment: LambdaDeployment): DeploymentEnvir
     APP_SECRET_ARN: deployment.appSecretArn,
     TOKEN_KEY_ID: deployment.tokenKeyId,
     SYNCED_RESOURCES: deployment.resources.join(','),
+    METAFIELD_NAMESPACES: JSON.stringify(deployment.metafieldNamespaces ?? {}),
     UPDATED_SINCE_INDEX: deployment.updatedSinceIndex,
     MIN_SYNC_INTERVAL_MINUTES: String(sync.minIntervalMinutes),
     SYNC_OVERLAP_MINUTES: String(sync.overlapMinutes),

@@ -24,7 +24,7 @@ import { logger, traced } from '../adapters/observability.js';
 import { createKmsTokenCipher } from '../adapters/secrets/token-cipher.js';
 import { createWebhookSecrets } from '../adapters/secrets/webhook-secrets.js';
 import { createSqsSyncQueue } from '../adapters/sqs/sync-queue.js';
-import { registeredResources } from '../resources/registry.js';
+import { configuredResources } from '../resources/registry.js';
 import { bulkOperationTopics } from '../core/webhooks/bulk-operation-topics.js';
 import { resourceTopics } from '../core/webhooks/resource-topics.js';
 import { createTopicRegistry } from '../core/webhooks/topic-registry.js';
@@ -46,7 +46,7 @@ export const webhookIngestDeps = (
 ) => {
   const { tables } = settings;
   const integrations = createIntegrationStore(doc, tables.Integrations);
-  const mirrored = registeredResources.filter((definition) =>
+  const mirrored = configuredResources(settings.METAFIELD_NAMESPACES).filter((definition) =>
     settings.SYNCED_RESOURCES.includes(definition.name),
   );
   // A throttled write waits and goes again for up to 2 s (plus the SDK's own retries of the last

@@ -14,6 +14,7 @@ import { locationsResource } from './locations/index.js';
 import { inventoryItemsResource } from './inventory-items/index.js';
 import { inventoryLevelsResource } from './inventory-levels/index.js';
 import { collectionsResource } from './collections/index.js';
+import { type MetafieldNamespaces, namespacesOf } from './kit/metafields.js';
 
 export const resourceDefinitions = [
   customersResource,
@@ -57,3 +58,15 @@ export const definitionOf = (name: ResourceName): AnyResourceDefinition => {
   if (!definition) throw new Error(`No resource named ${name}`);
   return definition;
 };
+
+/**
+ * The registered definitions as a deployment configures them: an owner of metafields
+ * (customers, orders, products) reads the namespaces configured for it (CDK context
+ * `metafieldNamespaces`) in its documents and webhooks; without any it is its plain definition.
+ */
+export const configuredResources = (namespaces: MetafieldNamespaces): readonly AnyResourceDefinition[] =>
+  registeredResources.map((definition) => {
+    const configured = namespacesOf(namespaces, definition.name);
+    if (configured.length === 0 || !definition.withMetafieldNamespaces) return definition;
+    return { ...definition, ...definition.withMetafieldNamespaces(configured) };
+  });

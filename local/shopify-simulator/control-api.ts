@@ -33,6 +33,10 @@ export const createShopSchema = z
     seedOrders: z.number().int().min(0).max(100_000).optional(),
     seedProducts: z.number().int().min(0).max(100_000).optional(),
     seedCollections: z.number().int().min(0).max(5_000).optional(),
+    seedMetafieldNamespace: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{3,255}$/)
+      .optional(),
     deniedFields: z.array(z.string().min(1)).optional(),
     grantedScopes: z.array(z.string().min(1)).optional(),
   })

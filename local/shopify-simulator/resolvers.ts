@@ -8,6 +8,9 @@ import type { Args, ShopContext, SimulatedResource, View } from './resources/res
 import { graphqlDateTime } from './time-format.js';
 import type { webhookFormats, WebhookSubscription } from './webhooks.js';
 
+import { ownerMetafieldsHook } from './field-resolver.js';
+import { ownerMetafields, SimMetafields } from './resources/metafields.js';
+
 export { simulatorFieldResolver } from './field-resolver.js';
 
 const subscriptionView = (subscription: WebhookSubscription): View => ({
@@ -26,7 +29,7 @@ const subscriptionView = (subscription: WebhookSubscription): View => ({
   updatedAt: graphqlDateTime(subscription.updatedAt),
   filter: null,
   includeFields: [],
-  metafieldNamespaces: [],
+  metafieldNamespaces: [...subscription.metafieldNamespaces],
   metafields: [],
   name: null,
 });
@@ -44,8 +47,13 @@ export interface RootShop extends ShopContext {
     uri: string,
     format: 'JSON' | 'XML',
     apiVersion: string,
+    metafieldNamespaces?: readonly string[],
   ): WebhookSubscription;
   deleteWebhookSubscription(id: string): boolean;
+  updateWebhookSubscription(
+    id: string,
+    changes: Partial<Pick<WebhookSubscription, 'uri' | 'metafieldNamespaces'>>,
+  ): WebhookSubscription | undefined;
 }
 
 const userError = (field: string[] | null, message: string) => ({ field, message });
@@ -93,7 +101,9 @@ export function rootValueFor(
     return undefined;
   };
 
+  const metafields = resources.find((resource) => resource instanceof SimMetafields);
   return {
+    [ownerMetafieldsHook]: (owner: object, args: Args) => ownerMetafields(metafields, owner, args, unbounded),
     ...(Object.assign({}, ...resources.map((resource) => resource.rootFields(unbounded))) as View),
     node: (args: Args) => nodeById(args['id']),
     nodes: (args: Args) => (Array.isArray(args['ids']) ? args['ids'].map(nodeById) : []),
@@ -165,9 +175,24 @@ export function rootValueFor(
         };
       }
       return {
-        webhookSubscription: subscriptionView(shop.addWebhookSubscription(topic, uri, format, apiVersion)),
+        webhookSubscription: subscriptionView(
+          shop.addWebhookSubscription(topic, uri, format, apiVersion, namespacesOf(input)),
+        ),
         userErrors: [],
       };
+    },
+    webhookSubscriptionUpdate: (args: Args) => {
+      const input = (args['webhookSubscription'] ?? {}) as Record<string, unknown>;
+      const updated = shop.updateWebhookSubscription(String(args['id']), {
+        ...(typeof input['uri'] === 'string' && { uri: input['uri'].trim() }),
+        ...('metafieldNamespaces' in input && { metafieldNamespaces: namespacesOf(input) }),
+      });
+      return updated
+        ? { webhookSubscription: subscriptionView(updated), userErrors: [] }
+        : {
+            webhookSubscription: null,
+            userErrors: [userError(['id'], 'Webhook subscription does not exist')],
+          };
     },
     webhookSubscriptionDelete: (args: Args) => {
       const id = String(args['id']);
@@ -191,3 +216,7 @@ function isDeliverableUri(uri: string): boolean {
     return false;
   }
 }
+
+/** `metafieldNamespaces` of a subscription's input: the owners' metafields its bodies carry. */
+const namespacesOf = (input: Record<string, unknown>): readonly string[] =>
+  Array.isArray(input['metafieldNamespaces']) ? input['metafieldNamespaces'].map(String) : [];

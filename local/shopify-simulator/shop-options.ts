@@ -32,6 +32,8 @@ export interface CreateShopOptions {
   readonly seedInventory?: { readonly locations: number; readonly items: number };
   /** Collections seeded at start, after the products: hand-picked and tagged `summer` by turns. */
   readonly seedCollections?: number;
+  /** Seeds metafields of several types in this namespace on the first three customers, orders and products. */
+  readonly seedMetafieldNamespace?: string;
   /** Root fields answered with ACCESS_DENIED, as for an app without that scope (e.g. `orders`). */
   readonly deniedFields?: readonly string[];
   /**

@@ -9,6 +9,7 @@ import {
 import { type FaultSettings, FaultPlan } from './faults.js';
 import { SeededRandom } from './random.js';
 import { CostBucket, type RatePlan, standardPlan, type ThrottleStatus } from './rate-limiter.js';
+import { toJsonText } from './json-text.js';
 import { buildResources, type SimulatedResources } from './resources/index.js';
 import type { SimulatedResource } from './resources/resource.js';
 import { rootValueFor, type RootShop } from './resolvers.js';
@@ -160,6 +161,7 @@ export class SimulatedShop implements RootShop {
     uri: string,
     format: 'JSON' | 'XML',
     apiVersion: string,
+    metafieldNamespaces: readonly string[] = [],
   ): WebhookSubscription {
     const legacyResourceId = (this.nextSubscriptionId++).toString();
     const now = this.clock.now();
@@ -172,9 +174,21 @@ export class SimulatedShop implements RootShop {
       apiVersion,
       createdAt: now,
       updatedAt: now,
+      metafieldNamespaces: [...metafieldNamespaces],
     };
     this.subscriptionMap.set(subscription.id, subscription);
     return subscription;
+  }
+
+  updateWebhookSubscription(
+    id: string,
+    changes: Partial<Pick<WebhookSubscription, 'uri' | 'metafieldNamespaces'>>,
+  ): WebhookSubscription | undefined {
+    const existing = this.subscriptionMap.get(id);
+    if (!existing) return undefined;
+    const updated = { ...existing, ...changes, updatedAt: this.clock.now() };
+    this.subscriptionMap.set(id, updated);
+    return updated;
   }
 
   /** Also how a test simulates Shopify removing a subscription (e.g. after repeated delivery failures). */
@@ -321,10 +335,11 @@ export class SimulatedShop implements RootShop {
    * Delivers `body` to every subscription of `topic` (GraphQL enum name): over HTTP, or to the
    * partner event source its ARN names (when the simulator is linked to EventBridge).
    */
-  emit(topic: string, body: string): void {
+  emit(topic: string, shared: string): void {
     const eventId = randomUUID();
     for (const subscription of this.subscriptionMap.values()) {
       if (subscription.topic !== topic) continue;
+      const body = this.withMetafields(shared, subscription.metafieldNamespaces);
       const sourceName = eventSourceOf(subscription.uri);
       if (sourceName !== undefined && this.eventBridge.endpointUrl !== undefined) {
         const event = {
@@ -354,5 +369,17 @@ export class SimulatedShop implements RootShop {
         ),
       );
     }
+  }
+
+  /**
+   * An owner's body for a subscription that names metafield namespaces: with the owner's
+   * metafields of those namespaces, as Shopify adds them (`metafields`, REST-shaped).
+   */
+  private withMetafields(body: string, namespaces: readonly string[]): string {
+    if (namespaces.length === 0) return body;
+    const owner = (JSON.parse(body) as { admin_graphql_api_id?: unknown }).admin_graphql_api_id;
+    if (typeof owner !== 'string' || !/^gid:\/\/shopify\/(Customer|Order|Product)\//.test(owner)) return body;
+    const metafields = toJsonText(this.resources.metafields.restMetafields(owner, namespaces));
+    return `${body.slice(0, body.lastIndexOf('}'))},"metafields":${metafields}}`;
   }
 }

@@ -17,6 +17,8 @@ export interface WebhookSubscription {
   readonly apiVersion: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** The namespaces whose metafields an owner's body carries (`metafieldNamespaces`). */
+  readonly metafieldNamespaces: readonly string[];
 }
 
 /** CUSTOMERS_CREATE → customers/create; APP_UNINSTALLED → app/uninstalled. */

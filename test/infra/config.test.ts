@@ -25,6 +25,7 @@ describe('deployment config', () => {
       shopifyApiVersion: SHOPIFY_API_VERSION,
       shopifyAdminUrlTemplate: 'https://{shop}/admin/api/{version}/graphql.json',
       resources: ['customers', 'orders', 'products'],
+      metafieldNamespaces: {},
       syncSchedule: 'rate(1 hour)',
       healthCheckSchedule: 'rate(1 day)',
       minSyncIntervalMinutes: 30,

@@ -1,4 +1,5 @@
 import { SHOPIFY_API_VERSION } from '../../lambdas/shopify/api-version.js';
+import { SYNC_WORKER_MEMORY_MB } from '../../bench/support/child.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,10 @@ describe('sync pipeline', () => {
   it('hides a message for at least six worker timeouts', () => {
     const workerTimeout = propsOf(synth.logicalId(fnOf('syncWorker'))).Timeout as number;
     expect(queue().VisibilityTimeout).toBeGreaterThanOrEqual(6 * workerTimeout);
+  });
+
+  it("the bench's sync processes run with the deployed worker's memory (their heap limits follow it)", () => {
+    expect(propsOf(synth.logicalId(fnOf('syncWorker'))).MemorySize).toBe(SYNC_WORKER_MEMORY_MB);
   });
 
   it('every queue is encrypted and refuses requests without TLS', () => {

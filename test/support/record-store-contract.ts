@@ -174,6 +174,43 @@ export const recordStoreContract = (implementation: string, open: () => RecordSt
       expect(await store.markDeleted(key(organizationId()), T3, 'webhook', deletion)).toBe('duplicate');
     });
 
+    it("a full sync's guess that its records are new changes no outcome, whatever is stored", async () => {
+      const { store, erasure } = open();
+      const priorStates: Record<string, (org: string) => Promise<unknown>> = {
+        nothing: async () => undefined,
+        'a newer snapshot': (org) => store.upsert(customer(org, T3, 'Newer')),
+        'an older snapshot': (org) => store.upsert(customer(org, T1, 'Older')),
+        'a webhook tombstone': (org) => store.markDeleted(key(org), T1, 'webhook'),
+        'an older reconcile-made delete': async (org) => {
+          await store.upsert(customer(org, T1));
+          await store.markDeleted(key(org), T1, 'reconciled');
+        },
+        'a redaction': (org) => erasure.redact({ ...key(org), redactedAt: T1 }),
+      };
+      // Apart from the organization and what derives from it (a DynamoDB store's index shard).
+      const stripped = async (org: string) => {
+        const item: Record<string, unknown> = { ...(await store.get(org, '7')) };
+        delete item['organizationId'];
+        if (item['updatedShard'] !== undefined) item['updatedShard'] = 'present';
+        return item;
+      };
+      for (const [state, prepare] of Object.entries(priorStates)) {
+        const [merged, guessed] = [organizationId(), organizationId()];
+        await prepare(merged);
+        await prepare(guessed);
+        const observed: boolean[] = [];
+        const newRecords = { worthTrying: true, observe: (existed: boolean) => observed.push(existed) };
+        const counts = await store.upsertMany([customer(merged, T2, 'Batch')], { concurrency: 1 });
+        expect(
+          await store.upsertMany([customer(guessed, T2, 'Batch')], { concurrency: 1, newRecords }),
+          state,
+        ).toEqual(counts);
+        expect(await stripped(guessed), state).toEqual(await stripped(merged));
+        // A store that tries creating tells the guess whether the item existed.
+        for (const existed of observed) expect(existed, state).toBe(state !== 'nothing');
+      }
+    });
+
     it('a batch counts what it wrote, what was stale and what was redacted', async () => {
       const { store, erasure } = open();
       const org = organizationId();

@@ -26,6 +26,7 @@ const complete: LambdaEnvironment = {
   OAUTH_CALLBACK_URL: 'https://api.example.com/oauth/callback',
   INSTALL_RETURN_URLS: 'https://app.example.com/',
   SYNCED_RESOURCES: 'customers',
+  METAFIELD_NAMESPACES: '{}',
   MIN_SYNC_INTERVAL_MINUTES: '15',
   SYNC_OVERLAP_MINUTES: '5',
   SYNC_LEASE_TTL_SECONDS: '300',

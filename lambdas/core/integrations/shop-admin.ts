@@ -19,6 +19,7 @@ import {
   shopIdentityQuery,
   webhookSubscriptionCreateMutation,
   webhookSubscriptionDeleteMutation,
+  webhookSubscriptionNamespacesMutation,
   webhookSubscriptionsQuery,
 } from '../../shopify/queries/lifecycle.js';
 import type { ShopifyGraphql } from '../../shopify/graphql.js';
@@ -42,10 +43,17 @@ export interface WebhookSubscriptionSummary {
   readonly id: string;
   readonly topic: string;
   readonly uri: string;
+  /** The metafield namespaces its bodies carry; absent is none. */
+  readonly metafieldNamespaces?: readonly string[];
 }
 
 const userErrorsSchema = z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string() }));
-const subscriptionSchema = z.object({ id: z.string(), topic: z.string(), uri: z.string() });
+const subscriptionSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  uri: z.string(),
+  metafieldNamespaces: z.array(z.string()).default([]),
+});
 const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 
 const failOnUserErrors = (operation: string, errors: z.infer<typeof userErrorsSchema>): void => {
@@ -102,10 +110,12 @@ export const createWebhookSubscription = async (
   shopify: ShopifyGraphql,
   topic: string,
   uri: string,
+  /** The metafield namespaces its bodies carry (none: no `metafields` in them). */
+  metafieldNamespaces: readonly string[] = [],
 ): Promise<WebhookSubscriptionSummary> => {
   const { data } = await shopify.query(
     webhookSubscriptionCreateMutation,
-    { topic, uri },
+    { topic, uri, metafieldNamespaces },
     z.object({
       webhookSubscriptionCreate: z.object({
         webhookSubscription: subscriptionSchema.nullable(),
@@ -118,6 +128,25 @@ export const createWebhookSubscription = async (
   if (!webhookSubscription)
     throw new ShopAdminError(`webhookSubscriptionCreate(${topic}) returned no subscription`);
   return webhookSubscription;
+};
+
+/** Sets the metafield namespaces a subscription's bodies carry. */
+export const updateWebhookSubscriptionNamespaces = async (
+  shopify: ShopifyGraphql,
+  id: string,
+  metafieldNamespaces: readonly string[],
+): Promise<void> => {
+  const { data } = await shopify.query(
+    webhookSubscriptionNamespacesMutation,
+    { id, metafieldNamespaces },
+    z.object({
+      webhookSubscriptionUpdate: z.object({
+        webhookSubscription: subscriptionSchema.nullable(),
+        userErrors: userErrorsSchema,
+      }),
+    }),
+  );
+  failOnUserErrors('webhookSubscriptionUpdate', data.webhookSubscriptionUpdate.userErrors);
 };
 
 export const deleteWebhookSubscription = async (shopify: ShopifyGraphql, id: string): Promise<void> => {

@@ -13,6 +13,7 @@ import {
   createWebhookSubscription,
   deleteWebhookSubscription,
   listWebhookSubscriptions,
+  updateWebhookSubscriptionNamespaces,
 } from './shop-admin.js';
 
 /**
@@ -26,6 +27,12 @@ export interface WebhookTopics {
   readonly known: readonly string[];
   /** The wanted topics of each mirrored resource, so a resource without its scopes can be left out. */
   readonly byResource?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The metafield namespaces a wanted topic's subscription names (`metafieldNamespaces`), so its
+   * bodies carry those metafields; a topic not listed names none. A subscription that names
+   * others (the configuration changed) is updated.
+   */
+  readonly metafieldNamespaces?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `orders/create` → `ORDERS_CREATE` (WebhookSubscriptionTopic). */
@@ -50,7 +57,21 @@ export const webhookTopicsFor = (
   wanted: [...topicsOf(mirrored), ...deploymentTopics],
   known: [...topicsOf(registered), ...deploymentTopics],
   byResource: Object.fromEntries(mirrored.map((resource) => [resource.name, topicsOf([resource])])),
+  metafieldNamespaces: Object.fromEntries(
+    mirrored.flatMap(({ webhooks }) =>
+      webhooks.metafieldNamespaces?.length
+        ? webhooks.upsertTopics.map((topic) => [subscriptionTopic(topic), webhooks.metafieldNamespaces!])
+        : [],
+    ),
+  ),
 });
+
+/** The namespaces a topic's subscription must name, in one order, so two lists compare as text. */
+const namespacesFor = (topics: WebhookTopics, topic: string): readonly string[] =>
+  [...(topics.metafieldNamespaces?.[topic] ?? [])].sort();
+
+const sameNamespaces = (wanted: readonly string[], actual: readonly string[] = []): boolean =>
+  wanted.join(',') === [...actual].sort().join(',');
 
 /**
  * The topics a store can be subscribed to with its grant: Shopify refuses a subscription to a
@@ -114,7 +135,8 @@ export type SubscriptionAction =
   | { readonly kind: 'create'; readonly topic: string }
   | { readonly kind: 'delete-duplicate'; readonly topic: string; readonly id: string }
   | { readonly kind: 'delete-unwanted'; readonly topic: string; readonly id: string }
-  | { readonly kind: 'delete-moved'; readonly topic: string; readonly id: string };
+  | { readonly kind: 'delete-moved'; readonly topic: string; readonly id: string }
+  | { readonly kind: 'update-namespaces'; readonly topic: string; readonly id: string };
 
 /**
  * One subscription per wanted topic, pointing at `uri` (this stack's callback). Only ours are
@@ -142,6 +164,9 @@ export const planSubscriptionRepair = (
   for (const topic of topics.wanted) {
     const [keep, ...extras] = ours.filter((subscription) => subscription.topic === topic);
     if (!keep) actions.push({ kind: 'create', topic });
+    // In place: Shopify takes one subscription per topic and address, and none goes missing meanwhile.
+    else if (!sameNamespaces(namespacesFor(topics, topic), keep.metafieldNamespaces))
+      actions.push({ kind: 'update-namespaces', topic, id: keep.id });
     for (const extra of extras) actions.push({ kind: 'delete-duplicate', topic, id: extra.id });
   }
   for (const moved of existing.filter((subscription) => moveFrom.includes(subscription.uri))) {
@@ -164,7 +189,10 @@ export const ensureWebhookSubscriptions = async (
   try {
     const existing = await listWebhookSubscriptions(shopify, topics.known);
     for (const action of planSubscriptionRepair(existing, uri, topics, moveFrom)) {
-      if (action.kind === 'create') await createWebhookSubscription(shopify, action.topic, uri);
+      if (action.kind === 'create')
+        await createWebhookSubscription(shopify, action.topic, uri, namespacesFor(topics, action.topic));
+      else if (action.kind === 'update-namespaces')
+        await updateWebhookSubscriptionNamespaces(shopify, action.id, namespacesFor(topics, action.topic));
       else await deleteWebhookSubscription(shopify, action.id);
       repaired.push(describe(action));
     }

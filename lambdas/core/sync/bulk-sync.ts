@@ -246,15 +246,19 @@ class BulkSync<TNode, TRecord extends MirroredRecord> {
         if (checkpointed) await this.save({ ...this.bulk, line: batch.through });
         else await this.input.saveProgress({ resource: this.resource, calls: this.calls });
       },
+      // A bulk sync is a full sync (resource-loop.ts): its records are mostly not stored yet.
+      true,
     );
-    const write = async (lines: readonly unknown[], through: number) => {
+    // Not async, and the batch's lines emptied once mapped: the lines and parsed nodes would
+    // otherwise stay reachable from frames suspended while earlier batches settle (this one's,
+    // the loop's, the generator's), long enough for V8 to promote them to the old generation,
+    // where only full collections free them; the peak RSS then grew with the store (P3).
+    const write = (lines: unknown[], through: number): Promise<void> => {
       const { nodes, invalid } = parseNodes(definition, lines, logger);
       const records = toRecords(definition, nodes, owner);
-      await pipeline.write(records, {
-        seen: seenOf(definition, lines.length, records.length + invalid),
-        invalid,
-        through,
-      });
+      const seen = seenOf(definition, lines.length, records.length + invalid);
+      lines.length = 0;
+      return pipeline.write(records, { seen, invalid, through });
     };
     try {
       for await (const batch of lineBatches(
@@ -333,7 +337,7 @@ async function* lineBatches(
       batchLines += 1;
     } else {
       if (parent) close(parent);
-      parent = gatheredParent(node, at, children.nested ?? []);
+      parent = gatheredParent(node, at, children.nested ?? [], children.alongside ?? []);
     }
     if (batchLines >= BULK_BATCH_LINES) {
       yield { nodes: batch, through: parent?.startLine ?? line, final: false };
@@ -368,9 +372,20 @@ const gatheredParent = (
   line: Record<string, unknown>,
   startLine: number,
   nested: readonly NestedBulkConnection[],
+  alongside: readonly { readonly connection: string; readonly typename: string }[],
 ): GatheredParent => {
   const node = { ...line };
   const owners: GatheredParent['owners'] = new Map();
+  // The parent owns its further connections the way a list item owns its nested ones.
+  if (alongside.length > 0) {
+    const connections = new Map<string, unknown[]>();
+    for (const { connection, typename } of alongside) {
+      const nodes: unknown[] = [];
+      connections.set(typename, nodes);
+      node[connection] = wholePage(nodes);
+    }
+    owners.set(String(node['id']), { connections });
+  }
   for (const list of new Set(nested.map((connection) => connection.list))) {
     const items = Array.isArray(node[list]) ? (node[list] as Record<string, unknown>[]) : [];
     node[list] = items.map((item) => {
@@ -391,9 +406,8 @@ const gatheredParent = (
 /** Puts a child line under the parent or one of its list items; false when neither owns it. */
 const gatherChild = (parent: GatheredParent, parentId: string, node: Record<string, unknown>): boolean => {
   const { __typename: typename, ...fields } = node;
-  let into: unknown[] | undefined;
-  if (parentId === parent.id) into = parent.children;
-  else into = parent.owners.get(parentId)?.connections.get(String(typename));
+  let into = parent.owners.get(parentId)?.connections.get(String(typename));
+  if (!into && parentId === parent.id) into = parent.children;
   if (!into) return false;
   into.push(fields);
   parent.lines += 1;

@@ -82,8 +82,10 @@ export class PagePipeline<TRecord, TPage extends PageTally> {
     writer: RecordWriter<TRecord>,
     concurrency: number,
     private readonly settle: (page: TPage, counts: WriteCounts) => Promise<void>,
+    /** The records are likely not stored yet (a full sync): see PageWrites. */
+    fullSync = false,
   ) {
-    this.writes = new PageWrites(writer, concurrency);
+    this.writes = new PageWrites(writer, concurrency, fullSync);
   }
 
   /** Starts a page's writes; the page before it settles while they run. */

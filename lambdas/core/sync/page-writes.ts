@@ -1,4 +1,9 @@
-import type { RecordWriter, WriteCounts, WriteSlotPool } from '../../resources/kit/definition.js';
+import type {
+  NewRecordGuess,
+  RecordWriter,
+  WriteCounts,
+  WriteSlotPool,
+} from '../../resources/kit/definition.js';
 
 /**
  * A counting semaphore for writes of several pages in flight together: they hold at most `size`
@@ -38,6 +43,26 @@ export class WriteSlots {
   }
 }
 
+/**
+ * A full sync's guess that its records are not stored yet, kept while it holds: at most a few,
+ * or under a quarter, of the records tried turned out to exist. Webhooks that beat the initial
+ * sync to a few records are expected; a resync of a mirrored store is not worth the guess.
+ */
+export class NewRecordOdds implements NewRecordGuess {
+  private static readonly GRACE = 8;
+  private tried = 0;
+  private found = 0;
+
+  get worthTrying(): boolean {
+    return this.found < NewRecordOdds.GRACE || this.found * 4 <= this.tried;
+  }
+
+  observe(existed: boolean): void {
+    this.tried += 1;
+    if (existed) this.found += 1;
+  }
+}
+
 const nothingWritten: WriteCounts = { written: 0, stale: 0, redacted: 0 };
 
 /**
@@ -55,12 +80,16 @@ export class PageWrites<TRecord> {
   private readonly started: Promise<unknown>[] = [];
   private pages = 0;
   private failure: { readonly error: unknown } | undefined;
+  private readonly newRecords: NewRecordGuess | undefined;
 
+  /** `fullSync`: the records are likely not stored yet (no watermark), see NewRecordOdds. */
   constructor(
     private readonly writer: RecordWriter<TRecord>,
     private readonly concurrency: number,
+    fullSync = false,
   ) {
     this.slots = new WriteSlots(concurrency);
+    this.newRecords = fullSync ? new NewRecordOdds() : undefined;
   }
 
   /**
@@ -74,6 +103,7 @@ export class PageWrites<TRecord> {
       ? this.writer.upsertMany(records, {
           concurrency: this.concurrency,
           slots: this.slots.forPage(this.pages++),
+          ...(this.newRecords && { newRecords: this.newRecords }),
         })
       : Promise.resolve(nothingWritten);
     const settled = writing.then(

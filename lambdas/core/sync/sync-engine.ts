@@ -152,8 +152,12 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
     this.dataSchema = z.object({ [input.definition.connectionField]: connectionSchema });
     this.calls = input.progress.calls;
     this.resource = { ...input.progress.resource, status: 'syncing' };
-    this.pipeline = new PagePipeline(input.writer, input.writeConcurrency ?? 16, (page, counts) =>
-      this.settle(page, counts),
+    this.pipeline = new PagePipeline(
+      input.writer,
+      input.writeConcurrency ?? 16,
+      (page, counts) => this.settle(page, counts),
+      // The first slice of a sync from no watermark: a full sync, whose records are mostly new.
+      this.resource.checkpoint.sliceFrom === null,
     );
   }
 
@@ -162,14 +166,15 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
     this.fetching = this.startFetch(this.resource.checkpoint);
     try {
       for (;;) {
-        const fetched = await this.nextPage();
-        if (!fetched) return await this.finish('paused');
-        const page = await this.mapPage(fetched);
+        const page = await this.nextMappedPage();
+        if (!page) return await this.finish('paused');
         const ahead = page.last || this.input.shouldPause() ? undefined : this.startFetch(page.checkpoint);
         // The last save (usually long done: it began a page of writes ago) must have landed before
         // more writes go out: a lost lease stops the sync after at most one more page.
         await this.saving;
-        await this.pipeline.write(page.records, page);
+        // The pipeline keeps the page until it settles; its records only as long as they are written.
+        const { records, ...written } = page;
+        await this.pipeline.write(records, written);
         if (page.last) return await this.finish('completed');
         if (!ahead || this.input.shouldPause()) return await this.finish('paused');
         this.fetching = ahead;
@@ -241,6 +246,16 @@ class PagedSync<TNode, TRecord extends MirroredRecord> {
         return first.page;
       }
     }
+  }
+
+  /**
+   * The next page, mapped; undefined to pause. The fetched response is not held by `run`'s frame
+   * while the page is written: the raw nodes would outlive the scavenges of those writes and be
+   * promoted to the old generation, which only full collections free (P5's peak RSS).
+   */
+  private async nextMappedPage(): Promise<(WrittenPage & { readonly records: TRecord[] }) | undefined> {
+    const fetched = await this.nextPage();
+    return fetched && this.mapPage(fetched);
   }
 
   /**

@@ -8,6 +8,7 @@
  * is left out rather than filled by one path only.
  */
 import * as z from 'zod';
+import { metafieldsFieldSchema } from '../kit/metafields.js';
 import { mirroredRecordSchema, type RecordFields, type StoredRecord } from '../kit/mirrored-record.js';
 import { nullableTextSchema, postalAddressShape, timestampSchema } from '../kit/record-schema.js';
 
@@ -33,6 +34,7 @@ export const customerRecordSchema = mirroredRecordSchema
     note: nullableTextSchema,
     defaultAddress: customerAddressSchema.nullable(),
     createdAt: timestampSchema,
+    metafields: metafieldsFieldSchema,
   })
   .describe('A mirrored customer; a deleted or redacted one keeps only its ids');
 

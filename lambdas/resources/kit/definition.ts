@@ -44,6 +44,18 @@ export interface UpsertManyOptions {
   readonly concurrency: number;
   /** Shared with other batches in flight: a write waits for a slot before it is sent. */
   readonly slots?: WriteSlotPool;
+  /**
+   * Given on a full sync, whose records are mostly not stored yet: a store may try creating each
+   * one first (cheaper for DynamoDB than the merge), falling back to the merge where an item
+   * exists, and tells the guess what it found (core/sync/page-writes.ts).
+   */
+  readonly newRecords?: NewRecordGuess;
+}
+
+/** Whether a sync's records are likely absent from the table, learnt from what the writes find. */
+export interface NewRecordGuess {
+  readonly worthTrying: boolean;
+  observe(existed: boolean): void;
 }
 
 /** Where a resource's records go: the same conditional, newest-wins write as the webhooks. */

@@ -22,6 +22,11 @@ export interface ResourceWebhooks<TRecord> {
   readonly deletePayloadSchema: z.ZodType<{ readonly id: string }>;
   /** Topics that carry one part of a record (a refund of an order), merged into the stored record. */
   readonly parts?: readonly PartWebhooks<TRecord>[];
+  /**
+   * The metafield namespaces the upsert topics' bodies must carry (`metafieldNamespaces` of their
+   * subscriptions): the health check repairs a subscription that names others.
+   */
+  readonly metafieldNamespaces?: readonly string[];
 }
 
 /**
@@ -162,6 +167,11 @@ export interface ShopifySource<TNode, TRecord extends MirroredRecord = MirroredR
   readonly initialPageSize: number;
   /** Present when full syncs of large stores may run as a bulk operation (sync/bulk-sync.ts). */
   readonly bulk?: ResourceBulkSync;
+  /**
+   * This source reading the metafields of `namespaces` too (customers, orders, products:
+   * ./metafield-source.ts); the registry applies the deployment's configuration with it.
+   */
+  withMetafieldNamespaces?(namespaces: readonly string[]): ShopifySource<unknown, TRecord>;
 }
 
 /** The page a node came from, as `completeNode` sees it. */
@@ -209,6 +219,11 @@ export interface ResourceBulkSync {
      * connection of the item a line belongs to. Gathered into the item's page shape too.
      */
     readonly nested?: readonly NestedBulkConnection[];
+    /**
+     * Further connections of the parent itself (a product's `metafields` beside its variants):
+     * their lines name the parent as `__parentId` and are told apart by `__typename`.
+     */
+    readonly alongside?: readonly { readonly connection: string; readonly typename: string }[];
   };
 }
 

@@ -5,6 +5,7 @@
  * Money is an exact decimal string with its currency, never a float (kit/money.ts).
  */
 import * as z from 'zod';
+import { metafieldsFieldSchema } from '../kit/metafields.js';
 import { moneyPairSchema, moneySchema } from '../kit/money.js';
 import { mirroredRecordSchema, type RecordFields } from '../kit/mirrored-record.js';
 import { nullableTextSchema, postalAddressShape, timestampSchema } from '../kit/record-schema.js';
@@ -117,6 +118,7 @@ export const orderRecordSchema = mirroredRecordSchema
     closedAt: timestampSchema.nullable(),
     processedAt: timestampSchema,
     createdAt: timestampSchema,
+    metafields: metafieldsFieldSchema,
   })
   .describe(
     'A mirrored order with every line item; a deleted one keeps only its ids, a redacted one loses its ' +
@@ -134,4 +136,6 @@ export const orderPersonalFields = [
   'shippingAddress',
   'billingAddress',
   'note',
+  // Merchants and apps keep anything about the buyer there (gift messages, loyalty ids).
+  'metafields',
 ] as const satisfies readonly (keyof OrderSnapshot)[];

@@ -5,6 +5,7 @@
  * currency (the Admin API gives variant prices without a currency code).
  */
 import * as z from 'zod';
+import { metafieldsFieldSchema } from '../kit/metafields.js';
 import { decimalTextSchema } from '../kit/money.js';
 import { mirroredRecordSchema, type RecordFields } from '../kit/mirrored-record.js';
 import { nullableTextSchema, timestampSchema } from '../kit/record-schema.js';
@@ -39,6 +40,7 @@ export const productRecordSchema = mirroredRecordSchema
     options: z.array(z.looseObject({ name: z.string(), values: z.array(z.string()) })),
     variants: z.array(productVariantSchema),
     createdAt: timestampSchema,
+    metafields: metafieldsFieldSchema,
   })
   .describe('A mirrored product with its variants; a deleted one keeps only its ids');
 

@@ -36,6 +36,7 @@ export const webhookSubscriptionsQuery = /* GraphQL */ `
         id
         topic
         uri
+        metafieldNamespaces
       }
       pageInfo {
         hasNextPage
@@ -46,12 +47,38 @@ export const webhookSubscriptionsQuery = /* GraphQL */ `
 `;
 
 export const webhookSubscriptionCreateMutation = /* GraphQL */ `
-  mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
-    webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
+  mutation WebhookSubscriptionCreate(
+    $topic: WebhookSubscriptionTopic!
+    $uri: String!
+    $metafieldNamespaces: [String!]
+  ) {
+    webhookSubscriptionCreate(
+      topic: $topic
+      webhookSubscription: { uri: $uri, format: JSON, metafieldNamespaces: $metafieldNamespaces }
+    ) {
       webhookSubscription {
         id
         topic
         uri
+        metafieldNamespaces
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/** Changes which metafield namespaces a subscription's bodies carry, keeping its topic and address. */
+export const webhookSubscriptionNamespacesMutation = /* GraphQL */ `
+  mutation WebhookSubscriptionNamespaces($id: ID!, $metafieldNamespaces: [String!]) {
+    webhookSubscriptionUpdate(id: $id, webhookSubscription: { metafieldNamespaces: $metafieldNamespaces }) {
+      webhookSubscription {
+        id
+        topic
+        uri
+        metafieldNamespaces
       }
       userErrors {
         field

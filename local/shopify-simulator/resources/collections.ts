@@ -7,31 +7,13 @@
  */
 import { z } from 'zod';
 import type { Keyed } from '../connection.js';
-import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, toJsonText } from '../json-text.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
-import {
-  byId,
-  connectionOf,
-  countOf,
-  idBlockStart,
-  numericIdOf,
-  requireAccess,
-  rootConnection,
-  searchTerms,
-  sortKeyOf,
-} from './kit.js';
+import * as kit from './kit.js';
 import type { SimProduct, SimProducts } from './products.js';
-import {
-  type Args,
-  controlRecords,
-  type ResourceSetup,
-  type ShopContext,
-  SimRecordNotFoundError,
-  type SimulatedResource,
-  type View,
-} from './resource.js';
+import type { Args, ResourceSetup, ShopContext, SimulatedResource, View } from './resource.js';
+import { controlRecords, SimRecordNotFoundError, withIsoTimes } from './resource.js';
 
 const sortOrders = ['MANUAL', 'BEST_SELLING', 'ALPHA_ASC', 'CREATED_DESC'] as const;
 
@@ -106,15 +88,10 @@ export class SimCollections implements SimulatedResource {
       path: 'collections',
       input: collectionInputSchema,
       json: (collection: SimCollection) => ({
-        ...collection,
+        ...withIsoTimes(collection),
         productIds: this.memberIds(collection),
-        createdAt: new Date(collection.createdAt).toISOString(),
-        updatedAt: new Date(collection.updatedAt).toISOString(),
       }),
-      list: () => this.list(),
-      create: (input) => this.create(input),
-      update: (id, input) => this.update(id, input),
-      remove: (id) => this.delete(id),
+      records: this,
     }),
   ];
 
@@ -129,7 +106,7 @@ export class SimCollections implements SimulatedResource {
   ) {
     this.shop = shop;
     this.random = random;
-    this.nextCollectionId = idBlockStart(470_000_000_000n, idBlock);
+    this.nextCollectionId = kit.idBlockStart(470_000_000_000n, idBlock);
     const catalogue = products.list();
     for (let n = 0; n < seedCollections; n += 1) {
       const at = Math.floor(shop.now() / 1000) * 1000 - (seedCollections - n) * 60_000;
@@ -152,11 +129,11 @@ export class SimCollections implements SimulatedResource {
   }
 
   list(): SimCollection[] {
-    return [...this.collectionMap.values()].sort(byId);
+    return [...this.collectionMap.values()].sort(kit.byId);
   }
 
   get(id: string): SimCollection | undefined {
-    return this.collectionMap.get(numericIdOf('Collection', id));
+    return this.collectionMap.get(kit.numericIdOf('Collection', id));
   }
 
   /** The products in it now, ascending by id (deleted products are gone from every collection). */
@@ -167,7 +144,7 @@ export class SimCollections implements SimulatedResource {
     return [...new Set(members.productIds)]
       .map((id) => this.products.get(id))
       .filter((product): product is SimProduct => product !== undefined)
-      .sort(byId);
+      .sort(kit.byId);
   }
 
   memberIds(collection: SimCollection): string[] {
@@ -202,7 +179,10 @@ export class SimCollections implements SimulatedResource {
     const existing = this.require(id);
     const updated: SimCollection = {
       ...existing,
-      members: { kind: 'manual', productIds: productIds.map((product) => numericIdOf('Product', product)) },
+      members: {
+        kind: 'manual',
+        productIds: productIds.map((product) => kit.numericIdOf('Product', product)),
+      },
     };
     this.collectionMap.set(updated.id, updated);
     return updated;
@@ -223,33 +203,22 @@ export class SimCollections implements SimulatedResource {
   }
 
   rootFields(unbounded: boolean) {
-    const page = rootConnection(this.shop, unbounded);
-    const view = (collection: SimCollection) => this.view(collection, unbounded);
-    const matching = (args: Args) => {
-      const terms = searchTerms(args['query']);
-      return this.list().filter((collection) => matchesSearch(collection, terms));
-    };
-    return {
-      collections: (args: Args) => {
-        requireAccess(this.shop, 'collections', 'read_products');
-        const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
-        return page(entries, args, view);
-      },
-      collection: (args: Args) => {
-        requireAccess(this.shop, 'collections', 'read_products');
-        const collection = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
-        return collection ? this.view(collection) : null;
-      },
-      collectionsCount: (args: Args) => {
-        requireAccess(this.shop, 'collections', 'read_products');
-        return countOf(matching(args).length, args);
-      },
-    };
+    return kit.listedRootFields({
+      shop: this.shop,
+      unbounded,
+      field: 'collections',
+      oneField: 'collection',
+      scope: 'read_products',
+      records: () => this.list(),
+      get: (id) => this.get(id),
+      view: (collection) => this.view(collection),
+      listView: (collection) => this.view(collection, unbounded),
+    });
   }
 
   nodeById(id: string): View | null | undefined {
     if (!id.startsWith('gid://shopify/Collection/')) return undefined;
-    requireAccess(this.shop, 'collections', 'read_products');
+    kit.requireAccess(this.shop, 'collections', 'read_products');
     const collection = this.get(id);
     return collection ? this.view(collection) : null;
   }
@@ -264,13 +233,13 @@ export class SimCollections implements SimulatedResource {
       handle: collection.handle,
       sortOrder: collection.sortOrder,
       updatedAt: graphqlDateTime(collection.updatedAt),
-      productsCount: () => countOf(this.members(collection).length, {}),
+      productsCount: () => kit.countOf(this.members(collection).length, {}),
       products: (args: Args) => {
         const entries: Keyed<SimProduct>[] = this.members(collection).map((item) => ({
           item,
-          key: sortKeyOf(item, args['sortKey']),
+          key: kit.sortKeyOf(item, args['sortKey']),
         }));
-        return connectionOf(
+        return kit.connectionOf(
           entries,
           args,
           (product) => ({ __typename: 'Product', id: `gid://shopify/Product/${product.id}` }),
@@ -294,7 +263,7 @@ export class SimCollections implements SimulatedResource {
       ...(input.sortOrder !== undefined && { sortOrder: input.sortOrder }),
       ...(input.tag !== undefined && { members: { kind: 'tag', tag: input.tag } }),
       ...(input.productIds !== undefined && {
-        members: { kind: 'manual', productIds: input.productIds.map((id) => numericIdOf('Product', id)) },
+        members: { kind: 'manual', productIds: input.productIds.map((id) => kit.numericIdOf('Product', id)) },
       }),
     };
   }

@@ -13,20 +13,12 @@ import {
   type SimCustomer,
 } from '../customer.js';
 import { generateCustomers } from '../customer-data.js';
-import { matchesSearch } from '../customer-search.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime } from '../time-format.js';
 import { customerDeletePayload, customerPayload } from '../webhook-payload.js';
-import { byId, countOf, idBlockStart, requireAccess, rootConnection, searchTerms, sortKeyOf } from './kit.js';
-import {
-  type Args,
-  controlRecords,
-  type ResourceSetup,
-  SimRecordNotFoundError,
-  type ShopContext,
-  type SimulatedResource,
-  type View,
-} from './resource.js';
+import * as kit from './kit.js';
+import type { ResourceSetup, ShopContext, SimulatedResource, View } from './resource.js';
+import { controlRecords, SimRecordNotFoundError, withIsoTimes } from './resource.js';
 
 export class CustomerNotFoundError extends SimRecordNotFoundError {
   override readonly name = 'CustomerNotFoundError';
@@ -45,15 +37,8 @@ export class SimCustomers implements SimulatedResource {
     controlRecords({
       path: 'customers',
       input: customerInputSchema,
-      json: (customer: SimCustomer) => ({
-        ...customer,
-        createdAt: new Date(customer.createdAt).toISOString(),
-        updatedAt: new Date(customer.updatedAt).toISOString(),
-      }),
-      list: () => this.list(),
-      create: (input) => this.create(input),
-      update: (id, input) => this.update(id, input),
-      remove: (id) => this.delete(id),
+      json: (customer: SimCustomer) => withIsoTimes(customer),
+      records: this,
     }),
   ];
 
@@ -61,9 +46,11 @@ export class SimCustomers implements SimulatedResource {
     this.shop = shop;
     // Ids are sparse and increase with creation time, like Shopify's.
     this.nextCustomerId =
-      idBlockStart(7_000_000_000_000_000_000n, idBlock, 'customers') + BigInt(random.int(1, 999_999)) * 1000n;
+      kit.idBlockStart(7_000_000_000_000_000_000n, idBlock, 'customers') +
+      BigInt(random.int(1, 999_999)) * 1000n;
     this.nextAddressId =
-      idBlockStart(8_000_000_000_000_000_000n, idBlock, 'customers') + BigInt(random.int(1, 999_999)) * 1000n;
+      kit.idBlockStart(8_000_000_000_000_000_000n, idBlock, 'customers') +
+      BigInt(random.int(1, 999_999)) * 1000n;
     const seeded = generateCustomers(seedCustomers, random, shop.now(), {
       nextCustomerId: () => this.allocateCustomerId(random),
       nextAddressId: () => this.allocateAddressId(),
@@ -76,7 +63,7 @@ export class SimCustomers implements SimulatedResource {
 
   /** Current state, ordered by id: for comparing with what a sync stored. */
   list(): SimCustomer[] {
-    return [...this.customerMap.values()].sort(byId);
+    return [...this.customerMap.values()].sort(kit.byId);
   }
 
   get(id: string): SimCustomer | undefined {
@@ -152,27 +139,15 @@ export class SimCustomers implements SimulatedResource {
   }
 
   rootFields(unbounded: boolean) {
-    const page = rootConnection(this.shop, unbounded);
-    const matching = (args: Args) => {
-      const terms = searchTerms(args['query']);
-      return this.list().filter((customer) => matchesSearch(customer, terms));
-    };
-    return {
-      customers: (args: Args) => {
-        requireAccess(this.shop, 'customers');
-        const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
-        return page(entries, args, customerView);
-      },
-      customer: (args: Args) => {
-        requireAccess(this.shop, 'customers');
-        const customer = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
-        return customer ? customerView(customer) : null;
-      },
-      customersCount: (args: Args) => {
-        requireAccess(this.shop, 'customers');
-        return countOf(matching(args).length, args);
-      },
-    };
+    return kit.listedRootFields({
+      shop: this.shop,
+      unbounded,
+      field: 'customers',
+      oneField: 'customer',
+      records: () => this.list(),
+      get: (id) => this.get(id),
+      view: customerView,
+    });
   }
 
   nodeById(id: string): View | null | undefined {

@@ -5,8 +5,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { type Keyed, type PageArgs, paginate, type PaginationLimit } from '../connection.js';
-import { parseCustomerSearch, UnsupportedSearchError } from '../customer-search.js';
-import type { Args, ShopContext } from './resource.js';
+import { matchesSearch, parseCustomerSearch, UnsupportedSearchError } from '../customer-search.js';
+import type { Args, RootField, ShopContext, View } from './resource.js';
 
 /** A bulk operation's run reads everything: no page size and no object limit. */
 const everything: PaginationLimit = { maxObjects: Number.MAX_SAFE_INTEGER, behaviour: 'error' };
@@ -121,3 +121,46 @@ export const decimal = (cents: number) => {
 
 /** REST: always two digits (`"12.50"`). */
 export const restAmount = (cents: number) => (cents / 100).toFixed(2);
+
+/**
+ * The QueryRoot fields every listed resource has: its connection (searched by `query`, ordered by
+ * `sortKey`), one record by id, and its count; each asks for the resource's scope first.
+ * `listView` is the connection's view (a bulk run's reads nested connections whole).
+ */
+export const listedRootFields = <T extends Timestamped & Parameters<typeof matchesSearch>[0]>(spec: {
+  readonly shop: ShopContext;
+  readonly unbounded: boolean;
+  /** The plural field (`customers`), which also names `read_<field>` and `<field>Count`. */
+  readonly field: string;
+  /** The by-id field (`customer`). */
+  readonly oneField: string;
+  /** The scope the fields need, when not `read_<field>`. */
+  readonly scope?: string;
+  readonly records: () => readonly T[];
+  readonly get: (id: string) => T | undefined;
+  readonly view: (record: T) => View;
+  readonly listView?: (record: T) => View;
+}): Record<string, RootField> => {
+  const { shop, field } = spec;
+  const page = rootConnection(shop, spec.unbounded);
+  const matching = (args: Args) => {
+    const terms = searchTerms(args['query']);
+    return spec.records().filter((record) => matchesSearch(record, terms));
+  };
+  return {
+    [field]: (args: Args) => {
+      requireAccess(shop, field, spec.scope);
+      const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
+      return page(entries, args, spec.listView ?? spec.view);
+    },
+    [spec.oneField]: (args: Args) => {
+      requireAccess(shop, field, spec.scope);
+      const record = typeof args['id'] === 'string' ? spec.get(args['id']) : undefined;
+      return record ? spec.view(record) : null;
+    },
+    [`${field}Count`]: (args: Args) => {
+      requireAccess(shop, field, spec.scope);
+      return countOf(matching(args).length, args);
+    },
+  };
+};

@@ -6,32 +6,12 @@
  */
 import { z } from 'zod';
 import type { Keyed } from '../connection.js';
-import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, type JsonText, toJsonText } from '../json-text.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
-import {
-  byId,
-  connectionOf,
-  countOf,
-  decimal,
-  idBlockStart,
-  numericIdOf,
-  requireAccess,
-  restAmount,
-  rootConnection,
-  searchTerms,
-  sortKeyOf,
-} from './kit.js';
-import {
-  type Args,
-  controlRecords,
-  type ResourceSetup,
-  type ShopContext,
-  SimRecordNotFoundError,
-  type SimulatedResource,
-  type View,
-} from './resource.js';
+import * as kit from './kit.js';
+import type { Args, ResourceSetup, ShopContext, SimulatedResource, View } from './resource.js';
+import { controlRecords, SimRecordNotFoundError } from './resource.js';
 import type { SimCustomers } from './customers.js';
 import {
   fulfillmentPayload,
@@ -109,7 +89,10 @@ const subtotalCents = (order: SimOrder) =>
   order.lines.reduce((sum, line) => sum + line.unitCents * line.quantity - line.discountCents, 0);
 const totalCents = (order: SimOrder) => subtotalCents(order) + order.taxCents;
 
-const moneyView = (cents: number, currency: string) => ({ amount: decimal(cents), currencyCode: currency });
+const moneyView = (cents: number, currency: string) => ({
+  amount: kit.decimal(cents),
+  currencyCode: currency,
+});
 const bagView = (cents: number, currency: string) => ({
   shopMoney: moneyView(cents, currency),
   presentmentMoney: moneyView(cents, currency),
@@ -181,12 +164,12 @@ export const orderView = (order: SimOrder, currency: string, maxObjects: number,
       key: { value: BigInt(line.id), id: BigInt(line.id) },
     }));
     const view = (line: SimOrderLine) => lineView(line, currency);
-    return connectionOf(entries, args, view, { maxObjects, behaviour: 'error' }, unbounded);
+    return kit.connectionOf(entries, args, view, { maxObjects, behaviour: 'error' }, unbounded);
   },
 });
 
 const moneySet = (cents: number, currency: string): JsonText => {
-  const money = { amount: restAmount(cents), currency_code: currency };
+  const money = { amount: kit.restAmount(cents), currency_code: currency };
   return { shop_money: money, presentment_money: money };
 };
 
@@ -233,11 +216,11 @@ export function orderPayload(order: SimOrder, shop: { ianaTimezone: string; curr
           : 'fulfilled',
     currency,
     presentment_currency: currency,
-    subtotal_price: restAmount(subtotalCents(order)),
+    subtotal_price: kit.restAmount(subtotalCents(order)),
     subtotal_price_set: moneySet(subtotalCents(order), currency),
-    total_tax: restAmount(order.taxCents),
+    total_tax: kit.restAmount(order.taxCents),
     total_tax_set: moneySet(order.taxCents, currency),
-    total_price: restAmount(totalCents(order)),
+    total_price: kit.restAmount(totalCents(order)),
     total_price_set: moneySet(totalCents(order), currency),
     current_total_price_set: moneySet(order.cancelledAt ? 0 : totalCents(order), currency),
     line_items: order.lines.map((line) => ({
@@ -249,12 +232,12 @@ export function orderPayload(order: SimOrder, shop: { ianaTimezone: string; curr
       sku: line.sku ?? '',
       variant_id: line.variantId ? new JsonInteger(line.variantId) : null,
       product_id: line.productId ? new JsonInteger(line.productId) : null,
-      price: restAmount(line.unitCents),
+      price: kit.restAmount(line.unitCents),
       price_set: moneySet(line.unitCents, currency),
-      total_discount: restAmount(line.discountCents),
+      total_discount: kit.restAmount(line.discountCents),
       discount_allocations:
         line.discountCents > 0
-          ? [{ amount: restAmount(line.discountCents), discount_application_index: 0 }]
+          ? [{ amount: kit.restAmount(line.discountCents), discount_application_index: 0 }]
           : [],
     })),
     fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
@@ -329,10 +312,7 @@ export class SimOrders implements SimulatedResource {
       path: 'orders',
       input: orderInputSchema,
       json: orderJson,
-      list: () => this.list(),
-      create: (input) => this.create(input),
-      update: (id, input) => this.update(id, input),
-      remove: (id) => this.delete(id),
+      records: this,
     }),
   ];
 
@@ -344,9 +324,9 @@ export class SimOrders implements SimulatedResource {
   ) {
     this.shop = shop;
     this.random = random;
-    this.nextOrderId = idBlockStart(5_000_000_000_000n, idBlock);
-    this.nextLineItemId = idBlockStart(13_000_000_000_000n, idBlock);
-    this.nextOrderPartId = idBlockStart(16_000_000_000_000n, idBlock);
+    this.nextOrderId = kit.idBlockStart(5_000_000_000_000n, idBlock);
+    this.nextLineItemId = kit.idBlockStart(13_000_000_000_000n, idBlock);
+    this.nextOrderPartId = kit.idBlockStart(16_000_000_000_000n, idBlock);
     const customerIds = customers.list().map((customer) => customer.id);
     for (let n = 0; n < seedOrders; n += 1) {
       const at = Math.floor(shop.now() / 1000) * 1000 - (seedOrders - n) * 60_000;
@@ -367,11 +347,11 @@ export class SimOrders implements SimulatedResource {
   }
 
   list(): SimOrder[] {
-    return [...this.orderMap.values()].sort(byId);
+    return [...this.orderMap.values()].sort(kit.byId);
   }
 
   get(id: string): SimOrder | undefined {
-    return this.orderMap.get(numericIdOf('Order', id));
+    return this.orderMap.get(kit.numericIdOf('Order', id));
   }
 
   /** The customer's orders, as a privacy request lists them. */
@@ -412,7 +392,7 @@ export class SimOrders implements SimulatedResource {
   part(kind: 'Fulfillment', id: string): SimFulfillment | undefined;
   part(kind: 'Refund', id: string): SimRefund | undefined;
   part(kind: 'Fulfillment' | 'Refund', id: string): SimFulfillment | SimRefund | undefined {
-    const numeric = numericIdOf(kind, id);
+    const numeric = kit.numericIdOf(kind, id);
     for (const order of this.orderMap.values()) {
       const parts = kind === 'Fulfillment' ? order.fulfillments : order.refunds;
       const found = parts?.find((part) => part.id === numeric);
@@ -472,45 +452,36 @@ export class SimOrders implements SimulatedResource {
   }
 
   rootFields(unbounded: boolean) {
-    const page = rootConnection(this.shop, unbounded);
-    const view = (order: SimOrder) =>
-      orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects, unbounded);
-    const matching = (args: Args) => {
-      const terms = searchTerms(args['query']);
-      return this.list().filter((order) => matchesSearch(order, terms));
-    };
+    // Read at each call: a test may change the shop's currency or pagination limit.
+    const shop = this.shop;
     return {
-      orders: (args: Args) => {
-        requireAccess(this.shop, 'orders');
-        const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
-        return page(entries, args, view);
-      },
-      order: (args: Args) => {
-        requireAccess(this.shop, 'orders');
-        const order = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
-        return order ? orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
-      },
+      ...kit.listedRootFields({
+        shop: this.shop,
+        unbounded,
+        field: 'orders',
+        oneField: 'order',
+        records: () => this.list(),
+        get: (id) => this.get(id),
+        view: (order) => orderView(order, shop.currencyCode, shop.maxPaginatedObjects),
+        listView: (order) => orderView(order, shop.currencyCode, shop.maxPaginatedObjects, unbounded),
+      }),
       // The by-id roots of an order's fulfillments and refunds, for the rest of their lines.
       fulfillment: (args: Args) => {
-        requireAccess(this.shop, 'orders');
+        kit.requireAccess(this.shop, 'orders');
         const found = typeof args['id'] === 'string' ? this.part('Fulfillment', args['id']) : undefined;
-        return found ? fulfillmentView(found, this.shop.maxPaginatedObjects) : null;
+        return found ? fulfillmentView(found, shop.maxPaginatedObjects) : null;
       },
       refund: (args: Args) => {
-        requireAccess(this.shop, 'orders');
+        kit.requireAccess(this.shop, 'orders');
         const found = typeof args['id'] === 'string' ? this.part('Refund', args['id']) : undefined;
-        return found ? refundView(found, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
-      },
-      ordersCount: (args: Args) => {
-        requireAccess(this.shop, 'orders');
-        return countOf(matching(args).length, args);
+        return found ? refundView(found, shop.currencyCode, shop.maxPaginatedObjects) : null;
       },
     };
   }
 
   nodeById(id: string): View | null | undefined {
     if (!id.startsWith('gid://shopify/Order/')) return undefined;
-    requireAccess(this.shop, 'orders');
+    kit.requireAccess(this.shop, 'orders');
     const order = this.get(id);
     return order ? orderView(order, this.shop.currencyCode, this.shop.maxPaginatedObjects) : null;
   }

@@ -5,32 +5,12 @@
  */
 import { z } from 'zod';
 import type { Keyed } from '../connection.js';
-import { matchesSearch } from '../customer-search.js';
 import { JsonInteger, toJsonText } from '../json-text.js';
 import type { SeededRandom } from '../random.js';
 import { graphqlDateTime, restDateTime } from '../time-format.js';
-import {
-  byId,
-  connectionOf,
-  countOf,
-  decimal,
-  idBlockStart,
-  numericIdOf,
-  requireAccess,
-  restAmount,
-  rootConnection,
-  searchTerms,
-  sortKeyOf,
-} from './kit.js';
-import {
-  type Args,
-  controlRecords,
-  type ResourceSetup,
-  type ShopContext,
-  SimRecordNotFoundError,
-  type SimulatedResource,
-  type View,
-} from './resource.js';
+import * as kit from './kit.js';
+import type { Args, ResourceSetup, ShopContext, SimulatedResource, View } from './resource.js';
+import { controlRecords, SimRecordNotFoundError, withIsoTimes } from './resource.js';
 
 export interface SimVariant {
   readonly id: string;
@@ -68,8 +48,8 @@ const variantView = (variant: SimVariant) => ({
   id: `gid://shopify/ProductVariant/${variant.id}`,
   title: variant.title,
   sku: variant.sku,
-  price: decimal(variant.priceCents),
-  compareAtPrice: variant.compareAtCents === null ? null : decimal(variant.compareAtCents),
+  price: kit.decimal(variant.priceCents),
+  compareAtPrice: variant.compareAtCents === null ? null : kit.decimal(variant.compareAtCents),
   inventoryQuantity: variant.inventory,
 });
 
@@ -94,7 +74,7 @@ export const productView = (product: SimProduct, maxObjects: number, unbounded =
       item: variant,
       key: { value: BigInt(position), id: BigInt(variant.id) },
     }));
-    return connectionOf(entries, args, variantView, { maxObjects, behaviour: 'error' }, unbounded);
+    return kit.connectionOf(entries, args, variantView, { maxObjects, behaviour: 'error' }, unbounded);
   },
 });
 
@@ -117,8 +97,8 @@ export function productPayload(product: SimProduct, shop: { ianaTimezone: string
       admin_graphql_api_id: `gid://shopify/ProductVariant/${variant.id}`,
       title: variant.title,
       sku: variant.sku ?? '',
-      price: restAmount(variant.priceCents),
-      compare_at_price: variant.compareAtCents === null ? null : restAmount(variant.compareAtCents),
+      price: kit.restAmount(variant.priceCents),
+      compare_at_price: variant.compareAtCents === null ? null : kit.restAmount(variant.compareAtCents),
       inventory_quantity: variant.inventory,
       position: position + 1,
       option1: variant.title,
@@ -163,15 +143,8 @@ export class SimProducts implements SimulatedResource {
     controlRecords({
       path: 'products',
       input: productInputSchema,
-      json: (product: SimProduct) => ({
-        ...product,
-        createdAt: new Date(product.createdAt).toISOString(),
-        updatedAt: new Date(product.updatedAt).toISOString(),
-      }),
-      list: () => this.list(),
-      create: (input) => this.create(input),
-      update: (id, input) => this.update(id, input),
-      remove: (id) => this.delete(id),
+      json: (product: SimProduct) => withIsoTimes(product),
+      records: this,
     }),
   ];
 
@@ -179,8 +152,8 @@ export class SimProducts implements SimulatedResource {
   constructor({ shop, random, idBlock }: ResourceSetup, seedProducts = 0) {
     this.shop = shop;
     this.random = random;
-    this.nextProductId = idBlockStart(8_100_000_000_000n, idBlock);
-    this.nextVariantId = idBlockStart(45_000_000_000_000n, idBlock);
+    this.nextProductId = kit.idBlockStart(8_100_000_000_000n, idBlock);
+    this.nextVariantId = kit.idBlockStart(45_000_000_000_000n, idBlock);
     for (let n = 0; n < seedProducts; n += 1) {
       const at = Math.floor(shop.now() / 1000) * 1000 - (seedProducts - n) * 30_000;
       const product = this.build({ variants: n === 0 ? 35 : random.int(1, 4) }, at);
@@ -190,11 +163,11 @@ export class SimProducts implements SimulatedResource {
   }
 
   list(): SimProduct[] {
-    return [...this.productMap.values()].sort(byId);
+    return [...this.productMap.values()].sort(kit.byId);
   }
 
   get(id: string): SimProduct | undefined {
-    return this.productMap.get(numericIdOf('Product', id));
+    return this.productMap.get(kit.numericIdOf('Product', id));
   }
 
   create(input: ProductInput = {}): SimProduct {
@@ -227,33 +200,21 @@ export class SimProducts implements SimulatedResource {
   }
 
   rootFields(unbounded: boolean) {
-    const page = rootConnection(this.shop, unbounded);
-    const view = (product: SimProduct) => productView(product, this.shop.maxPaginatedObjects, unbounded);
-    const matching = (args: Args) => {
-      const terms = searchTerms(args['query']);
-      return this.list().filter((product) => matchesSearch(product, terms));
-    };
-    return {
-      products: (args: Args) => {
-        requireAccess(this.shop, 'products');
-        const entries = matching(args).map((item) => ({ item, key: sortKeyOf(item, args['sortKey']) }));
-        return page(entries, args, view);
-      },
-      product: (args: Args) => {
-        requireAccess(this.shop, 'products');
-        const product = typeof args['id'] === 'string' ? this.get(args['id']) : undefined;
-        return product ? productView(product, this.shop.maxPaginatedObjects) : null;
-      },
-      productsCount: (args: Args) => {
-        requireAccess(this.shop, 'products');
-        return countOf(matching(args).length, args);
-      },
-    };
+    return kit.listedRootFields({
+      shop: this.shop,
+      unbounded,
+      field: 'products',
+      oneField: 'product',
+      records: () => this.list(),
+      get: (id) => this.get(id),
+      view: (product) => productView(product, this.shop.maxPaginatedObjects),
+      listView: (product) => productView(product, this.shop.maxPaginatedObjects, unbounded),
+    });
   }
 
   nodeById(id: string): View | null | undefined {
     if (!id.startsWith('gid://shopify/Product/')) return undefined;
-    requireAccess(this.shop, 'products');
+    kit.requireAccess(this.shop, 'products');
     const product = this.get(id);
     return product ? productView(product, this.shop.maxPaginatedObjects) : null;
   }

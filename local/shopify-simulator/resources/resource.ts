@@ -61,22 +61,36 @@ export interface ControlRecords {
   remove(id: string): string;
 }
 
+/** What a resource's control routes call: its own list, create, update and delete. */
+export interface RecordsOf<TInput, TRecord extends { readonly id: string }> {
+  list(): readonly TRecord[];
+  create(input: TInput): TRecord;
+  update(id: string, input: TInput): TRecord;
+  delete(id: string): TRecord;
+}
+
 export const controlRecords = <TInput, TRecord extends { readonly id: string }>(spec: {
   readonly path: string;
   readonly input: z.ZodType<TInput>;
   readonly json: (record: TRecord) => unknown;
-  readonly list: () => readonly TRecord[];
-  readonly create: (input: TInput) => TRecord;
-  readonly update: (id: string, input: TInput) => TRecord;
-  readonly remove: (id: string) => TRecord;
+  readonly records: RecordsOf<TInput, TRecord>;
 }): ControlRecords => ({
   path: spec.path,
   input: spec.input,
-  list: () => spec.list().map(spec.json),
+  list: () => spec.records.list().map(spec.json),
   // The control API parsed the body with `input` before calling these.
-  create: (input) => spec.json(spec.create(input as TInput)),
-  update: (id, input) => spec.json(spec.update(id, input as TInput)),
-  remove: (id) => spec.remove(id).id,
+  create: (input) => spec.json(spec.records.create(input as TInput)),
+  update: (id, input) => spec.json(spec.records.update(id, input as TInput)),
+  remove: (id) => spec.records.delete(id).id,
+});
+
+/** A record as the control API answers it: its epoch-millisecond times as ISO text. */
+export const withIsoTimes = <TRecord extends { readonly createdAt: number; readonly updatedAt: number }>(
+  record: TRecord,
+) => ({
+  ...record,
+  createdAt: new Date(record.createdAt).toISOString(),
+  updatedAt: new Date(record.updatedAt).toISOString(),
 });
 
 /** What a resource module hands its shop. */

@@ -164,6 +164,8 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
       extra?: readonly SyncedResource[];
       /** The granted-scopes check of each invocation (MISSING_SCOPE); without it, none. */
       scopes?: SyncDeps['scopes'];
+      /** The resources synced, instead of customers and the ones chosen above (configured definitions). */
+      resources?: readonly SyncedResource[];
     } = {},
   ) => {
     const s = stores();
@@ -184,7 +186,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
           requestTimeoutMs: 5_000,
           ...options.client,
         }),
-      resources: [
+      resources: options.resources ?? [
         syncedResource(customersResource, options.writer ? options.writer(s.customers) : s.customers),
         ...(options.withOrders
           ? [syncedResource(ordersResource, options.orderWriter ? options.orderWriter(s.orders) : s.orders)]

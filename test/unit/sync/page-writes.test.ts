@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PageWrites, WriteSlots } from '../../../lambdas/core/sync/page-writes.js';
+import { NewRecordOdds, PageWrites, WriteSlots } from '../../../lambdas/core/sync/page-writes.js';
 
 /** Lets every pending promise chain run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -68,5 +68,41 @@ describe('PageWrites', () => {
     finishSecond();
     await abandoning;
     expect(await second).toEqual({ written: 1, stale: 0, redacted: 0 });
+  });
+});
+
+describe('NewRecordOdds', () => {
+  it('keeps a full sync creating through a few records webhooks wrote first', () => {
+    const odds = new NewRecordOdds();
+    for (let i = 0; i < 7; i += 1) odds.observe(true);
+    expect(odds.worthTrying).toBe(true);
+    for (let i = 0; i < 100; i += 1) odds.observe(false);
+    odds.observe(true);
+    expect(odds.worthTrying).toBe(true);
+  });
+
+  it('stops trying once most records turn out to be stored (a resync of a mirrored store)', () => {
+    const odds = new NewRecordOdds();
+    for (let i = 0; i < 8; i += 1) odds.observe(true);
+    expect(odds.worthTrying).toBe(false);
+  });
+});
+
+describe('PageWrites on a full sync', () => {
+  it('hands the writer one guess for all its pages, and none on an incremental sync', async () => {
+    const guesses: unknown[] = [];
+    const writer = {
+      upsertMany: async (_records: readonly number[], options: { newRecords?: unknown }) => {
+        guesses.push(options.newRecords);
+        return { written: 1, stale: 0, redacted: 0 };
+      },
+    };
+    const full = new PageWrites(writer, 2, true);
+    await full.start([1]);
+    await full.start([2]);
+    expect(guesses[0]).toBeInstanceOf(NewRecordOdds);
+    expect(guesses[1]).toBe(guesses[0]);
+    await new PageWrites(writer, 2).start([3]);
+    expect(guesses[2]).toBeUndefined();
   });
 });

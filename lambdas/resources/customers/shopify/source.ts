@@ -7,11 +7,15 @@ import type { CustomerRecord } from '../record.js';
 import {
   customerIdsBulkQuery,
   customerIdsPageQuery,
+  customersBulk,
   customersBulkQuery,
+  customersByIds,
   customersByIdsQuery,
   customersCountQuery,
+  customersPage,
   customersPageQuery,
 } from './documents.js';
+import { withMetafields } from '../../kit/metafield-source.js';
 import { fromGraphql, fromWebhook, gidType, type GraphqlCustomer, graphqlCustomerSchema } from './mapping.js';
 import { customerDeletePayloadSchema, customerPayloadSchema } from './payloads.js';
 
@@ -49,4 +53,10 @@ export const customersShopify: ShopifySource<GraphqlCustomer, CustomerRecord> = 
   // Every Shopify plan's bucket holds at least one maximum-cost query; later pages also fit the bucket reported.
   initialPageSize: largestPageWithin(customersPageCost, MAX_QUERY_COST),
   bulk: { query: customersBulkQuery, idsQuery: customerIdsBulkQuery },
+  withMetafieldNamespaces: (namespaces) =>
+    withMetafields(customersShopify, namespaces, {
+      page: customersPage(namespaces),
+      byIds: customersByIds(namespaces),
+      bulk: customersBulk(namespaces),
+    }),
 };

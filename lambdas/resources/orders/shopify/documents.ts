@@ -14,6 +14,7 @@ import {
   nestedPageQuery,
   pageInfoFields,
 } from '../../../shopify/queries/resource-listings.js';
+import { metafieldsSelection } from '../../kit/metafields.js';
 export const ORDER_LINE_ITEMS_PAGE = 10;
 /**
  * The first page of each fulfillment's and refund's nested lists, inside every order of a page.
@@ -182,12 +183,12 @@ const orderFields = /* GraphQL */ `
         updatedAt
 `;
 
-export const ordersPageQuery = /* GraphQL */ `
+export const ordersPage = (namespaces: readonly string[]): string => /* GraphQL */ `
   query OrdersPage($first: Int!, $after: String, $query: String) {
     orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       nodes {
         ${orderFields}
-        ${fulfillmentsAndRefunds}
+        ${fulfillmentsAndRefunds}${metafieldsSelection(namespaces)}
         lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
           nodes {
             ${lineItemFields}
@@ -204,12 +205,12 @@ export const ordersPageQuery = /* GraphQL */ `
  * Orders by id, with the page's fields: the reconcile's backfill, and an order whose webhook body
  * was too large for EventBridge (`{ "id": … }` only). `null` for an id Shopify no longer has.
  */
-export const ordersByIdsQuery = /* GraphQL */ `
+export const ordersByIds = (namespaces: readonly string[]): string => /* GraphQL */ `
   query OrdersByIds($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Order {
         ${orderFields}
-        ${fulfillmentsAndRefunds}
+        ${fulfillmentsAndRefunds}${metafieldsSelection(namespaces)}
         lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) {
           nodes {
             ${lineItemFields}
@@ -220,6 +221,10 @@ export const ordersByIdsQuery = /* GraphQL */ `
     }
   }
 `;
+
+/** The documents without metafields: a deployment that configures no order namespace reads these. */
+export const ordersPageQuery = ordersPage([]);
+export const ordersByIdsQuery = ordersByIds([]);
 
 /** The line items of one order after the first page (7 points each). */
 export const orderLineItemsQuery = nestedPageQuery('OrderLineItems', 'order', 'lineItems', lineItemFields);
@@ -256,7 +261,8 @@ export const orderIdsPageQuery = idsPageQuery('OrderIdsPage', 'orders');
  * transactions come as lines whose `__parentId` is that fulfillment or refund (inline in the
  * order's line), told apart by `__typename` (shopify/source.ts declares `children`). Five
  * connections (orders, lineItems, fulfillmentLineItems, refundLineItems, transactions), nested
- * two deep: exactly bulk's limits.
+ * two deep: exactly bulk's limits, so no metafields connection fits (an order's metafields are
+ * read by the paged sync: shopify/source.ts).
  */
 export const ordersBulkQuery = /* GraphQL */ `
   query OrdersBulk {

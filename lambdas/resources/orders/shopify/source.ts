@@ -16,12 +16,15 @@ import {
   refundTransactionsQuery,
   orderIdsBulkQuery,
   orderIdsPageQuery,
+  ordersByIds,
   ordersByIdsQuery,
   orderLineItemsQuery,
   ordersBulkQuery,
   ordersCountQuery,
+  ordersPage,
   ordersPageQuery,
 } from './documents.js';
+import { withMetafields } from '../../kit/metafield-source.js';
 import {
   fromGraphql,
   fromWebhook,
@@ -201,5 +204,11 @@ export const ordersShopify: ShopifySource<GraphqlOrder, OrderRecord> = {
         { list: 'refunds', connection: 'transactions', typename: 'OrderTransaction' },
       ],
     },
-  },
+  }, // No bulk with metafields: the bulk document uses all five connections bulk allows, so full
+  // syncs of large stores list their orders in pages (docs/resources.md#metafields).
+  withMetafieldNamespaces: (namespaces) =>
+    withMetafields(ordersShopify, namespaces, {
+      page: ordersPage(namespaces),
+      byIds: ordersByIds(namespaces),
+    }),
 };

@@ -10,6 +10,7 @@ import {
   nestedPageQuery,
   pageInfoFields,
 } from '../../../shopify/queries/resource-listings.js';
+import { metafieldsBulkSelection, metafieldsSelection } from '../../kit/metafields.js';
 export const PRODUCT_VARIANTS_PAGE = 10;
 
 const variantFields = /* GraphQL */ `
@@ -40,11 +41,11 @@ const productFields = /* GraphQL */ `
   }
 `;
 
-export const productsPageQuery = /* GraphQL */ `
+export const productsPage = (namespaces: readonly string[]): string => /* GraphQL */ `
   query ProductsPage($first: Int!, $after: String, $query: String) {
     products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       nodes {
-        ${productFields}
+        ${productFields}${metafieldsSelection(namespaces)}
         variants(first: ${PRODUCT_VARIANTS_PAGE}) {
           nodes {
             ${variantFields}
@@ -61,11 +62,11 @@ export const productsPageQuery = /* GraphQL */ `
  * Products by id, with the page's fields: the reconcile's backfill, and a product whose webhook
  * body was too large for EventBridge (`{ "id": … }` only). `null` for an id Shopify no longer has.
  */
-export const productsByIdsQuery = /* GraphQL */ `
+export const productsByIds = (namespaces: readonly string[]): string => /* GraphQL */ `
   query ProductsByIds($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Product {
-        ${productFields}
+        ${productFields}${metafieldsSelection(namespaces)}
         variants(first: ${PRODUCT_VARIANTS_PAGE}) {
           nodes {
             ${variantFields}
@@ -76,6 +77,10 @@ export const productsByIdsQuery = /* GraphQL */ `
     }
   }
 `;
+
+/** The documents without metafields: a deployment that configures no product namespace reads these. */
+export const productsPageQuery = productsPage([]);
+export const productsByIdsQuery = productsByIds([]);
 
 /** The variants of one product after the first page. */
 export const productVariantsQuery = nestedPageQuery('ProductVariants', 'product', 'variants', variantFields);
@@ -89,12 +94,12 @@ export const productIdsPageQuery = idsPageQuery('ProductIdsPage', 'products');
  * Every product with all its variants, for a bulk operation: the page's fields, no pagination
  * arguments; variants come as `__parentId` lines, gathered back under their product.
  */
-export const productsBulkQuery = /* GraphQL */ `
+export const productsBulk = (namespaces: readonly string[]): string => /* GraphQL */ `
   query ProductsBulk {
     products(sortKey: ID) {
       edges {
         node {
-          ${productFields}
+          ${productFields}${metafieldsBulkSelection(namespaces)}
           variants {
             edges {
               node {
@@ -107,6 +112,8 @@ export const productsBulkQuery = /* GraphQL */ `
     }
   }
 `;
+
+export const productsBulkQuery = productsBulk([]);
 
 /** Ids only, for the reconcile's listing of a large store by bulk operation. */
 export const productIdsBulkQuery = /* GraphQL */ `

@@ -9,12 +9,16 @@ import {
   PRODUCT_VARIANTS_PAGE,
   productIdsBulkQuery,
   productIdsPageQuery,
+  productsBulk,
   productsBulkQuery,
+  productsByIds,
   productsByIdsQuery,
   productsCountQuery,
+  productsPage,
   productsPageQuery,
   productVariantsQuery,
 } from './documents.js';
+import { withMetafields } from '../../kit/metafield-source.js';
 import {
   fromGraphql,
   fromWebhook,
@@ -74,4 +78,10 @@ export const productsShopify: ShopifySource<GraphqlProduct, ProductRecord> = {
   pageCost: productsPageCost,
   initialPageSize: largestPageWithin(productsPageCost, MAX_QUERY_COST),
   bulk: { query: productsBulkQuery, idsQuery: productIdsBulkQuery, children: { connection: 'variants' } },
+  withMetafieldNamespaces: (namespaces) =>
+    withMetafields(productsShopify, namespaces, {
+      page: productsPage(namespaces),
+      byIds: productsByIds(namespaces),
+      bulk: productsBulk(namespaces),
+    }),
 };
