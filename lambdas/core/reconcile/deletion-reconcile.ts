@@ -82,6 +82,11 @@ export interface ReconcileOptions {
    * throws when it is lost, which stops the reconcile before it concludes anything.
    */
   readonly heartbeat?: () => Promise<void>;
+  /**
+   * Shopify's count, taken by the run's probe in the same hour (core/sync/sync-probe.ts): the
+   * count comparison uses it instead of asking again.
+   */
+  readonly shopifyCount?: number | undefined;
 }
 
 export type ReconcileResult =
@@ -119,7 +124,12 @@ export const isReconcileDue = (input: {
 export const runDeletionReconcile = async (
   integration: Integration,
   deps: ReconcileDeps,
-  { force = false, deadline = Number.POSITIVE_INFINITY, heartbeat = async () => {} }: ReconcileOptions = {},
+  {
+    force = false,
+    deadline = Number.POSITIVE_INFINITY,
+    heartbeat = async () => {},
+    shopifyCount: probedCount,
+  }: ReconcileOptions = {},
 ): Promise<ReconcileResult> => {
   const { reconcile } = deps.resource;
   if (!hasIdListing(reconcile)) return { outcome: 'unsupported' };
@@ -130,9 +140,9 @@ export const runDeletionReconcile = async (
   const { name } = resource;
   const logIds = { ...ids, resource: name };
   const shopify = await openShop(integration, deps);
-  const counts = async () => {
+  const counts = async (known?: number) => {
     const [shopifyCount, storedActive] = await Promise.all([
-      countShopifyRecords(shopify, deps.resource.reconcile),
+      known ?? countShopifyRecords(shopify, deps.resource.reconcile),
       deps.inventory.countActive(integrationId),
     ]);
     return { shopifyCount, storedActive };
@@ -144,7 +154,7 @@ export const runDeletionReconcile = async (
   const resuming = bulk && bulkIds ? await bulk.listings.checkpoint(integrationId, name) : undefined;
   let knownCount: number | undefined;
   if (!force && !resuming) {
-    const { shopifyCount, storedActive } = await counts();
+    const { shopifyCount, storedActive } = await counts(probedCount);
     knownCount = shopifyCount;
     const due = isReconcileDue({
       shopifyCount,

@@ -24,9 +24,16 @@ import type { SyncConfig } from '../sync-config.js';
 import { syncResourceInBulk } from './bulk-sync.js';
 import { errorSummary, isResourceAccessDenied } from './errors.js';
 import type { SyncQueue } from './ports.js';
-import type { ResourceProgress, ResourceStep, ResourceSyncResult, SyncProgress } from './progress.js';
+import {
+  addCallStats,
+  type ResourceProgress,
+  type ResourceStep,
+  type ResourceSyncResult,
+  type SyncProgress,
+} from './progress.js';
 import type { RunLease } from './run-lease.js';
 import { syncResource } from './sync-engine.js';
+import { type ProbeAnswer, probeable, probeStore } from './sync-probe.js';
 
 /**
  * One resource a run mirrors: its definition and where its records go. Built with
@@ -93,6 +100,11 @@ export class RunProgress {
     await this.persist(next);
   }
 
+  /** Progress that need not outlive this invocation: what it says is found again if it crashes. */
+  settle(next: SyncProgress): void {
+    this.saved = next;
+  }
+
   /** One resource's step, with the run's call costs it carries. */
   withStep(name: string, step: ResourceStep): SyncProgress {
     return { resources: { ...this.saved.resources, [name]: step.resource }, calls: step.calls };
@@ -113,21 +125,70 @@ export interface ResourceLoop {
   readonly deps: ResourceLoopDeps;
 }
 
+/** How an invocation's pass ended; a completed one carries the counts its probe took. */
+export type ResourceLoopOutcome =
+  | { readonly outcome: 'completed'; readonly shopifyCounts: Readonly<Record<string, number>> }
+  | { readonly outcome: 'paused' };
+
 /** Syncs every resource with work left; `paused` once one handed the run to a continuation. */
-export async function syncResources(loop: ResourceLoop): Promise<'completed' | 'paused'> {
-  const { scopes } = loop.deps;
-  if (scopes && hasWorkLeft(loop.progress.current)) await checkGrantedScopes(loop, scopes);
+export async function syncResources(loop: ResourceLoop): Promise<ResourceLoopOutcome> {
+  const probed = hasWorkLeft(loop.progress.current) ? await probeFirst(loop) : undefined;
   for (const synced of loop.deps.resources) {
     const resource = loop.progress.current.resources[synced.definition.name]!;
     if (resource.status === 'completed' || resource.status === 'needs-attention') continue;
     const result = await syncOrRefuse(loop, synced, resource);
     if (result?.outcome === 'paused') {
       await continueLater(loop, synced.definition.name, result);
-      return 'paused';
+      return { outcome: 'paused' };
     }
   }
-  return 'completed';
+  return { outcome: 'completed', shopifyCounts: probed?.counts ?? {} };
 }
+
+/**
+ * The probe (sync-probe.ts): the grant checked, and every resource with nothing new since its
+ * watermark completed without a page. A resource Shopify refuses makes the whole probe fail: the
+ * run then checks the scopes alone and pages every resource, which tells which one it was.
+ */
+const probeFirst = async (loop: ResourceLoop): Promise<ProbeAnswer | undefined> => {
+  const { deps, integration, progress } = loop;
+  const known = { ...integration.missingScopes, ...integration.resourceAttention };
+  const candidates = deps.resources
+    .map(({ definition }) => ({ definition, progress: progress.current.resources[definition.name]! }))
+    .filter(
+      ({ definition }) =>
+        !(definition.name in known) && probeable(progress.current.resources[definition.name]!),
+    );
+  let answer: ProbeAnswer | undefined;
+  try {
+    // Nothing to probe (an initial sync, a continuation): the scope check alone, if any.
+    if (candidates.length > 0) answer = await probeStore(loop.graphql, candidates);
+  } catch (error) {
+    if (!isResourceAccessDenied(error)) throw error;
+  }
+  if (deps.scopes)
+    await checkGrantedScopes(
+      loop,
+      deps.scopes,
+      answer?.grantedScopes ?? (await fetchGrantedScopes(loop.graphql)),
+    );
+  if (answer) progress.settle(withUnchanged(progress.current, answer));
+  return answer;
+};
+
+/**
+ * The probe's unchanged resources completed with nothing seen, its cost added to the run's.
+ * Not saved on its own: the run's end saves it, and a crash before then probes again.
+ */
+const withUnchanged = (current: SyncProgress, { unchanged, stats }: ProbeAnswer): SyncProgress => {
+  const resources = { ...current.resources };
+  for (const name of unchanged) {
+    const resource = resources[name]!;
+    // A scope the probe found missing took the resource out of the sync: it stays so.
+    if (resource.status === 'pending') resources[name] = { ...resource, status: 'completed' };
+  }
+  return { resources, calls: addCallStats(current.calls, stats) };
+};
 
 /** One resource's sync; undefined when Shopify refused it (recorded: it needs attention). */
 const syncOrRefuse = async (
@@ -252,14 +313,15 @@ const continueLater = async (
  * queried; one that has them again is announced to `onGranted`.
  */
 const checkGrantedScopes = async (
-  { deps, integration, runId, graphql, progress }: ResourceLoop,
+  { deps, integration, runId, progress }: ResourceLoop,
   scopes: NonNullable<ResourceLoopDeps['scopes']>,
+  grantedScopes: readonly string[],
 ): Promise<void> => {
   const { logger } = deps;
   const { integrationId } = integration;
   const grant = await recordGrantedScopes(
     integration,
-    await fetchGrantedScopes(graphql),
+    grantedScopes,
     { ...scopes, logger, now: deps.now, ...(deps.events && { events: deps.events }) },
     { runId },
   );

@@ -68,7 +68,12 @@ export interface SyncDeps extends ResourceLoopDeps {
    */
   readonly afterSync?: (
     integration: Integration,
-    options: { readonly deadline: number; readonly heartbeat: () => Promise<void> },
+    options: {
+      readonly deadline: number;
+      readonly heartbeat: () => Promise<void>;
+      /** Shopify's counts the run's probe took, per resource it found unchanged (none to take again). */
+      readonly shopifyCounts: Readonly<Record<string, number>>;
+    },
   ) => Promise<unknown>;
   /**
    * A store whose syncs keep healing changes while no webhook arrived for this long looks like
@@ -287,8 +292,8 @@ async function syncUnderLease(scope: RunScope, lease: RunLease): Promise<SyncOut
       shouldPause: delivery.shouldPause,
       deps,
     });
-    if (loop === 'paused') return { outcome: 'paused', runId };
-    await afterSync(scope, progress.current, lease);
+    if (loop.outcome === 'paused') return { outcome: 'paused', runId };
+    await afterSync(scope, progress.current, lease, loop.shopifyCounts);
     return await succeed(scope, progress.current, startedAt);
   } catch (error) {
     if (isAttentionError(error)) return needsAttention(scope, error);
@@ -332,6 +337,7 @@ const afterSync = async (
   { integration, delivery, deps, runId }: RunScope,
   progress: SyncProgress,
   lease: RunLease,
+  shopifyCounts: Readonly<Record<string, number>>,
 ) => {
   if (!deps.afterSync) return;
   try {
@@ -339,7 +345,11 @@ const afterSync = async (
     const { resourceAttention } = runAttention(progress);
     await deps.afterSync(
       { ...integration, resourceAttention },
-      { deadline: delivery.deadline ?? Number.POSITIVE_INFINITY, heartbeat: () => lease.keep() },
+      {
+        deadline: delivery.deadline ?? Number.POSITIVE_INFINITY,
+        heartbeat: () => lease.keep(),
+        shopifyCounts,
+      },
     );
   } catch (error) {
     deps.logger.warn('Post-sync step failed; the next sync tries again', {
