@@ -269,10 +269,7 @@ export const syncWorkerDeps = (c: Composition) => ({
  */
 const deletionReconcile =
   (c: Composition) =>
-  async (
-    integration: Integration,
-    options: Parameters<NonNullable<SyncDeps['afterSync']>>[1],
-  ) => {
+  async (integration: Integration, options: Parameters<NonNullable<SyncDeps['afterSync']>>[1]) => {
     for (const mirror of c.mirrors) {
       // Refused by Shopify in this run (MISSING_SCOPE, ACCESS_DENIED): its listing would be too.
       if (integration.resourceAttention?.[mirror.name]) continue;

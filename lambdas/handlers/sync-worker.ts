@@ -113,16 +113,20 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
         ShopifyThrottleWaits: totals.throttleWaits,
         ShopifyThrottledResponses: totals.throttledResponses,
       });
+      // Only the resources that wrote something: each is an EMF line of its own, and a zero adds
+      // nothing to the dashboard's sums but log bytes on every idle store's hourly run (bench F1).
       const perResource = Object.entries(totals.resources);
+      const nonZero = (count: (c: (typeof perResource)[number][1]) => number) =>
+        Object.fromEntries(perResource.map(([r, c]) => [r, count(c)]).filter(([, value]) => value !== 0));
       addCountsByResource(
         metrics,
         'RecordsWritten',
-        Object.fromEntries(perResource.map(([r, c]) => [r, c.written])),
+        nonZero((c) => c.written),
       );
       addCountsByResource(
         metrics,
         'HealedBySync',
-        Object.fromEntries(perResource.map(([r, c]) => [r, c.healedBySync])),
+        nonZero((c) => c.healedBySync),
       );
     };
     try {

@@ -5,7 +5,7 @@
 import { scopeLists } from '../integrations/granted-scopes.js';
 import { type Integration, type ResourceSyncState, watermarkOf } from '../integrations/integration.js';
 import { webhooksSilent } from '../integrations/store-census.js';
-import type { SyncProgress } from './progress.js';
+import type { ResourceProgress, SyncProgress } from './progress.js';
 import type { RunTrigger } from './sync-run.js';
 
 const iso = (millis: number) => new Date(millis).toISOString();
@@ -151,13 +151,22 @@ export const attentionDetail = (
   };
 };
 
-/** Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost. */
-export const summaryOf = (progress: SyncProgress) => ({
-  resources: Object.fromEntries(
-    Object.entries(progress.resources).map(([name, { checkpoint: _checkpoint, ...counters }]) => [
-      name,
-      counters,
-    ]),
-  ),
-  ...progress.calls,
-});
+/**
+ * Log fields of a finished run: per resource `seen/written/stale/redacted/invalid`, and the cost.
+ * A resource completed with nothing seen is only named under `unchanged`: most hourly runs of
+ * most stores find nothing, and their log line is billed by the byte (bench F1).
+ */
+export const summaryOf = (progress: SyncProgress) => {
+  const entries = Object.entries(progress.resources);
+  const isUnchanged = (resource: ResourceProgress) => resource.status === 'completed' && resource.seen === 0;
+  const unchanged = entries.filter(([, resource]) => isUnchanged(resource)).map(([name]) => name);
+  return {
+    resources: Object.fromEntries(
+      entries
+        .filter(([, resource]) => !isUnchanged(resource))
+        .map(([name, { checkpoint: _checkpoint, ...counters }]) => [name, counters]),
+    ),
+    ...(unchanged.length > 0 && { unchanged }),
+    ...progress.calls,
+  };
+};
