@@ -14,6 +14,9 @@ const harness = syncHarness(tables, () => simulator);
 /** Fast refill so thousands of customers sync in seconds; pacing itself is tested at Standard limits. */
 const fastPlan = { restoreRate: 20_000, maximumAvailable: 40_000 };
 
+/** Shopify's timestamps have whole seconds: a change must fall in a later second than the run's start. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+
 describe('initial and incremental sync', () => {
   it('mirrors 5,000 customers exactly as the webhooks would store them, then picks up exactly the changes', async () => {
     const { shop, integration } = await harness.connect({
@@ -118,4 +121,62 @@ describe('initial and incremental sync', () => {
     const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
     expect(run!.calls!.throttleWaits).toBeGreaterThan(0);
   }, 30_000);
+
+  it('an idle hour is one Admin call; a change is paged for its resource only, and mirrored exactly', async () => {
+    const { shop, integration } = await harness.connect({
+      shopDomain: 'probed.myshopify.com',
+      seedCustomers: 12,
+      seedOrders: 4,
+      seedProducts: 3,
+    });
+    const queue = new CapturingQueue();
+    // No overlap: a run's filter starts at the last run's start, so "idle" is reachable in a test.
+    const worker = harness.worker(queue, {
+      withOrders: true,
+      withProducts: true,
+      config: { overlapMinutes: 0 },
+    });
+    const runOnce = async () => {
+      const from = shop.requests().length;
+      await queue.send([{ integrationId: integration.integrationId, trigger: 'manual' }]);
+      await harness.drain(worker, queue);
+      const [run] = (await harness.stores().runs.list(integration.integrationId, { limit: 1 })).items;
+      return {
+        run: run!,
+        operations: shop
+          .requests()
+          .slice(from)
+          .map((r) => r.operationName),
+      };
+    };
+
+    const initial = await runOnce();
+    expect(initial.operations).not.toContain('SyncProbe');
+    await nextSecond();
+
+    const idle = await runOnce();
+    expect(idle.operations).toEqual(['SyncProbe']);
+    expect(idle.run).toMatchObject({
+      status: 'succeeded',
+      resources: {
+        customers: { status: 'completed', pages: 0, seen: 0 },
+        orders: { status: 'completed', pages: 0, seen: 0 },
+        products: { status: 'completed', pages: 0, seen: 0 },
+      },
+    });
+    const watermarks = (await harness.stores().integrations.get(integration.integrationId))!.syncWatermarks;
+    expect(watermarks).toEqual({
+      customers: idle.run.startedAt,
+      orders: idle.run.startedAt,
+      products: idle.run.startedAt,
+    });
+
+    await nextSecond();
+    const customer = shop.resources.customers.list()[3]!;
+    shop.resources.customers.update(customer.id, { note: 'changed after the idle run' });
+    const changed = await runOnce();
+    expect(changed.operations).toEqual(['SyncProbe', 'CustomersPage']);
+    expect(changed.run.resources!['customers']).toMatchObject({ pages: 1, seen: 1, written: 1 });
+    expect(await harness.mirror(integration)).toEqual(harness.expectedMirror(shop, integration));
+  }, 60_000);
 });
