@@ -51,7 +51,12 @@ const integration: Integration = {
   updatedAt: LONG_AGO,
 };
 
-const reconcile = async (mirrored: readonly number[], shopify: ShopifyGraphql) => {
+const reconcile = async (
+  mirrored: readonly number[],
+  shopify: ShopifyGraphql,
+  options: Parameters<typeof runDeletionReconcile>[2] = { force: true },
+  on: Integration = integration,
+) => {
   const store = createInMemoryRecordStore<CustomerRecord>({ definition: customersResource });
   for (const id of mirrored)
     await store.upsert(
@@ -59,7 +64,7 @@ const reconcile = async (mirrored: readonly number[], shopify: ShopifyGraphql) =
     );
   const reconciled: unknown[] = [];
   const result = await runDeletionReconcile(
-    integration,
+    on,
     {
       cipher: { encrypt: async () => 'ciphertext', decrypt: async () => 'token' },
       shopify: () => shopify,
@@ -71,7 +76,7 @@ const reconcile = async (mirrored: readonly number[], shopify: ShopifyGraphql) =
       overlapMinutes: 5,
       now: () => NOW,
     },
-    { force: true },
+    options,
   );
   return { result, store, reconciled };
 };
@@ -104,6 +109,36 @@ describe('the deletion reconcile on the in-memory store', () => {
     expect(reconciled).toEqual([
       { reconciledAt: NOW.toISOString(), resource: 'customers', countMismatch: undefined },
     ]);
+  });
+});
+
+describe("the count the run's probe took", () => {
+  /** Shopify as `fakeShopify`, counting the count queries it answers. */
+  const counting = (live: readonly number[]) => {
+    const shopify = fakeShopify(live);
+    const asked = { counts: 0 };
+    const graphql: ShopifyGraphql = {
+      query: (document, variables, schema, options) => {
+        if (document === customersResource.reconcile.countQuery) asked.counts += 1;
+        return shopify.query(document, variables, schema, options);
+      },
+    };
+    return { graphql, asked };
+  };
+  const recently = { ...integration, resourceReconciledAt: { customers: '2026-03-09T23:00:00.000Z' } };
+
+  it('is compared instead of asking Shopify again: counts that agree skip the listing', async () => {
+    const { graphql, asked } = counting([1, 2, 3]);
+    const { result } = await reconcile([1, 2, 3], graphql, { shopifyCount: 3 }, recently);
+    expect(result).toEqual({ outcome: 'skipped', shopifyCount: 3, storedActive: 3 });
+    expect(asked.counts).toBe(0);
+  });
+
+  it('a mismatch by it runs the reconcile, which concludes only from the listing and lookups', async () => {
+    const { graphql } = counting([1, 2]);
+    const { result, store } = await reconcile([1, 2, 3], graphql, { shopifyCount: 2 }, recently);
+    expect(result).toMatchObject({ outcome: 'reconciled', markedInactive: ['3'] });
+    expect(await store.countActive(owner.integrationId)).toBe(2);
   });
 });
 
