@@ -16,7 +16,7 @@ import {
 import { withLogKeys } from '../core/log-scope.js';
 import { syncWorkerDeps, composition } from './composition-root.js';
 import { runIdOf, runSync, type SyncDeps, type SyncOutcome } from '../core/sync/run-sync.js';
-import type { SyncTotals } from '../core/sync/run-report.js';
+import type { ResourceTotals, SyncTotals } from '../core/sync/run-report.js';
 import { syncMessageSchema } from '../core/sync/sync-run.js';
 import { RetryLaterError } from '../core/sync/errors.js';
 import type { RetryScheduler } from '../adapters/sqs/sync-queue.js';
@@ -116,8 +116,11 @@ export const createSyncWorkerHandler = (deps: SyncWorkerDeps) => {
       // Only the resources that wrote something: each is an EMF line of its own, and a zero adds
       // nothing to the dashboard's sums but log bytes on every idle store's hourly run (bench F1).
       const perResource = Object.entries(totals.resources);
-      const nonZero = (count: (c: (typeof perResource)[number][1]) => number) =>
-        Object.fromEntries(perResource.map(([r, c]) => [r, count(c)]).filter(([, value]) => value !== 0));
+      const nonZero = (count: (c: ResourceTotals) => number): Record<string, number> => {
+        const counts: Record<string, number> = {};
+        for (const [resource, c] of perResource) if (count(c) !== 0) counts[resource] = count(c);
+        return counts;
+      };
       addCountsByResource(
         metrics,
         'RecordsWritten',
