@@ -48,7 +48,7 @@ import type { NewRecordGuess, UpsertManyOptions, WriteCounts } from '../../resou
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure, landed } from './conditions.js';
-import { marshallOptions } from './document-client.js';
+import { cachedSender, marshallOptions } from './document-client.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
 
@@ -190,6 +190,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   options: RecordStoreOptions = {},
 ): RecordStore<TRecord> => {
   const guarded = options.backPressure;
+  const sendCommand = cachedSender(doc);
   const reusedKeys = options.reusedKeys ?? false;
   const partLists = options.partLists ?? [];
   const hasParts = partLists.length > 0;
@@ -206,7 +207,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   ): Promise<{ landed: true } | { landed: false; old?: Record<string, unknown> } | 'duplicate'> => {
     if (!receipt) {
       try {
-        await underPressure(() => doc.send(new UpdateItemCommand(update)));
+        await underPressure(() => sendCommand(new UpdateItemCommand(update)));
         return { landed: true };
       } catch (error) {
         if (isConditionFailure(error)) return { landed: false, old: error.Item as Record<string, unknown> };
@@ -223,7 +224,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     for (let attempt = 1; ; attempt += 1) {
       try {
         await underPressure(() =>
-          doc.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: update }, { Put: put }] })),
+          sendCommand(new TransactWriteItemsCommand({ TransactItems: [{ Update: update }, { Put: put }] })),
         );
         return { landed: true };
       } catch (error) {
@@ -233,7 +234,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
           // Nothing to write, but the body was processed: a replay must find its receipt.
           try {
-            await underPressure(() => doc.send(new PutItemCommand(put)));
+            await underPressure(() => sendCommand(new PutItemCommand(put)));
           } catch (putError) {
             if (isConditionFailure(putError)) return 'duplicate';
             throw putError;
@@ -278,7 +279,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     fields.forEach((name, index) => (item[name] = values[`:f${index}`]!));
     return landed(
       underPressure(() =>
-        doc.send(
+        sendCommand(
           new PutItemCommand({
             TableName: tableName,
             Item: item,
