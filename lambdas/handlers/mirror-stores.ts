@@ -8,11 +8,19 @@ import type { BackPressure } from '../adapters/dynamodb/back-pressure.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
 import type { ResourceTableId } from '../resources/registry.js';
-import type { ResourceDefinition } from '../resources/kit/definition.js';
+import type { ResourceBase, ResourceDefinition } from '../resources/kit/definition.js';
+import type { WriteRuleOptions } from '../core/records/record-writes.js';
 import type { LambdaSettings } from './environment.js';
 
 /** Where webhook receipts (digests of processed bodies) live. */
 export const receiptsOf = (tables: LambdaSettings['tables']) => ({ tableName: tables.Idempotency });
+
+/** What a resource's definition adds to the write rules (record-writes.ts), for any store of it. */
+export const writeRulesOf = (definition: ResourceBase): WriteRuleOptions => ({
+  sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+  ...(definition.reusedKeys && { reusedKeys: true }),
+  ...(definition.partLists && { partLists: definition.partLists }),
+});
 
 /** A resource's record store; webhook writes record their body's receipt in the same transaction. */
 export const recordStoreOf = <TRecord extends MirroredRecord>(
@@ -22,8 +30,7 @@ export const recordStoreOf = <TRecord extends MirroredRecord>(
   backPressure?: BackPressure,
 ) =>
   createRecordStore<TRecord>(doc, tables[definition.table.id], {
-    sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+    ...writeRulesOf(definition),
     receipts: receiptsOf(tables),
     ...(backPressure && { backPressure }),
-    ...(definition.reusedKeys && { reusedKeys: true }),
   });

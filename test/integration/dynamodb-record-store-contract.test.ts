@@ -2,6 +2,9 @@ import { createRecordErasureStore } from '../../lambdas/adapters/dynamodb/record
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
+import { writeRulesOf } from '../../lambdas/handlers/mirror-stores.js';
+import type { OrderRecord } from '../../lambdas/resources/orders/record.js';
+import { ordersResource } from '../../lambdas/resources/orders/index.js';
 import { useTestTables } from '../support/dynamo.js';
 import { recordStoreContract } from '../support/record-store-contract.js';
 
@@ -16,5 +19,9 @@ recordStoreContract('DynamoDB', () => ({
   reusedKeys: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
     receipts: { tableName: tables.names.Idempotency },
     reusedKeys: true,
+  }),
+  orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
+    ...writeRulesOf(ordersResource),
+    receipts: { tableName: tables.names.Idempotency },
   }),
 }));
