@@ -303,12 +303,10 @@ const mirroredFields = {
  * The fields of every record answer, named: no route answers it alone, but the generated client
  * (scripts/client-contracts.ts) states it once and extends it with each resource's own fields.
  */
-export const recordEnvelopeSchema = z
-  .looseObject(mirroredFields)
-  .meta({
-    id: 'RecordEnvelope',
-    description: "What every mirrored record's answer has, whatever its resource",
-  });
+export const recordEnvelopeSchema = z.looseObject(mirroredFields).meta({
+  id: 'RecordEnvelope',
+  description: "What every mirrored record's answer has, whatever its resource",
+});
 
 /**
  * The read API's answer for one resource's records: the lifecycle fields every record has, then
