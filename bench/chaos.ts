@@ -90,7 +90,7 @@ try {
       .join(', ');
     progress(
       `seed ${seed}: ${mismatches === 0 ? 'converged' : `${mismatches} MISMATCHES ${JSON.stringify(report.byClass)}`} ` +
-        `(${tables}; history ${JSON.stringify(report.history)}; deliveries ${JSON.stringify(report.deliveries)}; ` +
+        `(${tables}; ${report.metafields} metafields; history ${JSON.stringify(report.history)}; deliveries ${JSON.stringify(report.deliveries)}; ` +
         `sabotage ${JSON.stringify(report.injected)}; runs ${JSON.stringify(report.syncRuns)}; ${report.reconcile}; ` +
         `tokens ${JSON.stringify(report.tokens)}; ` +
         `${(report.elapsedMs / 1000).toFixed(1)} s)`,

@@ -10,7 +10,7 @@ export const CallCountersSchema = z.looseObject({
   throttledResponses: z.number().int(),
   retries: z.number().int(),
 });
-export const CollectionSchema = z.looseObject({
+export const RecordEnvelopeSchema = z.looseObject({
   organizationId: z.string(),
   shopifyId: z.string(),
   status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
@@ -21,6 +21,8 @@ export const CollectionSchema = z.looseObject({
   deletedAt: z.string().optional(),
   deleteReason: z.enum(['webhook', 'reconciled']).optional(),
   redactedAt: z.string().optional(),
+});
+export const CollectionSchema = RecordEnvelopeSchema.extend({
   title: z.string().optional(),
   handle: z.string().optional(),
   sortOrder: z.string().nullable().optional(),
@@ -93,17 +95,7 @@ export const MetafieldSchema = z.looseObject({
   value: z.unknown(),
   updatedAt: z.string(),
 });
-export const CustomerSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const CustomerSchema = RecordEnvelopeSchema.extend({
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
   email: z.string().nullable().optional(),
@@ -134,54 +126,14 @@ export const InstallCallbackAnswerSchema = z.looseObject({
   shop: z.string(),
   runId: z.string(),
 });
-export const IntegrationDetailsSchema = z.looseObject({
-  integrationId: z.string(),
-  organizationId: z.string(),
-  shopDomain: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'NEEDS_ATTENTION']),
-  statusReason: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  uninstalledAt: z.string().optional(),
-  uninstallClaimedAt: z.string().optional(),
-  lastSuccessfulSyncAt: z.string().optional(),
-  lastSyncRunId: z.string().optional(),
-  webhookHealth: WebhookHealthSchema.optional(),
-  shopifyShopId: z.string().optional(),
-  redactedAt: z.string().optional(),
-  lastReconciledAt: z.string().optional(),
-  resourceReconciledAt: z.record(z.string(), z.string()).optional(),
-  resourceAttention: z.record(z.string(), z.string()).optional(),
-  grantedScopes: z.array(z.string()).optional(),
-  missingScopes: z.record(z.string(), z.array(z.string())).optional(),
-  hasCustomWebhookSecret: z.boolean(),
-  credentialKind: z.enum(['expiring', 'static', 'client-credentials']).optional(),
-  credentialExpiresAt: z.string().optional(),
-  refreshTokenExpiresAt: z.string().optional(),
-  reinstall: z
-    .looseObject({
-      method: z.literal('POST'),
-      path: z.string(),
-      body: z.looseObject({ shopDomain: z.string() }),
-    })
-    .optional(),
+export const IntegrationDetailsSchema = IntegrationSchema.extend({
   recordCounts: z.record(
     z.string(),
     z.looseObject({ ACTIVE: z.number().int(), INACTIVE: z.number().int(), REDACTED: z.number().int() }),
   ),
 });
 export const IntegrationListSchema = z.looseObject({ items: z.array(IntegrationSchema) });
-export const InventoryItemSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const InventoryItemSchema = RecordEnvelopeSchema.extend({
   sku: z.string().nullable().optional(),
   tracked: z.boolean().optional(),
   requiresShipping: z.boolean().optional(),
@@ -195,17 +147,7 @@ export const InventoryItemListSchema = z.looseObject({
   items: z.array(InventoryItemSchema),
   nextCursor: z.string().nullable(),
 });
-export const InventoryLevelSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const InventoryLevelSchema = RecordEnvelopeSchema.extend({
   inventoryItemId: z.string().optional(),
   locationId: z.string().optional(),
   available: z.number().int().nullable().optional(),
@@ -227,17 +169,7 @@ export const InventoryLevelListSchema = z.looseObject({
   items: z.array(InventoryLevelSchema),
   nextCursor: z.string().nullable(),
 });
-export const LocationSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const LocationSchema = RecordEnvelopeSchema.extend({
   name: z.string().optional(),
   isActive: z.boolean().optional(),
   address1: z.string().nullable().optional(),
@@ -317,17 +249,7 @@ export const OrderAddressSchema = z.looseObject({
   zip: z.string().nullable(),
   phone: z.string().nullable(),
 });
-export const OrderSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const OrderSchema = RecordEnvelopeSchema.extend({
   name: z.string().optional(),
   customerId: z.string().optional(),
   email: z.string().nullable().optional(),
@@ -366,17 +288,7 @@ export const ProductVariantSchema = z.looseObject({
   compareAtPrice: z.string().nullable(),
   inventoryQuantity: z.number().int().nullable(),
 });
-export const ProductSchema = z.looseObject({
-  organizationId: z.string(),
-  shopifyId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'REDACTED']),
-  integrationId: z.string().optional(),
-  shopDomain: z.string().optional(),
-  shopifyGid: z.string().optional(),
-  shopifyUpdatedAt: z.string().optional(),
-  deletedAt: z.string().optional(),
-  deleteReason: z.enum(['webhook', 'reconciled']).optional(),
-  redactedAt: z.string().optional(),
+export const ProductSchema = RecordEnvelopeSchema.extend({
   title: z.string().optional(),
   handle: z.string().optional(),
   vendor: z.string().nullable().optional(),

@@ -14,7 +14,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { type RouteContract, routeContracts } from '../lambdas/handlers/contract/route-contracts.js';
-import { apiErrorSchema, gatewayErrorSchema } from '../lambdas/handlers/contract/schemas.js';
+import {
+  apiErrorSchema,
+  gatewayErrorSchema,
+  recordEnvelopeSchema,
+} from '../lambdas/handlers/contract/schemas.js';
 import { defineCommand, parseCommandLine } from './support/command-line.js';
 
 export const clientContractsFile = path.resolve(
@@ -95,17 +99,44 @@ function objectSource(schema: JsonSchema): string {
       ? `z.partialRecord(z.enum(${literal(keys)}), ${source(extra)})`
       : `z.record(z.string(), ${source(extra)})`;
   }
-  const required = new Set(schema.required ?? []);
-  const fields = Object.entries(schema.properties ?? {}).map(
-    ([name, property]) => `${key(name)}: ${source(property)}${required.has(name) ? '' : '.optional()'}`,
-  );
-  const shape = `{ ${fields.join(', ')} }`;
+  const shape = shapeSource(schema, Object.keys(schema.properties ?? {}));
   // Fields beyond the named ones: kept as they are (zod's looseObject), or each of one schema.
   if (extra === true || (typeof extra === 'object' && Object.keys(extra).length === 0))
     return `z.looseObject(${shape})`;
   if (extra && typeof extra === 'object') return `z.object(${shape}).catchall(${source(extra)})`;
   return `z.object(${shape})`;
 }
+
+/** The zod shape of some of an object's properties, each optional unless the schema requires it. */
+const shapeSource = (schema: JsonSchema, names: readonly string[]): string => {
+  const required = new Set(schema.required ?? []);
+  const field = (name: string) =>
+    `${key(name)}: ${source(schema.properties![name]!)}${required.has(name) ? '' : '.optional()'}`;
+  return `{ ${names.map(field).join(', ')} }`;
+};
+
+/** A property as the generated source states it: its schema and whether it is required. */
+const fieldOf = (schema: JsonSchema, name: string): string =>
+  JSON.stringify([schema.properties?.[name], (schema.required ?? []).includes(name)]);
+
+/**
+ * Whether `derived` is `base` with further properties after base's own (zod's `.extend()`): the
+ * same leading properties, each the same and as required, and the same rule for unnamed ones.
+ */
+const extendsSchema = (derived: JsonSchema, base: JsonSchema): boolean => {
+  const baseNames = Object.keys(base.properties ?? {});
+  const derivedNames = Object.keys(derived.properties ?? {});
+  return (
+    base.type === 'object' &&
+    derived.type === 'object' &&
+    baseNames.length > 0 &&
+    baseNames.length < derivedNames.length &&
+    baseNames.every(
+      (name, index) => derivedNames[index] === name && fieldOf(derived, name) === fieldOf(base, name),
+    ) &&
+    JSON.stringify(base.additionalProperties) === JSON.stringify(derived.additionalProperties)
+  );
+};
 
 /** Every named schema (zod `meta({ id })`) once, in an order where each comes after those it uses. */
 class NamedSchemas {
@@ -137,11 +168,27 @@ class NamedSchemas {
       const definition = this.definitions.get(id)!;
       for (const [, used] of JSON.stringify(definition).matchAll(/"#\/\$defs\/([^"]+)"/g))
         visit(used!, [...trail, id]);
+      const base = this.baseOf(definition);
+      if (base) visit(base, [...trail, id]);
       emitted.add(id);
-      lines.push(`export const ${identifier(id)} = ${source(definition)};`);
+      lines.push(
+        `export const ${identifier(id)} = ${base ? this.extension(base, definition) : source(definition)};`,
+      );
     };
     for (const id of [...this.definitions.keys()].sort()) visit(id, []);
     return lines;
+  }
+
+  /** The named schema this one extends with the most of its properties, if any (one statement of the shared ones). */
+  private baseOf(definition: JsonSchema): string | undefined {
+    const bases = [...this.definitions].filter(([, base]) => extendsSchema(definition, base));
+    const size = (base: JsonSchema) => Object.keys(base.properties ?? {}).length;
+    return bases.sort(([, a], [, b]) => size(b) - size(a))[0]?.[0];
+  }
+
+  private extension(base: string, definition: JsonSchema): string {
+    const inherited = Object.keys(this.definitions.get(base)!.properties ?? {}).length;
+    return `${identifier(base)}.extend(${shapeSource(definition, Object.keys(definition.properties!).slice(inherited))})`;
   }
 }
 
@@ -161,6 +208,8 @@ export function clientContractsSource(): string {
       parts.push(`responses: { ${responses.join(', ')} }`);
       return `  ${operation}: { ${parts.join(', ')} },`;
     });
+  // Named before the records that extend it, so their shared fields are stated once.
+  named.convert(recordEnvelopeSchema, 'output');
   const errors = [
     `export const apiErrorSchema = ${source(named.convert(apiErrorSchema, 'output'))};`,
     `export const gatewayErrorSchema = ${source(named.convert(gatewayErrorSchema, 'output'))};`,

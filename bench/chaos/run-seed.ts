@@ -2,7 +2,7 @@
  * One seeded chaos run: a store lives through a random history of every registered resource
  * (each churned by its module in chaos/resources/: customers, orders with hundreds of line items
  * now and then, products with more variants than a page holds, locations, inventory items and
- * levels, collections and their members) while every delivery path misbehaves; then each
+ * levels, collections and their members, and the metafields of customers, orders and products) while every delivery path misbehaves; then each
  * registered resource's table must equal the store, field by field.
  *
  * What runs for real: the local runtime's HTTP API with the real webhook handler (signature,
@@ -34,6 +34,7 @@ import {
   RECONCILE_AT_LEAST_EVERY_MS,
   runDeletionReconcile,
 } from '../../lambdas/core/reconcile/deletion-reconcile.js';
+import type { MetafieldNamespaces } from '../../lambdas/resources/kit/metafields.js';
 import type { MirroredRecord } from '../../lambdas/resources/kit/mirrored-record.js';
 import type { RecordWriter } from '../../lambdas/resources/kit/definition.js';
 import { type ShopifyGraphql } from '../../lambdas/shopify/graphql.js';
@@ -79,6 +80,8 @@ export interface ChaosSeedReport {
   readonly mirror: Readonly<Record<string, MirrorReport>>;
   /** Mismatches of every resource, by class. */
   readonly byClass: Readonly<Record<MismatchClass, number>>;
+  /** Metafields the store's live customers, orders and products hold in the mirrored namespaces. */
+  readonly metafields: number;
   /** Mutations of the history, by resource and kind (`orders.create`). */
   readonly history: Readonly<Record<string, number>>;
   readonly injected: Readonly<Record<string, number>>;
@@ -281,9 +284,23 @@ export const chaosRuntime = (
       SYNC_RETRY_MAX_SECONDS: '1',
       SHOPIFY_APP_DISTRIBUTION: 'public',
       SYNCED_RESOURCES: resourceNames.join(','),
+      METAFIELD_NAMESPACES: JSON.stringify(chaosMetafieldNamespaces),
     },
     webhookDelivery,
   );
+
+/**
+ * The metafields chaos mirrors: one namespace on customers and orders, two on products (whose
+ * `metafields` connection then lists every namespace, and the mapping keeps these two).
+ */
+export const chaosMetafieldNamespaces: MetafieldNamespaces = {
+  customers: ['chaos'],
+  orders: ['chaos'],
+  products: ['chaos', 'specs'],
+};
+
+const metafieldsOf = (record: MirroredRecord): readonly unknown[] =>
+  (record as { readonly metafields?: readonly unknown[] }).metafields ?? [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -325,8 +342,8 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
   const mutations = options.mutations ?? 1000;
   const log = options.log ?? (() => {});
   const random = new Random(seed);
-  const modules = chaosModulesFor(resourceNames);
   const c = compose();
+  const modules = chaosModulesFor(resourceNames, c.settings.METAFIELD_NAMESPACES);
   const unmirrored = resourceNames.filter((name) => !c.mirrors.some((mirror) => mirror.name === name));
   if (unmirrored.length > 0) throw new Error(`chaos: the runtime does not mirror ${unmirrored.join(', ')}`);
   const injected: Record<string, number> = {};
@@ -354,13 +371,25 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     seedProducts: options.initialProducts ?? 10,
     seedInventory: { locations: 2, items: options.initialInventoryItems ?? 12 },
     seedCollections: options.initialCollections ?? 4,
+    seedMetafieldNamespace: chaosMetafieldNamespaces.customers![0],
     // A Standard-sized bucket restoring fast, so a seed is not dominated by waiting.
     plan: { restoreRate: 1000, maximumAvailable: 2000 },
   });
   const integration = await bench.connect(shopDomain, accessToken);
-  // Every topic of every registered resource, its parts' (fulfillments/*, refunds/create) too.
-  for (const topic of webhookTopicsFor(registeredResources, registeredResources).wanted)
-    shop.addWebhookSubscription(topic, bench.subscriptionUri, 'JSON', SHOPIFY_API_VERSION);
+  // Every topic of every registered resource, its parts' (fulfillments/*, refunds/create) too; the
+  // owners' update topics name the mirrored metafield namespaces, so their bodies carry them.
+  const topics = webhookTopicsFor(
+    c.mirrors.map((mirror) => mirror.definition),
+    registeredResources,
+  );
+  for (const topic of topics.wanted)
+    shop.addWebhookSubscription(
+      topic,
+      bench.subscriptionUri,
+      'JSON',
+      SHOPIFY_API_VERSION,
+      topics.metafieldNamespaces?.[topic],
+    );
   shop.setDelivery({
     duplicateProbability: 0.15,
     dropProbability: 0.1,
@@ -514,6 +543,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     MismatchClass,
     number
   >;
+  let metafields = 0;
   for (const { definition, name } of c.mirrors) {
     const truth = await resourceTruth<unknown, MirroredRecord>(
       definition,
@@ -526,6 +556,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     const stored = await storedItems(bench.doc, tableName, integration.organizationId);
     // Whatever the table holds that Shopify no longer lists was deleted there: by any path.
     const report = compareMirror(truth, absentFrom(truth, stored), stored);
+    metafields += truth.reduce((sum, record) => sum + metafieldsOf(record).length, 0);
     mirror[name] = report;
     for (const key of mismatchClasses) byClass[key] += report.byClass[key];
   }
@@ -553,6 +584,7 @@ export async function runChaosSeed(bench: BenchRuntime, options: ChaosSeedOption
     mutations,
     mirror,
     byClass,
+    metafields,
     history,
     injected,
     deliveries,

@@ -1,6 +1,6 @@
 import type { CustomerInput } from '../../../local/shopify-simulator/index.js';
 import type { Random } from '../../support/random.js';
-import { type ChaosModule, churn } from './kit.js';
+import { type ChaosModule, churnedRecords } from './kit.js';
 
 const customerPatch = (random: Random, n: number): CustomerInput => {
   const patch: Record<string, unknown> = {};
@@ -35,17 +35,18 @@ const customerPatch = (random: Random, n: number): CustomerInput => {
 };
 
 /** Customers change most: sign-ups, address and consent edits, deletions on request. */
-export const customersChaos: ChaosModule = {
+export const customersChaos: ChaosModule = churnedRecords({
   resource: 'customers',
   weight: 0.3,
-  mutate({ shop, random, n }) {
-    const customers = shop.resources.customers;
-    const live = customers.list();
-    const kind = churn(random, live.length);
-    if (kind === 'create')
-      customers.create({ firstName: `New${n}`, email: `new${n}@example.com`, ...customerPatch(random, n) });
-    else if (kind === 'update') customers.update(random.pick(live).id, customerPatch(random, n));
-    else customers.delete(random.pick(live).id);
-    return kind;
+  live: (shop) => shop.resources.customers.list(),
+  create: ({ shop, random, n }) =>
+    shop.resources.customers.create({
+      firstName: `New${n}`,
+      email: `new${n}@example.com`,
+      ...customerPatch(random, n),
+    }),
+  update({ shop, random, n }, customer) {
+    shop.resources.customers.update(customer.id, customerPatch(random, n));
   },
-};
+  delete: ({ shop }, customer) => shop.resources.customers.delete(customer.id),
+});

@@ -3,7 +3,9 @@
  * refuses to start when a registered resource has no module here: a resource chaos does not churn
  * would pass its mirror check without having been tested.
  */
+import type { MetafieldNamespaces } from '../../../lambdas/resources/kit/metafields.js';
 import type { ChaosModule } from './kit.js';
+import { metafieldsChaos } from './metafields.js';
 import { customersChaos } from './customers.js';
 import { ordersChaos } from './orders.js';
 import { productsChaos } from './products.js';
@@ -20,14 +22,23 @@ export const chaosModules: readonly ChaosModule[] = [
   inventoryItemsChaos,
   inventoryLevelsChaos,
   collectionsChaos,
-  // Metafields (customers', orders' and products' through metafieldsSet/metafieldsDelete) get a
-  // module of their own here, `metafields.ts`, when that resource is registered.
 ];
 
-/** The module of every registered resource, in registry order; throws naming the ones without. */
-export const chaosModulesFor = (registered: readonly string[]): readonly ChaosModule[] => {
+/**
+ * The module of every registered resource, in registry order, then the metafields' where the
+ * deployment mirrors some (they ride on their owners' records: no resource of their own); throws
+ * naming the resources without a module.
+ */
+export const chaosModulesFor = (
+  registered: readonly string[],
+  namespaces: MetafieldNamespaces = {},
+): readonly ChaosModule[] => {
   const missing = registered.filter((name) => !chaosModules.some((module) => module.resource === name));
   if (missing.length > 0)
     throw new Error(`chaos: no chaos module for ${missing.join(', ')} (add one to bench/chaos/resources/)`);
-  return registered.map((name) => chaosModules.find((module) => module.resource === name)!);
+  const metafields = metafieldsChaos(namespaces);
+  return [
+    ...registered.map((name) => chaosModules.find((module) => module.resource === name)!),
+    ...(metafields ? [metafields] : []),
+  ];
 };

@@ -26,9 +26,44 @@ export interface ChaosModule {
 
 /** A create, an update or a delete, the way a store's records churn: mostly updates. */
 export type Churn = 'create' | 'update' | 'delete';
-export const churn = (random: Random, live: number, { min = 0 }: { readonly min?: number } = {}): Churn => {
+const churn = (random: Random, live: number, { min = 0 }: { readonly min?: number } = {}): Churn => {
   const roll = random.next();
   if (live === 0 || roll < 0.25) return 'create';
   if (roll < 0.85 || live <= min) return 'update';
   return 'delete';
 };
+
+/**
+ * A module whose changes are the churn of one kind of record: one created, one updated or one
+ * deleted, the live record drawn for an update or a delete. What differs between resources is
+ * only how each of the three is made.
+ */
+export interface ChurnedRecords<TRecord extends { readonly id: string }> {
+  readonly resource: string;
+  readonly weight: number;
+  /** At least this many stay live: below it a delete becomes an update. */
+  readonly min?: number;
+  /** At most this many are live: at it a create becomes an update. */
+  readonly max?: number;
+  live(shop: SimulatedShop): readonly TRecord[];
+  create(step: ChaosStep): void;
+  /** Answers a finer kind (`members`, `activate`) where the update is one of those. */
+  update(step: ChaosStep, record: TRecord): string | void;
+  delete(step: ChaosStep, record: TRecord): void;
+}
+
+export const churnedRecords = <TRecord extends { readonly id: string }>(
+  churned: ChurnedRecords<TRecord>,
+): ChaosModule => ({
+  resource: churned.resource,
+  weight: churned.weight,
+  mutate(step) {
+    const live = churned.live(step.shop);
+    let kind = churn(step.random, live.length, { min: churned.min ?? 0 });
+    if (kind === 'create' && live.length >= (churned.max ?? Infinity)) kind = 'update';
+    if (kind === 'create') churned.create(step);
+    else if (kind === 'update') return churned.update(step, step.random.pick(live)) ?? kind;
+    else churned.delete(step, step.random.pick(live));
+    return kind;
+  },
+});

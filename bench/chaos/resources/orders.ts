@@ -1,6 +1,6 @@
 import type { OrderInput } from '../../../local/shopify-simulator/index.js';
 import type { Random } from '../../support/random.js';
-import { type ChaosModule, churn } from './kit.js';
+import { type ChaosModule, churnedRecords } from './kit.js';
 
 /** `shipped`: a fulfillment of the order, which a patch may re-track or cancel. */
 const orderPatch = (random: Random, n: number, shipped: string | undefined): OrderInput => {
@@ -32,28 +32,24 @@ const orderPatch = (random: Random, n: number, shipped: string | undefined): Ord
 };
 
 /** Orders: placed (now and then a large B2B one whose lines need pages of their own), edited, shipped, refunded, deleted. */
-export const ordersChaos: ChaosModule = {
+export const ordersChaos: ChaosModule = churnedRecords({
   resource: 'orders',
   weight: 0.25,
-  mutate({ shop, random, n }) {
-    const { orders, customers } = shop.resources;
-    const live = orders.list();
-    const kind = churn(random, live.length);
-    if (kind === 'create') {
-      const buyers = customers.list();
-      orders.create({
-        // A live customer's order, sometimes a guest's.
-        customerId: buyers.length > 0 && random.chance(0.8) ? random.pick(buyers).id : null,
-        lineItems: random.chance(0.04) ? random.int(40, 260) : random.int(1, 6),
-      });
-    } else if (kind === 'update') {
-      const order = random.pick(live);
-      const fulfillments = order.fulfillments ?? [];
-      orders.update(
-        order.id,
-        orderPatch(random, n, fulfillments.length > 0 ? random.pick(fulfillments).id : undefined),
-      );
-    } else orders.delete(random.pick(live).id);
-    return kind;
+  live: (shop) => shop.resources.orders.list(),
+  create({ shop, random }) {
+    const buyers = shop.resources.customers.list();
+    shop.resources.orders.create({
+      // A live customer's order, sometimes a guest's.
+      customerId: buyers.length > 0 && random.chance(0.8) ? random.pick(buyers).id : null,
+      lineItems: random.chance(0.04) ? random.int(40, 260) : random.int(1, 6),
+    });
   },
-};
+  update({ shop, random, n }, order) {
+    const fulfillments = order.fulfillments ?? [];
+    shop.resources.orders.update(
+      order.id,
+      orderPatch(random, n, fulfillments.length > 0 ? random.pick(fulfillments).id : undefined),
+    );
+  },
+  delete: ({ shop }, order) => shop.resources.orders.delete(order.id),
+});

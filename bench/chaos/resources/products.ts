@@ -1,6 +1,6 @@
 import type { ProductInput } from '../../../local/shopify-simulator/index.js';
 import type { Random } from '../../support/random.js';
-import { type ChaosModule, churn } from './kit.js';
+import { type ChaosModule, churnedRecords } from './kit.js';
 
 /** Tags `p0`…`p4`: the ones a tag-driven (smart) collection selects by (collections.ts). */
 export const productTags = ['p0', 'p1', 'p2', 'p3', 'p4'] as const;
@@ -17,17 +17,14 @@ const productPatch = (random: Random, n: number): ProductInput => {
 };
 
 /** The catalogue: some products with more variants than one page holds. */
-export const productsChaos: ChaosModule = {
+export const productsChaos: ChaosModule = churnedRecords({
   resource: 'products',
   weight: 0.1,
-  mutate({ shop, random, n }) {
-    const products = shop.resources.products;
-    const live = products.list();
-    const kind = churn(random, live.length);
-    if (kind === 'create')
-      products.create({ variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4) });
-    else if (kind === 'update') products.update(random.pick(live).id, productPatch(random, n));
-    else products.delete(random.pick(live).id);
-    return kind;
+  live: (shop) => shop.resources.products.list(),
+  create: ({ shop, random }) =>
+    shop.resources.products.create({ variants: random.chance(0.1) ? random.int(11, 40) : random.int(1, 4) }),
+  update({ shop, random, n }, product) {
+    shop.resources.products.update(product.id, productPatch(random, n));
   },
-};
+  delete: ({ shop }, product) => shop.resources.products.delete(product.id),
+});

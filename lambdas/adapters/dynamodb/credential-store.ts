@@ -7,10 +7,10 @@
  * Items written before credential kinds existed have only `encryptedAccessToken`: a static
  * token at version 0.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CredentialKind, StoredCredential } from '../../core/credentials/credentials.js';
 import type { CredentialStore } from '../../core/credentials/token-provider.js';
-import { landed } from './conditions.js';
+import { integrationItemUpdate } from './integration-item.js';
 
 /** Item attribute of each credential field (the integration's view names a few of them). */
 export const credentialAttributes = {
@@ -58,82 +58,67 @@ export const storedCredentialOf = (item: Record<string, unknown>): StoredCredent
 
 const versionIs = `(${CREDENTIAL_VERSION} = :version OR (attribute_not_exists(${CREDENTIAL_VERSION}) AND :version = :zero))`;
 
-export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: string): CredentialStore => ({
-  async read(integrationId) {
-    const { Item } = await doc.send(
-      new GetCommand({ TableName: tableName, Key: { integrationId }, ConsistentRead: true }),
-    );
-    return Item && Item['encryptedAccessToken'] !== undefined ? storedCredentialOf(Item) : undefined;
-  },
+export const createCredentialStore = (doc: DynamoDBDocumentClient, tableName: string): CredentialStore => {
+  const updateIf = integrationItemUpdate(doc, tableName);
+  return {
+    async read(integrationId) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: { integrationId }, ConsistentRead: true }),
+      );
+      return Item && Item['encryptedAccessToken'] !== undefined ? storedCredentialOf(Item) : undefined;
+    },
 
-  async tryLease(integrationId, version, holder, now, until) {
-    return landed(
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: `SET ${LEASE_HOLDER} = :holder, ${LEASE_UNTIL} = :until`,
-          ConditionExpression: `attribute_exists(encryptedAccessToken) AND ${versionIs} AND (attribute_not_exists(${LEASE_UNTIL}) OR ${LEASE_UNTIL} < :now)`,
-          ExpressionAttributeValues: {
-            ':holder': holder,
-            ':until': until,
-            ':now': now,
-            ':version': version,
-            ':zero': 0,
-          },
-        }),
-      ),
-    );
-  },
+    async tryLease(integrationId, version, holder, now, until) {
+      return updateIf(integrationId, {
+        UpdateExpression: `SET ${LEASE_HOLDER} = :holder, ${LEASE_UNTIL} = :until`,
+        ConditionExpression: `attribute_exists(encryptedAccessToken) AND ${versionIs} AND (attribute_not_exists(${LEASE_UNTIL}) OR ${LEASE_UNTIL} < :now)`,
+        ExpressionAttributeValues: {
+          ':holder': holder,
+          ':until': until,
+          ':now': now,
+          ':version': version,
+          ':zero': 0,
+        },
+      });
+    },
 
-  async save(integrationId, version, holder, update) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':holder': holder,
-      ':version': version,
-      ':zero': 0,
-      ':next': version + 1,
-    };
-    const sets = [`${CREDENTIAL_VERSION} = :next`];
-    const removes: string[] = [LEASE_HOLDER, LEASE_UNTIL];
-    for (const [field, attribute] of Object.entries(credentialAttributes)) {
-      const value = (update as Record<string, unknown>)[field];
-      names[`#${field}`] = attribute;
-      if (value === undefined) removes.push(`#${field}`);
-      else {
-        sets.push(`#${field} = :${field}`);
-        values[`:${field}`] = value;
+    async save(integrationId, version, holder, update) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {
+        ':holder': holder,
+        ':version': version,
+        ':zero': 0,
+        ':next': version + 1,
+      };
+      const sets = [`${CREDENTIAL_VERSION} = :next`];
+      const removes: string[] = [LEASE_HOLDER, LEASE_UNTIL];
+      for (const [field, attribute] of Object.entries(credentialAttributes)) {
+        const value = (update as Record<string, unknown>)[field];
+        names[`#${field}`] = attribute;
+        if (value === undefined) removes.push(`#${field}`);
+        else {
+          sets.push(`#${field} = :${field}`);
+          values[`:${field}`] = value;
+        }
       }
-    }
-    if (update.grantedScopes !== undefined) {
-      sets.push('grantedScopes = :grantedScopes');
-      values[':grantedScopes'] = [...update.grantedScopes];
-    }
-    return landed(
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: `${LEASE_HOLDER} = :holder AND ${versionIs}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
-    );
-  },
+      if (update.grantedScopes !== undefined) {
+        sets.push('grantedScopes = :grantedScopes');
+        values[':grantedScopes'] = [...update.grantedScopes];
+      }
+      return updateIf(integrationId, {
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        ConditionExpression: `${LEASE_HOLDER} = :holder AND ${versionIs}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      });
+    },
 
-  async releaseLease(integrationId, holder) {
-    await landed(
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: `REMOVE ${LEASE_HOLDER}, ${LEASE_UNTIL}`,
-          ConditionExpression: `${LEASE_HOLDER} = :holder`,
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      ),
-    );
-  },
-});
+    async releaseLease(integrationId, holder) {
+      await updateIf(integrationId, {
+        UpdateExpression: `REMOVE ${LEASE_HOLDER}, ${LEASE_UNTIL}`,
+        ConditionExpression: `${LEASE_HOLDER} = :holder`,
+        ExpressionAttributeValues: { ':holder': holder },
+      });
+    },
+  };
+};

@@ -12,6 +12,7 @@
  * Every helper key holds a `#`, which no integration id may contain (connect-request.ts).
  */
 import { credentialItemAttributes } from './credential-store.js';
+import { integrationItemUpdate } from './integration-item.js';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -48,6 +49,7 @@ export const createIntegrationLifecycleStore = (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): IntegrationLifecycleRecords => {
+  const updateIf = integrationItemUpdate(doc, tableName);
   /** Updates an existing integration only: a lifecycle write must never create a partial item. */
   const updateExisting = async (
     integrationId: string,
@@ -56,18 +58,12 @@ export const createIntegrationLifecycleStore = (
     names?: Record<string, string>,
   ) => {
     // Not landed when the integration is gone: there is nothing left to record on.
-    await landed(
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(organizationId)',
-          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
-          ...(names && { ExpressionAttributeNames: names }),
-        }),
-      ),
-    );
+    await updateIf(integrationId, {
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(organizationId)',
+      ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+      ...(names && { ExpressionAttributeNames: names }),
+    });
   };
 
   return {
@@ -159,17 +155,11 @@ export const createIntegrationLifecycleStore = (
 
     async resealWebhookSecret(integrationId, previous, next) {
       // Not landed when replaced or erased meanwhile: what is there now was sealed by its writer.
-      await landed(
-        doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { integrationId },
-            UpdateExpression: 'SET encryptedWebhookSecret = :next',
-            ConditionExpression: 'encryptedWebhookSecret = :previous',
-            ExpressionAttributeValues: { ':next': next, ':previous': previous },
-          }),
-        ),
-      );
+      await updateIf(integrationId, {
+        UpdateExpression: 'SET encryptedWebhookSecret = :next',
+        ConditionExpression: 'encryptedWebhookSecret = :previous',
+        ExpressionAttributeValues: { ':next': next, ':previous': previous },
+      });
     },
 
     async recordWebhookHealth(integrationId, health: WebhookHealth) {

@@ -6,26 +6,14 @@
  * Index attributes follow integration-store.ts: `syncDueKey` mirrors lastSuccessfulSyncAt so the
  * sparse `activeBySyncDue` GSI orders by it; `activePartition` exists only while ACTIVE.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_PARTITION } from '../../core/integrations/integration.js';
 import type { DueIntegrations } from '../../core/sync/fan-out.js';
 import type { LeaseResult, SyncLeaseView, SyncStateRepository } from '../../core/sync/ports.js';
-import { landed } from './conditions.js';
+import { integrationItemUpdate } from './integration-item.js';
 
 export const createSyncStateStore = (doc: DynamoDBDocumentClient, tableName: string): SyncStateRepository => {
-  /** One conditional UpdateItem on the integration's item; false when its condition does not hold. */
-  const updateIf = async (
-    integrationId: string,
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
-  ): Promise<boolean> => {
-    return landed(doc.send(new UpdateCommand({ TableName: tableName, Key: { integrationId }, ...update })));
-  };
+  const updateIf = integrationItemUpdate(doc, tableName);
 
   const leases = createSyncLeaseReader(doc, tableName);
   const leaseOf = (integrationId: string) => leases.lease(integrationId);

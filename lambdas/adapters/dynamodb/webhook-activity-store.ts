@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookActivity } from '../../core/webhooks/webhook-activity.js';
-import { landed } from './conditions.js';
+import { integrationItemUpdate } from './integration-item.js';
 
 /** `lastWebhookAt` on the Integrations item: one conditional UpdateItem, never backwards. */
 export const createWebhookActivityStore = (
@@ -9,17 +9,11 @@ export const createWebhookActivityStore = (
 ): WebhookActivity => ({
   async recordWebhookAt(integrationId, at) {
     // a newer delivery already recorded: fine
-    await landed(
-      doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { integrationId },
-          UpdateExpression: 'SET lastWebhookAt = :at',
-          ConditionExpression:
-            'attribute_exists(integrationId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt < :at)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
-    );
+    await integrationItemUpdate(doc, tableName)(integrationId, {
+      UpdateExpression: 'SET lastWebhookAt = :at',
+      ConditionExpression:
+        'attribute_exists(integrationId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt < :at)',
+      ExpressionAttributeValues: { ':at': at },
+    });
   },
 });

@@ -300,6 +300,15 @@ const mirroredFields = {
 };
 
 /**
+ * The fields of every record answer, named: no route answers it alone, but the generated client
+ * (scripts/client-contracts.ts) states it once and extends it with each resource's own fields.
+ */
+export const recordEnvelopeSchema = z.looseObject(mirroredFields).meta({
+  id: 'RecordEnvelope',
+  description: "What every mirrored record's answer has, whatever its resource",
+});
+
+/**
  * The read API's answer for one resource's records: the lifecycle fields every record has, then
  * the resource's own fields from its record schema (resources/<name>/record.ts, the one statement
  * of its shape), each optional because a deleted or redacted record keeps only its ids.

@@ -186,8 +186,13 @@ export class SimMetafields implements SimulatedResource {
     return null;
   }
 
-  /** All or nothing, as Shopify: any invalid input and nothing is written. */
-  private set(inputs: readonly Args[]) {
+  /** An owner's metafields of every namespace, as the store holds them now (chaos reads what to change). */
+  ownedBy(ownerGid: string): readonly SimMetafield[] {
+    return [...(this.byOwner.get(ownerGid)?.values() ?? [])];
+  }
+
+  /** `metafieldsSet`: all or nothing, as Shopify: any invalid input and nothing is written. */
+  set(inputs: readonly Args[]) {
     const errors =
       inputs.length > MAX_SET
         ? [setError(['metafields'], `At most ${MAX_SET} metafields.`, 'LESS_THAN_OR_EQUAL_TO')]
@@ -233,7 +238,8 @@ export class SimMetafields implements SimulatedResource {
     return problem ? [setError(field('value'), problem, 'INVALID_VALUE')] : [];
   }
 
-  private remove(inputs: readonly Args[]) {
+  /** `metafieldsDelete`: an identifier of no metafield is answered `null`, not an error. */
+  remove(inputs: readonly Args[]) {
     const deleted = inputs.map((input) => {
       const ownerGid = String(input['ownerId']);
       const key = `${String(input['namespace'])}.${String(input['key'])}`;

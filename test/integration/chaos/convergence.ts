@@ -47,6 +47,13 @@ export function describeChaos(mode: WebhookDeliveryMode, seeds: readonly number[
           const changes = Object.entries(report.history).filter(([key]) => key.startsWith(`${resource}.`));
           expect(changes.length, resource).toBeGreaterThan(0);
         }
+        // Metafields were set and deleted on their owners, and the owners' records compared above
+        // carry some (the mirror check compares each record's `metafields` with the Admin API's).
+        expect(report.history['metafields.delete'] ?? 0).toBeGreaterThan(0);
+        expect(
+          (report.history['metafields.set'] ?? 0) + (report.history['metafields.set-many'] ?? 0),
+        ).toBeGreaterThan(0);
+        expect(report.metafields).toBeGreaterThan(0);
         // The busiest ones lived through creates, updates and deletes.
         for (const resource of ['customers', 'orders', 'inventory-levels'] as const)
           expect(report.mirror[resource]!.expectedDeleted, resource).toBeGreaterThan(0);
