@@ -9,14 +9,22 @@ import { createKnownVersions } from '../adapters/dynamodb/known-versions.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
 import type { ResourceTableId } from '../resources/registry.js';
-import type { ResourceDefinition } from '../resources/kit/definition.js';
+import type { ResourceBase, ResourceDefinition } from '../resources/kit/definition.js';
+import type { WriteRuleOptions } from '../core/records/record-writes.js';
 import type { LambdaSettings } from './environment.js';
 
 /** Where webhook receipts (digests of processed bodies) live. */
 export const receiptsOf = (tables: LambdaSettings['tables']) => ({ tableName: tables.Idempotency });
 
+/** What a resource's definition adds to the write rules (record-writes.ts), for any store of it. */
+export const writeRulesOf = (definition: ResourceBase): WriteRuleOptions => ({
+  sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+  ...(definition.reusedKeys && { reusedKeys: true }),
+  ...(definition.partLists && { partLists: definition.partLists }),
+});
+
 /** Records of this resource are never redacted (nothing personal): no item loses its version. */
-const neverRedacted = (definition: Pick<ResourceDefinition<unknown>, 'personalData'>): boolean =>
+const neverRedacted = (definition: Pick<ResourceBase, 'personalData'>): boolean =>
   Array.isArray(definition.personalData) && definition.personalData.length === 0;
 
 /**
@@ -31,9 +39,8 @@ export const recordStoreOf = <TRecord extends MirroredRecord>(
   backPressure?: BackPressure,
 ) =>
   createRecordStore<TRecord>(doc, tables[definition.table.id], {
-    sparseAttributes: definition.table.lookups.map((lookup) => lookup.attribute),
+    ...writeRulesOf(definition),
     receipts: receiptsOf(tables),
     ...(backPressure && { backPressure }),
-    ...(definition.reusedKeys && { reusedKeys: true }),
     ...(neverRedacted(definition) && { knownVersions: createKnownVersions() }),
   });

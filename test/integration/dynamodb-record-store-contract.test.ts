@@ -3,6 +3,9 @@ import { createKnownVersions } from '../../lambdas/adapters/dynamodb/known-versi
 import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
+import { writeRulesOf } from '../../lambdas/handlers/mirror-stores.js';
+import type { OrderRecord } from '../../lambdas/resources/orders/record.js';
+import { ordersResource } from '../../lambdas/resources/orders/index.js';
 import { useTestTables } from '../support/dynamo.js';
 import { recordStoreContract } from '../support/record-store-contract.js';
 
@@ -18,6 +21,10 @@ recordStoreContract('DynamoDB', () => ({
     receipts: { tableName: tables.names.Idempotency },
     reusedKeys: true,
   }),
+  orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
+    ...writeRulesOf(ordersResource),
+    receipts: { tableName: tables.names.Idempotency },
+  }),
 }));
 
 // The same rules with the versions seen stored remembered (known-versions.ts): a write it knows
@@ -32,6 +39,11 @@ recordStoreContract('DynamoDB, remembering versions seen stored', () => ({
   reusedKeys: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, {
     receipts: { tableName: tables.names.Idempotency },
     reusedKeys: true,
+    knownVersions: createKnownVersions(),
+  }),
+  orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
+    ...writeRulesOf(ordersResource),
+    receipts: { tableName: tables.names.Idempotency },
     knownVersions: createKnownVersions(),
   }),
 }));

@@ -3,6 +3,7 @@
  * import it too.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { withoutStorageAttributes } from '../../lambdas/adapters/dynamodb/storage-attributes.js';
 
 /** Every item of one organization in a table, in key order (by Shopify id), read consistently. */
 export async function organizationItems(
@@ -22,9 +23,9 @@ export async function organizationItems(
         ExclusiveStartKey: startKey,
       }),
     );
-    // The sharded index's key (`updatedShard`) is storage, not the mirrored record: the read API
-    // does not show it either, so comparisons with the store leave it out.
-    items.push(...(page.Items ?? []).map(({ updatedShard: _shard, ...item }) => item));
+    // Storage attributes (the sharded index's key, `partsSeenAt`) are not the mirrored record: the
+    // read API does not show them either, so comparisons with the store leave them out.
+    items.push(...(page.Items ?? []).map(withoutStorageAttributes));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;

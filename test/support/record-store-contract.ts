@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../lambdas/resources/customers/record.js';
+import type { OrderFulfillment, OrderRecord, OrderRefund } from '../../lambdas/resources/orders/record.js';
 import type { RecordErasure } from '../../lambdas/core/integrations/ports.js';
 import type { RecordStore } from '../../lambdas/core/records/record-writes.js';
 import { customersResource } from '../../lambdas/resources/customers/index.js';
@@ -16,6 +17,8 @@ export interface RecordStoreUnderTest {
   readonly erasure: Pick<RecordErasure, 'redact'>;
   /** The same store for a resource whose keys come back after a delete (`reusedKeys`). */
   readonly reusedKeys: RecordStore<CustomerRecord>;
+  /** A store of order records, whose fulfillments and refunds are versioned parts (rule 6). */
+  readonly orders: RecordStore<OrderRecord>;
 }
 
 /** Registers the contract's cases; `open` gives a store on empty tables (or fresh ids). */
@@ -172,6 +175,106 @@ export const recordStoreContract = (implementation: string, open: () => RecordSt
       const deletion = { digest: randomUUID() };
       expect(await store.markDeleted(key(org), T3, 'webhook', deletion)).toBe('written');
       expect(await store.markDeleted(key(organizationId()), T3, 'webhook', deletion)).toBe('duplicate');
+    });
+
+    describe('versioned parts (rule 6)', () => {
+      const T4 = '2026-03-01T13:00:00.000Z';
+      const shipped = (updatedAt: string, number: string): OrderFulfillment => ({
+        id: '900',
+        status: 'SUCCESS',
+        createdAt: T1,
+        updatedAt,
+        locationId: null,
+        trackingInfo: [{ company: 'UPS', number, url: null }],
+        lineItems: [{ lineItemId: '3', quantity: 1 }],
+      });
+      const refunded = (id: string, createdAt: string): OrderRefund => ({
+        id,
+        createdAt,
+        note: null,
+        totalRefunded: { amount: '5.00', currencyCode: 'EUR' },
+        lineItems: [],
+        transactions: [],
+      });
+      // Only what the rules read: the store writes any record's fields as they are.
+      const order = (
+        org: string,
+        updatedAt: string,
+        note: string,
+        parts: Pick<OrderRecord, 'fulfillments' | 'refunds'>,
+      ) =>
+        ({
+          ...owner(org),
+          shopifyId: '5',
+          shopifyGid: 'gid://shopify/Order/5',
+          shopifyUpdatedAt: updatedAt,
+          source: 'SHOPIFY',
+          note,
+          ...parts,
+        }) as unknown as OrderRecord;
+      const partsOf = async (store: RecordStore<OrderRecord>, org: string) => {
+        const stored = await store.get(org, '5');
+        return { note: stored?.note, fulfillments: stored?.fulfillments, refunds: stored?.refunds };
+      };
+
+      it('a snapshot newer than the stored one but older than a merged part lands and keeps the part', async () => {
+        const { orders } = open();
+        const org = organizationId();
+        await orders.upsert(order(org, T1, 'first', { fulfillments: [shipped(T1, 'A')], refunds: [] }));
+        // Part topics: the tracking changed at T3 and a refund was made at T3, merged under T1.
+        const merged = { fulfillments: [shipped(T3, 'B')], refunds: [refunded('700', T3)] };
+        expect(await orders.upsert(order(org, T1, 'first', merged))).toBe('written');
+        // A late orders/updated of T2: its own fields land, the newer parts stay.
+        const late = order(org, T2, 'second', { fulfillments: [shipped(T1, 'A')], refunds: [] });
+        expect(await orders.upsert(late, { digest: randomUUID() })).toBe('written');
+        expect(await partsOf(orders, org)).toEqual({ note: 'second', ...merged });
+        expect((await orders.get(org, '5'))?.shopifyUpdatedAt).toBe(T2);
+        // Through a full sync's batch too, with or without the guess that records are new.
+        const batch = order(org, T2, 'third', { fulfillments: [shipped(T1, 'A')], refunds: [] });
+        const newRecords = { worthTrying: true, observe: () => undefined };
+        expect(await orders.upsertMany([batch], { concurrency: 1, newRecords })).toEqual({
+          written: 1,
+          stale: 0,
+          redacted: 0,
+        });
+        expect(await partsOf(orders, org)).toEqual({ note: 'third', ...merged });
+      });
+
+      it('a snapshot showing the parts at their version or later replaces the lists; an older one stays stale', async () => {
+        const { orders } = open();
+        const org = organizationId();
+        await orders.upsert(order(org, T1, 'first', { fulfillments: [shipped(T3, 'B')], refunds: [] }));
+        // Its fulfillment at T4 shows an instant after T3: every stored part is in it as new or newer.
+        const later = { fulfillments: [shipped(T4, 'C')], refunds: [refunded('700', T2)] };
+        expect(await orders.upsert(order(org, T2, 'second', later))).toBe('written');
+        expect(await partsOf(orders, org)).toEqual({ note: 'second', ...later });
+        expect(await orders.upsert(order(org, T1, 'older', { fulfillments: [], refunds: [] }))).toBe('stale');
+        expect(await partsOf(orders, org)).toEqual({ note: 'second', ...later });
+      });
+
+      it('the order of a part merge and a late snapshot does not change what is stored', async () => {
+        const { orders } = open();
+        const [first, second] = [organizationId(), organizationId()];
+        const base = order(first, T1, 'first', { fulfillments: [shipped(T1, 'A')], refunds: [] });
+        const part = (org: string) =>
+          order(org, T1, 'first', { fulfillments: [shipped(T3, 'B')], refunds: [refunded('701', T3)] });
+        const late = (org: string) =>
+          order(org, T2, 'second', { fulfillments: [shipped(T1, 'A')], refunds: [refunded('700', T1)] });
+        await orders.upsert(base);
+        await orders.upsert(part(first));
+        await orders.upsert(late(first));
+        await orders.upsert({ ...base, organizationId: second });
+        await orders.upsert(late(second));
+        // The part topic reads the stored order and merges its part into it (resource-topics.ts).
+        const stored = (await orders.get(second, '5'))!;
+        await orders.upsert({
+          ...late(second),
+          fulfillments: [shipped(T3, 'B')],
+          refunds: [...stored.refunds!, refunded('701', T3)],
+        });
+        expect(await partsOf(orders, second)).toEqual(await partsOf(orders, first));
+        expect((await partsOf(orders, first)).refunds?.map((refund) => refund.id)).toEqual(['700', '701']);
+      });
     });
 
     it("a full sync's guess that its records are new changes no outcome, whatever is stored", async () => {

@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CustomerDataExport, DataExports } from '../../core/integrations/ports.js';
 import { isConditionFailure } from './conditions.js';
+import { withoutStorageAttributes } from './storage-attributes.js';
 import { integrationsTable } from './table-definitions.js';
 
 export const DEFAULT_DATA_EXPORT_RETENTION_DAYS = 30;
@@ -132,7 +133,11 @@ export const createDataExportStore = (
         }),
       );
       const { shopDomain, records, orders, ...rest } = dataExport;
-      const parts = splitIntoParts(records, orders);
+      // The records as the read API shows them: storage attributes are not the merchant's data.
+      const parts = splitIntoParts(
+        records.map(withoutStorageAttributes),
+        orders.map(withoutStorageAttributes),
+      );
       for (const [n, part] of parts.entries()) {
         await doc.send(
           new PutCommand({

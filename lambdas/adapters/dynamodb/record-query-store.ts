@@ -16,6 +16,8 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../../resources/kit/mirrored-record.js';
+import { byNumericId } from '../../resources/kit/normalize.js';
+import { withoutStorageAttributes } from './storage-attributes.js';
 import type { RecordInventory, RecordStatusCounts, StoredRecordRef } from '../../core/integrations/ports.js';
 import {
   type ListingKey,
@@ -48,9 +50,7 @@ const placeOf = (item: Key): Place => ({
  * once, in an order that is the same on every read of unchanged data.
  */
 const compareItems = (a: Place, b: Place): number =>
-  a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : compareIds(a.shopifyId, b.shopifyId);
-const compareIds = (a: string, b: string): number =>
-  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : byNumericId(a.shopifyId, b.shopifyId);
 
 /** Items read per Query while filling a listing page: a selective status filter needs headroom. */
 const LISTING_READ_BATCH = 500;
@@ -72,12 +72,8 @@ export interface RecordQueryStoreOptions {
   readonly updatedSinceIndex?: 'sharded' | 'unsharded';
 }
 
-/** The sharded index's key is storage, not data: the read API never shows it. */
-const withoutShardKey = (item: Key): StoredRecord => {
-  if (!(UPDATED_SHARD_ATTRIBUTE in item)) return item as unknown as StoredRecord;
-  const { [UPDATED_SHARD_ATTRIBUTE]: _shard, ...record } = item;
-  return record as unknown as StoredRecord;
-};
+/** A stored item as the read API shows it. */
+const recordOfItem = (item: Key): StoredRecord => withoutStorageAttributes(item) as unknown as StoredRecord;
 
 export const createRecordQueryStore = (
   doc: DynamoDBDocumentClient,
@@ -151,7 +147,7 @@ export const createRecordQueryStore = (
           ExclusiveStartKey: startKey,
         }),
       );
-      const found = (page.Items ?? []).map(withoutShardKey);
+      const found = (page.Items ?? []).map(recordOfItem);
       if (found.length >= remaining) {
         const taken = found.slice(0, remaining);
         items.push(...taken);
@@ -281,7 +277,7 @@ export const createRecordQueryStore = (
       }
       if (!next) break;
       const item = next.buffer.shift()!;
-      items.push(withoutShardKey(item));
+      items.push(recordOfItem(item));
       next.position = next.buffer.length === 0 && next.readAll ? 'done' : placeOf(item);
     }
     const more = short || shards.some((state) => state.buffer.length > 0 || !state.readAll);
@@ -292,7 +288,7 @@ export const createRecordQueryStore = (
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { organizationId, shopifyId }, ConsistentRead: true }),
     );
-    return Item && withoutShardKey(Item);
+    return Item && recordOfItem(Item);
   };
 
   const byIntegration = (integrationId: string): QueryCommandInput => ({

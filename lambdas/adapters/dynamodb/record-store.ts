@@ -35,7 +35,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { convertToAttr, marshall } from '@aws-sdk/util-dynamodb';
+import { convertToAttr, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
 import { toUtcIso } from '../../resources/kit/normalize.js';
 import type {
@@ -44,7 +44,9 @@ import type {
   DeleteOutcome,
   DeleteReason,
   UpsertOutcome,
+  WriteRuleOptions,
 } from '../../core/records/record-writes.js';
+import { PARTS_SEEN_AT, partsSeenAt, withNewerParts } from '../../core/records/record-parts.js';
 import type { NewRecordGuess, UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
@@ -117,19 +119,23 @@ const REVERSES_ANY_DELETE = 'deletedAt < :updatedAt';
 // Snapshot fields follow shopifyUpdatedAt; the lifecycle (status) is only ever set by the first
 // write or by a delete, so a late update can never resurrect a record, except over a
 // reconcile-made delete it postdates (rule 2), in a write of its own.
-const upsertConditions = (reusedKeys: boolean) => {
+/** Rule 6: the stored parts are no newer than what the snapshot shows (record-parts.ts). */
+const PARTS_ARE_NOT_NEWER = '(attribute_not_exists(#partsSeenAt) OR #partsSeenAt <= :partsSeenAt)';
+const upsertConditions = (reusedKeys: boolean, parts: boolean) => {
   const reverses = reusedKeys ? REVERSES_ANY_DELETE : REVERSES_RECONCILE;
+  const newer = parts ? `${SNAPSHOT_IS_NEWER} AND ${PARTS_ARE_NOT_NEWER}` : SNAPSHOT_IS_NEWER;
   return {
-    upsert: `${SNAPSHOT_IS_NEWER} AND NOT (${reverses})`,
-    reactivate: `${SNAPSHOT_IS_NEWER} AND ${reverses}`,
+    upsert: `${newer} AND NOT (${reverses})`,
+    reactivate: `${newer} AND ${reverses}`,
   };
 };
 
-const upsertShape = (fields: readonly string[], removes: readonly string[]): UpsertShape => {
+const upsertShape = (fields: readonly string[], removes: readonly string[], parts: boolean): UpsertShape => {
   const names: Record<string, string> = {
     '#status': 'status',
     '#updatedAt': 'shopifyUpdatedAt',
     '#shard': UPDATED_SHARD_ATTRIBUTE,
+    ...(parts && { '#partsSeenAt': PARTS_SEEN_AT }),
   };
   const sets = fields.map((name, index) => {
     names[`#f${index}`] = name;
@@ -137,6 +143,7 @@ const upsertShape = (fields: readonly string[], removes: readonly string[]): Ups
   });
   // The sharded `updatedSince` index's key, on every write (updated-shards.ts).
   sets.push('#shard = :shard');
+  if (parts) sets.push('#partsSeenAt = :partsSeenAt');
   const removed = removes.map((name, index) => {
     names[`#r${index}`] = name;
     return `#r${index}`;
@@ -165,21 +172,33 @@ const cancellationReasons = (error: unknown): readonly CancellationReason[] | un
 /** Concurrent transactions on one item: DynamoDB cancels one; trying again settles it. */
 const MAX_CONFLICT_ATTEMPTS = 3;
 
-export interface RecordStoreOptions {
-  /** Attributes that key a sparse index: a record without one has it removed, never set to null. */
-  readonly sparseAttributes?: readonly string[];
+/** Sparse attributes (a record without one has it removed, never set to null), reused keys, parts. */
+export interface RecordStoreOptions extends WriteRuleOptions {
   /** Where webhook receipts go (the Idempotency table); required to write with a receipt. */
   readonly receipts?: ReceiptTable;
   /** Throttled writes wait and go again, fewer at once (back-pressure.ts); without it they fail. */
   readonly backPressure?: BackPressure;
-  /** Keys come back after a delete (record-writes.ts, after rule 4): an inventory level's. */
-  readonly reusedKeys?: boolean;
   /**
    * Versions seen stored (known-versions.ts): a webhook write older than one of them records
    * only its receipt, without the transaction. Only for records that are never redacted.
    */
   readonly knownVersions?: KnownVersions;
 }
+
+/** A stored item as DynamoDB returned it on a failed condition (ALL_OLD), in plain values. */
+const plainItem = (old: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
+  const id = old?.['organizationId'];
+  return typeof id === 'object' && id !== null && 'S' in id
+    ? unmarshall(old as Record<string, AttributeValue>)
+    : old;
+};
+
+/**
+ * How many times a snapshot is laid over newer stored parts (rule 6) before it gives up as
+ * stale: each round loses only to another part merged in between, which a burst of part topics
+ * for one order within milliseconds could do; the order's next snapshot settles it anyway.
+ */
+const MAX_PART_ROUNDS = 3;
 
 export const createRecordStore = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
@@ -189,7 +208,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   const guarded = options.backPressure;
   const reusedKeys = options.reusedKeys ?? false;
   const known = options.knownVersions;
-  const conditions = upsertConditions(reusedKeys);
+  const partLists = options.partLists ?? [];
+  const hasParts = partLists.length > 0;
+  const conditions = upsertConditions(reusedKeys, hasParts);
   const underPressure = <T>(request: () => Promise<T>): Promise<T> =>
     guarded ? guarded.run(request) : request();
   /** The receipt as a conditional Put that fails if the body was already processed. */
@@ -251,7 +272,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     let shape = shapes.get(key);
     if (!shape) {
       if (shapes.size >= MAX_CACHED_SHAPES) shapes.clear();
-      shape = upsertShape(fields, removes);
+      shape = upsertShape(fields, removes, hasParts);
       shapes.set(key, shape);
     }
     return shape;
@@ -272,6 +293,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       ...key,
       status: ACTIVE,
       [UPDATED_SHARD_ATTRIBUTE]: values[':shard']!,
+      ...(hasParts && { [PARTS_SEEN_AT]: values[':partsSeenAt']! }),
     };
     fields.forEach((name, index) => (item[name] = values[`:f${index}`]!));
     return landed(
@@ -287,22 +309,15 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     );
   };
 
-  const upsert = async (
-    record: TRecord,
-    receipt?: DeliveryReceipt,
-    newRecords?: NewRecordGuess,
-  ): Promise<UpsertOutcome> => {
-    // A webhook write older than a version seen stored loses its condition whatever else is
-    // stored: only its receipt is left to record, one conditional Put instead of a transaction.
-    const remembered = receipt && known && { known, key: versionKeyOf(record) };
-    if (remembered && remembered.known.hasNewerThan(remembered.key, record.shopifyUpdatedAt))
-      return (await recordReceipt(receiptPutOf(receipt))) === 'duplicate' ? 'duplicate' : 'stale';
+  /** A record's key and values, marshalled once for every write it may take. */
+  const prepare = (record: TRecord) => {
     const fields: string[] = [];
     const values: Record<string, AttributeValue> = {
       ':active': ACTIVE,
       ':updatedAt': attribute(record.shopifyUpdatedAt),
       ...(!reusedKeys && { ':reconciled': RECONCILED }),
       ':shard': attribute(updatedShardOf(record.organizationId, record.shopifyId)),
+      ...(hasParts && { ':partsSeenAt': attribute(partsSeenAt(record, partLists)) }),
     };
     for (const [name, value] of Object.entries(record)) {
       if (KEY_ATTRIBUTES.has(name) || value === undefined) continue;
@@ -310,6 +325,39 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
       fields.push(name);
     }
     const key = { organizationId: attribute(record.organizationId), shopifyId: attribute(record.shopifyId) };
+    return { key, fields, values };
+  };
+
+  /**
+   * Rule 6 after a failed condition: the snapshot with the stored parts newer than it laid over
+   * its own, when that is what failed (the stored snapshot itself is not newer).
+   */
+  const withStoredParts = (
+    record: TRecord,
+    old: Record<string, unknown> | undefined,
+  ): TRecord | undefined => {
+    if (!hasParts) return undefined;
+    const stored = plainItem(old);
+    const storedUpdatedAt = stored?.['shopifyUpdatedAt'];
+    if (typeof storedUpdatedAt === 'string' && storedUpdatedAt > record.shopifyUpdatedAt) return undefined;
+    const seen = stored?.[PARTS_SEEN_AT];
+    if (typeof seen !== 'string' || seen <= partsSeenAt(record, partLists)) return undefined;
+    return withNewerParts(record, stored!, partLists);
+  };
+
+  const upsert = async (
+    incoming: TRecord,
+    receipt?: DeliveryReceipt,
+    newRecords?: NewRecordGuess,
+  ): Promise<UpsertOutcome> => {
+    // A webhook write older than a version seen stored loses its condition whatever else is
+    // stored (rule 1 before rule 6): only its receipt is left to record, one conditional Put
+    // instead of a transaction.
+    const remembered = receipt && known && { known, key: versionKeyOf(incoming) };
+    if (remembered && remembered.known.hasNewerThan(remembered.key, incoming.shopifyUpdatedAt))
+      return (await recordReceipt(receiptPutOf(receipt))) === 'duplicate' ? 'duplicate' : 'stale';
+    let record = incoming;
+    let { key, fields, values } = prepare(record);
     if (!receipt && newRecords?.worthTrying) {
       const created = await create(key, fields, values);
       newRecords.observe(!created);
@@ -318,9 +366,9 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     const removes = (options.sparseAttributes ?? []).filter(
       (name) => (record as Record<string, unknown>)[name] === undefined,
     );
-    const shape = shapeOf(fields, removes);
-    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) =>
-      send(
+    const write = (reactivate: boolean, withReceipt: DeliveryReceipt | undefined) => {
+      const shape = shapeOf(fields, removes);
+      return send(
         {
           TableName: tableName,
           Key: key,
@@ -332,21 +380,34 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         },
         withReceipt,
       );
+    };
     const first = await write(false, receipt);
     if (first === 'duplicate') return first;
     if (first.landed) {
       remembered?.known.note(remembered.key, record.shopifyUpdatedAt);
       return 'written';
     }
-    if (wasRedacted(first.old)) return 'redacted';
-    const storedUpdatedAt = plainAttribute(first.old, 'shopifyUpdatedAt');
+    const storedUpdatedAt = wasRedacted(first.old)
+      ? undefined
+      : plainAttribute(first.old, 'shopifyUpdatedAt');
     if (typeof storedUpdatedAt === 'string') remembered?.known.note(remembered.key, storedUpdatedAt);
-    // The rare case costs a second round trip; the common one pays nothing for it. The receipt
+    // The rare cases cost more round trips; the common one pays nothing for them. The receipt
     // was recorded by the first attempt.
-    if (!reversible(first.old, record.shopifyUpdatedAt, reusedKeys)) return 'stale';
-    const second = await write(true, undefined);
-    if (second !== 'duplicate' && second.landed) return 'written';
-    return second !== 'duplicate' && wasRedacted(second.old) ? 'redacted' : 'stale';
+    let old = first.old;
+    for (let round = 0; round < MAX_PART_ROUNDS; round += 1) {
+      if (wasRedacted(old)) return 'redacted';
+      const overlaid = withStoredParts(record, old);
+      const reactivate = reversible(old, record.shopifyUpdatedAt, reusedKeys);
+      if (!overlaid && !reactivate) return 'stale';
+      if (overlaid) {
+        record = overlaid;
+        ({ key, fields, values } = prepare(record));
+      }
+      const next = await write(reactivate, undefined);
+      if (next !== 'duplicate' && next.landed) return 'written';
+      old = next === 'duplicate' ? undefined : next.old;
+    }
+    return wasRedacted(old) ? 'redacted' : 'stale';
   };
 
   const markDeleted = async (

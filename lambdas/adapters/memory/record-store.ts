@@ -15,16 +15,13 @@ import {
   type RecordKey,
   type RecordStore,
   type UpsertOutcome,
+  type WriteRuleOptions,
 } from '../../core/records/record-writes.js';
 import type { ResourceDefinition, UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
 import type { RecordErasure, RecordInventory, StoredRecordRef } from '../../core/integrations/ports.js';
 import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 
-export interface InMemoryRecordStoreOptions {
-  /** Attributes a record without them has removed (the DynamoDB store's sparse index keys). */
-  readonly sparseAttributes?: readonly string[];
-  /** Keys come back after a delete (record-writes.ts, after rule 4). */
-  readonly reusedKeys?: boolean;
+export interface InMemoryRecordStoreOptions extends WriteRuleOptions {
   /** Digests of processed webhook bodies: share one set between stores, as they share one table. */
   readonly receipts?: Set<string>;
   /** How a redaction erases (a whole customer, or an order's personal fields). */
@@ -69,7 +66,7 @@ export const createInMemoryRecordStore = <TRecord extends MirroredRecord>(
   const upsert = async (record: TRecord, receipt?: DeliveryReceipt): Promise<UpsertOutcome> =>
     once(receipt, () => {
       const key = keyOf(record.organizationId, record.shopifyId);
-      const decision = decideUpsert(items.get(key), record, options.sparseAttributes, options.reusedKeys);
+      const decision = decideUpsert(items.get(key), record, options);
       if (decision.outcome !== 'written') return decision.outcome as 'stale' | 'redacted';
       items.set(key, decision.item);
       return 'written';

@@ -23,10 +23,14 @@
  * 5. A write with a receipt (a webhook's body digest) happens at most once per receipt, across
  *    every organization: the receipt is recorded with the outcome, whatever it is, and a second
  *    write with the same receipt answers `duplicate` and changes nothing.
+ * 6. Parts with versions of their own (`partLists`: an order's fulfillments and refunds, which
+ *    part topics merge one by one) never go back: a snapshot that rule 1 lets land keeps the
+ *    stored parts newer than what it shows (record-parts.ts), and replaces the rest.
  */
 import type { DeliveryReceipt } from '../webhooks/replay-guard.js';
 import type { MirroredRecord, StoredRecord } from '../../resources/kit/mirrored-record.js';
-import type { UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
+import type { RecordPartList, UpsertManyOptions, WriteCounts } from '../../resources/kit/definition.js';
+import { PARTS_SEEN_AT, partsSeenAt, withNewerParts } from './record-parts.js';
 
 /** `duplicate`: the write carried a receipt that was already recorded; nothing changed. */
 export type UpsertOutcome = 'written' | 'stale' | 'redacted' | 'duplicate';
@@ -66,17 +70,38 @@ export type WriteDecision<TItem> =
   | { readonly outcome: 'written'; readonly item: TItem }
   | { readonly outcome: 'stale' | 'unchanged' | 'redacted' };
 
+/** What a resource's table adds to rules 1–6: the same options for every store. */
+export interface WriteRuleOptions {
+  /** Attributes a record without them has removed (the DynamoDB store's sparse index keys). */
+  readonly sparseAttributes?: readonly string[];
+  /** Keys come back after a delete (after rule 4). */
+  readonly reusedKeys?: boolean;
+  /** Rule 6: the record's lists of versioned parts. */
+  readonly partLists?: readonly RecordPartList[];
+}
+
+/** Rule 6: the snapshot to store, with the stored parts newer than it laid over its own. */
+const withStoredParts = <TRecord extends MirroredRecord>(
+  stored: StoredRecord<TRecord> | undefined,
+  record: TRecord,
+  lists: readonly RecordPartList[],
+): TRecord => {
+  const seen = (stored as Record<string, unknown> | undefined)?.[PARTS_SEEN_AT];
+  if (typeof seen !== 'string' || seen <= partsSeenAt(record, lists)) return record;
+  return withNewerParts(record, stored!, lists) ?? record;
+};
+
 /** What an upsert of `record` makes of the stored item (absent: none yet). */
 export const decideUpsert = <TRecord extends MirroredRecord>(
   stored: StoredRecord<TRecord> | undefined,
-  record: TRecord,
-  sparseAttributes: readonly string[] = [],
-  reusedKeys = false,
+  incoming: TRecord,
+  { sparseAttributes = [], reusedKeys = false, partLists = [] }: WriteRuleOptions = {},
 ): WriteDecision<StoredRecord<TRecord>> => {
   if (stored?.redactedAt !== undefined) return { outcome: 'redacted' };
-  const updatedAt = record.shopifyUpdatedAt;
+  const updatedAt = incoming.shopifyUpdatedAt;
   if (stored?.shopifyUpdatedAt !== undefined && stored.shopifyUpdatedAt > updatedAt)
     return { outcome: 'stale' };
+  const record = partLists.length > 0 ? withStoredParts(stored, incoming, partLists) : incoming;
   // Rule 2: a snapshot newer than a reconcile-made delete proves the record alive.
   // With reused keys, a snapshot newer than any delete is the key's next life.
   const reverses =
@@ -93,6 +118,7 @@ export const decideUpsert = <TRecord extends MirroredRecord>(
   }
   // The lifecycle is set by the first write or a delete only: a late update never resurrects.
   item['status'] = reverses ? 'ACTIVE' : (stored?.status ?? 'ACTIVE');
+  if (partLists.length > 0) item[PARTS_SEEN_AT] = partsSeenAt(record, partLists);
   return { outcome: 'written', item: item as StoredRecord<TRecord> };
 };
 

@@ -69,6 +69,14 @@ export interface RecordLookup {
   readonly attribute: string;
 }
 
+/** A list field of a record whose elements are parts: each names its id and version fields. */
+export interface RecordPartList {
+  /** The record's field holding the list (`fulfillments`); each part has a string `id`. */
+  readonly field: string;
+  /** The part's own version (`updatedAt`; a part never edited: `createdAt`). UTC ISO strings. */
+  readonly version: string;
+}
+
 /**
  * The neutral part of a resource: what it is, whatever platform it comes from.
  */
@@ -94,6 +102,12 @@ export interface ResourceBase<TTable extends string = string> {
    * updated after it, and a delete older than the stored snapshot changes nothing (record-writes.ts).
    */
   readonly reusedKeys?: boolean;
+  /**
+   * List fields whose elements are parts with versions of their own (an order's fulfillments and
+   * refunds), which part topics merge one at a time: a snapshot older than a merged part keeps it
+   * (core/records/record-parts.ts).
+   */
+  readonly partLists?: readonly RecordPartList[];
   /**
    * The record's schema (its `record.ts`): the mirrored envelope plus the resource's fields, with a
    * `.describe()` the read API documents it by. The contract and the typed client are built from it.

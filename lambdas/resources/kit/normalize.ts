@@ -10,3 +10,10 @@ export const toUtcIso = (timestamp: string): string => {
 /** Empty strings and absent values are the same fact in the two APIs. */
 export const blankToNull = (value: string | null | undefined): string | null =>
   value === undefined || value === null || value === '' ? null : value;
+
+/**
+ * Ascending as numbers for Shopify's numeric ids (64-bit decimals, so compared as text: shorter
+ * first, then by digits): the same order whatever order a read or a delivery gave.
+ */
+export const byNumericId = (a: string, b: string): number =>
+  a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -8,5 +8,10 @@ export const ordersDefinition = {
   table: { id: 'Orders', lookups: [{ attribute: 'customerId' }] },
   // The sale stays (it is the merchant's record); what identifies or reaches the buyer goes.
   personalData: orderPersonalFields,
+  // A fulfillment changes after its order (tracking); a refund is never edited once created.
+  partLists: [
+    { field: 'fulfillments', version: 'updatedAt' },
+    { field: 'refunds', version: 'createdAt' },
+  ],
   recordSchema: orderRecordSchema,
 } as const satisfies ResourceBase<'Orders'>;

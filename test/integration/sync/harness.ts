@@ -9,6 +9,7 @@ import type { ProductRecord } from '../../../lambdas/resources/products/record.j
 import { productsResource } from '../../../lambdas/resources/products/index.js';
 import type { OrderRecord } from '../../../lambdas/resources/orders/record.js';
 import { ordersResource } from '../../../lambdas/resources/orders/index.js';
+import { writeRulesOf } from '../../../lambdas/handlers/mirror-stores.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { AnyResourceDefinition } from '../../../lambdas/resources/registry.js';
@@ -114,7 +115,7 @@ export function syncHarness(tables: TestTables, simulator: () => ShopifySimulato
     integrations: createIntegrationStore(tables.doc, tables.names.Integrations),
     customers: createRecordStore<CustomerRecord>(tables.doc, tables.names.Customers, { receipts }),
     orders: createRecordStore<OrderRecord>(tables.doc, tables.names.Orders, {
-      sparseAttributes: ['customerId'],
+      ...writeRulesOf(ordersResource),
       receipts,
     }),
     products: createRecordStore<ProductRecord>(tables.doc, tables.names.Products, { receipts }),

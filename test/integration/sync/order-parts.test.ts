@@ -161,6 +161,40 @@ describe('fulfillments and refunds on the order record', () => {
     expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
   });
 
+  it('a late orders/updated older than a merged part lands its own fields and keeps the part', async () => {
+    const { shop, integration } = await harness.connect({ shopDomain: 'parts-late-order.myshopify.com' });
+    const topics = createTopicRegistry(resourceTopics(ordersResource, harness.stores().orders));
+    const handle = (topic: string, body: string) => applyDelivery(topics, integration, { topic, body });
+    const stored = async () => (await storedOrders(integration.organizationId))[0]!;
+
+    const created = shop.resources.orders.create({ lineItems: 2 });
+    await handle('orders/create', orderPayload(created, shop));
+    const noted = shop.resources.orders.update(created.id, { note: 'gift wrap' });
+    const shipped = shop.resources.orders.update(created.id, { fulfill: { trackingNumber: 'T1' } });
+    const refunded = shop.resources.orders.update(created.id, { refund: { lines: 1 } });
+    const fulfillment = shipped.fulfillments![0]!;
+    // The part topics first, then the note's orders/updated, a day late: newer than the stored
+    // snapshot, older than both parts.
+    const parts = [
+      ['fulfillments/create', toJsonText(fulfillmentPayload(fulfillment, created.id, shop))],
+      ['refunds/create', toJsonText(refundPayload(refunded.refunds![0]!, created.id, shop))],
+    ] as const;
+    for (const [topic, body] of parts)
+      expect(await handle(topic, body)).toMatchObject({ outcome: 'written' });
+    const partsStored = await stored();
+    expect(await handle('orders/updated', orderPayload(noted, shop))).toMatchObject({ outcome: 'written' });
+
+    const late = await stored();
+    expect(late.note).toBe('gift wrap');
+    expect(late.shopifyUpdatedAt).toBe(new Date(noted.updatedAt).toISOString());
+    expect(late.fulfillments).toEqual(partsStored.fulfillments);
+    expect(late.refunds).toEqual(partsStored.refunds);
+    expect(late.fulfillments.map((each) => each.trackingInfo[0]?.number)).toEqual(['T1']);
+    // The newest orders/updated then brings the whole order, as the sync would store it.
+    await handle('orders/updated', orderPayload(refunded, shop));
+    expect(await storedOrders(integration.organizationId)).toEqual(expectedOrders(shop, integration));
+  });
+
   it("a part names its order by id only: another store's order of that id is never touched", async () => {
     const a = await harness.connect({ shopDomain: 'parts-tenant-a.myshopify.com' });
     const b = await harness.connect({ shopDomain: 'parts-tenant-b.myshopify.com' });

@@ -1,7 +1,7 @@
 /** Both ways into the collection record: a GraphQL node (sync) and a REST payload (webhook). */
 import * as z from 'zod';
 import { type RecordOwner, toRecord } from '../../kit/mirrored-record.js';
-import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { blankToNull, byNumericId, toUtcIso } from '../../kit/normalize.js';
 import { gidSchema, numericIdOfGid, timestampSchema } from '../../kit/shopify-fields.js';
 import { type CollectionRecord, MAX_MEMBERS_IN_ITEM } from '../record.js';
 import type { CollectionPayload } from './payloads.js';
@@ -26,8 +26,7 @@ export const graphqlCollectionSchema = z.object({
 export type GraphqlCollection = z.infer<typeof graphqlCollectionSchema>;
 
 /** Ascending as numbers (ids are 64-bit decimals): the same list whatever order a read gave. */
-const ascendingIds = (ids: readonly string[]): string[] =>
-  [...new Set(ids)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+const ascendingIds = (ids: readonly string[]): string[] => [...new Set(ids)].sort(byNumericId);
 
 /**
  * The members as the item holds them. `node.products` holds every member by now, or

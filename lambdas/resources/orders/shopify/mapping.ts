@@ -16,7 +16,7 @@ import {
   timestampSchema,
 } from '../../kit/shopify-fields.js';
 import { type RecordOwner, toRecord } from '../../kit/mirrored-record.js';
-import { blankToNull, toUtcIso } from '../../kit/normalize.js';
+import { blankToNull, byNumericId, toUtcIso } from '../../kit/normalize.js';
 import { lineTotal, money, type MoneyPair, sumAmounts } from '../../kit/money.js';
 import { sortedTags } from '../../kit/record-schema.js';
 import type {
@@ -154,7 +154,6 @@ const toLineItem = (item: z.infer<typeof graphqlLineItemSchema>): OrderLineItem 
 });
 
 /** Numeric ids in number order (ids are decimal strings of up to 20 digits). */
-const byNumericId = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] =>
   [...items].sort((a, b) => byNumericId(key(a), key(b)));
 
