@@ -8,9 +8,9 @@ import { UPDATED_SHARD_ATTRIBUTE } from './updated-shards.js';
 
 const STORAGE_ATTRIBUTES = [UPDATED_SHARD_ATTRIBUTE, PARTS_SEEN_AT] as const;
 
-export const withoutStorageAttributes = <T extends Record<string, unknown>>(item: T): T => {
+export const withoutStorageAttributes = <T extends object>(item: T): T => {
   if (!STORAGE_ATTRIBUTES.some((name) => name in item)) return item;
-  const record: Record<string, unknown> = { ...item };
+  const record: Record<string, unknown> = { ...(item as Record<string, unknown>) };
   for (const name of STORAGE_ATTRIBUTES) delete record[name];
   return record as T;
 };
