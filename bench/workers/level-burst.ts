@@ -14,13 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createRecordStore } from '../../lambdas/adapters/dynamodb/record-store.js';
 import type { RecordWrites } from '../../lambdas/core/records/record-writes.js';
 import { resourceTopics } from '../../lambdas/core/webhooks/resource-topics.js';
+import { recordStoreOf } from '../../lambdas/handlers/mirror-stores.js';
 import { inventoryLevelsResource } from '../../lambdas/resources/inventory-levels/index.js';
 import type { InventoryLevelRecord } from '../../lambdas/resources/inventory-levels/record.js';
 import { organizationItems } from '../../test/support/organization-items.js';
-import { createBenchTables } from '../support/environment.js';
+import { createBenchTables, dynamoDbLocalCpu } from '../support/environment.js';
 import { Random } from '../support/random.js';
 import { benchIngest, type LatencyStats, latencyStats, signedDelivery } from '../support/webhook-bench.js';
 
@@ -47,6 +47,17 @@ export interface LevelBurstResult {
   /** Levels whose stored version is not the newest sent, over every burst of the handler. */
   readonly notNewest: number;
   readonly levelsChecked: number;
+  /**
+   * What a delivery cost each contender, which load on a shared machine disturbs far less than
+   * latency: DynamoDB requests by command, and CPU ms (this process; DynamoDB Local without its JIT).
+   */
+  readonly perDelivery: Readonly<Record<'webhook' | 'bare', DeliveryCost>>;
+}
+
+export interface DeliveryCost {
+  readonly requests: Readonly<Record<string, number>>;
+  readonly processCpuMs: number;
+  readonly dynamoCpuMs: number;
 }
 
 const ITEM_BASE = 49_500_000_000_000n;
@@ -110,9 +121,9 @@ async function measure(job: LevelBurstJob): Promise<LevelBurstResult> {
     organizationId: 'org-level-burst',
     appSecret: `bench-secret-${randomUUID()}`,
   };
-  const levels = createRecordStore<InventoryLevelRecord>(tables.doc, tables.names.InventoryLevels, {
-    receipts: { tableName: tables.names.Idempotency },
-  });
+  // As the webhook's composition builds it (mirror-stores.ts): reused keys, lookups, and the
+  // versions seen stored that let an older update record only its receipt.
+  const levels = recordStoreOf(tables.doc, tables.names, inventoryLevelsResource);
   const outcomes: Record<string, number> = {};
   const counted: RecordWrites<InventoryLevelRecord> = {
     ...levels,
@@ -148,6 +159,22 @@ async function measure(job: LevelBurstJob): Promise<LevelBurstResult> {
     return 200;
   };
 
+  const requests = { webhook: {} as Record<string, number>, bare: {} as Record<string, number> };
+  let counting: Record<string, number> | undefined;
+  tables.doc.middlewareStack.add(
+    (next, context) => (args) => {
+      if (counting) counting[context.commandName ?? '?'] = (counting[context.commandName ?? '?'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countLevelBurstRequests' },
+  );
+  const cpu = { webhook: { process: 0, dynamo: 0 }, bare: { process: 0, dynamo: 0 } };
+  const deliveries = { webhook: 0, bare: 0 };
+  const dynamoCpu = () => {
+    const used = dynamoDbLocalCpu(job.dynamoEndpoint);
+    return used ? used.totalMs - used.compilerMs : Number.NaN;
+  };
+
   const random = new Random(job.seed);
   let item = ITEM_BASE;
   const samples = { webhook: [] as number[], bare: [] as number[] };
@@ -161,10 +188,22 @@ async function measure(job: LevelBurstJob): Promise<LevelBurstResult> {
     const order = burst % 2 === 0 ? (['webhook', 'bare'] as const) : (['bare', 'webhook'] as const);
     for (const contender of order) {
       item += 1n;
-      const { deliveries, newest } = burstOf(job, random, String(item));
-      deliveriesPerBurst = deliveries.length;
-      const result = await send(deliveries, job.concurrency, contender === 'webhook' ? viaWebhook : bare);
+      const { deliveries: burstDeliveries, newest } = burstOf(job, random, String(item));
+      deliveriesPerBurst = burstDeliveries.length;
+      counting = burst < 0 ? undefined : requests[contender];
+      const processBefore = process.cpuUsage();
+      const dynamoBefore = dynamoCpu();
+      const result = await send(
+        burstDeliveries,
+        job.concurrency,
+        contender === 'webhook' ? viaWebhook : bare,
+      );
+      counting = undefined;
       if (burst < 0) continue;
+      const processUsed = process.cpuUsage(processBefore);
+      cpu[contender].process += (processUsed.user + processUsed.system) / 1000;
+      cpu[contender].dynamo += dynamoCpu() - dynamoBefore;
+      deliveries[contender] += result.statuses.length;
       samples[contender].push(...result.samples);
       if (contender === 'bare') continue;
       errors += result.statuses.filter((status) => status !== 200).length;
@@ -187,8 +226,24 @@ async function measure(job: LevelBurstJob): Promise<LevelBurstResult> {
     deliveriesPerBurst,
     notNewest,
     levelsChecked,
+    perDelivery: {
+      webhook: costPerDelivery(requests.webhook, cpu.webhook, deliveries.webhook),
+      bare: costPerDelivery(requests.bare, cpu.bare, deliveries.bare),
+    },
   };
 }
+
+const costPerDelivery = (
+  requests: Readonly<Record<string, number>>,
+  cpu: { readonly process: number; readonly dynamo: number },
+  deliveries: number,
+): DeliveryCost => ({
+  requests: Object.fromEntries(
+    Object.entries(requests).map(([command, count]) => [command.replace(/Command$/, ''), count / deliveries]),
+  ),
+  processCpuMs: cpu.process / deliveries,
+  dynamoCpuMs: cpu.dynamo / deliveries,
+});
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   measure(JSON.parse(process.argv[2] ?? '{}') as LevelBurstJob)

@@ -6,6 +6,7 @@
  * from what they know (their tables, URLs, settings), so neither writes the variables itself.
  */
 import * as z from 'zod';
+import { lazily } from '../core/lazily.js';
 import { resourceNames } from '../resources/registry.js';
 import { metafieldNamespacesSchema, type MetafieldNamespaces } from '../resources/kit/metafields.js';
 import { defaultSyncConfig } from '../core/sync-config.js';
@@ -21,105 +22,109 @@ import {
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Settings besides the table names (those follow the table definitions: `<TABLE>_TABLE`). */
-export const lambdaSettingsSchema = z.object({
-  /** The long-work lane's sync queue (initial syncs, continuations); core/sync/sync-lanes.ts. */
-  SYNC_QUEUE_URL: z.url(),
-  /** The incremental lane's queue (hourly and manual syncs). */
-  INCREMENTAL_SYNC_QUEUE_URL: z.url(),
-  /**
-   * POST /webhooks/shopify: where Shopify delivers over HTTPS (the subscriptions of `https` mode,
-   * the compliance topics, and stores connected with a webhook secret of their own).
-   */
-  WEBHOOK_CALLBACK_URL: z.url(),
-  /** CDK context `webhookDelivery`: how the stores' webhook subscriptions are delivered. */
-  WEBHOOK_DELIVERY: z.enum(['https', 'eventbridge']).default('https'),
-  /**
-   * `arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`: the `uri` of
-   * the subscriptions in `eventbridge` mode; empty in `https` mode.
-   */
-  SHOPIFY_EVENT_SOURCE_ARN: z
-    .string()
-    .regex(
-      /^(arn:aws:events:[a-z0-9-]+::event-source\/aws\.partner\/shopify\.com\/\d+\/[\w.-]+)?$/,
-      'must be arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>',
-    )
-    .default(''),
-  APP_SECRET_ARN: z.string().min(1),
-  TOKEN_KEY_ID: z.string().min(1),
-  SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'must be YYYY-01/04/07/10'),
-  SHOPIFY_ADMIN_URL_TEMPLATE: z.string().includes('{shop}').includes('{version}'),
-  /** A shop's base URL: OAuth at `{shop url}/admin/oauth/…` (`https://{shop}` in production). */
-  SHOPIFY_SHOP_URL_TEMPLATE: z.string().includes('{shop}').default('https://{shop}'),
-  /** The deployment's Shopify app (CDK context `shopifyAppClientId`); empty: no install flow, no token renewal. */
-  SHOPIFY_APP_CLIENT_ID: z.string().default(''),
-  /** `public`: static tokens are migrated to expiring ones (CDK context `shopifyAppDistribution`). */
-  SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).default('public'),
-  /** Mirror full order history: the install asks for `read_all_orders` too (CDK context `readAllOrders`). */
-  READ_ALL_ORDERS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
-  /** Which `updatedSince` index the read API lists from: the migration step (CDK context `updatedSinceIndex`). */
-  UPDATED_SINCE_INDEX: z.enum(updatedSinceIndexSteps).default(DEFAULT_UPDATED_SINCE_INDEX_STEP),
-  /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
-  OAUTH_CALLBACK_URL: z.url(),
-  /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
-  INSTALL_RETURN_URLS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((url) => url.trim())
-        .filter(Boolean),
-    ),
-  /** Comma-separated names of the resources this deployment mirrors (CDK context `resources`). */
-  SYNCED_RESOURCES: z
-    .string()
-    .transform((list) => list.split(',').map((name) => name.trim()))
-    .pipe(z.array(z.enum(resourceNames)).min(1)),
-  /** JSON `{ "<resource>": ["<namespace>", …] }`: the metafields mirrored (CDK context `metafieldNamespaces`). */
-  METAFIELD_NAMESPACES: z
-    .string()
-    .default('{}')
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'expected JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(metafieldNamespacesSchema),
-  MIN_SYNC_INTERVAL_MINUTES: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .default(defaultSyncConfig.minSyncIntervalMinutes),
-  SYNC_OVERLAP_MINUTES: z.coerce.number().nonnegative().default(defaultSyncConfig.overlapMinutes),
-  SYNC_LEASE_TTL_SECONDS: positiveInt(defaultSyncConfig.leaseTtlMs / 1000),
-  SYNC_MAX_RECEIVES: positiveInt(defaultSyncConfig.maxReceives),
-  SYNC_RUN_RETENTION_DAYS: positiveInt(defaultSyncConfig.runRetentionDays),
-  SYNC_WRITE_CONCURRENCY: positiveInt(defaultSyncConfig.writeConcurrency),
-  /** Days a customers/data_request export is kept (CDK context `dataExportRetentionDays`). */
-  DATA_EXPORT_RETENTION_DAYS: positiveInt(DEFAULT_DATA_EXPORT_RETENTION_DAYS),
-  /** Shopify's object limit per paged listing: a slice that reads this many starts another. */
-  SHOPIFY_LISTING_LIMIT: positiveInt(25_000),
-  /** First retry delay of a failed sync attempt (then ×4); the local runtime keeps it within its short visibility timeouts. */
-  SYNC_RETRY_BASE_SECONDS: positiveInt(defaultSyncConfig.retryBaseSeconds),
-  /** The sync queue's visibility timeout: no retry waits longer than SQS would have. */
-  SYNC_RETRY_MAX_SECONDS: positiveInt(defaultSyncConfig.retryMaxSeconds),
-  /** Full syncs and reconcile listings above this many records run as bulk operations. */
-  BULK_SYNC_THRESHOLD: z.coerce.number().int().nonnegative().default(defaultSyncConfig.bulkThreshold),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
-  /** The EventBridge bus of the backend events: `default` (the account's) or the stack's own. */
-  EVENT_BUS_NAME: z.string().min(1).default('default'),
-  /** 3× the sync interval: an active store this long without a successful sync is stale. */
-  STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(180),
-  /** A store that keeps healing with no webhook for this long has lost its deliveries. */
-  WEBHOOKS_SILENT_AFTER_MINUTES: z.coerce.number().int().nonnegative().default(360),
-});
+const buildSettingsSchema = () =>
+  z.object({
+    /** The long-work lane's sync queue (initial syncs, continuations); core/sync/sync-lanes.ts. */
+    SYNC_QUEUE_URL: z.url(),
+    /** The incremental lane's queue (hourly and manual syncs). */
+    INCREMENTAL_SYNC_QUEUE_URL: z.url(),
+    /**
+     * POST /webhooks/shopify: where Shopify delivers over HTTPS (the subscriptions of `https` mode,
+     * the compliance topics, and stores connected with a webhook secret of their own).
+     */
+    WEBHOOK_CALLBACK_URL: z.url(),
+    /** CDK context `webhookDelivery`: how the stores' webhook subscriptions are delivered. */
+    WEBHOOK_DELIVERY: z.enum(['https', 'eventbridge']).default('https'),
+    /**
+     * `arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>`: the `uri` of
+     * the subscriptions in `eventbridge` mode; empty in `https` mode.
+     */
+    SHOPIFY_EVENT_SOURCE_ARN: z
+      .string()
+      .regex(
+        /^(arn:aws:events:[a-z0-9-]+::event-source\/aws\.partner\/shopify\.com\/\d+\/[\w.-]+)?$/,
+        'must be arn:aws:events:<region>::event-source/aws.partner/shopify.com/<app id>/<name>',
+      )
+      .default(''),
+    APP_SECRET_ARN: z.string().min(1),
+    TOKEN_KEY_ID: z.string().min(1),
+    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'must be YYYY-01/04/07/10'),
+    SHOPIFY_ADMIN_URL_TEMPLATE: z.string().includes('{shop}').includes('{version}'),
+    /** A shop's base URL: OAuth at `{shop url}/admin/oauth/…` (`https://{shop}` in production). */
+    SHOPIFY_SHOP_URL_TEMPLATE: z.string().includes('{shop}').default('https://{shop}'),
+    /** The deployment's Shopify app (CDK context `shopifyAppClientId`); empty: no install flow, no token renewal. */
+    SHOPIFY_APP_CLIENT_ID: z.string().default(''),
+    /** `public`: static tokens are migrated to expiring ones (CDK context `shopifyAppDistribution`). */
+    SHOPIFY_APP_DISTRIBUTION: z.enum(['public', 'custom']).default('public'),
+    /** Mirror full order history: the install asks for `read_all_orders` too (CDK context `readAllOrders`). */
+    READ_ALL_ORDERS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+    /** Which `updatedSince` index the read API lists from: the migration step (CDK context `updatedSinceIndex`). */
+    UPDATED_SINCE_INDEX: z.enum(updatedSinceIndexSteps).default(DEFAULT_UPDATED_SINCE_INDEX_STEP),
+    /** Public URL of GET /oauth/callback: the redirect URL registered with the app. */
+    OAUTH_CALLBACK_URL: z.url(),
+    /** Comma-separated return URLs an install may redirect to (CDK context `installReturnUrls`). */
+    INSTALL_RETURN_URLS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      ),
+    /** Comma-separated names of the resources this deployment mirrors (CDK context `resources`). */
+    SYNCED_RESOURCES: z
+      .string()
+      .transform((list) => list.split(',').map((name) => name.trim()))
+      .pipe(z.array(z.enum(resourceNames)).min(1)),
+    /** JSON `{ "<resource>": ["<namespace>", …] }`: the metafields mirrored (CDK context `metafieldNamespaces`). */
+    METAFIELD_NAMESPACES: z
+      .string()
+      .default('{}')
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'expected JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(metafieldNamespacesSchema),
+    MIN_SYNC_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .default(defaultSyncConfig.minSyncIntervalMinutes),
+    SYNC_OVERLAP_MINUTES: z.coerce.number().nonnegative().default(defaultSyncConfig.overlapMinutes),
+    SYNC_LEASE_TTL_SECONDS: positiveInt(defaultSyncConfig.leaseTtlMs / 1000),
+    SYNC_MAX_RECEIVES: positiveInt(defaultSyncConfig.maxReceives),
+    SYNC_RUN_RETENTION_DAYS: positiveInt(defaultSyncConfig.runRetentionDays),
+    SYNC_WRITE_CONCURRENCY: positiveInt(defaultSyncConfig.writeConcurrency),
+    /** Days a customers/data_request export is kept (CDK context `dataExportRetentionDays`). */
+    DATA_EXPORT_RETENTION_DAYS: positiveInt(DEFAULT_DATA_EXPORT_RETENTION_DAYS),
+    /** Shopify's object limit per paged listing: a slice that reads this many starts another. */
+    SHOPIFY_LISTING_LIMIT: positiveInt(25_000),
+    /** First retry delay of a failed sync attempt (then ×4); the local runtime keeps it within its short visibility timeouts. */
+    SYNC_RETRY_BASE_SECONDS: positiveInt(defaultSyncConfig.retryBaseSeconds),
+    /** The sync queue's visibility timeout: no retry waits longer than SQS would have. */
+    SYNC_RETRY_MAX_SECONDS: positiveInt(defaultSyncConfig.retryMaxSeconds),
+    /** Full syncs and reconcile listings above this many records run as bulk operations. */
+    BULK_SYNC_THRESHOLD: z.coerce.number().int().nonnegative().default(defaultSyncConfig.bulkThreshold),
+    POWERTOOLS_SERVICE_NAME: z.string().min(1),
+    POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
+    /** The EventBridge bus of the backend events: `default` (the account's) or the stack's own. */
+    EVENT_BUS_NAME: z.string().min(1).default('default'),
+    /** 3× the sync interval: an active store this long without a successful sync is stale. */
+    STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(180),
+    /** A store that keeps healing with no webhook for this long has lost its deliveries. */
+    WEBHOOKS_SILENT_AFTER_MINUTES: z.coerce.number().int().nonnegative().default(360),
+  });
+
+/** Built on first parse: the webhook's cold start evaluates this module (lazily.ts). */
+const lambdaSettingsSchema = lazily(buildSettingsSchema);
 
 type TableVariable = (typeof tableEnvVar)[keyof typeof tableEnvVar];
 
@@ -127,14 +132,16 @@ type TableVariable = (typeof tableEnvVar)[keyof typeof tableEnvVar];
 export type LateVariable =
   'SYNC_QUEUE_URL' | 'INCREMENTAL_SYNC_QUEUE_URL' | 'WEBHOOK_CALLBACK_URL' | 'OAUTH_CALLBACK_URL';
 
-type SettingVariable = keyof z.input<typeof lambdaSettingsSchema>;
+type SettingVariable = keyof z.input<ReturnType<typeof buildSettingsSchema>>;
 
 /** What the stack and the local runtime set: every value a string, as Lambda passes them. */
 export type LambdaEnvironment = { readonly [K in SettingVariable]-?: string } & {
   readonly [K in TableVariable]: string;
 };
 
-export type LambdaSettings = z.output<typeof lambdaSettingsSchema> & { readonly tables: TableNames };
+export type LambdaSettings = z.output<ReturnType<typeof buildSettingsSchema>> & {
+  readonly tables: TableNames;
+};
 
 export class InvalidEnvironmentError extends Error {
   override readonly name = 'InvalidEnvironmentError';
@@ -149,7 +156,7 @@ export const parseLambdaEnvironment = (env: Readonly<Record<string, string | und
       return [id, name ?? ''];
     }),
   ) as TableNames;
-  const parsed = lambdaSettingsSchema.safeParse(env);
+  const parsed = lambdaSettingsSchema().safeParse(env);
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   else if (parsed.data.WEBHOOK_DELIVERY === 'eventbridge' && !parsed.data.SHOPIFY_EVENT_SOURCE_ARN)

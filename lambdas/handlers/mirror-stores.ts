@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BackPressure } from '../adapters/dynamodb/back-pressure.js';
+import { createKnownVersions } from '../adapters/dynamodb/known-versions.js';
 import { createRecordStore } from '../adapters/dynamodb/record-store.js';
 import type { MirroredRecord } from '../resources/kit/mirrored-record.js';
 import type { ResourceTableId } from '../resources/registry.js';
@@ -22,7 +23,15 @@ export const writeRulesOf = (definition: ResourceBase): WriteRuleOptions => ({
   ...(definition.partLists && { partLists: definition.partLists }),
 });
 
-/** A resource's record store; webhook writes record their body's receipt in the same transaction. */
+/** Records of this resource are never redacted (nothing personal): no item loses its version. */
+const neverRedacted = (definition: Pick<ResourceBase, 'personalData'>): boolean =>
+  Array.isArray(definition.personalData) && definition.personalData.length === 0;
+
+/**
+ * A resource's record store; webhook writes record their body's receipt in the same transaction,
+ * and, for a resource whose records are never redacted, one older than a version this container
+ * saw stored records only its receipt (known-versions.ts).
+ */
 export const recordStoreOf = <TRecord extends MirroredRecord>(
   doc: DynamoDBDocumentClient,
   tables: LambdaSettings['tables'],
@@ -33,4 +42,5 @@ export const recordStoreOf = <TRecord extends MirroredRecord>(
     ...writeRulesOf(definition),
     receipts: receiptsOf(tables),
     ...(backPressure && { backPressure }),
+    ...(neverRedacted(definition) && { knownVersions: createKnownVersions() }),
   });

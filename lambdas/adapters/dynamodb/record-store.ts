@@ -21,7 +21,10 @@
  * receipt's conditional Put go in one TransactWriteItems, so the write and "this body was
  * processed" land together or not at all, in one round trip. A body already processed answers
  * 'duplicate' with nothing written; a stale or redacted outcome still records the receipt, so a
- * replay under another store's headers finds it.
+ * replay under another store's headers finds it. Given `knownVersions`, a webhook write older
+ * than a version this container saw stored skips the transaction it would lose and records
+ * only the receipt (known-versions.ts): a burst of a busy record's updates, mostly older than
+ * what is stored, costs one conditional Put a delivery instead of a cancelled transaction.
  */
 import {
   type AttributeValue,
@@ -49,6 +52,7 @@ import type { DeliveryReceipt } from '../../core/webhooks/replay-guard.js';
 import type { BackPressure } from './back-pressure.js';
 import { isConditionFailure, landed } from './conditions.js';
 import { cachedSender, marshallOptions } from './document-client.js';
+import type { KnownVersions } from './known-versions.js';
 import { type ReceiptTable, receiptPut } from './processed-deliveries.js';
 import { UPDATED_SHARD_ATTRIBUTE, updatedShardOf } from './updated-shards.js';
 
@@ -57,16 +61,23 @@ const KEY_ATTRIBUTES = new Set(['organizationId', 'shopifyId']);
 /** The stored item that made a condition fail (ALL_OLD), in marshalled or plain form. */
 const wasRedacted = (old: Record<string, unknown> | undefined): boolean => old?.['redactedAt'] !== undefined;
 
+/** An attribute of such an item as a plain value. */
+const plainAttribute = (item: Record<string, unknown> | undefined, name: string): unknown => {
+  const value = item?.[name];
+  return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
+};
+
+/** Which record a remembered version is of: keyed by integration too (known-versions.ts). */
+const versionKeyOf = (record: MirroredRecord): string =>
+  `${record.organizationId}\u0000${record.integrationId}\u0000${record.shopifyId}`;
+
 /** The failed condition was the reversal rule: a (reconcile-made) delete this snapshot postdates. */
 const reversible = (
   item: Record<string, unknown> | undefined,
   updatedAt: string,
   reusedKeys: boolean,
 ): boolean => {
-  const plain = (name: string): unknown => {
-    const value = item?.[name];
-    return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
-  };
+  const plain = (name: string): unknown => plainAttribute(item, name);
   const storedUpdatedAt = plain('shopifyUpdatedAt');
   const deletedAt = plain('deletedAt');
   return (
@@ -167,6 +178,11 @@ export interface RecordStoreOptions extends WriteRuleOptions {
   readonly receipts?: ReceiptTable;
   /** Throttled writes wait and go again, fewer at once (back-pressure.ts); without it they fail. */
   readonly backPressure?: BackPressure;
+  /**
+   * Versions seen stored (known-versions.ts): a webhook write older than one of them records
+   * only its receipt, without the transaction. Only for records that are never redacted.
+   */
+  readonly knownVersions?: KnownVersions;
 }
 
 /** A stored item as DynamoDB returned it on a failed condition (ALL_OLD), in plain values. */
@@ -192,11 +208,26 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
   const guarded = options.backPressure;
   const sendCommand = cachedSender(doc);
   const reusedKeys = options.reusedKeys ?? false;
+  const known = options.knownVersions;
   const partLists = options.partLists ?? [];
   const hasParts = partLists.length > 0;
   const conditions = upsertConditions(reusedKeys, hasParts);
   const underPressure = <T>(request: () => Promise<T>): Promise<T> =>
     guarded ? guarded.run(request) : request();
+  /** The receipt as a conditional Put that fails if the body was already processed. */
+  const receiptPutOf = (receipt: DeliveryReceipt): Put => {
+    if (!options.receipts) throw new Error('This record store was created without a receipts table');
+    const plainPut = receiptPut(options.receipts, receipt.digest);
+    return {
+      ...plainPut,
+      Item: marshall(plainPut.Item as Record<string, unknown>, marshallOptions),
+      ExpressionAttributeValues: marshall(plainPut.ExpressionAttributeValues ?? {}, marshallOptions),
+    };
+  };
+  /** The receipt of a body that writes nothing: 'duplicate' when it was already recorded. */
+  const recordReceipt = async (put: Put): Promise<'recorded' | 'duplicate'> =>
+    (await landed(underPressure(() => sendCommand(new PutItemCommand(put))))) ? 'recorded' : 'duplicate';
+
   /**
    * Sends one conditional update, with the receipt in the same transaction when there is one.
    * Returns whether the update landed, the stored item that failed its condition, or 'duplicate'.
@@ -214,13 +245,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         throw error;
       }
     }
-    if (!options.receipts) throw new Error('This customer store was created without a receipts table');
-    const plainPut = receiptPut(options.receipts, receipt.digest);
-    const put: Put = {
-      ...plainPut,
-      Item: marshall(plainPut.Item as Record<string, unknown>, marshallOptions),
-      ExpressionAttributeValues: marshall(plainPut.ExpressionAttributeValues ?? {}, marshallOptions),
-    };
+    const put = receiptPutOf(receipt);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await underPressure(() =>
@@ -233,12 +258,7 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
         if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
           // Nothing to write, but the body was processed: a replay must find its receipt.
-          try {
-            await underPressure(() => sendCommand(new PutItemCommand(put)));
-          } catch (putError) {
-            if (isConditionFailure(putError)) return 'duplicate';
-            throw putError;
-          }
+          if ((await recordReceipt(put)) === 'duplicate') return 'duplicate';
           return { landed: false, ...(reasons[0].Item && { old: reasons[0].Item }) };
         }
         if (attempt >= MAX_CONFLICT_ATTEMPTS || !reasons.some((r) => r.Code === 'TransactionConflict'))
@@ -331,6 +351,12 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     receipt?: DeliveryReceipt,
     newRecords?: NewRecordGuess,
   ): Promise<UpsertOutcome> => {
+    // A webhook write older than a version seen stored loses its condition whatever else is
+    // stored (rule 1 before rule 6): only its receipt is left to record, one conditional Put
+    // instead of a transaction.
+    const remembered = receipt && known && { known, key: versionKeyOf(incoming) };
+    if (remembered && remembered.known.hasNewerThan(remembered.key, incoming.shopifyUpdatedAt))
+      return (await recordReceipt(receiptPutOf(receipt))) === 'duplicate' ? 'duplicate' : 'stale';
     let record = incoming;
     let { key, fields, values } = prepare(record);
     if (!receipt && newRecords?.worthTrying) {
@@ -358,7 +384,14 @@ export const createRecordStore = <TRecord extends MirroredRecord>(
     };
     const first = await write(false, receipt);
     if (first === 'duplicate') return first;
-    if (first.landed) return 'written';
+    if (first.landed) {
+      remembered?.known.note(remembered.key, record.shopifyUpdatedAt);
+      return 'written';
+    }
+    const storedUpdatedAt = wasRedacted(first.old)
+      ? undefined
+      : plainAttribute(first.old, 'shopifyUpdatedAt');
+    if (typeof storedUpdatedAt === 'string') remembered?.known.note(remembered.key, storedUpdatedAt);
     // The rare cases cost more round trips; the common one pays nothing for them. The receipt
     // was recorded by the first attempt.
     let old = first.old;

@@ -4,6 +4,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazily } from '../../core/lazily.js';
 import { ValidationError } from '../../core/errors.js';
 import type { SyncRunPage, SyncRunRepository } from '../../core/sync/ports.js';
 import type { SyncProgress } from '../../core/sync/progress.js';
@@ -11,7 +12,7 @@ import type { SyncRun } from '../../core/sync/sync-run.js';
 import { isConditionFailure, landed } from './conditions.js';
 import { RECONCILE_SORT_KEY_PREFIX } from './reconcile-listing-store.js';
 
-const cursorSchema = z.object({ integrationId: z.string(), runId: z.string() }).strict();
+const cursorSchema = lazily(() => z.object({ integrationId: z.string(), runId: z.string() }).strict());
 
 /** Opaque to clients: base64url of the last key; validated on the way back in. */
 export const encodeCursor = (key: Record<string, unknown>): string =>
@@ -19,7 +20,7 @@ export const encodeCursor = (key: Record<string, unknown>): string =>
 
 export const decodeCursor = (cursor: string, integrationId: string): Record<string, unknown> => {
   try {
-    const key = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const key = cursorSchema().parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     if (key.integrationId !== integrationId) throw new Error('cursor of another integration');
     return key;
   } catch {

@@ -7,6 +7,7 @@
  * against a different listing.
  */
 import * as z from 'zod';
+import { lazily } from '../lazily.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { organizationIdSchema } from '../integrations/connect-request.js';
 import type { StoredRecord } from '../../resources/kit/mirrored-record.js';
@@ -108,33 +109,37 @@ export interface RecordQueries {
   getRecord(organizationId: string, shopifyId: string): Promise<StoredRecord | undefined>;
 }
 
-const cursorSchema = z.strictObject({
-  v: z.literal(1),
-  mode: z.string().regex(/^(byShopifyId|byUpdatedAt|by:[A-Za-z]+)$/),
-  key: z
-    .record(z.string().regex(/^[A-Za-z]+$/), z.string().max(256))
-    .refine((key) => Object.keys(key).length <= 3),
-});
+const cursorSchema = lazily(() =>
+  z.strictObject({
+    v: z.literal(1),
+    mode: z.string().regex(/^(byShopifyId|byUpdatedAt|by:[A-Za-z]+)$/),
+    key: z
+      .record(z.string().regex(/^[A-Za-z]+$/), z.string().max(256))
+      .refine((key) => Object.keys(key).length <= 3),
+  }),
+);
 
 /** Merged listings: at most this many ranges (the sharded index has 16), so a cursor stays under 2 KB. */
 const MAX_RANGES = 24;
 
-const rangesCursorSchema = z.strictObject({
-  v: z.literal(2),
-  mode: z.string().regex(/^(byShopifyId|byUpdatedAt|by:[A-Za-z]+)$/),
-  org: z.string().max(128),
-  // 0: not started, 1: done, [sort value, shopifyId]: just after that item.
-  ranges: z
-    .array(
-      z.union([
-        z.literal(0),
-        z.literal(1),
-        z.tuple([z.string().min(1).max(64), z.string().regex(/^\d{1,20}$/)]),
-      ]),
-    )
-    .min(1)
-    .max(MAX_RANGES),
-});
+const rangesCursorSchema = lazily(() =>
+  z.strictObject({
+    v: z.literal(2),
+    mode: z.string().regex(/^(byShopifyId|byUpdatedAt|by:[A-Za-z]+)$/),
+    org: z.string().max(128),
+    // 0: not started, 1: done, [sort value, shopifyId]: just after that item.
+    ranges: z
+      .array(
+        z.union([
+          z.literal(0),
+          z.literal(1),
+          z.tuple([z.string().min(1).max(64), z.string().regex(/^\d{1,20}$/)]),
+        ]),
+      )
+      .min(1)
+      .max(MAX_RANGES),
+  }),
+);
 
 export const modeOf = (request: Pick<ListRecordsRequest, 'updatedSince' | 'lookup'>): ListingMode =>
   request.lookup ? `by:${request.lookup.attribute}` : request.updatedSince ? 'byUpdatedAt' : 'byShopifyId';
@@ -179,7 +184,7 @@ export const decodeListingCursor = (
 ): { readonly key: ListingKey } | { readonly ranges: readonly RangePosition[] } => {
   const raw = rawCursor(cursor);
   if ((raw as { v?: unknown } | null)?.v !== 2) return { key: decodeCursor(cursor, mode, organizationId) };
-  const parsed = rangesCursorSchema.safeParse(raw);
+  const parsed = rangesCursorSchema().safeParse(raw);
   if (!parsed.success) throw new ValidationError('Invalid cursor');
   if (parsed.data.mode !== mode || parsed.data.org !== organizationId)
     throw new ValidationError('Cursor does not belong to this listing');
@@ -192,7 +197,7 @@ export const decodeListingCursor = (
 
 export const decodeCursor = (cursor: string, mode: ListingMode, organizationId: string): ListingKey => {
   const raw = rawCursor(cursor);
-  const parsed = cursorSchema.safeParse(raw);
+  const parsed = cursorSchema().safeParse(raw);
   if (!parsed.success) throw new ValidationError('Invalid cursor');
   const { key } = parsed.data;
   if (parsed.data.mode !== mode || key['organizationId'] !== organizationId) {
